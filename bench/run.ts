@@ -1,0 +1,41 @@
+// `npm run bench -- [name ...] [--json]`: runs the named benchmarks (all when none is named) and
+// prints each figure beside a baseline measured in the same run, with the ratio. Never a test:
+// nothing here fails on a time.
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Figure } from "./figure.ts";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const json = args.includes("--json");
+const available = readdirSync(here)
+  .filter((f) => f.endsWith(".bench.ts"))
+  .map((f) => f.replace(/\.bench\.ts$/, ""))
+  .sort();
+const names = args.filter((a) => !a.startsWith("--"));
+for (const n of names) {
+  if (!available.includes(n)) {
+    process.stderr.write(`unknown benchmark ${JSON.stringify(n)}; available: ${available.join(", ")}\n`);
+    process.exit(2);
+  }
+}
+const all: Figure[] = [];
+for (const name of names.length > 0 ? names : available) {
+  const mod = (await import(join(here, `${name}.bench.ts`))) as { run(log: (s: string) => void): Promise<Figure[]> };
+  const log = (s: string) => process.stderr.write(`[${name}] ${s}\n`);
+  const figures = await mod.run(log);
+  all.push(...figures);
+  if (!json) {
+    for (const f of figures) {
+      process.stdout.write(
+        `${f.figure}: ${fmt(f.value)} ${f.unit}  baseline (${f.baselineName}): ${fmt(f.baseline)} ${f.unit}  ratio ${f.ratio.toFixed(3)}  goal ${f.goal}\n`,
+      );
+    }
+  }
+}
+if (json) process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+
+function fmt(v: number): string {
+  return Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(4);
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// `npm test`: checks the system prerequisites first (a missing one is named, never skipped),
+// then runs type checking and the whole Vitest suite. The PostgreSQL server for the store tests
+// is started by the suite itself (test/support/global-setup.ts).
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+
+function fail(msg) {
+  process.stderr.write(`\nprerequisite missing: ${msg}\n0 passed, 1 failed\n`);
+  process.exit(1);
+}
+
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 20 || (major === 20 && minor < 19)) fail(`Node >= 20.19 is required (found ${process.versions.node}); install Node 20.`);
+
+function hasPgServer() {
+  try {
+    const dir = execFileSync("pg_config", ["--bindir"], { encoding: "utf8" }).trim();
+    if (existsSync(`${dir}/initdb`)) return true;
+  } catch {}
+  if (!existsSync("/usr/lib/postgresql")) return false;
+  return readdirSync("/usr/lib/postgresql").some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
+}
+if (!hasPgServer()) fail("PostgreSQL 15 server binaries (initdb, pg_ctl): apt-get install -y postgresql");
+
+const chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+if (!chromium && !process.env.CHROMIUM_PATH) fail("Chromium for the browser tests: apt-get install -y chromium");
+
+const tsc = spawnSync("npx", ["tsc", "--noEmit"], { stdio: "inherit" });
+if (tsc.status !== 0) {
+  process.stdout.write("\ntype check failed\n0 passed, 1 failed\n");
+  process.exit(1);
+}
+const args = ["vitest", "run", ...process.argv.slice(2)];
+const r = spawnSync("npx", args, { stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "0" } });
+process.exit(r.status ?? 1);

@@ -1,0 +1,36 @@
+// Forward-only migrations, applied in order, each in its own transaction, under an advisory lock
+// so that concurrent starters on one server apply each migration exactly once.
+import type { Db } from "./db.ts";
+import { migrations } from "./migrations/index.ts";
+
+export interface Migration {
+  /** Stable, unique, never renamed: e.g. "ledger-001". */
+  readonly id: string;
+  /** One statement per entry (PGlite's extended protocol takes one at a time). */
+  readonly statements: readonly string[];
+}
+
+const LOCK_KEY = 7_420_001;
+
+export async function migrate(db: Db, list: readonly Migration[] = migrations): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const m of list) {
+    if (ids.has(m.id)) throw new Error(`duplicate migration id ${m.id}`);
+    ids.add(m.id);
+  }
+  return db.transaction(async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY]);
+    await tx.query(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+    );
+    const done = new Set((await tx.query<{ id: string }>("SELECT id FROM schema_migrations")).rows.map((r) => r.id));
+    const applied: string[] = [];
+    for (const m of list) {
+      if (done.has(m.id)) continue;
+      for (const stmt of m.statements) await tx.query(stmt);
+      await tx.query("INSERT INTO schema_migrations (id) VALUES ($1)", [m.id]);
+      applied.push(m.id);
+    }
+    return applied;
+  });
+}

@@ -1,0 +1,16 @@
+// Starts one private PostgreSQL server for the whole test run and hands its URL to the suites
+// (inject("pgUrl")). Each suite creates its own database on it (test/support/stores.ts).
+import type { TestProject } from "vitest/node";
+import { startPgCluster } from "./pg-cluster.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    pgUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => void> {
+  const cluster = await startPgCluster();
+  project.provide("pgUrl", cluster.url);
+  return () => cluster.stop();
+}

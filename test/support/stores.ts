@@ -1,0 +1,50 @@
+// Gives a suite both stores: PGlite in memory and a fresh database on the private PostgreSQL
+// server that test/support/global-setup.ts started. Suites written with forEachStore run the
+// same assertions on both (the store contract).
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, inject } from "vitest";
+import type { Db } from "../../src/store/db.ts";
+import { migrate } from "../../src/store/migrate.ts";
+import { openPglite } from "../../src/store/pglite.ts";
+import { openPostgres } from "../../src/store/postgres.ts";
+
+export type StoreKind = "pglite" | "postgres";
+export const STORE_KINDS: readonly StoreKind[] = ["pglite", "postgres"];
+
+/** Creates a fresh, empty database on the test server and returns its URL. */
+export async function createServerDatabase(): Promise<string> {
+  const adminUrl = inject("pgUrl");
+  const name = `t_${randomBytes(6).toString("hex")}`;
+  const admin = openPostgres(adminUrl, { max: 1 });
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.close();
+  }
+  return adminUrl.replace(/\/[^/]*$/, `/${name}`);
+}
+
+export async function openTestDb(kind: StoreKind, opts: { poolSize?: number } = {}): Promise<Db> {
+  const db = kind === "pglite" ? await openPglite() : openPostgres(await createServerDatabase(), { max: opts.poolSize ?? 10 });
+  await migrate(db);
+  return db;
+}
+
+/** describe() once per store; `get()` returns the migrated database inside tests. */
+export function forEachStore(title: string, body: (get: () => Db, kind: StoreKind) => void): void {
+  for (const kind of STORE_KINDS) {
+    describe(`${title} [${kind}]`, () => {
+      let db: Db | undefined;
+      beforeAll(async () => {
+        db = await openTestDb(kind);
+      });
+      afterAll(async () => {
+        await db?.close();
+      });
+      body(() => {
+        if (!db) throw new Error("store not opened");
+        return db;
+      }, kind);
+    });
+  }
+}
