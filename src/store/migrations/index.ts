@@ -1,9 +1,11 @@
 // The ordered list of every migration. Append only; never edit or reorder a landed entry.
 import type { Migration } from "../migrate.ts";
+import { ledgerMigrations } from "./ledger.ts";
 
 export const migrations: readonly Migration[] = [
   {
     id: "base-001",
     statements: ["CREATE EXTENSION IF NOT EXISTS btree_gist"],
   },
+  ...ledgerMigrations,
 ];

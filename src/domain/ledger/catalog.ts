@@ -1,0 +1,141 @@
+// The ledger's catalogue as data: unit types, account types and transaction kinds. A kind says
+// which account types may send and receive, which unit types it carries, and the approval and
+// delay flags the security rules read. Schemes extend the catalogue with more entries of the same
+// shape; nothing in the ledger code names a particular kind except issuance and reversal, whose
+// mechanics differ (no source; serials moved back exactly).
+
+export interface UnitType {
+  readonly code: string;
+  readonly name: string;
+  readonly family: "allowance" | "kyoto" | "credit";
+}
+
+export const UNIT_TYPES: readonly UnitType[] = [
+  { code: "allowance", name: "Allowance of a cap-and-trade scheme", family: "allowance" },
+  { code: "AAU", name: "Assigned amount unit (Kyoto)", family: "kyoto" },
+  { code: "RMU", name: "Removal unit (Kyoto)", family: "kyoto" },
+  { code: "CER", name: "Certified emission reduction (CDM)", family: "credit" },
+  { code: "tCER", name: "Temporary CER (CDM afforestation)", family: "credit" },
+  { code: "lCER", name: "Long-term CER (CDM afforestation)", family: "credit" },
+  { code: "ERU", name: "Emission reduction unit (Joint Implementation)", family: "credit" },
+  { code: "JCM", name: "Joint Crediting Mechanism credit", family: "credit" },
+  { code: "J-Credit", name: "Japan's domestic J-Credit", family: "credit" },
+  { code: "ITMO", name: "Internationally transferred mitigation outcome (Article 6.2)", family: "credit" },
+  { code: "A6.4ER", name: "Article 6.4 emission reduction", family: "credit" },
+  { code: "VER", name: "Voluntary carbon credit", family: "credit" },
+];
+
+export interface AccountType {
+  readonly code: string;
+  readonly name: string;
+  /** Terminal accounts never send: units in them are surrendered, retired or cancelled for good. */
+  readonly terminal: boolean;
+  /** What the units in a terminal account count as in the conservation identity. */
+  readonly fate: "held" | "surrendered" | "retired" | "cancelled";
+  readonly needsInstallation: boolean;
+}
+
+const held = (code: string, name: string, needsInstallation = false): AccountType => ({
+  code,
+  name,
+  terminal: false,
+  fate: "held",
+  needsInstallation,
+});
+
+export const ACCOUNT_TYPES: readonly AccountType[] = [
+  held("national_issuance", "National issuance (total quantity) account"),
+  held("party_holding", "Party holding account (Kyoto / Article 6 national account)"),
+  held("allocation", "Allocation account (free allocation pool)"),
+  held("auction", "Auction account"),
+  held("new_entrants_reserve", "New entrants' reserve"),
+  held("market_stability_reserve", "Market stability reserve"),
+  held("cost_containment_reserve", "Cost containment / price reserve"),
+  held("operator_holding", "Operator holding account (installation)", true),
+  held("aircraft_operator_holding", "Aircraft operator holding account", true),
+  held("maritime_operator_holding", "Maritime operator holding account", true),
+  held("trading", "Trading account"),
+  held("person_holding", "Person holding account"),
+  held("pending", "Pending account (units in transit to or from another registry)"),
+  held("share_of_proceeds", "Adaptation / share-of-proceeds account"),
+  { code: "surrender", name: "Surrender (compliance) account", terminal: true, fate: "surrendered", needsInstallation: false },
+  { code: "retirement", name: "Retirement account", terminal: true, fate: "retired", needsInstallation: false },
+  { code: "voluntary_cancellation", name: "Voluntary cancellation account", terminal: true, fate: "cancelled", needsInstallation: false },
+  { code: "mandatory_cancellation", name: "Mandatory cancellation account", terminal: true, fate: "cancelled", needsInstallation: false },
+];
+
+export interface TransactionKind {
+  readonly code: string;
+  readonly name: string;
+  /** Account types allowed as source; empty for issuance (units are created). */
+  readonly from: readonly string[];
+  readonly to: readonly string[];
+  /** Unit types carried; undefined means any. */
+  readonly unitTypes?: readonly string[];
+  /** Needs a second representative's approval (four-eyes) before it executes. */
+  readonly approval: boolean;
+  /** Subject to the transfer delay to accounts outside the trusted list. */
+  readonly delay: boolean;
+  readonly requiresPurpose: boolean;
+  readonly reversible: boolean;
+  /** Administrative kinds may deliver to a blocked account (e.g. allocation withheld is not refused here). */
+  readonly administrative: boolean;
+}
+
+const HOLDING = [
+  "operator_holding",
+  "aircraft_operator_holding",
+  "maritime_operator_holding",
+  "trading",
+  "person_holding",
+  "party_holding",
+] as const;
+const OPERATOR = ["operator_holding", "aircraft_operator_holding", "maritime_operator_holding"] as const;
+const GOVERNMENT = [
+  "national_issuance",
+  "allocation",
+  "auction",
+  "new_entrants_reserve",
+  "market_stability_reserve",
+  "cost_containment_reserve",
+] as const;
+
+function kind(k: Partial<TransactionKind> & Pick<TransactionKind, "code" | "name" | "from" | "to">): TransactionKind {
+  return { approval: false, delay: false, requiresPurpose: false, reversible: true, administrative: false, ...k };
+}
+
+export const TRANSACTION_KINDS: readonly TransactionKind[] = [
+  kind({ code: "issuance", name: "Issuance", from: [], to: ["national_issuance", "party_holding"], approval: true, reversible: false, administrative: true }),
+  kind({ code: "internal_transfer", name: "Transfer between government accounts", from: [...GOVERNMENT], to: [...GOVERNMENT], approval: true, administrative: true }),
+  kind({ code: "allocation", name: "Free allocation", from: ["allocation", "national_issuance", "new_entrants_reserve"], to: [...OPERATOR], unitTypes: ["allowance"], administrative: true }),
+  kind({ code: "reverse_allocation", name: "Return of allocation", from: [...OPERATOR], to: ["allocation", "national_issuance", "new_entrants_reserve"], unitTypes: ["allowance"], administrative: true }),
+  kind({ code: "auction_delivery", name: "Delivery of auctioned allowances", from: ["auction"], to: [...HOLDING], unitTypes: ["allowance"], administrative: true }),
+  kind({ code: "reserve_release", name: "Release from a reserve", from: ["market_stability_reserve", "cost_containment_reserve"], to: ["auction", "allocation"], approval: true, administrative: true }),
+  kind({ code: "reserve_intake", name: "Intake into a reserve", from: ["auction", "national_issuance"], to: ["market_stability_reserve", "cost_containment_reserve"], approval: true, administrative: true }),
+  kind({ code: "transfer", name: "Transfer", from: [...HOLDING], to: [...HOLDING, "pending"], approval: true, delay: true }),
+  kind({ code: "external_transfer", name: "Transfer to another registry", from: [...HOLDING], to: ["pending"], approval: true, delay: true }),
+  kind({ code: "surrender", name: "Surrender for compliance", from: [...OPERATOR], to: ["surrender"], approval: true }),
+  kind({ code: "retirement", name: "Retirement", from: [...HOLDING], to: ["retirement"], approval: true, requiresPurpose: true }),
+  kind({ code: "voluntary_cancellation", name: "Voluntary cancellation", from: [...HOLDING], to: ["voluntary_cancellation"], approval: true }),
+  kind({ code: "mandatory_cancellation", name: "Mandatory cancellation", from: [...GOVERNMENT, "party_holding"], to: ["mandatory_cancellation"], approval: true, administrative: true }),
+  kind({ code: "share_of_proceeds", name: "Share of proceeds", from: [...HOLDING, "national_issuance"], to: ["share_of_proceeds"], administrative: true }),
+  kind({ code: "correction", name: "Administrative correction", from: [...GOVERNMENT, ...HOLDING, "pending"], to: [...GOVERNMENT, ...HOLDING, "pending"], approval: true, administrative: true }),
+  kind({ code: "reversal", name: "Reversal of a completed transaction", from: [], to: [], approval: true, reversible: false, administrative: true }),
+];
+
+export interface Catalogue {
+  unitTypes: ReadonlyMap<string, UnitType>;
+  accountTypes: ReadonlyMap<string, AccountType>;
+  kinds: ReadonlyMap<string, TransactionKind>;
+}
+
+export function catalogue(extra: Partial<{ unitTypes: UnitType[]; accountTypes: AccountType[]; kinds: TransactionKind[] }> = {}): Catalogue {
+  const byCode = <T extends { code: string }>(list: readonly T[]) => new Map(list.map((x) => [x.code, x] as const));
+  return {
+    unitTypes: byCode([...UNIT_TYPES, ...(extra.unitTypes ?? [])]),
+    accountTypes: byCode([...ACCOUNT_TYPES, ...(extra.accountTypes ?? [])]),
+    kinds: byCode([...TRANSACTION_KINDS, ...(extra.kinds ?? [])]),
+  };
+}
+
+export const DEFAULT_CATALOGUE: Catalogue = catalogue();

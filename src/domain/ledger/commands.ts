@@ -1,0 +1,375 @@
+// Ledger commands, their pure validation (shape, identifiers, quantities) and the canonical form
+// used for idempotency: a replayed command is compared field by field with the first one.
+import { type Refusal, refuse } from "./checks.ts";
+
+export const MAX_QUANTITY = 10n ** 15n;
+export const MAX_LEGS = 100;
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+export const ACCOUNT_ID_PATTERN = /^[A-Z0-9][A-Z0-9-]{1,63}$/;
+export const CLASS_CODE_PATTERN = /^[A-Z0-9][A-Za-z0-9._-]{0,63}$/;
+export const ACTOR_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$/;
+
+export type Quantity = string | bigint | number;
+
+export interface DefineClassCommand {
+  commandId: string;
+  code: string;
+  unitType: string;
+  scheme: string;
+  vintage?: number;
+  commitmentPeriod?: string;
+  project?: string;
+  hostCountry?: string;
+  creditKind?: "reduction" | "avoidance" | "removal";
+  methodology?: string;
+  article6?: { authorized: boolean; use?: "NDC" | "OIMP" | "both"; firstTransferred?: boolean };
+  issuanceLimit?: Quantity;
+  serialStart?: Quantity;
+}
+
+export interface OpenAccountCommand {
+  commandId: string;
+  accountId: string;
+  type: string;
+  holder: string;
+  name: string;
+  installation?: string;
+}
+
+export type AccountStatus = "open" | "blocked" | "closed";
+
+export interface SetAccountStatusCommand {
+  commandId: string;
+  accountId: string;
+  status: AccountStatus;
+  reason?: string;
+}
+
+export interface LegInput {
+  classCode: string;
+  from?: string | null;
+  to: string;
+  quantity: Quantity;
+}
+
+export interface ProposeCommand {
+  transactionId: string;
+  kind: string;
+  legs: LegInput[];
+  initiator?: string;
+  purpose?: string;
+  beneficiary?: string;
+  note?: string;
+  /** Decided by the security layer: wait for a second approval, and/or a delay before completion. */
+  hold?: { approval?: boolean; delayUntil?: string };
+}
+
+export interface DecideCommand {
+  transactionId: string;
+  actor: string;
+  reason?: string;
+  /** For approve: a delay that still applies after approval. */
+  delayUntil?: string;
+}
+
+export interface ReverseCommand {
+  transactionId: string;
+  reverses: string;
+  actor?: string;
+  reason?: string;
+}
+
+export interface Leg {
+  classCode: string;
+  from: string | null;
+  to: string;
+  quantity: bigint;
+}
+
+export interface ValidProposal {
+  transactionId: string;
+  kind: string;
+  legs: Leg[];
+  initiator: string | null;
+  purpose: string | null;
+  beneficiary: string | null;
+  note: string | null;
+  hold: { approval: boolean; delayUntil: string | null };
+}
+
+type Ok<T> = { ok: true; value: T };
+export type Checked<T> = Ok<T> | Refusal;
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function field(path: string, reason: string): Refusal {
+  return refuse("FIELD_INVALID", `${path}: ${reason}`, { field: path, reason });
+}
+
+export function checkId(value: unknown, path: string, pattern = ID_PATTERN): Refusal | undefined {
+  if (typeof value !== "string") return field(path, "must be a string");
+  if (!pattern.test(value)) return refuse("ID_MALFORMED", `${path} ${JSON.stringify(value.slice(0, 80))} does not match ${pattern.source}`, { field: path, value: value.slice(0, 200) });
+  return undefined;
+}
+
+/** Parses a quantity: a positive whole number (decimal string, bigint, or safe integer number). */
+export function parseQuantity(value: unknown, path: string): Checked<bigint> {
+  let q: bigint;
+  if (typeof value === "bigint") q = value;
+  else if (typeof value === "number") {
+    if (!Number.isSafeInteger(value)) return refuse("QUANTITY_NOT_POSITIVE_WHOLE", `${path} must be a whole number`, { field: path, value: String(value) });
+    q = BigInt(value);
+  } else if (typeof value === "string") {
+    if (!/^-?\d{1,40}$/.test(value)) return refuse("QUANTITY_NOT_POSITIVE_WHOLE", `${path} ${JSON.stringify(value.slice(0, 50))} is not a whole number`, { field: path, value: value.slice(0, 50) });
+    q = BigInt(value);
+  } else return field(path, "must be a decimal string");
+  if (q <= 0n) return refuse("QUANTITY_NOT_POSITIVE_WHOLE", `${path} must be positive, got ${q}`, { field: path, value: q.toString() });
+  if (q > MAX_QUANTITY) return refuse("QUANTITY_TOO_LARGE", `${path} ${q} exceeds ${MAX_QUANTITY}`, { field: path, value: q.toString() });
+  return { ok: true, value: q };
+}
+
+function optString(o: Record<string, unknown>, key: string, path: string, max = 500): Refusal | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") return field(`${path}${key}`, "must be a string");
+  if (v.length > max) return field(`${path}${key}`, `longer than ${max} characters`);
+  return undefined;
+}
+
+function isoTime(v: unknown): boolean {
+  return typeof v === "string" && v.length <= 40 && !Number.isNaN(Date.parse(v));
+}
+
+export function validatePropose(input: unknown): Checked<ValidProposal> {
+  if (!isObj(input)) return field("command", "must be an object");
+  const idErr = checkId(input.transactionId, "transactionId");
+  if (idErr) return idErr;
+  if (typeof input.kind !== "string" || input.kind.length > 64) return field("kind", "must be a string");
+  for (const k of ["initiator", "purpose", "beneficiary", "note"]) {
+    const e = optString(input, k, "");
+    if (e) return e;
+  }
+  if (!Array.isArray(input.legs)) return field("legs", "must be a list");
+  if (input.legs.length < 1 || input.legs.length > MAX_LEGS) {
+    return refuse("LEGS_EMPTY_OR_TOO_MANY", `a transaction has 1 to ${MAX_LEGS} legs, got ${input.legs.length}`, { legs: input.legs.length });
+  }
+  const legs: Leg[] = [];
+  for (const [i, raw] of input.legs.entries()) {
+    const p = `legs[${i}].`;
+    if (!isObj(raw)) return field(`legs[${i}]`, "must be an object");
+    const cErr = checkId(raw.classCode, `${p}classCode`, CLASS_CODE_PATTERN);
+    if (cErr) return cErr;
+    if (raw.from !== undefined && raw.from !== null) {
+      const fErr = checkId(raw.from, `${p}from`, ACCOUNT_ID_PATTERN);
+      if (fErr) return fErr;
+    }
+    const tErr = checkId(raw.to, `${p}to`, ACCOUNT_ID_PATTERN);
+    if (tErr) return tErr;
+    const q = parseQuantity(raw.quantity, `${p}quantity`);
+    if (!q.ok) return q;
+    legs.push({ classCode: raw.classCode as string, from: (raw.from as string | undefined) ?? null, to: raw.to as string, quantity: q.value });
+  }
+  let hold = { approval: false, delayUntil: null as string | null };
+  if (input.hold !== undefined) {
+    if (!isObj(input.hold)) return field("hold", "must be an object");
+    if (input.hold.approval !== undefined && typeof input.hold.approval !== "boolean") return field("hold.approval", "must be a boolean");
+    if (input.hold.delayUntil !== undefined && !isoTime(input.hold.delayUntil)) return field("hold.delayUntil", "must be an ISO-8601 time");
+    hold = {
+      approval: input.hold.approval === true,
+      delayUntil: input.hold.delayUntil === undefined ? null : new Date(input.hold.delayUntil as string).toISOString(),
+    };
+  }
+  const s = (k: string) => (typeof input[k] === "string" ? (input[k] as string) : null);
+  return {
+    ok: true,
+    value: { transactionId: input.transactionId as string, kind: input.kind, legs, initiator: s("initiator"), purpose: s("purpose"), beneficiary: s("beneficiary"), note: s("note"), hold },
+  };
+}
+
+export interface ValidClass {
+  commandId: string;
+  code: string;
+  unitType: string;
+  scheme: string;
+  vintage: number | null;
+  commitmentPeriod: string | null;
+  project: string | null;
+  hostCountry: string | null;
+  creditKind: "reduction" | "avoidance" | "removal" | null;
+  methodology: string | null;
+  article6: { authorized: boolean; use: string | null; firstTransferred: boolean } | null;
+  issuanceLimit: bigint | null;
+  serialStart: bigint;
+}
+
+export function validateDefineClass(input: unknown): Checked<ValidClass> {
+  if (!isObj(input)) return field("command", "must be an object");
+  const e1 = checkId(input.commandId, "commandId") ?? checkId(input.code, "code", CLASS_CODE_PATTERN);
+  if (e1) return e1;
+  if (typeof input.unitType !== "string") return field("unitType", "must be a string");
+  if (typeof input.scheme !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/.test(input.scheme)) return field("scheme", "must be a short code such as JP-GX or EU");
+  for (const k of ["commitmentPeriod", "project", "methodology"]) {
+    const e = optString(input, k, "", 200);
+    if (e) return e;
+  }
+  if (input.vintage !== undefined && (!Number.isInteger(input.vintage) || (input.vintage as number) < 1990 || (input.vintage as number) > 2200)) {
+    return field("vintage", "must be a year between 1990 and 2200");
+  }
+  if (input.hostCountry !== undefined && (typeof input.hostCountry !== "string" || !/^[A-Z]{2,3}$/.test(input.hostCountry))) {
+    return field("hostCountry", "must be an ISO 3166 code such as TH or JPN");
+  }
+  if (input.creditKind !== undefined && !["reduction", "avoidance", "removal"].includes(input.creditKind as string)) {
+    return field("creditKind", "must be reduction, avoidance or removal");
+  }
+  let article6: ValidClass["article6"] = null;
+  if (input.article6 !== undefined) {
+    const a = input.article6;
+    if (!isObj(a) || typeof a.authorized !== "boolean") return field("article6.authorized", "must be a boolean");
+    if (a.use !== undefined && !["NDC", "OIMP", "both"].includes(a.use as string)) return field("article6.use", "must be NDC, OIMP or both");
+    if (a.firstTransferred !== undefined && typeof a.firstTransferred !== "boolean") return field("article6.firstTransferred", "must be a boolean");
+    article6 = { authorized: a.authorized, use: (a.use as string | undefined) ?? null, firstTransferred: a.firstTransferred === true };
+  }
+  let issuanceLimit: bigint | null = null;
+  if (input.issuanceLimit !== undefined && input.issuanceLimit !== null) {
+    const q = parseQuantity(input.issuanceLimit, "issuanceLimit");
+    if (!q.ok) return q;
+    issuanceLimit = q.value;
+  }
+  let serialStart = 1n;
+  if (input.serialStart !== undefined) {
+    const q = parseQuantity(input.serialStart, "serialStart");
+    if (!q.ok) return q;
+    serialStart = q.value;
+  }
+  const s = (k: string) => (typeof input[k] === "string" ? (input[k] as string) : null);
+  return {
+    ok: true,
+    value: {
+      commandId: input.commandId as string,
+      code: input.code as string,
+      unitType: input.unitType,
+      scheme: input.scheme,
+      vintage: (input.vintage as number | undefined) ?? null,
+      commitmentPeriod: s("commitmentPeriod"),
+      project: s("project"),
+      hostCountry: s("hostCountry"),
+      creditKind: (input.creditKind as ValidClass["creditKind"] | undefined) ?? null,
+      methodology: s("methodology"),
+      article6,
+      issuanceLimit,
+      serialStart,
+    },
+  };
+}
+
+export function validateOpenAccount(input: unknown): Checked<Omit<OpenAccountCommand, "installation"> & { installation: string | null }> {
+  if (!isObj(input)) return field("command", "must be an object");
+  const e1 = checkId(input.commandId, "commandId") ?? checkId(input.accountId, "accountId", ACCOUNT_ID_PATTERN);
+  if (e1) return e1;
+  if (typeof input.type !== "string") return field("type", "must be a string");
+  if (typeof input.holder !== "string" || input.holder.length < 1 || input.holder.length > 200) return field("holder", "must be a non-empty string of at most 200 characters");
+  if (typeof input.name !== "string" || input.name.length < 1 || input.name.length > 200) return field("name", "must be a non-empty string of at most 200 characters");
+  const e2 = optString(input, "installation", "", 64);
+  if (e2) return e2;
+  return {
+    ok: true,
+    value: {
+      commandId: input.commandId as string,
+      accountId: input.accountId as string,
+      type: input.type,
+      holder: input.holder,
+      name: input.name,
+      installation: (input.installation as string | undefined) ?? null,
+    },
+  };
+}
+
+export function validateSetStatus(input: unknown): Checked<Omit<SetAccountStatusCommand, "reason"> & { reason: string | null }> {
+  if (!isObj(input)) return field("command", "must be an object");
+  const e1 = checkId(input.commandId, "commandId") ?? checkId(input.accountId, "accountId", ACCOUNT_ID_PATTERN);
+  if (e1) return e1;
+  if (!["open", "blocked", "closed"].includes(input.status as string)) {
+    return refuse("ACCOUNT_STATUS_INVALID", `status must be open, blocked or closed, got ${JSON.stringify(input.status)}`, { field: "status" });
+  }
+  const e2 = optString(input, "reason", "");
+  if (e2) return e2;
+  return {
+    ok: true,
+    value: { commandId: input.commandId as string, accountId: input.accountId as string, status: input.status as AccountStatus, reason: (input.reason as string | undefined) ?? null },
+  };
+}
+
+export function validateDecide(input: unknown): Checked<{ transactionId: string; actor: string; reason: string | null; delayUntil: string | null }> {
+  if (!isObj(input)) return field("command", "must be an object");
+  const e1 = checkId(input.transactionId, "transactionId") ?? checkId(input.actor, "actor", ACTOR_PATTERN);
+  if (e1) return e1;
+  const e2 = optString(input, "reason", "");
+  if (e2) return e2;
+  if (input.delayUntil !== undefined && !isoTime(input.delayUntil)) return field("delayUntil", "must be an ISO-8601 time");
+  return {
+    ok: true,
+    value: {
+      transactionId: input.transactionId as string,
+      actor: input.actor as string,
+      reason: (input.reason as string | undefined) ?? null,
+      delayUntil: input.delayUntil === undefined ? null : new Date(input.delayUntil as string).toISOString(),
+    },
+  };
+}
+
+export function validateReverse(input: unknown): Checked<{ transactionId: string; reverses: string; actor: string | null; reason: string | null }> {
+  if (!isObj(input)) return field("command", "must be an object");
+  const e1 = checkId(input.transactionId, "transactionId") ?? checkId(input.reverses, "reverses");
+  if (e1) return e1;
+  if (input.actor !== undefined) {
+    const e = checkId(input.actor, "actor", ACTOR_PATTERN);
+    if (e) return e;
+  }
+  const e2 = optString(input, "reason", "");
+  if (e2) return e2;
+  return {
+    ok: true,
+    value: {
+      transactionId: input.transactionId as string,
+      reverses: input.reverses as string,
+      actor: (input.actor as string | undefined) ?? null,
+      reason: (input.reason as string | undefined) ?? null,
+    },
+  };
+}
+
+/** A JSON-safe canonical form (bigint -> decimal string, keys sorted) for storage and comparison. */
+export function canonical(value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (Array.isArray(value)) return value.map(canonical);
+  if (isObj(value)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) {
+      const v = value[k];
+      if (v !== undefined) out[k] = canonical(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** The first path at which two canonical values differ, or undefined when equal. */
+export function firstDifference(a: unknown, b: unknown, path = ""): string | undefined {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return `${path || "value"}.length`;
+    for (let i = 0; i < a.length; i++) {
+      const d = firstDifference(a[i], b[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  if (isObj(a) && isObj(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    for (const k of keys) {
+      const d = firstDifference(a[k], b[k], path ? `${path}.${k}` : k);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  return a === b ? undefined : path || "value";
+}

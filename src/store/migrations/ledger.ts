@@ -1,0 +1,135 @@
+// The registry ledger's schema. Tables of record (transactions, legs, events, movements, chain
+// links, commands, account events) are append-only: a trigger refuses UPDATE and DELETE. Blocks
+// and balances are the current-state projection of the movements, kept in the same database
+// transaction and re-derived independently by `ets verify`. Serial ranges of a class never overlap
+// (exclusion constraint), balances never go negative (check constraint).
+import type { Migration } from "../migrate.ts";
+
+const appendOnly = (table: string) => [
+  `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()`,
+  `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()`,
+];
+
+export const ledgerMigrations: readonly Migration[] = [
+  {
+    id: "ledger-001",
+    statements: [
+      `CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         RAISE EXCEPTION 'ledger rows are immutable: % on % refused', TG_OP, TG_TABLE_NAME USING ERRCODE = 'P0001';
+       END $$`,
+      `CREATE TABLE unit_types (code text PRIMARY KEY, name text NOT NULL, family text NOT NULL)`,
+      `CREATE TABLE account_types (code text PRIMARY KEY, definition jsonb NOT NULL)`,
+      `CREATE TABLE transaction_kinds (code text PRIMARY KEY, definition jsonb NOT NULL)`,
+      `CREATE TABLE unit_classes (
+         id serial PRIMARY KEY,
+         code text NOT NULL UNIQUE,
+         unit_type text NOT NULL REFERENCES unit_types(code),
+         scheme text NOT NULL,
+         vintage int,
+         commitment_period text,
+         project text,
+         host_country text,
+         credit_kind text CHECK (credit_kind IN ('reduction','avoidance','removal')),
+         methodology text,
+         a6_authorized boolean,
+         a6_use text,
+         a6_first_transferred boolean,
+         issuance_limit int8 CHECK (issuance_limit > 0),
+         serial_start int8 NOT NULL CHECK (serial_start > 0),
+         command_id text NOT NULL UNIQUE,
+         definition jsonb NOT NULL,
+         defined_at timestamptz NOT NULL
+       )`,
+      `CREATE TABLE accounts (
+         id text PRIMARY KEY,
+         type text NOT NULL REFERENCES account_types(code),
+         holder text NOT NULL,
+         name text NOT NULL,
+         installation text,
+         status text NOT NULL CHECK (status IN ('open','blocked','closed')),
+         opened_at timestamptz NOT NULL,
+         command_id text NOT NULL UNIQUE
+       )`,
+      `CREATE INDEX accounts_holder ON accounts (holder)`,
+      `CREATE TABLE account_events (
+         command_id text PRIMARY KEY,
+         account_id text NOT NULL REFERENCES accounts(id),
+         status text NOT NULL,
+         reason text,
+         request jsonb NOT NULL,
+         at timestamptz NOT NULL
+       )`,
+      `CREATE TABLE transactions (
+         id text PRIMARY KEY,
+         kind text NOT NULL REFERENCES transaction_kinds(code),
+         request jsonb NOT NULL,
+         initiator text,
+         reverses text UNIQUE REFERENCES transactions(id),
+         created_at timestamptz NOT NULL
+       )`,
+      `CREATE TABLE transaction_legs (
+         tx_id text NOT NULL REFERENCES transactions(id),
+         leg_no int NOT NULL,
+         class_id int NOT NULL REFERENCES unit_classes(id),
+         from_account text REFERENCES accounts(id),
+         to_account text NOT NULL REFERENCES accounts(id),
+         quantity int8 NOT NULL CHECK (quantity > 0),
+         PRIMARY KEY (tx_id, leg_no)
+       )`,
+      `CREATE INDEX transaction_legs_from ON transaction_legs (from_account)`,
+      `CREATE INDEX transaction_legs_to ON transaction_legs (to_account)`,
+      `CREATE TABLE transaction_events (
+         tx_id text NOT NULL REFERENCES transactions(id),
+         seq int NOT NULL,
+         status text NOT NULL CHECK (status IN ('awaiting_approval','delayed','completed','rejected','cancelled')),
+         at timestamptz NOT NULL,
+         actor text,
+         detail jsonb NOT NULL DEFAULT '{}'::jsonb,
+         PRIMARY KEY (tx_id, seq)
+       )`,
+      `CREATE INDEX transaction_events_due ON transaction_events (status, ((detail->>'delayUntil')))`,
+      `CREATE TABLE movements (
+         tx_id text NOT NULL REFERENCES transactions(id),
+         leg_no int NOT NULL,
+         part_no int NOT NULL,
+         class_id int NOT NULL REFERENCES unit_classes(id),
+         from_account text REFERENCES accounts(id),
+         to_account text NOT NULL REFERENCES accounts(id),
+         serial_start int8 NOT NULL,
+         serial_end int8 NOT NULL,
+         CHECK (serial_start > 0 AND serial_end >= serial_start),
+         PRIMARY KEY (tx_id, leg_no, part_no)
+       )`,
+      `CREATE INDEX movements_issuance ON movements (class_id, serial_end) WHERE from_account IS NULL`,
+      `CREATE TABLE blocks (
+         id bigserial PRIMARY KEY,
+         class_id int NOT NULL REFERENCES unit_classes(id),
+         account_id text NOT NULL REFERENCES accounts(id),
+         serial_start int8 NOT NULL,
+         serial_end int8 NOT NULL,
+         CHECK (serial_start > 0 AND serial_end >= serial_start),
+         EXCLUDE USING gist (class_id WITH =, int8range(serial_start, serial_end, '[]') WITH &&)
+       )`,
+      `CREATE INDEX blocks_holding ON blocks (account_id, class_id, serial_start)`,
+      `CREATE UNIQUE INDEX blocks_by_end ON blocks (class_id, serial_end)`,
+      `CREATE UNIQUE INDEX blocks_by_start ON blocks (class_id, serial_start)`,
+      `CREATE TABLE balances (
+         account_id text NOT NULL REFERENCES accounts(id),
+         class_id int NOT NULL REFERENCES unit_classes(id),
+         quantity int8 NOT NULL CHECK (quantity >= 0),
+         PRIMARY KEY (account_id, class_id)
+       )`,
+      `CREATE TABLE chain_links (
+         chain text NOT NULL,
+         seq int8 NOT NULL,
+         tx_id text NOT NULL REFERENCES transactions(id),
+         prev_hash text NOT NULL,
+         hash text NOT NULL,
+         PRIMARY KEY (chain, seq)
+       )`,
+      `CREATE INDEX chain_links_tx ON chain_links (tx_id)`,
+      ...["unit_classes", "account_events", "transactions", "transaction_legs", "transaction_events", "movements", "chain_links"].flatMap(appendOnly),
+    ],
+  },
+];

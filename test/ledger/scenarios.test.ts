@@ -1,0 +1,197 @@
+// Goal: the ledger's behaviour as a scenario table (one row per event with its expected result
+// code), run on PGlite and on the real PostgreSQL server; after the table, `verify` holds and
+// holdings are exactly as the rows imply.
+import { beforeAll, describe, expect, it } from "vitest";
+import { ManualClock } from "../../src/platform/clock.ts";
+import { LedgerService } from "../../src/registry/ledger.ts";
+import { verifyLedger } from "../../src/registry/verify.ts";
+import { forEachStore } from "../support/stores.ts";
+
+type Op = "class" | "open" | "status" | "propose" | "approve" | "cancel" | "reject" | "release" | "reverse" | "advance";
+interface Row {
+  note: string;
+  op: Op;
+  cmd: Record<string, unknown> | number;
+  expect: "ok" | "replay" | number;
+  status?: string;
+}
+
+const leg = (classCode: string, from: string | null, to: string, quantity: string) => ({ classCode, from, to, quantity });
+
+const SETUP: Row[] = [
+  { note: "define the FY2026 allowance vintage with its cap", op: "class", cmd: { commandId: "c1", code: "JP-GX-2026", unitType: "allowance", scheme: "JP-GX", vintage: 2026, issuanceLimit: "1000000" }, expect: "ok" },
+  { note: "define a JCM credit class", op: "class", cmd: { commandId: "c2", code: "JCM-TH-001-2025", unitType: "JCM", scheme: "JCM", vintage: 2025, project: "TH-001", hostCountry: "TH", creditKind: "reduction" }, expect: "ok" },
+  { note: "same class command replayed", op: "class", cmd: { commandId: "c1", code: "JP-GX-2026", unitType: "allowance", scheme: "JP-GX", vintage: 2026, issuanceLimit: "1000000" }, expect: "replay" },
+  { note: "same command id, different cap", op: "class", cmd: { commandId: "c1", code: "JP-GX-2026", unitType: "allowance", scheme: "JP-GX", vintage: 2026, issuanceLimit: "2000000" }, expect: 5002 },
+  { note: "class code taken by another command", op: "class", cmd: { commandId: "c3", code: "JP-GX-2026", unitType: "allowance", scheme: "JP-GX" }, expect: 4004 },
+  { note: "unknown unit type", op: "class", cmd: { commandId: "c4", code: "X-1", unitType: "gold", scheme: "X" }, expect: 4003 },
+  { note: "national issuance account", op: "open", cmd: { commandId: "a1", accountId: "JP-NHA", type: "national_issuance", holder: "MOE", name: "National issuance" }, expect: "ok" },
+  { note: "allocation account", op: "open", cmd: { commandId: "a2", accountId: "JP-ALLOC", type: "allocation", holder: "MOE", name: "Allocation" }, expect: "ok" },
+  { note: "steel plant operator", op: "open", cmd: { commandId: "a3", accountId: "JP-OHA-1", type: "operator_holding", holder: "Steel Co", name: "Kimitsu works", installation: "INS-1" }, expect: "ok" },
+  { note: "cement plant operator", op: "open", cmd: { commandId: "a4", accountId: "JP-OHA-2", type: "operator_holding", holder: "Cement Co", name: "Ube plant", installation: "INS-2" }, expect: "ok" },
+  { note: "trader", op: "open", cmd: { commandId: "a5", accountId: "JP-TRA-1", type: "trading", holder: "Broker KK", name: "Broker" }, expect: "ok" },
+  { note: "surrender account", op: "open", cmd: { commandId: "a6", accountId: "JP-SUR", type: "surrender", holder: "MOE", name: "Surrender" }, expect: "ok" },
+  { note: "retirement account", op: "open", cmd: { commandId: "a7", accountId: "JP-RET", type: "retirement", holder: "MOE", name: "Retirement" }, expect: "ok" },
+  { note: "operator account without installation", op: "open", cmd: { commandId: "a8", accountId: "JP-OHA-9", type: "operator_holding", holder: "X", name: "X" }, expect: 7003 },
+  { note: "unknown account type", op: "open", cmd: { commandId: "a9", accountId: "JP-Z-1", type: "vault", holder: "X", name: "X" }, expect: 7002 },
+  { note: "account id taken", op: "open", cmd: { commandId: "a10", accountId: "JP-NHA", type: "trading", holder: "X", name: "X" }, expect: 7001 },
+  { note: "malformed account id", op: "open", cmd: { commandId: "a11", accountId: "jp lower", type: "trading", holder: "X", name: "X" }, expect: 5001 },
+];
+
+const EVENTS: Row[] = [
+  { note: "issue 600,000 allowances", op: "propose", cmd: { transactionId: "t1", kind: "issuance", legs: [leg("JP-GX-2026", null, "JP-NHA", "600000")] }, expect: "ok", status: "completed" },
+  { note: "issuance beyond the vintage cap", op: "propose", cmd: { transactionId: "t2", kind: "issuance", legs: [leg("JP-GX-2026", null, "JP-NHA", "400001")] }, expect: 3004 },
+  { note: "issuance with a source account", op: "propose", cmd: { transactionId: "t2b", kind: "issuance", legs: [leg("JP-GX-2026", "JP-NHA", "JP-ALLOC", "1")] }, expect: 1005 },
+  { note: "move to the allocation account", op: "propose", cmd: { transactionId: "t3", kind: "internal_transfer", legs: [leg("JP-GX-2026", "JP-NHA", "JP-ALLOC", "500000")] }, expect: "ok" },
+  { note: "allocate to the steel plant", op: "propose", cmd: { transactionId: "t4", kind: "allocation", legs: [leg("JP-GX-2026", "JP-ALLOC", "JP-OHA-1", "300000")] }, expect: "ok" },
+  { note: "allocate to the cement plant", op: "propose", cmd: { transactionId: "t5", kind: "allocation", legs: [leg("JP-GX-2026", "JP-ALLOC", "JP-OHA-2", "150000")] }, expect: "ok" },
+  { note: "replay of t5 returns the first result", op: "propose", cmd: { transactionId: "t5", kind: "allocation", legs: [leg("JP-GX-2026", "JP-ALLOC", "JP-OHA-2", "150000")] }, expect: "replay" },
+  { note: "replay of t5 with another quantity", op: "propose", cmd: { transactionId: "t5", kind: "allocation", legs: [leg("JP-GX-2026", "JP-ALLOC", "JP-OHA-2", "150001")] }, expect: 5002 },
+  { note: "allocation to a trading account", op: "propose", cmd: { transactionId: "t6", kind: "allocation", legs: [leg("JP-GX-2026", "JP-ALLOC", "JP-TRA-1", "1")] }, expect: 2003 },
+  { note: "allocation of JCM credits", op: "propose", cmd: { transactionId: "t7", kind: "allocation", legs: [leg("JCM-TH-001-2025", "JP-ALLOC", "JP-OHA-1", "1")] }, expect: 4002 },
+  { note: "transfer from an unknown account", op: "propose", cmd: { transactionId: "t8", kind: "transfer", legs: [leg("JP-GX-2026", "JP-NOPE", "JP-TRA-1", "1")] }, expect: 1001 },
+  { note: "transfer to an unknown account", op: "propose", cmd: { transactionId: "t9", kind: "transfer", legs: [leg("JP-GX-2026", "JP-OHA-1", "JP-NOPE", "1")] }, expect: 2001 },
+  { note: "transfer of an unknown class", op: "propose", cmd: { transactionId: "t10", kind: "transfer", legs: [leg("JP-GX-2099", "JP-OHA-1", "JP-TRA-1", "1")] }, expect: 4001 },
+  { note: "negative quantity", op: "propose", cmd: { transactionId: "t11", kind: "transfer", legs: [leg("JP-GX-2026", "JP-OHA-1", "JP-TRA-1", "-5")] }, expect: 3001 },
+  { note: "fractional quantity", op: "propose", cmd: { transactionId: "t12", kind: "transfer", legs: [leg("JP-GX-2026", "JP-OHA-1", "JP-TRA-1", "1.5")] }, expect: 3001 },
+  { note: "huge quantity", op: "propose", cmd: { transactionId: "t13", kind: "transfer", legs: [leg("JP-GX-2026", "JP-OHA-1", "JP-TRA-1", "99999999999999999999")] }, expect: 3002 },
+  { note: "more than held", op: "propose", cmd: { transactionId: "t14", kind: "transfer", legs: [leg("JP-GX-2026", "JP-OHA-1", "JP-TRA-1", "300001")] }, expect: 3003 },
+  { note: "to itself", op: "propose", cmd: { transactionId: "t15", kind: "transfer", legs: [leg("JP-GX-2026", "JP-OHA-1", "JP-OHA-1", "1")] }, expect: 2004 },
+  { note: "unknown kind", op: "propose", cmd: { transactionId: "t16", kind: "gift", legs: [leg("JP-GX-2026", "JP-OHA-1", "JP-TRA-1", "1")] }, expect: 4006 },
+  { note: "malformed transaction id", op: "propose", cmd: { transactionId: "bad id!", kind: "transfer", legs: [leg("JP-GX-2026", "JP-OHA-1", "JP-TRA-1", "1")] }, expect: 5001 },
+  { note: "no legs", op: "propose", cmd: { transactionId: "t17", kind: "transfer", legs: [] }, expect: 3005 },
+  { note: "transfer held for approval", op: "propose", cmd: { transactionId: "t18", kind: "transfer", legs: [leg("JP-GX-2026", "JP-OHA-1", "JP-TRA-1", "1000")], hold: { approval: true, delayUntil: "2026-04-02T02:00:00Z" } }, expect: "ok", status: "awaiting_approval" },
+  { note: "approval starts the delay", op: "approve", cmd: { transactionId: "t18", actor: "rep-2" }, expect: "ok", status: "delayed" },
+  { note: "release before the delay passes does nothing", op: "release", cmd: {}, expect: "ok" },
+  { note: "26 hours later", op: "advance", cmd: 26, expect: "ok" },
+  { note: "release completes t18", op: "release", cmd: {}, expect: "ok" },
+  { note: "approve a completed transaction", op: "approve", cmd: { transactionId: "t18", actor: "rep-3" }, expect: 6002 },
+  { note: "a held transfer cancelled", op: "propose", cmd: { transactionId: "t19", kind: "transfer", legs: [leg("JP-GX-2026", "JP-OHA-2", "JP-TRA-1", "10")], hold: { approval: true } }, expect: "ok", status: "awaiting_approval" },
+  { note: "cancel it", op: "cancel", cmd: { transactionId: "t19", actor: "rep-1" }, expect: "ok", status: "cancelled" },
+  { note: "cannot approve a cancelled one", op: "approve", cmd: { transactionId: "t19", actor: "rep-2" }, expect: 6002 },
+  { note: "surrender by the steel plant", op: "propose", cmd: { transactionId: "t20", kind: "surrender", legs: [leg("JP-GX-2026", "JP-OHA-1", "JP-SUR", "250000")] }, expect: "ok" },
+  { note: "surrender account never sends", op: "propose", cmd: { transactionId: "t21", kind: "transfer", legs: [leg("JP-GX-2026", "JP-SUR", "JP-TRA-1", "1")] }, expect: 1004 },
+  { note: "retirement needs a purpose", op: "propose", cmd: { transactionId: "t22", kind: "retirement", legs: [leg("JP-GX-2026", "JP-TRA-1", "JP-RET", "10")] }, expect: 4005 },
+  { note: "retirement with purpose and beneficiary", op: "propose", cmd: { transactionId: "t23", kind: "retirement", purpose: "voluntary offsetting", beneficiary: "Broker KK FY2026", legs: [leg("JP-GX-2026", "JP-TRA-1", "JP-RET", "10")] }, expect: "ok" },
+  { note: "transfer from the cement plant to the trader", op: "propose", cmd: { transactionId: "t24", kind: "transfer", legs: [leg("JP-GX-2026", "JP-OHA-2", "JP-TRA-1", "50000")] }, expect: "ok" },
+  { note: "reverse it", op: "reverse", cmd: { transactionId: "r24", reverses: "t24", actor: "admin" }, expect: "ok" },
+  { note: "reverse it twice", op: "reverse", cmd: { transactionId: "r24b", reverses: "t24", actor: "admin" }, expect: 6004 },
+  { note: "reversal of an issuance", op: "reverse", cmd: { transactionId: "r1", reverses: "t1", actor: "admin" }, expect: 6006 },
+  { note: "reversal of a surrender (units are final)", op: "reverse", cmd: { transactionId: "r20", reverses: "t20", actor: "admin" }, expect: 1004 },
+  { note: "reversal of a cancelled transaction", op: "reverse", cmd: { transactionId: "r19", reverses: "t19", actor: "admin" }, expect: 6003 },
+  { note: "reversal of an unknown one", op: "reverse", cmd: { transactionId: "r99", reverses: "t99", actor: "admin" }, expect: 6001 },
+  { note: "transfer on, then the reversal cannot find the serials", op: "propose", cmd: { transactionId: "t25", kind: "transfer", legs: [leg("JP-GX-2026", "JP-OHA-2", "JP-TRA-1", "100")] }, expect: "ok" },
+  { note: "the trader sends them on", op: "propose", cmd: { transactionId: "t26", kind: "transfer", legs: [leg("JP-GX-2026", "JP-TRA-1", "JP-OHA-1", "1090")] }, expect: "ok" },
+  { note: "now t25 cannot be reversed", op: "reverse", cmd: { transactionId: "r25", reverses: "t25", actor: "admin" }, expect: 6005 },
+  { note: "block the cement plant", op: "status", cmd: { commandId: "s1", accountId: "JP-OHA-2", status: "blocked", reason: "investigation" }, expect: "ok" },
+  { note: "a blocked account cannot send", op: "propose", cmd: { transactionId: "t27", kind: "transfer", legs: [leg("JP-GX-2026", "JP-OHA-2", "JP-TRA-1", "1")] }, expect: 1002 },
+  { note: "a blocked account cannot receive a transfer", op: "propose", cmd: { transactionId: "t28", kind: "transfer", legs: [leg("JP-GX-2026", "JP-TRA-1", "JP-OHA-2", "1")] }, expect: 2002 },
+  { note: "closing an account with units is refused", op: "status", cmd: { commandId: "s2", accountId: "JP-OHA-2", status: "closed" }, expect: 7004 },
+  { note: "unknown status", op: "status", cmd: { commandId: "s3", accountId: "JP-OHA-2", status: "frozen" }, expect: 7005 },
+  { note: "status of an unknown account", op: "status", cmd: { commandId: "s4", accountId: "JP-NOPE", status: "blocked" }, expect: 7006 },
+];
+
+forEachStore("ledger scenario table", (get) => {
+  let ledger: LedgerService;
+  const clock = new ManualClock("2026-04-01T00:00:00Z");
+  beforeAll(async () => {
+    ledger = await LedgerService.open(get(), clock);
+  });
+
+  async function run(row: Row) {
+    const c = row.cmd;
+    switch (row.op) {
+      case "class":
+        return ledger.defineClass(c);
+      case "open":
+        return ledger.openAccount(c);
+      case "status":
+        return ledger.setAccountStatus(c);
+      case "propose":
+        return ledger.propose(c);
+      case "approve":
+        return ledger.approve(c);
+      case "cancel":
+        return ledger.cancel(c);
+      case "reject":
+        return ledger.reject(c);
+      case "reverse":
+        return ledger.reverse(c);
+      case "release": {
+        const all = await ledger.releaseDue();
+        return { ok: true as const, value: all, replayed: false };
+      }
+      case "advance":
+        clock.advanceHours(c as number);
+        return { ok: true as const, value: null, replayed: false };
+    }
+  }
+
+  describe.each([["setup", SETUP], ["events", EVENTS]] as const)("%s", (_name, rows) => {
+    it.each(rows.map((r, i) => [`${i + 1}. ${r.note}`, r] as const))("%s", async (_label, row) => {
+      const res = await run(row);
+      if (row.expect === "ok" || row.expect === "replay") {
+        expect(res, JSON.stringify(res, (_k, v) => (typeof v === "bigint" ? v.toString() : v))).toMatchObject({ ok: true, replayed: row.expect === "replay" });
+        if (row.status && res.ok) expect((res.value as { status: string }).status).toBe(row.status);
+      } else {
+        expect(res.ok).toBe(false);
+        if (!res.ok) expect(res.code, res.message).toBe(row.expect);
+      }
+    });
+  });
+
+  it("ends with the holdings the table implies", async () => {
+    const q = async (acct: string) => (await ledger.holdings(acct))?.find((h) => h.classCode === "JP-GX-2026")?.quantity ?? 0n;
+    // steel: 300,000 allocated - 1,000 (t18) - 250,000 surrendered + 1,090 (t26)
+    expect(await q("JP-OHA-1")).toBe(50_090n);
+    // cement: 150,000 - 50,000 (t24) + 50,000 (reversal) - 100 (t25)
+    expect(await q("JP-OHA-2")).toBe(149_900n);
+    // trader: 1,000 (t18) - 10 retired + 50,000 - 50,000 + 100 - 1,090
+    expect(await q("JP-TRA-1")).toBe(0n);
+    expect(await q("JP-SUR")).toBe(250_000n);
+    expect(await q("JP-RET")).toBe(10n);
+    expect(await q("JP-NHA")).toBe(100_000n);
+    expect(await q("JP-ALLOC")).toBe(50_000n);
+  });
+
+  it("keeps every invariant (verify)", async () => {
+    const report = await verifyLedger(get());
+    expect(report.violations).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.units).toBe("600000");
+    expect(report.byFate).toMatchObject({ surrendered: "250000", retired: "10", held: "349990" });
+  });
+
+  it("reversal puts back exactly the serials moved", async () => {
+    const t24 = await ledger.getTransaction("t24");
+    const r24 = await ledger.getTransaction("r24");
+    expect(t24?.reversedBy).toBe("r24");
+    expect(r24?.movements.map((m) => [m.start, m.end, m.from, m.to])).toEqual(t24?.movements.map((m) => [m.start, m.end, m.to, m.from]));
+  });
+
+  it("refuses UPDATE and DELETE on ledger records at the database", async () => {
+    await expect(get().query("UPDATE movements SET serial_end = serial_end + 1")).rejects.toThrow(/immutable/);
+    await expect(get().query("DELETE FROM transactions WHERE id = 't1'")).rejects.toThrow(/immutable/);
+    await expect(get().query("UPDATE transaction_events SET status = 'completed'")).rejects.toThrow(/immutable/);
+  });
+
+  it("refuses overlapping serials at the database", async () => {
+    const db = get();
+    await expect(
+      db.query("INSERT INTO blocks (class_id, account_id, serial_start, serial_end) SELECT class_id, 'JP-TRA-1', serial_start, serial_start FROM blocks LIMIT 1"),
+    ).rejects.toThrow();
+  });
+
+  it("detects a tampered movement through the hash chain", async () => {
+    const db = get();
+    const report = await db.transaction(async (tx) => {
+      await tx.query("ALTER TABLE transactions DISABLE TRIGGER transactions_append_only");
+      await tx.query(`UPDATE transactions SET request = jsonb_set(request, '{note}', '"edited"') WHERE id = 't23'`);
+      const r = await verifyLedger(tx);
+      throw Object.assign(new Error("rollback"), { report: r });
+    }).catch((e: { report?: Awaited<ReturnType<typeof verifyLedger>> }) => e.report);
+    expect(report?.ok).toBe(false);
+    expect(report?.violations.some((v) => v.invariant === "chain-hash" && v.facts.transactionId === "t23")).toBe(true);
+    expect((await verifyLedger(db)).ok).toBe(true);
+  });
+});
