@@ -452,7 +452,7 @@ export class LedgerService {
   }
 
   /** Completes every delayed transaction whose delay has passed; returns what happened to each. */
-  async releaseDue(limit = 100): Promise<Array<Result<TransactionView>>> {
+  async releaseDue(limit = 100): Promise<Array<{ transactionId: string; result: Result<TransactionView> }>> {
     const now = this.now();
     const due = await this.db.query<{ tx_id: string }>(
       `SELECT e.tx_id FROM transaction_events e
@@ -461,15 +461,16 @@ export class LedgerService {
        ORDER BY e.detail->>'delayUntil', e.tx_id LIMIT $2`,
       [now, Math.min(limit, 1000)],
     );
-    const out: Array<Result<TransactionView>> = [];
+    const out: Array<{ transactionId: string; result: Result<TransactionView> }> = [];
     for (const { tx_id } of due.rows) {
-      out.push(
-        await this.decide(tx_id, async (tx, cur) => {
+      out.push({
+        transactionId: tx_id,
+        result: await this.decide(tx_id, async (tx, cur) => {
           if (cur.status !== "delayed") return refuse("TX_BAD_TRANSITION", `transaction ${tx_id} is ${cur.status}`, { status: cur.status });
           if (cur.delayUntil !== null && cur.delayUntil > now) return refuse("TX_NOT_DUE", `transaction ${tx_id} is delayed until ${cur.delayUntil}`, { delayUntil: cur.delayUntil });
           return this.completeHeld(tx, tx_id, cur.seq, now, null, {});
         }),
-      );
+      });
     }
     return out;
   }
