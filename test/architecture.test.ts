@@ -1,0 +1,96 @@
+// Goal: the dependency rules of docs/internals/architecture.md hold for every source file:
+// the domain is pure (no I/O modules, no imports from outer layers), the store never reaches up
+// into http or cli, and there are no import cycles.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const SRC = join(ROOT, "src");
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) return files(p);
+    return p.endsWith(".ts") && !p.endsWith(".test.ts") ? [p] : [];
+  });
+}
+
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?["']([^"']+)["']/g;
+const DYNAMIC = /import\(\s*["']([^"']+)["']\s*\)/g;
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const out: string[] = [];
+  for (const re of [IMPORT, DYNAMIC]) for (const m of text.matchAll(re)) out.push(m[1] as string);
+  return out;
+}
+
+const all = files(SRC);
+const rel = (f: string) => relative(SRC, f);
+const layer = (f: string) => rel(f).split("/")[0] ?? "";
+const resolved = (from: string, spec: string) => (spec.startsWith(".") ? resolve(dirname(from), spec) : undefined);
+
+// Node built-ins and packages that do I/O or belong to outer layers.
+const IMPURE = /^(node:|fs$|path$|os$|child_process$|worker_threads$|pg$|@electric-sql\/|hono|@hono\/|commander$|exceljs$|pino$|@node-rs\/)/;
+
+describe("architecture rules", () => {
+  it("the domain imports only the domain and pure packages", () => {
+    const bad: string[] = [];
+    for (const f of all.filter((f) => layer(f) === "domain")) {
+      for (const spec of imports(f)) {
+        const target = resolved(f, spec);
+        if (target ? layer(target) !== "domain" : IMPURE.test(spec)) bad.push(`${rel(f)} -> ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it("the store never imports http, cli, registry or simulator", () => {
+    const bad: string[] = [];
+    for (const f of all.filter((f) => layer(f) === "store")) {
+      for (const spec of imports(f)) {
+        const target = resolved(f, spec);
+        if (target && ["http", "cli", "registry", "simulator"].includes(layer(target))) bad.push(`${rel(f)} -> ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it("the simulator imports only the domain and itself (plus worker plumbing)", () => {
+    const bad: string[] = [];
+    for (const f of all.filter((f) => layer(f) === "simulator")) {
+      for (const spec of imports(f)) {
+        const target = resolved(f, spec);
+        if (target && !["domain", "simulator", "platform", "io"].includes(layer(target))) bad.push(`${rel(f)} -> ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it("has no import cycles", () => {
+    const graph = new Map<string, string[]>();
+    for (const f of all) {
+      graph.set(
+        f,
+        imports(f)
+          .map((s) => resolved(f, s))
+          .filter((t): t is string => t !== undefined && t.startsWith(SRC)),
+      );
+    }
+    const state = new Map<string, 1 | 2>();
+    const cycles: string[] = [];
+    const visit = (f: string, path: string[]) => {
+      if (state.get(f) === 2) return;
+      if (state.get(f) === 1) {
+        cycles.push([...path.slice(path.indexOf(f)), f].map(rel).join(" -> "));
+        return;
+      }
+      state.set(f, 1);
+      for (const t of graph.get(f) ?? []) visit(t, [...path, f]);
+      state.set(f, 2);
+    };
+    for (const f of all) visit(f, []);
+    expect(cycles).toEqual([]);
+  });
+});
