@@ -1,14 +1,10 @@
 // Forward-only migrations, applied in order, each in its own transaction, under an advisory lock
 // so that concurrent starters on one server apply each migration exactly once.
 import type { Db } from "./db.ts";
+import type { Migration } from "./migration.ts";
 import { migrations } from "./migrations/index.ts";
 
-export interface Migration {
-  /** Stable, unique, never renamed: e.g. "ledger-001". */
-  readonly id: string;
-  /** One statement per entry (PGlite's extended protocol takes one at a time). */
-  readonly statements: readonly string[];
-}
+export type { Migration } from "./migration.ts";
 
 const LOCK_KEY = 7_420_001;
 

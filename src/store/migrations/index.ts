@@ -1,5 +1,5 @@
 // The ordered list of every migration. Append only; never edit or reorder a landed entry.
-import type { Migration } from "../migrate.ts";
+import type { Migration } from "../migration.ts";
 import { ledgerMigrations } from "./ledger.ts";
 
 export const migrations: readonly Migration[] = [

@@ -3,7 +3,7 @@
 // and balances are the current-state projection of the movements, kept in the same database
 // transaction and re-derived independently by `ets verify`. Serial ranges of a class never overlap
 // (exclusion constraint), balances never go negative (check constraint).
-import type { Migration } from "../migrate.ts";
+import type { Migration } from "../migration.ts";
 
 const appendOnly = (table: string) => [
   `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()`,
