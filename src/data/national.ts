@@ -41,8 +41,8 @@ interface SectorSpec {
 }
 
 const SECTORS: readonly SectorSpec[] = [
-  { code: "steel", name: "Iron and steel", economy: [6_500_000, 4_800_000, 1_300_000, 19_000_000], benchmarkProduct: "hot_metal", bandWeights: [1, 2, 3, 5, 12], giantWeight: 55, directShare: [0.92, 0.03], path: "industry", label: "Steel works" },
-  { code: "cement", name: "Cement and lime", economy: [350_000, 60_000, 5_000, 800_000], benchmarkProduct: "clinker", bandWeights: [0, 0.3, 0.6, 2, 5], giantWeight: 5, directShare: [0.93, 0.03], path: "industry", label: "Cement plant" },
+  { code: "steel", name: "Iron and steel", economy: [5_500_000, 4_800_000, 1_300_000, 19_000_000], benchmarkProduct: "hot_metal", bandWeights: [1, 2, 3, 5, 12], giantWeight: 55, directShare: [0.92, 0.03], path: "industry", label: "Steel works" },
+  { code: "cement", name: "Cement and lime", economy: [150_000, 60_000, 5_000, 800_000], benchmarkProduct: "clinker", bandWeights: [0, 0.3, 0.6, 2, 5], giantWeight: 5, directShare: [0.93, 0.03], path: "industry", label: "Cement plant" },
   { code: "chemicals", name: "Chemicals and petrochemicals", economy: [9_500_000, 7_500_000, 5_500_000, 27_000_000], bandWeights: [3, 7, 9, 13, 20], giantWeight: 15, directShare: [0.6, 0.12], path: "industry", label: "Chemical plant" },
   { code: "refining", name: "Petroleum refining", economy: [3_500_000, 1_200_000, 2_500_000, 17_000_000], bandWeights: [0, 0.2, 0.5, 1.5, 5], giantWeight: 15, directShare: [0.9, 0.04], path: "industry", label: "Refinery" },
   { code: "paper", name: "Pulp and paper", economy: [2_400_000, 300_000, 500_000, 7_800_000], bandWeights: [2, 4, 6, 9, 7], giantWeight: 4, directShare: [0.6, 0.1], path: "industry", label: "Paper mill" },
