@@ -91,7 +91,7 @@ export function generateSteelCement(options: { seed?: number } = {}): Omit<Datas
     },
     sectors: [
       { sector: "steel", name: "Iron and steel", valueAdded: 40_000, exports: 30_000, imports: 25_000, domesticOutput: 160_000, benchmarkProduct: "hot_metal", line: 0 },
-      { sector: "cement", name: "Cement", valueAdded: 5_000, exports: 400, imports: 300, domesticOutput: 15_000, benchmarkProduct: "clinker", line: 0 },
+      { sector: "cement", name: "Cement", valueAdded: 10_000, exports: 400, imports: 300, domesticOutput: 15_000, benchmarkProduct: "clinker", line: 0 },
     ],
     installations,
     activity,

@@ -249,8 +249,8 @@ async function locate(dir: string, name: TableName, required: boolean): Promise<
   return undefined;
 }
 
-/** Loads and validates a dataset folder. */
-export async function loadDataset(dir: string): Promise<Dataset> {
+/** Loads and validates a dataset folder; `onStage` hears what is being read (for progress lines). */
+export async function loadDataset(dir: string, onStage: (stage: string) => void = () => {}): Promise<Dataset> {
   const metaPath = join(dir, "dataset.json");
   let text: string;
   try {
@@ -271,10 +271,17 @@ export async function loadDataset(dir: string): Promise<Dataset> {
     activity: await locate(dir, "activity", true),
     products: await locate(dir, "products", false),
   };
-  const read = (t: TableName) => (files[t] === undefined ? Promise.resolve([]) : readTable(files[t], columns[t]));
-  const [sectors, installations, activity, products] = await Promise.all([
-    read("sectors"), read("installations"), read("activity"), read("products"),
-  ]);
+  const read = async (t: TableName) => {
+    const path = files[t];
+    if (path === undefined) return [];
+    onStage(`reading ${path}`);
+    return readTable(path, columns[t]);
+  };
+  const products = await read("products");
+  const sectors = await read("sectors");
+  const installations = await read("installations");
+  const activity = await read("activity");
+  onStage(`checking ${activity.length} activity rows`);
   return buildDataset(meta, { sectors, installations, activity, products }, files);
 }
 

@@ -6,14 +6,16 @@ import type { Dataset } from "../../io/dataset.ts";
 import { UsageError } from "../io.ts";
 
 export async function loadOrExplain(dir: string): Promise<Dataset> {
-  process.stderr.isTTY && process.stderr.write(`reading ${dir} ...\r`);
+  const tty = process.stderr.isTTY === true;
   try {
-    return await loadDataset(dir);
+    return await loadDataset(dir, (stage) => {
+      if (tty) process.stderr.write(`\x1b[2K\r${stage} ...`);
+    });
   } catch (err) {
     if (err instanceof InputError) throw new UsageError(err.message);
     throw err;
   } finally {
-    process.stderr.isTTY && process.stderr.write("\x1b[2K");
+    if (tty) process.stderr.write("\x1b[2K\r");
   }
 }
 

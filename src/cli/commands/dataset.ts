@@ -24,8 +24,12 @@ export function register(program: Command): void {
         const seed = Number(opts.seed);
         const sample = oneOf("--sample", opts.sample, ["national", "steel-cement"] as const);
         const format = oneOf("--format", opts.format, ["csv", "xlsx"] as const);
+        const tty = process.stderr.isTTY === true;
+        if (tty) process.stderr.write(`generating ${sample} (seed ${seed}) ...`);
         const d = sample === "national" ? generateNational({ seed }) : generateSteelCement({ seed });
+        if (tty) process.stderr.write(`\x1b[2K\rwriting ${d.activity.length} activity rows to ${opts.out} ...`);
         const files = await writeDataset(opts.out, d, format);
+        if (tty) process.stderr.write("\x1b[2K\r");
         const summary = { sample, seed, installations: d.installations.length, activityRows: d.activity.length, files };
         if (opts.json) printJson(summary);
         else process.stdout.write(`wrote ${d.installations.length} installations and ${d.activity.length} activity rows to ${opts.out}\n`);

@@ -1,5 +1,8 @@
 // `ets leakage`: carbon and trade intensity per sector against the EU phase 3 or US KL criteria.
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { extname } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { parseCriteria } from "../../domain/leakage/criteria.ts";
 import type { Command } from "commander";
 import { LEAKAGE_CRITERIA, screenSectors, sectorEmissions } from "../../domain/leakage/index.ts";
 import type { LeakageCriteria } from "../../domain/leakage/index.ts";
@@ -20,20 +23,36 @@ function regions(c: LeakageCriteria): SvgRegion[] {
   });
 }
 
+async function loadCriteria(arg: string): Promise<LeakageCriteria> {
+  const builtIn = LEAKAGE_CRITERIA[arg];
+  if (builtIn) return builtIn;
+  const ext = extname(arg).toLowerCase();
+  if (![".json", ".yaml", ".yml"].includes(ext)) return LEAKAGE_CRITERIA[oneOf("--criteria", arg, Object.keys(LEAKAGE_CRITERIA))] as LeakageCriteria;
+  let value: unknown;
+  try {
+    const text = await readFile(arg, "utf8");
+    value = ext === ".json" ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new UsageError(`${arg}: cannot read the criteria (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const r = parseCriteria(value);
+  if (!r.ok) throw new UsageError(`${arg}: field "${r.path}": ${r.message}`);
+  return r.criteria;
+}
+
 export function register(program: Command): void {
   program
     .command("leakage")
     .description("carbon-leakage screening: carbon and trade intensity per sector, and the exposed list")
     .requiredOption("--dataset <dir>", "dataset folder (see docs/reference/dataset.md)")
-    .requiredOption("--criteria <id>", `criteria: ${Object.keys(LEAKAGE_CRITERIA).join(" or ")}`)
+    .requiredOption("--criteria <id|file>", `criteria: ${Object.keys(LEAKAGE_CRITERIA).join(" or ")}, or a .json/.yaml file of the same shape`)
     .option("--price <p>", "carbon price per t in the dataset's currency (default: the criteria's price converted by dataset.json exchangeRates)")
     .option("--year <year>", "year of the emissions (default: the dataset's reference year)")
     .option("--svg <file>", "write a scatter chart (trade vs carbon intensity, criteria regions shaded)")
     .option("--json", "print the result as JSON (intensities as fractions)")
     .action(
       action(async (opts: { dataset: string; criteria: string; price?: string; year?: string; svg?: string; json?: boolean }) => {
-        const id = oneOf("--criteria", opts.criteria, Object.keys(LEAKAGE_CRITERIA));
-        const criteria = LEAKAGE_CRITERIA[id] as LeakageCriteria;
+        const criteria = await loadCriteria(opts.criteria);
         const explicit = opts.price === undefined ? undefined : positiveNumber("--price", opts.price);
         if (opts.year !== undefined && !/^\d{4}$/.test(opts.year)) throw new UsageError(`option --year: not a year: ${JSON.stringify(opts.year)}`);
         const d = await loadOrExplain(opts.dataset);

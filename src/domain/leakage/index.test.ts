@@ -77,3 +77,15 @@ describe("sectorEmissions", () => {
     expect(m.get("power")).toBe(500);
   });
 });
+
+describe("criteria as data", () => {
+  it("accepts the built-in criteria's own shape and names the field of a bad one", async () => {
+    const { parseCriteria } = await import("./criteria.ts");
+    const good = parseCriteria(JSON.parse(JSON.stringify(EU_PHASE3)));
+    expect(good).toEqual({ ok: true, criteria: EU_PHASE3 });
+    const bad = parseCriteria({ ...EU_PHASE3, clauses: [[{ metric: "carbonIntensity", above: -1 }]] });
+    expect(bad).toMatchObject({ ok: false, path: "clauses.0.0.above" });
+    const unknownMetric = parseCriteria({ ...US_KL, clauses: [[{ metric: "energy", above: 0.1 }]] });
+    expect(unknownMetric).toMatchObject({ ok: false, path: "clauses.0.0.metric" });
+  });
+});
