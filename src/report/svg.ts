@@ -14,16 +14,28 @@ export function escapeXml(s: string): string {
 
 const f = (v: number) => (Math.round(v * 100) / 100).toString();
 
+/** 1234567 -> "1.23M": axis labels for large quantities. */
+export function compact(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1e9) return `${f(v / 1e9)}G`;
+  if (a >= 1e6) return `${f(v / 1e6)}M`;
+  if (a >= 1e4) return `${f(v / 1e3)}k`;
+  return f(v);
+}
+
+const MAX_TITLE = 80;
+const clip = (s: string) => (s.length > MAX_TITLE ? `${s.slice(0, MAX_TITLE - 1)}\u2026` : s);
+
 function niceMax(v: number): number {
   if (!(v > 0)) return 1;
   const p = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= v * (1 - 1e-12)) return m * p;
   return 10 * p;
 }
 
 function axes(xMax: number, yMax: number, xLabel: string, yLabel: string, title: string, fmt: (v: number) => string): string[] {
   const out: string[] = [];
-  out.push(`<text x="${W / 2}" y="24" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(title)}</text>`);
+  out.push(`<text x="${W / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(clip(title))}</text>`);
   out.push(`<line x1="${M.left}" y1="${M.top + PH}" x2="${M.left + PW}" y2="${M.top + PH}" stroke="#333"/>`);
   out.push(`<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + PH}" stroke="#333"/>`);
   for (let i = 0; i <= 5; i++) {
@@ -114,7 +126,7 @@ export function rankedCurveSvg(c: RankedChart): string {
   const sx = (v: number) => M.left + (PW * v) / xMax;
   const sy = (v: number) => M.top + PH - (PH * Math.min(v, yMax)) / yMax;
   const body: string[] = [];
-  body.push(...axes(xMax, yMax, c.xLabel, c.yLabel, c.title, (v) => (v >= 1e4 ? v.toExponential(1) : f(v))));
+  body.push(...axes(xMax, yMax, c.xLabel, c.yLabel, c.title, compact));
   let at = 0;
   for (const b of c.bars) {
     const x = sx(at);

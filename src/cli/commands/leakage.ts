@@ -72,7 +72,7 @@ export function register(program: Command): void {
         const exposed = results.filter((r) => r.exposed).map((r) => r.sector);
         if (opts.svg !== undefined) {
           const svg = scatterSvg({
-            title: `${criteria.name}: ${d.meta.name} ${year}`,
+            title: `Leakage screening ${year}: ${criteria.name}`,
             xLabel: "trade intensity", yLabel: `carbon intensity at ${price} ${d.meta.currency}/t`, percent: true,
             points: results.filter((r) => !r.excluded).map((r) => ({ x: r.tradeIntensity, y: r.carbonIntensity, label: r.sector, highlight: r.exposed })),
             regions: regions(criteria),
