@@ -3,12 +3,12 @@
 // products, each as .csv or .xlsx. Loading validates every row and every cross-reference and
 // throws the first problem as an InputError naming file, line (sheet row) and column.
 // Emissions, electricity and output are floats in tonnes / MWh / product units: analyses only.
-import { readFile, stat } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { InputError } from "./csv.ts";
 import type { ColumnSpec, Row } from "./csv.ts";
-import { readTable } from "./table.ts";
+import { readTable, writeTable } from "./table.ts";
 
 export interface DatasetMeta {
   name: string;
@@ -309,8 +309,6 @@ export function datasetTables(d: Omit<Dataset, "files">): Record<TableName, { he
 
 /** Writes a dataset folder (dataset.json + one file per table, CSV or XLSX). Products only when present. */
 export async function writeDataset(dir: string, d: Omit<Dataset, "files">, format: "csv" | "xlsx" = "csv"): Promise<string[]> {
-  const { mkdir, writeFile } = await import("node:fs/promises");
-  const { writeTable } = await import("./table.ts");
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   const metaPath = join(dir, "dataset.json");

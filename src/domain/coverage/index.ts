@@ -91,7 +91,7 @@ export function entityTotals(input: CoverageInput, electricity: ElectricityTreat
 export function coverageTable(input: CoverageInput, options: CoverageOptions): CoverageTable {
   const year = options.year ?? input.meta.year;
   const totals = [...entityTotals(input, options.electricity, options.basis, year).values()].sort((a, b) => b - a);
-  // Suffix-free prefix sums over the descending list: the entities at or above t are a prefix.
+  // Sorted descending, the entities at or above any threshold form a prefix: prefix sums + binary search.
   const prefix = new Float64Array(totals.length + 1);
   for (let i = 0; i < totals.length; i++) prefix[i + 1] = (prefix[i] ?? 0) + (totals[i] ?? 0);
   const reportedTonnes = prefix[totals.length] ?? 0;
