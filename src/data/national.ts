@@ -287,6 +287,45 @@ function shuffle<T>(rng: Rng, xs: T[]): T[] {
   return xs;
 }
 
+/**
+ * Sites and companies: most installations are a site of their own; 12% join an existing site of
+ * their sector (and its company). Each sector has a growing pool of companies drawn with Zipf
+ * weights, so a few companies own many sites.
+ */
+class Places {
+  private readonly sites = new Map<string, { site: string; company: string }[]>();
+  private readonly pools = new Map<string, number>();
+
+  next(rng: Rng, sector: string, id: string): { site: string; company: string } {
+    const sites = this.sites.get(sector) ?? [];
+    this.sites.set(sector, sites);
+    if (sites.length > 0 && rng.next() < 0.12) return sites[rng.int(sites.length)] as { site: string; company: string };
+    const pool = Math.max(1, (this.pools.get(sector) ?? 0) + (rng.next() < 0.2 ? 1 : 0));
+    this.pools.set(sector, pool);
+    const weights = Array.from({ length: pool }, (_, r) => 1 / (r + 1));
+    const place = { site: `ST-${id}`, company: `${sector.toUpperCase().slice(0, 3)}-C${String(rng.weighted(weights) + 1).padStart(3, "0")}` };
+    sites.push(place);
+    return place;
+  }
+}
+
+/** The installation's rows from its first to its last year: FY2008 exactly as drafted. */
+function activityRows(rng: Rng, d: Draft, id: string): Activity[] {
+  const eWalk = walk(rng, 0.035);
+  const mWalk = walk(rng, 0.02);
+  const rows: Activity[] = [];
+  for (let y = Math.max(NATIONAL_FIRST_YEAR, d.startYear); y <= d.lastYear; y++) {
+    const index = pathIndex(d.sector.path, y);
+    const ref = y === NATIONAL_REFERENCE_YEAR;
+    const emissions = ref ? d.direct2008 : Math.round(d.direct2008 * index * (eWalk.get(y) ?? 1));
+    const mwh = ref ? d.electricityMwh2008 : Math.round(d.electricityMwh2008 * index * (eWalk.get(y) ?? 1) * (mWalk.get(y) ?? 1) * 10) / 10;
+    const a: Activity = { installation: id, year: y, emissions, electricityMwh: mwh, line: 0 };
+    if (d.product !== undefined) a.output = Math.round(emissions / (d.intensity * Math.pow(0.996, y - NATIONAL_REFERENCE_YEAR)));
+    rows.push(a);
+  }
+  return rows;
+}
+
 export function generateNational(options: NationalOptions = {}): Omit<Dataset, "files"> {
   const rng = new Rng(options.seed ?? 1);
   const drafts = calibratedDrafts(rng, options.smallInstallations ?? 2600);
@@ -298,48 +337,23 @@ export function generateNational(options: NationalOptions = {}): Omit<Dataset, "
   shuffle(rng, drafts);
   const installations: Installation[] = [];
   const activity: Activity[] = [];
-  const sitesBySector = new Map<string, { site: string; company: string }[]>();
-  const companiesBySector = new Map<string, number>();
+  const places = new Places();
   const counters = new Map<string, number>();
   drafts.forEach((d, idx) => {
     const id = `JP${String(idx + 1).padStart(6, "0")}`;
     const code = d.sector.code;
-    const sites = sitesBySector.get(code) ?? [];
-    sitesBySector.set(code, sites);
-    let place: { site: string; company: string };
-    if (sites.length > 0 && rng.next() < 0.12) place = sites[rng.int(sites.length)] as { site: string; company: string };
-    else {
-      // Companies: a pool per sector, drawn with Zipf weights so a few companies own many sites.
-      const pool = Math.max(1, Math.round((companiesBySector.get(code) ?? 0) + (rng.next() < 0.2 ? 1 : 0)));
-      companiesBySector.set(code, pool);
-      const weights = Array.from({ length: pool }, (_, r) => 1 / (r + 1));
-      const company = `${code.toUpperCase().slice(0, 3)}-C${String(rng.weighted(weights) + 1).padStart(3, "0")}`;
-      place = { site: `ST-${id}`, company };
-      sites.push(place);
-    }
+    const place = places.next(rng, code, id);
     const n = (counters.get(code) ?? 0) + 1;
     counters.set(code, n);
     const inst: Installation = {
       installation: id, name: `${d.sector.label} ${n}`, sector: code, company: place.company, site: place.site,
       startYear: d.startYear, line: 0,
     };
-    const eWalk = walk(rng, 0.035);
-    const mWalk = walk(rng, 0.02);
-    let output2008: number | undefined;
-    for (let y = Math.max(NATIONAL_FIRST_YEAR, d.startYear); y <= d.lastYear; y++) {
-      const index = pathIndex(d.sector.path, y);
-      const emissions = y === NATIONAL_REFERENCE_YEAR ? d.direct2008 : Math.round(d.direct2008 * index * (eWalk.get(y) ?? 1));
-      const mwh = y === NATIONAL_REFERENCE_YEAR ? d.electricityMwh2008 : Math.round(d.electricityMwh2008 * index * (eWalk.get(y) ?? 1) * (mWalk.get(y) ?? 1) * 10) / 10;
-      const a: Activity = { installation: id, year: y, emissions, electricityMwh: mwh, line: 0 };
-      if (d.product !== undefined) {
-        const intensity = d.intensity * Math.pow(0.996, y - NATIONAL_REFERENCE_YEAR);
-        a.output = Math.round(emissions / intensity);
-        if (y === NATIONAL_REFERENCE_YEAR || output2008 === undefined) output2008 = a.output;
-      }
-      activity.push(a);
-    }
+    const rows = activityRows(rng, d, id);
+    activity.push(...rows);
     if (d.product !== undefined) {
       inst.product = d.product;
+      const output2008 = (rows.find((a) => a.year === NATIONAL_REFERENCE_YEAR) ?? rows[0])?.output;
       if (output2008 !== undefined) inst.capacity = Math.round(output2008 / rng.uniform(0.75, 0.95));
     }
     installations.push(inst);

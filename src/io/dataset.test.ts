@@ -109,6 +109,16 @@ describe("loadDataset", () => {
     expect(e.reason).toMatch(/missing table/);
   });
 
+  it("checks products against products.csv when it exists", async () => {
+    const products = "product,name,unit,benchmark\nhot_metal,Hot metal,t,1.286\n";
+    const ok = await loadDataset(await folder({ ...csvFiles(), "products.csv": products }));
+    expect(ok.products).toEqual([{ product: "hot_metal", name: "Hot metal", unit: "t", benchmark: 1.286, line: 2 }]);
+    const inst = `${good.installations}E1,EAF,steel,C1,X9,1990,,eaf_steel\n`;
+    const e = await failure(loadDataset(await folder({ ...csvFiles({ installations: inst }), "products.csv": products })));
+    expect([e.line, e.column]).toEqual([4, "product"]);
+    expect(e.reason).toMatch(/unknown product "eaf_steel"/);
+  });
+
   it("names the field of a bad dataset.json", async () => {
     const e = await failure(loadDataset(await folder(csvFiles(), { ...meta, gridFactor: -1 })));
     expect(e.file).toMatch(/dataset\.json$/);

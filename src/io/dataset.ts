@@ -146,53 +146,56 @@ const str = (r: Row, k: string) => r[k] as string;
 const num = (r: Row, k: string) => r[k] as number;
 const opt = <T>(r: Row, k: string) => r[k] as T | undefined;
 
-/** Builds a validated Dataset from typed rows (the rows as readTable returns them). */
-export function buildDataset(
-  meta: DatasetMeta,
-  rows: { sectors: Row[]; installations: Row[]; activity: Row[]; products?: Row[] },
-  files: Record<TableName, string | undefined>,
-): Dataset {
-  const f = (t: TableName) => files[t] ?? `${t}.csv`;
-  const products: Product[] = [];
-  const productIds = new Map<string, number>();
-  for (const r of rows.products ?? []) {
+type FileOf = (t: TableName) => string;
+
+function buildProducts(rows: Row[], f: FileOf): Product[] {
+  const seen = new Map<string, number>();
+  return rows.map((r) => {
     const id = str(r, "product");
-    const first = productIds.get(id);
+    const first = seen.get(id);
     if (first !== undefined) throw new InputError(f("products"), r.__line, "product", `duplicate product "${id}" (first on line ${first})`);
-    productIds.set(id, r.__line);
+    seen.set(id, r.__line);
     const p: Product = { product: id, name: str(r, "name"), unit: str(r, "unit"), line: r.__line };
     const bm = opt<number>(r, "benchmark");
     if (bm !== undefined) p.benchmark = bm;
-    products.push(p);
-  }
-  const sectors: Sector[] = [];
-  const sectorIds = new Map<string, number>();
-  for (const r of rows.sectors) {
+    return p;
+  });
+}
+
+/** A product reference must name a row of products.csv when that table exists. */
+function checkProduct(products: ReadonlySet<string>, value: string, f: FileOf, table: TableName, line: number, column: string): void {
+  if (products.size > 0 && !products.has(value)) throw new InputError(f(table), line, column, `unknown product "${value}" (not in ${f("products")})`);
+}
+
+function buildSectors(rows: Row[], products: ReadonlySet<string>, f: FileOf): Sector[] {
+  const seen = new Map<string, number>();
+  return rows.map((r) => {
     const id = str(r, "sector");
-    const first = sectorIds.get(id);
+    const first = seen.get(id);
     if (first !== undefined) throw new InputError(f("sectors"), r.__line, "sector", `duplicate sector "${id}" (first on line ${first})`);
-    sectorIds.set(id, r.__line);
+    seen.set(id, r.__line);
     const s: Sector = {
       sector: id, name: str(r, "name"), valueAdded: num(r, "value_added"), exports: num(r, "exports"),
       imports: num(r, "imports"), domesticOutput: num(r, "domestic_output"), line: r.__line,
     };
     const bp = opt<string>(r, "benchmark_product");
     if (bp !== undefined) {
-      if (productIds.size > 0 && !productIds.has(bp)) throw new InputError(f("sectors"), r.__line, "benchmark_product", `unknown product "${bp}" (not in ${f("products")})`);
+      checkProduct(products, bp, f, "sectors", r.__line, "benchmark_product");
       s.benchmarkProduct = bp;
     }
-    sectors.push(s);
-  }
-  const installations: Installation[] = [];
-  const byId = new Map<string, Installation>();
-  for (const r of rows.installations) {
+    return s;
+  });
+}
+
+function buildInstallations(rows: Row[], sectors: ReadonlySet<string>, products: ReadonlySet<string>, f: FileOf): Installation[] {
+  const seen = new Map<string, number>();
+  return rows.map((r) => {
     const id = str(r, "installation");
-    const first = byId.get(id);
-    if (first) throw new InputError(f("installations"), r.__line, "installation", `duplicate installation "${id}" (first on line ${first.line})`);
+    const first = seen.get(id);
+    if (first !== undefined) throw new InputError(f("installations"), r.__line, "installation", `duplicate installation "${id}" (first on line ${first})`);
+    seen.set(id, r.__line);
     const sector = str(r, "sector");
-    if (!sectorIds.has(sector)) {
-      throw new InputError(f("installations"), r.__line, "sector", `unknown sector "${sector}" (known: ${[...sectorIds.keys()].join(", ")})`);
-    }
+    if (!sectors.has(sector)) throw new InputError(f("installations"), r.__line, "sector", `unknown sector "${sector}" (known: ${[...sectors].join(", ")})`);
     const inst: Installation = {
       installation: id, name: str(r, "name"), sector, company: str(r, "company"), site: str(r, "site"),
       startYear: num(r, "start_year"), line: r.__line,
@@ -201,31 +204,44 @@ export function buildDataset(
     if (cap !== undefined) inst.capacity = cap;
     const product = opt<string>(r, "product");
     if (product !== undefined) {
-      if (productIds.size > 0 && !productIds.has(product)) throw new InputError(f("installations"), r.__line, "product", `unknown product "${product}" (not in ${f("products")})`);
+      checkProduct(products, product, f, "installations", r.__line, "product");
       inst.product = product;
     }
-    byId.set(id, inst);
-    installations.push(inst);
-  }
-  const activity: Activity[] = [];
+    return inst;
+  });
+}
+
+function buildActivity(rows: Row[], installations: ReadonlyMap<string, Installation>, f: FileOf): Activity[] {
   const seen = new Map<string, number>();
-  for (const r of rows.activity) {
+  return rows.map((r) => {
     const id = str(r, "installation");
-    const inst = byId.get(id);
+    const inst = installations.get(id);
     if (!inst) throw new InputError(f("activity"), r.__line, "installation", `unknown installation "${id}" (not in ${f("installations")})`);
     const year = num(r, "year");
     const key = `${id}\u0000${year}`;
     const first = seen.get(key);
     if (first !== undefined) throw new InputError(f("activity"), r.__line, "year", `duplicate year ${year} for installation "${id}" (first on line ${first})`);
     seen.set(key, r.__line);
-    if (year < inst.startYear) {
-      throw new InputError(f("activity"), r.__line, "year", `year ${year} is before the installation's start_year ${inst.startYear}`);
-    }
+    if (year < inst.startYear) throw new InputError(f("activity"), r.__line, "year", `year ${year} is before the installation's start_year ${inst.startYear}`);
     const a: Activity = { installation: id, year, emissions: num(r, "emissions"), electricityMwh: num(r, "electricity_mwh"), line: r.__line };
     const out = opt<number>(r, "output");
     if (out !== undefined) a.output = out;
-    activity.push(a);
-  }
+    return a;
+  });
+}
+
+/** Builds a validated Dataset from typed rows (the rows as readTable returns them). */
+export function buildDataset(
+  meta: DatasetMeta,
+  rows: { sectors: Row[]; installations: Row[]; activity: Row[]; products?: Row[] },
+  files: Record<TableName, string | undefined>,
+): Dataset {
+  const f: FileOf = (t) => files[t] ?? `${t}.csv`;
+  const products = buildProducts(rows.products ?? [], f);
+  const productIds = new Set(products.map((p) => p.product));
+  const sectors = buildSectors(rows.sectors, productIds, f);
+  const installations = buildInstallations(rows.installations, new Set(sectors.map((s) => s.sector)), productIds, f);
+  const activity = buildActivity(rows.activity, new Map(installations.map((i) => [i.installation, i])), f);
   return { meta, sectors, installations, activity, products, files };
 }
 
