@@ -40,9 +40,12 @@ describe("ets data commands", () => {
 
   it("benchmark prints the EU draft clinker value as the top-10% average and writes the SVG", async () => {
     const svg = join(tmp, "clinker.svg");
-    const r = await ets("benchmark", "--dataset", sample, "--product", "clinker", "--top", "10", "--svg", svg, "--json");
+    const r = await ets("benchmark", "--dataset", sample, "--product", "clinker", "--top", "10", "--svg", svg, "--json", "--update-from", "1");
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.stdout) as { value: number; installationsInTop: number; curve: unknown[] };
+    const j = JSON.parse(r.stdout) as { value: number; installationsInTop: number; curve: unknown[]; update: { appliedAnnualRate: number; value: number } };
+    // from 1.0 to 0.78 over 9 years is 2.4%/yr, capped at 1.6%/yr over 15 years: 1 x (1 - 0.24)
+    expect(j.update.appliedAnnualRate).toBe(0.016);
+    expect(j.update.value).toBeCloseTo(0.76, 12);
     expect(j.value).toBeCloseTo(0.78, 5); // EU draft clinker benchmark (DOMAIN.md section 2)
     expect(j.installationsInTop).toBe(3);
     expect(j.curve).toHaveLength(30);

@@ -2,10 +2,11 @@
 // benchmark derived from it (top X%, boundary or average, by count or output-weighted).
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { benchmarkCurve, deriveBenchmark } from "../../domain/benchmark/index.ts";
+import { benchmarkCurve, deriveBenchmark, EU_PHASE4_2021_UPDATE, updateBenchmark } from "../../domain/benchmark/index.ts";
+import type { BenchmarkUpdate, BenchmarkUpdateRule } from "../../domain/benchmark/index.ts";
 import { rankedCurveSvg } from "../../report/svg.ts";
 import { action, printJson, printTable, progress, UsageError } from "../io.ts";
-import { loadOrExplain, positiveNumber } from "./common-dataset.ts";
+import { loadOrExplain, numberList, positiveNumber } from "./common-dataset.ts";
 
 interface Opts {
   dataset: string;
@@ -16,6 +17,21 @@ interface Opts {
   year?: string;
   svg?: string;
   json?: boolean;
+  updateFrom?: string;
+  years: string;
+  rateBounds: string;
+}
+
+function updateRule(opts: Opts): BenchmarkUpdateRule {
+  const [observationYears, applicationYears, ...restY] = numberList("--years", opts.years);
+  const [minAnnualRate, maxAnnualRate, ...restR] = numberList("--rate-bounds", opts.rateBounds);
+  if (observationYears === undefined || applicationYears === undefined || restY.length > 0 || !(observationYears > 0)) {
+    throw new UsageError(`option --years: give OBSERVATION,APPLICATION years, e.g. 9,15; got ${JSON.stringify(opts.years)}`);
+  }
+  if (minAnnualRate === undefined || maxAnnualRate === undefined || restR.length > 0 || minAnnualRate > maxAnnualRate) {
+    throw new UsageError(`option --rate-bounds: give MIN,MAX annual rates as fractions, e.g. 0.002,0.016; got ${JSON.stringify(opts.rateBounds)}`);
+  }
+  return { observationYears, applicationYears, minAnnualRate, maxAnnualRate };
 }
 
 export function register(program: Command): void {
@@ -30,9 +46,14 @@ export function register(program: Command): void {
     .option("--year <year>", "year (default: the dataset's reference year)")
     .option("--svg <file>", "write the curve (bar width = output) with the benchmark line")
     .option("--json", "print the benchmark and the curve as JSON")
+    .option("--update-from <previous>", "also update a previous benchmark with the derived value as the new observation (clamped annual rate)")
+    .option("--years <obs,app>", "observation and application years of the update", `${EU_PHASE4_2021_UPDATE.observationYears},${EU_PHASE4_2021_UPDATE.applicationYears}`)
+    .option("--rate-bounds <min,max>", "bounds of the annual rate (fractions)", `${EU_PHASE4_2021_UPDATE.minAnnualRate},${EU_PHASE4_2021_UPDATE.maxAnnualRate}`)
     .action(
       action(async (opts: Opts) => {
         const top = positiveNumber("--top", opts.top);
+        const previous = opts.updateFrom === undefined ? undefined : positiveNumber("--update-from", opts.updateFrom);
+        const rule = updateRule(opts);
         if (top > 100) throw new UsageError(`option --top: a percentage up to 100, got ${opts.top}`);
         if (opts.year !== undefined && !/^\d{4}$/.test(opts.year)) throw new UsageError(`option --year: not a year: ${JSON.stringify(opts.year)}`);
         const d = await loadOrExplain(opts.dataset);
@@ -62,12 +83,21 @@ export function register(program: Command): void {
             line: { value: result.value, label: `${method} of top ${top}% (${weighting}): ${result.value.toFixed(4)}` },
           }));
         }
-        const summary = { product: opts.product, year, topPercent: top, method, weighting, ...result, ...(reference === undefined ? {} : { datasetBenchmark: reference }) };
+        const update: (BenchmarkUpdate & { previous: number; rule: BenchmarkUpdateRule }) | undefined =
+          previous === undefined ? undefined : { previous, rule, ...updateBenchmark(previous, result.value, rule) };
+        const summary = {
+          product: opts.product, year, topPercent: top, method, weighting, ...result,
+          ...(reference === undefined ? {} : { datasetBenchmark: reference }),
+          ...(update === undefined ? {} : { update }),
+        };
         if (opts.json) {
           printJson({ ...summary, curve });
           return;
         }
         process.stdout.write(`${opts.product} ${year}: ${method} of the top ${top}% by ${weighting} = ${result.value.toFixed(4)} t-CO2/unit (${result.installationsInTop} of ${result.installations} installations; boundary ${result.boundary})${reference === undefined ? "" : `; dataset's benchmark ${reference}`}\n`);
+        if (update) {
+          process.stdout.write(`update from ${update.previous}: observed ${(update.observedAnnualRate * 100).toFixed(3)}%/yr over ${rule.observationYears} years, applied ${(update.appliedAnnualRate * 100).toFixed(3)}%/yr over ${rule.applicationYears} years -> ${update.value.toFixed(4)}\n`);
+        }
         printTable(["rank", "installation", "output", "emissions (t)", "intensity", "cumulative share"],
           curve.map((p) => [p.rank, p.installation, p.output, p.emissions, Number(p.intensity.toFixed(4)), `${(p.cumulativeShare * 100).toFixed(1)}%`]));
       }),
