@@ -58,7 +58,10 @@ describe("ets data commands", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/reports \(indirect\)/);
     expect(r.stdout).toMatch(/1,000,000/);
-    expect((await readFile(csv, "utf8")).split("\n")[0]).toMatch(/^threshold \(t\/yr\),reports \(indirect\)/);
+    const lines = (await readFile(csv, "utf8")).trim().split("\n");
+    expect(lines[0]).toBe("year,electricity,basis,threshold_t,entities,emissions_t,share_of_reported,share_of_national");
+    expect(lines).toHaveLength(5); // two treatments x two thresholds
+    expect(lines[1]).toMatch(/^2008,indirect,installation,1000000,\d+,[\d.]+,[\d.]+,[\d.]+$/);
     const x = await ets("coverage", "--dataset", sample, "--electricity", "direct", "--basis", "company", "--json", "--out", join(tmp, "cov.xlsx"));
     expect(x.code).toBe(0);
     const tables = JSON.parse(x.stdout) as { basis: string; electricity: string }[];

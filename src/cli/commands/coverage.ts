@@ -16,6 +16,8 @@ interface Opts {
   out?: string;
 }
 
+const OUT_HEADERS = ["year", "electricity", "basis", "threshold_t", "entities", "emissions_t", "share_of_reported", "share_of_national"];
+
 export function register(program: Command): void {
   program
     .command("coverage")
@@ -26,7 +28,7 @@ export function register(program: Command): void {
     .option("--basis <basis>", "installation, site or company (emissions are summed per entity first)", "installation")
     .option("--year <year>", "year to analyse (default: the dataset's reference year)")
     .option("--json", "print the tables as JSON (shares as fractions)")
-    .option("--out <file>", "also write the table to a .csv or .xlsx file")
+    .option("--out <file>", "also write the table (numbers, one row per treatment and threshold) to a .csv or .xlsx file")
     .action(
       action(async (opts: Opts) => {
         const thresholds = numberList("--thresholds", opts.thresholds);
@@ -44,7 +46,11 @@ export function register(program: Command): void {
           coverageTable(d, { thresholdsTonnes: thresholds, electricity, basis, ...(year === undefined ? {} : { year }) }),
         );
         const layout = studyLayout(tables);
-        if (opts.out !== undefined) await writeTable(opts.out, layout.headers, layout.rows, "coverage");
+        if (opts.out !== undefined) {
+          // Numbers, not formatted text, so a spreadsheet can compute with them; one row per treatment and threshold.
+          const rows = tables.flatMap((t) => t.rows.map((r) => [t.year, t.electricity, t.basis, r.thresholdTonnes, r.entities, r.emissionsTonnes, r.shareOfReported, r.shareOfNational]));
+          await writeTable(opts.out, OUT_HEADERS, rows, "coverage");
+        }
         if (opts.json) {
           printJson(tables);
           return;
