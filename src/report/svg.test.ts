@@ -1,0 +1,31 @@
+// Goal: the charts are well-formed SVG with one mark per data point, escaped labels, and the
+// benchmark line at the right height.
+import { describe, expect, it } from "vitest";
+import { rankedCurveSvg, scatterSvg } from "./svg.ts";
+
+describe("svg charts", () => {
+  it("scatter: a circle per point, a rect per region, labels escaped", () => {
+    const s = scatterSvg({
+      title: "Leakage <EU>", xLabel: "trade", yLabel: "carbon", percent: true,
+      points: [{ x: 0.1, y: 0.2, label: "A & B", highlight: true }, { x: 0.5, y: 0.01, label: "C", highlight: false }],
+      regions: [{ x0: 0.3, x1: Infinity, y0: 0, y1: Infinity }],
+    });
+    expect(s.startsWith("<svg")).toBe(true);
+    expect(s.match(/<circle class="point"/g)).toHaveLength(2);
+    expect(s.match(/class="region"/g)).toHaveLength(1);
+    expect(s).toContain("A &amp; B");
+    expect(s).toContain("Leakage &lt;EU&gt;");
+    expect(s).not.toContain("NaN");
+  });
+  it("ranked curve: bars in order and the line at value/yMax of the plot height", () => {
+    const s = rankedCurveSvg({
+      title: "t", xLabel: "x", yLabel: "y",
+      bars: [{ width: 50, height: 1, label: "a" }, { width: 50, height: 2, label: "b" }],
+      line: { value: 1, label: "benchmark 1" },
+    });
+    expect(s.match(/<rect class="bar"/g)).toHaveLength(2);
+    // yMax = niceMax(2.1) = 2.5; plot from y=40 to 420: line at 420 - 380 * 1/2.5 = 268
+    expect(s).toContain('y1="268"');
+    expect(s).not.toContain("NaN");
+  });
+});
