@@ -2,6 +2,12 @@
 import { Command } from "commander";
 import { commandModules } from "./commands/index.ts";
 
+// Output piped into `head` and closed early is not an error.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
 const program = new Command();
 program
   .name("ets")
