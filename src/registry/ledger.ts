@@ -166,7 +166,12 @@ export class LedgerService {
   private async atomic<T>(fn: (tx: Sql) => Promise<Result<T>>): Promise<Result<T>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction(fn);
+        return await this.db.transaction(async (tx) => {
+          const out = await fn(tx);
+          // A refusal returned after writing must not commit: every refused command changes nothing.
+          if (!out.ok) throw new RefusalThrow(out);
+          return out;
+        });
       } catch (err) {
         if (err instanceof RefusalThrow) return err.refusal;
         const retry = err instanceof RetryThrow || isRetryable(err) || sqlState(err) === "23505";
@@ -511,6 +516,19 @@ export class LedgerService {
           return refuse("SOURCE_TERMINAL", `units in ${id} (${acc.type}) are final and cannot be moved back`, { accountId: id, type: acc.type });
         }
       }
+      // All-or-nothing, and the same precedence as the reference ledger: every range is checked
+      // (6005) before anything is written.
+      for (const m of mv.rows) {
+        const block = await tx.query<{ id: bigint; serial_start: bigint; serial_end: bigint }>(
+          `SELECT id, serial_start, serial_end FROM blocks WHERE class_id = $1 AND account_id = $2 AND serial_start <= $3 AND serial_end >= $4`,
+          [m.class_id, m.to_account, m.serial_start, m.serial_end],
+        );
+        if (!block.rows[0]) {
+          return refuse("REVERSAL_UNITS_MOVED_ON", `serials ${m.serial_start}-${m.serial_end} of ${m.code} are no longer in ${m.to_account}`, {
+            classCode: m.code, start: m.serial_start.toString(), end: m.serial_end.toString(), accountId: m.to_account,
+          });
+        }
+      }
       await tx.query("INSERT INTO transactions (id, kind, request, initiator, reverses, created_at) VALUES ($1,$2,$3,$4,$5,$6)", [
         r.transactionId, kind.code, JSON.stringify(request), r.actor, r.reverses, now,
       ]);
@@ -528,11 +546,7 @@ export class LedgerService {
           [m.class_id, m.to_account, m.serial_start, m.serial_end],
         );
         const b = block.rows[0];
-        if (!b) {
-          return refuse("REVERSAL_UNITS_MOVED_ON", `serials ${m.serial_start}-${m.serial_end} of ${m.code} are no longer in ${m.to_account}`, {
-            classCode: m.code, start: m.serial_start.toString(), end: m.serial_end.toString(), accountId: m.to_account,
-          });
-        }
+        if (!b) throw new RetryThrow(`serials ${m.serial_start}-${m.serial_end} of ${m.code} moved while reversing; retrying`);
         await carve(tx, b, m.serial_start, m.serial_end);
         await place(tx, m.class_id, m.from_account, m.serial_start, m.serial_end);
         await tx.query(

@@ -83,6 +83,10 @@ const EVENTS: Row[] = [
   { note: "transfer on, then the reversal cannot find the serials", op: "propose", cmd: { transactionId: "t25", kind: "transfer", legs: [leg("JP-GX-2026", "JP-OHA-2", "JP-TRA-1", "100")] }, expect: "ok" },
   { note: "the trader sends them on", op: "propose", cmd: { transactionId: "t26", kind: "transfer", legs: [leg("JP-GX-2026", "JP-TRA-1", "JP-OHA-1", "1090")] }, expect: "ok" },
   { note: "now t25 cannot be reversed", op: "reverse", cmd: { transactionId: "r25", reverses: "t25", actor: "admin" }, expect: 6005 },
+  // Regression (FC_SEED=211255): a refused reversal once committed its transaction row, so a second try said 6004.
+  { note: "a second try is still refused as moved on, not as already reversed", op: "reverse", cmd: { transactionId: "r25b", reverses: "t25", actor: "admin" }, expect: 6005 },
+  { note: "the refused reversal id left nothing: reusing it for a transfer works", op: "propose", cmd: { transactionId: "r25", kind: "transfer", legs: [leg("JP-GX-2026", "JP-OHA-1", "JP-TRA-1", "1")] }, expect: "ok" },
+  { note: "and the unit goes back", op: "propose", cmd: { transactionId: "r25-back", kind: "transfer", legs: [leg("JP-GX-2026", "JP-TRA-1", "JP-OHA-1", "1")] }, expect: "ok" },
   { note: "block the cement plant", op: "status", cmd: { commandId: "s1", accountId: "JP-OHA-2", status: "blocked", reason: "investigation" }, expect: "ok" },
   { note: "a blocked account cannot send", op: "propose", cmd: { transactionId: "t27", kind: "transfer", legs: [leg("JP-GX-2026", "JP-OHA-2", "JP-TRA-1", "1")] }, expect: 1002 },
   { note: "a blocked account cannot receive a transfer", op: "propose", cmd: { transactionId: "t28", kind: "transfer", legs: [leg("JP-GX-2026", "JP-TRA-1", "JP-OHA-2", "1")] }, expect: 2002 },
