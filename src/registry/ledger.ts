@@ -392,19 +392,22 @@ export class LedgerService {
     const delayed = p.hold.delayUntil !== null && p.hold.delayUntil > now;
     const status: TransactionStatus = p.hold.approval ? "awaiting_approval" : delayed ? "delayed" : "completed";
     return this.atomic(async (tx) => {
-      const again = await this.replay(p.transactionId, request, tx);
-      if (again) return again;
       const completing = status === "completed";
-      // Completing now: every involved account (and an issuance's class) is locked before any
-      // check reads it, so the checks see the state the writes will change.
-      const resolved = await this.resolveLegs(tx, kind, p.legs, completing);
-      const detail = !completing && p.hold.delayUntil ? { delayUntil: p.hold.delayUntil } : {};
-      await insertTransaction(tx, p.transactionId, kind.code, request, p.initiator, null, now, resolved, { status, actor: p.initiator, detail });
+      // One statement reads a prior use of the id (replay), the classes and the accounts; when the
+      // transaction completes now, it also locks every involved account (and an issuance's
+      // classes) first, so the checks below see the state the writes will change.
+      const pre = await this.load(tx, p.transactionId, kind, p.legs, completing);
+      if (pre.prior !== null) return this.replayOf(tx, p.transactionId, request, pre.prior);
+      const resolved = this.checkLegs(kind, p.legs, pre.classes, pre.accounts);
       if (!completing) {
+        const detail = p.hold.delayUntil ? { delayUntil: p.hold.delayUntil } : {};
+        await insertTransaction(tx, p.transactionId, kind.code, request, p.initiator, null, now, resolved, { status, actor: p.initiator, detail });
         await this.checkSufficient(tx, resolved);
         return { ok: true, value: await this.txView(tx, p.transactionId), replayed: false };
       }
-      const movements = await this.execute(tx, p.transactionId, kind, request, resolved, now);
+      const movements = await this.execute(tx, p.transactionId, kind, request, resolved, now, {
+        insert: { initiator: p.initiator, legs: resolved }, event: { seq: 1, actor: p.initiator, detail: {} },
+      });
       // The view is built from what was just written (saves five reads per transfer).
       const value: TransactionView = {
         id: p.transactionId, kind: kind.code, status, legs: p.legs.map((l) => ({ classCode: l.classCode, from: l.from, to: l.to, quantity: l.quantity })),
@@ -512,7 +515,7 @@ export class LedgerService {
       const sources = [...new Set(mv.rows.map((m) => m.to_account))].sort();
       const accounts = await this.lockAccounts(tx, [...sources, ...mv.rows.map((m) => m.from_account)]);
       for (const id of sources) {
-        const acc = accounts.get(id) as AccountRow;
+        const acc = accounts.get(id) as AccountLock;
         if (this.catalogue.accountTypes.get(acc.type)?.terminal) {
           return refuse("SOURCE_TERMINAL", `units in ${id} (${acc.type}) are final and cannot be moved back`, { accountId: id, type: acc.type });
         }
@@ -589,26 +592,47 @@ export class LedgerService {
     const prior = await sql.query<{ request: unknown }>("SELECT request FROM transactions WHERE id = $1", [id]);
     const row = prior.rows[0];
     if (!row) return undefined;
-    const diff = firstDifference(request, row.request);
+    return this.replayOf(sql, id, request, row.request);
+  }
+
+  private async replayOf(sql: Sql, id: string, request: unknown, prior: unknown): Promise<Result<TransactionView>> {
+    const diff = firstDifference(request, prior);
     if (diff) return refuse("REPLAY_DIFFERS", `transaction ${id} was submitted with a different ${diff}`, { transactionId: id, field: diff });
     return { ok: true, value: await this.txView(sql, id), replayed: true };
   }
 
-  /** Checks classes, accounts, kinds and types of every leg (the state-independent part of the checks). */
-  private async resolveLegs(tx: Sql, kind: TransactionKind, legs: Leg[], lock = false): Promise<ResolvedLeg[]> {
+  /**
+   * Reads, in one round trip, the request stored under the transaction id (if any), the legs'
+   * classes and their accounts. With lock, the accounts are locked in ascending id order (the row
+   * locks are taken after the sort) and an issuance's classes before them: every writer takes its
+   * locks in this one order, so two transfers touching the same accounts queue instead of
+   * deadlocking. NO KEY UPDATE rather than UPDATE, so the foreign-key checks of concurrent inserts
+   * that merely reference these rows (KEY SHARE) do not wait.
+   */
+  private async load(tx: Sql, txId: string, kind: TransactionKind, legs: Leg[], lock: boolean): Promise<{ prior: unknown; classes: Map<string, ClassRow>; accounts: Map<string, AccountLock> }> {
     const codes = [...new Set(legs.map((l) => l.classCode))];
-    const ids = [...new Set(legs.flatMap((l) => (l.from ? [l.from, l.to] : [l.to])))];
-    const issuance = kind.code === "issuance";
-    // Lock order, the same for every writer: an issuance's classes (by id), then accounts (by id).
-    // NO KEY UPDATE, not UPDATE, so that the foreign-key checks of concurrent inserts that merely
-    // reference these rows (KEY SHARE) do not wait.
-    const classLock = lock && issuance ? " ORDER BY id FOR NO KEY UPDATE" : "";
-    const classes = new Map(
-      (await tx.query<ClassRow>(`SELECT id, code, unit_type, issuance_limit, serial_start FROM unit_classes WHERE code = ANY($1::text[])${classLock}`, [codes])).rows.map((c) => [c.code, c]),
+    const ids = [...new Set(legs.flatMap((l) => (l.from ? [l.from, l.to] : [l.to])))].sort();
+    const classLock = lock && kind.code === "issuance" ? "ORDER BY id FOR NO KEY UPDATE" : "";
+    const r = await tx.query<{ prior: unknown; classes: Array<{ id: number; code: string; unit_type: string; issuance_limit: string | null; serial_start: string }>; accounts: AccountLock[] }>(
+      `WITH cls AS (SELECT id, code, unit_type, issuance_limit::text AS issuance_limit, serial_start::text AS serial_start
+                    FROM unit_classes WHERE code = ANY($2::text[]) ${classLock}),
+            acc AS (SELECT id, type, status FROM accounts WHERE id = ANY($3::text[]) ORDER BY id ${lock ? "FOR NO KEY UPDATE" : ""})
+       SELECT (SELECT request FROM transactions WHERE id = $1) AS prior,
+              (SELECT coalesce(jsonb_agg(to_jsonb(cls)), '[]'::jsonb) FROM cls) AS classes,
+              (SELECT coalesce(jsonb_agg(to_jsonb(acc)), '[]'::jsonb) FROM acc) AS accounts`,
+      [txId, codes, ids],
     );
-    const accounts = lock
-      ? await this.lockAccounts(tx, ids)
-      : new Map((await tx.query<AccountRow>("SELECT * FROM accounts WHERE id = ANY($1::text[])", [ids])).rows.map((a) => [a.id, a]));
+    const row = r.rows[0];
+    if (!row) throw new Error("load returned no row");
+    const classes = new Map(
+      row.classes.map((c) => [c.code, { id: c.id, code: c.code, unit_type: c.unit_type, issuance_limit: c.issuance_limit === null ? null : BigInt(c.issuance_limit), serial_start: BigInt(c.serial_start) }]),
+    );
+    return { prior: row.prior, classes, accounts: new Map(row.accounts.map((a) => [a.id, a])) };
+  }
+
+  /** Checks classes, accounts, kinds and types of every leg (1xxx, 2xxx, 4xxx) against loaded rows. */
+  private checkLegs(kind: TransactionKind, legs: Leg[], classes: Map<string, ClassRow>, accounts: Map<string, AccountLock>): ResolvedLeg[] {
+    const issuance = kind.code === "issuance";
     const out: ResolvedLeg[] = [];
     for (const [i, leg] of legs.entries()) {
       const at = { leg: i };
@@ -645,14 +669,8 @@ export class LedgerService {
     return out;
   }
 
-  /**
-   * Locks accounts in ascending id order in one statement (the row locks are taken after the sort,
-   * so in id order): every writer takes its account locks this way, so two transfers touching the
-   * same accounts queue instead of deadlocking. A block is only ever read for change or written by
-   * a transaction holding its account's lock.
-   */
-  private async lockAccounts(tx: Sql, ids: string[]): Promise<Map<string, AccountRow>> {
-    const r = await tx.query<AccountRow>("SELECT * FROM accounts WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE", [[...new Set(ids)].sort()]);
+  private async lockAccounts(tx: Sql, ids: string[]): Promise<Map<string, AccountLock>> {
+    const r = await tx.query<AccountLock>("SELECT id, type, status FROM accounts WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE", [[...new Set(ids)].sort()]);
     return new Map(r.rows.map((a) => [a.id, a]));
   }
 
@@ -683,19 +701,21 @@ export class LedgerService {
 
   /**
    * Moves the units of every leg (the accounts, and an issuance's classes, are already locked by
-   * resolveLegs), writes the movements, balances and chain links, and returns the movements.
+   * load), then in one statement writes the transaction row and legs (when new), its completed
+   * event, the balance changes and the hash-chain links. Returns the movements.
    */
-  private async execute(tx: Sql, txId: string, kind: TransactionKind, request: unknown, legs: ResolvedLeg[], now: string): Promise<MovementView[]> {
+  private async execute(
+    tx: Sql, txId: string, kind: TransactionKind, request: unknown, legs: ResolvedLeg[], now: string,
+    write: { insert?: { initiator: string | null; legs: ResolvedLeg[] }; event: { seq: number; actor: string | null; detail: Record<string, unknown> } },
+  ): Promise<MovementView[]> {
     const issuance = kind.code === "issuance";
     const chains = issuance
       ? [...new Set(legs.map((l) => `class:${l.cls.code}`))].sort()
       : [...new Set(legs.map((l) => `account:${l.from as string}`))].sort();
-    if (!issuance) await this.checkSufficient(tx, legs);
     const deltas = new Map<string, bigint>();
-    const movements: MovementView[] = [];
     const rows: Array<[number, number, number, string | null, string, string, string]> = [];
-    for (const [i, l] of legs.entries()) {
-      if (issuance) {
+    if (issuance) {
+      for (const [i, l] of legs.entries()) {
         for (const part of await issue(tx, l)) {
           await place(tx, l.cls.id, l.to, part.start, part.end);
           await tx.query(
@@ -704,27 +724,45 @@ export class LedgerService {
           );
           rows.push([i + 1, 1, l.cls.id, null, l.to, part.start.toString(), part.end.toString()]);
         }
-      } else {
-        const parts = await tx.query<{ o_part: number; o_start: bigint; o_end: bigint }>("SELECT o_part, o_start, o_end FROM ledger_move($1, $2, $3, $4, $5, $6)", [
-          l.cls.id, l.from, l.to, l.quantity.toString(), txId, i + 1,
-        ]);
-        for (const part of parts.rows) rows.push([i + 1, part.o_part, l.cls.id, l.from, l.to, part.o_start.toString(), part.o_end.toString()]);
       }
+    } else {
+      // Every leg in one statement; ledger_move raises EL003 when a source holds too little.
+      try {
+        const parts = await tx.query<{ n: bigint; o_part: number; o_start: bigint; o_end: bigint }>(
+          `SELECT x.n, m.o_part, m.o_start, m.o_end
+           FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS x(class_id, from_account, to_account, q, n)
+           CROSS JOIN LATERAL ledger_move(x.class_id, x.from_account, x.to_account, x.q::int8, $5, x.n::int) AS m
+           ORDER BY x.n, m.o_part`,
+          [legs.map((l) => l.cls.id), legs.map((l) => l.from), legs.map((l) => l.to), legs.map((l) => l.quantity.toString()), txId],
+        );
+        for (const part of parts.rows) {
+          const l = legs[Number(part.n) - 1] as ResolvedLeg;
+          rows.push([Number(part.n), part.o_part, l.cls.id, l.from, l.to, part.o_start.toString(), part.o_end.toString()]);
+        }
+      } catch (err) {
+        if (sqlState(err) !== "EL003") throw err;
+        const m = /^insufficient:(.*)\|(\d+)\|(\d+)\|(\d+)$/.exec(err instanceof Error ? err.message : "");
+        const cls = legs.find((l) => l.cls.id === Number(m?.[2]))?.cls.code ?? "?";
+        const [from, held, needed] = [m?.[1] ?? "?", m?.[3] ?? "?", m?.[4] ?? "?"];
+        throw new RefusalThrow(refuse("INSUFFICIENT_UNITS", `${from} holds ${held} ${cls}, ${needed} needed`, { accountId: from, classCode: cls, held, needed }));
+      }
+    }
+    for (const l of legs) {
       if (l.from) addDelta(deltas, l.from, l.cls.id, -l.quantity);
       addDelta(deltas, l.to, l.cls.id, l.quantity);
     }
-    for (const r of rows) {
-      movements.push({ legNo: r[0], classCode: legs[r[0] - 1]?.cls.code as string, from: r[3], to: r[4], start: BigInt(r[5]), end: BigInt(r[6]), quantity: BigInt(r[6]) - BigInt(r[5]) + 1n });
-    }
-    // The chain payload is what verify will read back from the tables; it is built here from the
-    // same values instead of being re-read.
     const codes = new Map(legs.map((l) => [l.cls.id, l.cls.code]));
+    // The chain payload is what verify will read back from the tables, built here from the same values.
     const digest = payloadDigest({
       id: txId, kind: kind.code, request, completedAt: now,
       movements: rows.map((r) => [r[0], r[1], codes.get(r[2]) as string, r[3], r[4], r[5], r[6]]),
     });
-    await applyDeltas(tx, deltas, { txId, chains, digest });
-    return movements;
+    await finish(tx, {
+      txId, kind: kind.code, request, now, insert: write.insert, event: { ...write.event, status: "completed" }, deltas, chains, digest,
+    });
+    return rows.map((r) => ({
+      legNo: r[0], classCode: codes.get(r[2]) as string, from: r[3], to: r[4], start: BigInt(r[5]), end: BigInt(r[6]), quantity: BigInt(r[6]) - BigInt(r[5]) + 1n,
+    }));
   }
 
   private async event(tx: Sql, txId: string, seq: number, status: TransactionStatus, at: string, actor: string | null, detail: Record<string, unknown>): Promise<void> {
@@ -784,22 +822,17 @@ export class LedgerService {
   }
 
   private async completeHeld(tx: Sql, txId: string, seq: number, now: string, actor: string | null, detail: Record<string, unknown>): Promise<"done"> {
-    const t = await tx.query<{ kind: string }>("SELECT kind FROM transactions WHERE id = $1", [txId]);
+    const t = await tx.query<{ kind: string; request: unknown }>("SELECT kind, request FROM transactions WHERE id = $1", [txId]);
     const kind = this.catalogue.kinds.get(t.rows[0]?.kind ?? "") as TransactionKind;
     const legs = await tx.query<{ leg_no: number; code: string; from_account: string | null; to_account: string; quantity: bigint }>(
       `SELECT l.leg_no, c.code, l.from_account, l.to_account, l.quantity FROM transaction_legs l JOIN unit_classes c ON c.id = l.class_id
        WHERE l.tx_id = $1 ORDER BY l.leg_no`,
       [txId],
     );
-    const resolved = await this.resolveLegs(
-      tx,
-      kind,
-      legs.rows.map((l) => ({ classCode: l.code, from: l.from_account, to: l.to_account, quantity: l.quantity })),
-      true,
-    );
-    const req = await tx.query<{ request: unknown }>("SELECT request FROM transactions WHERE id = $1", [txId]);
-    await this.execute(tx, txId, kind, req.rows[0]?.request, resolved, now);
-    await this.event(tx, txId, seq + 1, "completed", now, actor, detail);
+    const plain = legs.rows.map((l) => ({ classCode: l.code, from: l.from_account, to: l.to_account, quantity: l.quantity }));
+    const pre = await this.load(tx, txId, kind, plain, true);
+    const resolved = this.checkLegs(kind, plain, pre.classes, pre.accounts);
+    await this.execute(tx, txId, kind, t.rows[0]?.request, resolved, now, { event: { seq: seq + 1, actor, detail } });
     return "done";
   }
 
@@ -856,6 +889,12 @@ interface Current {
   lastActor: string | null;
   delayUntil: string | null;
   approvedBy: string | null;
+}
+
+interface AccountLock {
+  id: string;
+  type: string;
+  status: AccountStatus;
 }
 
 interface ResolvedLeg extends Leg {
@@ -942,6 +981,57 @@ async function applyDeltas(tx: Sql, deltas: Map<string, bigint>, chain?: { txId:
     : await tx.query<{ decreased: bigint }>(`WITH ${balanceCtes} SELECT (SELECT count(*) FROM d) AS decreased, (SELECT count(*) FROM i) AS increased`, [
         ...cols(dec), ...cols(inc),
       ]);
+  if (Number(r.rows[0]?.decreased ?? 0n) !== dec.length) throw new Error("a balance row is missing while units leave it");
+}
+
+/**
+ * The last statement of a completing transaction: the transaction row and its legs (when new),
+ * the event, the balance changes (every balance row changed belongs to a locked account) and one
+ * hash-chain link per chain, the chain head read and the link hashed in SQL.
+ */
+async function finish(
+  tx: Sql,
+  f: {
+    txId: string; kind: string; request: unknown; now: string;
+    insert: { initiator: string | null; legs: ResolvedLeg[] } | undefined;
+    event: { seq: number; status: TransactionStatus; actor: string | null; detail: Record<string, unknown> };
+    deltas: Map<string, bigint>; chains: string[]; digest: string;
+  },
+): Promise<void> {
+  const entries = [...f.deltas.entries()].filter(([, d]) => d !== 0n);
+  const dec = entries.filter(([, d]) => d < 0n);
+  const inc = entries.filter(([, d]) => d > 0n);
+  const cols = (list: Array<[string, bigint]>) => {
+    const split = list.map(([k, d]) => [...k.split("\u0000"), d.toString()] as [string, string, string]);
+    return [split.map((x) => x[0]), split.map((x) => Number(x[1])), split.map((x) => x[2])];
+  };
+  const params: unknown[] = [f.txId, f.now, ...cols(dec), ...cols(inc), f.chains, GENESIS, f.digest, f.event.seq, f.event.status, f.event.actor, JSON.stringify(f.event.detail)];
+  let head = "";
+  if (f.insert) {
+    const n = params.length;
+    params.push(f.kind, JSON.stringify(f.request), f.insert.initiator, f.insert.legs.map((l) => l.cls.id), f.insert.legs.map((l) => l.from), f.insert.legs.map((l) => l.to), f.insert.legs.map((l) => l.quantity.toString()));
+    head = `t AS (INSERT INTO transactions (id, kind, request, initiator, reverses, created_at) VALUES ($1, $${n + 1}, $${n + 2}, $${n + 3}, NULL, $2) RETURNING id),
+     l AS (INSERT INTO transaction_legs (tx_id, leg_no, class_id, from_account, to_account, quantity)
+           SELECT $1, x.n, x.class_id, x.from_account, x.to_account, x.q::int8
+           FROM unnest($${n + 4}::int[], $${n + 5}::text[], $${n + 6}::text[], $${n + 7}::text[]) WITH ORDINALITY AS x(class_id, from_account, to_account, q, n) RETURNING 1),`;
+  }
+  const r = await tx.query<{ decreased: bigint }>(
+    `WITH ${head}
+     e AS (INSERT INTO transaction_events (tx_id, seq, status, at, actor, detail) VALUES ($1, $12, $13, $2, $14, $15) RETURNING 1),
+     d AS (UPDATE balances b SET quantity = b.quantity + x.q::int8
+           FROM unnest($3::text[], $4::int[], $5::text[]) AS x(account_id, class_id, q)
+           WHERE b.account_id = x.account_id AND b.class_id = x.class_id RETURNING 1),
+     i AS (INSERT INTO balances (account_id, class_id, quantity)
+           SELECT x.account_id, x.class_id, x.q::int8 FROM unnest($6::text[], $7::int[], $8::text[]) AS x(account_id, class_id, q)
+           ON CONFLICT (account_id, class_id) DO UPDATE SET quantity = balances.quantity + EXCLUDED.quantity RETURNING 1)
+     INSERT INTO chain_links (chain, seq, tx_id, prev_hash, hash)
+     SELECT c.chain, coalesce(h.seq, 0) + 1, $1, coalesce(h.hash, $10),
+            encode(sha256(convert_to(coalesce(h.hash, $10) || chr(10) || $11, 'UTF8')), 'hex')
+     FROM unnest($9::text[]) AS c(chain)
+     LEFT JOIN LATERAL (SELECT x.seq, x.hash FROM chain_links x WHERE x.chain = c.chain ORDER BY x.seq DESC LIMIT 1) h ON true
+     RETURNING (SELECT count(*) FROM d) AS decreased`,
+    params,
+  );
   if (Number(r.rows[0]?.decreased ?? 0n) !== dec.length) throw new Error("a balance row is missing while units leave it");
 }
 

@@ -136,7 +136,7 @@ export const ledgerMigrations: readonly Migration[] = [
     // One leg's move in one round trip instead of three to five per block: the block rule (lowest
     // serials first, the last block touched split with its lower part moving), merging into the
     // destination's neighbours, and the movement rows. The caller holds both accounts' locks and
-    // has checked the balance; too few blocks here is a broken invariant, not a refusal.
+    // has loaded them; too few units raises EL003, which the service reports as check 3003.
     id: "ledger-002",
     statements: [
       `CREATE FUNCTION ledger_move(p_class int, p_from text, p_to text, p_qty int8, p_tx text, p_leg int)
@@ -173,9 +173,13 @@ export const ledgerMigrations: readonly Migration[] = [
            RETURN NEXT;
          END LOOP;
          IF need > 0 THEN
-           RAISE EXCEPTION 'ledger_move: % holds % units too few of class % (blocks and balance disagree)', p_from, need, p_class;
+           RAISE EXCEPTION USING ERRCODE = 'EL003', MESSAGE = format('insufficient:%s|%s|%s|%s', p_from, p_class, p_qty - need, p_qty);
          END IF;
        END $$`,
+      // Movements are written before their transaction row in the same database transaction
+      // (the move comes first, the header with the balances and chain links last), so the
+      // reference is checked at commit.
+      `ALTER TABLE movements ALTER CONSTRAINT movements_tx_id_fkey DEFERRABLE INITIALLY DEFERRED`,
     ],
   },
 ];
