@@ -248,7 +248,7 @@ function holdingsText(h: HoldingView[]): string {
 export async function verify(ledger: LedgerService): Promise<Output> {
   const r = await verifyLedger(ledger.db);
   const json = { ok: r.ok, classes: r.classes, accounts: r.accounts, blocks: r.blocks, units: r.units, violations: r.violations };
-  const head = `${r.ok ? "ok" : "FAILED"}: ${r.classes} classes, ${r.accounts} accounts, ${r.blocks} blocks, ${r.units} units issued (${Object.entries(r.byFate).map(([k, v]) => `${v} ${k}`).join(", ") || "none"}), ${r.transactions} transactions, ${r.chains} hash chains`;
+  const head = `${r.ok ? "ok" : "FAILED"}: ${r.classes} classes, ${r.accounts} accounts, ${r.blocks} blocks, ${r.units} units issued (${Object.entries(r.byFate).filter(([k]) => k !== "issued").map(([k, v]) => `${v} ${k}`).join(", ") || "none"}), ${r.transactions} transactions, ${r.chains} hash chains`;
   const viol = r.violations.map((v) => `  ${v.invariant}: ${v.message}`).join("\n");
   return { json, text: `${head}\n${viol ? `${viol}\n` : ""}`, ...(r.ok ? {} : { failed: `verify found ${r.violations.length} violation(s)` }) };
 }
