@@ -126,6 +126,9 @@ async function blockCountCost(cluster: PgCluster, log: (s: string) => void): Pro
       for (const a of [src, other, dst]) must(await ledger.openAccount({ commandId: `k-open-${a}`, accountId: a, type: "trading", holder: "h", name: "n" }));
       must(await ledger.openAccount({ commandId: `k-nha-${blocks}`, accountId: `K-N${blocks}`, type: "national_issuance", holder: "s", name: "s" }));
       await buildInterleaved(db, cls, `k-issue-${blocks}`, src, other, blocks);
+      // As autovacuum would after a bulk load: planner statistics for the new rows.
+      await db.query("ANALYZE blocks");
+      await db.query("ANALYZE movements");
       const h = (await ledger.holdings(src))?.[0];
       if (h?.blockCount !== blocks) throw new Error(`expected ${blocks} blocks, got ${h?.blockCount}`);
       const report = await verifyLedger(db);
