@@ -141,5 +141,5 @@ describe("concurrent transfers on PostgreSQL", () => {
     } finally {
       await db.close();
     }
-  }, 240_000);
+  }, 400_000);
 });
