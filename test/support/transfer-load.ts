@@ -1,14 +1,15 @@
 // A child process for the crash test: sends random transfers among the accounts CR-00..CR-19 of
 // class CR-2026 with a few concurrent workers, and appends the id of every acknowledged (committed)
 // transfer to a file, one per line, only after the ledger has answered. The parent kills it with
-// SIGKILL at a random moment. Usage: transfer-load.ts DATABASE_URL ACK_FILE PREFIX SEED
+// SIGKILL at a random moment. Usage: transfer-load.ts DATABASE ACK_FILE PREFIX SEED, where DATABASE
+// is a postgres:// URL or a PGlite directory (opened as the CLI opens it, lock file included).
 import { appendFileSync } from "node:fs";
 import { LedgerService } from "../../src/registry/ledger.ts";
-import { openPostgres } from "../../src/store/postgres.ts";
+import { openStore } from "../../src/store/open.ts";
 
 const [url, ackFile, prefix, seedText] = process.argv.slice(2);
 if (!url || !ackFile || !prefix || !seedText) {
-  process.stderr.write("usage: transfer-load.ts DATABASE_URL ACK_FILE PREFIX SEED\n");
+  process.stderr.write("usage: transfer-load.ts DATABASE ACK_FILE PREFIX SEED\n");
   process.exit(2);
 }
 const WORKERS = 4;
@@ -19,7 +20,7 @@ const rand = () => {
   return seed / 4_294_967_296;
 };
 
-const db = openPostgres(url, { max: WORKERS });
+const db = await openStore({ database: url, poolSize: WORKERS });
 const ledger = await LedgerService.open(db);
 let n = 0;
 await Promise.all(
