@@ -1,0 +1,397 @@
+// The allocation engine for one year: from the rules and the installations' data to each
+// installation's free allocation, auctioned part and explanation.
+//   1. each installation's sector rule gives an exact preliminary amount (methods.ts);
+//   2. the sector's auction share for the year is taken off (leakage-exposed sectors keep it free);
+//   3. the result is floored to whole allowances (the one rounding of an incumbent's amount);
+//   4. incumbents are corrected to the budget by one uniform factor, exactly (largest remainder);
+//   5. new entrants are served from the reserve, first come first served.
+// Pure: data in, results out. Floats from the dataset are read as their exact decimal text.
+import { mulDiv } from "../quantity/index.ts";
+import type { BaselineResult } from "./baseline.ts";
+import { computeBaseline } from "./baseline.ts";
+import { correctToBudget } from "./correction.ts";
+import type { CorrectionResult } from "./correction.ts";
+import type { Explanation } from "./explain.ts";
+import { explanation, factor, grouped, rounding } from "./explain.ts";
+import type { Amount, BenchmarkLine, NamedFactor } from "./methods.ts";
+import { AllocationInputError, benchmarkAllocation, grandfathering, intensityTrueUp, newEntrant, outputBased } from "./methods.ts";
+import type { Ratio } from "./ratio.ts";
+import { add, cmp, frac, mul, ONE, ratio, show, sub, toWhole, ZERO } from "./ratio.ts";
+import { serveReserve } from "./reserve.ts";
+import type { EntrantRequest } from "./reserve.ts";
+import type { AllocationRules, BasePeriodRule, BenchmarkRule, GrandfatheringRule, Reduction, SectorRule } from "./rules.ts";
+import { auctionShare } from "./shares.ts";
+
+export interface InstallationData {
+  installation: string;
+  sector: string;
+  startYear: number;
+  capacity?: number;
+  product?: string;
+}
+
+export interface ActivityData {
+  installation: string;
+  year: number;
+  emissions: number;
+  output?: number;
+}
+
+/** What the dataset does not hold but some rules need; all optional. */
+export interface InstallationAttributes {
+  /** Grandfathering class (Tokyo I-1, I-2, II). */
+  class?: string;
+  /** Certified status keyed in the rule's topLevelFactors (Tokyo: top, near-top). */
+  topLevel?: string;
+  /** The operator's chosen first base year. */
+  baseFrom?: number;
+  /** Options of the benchmark's adjustment factors (China: cooling -> "air"). */
+  options?: Readonly<Record<string, string>>;
+  /** New entrants: application date (queue order) and first day of operation (ISO dates). */
+  applied?: string;
+  start?: string;
+}
+
+export interface AllocationResult {
+  installation: string;
+  sector: string;
+  method: string;
+  /** Whole allowances before the auction share (floor of the exact amount). */
+  entitlement: bigint;
+  auctionShare: string;
+  /** Given free after the auction share, correction and (for entrants) the reserve. */
+  free: bigint;
+  /** entitlement - free before correction: sold at auction instead. */
+  auctioned: bigint;
+  newEntrant: boolean;
+  /** New entrants: demand the reserve could not meet. */
+  unmet?: bigint;
+  /** Intensity targets: ex-post balance (+ issued, - owed), when the year's data exist. */
+  trueUp?: bigint;
+  explanation: Explanation;
+}
+
+export interface Skipped {
+  installation: string;
+  sector: string;
+  reason: string;
+}
+
+export interface AllocationRun {
+  scheme: string;
+  year: number;
+  results: AllocationResult[];
+  skipped: Skipped[];
+  correction?: Omit<CorrectionResult, "parts" | "factor"> & { factor: string; kind: string };
+  reserve?: { size: bigint; granted: bigint; remaining: bigint; unmet: bigint };
+  totals: { entitlement: bigint; free: bigint; auctioned: bigint };
+}
+
+export interface AllocateOptions {
+  attributes?: ReadonlyMap<string, InstallationAttributes>;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export function reductionFor(r: Reduction, year: number): { rate: Ratio; note?: string } {
+  switch (r.kind) {
+    case "fixed":
+      return { rate: r.rate };
+    case "annual": {
+      const n = Math.max(0, year - r.fromYear);
+      if (!r.compound) return { rate: mul(r.annualRate, frac(n, 1)), note: `${show(r.annualRate)} x ${n} years since ${r.fromYear}` };
+      let keep = ONE;
+      const base = sub(ONE, r.annualRate);
+      for (let i = 0; i < n; i++) keep = mul(keep, base);
+      return { rate: sub(ONE, keep), note: `1 - (1 - ${show(r.annualRate)})^${n} since ${r.fromYear}` };
+    }
+    default: {
+      const never: never = r;
+      throw new Error(`unknown reduction ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function baselineOf(rows: readonly ActivityData[], bp: BasePeriodRule, pick: (a: ActivityData) => number | undefined, baseFrom: number | undefined): BaselineResult | string {
+  const series = [];
+  for (const a of rows) {
+    const v = pick(a);
+    if (v !== undefined) series.push({ year: a.year, value: v });
+  }
+  const opts = bp.choice === "fixed"
+    ? { length: bp.window.to - bp.window.from + 1, from: bp.window.from }
+    : bp.choice === "operator" && baseFrom !== undefined
+      ? { length: bp.years, from: baseFrom, within: bp.window }
+      : { length: bp.years, within: bp.window };
+  const r = computeBaseline(series, bp.excludeAbnormalYear ? { ...opts, exclude: "auto" } : opts);
+  if ("code" in r) {
+    if (r.code === "missing-year") return `no data for base year ${r.year}`;
+    if (r.code === "no-window") return `no run of ${bp.years} consecutive years with data in ${bp.window.from}-${bp.window.to}`;
+    return `cannot exclude year ${r.year}`;
+  }
+  return r;
+}
+
+function baselineLines(e: Explanation, b: BaselineResult, what: string): void {
+  e.lines.unshift(
+    `${what}: years ${b.from}-${b.to}${b.excluded === undefined ? "" : ` without ${b.excluded}`} (variation ${(b.variationWindow * 100).toFixed(2)}%; whole series ${(b.variationAll * 100).toFixed(2)}%), mean ${show(b.baseline)}`,
+  );
+}
+
+function statistic(values: Ratio[], how: "mean" | "median"): Ratio {
+  if (how === "mean") {
+    let s = ZERO;
+    for (const v of values) s = add(s, v);
+    return mul(s, frac(1, values.length));
+  }
+  const sorted = [...values].sort(cmp);
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length % 2 === 1) return sorted[mid] as Ratio;
+  return mul(add(sorted[mid - 1] as Ratio, sorted[mid] as Ratio), frac(1, 2));
+}
+
+type Case = { kind: "amount"; amount: Amount } | { kind: "entrant"; amount: Amount } | { kind: "skip"; reason: string } | { kind: "zero"; method: string; trueUp?: { balance: bigint; e: Explanation } };
+
+function grandfatherCase(rule: GrandfatheringRule, rows: readonly ActivityData[], year: number, attrs: InstallationAttributes | undefined): Case {
+  const b = baselineOf(rows, rule.basePeriod, (a) => a.emissions, attrs?.baseFrom);
+  if (typeof b === "string") return { kind: "skip", reason: b };
+  const cls = attrs?.class;
+  const red = cls !== undefined ? rule.classes[cls] : undefined;
+  if (cls !== undefined && !red) return { kind: "skip", reason: `unknown class "${cls}" (rule has: ${Object.keys(rule.classes).join(", ") || "none"})` };
+  const { rate, note } = reductionFor(red ?? rule.reduction, year);
+  const top = attrs?.topLevel;
+  const topFactor = top !== undefined ? rule.topLevelFactors[top] : undefined;
+  if (top !== undefined && !topFactor) return { kind: "skip", reason: `unknown top-level status "${top}"` };
+  // A certified status scales the reduction rate, not the allowance (Tokyo: x 1/2 or x 3/4).
+  const reduced = topFactor ? mul(rate, topFactor) : rate;
+  const amount = grandfathering({
+    baseline: b.baseline,
+    reductionRate: reduced,
+    ...(cls !== undefined ? { className: cls } : {}),
+    ...(note !== undefined ? { rateNote: note } : {}),
+  });
+  if (topFactor && top !== undefined) {
+    amount.explanation.lines.unshift(`${top}-level status: rate ${show(rate)} x ${show(topFactor)} = ${show(reduced)}`);
+    factor(amount.explanation, `${top}-level factor`, topFactor);
+  }
+  baselineLines(amount.explanation, b, "baseline");
+  return { kind: "amount", amount };
+}
+
+function activityLevel(rule: BenchmarkRule, rows: readonly ActivityData[], year: number): { level: Ratio; text: string } | undefined {
+  const out = (y: number) => rows.find((a) => a.year === y)?.output;
+  if (rule.activity.basis === "current" || rule.activity.basis === "previous-year") {
+    const y = rule.activity.basis === "current" ? year : year - 1;
+    const v = out(y);
+    return v === undefined ? undefined : { level: ratio(v), text: `output ${y}` };
+  }
+  const w = rule.activity.window ?? { from: year - 2, to: year - 1 };
+  const values = rows.filter((a) => a.year >= w.from && a.year <= w.to && a.output !== undefined).map((a) => ratio(a.output as number));
+  if (values.length === 0) return undefined;
+  return { level: statistic(values, rule.activity.statistic), text: `${rule.activity.statistic} output ${w.from}-${w.to} (${values.length} years)` };
+}
+
+function benchmarkCase(rule: BenchmarkRule, inst: InstallationData, rows: readonly ActivityData[], year: number, attrs: InstallationAttributes | undefined): Case {
+  const product = inst.product !== undefined ? rule.products[inst.product] : undefined;
+  const factors: NamedFactor[] = [];
+  for (const [name, options] of Object.entries(rule.adjustmentFactors)) {
+    const chosen = attrs?.options?.[name];
+    if (chosen === undefined) continue;
+    const v = options[chosen];
+    if (!v) return { kind: "skip", reason: `unknown option "${chosen}" of adjustment factor ${name}` };
+    factors.push({ name: `${name} (${chosen})`, value: v });
+  }
+  if (product && inst.product !== undefined) {
+    const hal = activityLevel(rule, rows, year);
+    if (!hal) {
+      if (inst.capacity !== undefined && rule.newEntrantUtilisation && inst.startYear <= year) {
+        return { kind: "entrant", amount: newEntrant({ product: inst.product, capacity: ratio(inst.capacity), utilisation: rule.newEntrantUtilisation, benchmark: product.value }) };
+      }
+      return { kind: "skip", reason: `no output of ${inst.product} for the activity level and no capacity-based entry` };
+    }
+    const line: BenchmarkLine = { id: inst.installation, product: { name: inst.product, benchmark: product.value, activity: hal.level, unit: hal.text, factors } };
+    return { kind: "amount", amount: benchmarkAllocation({ lines: [line] }) };
+  }
+  // No product benchmark: the fall-backs in order. The dataset has no heat or fuel measurements,
+  // so only the process fall-back (grandfathered emissions) can apply to its rows.
+  const p = rule.fallbacks.process;
+  if (!p) return { kind: "skip", reason: `no benchmark for product ${inst.product ?? "(none)"} and no process fall-back` };
+  const b = baselineOf(rows, p.basePeriod, (a) => a.emissions, attrs?.baseFrom);
+  if (typeof b === "string") return { kind: "skip", reason: b };
+  const { rate } = reductionFor(p.reduction, year);
+  const a = benchmarkAllocation({ lines: [{ id: inst.installation, process: { emissions: b.baseline, factor: sub(ONE, rate) } }] });
+  baselineLines(a.explanation, b, "process emissions baseline");
+  return { kind: "amount", amount: a };
+}
+
+function caseFor(rule: SectorRule, inst: InstallationData, rows: readonly ActivityData[], year: number, attrs: InstallationAttributes | undefined): Case {
+  switch (rule.method) {
+    case "grandfathering":
+      return grandfatherCase(rule, rows, year, attrs);
+    case "benchmark":
+      return benchmarkCase(rule, inst, rows, year, attrs);
+    case "output-based": {
+      const prev = [];
+      for (const lag of rule.lagYears) {
+        const y = year - lag;
+        const v = rows.find((a) => a.year === y)?.output;
+        if (v === undefined) return { kind: "skip", reason: `no output in ${y} for output-based allocation` };
+        prev.push({ year: y, output: ratio(v) });
+      }
+      return { kind: "amount", amount: outputBased({ year, previousOutputs: prev, intensity: rule.intensity, sector: inst.sector }) };
+    }
+    case "intensity-target": {
+      const target = (inst.product !== undefined ? rule.targets[inst.product] : undefined) ?? rule.targets["*"];
+      if (!target) return { kind: "skip", reason: `no intensity target for product ${inst.product ?? "(none)"}` };
+      const now = rows.find((a) => a.year === year);
+      if (!now || now.output === undefined) return { kind: "zero", method: "intensity-target" };
+      const t = intensityTrueUp({ target, output: ratio(now.output), emissions: ratio(now.emissions) });
+      return { kind: "zero", method: "intensity-target", trueUp: { balance: t.balance, e: t.explanation } };
+    }
+    case "auction":
+      return { kind: "zero", method: "auction" };
+    default: {
+      const never: never = rule;
+      throw new Error(`unknown method ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function groupActivity(activity: readonly ActivityData[]): Map<string, ActivityData[]> {
+  const by = new Map<string, ActivityData[]>();
+  for (const a of activity) {
+    const list = by.get(a.installation);
+    if (list) list.push(a);
+    else by.set(a.installation, [a]);
+  }
+  return by;
+}
+
+/** Allocates one year. Installations of sectors without a rule are skipped (not covered). */
+export function allocate(rules: AllocationRules, installations: readonly InstallationData[], activity: readonly ActivityData[], opts: AllocateOptions = {}): AllocationRun {
+  const year = rules.year;
+  const byInst = groupActivity(activity);
+  const results: AllocationResult[] = [];
+  const skipped: Skipped[] = [];
+  const entrants: { result: AllocationResult; request: EntrantRequest }[] = [];
+  const total = installations.length;
+  installations.forEach((inst, i) => {
+    if (opts.onProgress && i % 10_000 === 0) opts.onProgress(i, total);
+    const rule = rules.sectors[inst.sector];
+    if (!rule) {
+      skipped.push({ installation: inst.installation, sector: inst.sector, reason: `sector "${inst.sector}" has no allocation rule (not covered)` });
+      return;
+    }
+    if (inst.startYear > year) {
+      skipped.push({ installation: inst.installation, sector: inst.sector, reason: `starts in ${inst.startYear}, after ${year}` });
+      return;
+    }
+    const attrs = opts.attributes?.get(inst.installation);
+    let c: Case;
+    try {
+      c = caseFor(rule, inst, byInst.get(inst.installation) ?? [], year, attrs);
+    } catch (err) {
+      if (err instanceof AllocationInputError) c = { kind: "skip", reason: err.message };
+      else throw err;
+    }
+    if (c.kind === "skip") {
+      skipped.push({ installation: inst.installation, sector: inst.sector, reason: c.reason });
+      return;
+    }
+    const share = auctionShare(rules.auction, inst.sector, year);
+    if (c.kind === "zero") {
+      const e = c.trueUp?.e ?? explanation(c.method);
+      e.lines.push(c.method === "auction" ? "no free allocation: every allowance is bought" : "no ex-ante allocation: allowances follow verified output (ex post)");
+      const r: AllocationResult = { installation: inst.installation, sector: inst.sector, method: c.method, entitlement: 0n, auctionShare: show(share.share), free: 0n, auctioned: 0n, newEntrant: false, explanation: e };
+      if (c.trueUp) r.trueUp = c.trueUp.balance;
+      results.push(r);
+      return;
+    }
+    const { amount, explanation: e } = c.amount;
+    const keep = sub(ONE, share.share);
+    const exactFree = mul(amount, keep);
+    const entitlement = toWhole(amount);
+    const free = toWhole(exactFree);
+    factor(e, `auction share ${year} (${share.reason})`, share.share);
+    e.lines.push(`free share 1 - ${show(share.share)} (${share.reason}): ${show(amount)} x ${show(keep)} = ${show(exactFree)}`);
+    rounding(e, "free allocation", exactFree, free, "floor");
+    const r: AllocationResult = {
+      installation: inst.installation, sector: inst.sector, method: e.method, entitlement, auctionShare: show(share.share),
+      free, auctioned: entitlement - free, newEntrant: c.kind === "entrant", explanation: e,
+    };
+    results.push(r);
+    if (c.kind === "entrant") {
+      const s = attrs?.start ?? `${Math.max(inst.startYear, year)}-01-01`;
+      entrants.push({ result: r, request: { installation: inst.installation, applied: attrs?.applied ?? s, start: s, annual: free } });
+    }
+  });
+  opts.onProgress?.(total, total);
+
+  const run: AllocationRun = { scheme: rules.scheme, year, results, skipped, totals: { entitlement: 0n, free: 0n, auctioned: 0n } };
+
+  // Correction of incumbents (entrants are served by the reserve, outside the budget).
+  const corr = rules.correction;
+  if (corr.kind !== "none") {
+    const incumbents = results.filter((r) => !r.newEntrant);
+    const exempt = incumbents.map((r) => corr.excludeSectors.includes(r.sector));
+    if (corr.kind === "uniform") {
+      const c = correctToBudget(incumbents.map((r) => r.free), corr.budget, corr.mode, exempt);
+      if (c.applied) {
+        incumbents.forEach((r, i) => {
+          const after = c.parts[i] as bigint;
+          if (exempt[i]) return;
+          r.explanation.lines.push(`correction: uniform factor ${show(c.factor)} = ${grouped(c.available)} / ${grouped(c.before - sumExempt(incumbents, exempt))}; ${grouped(r.free)} -> ${grouped(after)} (largest remainder)`);
+          factor(r.explanation, "uniform correction factor", c.factor);
+          r.explanation.roundings.push({ step: "correction", exact: show(mul(frac(r.free, 1), c.factor)), rounded: after, rule: "largest remainder" });
+          r.free = after;
+        });
+      }
+      run.correction = { kind: "uniform", factor: show(c.factor), applied: c.applied, available: c.available, before: c.before, after: c.after };
+    } else {
+      let before = 0n;
+      let after = 0n;
+      incumbents.forEach((r, i) => {
+        before += r.free;
+        if (!exempt[i]) {
+          const v = mulDiv(r.free, corr.factor.n, corr.factor.d, "floor");
+          r.explanation.lines.push(`correction: published factor ${show(corr.factor)}: ${grouped(r.free)} -> ${grouped(v)} (floor)`);
+          factor(r.explanation, "published correction factor", corr.factor);
+          r.free = v;
+        }
+        after += r.free;
+      });
+      run.correction = { kind: "factor", factor: show(corr.factor), applied: true, available: after, before, after };
+    }
+  }
+
+  if (entrants.length > 0) {
+    const size = rules.reserve;
+    if (size === undefined) {
+      for (const { result } of entrants) result.explanation.lines.push("no new entrants' reserve in the rules: allocated outside the budget");
+    } else {
+      const out = serveReserve(size, year, entrants.map((x) => x.request));
+      const byId = new Map(entrants.map((x) => [x.result.installation, x.result]));
+      out.grants.forEach((g) => {
+        const r = byId.get(g.installation) as AllocationResult;
+        for (const l of g.explanation.lines) r.explanation.lines.push(`reserve: ${l}`);
+        r.explanation.roundings.push(...g.explanation.roundings);
+        r.free = g.granted;
+        if (g.unmet > 0n) r.unmet = g.unmet;
+      });
+      run.reserve = { size, granted: size - out.remaining, remaining: out.remaining, unmet: out.unmetTotal };
+    }
+  }
+  for (const r of results) {
+    run.totals.entitlement += r.entitlement;
+    run.totals.free += r.free;
+    run.totals.auctioned += r.auctioned;
+  }
+  return run;
+}
+
+function sumExempt(rs: readonly AllocationResult[], exempt: readonly boolean[]): bigint {
+  let s = 0n;
+  rs.forEach((r, i) => {
+    if (exempt[i]) s += r.free;
+  });
+  return s;
+}
