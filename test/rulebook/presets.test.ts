@@ -1,12 +1,22 @@
 // Goal: every shipped preset validates, and the published figures come out of the derivation
 // functions (cap, auction share, prices, rates) exactly. Sources are cited beside each vector.
 import { describe, expect, it } from "vitest";
-import { auctionShareFor, capFor } from "../../src/domain/rulebook/index.ts";
+import { updateBenchmark } from "../../src/domain/benchmark/index.ts";
+import {
+  auctionShareFor,
+  capFor,
+  decimalFraction,
+  grandfatheringRate,
+  priceCeilingFor,
+  priceFloorFor,
+  productBenchmark,
+} from "../../src/domain/rulebook/index.ts";
+import type { Rulebook } from "../../src/domain/rulebook/index.ts";
 import { listPresets, loadRulebook } from "../../src/io/rulebook.ts";
 
 describe("presets", () => {
   it("ships the presets the issue lists", () => {
-    expect(listPresets()).toEqual(expect.arrayContaining(["eu-ets-phase3"]));
+    expect(listPresets()).toEqual(expect.arrayContaining(["eu-ets-phase3", "eu-ets-phase4", "tokyo", "china-national-power", "japan-gx-ets"]));
   });
 
   for (const name of listPresets()) {
@@ -39,5 +49,99 @@ describe("EU ETS phase 3", () => {
     expect(auctionShareFor(rb, "power", 2013)).toBe(1);
     expect(auctionShareFor(rb, "steel", 2020)).toBe(0);
     expect(auctionShareFor(rb, "cement", 2013)).toBe(0);
+  });
+});
+
+describe("EU ETS phase 4", () => {
+  const rb = loadRulebook("eu-ets-phase4");
+
+  it("cap falls by 2.2% = 43,003,515 allowances a year", () => {
+    // Commission Decision (EU) 2020/1722: LRF 2.2% from 2021 = 43,003,515 allowances a year
+    expect(capFor(rb, 2021)! - capFor(rb, 2022)!).toBe(43_003_515n);
+    expect(capFor(rb, 2030)).toBe(capFor(rb, 2021)! - 9n * 43_003_515n);
+  });
+
+  it("correction factor 100% in 2021-25 (Implementing Decision (EU) 2021/927)", () => {
+    const c = rb.allocation.correction;
+    expect(c.kind).toBe("uniform");
+    if (c.kind !== "uniform") return;
+    expect(c.factors.map((f) => [f.year, f.factor])).toEqual([2021, 2022, 2023, 2024, 2025].map((y) => [y, 1]));
+  });
+
+  it("benchmark update clamps to 0.2%-1.6% a year over 15 years (Art. 10a(2) as amended in 2018)", () => {
+    const rule = rb.allocation.sectors["steel"];
+    if (rule?.method !== "benchmark" || !rule.update) throw new Error("steel has no update rule");
+    // hot metal 1.328 (Dec. 2011/278) improves slowly: floor 0.2% -> 1.328 x 0.97 = 1.28816, published 1.288
+    const slow = updateBenchmark(1.328, 1.32, rule.update);
+    expect(slow.appliedAnnualRate).toBe(0.002);
+    expect(slow.value).toBeCloseTo(1.28816, 10);
+    expect(productBenchmark(rb, "steel", "hot-metal")?.value).toBe(Number(slow.value.toFixed(3)));
+    // EAF carbon steel 0.283 improves fast: cap 1.6% -> 0.283 x 0.76 = 0.21508, published 0.215
+    const fast = updateBenchmark(0.283, 0.2, rule.update);
+    expect(fast.appliedAnnualRate).toBe(0.016);
+    expect(productBenchmark(rb, "steel", "eaf-carbon-steel")?.value).toBe(Number(fast.value.toFixed(3)));
+  });
+});
+
+describe("Tokyo", () => {
+  const rb = loadRulebook("tokyo");
+  // Compliance factors: P1 8%/6% (DOMAIN.md section 2; TMG), P2 17%/15% (TMG), P3 27%/25% (ICAP)
+  it.each([
+    [2010, "I-1", 0.08],
+    [2014, "I-2", 0.06],
+    [2015, "I-1", 0.17],
+    [2019, "I-2", 0.15],
+    [2020, "I-1", 0.27],
+    [2024, "I-2", 0.25],
+  ])("FY%i class %s: %f", (year, cls, rate) => {
+    expect(grandfatheringRate(rb, "buildings", year, { class: cls })).toBe(rate);
+  });
+
+  it("factories get the lower factor; top-level facilities x1/2, near-top x3/4", () => {
+    expect(grandfatheringRate(rb, "factories", 2012)).toBe(0.06);
+    expect(grandfatheringRate(rb, "factories", 2017)).toBe(0.15);
+    expect(grandfatheringRate(rb, "buildings", 2012, { class: "I-1", status: "top-level" })).toBe(0.04);
+    expect(grandfatheringRate(rb, "buildings", 2012, { class: "I-1", status: "near-top" })).toBeCloseTo(0.06, 15);
+    expect(grandfatheringRate(rb, "buildings", 2022, { class: "I-1", status: "top-level" })).toBe(0.135);
+  });
+
+  it("5-year periods; base from 3 consecutive years within FY2002-2007; ex post; bottom-up cap", () => {
+    expect(rb.periods.map((p) => p.to - p.from + 1)).toEqual([5, 5, 5, 5]);
+    const rule = rb.allocation.sectors["buildings"];
+    if (rule?.method !== "grandfathering") throw new Error("buildings is not grandfathered");
+    expect(rule.basePeriod).toMatchObject({ years: 3, window: { from: 2002, to: 2007 }, excludeAbnormalYear: true });
+    expect(rb.allocation.issuance.timing).toBe("ex-post");
+    expect(capFor(rb, 2012)).toBeUndefined();
+  });
+});
+
+describe("China national ETS, power", () => {
+  const rb: Rulebook = loadRulebook("china-national-power");
+
+  it("coal 0.877 and gas 0.392 t/MWh; 1,000,000 MWh x 0.877 = 877,000 (ICAP, 2019-20 allocation plan)", () => {
+    const coal = productBenchmark(rb, "power", "coal-above-300mw")?.value;
+    expect(coal).toBe(0.877);
+    expect(productBenchmark(rb, "power", "gas")?.value).toBe(0.392);
+    const [n, d] = decimalFraction(coal!);
+    expect((1_000_000n * n) / d).toBe(877_000n);
+  });
+});
+
+describe("Japan GX-ETS", () => {
+  const rb = loadRulebook("japan-gx-ets");
+
+  it("ceiling JPY 4,300 and floor JPY 1,700 in FY2026, x1.03 a year (METI via BCI, Dec 2025)", () => {
+    expect(priceCeilingFor(rb, 2026)).toBe(4300);
+    expect(priceFloorFor(rb, 2026)).toBe(1700);
+    expect(priceCeilingFor(rb, 2027)).toBe(4429); // 4,300 x 1.03
+    expect(priceFloorFor(rb, 2027)).toBe(1751); // 1,700 x 1.03
+    expect(priceCeilingFor(rb, 2028)).toBe(4562); // 4,429 x 1.03 = 4,561.87, whole yen (rounding assumed)
+    expect(priceCeilingFor(rb, 2025)).toBeUndefined();
+  });
+
+  it("covered at a 3-year average of direct CO2 >= 100,000 t; grandfathering -1.7% a year", () => {
+    expect(rb.coverage.thresholds[0]).toMatchObject({ value: 100000, averageOfYears: 3, basis: "company" });
+    expect(grandfatheringRate(rb, "other", 2026)).toBeCloseTo(0.017, 15);
+    expect(grandfatheringRate(rb, "other", 2028)).toBeCloseTo(0.051, 15);
   });
 });

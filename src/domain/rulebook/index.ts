@@ -5,10 +5,10 @@
 // (0.0174 is 174/10000), so derived caps and prices do not depend on float rounding.
 import { div, mulDiv } from "../quantity/index.ts";
 import { rulebookSchema } from "./schema.ts";
-import type { PricePath, Reduction, Rulebook, Schedule, SectorRule } from "./schema.ts";
+import type { BenchmarkProduct, PricePath, Reduction, Rulebook, Schedule, SectorRule } from "./schema.ts";
 
 export { rulebookSchema } from "./schema.ts";
-export type { CapSegment, PricePath, Reduction, Rulebook, RulebookInput, Schedule, SectorRule } from "./schema.ts";
+export type { BenchmarkProduct, CapSegment, PricePath, Reduction, Rulebook, RulebookInput, Schedule, SectorRule } from "./schema.ts";
 
 export interface RulebookError {
   /** Field path as written in a file, e.g. `allocation.sectors.steel.benchmark.products[0].value`. */
@@ -281,4 +281,18 @@ export function grandfatheringRate(
     rate *= f;
   }
   return rate;
+}
+
+// ---------------------------------------------------------------- benchmarks, distribution
+
+/** A product benchmark of a benchmark sector, or undefined. */
+export function productBenchmark(rb: Rulebook, sector: string, product: string): BenchmarkProduct | undefined {
+  const rule = sectorRule(rb, sector);
+  if (!rule || rule.method !== "benchmark") return undefined;
+  return rule.products.find((p) => p.id === product);
+}
+
+/** The distribution table (shares of the allowance budget) in force in a year; [] when none. */
+export function distributionFor(rb: Rulebook, year: number): Rulebook["allocation"]["distribution"][number]["shares"] {
+  return rb.allocation.distribution.find((d) => d.from <= year && year <= d.to)?.shares ?? [];
 }

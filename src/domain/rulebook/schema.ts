@@ -102,6 +102,10 @@ const capSegment = z
 
 const cap = z
   .strictObject({
+    kind: z
+      .enum(["trajectory", "bottom-up", "not-modelled"])
+      .default("trajectory")
+      .describe("trajectory: a fixed cap per year (segments and explicit figures); bottom-up: the cap is the sum of unit allocations (Tokyo, China's intensity-based ETS); not-modelled: the preset leaves it out (see `note`)"),
     segments: z.array(capSegment).default([]).describe("consecutive segments of the trajectory, in year order"),
     explicit: z
       .array(z.strictObject({ year: year(), amount: allowances().describe("the cap in that year") }))
@@ -212,7 +216,7 @@ const grandfathering = z.strictObject({
 const benchmarkProduct = z.strictObject({
   id: id().describe("product id, used in activity data"),
   name: z.string().optional().describe("human name"),
-  value: positive().describe("benchmark value: allowances per unit of product"),
+  value: positive().optional().describe("benchmark value: allowances per unit of product; absent only when the sector's `derive` sets it from data"),
   unit: text().describe("the unit of `value`, e.g. `t-CO2/t clinker`, `t-CO2/MWh`"),
   source: z.string().optional().describe("where the value comes from"),
 });
@@ -226,6 +230,14 @@ const benchmark = z.strictObject({
   method: z.literal("benchmark").describe("allowance = product benchmark x activity level"),
   name: z.string().optional().describe("human name of the sector"),
   products: z.array(benchmarkProduct).default([]).describe("product benchmarks (one per product)"),
+  derive: z
+    .strictObject({
+      topPercent: positive().max(100).describe("the top share of installations (EU: 10; GX-ETS FY2030: 32.5)"),
+      method: z.enum(["boundary", "average"]).describe("value at the edge of the top share, or the average inside it"),
+      weighting: z.enum(["count", "output"]).default("count").describe("count installations, or weight them by output"),
+    })
+    .optional()
+    .describe("products without a value get one derived from installation data this way (`ets benchmark`)"),
   fallbacks: z
     .strictObject({
       heat: fallbackBenchmark.optional().describe("heat benchmark: allowances per TJ of measurable heat"),
@@ -259,8 +271,8 @@ const benchmark = z.strictObject({
     .strictObject({
       minAnnualRate: fraction().describe("lowest yearly improvement rate"),
       maxAnnualRate: fraction().describe("highest yearly improvement rate"),
-      years: z.int().min(1).describe("years the clamped rate is applied over (linear): new value = old x (1 - years x rate)"),
-      dataYears: z.int().min(1).optional().describe("years between the reference data and the new data that give the observed rate (EU 2021-25: 9)"),
+      observationYears: z.int().min(1).describe("years between the data behind the old value and the new data; the observed rate is (old - new) / old / observationYears (EU 2021-25: 9)"),
+      applicationYears: z.int().min(1).describe("years the clamped rate is applied over, linearly: new value = old x (1 - applicationYears x rate) (EU 2021-25: 15)"),
     })
     .refine((u) => u.minAnnualRate <= u.maxAnnualRate, { error: "`minAnnualRate` must not exceed `maxAnnualRate`", path: ["maxAnnualRate"] })
     .optional()
@@ -270,7 +282,7 @@ const benchmark = z.strictObject({
 const outputBased = z.strictObject({
   method: z.literal("output-based").describe("allowance = average output of previous years x sector intensity, recalculated every year"),
   name: z.string().optional().describe("human name of the sector"),
-  intensity: positive().describe("sector average intensity: allowances per unit of output"),
+  intensity: positive().optional().describe("sector average intensity: allowances per unit of output; computed from the dataset (sector emissions / sector output) when absent"),
   unit: text().describe("unit of `intensity`"),
   lagYears: z.array(z.int().min(1)).min(1).default([1, 2]).describe("which previous years' outputs are averaged (KL bill: the two previous years)"),
 });
@@ -551,6 +563,8 @@ const credits = z
           maxShareOfAllocation: fraction().optional().describe("at most this share of the free allocation"),
           maxShareOfReduction: fraction().optional().describe("at most this share of the required reduction (Tokyo 1/3)"),
           exchangeRate: positive().default(1).describe("credits needed per allowance (RGGI outside the region: 2)"),
+          from: year().optional().describe("first year the limit applies"),
+          to: year().optional().describe("last year the limit applies"),
         }),
       )
       .default([])
@@ -573,7 +587,7 @@ const security = z
 export const rulebookShape = z.strictObject({
   scheme,
   currency: z.string().regex(/^[A-Z]{3}$/, { error: "expected a three-letter ISO 4217 code" }).describe("currency of prices and penalties (ISO 4217)"),
-  unit: z.enum(["t-CO2e", "t-CO2"]).default("t-CO2e").describe("what one allowance stands for"),
+  unit: z.enum(["t-CO2e", "t-CO2", "short-ton-CO2"]).default("t-CO2e").describe("what one allowance stands for (RGGI: one short ton)"),
   yearBasis: yearBasis.default({ kind: "calendar", startMonth: 1 }),
   periods: z.array(period).min(1).describe("trading periods (phases), in order, not overlapping"),
   cap,
@@ -596,6 +610,7 @@ export type Schedule = z.output<typeof schedule>;
 export type PricePath = z.output<typeof pricePath>;
 export type Reduction = z.output<typeof reduction>;
 export type CapSegment = z.output<typeof capSegment>;
+export type BenchmarkProduct = z.output<typeof benchmarkProduct>;
 
 type Ctx = z.RefinementCtx;
 type Path = (string | number)[];
@@ -649,7 +664,8 @@ export function refineRulebook(rb: Rulebook, ctx: Ctx): void {
       ctx.addIssue({ code: "custom", path: ["cap", "segments", i, "start"], message: "a segment that continues the previous one must start the year after it ends" });
   });
   increasingYears(ctx, rb.cap.explicit, ["cap", "explicit"]);
-  if (rb.cap.segments.length === 0 && rb.cap.explicit.length === 0) ctx.addIssue({ code: "custom", path: ["cap"], message: "give cap segments or explicit caps" });
+  if (rb.cap.kind === "trajectory" && rb.cap.segments.length === 0 && rb.cap.explicit.length === 0)
+    ctx.addIssue({ code: "custom", path: ["cap"], message: "a trajectory needs segments or explicit caps (or set kind: bottom-up)" });
 
   if (rb.coverage.sectors) rb.coverage.sectors.forEach((s, i) => sectorRef(ctx, sectors, s, ["coverage", "sectors", i]));
 
@@ -672,6 +688,10 @@ export function refineRulebook(rb: Rulebook, ctx: Ctx): void {
         if (ids.has(p.id)) ctx.addIssue({ code: "custom", path: [...base, "products", i, "id"], message: `duplicate product "${p.id}"` });
         ids.add(p.id);
       });
+      if (!rule.derive)
+        rule.products.forEach((p, i) => {
+          if (p.value === undefined) ctx.addIssue({ code: "custom", path: [...base, "products", i, "value"], message: "a product needs a value unless the sector has `derive`" });
+        });
       if (rule.products.length === 0 && !rule.fallbacks.heat && !rule.fallbacks.fuel && !rule.fallbacks.process)
         ctx.addIssue({ code: "custom", path: [...base, "products"], message: "a benchmark sector needs at least one product benchmark or fall-back" });
       if (rule.fallbacks.process) checkReduction(rule.fallbacks.process.reduction, [...base, "fallbacks", "process", "reduction"]);
