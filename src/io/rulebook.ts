@@ -55,7 +55,7 @@ export function parseRulebookText(text: string, file: string): { ok: true; ruleb
       ok: false,
       errors: doc.errors.map((e) => {
         const err: LocatedError = { path: "", message: `not valid YAML (${e.message.split("\n")[0] ?? e.code})` };
-        const at = e.linePos?.[0]?.line;
+        const at = e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line;
         if (at !== undefined) err.line = at;
         return err;
       }),

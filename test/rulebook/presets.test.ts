@@ -9,14 +9,29 @@ import {
   grandfatheringRate,
   priceCeilingFor,
   priceFloorFor,
+  distributionFor,
+  priceFor,
   productBenchmark,
+  reservePriceFor,
 } from "../../src/domain/rulebook/index.ts";
 import type { Rulebook } from "../../src/domain/rulebook/index.ts";
 import { listPresets, loadRulebook } from "../../src/io/rulebook.ts";
 
 describe("presets", () => {
   it("ships the presets the issue lists", () => {
-    expect(listPresets()).toEqual(expect.arrayContaining(["eu-ets-phase3", "eu-ets-phase4", "tokyo", "china-national-power", "japan-gx-ets"]));
+    expect(listPresets()).toEqual([
+      "california-quebec",
+      "china-national-power",
+      "eu-ets-phase1",
+      "eu-ets-phase2",
+      "eu-ets-phase3",
+      "eu-ets-phase4",
+      "japan-gx-ets",
+      "rggi",
+      "tokyo",
+      "uk-ets-2002",
+      "us-kl-bill",
+    ]);
   });
 
   for (const name of listPresets()) {
@@ -143,5 +158,81 @@ describe("Japan GX-ETS", () => {
     expect(rb.coverage.thresholds[0]).toMatchObject({ value: 100000, averageOfYears: 3, basis: "company" });
     expect(grandfatheringRate(rb, "other", 2026)).toBeCloseTo(0.017, 15);
     expect(grandfatheringRate(rb, "other", 2028)).toBeCloseTo(0.051, 15);
+  });
+});
+
+describe("EU ETS phases 1 and 2 (Germany)", () => {
+  it("phase 2: Germany's industry factor 0.9875 (DOMAIN.md section 2)", () => {
+    const rb = loadRulebook("eu-ets-phase2");
+    expect(1 - grandfatheringRate(rb, "industry", 2010)).toBe(0.9875);
+    expect(rb.penalties?.perTonne).toBe(100);
+    expect(rb.compliance?.banking.acrossPeriods).toBe(true);
+  });
+
+  it("phase 1: EUR 40 penalty, no banking into phase 2 (Directive 2003/87/EC Art. 16(4); DOMAIN.md section 4)", () => {
+    const rb = loadRulebook("eu-ets-phase1");
+    expect(rb.penalties?.perTonne).toBe(40);
+    expect(rb.compliance?.banking).toEqual({ allowed: true, acrossPeriods: false });
+  });
+});
+
+describe("RGGI", () => {
+  const rb = loadRulebook("rggi");
+
+  it("reserve price: USD 2.38 in 2021 +2.5% chained to the cent gives USD 2.62 in 2025; USD 9.00 in 2027 (S&P; ICAP)", () => {
+    expect([2021, 2022, 2023, 2024, 2025].map((y) => reservePriceFor(rb, y))).toEqual([2.38, 2.44, 2.5, 2.56, 2.62]);
+    expect(reservePriceFor(rb, 2027)).toBe(9);
+    expect(reservePriceFor(rb, 2028)).toBe(9.63);
+  });
+
+  it("CCR trigger USD 13.00 in 2021, 13.91 in 2022, 14.88 in 2023 (RGGI; EIA; ESAI)", () => {
+    const ccr = rb.stability?.reserveTiers.find((t) => t.id === "ccr");
+    if (!ccr) throw new Error("no CCR");
+    expect([2021, 2022, 2023].map((y) => priceFor(ccr.trigger, y))).toEqual([13, 13.91, 14.88]);
+  });
+
+  it("published caps 2018-2020 (rggi.org) and the Model Rule's 2,275,000 a year", () => {
+    expect(capFor(rb, 2019)).toBe(80_179_708n);
+    expect(capFor(rb, 2021)! - capFor(rb, 2022)!).toBe(2_275_000n);
+    expect(capFor(rb, 2030)).toBe(52_250_000n); // 75 M less 30% (S&P Global)
+  });
+});
+
+describe("California-Quebec", () => {
+  const rb = loadRulebook("california-quebec");
+  it("budgets of 17 CCR 95841 and the formula from 2032", () => {
+    expect(capFor(rb, 2021)).toBe(320_800_000n);
+    expect(capFor(rb, 2031)).toBe(193_800_000n);
+    expect(capFor(rb, 2032)).toBe(187_100_000n); // 193.8 - 6.7 x 1
+    expect(capFor(rb, 2034)).toBe(173_700_000n); // 193.8 - 6.7 x 3
+  });
+});
+
+describe("US Kerry-Lieberman bill", () => {
+  const rb = loadRulebook("us-kl-bill");
+  it("the 2012-13 distribution table sums to 100% (DOMAIN.md section 3)", () => {
+    const shares = distributionFor(rb, 2012);
+    expect(shares).toHaveLength(10);
+    expect(shares.reduce((s, x) => s + Math.round(x.share * 1000), 0)).toBe(1000);
+    expect(shares.find((x) => x.sector === "trade-exposed-industry")?.share).toBe(0.02);
+    expect(shares.find((x) => x.recipient.startsWith("Electricity consumers"))?.share).toBe(0.51);
+    expect(distributionFor(rb, 2014)).toEqual([]);
+  });
+
+  it("output-based allocation on the two previous years; trade-exposed industry free", () => {
+    const rule = rb.allocation.sectors["trade-exposed-industry"];
+    expect(rule).toMatchObject({ method: "output-based", lagYears: [1, 2] });
+    expect(auctionShareFor(rb, "trade-exposed-industry", 2013)).toBe(0);
+    expect(rb.compliance?.borrowing).toMatchObject({ allowed: true, maxShare: 0.15, yearsAhead: 5, interestRate: 0.08 });
+  });
+});
+
+describe("UK ETS 2002", () => {
+  it("absolute and intensity participants joined by a gateway", () => {
+    const rb = loadRulebook("uk-ets-2002");
+    expect(rb.allocation.sectors["direct-participants"]?.method).toBe("grandfathering");
+    expect(rb.allocation.sectors["agreement-participants"]?.method).toBe("intensity-target");
+    expect(rb.allocation.gateway).toMatchObject({ from: "agreement-participants", to: "direct-participants" });
+    expect(rb.allocation.issuance.timing).toBe("ex-post");
   });
 });
