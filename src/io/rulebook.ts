@@ -18,6 +18,11 @@ export class RulebookLoadError extends Error {
     readonly file: string,
     readonly errors: readonly LocatedError[],
   ) {
+    const only = errors.length === 1 ? errors[0] : undefined;
+    if (only && only.path === "" && only.line === undefined) {
+      super(`${file}: ${only.message}`);
+      return;
+    }
     super(`${file}: invalid rulebook\n${errors.map((e) => `  ${e.path || "(top level)"}${e.line === undefined ? "" : ` (line ${e.line})`}: ${e.message}`).join("\n")}`);
   }
 }

@@ -30,9 +30,15 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 /** Validates a parsed YAML/JSON value. Every problem is reported with its path and reason. */
 export function parseRulebook(value: unknown): RulebookParse {
-  const r = rulebookSchema.safeParse(value);
+  const r = rulebookSchema.safeParse(value, { reportInput: true });
   if (r.success) return { ok: true, rulebook: r.data };
-  return { ok: false, errors: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) };
+  return {
+    ok: false,
+    errors: r.error.issues.map((i) => ({
+      path: formatPath(i.path),
+      message: i.code === "invalid_type" && i.input === undefined ? "required field is missing" : i.message,
+    })),
+  };
 }
 
 /** One line per error: `path: reason`. */

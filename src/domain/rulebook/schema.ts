@@ -216,6 +216,7 @@ const grandfathering = z.strictObject({
 const benchmarkProduct = z.strictObject({
   id: id().describe("product id, used in activity data"),
   name: z.string().optional().describe("human name"),
+  aliases: z.array(id()).default([]).describe("other ids that mean this product in datasets (e.g. `clinker` for `grey-clinker`)"),
   value: positive().optional().describe("benchmark value: allowances per unit of product; absent only when the sector's `derive` sets it from data"),
   unit: text().describe("the unit of `value`, e.g. `t-CO2/t clinker`, `t-CO2/MWh`"),
   source: z.string().optional().describe("where the value comes from"),
@@ -688,6 +689,12 @@ export function refineRulebook(rb: Rulebook, ctx: Ctx): void {
         if (ids.has(p.id)) ctx.addIssue({ code: "custom", path: [...base, "products", i, "id"], message: `duplicate product "${p.id}"` });
         ids.add(p.id);
       });
+      rule.products.forEach((p, i) =>
+        p.aliases.forEach((a, j) => {
+          if (ids.has(a)) ctx.addIssue({ code: "custom", path: [...base, "products", i, "aliases", j], message: `alias "${a}" is already a product or alias` });
+          ids.add(a);
+        }),
+      );
       if (!rule.derive)
         rule.products.forEach((p, i) => {
           if (p.value === undefined) ctx.addIssue({ code: "custom", path: [...base, "products", i, "value"], message: "a product needs a value unless the sector has `derive`" });
