@@ -6,6 +6,7 @@
 //   4. incumbents are corrected to the budget by one uniform factor, exactly (largest remainder);
 //   5. new entrants are served from the reserve, first come first served.
 // Pure: data in, results out. Floats from the dataset are read as their exact decimal text.
+import { deriveBenchmark } from "../benchmark/index.ts";
 import { mulDiv } from "../quantity/index.ts";
 import type { BaselineResult } from "./baseline.ts";
 import { computeBaseline } from "./baseline.ts";
@@ -19,7 +20,7 @@ import type { Ratio } from "./ratio.ts";
 import { add, cmp, frac, mul, ONE, ratio, show, sub, toWhole, ZERO } from "./ratio.ts";
 import { serveReserve } from "./reserve.ts";
 import type { EntrantRequest } from "./reserve.ts";
-import type { AllocationRules, BasePeriodRule, BenchmarkRule, GrandfatheringRule, Reduction, SectorRule } from "./rules.ts";
+import type { AllocationRules, BasePeriodRule, BenchmarkRule, GrandfatheringRule, OutputBasedRule, Reduction, SectorRule } from "./rules.ts";
 import { auctionShare } from "./shares.ts";
 
 export interface InstallationData {
@@ -82,6 +83,8 @@ export interface AllocationRun {
   year: number;
   results: AllocationResult[];
   skipped: Skipped[];
+  /** Values the rules left to the data (derived benchmarks, sector intensities). */
+  derived: DerivedValue[];
   correction?: Omit<CorrectionResult, "parts" | "factor"> & { factor: string; kind: string };
   reserve?: { size: bigint; granted: bigint; remaining: bigint; unmet: bigint };
   totals: { entitlement: bigint; free: bigint; auctioned: bigint };
@@ -191,7 +194,8 @@ function activityLevel(rule: BenchmarkRule, rows: readonly ActivityData[], year:
 }
 
 function benchmarkCase(rule: BenchmarkRule, inst: InstallationData, rows: readonly ActivityData[], year: number, attrs: InstallationAttributes | undefined): Case {
-  const product = inst.product !== undefined ? rule.products[inst.product] : undefined;
+  const product = inst.product !== undefined && Object.hasOwn(rule.products, inst.product) ? rule.products[inst.product] : undefined;
+  if (product && product.value === undefined) return { kind: "skip", reason: `no benchmark value for ${inst.product ?? ""} (none given and none derived from the data)` };
   const factors: NamedFactor[] = [];
   for (const [name, options] of Object.entries(rule.adjustmentFactors)) {
     const chosen = attrs?.options?.[name];
@@ -200,15 +204,16 @@ function benchmarkCase(rule: BenchmarkRule, inst: InstallationData, rows: readon
     if (!v) return { kind: "skip", reason: `unknown option "${chosen}" of adjustment factor ${name}` };
     factors.push({ name: `${name} (${chosen})`, value: v });
   }
-  if (product && inst.product !== undefined) {
+  if (product?.value && inst.product !== undefined) {
+    const bmValue = product.value;
     const hal = activityLevel(rule, rows, year);
     if (!hal) {
       if (inst.capacity !== undefined && rule.newEntrantUtilisation && inst.startYear <= year) {
-        return { kind: "entrant", amount: newEntrant({ product: inst.product, capacity: ratio(inst.capacity), utilisation: rule.newEntrantUtilisation, benchmark: product.value }) };
+        return { kind: "entrant", amount: newEntrant({ product: inst.product, capacity: ratio(inst.capacity), utilisation: rule.newEntrantUtilisation, benchmark: bmValue }) };
       }
       return { kind: "skip", reason: `no output of ${inst.product} for the activity level and no capacity-based entry` };
     }
-    const line: BenchmarkLine = { id: inst.installation, product: { name: inst.product, benchmark: product.value, activity: hal.level, unit: hal.text, factors } };
+    const line: BenchmarkLine = { id: inst.installation, product: { name: inst.product, benchmark: bmValue, activity: hal.level, unit: hal.text, factors } };
     return { kind: "amount", amount: benchmarkAllocation({ lines: [line] }) };
   }
   // No product benchmark: the fall-backs in order. The dataset has no heat or fuel measurements,
@@ -237,6 +242,7 @@ function caseFor(rule: SectorRule, inst: InstallationData, rows: readonly Activi
         if (v === undefined) return { kind: "skip", reason: `no output in ${y} for output-based allocation` };
         prev.push({ year: y, output: ratio(v) });
       }
+      if (!rule.intensity) return { kind: "skip", reason: `no sector intensity for ${inst.sector} (none given and no output in the data)` };
       return { kind: "amount", amount: outputBased({ year, previousOutputs: prev, intensity: rule.intensity, sector: inst.sector }) };
     }
     case "intensity-target": {
@@ -266,10 +272,82 @@ function groupActivity(activity: readonly ActivityData[]): Map<string, ActivityD
   return by;
 }
 
+export interface DerivedValue {
+  sector: string;
+  product?: string;
+  value: string;
+  how: string;
+}
+
+function outputWindow(rule: BenchmarkRule, year: number): { from: number; to: number } {
+  if (rule.activity.basis === "current") return { from: year, to: year };
+  if (rule.activity.basis === "previous-year") return { from: year - 1, to: year - 1 };
+  return rule.activity.window ?? { from: year - 2, to: year - 1 };
+}
+
+/**
+ * Fills what the rules leave to the data: product benchmarks without a value (derived like `ets
+ * benchmark`, from each installation's emissions and output summed over the activity window) and
+ * output-based intensities without a value (sector emissions / sector output over the lag years).
+ */
+export function resolveFromData(rules: AllocationRules, installations: readonly InstallationData[], byInst: ReadonlyMap<string, readonly ActivityData[]>): { rules: AllocationRules; derived: DerivedValue[] } {
+  const derived: DerivedValue[] = [];
+  const sectors: Record<string, SectorRule> = { ...rules.sectors };
+  for (const [sid, rule] of Object.entries(rules.sectors)) {
+    if (rule.method === "benchmark" && rule.derive && Object.values(rule.products).some((p) => p.value === undefined)) {
+      const w = outputWindow(rule, rules.year);
+      const products = { ...rule.products };
+      for (const [pid, p] of Object.entries(rule.products)) {
+        if (p.value !== undefined) continue;
+        const points = [];
+        for (const inst of installations) {
+          if (inst.sector !== sid || inst.product !== pid) continue;
+          let output = 0;
+          let emissions = 0;
+          for (const a of byInst.get(inst.installation) ?? []) {
+            if (a.year < w.from || a.year > w.to || a.output === undefined) continue;
+            output += a.output;
+            emissions += a.emissions;
+          }
+          if (output > 0) points.push({ installation: inst.installation, output, emissions });
+        }
+        const d = deriveBenchmark(points, rule.derive);
+        if ("code" in d) continue;
+        const value = ratio(Number(d.value.toPrecision(12)));
+        products[pid] = { ...p, value };
+        derived.push({ sector: sid, product: pid, value: show(value), how: `${rule.derive.method} of the top ${rule.derive.topPercent}% by ${rule.derive.weighting}, ${w.from}-${w.to}, ${d.installations} installations` });
+      }
+      sectors[sid] = { ...rule, products };
+    }
+    if (rule.method === "output-based" && !rule.intensity) {
+      const years = new Set(rule.lagYears.map((l) => rules.year - l));
+      let output = ZERO;
+      let emissions = ZERO;
+      for (const inst of installations) {
+        if (inst.sector !== sid) continue;
+        for (const a of byInst.get(inst.installation) ?? []) {
+          if (!years.has(a.year) || a.output === undefined) continue;
+          output = add(output, ratio(a.output));
+          emissions = add(emissions, ratio(a.emissions));
+        }
+      }
+      if (output.n > 0n) {
+        const intensity: Ratio = { n: emissions.n * output.d, d: emissions.d * output.n };
+        const r: OutputBasedRule = { ...rule, intensity };
+        sectors[sid] = r;
+        derived.push({ sector: sid, value: show(intensity), how: `sector emissions / sector output in ${[...years].sort().join(", ")}` });
+      }
+    }
+  }
+  return { rules: { ...rules, sectors }, derived };
+}
+
 /** Allocates one year. Installations of sectors without a rule are skipped (not covered). */
-export function allocate(rules: AllocationRules, installations: readonly InstallationData[], activity: readonly ActivityData[], opts: AllocateOptions = {}): AllocationRun {
-  const year = rules.year;
+export function allocate(given: AllocationRules, installations: readonly InstallationData[], activity: readonly ActivityData[], opts: AllocateOptions = {}): AllocationRun {
+  const year = given.year;
   const byInst = groupActivity(activity);
+  const resolved = resolveFromData(given, installations, byInst);
+  const rules = resolved.rules;
   const results: AllocationResult[] = [];
   const skipped: Skipped[] = [];
   const entrants: { result: AllocationResult; request: EntrantRequest }[] = [];
@@ -326,7 +404,7 @@ export function allocate(rules: AllocationRules, installations: readonly Install
   });
   opts.onProgress?.(total, total);
 
-  const run: AllocationRun = { scheme: rules.scheme, year, results, skipped, totals: { entitlement: 0n, free: 0n, auctioned: 0n } };
+  const run: AllocationRun = { scheme: rules.scheme, year, results, skipped, derived: resolved.derived, totals: { entitlement: 0n, free: 0n, auctioned: 0n } };
 
   // Correction of incumbents (entrants are served by the reserve, outside the budget).
   const corr = rules.correction;

@@ -11,3 +11,4 @@ export * from "./ratio.ts";
 export * from "./reserve.ts";
 export * from "./rules.ts";
 export * from "./shares.ts";
+export * from "./from-rulebook.ts";

@@ -28,7 +28,10 @@ export interface GrandfatheringRule {
 
 export interface BenchmarkRule {
   method: "benchmark";
-  products: Readonly<Record<string, { value: Ratio; unit: string }>>;
+  /** Product id -> benchmark; a product without a value gets one derived from the data (`derive`). */
+  products: Readonly<Record<string, { value?: Ratio; unit: string }>>;
+  /** How missing values are derived from installation data (top X%, boundary or average, by count or output). */
+  derive?: { topPercent: number; method: "boundary" | "average"; weighting: "count" | "output" };
   fallbacks: { heat?: Ratio; fuel?: Ratio; process?: { reduction: Reduction; basePeriod: BasePeriodRule } };
   activity: { basis: "historical" | "current" | "previous-year"; window?: { from: number; to: number }; statistic: "mean" | "median" };
   newEntrantUtilisation?: Ratio;
@@ -38,7 +41,8 @@ export interface BenchmarkRule {
 
 export interface OutputBasedRule {
   method: "output-based";
-  intensity: Ratio;
+  /** Sector average intensity; computed from the data (sector emissions / sector output over the lag years) when absent. */
+  intensity?: Ratio;
   lagYears: readonly number[];
 }
 

@@ -1,0 +1,112 @@
+// Goal: `ets baseline` and `ets allocate` run as a user runs them (./bin/ets in a child process):
+// JSON in the documented shape, files written, bad input exiting 2 with file, line and column and
+// nothing written. (`--commit` is in cli-commit.test.ts.)
+import { execFile } from "node:child_process";
+import { access, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, "../..");
+const bin = join(root, "bin/ets");
+const sample = join(root, "data/steel-cement");
+const rulebook = join(import.meta.dirname, "fixtures/steel-cement.yaml");
+
+async function ets(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(bin, args, { cwd: root, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, DATABASE_URL: "" } });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+const exists = (p: string) => access(p).then(() => true, () => false);
+
+let tmp = "";
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), "ets-alloc-"));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe("ets baseline", () => {
+  it("prints per installation the variations, the steadiest window and the baseline", async () => {
+    const input = join(tmp, "series.csv");
+    await writeFile(input, "installation,year,emissions\nA,2001,100\nA,2002,130\nA,2003,90\nA,2004,101\nA,2005,100\nA,2006,99\nB,2002,50\nB,2003,55\nB,2004,60\n");
+    const r = await ets("baseline", "--input", input, "--json");
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as { installation: string; variationAll: number; window: [number, number]; variationWindow: number; baseline: number }[];
+    expect(rows.map((x) => Object.keys(x))).toEqual([["installation", "variationAll", "window", "variationWindow", "baseline"], ["installation", "variationAll", "window", "variationWindow", "baseline"]]);
+    expect(rows[0]).toEqual({ installation: "A", variationAll: expect.closeTo(40 / 103.333333333, 9) as unknown as number, window: [2004, 2006], variationWindow: expect.closeTo(0.02, 12) as unknown as number, baseline: 100 });
+    expect(rows[1]).toMatchObject({ installation: "B", window: [2002, 2004], baseline: 55 });
+    const t = await ets("baseline", "--input", input, "--window", "2", "--within", "2001-2003");
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/A\s+38\.71%\s+2001-2002\s+26\.09%\s+115/);
+  });
+
+  it.each([
+    ["a missing column", "installation,year\nA,2001\n", /series\.csv:1 column "emissions": missing column/],
+    ["negative emissions", "installation,year,emissions\nA,2001,100\nA,2002,-5\n", /series\.csv:3 column "emissions": must be >= 0/],
+    ["a duplicate year", "installation,year,emissions\nA,2001,100\nB,2001,1\nA,2001,90\n", /series\.csv:4 column "year": duplicate year 2001 for installation "A" \(first on line 2\)/],
+  ])("rejects %s naming file, line and column, and writes nothing", async (_what, text, message) => {
+    const input = join(tmp, "series.csv");
+    const out = join(tmp, "baseline-out.csv");
+    await writeFile(input, text);
+    const r = await ets("baseline", "--input", input, "--out", out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(await exists(out)).toBe(false);
+  });
+});
+
+describe("ets allocate", () => {
+  it("allocates the sample under the test rulebook: correction to the budget, exposed cement free, CSV out", async () => {
+    const out = join(tmp, "alloc.csv");
+    const r = await ets("allocate", "--rulebook", rulebook, "--dataset", sample, "--year", "2013", "--json", "--out", out);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { totals: { free: string; entitlement: string }; correction: { applied: boolean; after: string }; results: { installation: string; sector: string; auctionShare: string; free: string; explanation: { method: string; lines: string[] } }[] };
+    expect(j.totals.free).toBe("180000000");
+    expect(j.correction).toMatchObject({ applied: true, after: "180000000" });
+    expect(j.results).toHaveLength(109);
+    expect(j.results.filter((x) => x.sector === "cement").every((x) => x.auctionShare === "0")).toBe(true);
+    expect(j.results.filter((x) => x.sector === "steel").every((x) => x.auctionShare === "0.2")).toBe(true);
+    expect(j.results[0]?.explanation.lines[0]).toMatch(/coke benchmark 0.09 x activity/);
+    const csv = await readFile(out, "utf8");
+    expect(csv.split("\n")[0]).toBe("installation,sector,method,entitlement,auction_share,auctioned,free,new_entrant,unmet,true_up,explanation");
+    expect(csv.trim().split("\n")).toHaveLength(110);
+  });
+
+  it("prints the explanation with --explain", async () => {
+    const r = await ets("allocate", "--rulebook", rulebook, "--dataset", sample, "--year", "2013", "--explain");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/rounding correction: .* \(largest remainder\)/);
+    expect(r.stdout).toMatch(/correction \(uniform\): factor ~0\.93786/);
+  });
+
+  it("rejects an unknown sector in the dataset naming file, line and column, and writes nothing", async () => {
+    const bad = join(tmp, "bad-sector");
+    await cp(sample, bad, { recursive: true });
+    const file = join(bad, "installations.csv");
+    const lines = (await readFile(file, "utf8")).split("\n");
+    lines[3] = (lines[3] as string).replace(",steel,", ",stele,");
+    await writeFile(file, lines.join("\n"));
+    const out = join(tmp, "never.csv");
+    const r = await ets("allocate", "--rulebook", rulebook, "--dataset", bad, "--year", "2013", "--out", out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/installations\.csv:4 column "sector": unknown sector "stele"/);
+    expect(await exists(out)).toBe(false);
+  });
+
+  it("rejects an invalid rulebook with the field path", async () => {
+    const broken = join(tmp, "broken.yaml");
+    await writeFile(broken, (await readFile(rulebook, "utf8")).replace("value: 0.78", "value: -1"));
+    const r = await ets("allocate", "--rulebook", broken, "--dataset", sample, "--year", "2013");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/allocation\.sectors\.cement\.products\[0\]\.value/);
+  });
+
+});
