@@ -108,7 +108,7 @@ const cap = z
       .describe("trajectory: a fixed cap per year (segments and explicit figures); bottom-up: the cap is the sum of unit allocations (Tokyo, China's intensity-based ETS); not-modelled: the preset leaves it out (see `note`)"),
     segments: z.array(capSegment).default([]).describe("consecutive segments of the trajectory, in year order"),
     explicit: z
-      .array(z.strictObject({ year: year(), amount: allowances().describe("the cap in that year") }))
+      .array(z.strictObject({ year: year().describe("the year"), amount: allowances().describe("the cap in that year") }))
       .default([])
       .describe("published caps per year; they override the segments for their years"),
     note: z.string().optional().describe("what the cap includes (aviation, reserves) and what it leaves out"),
@@ -147,7 +147,7 @@ const coverage = z
       .strictObject({
         previousYearBelow: positive().optional().describe("leaves when the previous year's measure is below this"),
         consecutiveYearsBelow: z
-          .strictObject({ years: z.int().min(1), below: positive() })
+          .strictObject({ years: z.int().min(1).describe("number of consecutive years"), below: positive().describe("level, in the first threshold's unit") })
           .optional()
           .describe("leaves after `years` consecutive years below `below`"),
         onClosure: z.boolean().default(true).describe("closure ends coverage"),
@@ -200,7 +200,7 @@ const grandfathering = z.strictObject({
       z.strictObject({
         name: z.string().optional().describe("what the class is (e.g. offices and district heating)"),
         reduction,
-      }),
+      }).describe("a class of installations"),
     )
     .default({})
     .describe("installation classes with their own reduction (Tokyo I-1, I-2, II)"),
@@ -319,7 +319,7 @@ const schedule = z
   .strictObject({
     interpolation: z.enum(["linear", "step"]).default("linear").describe("between points: straight line, or hold the previous value"),
     points: z
-      .array(z.strictObject({ year: year(), share: fraction().describe("auctioned share of the sector's allowances") }))
+      .array(z.strictObject({ year: year().describe("the year of the point"), share: fraction().describe("auctioned share of the sector's allowances") }))
       .min(1)
       .describe("(year, share) points in increasing year order; before the first and after the last the nearest point holds"),
   })
@@ -383,8 +383,8 @@ const changes = z
 const distribution = z
   .array(
     z.strictObject({
-      from: year(),
-      to: year(),
+      from: year().describe("first year the table applies"),
+      to: year().describe("last year the table applies"),
       shares: z
         .array(
           z.strictObject({
@@ -394,7 +394,8 @@ const distribution = z
             sector: id().optional().describe("the sector of `allocation.sectors` this share funds, if any"),
           }),
         )
-        .min(1),
+        .min(1)
+        .describe("the uses and their shares"),
     }),
   )
   .default([])
@@ -438,9 +439,22 @@ const allocation = z
   })
   .describe("how allowances are set: the section the allocation engine reads");
 
+// The leakage screening criteria of src/domain/leakage, with a description per field for the reference.
+const criteria = criteriaSchema.extend({
+  id: criteriaSchema.shape.id.describe("criteria id"),
+  name: criteriaSchema.shape.name.describe("human name"),
+  price: criteriaSchema.shape.price.describe("carbon price the carbon intensity is computed at, per t"),
+  currency: criteriaSchema.shape.currency.describe("currency of `price` (ISO 4217)"),
+  clauses: criteriaSchema.shape.clauses.describe(
+    "a sector is exposed when every condition of any clause holds; a condition is {metric: carbonIntensity | tradeIntensity, above: fraction}",
+  ),
+  excludedSectors: criteriaSchema.shape.excludedSectors.describe("sectors left out of the screening (EU: power)"),
+  source: criteriaSchema.shape.source.describe("where the criteria come from"),
+});
+
 const leakage = z
   .strictObject({
-    criteria: criteriaSchema.optional().describe("the screening criteria (same shape as `ets leakage --criteria`)"),
+    criteria: criteria.optional().describe("the screening criteria (same shape as `ets leakage --criteria`)"),
     exposedSectors: z.array(id()).default([]).describe("sectors deemed exposed to carbon leakage (ids of `allocation.sectors`)"),
     treatment: z.enum(["free-allocation", "compensation", "border-adjustment"]).default("free-allocation").describe("what exposed sectors get"),
   })
@@ -461,7 +475,7 @@ const priceSegment = z.strictObject({
 export const pricePath = z
   .strictObject({
     segments: z.array(priceSegment).min(1).describe("segments in year order"),
-    note: z.string().optional(),
+    note: z.string().optional().describe("what the price is and what the path leaves out"),
   })
   .describe("a price per year; `priceFor(path, year)` derives it");
 
@@ -477,7 +491,8 @@ const auctions = z
     cancelIfUndersubscribed: z.boolean().default(true).describe("cancel when bids are fewer than the volume"),
     cancelledVolume: z
       .strictObject({ spreadOverNext: z.int().min(1).describe("cancelled volume is spread evenly over this many next auctions (EU: 4)") })
-      .optional(),
+      .optional()
+      .describe("what happens to the volume of a cancelled auction"),
     advanceShare: fraction().optional().describe("share of a year's auction volume sold in advance auctions (California: 0.1, 3 years ahead)"),
     nonCompetitiveMaxPerBidder: allowances().optional().describe("non-competitive bids filled at the clearing price, up to this many per bidder (UK 10,000)"),
   })
@@ -490,7 +505,7 @@ const stability = z
     reserveTiers: z
       .array(
         z.strictObject({
-          id: id(),
+          id: id().describe("tier id"),
           trigger: pricePath.describe("release price per year"),
           size: z
             .discriminatedUnion("kind", [
@@ -507,7 +522,9 @@ const stability = z
       .strictObject({
         upperThreshold: allowances().describe("TNAC above this: intake"),
         lowerThreshold: allowances().describe("TNAC below this: release"),
-        intakeRates: z.array(z.strictObject({ from: year(), to: year(), rate: fraction() })).min(1).describe("share of TNAC taken in, per years"),
+        intakeRates: z
+          .array(z.strictObject({ from: year().describe("first year"), to: year().describe("last year"), rate: fraction().describe("share of TNAC taken in") }))
+          .min(1).describe("share of TNAC taken in, per years"),
         minIntake: allowances().optional().describe("no intake when the amount would be smaller"),
         bufferUpTo: allowances().optional().describe("between the upper threshold and this, intake = TNAC - upper threshold"),
         release: allowances().describe("released when TNAC is below the lower threshold"),
