@@ -5,6 +5,7 @@ import { updateBenchmark } from "../../src/domain/benchmark/index.ts";
 import {
   auctionShareFor,
   capFor,
+  compliancePeriodOf,
   decimalFraction,
   grandfatheringRate,
   priceCeilingFor,
@@ -122,6 +123,7 @@ describe("Tokyo", () => {
 
   it("5-year periods; base from 3 consecutive years within FY2002-2007; ex post; bottom-up cap", () => {
     expect(rb.periods.map((p) => p.to - p.from + 1)).toEqual([5, 5, 5, 5]);
+    expect(compliancePeriodOf(rb, 2012)).toEqual({ id: "P1", from: 2010, to: 2014 });
     const rule = rb.allocation.sectors["buildings"];
     if (rule?.method !== "grandfathering") throw new Error("buildings is not grandfathered");
     expect(rule.basePeriod).toMatchObject({ years: 3, window: { from: 2002, to: 2007 }, excludeAbnormalYear: true });

@@ -1,5 +1,6 @@
 // Goal: a rulebook is rejected with the field path and the reason for each kind of mistake, and
 // the derivations (cap, auction share, prices, periods, rates) follow the documented rules.
+import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import {
   auctionShareFor,
@@ -85,6 +86,15 @@ describe("rulebook validation", () => {
     const rb = minimal() as any;
     rb.periods.push({ id: "p2", from: 2025, to: 2030 });
     expect(errorsOf(rb)[0]).toMatchObject({ path: "periods[1].from", message: expect.stringMatching(/overlaps/) });
+  });
+
+  it("rejects overlapping compliance periods and a cap segment that overlaps the previous one", () => {
+    const a = minimal() as any;
+    a.compliancePeriods = [{ id: "c1", from: 2021, to: 2023 }, { id: "c2", from: 2023, to: 2025 }];
+    expect(errorsOf(a)[0]).toMatchObject({ path: "compliancePeriods[1].from", message: expect.stringMatching(/overlaps/) });
+    const b = minimal() as any;
+    b.cap.segments = [{ from: 2021, to: 2025, start: 10, reduction: { kind: "amount", perYear: 1 } }, { from: 2024, reduction: { kind: "rate", rate: 0.1 } }];
+    expect(errorsOf(b)[0]).toMatchObject({ path: "cap.segments[1].from" });
   });
 
   it("rejects an unknown field, an unknown method and a period rate for a missing period", () => {
@@ -184,4 +194,33 @@ describe("rulebook derivations", () => {
     expect(decimalFraction(4300)).toEqual([4300n, 1n]);
     expect(formatPath(["a", "b", 0, "c"])).toBe("a.b[0].c");
   });
+});
+
+describe("rulebook derivation properties", () => {
+  test.prop([fc.integer({ min: 0, max: 10 ** 12 }), fc.integer({ min: 0, max: 10 ** 9 }), fc.integer({ min: 0, max: 60 })])(
+    "a linear cap never rises and never goes below zero",
+    (start, step, n) => {
+      const input = minimal() as any;
+      input.cap = { segments: [{ from: 2021, start, reduction: { kind: "amount", perYear: step } }] };
+      const r = parseRulebook(input);
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      const a = capFor(r.rulebook, 2021 + n)!;
+      const b = capFor(r.rulebook, 2022 + n)!;
+      expect(b <= a).toBe(true);
+      expect(b >= 0n).toBe(true);
+      expect(a).toBe(BigInt(Math.max(0, start - step * n)));
+    },
+  );
+
+  test.prop([fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 2000, max: 2060 })])(
+    "an auction share stays within its points' range",
+    (shares, year) => {
+      const points = shares.map((share, i) => ({ year: 2010 + 5 * i, share }));
+      for (const interpolation of ["linear", "step"] as const) {
+        const v = scheduleValue({ interpolation, points }, year);
+        expect(v).toBeGreaterThanOrEqual(Math.min(...shares) - 1e-12);
+        expect(v).toBeLessThanOrEqual(Math.max(...shares) + 1e-12);
+      }
+    },
+  );
 });

@@ -155,7 +155,7 @@ export function periodOf(rb: Rulebook, year: number): YearSpan | undefined {
 
 /** The compliance period containing the year; each year is its own when none are listed. */
 export function compliancePeriodOf(rb: Rulebook, year: number): YearSpan | undefined {
-  const list = rb.compliance?.compliancePeriods ?? [];
+  const list = rb.compliancePeriods;
   if (list.length === 0) return { id: String(year), from: year, to: year };
   const p = list.find((x) => x.from <= year && year <= x.to);
   return p ? { id: p.id, from: p.from, to: p.to } : undefined;

@@ -553,7 +553,6 @@ const compliance = z
         interestRate: nonNegative().optional().describe("extra allowances owed per borrowed allowance per year"),
       })
       .describe("borrowing"),
-    compliancePeriods: z.array(period).default([]).describe("compliance periods; when empty each year is its own compliance period"),
   })
   .describe("surrender deadline, banking and borrowing (issue: compliance)");
 
@@ -608,6 +607,10 @@ export const rulebookShape = z.strictObject({
   unit: z.enum(["t-CO2e", "t-CO2", "short-ton-CO2"]).default("t-CO2e").describe("what one allowance stands for (RGGI: one short ton)"),
   yearBasis: yearBasis.default({ kind: "calendar", startMonth: 1 }),
   periods: z.array(period).min(1).describe("trading periods (phases), in order, not overlapping"),
+  compliancePeriods: z
+    .array(period)
+    .default([])
+    .describe("compliance periods (surrender covers the whole period), in order, not overlapping; when empty each year is its own compliance period"),
   cap,
   coverage,
   allocation,
@@ -755,7 +758,7 @@ export function refineRulebook(rb: Rulebook, ctx: Ctx): void {
   checkPricePath(ctx, rb.stability?.priceCeiling, ["stability", "priceCeiling"]);
   checkPricePath(ctx, rb.stability?.priceFloor, ["stability", "priceFloor"]);
   rb.stability?.reserveTiers.forEach((t, i) => checkPricePath(ctx, t.trigger, ["stability", "reserveTiers", i, "trigger"]));
-  if (rb.compliance) overlapping(ctx, rb.compliance.compliancePeriods, ["compliance", "compliancePeriods"], "compliance period");
+  overlapping(ctx, rb.compliancePeriods, ["compliancePeriods"], "compliance period");
 }
 
 export const rulebookSchema = rulebookShape.superRefine(refineRulebook);
