@@ -2,6 +2,7 @@
 // functions (cap, auction share, prices, rates) exactly. Sources are cited beside each vector.
 import { describe, expect, it } from "vitest";
 import { updateBenchmark } from "../../src/domain/benchmark/index.ts";
+import { mulDiv } from "../../src/domain/quantity/index.ts";
 import {
   auctionShareFor,
   capFor,
@@ -53,6 +54,9 @@ describe("EU ETS phase 3", () => {
     // 2014 = 2013 - 38,264,246 (1.74% of the 2008-12 average annual quantity; step [R] in the preset)
     expect(capFor(rb, 2014)).toBe(2_046_037_610n);
     expect(capFor(rb, 2020)).toBe(2_084_301_856n - 7n * 38_264_246n);
+    // the step: 1.74% of the 2008-12 average, where 2013 = average x (1 - 3 x 1.74%)
+    // (Commission: the 2013 cap was set from the average annual quantity of 2008-2012)
+    expect(mulDiv(2_084_301_856n, 174n, 10_000n - 3n * 174n, "halfUp")).toBe(capFor(rb, 2013)! - capFor(rb, 2014)!);
     expect(capFor(rb, 2021)).toBeUndefined();
   });
 
