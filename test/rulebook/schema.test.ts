@@ -100,7 +100,7 @@ describe("rulebook validation", () => {
   it("rejects an unknown field, an unknown method and a period rate for a missing period", () => {
     const a = minimal() as any;
     a.allocation.sectors.steel.benchmarks = [];
-    expect(errorsOf(a)[0]?.path).toBe("allocation.sectors.steel");
+    expect(errorsOf(a)[0]).toEqual({ path: "allocation.sectors.steel.benchmarks", message: expect.stringMatching(/^unknown field/) });
     const b = minimal() as any;
     b.allocation.sectors.steel.method = "lottery";
     expect(errorsOf(b)[0]?.path).toBe("allocation.sectors.steel.method");

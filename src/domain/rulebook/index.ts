@@ -32,13 +32,18 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function parseRulebook(value: unknown): RulebookParse {
   const r = rulebookSchema.safeParse(value, { reportInput: true });
   if (r.success) return { ok: true, rulebook: r.data };
-  return {
-    ok: false,
-    errors: r.error.issues.map((i) => ({
-      path: formatPath(i.path),
-      message: i.code === "invalid_type" && i.input === undefined ? "required field is missing" : i.message,
-    })),
-  };
+  const errors: RulebookError[] = [];
+  for (const i of r.error.issues) {
+    if (i.code === "unrecognized_keys") {
+      // one error per unknown key, at the key itself (so a YAML line points at it)
+      for (const k of i.keys) errors.push({ path: formatPath([...i.path, k]), message: "unknown field (misspelt, or not part of the rulebook format)" });
+    } else if (i.code === "invalid_type" && i.input === undefined) {
+      errors.push({ path: formatPath(i.path), message: "required field is missing" });
+    } else {
+      errors.push({ path: formatPath(i.path), message: i.message });
+    }
+  }
+  return { ok: false, errors };
 }
 
 /** One line per error: `path: reason`. */
