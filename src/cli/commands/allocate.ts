@@ -130,7 +130,9 @@ export function register(program: Command): void {
           }
         }
         const bar = progress("allocating", d.installations.length);
-        const run = allocate(rules, d.installations, d.activity, { ...(attributes ? { attributes } : {}), onProgress: (done) => bar.update(done) });
+        // Texts for every installation only when they are shown or written.
+        const explain = opts.explain === true || opts.json === true || opts.out !== undefined;
+        const run = allocate(rules, d.installations, d.activity, { explain, ...(attributes ? { attributes } : {}), onProgress: (done) => bar.update(done) });
         bar.stop();
         if (opts.out !== undefined) await writeTable(opts.out, OUT_HEADERS, outRows(run), "allocation");
 

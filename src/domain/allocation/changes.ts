@@ -12,7 +12,7 @@
 import { mulDiv } from "../quantity/index.ts";
 import { dayOfYear, daysBetween, daysInYear } from "./calendar.ts";
 import type { Explanation } from "./explain.ts";
-import { explanation, grouped } from "./explain.ts";
+import { addRounding, explanation, grouped, say, sayFirst } from "./explain.ts";
 import type { Ratio } from "./ratio.ts";
 import { show } from "./ratio.ts";
 
@@ -51,13 +51,13 @@ function closure(installation: string, date: string, annual: bigint, year: numbe
   const operated = dayOfYear(date).day - 1;
   const kept = keep(annual, operated, year);
   const ret = annual - kept;
-  e.lines.push(`${why}: closed from ${date}; operated ${operated} of ${daysInYear(year)} days`);
-  e.lines.push(`kept ${grouped(annual)} x ${operated}/${daysInYear(year)} = ${grouped(kept)} (floor); returned ${grouped(ret)}`);
-  e.roundings.push({ step: "kept share", exact: `${annual}*${operated}/${daysInYear(year)}`, rounded: kept, rule: "floor" });
+  say(e, () => `${why}: closed from ${date}; operated ${operated} of ${daysInYear(year)} days`);
+  say(e, () => `kept ${grouped(annual)} x ${operated}/${daysInYear(year)} = ${grouped(kept)} (floor); returned ${grouped(ret)}`);
+  addRounding(e, () => ({ step: "kept share", exact: `${annual}*${operated}/${daysInYear(year)}`, rounded: kept, rule: "floor" }));
   const out: Consequence[] = [{ kind: "return", installation, quantity: ret, explanation: e }];
   if (operated > 0) {
     const o = explanation("closure");
-    o.lines.push(`surrender for emissions ${yearStart(year)} to ${prevDay(date)}`);
+    say(o, () => `surrender for emissions ${yearStart(year)} to ${prevDay(date)}`);
     out.push({ kind: "obligation", installation, holder: undefined, from: yearStart(year), to: prevDay(date), explanation: o });
   }
   return out;
@@ -86,7 +86,7 @@ export function applyChange(change: Change, year: number, annual: bigint, rules:
       const e = explanation("suspension");
       const total = daysInYear(year);
       const kept = keep(annual, total - days, year);
-      e.lines.push(`suspended ${change.from} to ${change.to}: ${days} days; kept ${grouped(annual)} x ${total - days}/${total} = ${grouped(kept)} (floor); returned ${grouped(annual - kept)}`);
+      say(e, () => `suspended ${change.from} to ${change.to}: ${days} days; kept ${grouped(annual)} x ${total - days}/${total} = ${grouped(kept)} (floor); returned ${grouped(annual - kept)}`);
       return [{ kind: "return", installation: change.installation, quantity: annual - kept, explanation: e }];
     }
     case "capacity-reduction": {
@@ -97,7 +97,7 @@ export function applyChange(change: Change, year: number, annual: bigint, rules:
       const remaining = total - dayOfYear(change.date).day + 1;
       // returned = annual x lost share x remaining days / days in year, rounded down (the operator keeps the rest)
       const ret = mulDiv(annual * change.lostShare.n, BigInt(remaining), change.lostShare.d * BigInt(total), "floor");
-      e.lines.push(`capacity down by ${show(change.lostShare)} from ${change.date} (${remaining} of ${total} days): returned ${grouped(annual)} x ${show(change.lostShare)} x ${remaining}/${total} = ${grouped(ret)} (floor)`);
+      say(e, () => `capacity down by ${show(change.lostShare)} from ${change.date} (${remaining} of ${total} days): returned ${grouped(annual)} x ${show(change.lostShare)} x ${remaining}/${total} = ${grouped(ret)} (floor)`);
       return [{ kind: "return", installation: change.installation, quantity: ret, explanation: e }];
     }
     case "owner-change": {
@@ -106,15 +106,15 @@ export function applyChange(change: Change, year: number, annual: bigint, rules:
       const before = dayOfYear(change.date).day - 1;
       const kept = keep(annual, before, year);
       const moved = annual - kept;
-      e.lines.push(`owner ${change.from} -> ${change.to} on ${change.date}: ${change.from} keeps ${grouped(annual)} x ${before}/${daysInYear(year)} = ${grouped(kept)} (floor); ${grouped(moved)} move to ${change.to}`);
+      say(e, () => `owner ${change.from} -> ${change.to} on ${change.date}: ${change.from} keeps ${grouped(annual)} x ${before}/${daysInYear(year)} = ${grouped(kept)} (floor); ${grouped(moved)} move to ${change.to}`);
       const out: Consequence[] = [{ kind: "transfer", installation: change.installation, from: change.from, to: change.to, quantity: moved, explanation: e }];
       if (before > 0) {
         const o = explanation("owner-change");
-        o.lines.push(`${change.from} surrenders for emissions up to ${prevDay(change.date)}`);
+        say(o, () => `${change.from} surrenders for emissions up to ${prevDay(change.date)}`);
         out.push({ kind: "obligation", installation: change.installation, holder: change.from, from: yearStart(year), to: prevDay(change.date), explanation: o });
       }
       const n = explanation("owner-change");
-      n.lines.push(`${change.to} surrenders for emissions from ${change.date}`);
+      say(n, () => `${change.to} surrenders for emissions from ${change.date}`);
       out.push({ kind: "obligation", installation: change.installation, holder: change.to, from: change.date, to: yearEnd(year), explanation: n });
       return out;
     }

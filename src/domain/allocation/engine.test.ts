@@ -94,6 +94,19 @@ describe("allocate", () => {
     expect(run.reserve).toEqual({ size: 700n, granted: 700n, remaining: 0n, unmet: 218n });
   });
 
+  it("builds no texts with explain: false, and rebuilds any installation's explanation exactly", () => {
+    const installations = [inst("K1", "cement", { product: "clinker" }), inst("G1", "glass", { product: "clinker" }), inst("N1", "cement", { product: "clinker", capacity: 1000, startYear: 2013 }), inst("P1", "power")];
+    const activity = [2005, 2006, 2007, 2008].flatMap((y) => [act("K1", y, 800, 1000), act("G1", y, 800, 3000)]);
+    const rules: AllocationRules = { ...baseRules, correction: { kind: "uniform", mode: "cap", budget: 2000n, excludeSectors: [] }, reserve: 100n };
+    const eager = allocate(rules, installations, activity);
+    const quiet = allocate(rules, installations, activity, { explain: false });
+    expect(quiet.results.map((r) => r.free)).toEqual(eager.results.map((r) => r.free));
+    expect(quiet.results.every((r) => r.explanation.lines.length === 0 && r.explanation.roundings.length === 0)).toBe(true);
+    for (const r of eager.results) expect(quiet.explain(r.installation)).toEqual(r.explanation);
+    expect(eager.results.find((r) => r.installation === "G1")?.explanation.lines.join("\n")).toMatch(/correction: uniform factor/);
+    expect(quiet.explain("nobody")).toBeUndefined();
+  });
+
   it("skips installations it cannot allocate and says why", () => {
     const run = allocate(baseRules, [inst("X", "textiles"), inst("K9", "cement", { product: "clinker" }), inst("F", "offices", { startYear: 2020 })], []);
     expect(run.skipped.map((s) => s.reason)).toEqual([

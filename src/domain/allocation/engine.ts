@@ -13,7 +13,7 @@ import { computeBaseline } from "./baseline.ts";
 import { correctToBudget } from "./correction.ts";
 import type { CorrectionResult } from "./correction.ts";
 import type { Explanation } from "./explain.ts";
-import { explanation, factor, grouped, rounding } from "./explain.ts";
+import { addFactor, addRounding, explanation, factor, grouped, rounding, say, sayFirst } from "./explain.ts";
 import type { Amount, BenchmarkLine, NamedFactor } from "./methods.ts";
 import { AllocationInputError, benchmarkAllocation, grandfathering, intensityTrueUp, newEntrant, outputBased } from "./methods.ts";
 import type { Ratio } from "./ratio.ts";
@@ -88,9 +88,13 @@ export interface AllocationRun {
   correction?: Omit<CorrectionResult, "parts" | "factor"> & { factor: string; kind: string };
   reserve?: { size: bigint; granted: bigint; remaining: bigint; unmet: bigint };
   totals: { entitlement: bigint; free: bigint; auctioned: bigint };
+  /** The full explanation of one installation's result (rebuilt; use after `explain: false`). */
+  explain(installation: string): Explanation | undefined;
 }
 
 export interface AllocateOptions {
+  /** Build explanation texts for every result (default true). */
+  explain?: boolean;
   attributes?: ReadonlyMap<string, InstallationAttributes>;
   onProgress?: (done: number, total: number) => void;
 }
@@ -135,7 +139,7 @@ function baselineOf(rows: readonly ActivityData[], bp: BasePeriodRule, pick: (a:
 }
 
 function baselineLines(e: Explanation, b: BaselineResult, what: string): void {
-  e.lines.unshift(
+  sayFirst(e, () =>
     `${what}: years ${b.from}-${b.to}${b.excluded === undefined ? "" : ` without ${b.excluded}`} (variation ${(b.variationWindow * 100).toFixed(2)}%; whole series ${(b.variationAll * 100).toFixed(2)}%), mean ${show(b.baseline)}`,
   );
 }
@@ -154,7 +158,7 @@ function statistic(values: Ratio[], how: "mean" | "median"): Ratio {
 
 type Case = { kind: "amount"; amount: Amount } | { kind: "entrant"; amount: Amount } | { kind: "skip"; reason: string } | { kind: "zero"; method: string; trueUp?: { balance: bigint; e: Explanation } };
 
-function grandfatherCase(rule: GrandfatheringRule, rows: readonly ActivityData[], year: number, attrs: InstallationAttributes | undefined): Case {
+function grandfatherCase(rule: GrandfatheringRule, rows: readonly ActivityData[], year: number, attrs: InstallationAttributes | undefined, on: boolean): Case {
   const b = baselineOf(rows, rule.basePeriod, (a) => a.emissions, attrs?.baseFrom);
   if (typeof b === "string") return { kind: "skip", reason: b };
   const cls = attrs?.class;
@@ -171,9 +175,9 @@ function grandfatherCase(rule: GrandfatheringRule, rows: readonly ActivityData[]
     reductionRate: reduced,
     ...(cls !== undefined ? { className: cls } : {}),
     ...(note !== undefined ? { rateNote: note } : {}),
-  });
+  }, on);
   if (topFactor && top !== undefined) {
-    amount.explanation.lines.unshift(`${top}-level status: rate ${show(rate)} x ${show(topFactor)} = ${show(reduced)}`);
+    sayFirst(amount.explanation, () => `${top}-level status: rate ${show(rate)} x ${show(topFactor)} = ${show(reduced)}`);
     factor(amount.explanation, `${top}-level factor`, topFactor);
   }
   baselineLines(amount.explanation, b, "baseline");
@@ -193,7 +197,7 @@ function activityLevel(rule: BenchmarkRule, rows: readonly ActivityData[], year:
   return { level: statistic(values, rule.activity.statistic), text: `${rule.activity.statistic} output ${w.from}-${w.to} (${values.length} years)` };
 }
 
-function benchmarkCase(rule: BenchmarkRule, inst: InstallationData, rows: readonly ActivityData[], year: number, attrs: InstallationAttributes | undefined): Case {
+function benchmarkCase(rule: BenchmarkRule, inst: InstallationData, rows: readonly ActivityData[], year: number, attrs: InstallationAttributes | undefined, on: boolean): Case {
   const product = inst.product !== undefined && Object.hasOwn(rule.products, inst.product) ? rule.products[inst.product] : undefined;
   if (product && product.value === undefined) return { kind: "skip", reason: `no benchmark value for ${inst.product ?? ""} (none given and none derived from the data)` };
   const factors: NamedFactor[] = [];
@@ -209,12 +213,12 @@ function benchmarkCase(rule: BenchmarkRule, inst: InstallationData, rows: readon
     const hal = activityLevel(rule, rows, year);
     if (!hal) {
       if (inst.capacity !== undefined && rule.newEntrantUtilisation && inst.startYear <= year) {
-        return { kind: "entrant", amount: newEntrant({ product: inst.product, capacity: ratio(inst.capacity), utilisation: rule.newEntrantUtilisation, benchmark: bmValue }) };
+        return { kind: "entrant", amount: newEntrant({ product: inst.product, capacity: ratio(inst.capacity), utilisation: rule.newEntrantUtilisation, benchmark: bmValue }, on) };
       }
       return { kind: "skip", reason: `no output of ${inst.product} for the activity level and no capacity-based entry` };
     }
     const line: BenchmarkLine = { id: inst.installation, product: { name: inst.product, benchmark: bmValue, activity: hal.level, unit: hal.text, factors } };
-    return { kind: "amount", amount: benchmarkAllocation({ lines: [line] }) };
+    return { kind: "amount", amount: benchmarkAllocation({ lines: [line] }, on) };
   }
   // No product benchmark: the fall-backs in order. The dataset has no heat or fuel measurements,
   // so only the process fall-back (grandfathered emissions) can apply to its rows.
@@ -223,17 +227,17 @@ function benchmarkCase(rule: BenchmarkRule, inst: InstallationData, rows: readon
   const b = baselineOf(rows, p.basePeriod, (a) => a.emissions, attrs?.baseFrom);
   if (typeof b === "string") return { kind: "skip", reason: b };
   const { rate } = reductionFor(p.reduction, year);
-  const a = benchmarkAllocation({ lines: [{ id: inst.installation, process: { emissions: b.baseline, factor: sub(ONE, rate) } }] });
+  const a = benchmarkAllocation({ lines: [{ id: inst.installation, process: { emissions: b.baseline, factor: sub(ONE, rate) } }] }, on);
   baselineLines(a.explanation, b, "process emissions baseline");
   return { kind: "amount", amount: a };
 }
 
-function caseFor(rule: SectorRule, inst: InstallationData, rows: readonly ActivityData[], year: number, attrs: InstallationAttributes | undefined): Case {
+function caseFor(rule: SectorRule, inst: InstallationData, rows: readonly ActivityData[], year: number, attrs: InstallationAttributes | undefined, on: boolean): Case {
   switch (rule.method) {
     case "grandfathering":
-      return grandfatherCase(rule, rows, year, attrs);
+      return grandfatherCase(rule, rows, year, attrs, on);
     case "benchmark":
-      return benchmarkCase(rule, inst, rows, year, attrs);
+      return benchmarkCase(rule, inst, rows, year, attrs, on);
     case "output-based": {
       const prev = [];
       for (const lag of rule.lagYears) {
@@ -243,14 +247,14 @@ function caseFor(rule: SectorRule, inst: InstallationData, rows: readonly Activi
         prev.push({ year: y, output: ratio(v) });
       }
       if (!rule.intensity) return { kind: "skip", reason: `no sector intensity for ${inst.sector} (none given and no output in the data)` };
-      return { kind: "amount", amount: outputBased({ year, previousOutputs: prev, intensity: rule.intensity, sector: inst.sector }) };
+      return { kind: "amount", amount: outputBased({ year, previousOutputs: prev, intensity: rule.intensity, sector: inst.sector }, on) };
     }
     case "intensity-target": {
       const target = (inst.product !== undefined ? rule.targets[inst.product] : undefined) ?? rule.targets["*"];
       if (!target) return { kind: "skip", reason: `no intensity target for product ${inst.product ?? "(none)"}` };
       const now = rows.find((a) => a.year === year);
       if (!now || now.output === undefined) return { kind: "zero", method: "intensity-target" };
-      const t = intensityTrueUp({ target, output: ratio(now.output), emissions: ratio(now.emissions) });
+      const t = intensityTrueUp({ target, output: ratio(now.output), emissions: ratio(now.emissions) }, on);
       return { kind: "zero", method: "intensity-target", trueUp: { balance: t.balance, e: t.explanation } };
     }
     case "auction":
@@ -342,122 +346,183 @@ export function resolveFromData(rules: AllocationRules, installations: readonly 
   return { rules: { ...rules, sectors }, derived };
 }
 
-/** Allocates one year. Installations of sectors without a rule are skipped (not covered). */
+type Computed = { kind: "skip"; reason: string } | { kind: "result"; result: AllocationResult; entrant?: EntrantRequest };
+
+/**
+ * Allocates one year. Installations of sectors without a rule are skipped (not covered).
+ * With `explain: false` the results carry only their method (no texts are built, which matters
+ * for a million installations); `run.explain(id)` rebuilds any one installation's full explanation.
+ */
 export function allocate(given: AllocationRules, installations: readonly InstallationData[], activity: readonly ActivityData[], opts: AllocateOptions = {}): AllocationRun {
   const year = given.year;
+  const on = opts.explain !== false;
   const byInst = groupActivity(activity);
   const resolved = resolveFromData(given, installations, byInst);
   const rules = resolved.rules;
+  const shares = new Map<string, { share: Ratio; keep: Ratio; text: string; reason: string }>();
+  const shareOf = (sector: string) => {
+    let s = shares.get(sector);
+    if (!s) {
+      const a = auctionShare(rules.auction, sector, year);
+      s = { share: a.share, keep: sub(ONE, a.share), text: show(a.share), reason: a.reason };
+      shares.set(sector, s);
+    }
+    return s;
+  };
+
+  const compute = (inst: InstallationData, on: boolean): Computed => {
+    const rule = rules.sectors[inst.sector];
+    if (!rule) return { kind: "skip", reason: `sector "${inst.sector}" has no allocation rule (not covered)` };
+    if (inst.startYear > year) return { kind: "skip", reason: `starts in ${inst.startYear}, after ${year}` };
+    const attrs = opts.attributes?.get(inst.installation);
+    let c: Case;
+    try {
+      c = caseFor(rule, inst, byInst.get(inst.installation) ?? [], year, attrs, on);
+    } catch (err) {
+      if (err instanceof AllocationInputError) c = { kind: "skip", reason: err.message };
+      else throw err;
+    }
+    if (c.kind === "skip") return c;
+    const share = shareOf(inst.sector);
+    if (c.kind === "zero") {
+      const e = c.trueUp?.e ?? explanation(c.method, on);
+      const method = c.method;
+      say(e, () => (method === "auction" ? "no free allocation: every allowance is bought" : "no ex-ante allocation: allowances follow verified output (ex post)"));
+      const r: AllocationResult = { installation: inst.installation, sector: inst.sector, method: c.method, entitlement: 0n, auctionShare: share.text, free: 0n, auctioned: 0n, newEntrant: false, explanation: e };
+      if (c.trueUp) r.trueUp = c.trueUp.balance;
+      return { kind: "result", result: r };
+    }
+    const { amount, explanation: e } = c.amount;
+    const exactFree = mul(amount, share.keep);
+    const entitlement = toWhole(amount);
+    const free = toWhole(exactFree);
+    factor(e, `auction share ${year} (${share.reason})`, share.text);
+    say(e, () => `free share 1 - ${share.text} (${share.reason}): ${show(amount)} x ${show(share.keep)} = ${show(exactFree)}`);
+    rounding(e, "free allocation", exactFree, free, "floor");
+    const r: AllocationResult = {
+      installation: inst.installation, sector: inst.sector, method: e.method, entitlement, auctionShare: share.text,
+      free, auctioned: entitlement - free, newEntrant: c.kind === "entrant", explanation: e,
+    };
+    if (c.kind !== "entrant") return { kind: "result", result: r };
+    const s = attrs?.start ?? `${Math.max(inst.startYear, year)}-01-01`;
+    return { kind: "result", result: r, entrant: { installation: inst.installation, applied: attrs?.applied ?? s, start: s, annual: free } };
+  };
+
   const results: AllocationResult[] = [];
   const skipped: Skipped[] = [];
   const entrants: { result: AllocationResult; request: EntrantRequest }[] = [];
   const total = installations.length;
   installations.forEach((inst, i) => {
     if (opts.onProgress && i % 10_000 === 0) opts.onProgress(i, total);
-    const rule = rules.sectors[inst.sector];
-    if (!rule) {
-      skipped.push({ installation: inst.installation, sector: inst.sector, reason: `sector "${inst.sector}" has no allocation rule (not covered)` });
-      return;
-    }
-    if (inst.startYear > year) {
-      skipped.push({ installation: inst.installation, sector: inst.sector, reason: `starts in ${inst.startYear}, after ${year}` });
-      return;
-    }
-    const attrs = opts.attributes?.get(inst.installation);
-    let c: Case;
-    try {
-      c = caseFor(rule, inst, byInst.get(inst.installation) ?? [], year, attrs);
-    } catch (err) {
-      if (err instanceof AllocationInputError) c = { kind: "skip", reason: err.message };
-      else throw err;
-    }
-    if (c.kind === "skip") {
-      skipped.push({ installation: inst.installation, sector: inst.sector, reason: c.reason });
-      return;
-    }
-    const share = auctionShare(rules.auction, inst.sector, year);
-    if (c.kind === "zero") {
-      const e = c.trueUp?.e ?? explanation(c.method);
-      e.lines.push(c.method === "auction" ? "no free allocation: every allowance is bought" : "no ex-ante allocation: allowances follow verified output (ex post)");
-      const r: AllocationResult = { installation: inst.installation, sector: inst.sector, method: c.method, entitlement: 0n, auctionShare: show(share.share), free: 0n, auctioned: 0n, newEntrant: false, explanation: e };
-      if (c.trueUp) r.trueUp = c.trueUp.balance;
-      results.push(r);
-      return;
-    }
-    const { amount, explanation: e } = c.amount;
-    const keep = sub(ONE, share.share);
-    const exactFree = mul(amount, keep);
-    const entitlement = toWhole(amount);
-    const free = toWhole(exactFree);
-    factor(e, `auction share ${year} (${share.reason})`, share.share);
-    e.lines.push(`free share 1 - ${show(share.share)} (${share.reason}): ${show(amount)} x ${show(keep)} = ${show(exactFree)}`);
-    rounding(e, "free allocation", exactFree, free, "floor");
-    const r: AllocationResult = {
-      installation: inst.installation, sector: inst.sector, method: e.method, entitlement, auctionShare: show(share.share),
-      free, auctioned: entitlement - free, newEntrant: c.kind === "entrant", explanation: e,
-    };
-    results.push(r);
-    if (c.kind === "entrant") {
-      const s = attrs?.start ?? `${Math.max(inst.startYear, year)}-01-01`;
-      entrants.push({ result: r, request: { installation: inst.installation, applied: attrs?.applied ?? s, start: s, annual: free } });
+    const c = compute(inst, on);
+    if (c.kind === "skip") skipped.push({ installation: inst.installation, sector: inst.sector, reason: c.reason });
+    else {
+      results.push(c.result);
+      if (c.entrant) entrants.push({ result: c.result, request: c.entrant });
     }
   });
   opts.onProgress?.(total, total);
 
-  const run: AllocationRun = { scheme: rules.scheme, year, results, skipped, derived: resolved.derived, totals: { entitlement: 0n, free: 0n, auctioned: 0n } };
-
-  // Correction of incumbents (entrants are served by the reserve, outside the budget).
+  // Correction of incumbents (entrants are served by the reserve, outside the budget). The lines
+  // are written by `corrected`, which explain() calls again for one installation.
   const corr = rules.correction;
+  let corrected: (r: AllocationResult, before: bigint, after: bigint) => void = () => {};
+  let correction: AllocationRun["correction"];
+  const exemptSector = (sector: string) => corr.kind !== "none" && corr.excludeSectors.includes(sector);
+  // Results with nothing free by method (auction, intensity targets) have nothing to correct.
+  const describes = (r: AllocationResult) => r.method !== "auction" && r.method !== "intensity-target";
   if (corr.kind !== "none") {
     const incumbents = results.filter((r) => !r.newEntrant);
-    const exempt = incumbents.map((r) => corr.excludeSectors.includes(r.sector));
+    const exempt = incumbents.map((r) => exemptSector(r.sector));
     if (corr.kind === "uniform") {
       const c = correctToBudget(incumbents.map((r) => r.free), corr.budget, corr.mode, exempt);
+      const scaledBefore = c.before - sumExempt(incumbents, exempt);
+      corrected = (r, before, after) => {
+        say(r.explanation, () => `correction: uniform factor ${show(c.factor)} = ${grouped(c.available)} / ${grouped(scaledBefore)}; ${grouped(before)} -> ${grouped(after)} (largest remainder)`);
+        factor(r.explanation, "uniform correction factor", c.factor);
+        addRounding(r.explanation, () => ({ step: "correction", exact: show(mul(frac(before, 1), c.factor)), rounded: after, rule: "largest remainder" }));
+      };
       if (c.applied) {
         incumbents.forEach((r, i) => {
-          const after = c.parts[i] as bigint;
           if (exempt[i]) return;
-          r.explanation.lines.push(`correction: uniform factor ${show(c.factor)} = ${grouped(c.available)} / ${grouped(c.before - sumExempt(incumbents, exempt))}; ${grouped(r.free)} -> ${grouped(after)} (largest remainder)`);
-          factor(r.explanation, "uniform correction factor", c.factor);
-          r.explanation.roundings.push({ step: "correction", exact: show(mul(frac(r.free, 1), c.factor)), rounded: after, rule: "largest remainder" });
+          const after = c.parts[i] as bigint;
+          if (describes(r)) corrected(r, r.free, after);
           r.free = after;
         });
       }
-      run.correction = { kind: "uniform", factor: show(c.factor), applied: c.applied, available: c.available, before: c.before, after: c.after };
+      correction = { kind: "uniform", factor: show(c.factor), applied: c.applied, available: c.available, before: c.before, after: c.after };
+      if (!c.applied) corrected = () => {};
     } else {
+      const f = corr.factor;
+      corrected = (r, before, after) => {
+        say(r.explanation, () => `correction: published factor ${show(f)}: ${grouped(before)} -> ${grouped(after)} (floor)`);
+        factor(r.explanation, "published correction factor", f);
+      };
       let before = 0n;
       let after = 0n;
       incumbents.forEach((r, i) => {
         before += r.free;
         if (!exempt[i]) {
-          const v = mulDiv(r.free, corr.factor.n, corr.factor.d, "floor");
-          r.explanation.lines.push(`correction: published factor ${show(corr.factor)}: ${grouped(r.free)} -> ${grouped(v)} (floor)`);
-          factor(r.explanation, "published correction factor", corr.factor);
+          const v = mulDiv(r.free, f.n, f.d, "floor");
+          if (describes(r)) corrected(r, r.free, v);
           r.free = v;
         }
         after += r.free;
       });
-      run.correction = { kind: "factor", factor: show(corr.factor), applied: true, available: after, before, after };
+      correction = { kind: "factor", factor: show(f), applied: true, available: after, before, after };
     }
   }
 
+  // The reserve's texts are kept (entrants are few) for explain().
+  const grants = new Map<string, { lines: string[]; roundings: Explanation["roundings"] }>();
+  let reserve: AllocationRun["reserve"];
   if (entrants.length > 0) {
     const size = rules.reserve;
     if (size === undefined) {
-      for (const { result } of entrants) result.explanation.lines.push("no new entrants' reserve in the rules: allocated outside the budget");
+      for (const { result } of entrants) grants.set(result.installation, { lines: ["no new entrants' reserve in the rules: allocated outside the budget"], roundings: [] });
     } else {
       const out = serveReserve(size, year, entrants.map((x) => x.request));
       const byId = new Map(entrants.map((x) => [x.result.installation, x.result]));
-      out.grants.forEach((g) => {
+      for (const g of out.grants) {
         const r = byId.get(g.installation) as AllocationResult;
-        for (const l of g.explanation.lines) r.explanation.lines.push(`reserve: ${l}`);
-        r.explanation.roundings.push(...g.explanation.roundings);
+        grants.set(g.installation, { lines: g.explanation.lines.map((l) => `reserve: ${l}`), roundings: g.explanation.roundings });
         r.free = g.granted;
         if (g.unmet > 0n) r.unmet = g.unmet;
-      });
-      run.reserve = { size, granted: size - out.remaining, remaining: out.remaining, unmet: out.unmetTotal };
+      }
+      reserve = { size, granted: size - out.remaining, remaining: out.remaining, unmet: out.unmetTotal };
+    }
+    for (const { result } of entrants) {
+      const g = grants.get(result.installation);
+      if (!g) continue;
+      for (const l of g.lines) say(result.explanation, () => l);
+      for (const x of g.roundings) addRounding(result.explanation, () => x);
     }
   }
+
+  const byId = new Map<string, InstallationData>();
+  const finals = new Map<string, AllocationResult>();
+  const explain = (installation: string): Explanation | undefined => {
+    if (byId.size === 0) for (const i of installations) byId.set(i.installation, i);
+    if (finals.size === 0) for (const r of results) finals.set(r.installation, r);
+    const inst = byId.get(installation);
+    const final = finals.get(installation);
+    if (!inst || !final) return undefined;
+    const c = compute(inst, true);
+    if (c.kind !== "result") return undefined;
+    const r = c.result;
+    if (r.newEntrant) {
+      const g = grants.get(installation);
+      for (const l of g?.lines ?? []) say(r.explanation, () => l);
+      for (const x of g?.roundings ?? []) addRounding(r.explanation, () => x);
+    } else if (!exemptSector(r.sector) && correction && (correction.kind === "factor" || correction.applied) && describes(r)) {
+      corrected(r, r.free, final.free);
+    }
+    return r.explanation;
+  };
+
+  const run: AllocationRun = { scheme: rules.scheme, year, results, skipped, derived: resolved.derived, totals: { entitlement: 0n, free: 0n, auctioned: 0n }, explain };
+  if (correction) run.correction = correction;
+  if (reserve) run.reserve = reserve;
   for (const r of results) {
     run.totals.entitlement += r.entitlement;
     run.totals.free += r.free;

@@ -23,16 +23,45 @@ export interface Explanation {
   roundings: RoundingStep[];
 }
 
-export function explanation(method: string): Explanation {
-  return { method, lines: [], factors: [], roundings: [] };
+const NO_LINES: string[] = Object.freeze([]) as unknown as string[];
+const NO_FACTORS: Factor[] = Object.freeze([]) as unknown as Factor[];
+const NO_ROUNDINGS: RoundingStep[] = Object.freeze([]) as unknown as RoundingStep[];
+
+/**
+ * A new explanation; `on = false` gives a quiet one that records nothing, so that allocating a
+ * million installations does not build a million texts (the engine can rebuild any one on demand).
+ * Writers go through say/sayFirst/factor/rounding/note, which take thunks and skip quiet ones.
+ */
+export function explanation(method: string, on = true): Explanation {
+  return on ? { method, lines: [], factors: [], roundings: [] } : { method, lines: NO_LINES, factors: NO_FACTORS, roundings: NO_ROUNDINGS };
+}
+
+export function isQuiet(e: Explanation): boolean {
+  return e.lines === NO_LINES;
+}
+
+export function say(e: Explanation, line: () => string): void {
+  if (e.lines !== NO_LINES) e.lines.push(line());
+}
+
+export function sayFirst(e: Explanation, line: () => string): void {
+  if (e.lines !== NO_LINES) e.lines.unshift(line());
 }
 
 export function factor(e: Explanation, name: string, value: Ratio | string): void {
-  e.factors.push({ name, value: typeof value === "string" ? value : show(value) });
+  if (e.factors !== NO_FACTORS) e.factors.push({ name, value: typeof value === "string" ? value : show(value) });
+}
+
+export function addFactor(e: Explanation, f: () => Factor): void {
+  if (e.factors !== NO_FACTORS) e.factors.push(f());
 }
 
 export function rounding(e: Explanation, step: string, exact: Ratio, rounded: bigint, rule: string): void {
-  e.roundings.push({ step, exact: show(exact), rounded, rule });
+  if (e.roundings !== NO_ROUNDINGS) e.roundings.push({ step, exact: show(exact), rounded, rule });
+}
+
+export function addRounding(e: Explanation, r: () => RoundingStep): void {
+  if (e.roundings !== NO_ROUNDINGS) e.roundings.push(r());
 }
 
 /** Thousands separators for whole numbers in explanation lines. */

@@ -2,7 +2,7 @@
 // explanation of how it was reached. Rounding to whole allowances happens later, once, in the
 // engine (after the auction share), so that no method rounds twice.
 import type { Explanation } from "./explain.ts";
-import { explanation, factor, grouped } from "./explain.ts";
+import { addFactor, addRounding, explanation, factor, grouped, say, sayFirst } from "./explain.ts";
 import type { Ratio } from "./ratio.ts";
 import { add, frac, mul, ONE, show, sub, ZERO } from "./ratio.ts";
 
@@ -36,11 +36,11 @@ export interface GrandfatheringInput {
 }
 
 /** allowance = baseline x (1 - reduction rate x top-level factor) x factors. */
-export function grandfathering(input: GrandfatheringInput): Amount {
-  const e = explanation("grandfathering");
+export function grandfathering(input: GrandfatheringInput, on = true): Amount {
+  const e = explanation("grandfathering", on);
   let rate = input.reductionRate;
   factor(e, `reduction rate${input.className ? ` (class ${input.className})` : ""}`, rate);
-  if (input.rateNote) e.lines.push(`reduction rate ${show(rate)}: ${input.rateNote}`);
+  if (input.rateNote) say(e, () => `reduction rate ${show(rate)}: ${input.rateNote}`);
   if (input.topLevel) {
     const t = TOP_LEVEL_FACTORS[input.topLevel];
     factor(e, `${input.topLevel}-level factor on the rate`, t);
@@ -49,11 +49,11 @@ export function grandfathering(input: GrandfatheringInput): Amount {
   let keep = sub(ONE, rate);
   if (keep.n < 0n) keep = ZERO;
   let amount = mul(input.baseline, keep);
-  e.lines.push(`baseline ${show(input.baseline)} t x (1 - ${show(rate)}) = ${show(amount)}`);
+  say(e, () => `baseline ${show(input.baseline)} t x (1 - ${show(rate)}) = ${show(amount)}`);
   for (const f of input.factors ?? []) {
     factor(e, f.name, f.value);
     amount = mul(amount, f.value);
-    e.lines.push(`x ${f.name} ${show(f.value)} = ${show(amount)}`);
+    say(e, () => `x ${f.name} ${show(f.value)} = ${show(amount)}`);
   }
   return { amount, explanation: e };
 }
@@ -83,48 +83,48 @@ export interface BenchmarkInput {
 
 export class AllocationInputError extends Error {}
 
-export function lineAmount(line: BenchmarkLine): { approach: LineApproach; amount: Ratio; text: string; factors: NamedFactor[] } {
+export function lineAmount(line: BenchmarkLine): { approach: LineApproach; amount: Ratio; text: () => string; factors: NamedFactor[] } {
   if (line.product) {
     const p = line.product;
     let amount = mul(p.benchmark, p.activity);
-    let text = `${line.id}: ${p.name} benchmark ${show(p.benchmark)} x activity ${show(p.activity)}${p.unit ? ` ${p.unit}` : ""}`;
-    const factors: NamedFactor[] = [{ name: `${p.name} benchmark`, value: p.benchmark }];
-    for (const f of p.factors ?? []) {
-      amount = mul(amount, f.value);
-      text += ` x ${f.name} ${show(f.value)}`;
-      factors.push(f);
-    }
-    return { approach: "product", amount, text: `${text} = ${show(amount)}`, factors };
+    for (const f of p.factors ?? []) amount = mul(amount, f.value);
+    const total = amount;
+    const text = () =>
+      `${line.id}: ${p.name} benchmark ${show(p.benchmark)} x activity ${show(p.activity)}${p.unit ? ` ${p.unit}` : ""}${(p.factors ?? []).map((f) => ` x ${f.name} ${show(f.value)}`).join("")} = ${show(total)}`;
+    return { approach: "product", amount, text, factors: [{ name: `${p.name} benchmark`, value: p.benchmark }, ...(p.factors ?? [])] };
   }
   if (line.heat) {
-    const amount = mul(line.heat.benchmark, line.heat.activity);
-    return { approach: "heat", amount, text: `${line.id}: heat benchmark ${show(line.heat.benchmark)} t/TJ x ${show(line.heat.activity)} TJ = ${show(amount)}`, factors: [{ name: "heat benchmark", value: line.heat.benchmark }] };
+    const h = line.heat;
+    const amount = mul(h.benchmark, h.activity);
+    return { approach: "heat", amount, text: () => `${line.id}: heat benchmark ${show(h.benchmark)} t/TJ x ${show(h.activity)} TJ = ${show(amount)}`, factors: [{ name: "heat benchmark", value: h.benchmark }] };
   }
   if (line.fuel) {
-    const amount = mul(line.fuel.benchmark, line.fuel.activity);
-    return { approach: "fuel", amount, text: `${line.id}: fuel benchmark ${show(line.fuel.benchmark)} t/TJ x ${show(line.fuel.activity)} TJ = ${show(amount)}`, factors: [{ name: "fuel benchmark", value: line.fuel.benchmark }] };
+    const f = line.fuel;
+    const amount = mul(f.benchmark, f.activity);
+    return { approach: "fuel", amount, text: () => `${line.id}: fuel benchmark ${show(f.benchmark)} t/TJ x ${show(f.activity)} TJ = ${show(amount)}`, factors: [{ name: "fuel benchmark", value: f.benchmark }] };
   }
   if (line.process) {
-    const amount = mul(line.process.emissions, line.process.factor);
-    return { approach: "process", amount, text: `${line.id}: process emissions ${show(line.process.emissions)} t x ${show(line.process.factor)} = ${show(amount)}`, factors: [{ name: "process emissions factor", value: line.process.factor }] };
+    const pr = line.process;
+    const amount = mul(pr.emissions, pr.factor);
+    return { approach: "process", amount, text: () => `${line.id}: process emissions ${show(pr.emissions)} t x ${show(pr.factor)} = ${show(amount)}`, factors: [{ name: "process emissions factor", value: pr.factor }] };
   }
   throw new AllocationInputError(`line ${line.id}: no product benchmark, heat, fuel or process data to allocate on`);
 }
 
 /** allowance = sum over lines of benchmark x activity (with fall-backs), plus the grandfathered rest. */
-export function benchmarkAllocation(input: BenchmarkInput): Amount {
-  const e = explanation(input.rest && input.lines.length > 0 ? "benchmark+grandfathering" : input.lines.length > 0 ? "benchmark" : "grandfathering");
+export function benchmarkAllocation(input: BenchmarkInput, on = true): Amount {
+  const e = explanation(input.rest && input.lines.length > 0 ? "benchmark+grandfathering" : input.lines.length > 0 ? "benchmark" : "grandfathering", on);
   let total = ZERO;
   for (const line of input.lines) {
     const r = lineAmount(line);
-    e.lines.push(`[${r.approach}] ${r.text}`);
+    say(e, () => `[${r.approach}] ${r.text()}`);
     for (const f of r.factors) factor(e, `${line.id} ${f.name}`, f.value);
     total = add(total, r.amount);
   }
   if (input.rest) {
-    const g = grandfathering(input.rest);
-    for (const l of g.explanation.lines) e.lines.push(`[rest] ${l}`);
-    for (const f of g.explanation.factors) e.factors.push({ name: `rest ${f.name}`, value: f.value });
+    const g = grandfathering(input.rest, on);
+    for (const l of g.explanation.lines) say(e, () => `[rest] ${l}`);
+    for (const f of g.explanation.factors) addFactor(e, () => ({ name: `rest ${f.name}`, value: f.value }));
     total = add(total, g.amount);
   }
   return { amount: total, explanation: e };
@@ -139,12 +139,12 @@ export interface NewEntrantInput {
 }
 
 /** New entrants: capacity x standard utilisation factor x benchmark (their history does not exist). */
-export function newEntrant(input: NewEntrantInput): Amount {
-  const e = explanation("new-entrant-benchmark");
+export function newEntrant(input: NewEntrantInput, on = true): Amount {
+  const e = explanation("new-entrant-benchmark", on);
   const amount = mul(input.capacity, input.utilisation, input.benchmark);
   factor(e, "standard utilisation factor", input.utilisation);
   factor(e, `${input.product} benchmark`, input.benchmark);
-  e.lines.push(`capacity ${show(input.capacity)} x utilisation ${show(input.utilisation)} x ${input.product} benchmark ${show(input.benchmark)} = ${show(amount)}`);
+  say(e, () => `capacity ${show(input.capacity)} x utilisation ${show(input.utilisation)} x ${input.product} benchmark ${show(input.benchmark)} = ${show(amount)}`);
   return { amount, explanation: e };
 }
 
@@ -158,16 +158,16 @@ export interface OutputBasedInput {
 }
 
 /** US KL bill: free allocation = average output of the (two) previous years x sector average intensity. */
-export function outputBased(input: OutputBasedInput): Amount {
-  const e = explanation("output-based");
+export function outputBased(input: OutputBasedInput, on = true): Amount {
+  const e = explanation("output-based", on);
   if (input.previousOutputs.length === 0) throw new AllocationInputError("output-based allocation needs at least one previous year's output");
   let total = ZERO;
   for (const p of input.previousOutputs) total = add(total, p.output);
   const avg = mul(total, frac(1, input.previousOutputs.length));
   const amount = mul(avg, input.intensity);
   factor(e, `${input.sector} average intensity`, input.intensity);
-  e.lines.push(`output ${input.previousOutputs.map((p) => `${p.year} ${show(p.output)}`).join(", ")}: average ${show(avg)}`);
-  e.lines.push(`${show(avg)} x sector intensity ${show(input.intensity)} = ${show(amount)}`);
+  say(e, () => `output ${input.previousOutputs.map((p) => `${p.year} ${show(p.output)}`).join(", ")}: average ${show(avg)}`);
+  say(e, () => `${show(avg)} x sector intensity ${show(input.intensity)} = ${show(amount)}`);
   return { amount, explanation: e };
 }
 
@@ -184,14 +184,14 @@ export interface TrueUp {
  * (allowed - actual, floored) is issued as tradable allowances; a shortfall (rounded up) must be
  * covered. Such targets fix no total, which is why the gateway exists.
  */
-export function intensityTrueUp(input: { target: Ratio; output: Ratio; emissions: Ratio }): TrueUp {
-  const e = explanation("intensity-target");
+export function intensityTrueUp(input: { target: Ratio; output: Ratio; emissions: Ratio }, on = true): TrueUp {
+  const e = explanation("intensity-target", on);
   const allowed = mul(input.target, input.output);
   const diff = sub(allowed, input.emissions);
   const balance = diff.n >= 0n ? diff.n / diff.d : -((-diff.n + diff.d - 1n) / diff.d);
   factor(e, "target intensity", input.target);
-  e.lines.push(`allowed = target ${show(input.target)} x output ${show(input.output)} = ${show(allowed)}`);
-  e.lines.push(`${balance >= 0n ? "over-achievement" : "shortfall"}: ${show(allowed)} - emissions ${show(input.emissions)} = ${show(diff)} -> ${grouped(balance)} (${balance >= 0n ? "floor" : "ceiling of the shortfall"})`);
-  e.roundings.push({ step: "true-up", exact: show(diff), rounded: balance, rule: balance >= 0n ? "floor" : "away from zero" });
+  say(e, () => `allowed = target ${show(input.target)} x output ${show(input.output)} = ${show(allowed)}`);
+  say(e, () => `${balance >= 0n ? "over-achievement" : "shortfall"}: ${show(allowed)} - emissions ${show(input.emissions)} = ${show(diff)} -> ${grouped(balance)} (${balance >= 0n ? "floor" : "ceiling of the shortfall"})`);
+  addRounding(e, () => ({ step: "true-up", exact: show(diff), rounded: balance, rule: balance >= 0n ? "floor" : "away from zero" }));
   return { allowed, balance, explanation: e };
 }

@@ -5,7 +5,7 @@
 import { mulDiv } from "../quantity/index.ts";
 import { dayOfYear, daysInYear } from "./calendar.ts";
 import type { Explanation } from "./explain.ts";
-import { explanation, grouped } from "./explain.ts";
+import { addRounding, explanation, grouped, say, sayFirst } from "./explain.ts";
 
 export interface EntrantRequest {
   installation: string;
@@ -46,15 +46,15 @@ export function serveReserve(reserve: bigint, year: number, requests: readonly E
     else {
       const active = days - s.day + 1;
       requested = mulDiv(r.annual, BigInt(active), BigInt(days), "floor");
-      e.lines.push(`start ${r.start}: ${active} of ${days} days -> ${grouped(r.annual)} x ${active}/${days} = ${grouped(requested)} (floor)`);
-      e.roundings.push({ step: "pro rata", exact: `${r.annual}*${active}/${days}`, rounded: requested, rule: "floor" });
+      say(e, () => `start ${r.start}: ${active} of ${days} days -> ${grouped(r.annual)} x ${active}/${days} = ${grouped(requested)} (floor)`);
+      addRounding(e, () => ({ step: "pro rata", exact: `${r.annual}*${active}/${days}`, rounded: requested, rule: "floor" }));
     }
     const granted = requested <= left ? requested : left;
     left -= granted;
     const unmet = requested - granted;
     unmetTotal += unmet;
-    e.lines.push(`queue position ${grants.length + 1} (applied ${r.applied}): granted ${grouped(granted)} of ${grouped(requested)}; reserve left ${grouped(left)}`);
-    if (unmet > 0n) e.lines.push(`reserve exhausted: ${grouped(unmet)} unmet (to buy on the market or at auction)`);
+    say(e, () => `queue position ${grants.length + 1} (applied ${r.applied}): granted ${grouped(granted)} of ${grouped(requested)}; reserve left ${grouped(left)}`);
+    if (unmet > 0n) say(e, () => `reserve exhausted: ${grouped(unmet)} unmet (to buy on the market or at auction)`);
     grants.push({ installation: r.installation, requested, granted, unmet, explanation: e });
   }
   return { grants, remaining: left, unmetTotal };
