@@ -108,6 +108,14 @@ describe("ets rulebook", () => {
     expect(missing.stderr).toMatch(/no such file or preset/);
   });
 
+  it("show --year prints the year's derived figures (GX-ETS FY2027: ceiling 4,300 x 1.03, floor 1,700 x 1.03)", async () => {
+    const r = await inProcess("rulebook", "show", "japan-gx-ets", "--year", "2027", "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ year: 2027, period: "gx-2026", cap: null, priceCeiling: 4429, priceFloor: 1751 });
+    const t = await inProcess("rulebook", "show", "tokyo", "--year", "2016");
+    expect(t.stdout).toMatch(/buildings\/I-1 17%, buildings\/I-2 15%, factories 15%/);
+  });
+
   it("cap prints the EU phase 3 trajectory (Decision (EU) 2020/1722: 2,084,301,856 in 2013)", async () => {
     expect(r.cap?.code).toBe(0);
     expect((await inProcess("rulebook", "cap", "tokyo")).stdout).toMatch(/bottom-up/);

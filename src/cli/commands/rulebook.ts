@@ -2,7 +2,18 @@
 // rulebook file (exit 1 with every field path and reason), and a cap trajectory.
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { auctionShareFor, capTrajectory, capYears, periodOf } from "../../domain/rulebook/index.ts";
+import {
+  auctionShareFor,
+  capFor,
+  capTrajectory,
+  capYears,
+  compliancePeriodOf,
+  grandfatheringRate,
+  periodOf,
+  priceCeilingFor,
+  priceFloorFor,
+  reservePriceFor,
+} from "../../domain/rulebook/index.ts";
 import type { Rulebook, SectorRule } from "../../domain/rulebook/index.ts";
 import { listPresets, loadRulebook, parseRulebookText, rulebookFile, RulebookLoadError } from "../../io/rulebook.ts";
 import { readFileSync } from "node:fs";
@@ -70,6 +81,39 @@ function printSummary(rb: Rulebook): void {
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
+/** The figures a rulebook gives for one year, as `show --year` prints them. */
+export function yearFigures(rb: Rulebook, year: number) {
+  const rates: Record<string, number> = {};
+  for (const [id, rule] of Object.entries(rb.allocation.sectors)) {
+    if (rule.method !== "grandfathering") continue;
+    rates[id] = grandfatheringRate(rb, id, year);
+    for (const cls of Object.keys(rule.classes)) rates[`${id}/${cls}`] = grandfatheringRate(rb, id, year, { class: cls });
+  }
+  return {
+    year,
+    period: periodOf(rb, year)?.id ?? null,
+    compliancePeriod: compliancePeriodOf(rb, year) ?? null,
+    cap: capFor(rb, year) ?? null,
+    auctionShares: Object.fromEntries(Object.keys(rb.allocation.sectors).map((id) => [id, auctionShareFor(rb, id, year)])),
+    reductionRates: rates,
+    priceCeiling: priceCeilingFor(rb, year) ?? null,
+    priceFloor: priceFloorFor(rb, year) ?? null,
+    reservePrice: reservePriceFor(rb, year) ?? null,
+  };
+}
+
+function printYear(rb: Rulebook, f: ReturnType<typeof yearFigures>): void {
+  const pct = (x: number) => `${(x * 100).toFixed(2).replace(/\.?0+$/, "")}%`;
+  const out = [`${rb.scheme.id} in ${f.year}:`];
+  out.push(`  period: ${f.period ?? "(none)"}; compliance period: ${f.compliancePeriod ? `${f.compliancePeriod.id} ${f.compliancePeriod.from}-${f.compliancePeriod.to}` : "(none)"}`);
+  out.push(`  cap: ${f.cap ?? (rb.cap.kind === "trajectory" ? "(none this year)" : rb.cap.kind)}`);
+  out.push(`  auctioned: ${Object.entries(f.auctionShares).map(([s, v]) => `${s} ${pct(v)}`).join(", ")}`);
+  if (Object.keys(f.reductionRates).length) out.push(`  reduction rates: ${Object.entries(f.reductionRates).map(([s, v]) => `${s} ${pct(v)}`).join(", ")}`);
+  for (const [label, v] of [["price ceiling", f.priceCeiling], ["price floor", f.priceFloor], ["auction reserve price", f.reservePrice]] as const)
+    if (v !== null) out.push(`  ${label}: ${rb.currency} ${v}`);
+  process.stdout.write(`${out.join("\n")}\n`);
+}
+
 export function register(program: Command): void {
   const rb = program.command("rulebook").description("scheme rulebooks: the presets, validation and derived figures (docs/reference/rulebook.md)");
 
@@ -90,10 +134,18 @@ export function register(program: Command): void {
   rb.command("show")
     .description("show a rulebook (a preset name or a file), validated and with defaults filled in")
     .argument("<name>", "preset name or path to a .yaml/.yml/.json rulebook")
-    .option("--json", "print the whole rulebook as JSON (allowance amounts as strings)")
+    .option("--year <year>", "instead, the figures the rulebook gives for one year: period, cap, auction share per sector, reduction rates, prices")
+    .option("--json", "print the whole rulebook (or the year's figures) as JSON (allowance amounts as strings)")
     .action(
-      action((name: string, opts: { json?: boolean }) => {
+      action((name: string, opts: { json?: boolean; year?: string }) => {
         const r = load(name);
+        const year = yearOption("--year", opts.year);
+        if (year !== undefined) {
+          const f = yearFigures(r, year);
+          if (opts.json) printJson(f);
+          else printYear(r, f);
+          return;
+        }
         if (opts.json) printJson(r);
         else printSummary(r);
       }),
