@@ -1,5 +1,7 @@
 // Goal: every shipped preset validates, and the published figures come out of the derivation
 // functions (cap, auction share, prices, rates) exactly. Sources are cited beside each vector.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { updateBenchmark } from "../../src/domain/benchmark/index.ts";
 import { mulDiv } from "../../src/domain/quantity/index.ts";
@@ -17,9 +19,44 @@ import {
   reservePriceFor,
 } from "../../src/domain/rulebook/index.ts";
 import type { Rulebook } from "../../src/domain/rulebook/index.ts";
-import { listPresets, loadRulebook } from "../../src/io/rulebook.ts";
+import { listPresets, loadRulebook, PRESETS_DIR } from "../../src/io/rulebook.ts";
+
+const TAG = /\[(V|D|R)\]/;
+
+/**
+ * Lines of a preset with a number but no source tag ([V], [D] or [R]) on the line, in the comment
+ * block just above it, or on an enclosing (less indented) line. Years and ids are not figures.
+ */
+function untaggedFigures(text: string): string[] {
+  const out: string[] = [];
+  const stack: { indent: number; tagged: boolean }[] = [];
+  let pending = false;
+  text.split("\n").forEach((raw, i) => {
+    const hash = raw.search(/(^|\s)#/);
+    const code = hash >= 0 ? raw.slice(0, hash) : raw;
+    const comment = hash >= 0 ? raw.slice(hash) : "";
+    if (code.trim() === "") {
+      if (TAG.test(comment)) pending = true;
+      else if (raw.trim() === "") pending = false;
+      return;
+    }
+    const indent = code.search(/\S/);
+    while (stack.length > 0 && (stack[stack.length - 1]?.indent ?? -1) >= indent) stack.pop();
+    const tagged = TAG.test(comment) || pending || stack.some((x) => x.tagged);
+    pending = false;
+    stack.push({ indent, tagged });
+    const figures = code.replace(/\b(from|to|year|id|years|startMonth|deadlineYearOffset)\s*:\s*[\w.-]+/g, "");
+    if (/(:\s*|-\s+|,\s*|\{\s*|\[\s*)-?\d[\d.]*\s*(,|\}|\]|$)/.test(figures) && !tagged) out.push(`line ${i + 1}: ${raw.trim()}`);
+  });
+  return out;
+}
 
 describe("presets", () => {
+  it("the tag check finds an untagged figure", () => {
+    expect(untaggedFigures("cap:\n  start: 5 # [V] act\n  step: 3\n")).toEqual(["line 3: step: 3"]);
+    expect(untaggedFigures("# [R] memory\nx: 1\nlist: # [V] a\n  - { v: 2 }\n")).toEqual([]);
+  });
+
   it("ships the presets the issue lists", () => {
     expect(listPresets()).toEqual([
       "california-quebec",
@@ -41,6 +78,10 @@ describe("presets", () => {
       const rb = loadRulebook(name);
       expect(rb.scheme.id).toBe(name);
       expect(rb.scheme.sources.length).toBeGreaterThan(0);
+    });
+
+    it(`${name}: every figure carries a source tag ([V], [D] or [R])`, () => {
+      expect(untaggedFigures(readFileSync(join(PRESETS_DIR, `${name}.yaml`), "utf8"))).toEqual([]);
     });
   }
 });
