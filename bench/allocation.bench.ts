@@ -64,24 +64,27 @@ export async function run(log: (s: string) => void): Promise<Figure[]> {
   try {
     log(`generating ${N} installations (${2 * N} activity rows) in ${dir}`);
     await generate(dir);
-    log("parsing only");
-    let t0 = process.hrtime.bigint();
-    const rows = [
-      await readTable(join(dir, "sectors.csv"), columns.sectors),
-      await readTable(join(dir, "products.csv"), columns.products),
-      await readTable(join(dir, "installations.csv"), columns.installations),
-      await readTable(join(dir, "activity.csv"), columns.activity),
-    ];
-    const parse = seconds(t0);
-    log(`parsed ${rows.reduce((s, r) => s + r.length, 0)} rows in ${parse.toFixed(2)} s`);
-    rows.length = 0;
-    log("loading and allocating");
-    t0 = process.hrtime.bigint();
-    const d = await loadDataset(dir);
-    const loaded = seconds(t0);
-    const result = allocate(rules, d.installations, d.activity, { explain: false });
-    const total = seconds(t0);
-    log(`loaded in ${loaded.toFixed(2)} s, allocated ${result.results.length} (skipped ${result.skipped.length}) in ${(total - loaded).toFixed(2)} s; free ${result.totals.free}`);
+    // Two rounds, alternating, keeping the faster of each: the machine may be shared.
+    const ROUNDS = Number(process.env.BENCH_ALLOCATION_ROUNDS ?? 2);
+    let parse = Number.POSITIVE_INFINITY;
+    let total = Number.POSITIVE_INFINITY;
+    for (let round = 1; round <= ROUNDS; round++) {
+      let t0 = process.hrtime.bigint();
+      let rows = 0;
+      for (const [name, cols] of [["sectors", columns.sectors], ["products", columns.products], ["installations", columns.installations], ["activity", columns.activity]] as const) {
+        rows += (await readTable(join(dir, `${name}.csv`), cols)).length;
+      }
+      const p = seconds(t0);
+      parse = Math.min(parse, p);
+      log(`round ${round}: parsed ${rows} rows in ${p.toFixed(2)} s`);
+      t0 = process.hrtime.bigint();
+      const d = await loadDataset(dir);
+      const loaded = seconds(t0);
+      const result = allocate(rules, d.installations, d.activity, { explain: false });
+      const t = seconds(t0);
+      total = Math.min(total, t);
+      log(`round ${round}: loaded in ${loaded.toFixed(2)} s, allocated ${result.results.length} (skipped ${result.skipped.length}) in ${(t - loaded).toFixed(2)} s; free ${result.totals.free}`);
+    }
     return [
       figure({ figure: `allocation of ${N} installations from CSV (load + allocate)`, value: total, baseline: parse, unit: "s", baselineName: "parsing the same CSV only", goal: "ratio <= 2" }),
     ];

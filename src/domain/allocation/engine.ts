@@ -178,23 +178,23 @@ function grandfatherCase(rule: GrandfatheringRule, rows: readonly ActivityData[]
   }, on);
   if (topFactor && top !== undefined) {
     sayFirst(amount.explanation, () => `${top}-level status: rate ${show(rate)} x ${show(topFactor)} = ${show(reduced)}`);
-    factor(amount.explanation, `${top}-level factor`, topFactor);
+    factor(amount.explanation, () => `${top}-level factor`, topFactor);
   }
   baselineLines(amount.explanation, b, "baseline");
   return { kind: "amount", amount };
 }
 
-function activityLevel(rule: BenchmarkRule, rows: readonly ActivityData[], year: number): { level: Ratio; text: string } | undefined {
+function activityLevel(rule: BenchmarkRule, rows: readonly ActivityData[], year: number): { level: Ratio; text: () => string } | undefined {
   const out = (y: number) => rows.find((a) => a.year === y)?.output;
   if (rule.activity.basis === "current" || rule.activity.basis === "previous-year") {
     const y = rule.activity.basis === "current" ? year : year - 1;
     const v = out(y);
-    return v === undefined ? undefined : { level: ratio(v), text: `output ${y}` };
+    return v === undefined ? undefined : { level: ratio(v), text: () => `output ${y}` };
   }
   const w = rule.activity.window ?? { from: year - 2, to: year - 1 };
   const values = rows.filter((a) => a.year >= w.from && a.year <= w.to && a.output !== undefined).map((a) => ratio(a.output as number));
   if (values.length === 0) return undefined;
-  return { level: statistic(values, rule.activity.statistic), text: `${rule.activity.statistic} output ${w.from}-${w.to} (${values.length} years)` };
+  return { level: statistic(values, rule.activity.statistic), text: () => `${rule.activity.statistic} output ${w.from}-${w.to} (${values.length} years)` };
 }
 
 function benchmarkCase(rule: BenchmarkRule, inst: InstallationData, rows: readonly ActivityData[], year: number, attrs: InstallationAttributes | undefined, on: boolean): Case {
@@ -396,7 +396,7 @@ export function allocate(given: AllocationRules, installations: readonly Install
     const exactFree = mul(amount, share.keep);
     const entitlement = toWhole(amount);
     const free = toWhole(exactFree);
-    factor(e, `auction share ${year} (${share.reason})`, share.text);
+    factor(e, () => `auction share ${year} (${share.reason})`, share.text);
     say(e, () => `free share 1 - ${share.text} (${share.reason}): ${show(amount)} x ${show(share.keep)} = ${show(exactFree)}`);
     rounding(e, "free allocation", exactFree, free, "floor");
     const r: AllocationResult = {

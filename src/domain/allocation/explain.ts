@@ -48,8 +48,9 @@ export function sayFirst(e: Explanation, line: () => string): void {
   if (e.lines !== NO_LINES) e.lines.unshift(line());
 }
 
-export function factor(e: Explanation, name: string, value: Ratio | string): void {
-  if (e.factors !== NO_FACTORS) e.factors.push({ name, value: typeof value === "string" ? value : show(value) });
+/** Records a factor; `name` may be a thunk so that quiet explanations build no text. */
+export function factor(e: Explanation, name: string | (() => string), value: Ratio | string): void {
+  if (e.factors !== NO_FACTORS) e.factors.push({ name: typeof name === "string" ? name : name(), value: typeof value === "string" ? value : show(value) });
 }
 
 export function addFactor(e: Explanation, f: () => Factor): void {

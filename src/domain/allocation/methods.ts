@@ -39,11 +39,11 @@ export interface GrandfatheringInput {
 export function grandfathering(input: GrandfatheringInput, on = true): Amount {
   const e = explanation("grandfathering", on);
   let rate = input.reductionRate;
-  factor(e, `reduction rate${input.className ? ` (class ${input.className})` : ""}`, rate);
+  factor(e, () => `reduction rate${input.className ? ` (class ${input.className})` : ""}`, rate);
   if (input.rateNote) say(e, () => `reduction rate ${show(rate)}: ${input.rateNote}`);
   if (input.topLevel) {
     const t = TOP_LEVEL_FACTORS[input.topLevel];
-    factor(e, `${input.topLevel}-level factor on the rate`, t);
+    factor(e, () => `${input.topLevel}-level factor on the rate`, t);
     rate = mul(rate, t);
   }
   let keep = sub(ONE, rate);
@@ -64,7 +64,7 @@ export function grandfathering(input: GrandfatheringInput, on = true): Amount {
  */
 export interface BenchmarkLine {
   id: string;
-  product?: { name: string; benchmark: Ratio; activity: Ratio; unit?: string; factors?: readonly NamedFactor[] };
+  product?: { name: string; benchmark: Ratio; activity: Ratio; unit?: string | (() => string); factors?: readonly NamedFactor[] };
   /** Measurable heat, TJ, with the heat benchmark (t/TJ). */
   heat?: { activity: Ratio; benchmark: Ratio };
   /** Fuel input, TJ, with the fuel benchmark (t/TJ). */
@@ -83,30 +83,30 @@ export interface BenchmarkInput {
 
 export class AllocationInputError extends Error {}
 
-export function lineAmount(line: BenchmarkLine): { approach: LineApproach; amount: Ratio; text: () => string; factors: NamedFactor[] } {
+export function lineAmount(line: BenchmarkLine): { approach: LineApproach; amount: Ratio; text: () => string; factors: () => NamedFactor[] } {
   if (line.product) {
     const p = line.product;
     let amount = mul(p.benchmark, p.activity);
     for (const f of p.factors ?? []) amount = mul(amount, f.value);
     const total = amount;
     const text = () =>
-      `${line.id}: ${p.name} benchmark ${show(p.benchmark)} x activity ${show(p.activity)}${p.unit ? ` ${p.unit}` : ""}${(p.factors ?? []).map((f) => ` x ${f.name} ${show(f.value)}`).join("")} = ${show(total)}`;
-    return { approach: "product", amount, text, factors: [{ name: `${p.name} benchmark`, value: p.benchmark }, ...(p.factors ?? [])] };
+      `${line.id}: ${p.name} benchmark ${show(p.benchmark)} x activity ${show(p.activity)}${p.unit ? ` ${typeof p.unit === "string" ? p.unit : p.unit()}` : ""}${(p.factors ?? []).map((f) => ` x ${f.name} ${show(f.value)}`).join("")} = ${show(total)}`;
+    return { approach: "product", amount, text, factors: () => [{ name: `${p.name} benchmark`, value: p.benchmark }, ...(p.factors ?? [])] };
   }
   if (line.heat) {
     const h = line.heat;
     const amount = mul(h.benchmark, h.activity);
-    return { approach: "heat", amount, text: () => `${line.id}: heat benchmark ${show(h.benchmark)} t/TJ x ${show(h.activity)} TJ = ${show(amount)}`, factors: [{ name: "heat benchmark", value: h.benchmark }] };
+    return { approach: "heat", amount, text: () => `${line.id}: heat benchmark ${show(h.benchmark)} t/TJ x ${show(h.activity)} TJ = ${show(amount)}`, factors: () => [{ name: "heat benchmark", value: h.benchmark }] };
   }
   if (line.fuel) {
     const f = line.fuel;
     const amount = mul(f.benchmark, f.activity);
-    return { approach: "fuel", amount, text: () => `${line.id}: fuel benchmark ${show(f.benchmark)} t/TJ x ${show(f.activity)} TJ = ${show(amount)}`, factors: [{ name: "fuel benchmark", value: f.benchmark }] };
+    return { approach: "fuel", amount, text: () => `${line.id}: fuel benchmark ${show(f.benchmark)} t/TJ x ${show(f.activity)} TJ = ${show(amount)}`, factors: () => [{ name: "fuel benchmark", value: f.benchmark }] };
   }
   if (line.process) {
     const pr = line.process;
     const amount = mul(pr.emissions, pr.factor);
-    return { approach: "process", amount, text: () => `${line.id}: process emissions ${show(pr.emissions)} t x ${show(pr.factor)} = ${show(amount)}`, factors: [{ name: "process emissions factor", value: pr.factor }] };
+    return { approach: "process", amount, text: () => `${line.id}: process emissions ${show(pr.emissions)} t x ${show(pr.factor)} = ${show(amount)}`, factors: () => [{ name: "process emissions factor", value: pr.factor }] };
   }
   throw new AllocationInputError(`line ${line.id}: no product benchmark, heat, fuel or process data to allocate on`);
 }
@@ -118,7 +118,7 @@ export function benchmarkAllocation(input: BenchmarkInput, on = true): Amount {
   for (const line of input.lines) {
     const r = lineAmount(line);
     say(e, () => `[${r.approach}] ${r.text()}`);
-    for (const f of r.factors) factor(e, `${line.id} ${f.name}`, f.value);
+    if (on) for (const f of r.factors()) factor(e, () => `${line.id} ${f.name}`, f.value);
     total = add(total, r.amount);
   }
   if (input.rest) {
@@ -143,7 +143,7 @@ export function newEntrant(input: NewEntrantInput, on = true): Amount {
   const e = explanation("new-entrant-benchmark", on);
   const amount = mul(input.capacity, input.utilisation, input.benchmark);
   factor(e, "standard utilisation factor", input.utilisation);
-  factor(e, `${input.product} benchmark`, input.benchmark);
+  factor(e, () => `${input.product} benchmark`, input.benchmark);
   say(e, () => `capacity ${show(input.capacity)} x utilisation ${show(input.utilisation)} x ${input.product} benchmark ${show(input.benchmark)} = ${show(amount)}`);
   return { amount, explanation: e };
 }
@@ -165,7 +165,7 @@ export function outputBased(input: OutputBasedInput, on = true): Amount {
   for (const p of input.previousOutputs) total = add(total, p.output);
   const avg = mul(total, frac(1, input.previousOutputs.length));
   const amount = mul(avg, input.intensity);
-  factor(e, `${input.sector} average intensity`, input.intensity);
+  factor(e, () => `${input.sector} average intensity`, input.intensity);
   say(e, () => `output ${input.previousOutputs.map((p) => `${p.year} ${show(p.output)}`).join(", ")}: average ${show(avg)}`);
   say(e, () => `${show(avg)} x sector intensity ${show(input.intensity)} = ${show(amount)}`);
   return { amount, explanation: e };

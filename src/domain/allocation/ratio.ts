@@ -18,7 +18,10 @@ const DECIMAL = /^(-)?(\d+)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
 /** Reads a decimal number (string or finite JS number) exactly. */
 export function ratio(value: number | string | bigint): Ratio {
   if (typeof value === "bigint") return { n: value, d: 1n };
-  if (typeof value === "number" && !Number.isFinite(value)) throw new ArithmeticError(`not a finite number: ${value}`);
+  if (typeof value === "number") {
+    if (Number.isSafeInteger(value)) return { n: BigInt(value), d: 1n };
+    if (!Number.isFinite(value)) throw new ArithmeticError(`not a finite number: ${value}`);
+  }
   const text = typeof value === "number" ? String(value) : value.trim();
   const m = DECIMAL.exec(text);
   if (!m) throw new ArithmeticError(`not a decimal number: ${JSON.stringify(text)}`);
