@@ -134,7 +134,7 @@ const coverage = z
     gases: z.array(z.enum(["CO2", "CH4", "N2O", "HFC", "PFC", "SF6", "NF3"])).min(1).describe("greenhouse gases covered"),
     electricity: z
       .enum(["direct", "indirect", "both"])
-      .describe("direct: power plants carry their stack emissions; indirect: consumers carry electricity x the supplier's factor; both (Tokyo, Korea)"),
+      .describe("direct: power plants carry their stack emissions; indirect: consumers carry electricity x the supplier's factor (Tokyo); both: each counted (Korea)"),
     sectors: z.array(id()).optional().describe("covered sectors (ids of `allocation.sectors`); all of them when absent"),
     entry: z
       .strictObject({
