@@ -35,6 +35,7 @@ export const ATTRIBUTE_COLUMNS: readonly ColumnSpec[] = [
   { name: "class", type: "string", required: false },
   { name: "top_level", type: "string", required: false },
   { name: "base_from", type: "integer", min: 1800, required: false },
+  { name: "exclude_year", type: "integer", min: 1800, required: false },
   { name: "options", type: "string", required: false },
   { name: "applied", type: "string", required: false },
   { name: "start", type: "string", required: false },
@@ -55,6 +56,7 @@ export async function readAttributes(path: string, d: Dataset): Promise<Map<stri
     if (r.class !== undefined) a.class = r.class as string;
     if (r.top_level !== undefined) a.topLevel = r.top_level as string;
     if (r.base_from !== undefined) a.baseFrom = r.base_from as number;
+    if (r.exclude_year !== undefined) a.excludeYear = r.exclude_year as number;
     for (const k of ["applied", "start"] as const) {
       const v = r[k] as string | undefined;
       if (v === undefined) continue;
@@ -99,7 +101,7 @@ export function register(program: Command): void {
     .requiredOption("--rulebook <name|file>", "preset name (see `ets rulebook list`) or a rulebook .yaml/.json file")
     .requiredOption("--dataset <dir>", "dataset folder (see docs/reference/dataset.md)")
     .requiredOption("--year <year>", "the allocation year")
-    .option("--attributes <file>", "per-installation attributes (.csv/.xlsx): installation,class,top_level,base_from,options,applied,start")
+    .option("--attributes <file>", "per-installation attributes (.csv/.xlsx): installation,class,top_level,base_from,exclude_year,options,applied,start")
     .option("--explain", "print each installation's explanation (lines, factors, roundings)")
     .option("--json", "print the run as JSON (amounts as strings of digits)")
     .option("--out <file>", "also write one row per installation to a .csv or .xlsx file")

@@ -46,6 +46,8 @@ export interface InstallationAttributes {
   topLevel?: string;
   /** The operator's chosen first base year. */
   baseFrom?: number;
+  /** An abnormal base year the operator drops (where the rule allows it). */
+  excludeYear?: number;
   /** Options of the benchmark's adjustment factors (China: cooling -> "air"). */
   options?: Readonly<Record<string, string>>;
   /** New entrants: application date (queue order) and first day of operation (ISO dates). */
@@ -118,22 +120,29 @@ export function reductionFor(r: Reduction, year: number): { rate: Ratio; note?: 
   }
 }
 
-function baselineOf(rows: readonly ActivityData[], bp: BasePeriodRule, pick: (a: ActivityData) => number | undefined, baseFrom: number | undefined): BaselineResult | string {
+function baselineOf(rows: readonly ActivityData[], bp: BasePeriodRule, pick: (a: ActivityData) => number | undefined, attrs: InstallationAttributes | undefined): BaselineResult | string {
   const series = [];
   for (const a of rows) {
     const v = pick(a);
     if (v !== undefined) series.push({ year: a.year, value: v });
+  }
+  const baseFrom = attrs?.baseFrom;
+  if (bp.choice === "operator" && baseFrom !== undefined && (baseFrom < bp.window.from || baseFrom + bp.years - 1 > bp.window.to)) {
+    return `base years ${baseFrom}-${baseFrom + bp.years - 1} are outside the window ${bp.window.from}-${bp.window.to}`;
   }
   const opts = bp.choice === "fixed"
     ? { length: bp.window.to - bp.window.from + 1, from: bp.window.from }
     : bp.choice === "operator" && baseFrom !== undefined
       ? { length: bp.years, from: baseFrom, within: bp.window }
       : { length: bp.years, within: bp.window };
-  const r = computeBaseline(series, bp.excludeAbnormalYear ? { ...opts, exclude: "auto" } : opts);
+  // Dropping an abnormal year is the operator's option where the rule allows it (Tokyo).
+  const exclude = attrs?.excludeYear;
+  if (exclude !== undefined && !bp.excludeAbnormalYear) return `the rule allows no abnormal year to be excluded (asked: ${exclude})`;
+  const r = computeBaseline(series, exclude !== undefined ? { ...opts, exclude } : opts);
   if ("code" in r) {
     if (r.code === "missing-year") return `no data for base year ${r.year}`;
     if (r.code === "no-window") return `no run of ${bp.years} consecutive years with data in ${bp.window.from}-${bp.window.to}`;
-    return `cannot exclude year ${r.year}`;
+    return `cannot exclude year ${r.year}: not in the base period`;
   }
   return r;
 }
@@ -159,7 +168,7 @@ function statistic(values: Ratio[], how: "mean" | "median"): Ratio {
 type Case = { kind: "amount"; amount: Amount } | { kind: "entrant"; amount: Amount } | { kind: "skip"; reason: string } | { kind: "zero"; method: string; trueUp?: { balance: bigint; e: Explanation } };
 
 function grandfatherCase(rule: GrandfatheringRule, rows: readonly ActivityData[], year: number, attrs: InstallationAttributes | undefined, on: boolean): Case {
-  const b = baselineOf(rows, rule.basePeriod, (a) => a.emissions, attrs?.baseFrom);
+  const b = baselineOf(rows, rule.basePeriod, (a) => a.emissions, attrs);
   if (typeof b === "string") return { kind: "skip", reason: b };
   const cls = attrs?.class;
   const red = cls !== undefined ? rule.classes[cls] : undefined;
@@ -224,7 +233,7 @@ function benchmarkCase(rule: BenchmarkRule, inst: InstallationData, rows: readon
   // so only the process fall-back (grandfathered emissions) can apply to its rows.
   const p = rule.fallbacks.process;
   if (!p) return { kind: "skip", reason: `no benchmark for product ${inst.product ?? "(none)"} and no process fall-back` };
-  const b = baselineOf(rows, p.basePeriod, (a) => a.emissions, attrs?.baseFrom);
+  const b = baselineOf(rows, p.basePeriod, (a) => a.emissions, attrs);
   if (typeof b === "string") return { kind: "skip", reason: b };
   const { rate } = reductionFor(p.reduction, year);
   const a = benchmarkAllocation({ lines: [{ id: inst.installation, process: { emissions: b.baseline, factor: sub(ONE, rate) } }] }, on);
