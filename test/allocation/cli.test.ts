@@ -101,6 +101,26 @@ describe("ets allocate", () => {
     expect(await exists(out)).toBe(false);
   });
 
+  it("turns changes during the year into returns, transfers and obligations, and rejects a bad change row", async () => {
+    const changes = join(tmp, "changes.csv");
+    await writeFile(changes, "installation,kind,date,to,normal_business,lost_share,below_threshold,new_owner\nCOKE-01,closure,2013-07-01,,,,,\nCOKE-04,owner-change,2013-04-01,,,,,New Steel KK\n");
+    const r = await ets("allocate", "--rulebook", rulebook, "--dataset", sample, "--year", "2013", "--changes", changes, "--json");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { changes: { installation: string; kind: string; quantity?: string; from?: string; to?: string; holder?: string }[] };
+    // COKE-01 free 186,220: keeps 181/365 (floor 92,344), returns 93,876; COKE-04 free 94,813: keeps 90/365 = 23,378
+    expect(j.changes).toEqual([
+      expect.objectContaining({ installation: "COKE-01", kind: "return", quantity: "93876" }),
+      expect.objectContaining({ installation: "COKE-01", kind: "obligation", from: "2013-01-01", to: "2013-06-30" }),
+      expect.objectContaining({ installation: "COKE-04", kind: "transfer", quantity: "71435", from: "INT-1", to: "New Steel KK" }),
+      expect.objectContaining({ kind: "obligation", holder: "INT-1", to: "2013-03-31" }),
+      expect.objectContaining({ kind: "obligation", holder: "New Steel KK", from: "2013-04-01" }),
+    ]);
+    await writeFile(changes, "installation,kind,date\nCOKE-01,closure,2013-07-01\nCOKE-02,demolition,2013-07-01\n");
+    const bad = await ets("allocate", "--rulebook", rulebook, "--dataset", sample, "--year", "2013", "--changes", changes);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/changes\.csv:3 column "kind": unknown kind "demolition"/);
+  });
+
   it("rejects an invalid rulebook with the field path", async () => {
     const broken = join(tmp, "broken.yaml");
     await writeFile(broken, (await readFile(rulebook, "utf8")).replace("value: 0.78", "value: -1"));

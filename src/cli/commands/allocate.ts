@@ -2,8 +2,8 @@
 // allocation rules, with the explanation of each figure; `--commit` writes it to the ledger
 // (idempotently: deterministic ids, so a second run allocates nothing more).
 import type { Command } from "commander";
-import { allocate, RulesMappingError, rulesFromRulebook } from "../../domain/allocation/index.ts";
-import type { AllocationRun, InstallationAttributes } from "../../domain/allocation/index.ts";
+import { allocate, applyChanges, dayOfYear, DEFAULT_CHANGE_RULES, ratio, RulesMappingError, rulesFromRulebook } from "../../domain/allocation/index.ts";
+import type { AllocationRun, Change, Consequence, InstallationAttributes } from "../../domain/allocation/index.ts";
 import { capFor } from "../../domain/rulebook/index.ts";
 import type { Rulebook } from "../../domain/rulebook/index.ts";
 import { InputError } from "../../io/csv.ts";
@@ -22,6 +22,7 @@ interface Opts {
   dataset: string;
   year: string;
   attributes?: string;
+  changes?: string;
   explain?: boolean;
   json?: boolean;
   out?: string;
@@ -77,6 +78,76 @@ export async function readAttributes(path: string, d: Dataset): Promise<Map<stri
   return out;
 }
 
+export const CHANGE_COLUMNS: readonly ColumnSpec[] = [
+  { name: "installation", type: "string" },
+  { name: "kind", type: "string" },
+  { name: "date", type: "string" },
+  { name: "to", type: "string", required: false },
+  { name: "normal_business", type: "string", required: false },
+  { name: "lost_share", type: "decimal", min: 0, required: false },
+  { name: "below_threshold", type: "string", required: false },
+  { name: "new_owner", type: "string", required: false },
+];
+
+const KINDS = ["closure", "suspension", "capacity-reduction", "owner-change"] as const;
+
+/** Closures, suspensions, capacity reductions and changes of owner during the year, checked row by row. */
+export async function readChanges(path: string, d: Dataset, year: number): Promise<Change[]> {
+  const rows = await readTable(path, CHANGE_COLUMNS);
+  const byId = new Map(d.installations.map((i) => [i.installation, i]));
+  return rows.map((r) => {
+    const id = r.installation as string;
+    const inst = byId.get(id);
+    if (!inst) throw new InputError(path, r.__line, "installation", `unknown installation "${id}" (not in the dataset)`);
+    const kind = r.kind as string;
+    if (!(KINDS as readonly string[]).includes(kind)) throw new InputError(path, r.__line, "kind", `unknown kind "${kind}" (one of: ${KINDS.join(", ")})`);
+    const date = (column: "date" | "to"): string => {
+      const v = r[column] as string | undefined;
+      if (v === undefined) throw new InputError(path, r.__line, column, `a ${kind} needs ${column === "to" ? "an end date" : "a date"}`);
+      let y: number;
+      try {
+        y = dayOfYear(v).year;
+      } catch {
+        throw new InputError(path, r.__line, column, `not a date (YYYY-MM-DD): ${JSON.stringify(v)}`);
+      }
+      if (y !== year) throw new InputError(path, r.__line, column, `${v} is not in the allocation year ${year}`);
+      return v;
+    };
+    const flag = (column: "normal_business" | "below_threshold"): boolean => {
+      const v = r[column] as string | undefined;
+      if (v === undefined || v === "no") return false;
+      if (v === "yes") return true;
+      throw new InputError(path, r.__line, column, `expected yes or no, got ${JSON.stringify(v)}`);
+    };
+    switch (kind) {
+      case "closure":
+        return { kind, installation: id, date: date("date") };
+      case "suspension": {
+        const from = date("date");
+        const to = date("to");
+        if (to < from) throw new InputError(path, r.__line, "to", `ends (${to}) before it starts (${from})`);
+        return { kind, installation: id, from, to, normalBusiness: flag("normal_business") };
+      }
+      case "capacity-reduction": {
+        const lost = r.lost_share as number | undefined;
+        if (lost === undefined || lost > 1) throw new InputError(path, r.__line, "lost_share", "a capacity reduction needs the lost share of capacity, 0 to 1");
+        return { kind, installation: id, date: date("date"), lostShare: ratio(lost), belowThreshold: flag("below_threshold") };
+      }
+      default: {
+        const to = r.new_owner as string | undefined;
+        if (to === undefined) throw new InputError(path, r.__line, "new_owner", "a change of owner needs the new owner");
+        return { kind: "owner-change", installation: id, date: date("date"), from: inst.company, to };
+      }
+    }
+  });
+}
+
+function consequenceRow(c: Consequence): { installation: string; kind: string; quantity?: bigint; from?: string; to?: string; holder?: string; lines: string[] } {
+  if (c.kind === "return") return { installation: c.installation, kind: c.kind, quantity: c.quantity, lines: c.explanation.lines };
+  if (c.kind === "transfer") return { installation: c.installation, kind: c.kind, quantity: c.quantity, from: c.from, to: c.to, lines: c.explanation.lines };
+  return { installation: c.installation, kind: c.kind, from: c.from, to: c.to, ...(c.holder === undefined ? {} : { holder: c.holder }), lines: c.explanation.lines };
+}
+
 const OUT_HEADERS = ["installation", "sector", "method", "entitlement", "auction_share", "auctioned", "free", "new_entrant", "unmet", "true_up", "explanation"];
 
 function outRows(run: AllocationRun): unknown[][] {
@@ -102,6 +173,7 @@ export function register(program: Command): void {
     .requiredOption("--dataset <dir>", "dataset folder (see docs/reference/dataset.md)")
     .requiredOption("--year <year>", "the allocation year")
     .option("--attributes <file>", "per-installation attributes (.csv/.xlsx): installation,class,top_level,base_from,exclude_year,options,applied,start")
+    .option("--changes <file>", "closures, suspensions, capacity reductions and changes of owner in the year (.csv/.xlsx): installation,kind,date,to,normal_business,lost_share,below_threshold,new_owner")
     .option("--explain", "print each installation's explanation (lines, factors, roundings)")
     .option("--json", "print the run as JSON (amounts as strings of digits)")
     .option("--out <file>", "also write one row per installation to a .csv or .xlsx file")
@@ -131,11 +203,28 @@ export function register(program: Command): void {
             throw err;
           }
         }
+        let changes: Change[] = [];
+        if (opts.changes !== undefined) {
+          try {
+            changes = await readChanges(opts.changes, d, year);
+          } catch (err) {
+            if (err instanceof InputError) throw new UsageError(err.message);
+            throw err;
+          }
+        }
         const bar = progress("allocating", d.installations.length);
         // Texts for every installation only when they are shown or written.
         const explain = opts.explain === true || opts.json === true || opts.out !== undefined;
         const run = allocate(rules, d.installations, d.activity, { explain, ...(attributes ? { attributes } : {}), onProgress: (done) => bar.update(done) });
         bar.stop();
+        const freeOf = new Map(run.results.map((r) => [r.installation, r.free]));
+        let consequences: ReturnType<typeof consequenceRow>[] = [];
+        try {
+          consequences = applyChanges(changes, year, (id) => freeOf.get(id), rules.changes ?? DEFAULT_CHANGE_RULES).map(consequenceRow);
+        } catch (err) {
+          if (err instanceof RangeError) throw new UsageError(`${opts.changes ?? "changes"}: ${err.message}`);
+          throw err;
+        }
         if (opts.out !== undefined) await writeTable(opts.out, OUT_HEADERS, outRows(run), "allocation");
 
         let committed: Awaited<ReturnType<typeof commitAllocation>> | undefined;
@@ -165,7 +254,7 @@ export function register(program: Command): void {
         }
 
         if (opts.json) {
-          printJson({ ...run, ...(committed ? { committed } : {}) });
+          printJson({ ...run, ...(opts.changes === undefined ? {} : { changes: consequences }), ...(committed ? { committed } : {}) });
           return;
         }
         const rows = run.results.map((r) => [r.installation, r.sector, r.method, r.entitlement, r.auctionShare, r.auctioned, r.free]);
@@ -187,6 +276,13 @@ export function register(program: Command): void {
           process.stdout.write(`skipped:\n`);
           for (const s of run.skipped.slice(0, 20)) process.stdout.write(`  ${s.installation} (${s.sector}): ${s.reason}\n`);
           if (run.skipped.length > 20) process.stdout.write(`  ... and ${run.skipped.length - 20} more (see --json)\n`);
+        }
+        if (consequences.length > 0) {
+          process.stdout.write("changes during the year:\n");
+          for (const c of consequences) {
+            const what = c.kind === "obligation" ? `obligation of ${c.holder ?? "the operator"} for ${c.from} to ${c.to}` : c.kind === "transfer" ? `${c.quantity} move from ${c.from} to ${c.to}` : `${c.quantity} return to the government`;
+            process.stdout.write(`  ${c.installation}: ${what}${c.lines[0] ? ` (${c.lines.join("; ")})` : ""}\n`);
+          }
         }
         if (committed) process.stdout.write(`committed to the ledger: class ${committed.classCode}, issued ${committed.issued}, ${committed.transactions} transactions (${committed.replayed} already there), ${committed.accountsOpened} accounts opened\n`);
       }),

@@ -4,7 +4,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { sum } from "../quantity/index.ts";
-import { applyChange } from "./changes.ts";
+import { applyChange, DEFAULT_CHANGE_RULES } from "./changes.ts";
 import { correctToBudget } from "./correction.ts";
 import { frac, ratio, reduce, show } from "./ratio.ts";
 import { serveReserve } from "./reserve.ts";
@@ -115,6 +115,16 @@ describe("closures, suspensions, capacity reductions and changes of owner", () =
       expect.objectContaining({ holder: "New Co", from: "2021-04-01", to: "2021-12-31" }),
     ]);
   });
+  it("follows the rulebook's switches: no return after closure, no return for suspensions, any abnormal stop a closure", () => {
+    const rules = { ...DEFAULT_CHANGE_RULES, returnRemaining: false, surrenderUpToClosure: false, suspension: "none" as const };
+    expect(applyChange({ kind: "closure", installation: "I1", date: "2021-07-01" }, 2021, 365n, rules)).toEqual([expect.objectContaining({ kind: "return", quantity: 0n })]);
+    expect(applyChange({ kind: "suspension", installation: "I1", from: "2021-03-01", to: "2021-03-10", normalBusiness: true }, 2021, 365n, rules)[0]).toMatchObject({ quantity: 0n });
+    const anyStop = { ...DEFAULT_CHANGE_RULES };
+    delete anyStop.stoppageDays;
+    expect(applyChange({ kind: "suspension", installation: "I1", from: "2021-03-01", to: "2021-03-10", normalBusiness: false }, 2021, 365n, anyStop)[0]?.explanation.method).toBe("closure");
+    expect(applyChange({ kind: "suspension", installation: "I1", from: "2021-03-01", to: "2021-04-30", normalBusiness: false }, 2021, 365n, { ...DEFAULT_CHANGE_RULES, abnormalStopIsClosure: false })[0]?.explanation.method).toBe("suspension");
+  });
+
   it("refuses a date outside the year", () => {
     expect(() => applyChange({ kind: "closure", installation: "I1", date: "2022-01-01" }, 2021, 1n)).toThrow(/not in 2021/);
   });

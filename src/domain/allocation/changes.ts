@@ -23,9 +23,30 @@ export type Change =
   | { kind: "owner-change"; installation: string; date: string; from: string; to: string };
 
 export interface ChangeRules {
-  /** A stop longer than this many days that is not normal business is a closure (UK: 50). */
-  stoppageDays: number;
+  /** A stop longer than this many days that is not normal business is a closure (UK: 50); any such stop when absent. */
+  stoppageDays?: number;
+  /** Whether such a stop counts as closure at all. */
+  abnormalStopIsClosure: boolean;
+  /** Capacity falling below the coverage threshold counts as closure. */
+  belowThresholdIsClosure: boolean;
+  /** The allocation for the rest of the year after a closure goes back. */
+  returnRemaining: boolean;
+  /** The operator surrenders for emissions up to the closure. */
+  surrenderUpToClosure: boolean;
+  suspension: "pro-rata-return" | "none";
+  capacityReduction: "pro-rata-return" | "none";
 }
+
+/** The rules of DOMAIN.md section 2 with the UK's 50-day stoppage rule. */
+export const DEFAULT_CHANGE_RULES: ChangeRules = {
+  stoppageDays: 50,
+  abnormalStopIsClosure: true,
+  belowThresholdIsClosure: true,
+  returnRemaining: true,
+  surrenderUpToClosure: true,
+  suspension: "pro-rata-return",
+  capacityReduction: "pro-rata-return",
+};
 
 export type Consequence =
   | { kind: "return"; installation: string; quantity: bigint; explanation: Explanation }
@@ -46,16 +67,18 @@ function keep(annual: bigint, days: number, year: number): bigint {
   return mulDiv(annual, BigInt(days), BigInt(daysInYear(year)), "floor");
 }
 
-function closure(installation: string, date: string, annual: bigint, year: number, why: string): Consequence[] {
+function closure(installation: string, date: string, annual: bigint, year: number, why: string, rules: ChangeRules): Consequence[] {
   const e = explanation("closure");
   const operated = dayOfYear(date).day - 1;
-  const kept = keep(annual, operated, year);
+  const kept = rules.returnRemaining ? keep(annual, operated, year) : annual;
   const ret = annual - kept;
   say(e, () => `${why}: closed from ${date}; operated ${operated} of ${daysInYear(year)} days`);
-  say(e, () => `kept ${grouped(annual)} x ${operated}/${daysInYear(year)} = ${grouped(kept)} (floor); returned ${grouped(ret)}`);
-  addRounding(e, () => ({ step: "kept share", exact: `${annual}*${operated}/${daysInYear(year)}`, rounded: kept, rule: "floor" }));
+  if (rules.returnRemaining) {
+    say(e, () => `kept ${grouped(annual)} x ${operated}/${daysInYear(year)} = ${grouped(kept)} (floor); returned ${grouped(ret)}`);
+    addRounding(e, () => ({ step: "kept share", exact: `${annual}*${operated}/${daysInYear(year)}`, rounded: kept, rule: "floor" }));
+  } else say(e, () => "the rules keep the year's allocation with the operator: nothing returns");
   const out: Consequence[] = [{ kind: "return", installation, quantity: ret, explanation: e }];
-  if (operated > 0) {
+  if (operated > 0 && rules.surrenderUpToClosure) {
     const o = explanation("closure");
     say(o, () => `surrender for emissions ${yearStart(year)} to ${prevDay(date)}`);
     out.push({ kind: "obligation", installation, holder: undefined, from: yearStart(year), to: prevDay(date), explanation: o });
@@ -67,32 +90,41 @@ function closure(installation: string, date: string, annual: bigint, year: numbe
  * The consequences of one change for a year whose allocation `annual` was already issued.
  * Dates must lie in `year`.
  */
-export function applyChange(change: Change, year: number, annual: bigint, rules: ChangeRules = { stoppageDays: 50 }): Consequence[] {
+export function applyChange(change: Change, year: number, annual: bigint, rules: ChangeRules = DEFAULT_CHANGE_RULES): Consequence[] {
   const inYear = (d: string) => {
     if (dayOfYear(d).year !== year) throw new RangeError(`${change.kind} of ${change.installation}: date ${d} is not in ${year}`);
   };
   switch (change.kind) {
     case "closure":
       inYear(change.date);
-      return closure(change.installation, change.date, annual, year, "closure");
+      return closure(change.installation, change.date, annual, year, "closure", rules);
     case "suspension": {
       inYear(change.from);
       inYear(change.to);
       const days = daysBetween(change.from, change.to);
       if (days < 1) throw new RangeError(`suspension of ${change.installation}: ends before it starts`);
-      if (days > rules.stoppageDays && !change.normalBusiness) {
-        return closure(change.installation, change.from, annual, year, `stop of ${days} days (> ${rules.stoppageDays}) outside normal business, treated as closure`);
+      const limit = rules.stoppageDays;
+      if (rules.abnormalStopIsClosure && !change.normalBusiness && (limit === undefined || days > limit)) {
+        return closure(change.installation, change.from, annual, year, `stop of ${days} days${limit === undefined ? "" : ` (> ${limit})`} outside normal business, treated as closure`, rules);
       }
       const e = explanation("suspension");
       const total = daysInYear(year);
+      if (rules.suspension === "none") {
+        say(e, () => `suspended ${change.from} to ${change.to}: ${days} days; the rules return nothing for a suspension`);
+        return [{ kind: "return", installation: change.installation, quantity: 0n, explanation: e }];
+      }
       const kept = keep(annual, total - days, year);
       say(e, () => `suspended ${change.from} to ${change.to}: ${days} days; kept ${grouped(annual)} x ${total - days}/${total} = ${grouped(kept)} (floor); returned ${grouped(annual - kept)}`);
       return [{ kind: "return", installation: change.installation, quantity: annual - kept, explanation: e }];
     }
     case "capacity-reduction": {
       inYear(change.date);
-      if (change.belowThreshold) return closure(change.installation, change.date, annual, year, "capacity below the coverage threshold, treated as closure");
+      if (change.belowThreshold && rules.belowThresholdIsClosure) return closure(change.installation, change.date, annual, year, "capacity below the coverage threshold, treated as closure", rules);
       const e = explanation("capacity-reduction");
+      if (rules.capacityReduction === "none") {
+        say(e, () => `capacity down by ${show(change.lostShare)} from ${change.date}: the rules return nothing for a capacity reduction`);
+        return [{ kind: "return", installation: change.installation, quantity: 0n, explanation: e }];
+      }
       const total = daysInYear(year);
       const remaining = total - dayOfYear(change.date).day + 1;
       // returned = annual x lost share x remaining days / days in year, rounded down (the operator keeps the rest)
@@ -123,4 +155,15 @@ export function applyChange(change: Change, year: number, annual: bigint, rules:
       throw new Error(`unknown change ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** The consequences of many changes; `annual` gives each installation's allocation for the year. */
+export function applyChanges(changes: readonly Change[], year: number, annual: (installation: string) => bigint | undefined, rules: ChangeRules = DEFAULT_CHANGE_RULES): Consequence[] {
+  const out: Consequence[] = [];
+  for (const c of changes) {
+    const a = annual(c.installation);
+    if (a === undefined) throw new RangeError(`${c.kind} of ${c.installation}: the installation has no allocation in ${year}`);
+    out.push(...applyChange(c, year, a, rules));
+  }
+  return out;
 }

@@ -168,6 +168,16 @@ export function rulesFromRulebook(rb: Rulebook, year: number): AllocationRules {
     correction,
   };
   if (reserve !== undefined) rules.reserve = reserve;
+  const ch = a.changes;
+  rules.changes = {
+    ...(ch.closure.stoppageReportDays === undefined ? {} : { stoppageDays: ch.closure.stoppageReportDays }),
+    abnormalStopIsClosure: ch.closure.abnormalStopIsClosure,
+    belowThresholdIsClosure: ch.closure.belowThresholdIsClosure,
+    returnRemaining: ch.closure.returnRemaining,
+    surrenderUpToClosure: ch.closure.surrenderUpToClosure,
+    suspension: ch.suspension,
+    capacityReduction: ch.capacityReduction,
+  };
   const p = periodOf(rb, year);
   if (p) rules.period = p.id;
   return rules;

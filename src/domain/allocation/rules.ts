@@ -1,6 +1,7 @@
 // The allocation engine's own view of the rules for one year: what `from-rulebook.ts` maps a
 // validated rulebook to (periods resolved, numbers read as exact ratios, the budget computed).
 // Keeping it separate lets the engine be tested on hand-made rules and survive rulebook changes.
+import type { ChangeRules } from "./changes.ts";
 import type { CorrectionMode } from "./correction.ts";
 import type { Ratio } from "./ratio.ts";
 import type { AuctionRules } from "./shares.ts";
@@ -74,4 +75,6 @@ export interface AllocationRules {
   reserve?: bigint;
   /** Period id of the year, for messages. */
   period?: string;
+  /** How closures, suspensions, capacity reductions and changes of owner turn into returns and obligations. */
+  changes?: ChangeRules;
 }
