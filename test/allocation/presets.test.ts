@@ -60,3 +60,28 @@ describe("eu-ets-phase3 on the steel-cement product ids (aliases)", () => {
     expect(run.results[0]).toMatchObject({ entitlement: 766_000n, auctionShare: "0", free: 722_124n });
   });
 });
+
+describe("uk-ets-2002: absolute and intensity participants with the gateway", () => {
+  const rb = loadRulebook("uk-ets-2002");
+  const installations = [inst("D1", "direct-participants"), inst("A1", "agreement-participants"), inst("A2", "agreement-participants"), inst("A3", "agreement-participants")];
+  const activity: ActivityData[] = [
+    ...[1998, 1999, 2000].map((year) => ({ installation: "D1", year, emissions: 10_000 })),
+    { installation: "A1", year: 2003, emissions: 400, output: 1000 }, // target 0.5 x 1000 = 500: surplus 100
+    { installation: "A2", year: 2003, emissions: 450, output: 1000 }, // surplus 50
+    { installation: "A3", year: 2003, emissions: 600, output: 1000 }, // shortfall 100
+  ];
+  it("grandfathers the absolute sector, settles intensity targets ex post, and closes the gateway at a net flow of 0", () => {
+    const run = allocate(rulesFromRulebook(rb, 2003), installations, activity);
+    const r = new Map(run.results.map((x) => [x.installation, x]));
+    expect(r.get("D1")?.free).toBe(9_600n); // 10,000 x (1 - 0.02 x 2), the preset's illustrative rate
+    expect([r.get("A1")?.trueUp, r.get("A2")?.trueUp, r.get("A3")?.trueUp]).toEqual([100n, 50n, -100n]);
+    expect(run.gateway).toMatchObject({ requested: 150n, accepted: 0n, closed: true });
+    expect(r.get("A1")?.explanation.lines.at(-1)).toMatch(/gateway .*: 0 of the 100 surplus may be sold/);
+  });
+  it("lets surpluses through in order up to a net-flow cap", () => {
+    const rules = { ...rulesFromRulebook(rb, 2003), gateway: { from: "agreement-participants", to: "direct-participants", maxNetFlow: 120n } };
+    const run = allocate(rules, installations, activity, { explain: false });
+    expect(run.results.filter((x) => x.gatewayAccepted !== undefined).map((x) => x.gatewayAccepted)).toEqual([100n, 20n]);
+    expect(run.explain("A2")?.lines.at(-1)).toMatch(/20 of the 50 surplus/);
+  });
+});

@@ -271,6 +271,7 @@ export function register(program: Command): void {
         process.stdout.write(`\ntotal: entitlement ${run.totals.entitlement}, auctioned ${run.totals.auctioned}, free ${run.totals.free}\n`);
         if (run.correction) process.stdout.write(`correction (${run.correction.kind}): factor ${run.correction.factor}${run.correction.applied ? "" : " (not needed)"}; ${run.correction.before} -> ${run.correction.after}\n`);
         if (run.reserve) process.stdout.write(`new entrants' reserve: ${run.reserve.size}, granted ${run.reserve.granted}, left ${run.reserve.remaining}, unmet demand ${run.reserve.unmet}\n`);
+        if (run.gateway) process.stdout.write(`gateway ${run.gateway.from} -> ${run.gateway.to}: ${run.gateway.accepted} of ${run.gateway.requested} surplus allowances may flow${run.gateway.limit === undefined ? "" : ` (net flow cap ${run.gateway.limit})`}${run.gateway.closed ? "; the gateway is closed" : ""}\n`);
         for (const dv of run.derived) process.stdout.write(`derived from the data: ${dv.sector}${dv.product ? ` ${dv.product}` : ""} = ${dv.value} (${dv.how})\n`);
         if (run.skipped.length > 0) {
           process.stdout.write(`skipped:\n`);

@@ -18,6 +18,7 @@ import type { Amount, BenchmarkLine, NamedFactor } from "./methods.ts";
 import { AllocationInputError, benchmarkAllocation, grandfathering, intensityTrueUp, newEntrant, outputBased } from "./methods.ts";
 import type { Ratio } from "./ratio.ts";
 import { add, cmp, frac, mul, ONE, ratio, show, sub, toWhole, ZERO } from "./ratio.ts";
+import { applyGateway } from "./gateway.ts";
 import { serveReserve } from "./reserve.ts";
 import type { EntrantRequest } from "./reserve.ts";
 import type { AllocationRules, BasePeriodRule, BenchmarkRule, GrandfatheringRule, OutputBasedRule, Reduction, SectorRule } from "./rules.ts";
@@ -71,6 +72,8 @@ export interface AllocationResult {
   unmet?: bigint;
   /** Intensity targets: ex-post balance (+ issued, - owed), when the year's data exist. */
   trueUp?: bigint;
+  /** Intensity targets under a gateway: the part of a surplus that may be sold into the absolute sector. */
+  gatewayAccepted?: bigint;
   explanation: Explanation;
 }
 
@@ -89,6 +92,7 @@ export interface AllocationRun {
   derived: DerivedValue[];
   correction?: Omit<CorrectionResult, "parts" | "factor"> & { factor: string; kind: string };
   reserve?: { size: bigint; granted: bigint; remaining: bigint; unmet: bigint };
+  gateway?: { from: string; to: string; limit?: bigint; requested: bigint; accepted: bigint; netFlow: bigint; closed: boolean };
   totals: { entitlement: bigint; free: bigint; auctioned: bigint };
   /** The full explanation of one installation's result (rebuilt; use after `explain: false`). */
   explain(installation: string): Explanation | undefined;
@@ -526,10 +530,32 @@ export function allocate(given: AllocationRules, installations: readonly Install
     } else if (!exemptSector(r.sector) && correction && (correction.kind === "factor" || correction.applied) && describes(r)) {
       corrected(r, r.free, final.free);
     }
+    const gwAccepted = final.gatewayAccepted;
+    const g = rules.gateway;
+    if (gwAccepted !== undefined && g) {
+      say(r.explanation, () => `gateway ${g.from} -> ${g.to}: ${grouped(gwAccepted)} of the ${grouped(final.trueUp ?? 0n)} surplus may be sold into ${g.to}${g.maxNetFlow === undefined ? "" : ` (net flow cap ${grouped(g.maxNetFlow)})`}`);
+    }
     return r.explanation;
   };
 
+  const gw = rules.gateway;
+  let gateway: AllocationRun["gateway"];
+  if (gw) {
+    const sellers = results.filter((r) => r.sector === gw.from && r.trueUp !== undefined && r.trueUp > 0n);
+    const requests = sellers.map((r) => ({ participant: r.installation, quantity: r.trueUp as bigint }));
+    const requested = requests.reduce((a, x) => a + x.quantity, 0n);
+    const soFar = gw.netFlowSoFar ?? 0n;
+    const out = applyGateway(requests, soFar, gw.maxNetFlow ?? soFar + requested);
+    sellers.forEach((r, i) => {
+      const a = out.accepted[i] as { accepted: bigint; requested: bigint };
+      r.gatewayAccepted = a.accepted;
+      say(r.explanation, () => `gateway ${gw.from} -> ${gw.to}: ${grouped(a.accepted)} of the ${grouped(a.requested)} surplus may be sold into ${gw.to}${gw.maxNetFlow === undefined ? "" : ` (net flow cap ${grouped(gw.maxNetFlow)})`}`);
+    });
+    gateway = { from: gw.from, to: gw.to, ...(gw.maxNetFlow === undefined ? {} : { limit: gw.maxNetFlow }), requested, accepted: out.netFlow - soFar, netFlow: out.netFlow, closed: gw.maxNetFlow !== undefined && out.closed };
+  }
+
   const run: AllocationRun = { scheme: rules.scheme, year, results, skipped, derived: resolved.derived, totals: { entitlement: 0n, free: 0n, auctioned: 0n }, explain };
+  if (gateway) run.gateway = gateway;
   if (correction) run.correction = correction;
   if (reserve) run.reserve = reserve;
   for (const r of results) {

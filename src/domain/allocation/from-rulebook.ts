@@ -168,6 +168,7 @@ export function rulesFromRulebook(rb: Rulebook, year: number): AllocationRules {
     correction,
   };
   if (reserve !== undefined) rules.reserve = reserve;
+  if (a.gateway) rules.gateway = { from: a.gateway.from, to: a.gateway.to, ...(a.gateway.maxNetFlow === undefined ? {} : { maxNetFlow: a.gateway.maxNetFlow }) };
   const ch = a.changes;
   rules.changes = {
     ...(ch.closure.stoppageReportDays === undefined ? {} : { stoppageDays: ch.closure.stoppageReportDays }),

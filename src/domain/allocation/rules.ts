@@ -75,6 +75,8 @@ export interface AllocationRules {
   reserve?: bigint;
   /** Period id of the year, for messages. */
   period?: string;
+  /** UK 2002 gateway: ex-post surpluses of the `from` (intensity) sector may flow into the `to` sector up to maxNetFlow (no cap when absent). */
+  gateway?: { from: string; to: string; maxNetFlow?: bigint; netFlowSoFar?: bigint };
   /** How closures, suspensions, capacity reductions and changes of owner turn into returns and obligations. */
   changes?: ChangeRules;
 }
