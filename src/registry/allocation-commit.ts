@@ -18,12 +18,22 @@ export interface AllocationToCommit {
   name?: string;
 }
 
+/** An allowance return decided by a change during the year (closure, suspension, capacity reduction). */
+export interface ReturnToCommit {
+  installation: string;
+  quantity: bigint;
+  /** What caused it, part of the transaction id (e.g. "closure:2013-07-01"). */
+  cause: string;
+}
+
 export interface CommitInput {
   scheme: string;
   year: number;
   /** The year's cap: the class's issuance limit (none for bottom-up schemes). */
   cap?: bigint;
   allocations: readonly AllocationToCommit[];
+  /** Returns to the allocation account (reverse_allocation), after the allocation. */
+  returns?: readonly ReturnToCommit[];
   /** The regulator named as holder of the government accounts. */
   authority?: string;
   actor?: string;
@@ -35,6 +45,8 @@ export interface CommitSummary {
   issuanceAccount: string;
   allocationAccount: string;
   issued: bigint;
+  /** Allowances returned to the allocation account by changes during the year. */
+  returned: bigint;
   transactions: number;
   /** Commands the ledger had already applied (a re-run): all of them on a second run. */
   replayed: number;
@@ -76,6 +88,7 @@ export function commitIds(scheme: string, year: number) {
     issuance: tx("issuance"),
     pool: tx("pool"),
     allocation: (installation: string) => tx(`i:${idPart(installation, 60)}`),
+    returned: (installation: string, cause: string) => tx(`r:${idPart(installation, 40)}:${idPart(cause, 40)}`),
   };
 }
 
@@ -141,5 +154,14 @@ export async function commitAllocation(ledger: LedgerService, input: CommitInput
     done++;
     input.onProgress?.(done, given.length);
   }
-  return { classCode: ids.classCode, issuanceAccount: ids.issuanceAccount, allocationAccount: ids.allocationAccount, issued: total, transactions, replayed, accountsOpened };
+  let returned = 0n;
+  for (const r of input.returns ?? []) {
+    if (r.quantity <= 0n) continue;
+    count(must(`return from ${r.installation}`, await ledger.propose({
+      transactionId: ids.returned(r.installation, r.cause), kind: "reverse_allocation", ...actor, note: `${input.scheme} ${input.year} ${r.installation} ${r.cause}`,
+      legs: [{ classCode: ids.classCode, from: ids.operatorAccount(r.installation), to: ids.allocationAccount, quantity: r.quantity.toString() }],
+    })));
+    returned += r.quantity;
+  }
+  return { classCode: ids.classCode, returned, issuanceAccount: ids.issuanceAccount, allocationAccount: ids.allocationAccount, issued: total, transactions, replayed, accountsOpened };
 }

@@ -51,6 +51,14 @@ describe("ets allocate --commit", () => {
     const issued = a.committed.issued;
     const second = await ets("allocate", "--rulebook", rulebook, "--dataset", join(tmp, "small"), "--year", "2013", "--commit", "--database", database);
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain(`issued ${issued}, 7 transactions (7 already there), 0 accounts opened`);
+    expect(second.stdout).toContain(`issued ${issued}, returned 0, 7 transactions (7 already there), 0 accounts opened`);
+    // A closure on 1 July returns the rest of the year's allocation, once.
+    const changes = join(tmp, "changes.csv");
+    await writeFile(changes, "installation,kind,date\nCOKE-01,closure,2013-07-01\n");
+    const third = await ets("allocate", "--rulebook", rulebook, "--dataset", join(tmp, "small"), "--year", "2013", "--commit", "--database", database, "--changes", changes, "--json");
+    expect(third.code).toBe(0);
+    const c = JSON.parse(third.stdout) as { committed: { returned: string; transactions: number; replayed: number }; changes: { kind: string; quantity?: string }[] };
+    expect(c.committed).toMatchObject({ transactions: 8, replayed: 7 });
+    expect(c.committed.returned).toBe(c.changes.find((x) => x.kind === "return")?.quantity);
   }, 120_000);
 });

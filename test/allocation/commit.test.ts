@@ -50,6 +50,19 @@ forEachStore("commitAllocation", (db) => {
     expect((err as CommitRefused).refusal.check).toBe("replay-differs");
   });
 
+  it("returns allowances for changes during the year once, however often it runs", async () => {
+    const ledger = await LedgerService.open(db());
+    const input = { scheme: "returns", year: 2013, cap: 1_000n, allocations: [{ installation: "K", free: 365n }], returns: [{ installation: "K", quantity: 184n, cause: "closure:2013-07-01" }] };
+    const first = await commitAllocation(ledger, input);
+    expect(first).toMatchObject({ returned: 184n, transactions: 4, replayed: 0 });
+    const again = await commitAllocation(ledger, input);
+    expect(again).toMatchObject({ returned: 184n, transactions: 4, replayed: 4 });
+    const ids = commitIds("returns", 2013);
+    expect((await ledger.holdings(ids.operatorAccount("K")))?.[0]?.quantity).toBe(181n);
+    expect((await ledger.holdings(ids.allocationAccount))?.[0]?.quantity).toBe(184n);
+    expect((await verifyLedger(db())).ok).toBe(true);
+  });
+
   it("completes a run cut short, and refuses issuance beyond the cap", async () => {
     const ledger = await LedgerService.open(db());
     const ids = commitIds("partial", 2014);

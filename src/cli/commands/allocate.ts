@@ -219,8 +219,15 @@ export function register(program: Command): void {
         bar.stop();
         const freeOf = new Map(run.results.map((r) => [r.installation, r.free]));
         let consequences: ReturnType<typeof consequenceRow>[] = [];
+        const returnsToCommit: { installation: string; quantity: bigint; cause: string }[] = [];
         try {
-          consequences = applyChanges(changes, year, (id) => freeOf.get(id), rules.changes ?? DEFAULT_CHANGE_RULES).map(consequenceRow);
+          for (const change of changes) {
+            const date = change.kind === "suspension" ? change.from : change.date;
+            for (const c of applyChanges([change], year, (id) => freeOf.get(id), rules.changes ?? DEFAULT_CHANGE_RULES)) {
+              consequences.push(consequenceRow(c));
+              if (c.kind === "return") returnsToCommit.push({ installation: c.installation, quantity: c.quantity, cause: `${change.kind}:${date}` });
+            }
+          }
         } catch (err) {
           if (err instanceof RangeError) throw new UsageError(`${opts.changes ?? "changes"}: ${err.message}`);
           throw err;
@@ -237,6 +244,7 @@ export function register(program: Command): void {
             const cbar = progress("committing", run.results.length);
             committed = await commitAllocation(ledger, {
               scheme: rb.scheme.id, year, ...(cap === undefined ? {} : { cap }),
+              returns: returnsToCommit,
               allocations: run.results.map((r) => {
                 const i = company.get(r.installation);
                 return { installation: r.installation, free: r.free, ...(i ? { holder: i.company, name: i.name } : {}) };
@@ -285,7 +293,7 @@ export function register(program: Command): void {
             process.stdout.write(`  ${c.installation}: ${what}${c.lines[0] ? ` (${c.lines.join("; ")})` : ""}\n`);
           }
         }
-        if (committed) process.stdout.write(`committed to the ledger: class ${committed.classCode}, issued ${committed.issued}, ${committed.transactions} transactions (${committed.replayed} already there), ${committed.accountsOpened} accounts opened\n`);
+        if (committed) process.stdout.write(`committed to the ledger: class ${committed.classCode}, issued ${committed.issued}, returned ${committed.returned}, ${committed.transactions} transactions (${committed.replayed} already there), ${committed.accountsOpened} accounts opened\n`);
       }),
     );
 }
