@@ -1,6 +1,6 @@
-// Goal: `ets baseline` and `ets allocate` run as a user runs them (./bin/ets in a child process):
-// JSON in the documented shape, files written, bad input exiting 2 with file, line and column and
-// nothing written. (`--commit` is in cli-commit.test.ts.)
+// Goal: `ets allocate` runs as a user runs it (./bin/ets in a child process): JSON in the
+// documented shape, files written, bad input exiting 2 with file, line and column and nothing
+// written. (`ets baseline` is in cli-baseline.test.ts, `--commit` in cli-commit.test.ts.)
 import { execFile } from "node:child_process";
 import { access, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -31,36 +31,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
-});
-
-describe("ets baseline", () => {
-  it("prints per installation the variations, the steadiest window and the baseline", async () => {
-    const input = join(tmp, "series.csv");
-    await writeFile(input, "installation,year,emissions\nA,2001,100\nA,2002,130\nA,2003,90\nA,2004,101\nA,2005,100\nA,2006,99\nB,2002,50\nB,2003,55\nB,2004,60\n");
-    const r = await ets("baseline", "--input", input, "--json");
-    expect(r.code).toBe(0);
-    const rows = JSON.parse(r.stdout) as { installation: string; variationAll: number; window: [number, number]; variationWindow: number; baseline: number }[];
-    expect(rows.map((x) => Object.keys(x))).toEqual([["installation", "variationAll", "window", "variationWindow", "baseline"], ["installation", "variationAll", "window", "variationWindow", "baseline"]]);
-    expect(rows[0]).toEqual({ installation: "A", variationAll: expect.closeTo(40 / 103.333333333, 9) as unknown as number, window: [2004, 2006], variationWindow: expect.closeTo(0.02, 12) as unknown as number, baseline: 100 });
-    expect(rows[1]).toMatchObject({ installation: "B", window: [2002, 2004], baseline: 55 });
-    const t = await ets("baseline", "--input", input, "--window", "2", "--within", "2001-2003");
-    expect(t.code).toBe(0);
-    expect(t.stdout).toMatch(/A\s+38\.71%\s+2001-2002\s+26\.09%\s+115/);
-  });
-
-  it.each([
-    ["a missing column", "installation,year\nA,2001\n", /series\.csv:1 column "emissions": missing column/],
-    ["negative emissions", "installation,year,emissions\nA,2001,100\nA,2002,-5\n", /series\.csv:3 column "emissions": must be >= 0/],
-    ["a duplicate year", "installation,year,emissions\nA,2001,100\nB,2001,1\nA,2001,90\n", /series\.csv:4 column "year": duplicate year 2001 for installation "A" \(first on line 2\)/],
-  ])("rejects %s naming file, line and column, and writes nothing", async (_what, text, message) => {
-    const input = join(tmp, "series.csv");
-    const out = join(tmp, "baseline-out.csv");
-    await writeFile(input, text);
-    const r = await ets("baseline", "--input", input, "--out", out);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(await exists(out)).toBe(false);
-  });
 });
 
 describe("ets allocate", () => {

@@ -12,7 +12,7 @@
 import { mulDiv } from "../quantity/index.ts";
 import { dayOfYear, daysBetween, daysInYear } from "./calendar.ts";
 import type { Explanation } from "./explain.ts";
-import { addRounding, explanation, grouped, say, sayFirst } from "./explain.ts";
+import { addRounding, explanation, grouped, say } from "./explain.ts";
 import type { Ratio } from "./ratio.ts";
 import { show } from "./ratio.ts";
 

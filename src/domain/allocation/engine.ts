@@ -13,7 +13,7 @@ import { computeBaseline } from "./baseline.ts";
 import { correctToBudget } from "./correction.ts";
 import type { CorrectionResult } from "./correction.ts";
 import type { Explanation } from "./explain.ts";
-import { addFactor, addRounding, explanation, factor, grouped, rounding, say, sayFirst } from "./explain.ts";
+import { addRounding, explanation, factor, grouped, rounding, say, sayFirst } from "./explain.ts";
 import type { Amount, BenchmarkLine, NamedFactor } from "./methods.ts";
 import { AllocationInputError, benchmarkAllocation, grandfathering, intensityTrueUp, newEntrant, outputBased } from "./methods.ts";
 import type { Ratio } from "./ratio.ts";

@@ -2,7 +2,7 @@
 // explanation of how it was reached. Rounding to whole allowances happens later, once, in the
 // engine (after the auction share), so that no method rounds twice.
 import type { Explanation } from "./explain.ts";
-import { addFactor, addRounding, explanation, factor, grouped, say, sayFirst } from "./explain.ts";
+import { addFactor, addRounding, explanation, factor, grouped, say } from "./explain.ts";
 import type { Ratio } from "./ratio.ts";
 import { add, frac, mul, ONE, show, sub, ZERO } from "./ratio.ts";
 

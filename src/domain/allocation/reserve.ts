@@ -5,7 +5,7 @@
 import { mulDiv } from "../quantity/index.ts";
 import { dayOfYear, daysInYear } from "./calendar.ts";
 import type { Explanation } from "./explain.ts";
-import { addRounding, explanation, grouped, say, sayFirst } from "./explain.ts";
+import { addRounding, explanation, grouped, say } from "./explain.ts";
 
 export interface EntrantRequest {
   installation: string;
