@@ -35,6 +35,10 @@ describe("rulesFromRulebook", () => {
     expect([2013, 2014, 2015, 2016, 2020].map((y) => show(shareInYear(pts, y)))).toEqual(["0.2", "0.2", "0.2", "0.5", "0.5"]);
   });
 
+  it("refuses a year outside the rulebook's periods", () => {
+    expect(() => rulesFromRulebook(fixture, 2030)).toThrow(/periods: 2030 is in none of the rulebook's periods \(P1 2011-2015\)/);
+  });
+
   it("names the path when a per-period rate is missing for the year", () => {
     const rb = structuredClone(fixture);
     rb.allocation.sectors.cement = {

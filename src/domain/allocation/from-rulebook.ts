@@ -119,6 +119,9 @@ export function schedulePoints(s: Schedule): SharePoint[] {
 
 /** The engine's rules for `year`; throws RulesMappingError (field path and reason) when the rulebook cannot give them. */
 export function rulesFromRulebook(rb: Rulebook, year: number): AllocationRules {
+  if (!periodOf(rb, year)) {
+    throw new RulesMappingError("periods", `${year} is in none of the rulebook's periods (${rb.periods.map((p) => `${p.id} ${p.from}-${p.to}`).join(", ")})`);
+  }
   const a = rb.allocation;
   const sectors: Record<string, SectorRule> = {};
   for (const [sid, rule] of Object.entries(a.sectors)) sectors[sid] = sectorOf(rule, rb, year, `allocation.sectors.${sid}`);
