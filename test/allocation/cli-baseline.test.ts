@@ -58,4 +58,19 @@ describe("ets baseline", () => {
     expect(r.stderr).toMatch(message);
     expect(await exists(out)).toBe(false);
   });
+
+  it("takes the base period from the sector's rule with --rulebook, and rejects an unknown sector by file, line and column", async () => {
+    const input = join(tmp, "tokyo.csv");
+    // Steadiest overall would be 2008-2010 (flat), but Tokyo's base years lie in FY2002-2007.
+    const years = [2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009, 2010];
+    const values = [12_000, 10_000, 9_000, 11_000, 13_000, 14_000, 10_000, 10_000, 10_000];
+    await writeFile(input, `installation,year,emissions,sector\n${years.map((y, i) => `A,${y},${values[i]},buildings`).join("\n")}\n`);
+    const r = await ets("baseline", "--input", input, "--rulebook", "tokyo", "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ installation: "A", window: [2003, 2005], baseline: 10_000 })]);
+    await writeFile(input, "installation,year,emissions,sector\nA,2002,12000,buildings\nB,2003,10000,hotels\n");
+    const bad = await ets("baseline", "--input", input, "--rulebook", "tokyo");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/tokyo\.csv:3 column "sector": unknown sector "hotels" \(the rulebook has: buildings, factories\)/);
+  });
 });
