@@ -1,0 +1,187 @@
+// Intertemporal equilibrium with perfect foresight by Hotelling segments: from the current year,
+// find for every candidate end year the lowest starting price at which the bank stays at or above
+// its lower bound there; the end year needing the highest price is where the bank hits the bound;
+// fix the prices of that segment, choose the quantities, and start again after it. Borrowing is a
+// negative lower bound on the bank (unlimited: no bound before the last year); borrowed allowances
+// owe interest, and while the bank is negative prices grow by (1+r)/(1+i) instead of (1+r).
+import { netDemandRange, select } from "./market.ts";
+import type { YearMarket, YearOutcome } from "./market.ts";
+
+export interface EquilibriumOptions {
+  /** Discount rate r: with a positive bank, prices rise by 1 + r a year. */
+  discountRate: number;
+  banking: boolean;
+  /** Lower bound of the bank at the end of each year, as a positive number (Infinity: unlimited). */
+  borrowLimit: readonly number[];
+  /** Interest on borrowed allowances, paid in allowances the next year. */
+  interestRate: number;
+  initialBank: number;
+}
+
+export interface YearSolution extends YearOutcome {
+  /** Bank at the end of the year (negative: borrowed). */
+  bank: number;
+  /** Interest paid this year on last year's borrowing, in allowances. */
+  interest: number;
+  /** Allowances that lapsed at the end of the year (only without banking). */
+  expired: number;
+}
+
+const MAX_BISECT = 200;
+
+/** No price, however high, lets the bank meet its bound: the curves cannot abate enough and no ceiling caps the price. */
+export class InfeasibleError extends Error {
+  constructor(readonly fromYear: number, readonly toYear: number) {
+    super(`no price clears years ${fromYear}..${toYear}: the abatement curves cannot cut emissions to the supply, and there is no price ceiling`);
+  }
+}
+const TIE = 1e-12;
+
+interface Segment {
+  price: number;
+  prices: number[];
+}
+
+function bankAfter(b: number, i: number, d: number): number {
+  return b + (b < 0 ? i * b : 0) - d;
+}
+
+/** Bank at the end of year tau when the segment starts at year t with bank b and price p, using the lowest net demand. */
+function forward(ms: readonly YearMarket[], t: number, tau: number, b: number, p: number, o: EquilibriumOptions, prices?: number[]): number {
+  const g = 1 + o.discountRate;
+  const gNeg = g / (1 + o.interestRate);
+  let price = p;
+  let bank = b;
+  for (let k = t; k <= tau; k++) {
+    if (k > t) price *= bank < 0 ? gNeg : g;
+    prices?.push(price);
+    const d = netDemandRange(ms[k] as YearMarket, price, 0).lo;
+    bank = d === -Infinity ? Infinity : bankAfter(bank, o.interestRate, d);
+  }
+  return bank;
+}
+
+/** The smallest starting price p >= 0 at which the bank at the end of tau is at least -limit. */
+function requiredPrice(ms: readonly YearMarket[], t: number, tau: number, b: number, limit: number, o: EquilibriumOptions): number {
+  const ok = (p: number) => forward(ms, t, tau, b, p, o) >= -limit;
+  if (ok(0)) return 0;
+  let hi = 1;
+  let n = 0;
+  while (!ok(hi)) {
+    hi *= 2;
+    if (++n > 1100) throw new InfeasibleError(t, tau);
+  }
+  let lo = n === 0 ? 0 : hi / 2;
+  for (let it = 0; it < MAX_BISECT && hi - lo > 1e-15 * hi; it++) {
+    const mid = (lo + hi) / 2;
+    if (ok(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/**
+ * Among the end years needing the highest starting price, the bank empties at the latest one for
+ * which the later years of the segment can still absorb what the earlier ones leave (otherwise a
+ * year with a surplus even at its largest demand would push an earlier bank below its bound).
+ */
+function chooseSegment(ms: readonly YearMarket[], t: number, b: number, o: EquilibriumOptions): { tau: number; seg: Segment } {
+  const last = ms.length - 1;
+  const required: number[] = [];
+  let best = 0;
+  for (let tau = t; tau <= last; tau++) {
+    const limit = tau === last ? 0 : (o.borrowLimit[tau] as number);
+    const p = limit === Infinity ? -1 : requiredPrice(ms, t, tau, b, limit, o);
+    required.push(p);
+    best = Math.max(best, p);
+  }
+  const limitAt = (k: number) => (k === last ? 0 : (o.borrowLimit[k] as number));
+  for (let tau = last; tau >= t; tau--) {
+    const p = required[tau - t] as number;
+    if (p < 0 || p < best * (1 - TIE)) continue;
+    const prices: number[] = [];
+    forward(ms, t, tau, b, best, o, prices);
+    const his = prices.map((q, k) => netDemandRange(ms[t + k] as YearMarket, q).hi);
+    let later = 0;
+    let ok = true;
+    for (let j = tau - 1; j >= t && ok; j--) {
+      later += his[j + 1 - t] as number;
+      const slack = limitAt(j) === Infinity ? Infinity : later - (limitAt(tau) - limitAt(j));
+      if (slack < -1e-9 * Math.max(1, Math.abs(later))) ok = false;
+    }
+    if (ok || best === 0) return { tau: best === 0 ? t : tau, seg: { price: best, prices: best === 0 ? [0] : prices } };
+  }
+  throw new Error(`invariant: no segment end from year ${t}`);
+}
+
+/** Net demands of the segment: from the largest, reduced year by year (earliest first) by `r` in total. */
+function reduce(ranges: readonly { lo: number; hi: number }[], r: number): number[] {
+  let left = r;
+  return ranges.map(({ lo, hi }) => {
+    const q = Math.max(0, Math.min(hi - lo, left));
+    left -= q;
+    return hi - q;
+  });
+}
+
+function endBank(b: number, ds: readonly number[], i: number): number {
+  let bank = b;
+  for (const d of ds) bank = bankAfter(bank, i, d);
+  return bank;
+}
+
+/** Net demand per year of the segment so that the bank ends at `target` (or as high as the largest demand allows). */
+function quantities(ranges: readonly { lo: number; hi: number }[], b: number, target: number, o: EquilibriumOptions, exact: boolean): number[] {
+  const highest = ranges.map((r) => r.hi);
+  if (!exact && endBank(b, highest, o.interestRate) >= target) return highest;
+  if (o.interestRate === 0) {
+    const sumHi = highest.reduce((a, x) => a + x, 0);
+    return reduce(ranges, sumHi - (b - target));
+  }
+  let hi = 1;
+  while (endBank(b, reduce(ranges, hi), o.interestRate) < target && hi < 1e300) hi *= 2;
+  let lo = 0;
+  for (let it = 0; it < MAX_BISECT && hi - lo > 1e-15 * hi; it++) {
+    const mid = (lo + hi) / 2;
+    if (endBank(b, reduce(ranges, mid), o.interestRate) < target) lo = mid;
+    else hi = mid;
+  }
+  return reduce(ranges, hi);
+}
+
+function solveNoBanking(ms: readonly YearMarket[], o: EquilibriumOptions): YearSolution[] {
+  const out: YearSolution[] = [];
+  for (let t = 0; t < ms.length; t++) {
+    const m = ms[t] as YearMarket;
+    const b = t === 0 ? o.initialBank : 0;
+    const p = requiredPrice(ms, t, t, b, 0, { ...o, interestRate: 0 });
+    const r = netDemandRange(m, p);
+    const d = p > 0 ? Math.max(r.lo, Math.min(r.hi, b)) : Math.min(r.hi, b);
+    const y = select(m, p, d);
+    out.push({ ...y, bank: 0, interest: 0, expired: b - y.netDemand });
+  }
+  return out;
+}
+
+/** Perfect-foresight equilibrium over all years of `ms`. */
+export function solveEquilibrium(ms: readonly YearMarket[], o: EquilibriumOptions): YearSolution[] {
+  if (!o.banking) return solveNoBanking(ms, o);
+  const out: YearSolution[] = [];
+  let t = 0;
+  let b = o.initialBank;
+  const last = ms.length - 1;
+  while (t <= last) {
+    const { tau, seg } = chooseSegment(ms, t, b, o);
+    const ranges = seg.prices.map((p, k) => netDemandRange(ms[t + k] as YearMarket, p));
+    const limit = tau === last ? 0 : (o.borrowLimit[tau] as number);
+    const ds = quantities(ranges, b, seg.price > 0 ? -limit : -Math.min(limit, 1e300), o, seg.price > 0);
+    for (let k = 0; k < ds.length; k++) {
+      const y = select(ms[t + k] as YearMarket, seg.prices[k] as number, ds[k] as number);
+      const interest = b < 0 ? -o.interestRate * b : 0;
+      b = bankAfter(b, o.interestRate, y.netDemand);
+      out.push({ ...y, bank: b, interest, expired: 0 });
+    }
+    t = tau + 1;
+  }
+  return out;
+}

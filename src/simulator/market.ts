@@ -1,0 +1,239 @@
+// One year's market on the price axis: the aggregate abatement response built once from the
+// facility curves (step curves sorted with prefix sums, linear curves with their clamp points), and
+// the supply pieces that respond to price (auction floor, reserve tiers, hard ceiling, offsets with
+// a usage limit). Net demand for banked allowances is a non-increasing correspondence of price,
+// given as an interval [lo, hi]; `select` picks one point of it by a fixed convention.
+
+/** Two prices closer than this (relative) are the same price: a step "at" the price is marginal. */
+export const PRICE_TOL = 1e-9;
+
+export interface FacilityCurveInput {
+  bau: number;
+  slope?: number | undefined;
+  steps?: readonly { quantity: number; cost: number }[] | undefined;
+}
+
+function upperBound(a: Float64Array, x: number): number {
+  // first index with a[i] > x
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if ((a[m] as number) > x) hi = m;
+    else lo = m + 1;
+  }
+  return lo;
+}
+
+function lowerBound(a: Float64Array, x: number): number {
+  // first index with a[i] >= x
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if ((a[m] as number) >= x) hi = m;
+    else lo = m + 1;
+  }
+  return lo;
+}
+
+/** Aggregate abatement A(p) of many facilities; steps are clamped so no facility abates beyond its BAU. */
+export class AbatementCurve {
+  readonly stepCost: Float64Array;
+  readonly stepCum: Float64Array;
+  readonly clampPrice: Float64Array;
+  readonly clampCumBau: Float64Array;
+  /** Sum of 1/slope over linear facilities whose clamp price is above index i (suffix sums). */
+  readonly invSlopeSuffix: Float64Array;
+  readonly maxPrice: number;
+  readonly totalBau: number;
+
+  constructor(facilities: readonly FacilityCurveInput[]) {
+    const steps: [number, number][] = [];
+    const lin: [number, number, number][] = [];
+    let bauSum = 0;
+    for (const f of facilities) {
+      const bau = Math.max(f.bau, 0);
+      bauSum += bau;
+      if (f.slope !== undefined) {
+        lin.push([f.slope * bau, bau, 1 / f.slope]);
+      } else if (f.steps) {
+        let left = bau;
+        for (const s of f.steps) {
+          const q = Math.min(s.quantity, left);
+          if (q > 0) steps.push([s.cost, q]);
+          left -= q;
+          if (left <= 0) break;
+        }
+      }
+    }
+    steps.sort((a, b) => a[0] - b[0]);
+    lin.sort((a, b) => a[0] - b[0]);
+    this.stepCost = Float64Array.from(steps, (s) => s[0]);
+    this.stepCum = new Float64Array(steps.length + 1);
+    for (let i = 0; i < steps.length; i++) this.stepCum[i + 1] = (this.stepCum[i] as number) + (steps[i] as [number, number])[1];
+    this.clampPrice = Float64Array.from(lin, (l) => l[0]);
+    this.clampCumBau = new Float64Array(lin.length + 1);
+    this.invSlopeSuffix = new Float64Array(lin.length + 1);
+    for (let i = 0; i < lin.length; i++) this.clampCumBau[i + 1] = (this.clampCumBau[i] as number) + (lin[i] as [number, number, number])[1];
+    for (let i = lin.length - 1; i >= 0; i--) this.invSlopeSuffix[i] = (this.invSlopeSuffix[i + 1] as number) + (lin[i] as [number, number, number])[2];
+    const lastStep = steps.length > 0 ? (steps[steps.length - 1] as [number, number])[0] : 0;
+    const lastClamp = lin.length > 0 ? (lin[lin.length - 1] as [number, number, number])[0] : 0;
+    this.maxPrice = Math.max(lastStep, lastClamp);
+    this.totalBau = bauSum;
+  }
+
+  /** Abatement at price p: "lo" leaves out steps at p, "hi" takes them fully. */
+  abatement(p: number, side: "lo" | "hi", tol = PRICE_TOL): number {
+    let a = 0;
+    if (this.stepCost.length > 0) {
+      const n = side === "lo" ? lowerBound(this.stepCost, p * (1 - tol)) : upperBound(this.stepCost, p * (1 + tol));
+      a += this.stepCum[n] as number;
+    }
+    if (this.clampPrice.length > 0) {
+      const k = upperBound(this.clampPrice, p);
+      a += (this.clampCumBau[k] as number) + p * (this.invSlopeSuffix[k] as number);
+    }
+    return a;
+  }
+}
+
+export interface YearMarket {
+  bau: number;
+  curve: AbatementCurve;
+  free: number;
+  /** Allowances offered at auction this year (cap - free allocation - MSR intake + MSR release). */
+  auction: number;
+  floor: number | undefined;
+  ceiling: number | undefined;
+  tiers: readonly { trigger: number; quantity: number }[];
+  offsetPrice: number | undefined;
+  offsetShare: number;
+}
+
+/** What happens in a year at a price: every quantity the outputs report. */
+export interface YearOutcome {
+  price: number;
+  abatement: number;
+  emissions: number;
+  offsetsUsed: number;
+  sold: number;
+  unsold: number;
+  reserveSales: number;
+  ceilingSales: number;
+  /** Net demand for banked allowances: surrenders - new supply (negative adds to the bank). */
+  netDemand: number;
+}
+
+let tolNow = PRICE_TOL;
+const at = (p: number, x: number | undefined) => x !== undefined && Math.abs(p - x) <= tolNow * Math.abs(x);
+const above = (p: number, x: number | undefined) => x !== undefined && p > x && !at(p, x);
+
+interface Pieces {
+  eLo: number;
+  eHi: number;
+  offAt: boolean;
+  offAbove: boolean;
+  soldLo: number;
+  soldHi: number;
+  resLo: number;
+  resHi: number;
+  atCeiling: boolean;
+  aboveCeiling: boolean;
+}
+
+function pieces(m: YearMarket, p: number, tol: number): Pieces {
+  tolNow = tol;
+  const aHi = Math.min(m.curve.abatement(p, "hi", tol), m.bau);
+  const aLo = Math.min(m.curve.abatement(p, "lo", tol), aHi);
+  const atFloor = at(p, m.floor);
+  const belowFloor = m.floor !== undefined && !atFloor && p < m.floor;
+  let resLo = 0;
+  let resHi = 0;
+  for (const t of m.tiers) {
+    if (above(p, t.trigger)) {
+      resLo += t.quantity;
+      resHi += t.quantity;
+    } else if (at(p, t.trigger)) resHi += t.quantity;
+  }
+  return {
+    eLo: m.bau - aHi,
+    eHi: m.bau - aLo,
+    offAt: at(p, m.offsetPrice),
+    offAbove: above(p, m.offsetPrice),
+    soldLo: belowFloor || atFloor ? 0 : m.auction,
+    soldHi: belowFloor ? 0 : m.auction,
+    resLo,
+    resHi,
+    atCeiling: at(p, m.ceiling),
+    aboveCeiling: above(p, m.ceiling),
+  };
+}
+
+/**
+ * The interval of net demand for banked allowances at price p (lo may be -Infinity at the ceiling).
+ * `tol` 0 compares prices exactly (the price search); PRICE_TOL treats near prices as equal (selection).
+ */
+export function netDemandRange(m: YearMarket, p: number, tol = PRICE_TOL): { lo: number; hi: number } {
+  const x = pieces(m, p, tol);
+  if (x.aboveCeiling) return { lo: -Infinity, hi: -Infinity };
+  const l = m.offsetShare;
+  const mHi = x.eHi * (x.offAbove ? 1 - l : 1);
+  const mLo = x.eLo * (x.offAbove || x.offAt ? 1 - l : 1);
+  return {
+    lo: x.atCeiling ? -Infinity : mLo - m.free - x.soldHi - x.resHi,
+    hi: mHi - m.free - x.soldLo - x.resLo,
+  };
+}
+
+/**
+ * The outcome at price p with net demand d (inside netDemandRange). Convention, starting from the
+ * largest demand: sell the auction volume first (least unsold), then abatement and offsets, then
+ * reserve tiers in trigger order, then ceiling sales (least government sales).
+ */
+export function select(m: YearMarket, p: number, d: number): YearOutcome {
+  const x = pieces(m, p, PRICE_TOL);
+  const l = m.offsetShare;
+  let e = x.eHi;
+  let off = x.offAbove ? l * e : 0;
+  let sold = x.soldLo;
+  let res = x.resLo;
+  let ceil = 0;
+  let excess = e - off - m.free - sold - res - d; // demand to remove
+  const take = (room: number) => {
+    const q = Math.max(0, Math.min(room, excess));
+    excess -= q;
+    return q;
+  };
+  if (excess > 0) sold += take(x.soldHi - x.soldLo);
+  if (excess > 0 && x.offAt) off += take(l * e);
+  if (excess > 0) {
+    const share = x.offAbove || x.offAt ? 1 - l : 1;
+    const q = take((x.eHi - x.eLo) * share);
+    e -= q / share;
+    if (x.offAbove || x.offAt) off = l * e;
+  }
+  if (excess > 0) {
+    for (const t of m.tiers) if (at(p, t.trigger)) res += take(t.quantity);
+  }
+  if (excess > 0 && x.atCeiling) ceil += take(Infinity);
+  return {
+    price: p,
+    abatement: m.bau - e,
+    emissions: e,
+    offsetsUsed: off,
+    sold,
+    unsold: m.auction - sold,
+    reserveSales: res,
+    ceilingSales: ceil,
+    netDemand: e - off - m.free - sold - res - ceil,
+  };
+}
+
+/** A price above which nothing on this year's axis changes any more. */
+export function maxRelevantPrice(m: YearMarket): number {
+  let p = m.curve.maxPrice;
+  for (const x of [m.floor, m.offsetPrice, ...m.tiers.map((t) => t.trigger)]) if (x !== undefined) p = Math.max(p, x);
+  if (m.ceiling !== undefined) p = Math.min(Math.max(p, 0), m.ceiling);
+  return p;
+}

@@ -1,0 +1,333 @@
+// Runs a scenario: builds each year's market once, solves the perfect-foresight equilibrium, wraps
+// it in the stability-reserve fixed point, and derives the per-year and per-facility outputs.
+// Convention for who holds the bank: each facility buys (or sells) exactly what it needs to
+// surrender for its own emissions each year; the aggregate bank is held by a market account
+// (intermediaries), so a facility's net purchases are emissions - offsets - free allocation.
+import { solveEquilibrium } from "./equilibrium.ts";
+import type { EquilibriumOptions, YearSolution } from "./equilibrium.ts";
+import { AbatementCurve, PRICE_TOL } from "./market.ts";
+import type { FacilityCurveInput, YearMarket } from "./market.ts";
+import type { Facility, MsrRule, Scenario } from "./scenario.ts";
+
+export interface YearResult {
+  year: number;
+  price: number;
+  cap: number;
+  emissions: number;
+  abatement: number;
+  bank: number;
+  freeAllocation: number;
+  auctioned: number;
+  ceilingSales: number;
+  reserveSales: number;
+  offsetsUsed: number;
+  unsold: number;
+  msrIntake: number;
+  msrRelease: number;
+  msrHoldings: number;
+  msrInvalidated: number;
+  auctionRevenue: number;
+  abatementCost: number;
+  interest: number;
+  expired: number;
+}
+
+export interface FacilityResult {
+  id: string;
+  sector: string;
+  abatement: number;
+  emissions: number;
+  freeAllocation: number;
+  offsetsUsed: number;
+  netPurchases: number;
+  abatementCost: number;
+  complianceCost: number;
+  windfall: number;
+}
+
+export interface MsrReport {
+  converged: boolean;
+  iterations: number;
+  residual: number;
+  damping: number;
+}
+
+export interface SimulationResult {
+  scenario: string;
+  years: YearResult[];
+  facilities: FacilityResult[];
+  msr: MsrReport | undefined;
+  /** Present value (at the discount rate, to the first year) of total abatement cost. */
+  abatementCostPv: number;
+}
+
+export interface RunOptions {
+  /** Multiplier of every facility's BAU per year (Monte Carlo shocks): BAU x (1 + e_t). */
+  bauFactor?: readonly number[];
+  /** Skip the per-facility outputs (Monte Carlo paths do not need them). */
+  facilities?: boolean;
+  /** Solve only years from..to (inclusive indices) starting from this bank and MSR holdings (rolling horizon). */
+  window?: { from: number; to: number; bank: number; msrHoldings: number };
+}
+
+function clusterSteps(s: Scenario, t: number, bau: (f: Facility) => number): FacilityCurveInput[] {
+  const byId = new Map(s.facilities.map((f) => [f.id, f]));
+  return s.clusters.map((c) => {
+    const members = c.facilities.map((id) => byId.get(id) as Facility);
+    const potential = Math.min(c.capacity[t] as number, members.reduce((a, f) => a + bau(f), 0));
+    return { bau: potential, steps: [{ quantity: potential, cost: c.costPerTonne }] };
+  });
+}
+
+/** One market per year, built once; `msrNet` is intake minus release per year. */
+export function buildMarkets(s: Scenario, years: readonly number[], bauFactor: readonly number[] | undefined, msrNet: readonly number[]): YearMarket[] {
+  return years.map((t) => {
+    const k = Math.max(0, bauFactor?.[t] ?? 1);
+    const bau = (f: Facility) => (f.bau[t] as number) * k;
+    const inputs: FacilityCurveInput[] = s.facilities.map((f) =>
+      f.mac.kind === "linear" ? { bau: bau(f), slope: f.mac.slope } : { bau: bau(f), steps: f.mac.steps },
+    );
+    const clusters = clusterSteps(s, t, bau);
+    const free = s.facilities.reduce((a, f) => a + (f.freeAllocation[t] as number), 0);
+    const totalBau = inputs.reduce((a, f) => a + f.bau, 0);
+    return {
+      bau: totalBau,
+      curve: new AbatementCurve([...inputs, ...clusters]),
+      free,
+      auction: Math.max(0, (s.cap[t] as number) - free - (msrNet[t] ?? 0)),
+      floor: s.priceFloor[t],
+      ceiling: s.priceCeiling[t],
+      tiers: s.reserve[t] ?? [],
+      offsetPrice: s.offsets?.price,
+      offsetShare: s.offsets?.limitShare ?? 0,
+    };
+  });
+}
+
+export function equilibriumOptions(s: Scenario, years: readonly number[], initialBank: number): EquilibriumOptions {
+  const b = s.borrowing;
+  return {
+    discountRate: s.discountRate,
+    banking: s.banking,
+    borrowLimit: years.map((t) => (b.kind === "none" ? 0 : b.kind === "unlimited" ? Infinity : b.limitShare * (s.cap[t] as number))),
+    interestRate: b.kind === "limited" ? b.interestRate : 0,
+    initialBank,
+  };
+}
+
+interface MsrFlows {
+  intake: number[];
+  release: number[];
+  holdings: number[];
+  invalidated: number[];
+}
+
+/** The MSR rule applied to a bank path: intake or release in year t from the bank (TNAC) at the end of t-1. */
+export function msrFlows(rule: MsrRule, startBank: number, startHoldings: number, banks: readonly number[], auctionRoom: readonly number[], unsoldToMsr: readonly number[]): MsrFlows {
+  const f: MsrFlows = { intake: [], release: [], holdings: [], invalidated: [] };
+  let h = startHoldings;
+  for (let t = 0; t < banks.length; t++) {
+    const tnac = t === 0 ? startBank : (banks[t - 1] as number);
+    let intake = 0;
+    if (tnac > rule.upperThreshold) {
+      intake = rule.bufferThreshold !== undefined && tnac <= rule.bufferThreshold ? tnac - rule.upperThreshold : rule.intakeRate * tnac;
+    }
+    intake = Math.min(intake, Math.max(0, auctionRoom[t] as number));
+    const release = tnac < rule.lowerThreshold ? Math.min(rule.releaseQuantity, h) : 0;
+    h += intake - release + (unsoldToMsr[t] ?? 0);
+    let inv = 0;
+    if (rule.invalidationThreshold !== undefined && h > rule.invalidationThreshold) {
+      inv = h - rule.invalidationThreshold;
+      h = rule.invalidationThreshold;
+    }
+    f.intake.push(intake);
+    f.release.push(release);
+    f.holdings.push(h);
+    f.invalidated.push(inv);
+  }
+  return f;
+}
+
+interface Solved {
+  markets: YearMarket[];
+  sol: YearSolution[];
+  flows: MsrFlows | undefined;
+  report: MsrReport | undefined;
+}
+
+/** The MSR as an outer damped fixed point on its intake and release; reports non-convergence honestly. */
+function solveWithMsr(s: Scenario, years: readonly number[], o: RunOptions): Solved {
+  const startBank = o.window?.bank ?? s.initialBank;
+  const eq = equilibriumOptions(s, years, startBank);
+  const rule = s.msr;
+  if (rule === undefined) {
+    const markets = buildMarkets(s, years, o.bauFactor, []);
+    return { markets, sol: solveEquilibrium(markets, eq), flows: undefined, report: undefined };
+  }
+  const startHoldings = o.window?.msrHoldings ?? rule.initialHoldings;
+  const room = years.map((t) => (s.cap[t] as number) - s.facilities.reduce((a, f) => a + (f.freeAllocation[t] as number), 0));
+  const scale = Math.max(1, ...years.map((t) => s.cap[t] as number));
+  let intake = years.map(() => 0);
+  let release = years.map(() => 0);
+  let omega = rule.damping;
+  let prevResidual = Infinity;
+  let iterations = 0;
+  let residual = Infinity;
+  let markets: YearMarket[] = [];
+  let sol: YearSolution[] = [];
+  let flows: MsrFlows | undefined;
+  for (; iterations < rule.maxIterations; ) {
+    iterations++;
+    const net = new Array<number>(s.years.length).fill(0);
+    years.forEach((t, k) => (net[t] = (intake[k] as number) - (release[k] as number)));
+    markets = buildMarkets(s, years, o.bauFactor, net);
+    sol = solveEquilibrium(markets, eq);
+    const unsold = sol.map((y) => (s.unsoldAllowances === "msr" ? y.unsold : 0));
+    const f = msrFlows(rule, startBank, startHoldings, sol.map((y) => y.bank), room, unsold);
+    residual = Math.max(0, ...f.intake.map((x, k) => Math.abs(x - (intake[k] as number))), ...f.release.map((x, k) => Math.abs(x - (release[k] as number))));
+    // holdings and invalidation follow from the flows actually used in this solution
+    flows = msrFlows(rule, startBank, startHoldings, sol.map((y) => y.bank), room, unsold);
+    flows.intake = [...intake];
+    flows.release = [...release];
+    let h = startHoldings;
+    flows.holdings = [];
+    flows.invalidated = [];
+    for (let k = 0; k < years.length; k++) {
+      h += (intake[k] as number) - (release[k] as number) + (unsold[k] as number);
+      let inv = 0;
+      if (rule.invalidationThreshold !== undefined && h > rule.invalidationThreshold) {
+        inv = h - rule.invalidationThreshold;
+        h = rule.invalidationThreshold;
+      }
+      flows.holdings.push(h);
+      flows.invalidated.push(inv);
+    }
+    if (residual <= rule.tolerance * scale) break;
+    if (residual > prevResidual) omega = Math.max(omega / 2, 1 / 64);
+    prevResidual = residual;
+    intake = intake.map((x, k) => x + omega * ((f.intake[k] as number) - x));
+    release = release.map((x, k) => x + omega * ((f.release[k] as number) - x));
+  }
+  const converged = residual <= rule.tolerance * scale;
+  return { markets, sol, flows, report: { converged, iterations, residual, damping: omega } };
+}
+
+/** Abatement of one facility at a price, with the marginal steps taken by the share theta. */
+function facilityAbatement(f: Facility, bau: number, p: number, theta: number): { a: number; cost: number } {
+  if (f.mac.kind === "linear") {
+    const a = Math.min(p / f.mac.slope, bau);
+    return { a, cost: (f.mac.slope * a * a) / 2 };
+  }
+  let left = bau;
+  let a = 0;
+  let cost = 0;
+  for (const st of f.mac.steps) {
+    const q = Math.min(st.quantity, left);
+    if (q <= 0) break;
+    left -= q;
+    const share = st.cost < p * (1 - PRICE_TOL) ? 1 : st.cost <= p * (1 + PRICE_TOL) ? theta : 0;
+    a += q * share;
+    cost += q * share * st.cost;
+  }
+  return { a, cost };
+}
+
+function facilityResults(s: Scenario, years: readonly number[], markets: readonly YearMarket[], sol: readonly YearSolution[], bauFactor: readonly number[] | undefined): { facilities: FacilityResult[]; costs: number[] } {
+  const acc = s.facilities.map((f) => ({ id: f.id, sector: f.sector, abatement: 0, emissions: 0, freeAllocation: 0, offsetsUsed: 0, netPurchases: 0, abatementCost: 0, complianceCost: 0, windfall: 0 }));
+  const costs: number[] = [];
+  years.forEach((t, k) => {
+    const y = sol[k] as YearSolution;
+    const m = markets[k] as YearMarket;
+    const p = y.price;
+    const aLo = m.curve.abatement(p, "lo");
+    const aHi = m.curve.abatement(p, "hi");
+    const theta = aHi - aLo > 0 ? Math.min(1, Math.max(0, (y.abatement - aLo) / (aHi - aLo))) : 1;
+    const kf = Math.max(0, bauFactor?.[t] ?? 1);
+    const per = s.facilities.map((f) => facilityAbatement(f, (f.bau[t] as number) * kf, p, theta));
+    // abatement through shared cluster pipelines, split by BAU share among members
+    const pipe = new Map<string, { a: number; cost: number }>();
+    const byId = new Map(s.facilities.map((f, i) => [f.id, i]));
+    for (const c of s.clusters) {
+      const members = c.facilities.map((id) => byId.get(id) as number);
+      const bauSum = members.reduce((a, i) => a + (s.facilities[i] as Facility).bau[t]! * kf, 0);
+      const cap = Math.min(c.capacity[t] as number, bauSum);
+      const share = c.costPerTonne < p * (1 - PRICE_TOL) ? 1 : c.costPerTonne <= p * (1 + PRICE_TOL) ? theta : 0;
+      for (const i of members) {
+        const w = bauSum > 0 ? ((s.facilities[i] as Facility).bau[t]! * kf) / bauSum : 0;
+        const prev = pipe.get(s.facilities[i]!.id) ?? { a: 0, cost: 0 };
+        pipe.set(s.facilities[i]!.id, { a: prev.a + cap * share * w, cost: prev.cost + cap * share * w * c.costPerTonne });
+      }
+    }
+    let yearCost = 0;
+    s.facilities.forEach((f, i) => {
+      const r = acc[i]!;
+      const pp = pipe.get(f.id);
+      const bau = (f.bau[t] as number) * kf;
+      const a = Math.min(bau, per[i]!.a + (pp?.a ?? 0));
+      const cost = per[i]!.cost + (pp?.cost ?? 0);
+      const e = bau - a;
+      const off = y.emissions > 0 ? (y.offsetsUsed * e) / y.emissions : 0;
+      const free = f.freeAllocation[t] as number;
+      const net = e - off - free;
+      r.abatement += a;
+      r.emissions += e;
+      r.freeAllocation += free;
+      r.offsetsUsed += off;
+      r.netPurchases += net;
+      r.abatementCost += cost;
+      r.complianceCost += cost + p * net + off * (s.offsets?.price ?? 0);
+      r.windfall += p * free;
+      yearCost += cost;
+    });
+    costs.push(yearCost);
+  });
+  return { facilities: acc, costs };
+}
+
+/** Abatement cost of a year from the aggregate curve alone (no per-facility pass). */
+function curveCost(s: Scenario, t: number, kf: number, p: number, abatement: number, m: YearMarket): number {
+  const aLo = m.curve.abatement(p, "lo");
+  const aHi = m.curve.abatement(p, "hi");
+  const theta = aHi - aLo > 0 ? Math.min(1, Math.max(0, (abatement - aLo) / (aHi - aLo))) : 1;
+  let c = 0;
+  for (const f of s.facilities) c += facilityAbatement(f, (f.bau[t] as number) * kf, p, theta).cost;
+  return c;
+}
+
+export function simulate(s: Scenario, o: RunOptions = {}): SimulationResult {
+  const all = s.years.map((_, i) => i);
+  const years = o.window ? all.slice(o.window.from, o.window.to + 1) : all;
+  const { markets, sol, flows, report } = solveWithMsr(s, years, o);
+  const wantFacilities = o.facilities !== false;
+  const fr = wantFacilities ? facilityResults(s, years, markets, sol, o.bauFactor) : undefined;
+  const out: YearResult[] = years.map((t, k) => {
+    const y = sol[k] as YearSolution;
+    const m = markets[k] as YearMarket;
+    const cost = fr ? (fr.costs[k] as number) : s.clusters.length === 0 ? curveCost(s, t, Math.max(0, o.bauFactor?.[t] ?? 1), y.price, y.abatement, m) : Number.NaN;
+    return {
+      year: s.years[t] as number,
+      price: y.price,
+      cap: s.cap[t] as number,
+      emissions: y.emissions,
+      abatement: y.abatement,
+      bank: y.bank,
+      freeAllocation: m.free,
+      auctioned: y.sold,
+      ceilingSales: y.ceilingSales,
+      reserveSales: y.reserveSales,
+      offsetsUsed: y.offsetsUsed,
+      unsold: y.unsold,
+      msrIntake: flows?.intake[k] ?? 0,
+      msrRelease: flows?.release[k] ?? 0,
+      msrHoldings: flows?.holdings[k] ?? 0,
+      msrInvalidated: flows?.invalidated[k] ?? 0,
+      auctionRevenue: y.price * (y.sold + y.reserveSales + y.ceilingSales),
+      abatementCost: cost,
+      interest: y.interest,
+      expired: y.expired,
+    };
+  });
+  const r = s.discountRate;
+  const abatementCostPv = out.reduce((a, y, k) => a + y.abatementCost / Math.pow(1 + r, k), 0);
+  return { scenario: s.name, years: out, facilities: fr?.facilities ?? [], msr: report, abatementCostPv };
+}
