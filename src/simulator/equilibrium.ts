@@ -63,8 +63,13 @@ function forward(ms: readonly YearMarket[], t: number, tau: number, b: number, p
 
 /** The smallest starting price p >= 0 at which the bank at the end of tau is at least -limit. */
 function requiredPrice(ms: readonly YearMarket[], t: number, tau: number, b: number, limit: number, o: EquilibriumOptions): number {
+  return requiredBracket(ms, t, tau, b, limit, o).hi;
+}
+
+/** The required price as a bracket [lo, hi]: hi meets the bound, lo (just below) does not. */
+function requiredBracket(ms: readonly YearMarket[], t: number, tau: number, b: number, limit: number, o: EquilibriumOptions): { lo: number; hi: number } {
   const ok = (p: number) => forward(ms, t, tau, b, p, o) >= -limit;
-  if (ok(0)) return 0;
+  if (ok(0)) return { lo: 0, hi: 0 };
   let hi = 1;
   let n = 0;
   while (!ok(hi)) {
@@ -77,7 +82,28 @@ function requiredPrice(ms: readonly YearMarket[], t: number, tau: number, b: num
     if (ok(mid)) hi = mid;
     else lo = mid;
   }
-  return hi;
+  return { lo, hi };
+}
+
+/** Banks at the end of each year of a forward run (lowest net demand). */
+function forwardBanks(ms: readonly YearMarket[], t: number, tau: number, b: number, p: number, o: EquilibriumOptions): number[] {
+  const out: number[] = [];
+  for (let k = t; k <= tau; k++) out.push(forward(ms, t, k, b, p, o));
+  return out;
+}
+
+/**
+ * With interest on borrowing, a bank that sits exactly at zero is a kink: prices may grow by any
+ * factor between (1+r)/(1+i) and 1+r there. The price search finds it as a jump: just below the
+ * required price some year's bank is negative, at it non-negative. The segment then ends there.
+ */
+function kinkYear(ms: readonly YearMarket[], t: number, tau: number, b: number, limit: number, o: EquilibriumOptions): number | undefined {
+  const { lo, hi } = requiredBracket(ms, t, tau, b, limit, o);
+  if (hi === 0) return undefined;
+  const below = forwardBanks(ms, t, tau, b, lo, o);
+  const at = forwardBanks(ms, t, tau, b, hi, o);
+  for (let k = 0; k < at.length - 1; k++) if ((below[k] as number) < 0 && (at[k] as number) >= 0) return t + k;
+  return undefined;
 }
 
 /**
@@ -85,7 +111,7 @@ function requiredPrice(ms: readonly YearMarket[], t: number, tau: number, b: num
  * which the later years of the segment can still absorb what the earlier ones leave (otherwise a
  * year with a surplus even at its largest demand would push an earlier bank below its bound).
  */
-function chooseSegment(ms: readonly YearMarket[], t: number, b: number, o: EquilibriumOptions): { tau: number; seg: Segment } {
+function chooseSegment(ms: readonly YearMarket[], t: number, b: number, o: EquilibriumOptions): { tau: number; seg: Segment; target: number | undefined } {
   const last = ms.length - 1;
   const required: number[] = [];
   let best = 0;
@@ -109,7 +135,11 @@ function chooseSegment(ms: readonly YearMarket[], t: number, b: number, o: Equil
       const slack = limitAt(j) === Infinity ? Infinity : later - (limitAt(tau) - limitAt(j));
       if (slack < -1e-9 * Math.max(1, Math.abs(later))) ok = false;
     }
-    if (ok || best === 0) return { tau: best === 0 ? t : tau, seg: { price: best, prices: best === 0 ? [0] : prices } };
+    if (best === 0) return { tau: t, seg: { price: 0, prices: [0] }, target: undefined };
+    if (!ok) continue;
+    const kink = o.interestRate > 0 ? kinkYear(ms, t, tau, b, limitAt(tau), o) : undefined;
+    if (kink !== undefined) return { tau: kink, seg: { price: best, prices: prices.slice(0, kink - t + 1) }, target: 0 };
+    return { tau, seg: { price: best, prices }, target: -limitAt(tau) };
   }
   throw new Error(`invariant: no segment end from year ${t}`);
 }
@@ -171,10 +201,10 @@ export function solveEquilibrium(ms: readonly YearMarket[], o: EquilibriumOption
   let b = o.initialBank;
   const last = ms.length - 1;
   while (t <= last) {
-    const { tau, seg } = chooseSegment(ms, t, b, o);
+    const { tau, seg, target } = chooseSegment(ms, t, b, o);
     const ranges = seg.prices.map((p, k) => netDemandRange(ms[t + k] as YearMarket, p));
     const limit = tau === last ? 0 : (o.borrowLimit[tau] as number);
-    const ds = quantities(ranges, b, seg.price > 0 ? -limit : -Math.min(limit, 1e300), o, seg.price > 0);
+    const ds = quantities(ranges, b, target ?? -Math.min(limit, 1e300), o, target !== undefined);
     for (let k = 0; k < ds.length; k++) {
       const y = select(ms[t + k] as YearMarket, seg.prices[k] as number, ds[k] as number);
       const interest = b < 0 ? -o.interestRate * b : 0;

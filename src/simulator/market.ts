@@ -142,10 +142,22 @@ interface Pieces {
   aboveCeiling: boolean;
 }
 
+/**
+ * The price a facility weighs abatement against. When offsets are cheaper than allowances and
+ * their limit is a share l of the facility's emissions, a tonne abated saves an allowance (p) but
+ * also loses l tonnes of offset eligibility (each worth p - offset price): p(1 - l) + l x offset price.
+ */
+export function abatementPrice(m: YearMarket, p: number): number {
+  const o = m.offsetPrice;
+  if (o === undefined || m.offsetShare === 0 || p <= o) return p;
+  return p * (1 - m.offsetShare) + m.offsetShare * o;
+}
+
 function pieces(m: YearMarket, p: number, tol: number): Pieces {
   tolNow = tol;
-  const aHi = Math.min(m.curve.abatement(p, "hi", tol), m.bau);
-  const aLo = Math.min(m.curve.abatement(p, "lo", tol), aHi);
+  const pa = above(p, m.offsetPrice) ? abatementPrice(m, p) : p;
+  const aHi = Math.min(m.curve.abatement(pa, "hi", tol), m.bau);
+  const aLo = Math.min(m.curve.abatement(pa, "lo", tol), aHi);
   const atFloor = at(p, m.floor);
   const belowFloor = m.floor !== undefined && !atFloor && p < m.floor;
   let resLo = 0;

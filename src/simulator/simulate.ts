@@ -5,7 +5,7 @@
 // (intermediaries), so a facility's net purchases are emissions - offsets - free allocation.
 import { solveEquilibrium } from "./equilibrium.ts";
 import type { EquilibriumOptions, YearSolution } from "./equilibrium.ts";
-import { AbatementCurve, PRICE_TOL } from "./market.ts";
+import { AbatementCurve, abatementPrice, PRICE_TOL } from "./market.ts";
 import type { FacilityCurveInput, YearMarket } from "./market.ts";
 import type { Facility, MsrRule, Scenario } from "./scenario.ts";
 
@@ -238,7 +238,7 @@ function facilityResults(s: Scenario, years: readonly number[], markets: readonl
   years.forEach((t, k) => {
     const y = sol[k] as YearSolution;
     const m = markets[k] as YearMarket;
-    const p = y.price;
+    const p = abatementPrice(m, y.price);
     const aLo = m.curve.abatement(p, "lo");
     const aHi = m.curve.abatement(p, "hi");
     const theta = aHi - aLo > 0 ? Math.min(1, Math.max(0, (y.abatement - aLo) / (aHi - aLo))) : 1;
@@ -275,8 +275,8 @@ function facilityResults(s: Scenario, years: readonly number[], markets: readonl
       r.offsetsUsed += off;
       r.netPurchases += net;
       r.abatementCost += cost;
-      r.complianceCost += cost + p * net + off * (s.offsets?.price ?? 0);
-      r.windfall += p * free;
+      r.complianceCost += cost + y.price * net + off * (s.offsets?.price ?? 0);
+      r.windfall += y.price * free;
       yearCost += cost;
     });
     costs.push(yearCost);
@@ -285,7 +285,8 @@ function facilityResults(s: Scenario, years: readonly number[], markets: readonl
 }
 
 /** Abatement cost of a year from the aggregate curve alone (no per-facility pass). */
-function curveCost(s: Scenario, t: number, kf: number, p: number, abatement: number, m: YearMarket): number {
+function curveCost(s: Scenario, t: number, kf: number, price: number, abatement: number, m: YearMarket): number {
+  const p = abatementPrice(m, price);
   const aLo = m.curve.abatement(p, "lo");
   const aHi = m.curve.abatement(p, "hi");
   const theta = aHi - aLo > 0 ? Math.min(1, Math.max(0, (abatement - aLo) / (aHi - aLo))) : 1;

@@ -5,7 +5,7 @@ import { parseScenario, parseScenarioText } from "../../src/simulator/scenario.t
 import type { Scenario } from "../../src/simulator/scenario.ts";
 import { simulate } from "../../src/simulator/simulate.ts";
 
-export function scenario(v: Record<string, unknown>): Scenario {
+function scenario(v: Record<string, unknown>): Scenario {
   const r = parseScenario(v);
   if (!r.ok) throw new Error(`${r.path}: ${r.message}`);
   return r.scenario;

@@ -3,7 +3,7 @@
 // costs more, allowances conserved every year.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseScenario } from "../../src/simulator/scenario.ts";
+import { parse } from "./helpers.ts";
 import type { Scenario } from "../../src/simulator/scenario.ts";
 import { simulate } from "../../src/simulator/simulate.ts";
 import type { SimulationResult } from "../../src/simulator/simulate.ts";
@@ -16,7 +16,7 @@ const facilityArb = fc.record({
   ),
 }).map((f) => ("steps" in f.mac ? { ...f, mac: { steps: [...f.mac.steps, { quantity: f.bau, cost: 130 }] } } : f));
 
-export const scenarioArb = fc
+const scenarioArb = fc
   .record({
     n: fc.integer({ min: 2, max: 5 }),
     facilities: fc.array(facilityArb, { minLength: 1, maxLength: 5 }),
@@ -45,12 +45,6 @@ export const scenarioArb = fc
     if (x.offsets !== undefined) v.offsets = x.offsets;
     return v;
   });
-
-export function parse(v: Record<string, unknown>): Scenario {
-  const r = parseScenario(v);
-  if (!r.ok) throw new Error(`${r.path}: ${r.message}`);
-  return r.scenario;
-}
 
 function conserved(s: Scenario, r: SimulationResult): void {
   let bank = s.initialBank;
