@@ -50,7 +50,7 @@ export interface ClusterPotential {
   costPerTonne: number;
   /** What the pipeline could take: min(capacity, members' BAU emissions). */
   potential: number;
-  /** Taken at the equilibrium price of that year (all of it when the price is above the cost). */
+  /** Taken at the equilibrium price of that year (all above its cost; at its cost, the marginal share). */
   used: number;
   shareOfCountry: number | null;
 }
@@ -62,7 +62,8 @@ export function clusterAnalysis(s: Scenario, r: SimulationResult, t = 0): Cluste
     const emissions = c.facilities.reduce((a, id) => a + (byId.get(id)?.bau[t] ?? 0), 0);
     const capacity = c.capacity[t] as number;
     const potential = Math.min(capacity, emissions);
-    const used = price > c.costPerTonne * (1 + 1e-9) ? potential : 0;
+    const atPrice = Math.abs(price - c.costPerTonne) <= 1e-9 * Math.max(1, c.costPerTonne);
+    const used = atPrice ? potential * (r.marginalShare[t] ?? 1) : price > c.costPerTonne ? potential : 0;
     return {
       id: c.id,
       year: s.years[t] as number,

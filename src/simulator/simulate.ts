@@ -59,6 +59,8 @@ export interface SimulationResult {
   msr: MsrReport | undefined;
   /** Present value (at the discount rate, to the first year) of total abatement cost. */
   abatementCostPv: number;
+  /** Per year, the share of the abatement steps exactly at the price that is taken (0..1). */
+  marginalShare: number[];
 }
 
 export interface RunOptions {
@@ -328,7 +330,15 @@ export function simulate(s: Scenario, o: RunOptions = {}): SimulationResult {
       expired: y.expired,
     };
   });
+  const marginalShare = years.map((_, k) => {
+    const y = sol[k] as YearSolution;
+    const m = markets[k] as YearMarket;
+    const p = abatementPrice(m, y.price);
+    const lo = m.curve.abatement(p, "lo");
+    const hi = m.curve.abatement(p, "hi");
+    return hi - lo > 0 ? Math.min(1, Math.max(0, (y.abatement - lo) / (hi - lo))) : 1;
+  });
   const r = s.discountRate;
   const abatementCostPv = out.reduce((a, y, k) => a + y.abatementCost / Math.pow(1 + r, k), 0);
-  return { scenario: s.name, years: out, facilities: fr?.facilities ?? [], msr: report, abatementCostPv };
+  return { scenario: s.name, years: out, facilities: fr?.facilities ?? [], msr: report, abatementCostPv, marginalShare };
 }
