@@ -37,50 +37,119 @@ function lowerBound(a: Float64Array, x: number): number {
   return lo;
 }
 
+/**
+ * The step order of many facilities, sorted by cost once: for each step its facility, quantity and
+ * the facility's quantity in cheaper steps, so a year's curve is built in linear time by clamping
+ * each facility at that year's BAU (which changes from year to year and path to path).
+ */
+export class StepTemplate {
+  readonly cost: Float64Array;
+  readonly facility: Uint32Array;
+  readonly quantity: Float64Array;
+  readonly before: Float64Array;
+
+  constructor(curves: readonly (readonly { quantity: number; cost: number }[] | undefined)[]) {
+    const cost: number[] = [];
+    const fac: number[] = [];
+    const qty: number[] = [];
+    const bef: number[] = [];
+    curves.forEach((steps, i) => {
+      if (!steps) return;
+      let cum = 0;
+      for (const st of [...steps].sort((a, b) => a.cost - b.cost)) {
+        cost.push(st.cost);
+        fac.push(i);
+        qty.push(st.quantity);
+        bef.push(cum);
+        cum += st.quantity;
+      }
+    });
+    const order = Uint32Array.from(cost.keys());
+    const c = Float64Array.from(cost);
+    order.sort((a, b) => (c[a] as number) - (c[b] as number));
+    this.cost = Float64Array.from(order, (k) => c[k] as number);
+    this.facility = Uint32Array.from(order, (k) => fac[k] as number);
+    this.quantity = Float64Array.from(order, (k) => qty[k] as number);
+    this.before = Float64Array.from(order, (k) => bef[k] as number);
+  }
+}
+
 /** Aggregate abatement A(p) of many facilities; steps are clamped so no facility abates beyond its BAU. */
 export class AbatementCurve {
   readonly stepCost: Float64Array;
   readonly stepCum: Float64Array;
+  /** Prefix sums of cost x quantity of the steps. */
+  readonly stepCostCum: Float64Array;
   readonly clampPrice: Float64Array;
+  /** Prefix sums of the full abatement cost (slope x BAU^2 / 2) of clamped linear facilities. */
+  readonly clampCumCost: Float64Array;
   readonly clampCumBau: Float64Array;
   /** Sum of 1/slope over linear facilities whose clamp price is above index i (suffix sums). */
   readonly invSlopeSuffix: Float64Array;
   readonly maxPrice: number;
   readonly totalBau: number;
 
-  constructor(facilities: readonly FacilityCurveInput[]) {
-    const steps: [number, number][] = [];
-    const lin: [number, number, number][] = [];
-    let bauSum = 0;
-    for (const f of facilities) {
-      const bau = Math.max(f.bau, 0);
-      bauSum += bau;
-      if (f.slope !== undefined) {
-        lin.push([f.slope * bau, bau, 1 / f.slope]);
-      } else if (f.steps) {
-        let left = bau;
-        for (const s of f.steps) {
-          const q = Math.min(s.quantity, left);
-          if (q > 0) steps.push([s.cost, q]);
-          left -= q;
-          if (left <= 0) break;
-        }
-      }
+  /**
+   * `bau[i]` and `slope[i]` per facility (slope undefined for step facilities, whose steps are in
+   * `template`, built from the same facility order).
+   */
+  constructor(template: StepTemplate, bau: ArrayLike<number>, slope: ArrayLike<number | undefined>) {
+    const n = template.cost.length;
+    this.stepCost = template.cost;
+    this.stepCum = new Float64Array(n + 1);
+    this.stepCostCum = new Float64Array(n + 1);
+    let lastStep = 0;
+    for (let k = 0; k < n; k++) {
+      const b = Math.max(0, bau[template.facility[k] as number] as number);
+      const q = Math.max(0, Math.min(template.quantity[k] as number, b - (template.before[k] as number)));
+      this.stepCum[k + 1] = (this.stepCum[k] as number) + q;
+      this.stepCostCum[k + 1] = (this.stepCostCum[k] as number) + q * (template.cost[k] as number);
+      if (q > 0) lastStep = template.cost[k] as number;
     }
-    steps.sort((a, b) => a[0] - b[0]);
-    lin.sort((a, b) => a[0] - b[0]);
-    this.stepCost = Float64Array.from(steps, (s) => s[0]);
-    this.stepCum = new Float64Array(steps.length + 1);
-    for (let i = 0; i < steps.length; i++) this.stepCum[i + 1] = (this.stepCum[i] as number) + (steps[i] as [number, number])[1];
-    this.clampPrice = Float64Array.from(lin, (l) => l[0]);
-    this.clampCumBau = new Float64Array(lin.length + 1);
-    this.invSlopeSuffix = new Float64Array(lin.length + 1);
-    for (let i = 0; i < lin.length; i++) this.clampCumBau[i + 1] = (this.clampCumBau[i] as number) + (lin[i] as [number, number, number])[1];
-    for (let i = lin.length - 1; i >= 0; i--) this.invSlopeSuffix[i] = (this.invSlopeSuffix[i + 1] as number) + (lin[i] as [number, number, number])[2];
-    const lastStep = steps.length > 0 ? (steps[steps.length - 1] as [number, number])[0] : 0;
-    const lastClamp = lin.length > 0 ? (lin[lin.length - 1] as [number, number, number])[0] : 0;
+    const lin: number[] = [];
+    let bauSum = 0;
+    for (let i = 0; i < bau.length; i++) {
+      const b = Math.max(0, bau[i] as number);
+      bauSum += b;
+      if (slope[i] !== undefined) lin.push(i);
+    }
+    const clamp = (i: number) => (slope[i] as number) * Math.max(0, bau[i] as number);
+    const li = Uint32Array.from(lin).sort((a, b) => clamp(a) - clamp(b));
+    this.clampPrice = Float64Array.from(li, clamp);
+    this.clampCumBau = new Float64Array(li.length + 1);
+    this.clampCumCost = new Float64Array(li.length + 1);
+    this.invSlopeSuffix = new Float64Array(li.length + 1);
+    for (let k = 0; k < li.length; k++) {
+      const i = li[k] as number;
+      const b = Math.max(0, bau[i] as number);
+      this.clampCumBau[k + 1] = (this.clampCumBau[k] as number) + b;
+      this.clampCumCost[k + 1] = (this.clampCumCost[k] as number) + ((slope[i] as number) * b * b) / 2;
+    }
+    for (let k = li.length - 1; k >= 0; k--) this.invSlopeSuffix[k] = (this.invSlopeSuffix[k + 1] as number) + 1 / (slope[li[k] as number] as number);
+    const lastClamp = li.length > 0 ? (this.clampPrice[li.length - 1] as number) : 0;
     this.maxPrice = Math.max(lastStep, lastClamp);
     this.totalBau = bauSum;
+  }
+
+  /** A curve from facility inputs directly (tests, small cases). */
+  static of(facilities: readonly FacilityCurveInput[]): AbatementCurve {
+    return new AbatementCurve(new StepTemplate(facilities.map((f) => f.steps)), facilities.map((f) => f.bau), facilities.map((f) => f.slope));
+  }
+
+  /** Total abatement cost at price p when the share `theta` of the steps exactly at p is taken. */
+  cost(p: number, theta: number, tol = PRICE_TOL): number {
+    let c = 0;
+    if (this.stepCost.length > 0) {
+      const lo = lowerBound(this.stepCost, p * (1 - tol));
+      const hi = upperBound(this.stepCost, p * (1 + tol));
+      const a = this.stepCostCum[lo] as number;
+      c += a + theta * ((this.stepCostCum[hi] as number) - a);
+    }
+    if (this.clampPrice.length > 0) {
+      const k = upperBound(this.clampPrice, p);
+      c += (this.clampCumCost[k] as number) + ((p * p) / 2) * (this.invSlopeSuffix[k] as number);
+    }
+    return c;
   }
 
   /** Abatement at price p: "lo" leaves out steps at p, "hi" takes them fully. */

@@ -5,8 +5,8 @@
 // (intermediaries), so a facility's net purchases are emissions - offsets - free allocation.
 import { solveEquilibrium } from "./equilibrium.ts";
 import type { EquilibriumOptions, YearSolution } from "./equilibrium.ts";
-import { AbatementCurve, abatementPrice, PRICE_TOL } from "./market.ts";
-import type { FacilityCurveInput, YearMarket } from "./market.ts";
+import { AbatementCurve, abatementPrice, PRICE_TOL, StepTemplate } from "./market.ts";
+import type { YearMarket } from "./market.ts";
 import type { Facility, MsrRule, Scenario } from "./scenario.ts";
 
 export interface YearResult {
@@ -72,29 +72,46 @@ export interface RunOptions {
   window?: { from: number; to: number; bank: number; msrHoldings: number };
 }
 
-function clusterSteps(s: Scenario, t: number, bau: (f: Facility) => number): FacilityCurveInput[] {
-  const byId = new Map(s.facilities.map((f) => [f.id, f]));
-  return s.clusters.map((c) => {
-    const members = c.facilities.map((id) => byId.get(id) as Facility);
-    const potential = Math.min(c.capacity[t] as number, members.reduce((a, f) => a + bau(f), 0));
-    return { bau: potential, steps: [{ quantity: potential, cost: c.costPerTonne }] };
-  });
+/** The step order of a scenario (facilities, then one pseudo-facility per cluster pipeline), built once. */
+const templates = new WeakMap<Scenario, StepTemplate>();
+
+function templateOf(s: Scenario): StepTemplate {
+  let t = templates.get(s);
+  if (!t) {
+    const curves = [
+      ...s.facilities.map((f) => (f.mac.kind === "steps" ? f.mac.steps : undefined)),
+      ...s.clusters.map((c) => [{ quantity: Infinity, cost: c.costPerTonne }]),
+    ];
+    t = new StepTemplate(curves);
+    templates.set(s, t);
+  }
+  return t;
 }
 
 /** One market per year, built once; `msrNet` is intake minus release per year. */
 export function buildMarkets(s: Scenario, years: readonly number[], bauFactor: readonly number[] | undefined, msrNet: readonly number[]): YearMarket[] {
+  const template = templateOf(s);
+  const nf = s.facilities.length;
+  const index = s.clusters.length > 0 ? new Map(s.facilities.map((f, i) => [f.id, i])) : undefined;
+  const slope = [...s.facilities.map((f) => (f.mac.kind === "linear" ? f.mac.slope : undefined)), ...s.clusters.map(() => undefined)];
   return years.map((t) => {
     const k = Math.max(0, bauFactor?.[t] ?? 1);
-    const bau = (f: Facility) => (f.bau[t] as number) * k;
-    const inputs: FacilityCurveInput[] = s.facilities.map((f) =>
-      f.mac.kind === "linear" ? { bau: bau(f), slope: f.mac.slope } : { bau: bau(f), steps: f.mac.steps },
-    );
-    const clusters = clusterSteps(s, t, bau);
-    const free = s.facilities.reduce((a, f) => a + (f.freeAllocation[t] as number), 0);
-    const totalBau = inputs.reduce((a, f) => a + f.bau, 0);
+    const bau = new Float64Array(nf + s.clusters.length);
+    let totalBau = 0;
+    let free = 0;
+    for (let i = 0; i < nf; i++) {
+      const f = s.facilities[i] as Facility;
+      bau[i] = (f.bau[t] as number) * k;
+      totalBau += bau[i] as number;
+      free += f.freeAllocation[t] as number;
+    }
+    s.clusters.forEach((c, j) => {
+      const members = c.facilities.reduce((a, id) => a + (bau[index?.get(id) as number] as number), 0);
+      bau[nf + j] = Math.min(c.capacity[t] as number, members);
+    });
     return {
       bau: totalBau,
-      curve: new AbatementCurve([...inputs, ...clusters]),
+      curve: new AbatementCurve(template, bau, slope),
       free,
       auction: Math.max(0, (s.cap[t] as number) - free - (msrNet[t] ?? 0)),
       floor: s.priceFloor[t],
@@ -286,27 +303,24 @@ function facilityResults(s: Scenario, years: readonly number[], markets: readonl
   return { facilities: acc, costs };
 }
 
-/** Abatement cost of a year from the aggregate curve alone (no per-facility pass). */
-function curveCost(s: Scenario, t: number, kf: number, price: number, abatement: number, m: YearMarket): number {
-  const p = abatementPrice(m, price);
-  const aLo = m.curve.abatement(p, "lo");
-  const aHi = m.curve.abatement(p, "hi");
-  const theta = aHi - aLo > 0 ? Math.min(1, Math.max(0, (abatement - aLo) / (aHi - aLo))) : 1;
-  let c = 0;
-  for (const f of s.facilities) c += facilityAbatement(f, (f.bau[t] as number) * kf, p, theta).cost;
-  return c;
-}
-
 export function simulate(s: Scenario, o: RunOptions = {}): SimulationResult {
   const all = s.years.map((_, i) => i);
   const years = o.window ? all.slice(o.window.from, o.window.to + 1) : all;
   const { markets, sol, flows, report } = solveWithMsr(s, years, o);
   const wantFacilities = o.facilities !== false;
   const fr = wantFacilities ? facilityResults(s, years, markets, sol, o.bauFactor) : undefined;
+  const marginalShare = years.map((_, k) => {
+    const y = sol[k] as YearSolution;
+    const m = markets[k] as YearMarket;
+    const p = abatementPrice(m, y.price);
+    const lo = m.curve.abatement(p, "lo");
+    const hi = m.curve.abatement(p, "hi");
+    return hi - lo > 0 ? Math.min(1, Math.max(0, (y.abatement - lo) / (hi - lo))) : 1;
+  });
   const out: YearResult[] = years.map((t, k) => {
     const y = sol[k] as YearSolution;
     const m = markets[k] as YearMarket;
-    const cost = fr ? (fr.costs[k] as number) : s.clusters.length === 0 ? curveCost(s, t, Math.max(0, o.bauFactor?.[t] ?? 1), y.price, y.abatement, m) : Number.NaN;
+    const cost = fr ? (fr.costs[k] as number) : m.curve.cost(abatementPrice(m, y.price), marginalShare[k] as number);
     return {
       year: s.years[t] as number,
       price: y.price,
@@ -329,14 +343,6 @@ export function simulate(s: Scenario, o: RunOptions = {}): SimulationResult {
       interest: y.interest,
       expired: y.expired,
     };
-  });
-  const marginalShare = years.map((_, k) => {
-    const y = sol[k] as YearSolution;
-    const m = markets[k] as YearMarket;
-    const p = abatementPrice(m, y.price);
-    const lo = m.curve.abatement(p, "lo");
-    const hi = m.curve.abatement(p, "hi");
-    return hi - lo > 0 ? Math.min(1, Math.max(0, (y.abatement - lo) / (hi - lo))) : 1;
   });
   const r = s.discountRate;
   const abatementCostPv = out.reduce((a, y, k) => a + y.abatementCost / Math.pow(1 + r, k), 0);

@@ -65,7 +65,11 @@ describe("equilibrium properties", () => {
     fc.assert(
       fc.property(scenarioArb, (v) => {
         const s = parse(v);
-        conserved(s, simulate(s));
+        const r = simulate(s);
+        conserved(s, r);
+        // the aggregate curve's cost equals the sum over facilities (differential check)
+        const fast = simulate(s, { facilities: false });
+        fast.years.forEach((y, t) => expect(y.abatementCost).toBeCloseTo(r.years[t]!.abatementCost, 6));
       }),
       PARAMS,
     );
