@@ -61,6 +61,35 @@ export interface SimulationResult {
   abatementCostPv: number;
   /** Per year, the share of the abatement steps exactly at the price that is taken (0..1). */
   marginalShare: number[];
+  /** Arbitrage conditions the solution fails (empty when it is an equilibrium), e.g. with interest on borrowing. */
+  warnings: string[];
+}
+
+/**
+ * Checks the intertemporal arbitrage conditions on a solved path: with a positive bank the price
+ * grows by 1 + r; with a negative bank (borrowing, not at its limit) by (1 + r)/(1 + i); with a
+ * bank of zero by at most 1 + r (and, with borrowing, at least (1 + r)/(1 + i)).
+ */
+export function arbitrageWarnings(ys: readonly YearResult[], r: number, borrowLimit: readonly number[], interest: number, banking: boolean): string[] {
+  if (!banking) return [];
+  const out: string[] = [];
+  const g = 1 + r;
+  const gNeg = g / (1 + interest);
+  for (let t = 0; t + 1 < ys.length; t++) {
+    const a = ys[t] as YearResult;
+    const b = ys[t + 1] as YearResult;
+    if (!(a.price > 0)) continue;
+    const tol = 1e-6 * Math.max(1, a.cap, a.emissions);
+    const ratio = b.price / a.price;
+    const near = (x: number) => Math.abs(ratio - x) <= 1e-6 * x;
+    const limit = borrowLimit[t] ?? 0;
+    let ok: boolean;
+    if (a.bank > tol) ok = near(g);
+    else if (a.bank < -tol) ok = a.bank <= -limit + tol ? ratio <= gNeg * (1 + 1e-6) : near(gNeg);
+    else ok = ratio <= g * (1 + 1e-6) && (limit === 0 || ratio >= gNeg * (1 - 1e-6));
+    if (!ok) out.push(`${a.year}->${b.year}: the price changes by ${ratio.toFixed(6)} with a bank of ${a.bank.toPrecision(6)}, which is not an equilibrium (expected ${a.bank > tol ? g.toFixed(6) : a.bank < -tol ? gNeg.toFixed(6) : `between ${(limit === 0 ? 0 : gNeg).toFixed(6)} and ${g.toFixed(6)}`})`);
+  }
+  return out;
 }
 
 export interface RunOptions {
@@ -346,5 +375,7 @@ export function simulate(s: Scenario, o: RunOptions = {}): SimulationResult {
   });
   const r = s.discountRate;
   const abatementCostPv = out.reduce((a, y, k) => a + y.abatementCost / Math.pow(1 + r, k), 0);
-  return { scenario: s.name, years: out, facilities: fr?.facilities ?? [], msr: report, abatementCostPv, marginalShare };
+  const eq = equilibriumOptions(s, years, o.window?.bank ?? s.initialBank);
+  const warnings = arbitrageWarnings(out, r, eq.borrowLimit, eq.interestRate, s.banking);
+  return { scenario: s.name, years: out, facilities: fr?.facilities ?? [], msr: report, abatementCostPv, marginalShare, warnings };
 }

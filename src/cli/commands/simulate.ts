@@ -152,11 +152,12 @@ async function single(file: string, opts: { json?: boolean; out?: string; thread
   const clusters = clusterAnalysis(s, r);
   const charts = opts.out !== undefined ? await writeCharts(opts.out, r, mc) : [];
   if (opts.json) {
-    printJson({ scenario: r.scenario, years: r.years, facilities: r.facilities, msr: r.msr ?? null, monteCarlo: mc ?? null, sectoral, clusters, charts });
+    printJson({ scenario: r.scenario, years: r.years, facilities: r.facilities, warnings: r.warnings, msr: r.msr ?? null, monteCarlo: mc ?? null, sectoral, clusters, charts });
     return;
   }
   process.stdout.write(`scenario ${r.scenario}: ${s.facilities.length} facilities, ${s.years[0]}-${s.years[s.years.length - 1]}, discount rate ${s.discountRate}\n`);
   printYears(r);
+  for (const w of r.warnings) process.stdout.write(`warning: ${w}\n`);
   if (r.msr) process.stdout.write(`MSR fixed point: ${r.msr.converged ? "converged" : "DID NOT CONVERGE"} after ${r.msr.iterations} iterations (residual ${r.msr.residual.toPrecision(3)}, damping ${r.msr.damping})\n`);
   process.stdout.write(`\nby sector (totals over the years; the bank is held by a market account, see docs/concepts/simulator.md)\n`);
   printSectors(r);
