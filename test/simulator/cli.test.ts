@@ -62,6 +62,13 @@ describe("ets simulate", () => {
     expect(r.stdout).toMatch(/emissions - cap \(total\)\s+0\s+0\s+[1-9]/);
   });
 
+  it("a compare file (compare: [paths]) runs the listed scenarios", async () => {
+    const r = await ets("simulate", ex("compare.yaml"), "--json");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { scenarios: { name: string }[] };
+    expect(j.scenarios.map((x) => x.name)).toEqual(["grandfathering", "benchmarks", "auction", "auction-ceiling"]);
+  });
+
   it("a bad scenario exits 2 naming the file and the field", async () => {
     const bad = join(tmp, "bad.yaml");
     await writeFile(bad, "years: [2030]\ncap: 10\nfacilities:\n  - { id: a, bau: 5, mac: { linear: { slope: -1 } } }\n");

@@ -38,6 +38,14 @@ describe("Monte Carlo", () => {
     }
   });
 
+  it("a one-year rolling horizon never banks beyond the year (myopic), unlike perfect foresight", () => {
+    const s = parse({ ...base, initialBank: 0, priceFloor: undefined, cap: [100, 90, 70, 60, 50], monteCarlo: { paths: 1, seed: 1, bauSigma: 0, horizon: 1 } });
+    const pf = runPath(s, 0, "perfectForesight");
+    const rh = runPath(s, 0, "rollingHorizon");
+    expect(Math.max(...pf.bank)).toBeGreaterThan(1);
+    for (const b of rh.bank) expect(b).toBeLessThan(1e-6);
+  });
+
   it("the same summary for a seed with 1 thread and with 2 worker threads", async () => {
     const s = parse({ ...base, monteCarlo: { paths: 24, seed: 42, bauSigma: 0.15 } });
     const one = summarise(s, await runBehaviour(s, "perfectForesight", { threads: 1 }));

@@ -2,7 +2,8 @@
 // simulator on scenario files (YAML or JSON). Tables on stdout, SVG charts in --out, progress for
 // Monte Carlo on stderr.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { basename, extname, join } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
 import type { Command } from "commander";
 import { lineChartSvg } from "../../report/svg.ts";
 import { compareScenarios } from "../../simulator/compare.ts";
@@ -16,6 +17,26 @@ import { simulate } from "../../simulator/simulate.ts";
 import type { SimulationResult } from "../../simulator/simulate.ts";
 import { sectoralAnalysis, clusterAnalysis } from "../../simulator/analyses.ts";
 import { action, printJson, printTable, progress, UsageError } from "../io.ts";
+
+/** A compare file: `compare: [a.yaml, b.yaml, ...]` (paths relative to the file). Undefined if the file is a scenario. */
+async function compareList(file: string): Promise<string[] | undefined> {
+  const ext = extname(file).toLowerCase();
+  let value: unknown;
+  try {
+    const text = await readFile(file, "utf8");
+    value = ext === ".json" ? JSON.parse(text) : parseYaml(text);
+  } catch {
+    return undefined; // loadScenario reports it
+  }
+  if (typeof value !== "object" || value === null || !("compare" in value)) return undefined;
+  const list = (value as { compare: unknown }).compare;
+  const extra = Object.keys(value).filter((k) => !["compare", "name", "description"].includes(k));
+  if (extra.length > 0) throw new UsageError(`${file}: field "${extra[0]}": a compare file has only compare, name and description`);
+  if (!Array.isArray(list) || list.length < 2 || !list.every((x) => typeof x === "string")) {
+    throw new UsageError(`${file}: field "compare": a list of at least two scenario file paths`);
+  }
+  return list.map((x: string) => resolve(dirname(file), x));
+}
 
 export async function loadScenario(file: string): Promise<Scenario> {
   const ext = extname(file).toLowerCase();
@@ -226,6 +247,8 @@ export function register(program: Command): void {
       action(async (args: string[], opts: { json?: boolean; out?: string; threads?: string }) => {
         if (args[0] === "compare") return compare(args.slice(1), opts);
         if (args.length !== 1) throw new UsageError("give one scenario file (or `compare A B ...`)");
+        const list = await compareList(args[0] as string);
+        if (list) return compare(list, opts);
         await single(args[0] as string, opts);
       }),
     );
