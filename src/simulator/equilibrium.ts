@@ -113,12 +113,16 @@ function kinkYear(ms: readonly YearMarket[], t: number, tau: number, b: number, 
  */
 function chooseSegment(ms: readonly YearMarket[], t: number, b: number, o: EquilibriumOptions): { tau: number; seg: Segment; target: number | undefined } {
   const last = ms.length - 1;
-  const required: number[] = [];
+  // Latest end years first: once a high price is known, an earlier end year that already meets its
+  // bound just below that price needs strictly less, and its search is skipped (marked -1).
+  const required: number[] = new Array<number>(last - t + 1).fill(-1);
   let best = 0;
-  for (let tau = t; tau <= last; tau++) {
+  for (let tau = last; tau >= t; tau--) {
     const limit = tau === last ? 0 : (o.borrowLimit[tau] as number);
-    const p = limit === Infinity ? -1 : requiredPrice(ms, t, tau, b, limit, o);
-    required.push(p);
+    if (limit === Infinity) continue;
+    if (best > 0 && forward(ms, t, tau, b, best * (1 - TIE), o) >= -limit) continue;
+    const p = requiredPrice(ms, t, tau, b, limit, o);
+    required[tau - t] = p;
     best = Math.max(best, p);
   }
   const limitAt = (k: number) => (k === last ? 0 : (o.borrowLimit[k] as number));
