@@ -96,16 +96,30 @@ export class AbatementCurve {
   constructor(template: StepTemplate, bau: ArrayLike<number>, slope: ArrayLike<number | undefined>) {
     const n = template.cost.length;
     this.stepCost = template.cost;
-    this.stepCum = new Float64Array(n + 1);
-    this.stepCostCum = new Float64Array(n + 1);
+    const cum = new Float64Array(n + 1);
+    const costCum = new Float64Array(n + 1);
+    const tc = template.cost;
+    const tf = template.facility;
+    const tq = template.quantity;
+    const tb = template.before;
     let lastStep = 0;
+    let c = 0;
+    let cc = 0;
     for (let k = 0; k < n; k++) {
-      const b = Math.max(0, bau[template.facility[k] as number] as number);
-      const q = Math.max(0, Math.min(template.quantity[k] as number, b - (template.before[k] as number)));
-      this.stepCum[k + 1] = (this.stepCum[k] as number) + q;
-      this.stepCostCum[k + 1] = (this.stepCostCum[k] as number) + q * (template.cost[k] as number);
-      if (q > 0) lastStep = template.cost[k] as number;
+      const b = bau[tf[k] as number] as number;
+      let q = b - (tb[k] as number);
+      const full = tq[k] as number;
+      if (q > full) q = full;
+      if (q > 0) {
+        c += q;
+        cc += q * (tc[k] as number);
+        lastStep = tc[k] as number;
+      }
+      cum[k + 1] = c;
+      costCum[k + 1] = cc;
     }
+    this.stepCum = cum;
+    this.stepCostCum = costCum;
     const lin: number[] = [];
     let bauSum = 0;
     for (let i = 0; i < bau.length; i++) {
