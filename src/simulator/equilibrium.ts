@@ -126,9 +126,11 @@ function chooseSegment(ms: readonly YearMarket[], t: number, b: number, o: Equil
     best = Math.max(best, p);
   }
   const limitAt = (k: number) => (k === last ? 0 : (o.borrowLimit[k] as number));
+  let smallestTie = -1;
   for (let tau = last; tau >= t; tau--) {
     const p = required[tau - t] as number;
     if (p < 0 || p < best * (1 - TIE)) continue;
+    smallestTie = tau;
     const prices: number[] = [];
     forward(ms, t, tau, b, best, o, prices);
     const his = prices.map((q, k) => netDemandRange(ms[t + k] as YearMarket, q).hi);
@@ -145,7 +147,11 @@ function chooseSegment(ms: readonly YearMarket[], t: number, b: number, o: Equil
     if (kink !== undefined) return { tau: kink, seg: { price: best, prices: prices.slice(0, kink - t + 1) }, target: 0 };
     return { tau, seg: { price: best, prices }, target: -limitAt(tau) };
   }
-  throw new Error(`invariant: no segment end from year ${t}`);
+  // Only reached with interest on borrowing, whose treatment is approximate: the earliest tie.
+  if (smallestTie < 0) throw new Error(`invariant: no segment end from year ${t}`);
+  const prices: number[] = [];
+  forward(ms, t, smallestTie, b, best, o, prices);
+  return { tau: smallestTie, seg: { price: best, prices }, target: -limitAt(smallestTie) };
 }
 
 /** Net demands of the segment: from the largest, reduced year by year (earliest first) by `r` in total. */

@@ -70,3 +70,19 @@ describe("simulator against the LP (HiGHS)", () => {
     );
   });
 });
+
+describe("interest on borrowing (approximate)", () => {
+  it("either the prices equal the LP's or the simulator warns that its path breaks an arbitrage condition", () => {
+    fc.assert(
+      fc.property(arb, fc.constantFrom(0.02, 0.08, 0.2), fc.constantFrom(0.1, 0.3), (v, interestRate, limitShare) => {
+        const p = parseScenario({ ...v, banking: true, borrowing: { limitShare, interestRate } });
+        if (!p.ok) throw new Error(`${p.path}: ${p.message}`);
+        const r = simulate(p.scenario);
+        const lp = lpPrices(highs, p.scenario);
+        const same = r.years.every((y, t) => Math.abs(y.price - (lp[t] as number)) <= 1e-6 * Math.max(1, Math.abs(y.price)));
+        expect(same || r.warnings.length > 0).toBe(true);
+      }),
+      { numRuns: 80, seed: 9 },
+    );
+  });
+});
