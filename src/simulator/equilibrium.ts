@@ -203,6 +203,41 @@ function solveNoBanking(ms: readonly YearMarket[], o: EquilibriumOptions): YearS
   return out;
 }
 
+/**
+ * With interest on borrowing, a segment that ends on a flat part of the curves can end with any
+ * bank between its bound and what the slack allows, at the same prices. The right one is where the
+ * next segment's first price q(E) meets the arbitrage condition with the segment's last price p:
+ * q = (1+r)p for a positive bank, q = (1+r)/(1+i) p for a negative one, anything between at zero.
+ * q(E) falls as E rises, so E is found by bisection (one segment of look-ahead).
+ */
+function endBankByNextPrice(ms: readonly YearMarket[], tau: number, b: number, ranges: readonly { lo: number; hi: number }[], seg: Segment, target: number, o: EquilibriumOptions): number {
+  if (ranges.some((r) => r.lo === -Infinity)) return target;
+  const eMax = endBank(b, ranges.map((r) => r.lo), o.interestRate);
+  if (!(eMax > target + 1e-9 * Math.max(1, Math.abs(target)))) return target;
+  const p = seg.prices[seg.prices.length - 1] as number;
+  const g = 1 + o.discountRate;
+  const up = g * p;
+  const down = (g / (1 + o.interestRate)) * p;
+  const q = (e: number) => chooseSegment(ms, tau + 1, e, o).seg.prices[0] as number;
+  const eps = 1e-9;
+  if (q(target) <= (target < 0 ? down : up) * (1 + eps)) return target;
+  const solve = (lo: number, hi: number, want: number) => {
+    for (let it = 0; it < 100 && hi - lo > 1e-12 * Math.max(1, Math.abs(hi)); it++) {
+      const mid = (lo + hi) / 2;
+      if (q(mid) > want) lo = mid;
+      else hi = mid;
+    }
+    return hi;
+  };
+  if (target < 0) {
+    const q0 = q(Math.min(0, eMax));
+    if (q0 < down) return solve(target, Math.min(0, eMax), down);
+    if (q0 <= up * (1 + eps) || eMax <= 0) return Math.min(0, eMax);
+  }
+  if (q(eMax) > up) return eMax;
+  return solve(Math.max(0, target), eMax, up);
+}
+
 /** Perfect-foresight equilibrium over all years of `ms`. */
 export function solveEquilibrium(ms: readonly YearMarket[], o: EquilibriumOptions): YearSolution[] {
   if (!o.banking) return solveNoBanking(ms, o);
@@ -211,9 +246,10 @@ export function solveEquilibrium(ms: readonly YearMarket[], o: EquilibriumOption
   let b = o.initialBank;
   const last = ms.length - 1;
   while (t <= last) {
-    const { tau, seg, target } = chooseSegment(ms, t, b, o);
+    const { tau, seg, target: found } = chooseSegment(ms, t, b, o);
     const ranges = seg.prices.map((p, k) => netDemandRange(ms[t + k] as YearMarket, p));
     const limit = tau === last ? 0 : (o.borrowLimit[tau] as number);
+    const target = found !== undefined && o.interestRate > 0 && tau < last ? endBankByNextPrice(ms, tau, b, ranges, seg, found, o) : found;
     const ds = quantities(ranges, b, target ?? -Math.min(limit, 1e300), o, target !== undefined);
     for (let k = 0; k < ds.length; k++) {
       const y = select(ms[t + k] as YearMarket, seg.prices[k] as number, ds[k] as number);

@@ -131,13 +131,27 @@ describe("arbitrage check", () => {
       }),
       { numRuns: 60, seed: 11 },
     );
-    // a scenario where the approximate treatment of interest misses the equilibrium (docs/concepts/simulator.md)
-    const r = simulate(
+    // with interest: a bank at the zero kink, prices 80, 80, 80/1.03, 80 as HiGHS finds them
+    const kink = simulate(
       parse({
         years: { from: 2030, to: 2033 }, discountRate: 0.03, borrowing: { limitShare: 0.3, interestRate: 0.08 },
         cap: [35.11222273, 33.36944546, 105.11672086, 52.0251776], initialBank: 36.2891,
         facilities: [{ id: "f0", bau: 117, mac: { steps: [{ quantity: 50, cost: 133 }, { quantity: 73, cost: 103 }, { quantity: 69, cost: 77 }, { quantity: 66, cost: 133 }, { quantity: 75, cost: 120 }, { quantity: 117, cost: 170 }] }, freeAllocation: 23.4 }],
         priceCeiling: 136, reserve: [{ trigger: 24, quantity: 10 }], offsets: { price: 50, limitShare: 0.1 },
+      }),
+    );
+    expect(kink.warnings).toEqual([]);
+    expect(kink.years.map((y) => y.price)).toEqual([expect.closeTo(80, 9), expect.closeTo(80, 9), expect.closeTo(80 / 1.03, 9), expect.closeTo(80, 9)]);
+    // a scenario where the approximate treatment of interest misses the equilibrium (HiGHS: 82.524 85 87.55 90.176 92.882)
+    const r = simulate(
+      parse({
+        years: { from: 2030, to: 2034 }, discountRate: 0.03, borrowing: { limitShare: 0.1, interestRate: 0.2 },
+        cap: [233.9414903910277, 145.5681721128717, 137.5365752603687, 129.94591443101532, 146.29919051396718], initialBank: 3.2891,
+        facilities: [
+          { id: "f0", bau: 170, mac: { steps: [{ quantity: 2, cost: 135 }, { quantity: 18, cost: 66 }, { quantity: 56, cost: 85 }, { quantity: 170, cost: 170 }] } },
+          { id: "f1", bau: 116, mac: { steps: [{ quantity: 65, cost: 25 }, { quantity: 116, cost: 171 }] } },
+          { id: "f2", bau: 87, mac: { steps: [{ quantity: 42, cost: 145 }, { quantity: 14, cost: 55 }, { quantity: 49, cost: 73 }, { quantity: 31, cost: 73 }, { quantity: 33, cost: 46 }, { quantity: 87, cost: 172 }] } },
+        ],
       }),
     );
     expect(r.warnings.length).toBeGreaterThan(0);
