@@ -16,6 +16,8 @@ export interface EquilibriumOptions {
   /** Interest on borrowed allowances, paid in allowances the next year. */
   interestRate: number;
   initialBank: number;
+  /** Internal (interest only): also treat a sign change across a step at the price as a kink. */
+  looseKinks?: boolean;
 }
 
 export interface YearSolution extends YearOutcome {
@@ -102,7 +104,13 @@ function kinkYear(ms: readonly YearMarket[], t: number, tau: number, b: number, 
   if (hi === 0) return undefined;
   const below = forwardBanks(ms, t, tau, b, lo, o);
   const at = forwardBanks(ms, t, tau, b, hi, o);
-  for (let k = 0; k < at.length - 1; k++) if ((below[k] as number) < 0 && (at[k] as number) >= 0) return t + k;
+  // a true kink: the bank of year k is continuous in the price (about 0 on both sides) and only the
+  // later prices jump; a sign change with a gap is a step exactly at the price, resolved by quantities
+  for (let k = 0; k < at.length - 1; k++) {
+    const a = at[k] as number;
+    const scale = 1e-7 * Math.max(1, Math.abs(b), ...ms.slice(t, t + k + 1).map((m) => m.bau));
+    if ((below[k] as number) < 0 && a >= 0 && (o.looseKinks === true || a - (below[k] as number) <= scale)) return t + k;
+  }
   return undefined;
 }
 
@@ -238,9 +246,34 @@ function endBankByNextPrice(ms: readonly YearMarket[], tau: number, b: number, r
   return solve(Math.max(0, target), eMax, up);
 }
 
+/** How many consecutive-year price ratios break the arbitrage conditions (see simulate.ts arbitrageWarnings). */
+function violations(sol: readonly YearSolution[], o: EquilibriumOptions): number {
+  const g = 1 + o.discountRate;
+  const gNeg = g / (1 + o.interestRate);
+  let n = 0;
+  for (let t = 0; t + 1 < sol.length; t++) {
+    const a = sol[t] as YearSolution;
+    const ratio = (sol[t + 1] as YearSolution).price / a.price;
+    if (!(a.price > 0)) continue;
+    const tol = 1e-6 * Math.max(1, a.emissions);
+    const limit = o.borrowLimit[t] ?? 0;
+    const near = (x: number) => Math.abs(ratio - x) <= 1e-6 * x;
+    const ok = a.bank > tol ? near(g) : a.bank < -tol ? (a.bank <= -limit + tol ? ratio <= gNeg * (1 + 1e-6) : near(gNeg)) : ratio <= g * (1 + 1e-6) && ratio >= gNeg * (1 - 1e-6);
+    if (!ok) n++;
+  }
+  return n;
+}
+
 /** Perfect-foresight equilibrium over all years of `ms`. */
 export function solveEquilibrium(ms: readonly YearMarket[], o: EquilibriumOptions): YearSolution[] {
   if (!o.banking) return solveNoBanking(ms, o);
+  if (o.interestRate > 0 && o.looseKinks === undefined) {
+    // two readings of a sign change at the price (kink or step); keep the one that is an equilibrium
+    const strict = solveEquilibrium(ms, { ...o, looseKinks: false });
+    if (violations(strict, o) === 0) return strict;
+    const loose = solveEquilibrium(ms, { ...o, looseKinks: true });
+    return violations(loose, o) < violations(strict, o) ? loose : strict;
+  }
   const out: YearSolution[] = [];
   let t = 0;
   let b = o.initialBank;

@@ -142,15 +142,14 @@ describe("arbitrage check", () => {
     );
     expect(kink.warnings).toEqual([]);
     expect(kink.years.map((y) => y.price)).toEqual([expect.closeTo(80, 9), expect.closeTo(80, 9), expect.closeTo(80 / 1.03, 9), expect.closeTo(80, 9)]);
-    // a scenario where the approximate treatment of interest misses the equilibrium (HiGHS: 82.524 85 87.55 90.176 92.882)
+    // a scenario where the approximate treatment of interest misses the equilibrium (HiGHS: 110 110 110 101.852)
     const r = simulate(
       parse({
-        years: { from: 2030, to: 2034 }, discountRate: 0.03, borrowing: { limitShare: 0.1, interestRate: 0.2 },
-        cap: [233.9414903910277, 145.5681721128717, 137.5365752603687, 129.94591443101532, 146.29919051396718], initialBank: 3.2891,
+        years: { from: 2030, to: 2033 }, discountRate: 0, borrowing: { limitShare: 0.3, interestRate: 0.08 },
+        cap: [361.9100270299991, 132.31474719461102, 146.81599074340275, 229.3399396147853], initialBank: 3.2891,
         facilities: [
-          { id: "f0", bau: 170, mac: { steps: [{ quantity: 2, cost: 135 }, { quantity: 18, cost: 66 }, { quantity: 56, cost: 85 }, { quantity: 170, cost: 170 }] } },
-          { id: "f1", bau: 116, mac: { steps: [{ quantity: 65, cost: 25 }, { quantity: 116, cost: 171 }] } },
-          { id: "f2", bau: 87, mac: { steps: [{ quantity: 42, cost: 145 }, { quantity: 14, cost: 55 }, { quantity: 49, cost: 73 }, { quantity: 31, cost: 73 }, { quantity: 33, cost: 46 }, { quantity: 87, cost: 172 }] } },
+          { id: "f0", bau: 191, mac: { steps: [{ quantity: 3, cost: 42 }, { quantity: 24, cost: 42 }, { quantity: 11, cost: 30 }, { quantity: 191, cost: 170 }] } },
+          { id: "f1", bau: 138, mac: { steps: [{ quantity: 61, cost: 110 }, { quantity: 57, cost: 129 }, { quantity: 44, cost: 46 }, { quantity: 26, cost: 88 }, { quantity: 138, cost: 171 }] } },
         ],
       }),
     );
