@@ -15,7 +15,9 @@ export interface PoolOptions {
 
 function runWorker(s: Scenario, from: number, to: number, behaviour: Behaviour, onDone: (n: number) => void): Promise<PathOutcome[]> {
   const url = new URL("./worker.ts", import.meta.url).href;
-  const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
+  // resolved here, so the worker finds tsx whatever the current directory is
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
   return new Promise((resolve, reject) => {
     const w = new Worker(boot, { eval: true, workerData: { scenario: s, from, to, behaviour } });
     let result: PathOutcome[] | undefined;
