@@ -15,7 +15,8 @@ const ex = (n: string) => join(root, "examples/scenarios", n);
 
 async function ets(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(bin, args, { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+    // from a directory outside the project: the Monte Carlo workers must still find their loader
+    const { stdout, stderr } = await run(bin, args, { cwd: tmp || root, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
