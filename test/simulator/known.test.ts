@@ -96,6 +96,14 @@ describe("scenario errors name the field", () => {
       }
     });
   }
+  it("JSON and YAML of the same scenario give the same scenario", () => {
+    const yaml = "years: [2030, 2031]\ncap: 100\nfacilities:\n  - { id: a, bau: 100, mac: { linear: { slope: 1 } } }\n";
+    const a = parseScenarioText(yaml, "yaml");
+    const b = parseScenarioText(JSON.stringify(base), "json");
+    expect(a).toEqual(b);
+    expect(a.ok).toBe(true);
+  });
+
   it("broken YAML is reported, not thrown", () => {
     const r = parseScenarioText("years: [2030\ncap: 1", "yaml");
     expect(r.ok).toBe(false);
