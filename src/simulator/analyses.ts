@@ -2,7 +2,9 @@
 // would save if every plant reached the sector's benchmark or best-available-technology intensity
 // (DOMAIN.md section 7). Clusters: the potential of a shared CO2 pipeline (capacity, cost per
 // tonne; it enters the equilibrium as an extra abatement step) beside a country's emissions.
+import { InfeasibleError } from "./equilibrium.ts";
 import type { Scenario } from "./scenario.ts";
+import { simulate } from "./simulate.ts";
 import type { SimulationResult } from "./simulate.ts";
 
 export interface SectoralPotential {
@@ -16,6 +18,13 @@ export interface SectoralPotential {
   benchmark: number;
   potential: number;
   share: number;
+  /**
+   * The same engine on the sector alone with a sectoral cap at the benchmark (sum of min(BAU,
+   * benchmark x output)): the price at which trading within the sector reaches it, and the
+   * abatement cost. Null when the plants' curves cannot abate that much.
+   */
+  priceToReach: number | null;
+  costToReach: number | null;
 }
 
 /** Reduction potential per sector with a benchmark, in year index t (BAU emissions). */
@@ -37,8 +46,39 @@ export function sectoralAnalysis(s: Scenario, t = 0): SectoralPotential[] {
       output += out;
       potential += Math.max(0, bau - benchmark * out);
     }
-    return { sector, year: s.years[t] as number, facilities: fs.length, withoutOutput, emissions, output, benchmark, potential, share: emissions > 0 ? potential / emissions : 0 };
+    const reach = sectorCap(s, fs.filter((f) => f.output !== undefined), t, emissions - potential - fs.filter((f) => f.output === undefined).reduce((a, f) => a + (f.bau[t] as number), 0));
+    return { sector, year: s.years[t] as number, facilities: fs.length, withoutOutput, emissions, output, benchmark, potential, share: emissions > 0 ? potential / emissions : 0, ...reach };
   });
+}
+
+function sectorCap(s: Scenario, fs: Scenario["facilities"], t: number, cap: number): { priceToReach: number | null; costToReach: number | null } {
+  if (fs.length === 0) return { priceToReach: null, costToReach: null };
+  const one = <T>(xs: readonly T[]) => [xs[t] as T];
+  const sub: Scenario = {
+    ...s,
+    name: "sector",
+    years: one(s.years),
+    cap: [Math.max(0, cap)],
+    initialBank: 0,
+    banking: true,
+    borrowing: { kind: "none" },
+    priceCeiling: [undefined],
+    priceFloor: [undefined],
+    reserve: [[]],
+    offsets: undefined,
+    msr: undefined,
+    clusters: [],
+    facilities: fs.map((f) => ({ ...f, bau: one(f.bau), freeAllocation: [0], output: f.output && one(f.output) })),
+    monteCarlo: undefined,
+  };
+  try {
+    const r = simulate(sub, { facilities: false });
+    const y = r.years[0];
+    return { priceToReach: y?.price ?? null, costToReach: y?.abatementCost ?? null };
+  } catch (err) {
+    if (err instanceof InfeasibleError) return { priceToReach: null, costToReach: null };
+    throw err;
+  }
 }
 
 export interface ClusterPotential {

@@ -48,6 +48,9 @@ describe("compare and analyses", () => {
     const sec = sectoralAnalysis(s);
     // dirty: 100 - 0.9 x 50 = 55; clean: 100 - 90 = 10
     expect(sec).toEqual([expect.objectContaining({ sector: "steel", potential: 65, emissions: 200 })]);
+    // reaching it by trading within the sector: abatement 65 = p + p/3, so p = 48.75
+    expect(sec[0]!.priceToReach).toBeCloseTo(48.75, 9);
+    expect(sec[0]!.costToReach).toBeCloseTo(48.75 ** 2 / 2 + 3 * (48.75 / 3) ** 2 / 2, 6);
     const r = simulate(s);
     const cl = clusterAnalysis(s, r);
     expect(cl[0]).toMatchObject({ potential: 50, shareOfCountry: 0.05 });

@@ -184,7 +184,10 @@ async function single(file: string, opts: { json?: boolean; out?: string; thread
   printSectors(r);
   if (sectoral.length > 0) {
     process.stdout.write(`\nsectoral potential: reduction if every plant reached its sector's benchmark intensity (first year)\n`);
-    printTable(["sector", "emissions", "output", "benchmark", "potential", "share"], sectoral.map((x) => [x.sector, r2(x.emissions), r2(x.output), x.benchmark, r2(x.potential), `${(100 * x.share).toFixed(1)}%`]));
+    printTable(
+      ["sector", "emissions", "output", "benchmark", "potential", "share", "price to reach", "cost to reach"],
+      sectoral.map((x) => [x.sector, r2(x.emissions), r2(x.output), x.benchmark, r2(x.potential), `${(100 * x.share).toFixed(1)}%`, x.priceToReach === null ? "out of reach" : r2(x.priceToReach), x.costToReach === null ? "" : r2(x.costToReach)]),
+    );
   }
   if (clusters.length > 0) {
     process.stdout.write(`\nclusters: shared CO2 pipeline potential and use at the equilibrium price (first year)\n`);
