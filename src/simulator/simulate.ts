@@ -251,7 +251,8 @@ function solveWithMsr(s: Scenario, years: readonly number[], o: RunOptions): Sol
       flows.invalidated.push(inv);
     }
     if (residual <= rule.tolerance * scale) break;
-    if (residual > prevResidual) omega = Math.max(omega / 2, 1 / 64);
+    // halve the step when the residual grows; win it back slowly while it shrinks
+    omega = residual > prevResidual ? Math.max(omega / 2, 1 / 64) : Math.min(rule.damping, omega * 1.25);
     prevResidual = residual;
     intake = intake.map((x, k) => x + omega * ((f.intake[k] as number) - x));
     release = release.map((x, k) => x + omega * ((f.release[k] as number) - x));
