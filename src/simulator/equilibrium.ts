@@ -271,8 +271,20 @@ export function solveEquilibrium(ms: readonly YearMarket[], o: EquilibriumOption
     // two readings of a sign change at the price (kink or step); keep the one that is an equilibrium
     const strict = solveEquilibrium(ms, { ...o, looseKinks: false });
     if (violations(strict, o) === 0) return strict;
-    const loose = solveEquilibrium(ms, { ...o, looseKinks: true });
-    return violations(loose, o) < violations(strict, o) ? loose : strict;
+    // candidates: the kink reading, and the path without borrowing (an equilibrium when nobody
+    // wants to borrow at that interest); the one with the fewest violated conditions wins
+    let best = strict;
+    let fewest = violations(strict, o);
+    for (const c of [{ ...o, looseKinks: true }, { ...o, looseKinks: false, borrowLimit: o.borrowLimit.map(() => 0) }]) {
+      const sol = solveEquilibrium(ms, c);
+      const v = violations(sol, o);
+      if (v < fewest) {
+        best = sol;
+        fewest = v;
+      }
+      if (v === 0) break;
+    }
+    return best;
   }
   const out: YearSolution[] = [];
   let t = 0;
