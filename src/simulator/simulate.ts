@@ -203,6 +203,23 @@ interface Solved {
   report: MsrReport | undefined;
 }
 
+/** Holdings and invalidation that follow from the intake and release actually used in a solution. */
+function usedFlows(rule: MsrRule, startHoldings: number, intake: readonly number[], release: readonly number[], unsold: readonly number[]): MsrFlows {
+  const f: MsrFlows = { intake: [...intake], release: [...release], holdings: [], invalidated: [] };
+  let h = startHoldings;
+  for (let k = 0; k < intake.length; k++) {
+    h += (intake[k] as number) - (release[k] as number) + (unsold[k] ?? 0);
+    let inv = 0;
+    if (rule.invalidationThreshold !== undefined && h > rule.invalidationThreshold) {
+      inv = h - rule.invalidationThreshold;
+      h = rule.invalidationThreshold;
+    }
+    f.holdings.push(h);
+    f.invalidated.push(inv);
+  }
+  return f;
+}
+
 /** The MSR as an outer damped fixed point on its intake and release; reports non-convergence honestly. */
 function solveWithMsr(s: Scenario, years: readonly number[], o: RunOptions): Solved {
   const startBank = o.window?.bank ?? s.initialBank;
@@ -233,23 +250,7 @@ function solveWithMsr(s: Scenario, years: readonly number[], o: RunOptions): Sol
     const unsold = sol.map((y) => (s.unsoldAllowances === "msr" ? y.unsold : 0));
     const f = msrFlows(rule, startBank, startHoldings, sol.map((y) => y.bank), room, unsold);
     residual = Math.max(0, ...f.intake.map((x, k) => Math.abs(x - (intake[k] as number))), ...f.release.map((x, k) => Math.abs(x - (release[k] as number))));
-    // holdings and invalidation follow from the flows actually used in this solution
-    flows = msrFlows(rule, startBank, startHoldings, sol.map((y) => y.bank), room, unsold);
-    flows.intake = [...intake];
-    flows.release = [...release];
-    let h = startHoldings;
-    flows.holdings = [];
-    flows.invalidated = [];
-    for (let k = 0; k < years.length; k++) {
-      h += (intake[k] as number) - (release[k] as number) + (unsold[k] as number);
-      let inv = 0;
-      if (rule.invalidationThreshold !== undefined && h > rule.invalidationThreshold) {
-        inv = h - rule.invalidationThreshold;
-        h = rule.invalidationThreshold;
-      }
-      flows.holdings.push(h);
-      flows.invalidated.push(inv);
-    }
+    flows = usedFlows(rule, startHoldings, intake, release, unsold);
     if (residual <= rule.tolerance * scale) break;
     // halve the step when the residual grows; win it back slowly while it shrinks
     omega = residual > prevResidual ? Math.max(omega / 2, 1 / 64) : Math.min(rule.damping, omega * 1.25);

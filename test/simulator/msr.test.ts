@@ -36,7 +36,13 @@ describe("market stability reserve", () => {
     const base = simulate(parse(v));
     // allowances withheld early raise the first price (MSR binds: Perino & Willner 2016)
     expect(r.years[0]!.price).toBeGreaterThan(base.years[0]!.price);
-    for (const y of r.years) expect(y.freeAllocation + y.auctioned + y.unsold + y.msrIntake - y.msrRelease).toBeCloseTo(y.cap, 6);
+    let held = 0;
+    for (const y of r.years) {
+      expect(y.freeAllocation + y.auctioned + y.unsold + y.msrIntake - y.msrRelease).toBeCloseTo(y.cap, 6);
+      // the reserve's own account: what came in, went out or was invalidated
+      expect(held + y.msrIntake - y.msrRelease - y.msrInvalidated).toBeCloseTo(y.msrHoldings, 6);
+      held = y.msrHoldings;
+    }
   });
 
   it("reports non-convergence with its residual when iterations run out", () => {
