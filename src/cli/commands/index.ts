@@ -8,6 +8,7 @@ import { register as dataset } from "./dataset.ts";
 import { register as leakage } from "./leakage.ts";
 import { register as registry } from "./registry.ts";
 import { register as rulebook } from "./rulebook.ts";
+import { register as simulate } from "./simulate.ts";
 
 export type Register = (program: Command) => void;
 
@@ -20,4 +21,5 @@ export const commandModules: readonly Register[] = [
   leakage,
   registry,
   rulebook,
+  simulate,
 ];
