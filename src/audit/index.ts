@@ -17,9 +17,9 @@ export interface AuditEntry {
   target: string | null;
   outcome: AuditOutcome;
   /** The refusal code for a refused operation. */
-  code?: number | null;
+  code?: number | null | undefined;
   /** Non-secret facts (never passwords, tokens or TOTP secrets). */
-  detail?: Record<string, unknown>;
+  detail?: Record<string, unknown> | undefined;
 }
 
 export interface AuditRow {
@@ -37,18 +37,18 @@ export interface AuditRow {
 }
 
 export interface AuditQuery {
-  actor?: string;
+  actor?: string | undefined;
   /** Exact action, or a prefix ending in "." (e.g. "auth."). */
-  action?: string;
-  target?: string;
-  outcome?: AuditOutcome;
+  action?: string | undefined;
+  target?: string | undefined;
+  outcome?: AuditOutcome | undefined;
   /** ISO times, inclusive from, exclusive to. */
-  from?: string;
-  to?: string;
+  from?: string | undefined;
+  to?: string | undefined;
   /** Keyset cursor: the `next` of the previous page. */
-  after?: string;
+  after?: string | undefined;
   /** Page size, 1..500, default 100. */
-  limit?: number;
+  limit?: number | undefined;
 }
 
 export interface AuditPage {

@@ -186,7 +186,7 @@ export class AuthService {
     return ok(await this.view(this.db, u));
   }
 
-  async listUsers(caller: Caller, opts: { after?: string; limit?: number } = {}): Promise<AuthResult<UserView[]>> {
+  async listUsers(caller: Caller, opts: { after?: string | undefined; limit?: number | undefined } = {}): Promise<AuthResult<UserView[]>> {
     if (!can(caller.principal, "users:manage") && !can(caller.principal, "audit:read")) return denied("listing users");
     const limit = Math.max(1, Math.min(Number.isInteger(opts.limit) ? (opts.limit as number) : 100, 500));
     const r = await this.db.query<UserRow>("SELECT * FROM users WHERE id > $1 ORDER BY id LIMIT $2", [opts.after ?? "", limit]);
@@ -233,7 +233,7 @@ export class AuthService {
   }
 
   /** A user changes their own password (old one required), or an administrator sets one. Revokes the user's sessions. */
-  async changePassword(caller: Caller, inp: { userId: string; oldPassword?: string; newPassword: string }): Promise<AuthResult<UserView>> {
+  async changePassword(caller: Caller, inp: { userId: string; oldPassword?: string | undefined; newPassword: string }): Promise<AuthResult<UserView>> {
     const self = caller.principal.userId === inp?.userId && caller.principal.via === "session";
     const res = await (async (): Promise<AuthResult<UserView>> => {
       if (!self && !can(caller.principal, "users:manage")) return denied("setting another user's password");
@@ -455,12 +455,12 @@ export class AuthService {
   // ---- API tokens ----------------------------------------------------------------------------
 
   /** A scoped token for a machine client; for oneself (signed in with a session), or (administrator) for another user. */
-  async createApiToken(caller: Caller, inp: { userId?: string; name: string; scopes: Scope[]; days?: number }): Promise<AuthResult<CreatedApiToken>> {
+  async createApiToken(caller: Caller, inp: { userId?: string | undefined; name: string; scopes: Scope[]; days?: number | undefined }): Promise<AuthResult<CreatedApiToken>> {
     const res = await this.createTokenInner(caller, inp);
     return this.audit.outcome(caller, "token.create", res.ok ? res.value.view.tokenId : null, res, res.ok ? { userId: res.value.view.userId, scopes: res.value.view.scopes } : {});
   }
 
-  private async createTokenInner(caller: Caller, inp: { userId?: string; name: string; scopes: Scope[]; days?: number }): Promise<AuthResult<CreatedApiToken>> {
+  private async createTokenInner(caller: Caller, inp: { userId?: string | undefined; name: string; scopes: Scope[]; days?: number | undefined }): Promise<AuthResult<CreatedApiToken>> {
     const p = caller.principal;
     const userId = inp?.userId ?? p.userId;
     if (p.via === "token") return securityRefusal("PERMISSION_DENIED", "an API token cannot create API tokens; sign in", {});

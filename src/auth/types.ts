@@ -20,9 +20,9 @@ export interface CreateUserInput {
   userId: string;
   displayName: string;
   password: string;
-  roles?: GlobalRole[];
+  roles?: GlobalRole[] | undefined;
   /** Marks a demo user (allowed only in demo mode). */
-  demo?: boolean;
+  demo?: boolean | undefined;
 }
 
 export interface TotpEnrolment {
@@ -60,7 +60,7 @@ export interface SignInInput {
   userId: string;
   password: string;
   /** When given, a TOTP code in the same step (skips the challenge round trip). */
-  totp?: string;
+  totp?: string | undefined;
 }
 
 export interface LockoutState {

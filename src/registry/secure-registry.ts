@@ -38,16 +38,16 @@ export interface InitiateInput {
   /** Caller-chosen id; also the idempotency key. */
   transactionId: string;
   /** Catalogue kind; default "transfer". */
-  kind?: string;
+  kind?: string | undefined;
   legs: LegInput[];
-  purpose?: string;
-  beneficiary?: string;
-  note?: string;
+  purpose?: string | undefined;
+  beneficiary?: string | undefined;
+  note?: string | undefined;
 }
 
 export interface DecisionInput {
   transactionId: string;
-  reason?: string;
+  reason?: string | undefined;
 }
 
 export interface RepresentativeView {
@@ -73,6 +73,18 @@ export interface HolderLimitView {
   holder: string;
   held: bigint;
   limit: bigint | null;
+}
+
+export interface ListOptions {
+  /** Keyset cursor: the last id of the previous page. */
+  after?: string | undefined;
+  /** Page size 1..500, default 100. */
+  limit?: number | undefined;
+}
+
+/** Drops undefined fields (the ledger's options are exact). */
+function defined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
 
 export interface SecureRegistryOptions {
@@ -345,7 +357,7 @@ export class SecureRegistry {
   }
 
   /** Reversal of a completed transaction (national administrator). */
-  async reverse(c: Caller, input: { transactionId: string; reverses: string; reason?: string }): Promise<Result<SecureTransactionView>> {
+  async reverse(c: Caller, input: { transactionId: string; reverses: string; reason?: string | undefined }): Promise<Result<SecureTransactionView>> {
     const res = await (async (): Promise<Result<SecureTransactionView>> => {
       const perm = hasRole(c.principal, "national-admin") ? permit(c.principal, "admin:kinds") : securityRefusal("PERMISSION_DENIED", "reversals are made by a national administrator", { permission: "admin:kinds" });
       if (perm) return perm;
@@ -411,22 +423,22 @@ export class SecureRegistry {
    * Administrators and the authority see every transaction; representatives those touching their
    * accounts; everyone else (the public) only completed allocations, without the people involved.
    */
-  async listTransactions(c: Caller, opts: { account?: string; status?: TransactionStatus; kind?: string; after?: string; limit?: number } = {}): Promise<Result<SecureTransactionView[]>> {
+  async listTransactions(c: Caller, opts: ListOptions & { account?: string | undefined; status?: TransactionStatus | undefined; kind?: string | undefined } = {}): Promise<Result<SecureTransactionView[]>> {
     const p = c.principal;
     const limit = pageLimit(opts.limit);
     let list: TransactionView[];
-    if (can(p, "transactions:read-all")) list = await this.ledger.listTransactions({ ...opts, limit });
+    if (can(p, "transactions:read-all")) list = await this.ledger.listTransactions({ ...defined(opts), limit });
     else if (hasRole(p, "representative")) {
       const mine = await representedAccounts(this.db, p.userId);
       const scope = opts.account === undefined ? mine : mine.filter((a) => a === opts.account);
-      const ids = await transactionIdsTouching(this.db, scope, { ...opts, limit });
+      const ids = await transactionIdsTouching(this.db, scope, { ...defined(opts), limit });
       list = [];
       for (const id of ids) list.push((await this.ledger.getTransaction(id)) as TransactionView);
     } else {
       const perm = permit(p, "accounts:read-public");
       if (perm) return perm;
       if (opts.kind !== undefined && opts.kind !== "allocation") return securityRefusal("PERMISSION_DENIED", "the public sees completed allocations only", { permission: "transactions:read-all" });
-      list = (await this.ledger.listTransactions({ ...opts, kind: "allocation", status: "completed", limit })).map((t) => ({
+      list = (await this.ledger.listTransactions({ ...defined(opts), kind: "allocation", status: "completed", limit })).map((t) => ({
         ...t, initiator: null, note: null, events: t.events.map((e) => ({ ...e, actor: null, detail: {} })),
       }));
     }
@@ -436,7 +448,7 @@ export class SecureRegistry {
   }
 
   /** Transactions awaiting an approval the caller may give (not their own). */
-  async listAwaitingMyApproval(c: Caller, opts: { after?: string; limit?: number } = {}): Promise<Result<SecureTransactionView[]>> {
+  async listAwaitingMyApproval(c: Caller, opts: ListOptions = {}): Promise<Result<SecureTransactionView[]>> {
     const p = c.principal;
     const ids = hasRole(p, "national-admin")
       ? (await this.ledger.listTransactions({ status: "awaiting_approval", after: opts.after ?? "", limit: MAX_PAGE })).map((t) => t.id)
@@ -459,10 +471,10 @@ export class SecureRegistry {
     return a ? ok(a) : refuse("ACCOUNT_UNKNOWN", `no account ${String(id).slice(0, 64)}`, { accountId: String(id).slice(0, 64) });
   }
 
-  async listAccounts(c: Caller, opts: { type?: string; holder?: string; after?: string; limit?: number } = {}): Promise<Result<AccountView[]>> {
+  async listAccounts(c: Caller, opts: ListOptions & { type?: string | undefined; holder?: string | undefined } = {}): Promise<Result<AccountView[]>> {
     const perm = permit(c.principal, "accounts:read-public");
     if (perm) return perm;
-    return ok(await this.ledger.listAccounts({ ...opts, limit: pageLimit(opts.limit) }));
+    return ok(await this.ledger.listAccounts({ ...defined(opts), limit: pageLimit(opts.limit) }));
   }
 
   private async maySeeAccount(p: Principal, accountId: string): Promise<boolean> {
@@ -470,16 +482,16 @@ export class SecureRegistry {
   }
 
   /** Holdings: administrators, the authority and the account's representatives. */
-  async holdings(c: Caller, accountId: string, opts: { blocks?: boolean; blockLimit?: number } = {}): Promise<Result<HoldingView[]>> {
+  async holdings(c: Caller, accountId: string, opts: { blocks?: boolean | undefined; blockLimit?: number | undefined } = {}): Promise<Result<HoldingView[]>> {
     if (!str(accountId, 64) || !(await this.maySeeAccount(c.principal, accountId))) return notVisible(`account ${String(accountId).slice(0, 64)}`);
-    const h = await this.ledger.holdings(accountId, opts);
+    const h = await this.ledger.holdings(accountId, defined(opts));
     return h ? ok(h) : refuse("ACCOUNT_UNKNOWN", `no account ${accountId}`, { accountId });
   }
 
-  async listClasses(c: Caller, opts: { after?: string; limit?: number } = {}): Promise<Result<UnitClassView[]>> {
+  async listClasses(c: Caller, opts: ListOptions = {}): Promise<Result<UnitClassView[]>> {
     const perm = permit(c.principal, "accounts:read-public");
     if (perm) return perm;
-    return ok(await this.ledger.listClasses({ ...opts, limit: pageLimit(opts.limit) }));
+    return ok(await this.ledger.listClasses({ ...defined(opts), limit: pageLimit(opts.limit) }));
   }
 
   async holderLimit(c: Caller, holder: string): Promise<Result<HolderLimitView>> {
@@ -508,12 +520,12 @@ export class SecureRegistry {
     return this.admin(c, "account.open", isObj(input) && str(input.accountId, 64) ? input.accountId : null, "admin:kinds", () => this.ledger.openAccount(input));
   }
 
-  async blockAccount(c: Caller, input: { commandId: string; accountId: string; reason?: string }): Promise<Result<AccountView>> {
+  async blockAccount(c: Caller, input: { commandId: string; accountId: string; reason?: string | undefined }): Promise<Result<AccountView>> {
     return this.admin(c, "account.block", isObj(input) && str(input.accountId, 64) ? input.accountId : null, "accounts:block", () =>
       this.ledger.setAccountStatus({ ...input, status: "blocked" }));
   }
 
-  async unblockAccount(c: Caller, input: { commandId: string; accountId: string; reason?: string }): Promise<Result<AccountView>> {
+  async unblockAccount(c: Caller, input: { commandId: string; accountId: string; reason?: string | undefined }): Promise<Result<AccountView>> {
     return this.admin(c, "account.unblock", isObj(input) && str(input.accountId, 64) ? input.accountId : null, "accounts:block", () =>
       this.ledger.setAccountStatus({ ...input, status: "open" }));
   }
