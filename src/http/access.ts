@@ -12,11 +12,11 @@ export type Access =
   /** Any signed-in user (sign-out, own profile, own tokens, second factor). */
   | { kind: "signed-in" }
   /** Callers with one of the roles, through a token with the scope. */
-  | { kind: "roles"; roles: readonly Role[]; scope: Scope; note?: string };
+  | { kind: "roles"; roles: readonly Role[]; scope: Scope | readonly Scope[]; note?: string };
 
 export const PUBLIC_ACCESS: Access = { kind: "public" };
 export const SIGNED_IN: Access = { kind: "signed-in" };
-export const roles = (rs: readonly Role[], scope: Scope, note?: string): Access => ({ kind: "roles", roles: rs, scope, ...(note ? { note } : {}) });
+export const roles = (rs: readonly Role[], scope: Scope | readonly Scope[], note?: string): Access => ({ kind: "roles", roles: rs, scope, ...(note ? { note } : {}) });
 
 export function signedIn(p: Principal | undefined): p is Principal {
   return p !== undefined && p.userId !== null && p.via !== "anonymous";
@@ -30,13 +30,15 @@ export function decide(access: Access, p: Principal | undefined): { ok: true } |
   if (!access.roles.some((r) => p.roles.includes(r))) {
     return { ok: false, status: 403, code: 8001, check: "permission-denied", reason: `this operation needs one of the roles ${access.roles.join(", ")}` };
   }
-  if (!hasScope(p, access.scope)) return { ok: false, status: 403, code: 8016, check: "scope-missing", reason: `the API token lacks the ${access.scope} scope` };
+  const scopes: readonly Scope[] = typeof access.scope === "string" ? [access.scope] : access.scope;
+  if (!scopes.some((s) => hasScope(p, s))) return { ok: false, status: 403, code: 8016, check: "scope-missing", reason: `the API token lacks the ${scopes.join(" or ")} scope` };
   return { ok: true };
 }
 
 /** Words for the reference: who may call a route. */
 export function describeAccess(a: Access): { roles: string[]; scope: string | null; note: string | null } {
+  if (a.kind === "roles" && typeof a.scope !== "string") return { roles: [...a.roles], scope: a.scope.join(" or "), note: a.note ?? null };
   if (a.kind === "public") return { roles: ["public"], scope: null, note: null };
   if (a.kind === "signed-in") return { roles: ["any signed-in user"], scope: null, note: null };
-  return { roles: [...a.roles], scope: a.scope, note: a.note ?? null };
+  return { roles: [...a.roles], scope: a.scope as string, note: a.note ?? null };
 }

@@ -29,7 +29,8 @@ export interface HttpConfig {
   /** Production: Secure cookies, HSTS. */
   production: boolean;
   bodyLimitBytes: number;
-  rateLimit: { ip: RateLimit; user: RateLimit };
+  /** Per client address, per signed-in user, and for the sign-in routes per address. */
+  rateLimit: { ip: RateLimit; user: RateLimit; signIn: RateLimit };
   /** Take the client address from X-Forwarded-For (only behind a trusted proxy). */
   trustProxy: boolean;
   sessionCookie: string;
@@ -38,7 +39,7 @@ export interface HttpConfig {
 export const DEFAULT_CONFIG: HttpConfig = {
   production: false,
   bodyLimitBytes: 64 * 1024,
-  rateLimit: { ip: { max: 600, windowMs: 60_000 }, user: { max: 300, windowMs: 60_000 } },
+  rateLimit: { ip: { max: 600, windowMs: 60_000 }, user: { max: 300, windowMs: 60_000 }, signIn: { max: 20, windowMs: 60_000 } },
   trustProxy: false,
   sessionCookie: "ets_session",
 };
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps): App {
   const log = deps.logger ?? createLogger();
   const ipLimiter = new RateLimiter(deps.clock, config.rateLimit.ip);
   const userLimiter = new RateLimiter(deps.clock, config.rateLimit.user);
+  const signInLimiter = new RateLimiter(deps.clock, config.rateLimit.signIn);
   const ops = allOps(deps, config);
 
   const app = new OpenAPIHono<Env>({
@@ -123,15 +125,34 @@ export function createApp(deps: AppDeps): App {
     },
   });
 
-  app.onError((err, c) => {
-    if (err instanceof ProblemError) return problemResponse({ ...err.problem, instance: c.req.path }, err.headers);
+  app.onError(async (err, c) => {
+    if (err instanceof ProblemError) {
+      if (!err.fromService && UNSAFE.has(c.req.method) && [400, 401, 403].includes(err.problem.status)) await auditRefusal(c, err.problem);
+      return problemResponse({ ...err.problem, instance: c.req.path }, err.headers);
+    }
     if (err instanceof HTTPException) {
       const status = err.status >= 400 && err.status < 500 ? err.status : 400;
+      if (UNSAFE.has(c.req.method) && status === 400) await auditRefusal(c, problem(400, "request-malformed"));
       return problemResponse(problem(status, status === 413 ? "body-too-large" : "request-malformed", scrubText(err.message).slice(0, 200) || undefined, { instance: c.req.path }));
     }
     log.error({ err: { name: (err as Error).name, message: scrubText(String((err as Error).message)), stack: (err as Error).stack }, requestId: c.get("requestId"), path: c.req.path }, "unexpected error");
     return problemResponse(problem(500, "internal", "an unexpected error occurred; it has been logged", { instance: c.req.path, facts: { requestId: c.get("requestId") } }));
   });
+  /** State-changing requests refused before reaching a service (access, CSRF, validation) still leave an audit row. */
+  async function auditRefusal(c: Context<Env>, p: Problem): Promise<void> {
+    try {
+      await deps.audit.record(callerOf(c), {
+        action: "http.refused",
+        target: c.req.path.slice(0, 300),
+        outcome: "refused",
+        code: p.code ?? null,
+        detail: { method: c.req.method, status: p.status, check: p.check ?? p.type.replace(/^.*\//, "") },
+      });
+    } catch (e) {
+      log.error({ err: { message: scrubText(String((e as Error).message)) } }, "audit write failed");
+    }
+  }
+
   app.notFound((c) => problemResponse(problem(404, "not-found", `no route ${c.req.method} ${c.req.path.slice(0, 200)}`)));
 
   // Request log (without bodies; headers redacted by the logger) and request id.
@@ -172,7 +193,8 @@ export function createApp(deps: AppDeps): App {
   });
 
   app.use("*", async (c, next) => {
-    const wait = ipLimiter.hit(`ip:${c.get("clientIp")}`);
+    let wait = ipLimiter.hit(`ip:${c.get("clientIp")}`);
+    if (wait === 0 && c.req.method === "POST" && c.req.path.startsWith("/v1/auth/") && c.req.path !== "/v1/auth/sign-out") wait = signInLimiter.hit(`signin:${c.get("clientIp")}`);
     if (wait > 0) throw new ProblemError(problem(429, "rate-limited", `too many requests from this address; retry in ${wait} s`), { "retry-after": String(wait) });
     await next();
   });

@@ -20,7 +20,12 @@ export interface Problem {
 
 /** Thrown anywhere in a handler or middleware; the error handler turns it into its response. */
 export class ProblemError extends Error {
-  constructor(readonly problem: Problem, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Record<string, string> = {},
+    /** True when a service refused (and so already wrote the audit row). */
+    readonly fromService = false,
+  ) {
     super(problem.detail ?? problem.title);
   }
 }
@@ -80,6 +85,13 @@ export function jsonSafe(v: unknown): unknown {
 
 /** The value of a service result, or the refusal thrown as its problem. */
 export function unwrap<T>(r: { ok: true; value: T } | RefusalLike): T {
-  if (!r.ok) throw new ProblemError(refusalProblem(r));
+  if (!r.ok) throw new ProblemError(refusalProblem(r), {}, true);
   return r.value;
+}
+
+/** A command's result as its response: 201 when it did something, 200 when it replayed an earlier one. */
+export function created<T>(c: { json: (body: never, status: never) => Response }, r: ({ ok: true; value: T; replayed?: boolean }) | RefusalLike): Response {
+  const value = unwrap(r);
+  const replayed = r.ok && r.replayed === true;
+  return c.json(jsonSafe(value) as never, (replayed ? 200 : 201) as never);
 }

@@ -197,3 +197,92 @@ export const AdminTxBody = z
 
 export const DecideBody = z.object({ reason: ShortText.optional() }).strict().openapi("Decision");
 export const ReverseBody = z.object({ reversalId: TransactionId, reason: ShortText.optional() }).strict().openapi("Reverse");
+
+// ---- users, sign-in, tokens, security lists -------------------------------------------------
+
+const ROLE_NAMES = ["national-admin", "authority", "verifier"] as const;
+const SCOPE_NAMES = ["read", "transfer:initiate", "transfer:approve", "admin", "audit:read", "verify"] as const;
+
+export const SignInBody = z
+  .object({ userId: z.string().min(1).max(64), password: z.string().min(1).max(256), totp: z.string().regex(/^[0-9]{6}$/).optional() })
+  .strict()
+  .openapi("SignIn");
+export const TotpBody = z.object({ challenge: z.string().min(1).max(200), code: z.string().regex(/^[0-9]{6}$/) }).strict().openapi("TotpStep");
+export const SignedIn = z
+  .object({
+    kind: z.literal("session"),
+    userId: z.string(),
+    roles: z.array(z.string()),
+    expiresAt: Time,
+    csrfToken: z.string().openapi({ description: "Send as the X-CSRF-Token header with every state-changing request made with the session cookie" }),
+  })
+  .openapi("SignedIn");
+export const TotpRequired = z.object({ kind: z.literal("totp-required"), challenge: z.string(), expiresAt: Time }).openapi("TotpRequired");
+
+export const User = z
+  .object({
+    userId: z.string(),
+    displayName: z.string(),
+    roles: z.array(z.string()),
+    representing: z.array(z.object({ accountId: z.string(), initiate: z.boolean(), approve: z.boolean() })),
+    totpEnrolled: z.boolean(),
+    disabled: z.boolean(),
+    demo: z.boolean(),
+    createdAt: Time,
+  })
+  .openapi("User");
+export const CreateUserBody = z
+  .object({ userId: z.string().min(2).max(64), displayName: z.string().min(1).max(200), password: z.string().min(1).max(256), roles: z.array(z.enum(ROLE_NAMES)).max(3).optional() })
+  .strict()
+  .openapi("CreateUser");
+export const TotpEnrolment = z.object({ secret: z.string(), uri: z.string() }).openapi("TotpEnrolment");
+export const CreatedUser = z.object({ user: User, totp: TotpEnrolment.nullable() }).openapi("CreatedUser");
+export const RolesBody = z.object({ roles: z.array(z.enum(ROLE_NAMES)).max(3) }).strict().openapi("SetRoles");
+export const DisabledBody = z.object({ disabled: z.boolean() }).strict().openapi("SetDisabled");
+export const PasswordBody = z.object({ oldPassword: z.string().min(1).max(256).optional(), newPassword: z.string().min(1).max(256) }).strict().openapi("ChangePassword");
+export const Lockout = z.object({ userId: z.string(), failures: z.number().int(), lockedUntil: Time.nullable(), nextAttemptAt: Time.nullable() }).openapi("LockoutState");
+
+export const ApiToken = z
+  .object({ tokenId: z.string(), userId: z.string(), name: z.string(), scopes: z.array(z.string()), createdAt: Time, expiresAt: Time, revokedAt: Time.nullable(), lastUsedAt: Time.nullable() })
+  .openapi("ApiToken");
+export const CreateTokenBody = z
+  .object({ name: z.string().min(1).max(100), scopes: z.array(z.enum(SCOPE_NAMES)).min(1).max(6), days: z.number().int().min(1).max(3650).optional(), userId: z.string().min(2).max(64).optional() })
+  .strict()
+  .openapi("CreateApiToken");
+export const CreatedToken = z.object({ token: z.string().openapi({ description: "The bearer secret, shown once" }), view: ApiToken }).openapi("CreatedApiToken");
+
+export const Representative = z
+  .object({ accountId: AccountId, userId: z.string(), initiate: z.boolean(), approve: z.boolean(), addedAt: Time, addedBy: z.string().nullable() })
+  .openapi("Representative");
+export const AddRepresentativeBody = z.object({ userId: z.string().min(2).max(64), initiate: z.boolean(), approve: z.boolean() }).strict().openapi("AddRepresentative");
+export const TrustedEntry = z
+  .object({ accountId: AccountId, trustedAccountId: AccountId, proposedAt: Time, activeFrom: Time, active: z.boolean(), addedBy: z.string().nullable() })
+  .openapi("TrustedEntry");
+export const AddTrustedBody = z.object({ trustedAccountId: AccountId }).strict().openapi("AddTrusted");
+export const HolderLimit = z.object({ holder: z.string(), held: Amount, limit: Amount.nullable() }).openapi("HolderLimit");
+
+export const AuditRow = z
+  .object({
+    seq: z.string(),
+    at: Time,
+    actor: z.string().nullable(),
+    via: z.string(),
+    ip: z.string().nullable(),
+    requestId: z.string().nullable(),
+    action: z.string(),
+    target: z.string().nullable(),
+    outcome: z.enum(["ok", "refused", "error"]),
+    code: z.number().int().nullable(),
+    detail: z.record(z.string(), z.unknown()),
+  })
+  .openapi("AuditRow");
+export const AuditQueryParams = z.object({
+  actor: z.string().max(64).optional(),
+  action: z.string().max(64).optional().openapi({ description: "Exact action, or a prefix ending in '.' (e.g. auth.)" }),
+  target: z.string().max(300).optional(),
+  outcome: z.enum(["ok", "refused", "error"]).optional(),
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().regex(/^[0-9]{1,18}$/).optional(),
+});

@@ -26,3 +26,10 @@ export function pageOf<T>(items: T[], limit: number, key: (t: T) => string): { i
   const last = shown[shown.length - 1];
   return { items: shown, nextCursor: more && last !== undefined ? encodeCursor(key(last)) : null };
 }
+
+/** Drops keys whose value is undefined (zod's optional output meets exactOptionalPropertyTypes). */
+export function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as { [K in keyof T]: Exclude<T[K], undefined> };
+}

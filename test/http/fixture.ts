@@ -31,10 +31,10 @@ export async function buildFixture(
 ): Promise<Fixture> {
   const clock = new ManualClock(opts.start ?? "2026-04-06T09:00:00Z");
   const config: SecurityConfig = { ...DEFAULT_SECURITY_CONFIG, ...opts.security };
-  const ledger = await LedgerService.open(db, clock);
   const audit = new AuditLog(db, clock);
   const auth = await AuthService.open(db, clock, config, audit, { argon2: FAST_ARGON2 });
   const registry = opts.registry ?? (await SecureRegistry.open(db, clock, config, { audit }));
+  const ledger = opts.registry ? await LedgerService.open(db, clock) : registry.ledger;
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _enc, cb) {
