@@ -248,8 +248,11 @@ export class SecureRegistry {
     };
   }
 
-  /** Refuses when the net units a transaction brings to a holder would take it above its limit. */
-  private async checkHoldingLimits(legs: readonly Leg[]): Promise<Refusal | undefined> {
+  /**
+   * Refuses when the net units a transaction brings to a holder would take it above its limit.
+   * `pending` carries increments already accepted in the same release run; accepted increments are added to it.
+   */
+  private async checkHoldingLimits(legs: readonly Leg[], pending?: Map<string, bigint>): Promise<Refusal | undefined> {
     const cfg = this.config.holdingLimits;
     if (cfg.defaultLimit === null && Object.keys(cfg.perHolder).length === 0) return undefined;
     const accounts = await accountFacts(this.db, legs.flatMap((l) => (l.from === null ? [l.to] : [l.from, l.to])));
@@ -266,11 +269,13 @@ export class SecureRegistry {
       if (to) net.set(to.holder, (net.get(to.holder) ?? 0n) + l.quantity);
       if (from) net.set(from.holder, (net.get(from.holder) ?? 0n) - l.quantity);
     }
-    for (const [holder, incoming] of [...net].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      if (incoming <= 0n) continue;
-      const r = checkHoldingLimit(holder, await holderHoldings(this.db, holder, this.config), incoming, this.config);
+    const increases = [...net].filter(([, q]) => q > 0n).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    for (const [holder, incoming] of increases) {
+      const current = (await holderHoldings(this.db, holder, this.config)) + (pending?.get(holder) ?? 0n);
+      const r = checkHoldingLimit(holder, current, incoming, this.config);
       if (r) return r;
     }
+    for (const [holder, incoming] of increases) pending?.set(holder, (pending.get(holder) ?? 0n) + incoming);
     return undefined;
   }
 
@@ -394,9 +399,11 @@ export class SecureRegistry {
     const exp = await this.expireDue(c);
     if (!exp.ok) return exp;
     const out: Array<{ transactionId: string; result: Result<SecureTransactionView> }> = [];
+    // In the ledger's release order, so that the first transfers to fill a holder's limit go through.
+    const accepted = new Map<string, bigint>();
     for (const id of await heldTransactions(this.db, "delayed", { dueBy: this.now(), limit: 1000 })) {
       const t = (await this.ledger.getTransaction(id)) as TransactionView;
-      const limit = await this.checkHoldingLimits(await this.legsOf(t));
+      const limit = await this.checkHoldingLimits(await this.legsOf(t), accepted);
       if (limit) {
         await this.ledger.cancel({ transactionId: id, actor: LIMITS_ACTOR, reason: `${limit.code} ${limit.check}: ${limit.message}`.slice(0, 500) });
         await this.audit.outcome(c, "transaction.release", id, limit);

@@ -84,14 +84,14 @@ export async function transactionIdsTouching(
   return r.rows.map((x) => x.id);
 }
 
-/** Transactions whose latest event has the given status, created at or before `createdBefore`. */
+/** Transactions whose latest event has the given status (created by `createdBefore`, or due by `dueBy`), in creation order, or with dueBy in the ledger's release order (delay end, id). */
 export async function heldTransactions(sql: Sql, status: "awaiting_approval" | "delayed", opts: { createdBefore?: string; dueBy?: string; limit: number }): Promise<string[]> {
   const r = await sql.query<{ id: string }>(
     `SELECT t.id FROM transactions t JOIN transaction_events e ON e.tx_id = t.id
      WHERE e.status = $1 AND e.seq = (SELECT max(seq) FROM transaction_events x WHERE x.tx_id = t.id)
        AND ($2::timestamptz IS NULL OR t.created_at <= $2)
        AND ($3::text IS NULL OR (e.detail->>'delayUntil') <= $3)
-     ORDER BY t.created_at, t.id LIMIT $4`,
+     ORDER BY CASE WHEN $3::text IS NULL THEN to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') ELSE e.detail->>'delayUntil' END, t.id LIMIT $4`,
     [status, opts.createdBefore ?? null, opts.dueBy ?? null, opts.limit],
   );
   return r.rows.map((x) => x.id);

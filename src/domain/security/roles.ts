@@ -26,7 +26,8 @@ export interface Principal {
   readonly credentialId?: string;
 }
 
-export const PUBLIC: Principal = { userId: null, roles: ["public"], via: "anonymous", scopes: [] };
+/** The anonymous public: its role limits it; scopes only narrow API tokens. */
+export const PUBLIC: Principal = { userId: null, roles: ["public"], via: "anonymous", scopes: "all" };
 
 /** A trusted internal caller (seeding, schedulers). Never built from a request. */
 export function systemPrincipal(name: string): Principal {
