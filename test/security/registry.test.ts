@@ -39,7 +39,7 @@ forEachStore("security rules", (db) => {
     for (const [acc, user, initiate, approve] of [["A-1", "alice", true, true], ["A-1", "bob", true, true], ["A-1", "carol", true, false], ["A-2", "alice", true, true], ["B-1", "dave", true, true]] as const) {
       must(await f.reg.addRepresentative(admin, { accountId: acc, userId: user, initiate, approve }));
     }
-    [admin2, alice, bob, carol, dave, auditor] = await Promise.all(["admin2", "alice", "bob", "carol", "dave", "auditor"].map((u) => f.as(u)));
+    [admin2, alice, bob, carol, dave, auditor] = await Promise.all([f.as("admin2"), f.as("alice"), f.as("bob"), f.as("carol"), f.as("dave"), f.as("auditor")]);
   }, 60_000);
 
   it("four-eyes: the initiator cannot approve; a second representative can, and the transfer executes", async () => {
