@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../../src/domain/security/config.ts";
 import type { Caller } from "../../src/domain/security/roles.ts";
-import type { Result } from "../../src/registry/secure-registry.ts";
+import type { Refusal, Result } from "../../src/registry/secure-registry.ts";
 import { forEachStore } from "../support/stores.ts";
 import { createUsers, type Fixture, seedLedger, setUp } from "./fixture.ts";
 
@@ -17,7 +17,7 @@ const CONFIG: SecurityConfig = {
 
 const HOUR = 3_600_000;
 
-function must<T>(r: Result<T>): T {
+function must<T>(r: Result<T> | { ok: true; value: T } | Refusal): T {
   if (!r.ok) throw new Error(`refused ${r.code} ${r.check}: ${r.message}`);
   return r.value;
 }
