@@ -24,7 +24,7 @@ export function adminOps(deps: AppDeps, _config: HttpConfig): Op[] {
       operationId: "listUsers",
       summary: "Users",
       tag: "users",
-      access: roles(ADMIN, "admin"),
+      access: roles(["national-admin", "authority"], ["admin", "audit:read"]),
       query: PageQuery,
       responses: { 200: { description: "A page of users", schema: page(User, "UserPage") } },
       handler: async ({ c, caller, query }) => {
@@ -51,7 +51,7 @@ export function adminOps(deps: AppDeps, _config: HttpConfig): Op[] {
       operationId: "getUser",
       summary: "One user",
       tag: "users",
-      access: roles(ADMIN, "admin"),
+      access: roles(["national-admin", "authority"], ["admin", "audit:read"]),
       params: userParam,
       responses: { 200: { description: "The user", schema: User } },
       handler: async ({ c, caller, params }) => c.json(toJson(unwrap(await auth.getUser(caller, params.userId))) as never, 200),
