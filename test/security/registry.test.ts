@@ -209,6 +209,20 @@ forEachStore("security rules", (db) => {
     expect(must(await f.reg.listAwaitingMyApproval(carol)).map((t) => t.id)).not.toContain("aw-1");
   });
 
+  it("concurrent approvals by two representatives complete the transfer once", async () => {
+    const before = await held("A-2");
+    must(await f.reg.initiate(carol, transfer("cc-1", "A-2", 5)));
+    const [a, b] = await Promise.all([f.reg.approve(alice, { transactionId: "cc-1" }), f.reg.approve(bob, { transactionId: "cc-1" })]);
+    const oks = [a, b].filter((r) => r.ok);
+    expect(oks).toHaveLength(1);
+    expect([a, b].find((r) => !r.ok)).toMatchObject({ code: 6002 });
+    expect(await held("A-2")).toBe(before + 5n);
+    // The same transaction id initiated twice at once: one transaction, the other call replays it.
+    const [x, y] = await Promise.all([f.reg.initiate(alice, transfer("cc-2", "A-2", 1)), f.reg.initiate(alice, transfer("cc-2", "A-2", 1))]);
+    expect([x.ok, y.ok]).toEqual([true, true]);
+    expect(must(await f.reg.getTransaction(auditor, "cc-2")).events).toHaveLength(1);
+  });
+
   it("bad input is refused with a code, never thrown", async () => {
     const odd: unknown[] = [null, 42, "x", [], { transactionId: 5 }, { transactionId: "ok-id", legs: "no" }, { transactionId: "ok-id", legs: [{ classCode: "EUA-2026", from: "A-1", to: "A-2", quantity: "-5" }] }, { transactionId: "ünïcode", legs: [] }];
     for (const input of odd) {
