@@ -63,10 +63,15 @@ export interface TrustedEntryView {
   accountId: string;
   trustedAccountId: string;
   proposedAt: string;
+  /** Earliest time the entry takes effect (the working-day delay from the proposal). */
   activeFrom: string;
-  /** True once activeFrom has passed. */
+  /** awaiting_approval: needs a second person; pending: approved, activeFrom not reached; active: in effect. */
+  status: "awaiting_approval" | "pending" | "active";
+  /** True when status is active. */
   active: boolean;
   addedBy: string | null;
+  approvedBy: string | null;
+  approvedAt: string | null;
 }
 
 export interface HolderLimitView {
@@ -602,9 +607,12 @@ export class SecureRegistry {
       const activeFrom = trustedActivationAt(now, this.config.trustedList).toISOString();
       const exists = await this.db.query("SELECT 1 FROM trusted_accounts WHERE account_id = $1 AND trusted_account_id = $2 AND removed_at IS NULL", [input.accountId, input.trustedAccountId]);
       if (exists.rows.length > 0) return securityRefusal("TRUSTED_ENTRY_EXISTS", `${input.trustedAccountId} is already on the trusted list of ${input.accountId}`, { accountId: input.accountId, trustedAccountId: input.trustedAccountId });
+      // Without the second-approval rule the proposer's addition counts as approved at once.
+      const selfApproved = !this.config.trustedList.secondApproval;
       await this.db.query(
-        "INSERT INTO trusted_accounts (account_id, trusted_account_id, proposed_at, active_from, added_by) VALUES ($1,$2,$3,$4,$5)",
-        [input.accountId, input.trustedAccountId, now.toISOString(), activeFrom, c.principal.userId],
+        `INSERT INTO trusted_accounts (account_id, trusted_account_id, proposed_at, active_from, added_by, approved_at, approved_by)
+         VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+        [input.accountId, input.trustedAccountId, now.toISOString(), activeFrom, c.principal.userId, selfApproved ? now.toISOString() : null, selfApproved ? c.principal.userId : null],
       );
       return ok((await this.trusted(input.accountId)).find((e) => e.trustedAccountId === input.trustedAccountId) as TrustedEntryView);
     })();
@@ -612,7 +620,36 @@ export class SecureRegistry {
       res.ok ? { trustedAccountId: res.value.trustedAccountId, activeFrom: res.value.activeFrom } : {});
   }
 
-  /** Removal takes effect at once. */
+  /** Second approval of a proposed addition: another representative with the approve right, or an administrator; never the proposer. */
+  async approveTrusted(c: Caller, input: { accountId: string; trustedAccountId: string }): Promise<Result<TrustedEntryView>> {
+    const res = await (async (): Promise<Result<TrustedEntryView>> => {
+      if (!isObj(input) || !str(input.accountId, 64) || !str(input.trustedAccountId, 64)) return bad("accountId/trustedAccountId", "both are required account ids");
+      const p = c.principal;
+      if (hasRole(p, "national-admin")) {
+        const perm = permit(p, "trusted:manage-any");
+        if (perm) return perm;
+      } else {
+        const r = await rightsOf(this.db, p.userId, input.accountId);
+        if (!r?.approve) return securityRefusal("NOT_APPROVER_REPRESENTATIVE", `you are not a representative of ${input.accountId} with the approve right`, { accountId: input.accountId });
+        const perm = permit(p, "transfers:approve");
+        if (perm) return perm;
+      }
+      const entry = (await this.trusted(input.accountId)).find((e) => e.trustedAccountId === input.trustedAccountId);
+      if (!entry) return securityRefusal("TRUSTED_ENTRY_UNKNOWN", `${input.trustedAccountId} is not proposed for the trusted list of ${input.accountId}`, { accountId: input.accountId, trustedAccountId: input.trustedAccountId });
+      if (entry.status !== "awaiting_approval") return securityRefusal("TRUSTED_NOT_AWAITING", `the entry was already approved by ${entry.approvedBy}`, { approvedBy: entry.approvedBy });
+      if (entry.addedBy === p.userId) return securityRefusal("FOUR_EYES_SAME_PERSON", `${p.userId} proposed this entry and cannot also approve it`, { proposer: entry.addedBy, approver: p.userId });
+      await this.db.query(
+        `UPDATE trusted_accounts SET approved_at = $3, approved_by = $4
+         WHERE account_id = $1 AND trusted_account_id = $2 AND removed_at IS NULL AND approved_at IS NULL`,
+        [input.accountId, input.trustedAccountId, this.now(), p.userId],
+      );
+      return ok((await this.trusted(input.accountId)).find((e) => e.trustedAccountId === input.trustedAccountId) as TrustedEntryView);
+    })();
+    return this.audit.outcome(c, "trusted.approve", isObj(input) && str(input.accountId, 64) ? input.accountId : null, res,
+      res.ok ? { trustedAccountId: res.value.trustedAccountId, activeFrom: res.value.activeFrom } : {});
+  }
+
+  /** Removal (also of an unapproved proposal) takes effect at once. */
   async removeTrusted(c: Caller, input: { accountId: string; trustedAccountId: string }): Promise<Result<TrustedEntryView>> {
     const res = await (async (): Promise<Result<TrustedEntryView>> => {
       if (!isObj(input) || !str(input.accountId, 64) || !str(input.trustedAccountId, 64)) return bad("accountId/trustedAccountId", "both are required account ids");
@@ -632,13 +669,16 @@ export class SecureRegistry {
 
   private async trusted(accountId: string): Promise<TrustedEntryView[]> {
     const now = this.now();
-    const r = await this.db.query<{ account_id: string; trusted_account_id: string; proposed_at: string; active_from: string; added_by: string | null }>(
+    const r = await this.db.query<{
+      account_id: string; trusted_account_id: string; proposed_at: string; active_from: string; added_by: string | null; approved_at: string | null; approved_by: string | null;
+    }>(
       "SELECT * FROM trusted_accounts WHERE account_id = $1 AND removed_at IS NULL ORDER BY trusted_account_id LIMIT 10000",
       [accountId],
     );
     return r.rows.map((x) => ({
       accountId: x.account_id, trustedAccountId: x.trusted_account_id, proposedAt: x.proposed_at, activeFrom: x.active_from,
-      active: x.active_from <= now, addedBy: x.added_by,
+      status: x.approved_at === null ? "awaiting_approval" : x.active_from <= now ? "active" : "pending",
+      active: x.approved_at !== null && x.active_from <= now, addedBy: x.added_by, approvedBy: x.approved_by, approvedAt: x.approved_at,
     }));
   }
 

@@ -31,7 +31,7 @@ export async function activeTrusted(sql: Sql, sources: readonly string[], now: s
   if (sources.length === 0) return out;
   const r = await sql.query<{ account_id: string; trusted_account_id: string }>(
     `SELECT account_id, trusted_account_id FROM trusted_accounts
-     WHERE account_id = ANY($1::text[]) AND removed_at IS NULL AND active_from <= $2`,
+     WHERE account_id = ANY($1::text[]) AND removed_at IS NULL AND approved_at IS NOT NULL AND active_from <= $2`,
     [[...sources], now],
   );
   for (const row of r.rows) out.get(row.account_id)?.add(row.trusted_account_id);

@@ -96,14 +96,25 @@ forEachStore("security rules", (db) => {
   it("trusted list: an addition on Friday takes effect at 12:00 CET the next Thursday; before that transfers are delayed", async () => {
     f.clock.set("2026-03-06T10:00:00Z"); // Friday 11:00 in Brussels
     const e = must(await f.reg.addTrusted(alice, { accountId: "A-1", trustedAccountId: "C-1" }));
-    expect(e).toMatchObject({ activeFrom: "2026-03-12T11:00:00.000Z", active: false });
+    expect(e).toMatchObject({ activeFrom: "2026-03-12T11:00:00.000Z", active: false, status: "awaiting_approval" });
+    // EU Art. 23: a second representative approves the addition; not the proposer, not someone without the approve right.
+    expect(await f.reg.approveTrusted(alice, { accountId: "A-1", trustedAccountId: "C-1" })).toMatchObject({ ok: false, code: 8004 });
+    expect(await f.reg.approveTrusted(carol, { accountId: "A-1", trustedAccountId: "C-1" })).toMatchObject({ ok: false, code: 8003 });
+    f.clock.advance(HOUR);
+    expect(must(await f.reg.approveTrusted(bob, { accountId: "A-1", trustedAccountId: "C-1" }))).toMatchObject({ status: "pending", approvedBy: "bob", activeFrom: "2026-03-12T11:00:00.000Z" });
+    expect(await f.reg.approveTrusted(bob, { accountId: "A-1", trustedAccountId: "C-1" })).toMatchObject({ ok: false, code: 8021 });
     expect(await f.reg.addTrusted(alice, { accountId: "A-1", trustedAccountId: "C-1" })).toMatchObject({ ok: false, code: 8010 });
     expect(await f.reg.addTrusted(alice, { accountId: "A-1", trustedAccountId: "A-1" })).toMatchObject({ ok: false, code: 8012 });
     expect(await f.reg.addTrusted(dave, { accountId: "A-1", trustedAccountId: "B-1" })).toMatchObject({ ok: false, code: 8002 });
+    must(await f.reg.addTrusted(alice, { accountId: "A-1", trustedAccountId: "B-1" })); // never approved
     f.clock.set("2026-03-12T10:59:59Z"); // Thursday 11:59:59 CET
     expect(must(await f.reg.initiate(alice, transfer("tl-1", "C-1", 1))).delayUntil).not.toBeNull();
     f.clock.set("2026-03-12T11:00:00Z");
-    expect((await f.reg.listTrusted(alice, "A-1")).ok && must(await f.reg.listTrusted(alice, "A-1"))[0]?.active).toBe(true);
+    expect(must(await f.reg.listTrusted(alice, "A-1")).find((e) => e.trustedAccountId === "C-1")?.active).toBe(true);
+    expect(must(await f.reg.listTrusted(alice, "A-1")).find((e) => e.trustedAccountId === "B-1")).toMatchObject({ status: "awaiting_approval", active: false });
+    expect(must(await f.reg.initiate(alice, transfer("tl-b", "B-1", 1))).delayUntil).not.toBeNull();
+    must(await f.reg.cancel(alice, { transactionId: "tl-b" }));
+    must(await f.reg.removeTrusted(alice, { accountId: "A-1", trustedAccountId: "B-1" }));
     const t = must(await f.reg.initiate(alice, transfer("tl-2", "C-1", 2)));
     expect(t.delayUntil).toBeNull();
     expect(must(await f.reg.approve(bob, { transactionId: "tl-2" })).status).toBe("completed");

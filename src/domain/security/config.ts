@@ -23,6 +23,8 @@ export interface SecurityConfig {
     readonly weekend: readonly number[];
     /** Public holidays (YYYY-MM-DD, in `timeZone`) that are not working days. Default none. */
     readonly holidays: readonly string[];
+    /** Additions need a second person's approval (EU Art. 23: proposed and approved by two representatives). Default true. */
+    readonly secondApproval: boolean;
     /** Accounts of the same holder count as trusted without an entry (EU Art. 23). Default true. */
     readonly sameHolderTrusted: boolean;
     /** Account types that may send only to trusted accounts (EU holding accounts). Default []. */
@@ -83,6 +85,7 @@ export const DEFAULT_SECURITY_CONFIG: SecurityConfig = {
     timeZone: "Europe/Brussels",
     weekend: [0, 6],
     holidays: [],
+    secondApproval: true,
     sameHolderTrusted: true,
     trustedOnlyAccountTypes: [],
   },
@@ -211,6 +214,7 @@ function parse(input: unknown): SecurityConfig {
       timeZone: tz,
       weekend: weekend as number[],
       holidays: strings(tl, "holidays", "trustedList.", d.trustedList.holidays, /^\d{4}-\d{2}-\d{2}$/),
+      secondApproval: bool(tl, "secondApproval", "trustedList.", d.trustedList.secondApproval),
       sameHolderTrusted: bool(tl, "sameHolderTrusted", "trustedList.", d.trustedList.sameHolderTrusted),
       trustedOnlyAccountTypes: strings(tl, "trustedOnlyAccountTypes", "trustedList.", d.trustedList.trustedOnlyAccountTypes),
     },

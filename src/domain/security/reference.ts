@@ -16,6 +16,7 @@ export const CONFIG_FIELDS: ReadonlyArray<readonly [path: string, meaning: strin
   ["trustedList.timeZone", "IANA time zone of the working-day calendar; daylight saving is followed."],
   ["trustedList.weekend", "Weekdays that are not working days (0 = Sunday)."],
   ["trustedList.holidays", "Dates (YYYY-MM-DD, local) that are not working days."],
+  ["trustedList.secondApproval", "An addition must be approved by a second person (another representative of the account with the approve right, or an administrator) before it can take effect; it still takes effect no earlier than the working-day delay counted from the proposal. Codes 8004, 8021."],
   ["trustedList.sameHolderTrusted", "Accounts of the same holder count as trusted without an entry (EU Art. 23 adds them automatically)."],
   ["trustedList.trustedOnlyAccountTypes", "Source account types that may send (kinds with a delay) only to accounts on their active trusted list. Code 8008."],
   ["transferDelayHours", "Transfers (kinds marked *delay*) to accounts outside the source's trusted list complete only this many hours after initiation; until then the initiator or an administrator can cancel. EU: 26."],

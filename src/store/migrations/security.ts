@@ -1,5 +1,5 @@
 // The registry's security state: account representatives with their rights, and trusted account
-// lists with the time each entry takes effect and (when removed) stops. History of both is in the
+// lists with the time each entry takes effect, who approved it, and (when removed) when it stopped. History of both is in the
 // audit log; removals are soft (removed_at) so that "trusted at time t" stays answerable.
 import type { Migration } from "../migration.ts";
 
@@ -25,6 +25,8 @@ export const securityMigrations: readonly Migration[] = [
          active_from timestamptz NOT NULL,
          removed_at timestamptz,
          added_by text,
+         approved_at timestamptz,
+         approved_by text,
          removed_by text,
          CHECK (account_id <> trusted_account_id)
        )`,
