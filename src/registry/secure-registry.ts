@@ -4,9 +4,10 @@
 // transaction and holding limits and approval expiry, calls the ledger, and writes the audit row.
 // Reads return only what the principal may see. The ledger itself stays policy-free.
 //
-// Holding limits are checked before the ledger call, not under the ledger's account locks: two
-// concurrent transfers to one holder can together pass a limit each would respect alone. They are
-// checked again before a held transaction completes (approval, release), which narrows the window.
+// Holding limits are checked before the ledger call, not under the ledger's account locks. Within
+// one process a per-holder lock (security-lock.ts) keeps each check and its ledger call together;
+// several server processes on one database can still race past a limit together. Limits are
+// checked again before a held transaction completes (approval, release).
 import { AuditLog } from "../audit/index.ts";
 import { type Catalogue, DEFAULT_CATALOGUE, type TransactionKind } from "../domain/ledger/catalog.ts";
 import { type Refusal, refuse } from "../domain/ledger/checks.ts";
@@ -19,6 +20,7 @@ import { approvalExpiresAt, checkFourEyes, checkHoldingLimit, isApprovalExpired,
 import type { Clock } from "../platform/clock.ts";
 import type { Db } from "../store/db.ts";
 import { type AccountView, type HoldingView, LedgerService, type Result, type TransactionStatus, type TransactionView, type UnitClassView } from "./ledger.ts";
+import { KeyedMutex } from "./security-lock.ts";
 import {
   accountFacts, activeTrusted, classUnitTypes, heldTransactions, holderHoldings, representedAccounts, rightsOf, transactionIdsTouching,
 } from "./security-store.ts";
@@ -130,6 +132,8 @@ function notVisible(what: string): Refusal {
 }
 
 export class SecureRegistry {
+  private readonly holderLocks = new KeyedMutex();
+
   private constructor(
     readonly ledger: LedgerService,
     readonly audit: AuditLog,
@@ -190,18 +194,32 @@ export class SecureRegistry {
     const facts = await this.holdFacts(kind, v.value.legs);
     const plan = planHold(facts, this.config);
     if (!plan.ok) return plan;
-    const limit = await this.checkHoldingLimits(v.value.legs);
-    if (limit) return limit;
     const hold: { approval?: boolean; delayUntil?: string } = {};
     if (plan.value.approval) hold.approval = true;
     if (plan.value.delayUntil) hold.delayUntil = plan.value.delayUntil;
-    return this.wrap(await this.ledger.propose({
-      transactionId: v.value.transactionId, kind: kind.code, legs: input.legs, initiator: p.userId,
-      ...(input.purpose !== undefined ? { purpose: input.purpose } : {}),
-      ...(input.beneficiary !== undefined ? { beneficiary: input.beneficiary } : {}),
-      ...(input.note !== undefined ? { note: input.note } : {}),
-      hold,
-    }));
+    const userId = p.userId;
+    return this.underHolderLocks(v.value.legs, async () => {
+      const limit = await this.checkHoldingLimits(v.value.legs);
+      if (limit) return limit;
+      return this.wrap(await this.ledger.propose({
+        transactionId: v.value.transactionId, kind: kind.code, legs: input.legs, initiator: userId,
+        ...(input.purpose !== undefined ? { purpose: input.purpose } : {}),
+        ...(input.beneficiary !== undefined ? { beneficiary: input.beneficiary } : {}),
+        ...(input.note !== undefined ? { note: input.note } : {}),
+        hold,
+      }));
+    });
+  }
+
+  private limitsOn(): boolean {
+    return this.config.holdingLimits.defaultLimit !== null || Object.keys(this.config.holdingLimits.perHolder).length > 0;
+  }
+
+  /** Runs fn holding the locks of the holders that receive in the legs (only when holding limits are configured). */
+  private async underHolderLocks<T>(legs: readonly Leg[], fn: () => Promise<T>): Promise<T> {
+    if (!this.limitsOn()) return fn();
+    const accounts = await accountFacts(this.db, legs.map((l) => l.to));
+    return this.holderLocks.with([...accounts.values()].map((a) => a.holder), fn);
   }
 
   private async mayInitiate(p: Principal, kind: TransactionKind, legs: readonly Leg[]): Promise<Refusal | undefined> {
@@ -328,13 +346,16 @@ export class SecureRegistry {
         }
         const eyes = checkFourEyes(t.initiator, actor, this.config);
         if (eyes) return eyes;
+      }
+      const legs = await this.legsOf(t);
+      return this.underHolderLocks(legs, async () => {
         const completesNow = t.delayUntil === null || t.delayUntil <= this.now();
-        if (completesNow) {
-          const limit = await this.checkHoldingLimits(await this.legsOf(t));
+        if (t.status === "awaiting_approval" && completesNow) {
+          const limit = await this.checkHoldingLimits(legs);
           if (limit) return limit;
         }
-      }
-      return this.wrap(await this.ledger.approve({ transactionId: t.id, actor }));
+        return this.wrap(await this.ledger.approve({ transactionId: t.id, actor }));
+      });
     })();
     return this.audit.outcome(c, "transaction.approve", str(input?.transactionId, 128) ? input.transactionId : null, res, res.ok ? { status: res.value.status } : {});
   }
@@ -403,11 +424,18 @@ export class SecureRegistry {
   async releaseDue(c: Caller): Promise<Result<Array<{ transactionId: string; result: Result<SecureTransactionView> }>>> {
     const exp = await this.expireDue(c);
     if (!exp.ok) return exp;
+    const due: TransactionView[] = [];
+    for (const id of await heldTransactions(this.db, "delayed", { dueBy: this.now(), limit: 1000 })) due.push((await this.ledger.getTransaction(id)) as TransactionView);
+    const legs = (await Promise.all(due.map((t) => this.legsOf(t)))).flat();
+    return this.underHolderLocks(legs, () => this.releaseLocked(c, due));
+  }
+
+  private async releaseLocked(c: Caller, due: readonly TransactionView[]): Promise<Result<Array<{ transactionId: string; result: Result<SecureTransactionView> }>>> {
     const out: Array<{ transactionId: string; result: Result<SecureTransactionView> }> = [];
     // In the ledger's release order, so that the first transfers to fill a holder's limit go through.
     const accepted = new Map<string, bigint>();
-    for (const id of await heldTransactions(this.db, "delayed", { dueBy: this.now(), limit: 1000 })) {
-      const t = (await this.ledger.getTransaction(id)) as TransactionView;
+    for (const t of due) {
+      const id = t.id;
       const limit = await this.checkHoldingLimits(await this.legsOf(t), accepted);
       if (limit) {
         await this.ledger.cancel({ transactionId: id, actor: LIMITS_ACTOR, reason: `${limit.code} ${limit.check}: ${limit.message}`.slice(0, 500) });

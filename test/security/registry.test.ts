@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../../src/domain/security/config.ts";
 import type { Caller } from "../../src/domain/security/roles.ts";
-import type { Refusal, Result } from "../../src/registry/secure-registry.ts";
+import { type Refusal, type Result, SecureRegistry } from "../../src/registry/secure-registry.ts";
 import { forEachStore } from "../support/stores.ts";
 import { createUsers, type Fixture, seedLedger, setUp } from "./fixture.ts";
 
@@ -232,6 +232,18 @@ forEachStore("security rules", (db) => {
     const [x, y] = await Promise.all([f.reg.initiate(alice, transfer("cc-2", "A-2", 1)), f.reg.initiate(alice, transfer("cc-2", "A-2", 1))]);
     expect([x.ok, y.ok]).toEqual([true, true]);
     expect(must(await f.reg.getTransaction(auditor, "cc-2")).events).toHaveLength(1);
+  });
+
+  it("concurrent transfers that each fit a holding limit but not together: one completes, the other is refused", async () => {
+    // Four-eyes and delay off so that initiation completes at once.
+    const before = await held("B-1");
+    const limits = { ...CONFIG.holdingLimits, perHolder: { Beta: before + 400n } };
+    const cfg: SecurityConfig = { ...CONFIG, fourEyes: false, transferDelayHours: 0, holdingLimits: limits };
+    const reg = await SecureRegistry.open(db(), f.clock, cfg, { audit: f.audit });
+    const rs = await Promise.all([reg.initiate(alice, transfer("hc-1", "B-1", 300)), reg.initiate(alice, transfer("hc-2", "B-1", 300))]);
+    expect(rs.filter((r) => r.ok)).toHaveLength(1);
+    expect(rs.find((r) => !r.ok)).toMatchObject({ code: 8007 });
+    expect(await held("B-1")).toBe(before + 300n);
   });
 
   it("bad input is refused with a code, never thrown", async () => {
