@@ -9,7 +9,7 @@ import type { Refusal } from "../domain/ledger/checks.ts";
 import { securityRefusal } from "../domain/security/codes.ts";
 import type { SecurityConfig } from "../domain/security/config.ts";
 import {
-  type Caller, can, GLOBAL_ROLES, type GlobalRole, isGlobalRole, isScope, type Principal, type Role, type Scope, USER_ID_PATTERN,
+  type Caller, can, GLOBAL_ROLES, type GlobalRole, isGlobalRole, isScope, type Principal, type Role, type Scope, systemPrincipal, USER_ID_PATTERN,
 } from "../domain/security/roles.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { Db, Sql } from "../store/db.ts";
@@ -177,6 +177,21 @@ export class AuthService {
     if (res.rowCount !== 1) return securityRefusal("USER_EXISTS", `user ${inp.userId} already exists`, { userId: inp.userId });
     const u = (await this.user(this.db, inp.userId)) as UserRow;
     return ok({ user: await this.view(this.db, u), totp: enrolment });
+  }
+
+  /**
+   * The first national administrator of an empty registry (there are no default credentials):
+   * succeeds only while no national administrator exists, for a CLI or a start-up step run by
+   * the operator. Returns the TOTP enrolment to hand over.
+   */
+  async bootstrapAdmin(ip: string | null, inp: { userId: string; displayName: string; password: string }): Promise<AuthResult<CreatedUser>> {
+    const caller: Caller = { principal: systemPrincipal("bootstrap"), ip };
+    const existing = await this.db.query("SELECT 1 FROM users WHERE 'national-admin' = ANY(roles) LIMIT 1");
+    if (existing.rows.length > 0) {
+      return this.audit.outcome(caller, "user.bootstrap", null, securityRefusal("PERMISSION_DENIED", "a national administrator exists already; ask them to create users", {}));
+    }
+    const res = await this.createUserInner(caller, { ...inp, roles: ["national-admin"] });
+    return this.audit.outcome(caller, "user.bootstrap", typeof inp?.userId === "string" ? inp.userId.slice(0, 64) : null, res);
   }
 
   async getUser(caller: Caller, userId: string): Promise<AuthResult<UserView>> {

@@ -20,8 +20,24 @@ forEachStore("sign-in, sessions and tokens", (db) => {
     // No default credentials: a fresh database has no users at all.
     expect(users.rows[0]?.n).toBe(0n);
     f = await setUp(db());
-    await createUsers(f, [["root-admin", ["national-admin"]], ["olga", ["authority"]], ["lou", ["authority"]], ["tina", ["authority"]]]);
+    const boot = await f.auth.bootstrapAdmin("127.0.0.1", { userId: "root-admin", displayName: "Root", password: PASSWORD });
+    if (!boot.ok || !boot.value.totp) throw new Error("bootstrap failed");
+    f.totpSecrets.set("root-admin", boot.value.totp.secret);
+    await createUsers(f, [["olga", ["authority"]], ["lou", ["authority"]], ["tina", ["authority"]]]);
   }, 60_000);
+
+  it("bootstrap creates the first administrator only while there is none", async () => {
+    expect(await f.auth.bootstrapAdmin("127.0.0.1", { userId: "second-root", displayName: "x", password: PASSWORD })).toMatchObject({ ok: false, code: 8001 });
+    expect(await f.auth.getUser(f.system, "second-root")).toMatchObject({ ok: false, code: 8013 });
+  });
+
+  it("demo users work only in demo mode", async () => {
+    const demoCfg = { ...DEFAULT_SECURITY_CONFIG, demoMode: true, signIn: { ...DEFAULT_SECURITY_CONFIG.signIn, secondFactorRoles: [] } };
+    const demoAuth = await AuthService.open(db(), f.clock, demoCfg, f.audit, { argon2: FAST_ARGON2 });
+    expect((await demoAuth.createUser(f.system, { userId: "demo-viewer", displayName: "Demo", password: PASSWORD, roles: ["authority"], demo: true })).ok).toBe(true);
+    expect(await demoAuth.signIn(null, { userId: "demo-viewer", password: PASSWORD })).toMatchObject({ ok: true, value: { kind: "session" } });
+    expect(await f.auth.signIn(null, { userId: "demo-viewer", password: PASSWORD })).toMatchObject({ ok: false, code: 8112 });
+  });
 
   it("stores argon2id hashes, never the password", async () => {
     const r = await db().query<{ password_hash: string }>("SELECT password_hash FROM users WHERE id = 'olga'");
