@@ -6,7 +6,7 @@ import { createHash, randomBytes as nodeRandomBytes, timingSafeEqual } from "nod
 import { hash as argonHash, verify as argonVerify } from "@node-rs/argon2";
 import type { AuditLog } from "../audit/index.ts";
 import type { Refusal } from "../domain/ledger/checks.ts";
-import { securityRefusal } from "../domain/security/codes.ts";
+import { printable, securityRefusal } from "../domain/security/codes.ts";
 import type { SecurityConfig } from "../domain/security/config.ts";
 import {
   type Caller, can, GLOBAL_ROLES, type GlobalRole, isGlobalRole, isScope, type Principal, type Role, type Scope, systemPrincipal, USER_ID_PATTERN,
@@ -197,7 +197,7 @@ export class AuthService {
   async getUser(caller: Caller, userId: string): Promise<AuthResult<UserView>> {
     if (caller.principal.userId !== userId && !can(caller.principal, "users:manage") && !can(caller.principal, "audit:read")) return denied("reading another user");
     const u = typeof userId === "string" ? await this.user(this.db, userId) : undefined;
-    if (!u) return securityRefusal("USER_UNKNOWN", `no user ${String(userId).slice(0, 64)}`, { userId: String(userId).slice(0, 64) });
+    if (!u) return securityRefusal("USER_UNKNOWN", `no user ${printable(userId, 64)}`, { userId: printable(userId, 64) });
     return ok(await this.view(this.db, u));
   }
 
@@ -215,7 +215,7 @@ export class AuthService {
     if (!can(caller.principal, "users:manage")) res = denied(action);
     else {
       const u = typeof userId === "string" ? await this.user(this.db, userId) : undefined;
-      if (!u) res = securityRefusal("USER_UNKNOWN", `no user ${String(userId).slice(0, 64)}`, { userId: String(userId).slice(0, 64) });
+      if (!u) res = securityRefusal("USER_UNKNOWN", `no user ${printable(userId, 64)}`, { userId: printable(userId, 64) });
       else {
         const refused = await fn(u);
         res = refused ?? ok(await this.view(this.db, (await this.user(this.db, userId)) as UserRow));
@@ -253,7 +253,7 @@ export class AuthService {
     const res = await (async (): Promise<AuthResult<UserView>> => {
       if (!self && !can(caller.principal, "users:manage")) return denied("setting another user's password");
       const u = typeof inp?.userId === "string" ? await this.user(this.db, inp.userId) : undefined;
-      if (!u) return securityRefusal("USER_UNKNOWN", "no such user", { userId: String(inp?.userId).slice(0, 64) });
+      if (!u) return securityRefusal("USER_UNKNOWN", "no such user", { userId: printable(inp?.userId, 64) });
       if (self && !(typeof inp.oldPassword === "string" && inp.oldPassword.length <= MAX_PASSWORD && (await argonVerify(u.password_hash, inp.oldPassword)))) {
         return securityRefusal("CREDENTIALS_INVALID", "the current password is wrong", {});
       }
@@ -275,7 +275,7 @@ export class AuthService {
     const res = await (async (): Promise<AuthResult<TotpEnrolment>> => {
       if (!self && !can(caller.principal, "users:manage")) return denied("resetting another user's second factor");
       const u = typeof userId === "string" ? await this.user(this.db, userId) : undefined;
-      if (!u) return securityRefusal("USER_UNKNOWN", "no such user", { userId: String(userId).slice(0, 64) });
+      if (!u) return securityRefusal("USER_UNKNOWN", "no such user", { userId: printable(userId, 64) });
       const { secret, enrolment } = this.enrolment(u.id);
       await this.db.query("UPDATE users SET totp_secret = $2, totp_last_step = NULL WHERE id = $1", [u.id, secret]);
       return ok(enrolment);
@@ -372,7 +372,7 @@ export class AuthService {
     if (u.demo && !this.config.demoMode) return securityRefusal("DEMO_ONLY", "demo users can sign in only in demo mode", { userId: u.id });
     if (!(await this.needsSecondFactor(u))) return this.grant(u, ip);
     if (u.totp_secret === null) return securityRefusal("SECOND_FACTOR_NOT_ENROLLED", `${u.id} must enrol a second factor first (ask an administrator)`, { userId: u.id });
-    if (inp.totp !== undefined) return this.checkCode(u, String(inp.totp), ip);
+    if (inp.totp !== undefined) return this.checkCode(u, typeof inp.totp === "string" ? inp.totp : "", ip);
     const challenge = this.random(32).toString("base64url");
     const expiresAt = this.iso(this.config.sessions.challengeMinutes * 60_000);
     await this.db.query("INSERT INTO sessions (id, token_hash, user_id, kind, created_at, expires_at, ip) VALUES ($1,$2,$3,'challenge',$4,$5,$6)", [
@@ -483,7 +483,7 @@ export class AuthService {
     if (!isText(inp.name, 100)) return input("name", "must be 1 to 100 characters");
     if (!Array.isArray(inp.scopes) || inp.scopes.length === 0 || inp.scopes.length > 10) return input("scopes", "must be a list of 1 to 10 scopes");
     const unknown = inp.scopes.find((s) => !isScope(s));
-    if (unknown !== undefined) return securityRefusal("SCOPE_UNKNOWN", `unknown scope ${JSON.stringify(String(unknown).slice(0, 40))}`, { scope: String(unknown).slice(0, 40) });
+    if (unknown !== undefined) return securityRefusal("SCOPE_UNKNOWN", `unknown scope ${JSON.stringify(printable(unknown, 40))}`, { scope: printable(unknown, 40) });
     const maxDays = this.config.apiTokens.maxDays;
     const days = inp.days ?? maxDays;
     if (!Number.isInteger(days) || days < 1 || days > maxDays) return input("days", `must be a whole number from 1 to ${maxDays}`);

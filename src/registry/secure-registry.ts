@@ -13,7 +13,7 @@ import { type Catalogue, DEFAULT_CATALOGUE, type TransactionKind } from "../doma
 import { type Refusal, refuse } from "../domain/ledger/checks.ts";
 import { canonical, firstDifference, type Leg, type LegInput, validatePropose } from "../domain/ledger/commands.ts";
 import { trustedActivationAt } from "../domain/security/calendar.ts";
-import { securityRefusal } from "../domain/security/codes.ts";
+import { printable, securityRefusal } from "../domain/security/codes.ts";
 import type { SecurityConfig } from "../domain/security/config.ts";
 import { type Caller, can, hasRole, type Permission, PERMISSION_SCOPE, type Principal, ROLE_PERMISSIONS } from "../domain/security/roles.ts";
 import { approvalExpiresAt, checkFourEyes, checkHoldingLimit, isApprovalExpired, planHold } from "../domain/security/rules.ts";
@@ -508,7 +508,7 @@ export class SecureRegistry {
     const perm = permit(c.principal, "accounts:read-public");
     if (perm) return perm;
     const a = str(id, 64) ? await this.ledger.getAccount(id) : undefined;
-    return a ? ok(a) : refuse("ACCOUNT_UNKNOWN", `no account ${String(id).slice(0, 64)}`, { accountId: String(id).slice(0, 64) });
+    return a ? ok(a) : refuse("ACCOUNT_UNKNOWN", `no account ${printable(id, 64)}`, { accountId: printable(id, 64) });
   }
 
   async listAccounts(c: Caller, opts: ListOptions & { type?: string | undefined; holder?: string | undefined } = {}): Promise<Result<AccountView[]>> {
@@ -523,7 +523,7 @@ export class SecureRegistry {
 
   /** Holdings: administrators, the authority and the account's representatives. */
   async holdings(c: Caller, accountId: string, opts: { blocks?: boolean | undefined; blockLimit?: number | undefined } = {}): Promise<Result<HoldingView[]>> {
-    if (!str(accountId, 64) || !(await this.maySeeAccount(c.principal, accountId))) return notVisible(`account ${String(accountId).slice(0, 64)}`);
+    if (!str(accountId, 64) || !(await this.maySeeAccount(c.principal, accountId))) return notVisible(`account ${printable(accountId, 64)}`);
     const h = await this.ledger.holdings(accountId, defined(opts));
     return h ? ok(h) : refuse("ACCOUNT_UNKNOWN", `no account ${accountId}`, { accountId });
   }
@@ -608,7 +608,7 @@ export class SecureRegistry {
 
   /** Administrators, the authority, and the account's own representatives. */
   async listRepresentatives(c: Caller, accountId: string): Promise<Result<RepresentativeView[]>> {
-    if (!str(accountId, 64) || !(await this.maySeeAccount(c.principal, accountId))) return notVisible(`account ${String(accountId).slice(0, 64)}`);
+    if (!str(accountId, 64) || !(await this.maySeeAccount(c.principal, accountId))) return notVisible(`account ${printable(accountId, 64)}`);
     return ok(await this.representatives(accountId));
   }
 
@@ -711,7 +711,7 @@ export class SecureRegistry {
   }
 
   async listTrusted(c: Caller, accountId: string): Promise<Result<TrustedEntryView[]>> {
-    if (!str(accountId, 64) || !(await this.maySeeAccount(c.principal, accountId))) return notVisible(`account ${String(accountId).slice(0, 64)}`);
+    if (!str(accountId, 64) || !(await this.maySeeAccount(c.principal, accountId))) return notVisible(`account ${printable(accountId, 64)}`);
     return ok(await this.trusted(accountId));
   }
 }

@@ -59,6 +59,11 @@ export function securityRefusal(key: SecurityCheckKey, message: string, facts: R
   return { ok: false, code: c.code, check: c.name, message, facts };
 }
 
+/** A caller-supplied value for a message: strings cut to `max`, anything else named by its type (never String(), which can throw). */
+export function printable(v: unknown, max = 64): string {
+  return typeof v === "string" ? v.slice(0, max) : `(${v === null ? "null" : typeof v})`;
+}
+
 const BY_CODE = new Map<number, SecurityCheckDefinition>(Object.values(SECURITY_CHECKS).map((c) => [c.code, c]));
 
 /** The HTTP status a refusal should be answered with: the security catalogue's, else 422 for ledger checks (404 for unknown ids). */
