@@ -103,6 +103,19 @@ export class AuditLog {
     return res;
   }
 
+  /**
+   * Runs an operation; if it throws (a bug, a lost database), records an "error" row for the
+   * action (the error's class only: messages may carry data) and rethrows.
+   */
+  async guard<T>(caller: Caller, action: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      await this.record(caller, { action, target: null, outcome: "error", detail: { error: err instanceof Error ? err.name : typeof err } }).catch(() => undefined);
+      throw err;
+    }
+  }
+
   /** Rows matching the filters, oldest first, for callers with the audit:read permission. */
   async query(caller: Caller, q: AuditQuery = {}): Promise<{ ok: true; value: AuditPage } | Refusal> {
     if (!can(caller.principal, "audit:read")) return securityRefusal("PERMISSION_DENIED", "reading the audit log needs the national-admin or authority role", { permission: "audit:read" });

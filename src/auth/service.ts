@@ -153,7 +153,7 @@ export class AuthService {
 
   /** Creates a user (national administrator or a system caller). Returns the TOTP enrolment to hand over once. */
   async createUser(caller: Caller, inp: CreateUserInput): Promise<AuthResult<CreatedUser>> {
-    const res = await this.createUserInner(caller, inp);
+    const res = await this.audit.guard(caller, "user.create", () => this.createUserInner(caller, inp));
     return this.audit.outcome(caller, "user.create", typeof inp?.userId === "string" ? inp.userId.slice(0, 64) : null, res, res.ok ? { roles: res.value.user.roles, demo: res.value.user.demo } : {});
   }
 
@@ -190,7 +190,7 @@ export class AuthService {
     if (existing.rows.length > 0) {
       return this.audit.outcome(caller, "user.bootstrap", null, securityRefusal("PERMISSION_DENIED", "a national administrator exists already; ask them to create users", {}));
     }
-    const res = await this.createUserInner(caller, { ...inp, roles: ["national-admin"] });
+    const res = await this.audit.guard(caller, "user.bootstrap", () => this.createUserInner(caller, { ...inp, roles: ["national-admin"] }));
     return this.audit.outcome(caller, "user.bootstrap", typeof inp?.userId === "string" ? inp.userId.slice(0, 64) : null, res);
   }
 
@@ -217,7 +217,7 @@ export class AuthService {
       const u = typeof userId === "string" ? await this.user(this.db, userId) : undefined;
       if (!u) res = securityRefusal("USER_UNKNOWN", `no user ${printable(userId, 64)}`, { userId: printable(userId, 64) });
       else {
-        const refused = await fn(u);
+        const refused = await this.audit.guard(caller, action, () => fn(u));
         res = refused ?? ok(await this.view(this.db, (await this.user(this.db, userId)) as UserRow));
       }
     }
@@ -250,7 +250,7 @@ export class AuthService {
   /** A user changes their own password (old one required), or an administrator sets one. Revokes the user's sessions. */
   async changePassword(caller: Caller, inp: { userId: string; oldPassword?: string | undefined; newPassword: string }): Promise<AuthResult<UserView>> {
     const self = caller.principal.userId === inp?.userId && caller.principal.via === "session";
-    const res = await (async (): Promise<AuthResult<UserView>> => {
+    const res = await this.audit.guard(caller, "user.password", async (): Promise<AuthResult<UserView>> => {
       if (!self && !can(caller.principal, "users:manage")) return denied("setting another user's password");
       const u = typeof inp?.userId === "string" ? await this.user(this.db, inp.userId) : undefined;
       if (!u) return securityRefusal("USER_UNKNOWN", "no such user", { userId: printable(inp?.userId, 64) });
@@ -265,21 +265,21 @@ export class AuthService {
         await tx.query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL", [u.id, this.iso()]);
       });
       return ok(await this.view(this.db, u));
-    })();
+    });
     return this.audit.outcome(caller, "user.password", typeof inp?.userId === "string" ? inp.userId.slice(0, 64) : null, res);
   }
 
   /** New TOTP secret for a user (administrator, or the user themself); the old one stops working. */
   async resetTotp(caller: Caller, userId: string): Promise<AuthResult<TotpEnrolment>> {
     const self = caller.principal.userId === userId && caller.principal.via === "session";
-    const res = await (async (): Promise<AuthResult<TotpEnrolment>> => {
+    const res = await this.audit.guard(caller, "user.totp-reset", async (): Promise<AuthResult<TotpEnrolment>> => {
       if (!self && !can(caller.principal, "users:manage")) return denied("resetting another user's second factor");
       const u = typeof userId === "string" ? await this.user(this.db, userId) : undefined;
       if (!u) return securityRefusal("USER_UNKNOWN", "no such user", { userId: printable(userId, 64) });
       const { secret, enrolment } = this.enrolment(u.id);
       await this.db.query("UPDATE users SET totp_secret = $2, totp_last_step = NULL WHERE id = $1", [u.id, secret]);
       return ok(enrolment);
-    })();
+    });
     return this.audit.outcome(caller, "user.totp-reset", typeof userId === "string" ? userId.slice(0, 64) : null, res);
   }
 
@@ -351,7 +351,7 @@ export class AuthService {
   async signIn(ip: string | null, inp: SignInInput): Promise<AuthResult<SignInOutcome>> {
     const claimed = typeof inp?.userId === "string" ? inp.userId.slice(0, 64) : null;
     const caller: Caller = { principal: { userId: claimed, roles: ["public"], via: "anonymous", scopes: [] }, ip };
-    const res = await this.signInInner(ip, inp);
+    const res = await this.audit.guard(caller, "auth.sign-in", () => this.signInInner(ip, inp));
     return this.audit.outcome(caller, "auth.sign-in", claimed, res, res.ok ? { result: res.value.kind } : {});
   }
 
@@ -392,7 +392,7 @@ export class AuthService {
       res = securityRefusal("CHALLENGE_INVALID", "the sign-in challenge is unknown, used or expired; sign in again", {});
     } else {
       const u = (await this.user(this.db, row.user_id)) as UserRow;
-      res = this.throttled(u) ?? (await this.checkCode(u, typeof inp.code === "string" ? inp.code : "", ip));
+      res = this.throttled(u) ?? (await this.audit.guard(caller, "auth.totp", () => this.checkCode(u, typeof inp.code === "string" ? inp.code : "", ip)));
       if (res.ok) await this.db.query("UPDATE sessions SET revoked_at = $2 WHERE id = $1", [row.id, this.iso()]);
     }
     return this.audit.outcome(caller, "auth.totp", row?.user_id ?? null, res);
@@ -436,7 +436,7 @@ export class AuthService {
 
   /** Sign-out (own session) or revocation by an administrator; by session id or by token. */
   async revokeSession(caller: Caller, sessionIdOrToken: string): Promise<AuthResult<SessionView>> {
-    const res = await (async (): Promise<AuthResult<SessionView>> => {
+    const res = await this.audit.guard(caller, "session.revoke", async (): Promise<AuthResult<SessionView>> => {
       if (!isText(sessionIdOrToken, 200)) return input("session", "must be a session id or token");
       const r = await this.db.query<SessionRow>("SELECT * FROM sessions WHERE kind = 'session' AND (id = $1 OR token_hash = $2)", [sessionIdOrToken, sha256(sessionIdOrToken)]);
       const row = r.rows[0];
@@ -445,16 +445,16 @@ export class AuthService {
       }
       if (row.revoked_at === null) await this.db.query("UPDATE sessions SET revoked_at = $2 WHERE id = $1", [row.id, this.iso()]);
       return ok(sessionView({ ...row, revoked_at: row.revoked_at ?? this.iso() }));
-    })();
+    });
     return this.audit.outcome(caller, "session.revoke", res.ok ? res.value.sessionId : null, res);
   }
 
   async revokeAllSessions(caller: Caller, userId: string): Promise<AuthResult<{ revoked: number }>> {
-    const res = await (async (): Promise<AuthResult<{ revoked: number }>> => {
+    const res = await this.audit.guard(caller, "session.revoke-all", async (): Promise<AuthResult<{ revoked: number }>> => {
       if (caller.principal.userId !== userId && !can(caller.principal, "users:manage")) return denied("revoking another user's sessions");
       const r = await this.db.query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL", [userId, this.iso()]);
       return ok({ revoked: r.rowCount });
-    })();
+    });
     return this.audit.outcome(caller, "session.revoke-all", typeof userId === "string" ? userId.slice(0, 64) : null, res);
   }
 
@@ -471,7 +471,7 @@ export class AuthService {
 
   /** A scoped token for a machine client; for oneself (signed in with a session), or (administrator) for another user. */
   async createApiToken(caller: Caller, inp: { userId?: string | undefined; name: string; scopes: Scope[]; days?: number | undefined }): Promise<AuthResult<CreatedApiToken>> {
-    const res = await this.createTokenInner(caller, inp);
+    const res = await this.audit.guard(caller, "token.create", () => this.createTokenInner(caller, inp));
     return this.audit.outcome(caller, "token.create", res.ok ? res.value.view.tokenId : null, res, res.ok ? { userId: res.value.view.userId, scopes: res.value.view.scopes } : {});
   }
 
@@ -509,19 +509,22 @@ export class AuthService {
     if (row.revoked_at !== null || Date.parse(row.expires_at) <= this.now().getTime()) return bad;
     const principal = await this.principalOf(row.user_id, "token", row.scopes.filter(isScope), row.id);
     if (!principal) return bad;
-    await this.db.query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", [row.id, this.iso()]);
+    // At most one write a minute per token, so that authenticating stays a read on busy clients.
+    if (row.last_used_at === null || Date.parse(row.last_used_at) < this.now().getTime() - 60_000) {
+      await this.db.query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", [row.id, this.iso()]);
+    }
     return ok(principal);
   }
 
   async revokeApiToken(caller: Caller, tokenId: string): Promise<AuthResult<ApiTokenView>> {
-    const res = await (async (): Promise<AuthResult<ApiTokenView>> => {
+    const res = await this.audit.guard(caller, "token.revoke", async (): Promise<AuthResult<ApiTokenView>> => {
       const row = isText(tokenId, 100) ? (await this.db.query<TokenRow>("SELECT * FROM api_tokens WHERE id = $1", [tokenId])).rows[0] : undefined;
       if (!row || (row.user_id !== caller.principal.userId && !can(caller.principal, "users:manage"))) {
         return securityRefusal("TOKEN_INVALID", "no such API token of yours", {});
       }
       if (row.revoked_at === null) await this.db.query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1", [row.id, this.iso()]);
       return ok(tokenView({ ...row, revoked_at: row.revoked_at ?? this.iso() }));
-    })();
+    });
     return this.audit.outcome(caller, "token.revoke", typeof tokenId === "string" ? tokenId.slice(0, 100) : null, res);
   }
 

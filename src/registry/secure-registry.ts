@@ -170,7 +170,7 @@ export class SecureRegistry {
 
   /** Representative (initiate right) of every source account, or a national administrator for administrative kinds. */
   async initiate(c: Caller, input: InitiateInput): Promise<Result<SecureTransactionView>> {
-    const res = await this.initiateInner(c, input);
+    const res = await this.audit.guard(c, "transaction.initiate", () => this.initiateInner(c, input));
     return this.audit.outcome(c, "transaction.initiate", isObj(input) && str(input.transactionId) ? input.transactionId : null, res,
       res.ok ? { kind: res.value.kind, status: res.value.status, delayUntil: res.value.delayUntil, replayed: res.replayed } : {});
   }
@@ -331,7 +331,7 @@ export class SecureRegistry {
 
   /** Another representative (approve right) of the source accounts; four-eyes; expiry; holding limits rechecked. */
   async approve(c: Caller, input: DecisionInput): Promise<Result<SecureTransactionView>> {
-    const res = await (async (): Promise<Result<SecureTransactionView>> => {
+    const res = await this.audit.guard(c, "transaction.approve", async (): Promise<Result<SecureTransactionView>> => {
       const t = await this.visibleTx(c.principal, input?.transactionId);
       if ("ok" in t) return t;
       const who = await this.mayDecide(c.principal, t);
@@ -356,25 +356,25 @@ export class SecureRegistry {
         }
         return this.wrap(await this.ledger.approve({ transactionId: t.id, actor }));
       });
-    })();
+    });
     return this.audit.outcome(c, "transaction.approve", str(input?.transactionId, 128) ? input.transactionId : null, res, res.ok ? { status: res.value.status } : {});
   }
 
   async reject(c: Caller, input: DecisionInput): Promise<Result<SecureTransactionView>> {
-    const res = await (async (): Promise<Result<SecureTransactionView>> => {
+    const res = await this.audit.guard(c, "transaction.reject", async (): Promise<Result<SecureTransactionView>> => {
       const t = await this.visibleTx(c.principal, input?.transactionId);
       if ("ok" in t) return t;
       const who = await this.mayDecide(c.principal, t);
       if (who) return who;
       if (input.reason !== undefined && !str(input.reason, 500)) return bad("reason", "must be 1 to 500 characters");
       return this.wrap(await this.ledger.reject({ transactionId: t.id, actor: c.principal.userId, ...(input.reason ? { reason: input.reason } : {}) }));
-    })();
+    });
     return this.audit.outcome(c, "transaction.reject", str(input?.transactionId, 128) ? input.transactionId : null, res);
   }
 
   /** Initiator or national administrator, while awaiting approval or delayed. */
   async cancel(c: Caller, input: DecisionInput): Promise<Result<SecureTransactionView>> {
-    const res = await (async (): Promise<Result<SecureTransactionView>> => {
+    const res = await this.audit.guard(c, "transaction.cancel", async (): Promise<Result<SecureTransactionView>> => {
       const p = c.principal;
       const t = await this.visibleTx(p, input?.transactionId);
       if ("ok" in t) return t;
@@ -383,18 +383,18 @@ export class SecureRegistry {
       if (perm) return own ? perm : securityRefusal("CANCEL_NOT_ALLOWED", `only the initiator (${t.initiator}) or a national administrator may cancel ${t.id}`, { initiator: t.initiator });
       if (input.reason !== undefined && !str(input.reason, 500)) return bad("reason", "must be 1 to 500 characters");
       return this.wrap(await this.ledger.cancel({ transactionId: t.id, actor: p.userId, ...(input.reason ? { reason: input.reason } : {}) }));
-    })();
+    });
     return this.audit.outcome(c, "transaction.cancel", str(input?.transactionId, 128) ? input.transactionId : null, res);
   }
 
   /** Reversal of a completed transaction (national administrator). */
   async reverse(c: Caller, input: { transactionId: string; reverses: string; reason?: string | undefined }): Promise<Result<SecureTransactionView>> {
-    const res = await (async (): Promise<Result<SecureTransactionView>> => {
+    const res = await this.audit.guard(c, "transaction.reverse", async (): Promise<Result<SecureTransactionView>> => {
       const perm = hasRole(c.principal, "national-admin") ? permit(c.principal, "admin:kinds") : securityRefusal("PERMISSION_DENIED", "reversals are made by a national administrator", { permission: "admin:kinds" });
       if (perm) return perm;
       if (!isObj(input)) return bad("(body)", "must be an object");
       return this.wrap(await this.ledger.reverse({ ...input, actor: c.principal.userId }));
-    })();
+    });
     return this.audit.outcome(c, "transaction.reverse", isObj(input) && str(input.transactionId, 128) ? input.transactionId : null, res);
   }
 
@@ -548,7 +548,7 @@ export class SecureRegistry {
 
   private async admin<T>(c: Caller, action: string, target: string | null, perm: Permission, fn: () => Promise<Result<T>>): Promise<Result<T>> {
     const refused = hasRole(c.principal, "national-admin") ? permit(c.principal, perm) : securityRefusal("PERMISSION_DENIED", `${action} needs the national-admin role`, { permission: perm });
-    const res = refused ?? (await fn());
+    const res = refused ?? (await this.audit.guard(c, action, fn));
     return this.audit.outcome(c, action, target, res);
   }
 
@@ -623,7 +623,7 @@ export class SecureRegistry {
 
   /** Representative (initiate right) of the account, or administrator; takes effect after the working-day delay. */
   async addTrusted(c: Caller, input: { accountId: string; trustedAccountId: string }): Promise<Result<TrustedEntryView>> {
-    const res = await (async (): Promise<Result<TrustedEntryView>> => {
+    const res = await this.audit.guard(c, "trusted.add", async (): Promise<Result<TrustedEntryView>> => {
       if (!isObj(input) || !str(input.accountId, 64) || !str(input.trustedAccountId, 64)) return bad("accountId/trustedAccountId", "both are required account ids");
       const who = await this.mayManageTrusted(c.principal, input.accountId);
       if (who) return who;
@@ -643,14 +643,14 @@ export class SecureRegistry {
         [input.accountId, input.trustedAccountId, now.toISOString(), activeFrom, c.principal.userId, selfApproved ? now.toISOString() : null, selfApproved ? c.principal.userId : null],
       );
       return ok((await this.trusted(input.accountId)).find((e) => e.trustedAccountId === input.trustedAccountId) as TrustedEntryView);
-    })();
+    });
     return this.audit.outcome(c, "trusted.add", isObj(input) && str(input.accountId, 64) ? input.accountId : null, res,
       res.ok ? { trustedAccountId: res.value.trustedAccountId, activeFrom: res.value.activeFrom } : {});
   }
 
   /** Second approval of a proposed addition: another representative with the approve right, or an administrator; never the proposer. */
   async approveTrusted(c: Caller, input: { accountId: string; trustedAccountId: string }): Promise<Result<TrustedEntryView>> {
-    const res = await (async (): Promise<Result<TrustedEntryView>> => {
+    const res = await this.audit.guard(c, "trusted.approve", async (): Promise<Result<TrustedEntryView>> => {
       if (!isObj(input) || !str(input.accountId, 64) || !str(input.trustedAccountId, 64)) return bad("accountId/trustedAccountId", "both are required account ids");
       const p = c.principal;
       if (hasRole(p, "national-admin")) {
@@ -672,14 +672,14 @@ export class SecureRegistry {
         [input.accountId, input.trustedAccountId, this.now(), p.userId],
       );
       return ok((await this.trusted(input.accountId)).find((e) => e.trustedAccountId === input.trustedAccountId) as TrustedEntryView);
-    })();
+    });
     return this.audit.outcome(c, "trusted.approve", isObj(input) && str(input.accountId, 64) ? input.accountId : null, res,
       res.ok ? { trustedAccountId: res.value.trustedAccountId, activeFrom: res.value.activeFrom } : {});
   }
 
   /** Removal (also of an unapproved proposal) takes effect at once. */
   async removeTrusted(c: Caller, input: { accountId: string; trustedAccountId: string }): Promise<Result<TrustedEntryView>> {
-    const res = await (async (): Promise<Result<TrustedEntryView>> => {
+    const res = await this.audit.guard(c, "trusted.remove", async (): Promise<Result<TrustedEntryView>> => {
       if (!isObj(input) || !str(input.accountId, 64) || !str(input.trustedAccountId, 64)) return bad("accountId/trustedAccountId", "both are required account ids");
       const who = await this.mayManageTrusted(c.principal, input.accountId);
       if (who) return who;
@@ -690,7 +690,7 @@ export class SecureRegistry {
         [input.accountId, input.trustedAccountId, this.now(), c.principal.userId],
       );
       return ok(before);
-    })();
+    });
     return this.audit.outcome(c, "trusted.remove", isObj(input) && str(input.accountId, 64) ? input.accountId : null, res,
       res.ok ? { trustedAccountId: res.value.trustedAccountId } : {});
   }

@@ -29,3 +29,19 @@ describe("codes", () => {
     expect(e).toMatchObject({ code: 8016, check: "scope-missing", status: 403, facts: { scope: "read" } });
   });
 });
+
+describe("audit of operations that throw", () => {
+  it("guard records an error row with the error class and rethrows", async () => {
+    const rows: unknown[][] = [];
+    const sql = { query: async (_t: string, p?: readonly unknown[]) => (rows.push([...(p ?? [])]), { rows: [], rowCount: 1 }) };
+    const { AuditLog } = await import("../../src/audit/index.ts");
+    const { ManualClock } = await import("../../src/platform/clock.ts");
+    const { PUBLIC } = await import("../../src/domain/security/roles.ts");
+    const log = new AuditLog(sql, new ManualClock());
+    await expect(log.guard({ principal: PUBLIC, ip: "192.0.2.5" }, "transaction.initiate", async () => { throw new RangeError("secret detail"); })).rejects.toThrow(RangeError);
+    expect(rows).toHaveLength(1);
+    const row = rows[0] as unknown[];
+    expect(row.slice(3, 9)).toEqual(["192.0.2.5", null, "transaction.initiate", null, "error", null]);
+    expect(row[9]).toBe('{"error":"RangeError"}');
+  });
+});
