@@ -34,6 +34,12 @@ export interface HttpConfig {
   /** Take the client address from X-Forwarded-For (only behind a trusted proxy). */
   trustProxy: boolean;
   sessionCookie: string;
+  /**
+   * How long a verified session or API token is remembered without asking the database again
+   * (ms; 0 = always ask). Sign-out, token revocation and user or representative changes made
+   * through this server clear it at once; on other server processes they take effect within this time.
+   */
+  principalCacheMs: number;
 }
 
 export const DEFAULT_CONFIG: HttpConfig = {
@@ -42,6 +48,7 @@ export const DEFAULT_CONFIG: HttpConfig = {
   rateLimit: { ip: { max: 600, windowMs: 60_000 }, user: { max: 300, windowMs: 60_000 }, signIn: { max: 20, windowMs: 60_000 } },
   trustProxy: false,
   sessionCookie: "ets_session",
+  principalCacheMs: 5_000,
 };
 
 export interface AppDeps {
@@ -106,6 +113,19 @@ export function createApp(deps: AppDeps): App {
   const ipLimiter = new RateLimiter(deps.clock, config.rateLimit.ip);
   const userLimiter = new RateLimiter(deps.clock, config.rateLimit.user);
   const signInLimiter = new RateLimiter(deps.clock, config.rateLimit.signIn);
+  const principals = new Map<string, { principal: Principal; until: number }>();
+  const cached = async (kind: "t" | "s", secret: string, load: () => Promise<Principal | undefined>): Promise<Principal | undefined> => {
+    const key = kind + createHash("sha256").update(secret).digest("base64url");
+    const now = deps.clock.now().getTime();
+    const hit = principals.get(key);
+    if (hit && hit.until > now) return hit.principal;
+    const p = await load();
+    if (p && config.principalCacheMs > 0) {
+      if (principals.size >= 10_000) principals.clear();
+      principals.set(key, { principal: p, until: now + config.principalCacheMs });
+    } else principals.delete(key);
+    return p;
+  };
   const ops = allOps(deps, config);
 
   const app = new OpenAPIHono<Env>({
@@ -217,15 +237,27 @@ export function createApp(deps: AppDeps): App {
     if (authz !== undefined) {
       const m = /^Bearer ([\x21-\x7e]{1,512})$/.exec(authz);
       if (!m) throw new ProblemError(problem(401, "token-invalid", "Authorization must be 'Bearer <token>'", { code: 8107, check: "api-token-invalid" }), { "www-authenticate": "Bearer" });
-      const r = await deps.auth.authenticateToken(m[1] as string);
-      if (!r.ok) throw new ProblemError(problem(401, r.check, r.message, { code: r.code, check: r.check }), { "www-authenticate": "Bearer" });
-      c.set("principal", r.value);
+      let refusal: { code: number; check: string; message: string } | undefined;
+      const p = await cached("t", m[1] as string, async () => {
+        const r = await deps.auth.authenticateToken(m[1] as string);
+        if (r.ok) return r.value;
+        refusal = r;
+        return undefined;
+      });
+      if (!p) {
+        const r = refusal ?? { code: 8107, check: "api-token-invalid", message: "the API token is unknown, expired or revoked" };
+        throw new ProblemError(problem(401, r.check, r.message, { code: r.code, check: r.check }), { "www-authenticate": "Bearer" });
+      }
+      c.set("principal", p);
     } else {
       const token = getCookie(c, config.sessionCookie);
       if (token !== undefined && token.length > 0 && token.length <= 512) {
-        const r = await deps.auth.getSession(token);
-        if (r.ok) {
-          c.set("principal", r.value.principal);
+        const p = await cached("s", token, async () => {
+          const r = await deps.auth.getSession(token);
+          return r.ok ? r.value.principal : undefined;
+        });
+        if (p) {
+          c.set("principal", p);
           c.set("sessionToken", token);
         }
       }
@@ -270,14 +302,20 @@ export function createApp(deps: AppDeps): App {
     await next();
   });
 
+  // Sign-out, revocations and changes to users or representatives end cached principals at once.
+  app.use("*", async (c, next) => {
+    await next();
+    if (UNSAFE.has(c.req.method) && /^\/v1\/(auth\/(sign-out|password)|tokens|users|accounts\/[^/]+\/representatives)/.test(c.req.path)) principals.clear();
+  });
+
   for (const o of ops) register(app, o);
 
   app.get("/openapi.json", (c) => c.json(document()));
   app.get("/docs", (c) => c.html(docsPage(document())));
 
-  let cached: Record<string, unknown> | undefined;
+  let doc: Record<string, unknown> | undefined;
   function document(): Record<string, unknown> {
-    cached ??= app.getOpenAPI31Document({
+    doc ??= app.getOpenAPI31Document({
       openapi: "3.1.0",
       info: {
         title: "OpenETS registry API",
@@ -287,7 +325,7 @@ export function createApp(deps: AppDeps): App {
       },
       servers: [{ url: "/" }],
     }) as unknown as Record<string, unknown>;
-    return cached;
+    return doc;
   }
 
   return { app, ops, config, openapi: document };

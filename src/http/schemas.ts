@@ -256,7 +256,17 @@ export const Representative = z
   .openapi("Representative");
 export const AddRepresentativeBody = z.object({ userId: z.string().min(2).max(64), initiate: z.boolean(), approve: z.boolean() }).strict().openapi("AddRepresentative");
 export const TrustedEntry = z
-  .object({ accountId: AccountId, trustedAccountId: AccountId, proposedAt: Time, activeFrom: Time, active: z.boolean(), addedBy: z.string().nullable() })
+  .object({
+    accountId: AccountId,
+    trustedAccountId: AccountId,
+    proposedAt: Time,
+    activeFrom: Time,
+    status: z.enum(["awaiting_approval", "pending", "active"]).openapi({ description: "awaiting_approval: needs a second person; pending: approved, not yet in effect; active: in effect" }),
+    active: z.boolean(),
+    addedBy: z.string().nullable(),
+    approvedBy: z.string().nullable(),
+    approvedAt: Time.nullable(),
+  })
   .openapi("TrustedEntry");
 export const AddTrustedBody = z.object({ trustedAccountId: AccountId }).strict().openapi("AddTrusted");
 export const HolderLimit = z.object({ holder: z.string(), held: Amount, limit: Amount.nullable() }).openapi("HolderLimit");

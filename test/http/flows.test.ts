@@ -80,11 +80,17 @@ describe("flows over HTTP", () => {
     expect((await json(await as(f, s.auditor, "GET", "/v1/transactions/t-2"))).status).toBe("cancelled");
   });
 
-  it("a trusted-list entry activates after 4 working days at 12:00; then transfers complete on approval without delay", async () => {
+  it("a trusted-list entry needs a second representative and activates after 4 working days at 12:00; then transfers complete on approval without delay", async () => {
     const add = await as(f, s["rep-a1"], "POST", `/v1/accounts/${A}/trusted`, { trustedAccountId: B });
     expect(add.status).toBe(201);
     const entry = await json(add);
     expect(entry.active).toBe(false);
+    expect(entry.status).toBe("awaiting_approval");
+    const self = await as(f, s["rep-a1"], "POST", `/v1/accounts/${A}/trusted/${B}/approve`);
+    expect(self.status).toBe(403);
+    const approved = await as(f, s["rep-a2"], "POST", `/v1/accounts/${A}/trusted/${B}/approve`);
+    expect(approved.status).toBe(200);
+    expect((await json(approved)).status).toBe("pending");
     // Proposed Wednesday 2026-04-08 17:00 UTC (19:00 in Brussels): the 4th working day after is
     // Tuesday 2026-04-14 (Thu, Fri, Mon, Tue), at 12:00 Brussels summer time = 10:00 UTC.
     expect(entry.proposedAt).toBe("2026-04-08T17:00:00.000Z");

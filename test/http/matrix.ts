@@ -123,6 +123,19 @@ export const MATRIX: Record<string, Row> = {
   },
   listTrusted: { expect: "YYYNNN", req: () => ({ method: "GET", path: `/v1/accounts/${A}/trusted` }) },
   addTrusted: { expect: "YNYNNN", req: () => ({ method: "POST", path: `/v1/accounts/${A}/trusted`, body: { trustedAccountId: C } }) },
+  approveTrusted: {
+    expect: "YNYNNN",
+    req: async ({ f, n }) => {
+      // A fresh proposal (by rep-a2) for each attempt: C, then B once C is taken.
+      const target = n % 2 === 0 ? C : B;
+      await f.registry.removeTrusted(SYSTEM, { accountId: A, trustedAccountId: target });
+      const principal = await f.auth.principalOf("rep-a2", "session", "all");
+      if (!principal) throw new Error("rep-a2");
+      const r = await f.registry.addTrusted({ principal, ip: null }, { accountId: A, trustedAccountId: target });
+      if (!r.ok) throw new Error(JSON.stringify(r));
+      return { method: "POST", path: `/v1/accounts/${A}/trusted/${target}/approve` };
+    },
+  },
   removeTrusted: {
     expect: "YNYNNN",
     req: async ({ f }) => {
