@@ -124,3 +124,32 @@ describe("security configuration", () => {
     expect(parseSecurityConfig(input)).toMatchObject({ ok: false, code: 8017, facts: { field } });
   });
 });
+
+describe("business hours (EU: initiate 10:00-16:00, complete 12:00-18:00, Brussels working days)", () => {
+  const parsed = parseSecurityConfig({ businessHours: { initiate: { from: "10:00", to: "16:00" }, complete: { from: "12:00", to: "18:00" } } });
+  if (!parsed.ok) throw new Error(parsed.message);
+  const cfg = parsed.value;
+  const at = (iso: string, legs = [leg("C", 10n)]) => planHold({ ...facts(legs), now: new Date(iso) }, cfg);
+  it("refuses initiation outside the window with 8022 and the next opening", () => {
+    // Monday 2 March 2026 08:30Z = 09:30 CET.
+    expect(at("2026-03-02T08:30:00Z")).toMatchObject({ ok: false, code: 8022, facts: { nextOpen: "2026-03-02T09:00:00.000Z" } });
+    // Friday 15:00Z = 16:00 CET (end exclusive) -> Monday 10:00 CET.
+    expect(at("2026-03-06T15:00:00Z")).toMatchObject({ ok: false, code: 8022, facts: { nextOpen: "2026-03-09T09:00:00.000Z" } });
+    expect(at("2026-03-07T12:00:00Z")).toMatchObject({ ok: false, code: 8022 });
+  });
+  it("moves a delayed completion into the completion window", () => {
+    // Monday 09:00Z (10:00 CET) + 26 h = Tuesday 11:00Z = 12:00 CET: inside.
+    expect(at("2026-03-02T09:00:00Z")).toMatchObject({ ok: true, value: { delayUntil: "2026-03-03T11:00:00.000Z" } });
+    // Monday 14:30Z (15:30 CET) + 26 h = Tuesday 17:30 CET: inside.
+    expect(at("2026-03-02T14:30:00Z")).toMatchObject({ ok: true, value: { delayUntil: "2026-03-03T16:30:00.000Z" } });
+    // Thursday 14:59Z + 26 h = Friday 17:59 CET: inside; Friday 14:00Z + 26 h = Saturday -> Monday 12:00 CET.
+    expect(at("2026-03-05T14:59:00Z")).toMatchObject({ ok: true, value: { delayUntil: "2026-03-06T16:59:00.000Z" } });
+    expect(at("2026-03-06T14:00:00Z")).toMatchObject({ ok: true, value: { delayUntil: "2026-03-09T11:00:00.000Z" } });
+  });
+  it("does not apply to administrative kinds", () => {
+    expect(planHold({ ...facts([leg("C", 1n)], [], allocation), now: new Date("2026-03-07T12:00:00Z") }, cfg).ok).toBe(true);
+  });
+  it("refuses a malformed window naming it", () => {
+    expect(parseSecurityConfig({ businessHours: { initiate: { from: "16:00", to: "10:00" } } })).toMatchObject({ ok: false, code: 8017, facts: { field: "security.businessHours.initiate" } });
+  });
+});

@@ -90,3 +90,36 @@ export function trustedActivationAt(proposedAt: Date, cal: WorkingCalendar): Dat
   const [hh, mm] = cal.activationTime.split(":").map(Number) as [number, number];
   return zonedInstant(day, hh, mm, cal.timeZone);
 }
+
+/** A daily window of local time, "HH:MM" to "HH:MM" (end exclusive), on working days. */
+export interface TimeWindow {
+  readonly from: string;
+  readonly to: string;
+}
+
+function hm(s: string): [number, number] {
+  return s.split(":").map(Number) as [number, number];
+}
+
+/** True when `at` lies inside the window on a working day of the calendar. */
+export function inWindow(at: Date, w: TimeWindow, cal: Pick<WorkingCalendar, "timeZone" | "weekend" | "holidays">): boolean {
+  const day = localDate(at, cal.timeZone);
+  if (!isWorkingDay(day, cal)) return false;
+  const start = zonedInstant(day, ...hm(w.from), cal.timeZone).getTime();
+  const end = zonedInstant(day, ...hm(w.to), cal.timeZone).getTime();
+  return at.getTime() >= start && at.getTime() < end;
+}
+
+/** The earliest instant at or after `at` inside the window (EU: transfers complete 12:00-18:00 on working days). */
+export function nextInWindow(at: Date, w: TimeWindow, cal: Pick<WorkingCalendar, "timeZone" | "weekend" | "holidays">): Date {
+  if (inWindow(at, w, cal)) return at;
+  let day = localDate(at, cal.timeZone);
+  for (let i = 0; i < 366 + cal.holidays.length; i++) {
+    if (isWorkingDay(day, cal)) {
+      const start = zonedInstant(day, ...hm(w.from), cal.timeZone);
+      if (start.getTime() >= at.getTime()) return start;
+    }
+    day = nextDay(day);
+  }
+  throw new Error("working-day calendar has no working days");
+}

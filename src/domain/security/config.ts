@@ -4,6 +4,7 @@
 // config or a refusal naming the bad field. Quantities are bigint; YAML may write them as numbers
 // or decimal strings.
 import type { Refusal } from "../ledger/checks.ts";
+import type { TimeWindow } from "./calendar.ts";
 import { securityRefusal } from "./codes.ts";
 import { type Role, ROLES } from "./roles.ts";
 
@@ -30,6 +31,13 @@ export interface SecurityConfig {
     /** Account types that may send only to trusted accounts (EU holding accounts). Default []. */
     readonly trustedOnlyAccountTypes: readonly string[];
   };
+  /**
+   * Business hours (local time of the trusted-list calendar, working days only) for transfers
+   * between holders (kinds with a delay): initiation only inside `initiate`, delayed completion
+   * moved to the next `complete` window. null = any time. Default null; the EU uses
+   * initiate 10:00-16:00 and complete 12:00-18:00.
+   */
+  readonly businessHours: { readonly initiate: TimeWindow | null; readonly complete: TimeWindow | null } | null;
   /** Hours a transfer to an account outside the trusted list waits before completing. Default 26 (EU). */
   readonly transferDelayHours: number;
   /** Most units per transaction to accounts outside the trusted list; null = no limit. Default 2,000,000 (EU). */
@@ -89,6 +97,7 @@ export const DEFAULT_SECURITY_CONFIG: SecurityConfig = {
     sameHolderTrusted: true,
     trustedOnlyAccountTypes: [],
   },
+  businessHours: null,
   transferDelayHours: 26,
   transactionLimitOutsideTrusted: 2_000_000n,
   holdingLimits: { defaultLimit: null, perHolder: {}, unitTypes: ["allowance"], exemptAccountTypes: GOVERNMENT_AND_TERMINAL },
@@ -170,6 +179,22 @@ function validTimeZone(tz: string): boolean {
   }
 }
 
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+function window(v: unknown, field: string): TimeWindow | null {
+  if (v === undefined || v === null) return null;
+  if (!isObj(v) || typeof v.from !== "string" || typeof v.to !== "string" || !HHMM.test(v.from) || !HHMM.test(v.to) || v.from >= v.to) {
+    throw new Bad(field, 'must be { from: "HH:MM", to: "HH:MM" } with from before to');
+  }
+  return { from: v.from, to: v.to };
+}
+
+function businessHours(v: unknown): SecurityConfig["businessHours"] {
+  if (v === undefined || v === null) return null;
+  if (!isObj(v)) throw new Bad("businessHours", "must be a mapping with initiate and complete windows, or null");
+  return { initiate: window(v.initiate, "businessHours.initiate"), complete: window(v.complete, "businessHours.complete") };
+}
+
 /** Reads a rulebook `security` section (undefined = all defaults). */
 export function parseSecurityConfig(input: unknown): { ok: true; value: SecurityConfig } | Refusal {
   try {
@@ -218,6 +243,7 @@ function parse(input: unknown): SecurityConfig {
       sameHolderTrusted: bool(tl, "sameHolderTrusted", "trustedList.", d.trustedList.sameHolderTrusted),
       trustedOnlyAccountTypes: strings(tl, "trustedOnlyAccountTypes", "trustedList.", d.trustedList.trustedOnlyAccountTypes),
     },
+    businessHours: businessHours(input.businessHours),
     transferDelayHours: num(input, "transferDelayHours", "", d.transferDelayHours, 0, 24 * 60, false),
     transactionLimitOutsideTrusted: optQty(input, "transactionLimitOutsideTrusted", "", d.transactionLimitOutsideTrusted),
     holdingLimits: {

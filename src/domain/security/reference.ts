@@ -19,6 +19,7 @@ export const CONFIG_FIELDS: ReadonlyArray<readonly [path: string, meaning: strin
   ["trustedList.secondApproval", "An addition must be approved by a second person (another representative of the account with the approve right, or an administrator) before it can take effect; it still takes effect no earlier than the working-day delay counted from the proposal. Codes 8004, 8021."],
   ["trustedList.sameHolderTrusted", "Accounts of the same holder count as trusted without an entry (EU Art. 23 adds them automatically)."],
   ["trustedList.trustedOnlyAccountTypes", "Source account types that may send (kinds with a delay) only to accounts on their active trusted list. Code 8008."],
+  ["businessHours", "Business hours on working days of the trusted-list calendar for transfers between holders (kinds with a *delay*): `{ initiate: { from, to }, complete: { from, to } }`. Initiation outside `initiate` is refused (8022); a delayed transfer completes no earlier than the next `complete` window. null = any time; the EU uses 10:00-16:00 and 12:00-18:00."],
   ["transferDelayHours", "Transfers (kinds marked *delay*) to accounts outside the source's trusted list complete only this many hours after initiation; until then the initiator or an administrator can cancel. EU: 26."],
   ["transactionLimitOutsideTrusted", "Most units one transaction may send to accounts outside the trusted list; null = no limit. EU central limit: 2,000,000. Code 8006."],
   ["holdingLimits.defaultLimit", "Holding limit of every holder without its own; null = none. Code 8007."],

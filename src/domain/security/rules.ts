@@ -5,6 +5,7 @@
 import type { TransactionKind } from "../ledger/catalog.ts";
 import type { Refusal } from "../ledger/checks.ts";
 import type { Leg } from "../ledger/commands.ts";
+import { inWindow, nextInWindow } from "./calendar.ts";
 import { securityRefusal } from "./codes.ts";
 import type { SecurityConfig } from "./config.ts";
 
@@ -51,12 +52,21 @@ export function planHold(f: HoldFacts, cfg: SecurityConfig): { ok: true; value: 
       quantity: outside.toString(), limit: limit.toString(), destinations: untrusted,
     });
   }
+  const bh = f.kind.delay ? cfg.businessHours : null;
+  if (bh?.initiate && !inWindow(f.now, bh.initiate, cfg.trustedList)) {
+    const next = nextInWindow(f.now, bh.initiate, cfg.trustedList).toISOString();
+    return securityRefusal("OUTSIDE_BUSINESS_HOURS", `transfers are initiated on working days ${bh.initiate.from}-${bh.initiate.to} (${cfg.trustedList.timeZone}); next: ${next}`, {
+      window: bh.initiate, timeZone: cfg.trustedList.timeZone, nextOpen: next,
+    });
+  }
   const delayed = f.kind.delay && untrusted.length > 0 && cfg.transferDelayHours > 0;
+  let delayUntil = delayed ? new Date(f.now.getTime() + cfg.transferDelayHours * 3_600_000) : null;
+  if (delayUntil && bh?.complete) delayUntil = nextInWindow(delayUntil, bh.complete, cfg.trustedList);
   return {
     ok: true,
     value: {
       approval: cfg.fourEyes && f.kind.approval,
-      delayUntil: delayed ? new Date(f.now.getTime() + cfg.transferDelayHours * 3_600_000).toISOString() : null,
+      delayUntil: delayUntil ? delayUntil.toISOString() : null,
       outsideTrusted: outside,
       untrustedDestinations: untrusted,
     },
