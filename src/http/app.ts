@@ -113,18 +113,25 @@ export function createApp(deps: AppDeps): App {
   const ipLimiter = new RateLimiter(deps.clock, config.rateLimit.ip);
   const userLimiter = new RateLimiter(deps.clock, config.rateLimit.user);
   const signInLimiter = new RateLimiter(deps.clock, config.rateLimit.signIn);
-  const principals = new Map<string, { principal: Principal; until: number }>();
-  const cached = async (kind: "t" | "s", secret: string, load: () => Promise<Principal | undefined>): Promise<Principal | undefined> => {
+  // Verified credentials, and refused ones (a random secret never becomes valid; an expired or
+  // revoked one never again), remembered briefly so a burst of requests asks the database once.
+  const principals = new Map<string, { principal: Principal | undefined; refusal?: { code: number; check: string; message: string }; until: number }>();
+  const cached = async (
+    kind: "t" | "s",
+    secret: string,
+    load: () => Promise<{ principal: Principal } | { refusal: { code: number; check: string; message: string } }>,
+  ): Promise<{ principal: Principal | undefined; refusal?: { code: number; check: string; message: string } }> => {
     const key = kind + createHash("sha256").update(secret).digest("base64url");
     const now = deps.clock.now().getTime();
     const hit = principals.get(key);
-    if (hit && hit.until > now) return hit.principal;
-    const p = await load();
-    if (p && config.principalCacheMs > 0) {
+    if (hit && hit.until > now) return hit;
+    const r = await load();
+    const entry = "principal" in r ? { principal: r.principal, until: now + config.principalCacheMs } : { principal: undefined, refusal: r.refusal, until: now + config.principalCacheMs };
+    if (config.principalCacheMs > 0) {
       if (principals.size >= 10_000) principals.clear();
-      principals.set(key, { principal: p, until: now + config.principalCacheMs });
-    } else principals.delete(key);
-    return p;
+      principals.set(key, entry);
+    }
+    return entry;
   };
   const ops = allOps(deps, config);
 
@@ -237,12 +244,9 @@ export function createApp(deps: AppDeps): App {
     if (authz !== undefined) {
       const m = /^Bearer ([\x21-\x7e]{1,512})$/.exec(authz);
       if (!m) throw new ProblemError(problem(401, "token-invalid", "Authorization must be 'Bearer <token>'", { code: 8107, check: "api-token-invalid" }), { "www-authenticate": "Bearer" });
-      let refusal: { code: number; check: string; message: string } | undefined;
-      const p = await cached("t", m[1] as string, async () => {
+      const { principal: p, refusal } = await cached("t", m[1] as string, async () => {
         const r = await deps.auth.authenticateToken(m[1] as string);
-        if (r.ok) return r.value;
-        refusal = r;
-        return undefined;
+        return r.ok ? { principal: r.value } : { refusal: { code: r.code, check: r.check, message: r.message } };
       });
       if (!p) {
         const r = refusal ?? { code: 8107, check: "api-token-invalid", message: "the API token is unknown, expired or revoked" };
@@ -252,9 +256,9 @@ export function createApp(deps: AppDeps): App {
     } else {
       const token = getCookie(c, config.sessionCookie);
       if (token !== undefined && token.length > 0 && token.length <= 512) {
-        const p = await cached("s", token, async () => {
+        const { principal: p } = await cached("s", token, async () => {
           const r = await deps.auth.getSession(token);
-          return r.ok ? r.value.principal : undefined;
+          return r.ok ? { principal: r.value.principal } : { refusal: { code: r.code, check: r.check, message: r.message } };
         });
         if (p) {
           c.set("principal", p);
