@@ -22,7 +22,7 @@ import type { Db } from "../store/db.ts";
 import { type AccountView, type HoldingView, LedgerService, type Result, type TransactionStatus, type TransactionView, type UnitClassView } from "./ledger.ts";
 import { KeyedMutex } from "./security-lock.ts";
 import {
-  accountFacts, activeTrusted, classUnitTypes, heldTransactions, holderHoldings, representedAccounts, rightsOf, transactionIdsTouching,
+  accountFacts, accountLimitRow, accountLimits, activeTrusted, classUnitTypes, heldTransactions, holderHoldings, representedAccounts, rightsOf, transactionIdsTouching,
 } from "./security-store.ts";
 
 export type { Result } from "./ledger.ts";
@@ -74,6 +74,14 @@ export interface TrustedEntryView {
   addedBy: string | null;
   approvedBy: string | null;
   approvedAt: string | null;
+}
+
+export interface AccountLimitView {
+  accountId: string;
+  /** Units per transaction to accounts outside the trusted list; null = only the central limit applies. */
+  limit: bigint | null;
+  /** A raise or removal waiting for a second person's approval. */
+  pending: { limit: bigint | null; proposedBy: string | null; proposedAt: string | null } | null;
 }
 
 export interface HolderLimitView {
@@ -260,6 +268,7 @@ export class SecureRegistry {
     return {
       kind,
       legs,
+      accountLimits: await accountLimits(this.db, sources),
       now: this.clock.now(),
       sourceTypes: new Map(sources.map((s) => [s, accounts.get(s)?.type ?? ""])),
       trusted: (from: string, to: string) => {
@@ -675,6 +684,80 @@ export class SecureRegistry {
     });
     return this.audit.outcome(c, "trusted.approve", isObj(input) && str(input.accountId, 64) ? input.accountId : null, res,
       res.ok ? { trustedAccountId: res.value.trustedAccountId, activeFrom: res.value.activeFrom } : {});
+  }
+
+  // ---- account-level transaction limits -------------------------------------------------------
+
+  private limitView(accountId: string, row: { limit_units: bigint | null; pending: boolean; pending_units: bigint | null; proposed_by: string | null; proposed_at: string | null } | undefined): AccountLimitView {
+    return {
+      accountId,
+      limit: row?.limit_units ?? null,
+      pending: row?.pending ? { limit: row.pending_units, proposedBy: row.proposed_by, proposedAt: row.proposed_at } : null,
+    };
+  }
+
+  /**
+   * Sets the account's own limit per transaction outside its trusted list (representative with the
+   * initiate right, or administrator). Tightening applies at once; a raise or removal waits for a
+   * second person's approval (approveAccountLimit) when four-eyes is on.
+   */
+  async setAccountLimit(c: Caller, input: { accountId: string; limit: string | number | bigint | null }): Promise<Result<AccountLimitView>> {
+    const res = await this.audit.guard(c, "account-limit.set", async (): Promise<Result<AccountLimitView>> => {
+      if (!isObj(input) || !str(input.accountId, 64)) return bad("accountId", "must be an account id");
+      const who = await this.mayManageTrusted(c.principal, input.accountId);
+      if (who) return who;
+      let limit: bigint | null;
+      if (input.limit === null) limit = null;
+      else if (typeof input.limit === "bigint" || (typeof input.limit === "number" && Number.isSafeInteger(input.limit)) || (typeof input.limit === "string" && /^\d{1,16}$/.test(input.limit))) {
+        limit = BigInt(input.limit);
+      } else return bad("limit", "must be a whole number of units (0 to 10^15) or null");
+      if (limit !== null && (limit < 0n || limit > 10n ** 15n)) return bad("limit", "must be from 0 to 10^15 units");
+      if (!(await this.ledger.getAccount(input.accountId))) return refuse("ACCOUNT_UNKNOWN", `no account ${input.accountId}`, { accountId: input.accountId });
+      const cur = (await accountLimitRow(this.db, input.accountId))?.limit_units ?? null;
+      const tighter = limit !== null && (cur === null || limit <= cur);
+      const now = this.now();
+      const immediate = tighter || !this.config.fourEyes;
+      await this.db.query(
+        `INSERT INTO account_limits (account_id, limit_units, pending, pending_units, proposed_by, proposed_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6)
+         ON CONFLICT (account_id) DO UPDATE SET limit_units = $2, pending = $3, pending_units = $4, proposed_by = $5, proposed_at = $6, updated_at = $6`,
+        immediate ? [input.accountId, limit, false, null, c.principal.userId, now] : [input.accountId, cur, true, limit, c.principal.userId, now],
+      );
+      return ok(this.limitView(input.accountId, await accountLimitRow(this.db, input.accountId)));
+    });
+    return this.audit.outcome(c, "account-limit.set", isObj(input) && str(input.accountId, 64) ? input.accountId : null, res,
+      res.ok ? { limit: res.value.limit, pending: res.value.pending?.limit ?? null } : {});
+  }
+
+  /** Second approval of a raised or removed account limit: another representative with the approve right, or an administrator. */
+  async approveAccountLimit(c: Caller, input: { accountId: string }): Promise<Result<AccountLimitView>> {
+    const res = await this.audit.guard(c, "account-limit.approve", async (): Promise<Result<AccountLimitView>> => {
+      if (!isObj(input) || !str(input.accountId, 64)) return bad("accountId", "must be an account id");
+      const p = c.principal;
+      if (hasRole(p, "national-admin")) {
+        const perm = permit(p, "trusted:manage-any");
+        if (perm) return perm;
+      } else {
+        const r = await rightsOf(this.db, p.userId, input.accountId);
+        if (!r?.approve) return securityRefusal("NOT_APPROVER_REPRESENTATIVE", `you are not a representative of ${input.accountId} with the approve right`, { accountId: input.accountId });
+        const perm = permit(p, "transfers:approve");
+        if (perm) return perm;
+      }
+      const row = await accountLimitRow(this.db, input.accountId);
+      if (!row?.pending) return securityRefusal("ACCOUNT_LIMIT_NOT_PENDING", `no change of the limit of ${input.accountId} awaits approval`, { accountId: input.accountId });
+      if (row.proposed_by === p.userId) return securityRefusal("FOUR_EYES_SAME_PERSON", `${p.userId} proposed this change and cannot also approve it`, { proposer: row.proposed_by, approver: p.userId });
+      await this.db.query(
+        "UPDATE account_limits SET limit_units = pending_units, pending = false, pending_units = NULL, updated_at = $2 WHERE account_id = $1 AND pending",
+        [input.accountId, this.now()],
+      );
+      return ok(this.limitView(input.accountId, await accountLimitRow(this.db, input.accountId)));
+    });
+    return this.audit.outcome(c, "account-limit.approve", isObj(input) && str(input.accountId, 64) ? input.accountId : null, res, res.ok ? { limit: res.value.limit } : {});
+  }
+
+  async getAccountLimit(c: Caller, accountId: string): Promise<Result<AccountLimitView>> {
+    if (!str(accountId, 64) || !(await this.maySeeAccount(c.principal, accountId))) return notVisible(`account ${printable(accountId, 64)}`);
+    return ok(this.limitView(accountId, await accountLimitRow(this.db, accountId)));
   }
 
   /** Removal (also of an unapproved proposal) takes effect at once. */

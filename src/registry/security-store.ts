@@ -38,6 +38,30 @@ export async function activeTrusted(sql: Sql, sources: readonly string[], now: s
   return out;
 }
 
+export interface AccountLimitRow {
+  account_id: string;
+  limit_units: bigint | null;
+  pending: boolean;
+  pending_units: bigint | null;
+  proposed_by: string | null;
+  proposed_at: string | null;
+  updated_at: string;
+}
+
+export async function accountLimitRow(sql: Sql, accountId: string): Promise<AccountLimitRow | undefined> {
+  return (await sql.query<AccountLimitRow>("SELECT * FROM account_limits WHERE account_id = $1", [accountId])).rows[0];
+}
+
+/** The limits in force on the given accounts (accounts without one are absent). */
+export async function accountLimits(sql: Sql, ids: readonly string[]): Promise<Map<string, bigint>> {
+  if (ids.length === 0) return new Map();
+  const r = await sql.query<{ account_id: string; limit_units: bigint }>(
+    "SELECT account_id, limit_units FROM account_limits WHERE account_id = ANY($1::text[]) AND limit_units IS NOT NULL",
+    [[...ids]],
+  );
+  return new Map(r.rows.map((x) => [x.account_id, x.limit_units]));
+}
+
 export interface AccountFacts {
   id: string;
   type: string;

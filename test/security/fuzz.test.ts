@@ -35,6 +35,7 @@ async function snapshot(f: Fixture): Promise<string> {
     await q("SELECT account_id, user_id FROM representatives ORDER BY 1, 2"),
     await q("SELECT id, roles, disabled FROM users ORDER BY 1"),
     await q("SELECT id, status FROM accounts ORDER BY 1"),
+    await q("SELECT * FROM account_limits ORDER BY 1"),
   ].join("\n");
 }
 
@@ -55,7 +56,7 @@ forEachStore("security services under malformed input", (db) => {
   it("never throws and changes nothing", async () => {
     const before = await snapshot(f);
     await fc.assert(
-      fc.asyncProperty(fc.nat(callers.length - 1), fc.nat(11), transferLike, value, value, async (ci, op, t, a, b) => {
+      fc.asyncProperty(fc.nat(callers.length - 1), fc.nat(12), transferLike, value, value, async (ci, op, t, a, b) => {
         const c = callers[ci] as Caller;
         const r = f.reg;
         const calls: Array<() => Promise<{ ok: boolean }>> = [
@@ -69,12 +70,13 @@ forEachStore("security services under malformed input", (db) => {
           () => r.blockAccount(c, { commandId: "fz", accountId: a } as never),
           () => r.addRepresentative(c, { accountId: a, userId: b, initiate: true, approve: true } as never),
           () => r.holdings(c, a as never),
+          () => r.setAccountLimit(c, { accountId: a, limit: b } as never),
           () => f.auth.createUser(c, { userId: a, displayName: b, password: "x".repeat(20) } as never),
           () => f.auth.signIn(null, { userId: a, password: b } as never),
         ];
         const res = await (calls[op] as () => Promise<{ ok: boolean }>)();
         expect(typeof res.ok).toBe("boolean");
-        if (op <= 8 || op === 10) expect(res.ok).toBe(false);
+        if (op <= 8 || op === 10 || op === 11) expect(res.ok).toBe(false);
       }),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 250), seed: Number(process.env.FUZZ_SEED ?? 20261201) },
     );

@@ -135,6 +135,28 @@ forEachStore("security rules", (db) => {
     expect(await held("A-1")).toBe(before);
   });
 
+  it("an account's own limit: tightening applies at once, raising needs a second person; the lowest limit applies", async () => {
+    expect(must(await f.reg.setAccountLimit(alice, { accountId: "A-1", limit: "100" }))).toEqual({ accountId: "A-1", limit: 100n, pending: null });
+    expect(await f.reg.initiate(alice, transfer("al-1", "C-1", 101))).toMatchObject({ ok: false, code: 8006, facts: { level: "account", limit: "100" } });
+    expect(await f.reg.ledger.getTransaction("al-1")).toBeUndefined();
+    must(await f.reg.initiate(alice, transfer("al-2", "C-1", 100)));
+    must(await f.reg.cancel(alice, { transactionId: "al-2" }));
+    // Same-holder and trusted destinations are not limited.
+    must(await f.reg.initiate(alice, transfer("al-3", "A-2", 500)));
+    must(await f.reg.cancel(alice, { transactionId: "al-3" }));
+    expect(must(await f.reg.setAccountLimit(alice, { accountId: "A-1", limit: 1000 }))).toMatchObject({ limit: 100n, pending: { limit: 1000n, proposedBy: "alice" } });
+    expect(await f.reg.approveAccountLimit(alice, { accountId: "A-1" })).toMatchObject({ ok: false, code: 8004 });
+    expect(await f.reg.approveAccountLimit(carol, { accountId: "A-1" })).toMatchObject({ ok: false, code: 8003 });
+    expect(await f.reg.initiate(alice, transfer("al-4", "C-1", 101))).toMatchObject({ ok: false, code: 8006 });
+    expect(must(await f.reg.approveAccountLimit(bob, { accountId: "A-1" }))).toEqual({ accountId: "A-1", limit: 1000n, pending: null });
+    expect(await f.reg.approveAccountLimit(bob, { accountId: "A-1" })).toMatchObject({ ok: false, code: 8023 });
+    expect(await f.reg.getAccountLimit(dave, "A-1")).toMatchObject({ ok: false, code: 8014 });
+    expect(await f.reg.setAccountLimit(dave, { accountId: "A-1", limit: 1 })).toMatchObject({ ok: false, code: 8002 });
+    expect(await f.reg.setAccountLimit(alice, { accountId: "A-1", limit: "-1" })).toMatchObject({ ok: false, code: 8020 });
+    must(await f.reg.setAccountLimit(alice, { accountId: "A-1", limit: null }));
+    expect(must(await f.reg.approveAccountLimit(admin, { accountId: "A-1" })).limit).toBeNull();
+  });
+
   it("holding limits refuse with 8007 at initiation and again at release, changing nothing", async () => {
     expect(await f.reg.initiate(alice, transfer("hl-1", "B-1", 1001))).toMatchObject({ ok: false, code: 8007, facts: { holder: "Beta", limit: "1000" } });
     expect(await f.reg.ledger.getTransaction("hl-1")).toBeUndefined();

@@ -27,6 +27,8 @@ export interface HoldFacts {
   readonly trusted: (from: string, to: string) => boolean;
   /** Source account types, by account id. */
   readonly sourceTypes: ReadonlyMap<string, string>;
+  /** Limits the sources' representatives set on their own accounts (units outside the trusted list per transaction). */
+  readonly accountLimits?: ReadonlyMap<string, bigint>;
   readonly now: Date;
 }
 
@@ -34,6 +36,7 @@ export interface HoldFacts {
 export function planHold(f: HoldFacts, cfg: SecurityConfig): { ok: true; value: HoldPlan } | Refusal {
   const untrusted: string[] = [];
   let outside = 0n;
+  const bySource = new Map<string, bigint>();
   for (const [i, leg] of f.legs.entries()) {
     if (leg.from === null || f.trusted(leg.from, leg.to)) continue;
     const type = f.sourceTypes.get(leg.from) ?? "";
@@ -43,14 +46,24 @@ export function planHold(f: HoldFacts, cfg: SecurityConfig): { ok: true; value: 
       });
     }
     outside += leg.quantity;
+    bySource.set(leg.from, (bySource.get(leg.from) ?? 0n) + leg.quantity);
     if (!untrusted.includes(leg.to)) untrusted.push(leg.to);
   }
   const limit = cfg.transactionLimitOutsideTrusted;
   // The limit applies to transfers between holders (kinds with a delay), not to administrative kinds, surrender or retirement.
   if (f.kind.delay && limit !== null && outside > limit) {
     return securityRefusal("TRANSACTION_LIMIT_EXCEEDED", `${outside} units to accounts outside the trusted list exceed the limit of ${limit} per transaction`, {
-      quantity: outside.toString(), limit: limit.toString(), destinations: untrusted,
+      quantity: outside.toString(), limit: limit.toString(), level: "central", destinations: untrusted,
     });
+  }
+  // Account-level limits: the lowest applicable limit wins (EU Delegated Regulation 2023/1642).
+  for (const [source, q] of f.kind.delay ? bySource : []) {
+    const own = f.accountLimits?.get(source);
+    if (own !== undefined && q > own) {
+      return securityRefusal("TRANSACTION_LIMIT_EXCEEDED", `${q} units from ${source} to accounts outside its trusted list exceed the account's own limit of ${own} per transaction`, {
+        quantity: q.toString(), limit: own.toString(), level: "account", accountId: source, destinations: untrusted,
+      });
+    }
   }
   const bh = f.kind.delay ? cfg.businessHours : null;
   if (bh?.initiate && !inWindow(f.now, bh.initiate, cfg.trustedList)) {

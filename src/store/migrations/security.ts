@@ -30,6 +30,16 @@ export const securityMigrations: readonly Migration[] = [
          removed_by text,
          CHECK (account_id <> trusted_account_id)
        )`,
+      // An account's own limit per transaction outside its trusted list; a raise waits in pending_* for a second person.
+      `CREATE TABLE account_limits (
+         account_id text PRIMARY KEY REFERENCES accounts(id),
+         limit_units int8 CHECK (limit_units >= 0),
+         pending boolean NOT NULL DEFAULT false,
+         pending_units int8 CHECK (pending_units >= 0),
+         proposed_by text,
+         proposed_at timestamptz,
+         updated_at timestamptz NOT NULL
+       )`,
       `CREATE UNIQUE INDEX trusted_accounts_current ON trusted_accounts (account_id, trusted_account_id) WHERE removed_at IS NULL`,
     ],
   },
