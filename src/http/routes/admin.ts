@@ -2,7 +2,7 @@
 // lists, holding limits, and the audit trail (administrators and the authority).
 import { z } from "@hono/zod-openapi";
 import { roles } from "../access.ts";
-import type { AppDeps, HttpConfig } from "../app.ts";
+import type { AppDeps, HttpConfig } from "../context.ts";
 import { created, unwrap } from "../problem.ts";
 import { op, type Op } from "../route.ts";
 import {

@@ -7,7 +7,7 @@ import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { SessionGrant } from "../../auth/index.ts";
 import { PUBLIC_ACCESS, SIGNED_IN } from "../access.ts";
-import { type AppDeps, csrfTokenFor, type HttpConfig } from "../app.ts";
+import { type AppDeps, csrfTokenFor, type HttpConfig } from "../context.ts";
 import { fail, unwrap } from "../problem.ts";
 import { op, type Op } from "../route.ts";
 import { ApiToken, CreatedToken, CreateTokenBody, PasswordBody, SignedIn, SignInBody, TotpBody, TotpEnrolment, TotpRequired, User } from "../schemas.ts";

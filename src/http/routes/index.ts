@@ -1,5 +1,5 @@
 // Every API operation, in the order of the reference.
-import type { AppDeps, HttpConfig } from "../app.ts";
+import type { AppDeps, HttpConfig } from "../context.ts";
 import type { Op } from "../route.ts";
 import { adminOps } from "./admin.ts";
 import { authOps } from "./auth.ts";

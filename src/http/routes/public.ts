@@ -3,7 +3,7 @@
 import { z } from "@hono/zod-openapi";
 import type { AccountView, TransactionView } from "../../registry/ledger.ts";
 import { PUBLIC_ACCESS as PUBLIC } from "../access.ts";
-import type { AppDeps, HttpConfig } from "../app.ts";
+import type { AppDeps, HttpConfig } from "../context.ts";
 import { op, type Op } from "../route.ts";
 import { Account, AccountId, Allocation, ComplianceStatus, ClassCode, PageQuery, page, PublicTransaction } from "../schemas.ts";
 import { DEFAULT_PAGE, decodeCursor, pageOf, toJson } from "../views.ts";

@@ -4,7 +4,7 @@
 // reported as unknown).
 import { z } from "@hono/zod-openapi";
 import { roles } from "../access.ts";
-import type { AppDeps, HttpConfig } from "../app.ts";
+import type { AppDeps, HttpConfig } from "../context.ts";
 import { unwrap } from "../problem.ts";
 import { op, type Op } from "../route.ts";
 import { Account, AccountId, ClassCode, Holding, PageQuery, page, Transaction, TransactionId, TxStatus, UnitClass } from "../schemas.ts";

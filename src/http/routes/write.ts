@@ -7,7 +7,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Caller } from "../../domain/security/roles.ts";
 import { roles } from "../access.ts";
-import type { AppDeps, HttpConfig } from "../app.ts";
+import type { AppDeps, HttpConfig } from "../context.ts";
 import { created, fail, unwrap } from "../problem.ts";
 import { op, type Op } from "../route.ts";
 import {
