@@ -132,6 +132,18 @@ describe("flows over HTTP", () => {
     expect((await as(f, s["rep-a1"], "GET", "/v1/audit")).status).toBe(403);
   });
 
+  it("ends a session at sign-out and a token at revocation at once, despite the principal cache", async () => {
+    const fresh = await signIn(f, "rep-b");
+    expect((await as(f, fresh, "GET", "/v1/auth/me")).status).toBe(200);
+    expect((await as(f, fresh, "POST", "/v1/auth/sign-out")).status).toBe(204);
+    expect((await as(f, fresh, "GET", "/v1/auth/me")).status).toBe(401);
+    const created = (await json(await as(f, s["rep-b"], "POST", "/v1/tokens", { name: "ci", scopes: ["read"] }))) as unknown as { token: string; view: { tokenId: string } };
+    const bearer = { headers: { authorization: `Bearer ${created.token}` } };
+    expect((await f.request(`/v1/accounts/${B}/holdings`, bearer)).status).toBe(200);
+    expect((await as(f, s["rep-b"], "DELETE", `/v1/tokens/${created.view.tokenId}`)).status).toBe(200);
+    expect((await f.request(`/v1/accounts/${B}/holdings`, bearer)).status).toBe(401);
+  });
+
   it("leaves a ledger that verifies", async () => {
     const v = await verifyLedger(f.db);
     expect(v.violations).toEqual([]);
