@@ -85,7 +85,7 @@ The registry's HTTP API (OpenAPI ${String(doc.openapi)}; the server serves the d
 - Errors are RFC 9457 problem details (\`application/problem+json\`) with \`status\`, \`detail\`, and, when a rule refused the request, \`code\` and \`check\` from [checks.md](checks.md) (ledger) or the security codes.
 - The \`transactionId\` (or \`commandId\`) chosen by the caller is the idempotency key: the first request answers 201; the same request again answers 200 with the same result; the same id with a different content is a 409 \`replay-differs\`.
 - Lists are paginated: \`limit\` (1-500, default 50) and \`cursor\` (the \`nextCursor\` of the previous page; null on the last page).
-- Who may call a route: the roles below; a signed-in cookie session carries all scopes of its user, an API token only its own scopes. State-changing requests made with the session cookie need the \`X-CSRF-Token\` header returned at sign-in.
+- Who may call a route: the roles below ([roles.md](roles.md)); per-account rights (which representative may act on which account, four-eyes) are checked behind the route by the security rules. A signed-in cookie session carries all scopes of its user, an API token only its own scopes. State-changing requests made with the session cookie need the \`X-CSRF-Token\` header returned at sign-in.
 
 | method | path | who | what |
 |---|---|---|---|
