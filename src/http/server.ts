@@ -39,6 +39,9 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
   const production = mode === "production";
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StartupError(`PORT must be a port number, not ${JSON.stringify(env.PORT)}`);
+  if (production && env.OPENETS_ADMIN_USER !== undefined && (/^demo-/.test(env.OPENETS_ADMIN_USER) || env.OPENETS_ADMIN_PASSWORD === `${env.OPENETS_ADMIN_USER}-password`)) {
+    throw new StartupError("production mode refuses demo user names and demo passwords");
+  }
   const store = describeStore({ database: env.DATABASE_URL });
   const db: Db = await openStore({ database: env.DATABASE_URL });
   try {
@@ -99,7 +102,6 @@ async function firstAdministrator(db: Db, config: SecurityConfig, env: ServerEnv
   if (!userId || !password) {
     throw new StartupError("production mode has no default credentials: set OPENETS_ADMIN_USER and OPENETS_ADMIN_PASSWORD to create the first administrator");
   }
-  if (/^demo-/.test(userId) || password === `${userId}-password`) throw new StartupError("production mode refuses demo user names and demo passwords");
   const audit = new AuditLog(db, systemClock);
   const auth = await AuthService.open(db, systemClock, config, audit);
   const r = await auth.bootstrapAdmin(null, { userId, displayName: userId, password });

@@ -94,4 +94,20 @@ describe("npm start", () => {
     expect(await b.ready).toBe(2);
     expect(b.output()).toContain("refuses demo");
   }, 180_000);
+
+  it("creates the first administrator in production from the environment; sign-in then needs the second factor", async () => {
+    const port = await freePort();
+    const s = start({ PORT: String(port), DATABASE_URL: join(dir, "prod"), OPENETS_MODE: "production", OPENETS_ADMIN_USER: "registrar", OPENETS_ADMIN_PASSWORD: "a-long-registrar-password" });
+    try {
+      expect(await s.ready).toBe(0);
+      expect(s.output()).toContain("First administrator registrar created");
+      expect(s.output()).toMatch(/TOTP secret .*otpauth:\/\//);
+      expect(s.output()).not.toContain("DEMO");
+      const res = await fetch(`http://127.0.0.1:${port}/v1/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: "registrar", password: "a-long-registrar-password" }) });
+      expect(((await res.json()) as { kind: string }).kind).toBe("totp-required");
+      expect(res.headers.get("strict-transport-security")).toMatch(/max-age/);
+    } finally {
+      await stop(s.child);
+    }
+  }, 180_000);
 });
