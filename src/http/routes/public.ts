@@ -5,7 +5,7 @@ import type { AccountView, TransactionView } from "../../registry/ledger.ts";
 import { PUBLIC_ACCESS as PUBLIC } from "../access.ts";
 import type { AppDeps, HttpConfig } from "../context.ts";
 import { op, type Op } from "../route.ts";
-import { Account, AccountId, Allocation, ComplianceStatus, ClassCode, PageQuery, page, PublicTransaction } from "../schemas.ts";
+import { Account, AccountId, Allocation, ComplianceStatus, PageQuery, page, PublicTransaction } from "../schemas.ts";
 import { DEFAULT_PAGE, decodeCursor, pageOf, toJson } from "../views.ts";
 
 const OPERATOR_TYPES = ["operator_holding", "aircraft_operator_holding", "maritime_operator_holding"];
@@ -120,16 +120,14 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
       summary: "Public transaction log: completed transactions with their legs",
       tag: "public",
       access: PUBLIC,
-      query: PageQuery.extend({ kind: z.string().max(64).optional(), classCode: ClassCode.optional() }),
+      query: PageQuery.extend({ kind: z.string().max(64).optional() }),
       responses: { 200: { description: "A page of completed transactions", schema: page(PublicTransaction, "PublicTransactionPage") } },
       handler: async ({ c, query }) => {
         const limit = query.limit ?? DEFAULT_PAGE;
         const after = decodeCursor(query.cursor);
         const list = await ledger.listTransactions({ status: "completed", ...(query.kind ? { kind: query.kind } : {}), ...(after ? { after } : {}), limit: limit + 1 });
         const pg = pageOf(list, limit, (t) => t.id);
-        const items = pg.items
-          .filter((t) => !query.classCode || t.legs.some((l) => l.classCode === query.classCode))
-          .map((t) => ({ id: t.id, kind: t.kind, completedAt: completedAt(t), legs: t.legs }));
+        const items = pg.items.map((t) => ({ id: t.id, kind: t.kind, completedAt: completedAt(t), legs: t.legs }));
         return c.json(toJson({ items, nextCursor: pg.nextCursor }) as never);
       },
     }),
