@@ -1,17 +1,21 @@
-// `npm start`: the OpenETS server on the embedded PGlite store (or DATABASE_URL).
-// The HTTP API, security rules and the demo seed are built in src/http (issue: HTTP API).
-import { serve } from "@hono/node-server";
-import { Hono } from "hono";
-import { describeStore, openStore } from "./store/open.ts";
+// `npm start`: the OpenETS server (src/http/server.ts). PORT (default 3000), DATABASE_URL (a
+// postgres:// URL or a PGlite directory; default .data/pglite), OPENETS_MODE=demo|production.
+import { StartupError, startServer } from "./http/server.ts";
 
-const port = Number(process.env.PORT ?? 3000);
-const db = await openStore();
-const store = describeStore();
-const app = new Hono();
-app.get("/health", async (c) => {
-  await db.query("SELECT 1");
-  return c.json({ ok: true, store: store.kind });
-});
-serve({ fetch: app.fetch, port }, () => {
-  process.stdout.write(`OpenETS listening on http://localhost:${port} (store: ${store.kind} ${store.kind === "pglite" ? store.target : ""})\n`);
-});
+try {
+  const server = await startServer(process.env);
+  const stop = () => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+} catch (err) {
+  if (err instanceof StartupError) {
+    process.stderr.write(`openets: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}

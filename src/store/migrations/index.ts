@@ -1,6 +1,9 @@
 // The ordered list of every migration. Append only; never edit or reorder a landed entry.
 import type { Migration } from "../migration.ts";
+import { auditMigrations } from "./audit.ts";
+import { authMigrations } from "./auth.ts";
 import { ledgerMigrations } from "./ledger.ts";
+import { securityMigrations } from "./security.ts";
 
 export const migrations: readonly Migration[] = [
   {
@@ -8,4 +11,7 @@ export const migrations: readonly Migration[] = [
     statements: ["CREATE EXTENSION IF NOT EXISTS btree_gist"],
   },
   ...ledgerMigrations,
+  ...authMigrations,
+  ...securityMigrations,
+  ...auditMigrations,
 ];

@@ -1,0 +1,131 @@
+// `npm run bench -- api`: requests per second and p99 latency of the HTTP API on the real
+// PostgreSQL server, over loopback HTTP with a small concurrent client (fetch), for a read route
+// (an account's holdings) and the transfer route, beside a bare route that returns a constant
+// from the same server process in the same run. Goal: holdings at >= 0.3 of the bare rate.
+// The client runs in the same Node process as the server, so both figures carry its cost alike.
+import { Writable } from "node:stream";
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { AuditLog } from "../src/audit/index.ts";
+import { AuthService } from "../src/auth/index.ts";
+import { DEFAULT_SECURITY_CONFIG } from "../src/domain/security/config.ts";
+import { systemPrincipal } from "../src/domain/security/roles.ts";
+import { createApp } from "../src/http/app.ts";
+import { createLogger } from "../src/http/logger.ts";
+import { systemClock } from "../src/platform/clock.ts";
+import { SecureRegistry } from "../src/registry/secure-registry.ts";
+import { migrate } from "../src/store/migrate.ts";
+import { openPostgres } from "../src/store/postgres.ts";
+import { startPgCluster } from "../test/support/pg-cluster.ts";
+import { type Figure, figure } from "./figure.ts";
+
+const CONCURRENCY = 16;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+
+interface Load {
+  rate: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(url: string, init: (i: number) => RequestInit, seconds: number): Promise<Load> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let n = 0;
+  const end = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const i = n++;
+      const t = performance.now();
+      const res = await fetch(url, init(i));
+      await res.arrayBuffer();
+      if (res.status >= 400) errors++;
+      latencies.push(performance.now() - t);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { rate: latencies.length / elapsed, p99: latencies[Math.floor(latencies.length * 0.99)] ?? 0, errors };
+}
+
+export async function run(log: (s: string) => void): Promise<Figure[]> {
+  log("starting a PostgreSQL server");
+  const cluster = await startPgCluster({ fsync: false });
+  const admin = openPostgres(cluster.url, { max: 1 });
+  await admin.query("CREATE DATABASE bench_api");
+  await admin.close();
+  const db = openPostgres(cluster.urlFor("bench_api"), { max: 20 });
+  try {
+    await migrate(db);
+    const config = { ...DEFAULT_SECURITY_CONFIG, signIn: { ...DEFAULT_SECURITY_CONFIG.signIn, secondFactorRoles: [] } };
+    const audit = new AuditLog(db, systemClock);
+    const auth = await AuthService.open(db, systemClock, config, audit);
+    const registry = await SecureRegistry.open(db, systemClock, config, { audit });
+    const sys = { principal: systemPrincipal("bench"), ip: null };
+    const must = (r: { ok: boolean }) => {
+      if (!r.ok) throw new Error(JSON.stringify(r));
+    };
+    log("seeding: 3 classes, 2 operators, 200 allocations");
+    for (const y of [2026, 2027, 2028]) must(await registry.defineClass(sys, { commandId: `c${y}`, code: `JPA-${y}`, unitType: "allowance", scheme: "JP-GX", vintage: y }));
+    must(await registry.openAccount(sys, { commandId: "o0", accountId: "JP-100-0001", type: "national_issuance", holder: "Government", name: "Issuance" }));
+    must(await registry.openAccount(sys, { commandId: "o1", accountId: "JP-200-0001", type: "operator_holding", holder: "Alpha", name: "Alpha", installation: "I1" }));
+    must(await registry.openAccount(sys, { commandId: "o2", accountId: "JP-200-0002", type: "operator_holding", holder: "Beta", name: "Beta", installation: "I2" }));
+    for (const u of ["rep-a1", "rep-a2"]) must(await auth.createUser(sys, { userId: u, displayName: u, password: `${u}-long-password` }));
+    must(await registry.addRepresentative(sys, { accountId: "JP-200-0001", userId: "rep-a1", initiate: true, approve: true }));
+    must(await registry.addRepresentative(sys, { accountId: "JP-200-0001", userId: "rep-a2", initiate: true, approve: true }));
+    for (const y of [2026, 2027, 2028]) {
+      must(await registry.ledger.propose({ transactionId: `iss${y}`, kind: "issuance", legs: [{ classCode: `JPA-${y}`, to: "JP-100-0001", quantity: "100000000" }] }));
+      // Many allocations in turn to A and B leave A's holdings in many serial blocks.
+      for (let i = 0; i < 67; i++) {
+        must(await registry.ledger.propose({ transactionId: `al${y}-${i}`, kind: "allocation", legs: [{ classCode: `JPA-${y}`, from: "JP-100-0001", to: i % 2 ? "JP-200-0002" : "JP-200-0001", quantity: "1000" }] }));
+      }
+    }
+    const tok = await auth.createApiToken(sys, { userId: "rep-a1", name: "bench", scopes: ["read", "transfer:initiate"] });
+    if (!tok.ok) throw new Error(JSON.stringify(tok));
+    const bearer = { authorization: `Bearer ${tok.value.token}` };
+
+    const sink = new Writable({ write: (_c, _e, cb) => cb() });
+    const api = createApp({
+      ledger: registry.ledger, registry, auth, audit, clock: systemClock, logger: createLogger({ destination: sink, level: "info" }),
+      config: { rateLimit: { ip: { max: 1e9, windowMs: 60_000 }, user: { max: 1e9, windowMs: 60_000 }, signIn: { max: 1e9, windowMs: 60_000 } } },
+    });
+    const root = new Hono();
+    root.get("/bench/bare", (c) => c.json({ ok: true }));
+    root.all("*", (c) => api.app.fetch(c.req.raw, c.env));
+    const server = await new Promise<ReturnType<typeof serve>>((res) => {
+      const s = serve({ fetch: root.fetch, port: 0, hostname: "127.0.0.1" }, () => res(s));
+    });
+    const addr = server.address();
+    const base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+    try {
+      const check = await fetch(`${base}/v1/accounts/JP-200-0001/holdings`, { headers: bearer });
+      if (check.status !== 200) throw new Error(`holdings answered ${check.status}: ${await check.text()}`);
+      await load(`${base}/bench/bare`, () => ({}), 1); // warm-up
+      log(`bare route, ${CONCURRENCY} concurrent clients, ${SECONDS} s`);
+      const bare = await load(`${base}/bench/bare`, () => ({}), SECONDS);
+      log("holdings");
+      const hold = await load(`${base}/v1/accounts/JP-200-0001/holdings`, () => ({ headers: bearer }), SECONDS);
+      log("transfers");
+      const stamp = Date.now().toString(36);
+      const trf = await load(
+        `${base}/v1/transfers`,
+        (i) => ({ method: "POST", headers: { ...bearer, "content-type": "application/json" }, body: JSON.stringify({ transactionId: `b-${stamp}-${i}`, from: "JP-200-0001", to: "JP-200-0002", classCode: "JPA-2026", quantity: "1" }) }),
+        SECONDS,
+      );
+      log(`errors: bare ${bare.errors}, holdings ${hold.errors}, transfers ${trf.errors}`);
+      return [
+        figure({ figure: "api holdings (read) rate", value: hold.rate, baseline: bare.rate, unit: "req/s", baselineName: "bare constant route, same server", goal: "ratio >= 0.3" }),
+        figure({ figure: "api transfer (initiate) rate", value: trf.rate, baseline: bare.rate, unit: "req/s", baselineName: "bare constant route, same server", goal: "reported" }),
+        figure({ figure: "api holdings p99 latency", value: hold.p99, baseline: bare.p99, unit: "ms", baselineName: "bare constant route p99", goal: "reported" }),
+        figure({ figure: "api transfer p99 latency", value: trf.p99, baseline: bare.p99, unit: "ms", baselineName: "bare constant route p99", goal: "reported" }),
+      ];
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  } finally {
+    await db.close();
+    cluster.stop();
+  }
+}

@@ -1,0 +1,80 @@
+// The HTTP layer's shared types and small helpers: configuration, dependencies, the request
+// context, CSRF tokens and the caller of a service. Routes import this, never app.ts, so the app
+// and its routes have no import cycle.
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { Context } from "hono";
+import type { Logger } from "pino";
+import type { AuditLog } from "../audit/index.ts";
+import type { AuthService } from "../auth/index.ts";
+import { type Caller, PUBLIC as PUBLIC_PRINCIPAL } from "../domain/security/roles.ts";
+import type { Clock } from "../platform/clock.ts";
+import type { LedgerService } from "../registry/ledger.ts";
+import type { SecureRegistry } from "../registry/secure-registry.ts";
+import type { Principal } from "./access.ts";
+import type { RateLimit } from "./rate-limit.ts";
+
+export interface HttpConfig {
+  /** Production: Secure cookies, HSTS. */
+  production: boolean;
+  bodyLimitBytes: number;
+  /** Per client address, per signed-in user, and for the sign-in routes per address. */
+  rateLimit: { ip: RateLimit; user: RateLimit; signIn: RateLimit };
+  /** Take the client address from X-Forwarded-For (only behind a trusted proxy). */
+  trustProxy: boolean;
+  sessionCookie: string;
+  /**
+   * How long a verified session or API token is remembered without asking the database again
+   * (ms; 0 = always ask). Sign-out, token revocation and user or representative changes made
+   * through this server clear it at once; on other server processes they take effect within this time.
+   */
+  principalCacheMs: number;
+}
+
+export const DEFAULT_CONFIG: HttpConfig = {
+  production: false,
+  bodyLimitBytes: 64 * 1024,
+  rateLimit: { ip: { max: 600, windowMs: 60_000 }, user: { max: 300, windowMs: 60_000 }, signIn: { max: 20, windowMs: 60_000 } },
+  trustProxy: false,
+  sessionCookie: "ets_session",
+  principalCacheMs: 5_000,
+};
+
+export interface AppDeps {
+  ledger: LedgerService;
+  clock: Clock;
+  registry: SecureRegistry;
+  auth: AuthService;
+  audit: AuditLog;
+  logger?: Logger;
+  config?: Partial<HttpConfig>;
+}
+
+export interface Env {
+  Variables: {
+    principal: Principal | undefined;
+    sessionToken: string | undefined;
+    requestId: string;
+    clientIp: string;
+  };
+}
+
+export const CSRF_HEADER = "x-csrf-token";
+export const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** The CSRF token of a session: derived from the (HttpOnly, secret) session token, so it needs no storage. */
+export function csrfTokenFor(sessionToken: string): string {
+  return createHash("sha256").update(`openets-csrf:${sessionToken}`).digest("base64url");
+}
+
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+
+/** The caller of a service: the principal (public when not signed in), the client address and the request id. */
+export function callerOf(c: Context<Env>): Caller {
+  return { principal: c.get("principal") ?? PUBLIC_PRINCIPAL, ip: c.get("clientIp"), requestId: c.get("requestId") };
+}

@@ -1,0 +1,59 @@
+// One API operation: its OpenAPI route (paths, schemas), its access rule and its handler. All
+// operations are kept in a list, so the app, the generated reference and the authorization
+// matrix test enumerate the same set.
+import type { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { Caller } from "../domain/security/roles.ts";
+import type { Access, Principal } from "./access.ts";
+
+export type Method = "get" | "post" | "put" | "delete";
+
+export interface OpInput<P, Q, B> {
+  c: Context;
+  principal: Principal | undefined;
+  /** Principal (public when not signed in), client address and request id, for the services and the audit. */
+  caller: Caller;
+  params: P;
+  query: Q;
+  body: B;
+}
+
+export interface Op {
+  method: Method;
+  /** OpenAPI style: /v1/accounts/{accountId} */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** status -> description and optional JSON schema */
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** State-changing operations are audited and need CSRF proof when cookie-authenticated. */
+  handler: (input: OpInput<any, any, any>) => Promise<Response>;
+}
+
+export function op<P extends z.ZodObject | undefined = undefined, Q extends z.ZodObject | undefined = undefined, B extends z.ZodType | undefined = undefined>(spec: {
+  method: Method;
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  params?: P;
+  query?: Q;
+  body?: B;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  handler: (
+    input: OpInput<P extends z.ZodObject ? z.output<P> : Record<string, never>, Q extends z.ZodObject ? z.output<Q> : Record<string, never>, B extends z.ZodType ? z.output<B> : undefined>,
+  ) => Promise<Response>;
+}): Op {
+  return spec as unknown as Op;
+}
+
+/** /v1/accounts/{accountId} -> /v1/accounts/:accountId */
+export function honoPath(p: string): string {
+  return p.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1");
+}

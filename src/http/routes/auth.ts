@@ -1,0 +1,141 @@
+// Sign-in (password, then a TOTP code when the user's roles need one), sign-out, the caller's own
+// profile, password and second factor, and API tokens for machine clients. A session lives in an
+// HttpOnly, SameSite=Strict cookie (Secure in production); state-changing requests made with it
+// carry the CSRF token returned at sign-in in the X-CSRF-Token header.
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { deleteCookie, setCookie } from "hono/cookie";
+import type { SessionGrant } from "../../auth/index.ts";
+import { PUBLIC_ACCESS, SIGNED_IN } from "../access.ts";
+import { type AppDeps, csrfTokenFor, type HttpConfig } from "../context.ts";
+import { fail, unwrap } from "../problem.ts";
+import { op, type Op } from "../route.ts";
+import { ApiToken, CreatedToken, CreateTokenBody, PasswordBody, SignedIn, SignInBody, TotpBody, TotpEnrolment, TotpRequired, User } from "../schemas.ts";
+import { defined, toJson } from "../views.ts";
+
+export function authOps(deps: AppDeps, config: HttpConfig): Op[] {
+  const { auth } = deps;
+
+  function startSession(c: Context, g: SessionGrant): Response {
+    const maxAge = Math.max(1, Math.floor((Date.parse(g.expiresAt) - deps.clock.now().getTime()) / 1000));
+    setCookie(c, config.sessionCookie, g.token, { httpOnly: true, sameSite: "Strict", secure: config.production, path: "/", maxAge });
+    return c.json({ kind: "session", userId: g.principal.userId ?? "", roles: [...g.principal.roles], expiresAt: g.expiresAt, csrfToken: csrfTokenFor(g.token) }, 200);
+  }
+
+  const self = (userId: string | null | undefined): string => {
+    if (!userId) fail(401, "session-invalid", "sign in first", { code: 8106, check: "session-invalid" });
+    return userId;
+  };
+
+  return [
+    op({
+      method: "post",
+      path: "/v1/auth/sign-in",
+      operationId: "signIn",
+      summary: "Sign in with user id and password (and a TOTP code when required); sets the session cookie",
+      tag: "auth",
+      access: PUBLIC_ACCESS,
+      body: SignInBody,
+      responses: {
+        200: { description: "Signed in (session cookie set), or a second-factor challenge", schema: z.union([SignedIn, TotpRequired]) },
+      },
+      handler: async ({ c, caller, body }) => {
+        const r = unwrap(await auth.signIn(caller.ip, { userId: body.userId, password: body.password, ...(body.totp ? { totp: body.totp } : {}) }));
+        if (r.kind === "totp-required") return c.json({ kind: "totp-required", challenge: r.challenge, expiresAt: r.expiresAt }, 200);
+        return startSession(c, r);
+      },
+    }),
+    op({
+      method: "post",
+      path: "/v1/auth/totp",
+      operationId: "signInTotp",
+      summary: "Second sign-in step: the challenge and a 6-digit code from the authenticator app",
+      tag: "auth",
+      access: PUBLIC_ACCESS,
+      body: TotpBody,
+      responses: { 200: { description: "Signed in (session cookie set)", schema: SignedIn } },
+      handler: async ({ c, caller, body }) => startSession(c, unwrap(await auth.verifyTotp(caller.ip, body))),
+    }),
+    op({
+      method: "post",
+      path: "/v1/auth/sign-out",
+      operationId: "signOut",
+      summary: "End the current session (revoked at once) and clear the cookie",
+      tag: "auth",
+      access: SIGNED_IN,
+      responses: { 204: { description: "Signed out" } },
+      handler: async ({ c, caller }) => {
+        const token = (c as Context<{ Variables: { sessionToken: string | undefined } }>).get("sessionToken");
+        if (token) unwrap(await auth.revokeSession(caller, token));
+        deleteCookie(c, config.sessionCookie, { path: "/", secure: config.production });
+        return c.body(null, 204);
+      },
+    }),
+    op({
+      method: "get",
+      path: "/v1/auth/me",
+      operationId: "me",
+      summary: "The signed-in user: roles, represented accounts, second factor",
+      tag: "auth",
+      access: SIGNED_IN,
+      responses: { 200: { description: "The user", schema: User } },
+      handler: async ({ c, caller }) => c.json(toJson(unwrap(await auth.getUser(caller, self(caller.principal.userId)))) as never, 200),
+    }),
+    op({
+      method: "post",
+      path: "/v1/auth/password",
+      operationId: "changeOwnPassword",
+      summary: "Change one's own password (the old one is required); other sessions end",
+      tag: "auth",
+      access: SIGNED_IN,
+      body: PasswordBody,
+      responses: { 200: { description: "The user", schema: User } },
+      handler: async ({ c, caller, body }) => {
+        if (!body.oldPassword) fail(400, "input-invalid", "oldPassword is required", { code: 8020, check: "input-invalid", facts: { field: "oldPassword" } });
+        return c.json(toJson(unwrap(await auth.changePassword(caller, { userId: self(caller.principal.userId), oldPassword: body.oldPassword, newPassword: body.newPassword }))) as never, 200);
+      },
+    }),
+    op({
+      method: "post",
+      path: "/v1/auth/totp/reset",
+      operationId: "resetOwnTotp",
+      summary: "New TOTP secret for oneself (shown once); the old one stops working",
+      tag: "auth",
+      access: SIGNED_IN,
+      responses: { 200: { description: "The enrolment to put into an authenticator app", schema: TotpEnrolment } },
+      handler: async ({ c, caller }) => c.json(unwrap(await auth.resetTotp(caller, self(caller.principal.userId))), 200),
+    }),
+    op({
+      method: "get",
+      path: "/v1/tokens",
+      operationId: "listOwnTokens",
+      summary: "One's own API tokens (never the secrets)",
+      tag: "tokens",
+      access: SIGNED_IN,
+      responses: { 200: { description: "Tokens", schema: z.object({ items: z.array(ApiToken) }).openapi("ApiTokenList") } },
+      handler: async ({ c, caller }) => c.json({ items: unwrap(await auth.listApiTokens(caller, self(caller.principal.userId))) } as never, 200),
+    }),
+    op({
+      method: "post",
+      path: "/v1/tokens",
+      operationId: "createToken",
+      summary: "Create a scoped API token (for oneself; administrators also for others); the secret is shown once",
+      tag: "tokens",
+      access: SIGNED_IN,
+      body: CreateTokenBody,
+      responses: { 201: { description: "The token and its secret", schema: CreatedToken } },
+      handler: async ({ c, caller, body }) => c.json(toJson(unwrap(await auth.createApiToken(caller, defined(body)))) as never, 201),
+    }),
+    op({
+      method: "delete",
+      path: "/v1/tokens/{tokenId}",
+      operationId: "revokeToken",
+      summary: "Revoke an API token (one's own; administrators any)",
+      tag: "tokens",
+      access: SIGNED_IN,
+      params: z.object({ tokenId: z.string().min(1).max(100) }),
+      responses: { 200: { description: "The revoked token", schema: ApiToken } },
+      handler: async ({ c, caller, params }) => c.json(toJson(unwrap(await auth.revokeApiToken(caller, params.tokenId))) as never, 200),
+    }),
+  ];
+}

@@ -1,0 +1,135 @@
+// Public routes: health, and the published data a registry shows to everyone (like the EU's
+// public transaction log): accounts, allocations, compliance status, completed transactions.
+import { z } from "@hono/zod-openapi";
+import type { AccountView, TransactionView } from "../../registry/ledger.ts";
+import { PUBLIC_ACCESS as PUBLIC } from "../access.ts";
+import type { AppDeps, HttpConfig } from "../context.ts";
+import { op, type Op } from "../route.ts";
+import { Account, AccountId, Allocation, ComplianceStatus, PageQuery, page, PublicTransaction } from "../schemas.ts";
+import { DEFAULT_PAGE, decodeCursor, pageOf, toJson } from "../views.ts";
+
+const OPERATOR_TYPES = ["operator_holding", "aircraft_operator_holding", "maritime_operator_holding"];
+
+export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
+  const { ledger } = deps;
+  const holderCache = async (ids: string[]) => {
+    const m = new Map<string, AccountView>();
+    for (const id of new Set(ids)) {
+      const a = await ledger.getAccount(id);
+      if (a) m.set(id, a);
+    }
+    return m;
+  };
+  const completedAt = (t: TransactionView) => t.events.find((e) => e.status === "completed")?.at ?? t.createdAt;
+
+  return [
+    op({
+      method: "get",
+      path: "/health",
+      operationId: "health",
+      summary: "Liveness and store check",
+      tag: "public",
+      access: PUBLIC,
+      responses: { 200: { description: "The server and its store answer", schema: z.object({ ok: z.boolean(), store: z.string() }).openapi("Health") } },
+      handler: async ({ c }) => {
+        await ledger.db.query("SELECT 1");
+        return c.json({ ok: true, store: ledger.db.kind });
+      },
+    }),
+    op({
+      method: "get",
+      path: "/v1/public/accounts",
+      operationId: "publicAccounts",
+      summary: "Published list of accounts (holder, type, installation, status)",
+      tag: "public",
+      access: PUBLIC,
+      query: PageQuery.extend({ type: z.string().max(64).optional() }),
+      responses: { 200: { description: "A page of accounts", schema: page(Account, "AccountPage") } },
+      handler: async ({ c, query }) => {
+        const limit = query.limit ?? DEFAULT_PAGE;
+        const after = decodeCursor(query.cursor);
+        const list = await ledger.listAccounts({ ...(query.type ? { type: query.type } : {}), ...(after ? { after } : {}), limit: limit + 1 });
+        return c.json(toJson(pageOf(list, limit, (a) => a.id)) as never);
+      },
+    }),
+    op({
+      method: "get",
+      path: "/v1/public/allocations",
+      operationId: "publicAllocations",
+      summary: "Published free allocations: completed allocation transactions per operator account",
+      tag: "public",
+      access: PUBLIC,
+      query: PageQuery.extend({ accountId: AccountId.optional() }),
+      responses: { 200: { description: "A page of allocations", schema: page(Allocation, "AllocationPage") } },
+      handler: async ({ c, query }) => {
+        const limit = query.limit ?? DEFAULT_PAGE;
+        const after = decodeCursor(query.cursor);
+        const list = await ledger.listTransactions({ kind: "allocation", status: "completed", ...(query.accountId ? { account: query.accountId } : {}), ...(after ? { after } : {}), limit: limit + 1 });
+        const pg = pageOf(list, limit, (t) => t.id);
+        const accounts = await holderCache(pg.items.flatMap((t) => t.legs.map((l) => l.to)));
+        const items = pg.items.flatMap((t) =>
+          t.legs.map((l) => ({
+            transactionId: t.id,
+            accountId: l.to,
+            holder: accounts.get(l.to)?.holder ?? "",
+            installation: accounts.get(l.to)?.installation ?? null,
+            classCode: l.classCode,
+            quantity: l.quantity.toString(),
+            at: completedAt(t),
+          })),
+        );
+        return c.json({ items, nextCursor: pg.nextCursor } as never);
+      },
+    }),
+    op({
+      method: "get",
+      path: "/v1/public/compliance",
+      operationId: "publicCompliance",
+      summary: "Published compliance status per operator account (units surrendered; verified emissions and the status come with the compliance module)",
+      tag: "public",
+      access: PUBLIC,
+      query: PageQuery,
+      responses: { 200: { description: "A page of compliance rows", schema: page(ComplianceStatus, "CompliancePage") } },
+      handler: async ({ c, query }) => {
+        const limit = query.limit ?? DEFAULT_PAGE;
+        const after = decodeCursor(query.cursor);
+        // Operator accounts of every operator type, merged in id order.
+        const rows: AccountView[] = [];
+        for (const type of OPERATOR_TYPES) rows.push(...(await ledger.listAccounts({ type, ...(after ? { after } : {}), limit: limit + 1 })));
+        rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        const pg = pageOf(rows.slice(0, limit + 1), limit, (a) => a.id);
+        const items = [];
+        for (const a of pg.items) {
+          let surrendered = 0n;
+          let txAfter: string | undefined;
+          for (;;) {
+            const txs = await ledger.listTransactions({ account: a.id, kind: "surrender", status: "completed", ...(txAfter ? { after: txAfter } : {}), limit: 500 });
+            for (const t of txs) for (const l of t.legs) if (l.from === a.id) surrendered += l.quantity;
+            if (txs.length < 500) break;
+            txAfter = txs[txs.length - 1]?.id;
+          }
+          items.push({ accountId: a.id, holder: a.holder, installation: a.installation, surrendered: surrendered.toString(), verifiedEmissions: null, status: "not-determined" as const });
+        }
+        return c.json({ items, nextCursor: pg.nextCursor } as never);
+      },
+    }),
+    op({
+      method: "get",
+      path: "/v1/public/transactions",
+      operationId: "publicTransactions",
+      summary: "Public transaction log: completed transactions with their legs",
+      tag: "public",
+      access: PUBLIC,
+      query: PageQuery.extend({ kind: z.string().max(64).optional() }),
+      responses: { 200: { description: "A page of completed transactions", schema: page(PublicTransaction, "PublicTransactionPage") } },
+      handler: async ({ c, query }) => {
+        const limit = query.limit ?? DEFAULT_PAGE;
+        const after = decodeCursor(query.cursor);
+        const list = await ledger.listTransactions({ status: "completed", ...(query.kind ? { kind: query.kind } : {}), ...(after ? { after } : {}), limit: limit + 1 });
+        const pg = pageOf(list, limit, (t) => t.id);
+        const items = pg.items.map((t) => ({ id: t.id, kind: t.kind, completedAt: completedAt(t), legs: t.legs }));
+        return c.json(toJson({ items, nextCursor: pg.nextCursor }) as never);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,152 @@
+// Read views for signed-in users: accounts, holdings with serial blocks, unit classes and
+// transactions, through the SecureRegistry, which returns only what the caller may see
+// (administrators and the authority everything; representatives their accounts; others are
+// reported as unknown).
+import { z } from "@hono/zod-openapi";
+import { roles } from "../access.ts";
+import type { AppDeps, HttpConfig } from "../context.ts";
+import { unwrap } from "../problem.ts";
+import { op, type Op } from "../route.ts";
+import { Account, AccountId, ClassCode, Holding, PageQuery, page, Transaction, TransactionId, TxStatus, UnitClass } from "../schemas.ts";
+import { DEFAULT_PAGE, decodeCursor, pageOf, toJson } from "../views.ts";
+import { fail } from "../problem.ts";
+
+export const accountParam = z.object({ accountId: AccountId });
+export const txParam = z.object({ transactionId: TransactionId });
+
+const READERS = ["national-admin", "authority", "representative"] as const;
+
+export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
+  const { registry } = deps;
+  return [
+    op({
+      method: "get",
+      path: "/v1/accounts",
+      operationId: "listAccounts",
+      summary: "Accounts with holder, type and status (the published account list, for signed-in users)",
+      tag: "accounts",
+      access: roles(READERS, "read"),
+      query: PageQuery.extend({ type: z.string().max(64).optional(), holder: z.string().max(200).optional() }),
+      responses: { 200: { description: "A page of accounts", schema: page(Account, "AccountListPage") } },
+      handler: async ({ c, caller, query }) => {
+        const limit = query.limit ?? DEFAULT_PAGE;
+        const after = decodeCursor(query.cursor);
+        const list = unwrap(
+          await registry.listAccounts(caller, { ...(query.type ? { type: query.type } : {}), ...(query.holder ? { holder: query.holder } : {}), ...(after ? { after } : {}), limit: limit + 1 }),
+        );
+        return c.json(toJson(pageOf(list, limit, (a) => a.id)) as never);
+      },
+    }),
+    op({
+      method: "get",
+      path: "/v1/accounts/{accountId}",
+      operationId: "getAccount",
+      summary: "One account",
+      tag: "accounts",
+      access: roles(READERS, "read"),
+      params: accountParam,
+      responses: { 200: { description: "The account", schema: Account } },
+      handler: async ({ c, caller, params }) => c.json(toJson(unwrap(await registry.getAccount(caller, params.accountId))) as never),
+    }),
+    op({
+      method: "get",
+      path: "/v1/accounts/{accountId}/holdings",
+      operationId: "getHoldings",
+      summary: "Holdings of an account per unit class, optionally with their serial blocks",
+      tag: "accounts",
+      access: roles(READERS, "read", "representatives: only accounts they represent"),
+      params: accountParam,
+      query: z.object({
+        blocks: z.enum(["true", "false"]).optional().openapi({ description: "Include serial blocks" }),
+        blockLimit: z.coerce.number().int().min(1).max(10_000).optional().openapi({ description: "Blocks per class (default 1000)" }),
+      }),
+      responses: { 200: { description: "Holdings", schema: z.object({ accountId: AccountId, holdings: z.array(Holding) }).openapi("Holdings") } },
+      handler: async ({ c, caller, params, query }) => {
+        const h = unwrap(await registry.holdings(caller, params.accountId, { blocks: query.blocks === "true", ...(query.blockLimit ? { blockLimit: query.blockLimit } : {}) }));
+        return c.json(toJson({ accountId: params.accountId, holdings: h }) as never);
+      },
+    }),
+    op({
+      method: "get",
+      path: "/v1/classes",
+      operationId: "listClasses",
+      summary: "Unit classes (allowance vintages, credit types) with the quantity issued",
+      tag: "classes",
+      access: roles(["national-admin", "authority", "representative", "verifier"], "read"),
+      query: PageQuery,
+      responses: { 200: { description: "A page of classes", schema: page(UnitClass, "UnitClassPage") } },
+      handler: async ({ c, caller, query }) => {
+        const limit = query.limit ?? DEFAULT_PAGE;
+        const after = decodeCursor(query.cursor);
+        const list = unwrap(await registry.listClasses(caller, { ...(after ? { after } : {}), limit: limit + 1 }));
+        return c.json(toJson(pageOf(list, limit, (k) => k.code)) as never);
+      },
+    }),
+    op({
+      method: "get",
+      path: "/v1/classes/{classCode}",
+      operationId: "getClass",
+      summary: "One unit class",
+      tag: "classes",
+      access: roles(["national-admin", "authority", "representative", "verifier"], "read"),
+      params: z.object({ classCode: ClassCode }),
+      responses: { 200: { description: "The class", schema: UnitClass } },
+      handler: async ({ c, params }) => {
+        const k = await deps.ledger.getClass(params.classCode);
+        if (!k) fail(404, "class-unknown", `no unit class ${params.classCode}`, { code: 4001, check: "class-unknown" });
+        return c.json(toJson(k) as never);
+      },
+    }),
+    op({
+      method: "get",
+      path: "/v1/transactions",
+      operationId: "listTransactions",
+      summary: "Transactions in id order; representatives see those touching the accounts they represent",
+      tag: "transactions",
+      access: roles(READERS, "read"),
+      query: PageQuery.extend({ accountId: AccountId.optional(), status: TxStatus.optional(), kind: z.string().max(64).optional() }),
+      responses: { 200: { description: "A page of transactions", schema: page(Transaction, "TransactionPage") } },
+      handler: async ({ c, caller, query }) => {
+        const limit = query.limit ?? DEFAULT_PAGE;
+        const after = decodeCursor(query.cursor);
+        const list = unwrap(
+          await registry.listTransactions(caller, {
+            ...(query.accountId ? { account: query.accountId } : {}),
+            ...(query.status ? { status: query.status } : {}),
+            ...(query.kind ? { kind: query.kind } : {}),
+            ...(after ? { after } : {}),
+            limit: limit + 1,
+          }),
+        );
+        return c.json(toJson(pageOf(list, limit, (t) => t.id)) as never);
+      },
+    }),
+    op({
+      method: "get",
+      path: "/v1/transactions/awaiting-my-approval",
+      operationId: "listAwaitingMyApproval",
+      summary: "Transactions awaiting an approval the caller may give",
+      tag: "transactions",
+      access: roles(["national-admin", "representative"], "transfer:approve"),
+      query: PageQuery,
+      responses: { 200: { description: "A page of transactions", schema: page(Transaction, "TransactionPage") } },
+      handler: async ({ c, caller, query }) => {
+        const limit = query.limit ?? DEFAULT_PAGE;
+        const after = decodeCursor(query.cursor);
+        const list = unwrap(await registry.listAwaitingMyApproval(caller, { ...(after ? { after } : {}), limit: limit + 1 }));
+        return c.json(toJson(pageOf(list, limit, (t) => t.id)) as never);
+      },
+    }),
+    op({
+      method: "get",
+      path: "/v1/transactions/{transactionId}",
+      operationId: "getTransaction",
+      summary: "One transaction with its legs, status history and serial movements",
+      tag: "transactions",
+      access: roles(READERS, "read", "representatives: only transactions touching accounts they represent"),
+      params: txParam,
+      responses: { 200: { description: "The transaction", schema: Transaction } },
+      handler: async ({ c, caller, params }) => c.json(toJson(unwrap(await registry.getTransaction(caller, params.transactionId))) as never),
+    }),
+  ];
+}

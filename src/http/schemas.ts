@@ -1,0 +1,298 @@
+// The zod schemas of the API: they validate requests and generate the OpenAPI document, so the
+// two cannot disagree. Amounts of units are decimal strings (a JSON number cannot carry 10^15
+// exactly in every client); identifiers follow the ledger's documented patterns.
+import { z } from "@hono/zod-openapi";
+import { ACCOUNT_ID_PATTERN, ACTOR_PATTERN, CLASS_CODE_PATTERN, ID_PATTERN } from "../domain/ledger/commands.ts";
+
+export const Quantity = z
+  .string()
+  .regex(/^[1-9][0-9]{0,15}$/, "a positive whole number of units as a decimal string, at most 10^15")
+  .openapi({ description: "Units as a decimal string", example: "1000" });
+export const Amount = z.string().openapi({ description: "Units as a decimal string (may be 0)", example: "250000" });
+export const TransactionId = z
+  .string()
+  .regex(ID_PATTERN, "letters, digits and . _ : - (up to 128), starting with a letter or digit")
+  .openapi({ description: "Chosen by the caller; the idempotency key: repeating a request with the same id returns the first result", example: "tx-2026-0001" });
+export const AccountId = z.string().regex(ACCOUNT_ID_PATTERN, "capital letters, digits and -, 2 to 64 characters").openapi({ example: "JP-100-0001" });
+export const ClassCode = z.string().regex(CLASS_CODE_PATTERN, "a class code such as JPA-2026").openapi({ example: "JPA-2026" });
+export const UserId = z.string().regex(ACTOR_PATTERN, "letters, digits and . _ @ : -").openapi({ example: "demo-rep-a" });
+export const ShortText = z.string().max(500);
+export const Time = z.string().openapi({ description: "ISO-8601 time (UTC)", example: "2026-04-01T00:00:00.000Z" });
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    code: z.number().int().optional().openapi({ description: "Check code (docs/reference/checks.md, security-rules.md)" }),
+    check: z.string().optional(),
+    facts: z.record(z.string(), z.unknown()).optional(),
+    instance: z.string().optional(),
+  })
+  .openapi("Problem");
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).optional().openapi({ description: "Items per page (1-500, default 50)" }),
+  cursor: z.string().max(400).optional().openapi({ description: "The nextCursor of the previous page" }),
+});
+
+export const page = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
+
+export const Account = z
+  .object({
+    id: AccountId,
+    type: z.string(),
+    holder: z.string(),
+    name: z.string(),
+    installation: z.string().nullable(),
+    status: z.enum(["open", "blocked", "closed"]),
+    openedAt: Time,
+  })
+  .openapi("Account");
+
+export const Block = z.object({ start: Amount, end: Amount, quantity: Amount }).openapi("SerialBlock");
+export const Holding = z
+  .object({ classCode: ClassCode, unitType: z.string(), quantity: Amount, blockCount: z.number().int(), blocks: z.array(Block).optional() })
+  .openapi("Holding");
+
+export const UnitClass = z
+  .object({
+    code: ClassCode,
+    unitType: z.string(),
+    scheme: z.string(),
+    vintage: z.number().int().nullable(),
+    commitmentPeriod: z.string().nullable(),
+    project: z.string().nullable(),
+    hostCountry: z.string().nullable(),
+    creditKind: z.string().nullable(),
+    methodology: z.string().nullable(),
+    article6: z.object({ authorized: z.boolean(), use: z.string().nullable(), firstTransferred: z.boolean() }).nullable(),
+    issuanceLimit: Amount.nullable(),
+    serialStart: Amount,
+    issued: Amount,
+    definedAt: Time,
+  })
+  .openapi("UnitClass");
+
+export const TxStatus = z.enum(["awaiting_approval", "delayed", "completed", "rejected", "cancelled"]);
+export const Transaction = z
+  .object({
+    id: TransactionId,
+    kind: z.string(),
+    status: TxStatus,
+    legs: z.array(z.object({ classCode: ClassCode, from: AccountId.nullable(), to: AccountId, quantity: Amount })),
+    initiator: z.string().nullable(),
+    purpose: z.string().nullable(),
+    beneficiary: z.string().nullable(),
+    note: z.string().nullable(),
+    createdAt: Time,
+    delayUntil: Time.nullable(),
+    reverses: z.string().nullable(),
+    reversedBy: z.string().nullable(),
+    events: z.array(z.object({ status: TxStatus, at: Time, actor: z.string().nullable(), detail: z.record(z.string(), z.unknown()) })),
+    movements: z.array(
+      z.object({ legNo: z.number().int(), classCode: ClassCode, from: AccountId.nullable(), to: AccountId, start: Amount, end: Amount, quantity: Amount }),
+    ),
+    securityStatus: z.enum(["awaiting_approval", "delayed", "completed", "rejected", "cancelled", "expired"]).optional(),
+    approvalExpiresAt: Time.nullable().optional(),
+  })
+  .openapi("Transaction");
+
+export const PublicTransaction = z
+  .object({
+    id: TransactionId,
+    kind: z.string(),
+    completedAt: Time,
+    legs: z.array(z.object({ classCode: ClassCode, from: AccountId.nullable(), to: AccountId, quantity: Amount })),
+  })
+  .openapi("PublicTransaction");
+
+export const Allocation = z
+  .object({ transactionId: TransactionId, accountId: AccountId, holder: z.string(), installation: z.string().nullable(), classCode: ClassCode, quantity: Amount, at: Time })
+  .openapi("Allocation");
+
+export const ComplianceStatus = z
+  .object({
+    accountId: AccountId,
+    holder: z.string(),
+    installation: z.string().nullable(),
+    surrendered: Amount,
+    verifiedEmissions: Amount.nullable(),
+    status: z.enum(["not-determined", "compliant", "non-compliant"]),
+  })
+  .openapi("ComplianceStatus");
+
+// ---- commands ---------------------------------------------------------------------------------
+
+export const DefineClassBody = z
+  .object({
+    commandId: TransactionId,
+    code: ClassCode,
+    unitType: z.string().max(64),
+    scheme: z.string().max(32),
+    vintage: z.number().int().min(1990).max(2200).optional(),
+    commitmentPeriod: z.string().max(200).optional(),
+    project: z.string().max(200).optional(),
+    hostCountry: z.string().max(3).optional(),
+    creditKind: z.enum(["reduction", "avoidance", "removal"]).optional(),
+    methodology: z.string().max(200).optional(),
+    issuanceLimit: Quantity.optional(),
+    serialStart: Quantity.optional(),
+  })
+  .strict()
+  .openapi("DefineClass");
+
+export const OpenAccountBody = z
+  .object({
+    commandId: TransactionId,
+    accountId: AccountId,
+    type: z.string().max(64),
+    holder: z.string().min(1).max(200),
+    name: z.string().min(1).max(200),
+    installation: z.string().max(64).optional(),
+  })
+  .strict()
+  .openapi("OpenAccount");
+
+export const SetStatusBody = z
+  .object({ commandId: TransactionId, status: z.enum(["open", "blocked", "closed"]), reason: ShortText.optional() })
+  .strict()
+  .openapi("SetAccountStatus");
+
+export const IssueBody = z
+  .object({ transactionId: TransactionId, classCode: ClassCode, to: AccountId, quantity: Quantity, note: ShortText.optional() })
+  .strict()
+  .openapi("Issue");
+
+export const TransferBody = z
+  .object({ transactionId: TransactionId, from: AccountId, to: AccountId, classCode: ClassCode, quantity: Quantity, note: ShortText.optional() })
+  .strict()
+  .openapi("Transfer");
+
+export const TerminalBody = z
+  .object({
+    transactionId: TransactionId,
+    from: AccountId,
+    classCode: ClassCode,
+    quantity: Quantity,
+    to: AccountId.optional().openapi({ description: "The terminal account; by default the registry's open account of the type" }),
+    note: ShortText.optional(),
+  })
+  .strict()
+  .openapi("Surrender");
+
+export const RetireBody = TerminalBody.extend({ purpose: z.string().min(1).max(500), beneficiary: z.string().min(1).max(500) }).strict().openapi("Retire");
+
+export const AdminTxBody = z
+  .object({
+    transactionId: TransactionId,
+    kind: z.string().max(64),
+    legs: z.array(z.object({ classCode: ClassCode, from: AccountId, to: AccountId, quantity: Quantity }).strict()).min(1).max(100),
+    note: ShortText.optional(),
+  })
+  .strict()
+  .openapi("AdministrativeTransaction");
+
+export const DecideBody = z.object({ reason: ShortText.optional() }).strict().openapi("Decision");
+export const ReverseBody = z.object({ reversalId: TransactionId, reason: ShortText.optional() }).strict().openapi("Reverse");
+
+// ---- users, sign-in, tokens, security lists -------------------------------------------------
+
+const ROLE_NAMES = ["national-admin", "authority", "verifier"] as const;
+const SCOPE_NAMES = ["read", "transfer:initiate", "transfer:approve", "admin", "audit:read", "verify"] as const;
+
+export const SignInBody = z
+  .object({ userId: z.string().min(1).max(64), password: z.string().min(1).max(256), totp: z.string().regex(/^[0-9]{6}$/).optional() })
+  .strict()
+  .openapi("SignIn");
+export const TotpBody = z.object({ challenge: z.string().min(1).max(200), code: z.string().regex(/^[0-9]{6}$/) }).strict().openapi("TotpStep");
+export const SignedIn = z
+  .object({
+    kind: z.literal("session"),
+    userId: z.string(),
+    roles: z.array(z.string()),
+    expiresAt: Time,
+    csrfToken: z.string().openapi({ description: "Send as the X-CSRF-Token header with every state-changing request made with the session cookie" }),
+  })
+  .openapi("SignedIn");
+export const TotpRequired = z.object({ kind: z.literal("totp-required"), challenge: z.string(), expiresAt: Time }).openapi("TotpRequired");
+
+export const User = z
+  .object({
+    userId: z.string(),
+    displayName: z.string(),
+    roles: z.array(z.string()),
+    representing: z.array(z.object({ accountId: z.string(), initiate: z.boolean(), approve: z.boolean() })),
+    totpEnrolled: z.boolean(),
+    disabled: z.boolean(),
+    demo: z.boolean(),
+    createdAt: Time,
+  })
+  .openapi("User");
+export const CreateUserBody = z
+  .object({ userId: z.string().min(2).max(64), displayName: z.string().min(1).max(200), password: z.string().min(1).max(256), roles: z.array(z.enum(ROLE_NAMES)).max(3).optional() })
+  .strict()
+  .openapi("CreateUser");
+export const TotpEnrolment = z.object({ secret: z.string(), uri: z.string() }).openapi("TotpEnrolment");
+export const CreatedUser = z.object({ user: User, totp: TotpEnrolment.nullable() }).openapi("CreatedUser");
+export const RolesBody = z.object({ roles: z.array(z.enum(ROLE_NAMES)).max(3) }).strict().openapi("SetRoles");
+export const DisabledBody = z.object({ disabled: z.boolean() }).strict().openapi("SetDisabled");
+export const PasswordBody = z.object({ oldPassword: z.string().min(1).max(256).optional(), newPassword: z.string().min(1).max(256) }).strict().openapi("ChangePassword");
+export const Lockout = z.object({ userId: z.string(), failures: z.number().int(), lockedUntil: Time.nullable(), nextAttemptAt: Time.nullable() }).openapi("LockoutState");
+
+export const ApiToken = z
+  .object({ tokenId: z.string(), userId: z.string(), name: z.string(), scopes: z.array(z.string()), createdAt: Time, expiresAt: Time, revokedAt: Time.nullable(), lastUsedAt: Time.nullable() })
+  .openapi("ApiToken");
+export const CreateTokenBody = z
+  .object({ name: z.string().min(1).max(100), scopes: z.array(z.enum(SCOPE_NAMES)).min(1).max(6), days: z.number().int().min(1).max(3650).optional(), userId: z.string().min(2).max(64).optional() })
+  .strict()
+  .openapi("CreateApiToken");
+export const CreatedToken = z.object({ token: z.string().openapi({ description: "The bearer secret, shown once" }), view: ApiToken }).openapi("CreatedApiToken");
+
+export const Representative = z
+  .object({ accountId: AccountId, userId: z.string(), initiate: z.boolean(), approve: z.boolean(), addedAt: Time, addedBy: z.string().nullable() })
+  .openapi("Representative");
+export const AddRepresentativeBody = z.object({ userId: z.string().min(2).max(64), initiate: z.boolean(), approve: z.boolean() }).strict().openapi("AddRepresentative");
+export const TrustedEntry = z
+  .object({
+    accountId: AccountId,
+    trustedAccountId: AccountId,
+    proposedAt: Time,
+    activeFrom: Time,
+    status: z.enum(["awaiting_approval", "pending", "active"]).openapi({ description: "awaiting_approval: needs a second person; pending: approved, not yet in effect; active: in effect" }),
+    active: z.boolean(),
+    addedBy: z.string().nullable(),
+    approvedBy: z.string().nullable(),
+    approvedAt: Time.nullable(),
+  })
+  .openapi("TrustedEntry");
+export const AddTrustedBody = z.object({ trustedAccountId: AccountId }).strict().openapi("AddTrusted");
+export const HolderLimit = z.object({ holder: z.string(), held: Amount, limit: Amount.nullable() }).openapi("HolderLimit");
+
+export const AuditRow = z
+  .object({
+    seq: z.string(),
+    at: Time,
+    actor: z.string().nullable(),
+    via: z.string(),
+    ip: z.string().nullable(),
+    requestId: z.string().nullable(),
+    action: z.string(),
+    target: z.string().nullable(),
+    outcome: z.enum(["ok", "refused", "error"]),
+    code: z.number().int().nullable(),
+    detail: z.record(z.string(), z.unknown()),
+  })
+  .openapi("AuditRow");
+export const AuditQueryParams = z.object({
+  actor: z.string().max(64).optional(),
+  action: z.string().max(64).optional().openapi({ description: "Exact action, or a prefix ending in '.' (e.g. auth.)" }),
+  target: z.string().max(300).optional(),
+  outcome: z.enum(["ok", "refused", "error"]).optional(),
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().regex(/^[0-9]{1,18}$/).optional(),
+});

@@ -1,0 +1,111 @@
+// The OpenETS server (`npm start`): the HTTP API on the embedded PGlite store (or DATABASE_URL),
+// with the scheduler tick that completes delayed transfers and ends expired approvals.
+// Demo mode (the default) seeds a demo registry on the first start and prints the demo users'
+// credentials; OPENETS_MODE=production never seeds, never accepts demo users, and creates the
+// first administrator only from OPENETS_ADMIN_USER / OPENETS_ADMIN_PASSWORD.
+import { serve } from "@hono/node-server";
+import { AuditLog } from "../audit/index.ts";
+import { AuthService } from "../auth/index.ts";
+import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../domain/security/config.ts";
+import { systemPrincipal } from "../domain/security/roles.ts";
+import { systemClock } from "../platform/clock.ts";
+import { SecureRegistry } from "../registry/secure-registry.ts";
+import type { Db } from "../store/db.ts";
+import { describeStore, openStore } from "../store/open.ts";
+import { createApp } from "./app.ts";
+import { isSeeded, seedDemo } from "./demo.ts";
+import { createLogger } from "./logger.ts";
+
+export interface ServerEnv {
+  PORT?: string | undefined;
+  DATABASE_URL?: string | undefined;
+  OPENETS_MODE?: string | undefined;
+  OPENETS_ADMIN_USER?: string | undefined;
+  OPENETS_ADMIN_PASSWORD?: string | undefined;
+  OPENETS_TRUST_PROXY?: string | undefined;
+}
+
+export class StartupError extends Error {}
+
+export function securityConfigFor(production: boolean): SecurityConfig {
+  if (production) return DEFAULT_SECURITY_CONFIG;
+  // Demo: published credentials, no second factor, longer sessions. Never for real units.
+  return { ...DEFAULT_SECURITY_CONFIG, demoMode: true, signIn: { ...DEFAULT_SECURITY_CONFIG.signIn, secondFactorRoles: [] }, sessions: { ...DEFAULT_SECURITY_CONFIG.sessions, ttlMinutes: 8 * 60 } };
+}
+
+export async function startServer(env: ServerEnv, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<{ port: number; close(): Promise<void> }> {
+  const mode = env.OPENETS_MODE ?? "demo";
+  if (mode !== "demo" && mode !== "production") throw new StartupError(`OPENETS_MODE must be demo or production, not ${JSON.stringify(mode)}`);
+  const production = mode === "production";
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StartupError(`PORT must be a port number, not ${JSON.stringify(env.PORT)}`);
+  if (production && env.OPENETS_ADMIN_USER !== undefined && (/^demo-/.test(env.OPENETS_ADMIN_USER) || env.OPENETS_ADMIN_PASSWORD === `${env.OPENETS_ADMIN_USER}-password`)) {
+    throw new StartupError("production mode refuses demo user names and demo passwords");
+  }
+  const store = describeStore({ database: env.DATABASE_URL });
+  const db: Db = await openStore({ database: env.DATABASE_URL });
+  try {
+    const config = securityConfigFor(production);
+    const system = { principal: systemPrincipal("server"), ip: null };
+    if (!(await isSeeded(db))) {
+      if (production) await firstAdministrator(db, config, env, out);
+      else {
+        const { users } = await seedDemo(db, config, systemClock.now());
+        out("");
+        out("=== OpenETS DEMO registry seeded (demo only: these credentials are public; never use demo mode for real units) ===");
+        for (const u of users) out(`  ${u.userId.padEnd(14)} password ${u.password.padEnd(24)} ${u.roles}`);
+        out("  Sign in: POST /v1/auth/sign-in {\"userId\":\"demo-admin\",\"password\":\"demo-admin-password\"}; API docs at /docs");
+        out("");
+      }
+    } else if (!production) out("OpenETS demo registry already seeded (demo users: demo-admin, demo-auditor, demo-rep-a, demo-rep-b, demo-verifier; password <user>-password)");
+    const audit = new AuditLog(db, systemClock);
+    const auth = await AuthService.open(db, systemClock, config, audit);
+    const registry = await SecureRegistry.open(db, systemClock, config, { audit });
+    const logger = createLogger();
+    const api = createApp({ ledger: registry.ledger, registry, auth, audit, clock: systemClock, logger, config: { production, trustProxy: env.OPENETS_TRUST_PROXY === "1" } });
+    // The scheduler's tick: complete due transfers, end expired approvals.
+    const tick = setInterval(() => {
+      registry.releaseDue(system).then(
+        (r) => {
+          if (r.ok && r.value.length > 0) logger.info({ released: r.value.map((x) => ({ id: x.transactionId, ok: x.result.ok })) }, "scheduler tick");
+        },
+        (err) => logger.error({ err: { message: String((err as Error).message) } }, "scheduler tick failed"),
+      );
+    }, 60_000);
+    tick.unref();
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: api.app.fetch, port }, () => resolve(s));
+    });
+    const addr = server.address();
+    const actual = typeof addr === "object" && addr ? addr.port : port;
+    out(`OpenETS listening on http://localhost:${actual} (${mode} mode, store: ${store.kind}${store.kind === "pglite" ? ` ${store.target}` : ""})`);
+    return {
+      port: actual,
+      async close() {
+        clearInterval(tick);
+        await new Promise<void>((r) => server.close(() => r()));
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
+/** Production on an empty store: the first administrator from the environment, or a refusal to start. */
+async function firstAdministrator(db: Db, config: SecurityConfig, env: ServerEnv, out: (l: string) => void): Promise<void> {
+  const users = await db.query<{ n: bigint }>("SELECT count(*) AS n FROM users");
+  if ((users.rows[0]?.n ?? 0n) > 0n) return;
+  const userId = env.OPENETS_ADMIN_USER;
+  const password = env.OPENETS_ADMIN_PASSWORD;
+  if (!userId || !password) {
+    throw new StartupError("production mode has no default credentials: set OPENETS_ADMIN_USER and OPENETS_ADMIN_PASSWORD to create the first administrator");
+  }
+  const audit = new AuditLog(db, systemClock);
+  const auth = await AuthService.open(db, systemClock, config, audit);
+  const r = await auth.bootstrapAdmin(null, { userId, displayName: userId, password });
+  if (!r.ok) throw new StartupError(`cannot create the first administrator: ${r.message}`);
+  out(`First administrator ${userId} created.`);
+  if (r.value.totp) out(`Add this TOTP secret to an authenticator app now (shown once): ${r.value.totp.secret}  (${r.value.totp.uri})`);
+}

@@ -1,0 +1,35 @@
+// Ledger views to JSON: bigint amounts become decimal strings; pagination with opaque cursors.
+import { fail, jsonSafe } from "./problem.ts";
+
+export function toJson<T>(v: T): unknown {
+  return jsonSafe(v);
+}
+
+export const DEFAULT_PAGE = 50;
+
+export function encodeCursor(key: string): string {
+  return Buffer.from(key, "utf8").toString("base64url");
+}
+
+export function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined || cursor === "") return undefined;
+  if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) fail(400, "cursor-invalid", "cursor is not one this API returned");
+  const key = Buffer.from(cursor, "base64url").toString("utf8");
+  if (key.length === 0 || key.length > 300 || /[\u0000-\u001f]/.test(key)) fail(400, "cursor-invalid", "cursor is not one this API returned");
+  return key;
+}
+
+/** Given up to limit+1 items (fetched one more than asked), the page and the cursor of the next. */
+export function pageOf<T>(items: T[], limit: number, key: (t: T) => string): { items: T[]; nextCursor: string | null } {
+  const more = items.length > limit;
+  const shown = more ? items.slice(0, limit) : items;
+  const last = shown[shown.length - 1];
+  return { items: shown, nextCursor: more && last !== undefined ? encodeCursor(key(last)) : null };
+}
+
+/** Drops keys whose value is undefined (zod's optional output meets exactOptionalPropertyTypes). */
+export function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as { [K in keyof T]: Exclude<T[K], undefined> };
+}

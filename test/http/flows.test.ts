@@ -1,0 +1,151 @@
+// Goal: the security rules work end to end over HTTP with a moving clock: four-eyes (the initiator
+// cannot approve; a second representative can, and the transfer executes), the trusted list's
+// working-day activation, the 26-hour delay with cancellation inside it, the per-transaction limit
+// and holding limits refused with their codes; idempotent replays by transaction id.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPglite } from "../../src/store/pglite.ts";
+import { migrate } from "../../src/store/migrate.ts";
+import { verifyLedger } from "../../src/registry/verify.ts";
+import { buildFixture, type Fixture } from "./fixture.ts";
+import { A, as, B, C, CLASS, seedWorld, type Session, signIn } from "./world.ts";
+
+let f: Fixture;
+const s: Record<string, Session> = {};
+
+beforeAll(async () => {
+  const db = await openPglite();
+  await migrate(db);
+  f = await buildFixture(db, {
+    start: "2026-04-06T09:00:00Z", // a Monday
+    security: {
+      signIn: { secondFactorRoles: [], maxFailures: 5, lockoutMinutes: 15, backoffBaseSeconds: 1, backoffMaxSeconds: 60, minPasswordLength: 12 },
+      sessions: { ttlMinutes: 60 * 24 * 60, challengeMinutes: 5 },
+      holdingLimits: { defaultLimit: null, perHolder: { "Gamma Paper": 1000n }, unitTypes: ["allowance"], exemptAccountTypes: ["national_issuance", "surrender", "retirement", "voluntary_cancellation"] },
+    },
+  });
+  await seedWorld(f);
+  for (const u of ["admin", "admin2", "rep-a1", "rep-a2", "rep-b", "auditor"]) s[u] = await signIn(f, u);
+}, 120_000);
+
+afterAll(async () => {
+  await f?.db.close();
+});
+
+const json = async (r: Response) => (await r.json()) as Record<string, unknown> & { status: unknown; code?: number; check?: string };
+
+describe("flows over HTTP", () => {
+  it("four-eyes: the initiator cannot approve; a second representative approves; outside the trusted list the transfer waits 26 h", async () => {
+    const t = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-1", from: A, to: B, classCode: CLASS, quantity: "1000" });
+    expect(t.status).toBe(201);
+    expect((await json(t)).status).toBe("awaiting_approval");
+    const self = await as(f, s["rep-a1"], "POST", "/v1/transactions/t-1/approve", {});
+    expect(self.status).toBe(403);
+    expect((await json(self)).check).toBe("four-eyes-same-person");
+    const other = await as(f, s["rep-b"], "POST", "/v1/transactions/t-1/approve", {});
+    expect([403, 404]).toContain(other.status);
+    const ok = await as(f, s["rep-a2"], "POST", "/v1/transactions/t-1/approve", {});
+    expect(ok.status).toBe(200);
+    const body = await json(ok);
+    expect(body.status).toBe("delayed");
+    expect(body.delayUntil).toBe("2026-04-07T11:00:00.000Z");
+    f.clock.advanceHours(25);
+    await as(f, s.admin, "POST", "/v1/release-due");
+    expect((await json(await as(f, s["rep-a1"], "GET", "/v1/transactions/t-1"))).status).toBe("delayed");
+    f.clock.advanceHours(1);
+    const rel = (await json(await as(f, s.admin, "POST", "/v1/release-due"))) as unknown as { items: Array<{ transactionId: string; status: string }> };
+    expect(rel.items).toContainEqual(expect.objectContaining({ transactionId: "t-1", status: "completed" }));
+    const h = (await json(await as(f, s["rep-b"], "GET", `/v1/accounts/${B}/holdings`))) as unknown as { holdings: Array<{ quantity: string }> };
+    expect(h.holdings[0]?.quantity).toBe("3001000");
+  });
+
+  it("a replay with the same transaction id returns the first result (200), a different body is a 409", async () => {
+    const again = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-1", from: A, to: B, classCode: CLASS, quantity: "1000" });
+    expect(again.status).toBe(200);
+    expect((await json(again)).id).toBe("t-1");
+    const differs = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-1", from: A, to: B, classCode: CLASS, quantity: "999" });
+    expect(differs.status).toBe(409);
+    expect((await json(differs)).check).toBe("replay-differs");
+  });
+
+  it("the initiator cancels inside the delay; the units stay", async () => {
+    await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-2", from: A, to: B, classCode: CLASS, quantity: "500" });
+    const ap = await json(await as(f, s["rep-a2"], "POST", "/v1/transactions/t-2/approve", {}));
+    expect(ap.status).toBe("delayed");
+    f.clock.advanceHours(10);
+    const cancel = await as(f, s["rep-a1"], "POST", "/v1/transactions/t-2/cancel", { reason: "phishing suspected" });
+    expect(cancel.status).toBe(200);
+    expect((await json(cancel)).status).toBe("cancelled");
+    f.clock.advanceHours(20);
+    await as(f, s.admin, "POST", "/v1/release-due");
+    expect((await json(await as(f, s.auditor, "GET", "/v1/transactions/t-2"))).status).toBe("cancelled");
+  });
+
+  it("a trusted-list entry needs a second representative and activates after 4 working days at 12:00; then transfers complete on approval without delay", async () => {
+    const add = await as(f, s["rep-a1"], "POST", `/v1/accounts/${A}/trusted`, { trustedAccountId: B });
+    expect(add.status).toBe(201);
+    const entry = await json(add);
+    expect(entry.active).toBe(false);
+    expect(entry.status).toBe("awaiting_approval");
+    const self = await as(f, s["rep-a1"], "POST", `/v1/accounts/${A}/trusted/${B}/approve`);
+    expect(self.status).toBe(403);
+    const approved = await as(f, s["rep-a2"], "POST", `/v1/accounts/${A}/trusted/${B}/approve`);
+    expect(approved.status).toBe(200);
+    expect((await json(approved)).status).toBe("pending");
+    // Proposed Wednesday 2026-04-08 17:00 UTC (19:00 in Brussels): the 4th working day after is
+    // Tuesday 2026-04-14 (Thu, Fri, Mon, Tue), at 12:00 Brussels summer time = 10:00 UTC.
+    expect(entry.proposedAt).toBe("2026-04-08T17:00:00.000Z");
+    expect(entry.activeFrom).toBe("2026-04-14T10:00:00.000Z");
+    const activeFrom = Date.parse(entry.activeFrom as string);
+    f.clock.set(new Date(activeFrom - 60_000));
+    await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-3", from: A, to: B, classCode: CLASS, quantity: "10" });
+    expect((await json(await as(f, s["rep-a2"], "POST", "/v1/transactions/t-3/approve", {}))).status).toBe("delayed");
+    f.clock.set(new Date(activeFrom + 60_000));
+    const list = (await json(await as(f, s["rep-a2"], "GET", `/v1/accounts/${A}/trusted`))) as unknown as { items: Array<{ trustedAccountId: string; active: boolean }> };
+    expect(list.items).toContainEqual(expect.objectContaining({ trustedAccountId: B, active: true }));
+    await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-4", from: A, to: B, classCode: CLASS, quantity: "10" });
+    expect((await json(await as(f, s["rep-a2"], "POST", "/v1/transactions/t-4/approve", {}))).status).toBe("completed");
+  });
+
+  it("refuses above the per-transaction limit outside the trusted list (8006) and above a holding limit (8007)", async () => {
+    const big = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-5", from: A, to: C, classCode: CLASS, quantity: "2000001" });
+    expect(big.status).toBe(422);
+    expect((await json(big)).code).toBe(8006);
+    const over = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-6", from: A, to: C, classCode: CLASS, quantity: "1001" });
+    expect(over.status).toBe(422);
+    expect((await json(over)).code).toBe(8007);
+    const within = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-7", from: A, to: C, classCode: CLASS, quantity: "1000" });
+    expect(within.status).toBe(201);
+  });
+
+  it("an administrator blocks an account; its transfers are refused until unblocked", async () => {
+    expect((await as(f, s.admin, "POST", `/v1/accounts/${B}/block`, { commandId: "blk-1", reason: "investigation" })).status).toBe(201);
+    const r = await as(f, s["rep-b"], "POST", "/v1/transfers", { transactionId: "t-8", from: B, to: A, classCode: CLASS, quantity: "1" });
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect((await json(r)).check).toBe("source-not-open");
+    expect((await as(f, s.admin, "POST", `/v1/accounts/${B}/unblock`, { commandId: "unblk-1" })).status).toBe(201);
+  });
+
+  it("records state-changing requests in the audit trail that administrators query", async () => {
+    const page = (await json(await as(f, s.admin, "GET", "/v1/audit?action=transaction.&limit=500"))) as unknown as { items: Array<{ action: string; actor: string; outcome: string; ip: string }> };
+    expect(page.items.some((r) => r.action === "transaction.initiate" && r.actor === "rep-a1" && r.outcome === "ok" && r.ip === "192.0.2.1")).toBe(true);
+    expect(page.items.some((r) => r.action === "transaction.approve" && r.actor === "rep-a1" && r.outcome === "refused")).toBe(true);
+    expect((await as(f, s["rep-a1"], "GET", "/v1/audit")).status).toBe(403);
+  });
+
+  it("ends a session at sign-out and a token at revocation at once, despite the principal cache", async () => {
+    const fresh = await signIn(f, "rep-b");
+    expect((await as(f, fresh, "GET", "/v1/auth/me")).status).toBe(200);
+    expect((await as(f, fresh, "POST", "/v1/auth/sign-out")).status).toBe(204);
+    expect((await as(f, fresh, "GET", "/v1/auth/me")).status).toBe(401);
+    const created = (await json(await as(f, s["rep-b"], "POST", "/v1/tokens", { name: "ci", scopes: ["read"] }))) as unknown as { token: string; view: { tokenId: string } };
+    const bearer = { headers: { authorization: `Bearer ${created.token}` } };
+    expect((await f.request(`/v1/accounts/${B}/holdings`, bearer)).status).toBe(200);
+    expect((await as(f, s["rep-b"], "DELETE", `/v1/tokens/${created.view.tokenId}`)).status).toBe(200);
+    expect((await f.request(`/v1/accounts/${B}/holdings`, bearer)).status).toBe(401);
+  });
+
+  it("leaves a ledger that verifies", async () => {
+    const v = await verifyLedger(f.db);
+    expect(v.violations).toEqual([]);
+  });
+});

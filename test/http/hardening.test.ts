@@ -1,0 +1,160 @@
+// Goal: the hardening holds: security headers (HSTS only in production), Secure/HttpOnly/
+// SameSite=Strict session cookies, the body-size limit (413), rate limits per address and per
+// user on the injected clock (429 with Retry-After, lifted when the window passes), CSRF refusal
+// for cookie-authenticated state changes without the token or from another origin, malformed
+// JSON and wrong types as 400 problems, TOTP sign-in and lockout over HTTP, and no secret in the logs.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { base32Decode, totp } from "../../src/auth/index.ts";
+import { CSRF_HEADER } from "../../src/http/app.ts";
+import { migrate } from "../../src/store/migrate.ts";
+import { openPglite } from "../../src/store/pglite.ts";
+import { buildFixture, type Fixture } from "./fixture.ts";
+import { A, as, B, CLASS, passwordOf, seedWorld, type Session, SYSTEM, signIn } from "./world.ts";
+
+let f: Fixture;
+let prod: Fixture;
+const s: Record<string, Session> = {};
+
+const security = {
+  signIn: { secondFactorRoles: ["national-admin"], maxFailures: 3, lockoutMinutes: 15, backoffBaseSeconds: 1, backoffMaxSeconds: 60, minPasswordLength: 12 },
+  sessions: { ttlMinutes: 600, challengeMinutes: 5 },
+} as never;
+
+beforeAll(async () => {
+  const db = await openPglite();
+  await migrate(db);
+  f = await buildFixture(db, { security, http: { bodyLimitBytes: 4096, rateLimit: { ip: { max: 1000, windowMs: 60_000 }, user: { max: 40, windowMs: 60_000 }, signIn: { max: 15, windowMs: 60_000 } } } });
+  await seedWorld(f);
+  for (const u of ["rep-a1", "rep-a2", "auditor"]) s[u] = await signIn(f, u, `198.51.100.${u.length}`);
+  const db2 = await openPglite();
+  await migrate(db2);
+  prod = await buildFixture(db2, { security, http: { production: true } });
+  const u = await prod.auth.createUser(SYSTEM, { userId: "prod-user", displayName: "P", password: passwordOf("prod-user"), roles: ["verifier"] });
+  expect(u.ok).toBe(true);
+}, 120_000);
+
+afterAll(async () => {
+  await f?.db.close();
+  await prod?.db.close();
+});
+
+const post = (path: string, body: string, headers: Record<string, string> = {}, ip?: string) =>
+  f.request(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body, ...(ip ? { ip } : {}) });
+
+describe("hardening", () => {
+  it("sets HSTS and Secure cookies only in production; session cookies are HttpOnly and SameSite=Strict", async () => {
+    const dev = await post("/v1/auth/sign-in", JSON.stringify({ userId: "rep-b", password: passwordOf("rep-b") }), {}, "203.0.113.1");
+    expect(dev.status).toBe(200);
+    const devCookie = dev.headers.get("set-cookie") ?? "";
+    expect(devCookie).toMatch(/HttpOnly/);
+    expect(devCookie).toMatch(/SameSite=Strict/);
+    expect(devCookie).not.toMatch(/Secure/);
+    expect(dev.headers.get("strict-transport-security")).toBeNull();
+    const p = await prod.request("/v1/auth/sign-in", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: "prod-user", password: passwordOf("prod-user") }) });
+    expect(p.status).toBe(200);
+    expect(p.headers.get("set-cookie")).toMatch(/Secure/);
+    expect(p.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+    expect(p.headers.get("x-frame-options")).toBe("DENY");
+  });
+
+  it("refuses bodies over the limit with 413 and changes nothing", async () => {
+    const big = JSON.stringify({ transactionId: "big-1", from: A, to: B, classCode: CLASS, quantity: "1", note: "x".repeat(10_000) });
+    const res = await as(f, s["rep-a1"], "POST", "/v1/transfers", JSON.parse(big));
+    expect(res.status).toBe(413);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    expect(await f.ledger.getTransaction("big-1")).toBeUndefined();
+  });
+
+  it("answers malformed JSON, wrong content types, wrong types and huge numbers with 400 problems", async () => {
+    const h = { cookie: s["rep-a1"]?.cookie ?? "", [CSRF_HEADER]: s["rep-a1"]?.csrf ?? "" };
+    for (const body of ["{", "[]", "null", '"x"', "1e999", '{"transactionId": 5}', JSON.stringify({ transactionId: "q-1", from: A, to: B, classCode: CLASS, quantity: 1e308 }),
+      JSON.stringify({ transactionId: "q-2", from: A, to: B, classCode: CLASS, quantity: "99999999999999999999999" }), JSON.stringify({ transactionId: "q-3", from: A, to: B, classCode: CLASS, quantity: "-5" })]) {
+      const res = await post("/v1/transfers", body, h);
+      expect(res.status, body).toBe(400);
+      expect(((await res.json()) as { status: number }).status).toBe(400);
+    }
+    const text = await f.request("/v1/transfers", { method: "POST", headers: { "content-type": "text/plain", ...h }, body: "hello" });
+    expect(text.status).toBe(415);
+    expect(text.headers.get("content-type")).toContain("application/problem+json");
+  });
+
+  it("refuses cookie-authenticated state changes without the CSRF token or from another origin", async () => {
+    const body = JSON.stringify({ transactionId: "csrf-1", from: A, to: B, classCode: CLASS, quantity: "1" });
+    const none = await post("/v1/transfers", body, { cookie: s["rep-a1"]?.cookie ?? "" });
+    expect(none.status).toBe(403);
+    const wrong = await post("/v1/transfers", body, { cookie: s["rep-a1"]?.cookie ?? "", [CSRF_HEADER]: s["rep-a2"]?.csrf ?? "" });
+    expect(wrong.status).toBe(403);
+    const cross = await post("/v1/transfers", body, { cookie: s["rep-a1"]?.cookie ?? "", [CSRF_HEADER]: s["rep-a1"]?.csrf ?? "", origin: "https://evil.example" });
+    expect(cross.status).toBe(403);
+    expect(await f.ledger.getTransaction("csrf-1")).toBeUndefined();
+    const audit = await f.audit.query(SYSTEM, { action: "http.refused", limit: 500 });
+    expect(audit.ok && audit.value.rows.filter((r) => r.target === "/v1/transfers").length).toBeGreaterThanOrEqual(3);
+    const good = await post("/v1/transfers", body, { cookie: s["rep-a1"]?.cookie ?? "", [CSRF_HEADER]: s["rep-a1"]?.csrf ?? "", origin: "http://localhost" });
+    expect(good.status).toBe(201);
+  });
+
+  it("rate-limits a user (429 with Retry-After) on the injected clock and lifts it after the window", async () => {
+    let limited: Response | undefined;
+    for (let i = 0; i < 60 && !limited; i++) {
+      const r = await as(f, s.auditor, "GET", "/v1/classes");
+      if (r.status === 429) limited = r;
+      else expect(r.status).toBe(200);
+    }
+    expect(limited?.status).toBe(429);
+    expect(Number(limited?.headers.get("retry-after"))).toBeGreaterThan(0);
+    f.clock.advance(61_000);
+    expect((await as(f, s.auditor, "GET", "/v1/classes")).status).toBe(200);
+  });
+
+  it("rate-limits sign-in attempts per address", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) statuses.push((await post("/v1/auth/sign-in", JSON.stringify({ userId: `nobody${i}`, password: "wrong-password-x" }), {}, "203.0.113.99")).status);
+    expect(statuses.slice(0, 15).every((x) => x === 401)).toBe(true);
+    expect(statuses.slice(15)).toEqual([429, 429, 429, 429, 429]);
+    f.clock.advance(61_000);
+  });
+
+  it("requires the TOTP code of an administrator; a wrong code fails, the right one signs in", async () => {
+    const created = await f.auth.createUser(SYSTEM, { userId: "admin-2fa", displayName: "A", password: passwordOf("admin-2fa"), roles: ["national-admin"] });
+    if (!created.ok || !created.value.totp) throw new Error("no enrolment");
+    const secret = created.value.totp.secret;
+    const step1 = (await (await post("/v1/auth/sign-in", JSON.stringify({ userId: "admin-2fa", password: passwordOf("admin-2fa") }), {}, "203.0.113.5")).json()) as { kind: string; challenge: string };
+    expect(step1.kind).toBe("totp-required");
+    const bad = await post("/v1/auth/totp", JSON.stringify({ challenge: step1.challenge, code: "000000" }), {}, "203.0.113.5");
+    expect(bad.status).toBe(401);
+    f.clock.advance(120_000); // past the backoff the failed code started
+    const step1b = (await (await post("/v1/auth/sign-in", JSON.stringify({ userId: "admin-2fa", password: passwordOf("admin-2fa") }), {}, "203.0.113.5")).json()) as { challenge: string };
+    const code = totp(base32Decode(secret), f.clock.now());
+    const good = await post("/v1/auth/totp", JSON.stringify({ challenge: step1b.challenge, code }), {}, "203.0.113.5");
+    expect(good.status, await good.clone().text()).toBe(200);
+    expect(good.headers.get("set-cookie")).toMatch(/^ets_session=/);
+  });
+
+  it("locks a user out after repeated wrong passwords (429 with the lockout code)", async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      f.clock.advance(120_000); // past any backoff
+      const r = await post("/v1/auth/sign-in", JSON.stringify({ userId: "verifier", password: "wrong-password-y" }), {}, `203.0.113.${20 + i}`);
+      codes.push(((await r.json()) as { code: number }).code);
+    }
+    expect(codes).toContain(8102);
+    f.clock.advance(120_000);
+    const right = await post("/v1/auth/sign-in", JSON.stringify({ userId: "verifier", password: passwordOf("verifier") }), {}, "203.0.113.30");
+    expect(right.status).toBe(429);
+    expect(((await right.json()) as { check: string }).check).toBe("user-locked");
+  });
+
+  it("keeps passwords, tokens, cookies and codes out of the logs", async () => {
+    const tok = await as(f, s["rep-a1"], "POST", "/v1/tokens", { name: "ci", scopes: ["read"] });
+    const token = ((await tok.json()) as { token: string }).token;
+    await f.request("/v1/accounts", { headers: { authorization: `Bearer ${token}` } });
+    await f.request("/v1/accounts", { headers: { authorization: "Bearer ets_forged_0000000000000000" } });
+    await post("/v1/auth/sign-in", JSON.stringify({ userId: "rep-a2", password: "SuperSecretPassw0rd!", totp: "123456" }), {}, "203.0.113.77");
+    const all = f.logs.join("");
+    expect(all.length).toBeGreaterThan(0);
+    for (const secret of [token, "ets_forged_0000000000000000", "SuperSecretPassw0rd!", s["rep-a1"]?.cookie.split("=")[1] ?? "x", s["rep-a1"]?.csrf ?? "x"]) {
+      expect(all.includes(secret), secret.slice(0, 8)).toBe(false);
+    }
+    expect(all).toContain("[redacted]");
+  });
+});

@@ -1,0 +1,153 @@
+// THE authorization matrix: one row per API operation, one letter per role, in the order
+//   admin  authority  rep-own  rep-other  verifier  public
+// Y = allowed (the access rule lets the request through; a rule may still refuse it, e.g. 409 or
+//     422, but never with a denial), N = denied (a problem whose check is one of DENIALS below,
+//     i.e. 401 not signed in, 403 not permitted, or 404 because the object is not visible to you),
+// F = allowed but filtered (the answer is a list with nothing of the other holder's in it).
+// "rep-own" is rep-a1, a representative of account A acting on A; "rep-other" is rep-b, the
+// representative of B, making the very same request on A. Each row builds its request, with a
+// `prepare` step for operations that need a fresh object (a held transaction, a token).
+import { systemPrincipal } from "../../src/domain/security/roles.ts";
+import type { Fixture } from "./fixture.ts";
+import { A, B, C, CLASS, NAT, SYSTEM } from "./world.ts";
+
+export const MATRIX_ROLES = ["admin", "authority", "repOwn", "repOther", "verifier", "public"] as const;
+export type MatrixRole = (typeof MATRIX_ROLES)[number];
+export const ROLE_USER: Record<MatrixRole, string | null> = { admin: "admin", authority: "auditor", repOwn: "rep-a1", repOther: "rep-b", verifier: "verifier", public: null };
+
+export interface Req {
+  method: string;
+  path: string;
+  body?: unknown;
+  /** Use a fresh session (for operations that end or change the caller's session). */
+  fresh?: boolean;
+}
+
+export interface Row {
+  expect: string;
+  req: (ctx: { f: Fixture; role: MatrixRole; user: string | null; n: number }) => Promise<Req> | Req;
+}
+
+const tx = (p: string, n: number) => `${p}-${n}`;
+
+/** A transfer A -> B initiated by `by` that waits for approval. */
+async function heldTransfer(f: Fixture, by: string, n: number, prefix: string): Promise<string> {
+  const principal = await f.auth.principalOf(by, "session", "all");
+  if (!principal) throw new Error(`no principal for ${by}`);
+  const id = tx(prefix, n);
+  const r = await f.registry.initiate({ principal, ip: null }, { transactionId: id, kind: "transfer", legs: [{ classCode: CLASS, from: A, to: B, quantity: "1" }] });
+  if (!r.ok || r.value.status !== "awaiting_approval") throw new Error(`held transfer ${id}: ${JSON.stringify(r)}`);
+  return id;
+}
+
+export const MATRIX: Record<string, Row> = {
+  // ---- public
+  health: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/health" }) },
+  publicAccounts: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/public/accounts" }) },
+  publicAllocations: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/public/allocations" }) },
+  publicCompliance: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/public/compliance" }) },
+  publicTransactions: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/public/transactions" }) },
+  // ---- sign-in and own profile
+  signIn: { expect: "YYYYYY", req: ({ user }) => ({ method: "POST", path: "/v1/auth/sign-in", body: { userId: user ?? "verifier", password: `${user ?? "verifier"}-long-password` } }) },
+  signInTotp: { expect: "YYYYYY", req: () => ({ method: "POST", path: "/v1/auth/totp", body: { challenge: "no-such-challenge", code: "123456" } }) },
+  signOut: { expect: "YYYYYN", req: () => ({ method: "POST", path: "/v1/auth/sign-out", fresh: true }) },
+  me: { expect: "YYYYYN", req: () => ({ method: "GET", path: "/v1/auth/me" }) },
+  changeOwnPassword: { expect: "YYYYYN", req: () => ({ method: "POST", path: "/v1/auth/password", body: { oldPassword: "not-the-old-password", newPassword: "a-new-long-password" }, fresh: true }) },
+  resetOwnTotp: { expect: "YYYYYN", req: () => ({ method: "POST", path: "/v1/auth/totp/reset" }) },
+  listOwnTokens: { expect: "YYYYYN", req: () => ({ method: "GET", path: "/v1/tokens" }) },
+  createToken: { expect: "YYYYYN", req: () => ({ method: "POST", path: "/v1/tokens", body: { name: "matrix", scopes: ["read"] } }) },
+  revokeToken: {
+    expect: "YYYYYN",
+    req: async ({ f, user }) => {
+      const r = await f.auth.createApiToken({ principal: systemPrincipal("matrix"), ip: null }, { userId: user ?? "verifier", name: "to-revoke", scopes: ["read"] });
+      if (!r.ok) throw new Error(JSON.stringify(r));
+      return { method: "DELETE", path: `/v1/tokens/${r.value.view.tokenId}` };
+    },
+  },
+  // ---- reads
+  // The account list is published (like the EU's); holdings and transactions are not.
+  listAccounts: { expect: "YYYYNN", req: () => ({ method: "GET", path: `/v1/accounts?holder=${encodeURIComponent("Alpha Steel")}` }) },
+  getAccount: { expect: "YYYYNN", req: () => ({ method: "GET", path: `/v1/accounts/${A}` }) },
+  getHoldings: { expect: "YYYNNN", req: () => ({ method: "GET", path: `/v1/accounts/${A}/holdings?blocks=true` }) },
+  listClasses: { expect: "YYYYYN", req: () => ({ method: "GET", path: "/v1/classes" }) },
+  getClass: { expect: "YYYYYN", req: () => ({ method: "GET", path: `/v1/classes/${CLASS}` }) },
+  listTransactions: { expect: "YYYFNN", req: () => ({ method: "GET", path: `/v1/transactions?accountId=${A}` }) },
+  listAwaitingMyApproval: { expect: "YNYYNN", req: () => ({ method: "GET", path: "/v1/transactions/awaiting-my-approval" }) },
+  getTransaction: { expect: "YYYNNN", req: () => ({ method: "GET", path: `/v1/transactions/seed-alloc-${A}` }) },
+  // ---- administration of the ledger
+  defineClass: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/classes", body: { commandId: tx("cls", n), code: `JPA-M${n}`, unitType: "allowance", scheme: "JP-GX", vintage: 2027 } }) },
+  openAccount: {
+    expect: "YNNNNN",
+    req: ({ n }) => ({ method: "POST", path: "/v1/accounts", body: { commandId: tx("acc", n), accountId: `JP-500-${String(n).padStart(4, "0")}`, type: "trading", holder: "Matrix", name: "Matrix trading" } }),
+  },
+  blockAccount: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: `/v1/accounts/${C}/block`, body: { commandId: tx("blk", n) } }) },
+  unblockAccount: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: `/v1/accounts/${C}/unblock`, body: { commandId: tx("unblk", n) } }) },
+  issue: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/issuances", body: { transactionId: tx("iss", n), classCode: CLASS, to: NAT, quantity: "10" } }) },
+  administrativeTransaction: {
+    expect: "YNNNNN",
+    req: ({ n }) => ({ method: "POST", path: "/v1/administrative-transactions", body: { transactionId: tx("adm", n), kind: "allocation", legs: [{ classCode: CLASS, from: NAT, to: A, quantity: "5" }] } }),
+  },
+  // ---- the representatives' transactions
+  transfer: { expect: "NNYNNN", req: ({ n }) => ({ method: "POST", path: "/v1/transfers", body: { transactionId: tx("trf", n), from: A, to: B, classCode: CLASS, quantity: "1" } }) },
+  surrender: { expect: "NNYNNN", req: ({ n }) => ({ method: "POST", path: "/v1/surrenders", body: { transactionId: tx("sur", n), from: A, classCode: CLASS, quantity: "1" } }) },
+  retire: {
+    expect: "NNYNNN",
+    req: ({ n }) => ({ method: "POST", path: "/v1/retirements", body: { transactionId: tx("ret", n), from: A, classCode: CLASS, quantity: "1", purpose: "voluntary offset", beneficiary: "Alpha Steel" } }),
+  },
+  cancelUnits: { expect: "NNYNNN", req: ({ n }) => ({ method: "POST", path: "/v1/cancellations", body: { transactionId: tx("can", n), from: A, classCode: CLASS, quantity: "1" } }) },
+  approveTransaction: { expect: "NNYNNN", req: async ({ f, n }) => ({ method: "POST", path: `/v1/transactions/${await heldTransfer(f, "rep-a2", n, "ap")}/approve`, body: {} }) },
+  rejectTransaction: { expect: "NNYNNN", req: async ({ f, n }) => ({ method: "POST", path: `/v1/transactions/${await heldTransfer(f, "rep-a2", n, "rj")}/reject`, body: {} }) },
+  cancelTransaction: { expect: "YNYNNN", req: async ({ f, n }) => ({ method: "POST", path: `/v1/transactions/${await heldTransfer(f, "rep-a1", n, "cx")}/cancel`, body: {} }) },
+  reverseTransaction: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: `/v1/transactions/seed-alloc-${B}/reversal`, body: { reversalId: tx("rev", n) } }) },
+  releaseDue: { expect: "YNNNNN", req: () => ({ method: "POST", path: "/v1/release-due" }) },
+  // ---- users
+  listUsers: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/users" }) },
+  createUser: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/users", body: { userId: `matrix-${n}`, displayName: "Matrix", password: "matrix-long-password" } }) },
+  getUser: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/users/spare" }) },
+  setUserRoles: { expect: "YNNNNN", req: () => ({ method: "PUT", path: "/v1/users/spare/roles", body: { roles: ["verifier"] } }) },
+  setUserDisabled: { expect: "YNNNNN", req: () => ({ method: "PUT", path: "/v1/users/spare/disabled", body: { disabled: false } }) },
+  setUserPassword: { expect: "YNNNNN", req: () => ({ method: "PUT", path: "/v1/users/spare/password", body: { newPassword: "spare-long-password" } }) },
+  resetUserTotp: { expect: "YNNNNN", req: () => ({ method: "POST", path: "/v1/users/spare/totp-reset" }) },
+  unlockUser: { expect: "YNNNNN", req: () => ({ method: "POST", path: "/v1/users/spare/unlock" }) },
+  revokeUserSessions: { expect: "YNNNNN", req: () => ({ method: "DELETE", path: "/v1/users/spare/sessions" }) },
+  listUserTokens: { expect: "YNNNNN", req: () => ({ method: "GET", path: "/v1/users/spare/tokens" }) },
+  // ---- representatives, trusted lists, limits, audit
+  listRepresentatives: { expect: "YYYNNN", req: () => ({ method: "GET", path: `/v1/accounts/${A}/representatives` }) },
+  addRepresentative: { expect: "YNNNNN", req: () => ({ method: "POST", path: `/v1/accounts/${A}/representatives`, body: { userId: "spare", initiate: false, approve: true } }) },
+  removeRepresentative: {
+    expect: "YNNNNN",
+    req: async ({ f }) => {
+      await f.registry.addRepresentative(SYSTEM, { accountId: B, userId: "spare", initiate: true, approve: false });
+      return { method: "DELETE", path: `/v1/accounts/${B}/representatives/spare` };
+    },
+  },
+  listTrusted: { expect: "YYYNNN", req: () => ({ method: "GET", path: `/v1/accounts/${A}/trusted` }) },
+  addTrusted: { expect: "YNYNNN", req: () => ({ method: "POST", path: `/v1/accounts/${A}/trusted`, body: { trustedAccountId: C } }) },
+  approveTrusted: {
+    expect: "YNYNNN",
+    req: async ({ f, n }) => {
+      // A fresh proposal (by rep-a2) for each attempt: C, then B once C is taken.
+      const target = n % 2 === 0 ? C : B;
+      await f.registry.removeTrusted(SYSTEM, { accountId: A, trustedAccountId: target });
+      const principal = await f.auth.principalOf("rep-a2", "session", "all");
+      if (!principal) throw new Error("rep-a2");
+      const r = await f.registry.addTrusted({ principal, ip: null }, { accountId: A, trustedAccountId: target });
+      if (!r.ok) throw new Error(JSON.stringify(r));
+      return { method: "POST", path: `/v1/accounts/${A}/trusted/${target}/approve` };
+    },
+  },
+  removeTrusted: {
+    expect: "YNYNNN",
+    req: async ({ f }) => {
+      await f.registry.addTrusted(SYSTEM, { accountId: A, trustedAccountId: B });
+      return { method: "DELETE", path: `/v1/accounts/${A}/trusted/${B}` };
+    },
+  },
+  holderLimit: { expect: "YYYNNN", req: () => ({ method: "GET", path: `/v1/holders/${encodeURIComponent("Alpha Steel")}/limit` }) },
+  queryAudit: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/audit?limit=5" }) },
+};
+
+/** Problem checks that mean "you may not", as opposed to a rule refusing what you may ask. */
+export const DENIALS = new Set([
+  "permission-denied", "session-invalid", "scope-missing", "account-not-visible", "not-initiating-representative", "not-approving-representative", "cancel-not-allowed",
+]);
