@@ -1,10 +1,13 @@
 // Every CLI command module registers itself here (one line each).
 import type { Command } from "commander";
+import { register as allocate } from "./allocate.ts";
+import { register as baseline } from "./baseline.ts";
 import { register as benchmark } from "./benchmark.ts";
 import { register as coverage } from "./coverage.ts";
 import { register as dataset } from "./dataset.ts";
 import { register as leakage } from "./leakage.ts";
+import { register as rulebook } from "./rulebook.ts";
 
 export type Register = (program: Command) => void;
 
-export const commandModules: readonly Register[] = [benchmark, coverage, dataset, leakage];
+export const commandModules: readonly Register[] = [allocate, baseline, benchmark, coverage, dataset, leakage, rulebook];

@@ -1,0 +1,299 @@
+// `ets allocate`: a year's free allocation for every installation of a dataset under a rulebook's
+// allocation rules, with the explanation of each figure; `--commit` writes it to the ledger
+// (idempotently: deterministic ids, so a second run allocates nothing more).
+import type { Command } from "commander";
+import { allocate, applyChanges, dayOfYear, DEFAULT_CHANGE_RULES, ratio, RulesMappingError, rulesFromRulebook } from "../../domain/allocation/index.ts";
+import type { AllocationRun, Change, Consequence, InstallationAttributes } from "../../domain/allocation/index.ts";
+import { capFor } from "../../domain/rulebook/index.ts";
+import type { Rulebook } from "../../domain/rulebook/index.ts";
+import { InputError } from "../../io/csv.ts";
+import type { ColumnSpec } from "../../io/csv.ts";
+import type { Dataset } from "../../io/dataset.ts";
+import { loadRulebook, RulebookLoadError } from "../../io/rulebook.ts";
+import { readTable, tableFormat, writeTable } from "../../io/table.ts";
+import { commitAllocation, CommitRefused } from "../../registry/allocation-commit.ts";
+import { LedgerService } from "../../registry/ledger.ts";
+import { openStore } from "../../store/open.ts";
+import { action, CommandFailure, printJson, printTable, progress, UsageError } from "../io.ts";
+import { loadOrExplain } from "./common-dataset.ts";
+
+interface Opts {
+  rulebook: string;
+  dataset: string;
+  year: string;
+  attributes?: string;
+  changes?: string;
+  explain?: boolean;
+  json?: boolean;
+  out?: string;
+  commit?: boolean;
+  database?: string;
+  actor?: string;
+}
+
+export const ATTRIBUTE_COLUMNS: readonly ColumnSpec[] = [
+  { name: "installation", type: "string" },
+  { name: "class", type: "string", required: false },
+  { name: "top_level", type: "string", required: false },
+  { name: "base_from", type: "integer", min: 1800, required: false },
+  { name: "exclude_year", type: "integer", min: 1800, required: false },
+  { name: "options", type: "string", required: false },
+  { name: "applied", type: "string", required: false },
+  { name: "start", type: "string", required: false },
+];
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Per-installation attributes the dataset does not hold (class, top-level status, entrant dates, factor options). */
+export async function readAttributes(path: string, d: Dataset): Promise<Map<string, InstallationAttributes>> {
+  const rows = await readTable(path, ATTRIBUTE_COLUMNS);
+  const known = new Set(d.installations.map((i) => i.installation));
+  const out = new Map<string, InstallationAttributes>();
+  for (const r of rows) {
+    const id = r.installation as string;
+    if (!known.has(id)) throw new InputError(path, r.__line, "installation", `unknown installation "${id}" (not in the dataset)`);
+    if (out.has(id)) throw new InputError(path, r.__line, "installation", `duplicate installation "${id}"`);
+    const a: InstallationAttributes = {};
+    if (r.class !== undefined) a.class = r.class as string;
+    if (r.top_level !== undefined) a.topLevel = r.top_level as string;
+    if (r.base_from !== undefined) a.baseFrom = r.base_from as number;
+    if (r.exclude_year !== undefined) a.excludeYear = r.exclude_year as number;
+    for (const k of ["applied", "start"] as const) {
+      const v = r[k] as string | undefined;
+      if (v === undefined) continue;
+      if (!ISO_DATE.test(v) || Number.isNaN(Date.parse(v))) throw new InputError(path, r.__line, k, `not a date (YYYY-MM-DD): ${JSON.stringify(v)}`);
+      a[k] = v;
+    }
+    if (r.options !== undefined) {
+      const opts: Record<string, string> = {};
+      for (const part of (r.options as string).split(";")) {
+        const m = /^\s*([A-Za-z0-9._-]+)\s*=\s*([A-Za-z0-9._-]+)\s*$/.exec(part);
+        if (!m) throw new InputError(path, r.__line, "options", `expected factor=option pairs separated by ";", got ${JSON.stringify(part)}`);
+        opts[m[1] as string] = m[2] as string;
+      }
+      a.options = opts;
+    }
+    out.set(id, a);
+  }
+  return out;
+}
+
+export const CHANGE_COLUMNS: readonly ColumnSpec[] = [
+  { name: "installation", type: "string" },
+  { name: "kind", type: "string" },
+  { name: "date", type: "string" },
+  { name: "to", type: "string", required: false },
+  { name: "normal_business", type: "string", required: false },
+  { name: "lost_share", type: "decimal", min: 0, required: false },
+  { name: "below_threshold", type: "string", required: false },
+  { name: "new_owner", type: "string", required: false },
+];
+
+const KINDS = ["closure", "suspension", "capacity-reduction", "owner-change"] as const;
+
+/** Closures, suspensions, capacity reductions and changes of owner during the year, checked row by row. */
+export async function readChanges(path: string, d: Dataset, year: number): Promise<Change[]> {
+  const rows = await readTable(path, CHANGE_COLUMNS);
+  const byId = new Map(d.installations.map((i) => [i.installation, i]));
+  return rows.map((r) => {
+    const id = r.installation as string;
+    const inst = byId.get(id);
+    if (!inst) throw new InputError(path, r.__line, "installation", `unknown installation "${id}" (not in the dataset)`);
+    const kind = r.kind as string;
+    if (!(KINDS as readonly string[]).includes(kind)) throw new InputError(path, r.__line, "kind", `unknown kind "${kind}" (one of: ${KINDS.join(", ")})`);
+    const date = (column: "date" | "to"): string => {
+      const v = r[column] as string | undefined;
+      if (v === undefined) throw new InputError(path, r.__line, column, `a ${kind} needs ${column === "to" ? "an end date" : "a date"}`);
+      let y: number;
+      try {
+        y = dayOfYear(v).year;
+      } catch {
+        throw new InputError(path, r.__line, column, `not a date (YYYY-MM-DD): ${JSON.stringify(v)}`);
+      }
+      if (y !== year) throw new InputError(path, r.__line, column, `${v} is not in the allocation year ${year}`);
+      return v;
+    };
+    const flag = (column: "normal_business" | "below_threshold"): boolean => {
+      const v = r[column] as string | undefined;
+      if (v === undefined || v === "no") return false;
+      if (v === "yes") return true;
+      throw new InputError(path, r.__line, column, `expected yes or no, got ${JSON.stringify(v)}`);
+    };
+    switch (kind) {
+      case "closure":
+        return { kind, installation: id, date: date("date") };
+      case "suspension": {
+        const from = date("date");
+        const to = date("to");
+        if (to < from) throw new InputError(path, r.__line, "to", `ends (${to}) before it starts (${from})`);
+        return { kind, installation: id, from, to, normalBusiness: flag("normal_business") };
+      }
+      case "capacity-reduction": {
+        const lost = r.lost_share as number | undefined;
+        if (lost === undefined || lost > 1) throw new InputError(path, r.__line, "lost_share", "a capacity reduction needs the lost share of capacity, 0 to 1");
+        return { kind, installation: id, date: date("date"), lostShare: ratio(lost), belowThreshold: flag("below_threshold") };
+      }
+      default: {
+        const to = r.new_owner as string | undefined;
+        if (to === undefined) throw new InputError(path, r.__line, "new_owner", "a change of owner needs the new owner");
+        return { kind: "owner-change", installation: id, date: date("date"), from: inst.company, to };
+      }
+    }
+  });
+}
+
+function consequenceRow(c: Consequence): { installation: string; kind: string; quantity?: bigint; from?: string; to?: string; holder?: string; lines: string[] } {
+  if (c.kind === "return") return { installation: c.installation, kind: c.kind, quantity: c.quantity, lines: c.explanation.lines };
+  if (c.kind === "transfer") return { installation: c.installation, kind: c.kind, quantity: c.quantity, from: c.from, to: c.to, lines: c.explanation.lines };
+  return { installation: c.installation, kind: c.kind, from: c.from, to: c.to, ...(c.holder === undefined ? {} : { holder: c.holder }), lines: c.explanation.lines };
+}
+
+const OUT_HEADERS = ["installation", "sector", "method", "entitlement", "auction_share", "auctioned", "free", "new_entrant", "unmet", "true_up", "explanation"];
+
+function outRows(run: AllocationRun): unknown[][] {
+  return run.results.map((r) => [
+    r.installation, r.sector, r.method, r.entitlement, r.auctionShare, r.auctioned, r.free, r.newEntrant ? "yes" : "", r.unmet, r.trueUp, r.explanation.lines.join(" | "),
+  ]);
+}
+
+function load(nameOrPath: string): Rulebook {
+  try {
+    return loadRulebook(nameOrPath);
+  } catch (err) {
+    if (err instanceof RulebookLoadError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command("allocate")
+    .description("free allocation per installation for a year under a rulebook, explained; --commit writes it to the ledger")
+    .requiredOption("--rulebook <name|file>", "preset name (see `ets rulebook list`) or a rulebook .yaml/.json file")
+    .requiredOption("--dataset <dir>", "dataset folder (see docs/reference/dataset.md)")
+    .requiredOption("--year <year>", "the allocation year")
+    .option("--attributes <file>", "per-installation attributes (.csv/.xlsx): installation,class,top_level,base_from,exclude_year,options,applied,start")
+    .option("--changes <file>", "closures, suspensions, capacity reductions and changes of owner in the year (.csv/.xlsx): installation,kind,date,to,normal_business,lost_share,below_threshold,new_owner")
+    .option("--explain", "print each installation's explanation (lines, factors, roundings)")
+    .option("--json", "print the run as JSON (amounts as strings of digits)")
+    .option("--out <file>", "also write one row per installation to a .csv or .xlsx file")
+    .option("--commit", "write the allocation to the ledger (idempotent: running it twice allocates once)")
+    .option("--database <url|dir>", "store for --commit: postgres:// URL or PGlite directory (default: $DATABASE_URL or .data/pglite)")
+    .option("--actor <id>", "who commits (recorded as the initiator)")
+    .action(
+      action(async (opts: Opts) => {
+        if (!/^\d{4}$/.test(opts.year)) throw new UsageError(`option --year: not a year: ${JSON.stringify(opts.year)}`);
+        const year = Number(opts.year);
+        if (opts.out !== undefined && tableFormat(opts.out) === undefined) throw new UsageError(`option --out: use a .csv or .xlsx file name, got ${JSON.stringify(opts.out)}`);
+        const rb = load(opts.rulebook);
+        let rules;
+        try {
+          rules = rulesFromRulebook(rb, year);
+        } catch (err) {
+          if (err instanceof RulesMappingError) throw new UsageError(`${opts.rulebook}: ${err.message}`);
+          throw err;
+        }
+        const d = await loadOrExplain(opts.dataset);
+        let attributes: Map<string, InstallationAttributes> | undefined;
+        if (opts.attributes !== undefined) {
+          try {
+            attributes = await readAttributes(opts.attributes, d);
+          } catch (err) {
+            if (err instanceof InputError) throw new UsageError(err.message);
+            throw err;
+          }
+        }
+        let changes: Change[] = [];
+        if (opts.changes !== undefined) {
+          try {
+            changes = await readChanges(opts.changes, d, year);
+          } catch (err) {
+            if (err instanceof InputError) throw new UsageError(err.message);
+            throw err;
+          }
+        }
+        const bar = progress("allocating", d.installations.length);
+        // Texts for every installation only when they are shown or written.
+        const explain = opts.explain === true || opts.json === true || opts.out !== undefined;
+        const run = allocate(rules, d.installations, d.activity, { explain, ...(attributes ? { attributes } : {}), onProgress: (done) => bar.update(done) });
+        bar.stop();
+        const freeOf = new Map(run.results.map((r) => [r.installation, r.free]));
+        let consequences: ReturnType<typeof consequenceRow>[] = [];
+        const returnsToCommit: { installation: string; quantity: bigint; cause: string }[] = [];
+        try {
+          for (const change of changes) {
+            const date = change.kind === "suspension" ? change.from : change.date;
+            for (const c of applyChanges([change], year, (id) => freeOf.get(id), rules.changes ?? DEFAULT_CHANGE_RULES)) {
+              consequences.push(consequenceRow(c));
+              if (c.kind === "return") returnsToCommit.push({ installation: c.installation, quantity: c.quantity, cause: `${change.kind}:${date}` });
+            }
+          }
+        } catch (err) {
+          if (err instanceof RangeError) throw new UsageError(`${opts.changes ?? "changes"}: ${err.message}`);
+          throw err;
+        }
+        if (opts.out !== undefined) await writeTable(opts.out, OUT_HEADERS, outRows(run), "allocation");
+
+        let committed: Awaited<ReturnType<typeof commitAllocation>> | undefined;
+        if (opts.commit) {
+          const db = await openStore({ database: opts.database });
+          try {
+            const ledger = await LedgerService.open(db);
+            const company = new Map(d.installations.map((i) => [i.installation, i]));
+            const cap = capFor(rb, year);
+            const cbar = progress("committing", run.results.length);
+            committed = await commitAllocation(ledger, {
+              scheme: rb.scheme.id, year, ...(cap === undefined ? {} : { cap }),
+              returns: returnsToCommit,
+              allocations: run.results.map((r) => {
+                const i = company.get(r.installation);
+                return { installation: r.installation, free: r.free, ...(i ? { holder: i.company, name: i.name } : {}) };
+              }),
+              ...(opts.actor === undefined ? {} : { actor: opts.actor }),
+              onProgress: (done) => cbar.update(done),
+            });
+            cbar.stop();
+          } catch (err) {
+            if (err instanceof CommitRefused) throw new CommandFailure(`commit failed at ${err.message}`);
+            throw err;
+          } finally {
+            await db.close();
+          }
+        }
+
+        if (opts.json) {
+          printJson({ ...run, ...(opts.changes === undefined ? {} : { changes: consequences }), ...(committed ? { committed } : {}) });
+          return;
+        }
+        const rows = run.results.map((r) => [r.installation, r.sector, r.method, r.entitlement, r.auctionShare, r.auctioned, r.free]);
+        process.stdout.write(`${run.scheme} ${year}${rules.period ? ` (period ${rules.period})` : ""}: ${run.results.length} installations allocated, ${run.skipped.length} skipped\n`);
+        if (!opts.explain) printTable(["installation", "sector", "method", "entitlement", "auction share", "auctioned", "free"], rows);
+        else {
+          for (const r of run.results) {
+            process.stdout.write(`\n${r.installation} (${r.sector}, ${r.method}): free ${r.free}, auctioned ${r.auctioned}\n`);
+            for (const l of r.explanation.lines) process.stdout.write(`  ${l}\n`);
+            for (const f of r.explanation.factors) process.stdout.write(`  factor ${f.name}: ${f.value}\n`);
+            for (const x of r.explanation.roundings) process.stdout.write(`  rounding ${x.step}: ${x.exact} -> ${x.rounded} (${x.rule})\n`);
+          }
+        }
+        process.stdout.write(`\ntotal: entitlement ${run.totals.entitlement}, auctioned ${run.totals.auctioned}, free ${run.totals.free}\n`);
+        if (run.correction) process.stdout.write(`correction (${run.correction.kind}): factor ${run.correction.factor}${run.correction.applied ? "" : " (not needed)"}; ${run.correction.before} -> ${run.correction.after}\n`);
+        if (run.reserve) process.stdout.write(`new entrants' reserve: ${run.reserve.size}, granted ${run.reserve.granted}, left ${run.reserve.remaining}, unmet demand ${run.reserve.unmet}\n`);
+        if (run.gateway) process.stdout.write(`gateway ${run.gateway.from} -> ${run.gateway.to}: ${run.gateway.accepted} of ${run.gateway.requested} surplus allowances may flow${run.gateway.limit === undefined ? "" : ` (net flow cap ${run.gateway.limit})`}${run.gateway.closed ? "; the gateway is closed" : ""}\n`);
+        for (const dv of run.derived) process.stdout.write(`derived from the data: ${dv.sector}${dv.product ? ` ${dv.product}` : ""} = ${dv.value} (${dv.how})\n`);
+        if (run.skipped.length > 0) {
+          process.stdout.write(`skipped:\n`);
+          for (const s of run.skipped.slice(0, 20)) process.stdout.write(`  ${s.installation} (${s.sector}): ${s.reason}\n`);
+          if (run.skipped.length > 20) process.stdout.write(`  ... and ${run.skipped.length - 20} more (see --json)\n`);
+        }
+        if (consequences.length > 0) {
+          process.stdout.write("changes during the year:\n");
+          for (const c of consequences) {
+            const what = c.kind === "obligation" ? `obligation of ${c.holder ?? "the operator"} for ${c.from} to ${c.to}` : c.kind === "transfer" ? `${c.quantity} move from ${c.from} to ${c.to}` : `${c.quantity} return to the government`;
+            process.stdout.write(`  ${c.installation}: ${what}${c.lines[0] ? ` (${c.lines.join("; ")})` : ""}\n`);
+          }
+        }
+        if (committed) process.stdout.write(`committed to the ledger: class ${committed.classCode}, issued ${committed.issued}, returned ${committed.returned}, ${committed.transactions} transactions (${committed.replayed} already there), ${committed.accountsOpened} accounts opened\n`);
+      }),
+    );
+}
