@@ -1,7 +1,7 @@
 // Goal: the charts are well-formed SVG with one mark per data point, escaped labels, and the
 // benchmark line at the right height.
 import { describe, expect, it } from "vitest";
-import { rankedCurveSvg, scatterSvg } from "./svg.ts";
+import { rankedCurveSvg, scatterSvg, lineChartSvg } from "./svg.ts";
 
 describe("svg charts", () => {
   it("scatter: a circle per point, a rect per region, labels escaped", () => {
@@ -27,5 +27,29 @@ describe("svg charts", () => {
     // yMax = niceMax(2.1) = 2.5; plot from y=40 to 420: line at 420 - 380 * 1/2.5 = 268
     expect(s).toContain('y1="268"');
     expect(s).not.toContain("NaN");
+  });
+});
+
+describe("line chart", () => {
+  it("draws one polyline per series, a band polygon, year labels, and is deterministic", () => {
+    const c = {
+      title: "price",
+      xLabel: "year",
+      yLabel: "EUR/t",
+      x: [2030, 2031, 2032],
+      series: [{ name: "price", values: [10, 20, 30] }, { name: "cap", values: [5, 5, 5], dashed: true }],
+      bands: [{ lower: [8, 18, 28], upper: [12, 22, 32], label: "10-90%" }],
+    };
+    const svg = lineChartSvg(c);
+    expect(svg).toBe(lineChartSvg(c));
+    expect(svg.match(/class="series"/g)).toHaveLength(2);
+    expect(svg.match(/class="band"/g)).toHaveLength(1);
+    expect(svg).toContain(">2031<");
+    expect(svg).toContain('stroke-dasharray="6 4"');
+  });
+
+  it("puts negative values (borrowing) below a zero line", () => {
+    const svg = lineChartSvg({ title: "bank", xLabel: "year", yLabel: "allowances", x: [1, 2], series: [{ name: "bank", values: [-5, 10] }] });
+    expect(svg).toContain('stroke-dasharray="2 2"');
   });
 });

@@ -141,3 +141,63 @@ export function rankedCurveSvg(c: RankedChart): string {
   }
   return wrap(body);
 }
+
+export interface LineSeries {
+  name: string;
+  values: readonly number[];
+  dashed?: boolean;
+}
+
+export interface LineChart {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  /** x positions shared by every series (e.g. years). */
+  x: readonly number[];
+  series: readonly LineSeries[];
+  /** Shaded bands between two series (e.g. a 10-90% quantile band), drawn under the lines. */
+  bands?: readonly { lower: readonly number[]; upper: readonly number[]; label: string }[];
+}
+
+const COLOURS = ["#2166ac", "#b2182b", "#1b7837", "#762a83", "#e08214", "#4d4d4d"];
+
+/** Lines over a shared x axis (years), with a legend: price paths, emissions against the cap, banks. */
+export function lineChartSvg(c: LineChart): string {
+  const xMin = Math.min(...c.x);
+  const xMax = Math.max(...c.x);
+  const span = xMax > xMin ? xMax - xMin : 1;
+  const all = [...c.series.flatMap((s) => s.values), ...(c.bands ?? []).flatMap((b) => [...b.upper])].filter(Number.isFinite);
+  const yLo = Math.min(0, ...all);
+  const yHi = niceMax(Math.max(...all, 0) * 1.05);
+  const yMin = yLo < 0 ? -niceMax(-yLo * 1.05) : 0;
+  const sx = (v: number) => M.left + (PW * (v - xMin)) / span;
+  const sy = (v: number) => M.top + PH - (PH * (Math.min(Math.max(v, yMin), yHi) - yMin)) / (yHi - yMin);
+  const body: string[] = [];
+  // axes with year labels rather than fractions of a span
+  body.push(`<text x="${W / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(clip(c.title))}</text>`);
+  body.push(`<line x1="${M.left}" y1="${f(sy(yMin))}" x2="${M.left + PW}" y2="${f(sy(yMin))}" stroke="#333"/>`);
+  body.push(`<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + PH}" stroke="#333"/>`);
+  if (yMin < 0) body.push(`<line x1="${M.left}" y1="${f(sy(0))}" x2="${M.left + PW}" y2="${f(sy(0))}" stroke="#999" stroke-dasharray="2 2"/>`);
+  const stepX = Math.max(1, Math.ceil(c.x.length / 10));
+  c.x.forEach((v, i) => {
+    if (i % stepX === 0) body.push(`<text x="${f(sx(v))}" y="${M.top + PH + 18}" text-anchor="middle" font-size="11">${escapeXml(String(v))}</text>`);
+  });
+  for (let i = 0; i <= 5; i++) {
+    const v = yMin + ((yHi - yMin) * i) / 5;
+    body.push(`<text x="${M.left - 6}" y="${f(sy(v) + 4)}" text-anchor="end" font-size="11">${escapeXml(compact(v))}</text>`);
+  }
+  body.push(`<text x="${M.left + PW / 2}" y="${H - 16}" text-anchor="middle" font-size="13">${escapeXml(c.xLabel)}</text>`);
+  body.push(`<text x="18" y="${M.top + PH / 2}" text-anchor="middle" font-size="13" transform="rotate(-90 18 ${M.top + PH / 2})">${escapeXml(c.yLabel)}</text>`);
+  for (const b of c.bands ?? []) {
+    const up = c.x.map((x, i) => `${f(sx(x))},${f(sy(b.upper[i] ?? 0))}`);
+    const lo = c.x.map((x, i) => `${f(sx(x))},${f(sy(b.lower[i] ?? 0))}`).reverse();
+    body.push(`<polygon class="band" points="${[...up, ...lo].join(" ")}" fill="#92c5de" fill-opacity="0.4"><title>${escapeXml(b.label)}</title></polygon>`);
+  }
+  c.series.forEach((s, k) => {
+    const colour = COLOURS[k % COLOURS.length] as string;
+    const pts = c.x.map((x, i) => `${f(sx(x))},${f(sy(s.values[i] ?? 0))}`).join(" ");
+    body.push(`<polyline class="series" points="${pts}" fill="none" stroke="${colour}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ""}><title>${escapeXml(s.name)}</title></polyline>`);
+    body.push(`<text x="${M.left + 10}" y="${M.top + 14 + 16 * k}" font-size="12" fill="${colour}">${escapeXml(s.name)}</text>`);
+  });
+  return wrap(body);
+}

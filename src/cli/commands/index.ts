@@ -1,4 +1,4 @@
-// Every CLI command module registers itself here (one line each).
+// Every CLI command module registers itself here (one import and one array line each).
 import type { Command } from "commander";
 import { register as allocate } from "./allocate.ts";
 import { register as baseline } from "./baseline.ts";
@@ -6,8 +6,20 @@ import { register as benchmark } from "./benchmark.ts";
 import { register as coverage } from "./coverage.ts";
 import { register as dataset } from "./dataset.ts";
 import { register as leakage } from "./leakage.ts";
+import { register as registry } from "./registry.ts";
 import { register as rulebook } from "./rulebook.ts";
+import { register as simulate } from "./simulate.ts";
 
 export type Register = (program: Command) => void;
 
-export const commandModules: readonly Register[] = [allocate, baseline, benchmark, coverage, dataset, leakage, rulebook];
+export const commandModules: readonly Register[] = [
+  allocate,
+  baseline,
+  benchmark,
+  coverage,
+  dataset,
+  leakage,
+  registry,
+  rulebook,
+  simulate,
+];

@@ -1,0 +1,258 @@
+// `ets simulate SCENARIO [--json] [--out DIR]` and `ets simulate compare A B ...`: the policy
+// simulator on scenario files (YAML or JSON). Tables on stdout, SVG charts in --out, progress for
+// Monte Carlo on stderr.
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import type { Command } from "commander";
+import { lineChartSvg } from "../../report/svg.ts";
+import { compareScenarios } from "../../simulator/compare.ts";
+import type { Comparison } from "../../simulator/compare.ts";
+import { InfeasibleError } from "../../simulator/equilibrium.ts";
+import type { MonteCarloSummary } from "../../simulator/montecarlo.ts";
+import { monteCarlo } from "../../simulator/pool.ts";
+import { parseScenarioText } from "../../simulator/scenario.ts";
+import type { Scenario } from "../../simulator/scenario.ts";
+import { simulate } from "../../simulator/simulate.ts";
+import type { SimulationResult } from "../../simulator/simulate.ts";
+import { sectoralAnalysis, clusterAnalysis } from "../../simulator/analyses.ts";
+import { action, printJson, printTable, progress, UsageError } from "../io.ts";
+
+/** A compare file: `compare: [a.yaml, b.yaml, ...]` (paths relative to the file). Undefined if the file is a scenario. */
+async function compareList(file: string): Promise<string[] | undefined> {
+  const ext = extname(file).toLowerCase();
+  let value: unknown;
+  try {
+    const text = await readFile(file, "utf8");
+    value = ext === ".json" ? JSON.parse(text) : parseYaml(text);
+  } catch {
+    return undefined; // loadScenario reports it
+  }
+  if (typeof value !== "object" || value === null || !("compare" in value)) return undefined;
+  const list = (value as { compare: unknown }).compare;
+  const extra = Object.keys(value).filter((k) => !["compare", "name", "description"].includes(k));
+  if (extra.length > 0) throw new UsageError(`${file}: field "${extra[0]}": a compare file has only compare, name and description`);
+  if (!Array.isArray(list) || list.length < 2 || !list.every((x) => typeof x === "string")) {
+    throw new UsageError(`${file}: field "compare": a list of at least two scenario file paths`);
+  }
+  return list.map((x: string) => resolve(dirname(file), x));
+}
+
+export async function loadScenario(file: string): Promise<Scenario> {
+  const ext = extname(file).toLowerCase();
+  if (![".json", ".yaml", ".yml"].includes(ext)) throw new UsageError(`${file}: a scenario is a .yaml, .yml or .json file`);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`${file}: cannot read the scenario (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const r = parseScenarioText(text, ext === ".json" ? "json" : "yaml");
+  if (!r.ok) throw new UsageError(`${file}: ${r.path ? `field "${r.path}": ` : ""}${r.message}`);
+  if (r.scenario.name === "scenario") r.scenario.name = basename(file, ext);
+  return r.scenario;
+}
+
+function run(s: Scenario, file: string): SimulationResult {
+  try {
+    return simulate(s);
+  } catch (err) {
+    if (err instanceof InfeasibleError) throw new UsageError(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+const r2 = (v: number) => Math.round(v * 100) / 100;
+
+function printYears(r: SimulationResult): void {
+  printTable(
+    ["year", "price", "cap", "emissions", "abatement", "bank", "auctioned", "unsold", "reserve", "ceiling", "offsets", "MSR in", "MSR held", "revenue"],
+    r.years.map((y) => [y.year, r2(y.price), r2(y.cap), r2(y.emissions), r2(y.abatement), r2(y.bank), r2(y.auctioned), r2(y.unsold), r2(y.reserveSales), r2(y.ceilingSales), r2(y.offsetsUsed), r2(y.msrIntake), r2(y.msrHoldings), r2(y.auctionRevenue)]),
+  );
+}
+
+function printSectors(r: SimulationResult): void {
+  const by = new Map<string, { n: number; abatement: number; emissions: number; free: number; net: number; cost: number; compliance: number; windfall: number }>();
+  for (const f of r.facilities) {
+    const a = by.get(f.sector) ?? { n: 0, abatement: 0, emissions: 0, free: 0, net: 0, cost: 0, compliance: 0, windfall: 0 };
+    a.n++;
+    a.abatement += f.abatement;
+    a.emissions += f.emissions;
+    a.free += f.freeAllocation;
+    a.net += f.netPurchases;
+    a.cost += f.abatementCost;
+    a.compliance += f.complianceCost;
+    a.windfall += f.windfall;
+    by.set(f.sector, a);
+  }
+  printTable(
+    ["sector", "facilities", "abatement", "emissions", "free allocation", "net purchases", "abatement cost", "compliance cost", "windfall"],
+    [...by].map(([k, a]) => [k, a.n, r2(a.abatement), r2(a.emissions), r2(a.free), r2(a.net), r2(a.cost), r2(a.compliance), r2(a.windfall)]),
+  );
+}
+
+function printMonteCarlo(mc: MonteCarloSummary): void {
+  for (const b of ["perfectForesight", "rollingHorizon"] as const) {
+    const m = mc[b];
+    if (!m) continue;
+    process.stdout.write(`\nMonte Carlo, ${b === "perfectForesight" ? "perfect foresight" : "rolling horizon"}: ${mc.paths} paths, seed ${mc.seed}, bauSigma ${mc.bauSigma}\n`);
+    printTable(
+      ["year", "price p10", "price p50", "price p90", "emissions p50", "P(floor)", "P(ceiling)", "E[reserve]", "E[ceiling]"],
+      m.year.map((y, t) => [y, r2(m.price[t]!.p10), r2(m.price[t]!.p50), r2(m.price[t]!.p90), r2(m.emissions[t]!.p50), r2(m.probabilityAtFloor[t]!), r2(m.probabilityAtCeiling[t]!), r2(m.expectedReserveSales[t]!), r2(m.expectedCeilingSales[t]!)]),
+    );
+    if (m.msrNotConverged > 0) process.stdout.write(`warning: the MSR fixed point did not converge on ${m.msrNotConverged} paths\n`);
+  }
+}
+
+async function writeCharts(dir: string, r: SimulationResult, mc: MonteCarloSummary | undefined): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const x = r.years.map((y) => y.year);
+  const pf = mc?.perfectForesight;
+  const files: [string, string][] = [
+    [
+      "price.svg",
+      lineChartSvg({
+        title: `${r.scenario}: allowance price`,
+        xLabel: "year",
+        yLabel: "price per allowance",
+        x,
+        series: [{ name: "price", values: r.years.map((y) => y.price) }],
+        ...(pf ? { bands: [{ lower: pf.price.map((q) => q.p10), upper: pf.price.map((q) => q.p90), label: "Monte Carlo 10-90%" }] } : {}),
+      }),
+    ],
+    [
+      "emissions.svg",
+      lineChartSvg({
+        title: `${r.scenario}: emissions against the cap`,
+        xLabel: "year",
+        yLabel: "allowances / tonnes",
+        x,
+        series: [
+          { name: "emissions", values: r.years.map((y) => y.emissions) },
+          { name: "cap", values: r.years.map((y) => y.cap), dashed: true },
+        ],
+      }),
+    ],
+    [
+      "bank.svg",
+      lineChartSvg({
+        title: `${r.scenario}: bank and stability reserve`,
+        xLabel: "year",
+        yLabel: "allowances",
+        x,
+        series: [
+          { name: "bank (end of year)", values: r.years.map((y) => y.bank) },
+          { name: "MSR holdings", values: r.years.map((y) => y.msrHoldings), dashed: true },
+        ],
+      }),
+    ],
+  ];
+  for (const [name, svg] of files) await writeFile(join(dir, name), svg);
+  return files.map(([n]) => join(dir, n));
+}
+
+async function single(file: string, opts: { json?: boolean; out?: string; threads?: string }): Promise<void> {
+  const s = await loadScenario(file);
+  const r = run(s, file);
+  let mc: MonteCarloSummary | undefined;
+  if (s.monteCarlo) {
+    const bar = progress("Monte Carlo paths", s.monteCarlo.paths * s.monteCarlo.behaviours.length);
+    let base = 0;
+    let last = 0;
+    mc = await monteCarlo(s, {
+      ...(opts.threads !== undefined ? { threads: positiveInt("--threads", opts.threads) } : {}),
+      onProgress: (done, total) => {
+        if (done < last) base += total;
+        last = done;
+        bar.update(base + done);
+      },
+    });
+    bar.stop();
+  }
+  const sectoral = sectoralAnalysis(s);
+  const clusters = clusterAnalysis(s, r);
+  const charts = opts.out !== undefined ? await writeCharts(opts.out, r, mc) : [];
+  if (opts.json) {
+    printJson({ scenario: r.scenario, years: r.years, facilities: r.facilities, warnings: r.warnings, msr: r.msr ?? null, monteCarlo: mc ?? null, sectoral, clusters, charts });
+    return;
+  }
+  process.stdout.write(`scenario ${r.scenario}: ${s.facilities.length} facilities, ${s.years[0]}-${s.years[s.years.length - 1]}, discount rate ${s.discountRate}\n`);
+  printYears(r);
+  for (const w of r.warnings) process.stdout.write(`warning: ${w}\n`);
+  if (r.msr) process.stdout.write(`MSR fixed point: ${r.msr.converged ? "converged" : "DID NOT CONVERGE"} after ${r.msr.iterations} iterations (residual ${r.msr.residual.toPrecision(3)}, damping ${r.msr.damping})\n`);
+  process.stdout.write(`\nby sector (totals over the years; the bank is held by a market account, see docs/concepts/simulator.md)\n`);
+  printSectors(r);
+  if (sectoral.length > 0) {
+    process.stdout.write(`\nsectoral potential: reduction if every plant reached its sector's benchmark intensity (first year)\n`);
+    printTable(
+      ["sector", "emissions", "output", "benchmark", "potential", "share", "price to reach", "cost to reach"],
+      sectoral.map((x) => [x.sector, r2(x.emissions), r2(x.output), x.benchmark, r2(x.potential), `${(100 * x.share).toFixed(1)}%`, x.priceToReach === null ? "out of reach" : r2(x.priceToReach), x.costToReach === null ? "" : r2(x.costToReach)]),
+    );
+  }
+  if (clusters.length > 0) {
+    process.stdout.write(`\nclusters: shared CO2 pipeline potential and use at the equilibrium price (first year)\n`);
+    printTable(["cluster", "facilities", "emissions", "capacity", "potential", "used", "of country"], clusters.map((c) => [c.id, c.facilities, r2(c.emissions), r2(c.capacity), r2(c.potential), r2(c.used), c.shareOfCountry === null ? "" : `${(100 * c.shareOfCountry).toFixed(1)}%`]));
+  }
+  if (mc) printMonteCarlo(mc);
+  for (const c of charts) process.stdout.write(`wrote ${c}\n`);
+}
+
+function positiveInt(name: string, v: string): number {
+  if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`option ${name}: not a positive integer: ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+function printComparison(c: Comparison): void {
+  const rows: [string, (x: Comparison["scenarios"][number]) => unknown][] = [
+    ["emissions - cap (total)", (x) => r2(x.environmentalIntegrity.excessEmissions)],
+    ["emissions / cap", (x) => x.environmentalIntegrity.emissionsToCap.toFixed(4)],
+    ["abatement cost (PV)", (x) => r2(x.efficiency.abatementCostPv)],
+    ["least cost (PV)", (x) => r2(x.efficiency.leastCostPv)],
+    ["efficiency (least / actual)", (x) => x.efficiency.ratio.toFixed(4)],
+    ["mean cost per firm", (x) => r2(x.fairness.meanCostPerFirm)],
+    ["max cost per firm", (x) => r2(x.fairness.maxCostPerFirm)],
+    ["Gini of cost per unit BAU", (x) => x.fairness.costGini.toFixed(3)],
+    ["windfall (total)", (x) => r2(x.fairness.windfall)],
+    ["reward for past effort", (x) => (x.fairness.rewardForPastEffort === null ? "n/a" : x.fairness.rewardForPastEffort.toFixed(3))],
+    ["auction revenue", (x) => r2(x.revenue.total)],
+    ["mean price", (x) => r2(x.priceStability.meanPrice)],
+    ["price change sd (log, y/y)", (x) => x.priceStability.logChangeSd.toFixed(4)],
+    ["MC price p90/p10 (mean)", (x) => (x.priceStability.monteCarloSpread === null ? "n/a" : x.priceStability.monteCarloSpread.toFixed(3))],
+  ];
+  printTable(["criterion", ...c.scenarios.map((x) => x.name)], rows.map(([label, f]) => [label, ...c.scenarios.map(f)]));
+}
+
+async function compare(files: readonly string[], opts: { json?: boolean; threads?: string }): Promise<void> {
+  if (files.length < 2) throw new UsageError("compare needs at least two scenario files");
+  const scenarios = await Promise.all(files.map(loadScenario));
+  const mcs: (MonteCarloSummary | undefined)[] = [];
+  for (const s of scenarios) mcs.push(s.monteCarlo ? await monteCarlo(s, opts.threads !== undefined ? { threads: positiveInt("--threads", opts.threads) } : {}) : undefined);
+  let c: Comparison;
+  try {
+    c = compareScenarios(scenarios, mcs);
+  } catch (err) {
+    if (err instanceof InfeasibleError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (opts.json) return printJson(c);
+  printComparison(c);
+}
+
+export function register(program: Command): void {
+  program
+    .command("simulate")
+    .description("policy simulator: market equilibrium over years (banking, collar, reserve, offsets, MSR), Monte Carlo; `simulate compare A B ...` sets scenarios side by side")
+    .argument("<scenario...>", "scenario file (.yaml/.json); or `compare` followed by two or more scenario files")
+    .option("--json", "print the result as JSON: { years, facilities, monteCarlo, ... }")
+    .option("--out <dir>", "write SVG charts (price.svg, emissions.svg, bank.svg) to this folder")
+    .option("--threads <n>", "worker threads for Monte Carlo (default: the scenario's, else the machine's cores)")
+    .action(
+      action(async (args: string[], opts: { json?: boolean; out?: string; threads?: string }) => {
+        if (args[0] === "compare") return compare(args.slice(1), opts);
+        if (args.length !== 1) throw new UsageError("give one scenario file (or `compare A B ...`)");
+        const list = await compareList(args[0] as string);
+        if (list) return compare(list, opts);
+        await single(args[0] as string, opts);
+      }),
+    );
+}

@@ -1,0 +1,81 @@
+// Goal: `ets simulate` runs as a user runs it (./bin/ets in a child process): readable tables,
+// the JSON shape { years, facilities, monteCarlo }, SVG charts in --out, compare, and a bad
+// scenario exiting 2 with the field named.
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, "../..");
+const bin = join(root, "bin/ets");
+const ex = (n: string) => join(root, "examples/scenarios", n);
+
+async function ets(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    // from a directory outside the project: the Monte Carlo workers must still find their loader
+    const { stdout, stderr } = await run(bin, args, { cwd: tmp || root, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+let tmp = "";
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), "ets-sim-"));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe("ets simulate", () => {
+  it("prints the two-firm answer as a table", async () => {
+    const r = await ets("simulate", ex("two-firms.yaml"));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^2030\s+45\s+140\s+140\s+60\b/m);
+  });
+
+  it("--json has years, facilities and monteCarlo; --out writes the three charts", async () => {
+    const out = join(tmp, "charts");
+    const small = join(tmp, "collar-small.yaml");
+    await writeFile(small, (await readFile(ex("collar.yaml"), "utf8")).replace(/paths: 200/, "paths: 6"));
+    const r = await ets("simulate", small, "--json", "--out", out, "--threads", "2");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { years: { year: number; price: number; reserveSales: number }[]; facilities: { id: string }[]; monteCarlo: { paths: number; perfectForesight: unknown; rollingHorizon: unknown } };
+    expect(j.years).toHaveLength(10);
+    expect(j.years[0]).toMatchObject({ year: 2026 });
+    expect(j.years.some((y) => y.reserveSales > 0)).toBe(true);
+    expect(j.facilities.map((f) => f.id)).toEqual(["power-1", "steel-1", "cement-1"]);
+    expect(j.monteCarlo.paths).toBe(6);
+    expect(j.monteCarlo.perfectForesight).toBeDefined();
+    expect(j.monteCarlo.rollingHorizon).toBeDefined();
+    for (const f of ["price.svg", "emissions.svg", "bank.svg"]) expect(await readFile(join(out, f), "utf8")).toMatch(/^<svg[\s\S]*class="series"/);
+  }, 60_000);
+
+  it("compare sets the criteria side by side", async () => {
+    const r = await ets("simulate", "compare", ex("compare-grandfathering.yaml"), ex("compare-benchmarks.yaml"), ex("compare-auction-ceiling.yaml"));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/reward for past effort\s+1\.000\s+1\.250\s+n\/a/);
+    expect(r.stdout).toMatch(/emissions - cap \(total\)\s+0\s+0\s+[1-9]/);
+  });
+
+  it("a compare file (compare: [paths]) runs the listed scenarios", async () => {
+    const r = await ets("simulate", ex("compare.yaml"), "--json");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { scenarios: { name: string }[] };
+    expect(j.scenarios.map((x) => x.name)).toEqual(["grandfathering", "benchmarks", "auction", "auction-ceiling"]);
+  });
+
+  it("a bad scenario exits 2 naming the file and the field", async () => {
+    const bad = join(tmp, "bad.yaml");
+    await writeFile(bad, "years: [2030]\ncap: 10\nfacilities:\n  - { id: a, bau: 5, mac: { linear: { slope: -1 } } }\n");
+    const r = await ets("simulate", bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("bad.yaml");
+    expect(r.stderr).toContain('field "facilities.0.mac.linear.slope"');
+  });
+});
