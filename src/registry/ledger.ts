@@ -22,7 +22,7 @@ import {
 } from "../domain/ledger/commands.ts";
 import { type Clock, systemClock } from "../platform/clock.ts";
 import { type Db, isRetryable, type Sql, sqlState } from "../store/db.ts";
-import { GENESIS, linkHash, payloadDigest } from "./hash.ts";
+import { GENESIS, payloadDigest } from "./hash.ts";
 
 export type Result<T> = { ok: true; value: T; replayed: boolean } | Refusal;
 
@@ -114,7 +114,6 @@ class RefusalThrow extends Error {
 class RetryThrow extends Error {}
 
 const MAX_ATTEMPTS = 30;
-const BLOCK_BATCH = 256;
 const MAX_PAGE = 500;
 
 interface ClassRow {
@@ -166,7 +165,12 @@ export class LedgerService {
   private async atomic<T>(fn: (tx: Sql) => Promise<Result<T>>): Promise<Result<T>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction(fn);
+        return await this.db.transaction(async (tx) => {
+          const out = await fn(tx);
+          // A refusal returned after writing must not commit: every refused command changes nothing.
+          if (!out.ok) throw new RefusalThrow(out);
+          return out;
+        });
       } catch (err) {
         if (err instanceof RefusalThrow) return err.refusal;
         const retry = err instanceof RetryThrow || isRetryable(err) || sqlState(err) === "23505";
@@ -304,7 +308,7 @@ export class LedgerService {
         if (diff) return refuse("REPLAY_DIFFERS", `command ${s.commandId} was used with a different ${diff}`, { commandId: s.commandId, field: diff });
         return { ok: true, value: (await this.account(tx, s.accountId)) as AccountView, replayed: true };
       }
-      const acc = await tx.query<AccountRow>("SELECT * FROM accounts WHERE id = $1 FOR UPDATE", [s.accountId]);
+      const acc = await tx.query<AccountRow>("SELECT * FROM accounts WHERE id = $1 FOR NO KEY UPDATE", [s.accountId]);
       const row = acc.rows[0];
       if (!row) return refuse("ACCOUNT_UNKNOWN", `no account ${s.accountId}`, { accountId: s.accountId });
       if (row.status === "closed") return refuse("ACCOUNT_STATUS_INVALID", `account ${s.accountId} is closed and cannot change status`, { accountId: s.accountId });
@@ -377,8 +381,6 @@ export class LedgerService {
     if (!v.ok) return v;
     const p = v.value;
     const request = canonical(proposalRequest(p));
-    const replay = await this.replay(p.transactionId, request);
-    if (replay) return replay;
     const kind = this.catalogue.kinds.get(p.kind);
     if (!kind || kind.code === "reversal") {
       return refuse("KIND_UNKNOWN", `unknown transaction kind ${JSON.stringify(p.kind)}${kind ? " (use reverse)" : ""}`, { field: "kind", kind: p.kind });
@@ -390,22 +392,29 @@ export class LedgerService {
     const delayed = p.hold.delayUntil !== null && p.hold.delayUntil > now;
     const status: TransactionStatus = p.hold.approval ? "awaiting_approval" : delayed ? "delayed" : "completed";
     return this.atomic(async (tx) => {
-      const again = await this.replay(p.transactionId, request, tx);
-      if (again) return again;
-      const resolved = await this.resolveLegs(tx, kind, p.legs);
-      await tx.query("INSERT INTO transactions (id, kind, request, initiator, reverses, created_at) VALUES ($1,$2,$3,$4,NULL,$5)", [
-        p.transactionId, kind.code, JSON.stringify(request), p.initiator, now,
-      ]);
-      await this.insertLegs(tx, p.transactionId, resolved);
-      if (status === "completed") {
-        await this.execute(tx, p.transactionId, kind, resolved, now);
-        await this.event(tx, p.transactionId, 1, "completed", now, p.initiator, {});
-      } else {
-        await this.checkSufficient(tx, resolved);
+      const completing = status === "completed";
+      // One statement reads a prior use of the id (replay), the classes and the accounts; when the
+      // transaction completes now, it also locks every involved account (and an issuance's
+      // classes) first, so the checks below see the state the writes will change.
+      const pre = await this.load(tx, p.transactionId, kind, p.legs, completing);
+      if (pre.prior !== null) return this.replayOf(tx, p.transactionId, request, pre.prior);
+      const resolved = this.checkLegs(kind, p.legs, pre.classes, pre.accounts);
+      if (!completing) {
         const detail = p.hold.delayUntil ? { delayUntil: p.hold.delayUntil } : {};
-        await this.event(tx, p.transactionId, 1, status, now, p.initiator, detail);
+        await insertTransaction(tx, p.transactionId, kind.code, request, p.initiator, null, now, resolved, { status, actor: p.initiator, detail });
+        await this.checkSufficient(tx, resolved);
+        return { ok: true, value: await this.txView(tx, p.transactionId), replayed: false };
       }
-      return { ok: true, value: await this.txView(tx, p.transactionId), replayed: false };
+      const movements = await this.execute(tx, p.transactionId, kind, request, resolved, now, {
+        insert: { initiator: p.initiator, legs: resolved }, event: { seq: 1, actor: p.initiator, detail: {} },
+      });
+      // The view is built from what was just written (saves five reads per transfer).
+      const value: TransactionView = {
+        id: p.transactionId, kind: kind.code, status, legs: p.legs.map((l) => ({ classCode: l.classCode, from: l.from, to: l.to, quantity: l.quantity })),
+        initiator: p.initiator, purpose: p.purpose, beneficiary: p.beneficiary, note: p.note, createdAt: now, delayUntil: null, reverses: null,
+        reversedBy: null, events: [{ status, at: now, actor: p.initiator, detail: {} }], movements,
+      };
+      return { ok: true, value, replayed: false };
     });
   }
 
@@ -487,7 +496,7 @@ export class LedgerService {
     return this.atomic(async (tx) => {
       const again = await this.replay(r.transactionId, request, tx);
       if (again) return again;
-      const orig = await tx.query<{ kind: string }>("SELECT kind FROM transactions WHERE id = $1 FOR UPDATE", [r.reverses]);
+      const orig = await tx.query<{ kind: string }>("SELECT kind FROM transactions WHERE id = $1 FOR NO KEY UPDATE", [r.reverses]);
       const o = orig.rows[0];
       if (!o) return refuse("TX_UNKNOWN", `no transaction ${r.reverses}`, { transactionId: r.reverses });
       if (!this.catalogue.kinds.get(o.kind)?.reversible) {
@@ -504,11 +513,24 @@ export class LedgerService {
       );
       const now = this.now();
       const sources = [...new Set(mv.rows.map((m) => m.to_account))].sort();
-      const accounts = await this.lockAccounts(tx, sources);
+      const accounts = await this.lockAccounts(tx, [...sources, ...mv.rows.map((m) => m.from_account)]);
       for (const id of sources) {
-        const acc = accounts.get(id) as AccountRow;
+        const acc = accounts.get(id) as AccountLock;
         if (this.catalogue.accountTypes.get(acc.type)?.terminal) {
           return refuse("SOURCE_TERMINAL", `units in ${id} (${acc.type}) are final and cannot be moved back`, { accountId: id, type: acc.type });
+        }
+      }
+      // All-or-nothing, and the same precedence as the reference ledger: every range is checked
+      // (6005) before anything is written.
+      for (const m of mv.rows) {
+        const block = await tx.query<{ id: bigint; serial_start: bigint; serial_end: bigint }>(
+          `SELECT id, serial_start, serial_end FROM blocks WHERE class_id = $1 AND account_id = $2 AND serial_start <= $3 AND serial_end >= $4`,
+          [m.class_id, m.to_account, m.serial_start, m.serial_end],
+        );
+        if (!block.rows[0]) {
+          return refuse("REVERSAL_UNITS_MOVED_ON", `serials ${m.serial_start}-${m.serial_end} of ${m.code} are no longer in ${m.to_account}`, {
+            classCode: m.code, start: m.serial_start.toString(), end: m.serial_end.toString(), accountId: m.to_account,
+          });
         }
       }
       await tx.query("INSERT INTO transactions (id, kind, request, initiator, reverses, created_at) VALUES ($1,$2,$3,$4,$5,$6)", [
@@ -528,11 +550,7 @@ export class LedgerService {
           [m.class_id, m.to_account, m.serial_start, m.serial_end],
         );
         const b = block.rows[0];
-        if (!b) {
-          return refuse("REVERSAL_UNITS_MOVED_ON", `serials ${m.serial_start}-${m.serial_end} of ${m.code} are no longer in ${m.to_account}`, {
-            classCode: m.code, start: m.serial_start.toString(), end: m.serial_end.toString(), accountId: m.to_account,
-          });
-        }
+        if (!b) throw new RetryThrow(`serials ${m.serial_start}-${m.serial_end} of ${m.code} moved while reversing; retrying`);
         await carve(tx, b, m.serial_start, m.serial_end);
         await place(tx, m.class_id, m.from_account, m.serial_start, m.serial_end);
         await tx.query(
@@ -544,7 +562,7 @@ export class LedgerService {
       }
       await applyDeltas(tx, deltas);
       await this.event(tx, r.transactionId, 1, "completed", now, r.actor, r.reason ? { reason: r.reason } : {});
-      await this.chain(tx, r.transactionId, sources.map((s) => `account:${s}`), now);
+      await advanceChains(tx, r.transactionId, sources.map((s) => `account:${s}`), payloadDigest(await chainPayload(tx, r.transactionId, now)));
       return { ok: true, value: await this.txView(tx, r.transactionId), replayed: false };
     });
   }
@@ -574,19 +592,46 @@ export class LedgerService {
     const prior = await sql.query<{ request: unknown }>("SELECT request FROM transactions WHERE id = $1", [id]);
     const row = prior.rows[0];
     if (!row) return undefined;
-    const diff = firstDifference(request, row.request);
+    return this.replayOf(sql, id, request, row.request);
+  }
+
+  private async replayOf(sql: Sql, id: string, request: unknown, prior: unknown): Promise<Result<TransactionView>> {
+    const diff = firstDifference(request, prior);
     if (diff) return refuse("REPLAY_DIFFERS", `transaction ${id} was submitted with a different ${diff}`, { transactionId: id, field: diff });
     return { ok: true, value: await this.txView(sql, id), replayed: true };
   }
 
-  /** Checks classes, accounts, kinds and types of every leg (the state-independent part of the checks). */
-  private async resolveLegs(tx: Sql, kind: TransactionKind, legs: Leg[]): Promise<ResolvedLeg[]> {
+  /**
+   * Reads, in one round trip, the request stored under the transaction id (if any), the legs'
+   * classes and their accounts. With lock, the accounts are locked in ascending id order (the row
+   * locks are taken after the sort) and an issuance's classes before them: every writer takes its
+   * locks in this one order, so two transfers touching the same accounts queue instead of
+   * deadlocking. NO KEY UPDATE rather than UPDATE, so the foreign-key checks of concurrent inserts
+   * that merely reference these rows (KEY SHARE) do not wait.
+   */
+  private async load(tx: Sql, txId: string, kind: TransactionKind, legs: Leg[], lock: boolean): Promise<{ prior: unknown; classes: Map<string, ClassRow>; accounts: Map<string, AccountLock> }> {
     const codes = [...new Set(legs.map((l) => l.classCode))];
-    const ids = [...new Set(legs.flatMap((l) => (l.from ? [l.from, l.to] : [l.to])))];
-    const classes = new Map(
-      (await tx.query<ClassRow>("SELECT id, code, unit_type, issuance_limit, serial_start FROM unit_classes WHERE code = ANY($1::text[])", [codes])).rows.map((c) => [c.code, c]),
+    const ids = [...new Set(legs.flatMap((l) => (l.from ? [l.from, l.to] : [l.to])))].sort();
+    const classLock = lock && kind.code === "issuance" ? "ORDER BY id FOR NO KEY UPDATE" : "";
+    const r = await tx.query<{ prior: unknown; classes: Array<{ id: number; code: string; unit_type: string; issuance_limit: string | null; serial_start: string }>; accounts: AccountLock[] }>(
+      `WITH cls AS (SELECT id, code, unit_type, issuance_limit::text AS issuance_limit, serial_start::text AS serial_start
+                    FROM unit_classes WHERE code = ANY($2::text[]) ${classLock}),
+            acc AS (SELECT id, type, status FROM accounts WHERE id = ANY($3::text[]) ORDER BY id ${lock ? "FOR NO KEY UPDATE" : ""})
+       SELECT (SELECT request FROM transactions WHERE id = $1) AS prior,
+              (SELECT coalesce(jsonb_agg(to_jsonb(cls)), '[]'::jsonb) FROM cls) AS classes,
+              (SELECT coalesce(jsonb_agg(to_jsonb(acc)), '[]'::jsonb) FROM acc) AS accounts`,
+      [txId, codes, ids],
     );
-    const accounts = new Map((await tx.query<AccountRow>("SELECT * FROM accounts WHERE id = ANY($1::text[])", [ids])).rows.map((a) => [a.id, a]));
+    const row = r.rows[0];
+    if (!row) throw new Error("load returned no row");
+    const classes = new Map(
+      row.classes.map((c) => [c.code, { id: c.id, code: c.code, unit_type: c.unit_type, issuance_limit: c.issuance_limit === null ? null : BigInt(c.issuance_limit), serial_start: BigInt(c.serial_start) }]),
+    );
+    return { prior: row.prior, classes, accounts: new Map(row.accounts.map((a) => [a.id, a])) };
+  }
+
+  /** Checks classes, accounts, kinds and types of every leg (1xxx, 2xxx, 4xxx) against loaded rows. */
+  private checkLegs(kind: TransactionKind, legs: Leg[], classes: Map<string, ClassRow>, accounts: Map<string, AccountLock>): ResolvedLeg[] {
     const issuance = kind.code === "issuance";
     const out: ResolvedLeg[] = [];
     for (const [i, leg] of legs.entries()) {
@@ -624,21 +669,9 @@ export class LedgerService {
     return out;
   }
 
-  private async insertLegs(tx: Sql, txId: string, legs: ResolvedLeg[]): Promise<void> {
-    for (const [i, l] of legs.entries()) {
-      await tx.query("INSERT INTO transaction_legs (tx_id, leg_no, class_id, from_account, to_account, quantity) VALUES ($1,$2,$3,$4,$5,$6)", [
-        txId, i + 1, l.cls.id, l.from, l.to, l.quantity,
-      ]);
-    }
-  }
-
-  private async lockAccounts(tx: Sql, ids: string[]): Promise<Map<string, AccountRow>> {
-    const out = new Map<string, AccountRow>();
-    for (const id of [...ids].sort()) {
-      const r = await tx.query<AccountRow>("SELECT * FROM accounts WHERE id = $1 FOR UPDATE", [id]);
-      if (r.rows[0]) out.set(id, r.rows[0]);
-    }
-    return out;
+  private async lockAccounts(tx: Sql, ids: string[]): Promise<Map<string, AccountLock>> {
+    const r = await tx.query<AccountLock>("SELECT id, type, status FROM accounts WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE", [[...new Set(ids)].sort()]);
+    return new Map(r.rows.map((a) => [a.id, a]));
   }
 
   /** A non-locking check that each source holds enough, for an early refusal of a held transaction. */
@@ -650,63 +683,86 @@ export class LedgerService {
       const cur = need.get(k);
       need.set(k, { from: l.from, cls: l.cls, q: (cur?.q ?? 0n) + l.quantity });
     }
-    for (const n of need.values()) {
-      const r = await tx.query<{ quantity: bigint }>("SELECT quantity FROM balances WHERE account_id = $1 AND class_id = $2", [n.from, n.cls.id]);
-      const have = r.rows[0]?.quantity ?? 0n;
+    if (need.size === 0) return;
+    const list = [...need.values()];
+    const r = await tx.query<{ i: number; quantity: bigint | null }>(
+      `SELECT k.i, b.quantity FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS k(account_id, class_id, i)
+       LEFT JOIN balances b ON b.account_id = k.account_id AND b.class_id = k.class_id`,
+      [list.map((n) => n.from), list.map((n) => n.cls.id)],
+    );
+    const held = new Map(r.rows.map((x) => [Number(x.i), x.quantity ?? 0n]));
+    for (const [i, n] of list.entries()) {
+      const have = held.get(i + 1) ?? 0n;
       if (have < n.q) {
         throw new RefusalThrow(refuse("INSUFFICIENT_UNITS", `${n.from} holds ${have} ${n.cls.code}, ${n.q} needed`, { accountId: n.from, classCode: n.cls.code, held: have.toString(), needed: n.q.toString() }));
       }
     }
   }
 
-  /** Moves the units of every leg under locks, writes movements, balances and chain links. */
-  private async execute(tx: Sql, txId: string, kind: TransactionKind, legs: ResolvedLeg[], now: string): Promise<void> {
+  /**
+   * Moves the units of every leg (the accounts, and an issuance's classes, are already locked by
+   * load), then in one statement writes the transaction row and legs (when new), its completed
+   * event, the balance changes and the hash-chain links. Returns the movements.
+   */
+  private async execute(
+    tx: Sql, txId: string, kind: TransactionKind, request: unknown, legs: ResolvedLeg[], now: string,
+    write: { insert?: { initiator: string | null; legs: ResolvedLeg[] }; event: { seq: number; actor: string | null; detail: Record<string, unknown> } },
+  ): Promise<MovementView[]> {
     const issuance = kind.code === "issuance";
-    let chains: string[];
-    if (issuance) {
-      const classIds = [...new Set(legs.map((l) => l.cls.id))].sort((a, b) => a - b);
-      for (const id of classIds) await tx.query("SELECT id FROM unit_classes WHERE id = $1 FOR UPDATE", [id]);
-      chains = [...new Set(legs.map((l) => `class:${l.cls.code}`))].sort();
-    } else {
-      const sources = [...new Set(legs.map((l) => l.from as string))];
-      const locked = await this.lockAccounts(tx, sources);
-      for (const [id, acc] of locked) {
-        // The status may have changed since the proposal (e.g. blocked by an administrator).
-        if (acc.status !== "open") throw new RefusalThrow(refuse("SOURCE_NOT_OPEN", `account ${id} is ${acc.status}`, { accountId: id, status: acc.status }));
-      }
-      await this.checkSufficient(tx, legs);
-      chains = sources.sort().map((s) => `account:${s}`);
-    }
+    const chains = issuance
+      ? [...new Set(legs.map((l) => `class:${l.cls.code}`))].sort()
+      : [...new Set(legs.map((l) => `account:${l.from as string}`))].sort();
     const deltas = new Map<string, bigint>();
-    for (const [i, l] of legs.entries()) {
-      const parts = issuance ? await issue(tx, l) : await takeLowest(tx, l);
-      let partNo = 0;
-      for (const part of parts) {
-        partNo++;
-        if (part.block) await carve(tx, part.block, part.start, part.end);
-        await place(tx, l.cls.id, l.to, part.start, part.end);
-        await tx.query(
-          "INSERT INTO movements (tx_id, leg_no, part_no, class_id, from_account, to_account, serial_start, serial_end) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
-          [txId, i + 1, partNo, l.cls.id, l.from, l.to, part.start, part.end],
-        );
+    const rows: Array<[number, number, number, string | null, string, string, string]> = [];
+    if (issuance) {
+      for (const [i, l] of legs.entries()) {
+        for (const part of await issue(tx, l)) {
+          await place(tx, l.cls.id, l.to, part.start, part.end);
+          await tx.query(
+            "INSERT INTO movements (tx_id, leg_no, part_no, class_id, from_account, to_account, serial_start, serial_end) VALUES ($1,$2,1,$3,NULL,$4,$5,$6)",
+            [txId, i + 1, l.cls.id, l.to, part.start, part.end],
+          );
+          rows.push([i + 1, 1, l.cls.id, null, l.to, part.start.toString(), part.end.toString()]);
+        }
       }
+    } else {
+      // Every leg in one statement; ledger_move raises EL003 when a source holds too little.
+      try {
+        const parts = await tx.query<{ n: bigint; o_part: number; o_start: bigint; o_end: bigint }>(
+          `SELECT x.n, m.o_part, m.o_start, m.o_end
+           FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS x(class_id, from_account, to_account, q, n)
+           CROSS JOIN LATERAL ledger_move(x.class_id, x.from_account, x.to_account, x.q::int8, $5, x.n::int) AS m
+           ORDER BY x.n, m.o_part`,
+          [legs.map((l) => l.cls.id), legs.map((l) => l.from), legs.map((l) => l.to), legs.map((l) => l.quantity.toString()), txId],
+        );
+        for (const part of parts.rows) {
+          const l = legs[Number(part.n) - 1] as ResolvedLeg;
+          rows.push([Number(part.n), part.o_part, l.cls.id, l.from, l.to, part.o_start.toString(), part.o_end.toString()]);
+        }
+      } catch (err) {
+        if (sqlState(err) !== "EL003") throw err;
+        const m = /^insufficient:(.*)\|(\d+)\|(\d+)\|(\d+)$/.exec(err instanceof Error ? err.message : "");
+        const cls = legs.find((l) => l.cls.id === Number(m?.[2]))?.cls.code ?? "?";
+        const [from, held, needed] = [m?.[1] ?? "?", m?.[3] ?? "?", m?.[4] ?? "?"];
+        throw new RefusalThrow(refuse("INSUFFICIENT_UNITS", `${from} holds ${held} ${cls}, ${needed} needed`, { accountId: from, classCode: cls, held, needed }));
+      }
+    }
+    for (const l of legs) {
       if (l.from) addDelta(deltas, l.from, l.cls.id, -l.quantity);
       addDelta(deltas, l.to, l.cls.id, l.quantity);
     }
-    await applyDeltas(tx, deltas);
-    await this.chain(tx, txId, chains, now);
-  }
-
-  private async chain(tx: Sql, txId: string, chains: string[], completedAt: string): Promise<void> {
-    const digest = payloadDigest(await chainPayload(tx, txId, completedAt));
-    for (const chain of chains) {
-      const last = await tx.query<{ seq: bigint; hash: string }>("SELECT seq, hash FROM chain_links WHERE chain = $1 ORDER BY seq DESC LIMIT 1", [chain]);
-      const prev = last.rows[0];
-      const prevHash = prev?.hash ?? GENESIS;
-      await tx.query("INSERT INTO chain_links (chain, seq, tx_id, prev_hash, hash) VALUES ($1,$2,$3,$4,$5)", [
-        chain, (prev?.seq ?? 0n) + 1n, txId, prevHash, linkHash(prevHash, digest),
-      ]);
-    }
+    const codes = new Map(legs.map((l) => [l.cls.id, l.cls.code]));
+    // The chain payload is what verify will read back from the tables, built here from the same values.
+    const digest = payloadDigest({
+      id: txId, kind: kind.code, request, completedAt: now,
+      movements: rows.map((r) => [r[0], r[1], codes.get(r[2]) as string, r[3], r[4], r[5], r[6]]),
+    });
+    await finish(tx, {
+      txId, kind: kind.code, request, now, insert: write.insert, event: { ...write.event, status: "completed" }, deltas, chains, digest,
+    });
+    return rows.map((r) => ({
+      legNo: r[0], classCode: codes.get(r[2]) as string, from: r[3], to: r[4], start: BigInt(r[5]), end: BigInt(r[6]), quantity: BigInt(r[6]) - BigInt(r[5]) + 1n,
+    }));
   }
 
   private async event(tx: Sql, txId: string, seq: number, status: TransactionStatus, at: string, actor: string | null, detail: Record<string, unknown>): Promise<void> {
@@ -735,7 +791,7 @@ export class LedgerService {
   private async decide(txId: string, fn: (tx: Sql, cur: Current) => Promise<"done" | "replay" | Refusal>): Promise<Result<TransactionView>> {
     let failedCompletion: { refusal: Refusal; seq: number } | undefined;
     const res = await this.atomic<TransactionView>(async (tx) => {
-      const row = await tx.query<{ id: string }>("SELECT id FROM transactions WHERE id = $1 FOR UPDATE", [txId]);
+      const row = await tx.query<{ id: string }>("SELECT id FROM transactions WHERE id = $1 FOR NO KEY UPDATE", [txId]);
       if (!row.rows[0]) return refuse("TX_UNKNOWN", `no transaction ${txId}`, { transactionId: txId });
       const cur = await this.current(tx, txId);
       let out: "done" | "replay" | Refusal;
@@ -754,7 +810,7 @@ export class LedgerService {
       // The completion failed its checks (e.g. the units were moved meanwhile): record the rejection.
       const f = failedCompletion;
       await this.atomic<TransactionView>(async (tx) => {
-        await tx.query("SELECT id FROM transactions WHERE id = $1 FOR UPDATE", [txId]);
+        await tx.query("SELECT id FROM transactions WHERE id = $1 FOR NO KEY UPDATE", [txId]);
         const cur = await this.current(tx, txId);
         if (cur.seq === f.seq) {
           await this.event(tx, txId, cur.seq + 1, "rejected", this.now(), null, { code: f.refusal.code, check: f.refusal.check, message: f.refusal.message });
@@ -766,20 +822,17 @@ export class LedgerService {
   }
 
   private async completeHeld(tx: Sql, txId: string, seq: number, now: string, actor: string | null, detail: Record<string, unknown>): Promise<"done"> {
-    const t = await tx.query<{ kind: string }>("SELECT kind FROM transactions WHERE id = $1", [txId]);
+    const t = await tx.query<{ kind: string; request: unknown }>("SELECT kind, request FROM transactions WHERE id = $1", [txId]);
     const kind = this.catalogue.kinds.get(t.rows[0]?.kind ?? "") as TransactionKind;
     const legs = await tx.query<{ leg_no: number; code: string; from_account: string | null; to_account: string; quantity: bigint }>(
       `SELECT l.leg_no, c.code, l.from_account, l.to_account, l.quantity FROM transaction_legs l JOIN unit_classes c ON c.id = l.class_id
        WHERE l.tx_id = $1 ORDER BY l.leg_no`,
       [txId],
     );
-    const resolved = await this.resolveLegs(
-      tx,
-      kind,
-      legs.rows.map((l) => ({ classCode: l.code, from: l.from_account, to: l.to_account, quantity: l.quantity })),
-    );
-    await this.execute(tx, txId, kind, resolved, now);
-    await this.event(tx, txId, seq + 1, "completed", now, actor, detail);
+    const plain = legs.rows.map((l) => ({ classCode: l.code, from: l.from_account, to: l.to_account, quantity: l.quantity }));
+    const pre = await this.load(tx, txId, kind, plain, true);
+    const resolved = this.checkLegs(kind, plain, pre.classes, pre.accounts);
+    await this.execute(tx, txId, kind, t.rows[0]?.request, resolved, now, { event: { seq: seq + 1, actor, detail } });
     return "done";
   }
 
@@ -838,6 +891,12 @@ interface Current {
   approvedBy: string | null;
 }
 
+interface AccountLock {
+  id: string;
+  type: string;
+  status: AccountStatus;
+}
+
 interface ResolvedLeg extends Leg {
   cls: ClassRow;
 }
@@ -886,23 +945,126 @@ function addDelta(m: Map<string, bigint>, account: string, classId: number, q: b
   m.set(k, (m.get(k) ?? 0n) + q);
 }
 
-/** Applies balance changes in key order (one global order keeps concurrent transactions from deadlocking here). */
-async function applyDeltas(tx: Sql, deltas: Map<string, bigint>): Promise<void> {
-  for (const k of [...deltas.keys()].sort()) {
-    const d = deltas.get(k) as bigint;
-    if (d === 0n) continue;
-    const [account, classId] = k.split("\u0000") as [string, string];
-    if (d < 0n) {
-      const r = await tx.query("UPDATE balances SET quantity = quantity + $3 WHERE account_id = $1 AND class_id = $2", [account, Number(classId), d]);
-      if (r.rowCount !== 1) throw new Error(`balance row of ${account}/${classId} missing while units leave it`);
-      continue;
-    }
-    await tx.query(
-      `INSERT INTO balances (account_id, class_id, quantity) VALUES ($1, $2, $3)
-       ON CONFLICT (account_id, class_id) DO UPDATE SET quantity = balances.quantity + EXCLUDED.quantity`,
-      [account, Number(classId), d],
-    );
+/**
+ * Applies balance changes in one statement. Every balance row changed belongs to an account the
+ * transaction has locked, so no ordering is needed against other writers. A missing row for a
+ * decrease, or a balance going below zero, fails loudly (an invariant, not a refusal).
+ */
+async function applyDeltas(tx: Sql, deltas: Map<string, bigint>, chain?: { txId: string; chains: string[]; digest: string }): Promise<void> {
+  const entries = [...deltas.entries()].filter(([, d]) => d !== 0n).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const dec = entries.filter(([, d]) => d < 0n);
+  const inc = entries.filter(([, d]) => d > 0n);
+  const cols = (list: Array<[string, bigint]>) => {
+    const split = list.map(([k, d]) => [...k.split("\u0000"), d.toString()] as [string, string, string]);
+    return [split.map((x) => x[0]), split.map((x) => Number(x[1])), split.map((x) => x[2])];
+  };
+  const balanceCtes = `d AS (
+       UPDATE balances b SET quantity = b.quantity + x.q::int8
+       FROM unnest($1::text[], $2::int[], $3::text[]) AS x(account_id, class_id, q)
+       WHERE b.account_id = x.account_id AND b.class_id = x.class_id RETURNING 1),
+     i AS (
+       INSERT INTO balances (account_id, class_id, quantity)
+       SELECT x.account_id, x.class_id, x.q::int8 FROM unnest($4::text[], $5::int[], $6::text[]) AS x(account_id, class_id, q)
+       ON CONFLICT (account_id, class_id) DO UPDATE SET quantity = balances.quantity + EXCLUDED.quantity RETURNING 1)`;
+  // With chains: the balance changes and the chain links in one statement (one round trip).
+  const r = chain
+    ? await tx.query<{ decreased: bigint }>(
+        `WITH ${balanceCtes}
+         INSERT INTO chain_links (chain, seq, tx_id, prev_hash, hash)
+         SELECT c.chain, coalesce(l.seq, 0) + 1, $8, coalesce(l.hash, $9),
+                encode(sha256(convert_to(coalesce(l.hash, $9) || chr(10) || $10, 'UTF8')), 'hex')
+         FROM unnest($7::text[]) AS c(chain)
+         LEFT JOIN LATERAL (SELECT x.seq, x.hash FROM chain_links x WHERE x.chain = c.chain ORDER BY x.seq DESC LIMIT 1) l ON true
+         RETURNING (SELECT count(*) FROM d) AS decreased, (SELECT count(*) FROM i) AS increased`,
+        [...cols(dec), ...cols(inc), chain.chains, chain.txId, GENESIS, chain.digest],
+      )
+    : await tx.query<{ decreased: bigint }>(`WITH ${balanceCtes} SELECT (SELECT count(*) FROM d) AS decreased, (SELECT count(*) FROM i) AS increased`, [
+        ...cols(dec), ...cols(inc),
+      ]);
+  if (Number(r.rows[0]?.decreased ?? 0n) !== dec.length) throw new Error("a balance row is missing while units leave it");
+}
+
+/**
+ * The last statement of a completing transaction: the transaction row and its legs (when new),
+ * the event, the balance changes (every balance row changed belongs to a locked account) and one
+ * hash-chain link per chain, the chain head read and the link hashed in SQL.
+ */
+async function finish(
+  tx: Sql,
+  f: {
+    txId: string; kind: string; request: unknown; now: string;
+    insert: { initiator: string | null; legs: ResolvedLeg[] } | undefined;
+    event: { seq: number; status: TransactionStatus; actor: string | null; detail: Record<string, unknown> };
+    deltas: Map<string, bigint>; chains: string[]; digest: string;
+  },
+): Promise<void> {
+  const entries = [...f.deltas.entries()].filter(([, d]) => d !== 0n);
+  const dec = entries.filter(([, d]) => d < 0n);
+  const inc = entries.filter(([, d]) => d > 0n);
+  const cols = (list: Array<[string, bigint]>) => {
+    const split = list.map(([k, d]) => [...k.split("\u0000"), d.toString()] as [string, string, string]);
+    return [split.map((x) => x[0]), split.map((x) => Number(x[1])), split.map((x) => x[2])];
+  };
+  const params: unknown[] = [f.txId, f.now, ...cols(dec), ...cols(inc), f.chains, GENESIS, f.digest, f.event.seq, f.event.status, f.event.actor, JSON.stringify(f.event.detail)];
+  let head = "";
+  if (f.insert) {
+    const n = params.length;
+    params.push(f.kind, JSON.stringify(f.request), f.insert.initiator, f.insert.legs.map((l) => l.cls.id), f.insert.legs.map((l) => l.from), f.insert.legs.map((l) => l.to), f.insert.legs.map((l) => l.quantity.toString()));
+    head = `t AS (INSERT INTO transactions (id, kind, request, initiator, reverses, created_at) VALUES ($1, $${n + 1}, $${n + 2}, $${n + 3}, NULL, $2) RETURNING id),
+     l AS (INSERT INTO transaction_legs (tx_id, leg_no, class_id, from_account, to_account, quantity)
+           SELECT $1, x.n, x.class_id, x.from_account, x.to_account, x.q::int8
+           FROM unnest($${n + 4}::int[], $${n + 5}::text[], $${n + 6}::text[], $${n + 7}::text[]) WITH ORDINALITY AS x(class_id, from_account, to_account, q, n) RETURNING 1),`;
   }
+  const r = await tx.query<{ decreased: bigint }>(
+    `WITH ${head}
+     e AS (INSERT INTO transaction_events (tx_id, seq, status, at, actor, detail) VALUES ($1, $12, $13, $2, $14, $15) RETURNING 1),
+     d AS (UPDATE balances b SET quantity = b.quantity + x.q::int8
+           FROM unnest($3::text[], $4::int[], $5::text[]) AS x(account_id, class_id, q)
+           WHERE b.account_id = x.account_id AND b.class_id = x.class_id RETURNING 1),
+     i AS (INSERT INTO balances (account_id, class_id, quantity)
+           SELECT x.account_id, x.class_id, x.q::int8 FROM unnest($6::text[], $7::int[], $8::text[]) AS x(account_id, class_id, q)
+           ON CONFLICT (account_id, class_id) DO UPDATE SET quantity = balances.quantity + EXCLUDED.quantity RETURNING 1)
+     INSERT INTO chain_links (chain, seq, tx_id, prev_hash, hash)
+     SELECT c.chain, coalesce(h.seq, 0) + 1, $1, coalesce(h.hash, $10),
+            encode(sha256(convert_to(coalesce(h.hash, $10) || chr(10) || $11, 'UTF8')), 'hex')
+     FROM unnest($9::text[]) AS c(chain)
+     LEFT JOIN LATERAL (SELECT x.seq, x.hash FROM chain_links x WHERE x.chain = c.chain ORDER BY x.seq DESC LIMIT 1) h ON true
+     RETURNING (SELECT count(*) FROM d) AS decreased`,
+    params,
+  );
+  if (Number(r.rows[0]?.decreased ?? 0n) !== dec.length) throw new Error("a balance row is missing while units leave it");
+}
+
+/** Appends one link to each chain, reading the chain head and hashing in the same statement. */
+async function advanceChains(tx: Sql, txId: string, chains: string[], digest: string): Promise<void> {
+  await tx.query(
+    `INSERT INTO chain_links (chain, seq, tx_id, prev_hash, hash)
+     SELECT c.chain, coalesce(l.seq, 0) + 1, $2, coalesce(l.hash, $3),
+            encode(sha256(convert_to(coalesce(l.hash, $3) || chr(10) || $4, 'UTF8')), 'hex')
+     FROM unnest($1::text[]) AS c(chain)
+     LEFT JOIN LATERAL (SELECT x.seq, x.hash FROM chain_links x WHERE x.chain = c.chain ORDER BY x.seq DESC LIMIT 1) l ON true`,
+    [chains, txId, GENESIS, digest],
+  );
+}
+
+/** Writes the transaction, its legs and its first event in one statement. */
+async function insertTransaction(
+  tx: Sql, id: string, kind: string, request: unknown, initiator: string | null, reverses: string | null, at: string,
+  legs: ReadonlyArray<{ cls: { id: number }; from: string | null; to: string; quantity: bigint }>,
+  event: { status: TransactionStatus; actor: string | null; detail: Record<string, unknown> },
+): Promise<void> {
+  await tx.query(
+    `WITH t AS (INSERT INTO transactions (id, kind, request, initiator, reverses, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id),
+     l AS (INSERT INTO transaction_legs (tx_id, leg_no, class_id, from_account, to_account, quantity)
+           SELECT $1, x.n, x.class_id, x.from_account, x.to_account, x.q::int8
+           FROM unnest($7::int[], $8::text[], $9::text[], $10::text[]) WITH ORDINALITY AS x(class_id, from_account, to_account, q, n) RETURNING 1)
+     INSERT INTO transaction_events (tx_id, seq, status, at, actor, detail) VALUES ($1, 1, $11, $6, $12, $13)`,
+    [
+      id, kind, JSON.stringify(request), initiator, reverses, at,
+      legs.map((l) => l.cls.id), legs.map((l) => l.from), legs.map((l) => l.to), legs.map((l) => l.quantity.toString()),
+      event.status, event.actor, JSON.stringify(event.detail),
+    ],
+  );
 }
 
 /** New serials for an issuance leg: the next range after the class's last issued serial. */
@@ -920,34 +1082,6 @@ async function issue(tx: Sql, l: ResolvedLeg): Promise<Part[]> {
   }
   if (end > 9_000_000_000_000_000_000n) throw new RefusalThrow(refuse("QUANTITY_TOO_LARGE", "serial numbers exhausted for this class", { classCode: l.cls.code }));
   return [{ block: null, start, end }];
-}
-
-/**
- * The documented block rule: units leave an account lowest serials first; whole blocks move as
- * they are, and the last block touched is split so that its lower part moves and its upper part
- * stays. Reads blocks in batches, so the cost grows with the blocks touched, not the units.
- */
-async function takeLowest(tx: Sql, l: ResolvedLeg): Promise<Part[]> {
-  const parts: Part[] = [];
-  let need = l.quantity;
-  let after = 0n;
-  while (need > 0n) {
-    const r = await tx.query<LockedBlock>(
-      `SELECT id, serial_start, serial_end FROM blocks WHERE account_id = $1 AND class_id = $2 AND serial_start > $3
-       ORDER BY serial_start LIMIT $4 FOR UPDATE`,
-      [l.from, l.cls.id, after, BLOCK_BATCH],
-    );
-    if (r.rows.length === 0) throw new RetryThrow("blocks and balance disagree under concurrency; retrying");
-    for (const b of r.rows) {
-      const size = b.serial_end - b.serial_start + 1n;
-      const take = size <= need ? size : need;
-      parts.push({ block: b, start: b.serial_start, end: b.serial_start + take - 1n });
-      need -= take;
-      after = b.serial_start;
-      if (need === 0n) break;
-    }
-  }
-  return parts;
 }
 
 /** Removes [start, end] from a locked block, keeping what lies on either side in the same account. */

@@ -2,7 +2,7 @@
 // that maintains them. It reads only; it trusts neither the balances nor the blocks, and rebuilds
 // ownership from the immutable movements and the hash chains from the immutable records.
 import { ACCOUNT_TYPES } from "../domain/ledger/catalog.ts";
-import type { Sql } from "../store/db.ts";
+import type { Db, Sql } from "../store/db.ts";
 import { type ChainPayload, GENESIS, linkHash, payloadDigest } from "./hash.ts";
 
 export interface Violation {
@@ -26,7 +26,26 @@ export interface VerifyReport {
 
 const MAX_VIOLATIONS = 1000;
 
-export async function verifyLedger(sql: Sql): Promise<VerifyReport> {
+/**
+ * Verifies the ledger. Given a database (not a transaction), it reads one consistent snapshot: a
+ * REPEATABLE READ, READ ONLY transaction, so that transfers committing while verify runs cannot make
+ * two of its queries disagree (e.g. a block read before a transfer and its movement after).
+ */
+export async function verifyLedger(sql: Sql | Db): Promise<VerifyReport> {
+  if (isDb(sql)) {
+    return sql.transaction(async (tx) => {
+      await tx.query("SET TRANSACTION READ ONLY");
+      return verifyIn(tx);
+    }, { isolation: "repeatable read" });
+  }
+  return verifyIn(sql);
+}
+
+function isDb(x: Sql | Db): x is Db {
+  return typeof (x as Partial<Db>).transaction === "function";
+}
+
+async function verifyIn(sql: Sql): Promise<VerifyReport> {
   const violations: Violation[] = [];
   const add = (v: Violation) => {
     if (violations.length < MAX_VIOLATIONS) violations.push(v);

@@ -2,6 +2,7 @@
 // is set), otherwise PGlite in a data directory (default .data/pglite). Migrates before returning.
 import { mkdirSync } from "node:fs";
 import type { Db } from "./db.ts";
+import { lockDirectory } from "./lock.ts";
 import { migrate } from "./migrate.ts";
 import { openPglite } from "./pglite.ts";
 import { openPostgres } from "./postgres.ts";
@@ -27,7 +28,26 @@ export async function openStore(opts: StoreOptions = {}): Promise<Db> {
   else if (target === "memory") db = await openPglite();
   else {
     mkdirSync(target, { recursive: true });
-    db = await openPglite(target);
+    // One process per PGlite directory (src/store/lock.ts); released when the store closes.
+    const release = lockDirectory(target);
+    let opened: Db;
+    try {
+      opened = await openPglite(target);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    db = {
+      ...opened,
+      kind: opened.kind,
+      async close() {
+        try {
+          await opened.close();
+        } finally {
+          release();
+        }
+      },
+    };
   }
   try {
     await migrate(db);

@@ -2,7 +2,8 @@
 // one of these codes with the facts that triggered it. Ranges: 1xxx source account,
 // 2xxx destination account, 3xxx units and quantity, 4xxx unit class rules, 5xxx idempotency and
 // identifiers, 6xxx transaction status and reversal, 7xxx account management. When several checks
-// fail, the lowest code is reported (the precedence is the numeric order). docs/reference/checks.md
+// fail, the lowest code is reported (the precedence is the numeric order), except for reversals,
+// whose order is REVERSAL_CHECK_ORDER below. docs/reference/checks.md
 // is generated from this table and a test keeps it in step.
 
 export interface CheckDefinition {
@@ -51,6 +52,24 @@ export const CHECKS = {
 } as const satisfies Record<string, CheckDefinition>;
 
 export type CheckKey = keyof typeof CHECKS;
+
+/**
+ * The order in which a reversal's checks run (both ledgers follow it; the first failing one is
+ * reported). It does not follow the numbers: what the original transaction *is* (unknown, not
+ * reversible, not completed, already reversed) comes before where its units are now (terminal
+ * destination, serials moved on), because a transaction that was already reversed has, by
+ * definition, moved its serials away, and "already reversed" is the answer that helps.
+ */
+export const REVERSAL_CHECK_ORDER: readonly CheckKey[] = [
+  "ID_MALFORMED",
+  "REPLAY_DIFFERS",
+  "TX_UNKNOWN",
+  "REVERSAL_NOT_REVERSIBLE",
+  "REVERSAL_TARGET_NOT_COMPLETED",
+  "REVERSAL_ALREADY_DONE",
+  "SOURCE_TERMINAL",
+  "REVERSAL_UNITS_MOVED_ON",
+];
 
 export interface Refusal {
   ok: false;

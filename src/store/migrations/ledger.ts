@@ -132,4 +132,54 @@ export const ledgerMigrations: readonly Migration[] = [
       ...["unit_classes", "account_events", "transactions", "transaction_legs", "transaction_events", "movements", "chain_links"].flatMap(appendOnly),
     ],
   },
+  {
+    // One leg's move in one round trip instead of three to five per block: the block rule (lowest
+    // serials first, the last block touched split with its lower part moving), merging into the
+    // destination's neighbours, and the movement rows. The caller holds both accounts' locks and
+    // has loaded them; too few units raises EL003, which the service reports as check 3003.
+    id: "ledger-002",
+    statements: [
+      `CREATE FUNCTION ledger_move(p_class int, p_from text, p_to text, p_qty int8, p_tx text, p_leg int)
+       RETURNS TABLE (o_part int, o_start int8, o_end int8) LANGUAGE plpgsql AS $$
+       DECLARE
+         need int8 := p_qty;
+         b record;
+         take int8;
+         e int8;
+         r_end int8;
+         n int := 0;
+       BEGIN
+         FOR b IN SELECT k.id, k.serial_start AS s, k.serial_end AS e FROM blocks k
+                  WHERE k.account_id = p_from AND k.class_id = p_class ORDER BY k.serial_start FOR UPDATE LOOP
+           EXIT WHEN need = 0;
+           take := least(b.e - b.s + 1, need);
+           e := b.s + take - 1;
+           IF e = b.e THEN
+             DELETE FROM blocks WHERE id = b.id;
+           ELSE
+             UPDATE blocks SET serial_start = e + 1 WHERE id = b.id;
+           END IF;
+           r_end := NULL;
+           DELETE FROM blocks k WHERE k.class_id = p_class AND k.serial_start = e + 1 AND k.account_id = p_to RETURNING k.serial_end INTO r_end;
+           UPDATE blocks k SET serial_end = coalesce(r_end, e) WHERE k.class_id = p_class AND k.serial_end = b.s - 1 AND k.account_id = p_to;
+           IF NOT FOUND THEN
+             INSERT INTO blocks (class_id, account_id, serial_start, serial_end) VALUES (p_class, p_to, b.s, coalesce(r_end, e));
+           END IF;
+           n := n + 1;
+           INSERT INTO movements (tx_id, leg_no, part_no, class_id, from_account, to_account, serial_start, serial_end)
+             VALUES (p_tx, p_leg, n, p_class, p_from, p_to, b.s, e);
+           need := need - take;
+           o_part := n; o_start := b.s; o_end := e;
+           RETURN NEXT;
+         END LOOP;
+         IF need > 0 THEN
+           RAISE EXCEPTION USING ERRCODE = 'EL003', MESSAGE = format('insufficient:%s|%s|%s|%s', p_from, p_class, p_qty - need, p_qty);
+         END IF;
+       END $$`,
+      // Movements are written before their transaction row in the same database transaction
+      // (the move comes first, the header with the balances and chain links last), so the
+      // reference is checked at commit.
+      `ALTER TABLE movements ALTER CONSTRAINT movements_tx_id_fkey DEFERRABLE INITIALLY DEFERRED`,
+    ],
+  },
 ];

@@ -1,0 +1,180 @@
+// `npm run bench -- ledger`: the ledger's transfer throughput on a real PostgreSQL server, beside
+// pgbench's built-in TPC-B-like workload on the same server in the same run, and the cost of a
+// transfer from an account holding 100,000 blocks beside one holding 10 blocks.
+//
+// Figure 1: 8 clients, each repeatedly transferring 1 unit out of its own account's big block
+// (every transfer splits a block and merges into the destination), for a fixed time; the baseline
+// is `pgbench -b tpcb-like -c 8 -j 2` for the same time on the same private cluster. Both commit
+// each transaction durably (fsync on, synchronous_commit on). Goal: ratio >= 0.5.
+// Figure 2: mean time of a 1-unit transfer from an account holding 100,000 blocks (built by SQL,
+// then checked by verify) beside the same from an account holding 10 blocks. Goal: ratio <= 3.
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { GENESIS, linkHash, payloadDigest } from "../src/registry/hash.ts";
+import { chainPayload, LedgerService } from "../src/registry/ledger.ts";
+import { verifyLedger } from "../src/registry/verify.ts";
+import { migrate } from "../src/store/migrate.ts";
+import { openPostgres } from "../src/store/postgres.ts";
+import { type PgCluster, startPgCluster } from "../test/support/pg-cluster.ts";
+import { type Figure, figure } from "./figure.ts";
+
+const CLIENTS = 8;
+const SECONDS = Number(process.env.ETS_BENCH_SECONDS ?? 10);
+
+export async function run(log: (s: string) => void): Promise<Figure[]> {
+  const cluster = await startPgCluster({ maxConnections: 100 });
+  try {
+    const pgbenchTps = pgbench(cluster, log);
+    const ledgerTps = await transfersPerSecond(cluster, log);
+    const [many, few] = await blockCountCost(cluster, log);
+    return [
+      figure({
+        figure: "ledger transfers/s (8 clients, each splitting a block)",
+        value: ledgerTps,
+        baseline: pgbenchTps,
+        unit: "tx/s",
+        baselineName: "pgbench tpcb-like, 8 clients, same server",
+        goal: "ratio >= 0.5",
+      }),
+      figure({
+        figure: "transfer time from an account holding 100,000 blocks",
+        value: many,
+        baseline: few,
+        unit: "ms",
+        baselineName: "same transfer from an account holding 10 blocks",
+        goal: "ratio <= 3",
+      }),
+    ];
+  } finally {
+    cluster.stop();
+  }
+}
+
+function pgbench(cluster: PgCluster, log: (s: string) => void): number {
+  const bin = join(cluster.binDir, "pgbench");
+  const env = { ...process.env, PGPASSWORD: "openets" };
+  const common = ["-h", "127.0.0.1", "-p", String(cluster.port), "-U", "openets"];
+  execFileSync(join(cluster.binDir, "createdb"), [...common, "pgb"], { env });
+  execFileSync(bin, [...common, "-i", "-q", "-s", "8", "pgb"], { env, stdio: ["ignore", "ignore", "ignore"] });
+  const out = execFileSync(bin, [...common, "-b", "tpcb-like", "-c", String(CLIENTS), "-j", "2", "-T", String(SECONDS), "pgb"], { env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const m = /tps = ([\d.]+)/.exec(out);
+  if (!m) throw new Error(`pgbench printed no tps:\n${out}`);
+  log(`pgbench tpcb-like: ${Number(m[1]).toFixed(0)} tps`);
+  return Number(m[1]);
+}
+
+async function freshLedger(cluster: PgCluster, name: string, pool: number) {
+  const admin = openPostgres(cluster.url, { max: 1 });
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.close();
+  const db = openPostgres(cluster.urlFor(name), { max: pool });
+  await migrate(db);
+  return { db, ledger: await LedgerService.open(db) };
+}
+
+function must<T extends { ok: boolean }>(r: T): T {
+  if (!r.ok) throw new Error(`bench setup refused: ${JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
+  return r;
+}
+
+async function transfersPerSecond(cluster: PgCluster, log: (s: string) => void): Promise<number> {
+  const { db, ledger } = await freshLedger(cluster, "bench_tps", CLIENTS);
+  try {
+    must(await ledger.defineClass({ commandId: "b-class", code: "B-2026", unitType: "allowance", scheme: "B" }));
+    must(await ledger.openAccount({ commandId: "b-nha", accountId: "B-NHA", type: "national_issuance", holder: "s", name: "s" }));
+    must(await ledger.propose({ transactionId: "b-issue", kind: "issuance", legs: [{ classCode: "B-2026", from: null, to: "B-NHA", quantity: "100000000" }] }));
+    const legs = [];
+    for (let c = 0; c < CLIENTS; c++) {
+      for (const side of ["S", "D"]) {
+        must(await ledger.openAccount({ commandId: `b-open-${side}${c}`, accountId: `B-${side}${c}`, type: "trading", holder: "h", name: "n" }));
+      }
+      legs.push({ classCode: "B-2026", from: "B-NHA", to: `B-S${c}`, quantity: "10000000" });
+    }
+    must(await ledger.propose({ transactionId: "b-seed", kind: "correction", legs }));
+    let done = 0;
+    const until = Date.now() + SECONDS * 1000;
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async (_, c) => {
+        // Alternate destinations so that each transfer splits the source's block and the two
+        // destinations keep one block each (merge), as a steady stream of sales would.
+        for (let n = 0; Date.now() < until; n++) {
+          must(await ledger.propose({ transactionId: `b-${c}-${n}`, kind: "transfer", legs: [{ classCode: "B-2026", from: `B-S${c}`, to: `B-D${c}`, quantity: "1" }] }));
+          done++;
+        }
+      }),
+    );
+    const tps = done / ((Date.now() - started) / 1000);
+    log(`ledger: ${done} transfers, ${tps.toFixed(0)} tx/s`);
+    const report = await verifyLedger(db);
+    if (!report.ok) throw new Error(`verify failed after the run: ${JSON.stringify(report.violations.slice(0, 3))}`);
+    return tps;
+  } finally {
+    await db.close();
+  }
+}
+
+/** Mean ms of 1-unit transfers out of an account with `blocks` blocks (odd serials held there, even ones elsewhere). */
+async function blockCountCost(cluster: PgCluster, log: (s: string) => void): Promise<[number, number]> {
+  const { db, ledger } = await freshLedger(cluster, "bench_blocks", 2);
+  try {
+    const out: number[] = [];
+    for (const blocks of [100_000, 10]) {
+      const cls = `K-${blocks}`;
+      const [src, other, dst] = [`K-S${blocks}`, `K-O${blocks}`, `K-D${blocks}`];
+      must(await ledger.defineClass({ commandId: `k-class-${blocks}`, code: cls, unitType: "allowance", scheme: "K" }));
+      for (const a of [src, other, dst]) must(await ledger.openAccount({ commandId: `k-open-${a}`, accountId: a, type: "trading", holder: "h", name: "n" }));
+      must(await ledger.openAccount({ commandId: `k-nha-${blocks}`, accountId: `K-N${blocks}`, type: "national_issuance", holder: "s", name: "s" }));
+      await buildInterleaved(db, cls, `k-issue-${blocks}`, src, other, blocks);
+      // As autovacuum would after a bulk load: planner statistics for the new rows.
+      await db.query("ANALYZE blocks");
+      await db.query("ANALYZE movements");
+      const h = (await ledger.holdings(src))?.[0];
+      if (h?.blockCount !== blocks) throw new Error(`expected ${blocks} blocks, got ${h?.blockCount}`);
+      const report = await verifyLedger(db);
+      if (!report.ok) throw new Error(`verify failed on the built ledger: ${JSON.stringify(report.violations.slice(0, 3))}`);
+      log(`account with ${h.blockCount} blocks built and verified`);
+      const reps = 200;
+      const started = performance.now();
+      for (let r = 0; r < reps; r++) {
+        // Take 1 unit (the lowest block) and put it back, so the block count stays the same.
+        must(await ledger.propose({ transactionId: `k-t-${blocks}-${r}`, kind: "transfer", legs: [{ classCode: cls, from: src, to: dst, quantity: "1" }] }));
+        must(await ledger.propose({ transactionId: `k-b-${blocks}-${r}`, kind: "transfer", legs: [{ classCode: cls, from: dst, to: src, quantity: "1" }] }));
+      }
+      const ms = (performance.now() - started) / (2 * reps);
+      log(`${blocks} blocks: ${ms.toFixed(2)} ms per transfer`);
+      out.push(ms);
+    }
+    return [out[0] as number, out[1] as number];
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Writes, in a few statements, one issuance of 2 x n units whose odd serials go to `a` and even
+ * serials to `b` (n one-unit blocks each): the same rows the service would write for 2n one-unit
+ * issuance parts, hash-chain link included, so that verify accepts the result.
+ */
+async function buildInterleaved(db: ReturnType<typeof openPostgres>, cls: string, txId: string, a: string, b: string, n: number): Promise<void> {
+  const now = new Date().toISOString();
+  const request = { kind: "issuance", legs: [{ classCode: cls, from: null, to: a, quantity: String(n) }, { classCode: cls, from: null, to: b, quantity: String(n) }], initiator: null, purpose: null, beneficiary: null, note: "bench build", hold: { approval: false, delayUntil: null } };
+  await db.transaction(async (tx) => {
+    const c = (await tx.query<{ id: number }>("SELECT id FROM unit_classes WHERE code = $1", [cls])).rows[0]?.id;
+    await tx.query("INSERT INTO transactions (id, kind, request, initiator, reverses, created_at) VALUES ($1, 'issuance', $2, NULL, NULL, $3)", [txId, JSON.stringify(request), now]);
+    await tx.query("INSERT INTO transaction_legs VALUES ($1, 1, $2, NULL, $3, $5), ($1, 2, $2, NULL, $4, $5)", [txId, c, a, b, n]);
+    await tx.query("INSERT INTO transaction_events (tx_id, seq, status, at, actor, detail) VALUES ($1, 1, 'completed', $2, NULL, '{}')", [txId, now]);
+    await tx.query(
+      `INSERT INTO movements (tx_id, leg_no, part_no, class_id, from_account, to_account, serial_start, serial_end)
+       SELECT $1, 1 + (s % 2 = 0)::int, (s + 1) / 2, $2, NULL, CASE WHEN s % 2 = 1 THEN $3 ELSE $4 END, s, s FROM generate_series(1::int8, $5::int8) AS s`,
+      [txId, c, a, b, 2 * n],
+    );
+    await tx.query(
+      "INSERT INTO blocks (class_id, account_id, serial_start, serial_end) SELECT $1, CASE WHEN s % 2 = 1 THEN $2 ELSE $3 END, s, s FROM generate_series(1::int8, $4::int8) AS s",
+      [c, a, b, 2 * n],
+    );
+    await tx.query("INSERT INTO balances (account_id, class_id, quantity) VALUES ($1, $3, $4), ($2, $3, $4)", [a, b, c, n]);
+    const digest = payloadDigest(await chainPayload(tx, txId, now));
+    await tx.query("INSERT INTO chain_links (chain, seq, tx_id, prev_hash, hash) VALUES ($1, 1, $2, $3, $4)", [`class:${cls}`, txId, GENESIS, linkHash(GENESIS, digest)]);
+  });
+}
