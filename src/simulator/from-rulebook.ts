@@ -29,7 +29,7 @@ function readYears(y: unknown): number[] | undefined {
   return undefined;
 }
 
-const fmt = (v: number) => v.toLocaleString("en-US", { maximumFractionDigits: 6 });
+const fmt = (v: number | null | undefined) => (v == null ? "none" : v.toLocaleString("en-US", { maximumFractionDigits: 6 }));
 
 /**
  * Fills the scenario fields the rulebook defines and the scenario leaves out: years (the cap's
@@ -66,10 +66,12 @@ export function applyRulebook(raw: Record<string, unknown>, rb: Rulebook, name: 
       const why = rb.cap.kind === "trajectory" ? "" : ` (its cap is ${rb.cap.kind})`;
       throw new RulebookFieldError("cap", `rulebook ${id} defines no cap for ${missing.join(", ")}${why}; give cap in the scenario`);
     }
-    out.cap = caps.map((c) => q(c as bigint));
-    used.push(`cap: capFor per year${scale === 1 ? "" : ` x capScale ${scale}`} (${years[0]}: ${fmt(out.cap instanceof Array ? (out.cap[0] as number) : 0)})`);
+    const scaled = caps.map((c) => q(c as bigint));
+    out.cap = scaled;
+    used.push(`cap: capFor per year${scale === 1 ? "" : ` x capScale ${scale}`} (${years[0]}: ${fmt(scaled[0])})`);
   } else used.push("cap: from the scenario (inline overrides the rulebook)");
-  const cap = out.cap;
+  // a scalar cap applies to every year, as in the scenario format
+  const cap = typeof out.cap === "number" ? years.map(() => out.cap as number) : out.cap;
 
   // banking and borrowing
   const c = rb.compliance;
@@ -95,18 +97,21 @@ export function applyRulebook(raw: Record<string, unknown>, rb: Rulebook, name: 
     if (p?.segments.some((s) => s.indexedToInflation)) ignored.push(`${what}: indexedToInflation (the nominal path of priceFor is used; no inflation is added)`);
   };
   if (raw.priceCeiling === undefined && st?.priceCeiling) {
-    out.priceCeiling = years.map((y) => priceCeilingFor(rb, y) ?? null);
-    used.push(`priceCeiling: stability.priceCeiling per year (${years[0]}: ${fmt((out.priceCeiling as (number | null)[])[0] ?? NaN)})`);
+    const ceiling = years.map((y) => priceCeilingFor(rb, y) ?? null);
+    out.priceCeiling = ceiling;
+    used.push(`priceCeiling: stability.priceCeiling per year (${years[0]}: ${fmt(ceiling[0])})`);
     inflation(st.priceCeiling, "stability.priceCeiling");
   }
   if (raw.priceFloor === undefined) {
     if (st?.priceFloor) {
-      out.priceFloor = years.map((y) => priceFloorFor(rb, y) ?? null);
-      used.push(`priceFloor: stability.priceFloor per year (${years[0]}: ${fmt((out.priceFloor as (number | null)[])[0] ?? NaN)})`);
+      const floor = years.map((y) => priceFloorFor(rb, y) ?? null);
+      out.priceFloor = floor;
+      used.push(`priceFloor: stability.priceFloor per year (${years[0]}: ${fmt(floor[0])})`);
       inflation(st.priceFloor, "stability.priceFloor");
     } else if (rb.auctions?.reservePrice) {
-      out.priceFloor = years.map((y) => reservePriceFor(rb, y) ?? null);
-      used.push("priceFloor: auctions.reservePrice per year (volume below it stays unsold)");
+      const floor = years.map((y) => reservePriceFor(rb, y) ?? null);
+      out.priceFloor = floor;
+      used.push(`priceFloor: auctions.reservePrice per year (${years[0]}: ${fmt(floor[0])}; auction volume below it stays unsold)`);
       inflation(rb.auctions.reservePrice, "auctions.reservePrice");
     }
   }
@@ -116,7 +121,9 @@ export function applyRulebook(raw: Record<string, unknown>, rb: Rulebook, name: 
   const release = tiers.filter((t) => t.direction === "release");
   for (const t of tiers) if (t.direction === "withhold") ignored.push(`stability.reserveTiers ${t.id}: withhold tiers (emissions containment) are not modelled`);
   if (raw.reserve === undefined && release.length > 0) {
-    if (!Array.isArray(cap) || cap.length !== years.length) throw new RulebookFieldError("cap", "give one cap per year to size the rulebook's reserve tiers");
+    if (!Array.isArray(cap) || cap.length !== years.length || !cap.every((c) => typeof c === "number")) {
+      throw new RulebookFieldError("cap", `expected one number per year (${years.length}) to size the rulebook's reserve tiers`);
+    }
     out.reserve = years.map((y, i) =>
       release.flatMap((t) => {
         const trigger = priceFor(t.trigger, y);

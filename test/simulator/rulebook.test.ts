@@ -101,6 +101,33 @@ describe("scenario with rulebook: eu-ets-phase3", () => {
   });
 });
 
+describe("scenario with rulebook: rggi", () => {
+  // RGGI figures (presets/rggi.yaml): CCR trigger USD 13.00 in 2021 +7% a year (13.91 in 2022),
+  // 10% of the cap; auction reserve price USD 2.38 in 2021 +2.5% a year; offsets up to 3.3% until 2026.
+  it("takes the release tier (not the withhold tier), the auction reserve price as floor and the offsets limit", () => {
+    const s = parse({ rulebook: "rggi", years: [2021, 2022], capScale: 1e-6, offsets: { price: 5 }, facilities: [{ id: "power", bau: 100, mac: { linear: { slope: 0.5 } } }] });
+    expect(s.reserve.map((ts) => ts.map((t) => t.trigger))).toEqual([[13], [13.91]]);
+    expect(s.reserve[0]![0]!.quantity).toBeCloseTo(0.1 * s.cap[0]!, 12);
+    expect(s.reserve[1]![0]!.quantity).toBeCloseTo(0.1 * s.cap[1]!, 12);
+    expect(s.priceFloor).toEqual([2.38, 2.44]); // 2.38 x 1.025 = 2.4395, to the cent
+    expect(s.priceCeiling).toEqual([undefined, undefined]);
+    expect(s.offsets).toEqual({ price: 5, limitShare: 0.033 });
+    const notes = s.rulebook!;
+    expect(notes.used.join("\n")).toMatch(/reserve: stability\.reserveTiers ccr per year/);
+    expect(notes.used.join("\n")).toMatch(/priceFloor: auctions\.reservePrice/);
+    expect(notes.ignored.join("\n")).toMatch(/reserveTiers ecr: withhold tiers/);
+  });
+
+  it("an offsets limit that changes over the simulated years is used for the first year and reported", () => {
+    const s = parse({ rulebook: "rggi", years: [2026, 2027], cap: 60, offsets: { price: 5 }, facilities: [{ id: "power", bau: 100, mac: { linear: { slope: 0.5 } } }] });
+    expect(s.offsets?.limitShare).toBe(0.033);
+    expect(s.rulebook!.ignored.join("\n")).toMatch(/the share changes over the years \(0\.033, 0\)/);
+    const none = parse({ rulebook: "rggi", years: [2026], cap: 60, facilities: [{ id: "power", bau: 100, mac: { linear: { slope: 0.5 } } }] });
+    expect(none.offsets).toBeUndefined();
+    expect(none.rulebook!.ignored.join("\n")).toMatch(/no offsets are modelled because the rulebook gives no credit price/);
+  });
+});
+
 describe("bad rulebook fields", () => {
   it("an unknown preset is refused naming the field rulebook", () => {
     const e = fails({ rulebook: "no-such-scheme", years: [2030], cap: 100, facilities: firms });
