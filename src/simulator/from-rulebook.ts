@@ -33,7 +33,7 @@ const fmt = (v: number | null | undefined) => (v == null ? "none" : v.toLocaleSt
 
 /**
  * Fills the scenario fields the rulebook defines and the scenario leaves out: years (the cap's
- * years, else the trading periods), cap (capFor x capScale), banking and borrowing (compliance),
+ * years, else the trading periods; `rulebookYears` lets simulated year i read rulebook year i), cap (capFor x capScale), banking and borrowing (compliance),
  * priceCeiling and priceFloor (stability; the auction reserve price when there is no floor),
  * reserve (release tiers), offsets.limitShare (credits limits on the obligation) and msr.
  * Quantities from the rulebook are multiplied by `capScale` (default 1: scenario units are the
@@ -48,15 +48,27 @@ export function applyRulebook(raw: Record<string, unknown>, rb: Rulebook, name: 
   if (typeof scale !== "number" || !Number.isFinite(scale) || scale <= 0) throw new RulebookFieldError("capScale", "expected a positive number");
   const q = (v: bigint) => Number(v) * scale;
 
-  // years
-  if (raw.years === undefined) {
+  // years: the simulated years, and the rulebook years each one reads (the same unless rulebookYears says)
+  if (raw.years === undefined && raw.rulebookYears !== undefined) out.years = raw.rulebookYears;
+  else if (raw.years === undefined) {
     const span = capYears(rb) ?? (rb.periods.length > 0 ? { from: rb.periods[0]!.from, to: rb.periods[rb.periods.length - 1]!.to } : undefined);
     if (!span) throw new RulebookFieldError("years", `rulebook ${id} defines no years (no cap trajectory or periods); give years`);
     out.years = { from: span.from, to: span.to };
     used.push(`years ${span.from}-${span.to} (${capYears(rb) ? "the cap trajectory" : "the trading periods"})`);
   }
-  const years = readYears(out.years);
-  if (!years) return { value: out, use: { name, used, ignored } }; // the schema names the bad years field
+  const simulated = readYears(out.years);
+  if (!simulated) return { value: out, use: { name, used, ignored } }; // the schema names the bad years field
+  let years = simulated;
+  if (raw.rulebookYears !== undefined) {
+    const ry = readYears(raw.rulebookYears);
+    if (!ry || ry.some((y, i) => i > 0 && y !== (ry[i - 1] as number) + 1)) {
+      throw new RulebookFieldError("rulebookYears", "expected consecutive increasing years, as a list or { from, to }");
+    }
+    if (ry.length !== simulated.length) throw new RulebookFieldError("rulebookYears", `expected as many years as the scenario simulates (${simulated.length}), got ${ry.length}`);
+    years = ry;
+    const span = (ys: number[]) => (ys.length === 1 ? `${ys[0]}` : `${ys[0]}-${ys[ys.length - 1]}`);
+    if (ry[0] !== simulated[0]) used.push(`rulebookYears: the simulated years ${span(simulated)} read the rulebook's ${span(ry)}`);
+  }
 
   // cap
   if (raw.cap === undefined) {

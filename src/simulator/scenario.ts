@@ -77,6 +77,10 @@ export const scenarioSchema = z.strictObject({
     z.array(z.number().int()).min(1).max(MAX_YEARS),
     z.strictObject({ from: z.number().int(), to: z.number().int() }),
   ]),
+  /** The rulebook year each simulated year reads (default: the same year); as many as `years`. */
+  rulebookYears: z
+    .union([z.array(z.number().int()).min(1).max(MAX_YEARS), z.strictObject({ from: z.number().int(), to: z.number().int() })])
+    .optional(),
   discountRate: num.min(0).max(1).default(0),
   banking: z.boolean().default(true),
   borrowing: z
@@ -224,6 +228,7 @@ function expandMsr(m: z.output<typeof scenarioSchema>["msr"]): MsrRule | undefin
 
 function normalise(s: z.output<typeof scenarioSchema>): Scenario {
   if (s.capScale !== undefined && s.rulebook === undefined) throw new FieldError("capScale", "capScale scales quantities taken from a rulebook; it needs rulebook");
+  if (s.rulebookYears !== undefined && s.rulebook === undefined) throw new FieldError("rulebookYears", "rulebookYears picks years of a rulebook; it needs rulebook");
   const years = expandYears(s.years);
   const n = years.length;
   if (!s.banking && s.borrowing !== "none") throw new FieldError("borrowing", 'borrowing needs banking: set banking: true or borrowing: "none"');

@@ -72,6 +72,21 @@ describe("scenario with rulebook: japan-gx-ets", () => {
     expect(s.rulebook?.used.join("\n")).not.toMatch(/priceCeiling/);
   });
 
+  it("rulebookYears: simulated year i reads rulebook year i", () => {
+    const s = parse({ ...base, years: { from: 2031, to: 2032 }, rulebookYears: [2026, 2027] });
+    expect(s.years).toEqual([2031, 2032]);
+    expect(s.priceCeiling).toEqual([4300, 4429]);
+    expect(s.priceFloor).toEqual([1700, 1751]);
+    expect(s.rulebook?.used.join("\n")).toMatch(/simulated years 2031-2032 read the rulebook's 2026-2027/);
+    // without years, the rulebook years are simulated
+    expect(parse({ ...base, rulebookYears: { from: 2027, to: 2028 } }).years).toEqual([2027, 2028]);
+    // outside the rulebook's paths: no ceiling or floor that year
+    expect(parse({ ...base, years: [2030, 2031] }).priceCeiling[1]).toBeUndefined();
+    expect(fails({ ...base, years: [2031, 2032], rulebookYears: [2026] })).toMatchObject({ path: "rulebookYears", message: expect.stringMatching(/as many years .* \(2\), got 1/) });
+    expect(fails({ ...base, years: [2031, 2032], rulebookYears: [2026, 2028] }).path).toBe("rulebookYears");
+    expect(fails({ years: [2030], cap: 100, rulebookYears: [2026], facilities: firms }).path).toBe("rulebookYears");
+  });
+
   it("a bottom-up cap must be given in the scenario", () => {
     const e = fails({ rulebook: "japan-gx-ets", facilities: firms });
     expect(e.path).toBe("cap");
