@@ -80,7 +80,12 @@ describe("ets simulate", () => {
     for (const y of j.years) expect(y.price).toBeGreaterThanOrEqual(1700 * 1.03 ** (y.year - 2026) - 1);
     const t = await ets("simulate", ex("gx-ets.yaml"));
     expect(t.stdout).toContain("rulebook japan-gx-ets, taken for each simulated year:");
-  });
+    const bad = join(tmp, "no-rulebook.yaml");
+    await writeFile(bad, (await readFile(ex("gx-ets.yaml"), "utf8")).replace("rulebook: japan-gx-ets", "rulebook: japan-gx"));
+    const u = await ets("simulate", bad);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toMatch(/no-rulebook\.yaml: field "rulebook": cannot load rulebook "japan-gx"/);
+  }, 60_000);
 
   it("a bad scenario exits 2 naming the file and the field", async () => {
     const bad = join(tmp, "bad.yaml");
