@@ -4,6 +4,11 @@
 // floating-point numbers here: the simulator is a model, not the ledger.
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import type { Rulebook } from "../domain/rulebook/index.ts";
+import { applyRulebook, RulebookFieldError } from "./from-rulebook.ts";
+import type { RulebookUse } from "./from-rulebook.ts";
+
+export type { RulebookUse } from "./from-rulebook.ts";
 
 const MAX_YEARS = 200;
 const MAX_FACILITIES = 200_000;
@@ -64,11 +69,18 @@ const cluster = z.strictObject({
 export const scenarioSchema = z.strictObject({
   name: z.string().max(200).optional(),
   description: z.string().max(5000).optional(),
-  rulebook: z.string().optional(),
+  /** A rulebook preset name or file: fields the scenario leaves out are taken from it (see from-rulebook.ts). */
+  rulebook: z.string().min(1).max(1000).optional(),
+  /** Multiplies quantities taken from the rulebook (cap, reserve amounts, MSR thresholds) into the scenario's units. */
+  capScale: num.positive().optional(),
   years: z.union([
     z.array(z.number().int()).min(1).max(MAX_YEARS),
     z.strictObject({ from: z.number().int(), to: z.number().int() }),
   ]),
+  /** The rulebook year each simulated year reads (default: the same year); as many as `years`. */
+  rulebookYears: z
+    .union([z.array(z.number().int()).min(1).max(MAX_YEARS), z.strictObject({ from: z.number().int(), to: z.number().int() })])
+    .optional(),
   discountRate: num.min(0).max(1).default(0),
   banking: z.boolean().default(true),
   borrowing: z
@@ -80,7 +92,7 @@ export const scenarioSchema = z.strictObject({
   cap: perYear,
   initialBank: nonNeg.default(0),
   priceCeiling: z.union([num.positive(), z.array(num.positive().nullable()).max(MAX_YEARS)]).optional(),
-  priceFloor: perYear.optional(),
+  priceFloor: z.union([nonNeg, z.array(nonNeg.nullable()).max(MAX_YEARS)]).optional(),
   reserve: z.union([z.array(tier).max(MAX_TIERS), z.array(z.array(tier).max(MAX_TIERS)).max(MAX_YEARS)]).optional(),
   offsets: z.strictObject({ price: nonNeg, limitShare: num.min(0).lt(1) }).optional(),
   msr: msr.optional(),
@@ -164,6 +176,8 @@ export interface Scenario {
   clusters: readonly Cluster[];
   sectorBenchmarks: Readonly<Record<string, number>>;
   countryEmissions: number | undefined;
+  /** When the scenario names a rulebook: what was taken from it and what was left aside. */
+  rulebook?: RulebookUse;
   monteCarlo:
     | { paths: number; seed: number; bauSigma: number; behaviours: readonly ("perfectForesight" | "rollingHorizon")[]; horizon: number | undefined; threads: number | undefined }
     | undefined;
@@ -213,9 +227,8 @@ function expandMsr(m: z.output<typeof scenarioSchema>["msr"]): MsrRule | undefin
 }
 
 function normalise(s: z.output<typeof scenarioSchema>): Scenario {
-  if (s.rulebook !== undefined) {
-    throw new FieldError("rulebook", "rulebook presets are not available to the simulator yet; give the parameters inline");
-  }
+  if (s.capScale !== undefined && s.rulebook === undefined) throw new FieldError("capScale", "capScale scales quantities taken from a rulebook; it needs rulebook");
+  if (s.rulebookYears !== undefined && s.rulebook === undefined) throw new FieldError("rulebookYears", "rulebookYears picks years of a rulebook; it needs rulebook");
   const years = expandYears(s.years);
   const n = years.length;
   if (!s.banking && s.borrowing !== "none") throw new FieldError("borrowing", 'borrowing needs banking: set banking: true or borrowing: "none"');
@@ -246,11 +259,11 @@ function normalise(s: z.output<typeof scenarioSchema>): Scenario {
     return { id: c.id, facilities: c.facilities, capacity: broadcast(c.pipeline.capacity, n, `clusters.${i}.pipeline.capacity`), costPerTonne: c.pipeline.costPerTonne };
   });
   const ceiling = s.priceCeiling === undefined ? [] : broadcast<number | null>(s.priceCeiling, n, "priceCeiling");
-  const floor = s.priceFloor === undefined ? [] : broadcast(s.priceFloor, n, "priceFloor");
+  const floor = s.priceFloor === undefined ? [] : broadcast<number | null>(s.priceFloor, n, "priceFloor");
   for (let t = 0; t < n; t++) {
     const c = ceiling[t];
     const fl = floor[t];
-    if (c != null && fl !== undefined && fl > c) throw new FieldError(`priceFloor.${t}`, `the floor (${fl}) is above the ceiling (${c}) in ${years[t]}`);
+    if (c != null && fl != null && fl > c) throw new FieldError(`priceFloor.${t}`, `the floor (${fl}) is above the ceiling (${c}) in ${years[t]}`);
   }
   const borrowing: Borrowing =
     s.borrowing === "none" ? { kind: "none" } : s.borrowing === "unlimited" ? { kind: "unlimited" } : { kind: "limited", ...s.borrowing };
@@ -263,7 +276,7 @@ function normalise(s: z.output<typeof scenarioSchema>): Scenario {
     cap,
     initialBank: s.initialBank,
     priceCeiling: Array.from({ length: n }, (_, t) => ceiling[t] ?? undefined),
-    priceFloor: Array.from({ length: n }, (_, t) => floor[t]),
+    priceFloor: Array.from({ length: n }, (_, t) => floor[t] ?? undefined),
     reserve: expandReserve(s.reserve, n),
     offsets: s.offsets,
     msr: expandMsr(s.msr),
@@ -276,15 +289,43 @@ function normalise(s: z.output<typeof scenarioSchema>): Scenario {
   };
 }
 
+export interface ParseOptions {
+  /** Loads the rulebook a scenario names (a preset name or a file); throws with a reason when it cannot. */
+  rulebook?: (nameOrPath: string) => Rulebook;
+}
+
 /** Validates a parsed JSON/YAML value; an error names the first offending field by its path. */
-export function parseScenario(value: unknown): ScenarioResult {
+export function parseScenario(value: unknown, opts: ParseOptions = {}): ScenarioResult {
+  let use: RulebookUse | undefined;
+  if (typeof value === "object" && value !== null && !Array.isArray(value) && "rulebook" in value) {
+    const raw = value as Record<string, unknown>;
+    const name = raw.rulebook;
+    if (typeof name !== "string" || name === "") return { ok: false, path: "rulebook", message: "expected a rulebook preset name or file path" };
+    if (!opts.rulebook) return { ok: false, path: "rulebook", message: "this caller cannot load rulebooks; run the scenario with `ets simulate`" };
+    let rb: Rulebook;
+    try {
+      rb = opts.rulebook(name);
+    } catch (err) {
+      return { ok: false, path: "rulebook", message: `cannot load rulebook ${JSON.stringify(name)}: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    try {
+      const applied = applyRulebook(raw, rb, name);
+      value = applied.value;
+      use = applied.use;
+    } catch (err) {
+      if (err instanceof RulebookFieldError) return { ok: false, path: err.path, message: err.message };
+      throw err;
+    }
+  }
   const r = scenarioSchema.safeParse(value);
   if (!r.success) {
     const issue = r.error.issues[0];
     return { ok: false, path: issue ? issue.path.join(".") : "", message: issue?.message ?? "invalid" };
   }
   try {
-    return { ok: true, scenario: normalise(r.data) };
+    const scenario = normalise(r.data);
+    if (use) scenario.rulebook = use;
+    return { ok: true, scenario };
   } catch (err) {
     if (err instanceof FieldError) return { ok: false, path: err.path, message: err.message };
     throw err;
@@ -292,12 +333,12 @@ export function parseScenario(value: unknown): ScenarioResult {
 }
 
 /** Parses scenario text: JSON when `format` is "json", YAML (a superset of JSON) otherwise. */
-export function parseScenarioText(text: string, format: "json" | "yaml"): ScenarioResult {
+export function parseScenarioText(text: string, format: "json" | "yaml", opts: ParseOptions = {}): ScenarioResult {
   let value: unknown;
   try {
     value = format === "json" ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
     return { ok: false, path: "", message: `not valid ${format.toUpperCase()}: ${err instanceof Error ? err.message : String(err)}` };
   }
-  return parseScenario(value);
+  return parseScenario(value, opts);
 }

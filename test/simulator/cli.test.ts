@@ -70,6 +70,23 @@ describe("ets simulate", () => {
     expect(j.scenarios.map((x) => x.name)).toEqual(["grandfathering", "benchmarks", "auction", "auction-ceiling"]);
   });
 
+  it("a scenario naming a rulebook (gx-ets.yaml) lists what it took and sits inside the rulebook's collar", async () => {
+    const r = await ets("simulate", ex("gx-ets.yaml"), "--json");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { rulebook: { name: string; used: string[]; ignored: string[] }; years: { year: number; price: number }[] };
+    expect(j.rulebook.name).toBe("japan-gx-ets");
+    expect(j.rulebook.used.join("\n")).toMatch(/priceFloor: stability\.priceFloor per year \(2026: 1,700\)/);
+    expect(j.years.map((y) => y.year)).toEqual([2026, 2027, 2028, 2029, 2030]);
+    for (const y of j.years) expect(y.price).toBeGreaterThanOrEqual(1700 * 1.03 ** (y.year - 2026) - 1);
+    const t = await ets("simulate", ex("gx-ets.yaml"));
+    expect(t.stdout).toContain("rulebook japan-gx-ets, taken for each simulated year:");
+    const bad = join(tmp, "no-rulebook.yaml");
+    await writeFile(bad, (await readFile(ex("gx-ets.yaml"), "utf8")).replace("rulebook: japan-gx-ets", "rulebook: japan-gx"));
+    const u = await ets("simulate", bad);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toMatch(/no-rulebook\.yaml: field "rulebook": cannot load rulebook "japan-gx"/);
+  }, 60_000);
+
   it("a bad scenario exits 2 naming the file and the field", async () => {
     const bad = join(tmp, "bad.yaml");
     await writeFile(bad, "years: [2030]\ncap: 10\nfacilities:\n  - { id: a, bau: 5, mac: { linear: { slope: -1 } } }\n");

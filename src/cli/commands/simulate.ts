@@ -11,6 +11,7 @@ import type { Comparison } from "../../simulator/compare.ts";
 import { InfeasibleError } from "../../simulator/equilibrium.ts";
 import type { MonteCarloSummary } from "../../simulator/montecarlo.ts";
 import { monteCarlo } from "../../simulator/pool.ts";
+import { listPresets, loadRulebook } from "../../io/rulebook.ts";
 import { parseScenarioText } from "../../simulator/scenario.ts";
 import type { Scenario } from "../../simulator/scenario.ts";
 import { simulate } from "../../simulator/simulate.ts";
@@ -47,7 +48,9 @@ export async function loadScenario(file: string): Promise<Scenario> {
   } catch (err) {
     throw new UsageError(`${file}: cannot read the scenario (${err instanceof Error ? err.message : String(err)})`);
   }
-  const r = parseScenarioText(text, ext === ".json" ? "json" : "yaml");
+  // a rulebook named by the scenario: a preset name, else a file relative to the scenario
+  const rulebook = (name: string) => loadRulebook(listPresets().includes(name) ? name : resolve(dirname(file), name));
+  const r = parseScenarioText(text, ext === ".json" ? "json" : "yaml", { rulebook });
   if (!r.ok) throw new UsageError(`${file}: ${r.path ? `field "${r.path}": ` : ""}${r.message}`);
   if (r.scenario.name === "scenario") r.scenario.name = basename(file, ext);
   return r.scenario;
@@ -173,10 +176,14 @@ async function single(file: string, opts: { json?: boolean; out?: string; thread
   const clusters = clusterAnalysis(s, r);
   const charts = opts.out !== undefined ? await writeCharts(opts.out, r, mc) : [];
   if (opts.json) {
-    printJson({ scenario: r.scenario, years: r.years, facilities: r.facilities, warnings: r.warnings, msr: r.msr ?? null, monteCarlo: mc ?? null, sectoral, clusters, charts });
+    printJson({ scenario: r.scenario, rulebook: s.rulebook ?? null, years: r.years, facilities: r.facilities, warnings: r.warnings, msr: r.msr ?? null, monteCarlo: mc ?? null, sectoral, clusters, charts });
     return;
   }
   process.stdout.write(`scenario ${r.scenario}: ${s.facilities.length} facilities, ${s.years[0]}-${s.years[s.years.length - 1]}, discount rate ${s.discountRate}\n`);
+  if (s.rulebook) {
+    process.stdout.write(`rulebook ${s.rulebook.name}, taken for each simulated year:\n${s.rulebook.used.map((u) => `  ${u}\n`).join("")}`);
+    if (s.rulebook.ignored.length > 0) process.stdout.write(`rulebook fields the simulator leaves aside:\n${s.rulebook.ignored.map((u) => `  ${u}\n`).join("")}`);
+  }
   printYears(r);
   for (const w of r.warnings) process.stdout.write(`warning: ${w}\n`);
   if (r.msr) process.stdout.write(`MSR fixed point: ${r.msr.converged ? "converged" : "DID NOT CONVERGE"} after ${r.msr.iterations} iterations (residual ${r.msr.residual.toPrecision(3)}, damping ${r.msr.damping})\n`);
