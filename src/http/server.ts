@@ -8,7 +8,7 @@ import { AuditLog } from "../audit/index.ts";
 import { AuthService } from "../auth/index.ts";
 import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../domain/security/config.ts";
 import { systemPrincipal } from "../domain/security/roles.ts";
-import { loadRulebook, RulebookLoadError } from "../io/rulebook.ts";
+import { RulebookLoadError, securityConfigOf } from "../io/rulebook.ts";
 import { systemClock } from "../platform/clock.ts";
 import { SecureRegistry } from "../registry/secure-registry.ts";
 import type { Db } from "../store/db.ts";
@@ -53,7 +53,7 @@ export function rulebookSecurity(env: ServerEnv, production: boolean): { ruleboo
   const name = env.OPENETS_RULEBOOK || (production ? undefined : DEMO_RULEBOOK);
   if (!name) return { rulebook: null, config: DEFAULT_SECURITY_CONFIG };
   try {
-    return { rulebook: name, config: loadRulebook(name).security ?? DEFAULT_SECURITY_CONFIG };
+    return { rulebook: name, config: securityConfigOf(name) };
   } catch (err) {
     if (err instanceof RulebookLoadError) throw new StartupError(`OPENETS_RULEBOOK: ${err.message}`);
     throw err;
