@@ -78,6 +78,8 @@ function typeOf(s: Json): string {
       return s.pattern === "^(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" ? "date MM-DD" : s.pattern?.startsWith("^[A-Za-z0-9]") ? "id" : "string";
     case "boolean":
       return "boolean";
+    case "null":
+      return "null";
     case "array":
       return `list of ${s.items ? typeOf(s.items) : "values"}${s.minItems ? ` (at least ${s.minItems})` : ""}`;
     case "object":

@@ -8,6 +8,7 @@ import { AuditLog } from "../audit/index.ts";
 import { AuthService } from "../auth/index.ts";
 import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../domain/security/config.ts";
 import { systemPrincipal } from "../domain/security/roles.ts";
+import { RulebookLoadError, securityConfigOf } from "../io/rulebook.ts";
 import { systemClock } from "../platform/clock.ts";
 import { SecureRegistry } from "../registry/secure-registry.ts";
 import type { Db } from "../store/db.ts";
@@ -23,14 +24,40 @@ export interface ServerEnv {
   OPENETS_ADMIN_USER?: string | undefined;
   OPENETS_ADMIN_PASSWORD?: string | undefined;
   OPENETS_TRUST_PROXY?: string | undefined;
+  OPENETS_RULEBOOK?: string | undefined;
 }
 
 export class StartupError extends Error {}
 
-export function securityConfigFor(production: boolean): SecurityConfig {
-  if (production) return DEFAULT_SECURITY_CONFIG;
-  // Demo: published credentials, no second factor, longer sessions. Never for real units.
-  return { ...DEFAULT_SECURITY_CONFIG, demoMode: true, signIn: { ...DEFAULT_SECURITY_CONFIG.signIn, secondFactorRoles: [] }, sessions: { ...DEFAULT_SECURITY_CONFIG.sessions, ttlMinutes: 8 * 60 } };
+/** The rulebook the demo runs on when OPENETS_RULEBOOK is not set (the demo scheme is Japanese-style). */
+export const DEMO_RULEBOOK = "japan-gx-ets";
+
+/**
+ * The security rules the server runs with: the `security` section of the rulebook (absent fields,
+ * or an absent section, take the documented defaults). Demo mode then allows the published demo
+ * credentials: no second factor, longer sessions. Never for real units.
+ */
+export function securityConfigFor(production: boolean, base: SecurityConfig = DEFAULT_SECURITY_CONFIG): SecurityConfig {
+  if (production) {
+    if (base.demoMode) throw new StartupError("security.demoMode: the rulebook enables demo mode, which production mode refuses");
+    return base;
+  }
+  return { ...base, demoMode: true, signIn: { ...base.signIn, secondFactorRoles: [] }, sessions: { ...base.sessions, ttlMinutes: 8 * 60 } };
+}
+
+/**
+ * Reads OPENETS_RULEBOOK (a preset name or a rulebook file; default: the demo's preset in demo mode,
+ * none in production) and returns its security rules, or a StartupError naming the file and field.
+ */
+export function rulebookSecurity(env: ServerEnv, production: boolean): { rulebook: string | null; config: SecurityConfig } {
+  const name = env.OPENETS_RULEBOOK || (production ? undefined : DEMO_RULEBOOK);
+  if (!name) return { rulebook: null, config: DEFAULT_SECURITY_CONFIG };
+  try {
+    return { rulebook: name, config: securityConfigOf(name) };
+  } catch (err) {
+    if (err instanceof RulebookLoadError) throw new StartupError(`OPENETS_RULEBOOK: ${err.message}`);
+    throw err;
+  }
 }
 
 export async function startServer(env: ServerEnv, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<{ port: number; close(): Promise<void> }> {
@@ -42,10 +69,11 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
   if (production && env.OPENETS_ADMIN_USER !== undefined && (/^demo-/.test(env.OPENETS_ADMIN_USER) || env.OPENETS_ADMIN_PASSWORD === `${env.OPENETS_ADMIN_USER}-password`)) {
     throw new StartupError("production mode refuses demo user names and demo passwords");
   }
+  const rules = rulebookSecurity(env, production);
+  const config = securityConfigFor(production, rules.config);
   const store = describeStore({ database: env.DATABASE_URL });
   const db: Db = await openStore({ database: env.DATABASE_URL });
   try {
-    const config = securityConfigFor(production);
     const system = { principal: systemPrincipal("server"), ip: null };
     if (!(await isSeeded(db))) {
       if (production) await firstAdministrator(db, config, env, out);
@@ -78,7 +106,7 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
     });
     const addr = server.address();
     const actual = typeof addr === "object" && addr ? addr.port : port;
-    out(`OpenETS listening on http://localhost:${actual} (${mode} mode, store: ${store.kind}${store.kind === "pglite" ? ` ${store.target}` : ""})`);
+    out(`OpenETS listening on http://localhost:${actual} (${mode} mode, rulebook: ${rules.rulebook ?? "none (default security rules)"}, store: ${store.kind}${store.kind === "pglite" ? ` ${store.target}` : ""})`);
     return {
       port: actual,
       async close() {

@@ -5,6 +5,7 @@ import { basename, extname, join, resolve } from "node:path";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { formatPath, parseRulebook } from "../domain/rulebook/index.ts";
 import type { Rulebook, RulebookError } from "../domain/rulebook/index.ts";
+import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../domain/security/config.ts";
 
 export const PRESETS_DIR = resolve(import.meta.dirname, "../../presets");
 
@@ -107,3 +108,13 @@ export function loadRulebook(nameOrPath: string): Rulebook {
 }
 
 export { formatPath };
+
+/**
+ * The security rules of a rulebook: its `security` section (already a full SecurityConfig, absent
+ * fields defaulted), or all defaults when the rulebook has no section or no rulebook is named.
+ * Throws RulebookLoadError (file, field path, line) for a missing or invalid rulebook.
+ */
+export function securityConfigOf(nameOrPath: string | undefined): SecurityConfig {
+  if (!nameOrPath) return DEFAULT_SECURITY_CONFIG;
+  return loadRulebook(nameOrPath).security ?? DEFAULT_SECURITY_CONFIG;
+}

@@ -1,5 +1,6 @@
 // Every CLI command module registers itself here (one import and one array line each).
 import type { Command } from "commander";
+import { register as admin } from "./admin.ts";
 import { register as allocate } from "./allocate.ts";
 import { register as baseline } from "./baseline.ts";
 import { register as benchmark } from "./benchmark.ts";
@@ -13,6 +14,7 @@ import { register as simulate } from "./simulate.ts";
 export type Register = (program: Command) => void;
 
 export const commandModules: readonly Register[] = [
+  admin,
   allocate,
   baseline,
   benchmark,

@@ -6,6 +6,9 @@
 // stay numbers. Cross-field rules (sector references, overlapping periods) are in `refineRulebook`.
 import { z } from "zod";
 import { criteriaSchema } from "../leakage/criteria.ts";
+import { DEFAULT_SECURITY_CONFIG, parseSecurityConfig, type SecurityConfig } from "../security/config.ts";
+import { CONFIG_FIELDS } from "../security/reference.ts";
+import { ROLES } from "../security/roles.ts";
 
 // ---------------------------------------------------------------- building blocks
 
@@ -589,15 +592,90 @@ const credits = z
   })
   .describe("offset credits (issue: credits)");
 
+// The `security` section is the registry's SecurityConfig (src/domain/security/config.ts): the same
+// field names, described from its reference table, checked by zod for shape and then by
+// parseSecurityConfig (the one authority for defaults and limits), whose output the rulebook carries.
+function sec(path: string): string {
+  const meaning = CONFIG_FIELDS.find(([p]) => p === path)?.[1];
+  if (meaning === undefined) throw new Error(`security field ${path} has no description in CONFIG_FIELDS`);
+  let v: unknown = DEFAULT_SECURITY_CONFIG;
+  for (const k of path.split(".")) v = (v as Record<string, unknown>)[k];
+  return `${meaning} Default: ${JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}.`;
+}
+
+const hhmm = () => z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: "expected a time as HH:MM" });
+const timeWindow = () => z.strictObject({ from: hhmm().describe("start (HH:MM, local)"), to: hhmm().describe("end (HH:MM, local), after `from`") });
+const names = () => z.array(z.string({ error: "expected a string" }));
+
 const security = z
   .strictObject({
-    fourEyes: z.boolean().default(true).describe("a second representative approves transfers"),
-    trustedListDelayWorkingDays: z.int().min(0).default(7).describe("working days before an account added to the trusted list becomes usable"),
-    transferDelayHours: z.int().min(0).default(26).describe("hours a transfer to an account outside the trusted list waits before execution"),
-    perTransactionLimit: allowances().optional().describe("largest quantity in one transfer"),
-    approvalExpiryHours: z.int().min(1).default(72).describe("an unapproved transfer expires after this"),
+    fourEyes: z.boolean().optional().describe(sec("fourEyes")),
+    approvalExpiryHours: z.int().min(1).max(24 * 365).optional().describe(sec("approvalExpiryHours")),
+    trustedList: z
+      .strictObject({
+        activationWorkingDays: z.int().min(0).max(60).optional().describe(sec("trustedList.activationWorkingDays")),
+        activationTime: hhmm().optional().describe(sec("trustedList.activationTime")),
+        timeZone: z.string().optional().describe(sec("trustedList.timeZone")),
+        weekend: z.array(z.int().min(0).max(6)).max(6).optional().describe(sec("trustedList.weekend")),
+        holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "expected a date as YYYY-MM-DD" })).optional().describe(sec("trustedList.holidays")),
+        secondApproval: z.boolean().optional().describe(sec("trustedList.secondApproval")),
+        sameHolderTrusted: z.boolean().optional().describe(sec("trustedList.sameHolderTrusted")),
+        trustedOnlyAccountTypes: names().optional().describe(sec("trustedList.trustedOnlyAccountTypes")),
+      })
+      .optional()
+      .describe("the trusted account list and its working-day calendar"),
+    businessHours: z
+      .strictObject({
+        initiate: timeWindow().nullable().optional().describe("window in which transfers between holders may be initiated; null = any time"),
+        complete: timeWindow().nullable().optional().describe("window in which delayed transfers complete; null = any time"),
+      })
+      .nullable()
+      .optional()
+      .describe(sec("businessHours")),
+    transferDelayHours: num().min(0, { error: "expected a number of hours >= 0" }).max(24 * 60, { error: "expected at most 1440 hours (60 days)" }).optional().describe(sec("transferDelayHours")),
+    transactionLimitOutsideTrusted: allowances().nullable().optional().describe(sec("transactionLimitOutsideTrusted")),
+    holdingLimits: z
+      .strictObject({
+        defaultLimit: allowances().nullable().optional().describe(sec("holdingLimits.defaultLimit")),
+        perHolder: z.record(z.string(), allowances()).optional().describe(sec("holdingLimits.perHolder")),
+        unitTypes: names().optional().describe(sec("holdingLimits.unitTypes")),
+        exemptAccountTypes: names().optional().describe(sec("holdingLimits.exemptAccountTypes")),
+      })
+      .optional()
+      .describe("holding limits per holder"),
+    signIn: z
+      .strictObject({
+        secondFactorRoles: z.array(z.enum(ROLES)).optional().describe(sec("signIn.secondFactorRoles")),
+        maxFailures: z.int().min(1).max(100).optional().describe(sec("signIn.maxFailures")),
+        lockoutMinutes: z.int().min(1).optional().describe(sec("signIn.lockoutMinutes")),
+        backoffBaseSeconds: num().min(0, { error: "expected seconds >= 0" }).max(3600, { error: "expected at most 3600 seconds" }).optional().describe(sec("signIn.backoffBaseSeconds")),
+        backoffMaxSeconds: num().min(0, { error: "expected seconds >= 0" }).max(3600, { error: "expected at most 3600 seconds" }).optional().describe(sec("signIn.backoffMaxSeconds")),
+        minPasswordLength: z.int().min(8).max(128).optional().describe(sec("signIn.minPasswordLength")),
+      })
+      .optional()
+      .describe("sign-in: second factor, lockout, backoff, passwords"),
+    sessions: z
+      .strictObject({
+        ttlMinutes: z.int().min(1).max(24 * 60).optional().describe(sec("sessions.ttlMinutes")),
+        challengeMinutes: z.int().min(1).max(60).optional().describe(sec("sessions.challengeMinutes")),
+      })
+      .optional()
+      .describe("session lifetimes"),
+    apiTokens: z
+      .strictObject({ maxDays: z.int().min(1).max(3650).optional().describe(sec("apiTokens.maxDays")) })
+      .optional()
+      .describe("API tokens of machine clients"),
+    demoMode: z.boolean().optional().describe(sec("demoMode")),
   })
-  .describe("registry security rules (issue: security)");
+  .transform((v, ctx): SecurityConfig => {
+    const r = parseSecurityConfig(v);
+    if (r.ok) return r.value;
+    const field = String(r.facts.field ?? "security").replace(/^security\.?/, "");
+    const path = [...field.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : (m[1] as string)));
+    ctx.addIssue({ code: "custom", path, message: String(r.facts.reason ?? r.message) });
+    return z.NEVER;
+  })
+  .describe("registry security rules, the SecurityConfig of src/domain/security/config.ts (issue: security); every field is optional and takes the default shown; an absent section means all defaults");
 
 // ---------------------------------------------------------------- the rulebook
 
