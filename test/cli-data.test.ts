@@ -1,26 +1,15 @@
 // Goal: the data commands run as a user runs them (./bin/ets in a child process): tables, JSON,
 // files written, and bad input exiting 2 with file, line and column.
-import { execFile } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runEts } from "./support/ets.ts";
 
-const run = promisify(execFile);
 const root = join(import.meta.dirname, "..");
-const bin = join(root, "bin/ets");
 const sample = join(root, "data/steel-cement");
 
-async function ets(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(bin, args, { cwd: root, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const ets = (...args: string[]) => runEts(args, {});
 
 let tmp = "";
 beforeAll(async () => {

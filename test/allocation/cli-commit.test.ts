@@ -1,28 +1,17 @@
 // Goal: `ets allocate --commit` run twice (two processes, one database) allocates once:
 // the second run finds every ledger command already applied.
-import { execFile } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServerDatabase } from "../support/stores.ts";
+import { runEts } from "../support/ets.ts";
 
-const run = promisify(execFile);
 const root = join(import.meta.dirname, "../..");
-const bin = join(root, "bin/ets");
 const sample = join(root, "data/steel-cement");
 const rulebook = join(import.meta.dirname, "fixtures/steel-cement.yaml");
 
-async function ets(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(bin, args, { cwd: root, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, DATABASE_URL: "" } });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const ets = (...args: string[]) => runEts(args, { env: { DATABASE_URL: undefined } });
 
 let tmp = "";
 beforeAll(async () => {

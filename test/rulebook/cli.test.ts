@@ -1,13 +1,12 @@
 // Goal: `ets rulebook` runs as a user runs it (./bin/ets in a child process): presets listed, a
 // rulebook shown and validated, a cap trajectory printed, and a bad file exiting 1 with paths.
-import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { register } from "../../src/cli/commands/rulebook.ts";
+import { runEts } from "../support/ets.ts";
 
 /** Runs `ets <args>` in this process (for the cheap cases), capturing output and the exit code. */
 async function inProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -32,19 +31,9 @@ async function inProcess(...args: string[]): Promise<{ code: number; stdout: str
   return { code, stdout, stderr };
 }
 
-const run = promisify(execFile);
 const root = join(import.meta.dirname, "../..");
-const bin = join(root, "bin/ets");
 
-async function ets(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(bin, args, { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const ets = (...args: string[]) => runEts(args, {});
 
 type Result = Awaited<ReturnType<typeof ets>>;
 let tmp = "";

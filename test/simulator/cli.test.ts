@@ -1,28 +1,17 @@
 // Goal: `ets simulate` runs as a user runs it (./bin/ets in a child process): readable tables,
 // the JSON shape { years, facilities, monteCarlo }, SVG charts in --out, compare, and a bad
 // scenario exiting 2 with the field named.
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runEts } from "../support/ets.ts";
 
-const run = promisify(execFile);
 const root = join(import.meta.dirname, "../..");
-const bin = join(root, "bin/ets");
 const ex = (n: string) => join(root, "examples/scenarios", n);
 
-async function ets(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    // from a directory outside the project: the Monte Carlo workers must still find their loader
-    const { stdout, stderr } = await run(bin, args, { cwd: tmp || root, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+// from a directory outside the project: the Monte Carlo workers must still find their loader
+const ets = (...args: string[]) => runEts(args, { cwd: tmp || root });
 
 let tmp = "";
 beforeAll(async () => {
