@@ -11,6 +11,7 @@ import { getCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
 import { type Access, decide, describeAccess, type Principal } from "./access.ts";
 import { type AppDeps, CSP, CSRF_HEADER, callerOf, csrfTokenFor, DEFAULT_CONFIG, type Env, type HttpConfig, sameSecret } from "./context.ts";
+import { sqlState } from "../store/db.ts";
 import { docsPage } from "./docs-page.ts";
 import { createLogger, scrubText } from "./logger.ts";
 import { type Problem, ProblemError, problem } from "./problem.ts";
@@ -96,6 +97,10 @@ export function createApp(deps: AppDeps): App {
       if (UNSAFE.has(c.req.method) && status === 400) await auditRefusal(c, problem(400, "request-malformed"));
       return problemResponse(problem(status, status === 413 ? "body-too-large" : "request-malformed", scrubText(err.message).slice(0, 200) || undefined, { instance: c.req.path }));
     }
+    // A safety net behind the check above: text the database cannot store is bad input, and the
+    // failed statement's transaction has rolled back, so nothing changed.
+    const state = sqlState(err);
+    if (state === "22021" || state === "22P05") return problemResponse(problem(400, "text-unstorable", "the request contains text the database cannot store", { instance: c.req.path }));
     log.error({ err: { name: (err as Error).name, message: scrubText(String((err as Error).message)), stack: (err as Error).stack }, requestId: c.get("requestId"), path: c.req.path }, "unexpected error");
     return problemResponse(problem(500, "internal", "an unexpected error occurred; it has been logged", { instance: c.req.path, facts: { requestId: c.get("requestId") } }));
   });
@@ -169,6 +174,19 @@ export function createApp(deps: AppDeps): App {
       },
     }),
   );
+
+  // PostgreSQL text cannot hold U+0000, so no identifier or note containing it can be valid:
+  // refuse such requests here, before any service (and its audit row) sees the text.
+  app.use("*", async (c, next) => {
+    const url = c.req.url;
+    let nul = url.includes("\u0000") || /%00/.test(url);
+    if (!nul && UNSAFE.has(c.req.method) && (c.req.header("content-type") ?? "").includes("json")) {
+      const text = await c.req.text();
+      nul = text.includes("\u0000") || /\\u0000/i.test(text);
+    }
+    if (nul) throw new ProblemError(problem(400, "text-nul", "the request contains the NUL character (U+0000), which no field accepts"));
+    await next();
+  });
 
   // Authentication: a bearer API token, else the session cookie. A bad bearer token is refused; a
   // stale cookie is treated as no session (public pages keep working).

@@ -78,6 +78,19 @@ describe("hardening", () => {
     expect(text.headers.get("content-type")).toContain("application/problem+json");
   });
 
+  it("refuses the NUL character (which PostgreSQL text cannot hold) in bodies and URLs with 400, not 500", async () => {
+    // Found by the fuzz test: a sign-in with userId "A\u0000" reached the database and failed there.
+    const signInNul = await post("/v1/auth/sign-in", JSON.stringify({ userId: "rep-a1\u0000", password: passwordOf("rep-a1") }), {}, "203.0.113.9");
+    expect(signInNul.status).toBe(400);
+    expect(((await signInNul.json()) as { type: string }).type).toMatch(/text-nul$/);
+    const h = { cookie: s["rep-a1"]?.cookie ?? "", [CSRF_HEADER]: s["rep-a1"]?.csrf ?? "" };
+    const transfer = await post("/v1/transfers", JSON.stringify({ transactionId: "nul-1", from: A, to: B, classCode: CLASS, quantity: "1", note: "a\u0000b" }), h);
+    expect(transfer.status).toBe(400);
+    expect((await f.request("/v1/transactions/nul-1", { headers: { cookie: s["rep-a1"]?.cookie ?? "" } })).status).toBe(404);
+    const path = await f.request(`/v1/accounts/${A}%00/holdings`, { headers: { cookie: s["rep-a1"]?.cookie ?? "" } });
+    expect(path.status).toBe(400);
+  });
+
   it("refuses cookie-authenticated state changes without the CSRF token or from another origin", async () => {
     const body = JSON.stringify({ transactionId: "csrf-1", from: A, to: B, classCode: CLASS, quantity: "1" });
     const none = await post("/v1/transfers", body, { cookie: s["rep-a1"]?.cookie ?? "" });
