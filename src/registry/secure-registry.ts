@@ -579,6 +579,12 @@ export class SecureRegistry {
       this.ledger.setAccountStatus({ ...input, status: "open" }));
   }
 
+  /** Close an account for good (administrator). The ledger refuses while it still holds units. */
+  async closeAccount(c: Caller, input: { commandId: string; accountId: string; reason?: string | undefined }): Promise<Result<AccountView>> {
+    return this.admin(c, "account.close", isObj(input) && str(input.accountId, 64) ? input.accountId : null, "accounts:block", () =>
+      this.ledger.setAccountStatus({ ...input, status: "closed" }));
+  }
+
   async addRepresentative(c: Caller, input: { accountId: string; userId: string; initiate: boolean; approve: boolean }): Promise<Result<RepresentativeView>> {
     return this.admin(c, "representative.add", isObj(input) && str(input.accountId, 64) ? input.accountId : null, "representatives:manage", async () => {
       if (!isObj(input) || !str(input.accountId, 64) || !str(input.userId, 64)) return bad("accountId/userId", "both are required strings");

@@ -125,6 +125,20 @@ describe("flows over HTTP", () => {
     expect((await as(f, s.admin, "POST", `/v1/accounts/${B}/unblock`, { commandId: "unblk-1" })).status).toBe(201);
   });
 
+  it("an administrator closes an empty account for good; an account holding units cannot be closed", async () => {
+    const holding = await as(f, s.admin, "POST", `/v1/accounts/${A}/close`, { commandId: "cls-a" });
+    expect(holding.status).toBe(422);
+    expect((await as(f, s.admin, "GET", `/v1/accounts/${A}`)).status).toBe(200);
+    expect(((await json(await as(f, s.admin, "GET", `/v1/accounts/${A}`))) as { status?: string }).status).toBe("open");
+    const opened = await as(f, s.admin, "POST", "/v1/accounts", { commandId: "acc-spare", accountId: "JP-300-0099", type: "trading", holder: "Spare KK", name: "Spare" });
+    expect(opened.status).toBe(201);
+    const closed = await as(f, s.admin, "POST", "/v1/accounts/JP-300-0099/close", { commandId: "cls-spare", reason: "holder wound up" });
+    expect(closed.status).toBe(201);
+    expect((await json(closed)).status).toBe("closed");
+    expect((await as(f, s.admin, "POST", "/v1/accounts/JP-300-0099/close", { commandId: "cls-spare", reason: "holder wound up" })).status).toBe(200);
+    expect((await as(f, s.admin, "POST", "/v1/accounts/JP-300-0099/unblock", { commandId: "reopen-spare" })).status).toBeGreaterThanOrEqual(400);
+  });
+
   it("records state-changing requests in the audit trail that administrators query", async () => {
     const page = (await json(await as(f, s.admin, "GET", "/v1/audit?action=transaction.&limit=500"))) as unknown as { items: Array<{ action: string; actor: string; outcome: string; ip: string }> };
     expect(page.items.some((r) => r.action === "transaction.initiate" && r.actor === "rep-a1" && r.outcome === "ok" && r.ip === "192.0.2.1")).toBe(true);

@@ -82,6 +82,16 @@ export const MATRIX: Record<string, Row> = {
   },
   blockAccount: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: `/v1/accounts/${C}/block`, body: { commandId: tx("blk", n) } }) },
   unblockAccount: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: `/v1/accounts/${C}/unblock`, body: { commandId: tx("unblk", n) } }) },
+  closeAccount: {
+    expect: "YNNNNN",
+    // An empty account of its own, so that closing it succeeds for the administrator and touches no other row's account.
+    req: async ({ f, n }) => {
+      const accountId = `JP-510-${String(n).padStart(4, "0")}`;
+      const r = await f.registry.openAccount(SYSTEM, { commandId: tx("acc-close", n), accountId, type: "trading", holder: "Matrix", name: "Matrix account to close" });
+      if (!r.ok) throw new Error(`opening ${accountId}: ${JSON.stringify(r)}`);
+      return { method: "POST", path: `/v1/accounts/${accountId}/close`, body: { commandId: tx("cls", n) } };
+    },
+  },
   issue: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/issuances", body: { transactionId: tx("iss", n), classCode: CLASS, to: NAT, quantity: "10" } }) },
   administrativeTransaction: {
     expect: "YNNNNN",

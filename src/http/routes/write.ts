@@ -120,6 +120,19 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
     }),
     op({
       method: "post",
+      path: "/v1/accounts/{accountId}/close",
+      operationId: "closeAccount",
+      summary: "Close an account for good; refused while it holds units (administrator)",
+      tag: "accounts",
+      access: roles(ADMIN, "admin"),
+      params: accountParam,
+      body: z.object({ commandId: TransactionId, reason: ShortText.optional() }).strict().openapi("AccountStatusChange"),
+      responses: { 201: { description: "The account", schema: Account }, 200: { description: "Repeat of the same command", schema: Account } },
+      handler: async ({ c, caller, params, body }) =>
+        created(c, await registry.closeAccount(caller, { commandId: body.commandId, accountId: params.accountId, ...(body.reason ? { reason: body.reason } : {}) })),
+    }),
+    op({
+      method: "post",
       path: "/v1/issuances",
       operationId: "issue",
       summary: "Issue new units of a class into a national account (administrator; a second administrator approves)",
