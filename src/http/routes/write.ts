@@ -67,6 +67,22 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
       },
     });
 
+  /** An administrator's change of an account's status: one route shape for block, unblock and close. */
+  const AccountStatusChange = z.object({ commandId: TransactionId, reason: ShortText.optional() }).strict().openapi("AccountStatusChange");
+  const statusOp = (verb: string, operationId: string, summary: string, method: "blockAccount" | "unblockAccount" | "closeAccount") =>
+    op({
+      method: "post",
+      path: `/v1/accounts/{accountId}/${verb}`,
+      operationId,
+      summary,
+      tag: "accounts",
+      access: roles(ADMIN, "admin"),
+      params: accountParam,
+      body: AccountStatusChange,
+      responses: { 201: { description: "The account", schema: Account }, 200: { description: "Repeat of the same command", schema: Account } },
+      handler: async ({ c, caller, params, body }) =>
+        created(c, await registry[method](caller, { commandId: body.commandId, accountId: params.accountId, ...(body.reason ? { reason: body.reason } : {}) })),
+    });
   const systemTick = async (caller: Caller) => registry.releaseDue(caller);
 
   return [
@@ -92,45 +108,9 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
       responses: { 201: { description: "The account", schema: Account }, 200: { description: "Repeat of the same command", schema: Account } },
       handler: async ({ c, caller, body }) => created(c, await registry.openAccount(caller, body)),
     }),
-    op({
-      method: "post",
-      path: "/v1/accounts/{accountId}/block",
-      operationId: "blockAccount",
-      summary: "Block an account: it can no longer send (administrator)",
-      tag: "accounts",
-      access: roles(ADMIN, "admin"),
-      params: accountParam,
-      body: z.object({ commandId: TransactionId, reason: ShortText.optional() }).strict().openapi("AccountStatusChange"),
-      responses: { 201: { description: "The account", schema: Account }, 200: { description: "Repeat of the same command", schema: Account } },
-      handler: async ({ c, caller, params, body }) =>
-        created(c, await registry.blockAccount(caller, { commandId: body.commandId, accountId: params.accountId, ...(body.reason ? { reason: body.reason } : {}) })),
-    }),
-    op({
-      method: "post",
-      path: "/v1/accounts/{accountId}/unblock",
-      operationId: "unblockAccount",
-      summary: "Unblock an account (administrator)",
-      tag: "accounts",
-      access: roles(ADMIN, "admin"),
-      params: accountParam,
-      body: z.object({ commandId: TransactionId, reason: ShortText.optional() }).strict().openapi("AccountStatusChange"),
-      responses: { 201: { description: "The account", schema: Account }, 200: { description: "Repeat of the same command", schema: Account } },
-      handler: async ({ c, caller, params, body }) =>
-        created(c, await registry.unblockAccount(caller, { commandId: body.commandId, accountId: params.accountId, ...(body.reason ? { reason: body.reason } : {}) })),
-    }),
-    op({
-      method: "post",
-      path: "/v1/accounts/{accountId}/close",
-      operationId: "closeAccount",
-      summary: "Close an account for good; refused while it holds units (administrator)",
-      tag: "accounts",
-      access: roles(ADMIN, "admin"),
-      params: accountParam,
-      body: z.object({ commandId: TransactionId, reason: ShortText.optional() }).strict().openapi("AccountStatusChange"),
-      responses: { 201: { description: "The account", schema: Account }, 200: { description: "Repeat of the same command", schema: Account } },
-      handler: async ({ c, caller, params, body }) =>
-        created(c, await registry.closeAccount(caller, { commandId: body.commandId, accountId: params.accountId, ...(body.reason ? { reason: body.reason } : {}) })),
-    }),
+    statusOp("block", "blockAccount", "Block an account: it can no longer send (administrator)", "blockAccount"),
+    statusOp("unblock", "unblockAccount", "Unblock an account (administrator)", "unblockAccount"),
+    statusOp("close", "closeAccount", "Close an account for good; refused while it holds units (administrator)", "closeAccount"),
     op({
       method: "post",
       path: "/v1/issuances",
