@@ -9,11 +9,11 @@ import type { Rulebook } from "../../domain/rulebook/index.ts";
 import { InputError } from "../../io/csv.ts";
 import type { ColumnSpec } from "../../io/csv.ts";
 import type { Dataset } from "../../io/dataset.ts";
-import { loadRulebook, RulebookLoadError } from "../../io/rulebook.ts";
 import { readTable, tableFormat, writeTable } from "../../io/table.ts";
 import { commitAllocation, CommitRefused } from "../../registry/allocation-commit.ts";
 import { LedgerService } from "../../registry/ledger.ts";
 import { openStore } from "../../store/open.ts";
+import { loadRulebookArg } from "./rulebook.ts";
 import { action, CommandFailure, printJson, printTable, progress, UsageError } from "../io.ts";
 import { loadOrExplain } from "./common-dataset.ts";
 
@@ -156,15 +156,6 @@ function outRows(run: AllocationRun): unknown[][] {
   ]);
 }
 
-function load(nameOrPath: string): Rulebook {
-  try {
-    return loadRulebook(nameOrPath);
-  } catch (err) {
-    if (err instanceof RulebookLoadError) throw new UsageError(err.message);
-    throw err;
-  }
-}
-
 export function register(program: Command): void {
   program
     .command("allocate")
@@ -185,7 +176,7 @@ export function register(program: Command): void {
         if (!/^\d{4}$/.test(opts.year)) throw new UsageError(`option --year: not a year: ${JSON.stringify(opts.year)}`);
         const year = Number(opts.year);
         if (opts.out !== undefined && tableFormat(opts.out) === undefined) throw new UsageError(`option --out: use a .csv or .xlsx file name, got ${JSON.stringify(opts.out)}`);
-        const rb = load(opts.rulebook);
+        const rb = loadRulebookArg(opts.rulebook);
         let rules;
         try {
           rules = rulesFromRulebook(rb, year);

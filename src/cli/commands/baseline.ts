@@ -6,7 +6,7 @@ import { computeBaseline, toNumber } from "../../domain/allocation/index.ts";
 import type { YearValue } from "../../domain/allocation/index.ts";
 import { InputError } from "../../io/csv.ts";
 import type { ColumnSpec } from "../../io/csv.ts";
-import { loadRulebook, RulebookLoadError } from "../../io/rulebook.ts";
+import { loadRulebookArg } from "./rulebook.ts";
 import { readTable, tableFormat, writeTable } from "../../io/table.ts";
 import { action, printJson, printTable, progress, UsageError } from "../io.ts";
 
@@ -139,13 +139,7 @@ export function register(program: Command): void {
         if (opts.out !== undefined && tableFormat(opts.out) === undefined) throw new UsageError(`option --out: use a .csv or .xlsx file name, got ${JSON.stringify(opts.out)}`);
         let sectors: Map<string, SectorBase | string> | undefined;
         if (opts.rulebook !== undefined) {
-          let rb;
-          try {
-            rb = loadRulebook(opts.rulebook);
-          } catch (err) {
-            if (err instanceof RulebookLoadError) throw new UsageError(err.message);
-            throw err;
-          }
+          const rb = loadRulebookArg(opts.rulebook);
           sectors = new Map(Object.entries(rb.allocation.sectors).map(([id, rule]) => [id, rule.method === "grandfathering" ? { years: rule.basePeriod.years, window: { ...rule.basePeriod.window } } : rule.method]));
         }
         const sectorOf = new Map<string, string>();

@@ -19,7 +19,8 @@ import { listPresets, loadRulebook, parseRulebookText, rulebookFile, RulebookLoa
 import { readFileSync } from "node:fs";
 import { action, CommandFailure, printJson, printTable, UsageError } from "../io.ts";
 
-function load(nameOrPath: string): Rulebook {
+/** A rulebook named on the command line: a bad name or file is a usage error (exit 2) naming what is wrong. */
+export function loadRulebookArg(nameOrPath: string): Rulebook {
   try {
     return loadRulebook(nameOrPath);
   } catch (err) {
@@ -123,7 +124,7 @@ export function register(program: Command): void {
     .action(
       action((opts: { json?: boolean }) => {
         const rows = listPresets().map((name) => {
-          const r = load(name);
+          const r = loadRulebookArg(name);
           return { name, scheme: r.scheme.name, jurisdiction: r.scheme.jurisdiction, status: r.scheme.status, years: span(r), currency: r.currency };
         });
         if (opts.json) printJson(rows);
@@ -138,7 +139,7 @@ export function register(program: Command): void {
     .option("--json", "print the whole rulebook (or the year's figures) as JSON (allowance amounts as strings)")
     .action(
       action((name: string, opts: { json?: boolean; year?: string }) => {
-        const r = load(name);
+        const r = loadRulebookArg(name);
         const year = yearOption("--year", opts.year);
         if (year !== undefined) {
           const f = yearFigures(r, year);
@@ -181,7 +182,7 @@ export function register(program: Command): void {
     .option("--json", 'print [{"year", "cap", "period"}] (cap as a string of digits)')
     .action(
       action((name: string, opts: { from?: string; to?: string; json?: boolean }) => {
-        const r = load(name);
+        const r = loadRulebookArg(name);
         const from = yearOption("--from", opts.from);
         const to = yearOption("--to", opts.to);
         if (from !== undefined && to !== undefined && from > to) throw new UsageError("option --from is after --to");
