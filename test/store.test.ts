@@ -1,6 +1,7 @@
 // Goal: both store adapters return identical JS types and run the same migrations.
-import { expect, it } from "vitest";
-import { forEachStore } from "./support/stores.ts";
+import { describe, expect, it } from "vitest";
+import { openPostgres } from "../src/store/postgres.ts";
+import { createServerDatabase, forEachStore } from "./support/stores.ts";
 
 forEachStore("store adapters", (get) => {
   it("parses int8 as bigint, numeric as string, date as string, timestamptz as ISO string", async () => {
@@ -34,5 +35,22 @@ forEachStore("store adapters", (get) => {
     await db.query("INSERT INTO t_ex VALUES (1, int8range(1, 10, '[]'))");
     await expect(db.query("INSERT INTO t_ex VALUES (1, int8range(10, 20, '[]'))")).rejects.toThrow();
     await db.query("INSERT INTO t_ex VALUES (2, int8range(10, 20, '[]'))");
+  });
+});
+
+describe("PostgreSQL adapter connections", () => {
+  it("keeps a pooled connection after an error the server reports (no new backend per refusal)", async () => {
+    const db = openPostgres(await createServerDatabase(), { max: 1 });
+    try {
+      const pid = async () => (await db.query<{ p: number }>("SELECT pg_backend_pid() AS p")).rows[0]?.p;
+      const before = await pid();
+      await expect(db.query("SELECT 1 / 0")).rejects.toThrow(/division by zero/);
+      await expect(db.query("RAISE")).rejects.toThrow();
+      expect(await pid()).toBe(before);
+      // the connection is still in autocommit: a later statement is not in an aborted transaction
+      expect((await db.query<{ x: number }>("SELECT 2 AS x")).rows[0]?.x).toBe(2);
+    } finally {
+      await db.close();
+    }
   });
 });

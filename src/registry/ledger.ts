@@ -134,7 +134,19 @@ interface AccountRow {
   opened_at: string;
 }
 
+/** How many account and class rows the one-call transfer path remembers before it starts afresh. */
+const SEEN_LIMIT = 20_000;
+
 export class LedgerService {
+  /**
+   * Account and class rows seen by earlier commands: a hint for the one-call transfer path, never
+   * trusted on its own (the database re-checks each account's type and status under its lock).
+   */
+  private readonly seenAccounts = new Map<string, AccountLock>();
+  private readonly seenClasses = new Map<string, ClassRow>();
+  /** How completing non-issuance proposals went: in one call, or down the general path. */
+  readonly paths = { oneCall: 0, general: 0 };
+
   private constructor(
     readonly db: Db,
     private readonly clock: Clock,
@@ -391,6 +403,14 @@ export class LedgerService {
     const now = this.now();
     const delayed = p.hold.delayUntil !== null && p.hold.delayUntil > now;
     const status: TransactionStatus = p.hold.approval ? "awaiting_approval" : delayed ? "delayed" : "completed";
+    if (status === "completed" && kind.code !== "issuance") {
+      const fast = await this.transferInOneCall(p, kind, request, now);
+      if (fast) {
+        this.paths.oneCall++;
+        return fast;
+      }
+      this.paths.general++;
+    }
     return this.atomic(async (tx) => {
       const completing = status === "completed";
       // One statement reads a prior use of the id (replay), the classes and the accounts; when the
@@ -627,6 +647,7 @@ export class LedgerService {
     const classes = new Map(
       row.classes.map((c) => [c.code, { id: c.id, code: c.code, unit_type: c.unit_type, issuance_limit: c.issuance_limit === null ? null : BigInt(c.issuance_limit), serial_start: BigInt(c.serial_start) }]),
     );
+    this.remember(row.accounts, classes.values());
     return { prior: row.prior, classes, accounts: new Map(row.accounts.map((a) => [a.id, a])) };
   }
 
@@ -667,6 +688,80 @@ export class LedgerService {
       out.push({ ...leg, cls });
     }
     return out;
+  }
+
+  private remember(accounts: Iterable<AccountLock>, classes: Iterable<ClassRow>): void {
+    if (this.seenAccounts.size > SEEN_LIMIT) this.seenAccounts.clear();
+    if (this.seenClasses.size > SEEN_LIMIT) this.seenClasses.clear();
+    for (const a of accounts) this.seenAccounts.set(a.id, { id: a.id, type: a.type, status: a.status });
+    for (const c of classes) this.seenClasses.set(c.code, c);
+  }
+
+  /**
+   * A completing non-issuance proposal in one autocommit statement (ledger_transfer), when every
+   * account and class has been seen before and the legs pass their checks on those rows. The
+   * database confirms each account's type and status under its lock; if one changed, or the id
+   * was used before, nothing is written and undefined sends the caller down the general path,
+   * which loads, checks and refuses or replays under the locks. Both paths write the same rows.
+   */
+  private async transferInOneCall(p: ValidProposal, kind: TransactionKind, request: unknown, now: string): Promise<Result<TransactionView> | undefined> {
+    const accounts = new Map<string, AccountLock>();
+    const classes = new Map<string, ClassRow>();
+    for (const l of p.legs) {
+      const c = this.seenClasses.get(l.classCode);
+      if (!c) return undefined;
+      classes.set(c.code, c);
+      for (const id of l.from === null ? [l.to] : [l.from, l.to]) {
+        const a = this.seenAccounts.get(id);
+        if (!a) return undefined;
+        accounts.set(id, a);
+      }
+    }
+    let legs: ResolvedLeg[];
+    try {
+      legs = this.checkLegs(kind, p.legs, classes, accounts);
+    } catch (err) {
+      // A refusal on remembered rows is only a hint: the general path decides under the locks.
+      if (err instanceof RefusalThrow) return undefined;
+      throw err;
+    }
+    const acc = [...accounts.values()];
+    const params = [
+      p.transactionId, kind.code, JSON.stringify(request), now, p.initiator,
+      acc.map((a) => a.id), acc.map((a) => a.type), acc.map((a) => a.status),
+      legs.map((l) => l.cls.id), legs.map((l) => l.cls.code), legs.map((l) => l.from), legs.map((l) => l.to), legs.map((l) => l.quantity.toString()),
+    ];
+    let rows: Array<{ o_state: string; o_leg: number | null; o_part: number | null; o_start: bigint | null; o_end: bigint | null }>;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        rows = (await this.db.query<(typeof rows)[number]>(
+          "SELECT o_state, o_leg, o_part, o_start, o_end FROM ledger_transfer($1, $2, $3, $4, $5, $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::text[], $12::text[], $13::int8[])",
+          params,
+        )).rows;
+        break;
+      } catch (err) {
+        const refusal = insufficient(err, legs);
+        if (refusal) return refusal.refusal;
+        const retry = isRetryable(err) || sqlState(err) === "23505";
+        if (!retry || attempt >= MAX_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(50, attempt * 2) * Math.random()));
+      }
+    }
+    if (rows[0]?.o_state !== "done") {
+      if (rows[0]?.o_state === "stale") for (const id of accounts.keys()) this.seenAccounts.delete(id);
+      return undefined;
+    }
+    const movements: MovementView[] = rows.map((r) => {
+      const l = legs[(r.o_leg as number) - 1] as ResolvedLeg;
+      const [start, end] = [BigInt(r.o_start as bigint), BigInt(r.o_end as bigint)];
+      return { legNo: r.o_leg as number, classCode: l.cls.code, from: l.from, to: l.to, start, end, quantity: end - start + 1n };
+    });
+    const value: TransactionView = {
+      id: p.transactionId, kind: kind.code, status: "completed", legs: p.legs.map((l) => ({ classCode: l.classCode, from: l.from, to: l.to, quantity: l.quantity })),
+      initiator: p.initiator, purpose: p.purpose, beneficiary: p.beneficiary, note: p.note, createdAt: now, delayUntil: null, reverses: null,
+      reversedBy: null, events: [{ status: "completed", at: now, actor: p.initiator, detail: {} }], movements,
+    };
+    return { ok: true, value, replayed: false };
   }
 
   private async lockAccounts(tx: Sql, ids: string[]): Promise<Map<string, AccountLock>> {
@@ -740,11 +835,7 @@ export class LedgerService {
           rows.push([Number(part.n), part.o_part, l.cls.id, l.from, l.to, part.o_start.toString(), part.o_end.toString()]);
         }
       } catch (err) {
-        if (sqlState(err) !== "EL003") throw err;
-        const m = /^insufficient:(.*)\|(\d+)\|(\d+)\|(\d+)$/.exec(err instanceof Error ? err.message : "");
-        const cls = legs.find((l) => l.cls.id === Number(m?.[2]))?.cls.code ?? "?";
-        const [from, held, needed] = [m?.[1] ?? "?", m?.[3] ?? "?", m?.[4] ?? "?"];
-        throw new RefusalThrow(refuse("INSUFFICIENT_UNITS", `${from} holds ${held} ${cls}, ${needed} needed`, { accountId: from, classCode: cls, held, needed }));
+        throw insufficient(err, legs) ?? err;
       }
     }
     for (const l of legs) {
@@ -1137,4 +1228,13 @@ export async function chainPayload(sql: Sql, txId: string, completedAt: string):
     completedAt,
     movements: mv.rows.map((m) => [m.leg_no, m.part_no, m.code, m.from_account, m.to_account, m.serial_start.toString(), m.serial_end.toString()]),
   };
+}
+
+/** The refusal for ledger_move's EL003 (a source holds too few units), or undefined for any other error. */
+function insufficient(err: unknown, legs: readonly ResolvedLeg[]): RefusalThrow | undefined {
+  if (sqlState(err) !== "EL003") return undefined;
+  const m = /^insufficient:(.*)\|(\d+)\|(\d+)\|(\d+)$/.exec(err instanceof Error ? err.message : "");
+  const cls = legs.find((l) => l.cls.id === Number(m?.[2]))?.cls.code ?? "?";
+  const [from, held, needed] = [m?.[1] ?? "?", m?.[3] ?? "?", m?.[4] ?? "?"];
+  return new RefusalThrow(refuse("INSUFFICIENT_UNITS", `${from} holds ${held} ${cls}, ${needed} needed`, { accountId: from, classCode: cls, held, needed }));
 }

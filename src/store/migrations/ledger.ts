@@ -182,4 +182,88 @@ export const ledgerMigrations: readonly Migration[] = [
       `ALTER TABLE movements ALTER CONSTRAINT movements_tx_id_fkey DEFERRABLE INITIALLY DEFERRED`,
     ],
   },
+  {
+    // A plain transfer (or any completing kind other than issuance) in one round trip: the caller
+    // has checked the legs against account and class rows it has seen before and passes the type
+    // and status it expects for each account. Under the accounts' locks the function confirms
+    // them; if an account differs or the id was used before, it writes nothing and answers 'stale'
+    // or 'prior', and the caller takes the general path (BEGIN, load and check under lock, move,
+    // write, COMMIT). Otherwise it writes exactly what the general path writes: the transaction,
+    // its legs, the moves (ledger_move), the completed event, the balances and one chain link per
+    // source account, with the payload digest built here as the same canonical JSON that
+    // payloadDigest hashes in TypeScript (keys sorted; strings escaped by to_json, which escapes
+    // the same characters as JSON.stringify). Run as one autocommit statement, it is atomic.
+    id: "ledger-003",
+    statements: [
+      `CREATE FUNCTION ledger_transfer(
+         p_tx text, p_kind text, p_request text, p_now text, p_initiator text,
+         p_acc text[], p_acc_type text[], p_acc_status text[],
+         p_class int[], p_code text[], p_from text[], p_to text[], p_qty int8[])
+       RETURNS TABLE (o_state text, o_leg int, o_part int, o_start int8, o_end int8) LANGUAGE plpgsql AS $$
+       DECLARE
+         a record;
+         m record;
+         k int;
+         seen int := 0;
+         v_moves text[] := '{}';
+         v_digest text;
+         v_zero text := repeat('0', 64);
+       BEGIN
+         IF EXISTS (SELECT 1 FROM transactions t WHERE t.id = p_tx) THEN
+           o_state := 'prior';
+           RETURN NEXT;
+           RETURN;
+         END IF;
+         -- the same lock order as the general path: every involved account, ascending id
+         FOR a IN SELECT x.id, x.type, x.status FROM accounts x WHERE x.id = ANY(p_acc) ORDER BY x.id FOR NO KEY UPDATE LOOP
+           k := array_position(p_acc, a.id);
+           IF k IS NULL OR a.type IS DISTINCT FROM p_acc_type[k] OR a.status IS DISTINCT FROM p_acc_status[k] THEN
+             o_state := 'stale';
+             RETURN NEXT;
+             RETURN;
+           END IF;
+           seen := seen + 1;
+         END LOOP;
+         IF seen <> coalesce(array_length(p_acc, 1), 0) THEN
+           o_state := 'stale';
+           RETURN NEXT;
+           RETURN;
+         END IF;
+         INSERT INTO transactions (id, kind, request, initiator, reverses, created_at)
+           VALUES (p_tx, p_kind, p_request::jsonb, p_initiator, NULL, p_now::timestamptz);
+         INSERT INTO transaction_legs (tx_id, leg_no, class_id, from_account, to_account, quantity)
+           SELECT p_tx, x.n, x.c, x.f, x.t, x.q FROM unnest(p_class, p_from, p_to, p_qty) WITH ORDINALITY AS x(c, f, t, q, n);
+         FOR k IN 1 .. array_length(p_class, 1) LOOP
+           FOR m IN SELECT * FROM ledger_move(p_class[k], p_from[k], p_to[k], p_qty[k], p_tx, k) LOOP
+             v_moves := v_moves || ('[' || k || ',' || m.o_part || ',' || to_json(p_code[k])::text || ',' || coalesce(to_json(p_from[k])::text, 'null')
+               || ',' || to_json(p_to[k])::text || ',' || to_json(m.o_start::text)::text || ',' || to_json(m.o_end::text)::text || ']');
+             o_state := 'done'; o_leg := k; o_part := m.o_part; o_start := m.o_start; o_end := m.o_end;
+             RETURN NEXT;
+           END LOOP;
+         END LOOP;
+         INSERT INTO transaction_events (tx_id, seq, status, at, actor, detail) VALUES (p_tx, 1, 'completed', p_now::timestamptz, p_initiator, '{}');
+         FOR a IN SELECT d.acc, d.cls, sum(d.q)::int8 AS q
+                  FROM (SELECT x.f AS acc, x.c AS cls, -x.q AS q FROM unnest(p_from, p_class, p_qty) AS x(f, c, q)
+                        UNION ALL SELECT x.t, x.c, x.q FROM unnest(p_to, p_class, p_qty) AS x(t, c, q)) d
+                  GROUP BY d.acc, d.cls HAVING sum(d.q) <> 0 ORDER BY d.acc, d.cls LOOP
+           IF a.q < 0 THEN
+             UPDATE balances b SET quantity = b.quantity + a.q WHERE b.account_id = a.acc AND b.class_id = a.cls;
+             IF NOT FOUND THEN
+               RAISE EXCEPTION 'a balance row is missing while units leave it (%, %)', a.acc, a.cls;
+             END IF;
+           ELSE
+             INSERT INTO balances (account_id, class_id, quantity) VALUES (a.acc, a.cls, a.q)
+               ON CONFLICT (account_id, class_id) DO UPDATE SET quantity = balances.quantity + EXCLUDED.quantity;
+           END IF;
+         END LOOP;
+         v_digest := encode(sha256(convert_to('{"completedAt":' || to_json(p_now)::text || ',"id":' || to_json(p_tx)::text || ',"kind":' || to_json(p_kind)::text
+           || ',"movements":[' || array_to_string(v_moves, ',') || '],"request":' || p_request || '}', 'UTF8')), 'hex');
+         INSERT INTO chain_links (chain, seq, tx_id, prev_hash, hash)
+           SELECT c.chain, coalesce(h.seq, 0) + 1, p_tx, coalesce(h.hash, v_zero),
+                  encode(sha256(convert_to(coalesce(h.hash, v_zero) || chr(10) || v_digest, 'UTF8')), 'hex')
+           FROM (SELECT DISTINCT 'account:' || f AS chain FROM unnest(p_from) AS f) c
+           LEFT JOIN LATERAL (SELECT x.seq, x.hash FROM chain_links x WHERE x.chain = c.chain ORDER BY x.seq DESC LIMIT 1) h ON true;
+       END $$`,
+    ],
+  },
 ];
