@@ -4,6 +4,9 @@
 // fix the prices of that segment, choose the quantities, and start again after it. Borrowing is a
 // negative lower bound on the bank (unlimited: no bound before the last year); borrowed allowances
 // owe interest, and while the bank is negative prices grow by (1+r)/(1+i) instead of (1+r).
+// With interest, solveEquilibrium first solves the dual (interest.ts, exact); the segment search
+// below handles interest only approximately and is kept as its fallback.
+import { solveInterestDual } from "./interest.ts";
 import { netDemandRange, select } from "./market.ts";
 import type { YearMarket, YearOutcome } from "./market.ts";
 
@@ -155,7 +158,7 @@ function chooseSegment(ms: readonly YearMarket[], t: number, b: number, o: Equil
     if (kink !== undefined) return { tau: kink, seg: { price: best, prices: prices.slice(0, kink - t + 1) }, target: 0 };
     return { tau, seg: { price: best, prices }, target: -limitAt(tau) };
   }
-  // Only reached with interest on borrowing, whose treatment is approximate: the earliest tie.
+  // Only reached with interest on borrowing, in the approximate fallback: the earliest tie.
   if (smallestTie < 0) throw new Error(`invariant: no segment end from year ${t}`);
   const prices: number[] = [];
   forward(ms, t, smallestTie, b, best, o, prices);
@@ -269,6 +272,10 @@ export function solveEquilibrium(ms: readonly YearMarket[], o: EquilibriumOption
   if (!o.banking) return solveNoBanking(ms, o);
   if (o.interestRate > 0 && o.looseKinks === undefined) {
     // two readings of a sign change at the price (kink or step); keep the one that is an equilibrium
+    // the exact solution through the dual (src/simulator/interest.ts); the segment search below
+    // is kept as a fallback should the dual's quantities not fit (never seen in the tests)
+    const dual = solveInterestDual(ms, o)?.map((y) => ({ ...y, expired: 0 }));
+    if (dual && violations(dual, o) === 0) return dual;
     const strict = solveEquilibrium(ms, { ...o, looseKinks: false });
     if (violations(strict, o) === 0) return strict;
     // candidates: the kink reading, and the path without borrowing (an equilibrium when nobody

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "./helpers.ts";
 import type { Scenario } from "../../src/simulator/scenario.ts";
-import { simulate } from "../../src/simulator/simulate.ts";
+import { arbitrageWarnings, simulate } from "../../src/simulator/simulate.ts";
 import type { SimulationResult } from "../../src/simulator/simulate.ts";
 
 const facilityArb = fc.record({
@@ -107,12 +107,12 @@ describe("equilibrium properties", () => {
     );
   });
 
-  it("borrowing (limited or unlimited) never costs more than no borrowing (cap only: no supply that responds to price)", () => {
+  it("borrowing (limited, with or without interest, or unlimited) never costs more than no borrowing (cap only: no supply that responds to price)", () => {
     fc.assert(
       fc.property(scenarioArb, fc.double({ min: 0, max: 0.5, noNaN: true }), (full, share) => {
         const { priceCeiling: _c, priceFloor: _f, reserve: _r, offsets: _o, ...v } = full;
         const none = simulate(parse(v));
-        for (const borrowing of ["unlimited", { limitShare: share, interestRate: 0 }]) {
+        for (const borrowing of ["unlimited", { limitShare: share, interestRate: 0 }, { limitShare: share, interestRate: 0.05 }]) {
           const r = simulate(parse({ ...v, borrowing }));
           expect(r.abatementCostPv).toBeLessThanOrEqual(none.abatementCostPv * (1 + 1e-9) + 1e-6);
         }
@@ -123,7 +123,7 @@ describe("equilibrium properties", () => {
 });
 
 describe("arbitrage check", () => {
-  it("finds no violation on equilibria without interest, and flags a path with interest that the LP improves on", () => {
+  it("finds no violation on equilibria, with or without interest, and flags a path that breaks one", () => {
     fc.assert(
       fc.property(scenarioArb, (v) => {
         expect(simulate(parse(v)).warnings).toEqual([]);
@@ -142,7 +142,7 @@ describe("arbitrage check", () => {
     );
     expect(kink.warnings).toEqual([]);
     expect(kink.years.map((y) => y.price)).toEqual([expect.closeTo(80, 9), expect.closeTo(80, 9), expect.closeTo(80 / 1.03, 9), expect.closeTo(80, 9)]);
-    // a scenario where the approximate treatment of interest misses the equilibrium (HiGHS: 110 110 110 101.852)
+    // a scenario the earlier segment search with interest got wrong; HiGHS: 110 110 110 101.852
     const r = simulate(
       parse({
         years: { from: 2030, to: 2033 }, discountRate: 0, borrowing: { limitShare: 0.3, interestRate: 0.08 },
@@ -153,6 +153,13 @@ describe("arbitrage check", () => {
         ],
       }),
     );
-    expect(r.warnings.length).toBeGreaterThan(0);
+    expect(r.warnings).toEqual([]);
+    expect(r.years.map((y) => y.price)).toEqual([expect.closeTo(110, 6), expect.closeTo(110, 6), expect.closeTo(110, 6), expect.closeTo(110 / 1.08, 6)]);
+    // the check itself flags the path that search produced: a flat price over a negative bank,
+    // where borrowing at 8% needs the price to fall by 1/1.08
+    const wrong = r.years.map((y, t) => ({ ...y, price: 110, bank: t === 2 ? -20 : y.bank }));
+    const flagged = arbitrageWarnings(wrong, 0, r.years.map((y) => 0.3 * y.cap), 0.08, true);
+    expect(flagged).toHaveLength(1);
+    expect(flagged[0]).toMatch(/^2032->2033: the price changes by 1\.000000 with a bank of -20\.0000/);
   });
 });
