@@ -29,7 +29,7 @@ for (const name of names.length > 0 ? names : available) {
   if (!json) {
     for (const f of figures) {
       process.stdout.write(
-        `${f.figure}: ${fmt(f.value)} ${f.unit}  baseline (${f.baselineName}): ${fmt(f.baseline)} ${f.unit}  ratio ${f.ratio.toFixed(3)}  goal ${f.goal}\n`,
+        `${f.figure}: ${fmt(f.value)} ${f.unit}  baseline (${f.baselineName}): ${fmt(f.baseline)} ${f.unit}  ratio ${f.ratio !== 0 && Math.abs(f.ratio) < 0.001 ? f.ratio.toExponential(2) : f.ratio.toFixed(3)}  goal ${f.goal}\n`,
       );
     }
   }
