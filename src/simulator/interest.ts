@@ -102,7 +102,8 @@ export function solveInterestDual(ms: readonly YearMarket[], o: DualOptions): Du
     // where the borrowing limit starts to bind; Infinity: at no price
     if (lim > 0 && lim !== Number.POSITIVE_INFINITY) xLim[t] = argmax((l) => dF(t, l), -lim * k);
   }
-  const l0 = argmax((l) => dF(0, l), o.initialBank);
+  // the opening bank enters year 0 after interest, when it is a debt (a rolling window may open so)
+  const l0 = argmax((l) => dF(0, l), carry(o.initialBank, k));
   if (l0 === Number.POSITIVE_INFINITY) return undefined;
   const lam: number[] = [l0];
   for (let t = 0; t + 1 < T; t++) {
