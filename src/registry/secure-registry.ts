@@ -532,9 +532,16 @@ export class SecureRegistry {
 
   /** Holdings: administrators, the authority and the account's representatives. */
   async holdings(c: Caller, accountId: string, opts: { blocks?: boolean | undefined; blockLimit?: number | undefined } = {}): Promise<Result<HoldingView[]>> {
-    if (!str(accountId, 64) || !(await this.maySeeAccount(c.principal, accountId))) return notVisible(`account ${printable(accountId, 64)}`);
-    const h = await this.ledger.holdings(accountId, defined(opts));
-    return h ? ok(h) : refuse("ACCOUNT_UNKNOWN", `no account ${accountId}`, { accountId });
+    if (!str(accountId, 64)) return notVisible(`account ${printable(accountId, 64)}`);
+    if (can(c.principal, "holdings:read-all")) {
+      const h = await this.ledger.holdings(accountId, defined(opts));
+      return h ? ok(h) : refuse("ACCOUNT_UNKNOWN", `no account ${accountId}`, { accountId });
+    }
+    // a representative: the rights check and the read in one statement; an account the user
+    // does not represent looks the same as one that does not exist
+    const userId = c.principal.userId;
+    const h = userId !== null && can(c.principal, "accounts:read-public") ? await this.ledger.holdings(accountId, { ...defined(opts), representedBy: userId }) : undefined;
+    return h ? ok(h) : notVisible(`account ${printable(accountId, 64)}`);
   }
 
   async listClasses(c: Caller, opts: ListOptions = {}): Promise<Result<UnitClassView[]>> {

@@ -99,6 +99,13 @@ forEachStore("one-call transfer path", (get) => {
     expect(report.violations).toEqual([]);
   });
 
+  it("holdings in one statement: none is an empty list, an unknown account is undefined", async () => {
+    ok(await a.openAccount({ commandId: "o-T-4", accountId: "T-4", type: "trading", holder: "h", name: "T-4" }));
+    expect(await a.holdings("T-4")).toEqual([]);
+    expect(await a.holdings("T-404")).toBeUndefined();
+    expect((await a.holdings("T-2"))?.map((h) => [h.classCode, h.quantity, h.blockCount])).toEqual([["CER-CN-1", 50n, 1], ["EU-2026", 121n, 1]]);
+  });
+
   it("a closed destination is refused even when remembered as open", async () => {
     ok(await a.propose({ transactionId: "t7", kind: "transfer", legs: [leg("EU-2026", "T-3", "T-1", "20")] }));
     ok(await b.setAccountStatus({ commandId: "s3", accountId: "T-3", status: "closed" }));
