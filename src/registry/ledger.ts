@@ -185,9 +185,8 @@ export class LedgerService {
         });
       } catch (err) {
         if (err instanceof RefusalThrow) return err.refusal;
-        const retry = err instanceof RetryThrow || isRetryable(err) || sqlState(err) === "23505";
-        if (!retry || attempt >= MAX_ATTEMPTS) throw err;
-        await new Promise((r) => setTimeout(r, Math.min(50, attempt * 2) * Math.random()));
+        if (!(err instanceof RetryThrow || retryable(err)) || attempt >= MAX_ATTEMPTS) throw err;
+        await backOff(attempt);
       }
     }
   }
@@ -438,12 +437,7 @@ export class LedgerService {
         insert: { initiator: p.initiator, legs: resolved }, event: { seq: 1, actor: p.initiator, detail: {} },
       });
       // The view is built from what was just written (saves five reads per transfer).
-      const value: TransactionView = {
-        id: p.transactionId, kind: kind.code, status, legs: p.legs.map((l) => ({ classCode: l.classCode, from: l.from, to: l.to, quantity: l.quantity })),
-        initiator: p.initiator, purpose: p.purpose, beneficiary: p.beneficiary, note: p.note, createdAt: now, delayUntil: null, reverses: null,
-        reversedBy: null, events: [{ status, at: now, actor: p.initiator, detail: {} }], movements,
-      };
-      return { ok: true, value, replayed: false };
+      return { ok: true, value: completedView(p, kind, now, movements), replayed: false };
     });
   }
 
@@ -751,9 +745,8 @@ export class LedgerService {
       } catch (err) {
         const refusal = insufficient(err, legs);
         if (refusal) return refusal.refusal;
-        const retry = isRetryable(err) || sqlState(err) === "23505";
-        if (!retry || attempt >= MAX_ATTEMPTS) throw err;
-        await new Promise((r) => setTimeout(r, Math.min(50, attempt * 2) * Math.random()));
+        if (!retryable(err) || attempt >= MAX_ATTEMPTS) throw err;
+        await backOff(attempt);
       }
     }
     if (rows[0]?.o_state !== "done") {
@@ -765,12 +758,7 @@ export class LedgerService {
       const [start, end] = [BigInt(r.o_start as bigint), BigInt(r.o_end as bigint)];
       return { legNo: r.o_leg as number, classCode: l.cls.code, from: l.from, to: l.to, start, end, quantity: end - start + 1n };
     });
-    const value: TransactionView = {
-      id: p.transactionId, kind: kind.code, status: "completed", legs: p.legs.map((l) => ({ classCode: l.classCode, from: l.from, to: l.to, quantity: l.quantity })),
-      initiator: p.initiator, purpose: p.purpose, beneficiary: p.beneficiary, note: p.note, createdAt: now, delayUntil: null, reverses: null,
-      reversedBy: null, events: [{ status: "completed", at: now, actor: p.initiator, detail: {} }], movements,
-    };
-    return { ok: true, value, replayed: false };
+    return { ok: true, value: completedView(p, kind, now, movements), replayed: false };
   }
 
   private async lockAccounts(tx: Sql, ids: string[]): Promise<Map<string, AccountLock>> {
@@ -1246,4 +1234,23 @@ function insufficient(err: unknown, legs: readonly ResolvedLeg[]): RefusalThrow 
   const cls = legs.find((l) => l.cls.id === Number(m?.[2]))?.cls.code ?? "?";
   const [from, held, needed] = [m?.[1] ?? "?", m?.[3] ?? "?", m?.[4] ?? "?"];
   return new RefusalThrow(refuse("INSUFFICIENT_UNITS", `${from} holds ${held} ${cls}, ${needed} needed`, { accountId: from, classCode: cls, held, needed }));
+}
+
+/** Serialization failures, deadlocks and unique-key races: the whole command is tried again. */
+function retryable(err: unknown): boolean {
+  return isRetryable(err) || sqlState(err) === "23505";
+}
+
+/** A short random pause before attempt n + 1, so racing commands do not collide again at once. */
+function backOff(attempt: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.min(50, attempt * 2) * Math.random()));
+}
+
+/** The view of a proposal that completed at once, built from what was just written. */
+function completedView(p: ValidProposal, kind: TransactionKind, now: string, movements: MovementView[]): TransactionView {
+  return {
+    id: p.transactionId, kind: kind.code, status: "completed", legs: p.legs.map((l) => ({ classCode: l.classCode, from: l.from, to: l.to, quantity: l.quantity })),
+    initiator: p.initiator, purpose: p.purpose, beneficiary: p.beneficiary, note: p.note, createdAt: now, delayUntil: null, reverses: null,
+    reversedBy: null, events: [{ status: "completed", at: now, actor: p.initiator, detail: {} }], movements,
+  };
 }
