@@ -13,7 +13,7 @@ import { systemPrincipal } from "../src/domain/security/roles.ts";
 import { createApp } from "../src/http/app.ts";
 import { createLogger } from "../src/http/logger.ts";
 import { systemClock } from "../src/platform/clock.ts";
-import { SecureRegistry } from "../src/registry/secure-registry.ts";
+import { SecureRegistry } from "../src/registry/secure/index.ts";
 import { migrate } from "../src/store/migrate.ts";
 import { openPostgres } from "../src/store/postgres.ts";
 import { startPgCluster } from "../test/support/pg-cluster.ts";

@@ -10,8 +10,8 @@
 // then checked by verify) beside the same from an account holding 10 blocks. Goal: ratio <= 3.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { GENESIS, linkHash, payloadDigest } from "../src/registry/hash.ts";
-import { chainPayload, LedgerService } from "../src/registry/ledger.ts";
+import { GENESIS, linkHash, payloadDigest } from "../src/registry/ledger/hash.ts";
+import { chainPayload, LedgerService } from "../src/registry/ledger/index.ts";
 import { verifyLedger } from "../src/registry/verify.ts";
 import { migrate } from "../src/store/migrate.ts";
 import { openPostgres } from "../src/store/postgres.ts";

@@ -68,6 +68,57 @@ describe("architecture rules", () => {
     expect(bad).toEqual([]);
   });
 
+  /** Layers a layer may import (besides itself and pure packages). */
+  const ALLOWED: Record<string, readonly string[]> = {
+    registry: ["domain", "store", "platform", "audit"],
+    auth: ["domain", "store", "platform", "audit"],
+    audit: ["domain", "store", "platform"],
+  };
+  for (const [from, allowed] of Object.entries(ALLOWED)) {
+    it(`${from} imports only ${allowed.join(", ")} and itself`, () => {
+      const bad: string[] = [];
+      for (const f of all.filter((f) => layer(f) === from)) {
+        for (const spec of imports(f)) {
+          const target = resolved(f, spec);
+          if (target && layer(target) !== from && !allowed.includes(layer(target))) bad.push(`${rel(f)} -> ${spec}`);
+        }
+      }
+      expect(bad).toEqual([]);
+    });
+  }
+
+  it("http never imports the cli, and the cli never imports the http server", () => {
+    const bad: string[] = [];
+    for (const f of all) {
+      for (const spec of imports(f)) {
+        const target = resolved(f, spec);
+        if (!target) continue;
+        if (layer(f) === "http" && layer(target) === "cli") bad.push(`${rel(f)} -> ${spec}`);
+        if (layer(f) === "cli" && layer(target) === "http") bad.push(`${rel(f)} -> ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it("the ledger stands alone: it never imports the secure layer, and its SQL never reads the security tables", () => {
+    const ledger = all.filter((f) => rel(f).startsWith("registry/ledger/"));
+    expect(ledger.length).toBeGreaterThan(5);
+    const bad: string[] = [];
+    for (const f of ledger) {
+      for (const spec of imports(f)) {
+        const target = resolved(f, spec);
+        if (target && layer(target) === "registry" && !relative(SRC, target).startsWith("registry/ledger/")) bad.push(`${rel(f)} -> ${spec}`);
+      }
+    }
+    const SECURITY_TABLES = /\b(representatives|trusted_accounts|account_limits|users|sessions|api_tokens|audit_log|registry_settings)\b/;
+    for (const f of [...ledger, join(SRC, "store/migrations/ledger.ts"), join(SRC, "store/migrations/ledger-v2.ts")]) {
+      const sqlText = readFileSync(f, "utf8").replace(/^\s*\/\/.*$/gm, "");
+      const m = SECURITY_TABLES.exec(sqlText);
+      if (m) bad.push(`${rel(f)} names the security table ${m[1]}`);
+    }
+    expect(bad).toEqual([]);
+  });
+
   it("has no import cycles", () => {
     const graph = new Map<string, string[]>();
     for (const f of all) {

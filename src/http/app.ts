@@ -11,6 +11,7 @@ import { getCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
 import { type Access, decide, describeAccess, type Principal } from "./access.ts";
 import { type AppDeps, CSP, CSRF_HEADER, callerOf, csrfTokenFor, DEFAULT_CONFIG, type Env, type HttpConfig, sameSecret } from "./context.ts";
+import { CursorError, LedgerBusyError } from "../registry/ledger/index.ts";
 import { sqlState } from "../store/db.ts";
 import { docsPage } from "./docs-page.ts";
 import { createLogger, scrubText } from "./logger.ts";
@@ -97,6 +98,8 @@ export function createApp(deps: AppDeps): App {
       if (UNSAFE.has(c.req.method) && status === 400) await auditRefusal(c, problem(400, "request-malformed"));
       return problemResponse(problem(status, status === 413 ? "body-too-large" : "request-malformed", scrubText(err.message).slice(0, 200) || undefined, { instance: c.req.path }));
     }
+    if (err instanceof CursorError) return problemResponse(problem(400, "cursor-invalid", "cursor is not one this API returned", { instance: c.req.path }));
+    if (err instanceof LedgerBusyError) return problemResponse(problem(503, "ledger-busy", err.message, { instance: c.req.path }), { "Retry-After": "1" });
     // A safety net behind the check above: text the database cannot store is bad input, and the
     // failed statement's transaction has rolled back, so nothing changed.
     const state = sqlState(err);

@@ -8,8 +8,8 @@ import type { AuditLog } from "../audit/index.ts";
 import type { AuthService } from "../auth/index.ts";
 import { type Caller, PUBLIC as PUBLIC_PRINCIPAL } from "../domain/security/roles.ts";
 import type { Clock } from "../platform/clock.ts";
-import type { LedgerService } from "../registry/ledger.ts";
-import type { SecureRegistry } from "../registry/secure-registry.ts";
+import type { LedgerService } from "../registry/ledger/index.ts";
+import type { SecureRegistry } from "../registry/secure/index.ts";
 import type { Principal } from "./access.ts";
 import type { RateLimit } from "./rate-limit.ts";
 

@@ -10,7 +10,7 @@ import { type Caller, systemPrincipal } from "../domain/security/roles.ts";
 import { ManualClock } from "../platform/clock.ts";
 import { AuditLog } from "../audit/index.ts";
 import { AuthService as Auth } from "../auth/index.ts";
-import { SecureRegistry } from "../registry/secure-registry.ts";
+import { SecureRegistry } from "../registry/secure/index.ts";
 import type { Db } from "../store/db.ts";
 
 export const DEMO_USERS = [
@@ -108,28 +108,29 @@ export async function seedDemo(db: Db, config: SecurityConfig, now: Date): Promi
   await adminTx(R, admin1, admin2, "demo-pool-1", "internal_transfer", [{ classCode: cls, from: "JP-100-0001", to: "JP-110-0001", quantity: "90000000" }]);
   await adminTx(R, admin1, admin2, "demo-pool-2", "internal_transfer", [{ classCode: cls, from: "JP-100-0001", to: "JP-120-0001", quantity: "20000000" }]);
   clock.advanceDays(8);
-  for (const [i] of OPERATORS.entries()) {
-    const q = 1_500_000 + ((i * 733_331) % 5_000_000);
-    await adminTx(R, admin1, admin2, `demo-alloc-${i + 1}`, "allocation", [{ classCode: cls, from: "JP-110-0001", to: opAccount(i), quantity: String(q) }]);
-  }
+  // The year's free allocation in one batch: one transaction per installation, all or nothing.
+  must("allocation", await R.batch(admin1, {
+    batchId: "demo-alloc", kind: "allocation",
+    transfers: OPERATORS.map((_, i) => ({ key: `demo-alloc-${i + 1}`, classCode: cls, from: "JP-110-0001", to: opAccount(i), quantity: String(1_500_000 + ((i * 733_331) % 5_000_000)) })),
+  }));
   // J-Credits: issued into the national holding account, sold to an operator.
   await adminTx(R, admin1, admin2, "demo-jcr-iss", "issuance", [{ classCode: jcr, from: null, to: "JP-130-0001", quantity: "250000" }]);
 
   // May: the representatives of Hokkai Steel put Kanto Cement (another holder) on its trusted list.
   clock.advanceDays(30);
-  must("trusted", await R.addTrusted(repA, { accountId: opAccount(0), trustedAccountId: opAccount(1) }));
-  must("trusted approval", await R.approveTrusted(repB, { accountId: opAccount(0), trustedAccountId: opAccount(1) }));
+  const entry = must<{ entryId: string }>("trusted", await R.addTrusted(repA, { accountId: opAccount(0), trustedAccountId: opAccount(1) }));
+  must("trusted approval", await R.approveTrusted(repB, { accountId: opAccount(0), trustedAccountId: opAccount(1), entryId: entry.entryId }));
   // A transfer outside the trusted list: four-eyes, then the 26-hour delay.
-  must("transfer", await R.initiate(repA, { transactionId: "demo-trf-1", kind: "transfer", legs: [{ classCode: cls, from: opAccount(0), to: opAccount(4), quantity: "150000" }], note: "sale to Seto Paper" }));
-  must("approve", await R.approve(repB, { transactionId: "demo-trf-1" }));
+  const sale = must<{ id: string }>("transfer", await R.initiate(repA, { transactionId: "demo-trf-1", kind: "transfer", legs: [{ classCode: cls, from: opAccount(0), to: opAccount(4), quantity: "150000" }], note: "sale to Seto Paper" }));
+  must("approve", await R.approve(repB, { transactionId: sale.id }));
   clock.advanceHours(27);
   must("release", await R.releaseDue(admin1));
 
   // June to September: trades over the trusted list, and between other operators (recorded by the ledger).
   clock.advanceDays(30);
   for (let m = 0; m < 4; m++) {
-    must("transfer", await R.initiate(repB, { transactionId: `demo-trf-t${m + 1}`, kind: "transfer", legs: [{ classCode: cls, from: opAccount(0), to: opAccount(1), quantity: String(50_000 + m * 10_000) }] }));
-    must("approve", await R.approve(repA, { transactionId: `demo-trf-t${m + 1}` }));
+    const t = must<{ id: string }>("transfer", await R.initiate(repB, { transactionId: `demo-trf-t${m + 1}`, kind: "transfer", legs: [{ classCode: cls, from: opAccount(0), to: opAccount(1), quantity: String(50_000 + m * 10_000) }] }));
+    must("approve", await R.approve(repA, { transactionId: t.id }));
     for (let k = 0; k < 3; k++) {
       const from = 2 + ((m * 3 + k) % 10);
       const to = 2 + ((m * 3 + k + 4) % 10);
@@ -142,8 +143,8 @@ export async function seedDemo(db: Db, config: SecurityConfig, now: Date): Promi
     if (i < 2) continue;
     must("surrender", await L.propose({ transactionId: `demo-surrender-${i + 1}`, kind: "surrender", initiator: "demo-seed", legs: [{ classCode: cls, from: opAccount(i), to: "JP-900-0001", quantity: String(900_000 + i * 10_000) }] }));
   }
-  must("surrender", await R.initiate(repA, { transactionId: "demo-surrender-1", kind: "surrender", legs: [{ classCode: cls, from: opAccount(0), to: "JP-900-0001", quantity: "800000" }] }));
-  must("approve", await R.approve(repB, { transactionId: "demo-surrender-1" }));
+  const surrender = must<{ id: string }>("surrender", await R.initiate(repA, { transactionId: "demo-surrender-1", kind: "surrender", legs: [{ classCode: cls, from: opAccount(0), to: "JP-900-0001", quantity: "800000" }] }));
+  must("approve", await R.approve(repB, { transactionId: surrender.id }));
   must("retire", await L.propose({ transactionId: "demo-retire-1", kind: "retirement", initiator: "demo-seed", purpose: "voluntary offset of company travel", beneficiary: "Seto Paper", legs: [{ classCode: cls, from: opAccount(4), to: "JP-900-0002", quantity: "10000" }] }));
 
   // Now: a transfer waiting for the second representative (demo-rep-b can approve it).

@@ -54,7 +54,15 @@ export const Account = z
 
 export const Block = z.object({ start: Amount, end: Amount, quantity: Amount }).openapi("SerialBlock");
 export const Holding = z
-  .object({ classCode: ClassCode, unitType: z.string(), quantity: Amount, blockCount: z.number().int(), blocks: z.array(Block).optional() })
+  .object({
+    classCode: ClassCode,
+    unitType: z.string(),
+    quantity: Amount.openapi({ description: "Units held (total)" }),
+    earmarked: Amount.openapi({ description: "Units set aside for this account's transactions awaiting approval or delayed" }),
+    available: Amount.openapi({ description: "quantity - earmarked: what a new transaction may take" }),
+    blockCount: z.number().int(),
+    blocks: z.array(Block).optional(),
+  })
   .openapi("Holding");
 
 export const UnitClass = z
@@ -79,7 +87,8 @@ export const UnitClass = z
 export const TxStatus = z.enum(["awaiting_approval", "delayed", "completed", "rejected", "cancelled"]);
 export const Transaction = z
   .object({
-    id: TransactionId,
+    id: TransactionId.openapi({ description: "The transaction's id: the key itself for the registry's own transactions, an id derived from the caller's key for a representative's" }),
+    key: z.string().openapi({ description: "The idempotency key the initiator sent" }),
     kind: z.string(),
     status: TxStatus,
     legs: z.array(z.object({ classCode: ClassCode, from: AccountId.nullable(), to: AccountId, quantity: Amount })),
@@ -91,6 +100,7 @@ export const Transaction = z
     delayUntil: Time.nullable(),
     reverses: z.string().nullable(),
     reversedBy: z.string().nullable(),
+    batchId: z.string().nullable(),
     events: z.array(z.object({ status: TxStatus, at: Time, actor: z.string().nullable(), detail: z.record(z.string(), z.unknown()) })),
     movements: z.array(
       z.object({ legNo: z.number().int(), classCode: ClassCode, from: AccountId.nullable(), to: AccountId, start: Amount, end: Amount, quantity: Amount }),
@@ -257,6 +267,7 @@ export const Representative = z
 export const AddRepresentativeBody = z.object({ userId: z.string().min(2).max(64), initiate: z.boolean(), approve: z.boolean() }).strict().openapi("AddRepresentative");
 export const TrustedEntry = z
   .object({
+    entryId: z.string().openapi({ description: "The entry's id: an approval names it" }),
     accountId: AccountId,
     trustedAccountId: AccountId,
     proposedAt: Time,

@@ -10,7 +10,8 @@ import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../domain/security
 import { systemPrincipal } from "../domain/security/roles.ts";
 import { RulebookLoadError, securityConfigOf } from "../io/rulebook.ts";
 import { systemClock } from "../platform/clock.ts";
-import { SecureRegistry } from "../registry/secure-registry.ts";
+import { SecureRegistry } from "../registry/secure/index.ts";
+import { recordSecurity } from "../registry/settings.ts";
 import type { Db } from "../store/db.ts";
 import { describeStore, openStore } from "../store/open.ts";
 import { createApp } from "./app.ts";
@@ -86,6 +87,8 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
         out("");
       }
     } else if (!production) out("OpenETS demo registry already seeded (demo users: demo-admin, demo-auditor, demo-rep-a, demo-rep-b, demo-verifier; password <user>-password)");
+    // The rules this server runs with, recorded so that the CLI on this store keeps the same ones.
+    await recordSecurity(db, rules.rulebook, config, systemClock.now().toISOString());
     const audit = new AuditLog(db, systemClock);
     const auth = await AuthService.open(db, systemClock, config, audit);
     const registry = await SecureRegistry.open(db, systemClock, config, { audit });

@@ -19,6 +19,11 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   return key;
 }
 
+/** A page of a service list as the API's JSON page: the next cursor made opaque. */
+export function pageJson<T>(p: { items: T[]; next: string | null }): { items: T[]; nextCursor: string | null } {
+  return { items: p.items, nextCursor: p.next === null ? null : encodeCursor(p.next) };
+}
+
 /** Given up to limit+1 items (fetched one more than asked), the page and the cursor of the next. */
 export function pageOf<T>(items: T[], limit: number, key: (t: T) => string): { items: T[]; nextCursor: string | null } {
   const more = items.length > limit;

@@ -3,7 +3,7 @@
 // ownership from the immutable movements and the hash chains from the immutable records.
 import { ACCOUNT_TYPES } from "../domain/ledger/catalog.ts";
 import type { Db, Sql } from "../store/db.ts";
-import { type ChainPayload, GENESIS, linkHash, payloadDigest } from "./hash.ts";
+import { type ChainPayload, GENESIS, linkHash, payloadDigest } from "./ledger/hash.ts";
 
 export interface Violation {
   invariant: string;
@@ -57,6 +57,9 @@ async function verifyIn(sql: Sql): Promise<VerifyReport> {
   const fates = await checkConservation(sql, add);
   await checkMovements(sql, add);
   await checkOwnership(sql, add);
+  await checkClosedEmpty(sql, add);
+  await checkEarmarks(sql, add);
+  await checkTxState(sql, add);
   const chains = await checkChains(sql, add);
 
   const issued = (await sql.query<{ q: bigint | null }>(
@@ -263,6 +266,58 @@ async function checkOwnership(sql: Sql, add: Add): Promise<void> {
         });
       }
     }
+  }
+}
+
+/** A closed account holds nothing: it was emptied before closing and nothing may arrive after. */
+async function checkClosedEmpty(sql: Sql, add: Add): Promise<void> {
+  const r = await sql.query<{ account_id: string; q: bigint }>(
+    `SELECT b.account_id, sum(b.serial_end - b.serial_start + 1)::int8 AS q FROM blocks b JOIN accounts a ON a.id = b.account_id
+     WHERE a.status = 'closed' GROUP BY b.account_id ORDER BY b.account_id LIMIT 100`,
+  );
+  for (const x of r.rows) {
+    add({ invariant: "closed-account-empty", message: `account ${x.account_id} is closed but holds ${x.q} units`, facts: { accountId: x.account_id, quantity: x.q.toString() } });
+  }
+}
+
+/** Earmarks equal the units of the transactions awaiting approval or delayed, per source account and class, rebuilt from their legs and events. */
+async function checkEarmarks(sql: Sql, add: Add): Promise<void> {
+  const r = await sql.query<{ account_id: string; code: string; recorded: bigint | null; held: bigint | null }>(
+    `WITH last AS (SELECT DISTINCT ON (tx_id) tx_id, status FROM transaction_events ORDER BY tx_id, seq DESC),
+          due AS (SELECT l.from_account AS account_id, l.class_id, sum(l.quantity)::int8 AS q
+                  FROM transaction_legs l JOIN last e ON e.tx_id = l.tx_id
+                  WHERE e.status IN ('awaiting_approval', 'delayed') AND l.from_account IS NOT NULL GROUP BY 1, 2),
+          rec AS (SELECT account_id, class_id, earmarked AS q FROM balances WHERE earmarked <> 0)
+     SELECT coalesce(rec.account_id, due.account_id) AS account_id, c.code, rec.q AS recorded, due.q AS held
+     FROM rec FULL OUTER JOIN due ON due.account_id = rec.account_id AND due.class_id = rec.class_id
+     JOIN unit_classes c ON c.id = coalesce(rec.class_id, due.class_id)
+     WHERE coalesce(rec.q, 0) <> coalesce(due.q, 0) LIMIT 100`,
+  );
+  for (const x of r.rows) {
+    add({
+      invariant: "earmarks-match-held",
+      message: `account ${x.account_id}, class ${x.code}: ${x.recorded ?? 0} earmarked but held transactions need ${x.held ?? 0}`,
+      facts: { accountId: x.account_id, classCode: x.code, earmarked: (x.recorded ?? 0n).toString(), held: (x.held ?? 0n).toString() },
+    });
+  }
+}
+
+/** Each transaction's current state (tx_state) is its last event, and its reversal is the one transaction that names it. */
+async function checkTxState(sql: Sql, add: Add): Promise<void> {
+  const r = await sql.query<{ id: string; state: string | null; seq: number | null; event: string | null; last: number | null; reversed_by: string | null; reversal: string | null }>(
+    `WITH last AS (SELECT DISTINCT ON (tx_id) tx_id, seq, status FROM transaction_events ORDER BY tx_id, seq DESC)
+     SELECT t.id, s.status AS state, s.seq, e.status AS event, e.seq AS last, s.reversed_by, (SELECT r.id FROM transactions r WHERE r.reverses = t.id) AS reversal
+     FROM transactions t LEFT JOIN tx_state s ON s.tx_id = t.id LEFT JOIN last e ON e.tx_id = t.id
+     WHERE s.status IS DISTINCT FROM e.status OR s.seq IS DISTINCT FROM e.seq
+        OR s.reversed_by IS DISTINCT FROM (SELECT r.id FROM transactions r JOIN last re ON re.tx_id = r.id WHERE r.reverses = t.id AND re.status = 'completed')
+     LIMIT 100`,
+  );
+  for (const x of r.rows) {
+    add({
+      invariant: "state-matches-events",
+      message: `transaction ${x.id}: state ${x.state ?? "missing"} (${x.seq ?? "-"}) but last event ${x.event ?? "none"} (${x.last ?? "-"}); reversed by ${x.reversed_by ?? "none"}`,
+      facts: { transactionId: x.id, state: x.state, event: x.event, reversedBy: x.reversed_by, reversal: x.reversal },
+    });
   }
 }
 

@@ -2,7 +2,7 @@
 // views answer with decimal-string amounts and cursor pagination, unknown routes are 404 problems,
 // and security headers are on every response.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SecureRegistry } from "../../src/registry/secure-registry.ts";
+import type { SecureRegistry } from "../../src/registry/secure/index.ts";
 import { openPglite } from "../../src/store/pglite.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";

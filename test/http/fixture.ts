@@ -7,8 +7,8 @@ import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../../src/domain/s
 import { createApp, type App, type HttpConfig } from "../../src/http/app.ts";
 import { createLogger } from "../../src/http/logger.ts";
 import { ManualClock } from "../../src/platform/clock.ts";
-import { LedgerService } from "../../src/registry/ledger.ts";
-import { SecureRegistry } from "../../src/registry/secure-registry.ts";
+import { LedgerService } from "../../src/registry/ledger/index.ts";
+import { SecureRegistry } from "../../src/registry/secure/index.ts";
 import type { Db } from "../../src/store/db.ts";
 
 export interface Fixture {

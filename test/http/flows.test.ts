@@ -34,26 +34,31 @@ afterAll(async () => {
 const json = async (r: Response) => (await r.json()) as Record<string, unknown> & { status: unknown; code?: number; check?: string };
 
 describe("flows over HTTP", () => {
+  let t1 = "";
   it("four-eyes: the initiator cannot approve; a second representative approves; outside the trusted list the transfer waits 26 h", async () => {
     const t = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-1", from: A, to: B, classCode: CLASS, quantity: "1000" });
     expect(t.status).toBe(201);
-    expect((await json(t)).status).toBe("awaiting_approval");
-    const self = await as(f, s["rep-a1"], "POST", "/v1/transactions/t-1/approve", {});
+    const created = await json(t);
+    expect(created.status).toBe("awaiting_approval");
+    // The caller's key names the transaction within the caller's own space; the id names it for everyone.
+    expect(created.key).toBe("t-1");
+    t1 = created.id as string;
+    const self = await as(f, s["rep-a1"], "POST", `/v1/transactions/${t1}/approve`, {});
     expect(self.status).toBe(403);
     expect((await json(self)).check).toBe("four-eyes-same-person");
-    const other = await as(f, s["rep-b"], "POST", "/v1/transactions/t-1/approve", {});
+    const other = await as(f, s["rep-b"], "POST", `/v1/transactions/${t1}/approve`, {});
     expect([403, 404]).toContain(other.status);
-    const ok = await as(f, s["rep-a2"], "POST", "/v1/transactions/t-1/approve", {});
+    const ok = await as(f, s["rep-a2"], "POST", `/v1/transactions/${t1}/approve`, {});
     expect(ok.status).toBe(200);
     const body = await json(ok);
     expect(body.status).toBe("delayed");
     expect(body.delayUntil).toBe("2026-04-07T11:00:00.000Z");
     f.clock.advanceHours(25);
     await as(f, s.admin, "POST", "/v1/release-due");
-    expect((await json(await as(f, s["rep-a1"], "GET", "/v1/transactions/t-1"))).status).toBe("delayed");
+    expect((await json(await as(f, s["rep-a1"], "GET", `/v1/transactions/${t1}`))).status).toBe("delayed");
     f.clock.advanceHours(1);
     const rel = (await json(await as(f, s.admin, "POST", "/v1/release-due"))) as unknown as { items: Array<{ transactionId: string; status: string }> };
-    expect(rel.items).toContainEqual(expect.objectContaining({ transactionId: "t-1", status: "completed" }));
+    expect(rel.items).toContainEqual(expect.objectContaining({ transactionId: t1, status: "completed" }));
     const h = (await json(await as(f, s["rep-b"], "GET", `/v1/accounts/${B}/holdings`))) as unknown as { holdings: Array<{ quantity: string }> };
     expect(h.holdings[0]?.quantity).toBe("3001000");
   });
@@ -61,23 +66,23 @@ describe("flows over HTTP", () => {
   it("a replay with the same transaction id returns the first result (200), a different body is a 409", async () => {
     const again = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-1", from: A, to: B, classCode: CLASS, quantity: "1000" });
     expect(again.status).toBe(200);
-    expect((await json(again)).id).toBe("t-1");
+    expect((await json(again)).id).toBe(t1);
     const differs = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-1", from: A, to: B, classCode: CLASS, quantity: "999" });
     expect(differs.status).toBe(409);
     expect((await json(differs)).check).toBe("replay-differs");
   });
 
   it("the initiator cancels inside the delay; the units stay", async () => {
-    await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-2", from: A, to: B, classCode: CLASS, quantity: "500" });
-    const ap = await json(await as(f, s["rep-a2"], "POST", "/v1/transactions/t-2/approve", {}));
+    const t2 = (await json(await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-2", from: A, to: B, classCode: CLASS, quantity: "500" }))).id as string;
+    const ap = await json(await as(f, s["rep-a2"], "POST", `/v1/transactions/${t2}/approve`, {}));
     expect(ap.status).toBe("delayed");
     f.clock.advanceHours(10);
-    const cancel = await as(f, s["rep-a1"], "POST", "/v1/transactions/t-2/cancel", { reason: "phishing suspected" });
+    const cancel = await as(f, s["rep-a1"], "POST", `/v1/transactions/${t2}/cancel`, { reason: "phishing suspected" });
     expect(cancel.status).toBe(200);
     expect((await json(cancel)).status).toBe("cancelled");
     f.clock.advanceHours(20);
     await as(f, s.admin, "POST", "/v1/release-due");
-    expect((await json(await as(f, s.auditor, "GET", "/v1/transactions/t-2"))).status).toBe("cancelled");
+    expect((await json(await as(f, s.auditor, "GET", `/v1/transactions/${t2}`))).status).toBe("cancelled");
   });
 
   it("a trusted-list entry needs a second representative and activates after 4 working days at 12:00; then transfers complete on approval without delay", async () => {
@@ -86,9 +91,9 @@ describe("flows over HTTP", () => {
     const entry = await json(add);
     expect(entry.active).toBe(false);
     expect(entry.status).toBe("awaiting_approval");
-    const self = await as(f, s["rep-a1"], "POST", `/v1/accounts/${A}/trusted/${B}/approve`);
+    const self = await as(f, s["rep-a1"], "POST", `/v1/accounts/${A}/trusted/${B}/approve`, { entryId: entry.entryId });
     expect(self.status).toBe(403);
-    const approved = await as(f, s["rep-a2"], "POST", `/v1/accounts/${A}/trusted/${B}/approve`);
+    const approved = await as(f, s["rep-a2"], "POST", `/v1/accounts/${A}/trusted/${B}/approve`, { entryId: entry.entryId });
     expect(approved.status).toBe(200);
     expect((await json(approved)).status).toBe("pending");
     // Proposed Wednesday 2026-04-08 17:00 UTC (19:00 in Brussels): the 4th working day after is
@@ -97,13 +102,13 @@ describe("flows over HTTP", () => {
     expect(entry.activeFrom).toBe("2026-04-14T10:00:00.000Z");
     const activeFrom = Date.parse(entry.activeFrom as string);
     f.clock.set(new Date(activeFrom - 60_000));
-    await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-3", from: A, to: B, classCode: CLASS, quantity: "10" });
-    expect((await json(await as(f, s["rep-a2"], "POST", "/v1/transactions/t-3/approve", {}))).status).toBe("delayed");
+    const t3 = (await json(await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-3", from: A, to: B, classCode: CLASS, quantity: "10" }))).id as string;
+    expect((await json(await as(f, s["rep-a2"], "POST", `/v1/transactions/${t3}/approve`, {}))).status).toBe("delayed");
     f.clock.set(new Date(activeFrom + 60_000));
     const list = (await json(await as(f, s["rep-a2"], "GET", `/v1/accounts/${A}/trusted`))) as unknown as { items: Array<{ trustedAccountId: string; active: boolean }> };
     expect(list.items).toContainEqual(expect.objectContaining({ trustedAccountId: B, active: true }));
-    await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-4", from: A, to: B, classCode: CLASS, quantity: "10" });
-    expect((await json(await as(f, s["rep-a2"], "POST", "/v1/transactions/t-4/approve", {}))).status).toBe("completed");
+    const t4 = (await json(await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-4", from: A, to: B, classCode: CLASS, quantity: "10" }))).id as string;
+    expect((await json(await as(f, s["rep-a2"], "POST", `/v1/transactions/${t4}/approve`, {}))).status).toBe("completed");
   });
 
   it("refuses above the per-transaction limit outside the trusted list (8006) and above a holding limit (8007)", async () => {

@@ -63,8 +63,8 @@ describe("npm start", () => {
       const sign = await fetch(`http://127.0.0.1:${port}/v1/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: "demo-rep-b", password: "demo-rep-b-password" }) });
       expect(sign.status).toBe(200);
       const cookie = (sign.headers.get("set-cookie") ?? "").split(";")[0] as string;
-      const waiting = (await (await fetch(`http://127.0.0.1:${port}/v1/transactions/awaiting-my-approval`, { headers: { cookie } })).json()) as { items: Array<{ id: string }> };
-      expect(waiting.items.map((t) => t.id)).toContain("demo-held-1");
+      const waiting = (await (await fetch(`http://127.0.0.1:${port}/v1/transactions/awaiting-my-approval`, { headers: { cookie } })).json()) as { items: Array<{ id: string; key: string; initiator: string }> };
+      expect(waiting.items.map((t) => [t.key, t.initiator])).toContainEqual(["demo-held-1", "demo-rep-a"]);
       const accounts = (await (await fetch(`http://127.0.0.1:${port}/v1/public/accounts?limit=500`)).json()) as { items: unknown[] };
       expect(accounts.items.length).toBe(19);
     } finally {

@@ -37,7 +37,7 @@ async function heldTransfer(f: Fixture, by: string, n: number, prefix: string): 
   const id = tx(prefix, n);
   const r = await f.registry.initiate({ principal, ip: null }, { transactionId: id, kind: "transfer", legs: [{ classCode: CLASS, from: A, to: B, quantity: "1" }] });
   if (!r.ok || r.value.status !== "awaiting_approval") throw new Error(`held transfer ${id}: ${JSON.stringify(r)}`);
-  return id;
+  return r.value.id;
 }
 
 export const MATRIX: Record<string, Row> = {
@@ -143,7 +143,7 @@ export const MATRIX: Record<string, Row> = {
       if (!principal) throw new Error("rep-a2");
       const r = await f.registry.addTrusted({ principal, ip: null }, { accountId: A, trustedAccountId: target });
       if (!r.ok) throw new Error(JSON.stringify(r));
-      return { method: "POST", path: `/v1/accounts/${A}/trusted/${target}/approve` };
+      return { method: "POST", path: `/v1/accounts/${A}/trusted/${target}/approve`, body: { entryId: r.value.entryId } };
     },
   },
   removeTrusted: {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RateLimiter } from "../../src/http/rate-limit.ts";
 import { ManualClock } from "../../src/platform/clock.ts";
-import type { SecureRegistry } from "../../src/registry/secure-registry.ts";
+import type { SecureRegistry } from "../../src/registry/secure/index.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import { openPglite } from "../../src/store/pglite.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";

@@ -1,69 +1,87 @@
-// Goal: the registry CLI does what docs/reference/cli.md says. Spawned `./bin/ets` runs a
-// registry walk-through on a PGlite directory and on the PostgreSQL server (DATABASE_URL), with
-// the documented exit codes (0 ok, 1 refused or verify failed, 2 usage) and `verify --json` in the
-// issue's exact shape; a second process is kept off a PGlite directory in use. Bad input to every
-// command (unknown account, negative, fractional or huge quantity, unknown class, closed account,
-// malformed id, ...) is tested in-process through the very handlers the commands call: each gets
-// its check code and changes nothing. (Spawning tsx costs about a second per call.)
-import { execFile } from "node:child_process";
+// Goal: the registry CLI does what docs/reference/cli.md says, through the same secure registry
+// and rules as the API. Writes act as a named registry user (--as): a write without one is
+// refused, an issuance waits for a second administrator, a representative's transfer for a second
+// representative, and nobody approves what they initiated (issue 10, defect 10). Spawned
+// `./bin/ets` runs on a PGlite directory and on the PostgreSQL server (DATABASE_URL), with the
+// documented exit codes (0 ok, 1 refused or verify failed, 2 usage) and `verify --json` in the
+// documented shape; a second process is kept off a PGlite directory in use. Bad input to every
+// command is tested in-process through the very handlers the commands call: each gets its check
+// code and changes nothing. (Spawning tsx costs about a second per call.)
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as cli from "../../src/cli/commands/registry.ts";
+import { AuditLog } from "../../src/audit/index.ts";
+import { AuthService } from "../../src/auth/index.ts";
+import * as cli from "../../src/cli/commands/registry/index.ts";
 import { toJson, UsageError } from "../../src/cli/io.ts";
-import { LedgerService } from "../../src/registry/ledger.ts";
+import { DEFAULT_SECURITY_CONFIG } from "../../src/domain/security/config.ts";
+import { systemPrincipal } from "../../src/domain/security/roles.ts";
+import { systemClock } from "../../src/platform/clock.ts";
 import type { Db } from "../../src/store/db.ts";
 import { lockDirectory } from "../../src/store/lock.ts";
+import { migrate } from "../../src/store/migrate.ts";
 import { openStore } from "../../src/store/open.ts";
 import { openPglite } from "../../src/store/pglite.ts";
-import { migrate } from "../../src/store/migrate.ts";
+import { type EtsRun, runEts } from "../support/ets.ts";
 import { createServerDatabase } from "../support/stores.ts";
+import { FAST_ARGON2, PASSWORD } from "../security/fixture.ts";
 
-const ETS = join(import.meta.dirname, "../../bin/ets");
+const json = (r: EtsRun) => JSON.parse(r.stdout) as Record<string, unknown>;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
+/** Registry users on a store: two administrators and two representatives (test setup, as the system). */
+async function createUsers(db: Db): Promise<void> {
+  const auth = await AuthService.open(db, systemClock, DEFAULT_SECURITY_CONFIG, new AuditLog(db, systemClock), { argon2: FAST_ARGON2 });
+  const system = { principal: systemPrincipal("test-setup"), ip: null };
+  for (const [id, roles] of [["admin1", ["national-admin"]], ["admin2", ["national-admin"]], ["rep1", []], ["rep2", []]] as const) {
+    const r = await auth.createUser(system, { userId: id, displayName: id, password: PASSWORD, roles: [...roles] });
+    if (!r.ok) throw new Error(`${id}: ${r.message}`);
+  }
 }
 
-function ets(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const clean = { ...process.env, ...env };
-    if (!("DATABASE_URL" in env)) delete clean.DATABASE_URL;
-    execFile(ETS, args, { env: clean, timeout: 180_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+async function setUpStore(database: string): Promise<void> {
+  const db = await openStore({ database });
+  try {
+    await createUsers(db);
+  } finally {
+    await db.close();
+  }
 }
-
-const json = (r: Run) => JSON.parse(r.stdout) as Record<string, unknown>;
 
 /** The registry walk-through through the command handlers, on a store opened as the CLI opens it. */
 async function walkThrough(database: string): Promise<void> {
-  const run = (fn: (l: LedgerService) => Promise<cli.Output>) => cli.withLedger({ database }, fn).then((o) => JSON.parse(toJson(o.json)) as Record<string, unknown>);
-  await run((l) => cli.classDefine(l, "JP-GX-2026", { unitType: "allowance", scheme: "JP-GX", vintage: "2026", issuanceLimit: "1000000", id: "w-c1" }));
+  const run = (as: string, fn: (c: cli.RegistryContext) => Promise<cli.Output>) =>
+    cli.withRegistry({ database, as }, fn).then((o) => JSON.parse(toJson(o.json)) as Record<string, unknown>);
+  await run("admin1", (c) => cli.classDefine(c, "JP-GX-2026", { unitType: "allowance", scheme: "JP-GX", vintage: "2026", issuanceLimit: "1000000", id: "w-c1" }));
   for (const [id, type] of [["JP-NHA", "national_issuance"], ["JP-TRA-1", "trading"], ["JP-TRA-2", "trading"], ["JP-RET", "retirement"]] as const) {
-    await run((l) => cli.accountOpen(l, id, { type, holder: "MOE", id: `w-open-${id}` }));
+    await run("admin1", (c) => cli.accountOpen(c, id, { type, holder: "MOE", id: `w-open-${id}` }));
   }
-  expect(await run((l) => cli.move(l, "issuance", "JP-GX-2026", "1000", { to: "JP-NHA", id: "w-t1" }))).toMatchObject({ id: "w-t1", status: "completed", replayed: false });
-  const t2 = await run((l) => cli.move(l, "correction", "JP-GX-2026", "300", { from: "JP-NHA", to: "JP-TRA-1", id: "w-t2" }));
+  for (const rep of ["rep1", "rep2"]) for (const acc of ["JP-TRA-1", "JP-TRA-2"]) await run("admin1", (c) => cli.repAdd(c, acc, rep, { initiate: true, approve: true }));
+  // Issuance: one administrator proposes, another approves (four-eyes); the first cannot.
+  expect(await run("admin1", (c) => cli.move(c, "issuance", "JP-GX-2026", "1000", { to: "JP-NHA", id: "w-t1" }))).toMatchObject({ id: "w-t1", status: "awaiting_approval" });
+  await expect(run("admin1", (c) => cli.decide(c, "approve", "w-t1", {}))).rejects.toMatchObject({ refusal: { code: 8004 } });
+  expect(await run("admin2", (c) => cli.decide(c, "approve", "w-t1", {}))).toMatchObject({ id: "w-t1", status: "completed" });
+  await run("admin1", (c) => cli.move(c, "correction", "JP-GX-2026", "300", { from: "JP-NHA", to: "JP-TRA-1", id: "w-t2" }));
+  const t2 = await run("admin2", (c) => cli.decide(c, "approve", "w-t2", {}));
   expect(t2.movements).toEqual([{ legNo: 1, classCode: "JP-GX-2026", from: "JP-NHA", to: "JP-TRA-1", start: "1", end: "300", quantity: "300" }]);
-  const t3 = await run((l) => cli.move(l, "transfer", "JP-GX-2026", "120", { from: "JP-TRA-1", to: "JP-TRA-2", id: "w-t3" }));
-  expect(t3.movements).toEqual([{ legNo: 1, classCode: "JP-GX-2026", from: "JP-TRA-1", to: "JP-TRA-2", start: "1", end: "120", quantity: "120" }]);
+  // A representative's transfer (same holder: trusted, no delay) waits for the other representative.
+  const t3 = await run("rep1", (c) => cli.move(c, "transfer", "JP-GX-2026", "120", { from: "JP-TRA-1", to: "JP-TRA-2", id: "w-t3" }));
+  expect(t3).toMatchObject({ key: "w-t3", status: "awaiting_approval" });
+  const t3id = t3.id as string;
+  expect(await run("rep2", (c) => cli.decide(c, "approve", t3id, {}))).toMatchObject({ status: "completed", movements: [{ start: "1", end: "120" }] });
   // The same command again with the same id: replayed, nothing moves twice.
-  expect(await run((l) => cli.move(l, "transfer", "JP-GX-2026", "120", { from: "JP-TRA-1", to: "JP-TRA-2", id: "w-t3" }))).toMatchObject({ replayed: true });
-  await run((l) => cli.move(l, "retirement", "JP-GX-2026", "20", { from: "JP-TRA-2", to: "JP-RET", purpose: "offset FY2026 travel", beneficiary: "ACME KK", id: "w-t4" }));
+  expect(await run("rep1", (c) => cli.move(c, "transfer", "JP-GX-2026", "120", { from: "JP-TRA-1", to: "JP-TRA-2", id: "w-t3" }))).toMatchObject({ id: t3id, replayed: true });
+  const t4 = await run("rep1", (c) => cli.move(c, "retirement", "JP-GX-2026", "20", { from: "JP-TRA-2", to: "JP-RET", purpose: "offset FY2026 travel", beneficiary: "ACME KK", id: "w-t4" }));
+  await run("rep2", (c) => cli.decide(c, "approve", t4.id as string, {}));
   // Serials 1-20 of w-t3 went on to retirement: w-t3 cannot be reversed (6005).
-  await expect(run((l) => cli.reverse(l, "w-t3", { id: "w-r3" }))).rejects.toMatchObject({ refusal: { code: 6005 } });
-  await run((l) => cli.move(l, "transfer", "JP-GX-2026", "50", { from: "JP-TRA-1", to: "JP-TRA-2", id: "w-t5" }));
-  expect(await run((l) => cli.reverse(l, "w-t5", { reason: "wrong account", id: "w-r5" }))).toMatchObject({ reverses: "w-t5", status: "completed" });
+  await expect(run("admin1", (c) => cli.reverse(c, t3id, { id: "w-r3" }))).rejects.toMatchObject({ refusal: { code: 6005 } });
+  const t5 = await run("rep2", (c) => cli.move(c, "transfer", "JP-GX-2026", "50", { from: "JP-TRA-1", to: "JP-TRA-2", id: "w-t5" }));
+  await run("rep1", (c) => cli.decide(c, "approve", t5.id as string, {}));
+  expect(await run("admin1", (c) => cli.reverse(c, t5.id as string, { reason: "wrong account", id: "w-r5" }))).toMatchObject({ reverses: t5.id, status: "completed" });
   // TRA-1 got 1-300, sent 1-120 and 121-170, got 121-170 back: one block 121-300.
-  expect(await run((l) => cli.holdings(l, "JP-TRA-1", { blocks: true }))).toEqual({
+  expect(await run("rep1", (c) => cli.holdings(c, "JP-TRA-1", { blocks: true }))).toEqual({
     account: "JP-TRA-1",
-    holdings: [{ classCode: "JP-GX-2026", unitType: "allowance", quantity: "180", blockCount: 1, blocks: [{ start: "121", end: "300", quantity: "180" }] }],
+    holdings: [{ classCode: "JP-GX-2026", unitType: "allowance", quantity: "180", earmarked: "0", available: "180", blockCount: 1, blocks: [{ start: "121", end: "300", quantity: "180" }] }],
   });
 }
 
@@ -74,27 +92,32 @@ describe("ets registry commands, spawned", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("on a PGlite directory: verify JSON, exit codes 0/1/2, text output, a tamper found by verify", async () => {
+  it("on a PGlite directory: verify JSON, exit codes 0/1/2, --as required, text output, a tamper found by verify", async () => {
     const path = join(dir, "reg");
+    await setUpStore(path);
     await walkThrough(path);
     const db = ["--database", path];
-    const v = await ets(["verify", ...db, "--json"]);
+    const v = await runEts(["verify", ...db, "--json"], { env: { DATABASE_URL: undefined } });
     expect(v.code, v.stderr).toBe(0);
     const report = json(v);
     expect(Object.keys(report)).toEqual(["ok", "classes", "accounts", "blocks", "units", "violations"]);
     expect(report).toEqual({ ok: true, classes: 1, accounts: 4, blocks: 4, units: "1000", violations: [] });
 
     // A refusal: exit 1, the check code and message on stderr, the refusal as JSON on stdout.
-    const neg = await ets(["transfer", "JP-GX-2026", "-5", "--from", "JP-TRA-1", "--to", "JP-TRA-2", ...db, "--json"]);
+    const neg = await runEts(["transfer", "JP-GX-2026", "-5", "--from", "JP-TRA-1", "--to", "JP-TRA-2", "--as", "rep1", ...db, "--json"], { env: { DATABASE_URL: undefined } });
     expect(neg.code).toBe(1);
     expect(neg.stderr).toMatch(/check 3001 \(quantity-not-positive-whole\)/);
     expect(json(neg)).toMatchObject({ ok: false, code: 3001 });
+    // A write without a named user: exit 2, nothing written.
+    const anon = await runEts(["transfer", "JP-GX-2026", "5", "--from", "JP-TRA-1", "--to", "JP-TRA-2", ...db], { env: { DATABASE_URL: undefined, ETS_AS: undefined } });
+    expect(anon.code).toBe(2);
+    expect(anon.stderr).toMatch(/--as USER is required/);
     // A usage error (missing --from): exit 2.
-    const usage = await ets(["transfer", "JP-GX-2026", "5", "--to", "JP-TRA-2", ...db]);
+    const usage = await runEts(["transfer", "JP-GX-2026", "5", "--to", "JP-TRA-2", "--as", "rep1", ...db], { env: { DATABASE_URL: undefined } });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/required option '--from <account>'/);
     // Text output.
-    const show = await ets(["tx", "show", "w-t2", ...db]);
+    const show = await runEts(["tx", "show", "w-t2", ...db], { env: { DATABASE_URL: undefined } });
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout).toMatch(/transaction w-t2 \(correction\) completed/);
     expect(show.stdout).toMatch(/1\s+JP-GX-2026\s+JP-NHA\s+JP-TRA-1\s+1\s+300\s+300/);
@@ -105,7 +128,7 @@ describe("ets registry commands, spawned", () => {
       UPDATE transactions SET request = jsonb_set(request, '{note}', '"edited"') WHERE id = 'w-t2';
       ALTER TABLE transactions ENABLE TRIGGER transactions_append_only;`);
     await pg.close();
-    const bad = await ets(["verify", ...db, "--json"]);
+    const bad = await runEts(["verify", ...db, "--json"], { env: { DATABASE_URL: undefined } });
     expect(bad.code).toBe(1);
     const broken = json(bad);
     expect(broken.ok).toBe(false);
@@ -117,7 +140,7 @@ describe("ets registry commands, spawned", () => {
     mkdirSync(d, { recursive: true });
     const release = lockDirectory(d);
     try {
-      const r = await ets(["account", "list", "--database", d]);
+      const r = await runEts(["account", "list", "--database", d], { env: { DATABASE_URL: undefined } });
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`database directory ${d} is in use by process ${process.pid}`);
     } finally {
@@ -130,16 +153,19 @@ describe("ets registry commands, spawned", () => {
     expect(existsSync(join(d, "ets.lock"))).toBe(false);
   }, 200_000);
 
-  it("on the PostgreSQL server through DATABASE_URL", async () => {
-    const env = { DATABASE_URL: await createServerDatabase() };
+  it("on the PostgreSQL server through DATABASE_URL: the issuance waits for the second administrator", async () => {
+    const url = await createServerDatabase();
+    await setUpStore(url);
+    const env = { DATABASE_URL: url };
     const run = async (args: string[]) => {
-      const r = await ets([...args, "--json"], env);
+      const r = await runEts([...args, "--json"], { env });
       expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
       return json(r);
     };
-    await run(["class", "define", "JP-GX-2026", "--unit-type", "allowance", "--scheme", "JP-GX", "--id", "s-c1"]);
-    await run(["account", "open", "JP-NHA", "--type", "national_issuance", "--holder", "MOE", "--id", "s-a1"]);
-    expect(await run(["issue", "JP-GX-2026", "1000", "--to", "JP-NHA", "--id", "s-t1"])).toMatchObject({ id: "s-t1", status: "completed" });
+    await run(["class", "define", "JP-GX-2026", "--unit-type", "allowance", "--scheme", "JP-GX", "--id", "s-c1", "--as", "admin1"]);
+    await run(["account", "open", "JP-NHA", "--type", "national_issuance", "--holder", "MOE", "--id", "s-a1", "--as", "admin1"]);
+    expect(await run(["issue", "JP-GX-2026", "1000", "--to", "JP-NHA", "--id", "s-t1", "--as", "admin1"])).toMatchObject({ id: "s-t1", status: "awaiting_approval" });
+    expect(await run(["approve", "s-t1", "--as", "admin2"])).toMatchObject({ id: "s-t1", status: "completed" });
     expect(await run(["verify"])).toEqual({ ok: true, classes: 1, accounts: 1, blocks: 1, units: "1000", violations: [] });
   }, 400_000);
 });
@@ -148,93 +174,118 @@ describe("ets registry commands, spawned", () => {
 
 describe("ets registry commands, bad input in-process", () => {
   let db: Db;
-  let ledger: LedgerService;
+  const ctx: Record<string, cli.RegistryContext> = {};
+  let anon: cli.RegistryContext;
+  let held: string;
 
   beforeAll(async () => {
     db = await openPglite();
     await migrate(db);
-    ledger = await LedgerService.open(db);
-    await cli.classDefine(ledger, "JP-GX-2026", { unitType: "allowance", scheme: "JP-GX", vintage: "2026", issuanceLimit: "5000", id: "b-c1" });
-    await cli.classDefine(ledger, "JCM-1", { unitType: "JCM", scheme: "JCM", id: "b-c2" });
+    await createUsers(db);
+    for (const u of ["admin1", "admin2"]) ctx[u] = await cli.registryContext(db, u);
+    anon = await cli.registryContext(db, undefined);
+    const a1 = ctx.admin1 as cli.RegistryContext;
+    const a2 = ctx.admin2 as cli.RegistryContext;
+    await cli.classDefine(a1, "JP-GX-2026", { unitType: "allowance", scheme: "JP-GX", vintage: "2026", issuanceLimit: "5000", id: "b-c1" });
+    await cli.classDefine(a1, "JCM-1", { unitType: "JCM", scheme: "JCM", id: "b-c2" });
     for (const [id, type, inst] of [["JP-NHA", "national_issuance"], ["JP-TRA-1", "trading"], ["JP-TRA-2", "trading"], ["JP-OLD", "trading"], ["JP-RET", "retirement"], ["JP-VC", "voluntary_cancellation"], ["JP-OHA-1", "operator_holding", "I1"]] as const) {
-      await cli.accountOpen(ledger, id, { type, holder: "h", id: `b-open-${id}`, ...(inst ? { installation: inst } : {}) });
+      await cli.accountOpen(a1, id, { type, holder: "h", id: `b-open-${id}`, ...(inst ? { installation: inst } : {}) });
     }
-    await cli.move(ledger, "issuance", "JP-GX-2026", "1000", { to: "JP-NHA", id: "b-t1" });
-    await cli.move(ledger, "correction", "JP-GX-2026", "400", { from: "JP-NHA", to: "JP-TRA-1", id: "b-t2" });
-    await cli.accountStatus(ledger, "JP-OLD", "closed", { id: "b-close" });
-    await cli.move(ledger, "transfer", "JP-GX-2026", "10", { from: "JP-TRA-1", to: "JP-TRA-2", approval: true, id: "b-held" });
+    for (const acc of ["JP-TRA-1", "JP-TRA-2", "JP-OLD"]) await cli.repAdd(a1, acc, "rep1", { initiate: true, approve: true });
+    await cli.repAdd(a1, "JP-TRA-1", "rep2", { initiate: true, approve: true });
+    // a representative's roles follow from the accounts they represent: the contexts come after
+    for (const u of ["rep1", "rep2"]) ctx[u] = await cli.registryContext(db, u);
+    await cli.move(a1, "issuance", "JP-GX-2026", "1000", { to: "JP-NHA", id: "b-t1" });
+    await cli.decide(a2, "approve", "b-t1", {});
+    await cli.move(a1, "correction", "JP-GX-2026", "400", { from: "JP-NHA", to: "JP-TRA-1", id: "b-t2" });
+    await cli.decide(a2, "approve", "b-t2", {});
+    await cli.accountStatus(a1, "JP-OLD", "closed", { id: "b-close" });
+    held = ((await cli.move(ctx.rep1 as cli.RegistryContext, "transfer", "JP-GX-2026", "10", { from: "JP-TRA-1", to: "JP-TRA-2", id: "b-held" })).json as { id: string }).id;
   });
   afterAll(async () => db.close());
 
   /** Everything a command could change, as one string. */
   async function state(): Promise<string> {
-    const tables = ["unit_classes", "accounts", "account_events", "transactions", "transaction_legs", "transaction_events", "movements", "blocks", "balances", "chain_links"];
+    const tables = ["unit_classes", "accounts", "account_events", "transactions", "transaction_legs", "transaction_events", "movements", "blocks", "balances", "chain_links", "representatives"];
     const counts = await db.query(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(", ")}`);
     const acc = await db.query("SELECT id, status FROM accounts ORDER BY id");
-    const bal = await db.query("SELECT account_id, class_id, quantity FROM balances ORDER BY 1, 2");
+    const bal = await db.query("SELECT account_id, class_id, quantity, earmarked FROM balances ORDER BY 1, 2");
     return JSON.stringify([counts.rows, acc.rows, bal.rows], (_k, v) => (typeof v === "bigint" ? v.toString() : v));
   }
 
-  const T = (from: string, to: string, q: string, extra: Partial<cli.MoveOpts> = {}) => (l: LedgerService) => cli.move(l, "transfer", "JP-GX-2026", q, { from, to, ...extra });
-  const CASES: Array<[string, (l: LedgerService) => Promise<unknown>, number | "usage"]> = [
-    ["account open: malformed account id", (l) => cli.accountOpen(l, "jp lower", { type: "trading", holder: "h" }), 5001],
-    ["account open: malformed --id", (l) => cli.accountOpen(l, "JP-NEW", { type: "trading", holder: "h", id: "bad id!" }), 5001],
-    ["account open: unknown type", (l) => cli.accountOpen(l, "JP-NEW", { type: "vault", holder: "h" }), 7002],
-    ["account open: id taken", (l) => cli.accountOpen(l, "JP-TRA-1", { type: "trading", holder: "h" }), 7001],
-    ["account open: operator without installation", (l) => cli.accountOpen(l, "JP-OHA-9", { type: "operator_holding", holder: "h" }), 7003],
-    ["account block: unknown account", (l) => cli.accountStatus(l, "JP-NOPE", "blocked", {}), 7006],
-    ["account close: holds units", (l) => cli.accountStatus(l, "JP-TRA-1", "closed", {}), 7004],
-    ["account unblock: closed account", (l) => cli.accountStatus(l, "JP-OLD", "open", {}), 7005],
-    ["account show: unknown account", (l) => cli.accountShow(l, "JP-NOPE"), 7006],
-    ["account list: bad --limit", (l) => cli.accountList(l, { limit: "-3" }), "usage"],
-    ["class define: unknown unit type", (l) => cli.classDefine(l, "X-1", { unitType: "gold", scheme: "X" }), 4003],
-    ["class define: code taken", (l) => cli.classDefine(l, "JP-GX-2026", { unitType: "allowance", scheme: "JP-GX" }), 4004],
-    ["class define: malformed code", (l) => cli.classDefine(l, "bad code", { unitType: "allowance", scheme: "X" }), 5001],
-    ["class define: vintage not a year", (l) => cli.classDefine(l, "X-2", { unitType: "allowance", scheme: "X", vintage: "twenty" }), 7007],
-    ["class define: negative issuance limit", (l) => cli.classDefine(l, "X-3", { unitType: "allowance", scheme: "X", issuanceLimit: "-1" }), 3001],
-    ["class show: unknown class", (l) => cli.classShow(l, "JP-GX-2099"), 4001],
-    ["issue: beyond the issuance limit", (l) => cli.move(l, "issuance", "JP-GX-2026", "4001", { to: "JP-NHA" }), 3004],
-    ["issue: into a trading account", (l) => cli.move(l, "issuance", "JP-GX-2026", "1", { to: "JP-TRA-1" }), 2003],
-    ["issue: unknown class", (l) => cli.move(l, "issuance", "JP-GX-2099", "1", { to: "JP-NHA" }), 4001],
-    ["issue: fractional quantity", (l) => cli.move(l, "issuance", "JP-GX-2026", "2.5", { to: "JP-NHA" }), 3001],
-    ["transfer: unknown source", T("JP-NOPE", "JP-TRA-2", "1"), 1001],
+  type Case = [string, (c: Record<string, cli.RegistryContext>) => Promise<unknown>, number | "usage"];
+  const A = (fn: (c: cli.RegistryContext) => Promise<unknown>) => (c: Record<string, cli.RegistryContext>) => fn(c.admin1 as cli.RegistryContext);
+  const R = (fn: (c: cli.RegistryContext) => Promise<unknown>) => (c: Record<string, cli.RegistryContext>) => fn(c.rep1 as cli.RegistryContext);
+  const T = (from: string, to: string, q: string, extra: Partial<cli.MoveOpts> = {}) => R((c) => cli.move(c, "transfer", "JP-GX-2026", q, { from, to, ...extra }));
+  const CASES: Case[] = [
+    ["account open: malformed account id", A((c) => cli.accountOpen(c, "jp lower", { type: "trading", holder: "h" })), 5001],
+    ["account open: malformed --id", A((c) => cli.accountOpen(c, "JP-NEW", { type: "trading", holder: "h", id: "bad id!" })), 5001],
+    ["account open: unknown type", A((c) => cli.accountOpen(c, "JP-NEW", { type: "vault", holder: "h" })), 7002],
+    ["account open: id taken", A((c) => cli.accountOpen(c, "JP-TRA-1", { type: "trading", holder: "h" })), 7001],
+    ["account open: operator without installation", A((c) => cli.accountOpen(c, "JP-OHA-9", { type: "operator_holding", holder: "h" })), 7003],
+    ["account open: as a representative", R((c) => cli.accountOpen(c, "JP-NEW", { type: "trading", holder: "h" })), 8001],
+    ["account open: without --as", () => cli.accountOpen(anon, "JP-NEW", { type: "trading", holder: "h" }), "usage"],
+    ["account block: unknown account", A((c) => cli.accountStatus(c, "JP-NOPE", "blocked", {})), 7006],
+    ["account close: holds units", A((c) => cli.accountStatus(c, "JP-TRA-1", "closed", {})), 7004],
+    ["account unblock: closed account", A((c) => cli.accountStatus(c, "JP-OLD", "open", {})), 7005],
+    ["account show: unknown account", A((c) => cli.accountShow(c, "JP-NOPE")), 7006],
+    ["account list: bad --limit", A((c) => cli.accountList(c, { limit: "-3" })), "usage"],
+    ["account rep add: unknown user", A((c) => cli.repAdd(c, "JP-TRA-1", "nobody", { initiate: true })), 8013],
+    ["account rep add: no right given", A((c) => cli.repAdd(c, "JP-TRA-1", "rep2", {})), 8020],
+    ["class define: unknown unit type", A((c) => cli.classDefine(c, "X-1", { unitType: "gold", scheme: "X" })), 4003],
+    ["class define: code taken", A((c) => cli.classDefine(c, "JP-GX-2026", { unitType: "allowance", scheme: "JP-GX" })), 4004],
+    ["class define: malformed code", A((c) => cli.classDefine(c, "bad code", { unitType: "allowance", scheme: "X" })), 5001],
+    ["class define: vintage not a year", A((c) => cli.classDefine(c, "X-2", { unitType: "allowance", scheme: "X", vintage: "twenty" })), 7007],
+    ["class define: negative issuance limit", A((c) => cli.classDefine(c, "X-3", { unitType: "allowance", scheme: "X", issuanceLimit: "-1" })), 3001],
+    ["class show: unknown class", A((c) => cli.classShow(c, "JP-GX-2099")), 4001],
+    ["issue: beyond the issuance limit", A((c) => cli.move(c, "issuance", "JP-GX-2026", "4001", { to: "JP-NHA" })), 3004],
+    ["issue: into a trading account", A((c) => cli.move(c, "issuance", "JP-GX-2026", "1", { to: "JP-TRA-1" })), 2003],
+    ["issue: unknown class", A((c) => cli.move(c, "issuance", "JP-GX-2099", "1", { to: "JP-NHA" })), 4001],
+    ["issue: fractional quantity", A((c) => cli.move(c, "issuance", "JP-GX-2026", "2.5", { to: "JP-NHA" })), 3001],
+    ["issue: by a representative", R((c) => cli.move(c, "issuance", "JP-GX-2026", "1", { to: "JP-NHA" })), 8015],
+    ["transfer: unknown source", T("JP-NOPE", "JP-TRA-2", "1"), 8002],
+    ["transfer: from an account the user does not represent", R((c) => cli.move(c, "transfer", "JP-GX-2026", "1", { from: "JP-NHA", to: "JP-TRA-2" })), 8002],
     ["transfer: unknown destination", T("JP-TRA-1", "JP-NOPE", "1"), 2001],
     ["transfer: negative quantity", T("JP-TRA-1", "JP-TRA-2", "-5"), 3001],
     ["transfer: fractional quantity", T("JP-TRA-1", "JP-TRA-2", "1.5"), 3001],
     ["transfer: zero", T("JP-TRA-1", "JP-TRA-2", "0"), 3001],
     ["transfer: not a number", T("JP-TRA-1", "JP-TRA-2", "ten"), 3001],
     ["transfer: huge quantity", T("JP-TRA-1", "JP-TRA-2", "99999999999999999999"), 3002],
-    ["transfer: more than held", T("JP-TRA-1", "JP-TRA-2", "401"), 3003],
-    ["transfer: unknown class", (l) => cli.move(l, "transfer", "JP-GX-2099", "1", { from: "JP-TRA-1", to: "JP-TRA-2" }), 4001],
+    ["transfer: more than available (10 are earmarked for the held transfer)", T("JP-TRA-1", "JP-TRA-2", "391"), 3003],
+    ["transfer: unknown class", R((c) => cli.move(c, "transfer", "JP-GX-2099", "1", { from: "JP-TRA-1", to: "JP-TRA-2" })), 4001],
     ["transfer: to a closed account", T("JP-TRA-1", "JP-OLD", "1"), 2002],
     ["transfer: from a closed account", T("JP-OLD", "JP-TRA-2", "1"), 1002],
     ["transfer: malformed --id", T("JP-TRA-1", "JP-TRA-2", "1", { id: "no spaces allowed" }), 5001],
-    ["transfer: unknown kind", (l) => cli.move(l, "gift", "JP-GX-2026", "1", { from: "JP-TRA-1", to: "JP-TRA-2" }), 4006],
+    ["transfer: unknown kind", R((c) => cli.move(c, "gift", "JP-GX-2026", "1", { from: "JP-TRA-1", to: "JP-TRA-2" })), 4006],
     ["transfer: same id, other content", T("JP-TRA-1", "JP-TRA-2", "11", { id: "b-held" }), 5002],
-    ["retire: without a purpose", (l) => cli.move(l, "retirement", "JP-GX-2026", "1", { from: "JP-TRA-1", to: "JP-RET", beneficiary: "b" }), 4005],
-    ["retire: into a trading account", (l) => cli.move(l, "retirement", "JP-GX-2026", "1", { from: "JP-TRA-1", to: "JP-TRA-2", purpose: "p", beneficiary: "b" }), 2003],
-    ["retire: from a retirement account", (l) => cli.move(l, "retirement", "JP-GX-2026", "1", { from: "JP-RET", to: "JP-RET", purpose: "p", beneficiary: "b" }), 1004],
-    ["cancel: from an unknown account", (l) => cli.move(l, "voluntary_cancellation", "JP-GX-2026", "1", { from: "JP-NOPE", to: "JP-VC" }), 1001],
-    ["cancel: huge quantity", (l) => cli.move(l, "voluntary_cancellation", "JP-GX-2026", "1000000000000001", { from: "JP-TRA-1", to: "JP-VC" }), 3002],
-    ["reverse: unknown transaction", (l) => cli.reverse(l, "b-nope", {}), 6001],
-    ["reverse: an issuance", (l) => cli.reverse(l, "b-t1", {}), 6006],
-    ["reverse: malformed target", (l) => cli.reverse(l, "no such id!", {}), 5001],
-    ["reverse: a held transaction", (l) => cli.reverse(l, "b-held", {}), 6003],
-    ["approve: unknown transaction", (l) => cli.decide(l, "approve", "b-nope", {}), 6001],
-    ["approve: a completed transaction", (l) => cli.decide(l, "approve", "b-t2", {}), 6002],
-    ["approve: malformed actor", (l) => cli.decide(l, "approve", "b-held", { actor: "two words" }), 5001],
-    ["reject: a completed transaction", (l) => cli.decide(l, "reject", "b-t2", {}), 6002],
-    ["tx cancel: a completed transaction", (l) => cli.decide(l, "cancel", "b-t2", {}), 6002],
-    ["tx show: unknown transaction", (l) => cli.txShow(l, "b-nope"), 6001],
-    ["tx list: unknown status", (l) => cli.txList(l, { status: "done" }), "usage"],
-    ["holdings: unknown account", (l) => cli.holdings(l, "JP-NOPE", {}), 7006],
+    ["transfer: without --as", () => cli.move(anon, "transfer", "JP-GX-2026", "1", { from: "JP-TRA-1", to: "JP-TRA-2" }), "usage"],
+    ["retire: without a purpose", R((c) => cli.move(c, "retirement", "JP-GX-2026", "1", { from: "JP-TRA-1", to: "JP-RET", beneficiary: "b" })), 4005],
+    ["retire: into a trading account", R((c) => cli.move(c, "retirement", "JP-GX-2026", "1", { from: "JP-TRA-1", to: "JP-TRA-2", purpose: "p", beneficiary: "b" })), 2003],
+    ["cancel: from an account the user does not represent", R((c) => cli.move(c, "voluntary_cancellation", "JP-GX-2026", "1", { from: "JP-NOPE", to: "JP-VC" })), 8002],
+    ["cancel: huge quantity", R((c) => cli.move(c, "voluntary_cancellation", "JP-GX-2026", "1000000000000001", { from: "JP-TRA-1", to: "JP-VC" })), 3002],
+    ["reverse: unknown transaction", A((c) => cli.reverse(c, "b-nope", {})), 6001],
+    ["reverse: an issuance", A((c) => cli.reverse(c, "b-t1", {})), 6006],
+    ["reverse: malformed target", A((c) => cli.reverse(c, "no such id!", {})), 5001],
+    ["reverse: a held transaction", (c) => cli.reverse(c.admin1 as cli.RegistryContext, held, {}), 6003],
+    ["reverse: by a representative", R((c) => cli.reverse(c, "b-t2", {})), 8001],
+    ["approve: unknown transaction", A((c) => cli.decide(c, "approve", "b-nope", {})), 6001],
+    ["approve: a completed transaction", A((c) => cli.decide(c, "approve", "b-t2", {})), 6002],
+    ["approve: by its own initiator (four-eyes)", (c) => cli.decide(c.rep1 as cli.RegistryContext, "approve", held, {}), 8004],
+    ["approve: without --as", () => cli.decide(anon, "approve", held, {}), "usage"],
+    ["reject: a completed transaction", A((c) => cli.decide(c, "reject", "b-t2", {})), 6002],
+    ["tx cancel: a completed transaction", A((c) => cli.decide(c, "cancel", "b-t2", {})), 6002],
+    ["tx cancel: someone else's transaction", (c) => cli.decide(c.rep2 as cli.RegistryContext, "cancel", held, {}), 8005],
+    ["tx release: by a representative", R((c) => cli.release(c)), 8001],
+    ["tx show: unknown transaction", A((c) => cli.txShow(c, "b-nope")), 6001],
+    ["tx list: unknown status", A((c) => cli.txList(c, { status: "done" })), "usage"],
+    ["holdings: unknown account", A((c) => cli.holdings(c, "JP-NOPE", {})), 7006],
   ];
 
   it.each(CASES.map((c) => [c[0], c] as const))("%s: refused with its code, nothing changed", async (_name, [, run, code]) => {
     const before = await state();
     let error: unknown;
     try {
-      await run(ledger);
+      await run(ctx);
     } catch (err) {
       error = err;
     }
@@ -247,16 +298,19 @@ describe("ets registry commands, bad input in-process", () => {
     expect(await state()).toBe(before);
   });
 
-  it("the same handlers succeed on good input, and verify reports the issue's JSON", async () => {
-    const out = await cli.move(ledger, "transfer", "JP-GX-2026", "25", { from: "JP-TRA-1", to: "JP-TRA-2", id: "b-ok" });
-    expect(out.json).toMatchObject({ id: "b-ok", status: "completed" });
-    const h = await cli.holdings(ledger, "JP-TRA-2", { blocks: true });
-    expect(h.text).toMatch(/JP-GX-2026\s+allowance\s+25\s+1/);
-    const approved = await cli.decide(ledger, "approve", "b-held", { actor: "second-rep" });
+  it("the same handlers succeed on good input, and verify reports the documented JSON", async () => {
+    const rep1 = ctx.rep1 as cli.RegistryContext;
+    const out = await cli.move(rep1, "transfer", "JP-GX-2026", "25", { from: "JP-TRA-1", to: "JP-TRA-2", id: "b-ok" });
+    expect(out.json).toMatchObject({ key: "b-ok", status: "awaiting_approval" });
+    expect(out.text).toMatch(/awaits a second person's approval: ets approve TX-/);
+    await cli.decide(ctx.rep2 as cli.RegistryContext, "approve", (out.json as { id: string }).id, {});
+    const h = await cli.holdings(rep1, "JP-TRA-2", { blocks: true });
+    expect(h.text).toMatch(/JP-GX-2026\s+allowance\s+25\s+0\s+25\s+1/);
+    const approved = await cli.decide(ctx.rep2 as cli.RegistryContext, "approve", held, {});
     expect(approved.json).toMatchObject({ status: "completed" });
-    const gen = await cli.accountOpen(ledger, "JP-GEN", { type: "trading", holder: "h" });
+    const gen = await cli.accountOpen(ctx.admin1 as cli.RegistryContext, "JP-GEN", { type: "trading", holder: "h" });
     expect(gen.text).toMatch(/^id cli-[a-z0-9]+-[0-9a-f]{8} \(generated/);
-    const v = await cli.verify(ledger);
+    const v = await cli.verify(anon);
     expect(v.failed).toBeUndefined();
     expect(v.json).toEqual({ ok: true, classes: 2, accounts: 8, blocks: expect.any(Number), units: "1000", violations: [] });
   });

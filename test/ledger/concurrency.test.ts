@@ -5,7 +5,7 @@
 // conserved, every acknowledged transfer present exactly once and every refused one absent, each
 // account's balance equal to its start plus the acknowledged transfers in and out, and verify passes.
 import { describe, expect, it } from "vitest";
-import { LedgerService } from "../../src/registry/ledger.ts";
+import { LedgerService } from "../../src/registry/ledger/index.ts";
 import { verifyLedger } from "../../src/registry/verify.ts";
 import { openPostgres } from "../../src/store/postgres.ts";
 import { migrate } from "../../src/store/migrate.ts";

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LedgerService } from "../../src/registry/ledger.ts";
+import { LedgerService } from "../../src/registry/ledger/index.ts";
 import { verifyLedger } from "../../src/registry/verify.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import type { Db } from "../../src/store/db.ts";

@@ -1,12 +1,14 @@
 // Goal: model-based differential test. Random sequences of ledger commands (valid and invalid,
-// held, approved, cancelled, delayed, reversed, replayed, accounts blocked) give the same result
-// codes on the SQL ledger as on the in-memory reference ledger, end with exactly the same serial
-// blocks in every account, and keep every invariant (verify). Runs on PGlite and PostgreSQL.
+// held, approved, cancelled, delayed, reversed, replayed, accounts blocked and closed, ids reused
+// across command kinds) give the same result codes on the SQL ledger as on the in-memory reference
+// ledger, end with exactly the same serial blocks and earmarks in every account and the same status
+// of every transaction, and keep every invariant (verify; a closed account holds nothing, in both).
+// Runs on PGlite and PostgreSQL. FC_SEED=n repeats a run; FC_RUNS=n runs more.
 import fc from "fast-check";
 import { beforeAll, expect, it } from "vitest";
 import { ReferenceLedger } from "../../src/domain/ledger/reference.ts";
 import { ManualClock } from "../../src/platform/clock.ts";
-import { LedgerService } from "../../src/registry/ledger.ts";
+import { LedgerService } from "../../src/registry/ledger/index.ts";
 import { verifyLedger } from "../../src/registry/verify.ts";
 import { forEachStore } from "../support/stores.ts";
 
@@ -39,6 +41,8 @@ type Op =
   | { t: "advance"; hours: number }
   | { t: "reverse"; tx: number }
   | { t: "status"; acct: number; status: "open" | "blocked" | "closed" }
+  | { t: "drain"; acct: number }
+  | { t: "reuse"; which: number; as: "status" | "open" | "class" | "reverse" }
   | { t: "replay"; tx: number; mutate: boolean };
 
 const qty = fc.oneof(
@@ -75,6 +79,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ t: fc.constant("advance" as const), hours: fc.integer({ min: 1, max: 30 }) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("reverse" as const), tx: fc.nat(60) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("status" as const), acct: fc.nat(NAMES.length - 1), status: fc.constantFrom("open" as const, "blocked" as const, "closed" as const) }) },
+  // Empty an operator or trading account (so that closing it can succeed, and a later reversal would put units back into it).
+  { weight: 1, arbitrary: fc.record({ t: fc.constant("drain" as const), acct: fc.constantFrom(ix("OP1"), ix("OP2"), ix("TR1"), ix("TR2")) }) },
+  // An id used before, for another kind of command (the command namespaces must agree).
+  { weight: 2, arbitrary: fc.record({ t: fc.constant("reuse" as const), which: fc.nat(40), as: fc.constantFrom("status" as const, "open" as const, "class" as const, "reverse" as const) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("replay" as const), tx: fc.nat(60), mutate: fc.boolean() }) },
 );
 
@@ -110,6 +118,7 @@ forEachStore("SQL ledger against the reference ledger", (get) => {
           await both(`open ${n}`, (l) => l.openAccount({ commandId: `${p}-o-${n}`, accountId: `${p}-${n}`, type, holder: "h", name: n, ...(inst ? { installation: inst } : {}) }));
         }
         const sent: Array<Record<string, unknown>> = [];
+        const commandIds = [`${p}-cA`, `${p}-cC`, ...ACCOUNTS.map(([n]) => `${p}-o-${n}`)];
         // A common starting point so that random moves find units to move.
         const start: Array<[string, number, number | null, number, string]> = [
           ["issuance", 0, null, 0, "5000"], ["issuance", 1, null, 0, "2000"], ["internal_transfer", 0, 0, 1, "3000"],
@@ -141,7 +150,10 @@ forEachStore("SQL ledger against the reference ledger", (get) => {
               break;
             }
             case "decide": {
-              const target = sent[o.tx % Math.max(1, sent.length)];
+              // Mostly a transaction that was held when proposed (else decisions would rarely find one to decide).
+              const held = [...ref.txs.values()].filter((t) => t.status === "awaiting_approval" || t.status === "delayed").map((t) => ({ transactionId: t.id }));
+              const pool = held.length > 0 && o.tx % 4 !== 0 ? held : sent;
+              const target = pool[o.tx % Math.max(1, pool.length)];
               const cmd = { transactionId: (target?.transactionId as string) ?? `${p}-none`, actor: `rep-${o.actor}` };
               await both(label, (l) => (o.which === "approve" ? l.approve(cmd) : o.which === "cancel" ? l.cancel(cmd) : l.reject(cmd)));
               break;
@@ -162,7 +174,29 @@ forEachStore("SQL ledger against the reference ledger", (get) => {
               break;
             }
             case "status": {
+              commandIds.push(`${p}-s${k}`);
               await both(label, (l) => l.setAccountStatus({ commandId: `${p}-s${k}`, accountId: acct(o.acct), status: o.status }));
+              break;
+            }
+            case "drain": {
+              // whatever the account holds and does not earmark goes to a correction into TR2 (or TR1)
+              const sink = o.acct === ix("TR2") ? ix("TR1") : ix("TR2");
+              for (const c of [0, 1]) {
+                const h = (await ledger.holdings(acct(o.acct)))?.find((x) => x.classCode === cls(c));
+                if (!h || h.available === 0n) continue;
+                const cmd = { transactionId: `${p}-d${k}-${c}`, kind: "correction", legs: [{ classCode: cls(c), from: acct(o.acct), to: acct(sink), quantity: h.available.toString() }] };
+                sent.push(cmd);
+                await both(`${label} class ${c}`, (l) => l.propose(cmd));
+              }
+              break;
+            }
+            case "reuse": {
+              const pool = [...commandIds, ...sent.map((x) => x.transactionId as string)];
+              const id = pool[o.which % pool.length] as string;
+              if (o.as === "status") await both(label, (l) => l.setAccountStatus({ commandId: id, accountId: acct(ix("TR1")), status: "blocked" }));
+              else if (o.as === "open") await both(label, (l) => l.openAccount({ commandId: id, accountId: `${p}-NEW${k}`, type: "trading", holder: "h", name: "n" }));
+              else if (o.as === "class") await both(label, (l) => l.defineClass({ commandId: id, code: `${p}.N${k}`, unitType: "allowance", scheme: "T" }));
+              else await both(label, (l) => l.reverse({ transactionId: id, reverses: (sent[0]?.transactionId as string) ?? `${p}-none`, actor: "admin" }));
               break;
             }
             case "replay": {
@@ -179,15 +213,24 @@ forEachStore("SQL ledger against the reference ledger", (get) => {
             const h = (await ledger.holdings(acct(n), { blocks: true }))?.find((x) => x.classCode === cls(c));
             const sqlBlocks = (h?.blocks ?? []).map((b) => [b.start, b.end]);
             expect(sqlBlocks, `blocks of ${acct(n)} in ${cls(c)}`).toEqual(ref.list(cls(c), acct(n)));
+            expect(h?.earmarked ?? 0n, `earmarked in ${acct(n)} of ${cls(c)}`).toBe(ref.earmarked(cls(c), acct(n), null));
           }
         }
+        for (const t of ref.txs.values()) {
+          const mine = await ledger.getTransaction(t.id);
+          expect(mine?.status, `status of ${t.id}`).toBe(t.status);
+          stats.set(`final:${t.status}`, (stats.get(`final:${t.status}`) ?? 0) + 1);
+        }
+        expect(ref.closedHolding(), "closed accounts holding units (reference)").toEqual([]);
       }),
-      { numRuns: 12, seed: Number(process.env.FC_SEED ?? Date.now() % 1_000_000), verbose: 1 },
+      { numRuns: Number(process.env.FC_RUNS ?? 16), seed: Number(process.env.FC_SEED ?? Date.now() % 1_000_000), verbose: 1 },
     );
     const report = await verifyLedger(get());
     expect(report.violations).toEqual([]);
-    // The sequences must exercise real movements, not only refusals.
+    // The sequences must exercise real movements, held and ended transactions and id reuse, not only refusals.
     expect(stats.get("move:true") ?? 0, JSON.stringify([...stats])).toBeGreaterThan(10);
+    expect(stats.get("reuse:false") ?? 0, JSON.stringify([...stats])).toBeGreaterThan(0);
+    for (const s of ["final:awaiting_approval", "final:completed", "final:cancelled"]) expect(stats.get(s) ?? 0, `${s}: ${JSON.stringify([...stats])}`).toBeGreaterThan(0);
   }, 240_000);
 });
 

@@ -3,7 +3,7 @@
 // holdings are exactly as the rows imply.
 import { beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/platform/clock.ts";
-import { LedgerService } from "../../src/registry/ledger.ts";
+import { LedgerService } from "../../src/registry/ledger/index.ts";
 import { verifyLedger } from "../../src/registry/verify.ts";
 import { forEachStore } from "../support/stores.ts";
 
@@ -36,6 +36,11 @@ const SETUP: Row[] = [
   { note: "unknown account type", op: "open", cmd: { commandId: "a9", accountId: "JP-Z-1", type: "vault", holder: "X", name: "X" }, expect: 7002 },
   { note: "account id taken", op: "open", cmd: { commandId: "a10", accountId: "JP-NHA", type: "trading", holder: "X", name: "X" }, expect: 7001 },
   { note: "malformed account id", op: "open", cmd: { commandId: "a11", accountId: "jp lower", type: "trading", holder: "X", name: "X" }, expect: 5001 },
+  { note: "the FY2027 vintage, for the rows on closed accounts, earmarks and times", op: "class", cmd: { commandId: "c5", code: "JP-GX-2027", unitType: "allowance", scheme: "JP-GX", vintage: 2027 }, expect: "ok" },
+  { note: "a third trader", op: "open", cmd: { commandId: "a12", accountId: "JP-TRA-3", type: "trading", holder: "Trader Three", name: "Three" }, expect: "ok" },
+  { note: "a fourth trader", op: "open", cmd: { commandId: "a13", accountId: "JP-TRA-4", type: "trading", holder: "Trader Four", name: "Four" }, expect: "ok" },
+  { note: "a status command reusing an account-opening id is refused (one namespace of command ids)", op: "status", cmd: { commandId: "a13", accountId: "JP-TRA-4", status: "blocked" }, expect: 5002 },
+  { note: "a status command reusing a class-definition id is refused too", op: "status", cmd: { commandId: "c5", accountId: "JP-TRA-4", status: "blocked" }, expect: 5002 },
 ];
 
 const EVENTS: Row[] = [
@@ -96,6 +101,29 @@ const EVENTS: Row[] = [
   { note: "closing an account with units is refused", op: "status", cmd: { commandId: "s2", accountId: "JP-OHA-2", status: "closed" }, expect: 7004 },
   { note: "unknown status", op: "status", cmd: { commandId: "s3", accountId: "JP-OHA-2", status: "frozen" }, expect: 7005 },
   { note: "status of an unknown account", op: "status", cmd: { commandId: "s4", accountId: "JP-NOPE", status: "blocked" }, expect: 7006 },
+  // A closed account holds nothing, also after a reversal (issue 10, defect 1).
+  { note: "issue 1,000 of the 2027 vintage", op: "propose", cmd: { transactionId: "t40", kind: "issuance", legs: [leg("JP-GX-2027", null, "JP-NHA", "1000")] }, expect: "ok" },
+  { note: "100 to the third trader", op: "propose", cmd: { transactionId: "t41", kind: "correction", legs: [leg("JP-GX-2027", "JP-NHA", "JP-TRA-3", "100")] }, expect: "ok" },
+  { note: "it sends 10 to the fourth", op: "propose", cmd: { transactionId: "t42", kind: "transfer", legs: [leg("JP-GX-2027", "JP-TRA-3", "JP-TRA-4", "10")] }, expect: "ok" },
+  { note: "and the other 90", op: "propose", cmd: { transactionId: "t43", kind: "transfer", legs: [leg("JP-GX-2027", "JP-TRA-3", "JP-TRA-4", "90")] }, expect: "ok" },
+  { note: "the empty third trader's account is closed", op: "status", cmd: { commandId: "s5", accountId: "JP-TRA-3", status: "closed" }, expect: "ok" },
+  { note: "reversing t42 would put 10 units into the closed account: refused", op: "reverse", cmd: { transactionId: "r42", reverses: "t42", actor: "admin" }, expect: 2002 },
+  // Units of held transactions are earmarked (defect 3).
+  { note: "a transfer of 40 delayed until 3 April", op: "propose", cmd: { transactionId: "t44", kind: "transfer", legs: [leg("JP-GX-2027", "JP-TRA-4", "JP-TRA-1", "40")], hold: { delayUntil: "2026-04-03T00:00:00Z" } }, expect: "ok", status: "delayed" },
+  { note: "a transfer of 30 awaiting approval", op: "propose", cmd: { transactionId: "t45", kind: "transfer", legs: [leg("JP-GX-2027", "JP-TRA-4", "JP-TRA-1", "30")], hold: { approval: true } }, expect: "ok", status: "awaiting_approval" },
+  { note: "of 100 held, 70 are earmarked: 31 cannot move", op: "propose", cmd: { transactionId: "t46", kind: "transfer", legs: [leg("JP-GX-2027", "JP-TRA-4", "JP-OHA-1", "31")] }, expect: 3003 },
+  { note: "a third held transfer cannot earmark units already earmarked either", op: "propose", cmd: { transactionId: "t46b", kind: "transfer", legs: [leg("JP-GX-2027", "JP-TRA-4", "JP-OHA-1", "31")], hold: { approval: true } }, expect: 3003 },
+  { note: "the 30 available can", op: "propose", cmd: { transactionId: "t47", kind: "transfer", legs: [leg("JP-GX-2027", "JP-TRA-4", "JP-OHA-1", "30")] }, expect: "ok" },
+  { note: "cancelling t45 frees its 30", op: "cancel", cmd: { transactionId: "t45", actor: "rep-1" }, expect: "ok", status: "cancelled" },
+  { note: "so they move now", op: "propose", cmd: { transactionId: "t48", kind: "transfer", legs: [leg("JP-GX-2027", "JP-TRA-4", "JP-OHA-1", "30")] }, expect: "ok" },
+  { note: "a day later", op: "advance", cmd: 24, expect: "ok" },
+  { note: "release completes t44 with its earmarked units", op: "release", cmd: {}, expect: "ok" },
+  // Times are RFC 3339 with an offset, compared as times (defect 6).
+  { note: "a delay until the year 10000", op: "propose", cmd: { transactionId: "t50", kind: "transfer", legs: [leg("JP-GX-2027", "JP-TRA-1", "JP-OHA-1", "1")], hold: { delayUntil: "10000-01-01T00:00:00Z" } }, expect: 7007 },
+  { note: "a date in words", op: "propose", cmd: { transactionId: "t51", kind: "transfer", legs: [leg("JP-GX-2027", "JP-TRA-1", "JP-OHA-1", "1")], hold: { delayUntil: "March 7, 2030" } }, expect: 7007 },
+  { note: "30 February", op: "propose", cmd: { transactionId: "t52", kind: "transfer", legs: [leg("JP-GX-2027", "JP-TRA-1", "JP-OHA-1", "1")], hold: { delayUntil: "2030-02-30T00:00:00Z" } }, expect: 7007 },
+  { note: "a local time without an offset", op: "propose", cmd: { transactionId: "t53", kind: "transfer", legs: [leg("JP-GX-2027", "JP-TRA-1", "JP-OHA-1", "1")], hold: { delayUntil: "2030-03-07T09:00:00" } }, expect: 7007 },
+  { note: "9:00 in Tokyo is midnight UTC", op: "propose", cmd: { transactionId: "t54", kind: "transfer", legs: [leg("JP-GX-2027", "JP-TRA-1", "JP-OHA-1", "1")], hold: { delayUntil: "2030-03-07T09:00:00+09:00" } }, expect: "ok", status: "delayed" },
 ];
 
 forEachStore("ledger scenario table", (get) => {
@@ -165,8 +193,19 @@ forEachStore("ledger scenario table", (get) => {
     const report = await verifyLedger(get());
     expect(report.violations).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.units).toBe("600000");
-    expect(report.byFate).toMatchObject({ surrendered: "250000", retired: "10", held: "349990" });
+    expect(report.units).toBe("601000");
+    expect(report.byFate).toMatchObject({ surrendered: "250000", retired: "10", held: "350990" });
+  });
+
+  it("keeps the 2027 rows' units where they went: nothing in the closed account, t54 delayed until midnight UTC", async () => {
+    const q = async (acct: string) => (await ledger.holdings(acct))?.find((h) => h.classCode === "JP-GX-2027");
+    expect((await q("JP-TRA-3"))?.quantity ?? 0n).toBe(0n);
+    expect(await q("JP-TRA-4")).toBeUndefined();
+    expect((await q("JP-OHA-1"))?.quantity).toBe(60n);
+    expect(await q("JP-TRA-1")).toMatchObject({ quantity: 40n, earmarked: 1n, available: 39n });
+    expect((await ledger.getTransaction("t44"))?.status).toBe("completed");
+    expect((await ledger.getTransaction("t54"))?.delayUntil).toBe("2030-03-07T00:00:00.000Z");
+    expect(await ledger.getTransaction("r42")).toBeUndefined();
   });
 
   it("reversal puts back exactly the serials moved", async () => {

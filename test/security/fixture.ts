@@ -4,7 +4,7 @@ import { AuthService } from "../../src/auth/index.ts";
 import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../../src/domain/security/config.ts";
 import { type Caller, type GlobalRole, PUBLIC, type Principal, systemPrincipal } from "../../src/domain/security/roles.ts";
 import { ManualClock } from "../../src/platform/clock.ts";
-import { SecureRegistry } from "../../src/registry/secure-registry.ts";
+import { SecureRegistry } from "../../src/registry/secure/index.ts";
 import type { Db } from "../../src/store/db.ts";
 
 /** Cheap argon2id parameters: the tests exercise the flow, not the cost. */

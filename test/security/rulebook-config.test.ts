@@ -100,14 +100,14 @@ describe("a transfer outside the trusted list waits the rulebook's delay", () =>
     const t = await f.reg.initiate(alice, { transactionId: "rb-1", legs: [{ classCode: "EUA-2026", from: "A-1", to: "C-1", quantity: "100" }] });
     if (!t.ok) throw new Error(t.message);
     expect(t.value.delayUntil).toBe(new Date(t0 + 2 * HOUR).toISOString());
-    const a = await f.reg.approve(bob, { transactionId: "rb-1" });
+    const a = await f.reg.approve(bob, { transactionId: t.value.id });
     expect(a.ok && a.value.status).toBe("delayed");
     f.clock.advance(2 * HOUR - 1000);
     expect(await f.reg.releaseDue(f.system)).toMatchObject({ ok: true, value: [] });
     expect(await held()).toBe(0n);
     f.clock.advance(1000);
     const rel = await f.reg.releaseDue(f.system);
-    expect(rel.ok && rel.value.map((r) => [r.transactionId, r.result.ok && r.result.value.status])).toEqual([["rb-1", "completed"]]);
+    expect(rel.ok && rel.value.map((r) => [r.transactionId, r.result.ok && r.result.value.status])).toEqual([[t.value.id, "completed"]]);
     expect(await held()).toBe(100n);
   });
 });

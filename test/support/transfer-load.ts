@@ -4,7 +4,7 @@
 // SIGKILL at a random moment. Usage: transfer-load.ts DATABASE ACK_FILE PREFIX SEED, where DATABASE
 // is a postgres:// URL or a PGlite directory (opened as the CLI opens it, lock file included).
 import { appendFileSync } from "node:fs";
-import { LedgerService } from "../../src/registry/ledger.ts";
+import { LedgerService } from "../../src/registry/ledger/index.ts";
 import { openStore } from "../../src/store/open.ts";
 
 const [url, ackFile, prefix, seedText] = process.argv.slice(2);

@@ -24,7 +24,7 @@ import type { Db } from "../../store/db.ts";
 import { StoreLockedError } from "../../store/lock.ts";
 import { openStore } from "../../store/open.ts";
 import { action, CommandFailure, formatTable, printJson, UsageError } from "../io.ts";
-import { type Output, Refused } from "./registry.ts";
+import { type Output, Refused } from "./registry/index.ts";
 
 export interface AdminContext {
   auth: AuthService;
@@ -63,6 +63,33 @@ export async function bootstrap(ctx: AdminContext, o: { user: string; name?: str
         ? `TOTP secret (shown once; add it to an authenticator app now): ${totp.secret}\n  ${totp.uri}\n`
         : "no second factor is required for this role by the rulebook's signIn.secondFactorRoles\n"),
   };
+}
+
+// ---- admin add-user -----------------------------------------------------------------------------
+
+/**
+ * Creates a registry user as the administrator named by --as (the same operation and rules as
+ * POST /v1/users). Roles: national-admin, authority, verifier; none for a representative, whose
+ * rights come from the accounts they represent (ets account rep add).
+ */
+export async function addUser(ctx: AdminContext, userId: string, o: { as: Caller | undefined; roles?: string | undefined; name?: string | undefined; password: string | undefined }): Promise<Output> {
+  if (!o.as) throw new UsageError("option --as USER is required: the administrator who creates the user");
+  if (o.password === undefined || o.password === "") throw new UsageError("no password: set OPENETS_USER_PASSWORD or pipe the password on stdin (never on the command line)");
+  const roles = o.roles === undefined || o.roles === "" ? [] : o.roles.split(",").map((r) => r.trim());
+  const created = unwrap(await ctx.auth.createUser(o.as, { userId, displayName: o.name ?? userId, password: o.password, roles: roles as never }));
+  const totp = created.totp;
+  return {
+    json: { user: created.user, totp },
+    text: `created ${created.user.userId} (${created.user.roles.join(", ") || "representative"})\n${totp ? `TOTP secret (shown once; add it to an authenticator app now): ${totp.secret}\n  ${totp.uri}\n` : ""}`,
+  };
+}
+
+/** The caller a named registry user is, on this store (undefined when not named). */
+export async function callerOf(ctx: AdminContext, as: string | undefined): Promise<Caller | undefined> {
+  if (as === undefined) return undefined;
+  const principal = await ctx.auth.principalOf(as, "cli", "all");
+  if (!principal) throw new UsageError(`option --as: no active registry user ${JSON.stringify(as)} (see ets admin users)`);
+  return { principal, ip: null };
 }
 
 // ---- admin users --------------------------------------------------------------------------------
@@ -183,9 +210,9 @@ export async function withAdmin<T>(opts: Common, fn: (ctx: AdminContext) => Prom
   }
 }
 
-/** The password for bootstrap: OPENETS_ADMIN_PASSWORD, else stdin when it is not a terminal (one trailing newline dropped). */
-export async function readPassword(env: NodeJS.ProcessEnv = process.env, stdin: NodeJS.ReadStream = process.stdin): Promise<string | undefined> {
-  if (env.OPENETS_ADMIN_PASSWORD) return env.OPENETS_ADMIN_PASSWORD;
+/** A password: from the environment variable named (OPENETS_ADMIN_PASSWORD by default), else stdin when it is not a terminal (one trailing newline dropped). */
+export async function readPassword(env: NodeJS.ProcessEnv = process.env, stdin: NodeJS.ReadStream = process.stdin, variable = "OPENETS_ADMIN_PASSWORD"): Promise<string | undefined> {
+  if (env[variable]) return env[variable];
   if (stdin.isTTY) return undefined;
   const chunks: Buffer[] = [];
   for await (const c of stdin) {
@@ -228,6 +255,16 @@ export function register(program: Command): void {
         // Read the password before opening the store, so a missing one changes nothing.
         const password = await readPassword();
         await runner((ctx) => bootstrap(ctx, { user: o.user, name: o.name, password }))(o, undefined);
+      }),
+    );
+  common(admin.command("add-user <user>").description("create a registry user, as the administrator named by --as (password from OPENETS_USER_PASSWORD or stdin)"))
+    .option("--as <admin>", "the national administrator who creates the user (default: ETS_AS)")
+    .option("--roles <list>", "comma-separated: national-admin, authority, verifier (none: a representative, rights per account)")
+    .option("--name <text>", "display name (default: the user id)")
+    .action(
+      action(async (user: string, o: Common & { as?: string; roles?: string; name?: string }) => {
+        const password = await readPassword(process.env, process.stdin, "OPENETS_USER_PASSWORD");
+        await runner(async (ctx) => addUser(ctx, user, { as: await callerOf(ctx, o.as ?? process.env.ETS_AS), roles: o.roles, name: o.name, password }))(o, undefined);
       }),
     );
   common(admin.command("users").description("list users: roles, accounts represented, second factor, lockout")).action(runner((ctx) => users(ctx)));

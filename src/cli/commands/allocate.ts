@@ -11,7 +11,7 @@ import type { ColumnSpec } from "../../io/csv.ts";
 import type { Dataset } from "../../io/dataset.ts";
 import { readTable, tableFormat, writeTable } from "../../io/table.ts";
 import { commitAllocation, CommitRefused } from "../../registry/allocation-commit.ts";
-import { LedgerService } from "../../registry/ledger.ts";
+import { actingUser, registryContext } from "./registry/index.ts";
 import { openStore } from "../../store/open.ts";
 import { loadRulebookArg } from "./rulebook.ts";
 import { action, CommandFailure, printJson, printTable, progress, UsageError } from "../io.ts";
@@ -28,7 +28,7 @@ interface Opts {
   out?: string;
   commit?: boolean;
   database?: string;
-  actor?: string;
+  as?: string;
 }
 
 export const ATTRIBUTE_COLUMNS: readonly ColumnSpec[] = [
@@ -170,7 +170,7 @@ export function register(program: Command): void {
     .option("--out <file>", "also write one row per installation to a .csv or .xlsx file")
     .option("--commit", "write the allocation to the ledger (idempotent: running it twice allocates once)")
     .option("--database <url|dir>", "store for --commit: postgres:// URL or PGlite directory (default: $DATABASE_URL or .data/pglite)")
-    .option("--actor <id>", "who commits (recorded as the initiator)")
+    .option("--as <user>", "the registry administrator who commits (default: ETS_AS); the issuance waits for a second administrator's approval")
     .action(
       action(async (opts: Opts) => {
         if (!/^\d{4}$/.test(opts.year)) throw new UsageError(`option --year: not a year: ${JSON.stringify(opts.year)}`);
@@ -229,19 +229,18 @@ export function register(program: Command): void {
         if (opts.commit) {
           const db = await openStore({ database: opts.database });
           try {
-            const ledger = await LedgerService.open(db);
+            const ctx = await registryContext(db, opts.as ?? process.env.ETS_AS);
             const company = new Map(d.installations.map((i) => [i.installation, i]));
             const cap = capFor(rb, year);
-            const cbar = progress("committing", run.results.length);
-            committed = await commitAllocation(ledger, {
+            const cbar = progress("committing", run.results.length * 2);
+            committed = await commitAllocation(ctx.registry, actingUser(ctx), {
               scheme: rb.scheme.id, year, ...(cap === undefined ? {} : { cap }),
               returns: returnsToCommit,
               allocations: run.results.map((r) => {
                 const i = company.get(r.installation);
                 return { installation: r.installation, free: r.free, ...(i ? { holder: i.company, name: i.name } : {}) };
               }),
-              ...(opts.actor === undefined ? {} : { actor: opts.actor }),
-              onProgress: (done) => cbar.update(done),
+              onProgress: (done: number) => cbar.update(done),
             });
             cbar.stop();
           } catch (err) {
@@ -284,7 +283,11 @@ export function register(program: Command): void {
             process.stdout.write(`  ${c.installation}: ${what}${c.lines[0] ? ` (${c.lines.join("; ")})` : ""}\n`);
           }
         }
-        if (committed) process.stdout.write(`committed to the ledger: class ${committed.classCode}, issued ${committed.issued}, returned ${committed.returned}, ${committed.transactions} transactions (${committed.replayed} already there), ${committed.accountsOpened} accounts opened\n`);
+        if (committed?.state === "awaiting-approval") {
+          process.stdout.write(`the issuance ${committed.issuanceId} of ${committed.issued} awaits a second administrator: ets approve ${committed.issuanceId} --as <another administrator>, then run this command again to deliver the allocation\n`);
+        } else if (committed) {
+          process.stdout.write(`committed to the ledger: class ${committed.classCode}, issued ${committed.issued}, allocated in batch ${committed.batchId}, returned ${committed.returned}, ${committed.transactions} transactions (${committed.replayed} already there), ${committed.accountsOpened} accounts opened\n`);
+        }
       }),
     );
 }

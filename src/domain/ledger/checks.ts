@@ -1,10 +1,10 @@
 // The catalogue of numbered business checks. Every refusal of a ledger command carries exactly
 // one of these codes with the facts that triggered it. Ranges: 1xxx source account,
 // 2xxx destination account, 3xxx units and quantity, 4xxx unit class rules, 5xxx idempotency and
-// identifiers, 6xxx transaction status and reversal, 7xxx account management. When several checks
-// fail, the lowest code is reported (the precedence is the numeric order), except for reversals,
-// whose order is REVERSAL_CHECK_ORDER below. docs/reference/checks.md
-// is generated from this table and a test keeps it in step.
+// identifiers, 6xxx transaction status and reversal, 7xxx account management. Which check wins
+// when several fail is not the numeric order but the order of CHECK_ORDER (src/domain/ledger/
+// order.ts), data that both ledgers apply through one function. docs/reference/checks.md is
+// generated from these tables and a test keeps it in step.
 
 export interface CheckDefinition {
   readonly code: number;
@@ -19,14 +19,15 @@ export const CHECKS = {
   SOURCE_TERMINAL: { code: 1004, name: "source-terminal", rule: "Terminal accounts (surrender, retirement, cancellation) never send units." },
   SOURCE_REQUIRED: { code: 1005, name: "source-required", rule: "Every leg except an issuance needs a source account; an issuance has none." },
   DEST_UNKNOWN: { code: 2001, name: "destination-unknown", rule: "The destination account must exist." },
-  DEST_CLOSED: { code: 2002, name: "destination-closed", rule: "The destination account must not be closed; a blocked account may receive only by issuance or administrative kinds." },
+  DEST_CLOSED: { code: 2002, name: "destination-closed", rule: "The destination account must not be closed (a closed account holds nothing, also after a reversal); a blocked account may receive only by issuance or administrative kinds." },
   DEST_TYPE_NOT_ALLOWED: { code: 2003, name: "destination-type-not-allowed", rule: "The destination account's type must be one the transaction kind allows as destination." },
   DEST_SAME_AS_SOURCE: { code: 2004, name: "destination-same-as-source", rule: "A leg must move units between two different accounts." },
   QUANTITY_NOT_POSITIVE_WHOLE: { code: 3001, name: "quantity-not-positive-whole", rule: "A quantity is a positive whole number of units, written as a decimal integer." },
   QUANTITY_TOO_LARGE: { code: 3002, name: "quantity-too-large", rule: "A quantity may not exceed 10^15 units in one leg." },
-  INSUFFICIENT_UNITS: { code: 3003, name: "insufficient-units", rule: "The source account must hold at least the quantity of the class when the transaction completes." },
+  INSUFFICIENT_UNITS: { code: 3003, name: "insufficient-units", rule: "The source account must hold the quantity of the class not already earmarked for transactions awaiting approval or delayed: when a transaction is proposed (its units are then earmarked) and when it completes." },
   ISSUANCE_LIMIT_EXCEEDED: { code: 3004, name: "issuance-limit-exceeded", rule: "Issuance may not take a class beyond its issuance limit (e.g. the cap of an allowance vintage)." },
   LEGS_EMPTY_OR_TOO_MANY: { code: 3005, name: "legs-count", rule: "A transaction has between 1 and 100 legs." },
+  BATCH_SIZE: { code: 3006, name: "batch-size", rule: "A batch carries between 1 and 20,000 transfers, each of one leg, all of one kind that completes without approval." },
   CLASS_UNKNOWN: { code: 4001, name: "class-unknown", rule: "The unit class must be defined." },
   UNIT_TYPE_NOT_ALLOWED: { code: 4002, name: "unit-type-not-allowed", rule: "The class's unit type must be one the transaction kind allows." },
   CLASS_DEFINITION_INVALID: { code: 4003, name: "class-definition-invalid", rule: "A class definition must name a known unit type and valid attributes." },
@@ -34,7 +35,7 @@ export const CHECKS = {
   PURPOSE_REQUIRED: { code: 4005, name: "purpose-required", rule: "Retirement needs a purpose and a beneficiary." },
   KIND_UNKNOWN: { code: 4006, name: "kind-unknown", rule: "The transaction kind must be one of the catalogue's kinds." },
   ID_MALFORMED: { code: 5001, name: "id-malformed", rule: "Command, transaction, account and class identifiers match their documented patterns." },
-  REPLAY_DIFFERS: { code: 5002, name: "replay-differs", rule: "A command id used again must carry the same content; the first differing field is named." },
+  REPLAY_DIFFERS: { code: 5002, name: "replay-differs", rule: "A command id used again must carry the same content; the first differing field is named. Class and account commands share one namespace of ids (a status change reusing an account-opening id is refused, naming `command`); transaction ids are their own namespace, scoped to the caller." },
   TX_UNKNOWN: { code: 6001, name: "transaction-unknown", rule: "The transaction must exist." },
   TX_BAD_TRANSITION: { code: 6002, name: "transaction-bad-transition", rule: "Only the transitions of the status machine are allowed (e.g. only an awaiting or delayed transaction can be cancelled)." },
   REVERSAL_TARGET_NOT_COMPLETED: { code: 6003, name: "reversal-target-not-completed", rule: "Only a completed transaction can be reversed." },
@@ -53,24 +54,6 @@ export const CHECKS = {
 
 export type CheckKey = keyof typeof CHECKS;
 
-/**
- * The order in which a reversal's checks run (both ledgers follow it; the first failing one is
- * reported). It does not follow the numbers: what the original transaction *is* (unknown, not
- * reversible, not completed, already reversed) comes before where its units are now (terminal
- * destination, serials moved on), because a transaction that was already reversed has, by
- * definition, moved its serials away, and "already reversed" is the answer that helps.
- */
-export const REVERSAL_CHECK_ORDER: readonly CheckKey[] = [
-  "ID_MALFORMED",
-  "REPLAY_DIFFERS",
-  "TX_UNKNOWN",
-  "REVERSAL_NOT_REVERSIBLE",
-  "REVERSAL_TARGET_NOT_COMPLETED",
-  "REVERSAL_ALREADY_DONE",
-  "SOURCE_TERMINAL",
-  "REVERSAL_UNITS_MOVED_ON",
-];
-
 export interface Refusal {
   ok: false;
   code: number;
@@ -84,9 +67,3 @@ export function refuse(key: CheckKey, message: string, facts: Record<string, unk
   return { ok: false, code: c.code, check: c.name, message, facts };
 }
 
-/** Of several refusals, the one with the lowest code (the documented precedence). */
-export function firstRefusal(list: readonly Refusal[]): Refusal | undefined {
-  let best: Refusal | undefined;
-  for (const r of list) if (!best || r.code < best.code) best = r;
-  return best;
-}

@@ -136,9 +136,27 @@ function optString(o: Record<string, unknown>, key: string, path: string, max = 
   return undefined;
 }
 
-function isoTime(v: unknown): boolean {
-  return typeof v === "string" && v.length <= 40 && !Number.isNaN(Date.parse(v));
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * An RFC 3339 time with an explicit offset ("2030-03-07T09:00:00+09:00" or "...Z"), as the UTC
+ * ISO string with milliseconds that the ledger stores; undefined for anything else: dates in a
+ * local time zone, other formats, impossible dates such as February 30 (which Date.parse would
+ * quietly move to March), years past 9999.
+ */
+export function parseRfc3339(v: unknown): string | undefined {
+  if (typeof v !== "string" || v.length > 40) return undefined;
+  const m = RFC3339.exec(v);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, se] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
+  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > (days[mo - 1] as number) || h > 23 || mi > 59 || se > 59) return undefined;
+  if (m[8] !== "Z" && (Number(m[9]) > 23 || Number(m[10]) > 59)) return undefined;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
 }
+
+const TIME_RULE = "must be an RFC 3339 time with an offset, e.g. 2030-03-07T09:00:00+09:00 or 2030-03-07T00:00:00Z";
 
 export function validatePropose(input: unknown): Checked<ValidProposal> {
   if (!isObj(input)) return field("command", "must be an object");
@@ -173,11 +191,9 @@ export function validatePropose(input: unknown): Checked<ValidProposal> {
   if (input.hold !== undefined) {
     if (!isObj(input.hold)) return field("hold", "must be an object");
     if (input.hold.approval !== undefined && typeof input.hold.approval !== "boolean") return field("hold.approval", "must be a boolean");
-    if (input.hold.delayUntil !== undefined && !isoTime(input.hold.delayUntil)) return field("hold.delayUntil", "must be an ISO-8601 time");
-    hold = {
-      approval: input.hold.approval === true,
-      delayUntil: input.hold.delayUntil === undefined ? null : new Date(input.hold.delayUntil as string).toISOString(),
-    };
+    const until = input.hold.delayUntil === undefined ? null : parseRfc3339(input.hold.delayUntil);
+    if (until === undefined) return field("hold.delayUntil", TIME_RULE);
+    hold = { approval: input.hold.approval === true, delayUntil: until };
   }
   const s = (k: string) => (typeof input[k] === "string" ? (input[k] as string) : null);
   return {
@@ -305,14 +321,15 @@ export function validateDecide(input: unknown): Checked<{ transactionId: string;
   if (e1) return e1;
   const e2 = optString(input, "reason", "");
   if (e2) return e2;
-  if (input.delayUntil !== undefined && !isoTime(input.delayUntil)) return field("delayUntil", "must be an ISO-8601 time");
+  const until = input.delayUntil === undefined ? null : parseRfc3339(input.delayUntil);
+  if (until === undefined) return field("delayUntil", TIME_RULE);
   return {
     ok: true,
     value: {
       transactionId: input.transactionId as string,
       actor: input.actor as string,
       reason: (input.reason as string | undefined) ?? null,
-      delayUntil: input.delayUntil === undefined ? null : new Date(input.delayUntil as string).toISOString(),
+      delayUntil: until,
     },
   };
 }

@@ -1,21 +1,15 @@
-// The in-memory reference ledger: the same rules as the SQL ledger (src/registry/ledger.ts),
-// written as plainly as possible, with no concern for speed. It is the oracle of the model-based
-// tests: for any sequence of commands both must give the same results, the same holdings and the
-// same serial blocks. Pure: the time comes from the injected `now` function.
-import { type Catalogue, DEFAULT_CATALOGUE } from "./catalog.ts";
-import { type Refusal, refuse } from "./checks.ts";
+// The in-memory reference ledger: the same rules as the SQL ledger (src/registry/ledger), written
+// as plainly as possible, with no concern for speed, and sharing none of its code except the
+// command validation and the check order (order.ts, data both walk with their own predicates).
+// It is the oracle of the model-based tests: for any sequence of commands both must give the same
+// results, the same holdings, the same earmarks and the same serial blocks. Pure: the time comes
+// from the injected `now` function.
+import { type Catalogue, DEFAULT_CATALOGUE, type TransactionKind } from "./catalog.ts";
+import { refuse, type Refusal } from "./checks.ts";
 import {
-  type AccountStatus,
-  canonical,
-  firstDifference,
-  type Leg,
-  validateDecide,
-  validateDefineClass,
-  validateOpenAccount,
-  validatePropose,
-  validateReverse,
-  validateSetStatus,
+  type AccountStatus, canonical, firstDifference, type Leg, validateDecide, validateDefineClass, validateOpenAccount, validatePropose, validateReverse, validateSetStatus,
 } from "./commands.ts";
+import { CHECK_ORDER, type CheckFns, firstFailing, LEG_ORDER } from "./order.ts";
 
 export type RefResult = { ok: true; replayed: boolean; status?: string } | Refusal;
 
@@ -25,16 +19,12 @@ interface RClass {
   limit: bigint | null;
   first: bigint;
   next: bigint;
-  commandId: string;
-  definition: unknown;
 }
 
 interface RAccount {
   id: string;
   type: string;
   status: AccountStatus;
-  commandId: string;
-  request: unknown;
 }
 
 interface RMove {
@@ -62,10 +52,13 @@ class Stop {
   constructor(readonly refusal: Refusal) {}
 }
 
+const HELD = ["awaiting_approval", "delayed"];
+
 export class ReferenceLedger {
   readonly classes = new Map<string, RClass>();
   readonly accounts = new Map<string, RAccount>();
-  private readonly statusCommands = new Map<string, unknown>();
+  /** Every class and account command by id: one namespace, the kind part of what a replay compares. */
+  private readonly commands = new Map<string, unknown>();
   readonly txs = new Map<string, RTx>();
   /** blocks[class][account] = sorted, non-adjacent [start, end] ranges. */
   readonly blocks = new Map<string, Map<string, Array<[bigint, bigint]>>>();
@@ -75,22 +68,30 @@ export class ReferenceLedger {
     private readonly cat: Catalogue = DEFAULT_CATALOGUE,
   ) {}
 
+  // ---- class and account commands ---------------------------------------------------------------
+
+  private command(id: string, kind: string, request: Record<string, unknown>, checks: CheckFns<undefined>, order: readonly string[], apply: () => void): RefResult {
+    const mine = canonical({ command: kind, ...request });
+    const prior = this.commands.get(id);
+    const diff = prior === undefined ? undefined : firstDifference(mine, prior);
+    if (prior !== undefined && !diff) return { ok: true, replayed: true };
+    const r = firstFailing(order as never, { ...checks, REPLAY_DIFFERS: () => (diff ? refuse("REPLAY_DIFFERS", diff, { field: diff }) : undefined) }, undefined);
+    if (r) return r;
+    apply();
+    this.commands.set(id, mine);
+    return { ok: true, replayed: false };
+  }
+
   defineClass(input: unknown): RefResult {
     const v = validateDefineClass(input);
     if (!v.ok) return v;
-    const c = v.value;
-    if (!this.cat.unitTypes.has(c.unitType)) return refuse("CLASS_DEFINITION_INVALID", "unknown unit type");
-    const { commandId, ...def } = c;
-    const d = canonical(def);
-    for (const k of this.classes.values()) {
-      if (k.commandId === commandId) {
-        const diff = firstDifference(d, k.definition);
-        return diff ? refuse("REPLAY_DIFFERS", diff, { field: diff }) : { ok: true, replayed: true };
-      }
-    }
-    if (this.classes.has(c.code)) return refuse("CLASS_EXISTS", c.code);
-    this.classes.set(c.code, { code: c.code, unitType: c.unitType, limit: c.issuanceLimit, first: c.serialStart, next: c.serialStart, commandId, definition: d });
-    return { ok: true, replayed: false };
+    const { commandId, ...def } = v.value;
+    return this.command(commandId, "class.define", def as unknown as Record<string, unknown>, {
+      CLASS_DEFINITION_INVALID: () => (this.cat.unitTypes.has(def.unitType) ? undefined : refuse("CLASS_DEFINITION_INVALID", "unknown unit type")),
+      CLASS_EXISTS: () => (this.classes.has(def.code) ? refuse("CLASS_EXISTS", def.code) : undefined),
+    }, CHECK_ORDER["class.define"].planned, () => {
+      this.classes.set(def.code, { code: def.code, unitType: def.unitType, limit: def.issuanceLimit, first: def.serialStart, next: def.serialStart });
+    });
   }
 
   openAccount(input: unknown): RefResult {
@@ -98,38 +99,30 @@ export class ReferenceLedger {
     if (!v.ok) return v;
     const a = v.value;
     const type = this.cat.accountTypes.get(a.type);
-    if (!type) return refuse("ACCOUNT_TYPE_UNKNOWN", a.type);
-    if (type.needsInstallation && !a.installation) return refuse("INSTALLATION_REQUIRED", a.type);
-    const request = canonical({ accountId: a.accountId, type: a.type, holder: a.holder, name: a.name, installation: a.installation });
-    for (const acc of this.accounts.values()) {
-      if (acc.commandId === a.commandId) {
-        const diff = firstDifference(request, acc.request);
-        return diff ? refuse("REPLAY_DIFFERS", diff, { field: diff }) : { ok: true, replayed: true };
-      }
-    }
-    if (this.accounts.has(a.accountId)) return refuse("ACCOUNT_EXISTS", a.accountId);
-    this.accounts.set(a.accountId, { id: a.accountId, type: a.type, status: "open", commandId: a.commandId, request });
-    return { ok: true, replayed: false };
+    return this.command(a.commandId, "account.open", { accountId: a.accountId, type: a.type, holder: a.holder, name: a.name, installation: a.installation }, {
+      ACCOUNT_TYPE_UNKNOWN: () => (type ? undefined : refuse("ACCOUNT_TYPE_UNKNOWN", a.type)),
+      INSTALLATION_REQUIRED: () => (type?.needsInstallation && !a.installation ? refuse("INSTALLATION_REQUIRED", a.type) : undefined),
+      ACCOUNT_EXISTS: () => (this.accounts.has(a.accountId) ? refuse("ACCOUNT_EXISTS", a.accountId) : undefined),
+    }, CHECK_ORDER["account.open"].planned, () => {
+      this.accounts.set(a.accountId, { id: a.accountId, type: a.type, status: "open" });
+    });
   }
 
   setAccountStatus(input: unknown): RefResult {
     const v = validateSetStatus(input);
     if (!v.ok) return v;
     const s = v.value;
-    const request = canonical({ accountId: s.accountId, status: s.status, reason: s.reason });
-    const prior = this.statusCommands.get(s.commandId);
-    if (prior !== undefined) {
-      const diff = firstDifference(request, prior);
-      return diff ? refuse("REPLAY_DIFFERS", diff, { field: diff }) : { ok: true, replayed: true };
-    }
     const acc = this.accounts.get(s.accountId);
-    if (!acc) return refuse("ACCOUNT_UNKNOWN", s.accountId);
-    if (acc.status === "closed") return refuse("ACCOUNT_STATUS_INVALID", "closed");
-    if (s.status === "closed" && this.heldBy(s.accountId) > 0n) return refuse("ACCOUNT_NOT_EMPTY", s.accountId);
-    acc.status = s.status;
-    this.statusCommands.set(s.commandId, request);
-    return { ok: true, replayed: false };
+    return this.command(s.commandId, "account.status", { accountId: s.accountId, status: s.status, reason: s.reason }, {
+      ACCOUNT_UNKNOWN: () => (acc ? undefined : refuse("ACCOUNT_UNKNOWN", s.accountId)),
+      ACCOUNT_STATUS_INVALID: () => (acc?.status === "closed" ? refuse("ACCOUNT_STATUS_INVALID", "closed") : undefined),
+      ACCOUNT_NOT_EMPTY: () => (s.status === "closed" && this.heldBy(s.accountId) > 0n ? refuse("ACCOUNT_NOT_EMPTY", s.accountId) : undefined),
+    }, CHECK_ORDER["account.status"].planned, () => {
+      (acc as RAccount).status = s.status;
+    });
   }
+
+  // ---- transactions -------------------------------------------------------------------------
 
   propose(input: unknown): RefResult {
     const v = validatePropose(input);
@@ -144,25 +137,29 @@ export class ReferenceLedger {
       note: p.note,
       hold: p.hold,
     });
-    const replay = this.replay(p.transactionId, request);
-    if (replay) return replay;
+    const prior = this.txs.get(p.transactionId);
+    const diff = prior ? firstDifference(noHold(request), noHold(prior.request)) : undefined;
+    if (prior && !diff) return { ok: true, replayed: true, status: prior.status };
     const kind = this.cat.kinds.get(p.kind);
-    if (!kind || kind.code === "reversal") return refuse("KIND_UNKNOWN", p.kind);
-    if (kind.requiresPurpose && (!p.purpose || !p.beneficiary)) return refuse("PURPOSE_REQUIRED", kind.code);
+    const r = firstFailing(CHECK_ORDER.propose.planned, {
+      REPLAY_DIFFERS: () => (diff ? refuse("REPLAY_DIFFERS", diff, { field: diff }) : undefined),
+      KIND_UNKNOWN: () => (!kind || kind.code === "reversal" ? refuse("KIND_UNKNOWN", p.kind) : undefined),
+      PURPOSE_REQUIRED: () => (kind?.requiresPurpose && (!p.purpose || !p.beneficiary) ? refuse("PURPOSE_REQUIRED", p.kind) : undefined),
+    }, undefined);
+    if (r) return r;
     const now = this.now();
-    const delayed = p.hold.delayUntil !== null && p.hold.delayUntil > now;
-    const status = p.hold.approval ? "awaiting_approval" : delayed ? "delayed" : "completed";
+    const status = p.hold.approval ? "awaiting_approval" : p.hold.delayUntil !== null && p.hold.delayUntil > now ? "delayed" : "completed";
     try {
-      this.checkLegs(p.kind, p.legs);
-      if (status === "completed") {
-        const moves = this.execute(p.kind, p.legs);
-        this.txs.set(p.transactionId, { id: p.transactionId, kind: p.kind, request, legs: p.legs, status, delayUntil: null, approvedBy: null, lastActor: p.initiator, moves, reversedBy: null });
-      } else {
-        this.checkSufficient(p.legs);
-        this.txs.set(p.transactionId, {
-          id: p.transactionId, kind: p.kind, request, legs: p.legs, status, delayUntil: p.hold.delayUntil, approvedBy: null, lastActor: p.initiator, moves: [], reversedBy: null,
-        });
+      this.checkLegs(kind as TransactionKind, p.legs);
+      const t: RTx = { id: p.transactionId, kind: p.kind, request, legs: p.legs, status, delayUntil: null, approvedBy: null, lastActor: p.initiator, moves: [], reversedBy: null };
+      if (status === "completed") t.moves = this.execute(p.kind, p.legs);
+      else {
+        // the units are earmarked at once: they must be available now; a held issuance must fit the limit on what is issued now
+        this.checkAvailable(p.legs, null);
+        if (p.kind === "issuance") this.checkIssuanceLimit(p.legs);
+        t.delayUntil = p.hold.delayUntil;
       }
+      this.txs.set(p.transactionId, t);
     } catch (e) {
       if (e instanceof Stop) return e.refusal;
       throw e;
@@ -175,31 +172,30 @@ export class ReferenceLedger {
     if (!v.ok) return v;
     const d = v.value;
     const t = this.txs.get(d.transactionId);
-    if (!t) return refuse("TX_UNKNOWN", d.transactionId);
-    if (t.status !== "awaiting_approval") {
-      if (t.lastActor === d.actor && (t.status === "completed" || t.status === "delayed") && t.approvedBy === d.actor) return { ok: true, replayed: true, status: t.status };
-      return refuse("TX_BAD_TRANSITION", t.status);
+    if (t && t.lastActor === d.actor && t.approvedBy === d.actor && (t.status === "completed" || t.status === "delayed")) return { ok: true, replayed: true, status: t.status };
+    const r = this.transitionChecks("approve", d.transactionId, t, ["awaiting_approval"]);
+    if (r) return r;
+    const tx = t as RTx;
+    const until = d.delayUntil ?? tx.delayUntil;
+    if (until !== null && until > this.now()) {
+      tx.status = "delayed";
+      tx.delayUntil = until;
+      tx.approvedBy = d.actor;
+      tx.lastActor = d.actor;
+      return { ok: true, replayed: false, status: tx.status };
     }
-    const now = this.now();
-    const until = d.delayUntil ?? t.delayUntil;
-    if (until !== null && until > now) {
-      t.status = "delayed";
-      t.delayUntil = until;
-      t.approvedBy = d.actor;
-      t.lastActor = d.actor;
-      return { ok: true, replayed: false, status: t.status };
-    }
-    return this.complete(t, d.actor, d.actor);
+    return this.complete(tx, d.actor, d.actor);
   }
 
   cancel(input: unknown): RefResult {
-    return this.end(input, "cancelled", ["awaiting_approval", "delayed"]);
+    return this.end(input, "cancelled", "cancel", HELD);
   }
 
   reject(input: unknown): RefResult {
-    return this.end(input, "rejected", ["awaiting_approval"]);
+    return this.end(input, "rejected", "reject", ["awaiting_approval"]);
   }
 
+  /** The delayed transactions due now, in delay order, each completed (or rejected with its check) on its own. */
   releaseDue(): Array<{ transactionId: string; result: RefResult }> {
     const now = this.now();
     const due = [...this.txs.values()]
@@ -213,35 +209,60 @@ export class ReferenceLedger {
     if (!v.ok) return v;
     const r = v.value;
     const request = canonical({ reverses: r.reverses, actor: r.actor, reason: r.reason });
-    const replay = this.replay(r.transactionId, request);
-    if (replay) return replay;
+    const prior = this.txs.get(r.transactionId);
+    const diff = prior ? firstDifference(request, prior.request) : undefined;
+    if (prior && !diff) return { ok: true, replayed: true, status: prior.status };
     const o = this.txs.get(r.reverses);
-    if (!o) return refuse("TX_UNKNOWN", r.reverses);
-    if (!this.cat.kinds.get(o.kind)?.reversible) return refuse("REVERSAL_NOT_REVERSIBLE", o.kind);
-    if (o.status !== "completed") return refuse("REVERSAL_TARGET_NOT_COMPLETED", o.status);
-    if (o.reversedBy) return refuse("REVERSAL_ALREADY_DONE", o.reversedBy);
-    for (const id of new Set(o.moves.map((m) => m.to))) {
-      const acc = this.accounts.get(id) as RAccount;
-      if (this.cat.accountTypes.get(acc.type)?.terminal) return refuse("SOURCE_TERMINAL", id);
-    }
-    // All-or-nothing: check every range first, then move.
-    for (const m of o.moves) {
-      if (!this.list(m.classCode, m.to).some(([s, e]) => s <= m.start && e >= m.end)) return refuse("REVERSAL_UNITS_MOVED_ON", m.classCode);
-    }
+    const terminal = (id: string) => this.cat.accountTypes.get((this.accounts.get(id) as RAccount).type)?.terminal === true;
+    const refusal = firstFailing([...CHECK_ORDER.reverse.planned, ...CHECK_ORDER.reverse.underLock], {
+      REPLAY_DIFFERS: () => (diff ? refuse("REPLAY_DIFFERS", diff, { field: diff }) : undefined),
+      TX_UNKNOWN: () => (o ? undefined : refuse("TX_UNKNOWN", r.reverses)),
+      REVERSAL_NOT_REVERSIBLE: () => (this.cat.kinds.get((o as RTx).kind)?.reversible ? undefined : refuse("REVERSAL_NOT_REVERSIBLE", (o as RTx).kind)),
+      REVERSAL_TARGET_NOT_COMPLETED: () => ((o as RTx).status === "completed" ? undefined : refuse("REVERSAL_TARGET_NOT_COMPLETED", (o as RTx).status)),
+      REVERSAL_ALREADY_DONE: () => ((o as RTx).reversedBy ? refuse("REVERSAL_ALREADY_DONE", (o as RTx).reversedBy as string) : undefined),
+      SOURCE_TERMINAL: () => ((o as RTx).moves.some((m) => terminal(m.to)) ? refuse("SOURCE_TERMINAL", "terminal") : undefined),
+      // a closed account holds nothing: units do not go back into one
+      DEST_CLOSED: () => ((o as RTx).moves.some((m) => m.from !== null && this.accounts.get(m.from)?.status === "closed") ? refuse("DEST_CLOSED", "closed") : undefined),
+      REVERSAL_UNITS_MOVED_ON: () =>
+        (o as RTx).moves.some((m) => !this.list(m.classCode, m.to).some(([s, e]) => s <= m.start && e >= m.end)) ? refuse("REVERSAL_UNITS_MOVED_ON", "moved") : undefined,
+      INSUFFICIENT_UNITS: () => {
+        const need = new Map<string, bigint>();
+        for (const m of (o as RTx).moves) need.set(`${m.to}|${m.classCode}`, (need.get(`${m.to}|${m.classCode}`) ?? 0n) + m.end - m.start + 1n);
+        for (const [k, q] of need) {
+          const [acc, code] = k.split("|") as [string, string];
+          if (this.quantity(code, acc) - this.earmarked(code, acc, null) < q) return refuse("INSUFFICIENT_UNITS", k);
+        }
+        return undefined;
+      },
+    }, undefined);
+    if (refusal) return refusal;
+    const orig = o as RTx;
     const moves: RMove[] = [];
-    for (const m of o.moves) {
+    for (const m of orig.moves) {
       this.remove(m.classCode, m.to, m.start, m.end);
       this.add(m.classCode, m.from as string, m.start, m.end);
       moves.push({ classCode: m.classCode, from: m.to, to: m.from as string, start: m.start, end: m.end });
     }
-    o.reversedBy = r.transactionId;
+    orig.reversedBy = r.transactionId;
     this.txs.set(r.transactionId, { id: r.transactionId, kind: "reversal", request, legs: [], status: "completed", delayUntil: null, approvedBy: null, lastActor: r.actor, moves, reversedBy: null });
     return { ok: true, replayed: false, status: "completed" };
   }
 
+  // ---- state ----------------------------------------------------------------------------------
+
   /** Units of a class held by an account. */
   quantity(classCode: string, account: string): bigint {
     return this.list(classCode, account).reduce((s, [a, b]) => s + b - a + 1n, 0n);
+  }
+
+  /** Units of a class set aside in an account for its held transactions (all but `except`). */
+  earmarked(classCode: string, account: string, except: string | null): bigint {
+    let q = 0n;
+    for (const t of this.txs.values()) {
+      if (!HELD.includes(t.status) || t.id === except) continue;
+      for (const l of t.legs) if (l.from === account && l.classCode === classCode) q += l.quantity;
+    }
+    return q;
   }
 
   private heldBy(account: string): bigint {
@@ -250,30 +271,31 @@ export class ReferenceLedger {
     return q;
   }
 
-  private replay(id: string, request: unknown): RefResult | undefined {
-    const t = this.txs.get(id);
-    if (!t) return undefined;
-    const diff = firstDifference(request, t.request);
-    return diff ? refuse("REPLAY_DIFFERS", diff, { field: diff }) : { ok: true, replayed: true, status: t.status };
+  private transitionChecks(what: "approve" | "reject" | "cancel", id: string, t: RTx | undefined, from: readonly string[]): Refusal | undefined {
+    return firstFailing(CHECK_ORDER[what].planned, {
+      TX_UNKNOWN: () => (t ? undefined : refuse("TX_UNKNOWN", id)),
+      TX_BAD_TRANSITION: () => (from.includes((t as RTx).status) ? undefined : refuse("TX_BAD_TRANSITION", (t as RTx).status)),
+    }, undefined);
   }
 
-  private end(input: unknown, to: string, from: string[]): RefResult {
+  private end(input: unknown, to: string, what: "reject" | "cancel", from: readonly string[]): RefResult {
     const v = validateDecide(input);
     if (!v.ok) return v;
     const d = v.value;
     const t = this.txs.get(d.transactionId);
-    if (!t) return refuse("TX_UNKNOWN", d.transactionId);
-    if (t.status === to && t.lastActor === d.actor) return { ok: true, replayed: true, status: to };
-    if (!from.includes(t.status)) return refuse("TX_BAD_TRANSITION", t.status);
-    t.status = to;
-    t.lastActor = d.actor;
+    if (t && t.status === to && t.lastActor === d.actor) return { ok: true, replayed: true, status: to };
+    const r = this.transitionChecks(what, d.transactionId, t, from);
+    if (r) return r;
+    (t as RTx).status = to;
+    (t as RTx).lastActor = d.actor;
     return { ok: true, replayed: false, status: to };
   }
 
+  /** Completion of a held transaction: every check again; a failing one ends it as rejected. */
   private complete(t: RTx, actor: string | null, approvedBy: string | null): RefResult {
     try {
-      this.checkLegs(t.kind, t.legs);
-      t.moves = this.execute(t.kind, t.legs);
+      this.checkLegs(this.cat.kinds.get(t.kind) as TransactionKind, t.legs);
+      t.moves = this.execute(t.kind, t.legs, t.id);
       t.status = "completed";
       t.lastActor = actor;
       t.approvedBy = approvedBy;
@@ -286,31 +308,31 @@ export class ReferenceLedger {
     }
   }
 
-  private checkLegs(kindCode: string, legs: Leg[]): void {
-    const kind = this.cat.kinds.get(kindCode);
-    if (!kind) throw new Stop(refuse("KIND_UNKNOWN", kindCode));
+  private checkLegs(kind: TransactionKind, legs: Leg[]): void {
     const issuance = kind.code === "issuance";
     for (const leg of legs) {
-      if (issuance !== (leg.from === null)) throw new Stop(refuse("SOURCE_REQUIRED", "source"));
-      if (leg.from !== null) {
-        const src = this.accounts.get(leg.from);
-        if (!src) throw new Stop(refuse("SOURCE_UNKNOWN", leg.from));
-        if (src.status !== "open") throw new Stop(refuse("SOURCE_NOT_OPEN", leg.from));
-        if (this.cat.accountTypes.get(src.type)?.terminal) throw new Stop(refuse("SOURCE_TERMINAL", leg.from));
-        if (!kind.from.includes(src.type)) throw new Stop(refuse("SOURCE_TYPE_NOT_ALLOWED", src.type));
-      }
+      const src = leg.from === null ? undefined : this.accounts.get(leg.from);
       const dst = this.accounts.get(leg.to);
-      if (!dst) throw new Stop(refuse("DEST_UNKNOWN", leg.to));
-      if (dst.status === "closed" || (dst.status === "blocked" && !kind.administrative)) throw new Stop(refuse("DEST_CLOSED", leg.to));
-      if (!kind.to.includes(dst.type)) throw new Stop(refuse("DEST_TYPE_NOT_ALLOWED", dst.type));
-      if (leg.from === leg.to) throw new Stop(refuse("DEST_SAME_AS_SOURCE", leg.to));
       const cls = this.classes.get(leg.classCode);
-      if (!cls) throw new Stop(refuse("CLASS_UNKNOWN", leg.classCode));
-      if (kind.unitTypes && !kind.unitTypes.includes(cls.unitType)) throw new Stop(refuse("UNIT_TYPE_NOT_ALLOWED", cls.unitType));
+      const r = firstFailing(LEG_ORDER, {
+        SOURCE_REQUIRED: () => (issuance !== (leg.from === null) ? refuse("SOURCE_REQUIRED", "source") : undefined),
+        SOURCE_UNKNOWN: () => (leg.from !== null && !src ? refuse("SOURCE_UNKNOWN", leg.from) : undefined),
+        SOURCE_NOT_OPEN: () => (src && src.status !== "open" ? refuse("SOURCE_NOT_OPEN", src.id) : undefined),
+        SOURCE_TERMINAL: () => (src && this.cat.accountTypes.get(src.type)?.terminal ? refuse("SOURCE_TERMINAL", src.id) : undefined),
+        SOURCE_TYPE_NOT_ALLOWED: () => (src && !kind.from.includes(src.type) ? refuse("SOURCE_TYPE_NOT_ALLOWED", src.type) : undefined),
+        DEST_UNKNOWN: () => (dst ? undefined : refuse("DEST_UNKNOWN", leg.to)),
+        DEST_CLOSED: () => (dst && (dst.status === "closed" || (dst.status === "blocked" && !kind.administrative)) ? refuse("DEST_CLOSED", leg.to) : undefined),
+        DEST_TYPE_NOT_ALLOWED: () => (dst && !kind.to.includes(dst.type) ? refuse("DEST_TYPE_NOT_ALLOWED", dst.type) : undefined),
+        DEST_SAME_AS_SOURCE: () => (leg.from === leg.to ? refuse("DEST_SAME_AS_SOURCE", leg.to) : undefined),
+        CLASS_UNKNOWN: () => (cls ? undefined : refuse("CLASS_UNKNOWN", leg.classCode)),
+        UNIT_TYPE_NOT_ALLOWED: () => (cls && kind.unitTypes && !kind.unitTypes.includes(cls.unitType) ? refuse("UNIT_TYPE_NOT_ALLOWED", cls.unitType) : undefined),
+      }, undefined);
+      if (r) throw new Stop(r);
     }
   }
 
-  private checkSufficient(legs: Leg[]): void {
+  /** Each source holds the legs' units beyond what its other held transactions earmark. */
+  private checkAvailable(legs: Leg[], self: string | null): void {
     const need = new Map<string, bigint>();
     for (const l of legs) {
       if (l.from === null) continue;
@@ -319,28 +341,25 @@ export class ReferenceLedger {
     }
     for (const [k, q] of need) {
       const [from, code] = k.split("|") as [string, string];
-      if (this.quantity(code, from) < q) throw new Stop(refuse("INSUFFICIENT_UNITS", k));
+      if (this.quantity(code, from) - this.earmarked(code, from, self) < q) throw new Stop(refuse("INSUFFICIENT_UNITS", k));
     }
   }
 
-  /** Applies the legs on a copy first, so a failing leg leaves nothing changed. */
-  private execute(kindCode: string, legs: Leg[]): RMove[] {
-    const issuance = kindCode === "issuance";
-    if (!issuance) {
-      for (const l of legs) {
-        const acc = this.accounts.get(l.from as string) as RAccount;
-        if (acc.status !== "open") throw new Stop(refuse("SOURCE_NOT_OPEN", acc.id));
-      }
-      this.checkSufficient(legs);
-    } else {
-      const pending = new Map<string, bigint>();
-      for (const l of legs) {
-        const cls = this.classes.get(l.classCode) as RClass;
-        const issued = cls.next - cls.first + (pending.get(cls.code) ?? 0n);
-        if (cls.limit !== null && issued + l.quantity > cls.limit) throw new Stop(refuse("ISSUANCE_LIMIT_EXCEEDED", cls.code));
-        pending.set(cls.code, (pending.get(cls.code) ?? 0n) + l.quantity);
-      }
+  private checkIssuanceLimit(legs: Leg[]): void {
+    const pending = new Map<string, bigint>();
+    for (const l of legs) {
+      const cls = this.classes.get(l.classCode) as RClass;
+      const issued = cls.next - cls.first + (pending.get(cls.code) ?? 0n);
+      if (cls.limit !== null && issued + l.quantity > cls.limit) throw new Stop(refuse("ISSUANCE_LIMIT_EXCEEDED", cls.code));
+      pending.set(cls.code, (pending.get(cls.code) ?? 0n) + l.quantity);
     }
+  }
+
+  /** Moves (or issues) the legs; checks everything first, so a failing leg leaves nothing changed. */
+  private execute(kindCode: string, legs: Leg[], self: string | null = null): RMove[] {
+    const issuance = kindCode === "issuance";
+    if (!issuance) this.checkAvailable(legs, self);
+    else this.checkIssuanceLimit(legs);
     const moves: RMove[] = [];
     for (const l of legs) {
       if (issuance) {
@@ -400,4 +419,15 @@ export class ReferenceLedger {
     }
     this.setList(classCode, account, out);
   }
+
+  /** Invariant: a closed account holds nothing (the model test checks it after every run). */
+  closedHolding(): string[] {
+    return [...this.accounts.values()].filter((a) => a.status === "closed" && this.heldBy(a.id) > 0n).map((a) => a.id);
+  }
+}
+
+function noHold(r: unknown): unknown {
+  if (typeof r !== "object" || r === null) return r;
+  const { hold: _h, ...rest } = r as Record<string, unknown>;
+  return rest;
 }

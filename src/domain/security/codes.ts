@@ -37,6 +37,7 @@ export const SECURITY_CHECKS = {
   TRUSTED_NOT_AWAITING: { code: 8021, name: "trusted-entry-not-awaiting", status: 409, rule: "Only a proposed trusted-list entry that is not yet approved can be approved." },
   OUTSIDE_BUSINESS_HOURS: { code: 8022, name: "outside-business-hours", status: 422, rule: "Where business hours are configured, transfers between holders are initiated only inside the initiation window on working days (EU: 10:00-16:00)." },
   ACCOUNT_LIMIT_NOT_PENDING: { code: 8023, name: "account-limit-not-pending", status: 409, rule: "Only a proposed raise or removal of an account's own limit can be approved." },
+  CHANGE_VERSION_STALE: { code: 8024, name: "change-version-stale", status: 409, rule: "An approval names the version of the change it approves (an account limit's version, a trusted-list entry's id); a change proposed again since the approver looked is a new version and is not approved by it." },
   INPUT_INVALID: { code: 8020, name: "input-invalid", status: 400, rule: "A field of a security operation has the wrong type or is missing; the field is named." },
   CREDENTIALS_INVALID: { code: 8101, name: "credentials-invalid", status: 401, rule: "Unknown user or wrong password (one answer for both, so user names cannot be probed)." },
   USER_LOCKED: { code: 8102, name: "user-locked", status: 429, rule: "After the configured number of failed sign-ins in a row the user is locked for the lockout period (or until an administrator unlocks)." },

@@ -19,7 +19,7 @@ export interface Principal {
   readonly userId: string | null;
   readonly roles: readonly Role[];
   /** How the caller proved who it is. */
-  readonly via: "session" | "token" | "anonymous" | "system";
+  readonly via: "session" | "token" | "anonymous" | "system" | "cli";
   /** For API tokens: what the token may do; "all" for sessions. */
   readonly scopes: readonly Scope[] | "all";
   /** The session or token id (never the secret), for audit. */

@@ -1,7 +1,7 @@
 // The security rules as pure decisions over facts the registry gathers: whether a proposed
 // transaction must wait for a second approval and until when it is delayed, the per-transaction
 // limit outside the trusted list, holding limits, four-eyes, and approval expiry. The registry
-// (src/registry/secure-registry.ts) reads the facts and applies the outcome.
+// (src/registry/secure/index.ts) reads the facts and applies the outcome.
 import type { TransactionKind } from "../ledger/catalog.ts";
 import type { Refusal } from "../ledger/checks.ts";
 import type { Leg } from "../ledger/commands.ts";

@@ -201,8 +201,9 @@ export function adminOps(deps: AppDeps, _config: HttpConfig): Op[] {
       tag: "trusted accounts",
       access: roles(["national-admin", "representative"], ["transfer:approve", "admin"], "representative with the approve right on the account, or an administrator; not the proposer"),
       params: accountParam.extend({ trustedAccountId: AccountId }),
+      body: z.object({ entryId: z.string().regex(/^\d{1,18}$/).openapi({ description: "The id of the entry being approved, as listed: an entry proposed again since is another entry" }) }).strict().openapi("ApproveTrustedBody"),
       responses: { 200: { description: "The entry, now pending until its activation time", schema: TrustedEntry } },
-      handler: async ({ c, caller, params }) => c.json(toJson(unwrap(await registry.approveTrusted(caller, params))) as never, 200),
+      handler: async ({ c, caller, params, body }) => c.json(toJson(unwrap(await registry.approveTrusted(caller, { ...params, entryId: body.entryId }))) as never, 200),
     }),
     op({
       method: "delete",

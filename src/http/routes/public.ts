@@ -1,12 +1,12 @@
 // Public routes: health, and the published data a registry shows to everyone (like the EU's
 // public transaction log): accounts, allocations, compliance status, completed transactions.
 import { z } from "@hono/zod-openapi";
-import type { AccountView, TransactionView } from "../../registry/ledger.ts";
+import type { AccountView, TransactionView } from "../../registry/ledger/index.ts";
 import { PUBLIC_ACCESS as PUBLIC } from "../access.ts";
 import type { AppDeps, HttpConfig } from "../context.ts";
 import { op, type Op } from "../route.ts";
 import { Account, AccountId, Allocation, ComplianceStatus, PageQuery, page, PublicTransaction } from "../schemas.ts";
-import { DEFAULT_PAGE, decodeCursor, pageOf, toJson } from "../views.ts";
+import { DEFAULT_PAGE, decodeCursor, encodeCursor, pageJson, pageOf, toJson } from "../views.ts";
 
 const OPERATOR_TYPES = ["operator_holding", "aircraft_operator_holding", "maritime_operator_holding"];
 
@@ -48,8 +48,8 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
       handler: async ({ c, query }) => {
         const limit = query.limit ?? DEFAULT_PAGE;
         const after = decodeCursor(query.cursor);
-        const list = await ledger.listAccounts({ ...(query.type ? { type: query.type } : {}), ...(after ? { after } : {}), limit: limit + 1 });
-        return c.json(toJson(pageOf(list, limit, (a) => a.id)) as never);
+        const list = await ledger.listAccounts({ ...(query.type ? { type: query.type } : {}), ...(after ? { after } : {}), limit });
+        return c.json(toJson(pageJson(list)) as never);
       },
     }),
     op({
@@ -64,8 +64,7 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
       handler: async ({ c, query }) => {
         const limit = query.limit ?? DEFAULT_PAGE;
         const after = decodeCursor(query.cursor);
-        const list = await ledger.listTransactions({ kind: "allocation", status: "completed", ...(query.accountId ? { account: query.accountId } : {}), ...(after ? { after } : {}), limit: limit + 1 });
-        const pg = pageOf(list, limit, (t) => t.id);
+        const pg = await ledger.listTransactions({ kind: "allocation", status: "completed", ...(query.accountId ? { accounts: [query.accountId] } : {}), ...(after ? { after } : {}), limit });
         const accounts = await holderCache(pg.items.flatMap((t) => t.legs.map((l) => l.to)));
         const items = pg.items.flatMap((t) =>
           t.legs.map((l) => ({
@@ -78,7 +77,7 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
             at: completedAt(t),
           })),
         );
-        return c.json({ items, nextCursor: pg.nextCursor } as never);
+        return c.json({ items, nextCursor: pg.next === null ? null : encodeCursor(pg.next) } as never);
       },
     }),
     op({
@@ -95,7 +94,7 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
         const after = decodeCursor(query.cursor);
         // Operator accounts of every operator type, merged in id order.
         const rows: AccountView[] = [];
-        for (const type of OPERATOR_TYPES) rows.push(...(await ledger.listAccounts({ type, ...(after ? { after } : {}), limit: limit + 1 })));
+        for (const type of OPERATOR_TYPES) rows.push(...(await ledger.listAccounts({ type, ...(after ? { after } : {}), limit: limit + 1 })).items);
         rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         const pg = pageOf(rows.slice(0, limit + 1), limit, (a) => a.id);
         const items = [];
@@ -103,10 +102,10 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
           let surrendered = 0n;
           let txAfter: string | undefined;
           for (;;) {
-            const txs = await ledger.listTransactions({ account: a.id, kind: "surrender", status: "completed", ...(txAfter ? { after: txAfter } : {}), limit: 500 });
-            for (const t of txs) for (const l of t.legs) if (l.from === a.id) surrendered += l.quantity;
-            if (txs.length < 500) break;
-            txAfter = txs[txs.length - 1]?.id;
+            const txs = await ledger.listTransactions({ accounts: [a.id], kind: "surrender", status: "completed", ...(txAfter ? { after: txAfter } : {}), limit: 500 });
+            for (const t of txs.items) for (const l of t.legs) if (l.from === a.id) surrendered += l.quantity;
+            if (txs.next === null) break;
+            txAfter = txs.next;
           }
           items.push({ accountId: a.id, holder: a.holder, installation: a.installation, surrendered: surrendered.toString(), verifiedEmissions: null, status: "not-determined" as const });
         }
@@ -125,10 +124,9 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
       handler: async ({ c, query }) => {
         const limit = query.limit ?? DEFAULT_PAGE;
         const after = decodeCursor(query.cursor);
-        const list = await ledger.listTransactions({ status: "completed", ...(query.kind ? { kind: query.kind } : {}), ...(after ? { after } : {}), limit: limit + 1 });
-        const pg = pageOf(list, limit, (t) => t.id);
+        const pg = await ledger.listTransactions({ status: "completed", ...(query.kind ? { kind: query.kind } : {}), ...(after ? { after } : {}), limit });
         const items = pg.items.map((t) => ({ id: t.id, kind: t.kind, completedAt: completedAt(t), legs: t.legs }));
-        return c.json(toJson({ items, nextCursor: pg.nextCursor }) as never);
+        return c.json(toJson({ items, nextCursor: pg.next === null ? null : encodeCursor(pg.next) }) as never);
       },
     }),
   ];

@@ -8,7 +8,7 @@ import type { AppDeps, HttpConfig } from "../context.ts";
 import { unwrap } from "../problem.ts";
 import { op, type Op } from "../route.ts";
 import { Account, AccountId, ClassCode, Holding, PageQuery, page, Transaction, TransactionId, TxStatus, UnitClass } from "../schemas.ts";
-import { DEFAULT_PAGE, decodeCursor, pageOf, toJson } from "../views.ts";
+import { DEFAULT_PAGE, decodeCursor, pageJson, toJson } from "../views.ts";
 import { fail } from "../problem.ts";
 
 export const accountParam = z.object({ accountId: AccountId });
@@ -32,9 +32,9 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
         const limit = query.limit ?? DEFAULT_PAGE;
         const after = decodeCursor(query.cursor);
         const list = unwrap(
-          await registry.listAccounts(caller, { ...(query.type ? { type: query.type } : {}), ...(query.holder ? { holder: query.holder } : {}), ...(after ? { after } : {}), limit: limit + 1 }),
+          await registry.listAccounts(caller, { ...(query.type ? { type: query.type } : {}), ...(query.holder ? { holder: query.holder } : {}), ...(after ? { after } : {}), limit }),
         );
-        return c.json(toJson(pageOf(list, limit, (a) => a.id)) as never);
+        return c.json(toJson(pageJson(list)) as never);
       },
     }),
     op({
@@ -78,8 +78,8 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
       handler: async ({ c, caller, query }) => {
         const limit = query.limit ?? DEFAULT_PAGE;
         const after = decodeCursor(query.cursor);
-        const list = unwrap(await registry.listClasses(caller, { ...(after ? { after } : {}), limit: limit + 1 }));
-        return c.json(toJson(pageOf(list, limit, (k) => k.code)) as never);
+        const list = unwrap(await registry.listClasses(caller, { ...(after ? { after } : {}), limit }));
+        return c.json(toJson(pageJson(list)) as never);
       },
     }),
     op({
@@ -101,7 +101,7 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
       method: "get",
       path: "/v1/transactions",
       operationId: "listTransactions",
-      summary: "Transactions in id order; representatives see those touching the accounts they represent",
+      summary: "Transactions in time order (creation time, then id); representatives see those touching the accounts they represent",
       tag: "transactions",
       access: roles(READERS, "read"),
       query: PageQuery.extend({ accountId: AccountId.optional(), status: TxStatus.optional(), kind: z.string().max(64).optional() }),
@@ -115,10 +115,10 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
             ...(query.status ? { status: query.status } : {}),
             ...(query.kind ? { kind: query.kind } : {}),
             ...(after ? { after } : {}),
-            limit: limit + 1,
+            limit,
           }),
         );
-        return c.json(toJson(pageOf(list, limit, (t) => t.id)) as never);
+        return c.json(toJson(pageJson(list)) as never);
       },
     }),
     op({
@@ -133,8 +133,8 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
       handler: async ({ c, caller, query }) => {
         const limit = query.limit ?? DEFAULT_PAGE;
         const after = decodeCursor(query.cursor);
-        const list = unwrap(await registry.listAwaitingMyApproval(caller, { ...(after ? { after } : {}), limit: limit + 1 }));
-        return c.json(toJson(pageOf(list, limit, (t) => t.id)) as never);
+        const list = unwrap(await registry.listAwaitingMyApproval(caller, { ...(after ? { after } : {}), limit }));
+        return c.json(toJson(pageJson(list)) as never);
       },
     }),
     op({

@@ -28,7 +28,7 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
   async function terminal(type: string, given: string | undefined): Promise<string> {
     if (given) return given;
     const list = await ledger.listAccounts({ type, status: "open", limit: 1 });
-    const first = list[0];
+    const first = list.items[0];
     if (!first) fail(422, "no-terminal-account", `the registry has no open ${type} account; name one in "to"`, { code: 2001, check: "destination-unknown" });
     return first.id;
   }

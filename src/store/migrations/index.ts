@@ -3,6 +3,8 @@ import type { Migration } from "../migration.ts";
 import { auditMigrations } from "./audit.ts";
 import { authMigrations } from "./auth.ts";
 import { ledgerMigrations } from "./ledger.ts";
+import { ledgerV2Migrations } from "./ledger-v2.ts";
+import { registryMigrations } from "./registry.ts";
 import { securityMigrations } from "./security.ts";
 
 export const migrations: readonly Migration[] = [
@@ -14,4 +16,6 @@ export const migrations: readonly Migration[] = [
   ...authMigrations,
   ...securityMigrations,
   ...auditMigrations,
+  ...ledgerV2Migrations,
+  ...registryMigrations,
 ];

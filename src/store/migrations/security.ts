@@ -43,4 +43,10 @@ export const securityMigrations: readonly Migration[] = [
       `CREATE UNIQUE INDEX trusted_accounts_current ON trusted_accounts (account_id, trusted_account_id) WHERE removed_at IS NULL`,
     ],
   },
+  {
+    // An approval names the exact version of the change it approves: a change proposed after the
+    // approver looked (a different raise, or the same account proposed again) is a new version.
+    id: "security-002",
+    statements: [`ALTER TABLE account_limits ADD COLUMN version int NOT NULL DEFAULT 0`],
+  },
 ];

@@ -1,7 +1,8 @@
-// SQL reads of the security state for the SecureRegistry: representative rights, trusted lists,
-// holders' holdings under the holding limit, and the ids of transactions a representative may see.
-import type { SecurityConfig } from "../domain/security/config.ts";
-import type { Sql } from "../store/db.ts";
+// SQL reads of the security state for the secure registry: representative rights, trusted lists,
+// account limits, and holders' holdings under the holding limit (a read for display; the ledger
+// enforces the limit under its locks).
+import type { SecurityConfig } from "../../domain/security/config.ts";
+import type { Sql } from "../../store/db.ts";
 
 export interface Rights {
   initiate: boolean;
@@ -46,6 +47,7 @@ export interface AccountLimitRow {
   proposed_by: string | null;
   proposed_at: string | null;
   updated_at: string;
+  version: number;
 }
 
 export async function accountLimitRow(sql: Sql, accountId: string): Promise<AccountLimitRow | undefined> {
@@ -82,41 +84,4 @@ export async function holderHoldings(sql: Sql, holder: string, cfg: SecurityConf
     [holder, [...cfg.holdingLimits.exemptAccountTypes], [...cfg.holdingLimits.unitTypes]],
   );
   return r.rows[0]?.q ?? 0n;
-}
-
-export async function classUnitTypes(sql: Sql, codes: readonly string[]): Promise<Map<string, string>> {
-  if (codes.length === 0) return new Map();
-  const r = await sql.query<{ code: string; unit_type: string }>("SELECT code, unit_type FROM unit_classes WHERE code = ANY($1::text[])", [[...new Set(codes)]]);
-  return new Map(r.rows.map((x) => [x.code, x.unit_type]));
-}
-
-/** Ids of transactions with a leg from or to one of the accounts, keyset-paginated by id. */
-export async function transactionIdsTouching(
-  sql: Sql,
-  accounts: readonly string[],
-  opts: { status?: string; kind?: string; after?: string; limit: number },
-): Promise<string[]> {
-  if (accounts.length === 0) return [];
-  const r = await sql.query<{ id: string }>(
-    `SELECT t.id FROM transactions t
-     WHERE t.id > $2 AND EXISTS (SELECT 1 FROM transaction_legs l WHERE l.tx_id = t.id AND (l.from_account = ANY($1::text[]) OR l.to_account = ANY($1::text[])))
-       AND ($3::text IS NULL OR t.kind = $3)
-       AND ($4::text IS NULL OR (SELECT e.status FROM transaction_events e WHERE e.tx_id = t.id ORDER BY e.seq DESC LIMIT 1) = $4)
-     ORDER BY t.id LIMIT $5`,
-    [[...accounts], opts.after ?? "", opts.kind ?? null, opts.status ?? null, opts.limit],
-  );
-  return r.rows.map((x) => x.id);
-}
-
-/** Transactions whose latest event has the given status (created by `createdBefore`, or due by `dueBy`), in creation order, or with dueBy in the ledger's release order (delay end, id). */
-export async function heldTransactions(sql: Sql, status: "awaiting_approval" | "delayed", opts: { createdBefore?: string; dueBy?: string; limit: number }): Promise<string[]> {
-  const r = await sql.query<{ id: string }>(
-    `SELECT t.id FROM transactions t JOIN transaction_events e ON e.tx_id = t.id
-     WHERE e.status = $1 AND e.seq = (SELECT max(seq) FROM transaction_events x WHERE x.tx_id = t.id)
-       AND ($2::timestamptz IS NULL OR t.created_at <= $2)
-       AND ($3::text IS NULL OR (e.detail->>'delayUntil') <= $3)
-     ORDER BY CASE WHEN $3::text IS NULL THEN to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') ELSE e.detail->>'delayUntil' END, t.id LIMIT $4`,
-    [status, opts.createdBefore ?? null, opts.dueBy ?? null, opts.limit],
-  );
-  return r.rows.map((x) => x.id);
 }

@@ -3,7 +3,7 @@
 // under the lock its transaction already holds, so no global row serializes transfers.
 // link.hash = sha256(prev_hash + "\n" + sha256(canonical payload)); the first prev_hash is 64 zeros.
 import { createHash } from "node:crypto";
-import { canonical } from "../domain/ledger/commands.ts";
+import { canonical } from "../../domain/ledger/commands.ts";
 
 export const GENESIS = "0".repeat(64);
 

@@ -1,0 +1,355 @@
+// The registry ledger on SQL. Every command that moves units or changes a transaction's status
+// goes the same way: read a snapshot (or take remembered rows), plan it purely
+// (src/domain/ledger/plan.ts), apply the plan in one statement (ledger_apply), and when the
+// database says the snapshot was stale, plan again from a fresh one, a bounded number of times.
+// Class and account commands are in accounts.ts; reads in reads.ts.
+import { type Catalogue, DEFAULT_CATALOGUE } from "../../domain/ledger/catalog.ts";
+import { refuse, type Refusal } from "../../domain/ledger/checks.ts";
+import { canonical, firstDifference, type ValidProposal, validateDecide, validatePropose, validateReverse } from "../../domain/ledger/commands.ts";
+import {
+  type Decision, type HoldingLimitPolicy, type Plan, type PlanOptions, planCreate, planDecision, planReverse, rejection, type Snapshot, type TxFacts,
+} from "../../domain/ledger/plan.ts";
+import { type Clock, systemClock } from "../../platform/clock.ts";
+import type { Db } from "../../store/db.ts";
+import * as accounts from "./accounts.ts";
+import { type Applied, applyPlan } from "./apply.ts";
+import { runBatch, type BatchInput } from "./batch.ts";
+import { txIdFor } from "./ids.ts";
+import * as reads from "./reads.ts";
+import { backOff, LedgerBusyError, MAX_ATTEMPTS, retryable } from "./retry.ts";
+import { readSnapshot, SeenRows } from "./snapshot.ts";
+import type { AccountView, BatchView, BlockView, HoldingView, Page, Result, TransactionView, UnitClassView } from "./types.ts";
+import { heldView, completedView } from "./views.ts";
+
+export interface LedgerOptions {
+  /** Holding limits the ledger keeps under its locks on every write (the rulebook's security section). */
+  holdingLimits?: HoldingLimitPolicy | null;
+}
+
+/** Keys of the registry's own scope that look like derived ids would be ambiguous: they are refused. */
+const DERIVED_ID = /^TX-[A-Z2-9]{20}$/;
+
+export class LedgerService {
+  private readonly seen = new SeenRows();
+  /** How proposals that went through were planned: from remembered rows alone (one statement), or on a snapshot read first. */
+  readonly paths = { remembered: 0, read: 0 };
+  readonly options: PlanOptions;
+
+  private constructor(
+    readonly db: Db,
+    private readonly clock: Clock,
+    readonly catalogue: Catalogue,
+    opts: LedgerOptions,
+  ) {
+    this.options = { catalogue, holdingLimits: opts.holdingLimits ?? null };
+  }
+
+  /** Opens the service on a migrated store and makes sure the catalogue's rows exist. */
+  static async open(db: Db, clock: Clock = systemClock, cat: Catalogue = DEFAULT_CATALOGUE, opts: LedgerOptions = {}): Promise<LedgerService> {
+    await db.transaction(async (tx) => {
+      for (const u of cat.unitTypes.values()) {
+        await tx.query("INSERT INTO unit_types (code, name, family) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING", [u.code, u.name, u.family]);
+      }
+      for (const a of cat.accountTypes.values()) {
+        await tx.query("INSERT INTO account_types (code, definition) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING", [a.code, JSON.stringify(a)]);
+      }
+      for (const k of cat.kinds.values()) {
+        await tx.query("INSERT INTO transaction_kinds (code, definition) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING", [k.code, JSON.stringify(k)]);
+      }
+    });
+    return new LedgerService(db, clock, cat, opts);
+  }
+
+  now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  /** One database transaction for a class or account command, retried on serialization failures; a refusal rolls it back. */
+  private readonly atomic = async <T>(fn: (tx: import("../../store/db.ts").Sql) => Promise<Result<T>>): Promise<Result<T>> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction(async (tx) => {
+          const out = await fn(tx);
+          if (!out.ok) throw new RefusalThrow(out);
+          return out;
+        });
+      } catch (err) {
+        if (err instanceof RefusalThrow) return err.refusal;
+        if (!retryable(err) || attempt >= MAX_ATTEMPTS) throw err;
+        await backOff(attempt);
+      }
+    }
+  };
+
+  // ---- classes and accounts -----------------------------------------------------------------
+
+  defineClass(input: unknown): Promise<Result<UnitClassView>> {
+    return accounts.defineClass(this.atomic, this.catalogue, this.now(), input);
+  }
+
+  openAccount(input: unknown): Promise<Result<AccountView>> {
+    return accounts.openAccount(this.atomic, this.catalogue, this.now(), input);
+  }
+
+  async setAccountStatus(input: unknown): Promise<Result<AccountView>> {
+    const r = await accounts.setAccountStatus(this.atomic, this.now(), input);
+    if (r.ok) this.seen.forget([r.value.id]);
+    return r;
+  }
+
+  getClass(code: string): Promise<UnitClassView | undefined> {
+    return reads.getClass(this.db, code);
+  }
+
+  listClasses(opts: { after?: string | undefined; limit?: number | undefined } = {}): Promise<Page<UnitClassView>> {
+    return reads.listClasses(this.db, opts);
+  }
+
+  getAccount(id: string): Promise<AccountView | undefined> {
+    return reads.getAccount(this.db, id);
+  }
+
+  listAccounts(opts: reads.AccountFilter = {}): Promise<Page<AccountView>> {
+    return reads.listAccounts(this.db, opts);
+  }
+
+  holdings(accountId: string, opts: { blocks?: boolean | undefined; blockLimit?: number | undefined } = {}): Promise<HoldingView[] | undefined> {
+    return reads.holdings(this.db, accountId, opts);
+  }
+
+  listBlocks(accountId: string, classCode: string, opts: { after?: bigint | undefined; limit?: number | undefined } = {}): Promise<Page<BlockView>> {
+    return reads.listBlocks(this.db, accountId, classCode, opts);
+  }
+
+  getTransaction(id: string): Promise<TransactionView | undefined> {
+    return reads.getTransaction(this.db, id);
+  }
+
+  listTransactions(filter: reads.TransactionFilter = {}): Promise<Page<TransactionView>> {
+    return reads.listTransactions(this.db, filter);
+  }
+
+  /** The id a caller's key stands for in its scope (the key itself in the registry's own scope). */
+  idFor(scope: string, key: string): string {
+    return txIdFor(scope, key);
+  }
+
+  // ---- proposals ----------------------------------------------------------------------------
+
+  /**
+   * Proposes a transaction. Without a hold it completes at once; with hold.approval it waits for
+   * approve(); with hold.delayUntil in the future it waits for release. A held transaction's units
+   * are earmarked at once, so nothing else can take them meanwhile. `scope` is the caller's space
+   * of idempotency keys (empty: the registry's own, where the key is the transaction id).
+   */
+  async propose(input: unknown, scope = ""): Promise<Result<TransactionView>> {
+    const v = validatePropose(input);
+    if (!v.ok) return v;
+    const p = v.value;
+    if (scope === "" && DERIVED_ID.test(p.transactionId)) {
+      return refuse("ID_MALFORMED", `transactionId ${p.transactionId} has the form of the ids the registry derives; choose another`, { field: "transactionId", value: p.transactionId });
+    }
+    const id = txIdFor(scope, p.transactionId);
+    const request = canonical(proposalRequest(p));
+    const now = this.now();
+    const classes = [...new Set(p.legs.map((l) => l.classCode))];
+    const accountIds = [...new Set(p.legs.flatMap((l) => (l.from === null ? [l.to] : [l.from, l.to])))];
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      let snap = attempt === 1 ? this.seen.snapshot(now, classes, accountIds) : undefined;
+      const remembered = snap !== undefined;
+      if (!snap) {
+        snap = await readSnapshot(this.db, now, { classes, accounts: accountIds, txs: [id] });
+        this.seen.remember(snap);
+        const prior = snap.txs.get(id);
+        if (prior) return this.replayOf(id, scope, p.transactionId, request, prior);
+      }
+      const plan = planCreate(
+        { id, scope, key: p.transactionId, kind: p.kind, legs: p.legs, request, initiator: p.initiator, purpose: p.purpose, beneficiary: p.beneficiary, hold: p.hold },
+        snap,
+        this.options,
+      );
+      // A refusal on remembered rows is only a hint: the read snapshot decides.
+      if ("ok" in plan) {
+        if (remembered) continue;
+        return plan;
+      }
+      const res = await this.apply(plan, attempt);
+      if (res === "retry") continue;
+      if (res.kind === "stale") {
+        this.seen.forget(accountIds);
+        continue;
+      }
+      if (res.kind === "prior") continue;
+      if (res.kind === "refused") return res.refusal;
+      this.paths[remembered ? "remembered" : "read"]++;
+      const step = plan.steps[0];
+      if (!step || step.op !== "create") throw new Error("a proposal plan has one create step");
+      return { ok: true, value: step.status === "completed" ? completedView(step, now, res.moves[0] ?? []) : heldView(step, now), replayed: false };
+    }
+    throw new LedgerBusyError(`transaction ${p.transactionId}`);
+  }
+
+  /** Applies a plan; "retry" after a serialization failure, deadlock or key race (with a back-off). */
+  private async apply(plan: Plan, attempt: number): Promise<Applied | "retry"> {
+    try {
+      return await applyPlan(this.db, plan);
+    } catch (err) {
+      if (!retryable(err) || attempt >= MAX_ATTEMPTS) throw err;
+      await backOff(attempt);
+      return "retry";
+    }
+  }
+
+  /**
+   * A repeated key: the same content returns the first result; other content is refused naming the
+   * first differing field. The hold is not compared: it is the registry's decision (the trusted
+   * list, the clock), not part of what the caller sent.
+   */
+  private async replayOf(id: string, scope: string, key: string, request: unknown, prior: TxFacts): Promise<Result<TransactionView>> {
+    const diff = firstDifference(withoutHold(request), withoutHold(prior.request));
+    if (diff) return refuse("REPLAY_DIFFERS", `transaction ${key} was submitted with a different ${diff}`, { transactionId: key, field: diff });
+    const view = await this.getTransaction(id);
+    if (!view) throw new Error(`transaction ${id} vanished`);
+    if (view.key !== key || (scope === "" && view.id !== key)) throw new Error(`transaction id ${id} derived from two different keys`);
+    return { ok: true, value: view, replayed: true };
+  }
+
+  // ---- decisions on held transactions -------------------------------------------------------
+
+  /** Second approval: awaiting_approval -> delayed (if a delay still applies) or completed. */
+  async approve(input: unknown): Promise<Result<TransactionView>> {
+    const v = validateDecide(input);
+    if (!v.ok) return v;
+    return this.decide(v.value.transactionId, { to: "approve", actor: v.value.actor, delayUntil: v.value.delayUntil });
+  }
+
+  async reject(input: unknown): Promise<Result<TransactionView>> {
+    const v = validateDecide(input);
+    if (!v.ok) return v;
+    return this.decide(v.value.transactionId, { to: "reject", actor: v.value.actor, reason: v.value.reason });
+  }
+
+  async cancel(input: unknown): Promise<Result<TransactionView>> {
+    const v = validateDecide(input);
+    if (!v.ok) return v;
+    return this.decide(v.value.transactionId, { to: "cancel", actor: v.value.actor, reason: v.value.reason });
+  }
+
+  /** Completes one delayed transaction whose delay has passed (its checks, earmarks and limits under the locks). */
+  release(id: string): Promise<Result<TransactionView>> {
+    return this.decide(id, { to: "release" });
+  }
+
+  /** The delayed transactions due now, oldest delay first. */
+  async dueIds(limit = 100): Promise<string[]> {
+    const r = await this.db.query<{ tx_id: string }>(
+      "SELECT tx_id FROM tx_state WHERE status = 'delayed' AND delay_until <= $1 ORDER BY delay_until, tx_id LIMIT $2",
+      [this.now(), Math.max(1, Math.min(limit, 1000))],
+    );
+    return r.rows.map((x) => x.tx_id);
+  }
+
+  /** Awaiting transactions created at or before the cutoff, oldest first. */
+  async awaitingIds(createdBefore: string, limit = 1000): Promise<string[]> {
+    const r = await this.db.query<{ tx_id: string }>(
+      `SELECT s.tx_id FROM tx_state s JOIN transactions t ON t.id = s.tx_id
+       WHERE s.status = 'awaiting_approval' AND t.created_at <= $1 ORDER BY t.created_at, t.id LIMIT $2`,
+      [createdBefore, Math.max(1, Math.min(limit, 1000))],
+    );
+    return r.rows.map((x) => x.tx_id);
+  }
+
+  /** Releases every delayed transaction due now, each on its own, in delay order; what happened to each. */
+  async releaseDue(limit = 100): Promise<Array<{ transactionId: string; result: Result<TransactionView> }>> {
+    const out: Array<{ transactionId: string; result: Result<TransactionView> }> = [];
+    for (const id of await this.dueIds(limit)) out.push({ transactionId: id, result: await this.release(id) });
+    return out;
+  }
+
+  private async decide(id: string, d: Decision): Promise<Result<TransactionView>> {
+    const now = this.now();
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const snap = await readSnapshot(this.db, now, { txs: [id], movements: true });
+      const t = snap.txs.get(id);
+      const outcome = planDecision(id, d, snap, this.options);
+      if ("ok" in outcome) return outcome;
+      if ("replay" in outcome) return { ok: true, value: (await this.getTransaction(id)) as TransactionView, replayed: true };
+      const res = await this.apply(outcome.plan, attempt);
+      if (res === "retry" || res.kind === "stale" || res.kind === "prior") continue;
+      if (res.kind === "refused") return this.recordFailedCompletion(t as TxFacts, res.refusal, snap);
+      if (outcome.refusal) return outcome.refusal;
+      return { ok: true, value: (await this.getTransaction(id)) as TransactionView, replayed: false };
+    }
+    throw new LedgerBusyError(`transaction ${id}`);
+  }
+
+  /** A completion the database refused (units, limits): recorded as rejected with the code, unless the transaction moved on meanwhile. */
+  private async recordFailedCompletion(t: TxFacts, refusal: Refusal, snap: Snapshot): Promise<Refusal> {
+    const out = rejection(t, refusal, snap);
+    if (!("plan" in out)) return refusal;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const res = await this.apply(out.plan, attempt);
+      if (res === "retry") continue;
+      return refusal;
+    }
+    return refusal;
+  }
+
+  // ---- reversals and batches ----------------------------------------------------------------
+
+  /** Reverses a completed transaction: the exact serials go back from each destination to each source. */
+  async reverse(input: unknown, scope = "", opts: { approval?: boolean } = {}): Promise<Result<TransactionView>> {
+    const v = validateReverse(input);
+    if (!v.ok) return v;
+    const r = v.value;
+    const id = txIdFor(scope, r.transactionId);
+    const request = canonical({ reverses: r.reverses, actor: r.actor, reason: r.reason });
+    const now = this.now();
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const snap = await readSnapshot(this.db, now, { txs: [id, r.reverses], movements: true });
+      const prior = snap.txs.get(id);
+      if (prior) return this.replayOf(id, scope, r.transactionId, request, prior);
+      const plan = planReverse(
+        { id, scope, key: r.transactionId, reverses: r.reverses, request, actor: r.actor, reason: r.reason, approval: opts.approval === true },
+        snap,
+        this.options,
+      );
+      if ("ok" in plan) return plan;
+      const res = await this.apply(plan, attempt);
+      if (res === "retry" || res.kind === "stale" || res.kind === "prior") continue;
+      if (res.kind === "refused") return res.refusal;
+      return { ok: true, value: (await this.getTransaction(id)) as TransactionView, replayed: false };
+    }
+    throw new LedgerBusyError(`reversal ${r.transactionId}`);
+  }
+
+  /** Many transfers of one kind in one database transaction: all or nothing, idempotent by batch id. */
+  batch(input: BatchInput, scope = ""): Promise<Result<BatchView>> {
+    return runBatch({ db: this.db, options: this.options, now: () => this.now(), seen: this.seen, apply: (p, attempt) => this.apply(p, attempt) }, input, scope);
+  }
+}
+
+function withoutHold(r: unknown): unknown {
+  if (typeof r !== "object" || r === null) return r;
+  const { hold: _h, ...rest } = r as Record<string, unknown>;
+  return rest;
+}
+
+/** Thrown inside a database transaction to roll it back and return the refusal. */
+class RefusalThrow extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.message);
+  }
+}
+
+export function proposalRequest(p: ValidProposal): Record<string, unknown> {
+  return {
+    kind: p.kind,
+    legs: p.legs.map((l) => ({ classCode: l.classCode, from: l.from, to: l.to, quantity: l.quantity })),
+    initiator: p.initiator,
+    purpose: p.purpose,
+    beneficiary: p.beneficiary,
+    note: p.note,
+    hold: p.hold,
+  };
+}
