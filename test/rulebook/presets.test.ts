@@ -66,8 +66,10 @@ describe("presets", () => {
       "eu-ets-phase3",
       "eu-ets-phase4",
       "japan-gx-ets",
+      "korea-kets",
       "rggi",
       "tokyo",
+      "uk-crc",
       "uk-ets-2002",
       "us-kl-bill",
     ]);

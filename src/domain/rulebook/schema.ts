@@ -128,8 +128,8 @@ const threshold = z
   .strictObject({
     value: positive().describe("the threshold: covered when the measure is at or above it"),
     unit: z
-      .enum(["t-CO2e", "t-CO2", "kL-crude-oil-eq", "MW-thermal-input", "MW-electrical", "t-product"])
-      .describe("what the value measures: emissions, energy use (Tokyo), rated thermal input (EU combustion), generating capacity (RGGI) or output"),
+      .enum(["t-CO2e", "t-CO2", "kL-crude-oil-eq", "MW-thermal-input", "MW-electrical", "t-product", "MWh-electricity"])
+      .describe("what the value measures: emissions, energy use (Tokyo), rated thermal input (EU combustion), generating capacity (RGGI), output, or electricity used (UK CRC)"),
     basis: z.enum(["installation", "site", "company"]).describe("the unit of obligation the threshold is tested on"),
     averageOfYears: z.int().min(1).default(1).describe("the measure is the average of this many previous years (GX-ETS: 3)"),
   })
