@@ -43,10 +43,11 @@ describe("accreditation", () => {
     expect(verifyReport(ctx, accredited, input())).toMatchObject({ ok: true, verification: { locked: true, verifiedTotal: 100000n, opinion: "positive" } });
   });
 
-  it.each([
+  const suspended: VerifierRecords = { ...accredited, accreditations: [{ ...accredited.accreditations[0]!, status: "suspended" }] };
+  it.each<[string, VerificationInput, number, VerifierRecords?]>([
     ["a verifier without accreditation", input({ verifier: "V9" }), 9101],
     ["an expired accreditation", input({ date: "2026-03-15" }), 9102],
-    ["a suspended accreditation", input(), 9102, { ...accredited, accreditations: [{ ...accredited.accreditations[0]!, status: "suspended" as const }] }],
+    ["a suspended accreditation", input(), 9102, suspended],
     ["an activity outside the scope", input({ sector: "aviation" }), 9103],
     ["a bad date", input({ date: "15/03/2023" }), 9000],
     ["an unknown opinion", input({ opinion: "maybe" as Opinion }), 9000],

@@ -12,7 +12,10 @@ const limit = z.strictObject({
   origins: z.array(id()).optional().describe("only credits of these origins (the unit class's scheme or host country); all origins when absent"),
   maxShareOfObligation: fraction().optional().describe("at most this share of the obligation"),
   maxShareOfAllocation: fraction().optional().describe("at most this share of the free allocation"),
-  maxShareOfReduction: fraction().optional().describe("at most this share of the required reduction (Tokyo 1/3)"),
+  maxShareOfReduction: z
+    .union([fraction(), z.string().regex(/^\d+\/[1-9]\d*$/, { error: "expected a fraction such as 0.25 or 1/3" })])
+    .optional()
+    .describe("at most this share of the required reduction, a number or an exact fraction such as \"1/3\" (Tokyo)"),
   exchangeRate: positive().default(1).describe("credits needed per allowance (RGGI outside the region: 2); when several limits set one for the same credits, the highest applies"),
   from: year().optional().describe("first year the limit applies"),
   to: year().optional().describe("last year the limit applies"),
