@@ -7,3 +7,5 @@ export * from "./obligation.ts";
 export * from "./penalty.ts";
 export * from "./status.ts";
 export * from "./surrender.ts";
+export * from "./changes.ts";
+export * from "./true-up.ts";
