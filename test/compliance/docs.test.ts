@@ -15,10 +15,10 @@ describe("compliance reference docs", () => {
   }
 
   it("codes are unique, in 9000-9499, and clash with no ledger or security code", () => {
-    const codes = Object.values(COMPLIANCE_CHECKS).map((c) => c.code);
+    const codes: number[] = Object.values(COMPLIANCE_CHECKS).map((c) => c.code);
     expect(new Set(codes).size).toBe(codes.length);
     expect(codes.every((c) => c >= 9000 && c < 9500)).toBe(true);
-    const others = new Set([...Object.values(CHECKS), ...Object.values(SECURITY_CHECKS)].map((c) => c.code));
+    const others = new Set<number>([...Object.values(CHECKS), ...Object.values(SECURITY_CHECKS)].map((c) => c.code));
     expect(codes.filter((c) => others.has(c))).toEqual([]);
     const names = Object.values(COMPLIANCE_CHECKS).map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);

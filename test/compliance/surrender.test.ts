@@ -21,7 +21,9 @@ import { loadRulebook } from "../../src/io/rulebook.ts";
 const verified = (tonnes: number): EmissionsState => ({ state: "verified", tonnes: BigInt(tonnes), version: 1, opinion: "positive" });
 
 function oblige(rb: Rulebook, periodId: string, tonnes: number, extra: { freeAllocation?: bigint; facilityCap?: bigint; requiredReduction?: bigint; product?: string } = {}): Obligation {
-  const period = compliancePeriod(rb, periodId) as PeriodSpan;
+  const p = compliancePeriod(rb, periodId);
+  if ("ok" in p) throw new Error(p.message);
+  const period: PeriodSpan = p;
   const emissions = [];
   const years = period.to - period.from + 1;
   for (let y = period.from; y <= period.to; y++) emissions.push({ year: y, state: verified(y === period.from ? tonnes - Math.floor(tonnes / years) * (years - 1) : Math.floor(tonnes / years)) });
@@ -131,6 +133,24 @@ describe("eligibility and the surrender plan", () => {
     const o = oblige(tokyo, "P1", 50000, { facilityCap: 46000n, requiredReduction: 3000n });
     expect(evaluateSurrender({ rulebook: tokyo, obligation: o }, [credit("outside-tokyo", 1000)])).toMatchObject({ ok: true, covered: 1000n });
     expect(evaluateSurrender({ rulebook: tokyo, obligation: o }, [credit("outside-tokyo", 1001)])).toMatchObject({ ok: false, code: 9207, facts: { max: "1000" } });
+  });
+
+  it("RGGI: offsets at most 3.3% of the obligation, and from outside the region two credits per allowance (DOMAIN.md section 4)", () => {
+    const rggi = loadRulebook("rggi");
+    const o = oblige(rggi, "cp5", 10000); // three-year control period 2021-23
+    expect(evaluateSurrender({ rulebook: rggi, obligation: o }, [credit("rggi-offset", 330, { scheme: "RGGI" })])).toMatchObject({ ok: true, covered: 330n });
+    expect(evaluateSurrender({ rulebook: rggi, obligation: o }, [credit("rggi-offset", 331, { scheme: "RGGI" })])).toMatchObject({ ok: false, code: 9205 });
+    expect(evaluateSurrender({ rulebook: rggi, obligation: o }, [credit("rggi-offset", 660, { scheme: "outside-region" })])).toMatchObject({ ok: true, covered: 330n });
+    expect(evaluateSurrender({ rulebook: rggi, obligation: o }, [credit("rggi-offset", 3, { scheme: "outside-region" })])).toMatchObject({ ok: false, code: 9215 });
+    expect(evaluateSurrender({ rulebook: rggi, obligation: oblige(rggi, "cp7", 10000) }, [credit("rggi-offset", 1, { scheme: "RGGI" })])).toMatchObject({ ok: true }); // no limit listed after 2026
+  });
+
+  it("GX-ETS: J-Credits and JCM credits count, together at most 10% of the obligation ([R] preset; eligibility [V] Shulman 2024)", () => {
+    const gx = loadRulebook("japan-gx-ets");
+    const o = oblige(gx, "2026", 1000);
+    expect(evaluateSurrender({ rulebook: gx, obligation: o }, [credit("J-Credit", 60, { scheme: "JP" }), credit("JCM", 40, { scheme: "JCM", hostCountry: "TH" })])).toMatchObject({ ok: true, covered: 100n });
+    expect(evaluateSurrender({ rulebook: gx, obligation: o }, [credit("J-Credit", 60, { scheme: "JP" }), credit("JCM", 41, { scheme: "JCM" })])).toMatchObject({ ok: false, code: 9205 });
+    expect(evaluateSurrender({ rulebook: gx, obligation: o }, [credit("CER", 1)])).toMatchObject({ ok: false, code: 9201 });
   });
 
   it("a rulebook that refuses late surrender refuses it after the deadline (9212)", () => {
