@@ -99,9 +99,9 @@ describe("eligibility and the surrender plan", () => {
     const p1 = loadRulebook("eu-ets-phase1");
     const p = { ...p1, periods: [...p1.periods, { id: "phase2", from: 2008, to: 2012 }] } as Rulebook;
     const o = oblige(p, "2008", 100);
-    expect(evaluateSurrender({ rulebook: p, obligation: o }, [allowance("eu-ets-phase1", 2007, 10)])).toMatchObject({ ok: false, code: 9203 });
+    expect(evaluateSurrender({ rulebook: p, obligation: o }, [allowance("EU", 2007, 10)])).toMatchObject({ ok: false, code: 9203 });
     const o1 = oblige(p1, "2006", 100);
-    expect(evaluateSurrender({ rulebook: p1, obligation: o1, holdings: [allowance("eu-ets-phase1", 2006, 50)] }, [allowance("eu-ets-phase1", 2006, 60)])).toMatchObject({ ok: false, code: 9211, facts: { available: "50" } });
+    expect(evaluateSurrender({ rulebook: p1, obligation: o1, holdings: [allowance("EU", 2006, 50)] }, [allowance("EU", 2006, 60)])).toMatchObject({ ok: false, code: 9211, facts: { available: "50" } });
   });
 
   it("EU phase 2: CERs and ERUs together at most 22% of the free allocation (Germany, [R] preset)", () => {

@@ -60,6 +60,8 @@ export const COMPLIANCE_CHECKS = {
   DATE_OUTSIDE_PERIOD: { code: 9303, name: "date-outside-period", rule: "A closure, change of owner or entry falls inside the compliance period it changes." },
   CHANGES_CONFLICT: { code: 9304, name: "changes-conflict", rule: "Changes within a period come in date order, with at most one closure and nothing after it." },
   BASE_OUTPUT_MISSING: { code: 9305, name: "base-output-missing", rule: "A pre-allocation needs the base-year output; a true-up needs the verified output." },
+  PERIOD_NOT_DUE: { code: 9307, name: "period-not-due", rule: "A compliance period is closed only after its surrender deadline." },
+  DUPLICATE_INSTALLATION: { code: 9308, name: "duplicate-installation", rule: "Closing a period lists each installation once." },
   NOT_EX_POST: { code: 9306, name: "not-ex-post", rule: "Ex-post issuance of excess reductions applies only where the rulebook's obligation is the excess over a facility cap (Tokyo)." },
   PENALTY_RULES_MISSING: { code: 9401, name: "penalty-rules-missing", rule: "A penalty is computed only from a rulebook that has a `penalties` section." },
   PRICE_REQUIRED: { code: 9402, name: "price-required", rule: "A penalty tied to the market price needs that price (or the rulebook's reference price for the year)." },

@@ -9,3 +9,4 @@ export * from "./status.ts";
 export * from "./surrender.ts";
 export * from "./changes.ts";
 export * from "./true-up.ts";
+export * from "./close.ts";
