@@ -97,6 +97,9 @@ describe("annual emission reports", () => {
     ["a source without activity", [{ id: "b", kind: "combustion", fuel: "natural-gas" }, { id: "c", kind: "combustion", fuel: "lignite" }], [{ source: "b", quantity: 1 }], 9010],
     ["an oxidation factor above 1", [{ id: "b", kind: "combustion", fuel: "natural-gas", oxidationFactor: { value: 1.2 } }], [{ source: "b", quantity: 1 }], 9011],
     ["a quantity that is not a number", [{ id: "b", kind: "combustion", fuel: "natural-gas" }], [{ source: "b", quantity: "12,5" }], 9000],
+    ["a quantity with too many decimals", [{ id: "b", kind: "combustion", fuel: "natural-gas" }], [{ source: "b", quantity: "0.0000000000000000001" }], 9000],
+    ["a quantity with an absurd exponent", [{ id: "b", kind: "combustion", fuel: "natural-gas" }], [{ source: "b", quantity: "1e999999" }], 9000],
+    ["a quantity beyond 18 whole digits", [{ id: "b", kind: "combustion", fuel: "natural-gas" }], [{ source: "b", quantity: "1e19" }], 9000],
   ] as const)("refuses %s", (_what, sources, activity, code) => {
     expect(report(ctx, plan(sources as unknown as MonitoringPlan["sources"]), activity as unknown as { source: string; quantity: string | number }[])).toMatchObject({ ok: false, code });
   });

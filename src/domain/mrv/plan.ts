@@ -90,14 +90,21 @@ export function gwpIn(ctx: MrvContext, gas: string): string | undefined {
   return ctx.gwpSet === undefined ? undefined : gwpOf(ctx.gwpSet, gas);
 }
 
-/** Reads a decimal field; a refusal naming the field when it is not a finite decimal. */
+/** Decimal places an input may have: five factors of a source multiply to at most 90 places. */
+export const MAX_INPUT_DECIMALS = 18;
+
+/** Reads a decimal field; a refusal naming the field when it is not a finite decimal of at most 18 places and 18 whole digits. */
 export function readDecimal(v: unknown, field: string): Decimal | Refusal {
   if (typeof v !== "number" && typeof v !== "string") return complianceRefusal("INPUT_INVALID", `${field}: expected a decimal number`, { field });
+  let d: Decimal;
   try {
-    return decimal(v);
+    d = decimal(v);
   } catch {
     return complianceRefusal("INPUT_INVALID", `${field}: not a finite decimal (${JSON.stringify(v).slice(0, 40)})`, { field });
   }
+  if (d.scale > MAX_INPUT_DECIMALS) return complianceRefusal("INPUT_INVALID", `${field}: more than ${MAX_INPUT_DECIMALS} decimal places`, { field });
+  if ((d.units < 0n ? -d.units : d.units) >= 10n ** BigInt(MAX_INPUT_DECIMALS + d.scale)) return complianceRefusal("INPUT_INVALID", `${field}: more than ${MAX_INPUT_DECIMALS} whole digits`, { field });
+  return d;
 }
 
 export function isRefusal(x: unknown): x is Refusal {

@@ -12,7 +12,10 @@ export interface Decimal {
 
 const TEXT = /^(-)?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 /** Decimal places kept at most; more is refused rather than silently rounded. */
-export const MAX_SCALE = 40;
+export const MAX_SCALE = 120;
+/** Longest decimal text read, and the largest exponent: a bound on the work one input can cause. */
+const MAX_TEXT = 100;
+const MAX_EXPONENT = 100;
 
 function make(units: bigint, scale: number): Decimal {
   if (scale > MAX_SCALE) throw new ArithmeticError(`more than ${MAX_SCALE} decimal places`);
@@ -24,9 +27,11 @@ export function decimal(value: string | number | bigint): Decimal {
   if (typeof value === "bigint") return { units: value, scale: 0 };
   if (typeof value === "number" && !Number.isFinite(value)) throw new ArithmeticError(`not a finite number: ${value}`);
   const text = typeof value === "number" ? String(value) : value.trim();
+  if (text.length > MAX_TEXT) throw new ArithmeticError(`a decimal of more than ${MAX_TEXT} characters`);
   const m = TEXT.exec(text);
   if (!m) throw new ArithmeticError(`not a decimal number: ${JSON.stringify(text)}`);
   const [, sign, whole, frac = "", exp = "0"] = m;
+  if (Math.abs(Number(exp)) > MAX_EXPONENT) throw new ArithmeticError(`exponent beyond ${MAX_EXPONENT}: ${JSON.stringify(text)}`);
   let units = BigInt(`${whole as string}${frac}`);
   let scale = frac.length - Number(exp);
   if (scale < 0) {
