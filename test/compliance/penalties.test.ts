@@ -3,7 +3,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { minorUnits, moneyText } from "../../src/domain/compliance/money.ts";
-import { nonReportingPenaltyFor, penaltyFor, penaltyJson } from "../../src/domain/compliance/penalty.ts";
+import { nonReportingPenaltyFor, penaltyFor, penaltyJson, penaltyWarnings } from "../../src/domain/compliance/penalty.ts";
 import type { Penalty } from "../../src/domain/compliance/penalty.ts";
 import { decimal } from "../../src/domain/quantity/decimal.ts";
 import type { Rulebook } from "../../src/domain/rulebook/index.ts";
@@ -100,6 +100,18 @@ describe("penalty what-ifs against the published rules", () => {
     const c = nonReportingPenaltyFor(rb("uk-crc"), 50);
     if (c.ok) expect(moneyText(c.amount)).toBe("25000.00"); // 5,000 + 500 x 40 (at most 40 days) [R]
     expect(nonReportingPenaltyFor(rb("eu-ets-phase2"))).toMatchObject({ ok: false, code: 9401 });
+  });
+});
+
+describe("rulebook-level warnings: a penalty that can be cheaper than buying", () => {
+  it("only the presets without make-good draw one, with the price from which it holds", () => {
+    const warned = Object.fromEntries(
+      ["eu-ets-phase2", "eu-ets-phase3", "tokyo", "us-kl-bill", "uk-crc", "rggi", "california-quebec", "china-national-power", "japan-gx-ets", "korea-kets", "uk-ets-2002"].map((n) => [n, penaltyWarnings(rb(n))]),
+    );
+    expect(Object.entries(warned).filter(([, w]) => w.length > 0).map(([n]) => n)).toEqual(["japan-gx-ets", "korea-kets", "uk-ets-2002"]);
+    expect(warned["korea-kets"]?.[0]).toMatch(/exceeds the cap of KRW 100000/);
+    expect(penaltyWarnings(rb("japan-gx-ets"), 2026)[0]).toMatch(/JPY 4730 \(2026\)/);
+    expect(warned["uk-ets-2002"]?.[0]).toMatch(/costs nothing/);
   });
 });
 

@@ -15,6 +15,7 @@ import {
   reservePriceFor,
 } from "../../domain/rulebook/index.ts";
 import type { Rulebook, SectorRule } from "../../domain/rulebook/index.ts";
+import { penaltyWarnings } from "../../domain/compliance/penalty.ts";
 import { listPresets, loadRulebook, parseRulebookText, rulebookFile, RulebookLoadError } from "../../io/rulebook.ts";
 import { readFileSync } from "node:fs";
 import { action, CommandFailure, printJson, printTable, UsageError } from "../io.ts";
@@ -161,13 +162,14 @@ export function register(program: Command): void {
         const path = rulebookFile(file);
         if (!existsSync(path)) throw new UsageError(`${file}: no such file or preset (presets: ${listPresets().join(", ")})`);
         const r = parseRulebookText(readFileSync(path, "utf8"), path);
+        const warnings = r.ok ? penaltyWarnings(r.rulebook) : [];
         if (opts.json) {
-          printJson(r.ok ? { valid: true, scheme: r.rulebook.scheme.id, errors: [] } : { valid: false, errors: r.errors });
+          printJson(r.ok ? { valid: true, scheme: r.rulebook.scheme.id, errors: [], warnings } : { valid: false, errors: r.errors });
           if (!r.ok) process.exitCode = 1;
           return;
         }
         if (r.ok) {
-          process.stdout.write(`${path}: valid rulebook (${r.rulebook.scheme.id})\n`);
+          process.stdout.write(`${path}: valid rulebook (${r.rulebook.scheme.id})\n${warnings.map((w) => `warning: ${w}\n`).join("")}`);
           return;
         }
         throw new CommandFailure(new RulebookLoadError(path, r.errors).message);

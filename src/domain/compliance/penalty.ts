@@ -285,3 +285,33 @@ export function penaltyJson(p: Penalty) {
     ...(p.uncertain ? { uncertain: p.uncertain } : {}),
   };
 }
+
+/**
+ * Whether a rulebook's penalty can be cheaper than buying, whatever the shortfall: none when the
+ * missing allowances stay owed (at least one per missing tonne); otherwise the price per tonne
+ * above which not complying costs less (a fixed or capped amount per tonne), or "always" (a price
+ * multiple below 1, or no money at all). A fine of fixed size is left out: it is a maximum, and
+ * per tonne it vanishes for large shortfalls. For `ets rulebook validate`.
+ */
+export function penaltyWarnings(rb: Rulebook, year?: number): string[] {
+  const p = rb.penalties;
+  if (!p) return [];
+  if (p.makeGood && p.makeGoodFactor >= 1) return [];
+  const owes = p.makeGood ? ` (only ${p.makeGoodFactor} of each missing allowance is owed)` : "";
+  const cur = rb.currency;
+  if (p.perTonne !== undefined) {
+    const ix = p.indexation;
+    return [`penalties: non-compliance is cheaper than buying whenever the allowance price exceeds ${cur} ${p.perTonne}${ix ? " (indexed)" : ""} a tonne${owes}`];
+  }
+  if (p.priceMultiple !== undefined) {
+    if (p.priceBasis === "price-ceiling") {
+      const c = year === undefined ? undefined : priceCeilingFor(rb, year);
+      const at = c === undefined ? "the price ceiling" : `${cur} ${formatDec(mulDec(decimal(p.priceMultiple), decimal(c)))} (${year})`;
+      return [`penalties: non-compliance is cheaper than buying whenever the allowance price exceeds ${p.priceMultiple} x ${at}${owes}`];
+    }
+    if (p.priceMultiple < 1) return [`penalties: non-compliance is always cheaper than buying: ${p.priceMultiple} x the price${owes}`];
+    if (p.maxPerTonne !== undefined) return [`penalties: non-compliance is cheaper than buying whenever the allowance price exceeds the cap of ${cur} ${p.maxPerTonne} a tonne${owes}`];
+    return [];
+  }
+  return [`penalties: non-compliance costs nothing per tonne${p.maxFine === undefined ? "" : ` beyond a fine of up to ${cur} ${p.maxFine}`}${owes}`];
+}
