@@ -146,3 +146,55 @@ export function intensityTrueUpFor(rb: Rulebook, sector: string, year: number, v
   const r = intensityTrueUp({ target: ratio(t.value), output, emissions });
   return { balance: r.balance, lines: r.explanation.lines };
 }
+
+export interface ExAnteLine {
+  installation: string;
+  preAllocation: bigint;
+  /** final - preAllocation, when the year's output is known (the final amount is the engine's free allocation). */
+  trueUp?: bigint;
+  lines: string[];
+}
+
+/**
+ * Pre-allocation and true-up for every result of an allocation run in a benchmark sector with an
+ * ex-ante share (China power): the pre-allocation on the base year's output (the rulebook's
+ * `compliance.trueUp.baseYear`, else the year before), and, where the run's amount rests on the
+ * year's verified output, trueUp = the run's free allocation - preAllocation. Results without a
+ * base-year output are left out (their pre-allocation cannot be computed).
+ */
+export function exAnteSplit(
+  rb: Rulebook,
+  year: number,
+  results: readonly { installation: string; sector: string; free: bigint }[],
+  installations: readonly { installation: string; sector: string; product?: string }[],
+  activity: readonly { installation: string; year: number; output?: number }[],
+  options: (installation: string) => Readonly<Record<string, string>> | undefined = () => undefined,
+): ExAnteLine[] {
+  const baseYear = rb.compliance?.trueUp.baseYear ?? year - 1;
+  const product = new Map(installations.map((i) => [i.installation, i.product]));
+  const output = new Map<string, number>();
+  for (const a of activity) if (a.output !== undefined && (a.year === baseYear || a.year === year)) output.set(`${a.installation}@${a.year}`, a.output);
+  const out: ExAnteLine[] = [];
+  for (const r of results) {
+    const rule = sectorRule(rb, r.sector);
+    const p = product.get(r.installation);
+    if (rule?.method !== "benchmark" || rule.exAnteShare === undefined || p === undefined) continue;
+    const base = output.get(`${r.installation}@${baseYear}`);
+    if (base === undefined) continue;
+    const opts = options(r.installation);
+    const pre = preAllocation(rb, { sector: r.sector, product: p, baseOutput: base, ...(opts ? { options: opts } : {}) });
+    if ("ok" in pre) continue;
+    const line: ExAnteLine = { installation: r.installation, preAllocation: pre.preAllocation, lines: [`base year ${baseYear}`, ...pre.lines] };
+    if (rule.activity.basis === "current" && output.has(`${r.installation}@${year}`)) {
+      let t = r.free - pre.preAllocation;
+      line.lines.push(`true-up: free allocation on ${year} output ${r.free} - pre-allocation ${pre.preAllocation} = ${t}`);
+      if (t < 0n && rb.compliance?.trueUp.negative === false) {
+        t = 0n;
+        line.lines.push("a negative true-up is not taken back under this rulebook: 0");
+      }
+      line.trueUp = t;
+    }
+    out.push(line);
+  }
+  return out;
+}

@@ -67,6 +67,7 @@ export const complianceSection = z
       .strictObject({
         negative: z.boolean().default(true).describe("a true-up below zero is taken back (false: the pre-allocation is kept)"),
         rounding: rounding().default("floor").describe("how exact allowances become whole ones (floor: never more than the rule gives)"),
+        baseYear: year().optional().describe("the year whose output the ex-ante share is computed on (China 2019-20: 2018); the year before the allocation year when absent"),
       })
       .default({ negative: true, rounding: "floor" })
       .describe("ex-post adjustment of an ex-ante share (`allocation.sectors.*.exAnteShare`)"),
