@@ -6,6 +6,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import {
+  assessHoldings,
   compliancePeriod,
   complianceStatus,
   deadlineOf,
@@ -175,6 +176,20 @@ describe("eligibility and the surrender plan", () => {
     ]);
     const b = proposeSurrender({ rulebook: kl, obligation: o }, holdings, { allowBorrowing: true });
     expect(b).toMatchObject({ ok: true, covered: 898n, remaining: 102n }); // borrowing capped at 15% = 150
+  });
+});
+
+describe("assessing holdings", () => {
+  it("says per class what counts, how much, under which limit, or which rule keeps it out", () => {
+    const kl = loadRulebook("us-kl-bill");
+    const o = oblige(kl, "2020", 1000);
+    const a = assessHoldings({ rulebook: kl, obligation: o }, [credit("international-offset", 2000), allowance("us-kl-bill", 2019, 10), allowance("us-kl-bill", 2030, 10), credit("VER", 5)]);
+    expect(a.map((x) => x.counts)).toEqual([
+      { ok: true, category: "credit", rate: "5/4", value: 1600n, limitedTo: 250n },
+      { ok: true, category: "banked", rate: "1", value: 10n },
+      expect.objectContaining({ ok: false, code: 9210 }),
+      expect.objectContaining({ ok: false, code: 9201 }),
+    ]);
   });
 });
 

@@ -84,7 +84,8 @@ function credit(rb: Rulebook, c: UnitClassRef, period: PeriodSpan): Eligible | R
   let rate: [bigint, bigint] = [1n, 1n];
   for (const l of limits) {
     const [n, d] = decimalFraction(l.exchangeRate);
-    if (n * rate[1] > rate[0] * d) rate = [n, d];
+    const g = gcd(n, d);
+    if (n * rate[1] > rate[0] * d) rate = [n / g, d / g];
   }
   return { ok: true, category: "credit", rate, limits };
 }
@@ -100,4 +101,9 @@ export function classify(rb: Rulebook, c: UnitClassRef, period: PeriodSpan): Eli
   if (!(rb.credits?.eligibleTypes ?? []).includes(c.unitType))
     return complianceRefusal("UNIT_TYPE_NOT_ELIGIBLE", `${c.unitType} does not count in ${rb.scheme.id} (eligible credits: ${rb.credits?.eligibleTypes.join(", ") || "none"})`, { unitType: c.unitType });
   return credit(rb, c, period);
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
 }

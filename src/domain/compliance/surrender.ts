@@ -219,7 +219,8 @@ export function proposeSurrender(ctx: SurrenderContext, holdings: readonly Surre
   const { rulebook: rb, obligation: o } = ctx;
   const limits = rooms(rb, o);
   for (const p of ctx.previous ?? []) for (const r of limits) if (binds(r, p)) r.used += p.value;
-  let need = maxBig(0n, o.due - (ctx.previous ?? []).reduce((s, l) => s + l.value, 0n));
+  const before = (ctx.previous ?? []).reduce((s, l) => s + l.value, 0n);
+  let need = maxBig(0n, o.due - before);
   const candidates = holdings
     .map((h, i) => ({ h, i, e: classify(rb, h.class, o.period) }))
     .filter((x): x is { h: SurrenderLine; i: number; e: Eligible } => x.e.ok && x.h.quantity > 0n)
@@ -242,8 +243,38 @@ export function proposeSurrender(ctx: SurrenderContext, holdings: readonly Surre
     need -= value;
     request.push({ class: h.class, quantity: (value * n) / d });
   }
-  if (request.length === 0) return { ok: true, lines: [], covered: 0n, coveredTotal: o.due - need, remaining: need, surplus: 0n, interestOwed: 0n, limits: limits.map((r) => ({ types: r.limit?.types ?? [], basis: r.basis, max: r.max, used: r.used })) };
+  if (request.length === 0) return { ok: true, lines: [], covered: 0n, coveredTotal: before, remaining: need, surplus: maxBig(0n, before - o.due), interestOwed: 0n, limits: limits.map((r) => ({ types: r.limit?.types ?? [], basis: r.basis, max: r.max, used: r.used })) };
   const plan = evaluateSurrender({ ...ctx, holdings }, request);
   if (!plan.ok) throw new Error(`proposeSurrender built a plan its own rules refuse: ${plan.code} ${plan.message}`);
   return plan;
+}
+
+export interface HoldingAssessment {
+  class: UnitClassRef;
+  quantity: bigint;
+  /** How the class counts, or the code of the rule that keeps it out. */
+  counts: { ok: true; category: UnitCategory; rate: string; value: bigint; limitedTo?: bigint } | Refusal;
+}
+
+/**
+ * What each holding could do for the obligation, line by line: its category and compliance value
+ * (whole allowances at its exchange rate), capped by any limit that binds it on its own, or the
+ * refusal code that keeps it out. An overview for the operator; the surrender itself is checked by
+ * evaluateSurrender, where limits are shared between lines.
+ */
+export function assessHoldings(ctx: SurrenderContext, holdings: readonly SurrenderLine[]): HoldingAssessment[] {
+  const { rulebook: rb, obligation: o } = ctx;
+  const limits = rooms(rb, o);
+  for (const p of ctx.previous ?? []) for (const r of limits) if (binds(r, p)) r.used += p.value;
+  return holdings.map((h) => {
+    const e = classify(rb, h.class, o.period);
+    if (!e.ok) return { class: h.class, quantity: h.quantity, counts: e };
+    const [n, d] = e.rate;
+    const value = (h.quantity * d) / n;
+    const caps = limits.filter((r) => binds(r, { category: e.category, class: h.class }, e)).map((r) => maxBig(0n, r.max - r.used));
+    const limitedTo = caps.length === 0 ? undefined : caps.reduce((a, b) => minBig(a, b));
+    const counts: HoldingAssessment["counts"] = { ok: true, category: e.category, rate: n === d ? "1" : `${n}/${d}`, value };
+    if (limitedTo !== undefined && limitedTo < value) counts.limitedTo = limitedTo;
+    return { class: h.class, quantity: h.quantity, counts };
+  });
 }
