@@ -57,6 +57,27 @@ function describeRule(rule: SectorRule): string {
   }
 }
 
+/** One line on what is owed, by when, what may pay it and what a shortfall costs. */
+function complianceLine(rb: Rulebook): string | undefined {
+  const c = rb.compliance;
+  const p = rb.penalties;
+  if (!c && !p) return undefined;
+  const parts: string[] = [];
+  if (c) {
+    parts.push(`deadline ${c.surrenderDeadline} +${c.deadlineYearOffset}y`);
+    if (c.obligation.kind !== "emissions") parts.push(`obligation ${c.obligation.kind}`);
+    parts.push(`banking ${c.banking.allowed ? (c.banking.acrossPeriods ? "yes" : "within a period") : "no"}`);
+    parts.push(`borrowing ${c.borrowing.allowed ? `yes${c.borrowing.maxShare === undefined ? "" : ` (${c.borrowing.maxShare * 100}%)`}` : "no"}`);
+  }
+  const credits = rb.credits?.eligibleTypes ?? [];
+  if (credits.length) parts.push(`credits ${credits.join(", ")}`);
+  if (p) {
+    const money = p.perTonne !== undefined ? `${rb.currency} ${p.perTonne}/t${p.indexation ? " indexed" : ""}` : p.priceMultiple !== undefined ? `${p.upTo ? "up to " : ""}${p.priceMultiple} x ${p.priceBasis} price` : p.maxFine !== undefined ? `fine up to ${rb.currency} ${p.maxFine}` : "no money";
+    parts.push(`penalty ${money}${p.makeGood ? `, ${p.makeGoodFactor === 1 ? "" : `${p.makeGoodFactor} x `}shortfall owed` : ""} (ets penalty)`);
+  }
+  return `compliance: ${parts.join("; ")}`;
+}
+
 function printSummary(rb: Rulebook): void {
   const out: string[] = [];
   out.push(`${rb.scheme.name} [${rb.scheme.id}]`);
@@ -73,6 +94,8 @@ function printSummary(rb: Rulebook): void {
   const th = rb.coverage.thresholds.map((t) => `>= ${t.value} ${t.unit} per ${t.basis}${t.averageOfYears > 1 ? ` (${t.averageOfYears}-year average)` : ""}`);
   out.push(`coverage: ${th.join(" or ") || "no threshold"}; gases ${rb.coverage.gases.join(", ")}; electricity ${rb.coverage.electricity}`);
   out.push(`issuance: ${rb.allocation.issuance.timing}; correction: ${rb.allocation.correction.kind}; exposed sectors: ${rb.leakage.exposedSectors.join(", ") || "none"}`);
+  const comp = complianceLine(rb);
+  if (comp) out.push(comp);
   out.push("sectors:");
   const year = rb.periods[0]?.from ?? 0;
   for (const [id, rule] of Object.entries(rb.allocation.sectors)) {
