@@ -195,6 +195,7 @@ export function applyRulebook(raw: Record<string, unknown>, rb: Rulebook, name: 
     ["allocation", "allocation (free allocation comes from the scenario's facilities)"],
     ["leakage", "leakage"],
     ["penalties", "penalties (compliance is assumed)"],
+    ["mrv", "mrv (emissions come from the scenario's facilities)"],
     ["security", "security"],
   ];
   for (const [k, text] of sections) if (rb[k] !== undefined) ignored.push(text);

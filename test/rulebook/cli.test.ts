@@ -125,4 +125,13 @@ describe("ets rulebook", () => {
     expect(r.badText?.code).toBe(1);
     expect(r.badText?.stderr).toMatch(/allocation\.sectors\.steel\.products\[0\]\.value \(line 12\): expected a positive number/);
   });
+
+  it("validate: a valid rulebook whose penalty can be cheaper than buying exits 0 with a warning", async () => {
+    const text = await inProcess("rulebook", "validate", "uk-ets-2002");
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^warning: penalties: non-compliance costs nothing per tonne/m);
+    const json = JSON.parse((await inProcess("rulebook", "validate", "korea-kets", "--json")).stdout) as { valid: boolean; warnings: string[] };
+    expect(json).toMatchObject({ valid: true, warnings: [expect.stringMatching(/KRW 100000/)] });
+    expect(JSON.parse((await inProcess("rulebook", "validate", "eu-ets-phase2", "--json")).stdout)).toMatchObject({ valid: true, warnings: [] });
+  });
 });

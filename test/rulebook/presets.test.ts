@@ -66,8 +66,10 @@ describe("presets", () => {
       "eu-ets-phase3",
       "eu-ets-phase4",
       "japan-gx-ets",
+      "korea-kets",
       "rggi",
       "tokyo",
+      "uk-crc",
       "uk-ets-2002",
       "us-kl-bill",
     ]);
@@ -281,5 +283,30 @@ describe("UK ETS 2002", () => {
     expect(rb.allocation.sectors["agreement-participants"]?.method).toBe("intensity-target");
     expect(rb.allocation.gateway).toMatchObject({ from: "agreement-participants", to: "direct-participants" });
     expect(rb.allocation.issuance.timing).toBe("ex-post");
+  });
+});
+
+describe("Korea K-ETS", () => {
+  const rb = loadRulebook("korea-kets");
+  it("phase 3 caps 589.3 Mt (2021-23) and 567.1 Mt (2024-25); coverage 125,000 t per company or 25,000 t per site; direct and indirect (ICAP 2021; ME)", () => {
+    expect([2021, 2023, 2024, 2025].map((y) => capFor(rb, y))).toEqual([589_300_000n, 589_300_000n, 567_100_000n, 567_100_000n]);
+    expect(rb.coverage.thresholds.map((t) => [t.value, t.basis])).toEqual([[125000, "company"], [25000, "site"]]);
+    expect(rb.coverage.electricity).toBe("both");
+  });
+  it("3% auctioned from phase 2, 10% from phase 3; a bidder takes at most 30%; CERs at most 5% of the obligation in phase 2 (ICAP news 530)", () => {
+    expect([2017, 2018, 2021].map((y) => auctionShareFor(rb, "industry", y))).toEqual([0, 0.03, 0.1]);
+    expect(rb.auctions?.maxBidderShare).toBe(0.3);
+    expect(rb.credits?.limits.find((l) => l.types.length === 1 && l.types[0] === "CER")?.maxShareOfObligation).toBe(0.05);
+    expect(rb.penalties).toMatchObject({ priceMultiple: 3, priceBasis: "year-average", maxPerTonne: 100000, upTo: true });
+  });
+});
+
+describe("UK CRC", () => {
+  const rb = loadRulebook("uk-crc");
+  it("GBP 40 per missing tonne plus make-good and publication; indirect electricity; every allowance bought (CRC Orders 2010 and 2013)", () => {
+    expect(rb.penalties).toMatchObject({ perTonne: 40, makeGood: true, publication: true });
+    expect(rb.coverage.electricity).toBe("indirect");
+    expect(auctionShareFor(rb, "participants", 2015)).toBe(1);
+    expect(rb.cap.kind).toBe("not-modelled");
   });
 });

@@ -2,8 +2,9 @@
 // allocation rules, with the explanation of each figure; `--commit` writes it to the ledger
 // (idempotently: deterministic ids, so a second run allocates nothing more).
 import type { Command } from "commander";
-import { allocate, applyChanges, dayOfYear, DEFAULT_CHANGE_RULES, ratio, RulesMappingError, rulesFromRulebook } from "../../domain/allocation/index.ts";
+import { allocate, applyChanges, dayOfYear, DEFAULT_CHANGE_RULES, isQuiet, ratio, RulesMappingError, rulesFromRulebook } from "../../domain/allocation/index.ts";
 import type { AllocationRun, Change, Consequence, InstallationAttributes } from "../../domain/allocation/index.ts";
+import { exAnteSplit } from "../../domain/compliance/true-up.ts";
 import { capFor } from "../../domain/rulebook/index.ts";
 import type { Rulebook } from "../../domain/rulebook/index.ts";
 import { InputError } from "../../io/csv.ts";
@@ -142,6 +143,20 @@ export async function readChanges(path: string, d: Dataset, year: number): Promi
   });
 }
 
+/** Ex-ante sectors (China power): each result gets its pre-allocation and, on verified output, its true-up. */
+function addExAnte(rb: Rulebook, year: number, run: AllocationRun, d: Dataset, attributes: Map<string, InstallationAttributes> | undefined) {
+  const lines = exAnteSplit(rb, year, run.results, d.installations, d.activity, (id) => attributes?.get(id)?.options);
+  const byId = new Map(lines.map((l) => [l.installation, l]));
+  for (const r of run.results) {
+    const l = byId.get(r.installation);
+    if (!l) continue;
+    r.preAllocation = l.preAllocation;
+    if (l.trueUp !== undefined) r.trueUp = l.trueUp;
+    if (!isQuiet(r.explanation)) for (const line of l.lines) r.explanation.lines.push(line);
+  }
+  return lines;
+}
+
 function consequenceRow(c: Consequence): { installation: string; kind: string; quantity?: bigint; from?: string; to?: string; holder?: string; lines: string[] } {
   if (c.kind === "return") return { installation: c.installation, kind: c.kind, quantity: c.quantity, lines: c.explanation.lines };
   if (c.kind === "transfer") return { installation: c.installation, kind: c.kind, quantity: c.quantity, from: c.from, to: c.to, lines: c.explanation.lines };
@@ -208,6 +223,7 @@ export function register(program: Command): void {
         const explain = opts.explain === true || opts.json === true || opts.out !== undefined;
         const run = allocate(rules, d.installations, d.activity, { explain, ...(attributes ? { attributes } : {}), onProgress: (done) => bar.update(done) });
         bar.stop();
+        const exAnte = addExAnte(rb, year, run, d, attributes);
         const freeOf = new Map(run.results.map((r) => [r.installation, r.free]));
         let consequences: ReturnType<typeof consequenceRow>[] = [];
         const returnsToCommit: { installation: string; quantity: bigint; cause: string }[] = [];
@@ -257,6 +273,11 @@ export function register(program: Command): void {
         }
         const rows = run.results.map((r) => [r.installation, r.sector, r.method, r.entitlement, r.auctionShare, r.auctioned, r.free]);
         process.stdout.write(`${run.scheme} ${year}${rules.period ? ` (period ${rules.period})` : ""}: ${run.results.length} installations allocated, ${run.skipped.length} skipped\n`);
+        if (exAnte.length > 0) {
+          const pre = exAnte.reduce((a, x) => a + x.preAllocation, 0n);
+          const tu = exAnte.reduce((a, x) => a + (x.trueUp ?? 0n), 0n);
+          process.stdout.write(`ex ante: ${exAnte.length} installations pre-allocated ${pre} on base-year output; true-up ${tu} on ${year} output (--json for each)\n`);
+        }
         if (!opts.explain) printTable(["installation", "sector", "method", "entitlement", "auction share", "auctioned", "free"], rows);
         else {
           for (const r of run.results) {

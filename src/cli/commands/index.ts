@@ -7,6 +7,7 @@ import { register as benchmark } from "./benchmark.ts";
 import { register as coverage } from "./coverage.ts";
 import { register as dataset } from "./dataset.ts";
 import { register as leakage } from "./leakage.ts";
+import { register as penalty } from "./penalty.ts";
 import { register as registry } from "./registry/index.ts";
 import { register as rulebook } from "./rulebook.ts";
 import { register as simulate } from "./simulate.ts";
@@ -21,6 +22,7 @@ export const commandModules: readonly Register[] = [
   coverage,
   dataset,
   leakage,
+  penalty,
   registry,
   rulebook,
   simulate,

@@ -15,6 +15,7 @@ import {
   reservePriceFor,
 } from "../../domain/rulebook/index.ts";
 import type { Rulebook, SectorRule } from "../../domain/rulebook/index.ts";
+import { penaltyWarnings } from "../../domain/compliance/penalty.ts";
 import { listPresets, loadRulebook, parseRulebookText, rulebookFile, RulebookLoadError } from "../../io/rulebook.ts";
 import { readFileSync } from "node:fs";
 import { action, CommandFailure, printJson, printTable, UsageError } from "../io.ts";
@@ -56,6 +57,27 @@ function describeRule(rule: SectorRule): string {
   }
 }
 
+/** One line on what is owed, by when, what may pay it and what a shortfall costs. */
+function complianceLine(rb: Rulebook): string | undefined {
+  const c = rb.compliance;
+  const p = rb.penalties;
+  if (!c && !p) return undefined;
+  const parts: string[] = [];
+  if (c) {
+    parts.push(`deadline ${c.surrenderDeadline} +${c.deadlineYearOffset}y`);
+    if (c.obligation.kind !== "emissions") parts.push(`obligation ${c.obligation.kind}`);
+    parts.push(`banking ${c.banking.allowed ? (c.banking.acrossPeriods ? "yes" : "within a period") : "no"}`);
+    parts.push(`borrowing ${c.borrowing.allowed ? `yes${c.borrowing.maxShare === undefined ? "" : ` (${c.borrowing.maxShare * 100}%)`}` : "no"}`);
+  }
+  const credits = rb.credits?.eligibleTypes ?? [];
+  if (credits.length) parts.push(`credits ${credits.join(", ")}`);
+  if (p) {
+    const money = p.perTonne !== undefined ? `${rb.currency} ${p.perTonne}/t${p.indexation ? " indexed" : ""}` : p.priceMultiple !== undefined ? `${p.upTo ? "up to " : ""}${p.priceMultiple} x ${p.priceBasis} price` : p.maxFine !== undefined ? `fine up to ${rb.currency} ${p.maxFine}` : "no money";
+    parts.push(`penalty ${money}${p.makeGood ? `, ${p.makeGoodFactor === 1 ? "" : `${p.makeGoodFactor} x `}shortfall owed` : ""} (ets penalty)`);
+  }
+  return `compliance: ${parts.join("; ")}`;
+}
+
 function printSummary(rb: Rulebook): void {
   const out: string[] = [];
   out.push(`${rb.scheme.name} [${rb.scheme.id}]`);
@@ -72,6 +94,8 @@ function printSummary(rb: Rulebook): void {
   const th = rb.coverage.thresholds.map((t) => `>= ${t.value} ${t.unit} per ${t.basis}${t.averageOfYears > 1 ? ` (${t.averageOfYears}-year average)` : ""}`);
   out.push(`coverage: ${th.join(" or ") || "no threshold"}; gases ${rb.coverage.gases.join(", ")}; electricity ${rb.coverage.electricity}`);
   out.push(`issuance: ${rb.allocation.issuance.timing}; correction: ${rb.allocation.correction.kind}; exposed sectors: ${rb.leakage.exposedSectors.join(", ") || "none"}`);
+  const comp = complianceLine(rb);
+  if (comp) out.push(comp);
   out.push("sectors:");
   const year = rb.periods[0]?.from ?? 0;
   for (const [id, rule] of Object.entries(rb.allocation.sectors)) {
@@ -161,13 +185,14 @@ export function register(program: Command): void {
         const path = rulebookFile(file);
         if (!existsSync(path)) throw new UsageError(`${file}: no such file or preset (presets: ${listPresets().join(", ")})`);
         const r = parseRulebookText(readFileSync(path, "utf8"), path);
+        const warnings = r.ok ? penaltyWarnings(r.rulebook) : [];
         if (opts.json) {
-          printJson(r.ok ? { valid: true, scheme: r.rulebook.scheme.id, errors: [] } : { valid: false, errors: r.errors });
+          printJson(r.ok ? { valid: true, scheme: r.rulebook.scheme.id, errors: [], warnings } : { valid: false, errors: r.errors });
           if (!r.ok) process.exitCode = 1;
           return;
         }
         if (r.ok) {
-          process.stdout.write(`${path}: valid rulebook (${r.rulebook.scheme.id})\n`);
+          process.stdout.write(`${path}: valid rulebook (${r.rulebook.scheme.id})\n${warnings.map((w) => `warning: ${w}\n`).join("")}`);
           return;
         }
         throw new CommandFailure(new RulebookLoadError(path, r.errors).message);

@@ -70,8 +70,10 @@ export interface AllocationResult {
   newEntrant: boolean;
   /** New entrants: demand the reserve could not meet. */
   unmet?: bigint;
-  /** Intensity targets: ex-post balance (+ issued, - owed), when the year's data exist. */
+  /** Intensity targets: ex-post balance (+ issued, - owed), when the year's data exist. Ex-ante sectors: final - preAllocation. */
   trueUp?: bigint;
+  /** Ex-ante sectors (China power): the share issued before output is known (set by compliance's exAnteSplit). */
+  preAllocation?: bigint;
   /** Intensity targets under a gateway: the part of a surplus that may be sold into the absolute sector. */
   gatewayAccepted?: bigint;
   explanation: Explanation;

@@ -9,6 +9,10 @@ import { criteriaSchema } from "../leakage/criteria.ts";
 import { DEFAULT_SECURITY_CONFIG, parseSecurityConfig, type SecurityConfig } from "../security/config.ts";
 import { CONFIG_FIELDS } from "../security/reference.ts";
 import { ROLES } from "../security/roles.ts";
+import { complianceIssues, complianceSection } from "./compliance.ts";
+import { creditsSection } from "./credits.ts";
+import { mrvSection } from "./mrv.ts";
+import { penaltiesSection } from "./penalties.ts";
 
 // ---------------------------------------------------------------- building blocks
 
@@ -124,8 +128,8 @@ const threshold = z
   .strictObject({
     value: positive().describe("the threshold: covered when the measure is at or above it"),
     unit: z
-      .enum(["t-CO2e", "t-CO2", "kL-crude-oil-eq", "MW-thermal-input", "MW-electrical", "t-product"])
-      .describe("what the value measures: emissions, energy use (Tokyo), rated thermal input (EU combustion), generating capacity (RGGI) or output"),
+      .enum(["t-CO2e", "t-CO2", "kL-crude-oil-eq", "MW-thermal-input", "MW-electrical", "t-product", "MWh-electricity"])
+      .describe("what the value measures: emissions, energy use (Tokyo), rated thermal input (EU combustion), generating capacity (RGGI), output, or electricity used (UK CRC)"),
     basis: z.enum(["installation", "site", "company"]).describe("the unit of obligation the threshold is tested on"),
     averageOfYears: z.int().min(1).default(1).describe("the measure is the average of this many previous years (GX-ETS: 3)"),
   })
@@ -538,59 +542,10 @@ const stability = z
   })
   .describe("price and supply controls (issue: stability)");
 
-const compliance = z
-  .strictObject({
-    surrenderDeadline: monthDay().describe("surrender date (MM-DD) in the year after the compliance period"),
-    deadlineYearOffset: z.int().min(0).max(5).default(1).describe("years after the end of the compliance period the deadline falls in"),
-    banking: z
-      .strictObject({
-        allowed: z.boolean().describe("allowances may be kept for later periods"),
-        acrossPeriods: z.boolean().default(true).describe("banking also into the next trading period"),
-      })
-      .describe("banking"),
-    borrowing: z
-      .strictObject({
-        allowed: z.boolean().describe("future allowances may be used now"),
-        maxShare: fraction().optional().describe("at most this share of the obligation"),
-        yearsAhead: z.int().min(1).optional().describe("from at most this many years ahead"),
-        interestRate: nonNegative().optional().describe("extra allowances owed per borrowed allowance per year"),
-      })
-      .describe("borrowing"),
-  })
-  .describe("surrender deadline, banking and borrowing (issue: compliance)");
-
-const penalties = z
-  .strictObject({
-    perTonne: nonNegative().optional().describe("money per missing allowance, in `currency`"),
-    priceMultiple: nonNegative().optional().describe("penalty per missing allowance as a multiple of the market (or reference) price"),
-    indexedToInflation: z.boolean().default(false).describe("the per-tonne amount is indexed to inflation"),
-    makeGood: z.boolean().describe("the missing allowances are still owed"),
-    makeGoodFactor: positive().default(1).describe("allowances owed per missing one (Tokyo 1.3)"),
-    maxFine: nonNegative().optional().describe("maximum fine in `currency` (Tokyo JPY 500,000)"),
-    nonReporting: nonNegative().optional().describe("fine for not reporting, in `currency`"),
-    publication: z.boolean().default(false).describe("names of non-compliant operators are published"),
-  })
-  .describe("penalties (issue: compliance)");
-
-const credits = z
-  .strictObject({
-    eligibleTypes: z.array(id()).default([]).describe("credit types that count (CER, ERU, J-Credit, JCM, CCER, offsets ...)"),
-    limits: z
-      .array(
-        z.strictObject({
-          types: z.array(id()).min(1).describe("credit types the limit applies to"),
-          maxShareOfObligation: fraction().optional().describe("at most this share of the obligation"),
-          maxShareOfAllocation: fraction().optional().describe("at most this share of the free allocation"),
-          maxShareOfReduction: fraction().optional().describe("at most this share of the required reduction (Tokyo 1/3)"),
-          exchangeRate: positive().default(1).describe("credits needed per allowance (RGGI outside the region: 2)"),
-          from: year().optional().describe("first year the limit applies"),
-          to: year().optional().describe("last year the limit applies"),
-        }),
-      )
-      .default([])
-      .describe("quantitative limits on credit use"),
-  })
-  .describe("offset credits (issue: credits)");
+// compliance, penalties and credits live in their own files (compliance.ts, penalties.ts, credits.ts), like mrv.ts.
+const compliance = complianceSection;
+const penalties = penaltiesSection;
+const credits = creditsSection;
 
 // The `security` section is the registry's SecurityConfig (src/domain/security/config.ts): the same
 // field names, described from its reference table, checked by zod for shape and then by
@@ -698,6 +653,7 @@ export const rulebookShape = z.strictObject({
   compliance: compliance.optional(),
   penalties: penalties.optional(),
   credits: credits.optional(),
+  mrv: mrvSection.optional(),
   security: security.optional(),
   notes: z.array(z.string()).default([]).describe("what the preset simplifies or leaves out, and figures still to verify"),
 });
@@ -837,6 +793,7 @@ export function refineRulebook(rb: Rulebook, ctx: Ctx): void {
   checkPricePath(ctx, rb.stability?.priceFloor, ["stability", "priceFloor"]);
   rb.stability?.reserveTiers.forEach((t, i) => checkPricePath(ctx, t.trigger, ["stability", "reserveTiers", i, "trigger"]));
   overlapping(ctx, rb.compliancePeriods, ["compliancePeriods"], "compliance period");
+  for (const i of complianceIssues(rb)) ctx.addIssue({ code: "custom", path: i.path, message: i.message });
 }
 
 export const rulebookSchema = rulebookShape.superRefine(refineRulebook);
