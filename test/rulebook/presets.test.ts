@@ -68,6 +68,7 @@ describe("presets", () => {
       "japan-gx-ets",
       "rggi",
       "tokyo",
+      "uk-ets",
       "uk-ets-2002",
       "us-kl-bill",
     ]);
