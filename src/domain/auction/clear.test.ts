@@ -258,6 +258,21 @@ describe("properties of clearing (fast-check)", () => {
     },
   );
 
+  test.prop([bidsArb, fc.integer({ min: 1, max: 500 }), fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 1000 }), tierArb, fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined })])(
+    "with a withhold tier: offered = sold from the volume + unsold + withheld, nothing negative, and allowances are withheld only when the price is at or below the trigger",
+    (raw, offered, trigger, quantity, release, reserve) => {
+      const bids = raw.map((b, i) => bid(b.bidder, b.quantity, b.price, i + 2));
+      const tiers: AuctionTier[] = [{ id: "ecr", direction: "withhold", triggerMinor: BigInt(trigger), quantity: BigInt(quantity) }];
+      if (release) tiers.push({ id: "ccr", direction: "release", triggerMinor: BigInt(release.trigger), quantity: BigInt(release.quantity) });
+      const res = cleared(rules({ tiers, undersubscribed: "reserve-price", reservePriceMinor: reserve === undefined ? null : BigInt(reserve) }), BigInt(offered), bids);
+      expect(res.sold - res.reserveSold + res.unsold + res.withheld).toBe(BigInt(offered));
+      for (const v of [res.sold, res.unsold, res.withheld, res.reserveSold]) expect(v).toBeGreaterThanOrEqual(0n);
+      expect(res.withheld).toBeLessThanOrEqual(BigInt(quantity));
+      if (res.withheld > 0n) expect(res.clearingPriceMinor as bigint).toBeLessThanOrEqual(BigInt(trigger));
+      expect(res.awards.reduce((s, a) => s + a.quantity, 0n)).toBe(res.sold);
+    },
+  );
+
   test.prop([bidsArb, fc.integer({ min: 1, max: 500 })])("without tiers the clearing price is the slow obvious one's, and undersubscription is when it has none", (raw, offered) => {
     const bids = raw.map((b, i) => bid(b.bidder, b.quantity, b.price, i + 2));
     const res = cleared(rules({ undersubscribed: "cancel" }), BigInt(offered), bids);

@@ -31,62 +31,47 @@ export function supplyHi(s: Supply, p: bigint): bigint {
   return clamp(q);
 }
 
+/** Gives `amount` out to the tiers in order, each up to its own size. */
+function shareOut(amount: bigint, sizes: readonly bigint[]): bigint[] {
+  let left = amount;
+  return sizes.map((q) => {
+    const take = left < q ? left : q;
+    left -= take;
+    return take;
+  });
+}
+
 /**
  * How `sold` allowances at price p split between the offered volume and the tiers. Withhold tiers
- * with a trigger above p are withheld in full; at p, base allowances come back before any reserve
- * allowance is sold; release tiers below or at p are sold in trigger order, each up to its size.
+ * with a trigger above p keep their allowances out in full (never more than the volume); at p,
+ * base allowances come back before any reserve allowance is sold; release tiers at or below p
+ * are sold in trigger order, each up to its size.
  */
 export function reserveUse(s: Supply, p: bigint, sold: bigint): { uses: ReserveUse[]; reserveSold: bigint; withheld: bigint } {
-  let fixedWithheld = 0n;
-  let flexWithheld = 0n;
-  for (const t of s.tiers) {
-    if (t.direction !== "withhold") continue;
-    if (t.triggerMinor > p) fixedWithheld += t.quantity;
-    else if (t.triggerMinor === p) flexWithheld += t.quantity;
-  }
-  const surely = clamp(s.base - fixedWithheld - flexWithheld);
-  let extra = clamp(sold - surely);
-  const flexAvailable = clamp(s.base - fixedWithheld) - surely;
-  const unwithheld = extra < flexAvailable ? extra : flexAvailable;
-  extra -= unwithheld;
-  // withheld tiers: the fixed ones in full, the flex ones less what came back (in tier order)
-  let back = unwithheld;
-  const uses: ReserveUse[] = [];
-  let reserveSold = 0n;
-  const releases = s.tiers.filter((t) => t.direction === "release").sort((a, b) => (a.triggerMinor < b.triggerMinor ? -1 : a.triggerMinor > b.triggerMinor ? 1 : 0));
-  const soldOf = new Map<AuctionTier, bigint>();
-  for (const t of releases) {
-    if (t.triggerMinor > p) continue;
-    const take = extra < t.quantity ? extra : t.quantity;
-    soldOf.set(t, take);
-    extra -= take;
-    reserveSold += take;
-  }
-  if (extra > 0n) throw new Error(`supply accounting: ${extra} sold beyond the supply at the price`);
-  let withheld = 0n;
-  for (const t of s.tiers) {
-    let w = 0n;
-    if (t.direction === "withhold") {
-      if (t.triggerMinor > p) w = t.quantity;
-      else if (t.triggerMinor === p) {
-        const r = back < t.quantity ? back : t.quantity;
-        back -= r;
-        w = t.quantity - r;
-      }
-    }
-    // a withhold tier cannot keep out more than the base volume
-    withheld += w;
-    uses.push({ id: t.id, direction: t.direction, triggerMinor: t.triggerMinor, quantity: t.quantity, sold: soldOf.get(t) ?? 0n, withheld: w });
-  }
-  if (withheld > s.base) {
-    // only possible when withhold tiers exceed the volume: cap the record at what was offered
-    let over = withheld - s.base;
-    for (const u of uses) {
-      const cut = over < u.withheld ? over : u.withheld;
-      u.withheld -= cut;
-      over -= cut;
-    }
-    withheld = s.base;
-  }
-  return { uses, reserveSold, withheld };
+  const fixed = s.tiers.filter((t) => t.direction === "withhold" && t.triggerMinor > p);
+  const flex = s.tiers.filter((t) => t.direction === "withhold" && t.triggerMinor === p);
+  const fixedWithheld = sum(fixed.map((t) => t.quantity));
+  const available = clamp(s.base - fixedWithheld);
+  const flexCap = sum(flex.map((t) => t.quantity));
+  const flexWithheldMax = flexCap < available ? flexCap : available;
+  const surely = available - flexWithheldMax;
+  const baseSold = sold < available ? sold : available;
+  const flexWithheld = flexWithheldMax - clamp(baseSold - surely);
+  const releases = s.tiers.filter((t) => t.direction === "release" && t.triggerMinor <= p).sort((a, b) => (a.triggerMinor < b.triggerMinor ? -1 : a.triggerMinor > b.triggerMinor ? 1 : 0));
+  const extra = sold - baseSold;
+  const releaseSold = shareOut(extra, releases.map((t) => t.quantity));
+  const reserveSold = sum(releaseSold);
+  if (reserveSold !== extra) throw new Error(`supply accounting: ${extra - reserveSold} sold beyond the supply at the price`);
+  const soldOf = new Map(releases.map((t, i) => [t, releaseSold[i] as bigint]));
+  const fixedOut = shareOut(fixedWithheld < s.base ? fixedWithheld : s.base, fixed.map((t) => t.quantity));
+  const flexOut = shareOut(flexWithheld, flex.map((t) => t.quantity));
+  const withheldOf = new Map([...fixed.map((t, i) => [t, fixedOut[i] as bigint] as const), ...flex.map((t, i) => [t, flexOut[i] as bigint] as const)]);
+  const uses: ReserveUse[] = s.tiers.map((t) => ({ id: t.id, direction: t.direction, triggerMinor: t.triggerMinor, quantity: t.quantity, sold: soldOf.get(t) ?? 0n, withheld: withheldOf.get(t) ?? 0n }));
+  return { uses, reserveSold, withheld: sum(fixedOut) + flexWithheld };
+}
+
+function sum(xs: readonly bigint[]): bigint {
+  let t = 0n;
+  for (const x of xs) t += x;
+  return t;
 }
