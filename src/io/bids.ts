@@ -40,12 +40,15 @@ export async function readBids(path: string, priceDecimals: number): Promise<{ b
   const rows = await readTable(path, BID_COLUMNS);
   const bids: Bid[] = [];
   const nonCompetitive: NonCompetitiveBid[] = [];
+  const ids = new Map<string, number>();
   for (const r of rows) {
     const bidder = r.bidder as string;
+    let bidderId = ids.get(bidder);
+    if (bidderId === undefined) ids.set(bidder, (bidderId = ids.size));
     const quantity = whole(path, r.__line, "quantity", r.quantity as string);
     const price = r.price as string | undefined;
     if (price === undefined) nonCompetitive.push({ bidder, quantity, row: r.__line });
-    else bids.push({ bidder, quantity, priceMinor: money(path, r.__line, "price", price, priceDecimals), row: r.__line });
+    else bids.push({ bidder, quantity, priceMinor: money(path, r.__line, "price", price, priceDecimals), row: r.__line, bidderId });
   }
   return { bids, nonCompetitive };
 }

@@ -204,10 +204,19 @@ describe("helpers", () => {
     expect(spreadEvenly(3_322_500n * 4n + 3n, 4)).toEqual([3_322_501n, 3_322_501n, 3_322_501n, 3_322_500n]);
   });
 
-  it("ordering by price falls back to bigint comparison for prices beyond exact doubles, with the same order", () => {
-    const prices = [5n, 2n ** 60n, 7n, 2n ** 60n, 1n];
-    expect([...orderByPriceDesc(prices, new Uint8Array([1, 1, 1, 1, 1]))]).toEqual([1, 3, 2, 0, 4]);
-    expect([...orderByPriceDesc([5n, 9n, 7n, 9n], new Uint8Array([1, 1, 0, 1]))]).toEqual([1, 3, 0]);
+  it("ordering by price: native sort of exact keys, and a comparator sort when prices are too large for the keys, with the same order", () => {
+    const big = 2 ** 50; // with 5 bids the keys need 3 bits: 2^50 leaves no room, so the comparator path runs
+    expect([...orderByPriceDesc(Float64Array.from([5, big, 7, big, 1]), new Uint8Array([1, 1, 1, 1, 1]))]).toEqual([1, 3, 2, 0, 4]);
+    expect([...orderByPriceDesc(Float64Array.from([5, 9, 7, 9, 1]), new Uint8Array([1, 1, 1, 1, 1]))]).toEqual([1, 3, 2, 0, 4]);
+    expect([...orderByPriceDesc(Float64Array.from([5, 9, 7, 9]), new Uint8Array([1, 1, 0, 1]))]).toEqual([1, 3, 0]);
+  });
+
+  it("a bid or a volume beyond 2^53 is refused rather than held inexactly", () => {
+    const o = clearAuction(rules(), { offered: 10n, bids: [bid("A", 1, 1, 2), { bidder: "B", quantity: 2n ** 53n, priceMinor: 1n, row: 3 }], seed: "s" });
+    expect(o).toMatchObject({ ok: false, code: "auction-bids-refused", issues: [{ row: 3, field: "quantity", code: "bid-too-large" }] });
+    expect(clearAuction(rules(), { offered: 2n ** 53n, bids: [], seed: "s" })).toMatchObject({ ok: false, field: "offered" });
+    const many = Array.from({ length: 3 }, (_, i) => ({ bidder: "A", quantity: 2n ** 52n - 1n, priceMinor: 1n, row: i + 2 }));
+    expect(clearAuction(rules(), { offered: 10n, bids: many, seed: "s" })).toMatchObject({ ok: false, field: "bids" });
   });
 });
 
@@ -255,6 +264,11 @@ describe("properties of clearing (fast-check)", () => {
         if (res.status === "cleared") expect(a.quantity).toBeGreaterThanOrEqual(mine.filter((b) => b.priceMinor > p).reduce((s, b) => s + b.quantity, 0n));
       }
       expect(cleared(r, BigInt(offered), bids, `seed:${seed}`)).toEqual(res);
+      // bidders numbered by a reader give the same result; numbers that do not name one bidder each are not trusted
+      const ids = new Map<string, number>();
+      const numbered = bids.map((b) => ({ ...b, bidderId: ids.get(b.bidder) ?? (ids.set(b.bidder, ids.size), ids.size - 1) }));
+      expect(cleared(r, BigInt(offered), numbered, `seed:${seed}`)).toEqual(res);
+      expect(cleared(r, BigInt(offered), bids.map((b) => ({ ...b, bidderId: 0 })), `seed:${seed}`)).toEqual(res);
     },
   );
 

@@ -8,7 +8,8 @@
 // an input and is recorded in the result.
 import { largestRemainder, mulDiv } from "../quantity/index.ts";
 import { checkBids } from "./bids.ts";
-import { orderByPriceDesc } from "./order.ts";
+import { priceLevels } from "./order.ts";
+import type { PriceLevels } from "./order.ts";
 import { seededPermutation } from "./random.ts";
 import { reserveUse, supplyHi, supplyLo } from "./supply.ts";
 import type { Supply } from "./supply.ts";
@@ -45,31 +46,28 @@ interface Found {
   atOrAbove: bigint;
 }
 
-/** The clearing price by a walk down the ranked bids, with reserve-tier triggers as candidate prices. */
-function findClearing(bids: readonly Bid[], order: Uint32Array, supply: Supply, floor: bigint | null): Found | undefined {
+/** The clearing price by a walk down the price levels, with reserve-tier triggers as candidate prices. */
+function findClearing(levels: PriceLevels, supply: Supply, floor: bigint | null): Found | undefined {
   const triggers = [...new Set(supply.tiers.map((t) => t.triggerMinor))].filter((t) => floor === null || t >= floor).sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
-  let d = 0n;
+  const lo = (p: bigint) => Number(supplyLo(supply, p)); // exact: supply is below 2^53 (inputProblem)
+  let d = 0;
   let ti = 0;
-  let i = 0;
-  const n = order.length;
-  while (i < n) {
-    const p = (bids[order[i] as number] as Bid).priceMinor;
-    while (ti < triggers.length && (triggers[ti] as bigint) > p) {
+  for (let i = 0; i < levels.price.length; i++) {
+    const p = levels.price[i] as number;
+    while (ti < triggers.length && Number(triggers[ti] as bigint) > p) {
       const t = triggers[ti] as bigint;
-      if (d >= supplyLo(supply, t)) return { price: t, above: d, atOrAbove: d };
+      if (d >= lo(t)) return { price: t, above: BigInt(d), atOrAbove: BigInt(d) };
       ti++;
     }
     const before = d;
-    while (i < n && (bids[order[i] as number] as Bid).priceMinor === p) {
-      d += (bids[order[i] as number] as Bid).quantity;
-      i++;
-    }
-    if (d >= supplyLo(supply, p)) return { price: p, above: before, atOrAbove: d };
-    while (ti < triggers.length && (triggers[ti] as bigint) >= p) ti++;
+    d += levels.quantity[i] as number;
+    const pb = BigInt(p);
+    if (d >= lo(pb)) return { price: pb, above: BigInt(before), atOrAbove: BigInt(d) };
+    while (ti < triggers.length && Number(triggers[ti] as bigint) >= p) ti++;
   }
   for (; ti < triggers.length; ti++) {
     const t = triggers[ti] as bigint;
-    if (d >= supplyLo(supply, t)) return { price: t, above: d, atOrAbove: d };
+    if (d >= lo(t)) return { price: t, above: BigInt(d), atOrAbove: BigInt(d) };
   }
   return undefined;
 }
@@ -126,7 +124,51 @@ function inputProblem(rules: AuctionRules, input: AuctionInput): { field: string
   if (rules.tieBreak === "random" && (input.seed === undefined || input.seed === "")) return { field: "seed", message: "a random tie order needs a seed (it is recorded in the result)" };
   if (input.referencePriceMinor !== undefined && input.referencePriceMinor < 0n) return { field: "referencePrice", message: "the reference price must not be negative" };
   for (const t of rules.tiers) if (t.quantity < 0n || t.triggerMinor < 0n) return { field: `tiers.${t.id}`, message: "a reserve tier needs a quantity and trigger >= 0" };
+  const limit = BigInt(SAFE);
+  if (input.offered + rules.tiers.reduce((s, t) => s + t.quantity, 0n) >= limit) return { field: "offered", message: `the volume and reserves must total below 2^53 allowances` };
+  for (const t of rules.tiers) if (t.triggerMinor >= limit) return { field: `tiers.${t.id}`, message: "trigger price too large" };
   return undefined;
+}
+
+/**
+ * Per-bid columns for the hot loops: prices and quantities as integers held exactly in doubles.
+ * Every price, every quantity and the total bid volume are below 2^53 (checked: larger input is
+ * refused), so every partial sum of quantities is an integer below 2^53 and each addition is
+ * exact; nothing fractional is ever formed. Results leave as bigint.
+ */
+interface Columns {
+  price: Float64Array;
+  quantity: Float64Array;
+  accepted: Uint8Array;
+}
+
+const SAFE = 2 ** 53;
+
+function columnsOf(rules: AuctionRules, input: AuctionInput): { cols: Columns; bidVolume: number; demand: number } | { field: string; message: string } {
+  const bids = input.bids;
+  const n = bids.length;
+  const price = new Float64Array(n);
+  const quantity = new Float64Array(n);
+  const accepted = new Uint8Array(n);
+  const reserve = rules.reservePriceMinor === null ? null : Number(rules.reservePriceMinor);
+  const reference = input.referencePriceMinor;
+  const excludeBelow = rules.belowReference?.action === "exclude-bids" && reference !== undefined;
+  let bidVolume = 0;
+  let demand = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bids[i] as Bid;
+    const p = Number(b.priceMinor);
+    const q = Number(b.quantity);
+    price[i] = p;
+    quantity[i] = q;
+    bidVolume += q;
+    if (reserve !== null && p < reserve) continue;
+    if (excludeBelow && significantlyBelow(rules, b.priceMinor, reference)) continue;
+    accepted[i] = 1;
+    demand += q;
+  }
+  if (bidVolume >= SAFE) return { field: "bids", message: `the bids total more than ${SAFE - 1} allowances` };
+  return { cols: { price, quantity, accepted }, bidVolume, demand };
 }
 
 /** Clears one auction. Bad input comes back as a value naming rows and fields; nothing is thrown for it. */
@@ -139,36 +181,23 @@ export function clearAuction(rules: AuctionRules, input: AuctionInput): AuctionO
   let ncTotal = 0n;
   for (const b of nc) ncTotal += b.quantity;
   if (ncTotal > input.offered) return { ok: false, code: "auction-input-invalid", field: "nonCompetitive", message: `non-competitive bids (${ncTotal}) exceed the volume offered (${input.offered})` };
-
-  const bids = input.bids;
-  const n = bids.length;
-  let bidVolume = ncTotal;
-  const reference = input.referencePriceMinor;
-  const excludeBelow = rules.belowReference?.action === "exclude-bids" && reference !== undefined;
-  const accepted = new Uint8Array(n);
-  const prices = new Array<bigint>(n);
-  let demand = ncTotal;
-  for (let i = 0; i < n; i++) {
-    const b = bids[i] as Bid;
-    prices[i] = b.priceMinor;
-    bidVolume += b.quantity;
-    if (rules.reservePriceMinor !== null && b.priceMinor < rules.reservePriceMinor) continue;
-    if (excludeBelow && significantlyBelow(rules, b.priceMinor, reference)) continue;
-    accepted[i] = 1;
-    demand += b.quantity;
-  }
-  if (excludeBelow && demand === ncTotal && n > 0) {
+  const c = columnsOf(rules, input);
+  if ("field" in c) return { ok: false, code: "auction-input-invalid", ...c };
+  const bidVolume = BigInt(c.bidVolume) + ncTotal;
+  const demand = BigInt(c.demand) + ncTotal;
+  if (rules.belowReference?.action === "exclude-bids" && input.referencePriceMinor !== undefined && c.demand === 0 && input.bids.length > 0) {
     return { ok: true, result: { ...emptyResult(rules, input, bidVolume, demand), reason: "no-bid-above-reference", referenceCheck: "failed" } };
   }
-  const order = orderByPriceDesc(prices, accepted);
+  const levels = priceLevels(c.cols.price, c.cols.quantity, c.cols.accepted);
   const supply: Supply = { base: input.offered - ncTotal, tiers: rules.tiers };
-  const found = findClearing(bids, order, supply, rules.reservePriceMinor);
-  return { ok: true, result: settle(rules, input, { bids, order, supply, found, bidVolume, demand, ncTotal }) };
+  const found = findClearing(levels, supply, rules.reservePriceMinor);
+  return { ok: true, result: settle(rules, input, { bids: input.bids, cols: c.cols, levels, supply, found, bidVolume, demand, ncTotal }) };
 }
 
 interface Cleared {
   bids: readonly Bid[];
-  order: Uint32Array;
+  cols: Columns;
+  levels: PriceLevels;
   supply: Supply;
   found: Found | undefined;
   bidVolume: bigint;
@@ -191,7 +220,7 @@ function settle(rules: AuctionRules, input: AuctionInput, c: Cleared): AuctionRe
   } else {
     if (rules.undersubscribed === "cancel") return { ...emptyResult(rules, input, c.bidVolume, c.demand), reason: "undersubscribed" };
     status = "undersubscribed";
-    const lowest = c.order.length > 0 ? (c.bids[c.order[c.order.length - 1] as number] as Bid).priceMinor : null;
+    const lowest = c.levels.price.length > 0 ? BigInt(c.levels.price[c.levels.price.length - 1] as number) : null;
     const reserve = rules.reservePriceMinor;
     price = rules.undersubscribed === "reserve-price" ? (reserve ?? lowest ?? 0n) : (lowest ?? reserve ?? 0n);
     sold = competitive;
@@ -233,20 +262,65 @@ function settle(rules: AuctionRules, input: AuctionInput, c: Cleared): AuctionRe
   return result;
 }
 
+/** Bidder numbers: the reader's `bidderId`s when every bid has one (checked to name one bidder each), else numbered here. */
+function bidderIds(bids: readonly Bid[]): { of: Int32Array; names: string[] } {
+  const of = new Int32Array(bids.length);
+  const names: string[] = [];
+  let given = true;
+  for (let i = 0; i < bids.length && given; i++) {
+    const b = bids[i] as Bid;
+    const id = b.bidderId;
+    if (id === undefined || id < 0 || id > bids.length || !Number.isInteger(id)) given = false;
+    else {
+      const known = names[id];
+      if (known === undefined) names[id] = b.bidder;
+      else if (known !== b.bidder) given = false;
+      of[i] = id;
+    }
+  }
+  if (given && names.every((n) => n !== undefined)) return { of, names };
+  const slotOf = new Map<string, number>();
+  names.length = 0;
+  for (let i = 0; i < bids.length; i++) {
+    const name = (bids[i] as Bid).bidder;
+    let slot = slotOf.get(name);
+    if (slot === undefined) {
+      slot = names.length;
+      slotOf.set(name, slot);
+      names.push(name);
+    }
+    of[i] = slot;
+  }
+  return { of, names };
+}
+
 /** Bids priced above `price` are filled; bids at it share `sold - above` by the tie rule. */
 function fillBids(rules: AuctionRules, input: AuctionInput, c: Cleared, price: bigint, sold: bigint, above: bigint): { byBidder: Map<string, bigint>; tie: AuctionResult["tie"] } {
+  // winners' sums in slots of exact integers (below 2^53: bounded by the bid volume)
+  const ids = bidderIds(c.bids);
+  const names: string[] = ids.names;
+  const won = new Float64Array(names.length);
+  const group: { row: number; index: number; bid: Bid }[] = [];
+  const p = Number(price);
+  const prices = c.cols.price;
+  const quantities = c.cols.quantity;
+  // in input order: memory is read in sequence, and the bids tied at the price come in row order
+  const accepted = c.cols.accepted;
+  for (let index = 0; index < prices.length; index++) {
+    if (accepted[index] !== 1) continue;
+    const bp = prices[index] as number;
+    if (bp > p) {
+      const slot = ids.of[index] as number;
+      won[slot] = (won[slot] as number) + (quantities[index] as number);
+    } else if (bp === p) group.push({ row: (c.bids[index] as Bid).row, index, bid: c.bids[index] as Bid });
+  }
   const byBidder = new Map<string, bigint>();
+  names.forEach((name, slot) => {
+    if ((won[slot] as number) > 0) byBidder.set(name, BigInt(won[slot] as number));
+  });
   const add = (bidder: string, q: bigint) => {
     if (q > 0n) byBidder.set(bidder, (byBidder.get(bidder) ?? 0n) + q);
   };
-  const group: { row: number; index: number; bid: Bid }[] = [];
-  for (let k = 0; k < c.order.length; k++) {
-    const index = c.order[k] as number;
-    const b = c.bids[index] as Bid;
-    if (b.priceMinor > price) add(b.bidder, b.quantity);
-    else if (b.priceMinor === price) group.push({ row: b.row, index, bid: b });
-    else break;
-  }
   let tie: AuctionResult["tie"] = null;
   const left = sold - above;
   if (group.length > 0) {

@@ -10,6 +10,12 @@ export interface Bid {
   quantity: bigint;
   priceMinor: bigint;
   row: number;
+  /**
+   * The bidder's number when the reader numbered bidders as it read them (0, 1, ... in order of
+   * first appearance; the same bidder always the same number). Optional: clearing numbers them
+   * itself when any bid lacks one; with them it sums awards in array slots rather than a map.
+   */
+  bidderId?: number | undefined;
 }
 
 /** A non-competitive bid: a quantity filled at the competitive clearing price. */
@@ -85,6 +91,7 @@ export interface BidIssue {
     | "bid-not-whole-lots"
     | "bid-price-negative"
     | "bid-price-missing"
+    | "bid-too-large"
     | "bidder-not-qualified"
     | "bidder-not-covered"
     | "bidder-over-limit"
