@@ -2,9 +2,9 @@
 // numbers a scenario file would give inline. Pure: the rulebook arrives already loaded (the CLI's
 // scenario loader reads the preset or file); this only reads it. Works on the raw scenario value
 // before validation, filling only fields the scenario leaves out, so an inline field always wins.
-import { capFor, capYears, priceCeilingFor, priceFloorFor, reservePriceFor } from "../domain/rulebook/index.ts";
+import { capFor, capYears, priceCeilingFor, priceFloorFor, priceMinorFor, reservePriceFor } from "../domain/rulebook/index.ts";
 import { reserveTiersFor } from "../domain/stability/reserves.ts";
-import type { Rulebook } from "../domain/rulebook/index.ts";
+import type { PricePath, Rulebook } from "../domain/rulebook/index.ts";
 
 /** What a rulebook gave a scenario: the fields taken from it, and what it defines that the simulator leaves aside. */
 export interface RulebookUse {
@@ -106,8 +106,11 @@ export function applyRulebook(raw: Record<string, unknown>, rb: Rulebook, name: 
 
   // price controls
   const st = rb.stability;
-  const inflation = (p: { segments: readonly { indexedToInflation: boolean }[] } | undefined, what: string) => {
-    if (p?.segments.some((s) => s.indexedToInflation)) ignored.push(`${what}: indexedToInflation (the nominal path of priceFor is used; no inflation is added)`);
+  const inflation = (p: PricePath | undefined, what: string) => {
+    if (!p?.segments.some((s) => s.indexedToInflation)) return;
+    const lacking = years.filter((y) => (priceMinorFor(p, y)?.inflationMissing.length ?? 0) > 0);
+    if (p.inflation.length === 0) ignored.push(`${what}: indexedToInflation (the nominal path of priceFor is used; no inflation is added: the rulebook has no inflation table)`);
+    else if (lacking.length > 0) ignored.push(`${what}: indexedToInflation (the rulebook's inflation table lacks years the prices of ${lacking.join(", ")} grow through; those grow without inflation)`);
   };
   if (raw.priceCeiling === undefined && st?.priceCeiling) {
     const ceiling = years.map((y) => priceCeilingFor(rb, y) ?? null);
