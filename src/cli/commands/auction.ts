@@ -69,6 +69,7 @@ function resolveRules(o: ClearOpts): Resolved {
     return { rules: { ...base, reservePriceMinor: priceOption("--reserve", o.reserve, base.priceDecimals) ?? null }, rulebook: undefined, year };
   }
   const rb = loadRulebookArg(o.rules);
+  if (!rb.auctions) throw new UsageError(`option --rules: ${rb.scheme.id} has no auctions section (its allowances are not sold at auction)`);
   if (year === undefined) throw new UsageError("option --year: required with --rules (the rulebook's reserve price, reserves and limits are per year)");
   const decimals = rb.auctions?.priceDecimals ?? 2;
   const ccr = wholeOption("--ccr", o.ccr);

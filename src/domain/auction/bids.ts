@@ -3,6 +3,7 @@
 // is not qualified or not covered, a bidder bidding for more than its share of the volume, or
 // bidding more money than its guarantee covers. Precedence within a row: quantity, price, bidder,
 // limit, guarantee; one issue per row. At most MAX_ISSUES are reported.
+import { mulDiv } from "../quantity/index.ts";
 import type { AuctionInput, AuctionRules, Bid, BidIssue } from "./types.ts";
 
 export const MAX_ISSUES = 100;
@@ -12,7 +13,7 @@ const SAFE = 2n ** 53n;
 
 function limitFor(rules: AuctionRules, offered: bigint): bigint | null {
   const s = rules.maxBidderShare;
-  return s ? (offered * s.n) / s.d : null;
+  return s ? mulDiv(offered, s.n, s.d, "floor") : null; // a whole allowance short of the share is over it
 }
 
 /** Bidders of the bids as small integers (first appearance order), so per-bidder sums are array slots, not map entries. */

@@ -4,7 +4,7 @@
 // changes such as the market stability reserve's intake and release applied to the auctions of
 // their month. Also the spreading of a cancelled or unsold volume over following auctions with the
 // UK's cap of 125% of an auction's planned volume.
-import { largestRemainder } from "../quantity/index.ts";
+import { div, largestRemainder, mulDiv } from "../quantity/index.ts";
 import type { Rulebook } from "../rulebook/index.ts";
 
 const PER_YEAR = { yearly: 1, quarterly: 4, monthly: 12, weekly: 52, daily: 250 } as const;
@@ -39,7 +39,7 @@ function monthOf(i: number, n: number): number {
 /** Splits a volume over n auctions in whole lots; allowances short of a lot go to the first. */
 export function splitVolume(volume: bigint, n: number, lot: bigint): bigint[] {
   if (n <= 0) throw new RangeError("at least one auction");
-  const lots = volume / lot;
+  const lots = div(volume, lot, "floor");
   const parts = largestRemainder(lots, Array.from({ length: n }, () => 1n)).map((x) => x * lot);
   parts[0] = (parts[0] as bigint) + (volume - lots * lot);
   return parts;
@@ -81,7 +81,7 @@ export function spreadCarryOver(quantity: bigint, planned: readonly bigint[], ma
   if (planned.length === 0) return { additions: [], leftover: quantity };
   const additions = largestRemainder(quantity, planned.map(() => 1n));
   if (!maxIncreaseShare) return { additions, leftover: 0n };
-  const room = planned.map((p) => (p * maxIncreaseShare.n) / maxIncreaseShare.d);
+  const room = planned.map((p) => mulDiv(p, maxIncreaseShare.n, maxIncreaseShare.d, "floor"));
   let excess = 0n;
   additions.forEach((a, i) => {
     const r = room[i] as bigint;

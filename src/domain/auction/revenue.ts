@@ -2,7 +2,7 @@
 // (largest remainder on the shares read as exact decimals; ties to the earlier row). Without an
 // `auctions.revenue` table for the year, the sold (not free) uses of `allocation.distribution`
 // share the proceeds in proportion to their shares of the allowance budget (the KL bill's table).
-import { largestRemainder } from "../quantity/index.ts";
+import { div, largestRemainder, mulDiv } from "../quantity/index.ts";
 import { decimalFraction, distributionFor } from "../rulebook/index.ts";
 import type { Rulebook } from "../rulebook/index.ts";
 
@@ -36,12 +36,13 @@ export function distributeRevenue(proceedsMinor: bigint, shares: readonly Revenu
   if (shares.length === 0) return { parts: [], retainedMinor: proceedsMinor };
   const fr = shares.map((s) => decimalFraction(s.share));
   const den = fr.reduce((l, [, d]) => (l > d ? l : d), 1n);
-  const weights = fr.map(([n, d]) => (n * den) / d);
+  // decimal denominators are powers of ten, so the largest is a multiple of each: exact
+  const weights = fr.map(([n, d]) => div(n * den, d, "exact"));
   const sumW = weights.reduce((a, b) => a + b, 0n);
   let toShare = proceedsMinor;
   if (mode === "as-written") {
     if (sumW > den) throw new RangeError("revenue shares sum to more than 1");
-    toShare = (proceedsMinor * sumW) / den; // floor: what the table gives out, the rest is retained
+    toShare = mulDiv(proceedsMinor, sumW, den, "floor"); // what the table gives out; the rest is retained
   }
   const amounts = largestRemainder(toShare, weights);
   return {

@@ -3,6 +3,7 @@
 // reserve), the bidder share limit, ties, undersubscription, the reference-price check, the
 // in-auction reserve tiers of the year (CCR releases, ECR withholds) and non-competitive bids.
 // Overrides let a caller (the CLI's --reserve and --ccr) replace the year's figures.
+import { div } from "../quantity/index.ts";
 import { decimalFraction, priceMinorFor } from "../rulebook/index.ts";
 import type { Rulebook } from "../rulebook/index.ts";
 import { reserveTiersFor } from "../stability/reserves.ts";
@@ -24,9 +25,7 @@ function fraction(x: number): Fraction {
 export function rescale(minor: bigint, from: number, to: number): bigint {
   if (from === to) return minor;
   if (from < to) return minor * 10n ** BigInt(to - from);
-  const f = 10n ** BigInt(from - to);
-  const q = minor / f;
-  return (minor % f) * 2n >= f ? q + 1n : q;
+  return div(minor, 10n ** BigInt(from - to), "halfUp");
 }
 
 /** The rules with which no rulebook is given: lots of 1, cents, random ties, settle undersubscribed at the reserve. */
