@@ -12,7 +12,8 @@ import { describe, expect, it } from "vitest";
 import { register } from "../../src/cli/commands/rulebook.ts";
 import { auctionCalendar, auctionRulesFor, clearAuction, revenueFor, settlementPlan } from "../../src/domain/auction/index.ts";
 import { priceMinorFor } from "../../src/domain/rulebook/index.ts";
-import { ceilingSales, collarFor, paymentInLieu, reserveFigures } from "../../src/domain/stability/index.ts";
+import { stability } from "../../src/domain/rulebook/stability.ts";
+import { ceilingSales, collarFor, paymentInLieu, reserveFigures, reserveSale } from "../../src/domain/stability/index.ts";
 import { loadRulebook } from "../../src/io/rulebook.ts";
 
 const rggi = loadRulebook("rggi");
@@ -96,6 +97,43 @@ describe("collars", () => {
     const ok = ceilingSales(ca, 2021, [{ buyer: "x", quantity: 10n, shortfall: 10n }, { buyer: "y", quantity: 3n, shortfall: 3n }]);
     expect(ok).toMatchObject({ ok: true, issuedBeyondCap: 13n, proceedsMinor: 13n * 6500n, priceMinor: 6500n });
     if (ok.ok) expect(ok.sales.every((s) => s.beyondCap)).toBe(true);
+  });
+});
+
+describe("California-style reserve sales from fixed-price tiers (illustrative tier prices and sizes: the preset has none)", () => {
+  const ca = loadRulebook("california-quebec");
+  const withTiers = {
+    ...ca,
+    stability: stability.parse({
+      reserveTiers: [
+        { id: "tier-1", sale: "reserve-sale", trigger: { segments: [{ from: 2021, start: 41.4, decimals: 2 }] }, size: { kind: "amount", amount: 1000 } },
+        { id: "tier-2", sale: "reserve-sale", trigger: { segments: [{ from: 2021, start: 53.2, decimals: 2 }] }, size: { kind: "amount", amount: 500 } },
+      ],
+      reserveSale: { triggerShareOfLowestTier: 0.6 },
+    }),
+  };
+
+  it("held only when the previous auction settled at or above 60% of the lowest tier price (41.40 x 0.6 = 24.84)", () => {
+    expect(reserveSale(withTiers, 2021, 2483n, [])).toMatchObject({ ok: false, code: "reserve-sale-not-triggered", facts: { thresholdMinor: 2484n } });
+    expect(reserveSale(withTiers, 2021, 2484n, [])).toMatchObject({ ok: true });
+    expect(reserveSale(ca, 2021, 9999n, [])).toMatchObject({ ok: false, code: "reserve-sale-none" });
+  });
+
+  it("each request pays its tier's price; an oversubscribed tier is shared pro rata in whole allowances", () => {
+    const r = reserveSale(withTiers, 2021, 3000n, [
+      { buyer: "a", tier: "tier-1", quantity: 1000n },
+      { buyer: "b", tier: "tier-1", quantity: 500n },
+      { buyer: "c", tier: "tier-2", quantity: 100n },
+    ]);
+    if (!r.ok) throw new Error(r.code);
+    expect(r.awards.map((a) => [a.buyer, a.quantity, a.paymentMinor])).toEqual([["a", 667n, 667n * 4140n], ["b", 333n, 333n * 4140n], ["c", 100n, 100n * 5320n]]);
+    expect(r.tiers.map((t) => [t.id, t.sold])).toEqual([["tier-1", 1000n], ["tier-2", 100n]]);
+    expect(r.proceedsMinor).toBe(1000n * 4140n + 100n * 5320n);
+    expect(reserveSale(withTiers, 2021, 3000n, [{ buyer: "a", tier: "tier-9", quantity: 1n }])).toMatchObject({ ok: false, code: "reserve-sale-unknown-tier" });
+  });
+
+  it("reserve-sale tiers stay out of the auction's clearing", () => {
+    expect(auctionRulesFor(withTiers, 2021).tiers).toEqual([]);
   });
 });
 

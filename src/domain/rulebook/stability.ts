@@ -112,6 +112,13 @@ export const stability = z
     priceCeiling: ceiling.optional(),
     priceFloor: floor.optional(),
     reserveTiers: z.array(reserveTier).default([]).describe("cost or emissions containment reserve tiers"),
+    reserveSale: z
+      .strictObject({
+        triggerShareOfLowestTier: fraction().describe("a reserve sale is held only when the previous current auction settled at or above this share of the lowest tier price (California 95913(d): 0.6)"),
+        oversubscribed: z.enum(["pro-rata"]).default("pro-rata").describe("how a tier's allowances are shared when more are requested than it holds: pro rata to the requests, whole allowances by largest remainder"),
+      })
+      .optional()
+      .describe("fixed-price sales from the `reserve-sale` tiers, outside the auctions (California's allowance price containment reserve)"),
     msr: msr.optional(),
   })
   .describe("price and supply controls (src/domain/stability)");

@@ -2,7 +2,7 @@
 // in minor units and its quantity in whole allowances (a fixed amount, a share of the year's cap
 // rounded half up, or a published figure per year). The auction (src/domain/auction), the CLI's
 // `rulebook show --year` and the simulator all read them here, so they see the same numbers.
-import { mulDiv } from "../quantity/index.ts";
+import { largestRemainder, mulDiv } from "../quantity/index.ts";
 import { capFor, decimalFraction, priceMinorFor } from "../rulebook/index.ts";
 import type { Rulebook } from "../rulebook/index.ts";
 import type { ReserveTierRule } from "../rulebook/stability.ts";
@@ -68,4 +68,60 @@ export function reserveFigures(rb: Rulebook, year: number): { reservePrice: numb
     ecr: figure(tiers.find((t) => t.direction === "withhold")),
     reserveTiers: tiers.map((t) => ({ id: t.id, direction: t.direction, sale: t.sale, ...(figure(t) as TierFigure) })),
   };
+}
+
+// ---------------------------------------------------------------- reserve sales (California)
+
+export interface ReserveSaleRequest {
+  buyer: string;
+  tier: string;
+  quantity: bigint;
+}
+
+export interface ReserveSaleAward {
+  buyer: string;
+  tier: string;
+  requested: bigint;
+  quantity: bigint;
+  paymentMinor: bigint;
+}
+
+export type ReserveSaleResult =
+  | { ok: true; awards: ReserveSaleAward[]; tiers: { id: string; priceMinor: bigint; decimals: number; quantity: bigint; sold: bigint }[]; proceedsMinor: bigint }
+  | { ok: false; code: "reserve-sale-none"; facts: { year: number } }
+  | { ok: false; code: "reserve-sale-not-triggered"; facts: { previousSettlementMinor: bigint; thresholdMinor: bigint } }
+  | { ok: false; code: "reserve-sale-unknown-tier"; facts: { tier: string; tiers: string[] } }
+  | { ok: false; code: "reserve-sale-quantity-not-positive"; facts: { buyer: string; quantity: bigint } };
+
+/**
+ * A fixed-price sale from the year's `reserve-sale` tiers: held only when the previous current
+ * auction settled at or above the rulebook's share of the lowest tier price; each request buys at
+ * its tier's price; a tier asked for more than it holds is shared pro rata to the requests (whole
+ * allowances, largest remainder, ties to the earlier request).
+ */
+export function reserveSale(rb: Rulebook, year: number, previousSettlementMinor: bigint, requests: readonly ReserveSaleRequest[]): ReserveSaleResult {
+  const rule = rb.stability?.reserveSale;
+  const tiers = reserveTiersFor(rb, year).filter((t) => t.sale === "reserve-sale");
+  if (!rule || tiers.length === 0) return { ok: false, code: "reserve-sale-none", facts: { year } };
+  const lowest = tiers.reduce((a, b) => (a.triggerMinor <= b.triggerMinor ? a : b));
+  const [n, d] = decimalFraction(rule.triggerShareOfLowestTier);
+  const thresholdMinor = mulDiv(lowest.triggerMinor, n, d, "ceil");
+  if (previousSettlementMinor < thresholdMinor) return { ok: false, code: "reserve-sale-not-triggered", facts: { previousSettlementMinor, thresholdMinor } };
+  for (const r of requests) {
+    if (r.quantity <= 0n) return { ok: false, code: "reserve-sale-quantity-not-positive", facts: { buyer: r.buyer, quantity: r.quantity } };
+    if (!tiers.some((t) => t.id === r.tier)) return { ok: false, code: "reserve-sale-unknown-tier", facts: { tier: r.tier, tiers: tiers.map((t) => t.id) } };
+  }
+  const awards: ReserveSaleAward[] = requests.map((r) => ({ buyer: r.buyer, tier: r.tier, requested: r.quantity, quantity: 0n, paymentMinor: 0n }));
+  const out = tiers.map((t) => {
+    const mine = awards.filter((a) => a.tier === t.id);
+    const asked = mine.reduce((s, a) => s + a.requested, 0n);
+    const held = t.quantity ?? 0n;
+    const parts = asked <= held ? mine.map((a) => a.requested) : largestRemainder(held, mine.map((a) => a.requested));
+    mine.forEach((a, i) => {
+      a.quantity = parts[i] as bigint;
+      a.paymentMinor = a.quantity * t.triggerMinor;
+    });
+    return { id: t.id, priceMinor: t.triggerMinor, decimals: t.decimals, quantity: held, sold: parts.reduce((s, x) => s + x, 0n) };
+  });
+  return { ok: true, awards, tiers: out, proceedsMinor: awards.reduce((s, a) => s + a.paymentMinor, 0n) };
 }
