@@ -14,7 +14,8 @@ import { auctionCalendar, auctionRulesFor, clearAuction, revenueFor, settlementP
 import { priceMinorFor } from "../../src/domain/rulebook/index.ts";
 import { stability } from "../../src/domain/rulebook/stability.ts";
 import { ceilingSales, collarFor, paymentInLieu, reserveFigures, reserveSale } from "../../src/domain/stability/index.ts";
-import { loadRulebook } from "../../src/io/rulebook.ts";
+import { listPresets, loadRulebook } from "../../src/io/rulebook.ts";
+import { yearFigures } from "../../src/cli/commands/rulebook.ts";
 
 const rggi = loadRulebook("rggi");
 
@@ -58,6 +59,33 @@ describe("RGGI reserve price, CCR and ECR for every year from 2009", () => {
       process.stdout.write = write;
     }
     expect(JSON.parse(out)).toMatchObject({ reservePrice: 2.62, ccr: { trigger: 17.03, quantity: "6362500" }, ecr: { trigger: 7.86, quantity: "6362500" } });
+  });
+});
+
+describe("every preset, every year it covers", () => {
+  it.each(listPresets())("%s: show --year gives reservePrice, ccr and ecr (a figure or null) without failing", (name) => {
+    const rb = loadRulebook(name);
+    const from = rb.periods[0]?.from ?? 2000;
+    const to = rb.periods[rb.periods.length - 1]?.to ?? 2000;
+    for (let y = from; y <= to; y++) {
+      const f = yearFigures(rb, y);
+      expect(Object.keys(f)).toEqual(expect.arrayContaining(["reservePrice", "ccr", "ecr"]));
+      for (const t of [f.ccr, f.ecr]) if (t !== null) expect(Object.keys(t).sort()).toEqual(["quantity", "trigger"]);
+    }
+  });
+});
+
+describe("a hard ceiling kept by fixed-price sales", () => {
+  it("sells any quantity at the ceiling and records every allowance as issued beyond the cap", () => {
+    const rb = { ...rggi, stability: stability.parse({ priceCeiling: { segments: [{ from: 2021, start: 30, decimals: 2 }], mechanism: "fixed-price-sale" } }) };
+    const r = ceilingSales(rb, 2022, [{ buyer: "a", quantity: 1_000n }, { buyer: "b", quantity: 250n }]);
+    expect(r).toMatchObject({ ok: true, issuedBeyondCap: 1_250n, proceedsMinor: 1_250n * 3000n });
+    if (r.ok) expect(r.sales).toEqual([
+      { buyer: "a", quantity: 1_000n, paymentMinor: 3_000_000n, beyondCap: true },
+      { buyer: "b", quantity: 250n, paymentMinor: 750_000n, beyondCap: true },
+    ]);
+    expect(ceilingSales(rb, 2022, [{ buyer: "a", quantity: 0n }])).toMatchObject({ ok: false, code: "ceiling-quantity-not-positive" });
+    expect(ceilingSales(rb, 2019, [])).toMatchObject({ ok: false, code: "ceiling-none" });
   });
 });
 
