@@ -2,8 +2,9 @@
 // numbers a scenario file would give inline. Pure: the rulebook arrives already loaded (the CLI's
 // scenario loader reads the preset or file); this only reads it. Works on the raw scenario value
 // before validation, filling only fields the scenario leaves out, so an inline field always wins.
-import { capFor, capYears, priceCeilingFor, priceFloorFor, priceFor, reservePriceFor } from "../domain/rulebook/index.ts";
-import type { Rulebook } from "../domain/rulebook/index.ts";
+import { capFor, capYears, priceCeilingFor, priceFloorFor, priceMinorFor, reservePriceFor } from "../domain/rulebook/index.ts";
+import { reserveTiersFor } from "../domain/stability/reserves.ts";
+import type { PricePath, Rulebook } from "../domain/rulebook/index.ts";
 
 /** What a rulebook gave a scenario: the fields taken from it, and what it defines that the simulator leaves aside. */
 export interface RulebookUse {
@@ -105,8 +106,11 @@ export function applyRulebook(raw: Record<string, unknown>, rb: Rulebook, name: 
 
   // price controls
   const st = rb.stability;
-  const inflation = (p: { segments: readonly { indexedToInflation: boolean }[] } | undefined, what: string) => {
-    if (p?.segments.some((s) => s.indexedToInflation)) ignored.push(`${what}: indexedToInflation (the nominal path of priceFor is used; no inflation is added)`);
+  const inflation = (p: PricePath | undefined, what: string) => {
+    if (!p?.segments.some((s) => s.indexedToInflation)) return;
+    const lacking = years.filter((y) => (priceMinorFor(p, y)?.inflationMissing.length ?? 0) > 0);
+    if (p.inflation.length === 0) ignored.push(`${what}: indexedToInflation (the nominal path of priceFor is used; no inflation is added: the rulebook has no inflation table)`);
+    else if (lacking.length > 0) ignored.push(`${what}: indexedToInflation (the rulebook's inflation table lacks years the prices of ${lacking.join(", ")} grow through; those grow without inflation)`);
   };
   if (raw.priceCeiling === undefined && st?.priceCeiling) {
     const ceiling = years.map((y) => priceCeilingFor(rb, y) ?? null);
@@ -136,15 +140,21 @@ export function applyRulebook(raw: Record<string, unknown>, rb: Rulebook, name: 
     if (!Array.isArray(cap) || cap.length !== years.length || !cap.every((c) => typeof c === "number")) {
       throw new RulebookFieldError("cap", `expected one number per year (${years.length}) to size the rulebook's reserve tiers`);
     }
+    // the same tiers an auction of that year clears with (src/domain/stability/reserves.ts); a share of
+    // the cap is of the rulebook's cap, or of the scenario's when the scenario gives its own cap
+    const capFromRulebook = raw.cap === undefined;
     out.reserve = years.map((y, i) =>
-      release.flatMap((t) => {
-        const trigger = priceFor(t.trigger, y);
-        if (trigger === undefined) return [];
-        const quantity = t.size.kind === "amount" ? q(t.size.amount) : t.size.share * (cap[i] as number);
-        return [{ trigger, quantity }];
-      }),
+      reserveTiersFor(rb, y)
+        .filter((t) => t.direction === "release")
+        .map((t) => {
+          const rule = release.find((r) => r.id === t.id);
+          const share = rule?.size.kind === "capShare" ? rule.size.share : undefined;
+          const quantity = share !== undefined && (!capFromRulebook || t.quantity === null) ? share * (cap[i] as number) : q(t.quantity ?? 0n);
+          return { trigger: Number(t.triggerMinor) / 10 ** t.decimals, quantity };
+        }),
     );
-    used.push(`reserve: stability.reserveTiers ${release.map((t) => t.id).join(", ")} per year`);
+    const active = release.filter((r) => years.some((y) => reserveTiersFor(rb, y).some((t) => t.id === r.id)));
+    used.push(`reserve: stability.reserveTiers ${active.map((t) => t.id).join(", ")} per year`);
   }
 
   // offsets
@@ -169,23 +179,33 @@ export function applyRulebook(raw: Record<string, unknown>, rb: Rulebook, name: 
   // market stability reserve
   const m = st?.msr;
   if (raw.msr === undefined && m) {
-    const rates = years.map((y) => m.intakeRates.find((r) => r.from <= y && y <= r.to)?.rate);
+    // the simulator's year y acts on the TNAC at the end of y - 1, so it takes that TNAC year's rate;
+    // rates over a window other than a whole year (the 2019 start) have no annual counterpart
+    const wholeYear = (r: (typeof m.intakeRates)[number]) => (r.window ?? m.intakeWindow).months === 12;
+    const rates = years.map((y) => m.intakeRates.find((r) => wholeYear(r) && r.from <= y - 1 && y - 1 <= (r.to ?? Number.POSITIVE_INFINITY))?.rate);
+    for (const r of m.intakeRates) if (!wholeYear(r)) ignored.push(`stability.msr.intakeRates from ${r.from}: an intake over ${(r.window ?? m.intakeWindow).months} months is not modelled (the simulator's MSR acts once a year)`);
     const covered = rates.filter((r): r is number => r !== undefined);
     if (covered.length === 0) ignored.push("stability.msr: its intake rates cover none of the simulated years");
     else {
       const rate = covered[0] as number;
+      const amountRule = m.invalidation.find((r) => typeof r.above === "bigint");
+      const invalidateAbove = amountRule?.above as bigint | undefined;
       out.msr = {
         upperThreshold: q(m.upperThreshold),
         lowerThreshold: q(m.lowerThreshold),
         intakeRate: rate,
         releaseQuantity: q(m.release),
-        ...(m.bufferUpTo !== undefined ? { bufferThreshold: q(m.bufferUpTo) } : {}),
-        ...(m.invalidateAbove !== undefined ? { invalidationThreshold: q(m.invalidateAbove) } : {}),
+        ...(m.buffer !== undefined ? { bufferThreshold: q(m.buffer.upTo) } : {}),
+        ...(invalidateAbove !== undefined ? { invalidationThreshold: q(invalidateAbove) } : {}),
       };
       used.push(`msr: stability.msr thresholds and release${scale === 1 ? "" : ` x capScale ${scale}`}, intake rate ${rate}`);
       if (covered.length < years.length) ignored.push("stability.msr: years outside its intake periods (the simulator runs the MSR in every simulated year)");
       if (covered.some((r) => r !== rate)) ignored.push(`stability.msr: intake rates change over the years (${[...new Set(covered)].join(", ")}); the simulator uses one rate, ${rate}`);
-      if (m.minIntake !== undefined) ignored.push("stability.msr.minIntake (no minimum intake in the simulator)");
+      if (m.minIntake !== undefined || m.intakeRates.some((r) => r.minIntake !== undefined)) ignored.push("stability.msr.minIntake (no minimum intake in the simulator)");
+      if (m.buffer && m.buffer.from > (years[0] as number)) ignored.push(`stability.msr.buffer.from ${m.buffer.from}: the simulator applies the buffer rule in every year`);
+      if (m.invalidation.some((r) => r.above === "previous-year-auction-volume")) ignored.push("stability.msr.invalidation above the previous year's auction volume (the simulator uses the fixed threshold)");
+      if (m.invalidation.length > 0 && amountRule && (amountRule.from > (years[0] as number))) ignored.push(`stability.msr.invalidation from ${amountRule.from}: the simulator invalidates in every year`);
+      ignored.push("stability.msr timing: the simulator takes intake and release in the year after the TNAC year, not September to August");
     }
   }
 

@@ -3,10 +3,12 @@
 // Convention for who holds the bank: each facility buys (or sells) exactly what it needs to
 // surrender for its own emissions each year; the aggregate bank is held by a market account
 // (intermediaries), so a facility's net purchases are emissions - offsets - free allocation.
+import { msrDecide, msrInvalidate } from "../domain/stability/msr.ts";
 import { solveEquilibrium } from "./equilibrium.ts";
 import type { EquilibriumOptions, YearSolution } from "./equilibrium.ts";
 import { AbatementCurve, abatementPrice, PRICE_TOL, StepTemplate } from "./market.ts";
 import type { YearMarket } from "./market.ts";
+import { FLOAT, msrParams } from "./msr.ts";
 import type { Facility, MsrRule, Scenario } from "./scenario.ts";
 
 export interface YearResult {
@@ -173,21 +175,17 @@ interface MsrFlows {
 /** The MSR rule applied to a bank path: intake or release in year t from the bank (TNAC) at the end of t-1. */
 export function msrFlows(rule: MsrRule, startBank: number, startHoldings: number, banks: readonly number[], auctionRoom: readonly number[], unsoldToMsr: readonly number[]): MsrFlows {
   const f: MsrFlows = { intake: [], release: [], holdings: [], invalidated: [] };
+  const params = msrParams(rule);
   let h = startHoldings;
   for (let t = 0; t < banks.length; t++) {
     const tnac = t === 0 ? startBank : (banks[t - 1] as number);
-    let intake = 0;
-    if (tnac > rule.upperThreshold) {
-      intake = rule.bufferThreshold !== undefined && tnac <= rule.bufferThreshold ? tnac - rule.upperThreshold : rule.intakeRate * tnac;
-    }
-    intake = Math.min(intake, Math.max(0, auctionRoom[t] as number));
-    const release = tnac < rule.lowerThreshold ? Math.min(rule.releaseQuantity, h) : 0;
+    // the domain's rule (src/domain/stability/msr.ts) on model quantities
+    const o = msrDecide(FLOAT, params, tnac, h);
+    const intake = Math.min(o.intake, Math.max(0, auctionRoom[t] as number));
+    const release = o.release;
     h += intake - release + (unsoldToMsr[t] ?? 0);
-    let inv = 0;
-    if (rule.invalidationThreshold !== undefined && h > rule.invalidationThreshold) {
-      inv = h - rule.invalidationThreshold;
-      h = rule.invalidationThreshold;
-    }
+    const inv = msrInvalidate(FLOAT, rule.invalidationThreshold, h);
+    if (inv > 0) h = rule.invalidationThreshold as number; // exactly the threshold, not h - (h - threshold) in floats
     f.intake.push(intake);
     f.release.push(release);
     f.holdings.push(h);
@@ -209,11 +207,8 @@ function usedFlows(rule: MsrRule, startHoldings: number, intake: readonly number
   let h = startHoldings;
   for (let k = 0; k < intake.length; k++) {
     h += (intake[k] as number) - (release[k] as number) + (unsold[k] ?? 0);
-    let inv = 0;
-    if (rule.invalidationThreshold !== undefined && h > rule.invalidationThreshold) {
-      inv = h - rule.invalidationThreshold;
-      h = rule.invalidationThreshold;
-    }
+    const inv = msrInvalidate(FLOAT, rule.invalidationThreshold, h);
+    if (inv > 0) h = rule.invalidationThreshold as number; // exactly the threshold, not h - (h - threshold) in floats
     f.holdings.push(h);
     f.invalidated.push(inv);
   }

@@ -70,6 +70,7 @@ describe("presets", () => {
       "rggi",
       "tokyo",
       "uk-crc",
+      "uk-ets",
       "uk-ets-2002",
       "us-kl-bill",
     ]);

@@ -2,11 +2,13 @@
 import type { Command } from "commander";
 import { register as admin } from "./admin.ts";
 import { register as allocate } from "./allocate.ts";
+import { register as auction } from "./auction.ts";
 import { register as baseline } from "./baseline.ts";
 import { register as benchmark } from "./benchmark.ts";
 import { register as coverage } from "./coverage.ts";
 import { register as dataset } from "./dataset.ts";
 import { register as leakage } from "./leakage.ts";
+import { register as msr } from "./msr.ts";
 import { register as penalty } from "./penalty.ts";
 import { register as registry } from "./registry/index.ts";
 import { register as rulebook } from "./rulebook.ts";
@@ -17,11 +19,13 @@ export type Register = (program: Command) => void;
 export const commandModules: readonly Register[] = [
   admin,
   allocate,
+  auction,
   baseline,
   benchmark,
   coverage,
   dataset,
   leakage,
+  msr,
   penalty,
   registry,
   rulebook,

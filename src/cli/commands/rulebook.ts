@@ -12,10 +12,12 @@ import {
   periodOf,
   priceCeilingFor,
   priceFloorFor,
-  reservePriceFor,
+  priceMinorFor,
 } from "../../domain/rulebook/index.ts";
-import type { Rulebook, SectorRule } from "../../domain/rulebook/index.ts";
+import type { PricePath, Rulebook, SectorRule } from "../../domain/rulebook/index.ts";
 import { penaltyWarnings } from "../../domain/compliance/penalty.ts";
+import { formatDecimal } from "../../domain/quantity/index.ts";
+import { collarFor, reserveFigures, reserveTiersFor } from "../../domain/stability/index.ts";
 import { listPresets, loadRulebook, parseRulebookText, rulebookFile, RulebookLoadError } from "../../io/rulebook.ts";
 import { readFileSync } from "node:fs";
 import { action, CommandFailure, printJson, printTable, UsageError } from "../io.ts";
@@ -106,6 +108,19 @@ function printSummary(rb: Rulebook): void {
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
+/** How the collar is kept that year, and years whose inflation rate the rulebook lacks (their growth left it out). */
+function priceNotes(rb: Rulebook, year: number) {
+  const c = collarFor(rb, year);
+  const paths = [rb.auctions?.reservePrice, rb.stability?.priceCeiling, rb.stability?.priceFloor];
+  const missing = new Set<number>();
+  for (const p of paths) for (const y of (p && priceMinorFor(p, year)?.inflationMissing) ?? []) missing.add(y);
+  return {
+    ceilingMechanism: c.ceiling?.mechanism ?? null,
+    floorMechanism: c.floor?.mechanism ?? null,
+    inflationMissing: [...missing].sort((a, b) => a - b),
+  };
+}
+
 /** The figures a rulebook gives for one year, as `show --year` prints them. */
 export function yearFigures(rb: Rulebook, year: number) {
   const rates: Record<string, number> = {};
@@ -123,7 +138,8 @@ export function yearFigures(rb: Rulebook, year: number) {
     reductionRates: rates,
     priceCeiling: priceCeilingFor(rb, year) ?? null,
     priceFloor: priceFloorFor(rb, year) ?? null,
-    reservePrice: reservePriceFor(rb, year) ?? null,
+    ...reserveFigures(rb, year),
+    ...priceNotes(rb, year),
   };
 }
 
@@ -134,8 +150,16 @@ function printYear(rb: Rulebook, f: ReturnType<typeof yearFigures>): void {
   out.push(`  cap: ${f.cap ?? (rb.cap.kind === "trajectory" ? "(none this year)" : rb.cap.kind)}`);
   out.push(`  auctioned: ${Object.entries(f.auctionShares).map(([s, v]) => `${s} ${pct(v)}`).join(", ")}`);
   if (Object.keys(f.reductionRates).length) out.push(`  reduction rates: ${Object.entries(f.reductionRates).map(([s, v]) => `${s} ${pct(v)}`).join(", ")}`);
-  for (const [label, v] of [["price ceiling", f.priceCeiling], ["price floor", f.priceFloor], ["auction reserve price", f.reservePrice]] as const)
-    if (v !== null) out.push(`  ${label}: ${rb.currency} ${v}`);
+  const text = (p: PricePath | undefined) => {
+    const m = p && priceMinorFor(p, f.year);
+    return m ? formatDecimal(m.minor, m.decimals) : null;
+  };
+  const st = rb.stability;
+  for (const [label, v, how] of [["price ceiling", text(st?.priceCeiling), f.ceilingMechanism], ["price floor", text(st?.priceFloor), f.floorMechanism], ["auction reserve price", text(rb.auctions?.reservePrice), null]] as const)
+    if (v !== null) out.push(`  ${label}: ${rb.currency} ${v}${how ? ` (${how})` : ""}`);
+  for (const t of reserveTiersFor(rb, f.year))
+    out.push(`  reserve tier ${t.id}: ${t.direction === "release" ? "released at or above" : "withheld below"} ${rb.currency} ${formatDecimal(t.triggerMinor, t.decimals)}, ${t.quantity ?? "(no cap to size it)"} allowances${t.sale === "reserve-sale" ? " (reserve sale)" : ""}`);
+  if (f.inflationMissing.length) out.push(`  note: no inflation rate in the rulebook for ${f.inflationMissing.join(", ")}; those years grew without it`);
   process.stdout.write(`${out.join("\n")}\n`);
 }
 

@@ -213,24 +213,77 @@ export function auctionShareFor(rb: Rulebook, sector: string, year: number): num
 
 // ---------------------------------------------------------------- prices
 
-/** A price path's value in a year (rounded half up to the segment's decimals); undefined outside it. */
-export function priceFor(path: PricePath, year: number): number | undefined {
+/** A price path as `priceFor` reads it (inflation and published prices may be left out). */
+export type PricePathInput = Pick<PricePath, "segments"> & Partial<Pick<PricePath, "inflation" | "published">>;
+
+/** A year's price exactly: an integer of `decimals` decimal places (2.38 at 2 is 238n). */
+export interface PriceMinor {
+  minor: bigint;
+  decimals: number;
+  /** The regulator's published figure for the year, rather than the rule's. */
+  published: boolean;
+  /** Years whose growth was meant to add inflation but the path's table has no rate for them. */
+  inflationMissing: number[];
+}
+
+function scaled(x: number, decimals: number): bigint {
+  const [n, d] = decimalFraction(x);
+  return mulDiv(n, 10n ** BigInt(decimals), d, "halfUp");
+}
+
+/**
+ * A price path's value in a year, exactly, in minor units of the segment's decimals; undefined
+ * outside its segments. A published price wins for its year. Chained segments grow from the
+ * previous year's price (published or derived) by 1 + growth (+ the year's inflation rate when
+ * the segment is indexed) and round half up every year (RGGI: 2.38 -> 2.44 -> 2.50 -> 2.56 ->
+ * 2.62); other segments round start x the product of the yearly factors once.
+ */
+export function priceMinorFor(path: PricePathInput, year: number): PriceMinor | undefined {
   const seg = path.segments.find((s) => s.from <= year && year <= (s.to ?? Number.POSITIVE_INFINITY));
   if (!seg) return undefined;
-  const scale = 10n ** BigInt(seg.decimals);
-  const [sn, sd] = decimalFraction(seg.start);
+  const decimals = seg.decimals;
+  const published = new Map((path.published ?? []).map((p) => [p.year, p.price]));
+  const inflation = new Map((path.inflation ?? []).map((p) => [p.year, p.rate]));
+  const own = published.get(year);
+  if (own !== undefined) return { minor: scaled(own, decimals), decimals, published: true, inflationMissing: [] };
   const [gn, gd] = decimalFraction(seg.growth);
-  const n = year - seg.from;
-  let minor: bigint;
+  const missing: number[] = [];
+  // the factor 1 + growth (+ inflation) of year k, as an exact fraction
+  const factor = (k: number): [bigint, bigint] => {
+    const rate = seg.indexedToInflation ? inflation.get(k) : undefined;
+    if (seg.indexedToInflation && rate === undefined) missing.push(k);
+    if (rate === undefined) return [gd + gn, gd];
+    const [inN, inD] = decimalFraction(rate);
+    return [(gd + gn) * inD + inN * gd, gd * inD];
+  };
   if (seg.chained) {
-    minor = mulDiv(sn, scale, sd, "halfUp");
-    for (let i = 0; i < n; i++) minor = mulDiv(minor, gd + gn, gd, "halfUp");
-  } else {
-    const factorNum = (gd + gn) ** BigInt(n);
-    const factorDen = gd ** BigInt(n);
-    minor = div(sn * scale * factorNum, sd * factorDen, "halfUp");
+    let minor = scaled(published.get(seg.from) ?? seg.start, decimals);
+    for (let k = seg.from + 1; k <= year; k++) {
+      const p = published.get(k);
+      if (p !== undefined) {
+        minor = scaled(p, decimals);
+        continue;
+      }
+      const [n, d] = factor(k);
+      minor = mulDiv(minor, n, d, "halfUp");
+    }
+    return { minor, decimals, published: false, inflationMissing: missing };
   }
-  return Number(minor) / Number(scale);
+  const [sn, sd] = decimalFraction(seg.start);
+  let num = sn * 10n ** BigInt(decimals);
+  let den = sd;
+  for (let k = seg.from + 1; k <= year; k++) {
+    const [n, d] = factor(k);
+    num *= n;
+    den *= d;
+  }
+  return { minor: div(num, den, "halfUp"), decimals, published: false, inflationMissing: missing };
+}
+
+/** A price path's value in a year as a number (exact decimal text: 2.62, 4429); undefined outside it. */
+export function priceFor(path: PricePathInput, year: number): number | undefined {
+  const p = priceMinorFor(path, year);
+  return p === undefined ? undefined : Number(p.minor) / 10 ** p.decimals;
 }
 
 export function priceCeilingFor(rb: Rulebook, year: number): number | undefined {

@@ -6,6 +6,9 @@
 // stay numbers. Cross-field rules (sector references, overlapping periods) are in `refineRulebook`.
 import { z } from "zod";
 import { criteriaSchema } from "../leakage/criteria.ts";
+import { auctions, refineAuctions } from "./auctions.ts";
+import { refineStability, stability } from "./stability.ts";
+import type { PricePath } from "./price-path.ts";
 import { DEFAULT_SECURITY_CONFIG, parseSecurityConfig, type SecurityConfig } from "../security/config.ts";
 import { CONFIG_FIELDS } from "../security/reference.ts";
 import { ROLES } from "../security/roles.ts";
@@ -469,79 +472,6 @@ const leakage = z
 
 // ---------------------------------------------------------------- sections other issues fill
 
-const priceSegment = z.strictObject({
-  from: year().describe("first year"),
-  to: year().optional().describe("last year; open-ended when absent"),
-  start: nonNegative().describe("price in the first year"),
-  growth: num().min(-1).default(0).describe("yearly growth (0.03 = +3%), compounded"),
-  decimals: z.int().min(0).max(6).default(2).describe("decimals the price is rounded to (half up)"),
-  chained: z.boolean().default(true).describe("round every year and grow from the rounded value (RGGI), rather than round start x (1 + growth)^n"),
-  indexedToInflation: z.boolean().default(false).describe("the published price also adds inflation (not applied by `priceFor`; a simulator adds it)"),
-});
-
-export const pricePath = z
-  .strictObject({
-    segments: z.array(priceSegment).min(1).describe("segments in year order"),
-    note: z.string().optional().describe("what the price is and what the path leaves out"),
-  })
-  .describe("a price per year; `priceFor(path, year)` derives it");
-
-const auctions = z
-  .strictObject({
-    format: z.enum(["uniform-price-sealed-bid", "discriminatory-sealed-bid"]).default("uniform-price-sealed-bid").describe("auction format"),
-    frequency: z.enum(["daily", "weekly", "monthly", "quarterly", "yearly"]).optional().describe("how often auctions are held"),
-    lotSize: z.int().min(1).default(1).describe("bids are for multiples of this many allowances"),
-    priceDecimals: z.int().min(0).max(4).default(2).describe("decimals of a bid price"),
-    maxBidderShare: fraction().optional().describe("one bidder may win at most this share of an auction (RGGI 0.25)"),
-    reservePrice: pricePath.optional().describe("minimum (reserve) price"),
-    tieBreak: z.enum(["random", "pro-rata", "time-priority"]).default("random").describe("how bids at the clearing price are ordered"),
-    cancelIfUndersubscribed: z.boolean().default(true).describe("cancel when bids are fewer than the volume"),
-    cancelledVolume: z
-      .strictObject({ spreadOverNext: z.int().min(1).describe("cancelled volume is spread evenly over this many next auctions (EU: 4)") })
-      .optional()
-      .describe("what happens to the volume of a cancelled auction"),
-    advanceShare: fraction().optional().describe("share of a year's auction volume sold in advance auctions (California: 0.1, 3 years ahead)"),
-    nonCompetitiveMaxPerBidder: allowances().optional().describe("non-competitive bids filled at the clearing price, up to this many per bidder (UK 10,000)"),
-  })
-  .describe("auction rules (issue: auctions)");
-
-const stability = z
-  .strictObject({
-    priceCeiling: pricePath.optional().describe("price at which allowances (or a payment) are always available"),
-    priceFloor: pricePath.optional().describe("price below which supply is withdrawn"),
-    reserveTiers: z
-      .array(
-        z.strictObject({
-          id: id().describe("tier id"),
-          trigger: pricePath.describe("release price per year"),
-          size: z
-            .discriminatedUnion("kind", [
-              z.strictObject({ kind: z.literal("amount"), amount: allowances() }),
-              z.strictObject({ kind: z.literal("capShare"), share: fraction() }),
-            ])
-            .describe("volume of the tier each year"),
-          direction: z.enum(["release", "withhold"]).default("release").describe("release above the trigger (cost containment) or withhold below it (emissions containment)"),
-        }),
-      )
-      .default([])
-      .describe("cost or emissions containment reserve tiers"),
-    msr: z
-      .strictObject({
-        upperThreshold: allowances().describe("TNAC above this: intake"),
-        lowerThreshold: allowances().describe("TNAC below this: release"),
-        intakeRates: z
-          .array(z.strictObject({ from: year().describe("first year"), to: year().describe("last year"), rate: fraction().describe("share of TNAC taken in") }))
-          .min(1).describe("share of TNAC taken in, per years"),
-        minIntake: allowances().optional().describe("no intake when the amount would be smaller"),
-        bufferUpTo: allowances().optional().describe("between the upper threshold and this, intake = TNAC - upper threshold"),
-        release: allowances().describe("released when TNAC is below the lower threshold"),
-        invalidateAbove: allowances().optional().describe("holdings above this are invalidated"),
-      })
-      .optional()
-      .describe("a market stability reserve on the total number of allowances in circulation (EU)"),
-  })
-  .describe("price and supply controls (issue: stability)");
-
 // compliance, penalties and credits live in their own files (compliance.ts, penalties.ts, credits.ts), like mrv.ts.
 const compliance = complianceSection;
 const penalties = penaltiesSection;
@@ -662,7 +592,7 @@ export type Rulebook = z.output<typeof rulebookShape>;
 export type RulebookInput = z.input<typeof rulebookShape>;
 export type SectorRule = z.output<typeof sectorRule>;
 export type Schedule = z.output<typeof schedule>;
-export type PricePath = z.output<typeof pricePath>;
+export type { PricePath };
 export type Reduction = z.output<typeof reduction>;
 export type CapSegment = z.output<typeof capSegment>;
 export type BenchmarkProduct = z.output<typeof benchmarkProduct>;
@@ -692,10 +622,6 @@ function increasingYears(ctx: Ctx, points: readonly { year: number }[], path: Pa
     const prev = points[i - 1];
     if (prev && p.year <= prev.year) ctx.addIssue({ code: "custom", path: [...path, i, "year"], message: `years must increase (${p.year} after ${prev.year})` });
   });
-}
-
-function checkPricePath(ctx: Ctx, p: PricePath | undefined, path: Path): void {
-  if (p) overlapping(ctx, p.segments, [...path, "segments"], "price segment");
 }
 
 /** Rules across fields: references to sectors and periods, ordering, totals. */
@@ -788,10 +714,8 @@ export function refineRulebook(rb: Rulebook, ctx: Ctx): void {
   overlapping(ctx, rb.allocation.distribution, ["allocation", "distribution"], "distribution entry");
   rb.leakage.exposedSectors.forEach((s, i) => sectorRef(ctx, sectors, s, ["leakage", "exposedSectors", i]));
 
-  checkPricePath(ctx, rb.auctions?.reservePrice, ["auctions", "reservePrice"]);
-  checkPricePath(ctx, rb.stability?.priceCeiling, ["stability", "priceCeiling"]);
-  checkPricePath(ctx, rb.stability?.priceFloor, ["stability", "priceFloor"]);
-  rb.stability?.reserveTiers.forEach((t, i) => checkPricePath(ctx, t.trigger, ["stability", "reserveTiers", i, "trigger"]));
+  refineAuctions(rb.auctions, ctx);
+  refineStability(rb.stability, ctx);
   overlapping(ctx, rb.compliancePeriods, ["compliancePeriods"], "compliance period");
   for (const i of complianceIssues(rb)) ctx.addIssue({ code: "custom", path: i.path, message: i.message });
 }
