@@ -6,6 +6,7 @@
 // stay numbers. Cross-field rules (sector references, overlapping periods) are in `refineRulebook`.
 import { z } from "zod";
 import { criteriaSchema } from "../leakage/criteria.ts";
+import { internationalShape, refineInternational } from "./international.ts";
 import { DEFAULT_SECURITY_CONFIG, parseSecurityConfig, type SecurityConfig } from "../security/config.ts";
 import { CONFIG_FIELDS } from "../security/reference.ts";
 import { ROLES } from "../security/roles.ts";
@@ -698,6 +699,7 @@ export const rulebookShape = z.strictObject({
   compliance: compliance.optional(),
   penalties: penalties.optional(),
   credits: credits.optional(),
+  international: internationalShape.optional(),
   security: security.optional(),
   notes: z.array(z.string()).default([]).describe("what the preset simplifies or leaves out, and figures still to verify"),
 });
@@ -837,6 +839,7 @@ export function refineRulebook(rb: Rulebook, ctx: Ctx): void {
   checkPricePath(ctx, rb.stability?.priceFloor, ["stability", "priceFloor"]);
   rb.stability?.reserveTiers.forEach((t, i) => checkPricePath(ctx, t.trigger, ["stability", "reserveTiers", i, "trigger"]));
   overlapping(ctx, rb.compliancePeriods, ["compliancePeriods"], "compliance period");
+  if (rb.international) refineInternational(rb.international, ctx, ["international"]);
 }
 
 export const rulebookSchema = rulebookShape.superRefine(refineRulebook);
