@@ -78,6 +78,22 @@ export function addDays(date: string, days: number): string {
   return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 }
 
+/** The day before `date`. */
+export function previousDay(date: string): string {
+  let y = yearOf(date);
+  let mo = Number(date.slice(5, 7));
+  let d = Number(date.slice(8, 10)) - 1;
+  if (d === 0) {
+    mo -= 1;
+    if (mo === 0) {
+      mo = 12;
+      y -= 1;
+    }
+    d = daysInMonth(y, mo);
+  }
+  return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
 export function checkYear(value: unknown, field: string): Refusal | undefined {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1990 || value > 2200) return bad("FIELD_INVALID", field, `must be a year between 1990 and 2200 (got ${shown(value)})`, value);
   return undefined;
