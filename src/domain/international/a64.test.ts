@@ -108,8 +108,8 @@ describe("authorization turns forwarded A6.4ERs into ITMOs", () => {
   it("the host's authorization of the 930 forwarded units: ITMOs with the A6.4ERs underlying, and a corresponding adjustment of 930 at the first transfer, after the share of proceeds", () => {
     const cmds = auth("GHA", 71n, 1_000n);
     if (!cmds.ok) throw new Error(cmds.message);
-    expect(cmds.value[0]).toMatchObject({ type: "issue", start: 71n, end: 1_000n, vintage: 2025, underlying: { registry: "A6.4 mechanism registry", firstUnitId: "GHA-GH-1001-2025-71", lastUnitId: "GHA-GH-1001-2025-1000" } });
-    const loa: A6Command = { type: "authorize", id: "LOA-1", date: "2026-06-20", party: "GHA", cooperativeApproach: "CA0042", purposes: "NDC", authorizedParties: [], quantity: 930n, sectors: ["Energy"], activityTypes: ["Cookstoves"], terms: "t" };
+    expect(cmds.value[0]).toMatchObject({ type: "issue", start: 71n, end: 1_000n, vintage: 2025, underlying: { registry: "A6.4 mechanism registry", idPrefix: "GHA-GH-1001-2025-" } });
+    const loa: A6Command = { type: "authorize", id: "LOA-1", date: "2026-06-20", party: "GHA", cooperativeApproach: "CA0042", purposes: "NDC", authorizedParties: [], quantity: 930n, gwp: "AR5", sectors: ["Energy"], activityTypes: ["Cookstoves"], terms: "t" };
     let a6: A6State = EMPTY_A6;
     const records = [];
     for (const c of [loa, ...cmds.value, { type: "transfer", id: "T1", date: "2026-08-01", from: "GHA", to: "CHE", blocks: [{ series: "A6.4-GH-1001", start: 71n, end: 1_000n }] } as A6Command]) {

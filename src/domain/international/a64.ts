@@ -194,7 +194,7 @@ export function applyA64(s: A64State, c: A64Command, rules: A64Rules): Outcome<A
 }
 
 /** The unique identifier of an A6.4ER: host, activity, vintage and serial. */
-export function a64UnitId(a: A64Activity, vintage: number, serial: bigint): string {
+export function a64UnitId(a: A64Activity, vintage: number, serial: bigint | ""): string {
   return `${a.host}-${a.id}-${vintage}-${serial}`;
 }
 
@@ -244,7 +244,7 @@ export function toArticle6(s: A64State, a: A64Authorization): Outcome<A6Command[
       mitigationType: act.kind === "removal" ? "Removals" : "Emission reductions",
       metric: "GHG",
       gwp: a.gwp,
-      underlying: { registry: "A6.4 mechanism registry", firstUnitId: a64UnitId(act, iss.vintage, a.start), lastUnitId: a64UnitId(act, iss.vintage, a.end) },
+      underlying: { registry: "A6.4 mechanism registry", idPrefix: a64UnitId(act, iss.vintage, "") },
       authorization: a.authorization,
     },
   ]);

@@ -27,9 +27,9 @@ export function issue(state: A6State, c: Cmd<"issue">, rules: RulesByParty): Out
     (c.mitigationType === "Emission reductions" || c.mitigationType === "Removals" ? undefined : intlRefusal("FIELD_INVALID", "mitigationType: Emission reductions or Removals", { field: "mitigationType" })) ??
     (c.metric === "GHG" ? undefined : intlRefusal("FIELD_INVALID", "metric: GHG (non-GHG metrics are not supported)", { field: "metric" })) ??
     checkText(c.gwp, "gwp", 60) ??
-    (c.underlying === null || (isObject(c.underlying) && !checkText(c.underlying.registry, "u") && !checkText(c.underlying.firstUnitId, "u") && !checkText(c.underlying.lastUnitId, "u"))
+    (c.underlying === null || (isObject(c.underlying) && !checkText(c.underlying.registry, "u") && !checkText(c.underlying.idPrefix, "u"))
       ? undefined
-      : intlRefusal("FIELD_INVALID", "underlying: null, or { registry, firstUnitId, lastUnitId }", { field: "underlying" }));
+      : intlRefusal("FIELD_INVALID", "underlying: null, or { registry, idPrefix }", { field: "underlying" }));
   if (bad) return bad;
   const overlap = (state.blocks.get(c.series) ?? []).some((p) => p.start <= end.value && start.value <= p.end);
   if (overlap) return intlRefusal("A6_BLOCK_OVERLAPS", `serials ${start.value}-${end.value} of ${c.series} were already issued`, { series: c.series });
@@ -56,6 +56,7 @@ export function authorize(state: A6State, c: Cmd<"authorize">, rules: RulesByPar
     (["NDC", "OIMP", "NDC and OIMP"].includes(c.purposes) ? undefined : intlRefusal("A6_PURPOSE_INVALID", "purposes: NDC, OIMP or NDC and OIMP", { field: "purposes" })) ??
     (c.authorizedParties ?? []).map((p, i) => checkParty(p, `authorizedParties[${i}]`, "alpha-3")).find(Boolean) ??
     texts(c.authorizedEntities ?? [], "authorizedEntities", 0) ??
+    checkText(c.gwp, "gwp", 60) ??
     texts(c.sectors, "sectors", 1) ??
     texts(c.activityTypes, "activityTypes", 1) ??
     (c.timeframe === undefined || (checkYear(c.timeframe.from, "timeframe.from") === undefined && checkYear(c.timeframe.to, "timeframe.to") === undefined && c.timeframe.from <= c.timeframe.to)
@@ -75,7 +76,7 @@ export function authorize(state: A6State, c: Cmd<"authorize">, rules: RulesByPar
   return ok([{
     kind: "authorization", id: c.id, version: 1, date: c.date, party: c.party, cooperativeApproach: c.cooperativeApproach, purposes: c.purposes,
     oimpPurposes: [...(c.oimpPurposes ?? [])], authorizedParties: [...(c.authorizedParties ?? [])], authorizedEntities: [...(c.authorizedEntities ?? [])],
-    quantity: q.value, sectors: [...c.sectors], activityTypes: [...c.activityTypes], timeframe: c.timeframe ?? null, firstTransferDefinition: def ?? null, terms: c.terms,
+    quantity: q.value, gwp: c.gwp, sectors: [...c.sectors], activityTypes: [...c.activityTypes], timeframe: c.timeframe ?? null, firstTransferDefinition: def ?? null, terms: c.terms,
   }]);
 }
 

@@ -37,9 +37,9 @@ const authId = fc.constantFrom("A1", "A2", "A3");
 
 const prelude = fc.tuple(fc.constantFrom(...DEFS), fc.constantFrom(...DEFS)).map(([d2, d3]): A6Command[] => [
   ...["GHA-s", "KEN-s"].map((sr): A6Command => ({ type: "issue", id: `i-${sr}`, date: "2025-01-02", series: sr, start: 1, end: 100, host: sr.slice(0, 3), registry: `${sr.slice(0, 3)}01`, vintage: 2024, sector: "Energy", activityType: "Solar", mitigationType: "Emission reductions", metric: "GHG", gwp: "AR5", underlying: null })),
-  { type: "authorize", id: "A1", date: "2025-01-01", party: "GHA", cooperativeApproach: "CA0001", purposes: "NDC", authorizedParties: [], quantity: 100, sectors: ["Energy"], activityTypes: ["Solar"], terms: "t" },
-  { type: "authorize", id: "A2", date: "2025-01-01", party: "GHA", cooperativeApproach: "CA0001", purposes: "OIMP", oimpPurposes: ["CORSIA"], firstTransferDefinition: d2, authorizedParties: [], quantity: 100, sectors: ["Energy"], activityTypes: ["Solar"], terms: "t" },
-  { type: "authorize", id: "A3", date: "2025-01-01", party: "KEN", cooperativeApproach: "CA0002", purposes: "NDC and OIMP", oimpPurposes: ["CORSIA"], firstTransferDefinition: d3, authorizedParties: [], quantity: 100, sectors: ["Energy"], activityTypes: ["Solar"], terms: "t" },
+  { type: "authorize", id: "A1", date: "2025-01-01", party: "GHA", cooperativeApproach: "CA0001", purposes: "NDC", authorizedParties: [], quantity: 100, gwp: "AR5", sectors: ["Energy"], activityTypes: ["Solar"], terms: "t" },
+  { type: "authorize", id: "A2", date: "2025-01-01", party: "GHA", cooperativeApproach: "CA0001", purposes: "OIMP", oimpPurposes: ["CORSIA"], firstTransferDefinition: d2, authorizedParties: [], quantity: 100, gwp: "AR5", sectors: ["Energy"], activityTypes: ["Solar"], terms: "t" },
+  { type: "authorize", id: "A3", date: "2025-01-01", party: "KEN", cooperativeApproach: "CA0002", purposes: "NDC and OIMP", oimpPurposes: ["CORSIA"], firstTransferDefinition: d3, authorizedParties: [], quantity: 100, gwp: "AR5", sectors: ["Energy"], activityTypes: ["Solar"], terms: "t" },
 ]);
 
 const command = fc.oneof(
@@ -65,7 +65,7 @@ function toCommand(g: Gen, i: number): A6Command {
       return { type: "issue", id, date, series: g.series, start: g.range.start, end: g.range.end, host, registry: `${host}01`, vintage: 2024, sector: "Energy", activityType: "Solar", mitigationType: "Emission reductions", metric: "GHG", gwp: "AR5", underlying: null, ...(g.auth ? { authorization: g.auth } : {}) };
     }
     case "authorize":
-      return { type: "authorize", id: g.id, date: "2025-01-01", party: g.party, cooperativeApproach: "CA0001", purposes: g.purposes, ...(g.purposes === "NDC" ? {} : { oimpPurposes: ["CORSIA"], firstTransferDefinition: g.def }), authorizedParties: [], quantity: g.quantity, sectors: ["Energy"], activityTypes: ["Solar"], terms: "test" };
+      return { type: "authorize", id: g.id, date: "2025-01-01", party: g.party, cooperativeApproach: "CA0001", purposes: g.purposes, ...(g.purposes === "NDC" ? {} : { oimpPurposes: ["CORSIA"], firstTransferDefinition: g.def }), authorizedParties: [], quantity: g.quantity, gwp: "AR5", sectors: ["Energy"], activityTypes: ["Solar"], terms: "test" };
     case "cover":
       return { type: "cover", id, date, authorization: g.auth, blocks };
     case "transfer":

@@ -36,7 +36,7 @@ const issuance = (id: string, start: number, end: number, extra: Partial<Extract
   sector: "Energy", activityType: "Cookstoves", mitigationType: "Emission reductions", metric: "GHG", gwp: "AR5", underlying: null, ...extra,
 });
 const authorization = (id: string, purposes: "NDC" | "OIMP" | "NDC and OIMP", more: Record<string, unknown> = {}): A6Command => ({
-  type: "authorize", id, date: "2025-02-01", party: "GHA", cooperativeApproach: "CA0007", purposes, authorizedParties: ["CHE"], quantity: 1_000n,
+  type: "authorize", id, date: "2025-02-01", party: "GHA", cooperativeApproach: "CA0007", purposes, authorizedParties: ["CHE"], quantity: 1_000n, gwp: "AR5",
   sectors: ["Energy"], activityTypes: ["Cookstoves"], terms: "Not revocable once first transferred.", ...(purposes === "NDC" ? {} : { oimpPurposes: ["CORSIA"] }), ...more,
 } as A6Command);
 const blocks = (start: number, end: number) => [{ series: "GHA-cookstoves", start, end }];

@@ -49,8 +49,11 @@ export interface IssuanceRecord {
   mitigationType: "Emission reductions" | "Removals";
   metric: "GHG";
   gwp: string;
-  /** Units of another registry the ITMOs stand for (an A6.4ER or a JCM credit), or null when they stand for none. */
-  underlying: { registry: string; firstUnitId: string; lastUnitId: string } | null;
+  /**
+   * Units of another registry the ITMOs stand for (A6.4ERs, JCM credits), one for one with the
+   * same serials: unit n's id there is idPrefix + n. Null when they stand for none.
+   */
+  underlying: { registry: string; idPrefix: string } | null;
 }
 
 export interface AuthorizationRecord {
@@ -66,6 +69,8 @@ export interface AuthorizationRecord {
   authorizedParties: readonly string[];
   authorizedEntities: readonly string[];
   quantity: bigint;
+  /** GWP values the authorized tonnes are counted with (e.g. AR5). */
+  gwp: string;
   sectors: readonly string[];
   activityTypes: readonly string[];
   timeframe: { from: number; to: number } | null;
@@ -190,6 +195,7 @@ export type A6Command =
       authorizedParties: readonly string[];
       authorizedEntities?: readonly string[];
       quantity: Units;
+      gwp: string;
       sectors: readonly string[];
       activityTypes: readonly string[];
       timeframe?: { from: number; to: number };
