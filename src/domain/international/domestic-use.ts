@@ -4,6 +4,7 @@
 // counts (a share of the obligation, the free allocation or the required reduction) and says how
 // many credits make one allowance (the exchange rate). Surrender (compliance, phase 2) calls
 // `assessDomesticUse` with the units offered and the operator's figures; this module decides.
+import { mulDiv } from "../quantity/index.ts";
 import { decimalFraction } from "../rulebook/index.ts";
 import type { DomesticUseRule } from "../rulebook/international.ts";
 import type { Rulebook } from "../rulebook/schema.ts";
@@ -107,7 +108,7 @@ function checkLimits(limits: readonly CreditLimit[], counted: readonly CountedUn
     if (!b) continue;
     if (b.of === undefined) return intlRefusal("FIELD_INVALID", `${b.name}: the limit on ${l.types.join("/")} is a share of it, so it must be given`, { field: b.name });
     const [n, d] = decimalFraction(b.share);
-    const max = (b.of * n) / d;
+    const max = mulDiv(b.of, n, d, "floor"); // a limit is never exceeded by rounding
     const before = l.types.reduce((s, t) => s + (f.alreadyCounted?.[t] ?? 0n), 0n);
     const now = counted.filter((c) => l.types.includes(c.limitType)).reduce((s, c) => s + c.countsAs, 0n);
     if (before + now > max) {
@@ -137,7 +138,7 @@ export function assessDomesticUse(rb: Pick<Rulebook, "international" | "credits"
     if (!r.ok) return r;
     const limitType = r.value.limitType ?? u.attributes.unitType;
     const [n, d] = decimalFraction(exchangeRateOf(limits, limitType, f.year));
-    units.push({ rule: r.value.id, limitType, quantity: u.quantity, countsAs: (u.quantity * d) / n });
+    units.push({ rule: r.value.id, limitType, quantity: u.quantity, countsAs: mulDiv(u.quantity, d, n, "floor") }); // a fraction of an allowance does not count
   }
   const over = checkLimits(limits, units, f);
   if (over) return over;
