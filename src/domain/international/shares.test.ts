@@ -38,6 +38,11 @@ describe("deduct", () => {
     expect(d).toEqual({ gross: 1000n, shares: { adaptation: 50n, omge: 20n }, remainder: 930n });
   });
 
+  it("rounding down, 999 give 49, 19 and 931: no share exceeds its percentage (docs/concepts/international.md)", () => {
+    const d = deduct(999n, { adaptation: { rate: 0.05, rounding: "floor" }, omge: { rate: 0.02, rounding: "floor" } });
+    expect([d.shares.adaptation, d.shares.omge, d.remainder]).toEqual([49n, 19n, 931n]);
+  });
+
   const rounding = fc.constantFrom<ShareRounding>("floor", "ceil", "halfUp", "halfEven");
   test.prop([fc.bigInt({ min: 0n, max: 10n ** 15n }), fc.integer({ min: 0, max: 500 }), fc.integer({ min: 0, max: 500 }), rounding, rounding])(
     "shares + remainder = gross, each share within one unit of its exact value",
