@@ -46,7 +46,7 @@ function bad(field: string, reason: string, value?: unknown) {
 function optionalId(o: Record<string, unknown>, k: string): Outcome<string | null> {
   const v = o[k];
   if (v === undefined || v === null) return ok(null);
-  if (typeof v !== "string" || !RECORD_ID.test(v)) return bad(k, "must be an id of 1-64 letters, digits and . _ : / -", v);
+  if (typeof v !== "string" || !RECORD_ID.test(v)) return bad(k, "must be an id of 1-64 letters, digits and . _ : -", v);
   return ok(v);
 }
 

@@ -5,7 +5,8 @@
 import { type IntlCheckKey, intlRefusal, type Refusal, shown } from "./codes.ts";
 
 export const MAX_UNITS = 10n ** 15n;
-export const RECORD_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
+/** Ids chosen by callers. No "/": the ids of records a command makes for it are `id/...`, so they never collide with a caller's. */
+export const RECORD_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 export const ALPHA2 = /^[A-Z]{2}$/;
 export const ALPHA3 = /^[A-Z]{3}$/;
 
@@ -14,7 +15,7 @@ function bad(key: IntlCheckKey, field: string, reason: string, value?: unknown):
 }
 
 export function checkRecordId(value: unknown, field: string): Refusal | undefined {
-  if (typeof value !== "string" || !RECORD_ID.test(value)) return bad("FIELD_INVALID", field, `must be an id of 1-64 letters, digits and . _ : / - (got ${shown(value)})`, value);
+  if (typeof value !== "string" || !RECORD_ID.test(value)) return bad("FIELD_INVALID", field, `must be an id of 1-64 letters, digits and . _ : - (got ${shown(value)})`, value);
   return undefined;
 }
 

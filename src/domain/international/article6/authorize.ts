@@ -40,7 +40,7 @@ export function issue(state: A6State, c: Cmd<"issue">, rules: RulesByParty): Out
   if (c.authorization === undefined) return ok([rec]);
   const after = evolve(state, rec);
   const blocks = [{ series: c.series, start: start.value, end: end.value }];
-  const covered = cover(after, { type: "cover", id: `${c.id}/cover`, date: c.date, authorization: c.authorization, blocks }, rules, ["issuance", "authorization"]);
+  const covered = cover(after, { type: "cover", id: `${c.id}/cover`, date: c.date, authorization: c.authorization, blocks }, rules, ["issuance", "authorization"], true);
   return covered.ok ? ok([rec, ...covered.value]) : covered;
 }
 
@@ -85,8 +85,8 @@ export function authorize(state: A6State, c: Cmd<"authorize">, rules: RulesByPar
  * (10509), the blocks (10706, 10708), per block the host (10501), active (10703) and not yet
  * authorized (10503), then the authorized quantity left (10507).
  */
-export function cover(state: A6State, c: Cmd<"cover">, _rules: RulesByParty, triggers: readonly Trigger[] = ["authorization"]): Outcome<A6Record[]> {
-  const bad = fresh(state, c.id) ?? checkDate(c.date, "date");
+export function cover(state: A6State, c: Cmd<"cover">, _rules: RulesByParty, triggers: readonly Trigger[] = ["authorization"], derived = false): Outcome<A6Record[]> {
+  const bad = fresh(state, c.id, derived) ?? checkDate(c.date, "date");
   if (bad) return bad;
   const a = knownAuth(state, c.authorization);
   if (!a.ok) return a;

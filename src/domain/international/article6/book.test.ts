@@ -147,6 +147,7 @@ describe("refusals", () => {
     ["a transfer to the same Party", 10709, covered, { type: "transfer", id: "T2", date: "2025-04-01", from: "GHA", to: "GHA", blocks: blocks(1, 10) }],
     ["issuing serials twice", 10707, covered, issuance("I9", 900, 1100)],
     ["a record id used twice", 10005, covered, issuance("I1", 5000, 5100)],
+    ["a record id with a slash (reserved for the records a command makes)", 10001, covered, issuance("I1/cover", 5000, 5100)],
     ["an authorization by a Party without rules", 10007, covered, { ...authorization("A9", "NDC"), party: "FRA" } as A6Command],
     ["an OIMP authorization with a definition the Party does not allow", 10508, covered, { ...authorization("A9", "OIMP", { firstTransferDefinition: "issuance" }), party: "SWE" } as A6Command],
     ["an NDC-only authorization with an OIMP definition", 10508, covered, authorization("A9", "NDC", { firstTransferDefinition: "issuance" })],

@@ -12,8 +12,9 @@ export type RulesByParty = ReadonlyMap<string, Article6Rules>;
 export type Auth = AuthorizationRecord & { covered: bigint; revoked: boolean };
 export type Cmd<T extends A6Command["type"]> = Extract<A6Command, { type: T }>;
 
-export function fresh(state: A6State, id: unknown): Refusal | undefined {
-  const bad = checkRecordId(id, "id");
+/** The id is well formed (or made by the book for a command: `id/...`) and not used yet. */
+export function fresh(state: A6State, id: unknown, derived = false): Refusal | undefined {
+  const bad = derived ? undefined : checkRecordId(id, "id");
   if (bad) return bad;
   return state.ids.has(id as string) ? intlRefusal("ID_EXISTS", `record id ${id as string} is used`, { field: "id" }) : undefined;
 }
