@@ -43,6 +43,9 @@ export const INTL_CHECKS = {
   JI_TRACK2_UNDETERMINED: { code: 10206, name: "ji-track2-undetermined", rule: "Track 2 issuance needs the final determination of an accredited independent entity on the verified reductions." },
   JI_PERIOD_MISMATCH: { code: 10207, name: "ji-period-mismatch", rule: "ERUs are issued for reductions in years of the commitment period of the converted units." },
   JI_EXCEEDS_VERIFIED: { code: 10208, name: "ji-exceeds-verified", rule: "A conversion may not exceed the verified (Track 1) or determined (Track 2) reductions not yet converted." },
+  AAU_EXCEEDS_ASSIGNED: { code: 10209, name: "aau-exceeds-assigned-amount", rule: "A Party issues AAUs for a commitment period up to its assigned amount, and RMUs up to the net removals accounted for each LULUCF activity." },
+  CARRY_OVER_NOT_ALLOWED: { code: 10210, name: "carry-over-not-allowed", rule: "Only the unit types the rules allow are carried over into the next commitment period (never RMUs, tCERs or lCERs), and only into the next period." },
+  CARRY_OVER_LIMIT: { code: 10211, name: "carry-over-limit", rule: "Carry-over of a unit type limited to a share of the Party's assigned amount (CERs, ERUs: 2.5% each) may not exceed it." },
 
   CDM_BAD_TRANSITION: { code: 10301, name: "cdm-bad-transition", rule: "Only the transitions of the CDM project cycle are allowed (design, validation, registration, then monitoring, verification, issuance and forwarding per monitoring period); the current state is named." },
   CDM_METHODOLOGY_NOT_APPROVED: { code: 10302, name: "cdm-methodology-not-approved", rule: "A project is validated only against a methodology the Executive Board has approved." },

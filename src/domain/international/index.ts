@@ -17,6 +17,7 @@ export { type ClassDefinition, classCode, classDefinition, type CreditAttributes
 export { INTL_CHECKS, type IntlCheckKey, intlRefusal, type Outcome } from "./codes.ts";
 export { admittingRule, assessDomesticUse, type ComplianceFigures, type DomesticUseResult, type OfferedUnits } from "./domestic-use.ts";
 export { applyJcm, EMPTY_JCM, type JcmCommand, type JcmState, splitIssuance } from "./jcm.ts";
+export { carryOver, issueAaus, issueRmus } from "./kyoto/assigned-amount.ts";
 export { applyCdm, type CdmCommand, type CdmState, EMPTY_CDM } from "./kyoto/cdm.ts";
 export { convertToErus, type JiConversion } from "./kyoto/ji.ts";
 export { formatKyotoBlock, type KyotoBlock, parseKyotoBlock, readKyotoBlock, validateKyotoBlock } from "./kyoto/serial.ts";

@@ -76,6 +76,15 @@ const commitmentPeriod = z
 const kyoto = z
   .strictObject({
     commitmentPeriods: z.array(commitmentPeriod).min(1).describe("commitment periods in order; a tCER expires at the end of the period after the one it was issued for"),
+    carryOver: z
+      .partialRecord(
+        z.enum(["AAU", "RMU", "ERU", "CER", "tCER", "lCER"]),
+        z
+          .union([z.literal("unlimited"), z.strictObject({ maxShareOfAssignedAmount: fraction().describe("at most this share of the Party's assigned amount") })])
+          .describe("`unlimited`, or { maxShareOfAssignedAmount }"),
+      )
+      .default({})
+      .describe("unit types a Party may carry over into the next commitment period and how many; a type not listed cannot be carried over"),
     ji: z
       .strictObject({
         rmuOnlyForSinkProjects: z.boolean().describe("RMUs are converted to ERUs only for projects enhancing removals by sinks, and AAUs only for the others"),
