@@ -4,7 +4,7 @@
 // not applicable; bad input is refused with its field.
 import { describe, expect, it } from "vitest";
 import { internationalSchema } from "../rulebook/international.ts";
-import { ACTION_COLUMNS, AUTHORIZATION_COLUMNS, buildAef, type Cell } from "./aef.ts";
+import { ACTION_COLUMNS, ACTION_TYPES, actionsOfType, AUTHORIZATION_COLUMNS, buildAef, type Cell } from "./aef.ts";
 import { applyA6, type RulesByParty } from "./article6/book.ts";
 import { type A6Command, type A6Record, EMPTY_A6 } from "./article6/types.ts";
 
@@ -87,6 +87,12 @@ describe("AEF tables from the book", () => {
       ["Transfer", "NA", "SGP", "GHA", "NA", "NA", "SGP01"],
       ["Use", "Use towards NDC", "NA", "NA", "SGP", 2025, "SGP01"],
     ]);
+  });
+
+  it("the view by action type splits Table 3 without losing a row", () => {
+    expect(ACTION_TYPES.map((t) => actionsOfType(gha, t).length)).toEqual([2, 0, 1, 0, 1]);
+    expect(ACTION_TYPES.map((t) => actionsOfType(sgp, t).length)).toEqual([0, 1, 1, 1, 0]);
+    expect(ACTION_TYPES.reduce((n, t) => n + actionsOfType(gha, t).length, 0)).toBe(gha.actions.rows.length);
   });
 
   it("Table 4: ITMOs held on 31 December, not the units revoked, used or moved later", () => {

@@ -212,6 +212,17 @@ export function buildAef(i: AefInput): Outcome<Aef> {
   });
 }
 
+export const ACTION_TYPES = ["First transfer", "Transfer", "Acquisition", "Use", "Cancellation"] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+/**
+ * The rows of Table 3 of one action type: the year's first transfers, transfers, acquisitions,
+ * uses or cancellations. The template keeps them in one table; this is the view by type.
+ */
+export function actionsOfType(aef: Aef, type: ActionType): Cell[][] {
+  return aef.actions.rows.filter((r) => r[1] === type);
+}
+
 /** ITMOs held by the Party: active, authorized units in its registry, by series then serial. */
 function holdings(state: A6State, party: string, registryId: string): Cell[][] {
   const rows: Cell[][] = [];
