@@ -6,7 +6,7 @@
 // docs/concepts/international.md explains the lifecycles; docs/reference/international-checks.md
 // lists the refusal codes.
 export { type A64Activity, type A64Command, type A64Issuance, type A64State, applyA64, EMPTY_A64, type Reversal, toArticle6 } from "./a64.ts";
-export { type Aef, AEF_TABLES, type AefInput, type AefTable, buildAef, itmoId } from "./aef.ts";
+export { ACTION_TYPES, actionsOfType, type Aef, AEF_TABLES, type AefInput, type AefTable, buildAef, itmoId } from "./aef.ts";
 export { type AdjustmentEntry, adjustmentEntries, annualBalance, type NdcReport, ndcReport } from "./article6/adjustments.ts";
 export { applyA6, decide, type RulesByParty } from "./article6/book.ts";
 export { replay } from "./article6/evolve.ts";
