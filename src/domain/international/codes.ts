@@ -77,9 +77,10 @@ export const INTL_CHECKS = {
   A6_FIRST_TRANSFER_UNAUTHORIZED: { code: 10602, name: "a6-first-transfer-unauthorized", rule: "Only authorized units can be first transferred." },
   A6_FIRST_TRANSFER_NOT_HOST: { code: 10603, name: "a6-first-transfer-not-host", rule: "The first transferring Party is the host that authorized the units." },
   A6_YEAR_OUTSIDE_NDC: { code: 10604, name: "a6-year-outside-ndc", rule: "A corresponding adjustment or a use is recorded for a year of the Party's NDC implementation period." },
+  A6_NOT_FIRST_TRANSFERRED: { code: 10606, name: "a6-not-first-transferred", rule: "Units are used towards an NDC or for OIMP only once first transferred (the corresponding adjustment applied), or, when their first transfer is defined as their use or cancellation, by that use." },
   A6_NDC_UNKNOWN: { code: 10605, name: "a6-ndc-unknown", rule: "A Party's corresponding adjustments need its NDC (single-year or multi-year, period, method) in its rules." },
 
-  A6_USE_UNAUTHORIZED: { code: 10701, name: "a6-use-unauthorized", rule: "Only units authorized for use towards NDCs, and already first transferred (ITMOs), can be used towards an NDC." },
+  A6_USE_UNAUTHORIZED: { code: 10701, name: "a6-use-unauthorized", rule: "Only units authorized for use towards NDCs can be used towards an NDC." },
   A6_USE_PURPOSE_NOT_AUTHORIZED: { code: 10702, name: "a6-use-purpose-not-authorized", rule: "Units are used or cancelled for other international mitigation purposes only when authorized for them." },
   A6_UNIT_NOT_ACTIVE: { code: 10703, name: "a6-unit-not-active", rule: "Units already used or cancelled cannot be transferred, used or cancelled again." },
   A6_NOT_HOLDER: { code: 10704, name: "a6-not-holder", rule: "A Party transfers, uses or cancels only units held in its registry." },

@@ -6,6 +6,7 @@ import { intlRefusal, type Outcome, ok, type Refusal } from "../codes.ts";
 import { checkDate, checkParty, checkRecordId, checkText, checkYear } from "../input.ts";
 import { heldActive, type Resolved, resolveBlocks } from "./blocks.ts";
 import { type Cmd, firstTransfers, fresh, type RulesByParty } from "./common.ts";
+import { firstTransferBy } from "./first-transfer.ts";
 import type { A6Record, A6State, FirstTransferRecord } from "./types.ts";
 
 /** International transfer. Order: fields, Parties differ (10709), blocks, per block held by the sender and active (10704, 10703). */
@@ -27,7 +28,7 @@ function useCheck(state: A6State, u: Resolved, i: number, c: Cmd<"use">, rules: 
   const auth = u.unit.authorization === null ? undefined : state.authorizations.get(u.unit.authorization);
   if (c.purpose === "NDC") {
     if (!auth || auth.purposes === "OIMP") return intlRefusal("A6_USE_UNAUTHORIZED", `blocks[${i}] is not authorized for use towards NDCs`, { block: i, authorization: auth?.id ?? null });
-    if (!u.unit.firstTransferred) return intlRefusal("A6_USE_UNAUTHORIZED", `blocks[${i}] was not first transferred: it is not yet an ITMO that counts towards an NDC`, { block: i });
+    if (!u.unit.firstTransferred) return intlRefusal("A6_NOT_FIRST_TRANSFERRED", `blocks[${i}] was not first transferred: no corresponding adjustment was made for it yet`, { block: i });
     const nd = rules.get(c.party)?.ndc;
     const vintageRule = rules.get(c.party)?.use.vintageInNdcPeriod;
     if (nd && vintageRule && (u.block.vintage < nd.period.from || u.block.vintage > nd.period.to)) {
@@ -36,6 +37,9 @@ function useCheck(state: A6State, u: Resolved, i: number, c: Cmd<"use">, rules: 
     return undefined;
   }
   if (!auth || auth.purposes === "NDC") return intlRefusal("A6_USE_PURPOSE_NOT_AUTHORIZED", `blocks[${i}] is not authorized for other international mitigation purposes`, { block: i, authorization: auth?.id ?? null });
+  if (!u.unit.firstTransferred && firstTransferBy(auth, "use-or-cancellation") === undefined) {
+    return intlRefusal("A6_NOT_FIRST_TRANSFERRED", `blocks[${i}] was not first transferred, and under its definition (${auth.firstTransferDefinition}) this use is not the first transfer`, { block: i, definition: auth.firstTransferDefinition });
+  }
   const entityOk = c.entity === undefined || auth.authorizedEntities.includes(c.entity) || [...state.entities.values()].some((e) => e.name === c.entity && e.cooperativeApproach === auth.cooperativeApproach);
   if (!entityOk) return intlRefusal("A6_NOT_AUTHORIZED_ENTITY", `${c.entity} is not an entity authorized under ${auth.cooperativeApproach}`, { entity: c.entity, cooperativeApproach: auth.cooperativeApproach });
   return undefined;
@@ -45,7 +49,7 @@ function useCheck(state: A6State, u: Resolved, i: number, c: Cmd<"use">, rules: 
  * Use towards the Party's NDC (for a calendar year of its NDC period) or for other international
  * mitigation purposes. Order: fields, the Party's rules and the year (10605, 10604), blocks, then
  * per block: held and active (10704, 10703), authorized for the purpose (10701, 10702), first
- * transferred (NDC, 10701), vintage (10705), entity (10510).
+ * transferred or first transferred by this use (10606), vintage (10705), entity (10510).
  */
 export function use(state: A6State, c: Cmd<"use">, rules: RulesByParty): Outcome<A6Record[]> {
   const bad =

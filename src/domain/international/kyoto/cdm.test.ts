@@ -108,6 +108,7 @@ describe("CDM project cycle", () => {
     ["forwarding before issuance", monitored, { type: "forward", project: P, periodId: "MP1", date: "2009-03-02", instructions: [] }, 10301, "verified"],
     ["a bad issuance date", monitored, { type: "issue", project: P, periodId: "MP1", quantity: 1n, serialStart: 1n, date: "2009-02-30" }, 10003, undefined],
     ["an unknown project", [], { type: "register", project: "nope", date: "2007-12-01" }, 10006, undefined],
+    ["serials of an earlier issuance of the host", [...monitored, { type: "issue", project: P, periodId: "MP1", quantity: 100n, serialStart: 1n, date: "2009-03-02" }, { type: "reportMonitoring", project: P, period: { id: "MP2", from: "2009-01-01", to: "2009-12-31" }, reductions: 100n }, { type: "verify", project: P, periodId: "MP2", verified: 100n, doe: "D" }], { type: "issue", project: P, periodId: "MP2", quantity: 100n, serialStart: 100n, date: "2010-03-02" }, 10001, undefined],
   ])("refuses %s with %i", (_what, before, cmd, code, state) => {
     const s = run(before).state;
     const snapshot = JSON.stringify([...s.projects.values()], (_k, v) => (typeof v === "bigint" ? String(v) : v));

@@ -208,6 +208,8 @@ function issue(s: CdmState, p: CdmProject, m: MonitoringPeriod, c: Extract<CdmCo
   const bad = checkDate(c.date, "date") ?? periodTransition(p, m, "issue for", "verified");
   if (bad) return bad;
   if (q.value > (m.verified ?? 0n)) return intlRefusal("CDM_EXCEEDS_VERIFIED", `issuing ${q.value} CERs for period ${m.id}, verified ${m.verified}`, { quantity: String(q.value), verified: String(m.verified) });
+  const taken = [...s.projects.values()].flatMap((x) => (x.host === p.host ? x.periods : [])).find((x) => x.issuance && x.issuance.gross > 0n && serialsOf(x.issuance).start <= start.value + q.value - 1n && start.value <= serialsOf(x.issuance).end);
+  if (taken) return intlRefusal("FIELD_INVALID", `serialStart: serials ${start.value}-${start.value + q.value - 1n} overlap an earlier issuance for ${p.host}`, { field: "serialStart" });
   const cp = periodOfYear(rules.kyoto.commitmentPeriods, yearOf(m.to));
   if (!cp) return intlRefusal("RULES_MISSING", `no commitment period of the rules contains ${yearOf(m.to)}`, { rule: "kyoto.commitmentPeriods", year: yearOf(m.to) });
   const unitType = p.kind === "standard" ? "CER" : (p.afforestationUnit as "tCER" | "lCER");
@@ -234,6 +236,12 @@ function issue(s: CdmState, p: CdmProject, m: MonitoringPeriod, c: Extract<CdmCo
     expiry,
   };
   return ok({ state: withPeriod(s, p, { ...m, status: "issued", issuance }), issuance });
+}
+
+/** Every serial of an issuance: the adaptation and pending blocks together. */
+function serialsOf(i: CdmIssuance): { start: bigint; end: bigint } {
+  const first = (i.adaptationBlock ?? i.pendingBlock) as KyotoBlock;
+  return { start: first.start, end: first.start + i.gross - 1n };
 }
 
 function forward(s: CdmState, p: CdmProject, m: MonitoringPeriod, c: Extract<CdmCommand, { type: "forward" }>): Outcome<CdmOutcome> {
