@@ -54,12 +54,12 @@ export function authorize(state: A6State, c: Cmd<"authorize">, rules: RulesByPar
     (rules.has(c.party) ? undefined : intlRefusal("RULES_MISSING", `no Article 6 rules for ${c.party}`, { rule: "international.article6", party: c.party })) ??
     (typeof c.cooperativeApproach === "string" && /^CA\d{4}$/.test(c.cooperativeApproach) ? undefined : intlRefusal("FIELD_INVALID", "cooperativeApproach: CA followed by four digits", { field: "cooperativeApproach" })) ??
     (["NDC", "OIMP", "NDC and OIMP"].includes(c.purposes) ? undefined : intlRefusal("A6_PURPOSE_INVALID", "purposes: NDC, OIMP or NDC and OIMP", { field: "purposes" })) ??
-    (c.authorizedParties ?? []).map((p, i) => checkParty(p, `authorizedParties[${i}]`, "alpha-3")).find(Boolean) ??
+    (Array.isArray(c.authorizedParties) ? c.authorizedParties.map((p, i) => checkParty(p, `authorizedParties[${i}]`, "alpha-3")).find(Boolean) : intlRefusal("FIELD_INVALID", "authorizedParties: a list of ISO 3166 alpha-3 codes (may be empty)", { field: "authorizedParties" })) ??
     texts(c.authorizedEntities ?? [], "authorizedEntities", 0) ??
     checkText(c.gwp, "gwp", 60) ??
     texts(c.sectors, "sectors", 1) ??
     texts(c.activityTypes, "activityTypes", 1) ??
-    (c.timeframe === undefined || (checkYear(c.timeframe.from, "timeframe.from") === undefined && checkYear(c.timeframe.to, "timeframe.to") === undefined && c.timeframe.from <= c.timeframe.to)
+    (c.timeframe === undefined || (isObject(c.timeframe) && checkYear(c.timeframe.from, "timeframe.from") === undefined && checkYear(c.timeframe.to, "timeframe.to") === undefined && c.timeframe.from <= c.timeframe.to)
       ? undefined
       : intlRefusal("FIELD_INVALID", "timeframe: { from, to } years, from <= to", { field: "timeframe" })) ??
     checkText(c.terms, "terms", 2000);
@@ -70,12 +70,12 @@ export function authorize(state: A6State, c: Cmd<"authorize">, rules: RulesByPar
   if (oimp && (texts(c.oimpPurposes ?? [], "oimpPurposes", 1) !== undefined || !allowed.includes(def as (typeof allowed)[number]))) {
     return intlRefusal("A6_PURPOSE_INVALID", `an OIMP authorization names its purposes (e.g. CORSIA) and a first transfer definition ${c.party} allows (${allowed.join(", ")})`, { field: def === undefined || allowed.includes(def) ? "oimpPurposes" : "firstTransferDefinition" });
   }
-  if (!oimp && (def !== undefined || (c.oimpPurposes ?? []).length > 0)) {
+  if (!oimp && (def !== undefined || (c.oimpPurposes !== undefined && !(Array.isArray(c.oimpPurposes) && c.oimpPurposes.length === 0)))) {
     return intlRefusal("A6_PURPOSE_INVALID", "an authorization for NDC use only is first transferred by its first international transfer: give no OIMP purposes or definition", { field: "firstTransferDefinition" });
   }
   return ok([{
     kind: "authorization", id: c.id, version: 1, date: c.date, party: c.party, cooperativeApproach: c.cooperativeApproach, purposes: c.purposes,
-    oimpPurposes: [...(c.oimpPurposes ?? [])], authorizedParties: [...(c.authorizedParties ?? [])], authorizedEntities: [...(c.authorizedEntities ?? [])],
+    oimpPurposes: [...(c.oimpPurposes ?? [])], authorizedParties: [...c.authorizedParties], authorizedEntities: [...(c.authorizedEntities ?? [])],
     quantity: q.value, gwp: c.gwp, sectors: [...c.sectors], activityTypes: [...c.activityTypes], timeframe: c.timeframe ?? null, firstTransferDefinition: def ?? null, terms: c.terms,
   }]);
 }

@@ -151,9 +151,11 @@ function submit(s: CdmState, c: Extract<CdmCommand, { type: "submitProject" }>):
     checkParty(c.host, "host", "alpha-2") ??
     checkRecordId(c.methodology, "methodology") ??
     checkDate(c.crediting?.start, "crediting.start") ??
+    (c.crediting.type === "renewable" || c.crediting.type === "fixed" ? undefined : intlRefusal("FIELD_INVALID", "crediting.type: renewable or fixed", { field: "crediting.type" })) ??
+    (c.kind === "standard" || c.kind === "afforestation" ? undefined : intlRefusal("FIELD_INVALID", "kind: standard or afforestation", { field: "kind" })) ??
     (Number.isInteger(c.number) && c.number > 0 && c.number < 1e12 ? undefined : intlRefusal("FIELD_INVALID", "number: must be a positive project number", { field: "number" })) ??
     (Array.isArray(c.participants) && c.participants.length > 0 ? c.participants.map((x, i) => checkRecordId(x, `participants[${i}]`)).find(Boolean) : intlRefusal("FIELD_INVALID", "participants: name at least one project participant", { field: "participants" })) ??
-    (c.kind === "afforestation" && c.afforestationUnit === undefined ? intlRefusal("FIELD_INVALID", "afforestationUnit: an afforestation project chooses tCER or lCER", { field: "afforestationUnit" }) : undefined);
+    (c.kind === "afforestation" && c.afforestationUnit !== "tCER" && c.afforestationUnit !== "lCER" ? intlRefusal("FIELD_INVALID", "afforestationUnit: an afforestation project chooses tCER or lCER", { field: "afforestationUnit" }) : undefined);
   if (bad) return bad;
   if (s.projects.has(c.id) || [...s.projects.values()].some((p) => p.number === c.number)) return intlRefusal("ID_EXISTS", `project ${c.id} or number ${c.number} exists`, { field: "id" });
   const p: CdmProject = {
