@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { parseRulebook } from "../../src/domain/rulebook/index.ts";
 import { internationalSchema } from "../../src/domain/rulebook/international.ts";
 import { INTERNATIONAL_DIR, listInternationalPresets, loadInternationalRules, parseInternationalText } from "../../src/io/international.ts";
-import { loadRulebook } from "../../src/io/rulebook.ts";
+import { listPresets, loadRulebook } from "../../src/io/rulebook.ts";
 import { untaggedFigures } from "../support/preset-tags.ts";
 
 function issues(value: unknown): { path: string; message: string }[] {
@@ -61,6 +61,16 @@ describe("the international section", () => {
 });
 
 describe("presets", () => {
+  it("every unit a preset admits for domestic use is an eligible credit type of the preset", () => {
+    for (const name of listPresets()) {
+      const rb = loadRulebook(name);
+      for (const r of rb.international?.domesticUse ?? []) {
+        const counted = r.limitType ? [r.limitType] : r.unitTypes;
+        for (const t of counted) expect([name, t, rb.credits?.eligibleTypes.includes(t)]).toEqual([name, t, true]);
+      }
+    }
+  });
+
   it("EU phase 2 admits CERs and ERUs but not nuclear, LULUCF, tCERs or lCERs (Directive 2004/101/EC)", () => {
     const rules = loadRulebook("eu-ets-phase2").international?.domesticUse ?? [];
     expect(rules).toHaveLength(1);

@@ -9,6 +9,11 @@ import { evolve } from "./evolve.ts";
 import type { Trigger } from "./first-transfer.ts";
 import type { A6Record, A6State, IssuanceRecord, RecordBlock } from "./types.ts";
 
+/**
+ * Issues units into the book, under an authorization when one is named (authorization at
+ * issuance). Order: fields, serials not issued before in the series (10707), then the cover's
+ * checks for the named authorization.
+ */
 export function issue(state: A6State, c: Cmd<"issue">, rules: RulesByParty): Outcome<A6Record[]> {
   const start = parseUnits(c.start, "start");
   if (!start.ok) return start;
