@@ -79,7 +79,7 @@ export function parseRulebookText(text: string, file: string): { ok: true; ruleb
 }
 
 /** The line of the deepest node on the path that exists in the YAML document. */
-function lineOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, path: string): number | undefined {
+export function lineOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, path: string): number | undefined {
   const segs: (string | number)[] = [];
   for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) segs.push(m[2] !== undefined ? Number(m[2]) : (m[1] as string));
   for (let n = segs.length; n >= 0; n--) {

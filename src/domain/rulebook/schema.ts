@@ -9,6 +9,7 @@ import { criteriaSchema } from "../leakage/criteria.ts";
 import { auctions, refineAuctions } from "./auctions.ts";
 import { refineStability, stability } from "./stability.ts";
 import type { PricePath } from "./price-path.ts";
+import { internationalShape, refineInternational } from "./international.ts";
 import { DEFAULT_SECURITY_CONFIG, parseSecurityConfig, type SecurityConfig } from "../security/config.ts";
 import { CONFIG_FIELDS } from "../security/reference.ts";
 import { ROLES } from "../security/roles.ts";
@@ -584,6 +585,7 @@ export const rulebookShape = z.strictObject({
   penalties: penalties.optional(),
   credits: credits.optional(),
   mrv: mrvSection.optional(),
+  international: internationalShape.optional(),
   security: security.optional(),
   notes: z.array(z.string()).default([]).describe("what the preset simplifies or leaves out, and figures still to verify"),
 });
@@ -718,6 +720,7 @@ export function refineRulebook(rb: Rulebook, ctx: Ctx): void {
   refineStability(rb.stability, ctx);
   overlapping(ctx, rb.compliancePeriods, ["compliancePeriods"], "compliance period");
   for (const i of complianceIssues(rb)) ctx.addIssue({ code: "custom", path: i.path, message: i.message });
+  if (rb.international) refineInternational(rb.international, ctx, ["international"]);
 }
 
 export const rulebookSchema = rulebookShape.superRefine(refineRulebook);
