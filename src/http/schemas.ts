@@ -195,6 +195,36 @@ export const TerminalBody = z
 
 export const RetireBody = TerminalBody.extend({ purpose: z.string().min(1).max(500), beneficiary: z.string().min(1).max(500) }).strict().openapi("Retire");
 
+export const BatchBody = z
+  .object({
+    batchId: TransactionId.openapi({ description: "The batch's idempotency key: the same batch sent again returns the first result" }),
+    kind: z.string().max(64).openapi({ description: "One administrative kind that completes without approval (allocation, auction_delivery, reverse_allocation, ...)" }),
+    transfers: z
+      .array(
+        z.object({
+          key: TransactionId.optional().openapi({ description: "The transfer's own key (its transaction id); default <batchId>:<n>" }),
+          classCode: ClassCode,
+          from: AccountId,
+          to: AccountId,
+          quantity: Quantity,
+          note: ShortText.optional(),
+        }).strict(),
+      )
+      .min(1)
+      .max(20_000),
+  })
+  .strict()
+  .openapi("Batch");
+
+export const AccountLimitView = z
+  .object({
+    accountId: AccountId,
+    limit: Amount.nullable().openapi({ description: "Units per transaction to accounts outside the trusted list; null: only the central limit applies" }),
+    pending: z.object({ limit: Amount.nullable(), proposedBy: z.string().nullable(), proposedAt: Time.nullable(), version: z.number().int() }).nullable(),
+    version: z.number().int().openapi({ description: "The version of the account's limit; an approval names the pending version it approves" }),
+  })
+  .openapi("AccountLimit");
+
 export const AdminTxBody = z
   .object({
     transactionId: TransactionId,

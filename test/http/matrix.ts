@@ -153,6 +153,24 @@ export const MATRIX: Record<string, Row> = {
       return { method: "DELETE", path: `/v1/accounts/${A}/trusted/${B}` };
     },
   },
+  createBatch: {
+    expect: "YNNNNN",
+    req: ({ n }) => ({ method: "POST", path: "/v1/batches", body: { batchId: tx("bat", n), kind: "allocation", transfers: [{ classCode: CLASS, from: NAT, to: A, quantity: "1" }] } }),
+  },
+  getAccountLimit: { expect: "YYYNNN", req: () => ({ method: "GET", path: `/v1/accounts/${A}/limit` }) },
+  setAccountLimit: { expect: "YNYNNN", req: () => ({ method: "PUT", path: `/v1/accounts/${A}/limit`, body: { limit: "3000000" } }) },
+  approveAccountLimit: {
+    expect: "YNYNNN",
+    req: async ({ f }) => {
+      // A raise proposed by rep-a2 for each attempt (the approval names its version).
+      const principal = await f.auth.principalOf("rep-a2", "session", "all");
+      if (!principal) throw new Error("rep-a2");
+      await f.registry.setAccountLimit(SYSTEM, { accountId: A, limit: 1_000_000 });
+      const r = await f.registry.setAccountLimit({ principal, ip: null }, { accountId: A, limit: 4_000_000 });
+      if (!r.ok || !r.value.pending) throw new Error(JSON.stringify(r));
+      return { method: "POST", path: `/v1/accounts/${A}/limit/approve`, body: { version: r.value.pending.version } };
+    },
+  },
   holderLimit: { expect: "YYYNNN", req: () => ({ method: "GET", path: `/v1/holders/${encodeURIComponent("Alpha Steel")}/limit` }) },
   queryAudit: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/audit?limit=5" }) },
 };

@@ -10,6 +10,7 @@ import { register as dataset } from "./dataset.ts";
 import { register as leakage } from "./leakage.ts";
 import { register as msr } from "./msr.ts";
 import { register as penalty } from "./penalty.ts";
+import { register as play } from "./play.ts";
 import { register as registry } from "./registry/index.ts";
 import { register as rulebook } from "./rulebook.ts";
 import { register as simulate } from "./simulate.ts";
@@ -27,6 +28,7 @@ export const commandModules: readonly Register[] = [
   leakage,
   msr,
   penalty,
+  play,
   registry,
   rulebook,
   simulate,

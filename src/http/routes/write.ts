@@ -11,7 +11,7 @@ import type { AppDeps, HttpConfig } from "../context.ts";
 import { created, fail, unwrap } from "../problem.ts";
 import { op, type Op } from "../route.ts";
 import {
-  Account, AccountId, AdminTxBody, DecideBody, DefineClassBody, IssueBody, OpenAccountBody, RetireBody, ReverseBody, ShortText, TerminalBody, Transaction,
+  Account, AccountId, AccountLimitView, AdminTxBody, BatchBody, Quantity, DecideBody, DefineClassBody, IssueBody, OpenAccountBody, RetireBody, ReverseBody, ShortText, TerminalBody, Transaction,
   TransactionId, TransferBody, UnitClass,
 } from "../schemas.ts";
 import { toJson } from "../views.ts";
@@ -19,6 +19,9 @@ import { accountParam, txParam } from "./read.ts";
 
 const ADMIN = ["national-admin"] as const;
 const REP = ["representative"] as const;
+const BatchView = z
+  .object({ id: z.string(), key: z.string(), kind: z.string(), size: z.number().int(), createdAt: z.string(), transactions: z.array(Transaction) })
+  .openapi("BatchResult");
 const done = (d: string) => ({ 201: { description: d, schema: Transaction }, 200: { description: "A repeat of an earlier request with the same id: the same transaction", schema: Transaction } });
 
 export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
@@ -133,6 +136,55 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
       body: AdminTxBody,
       responses: done("The transaction"),
       handler: async ({ c, caller, body }) => created(c, await registry.initiate(caller, { transactionId: body.transactionId, kind: body.kind, legs: body.legs, ...(body.note ? { note: body.note } : {}) })),
+    }),
+    op({
+      method: "post",
+      path: "/v1/batches",
+      operationId: "createBatch",
+      summary: "Many transfers of one administrative kind in one database transaction, all or nothing (a year's allocation, an auction's awards)",
+      tag: "transactions",
+      access: roles(ADMIN, "admin"),
+      body: BatchBody,
+      responses: {
+        201: { description: "The batch: its transactions, each completed", schema: BatchView },
+        200: { description: "A repeat of an earlier batch with the same id: the same transactions", schema: BatchView },
+      },
+      handler: async ({ c, caller, body }) => created(c, await registry.batch(caller, { batchId: body.batchId, kind: body.kind, transfers: body.transfers })),
+    }),
+    op({
+      method: "get",
+      path: "/v1/accounts/{accountId}/limit",
+      operationId: "getAccountLimit",
+      summary: "The account's own limit per transaction outside its trusted list, and a pending change",
+      tag: "trusted accounts",
+      access: roles(["national-admin", "authority", "representative"], "read", "representatives: only accounts they represent"),
+      params: accountParam,
+      responses: { 200: { description: "The limit", schema: AccountLimitView } },
+      handler: async ({ c, caller, params }) => c.json(toJson(unwrap(await registry.getAccountLimit(caller, params.accountId))) as never, 200),
+    }),
+    op({
+      method: "put",
+      path: "/v1/accounts/{accountId}/limit",
+      operationId: "setAccountLimit",
+      summary: "Set the account's own limit: a lower one applies at once, a raise or removal waits for a second person",
+      tag: "trusted accounts",
+      access: roles(["national-admin", "representative"], ["transfer:initiate", "admin"], "representative with the initiate right on the account, or an administrator"),
+      params: accountParam,
+      body: z.object({ limit: Quantity.nullable().openapi({ description: "Units, or null to remove the account's own limit" }) }).strict().openapi("SetAccountLimit"),
+      responses: { 200: { description: "The limit, with the pending change if it waits", schema: AccountLimitView } },
+      handler: async ({ c, caller, params, body }) => c.json(toJson(unwrap(await registry.setAccountLimit(caller, { accountId: params.accountId, limit: body.limit }))) as never, 200),
+    }),
+    op({
+      method: "post",
+      path: "/v1/accounts/{accountId}/limit/approve",
+      operationId: "approveAccountLimit",
+      summary: "Second approval of a raised or removed account limit, naming the version approved (never by its proposer)",
+      tag: "trusted accounts",
+      access: roles(["national-admin", "representative"], ["transfer:approve", "admin"], "representative with the approve right on the account, or an administrator; not the proposer"),
+      params: accountParam,
+      body: z.object({ version: z.number().int().min(1).openapi({ description: "The pending change's version, as read" }) }).strict().openapi("ApproveAccountLimit"),
+      responses: { 200: { description: "The limit now in force", schema: AccountLimitView } },
+      handler: async ({ c, caller, params, body }) => c.json(toJson(unwrap(await registry.approveAccountLimit(caller, { accountId: params.accountId, version: body.version }))) as never, 200),
     }),
     op({
       method: "post",
