@@ -14,9 +14,10 @@ import { type AppDeps, CSP, CSRF_HEADER, callerOf, csrfTokenFor, DEFAULT_CONFIG,
 import { sqlState } from "../store/db.ts";
 import { docsPage } from "./docs-page.ts";
 import { createLogger, scrubText } from "./logger.ts";
-import { type Problem, ProblemError, problem } from "./problem.ts";
+import { checkProblem, type Problem, ProblemError, problem } from "./problem.ts";
 import { RateLimiter } from "./rate-limit.ts";
 import { honoPath, type Op } from "./route.ts";
+import { jsonTextFault, strictBodyText, type TextFault, urlTextFault } from "./text.ts";
 import { allOps } from "./routes/index.ts";
 import { Problem as ProblemSchema } from "./schemas.ts";
 
@@ -33,6 +34,33 @@ export function clientIp(c: Context, trustProxy: boolean): string {
 
 export function problemResponse(p: Problem, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(p), { status: p.status, headers: { "content-type": "application/problem+json", ...headers } });
+}
+
+/** A JSON body's text fault: bytes that are not UTF-8, or a malformed string once parsed (unparsable bodies are the validator's to refuse). */
+function bodyTextFault(bytes: ArrayBuffer): TextFault | undefined {
+  const text = strictBodyText(bytes);
+  if (text === undefined) return { kind: "invalid", where: "body" };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return text.includes("\u0000") ? { kind: "nul", where: "body" } : undefined;
+  }
+  return jsonTextFault(value);
+}
+
+/** The path of a URL as sent, before percent-decoding. */
+function rawPath(url: string): string {
+  const start = url.indexOf("/", url.indexOf("://") + 3);
+  const end = url.slice(start).search(/[?#]/);
+  return end < 0 ? url.slice(start) : url.slice(start, start + end);
+}
+
+function textProblem(f: TextFault): Problem {
+  const at = f.field === undefined ? `the request's ${f.where}` : `${f.where} ${f.field}`;
+  const facts = { where: f.where, ...(f.field === undefined ? {} : { field: f.field }) };
+  if (f.kind === "nul") return checkProblem("TEXT_NUL", `${at} contains the NUL character (U+0000), which no field accepts`, { facts });
+  return checkProblem("TEXT_INVALID", `${at} is not well-formed text (invalid UTF-8, or a lone UTF-16 surrogate)`, { facts });
 }
 
 export interface App {
@@ -100,7 +128,9 @@ export function createApp(deps: AppDeps): App {
     // A safety net behind the check above: text the database cannot store is bad input, and the
     // failed statement's transaction has rolled back, so nothing changed.
     const state = sqlState(err);
-    if (state === "22021" || state === "22P05") return problemResponse(problem(400, "text-unstorable", "the request contains text the database cannot store", { instance: c.req.path }));
+    if (state === "22P02" || state === "22021" || state === "22P05") {
+      return problemResponse(checkProblem("TEXT_UNSTORABLE", "the request contains text the database cannot store", { instance: c.req.path, facts: { sqlState: state } }));
+    }
     log.error({ err: { name: (err as Error).name, message: scrubText(String((err as Error).message)), stack: (err as Error).stack }, requestId: c.get("requestId"), path: c.req.path }, "unexpected error");
     return problemResponse(problem(500, "internal", "an unexpected error occurred; it has been logged", { instance: c.req.path, facts: { requestId: c.get("requestId") } }));
   });
@@ -109,7 +139,8 @@ export function createApp(deps: AppDeps): App {
     try {
       await deps.audit.record(callerOf(c), {
         action: "http.refused",
-        target: c.req.path.slice(0, 300),
+        // The path as sent (percent-escapes kept): always storable, even when it is the refused part.
+        target: rawPath(c.req.url).slice(0, 300),
         outcome: "refused",
         code: p.code ?? null,
         detail: { method: c.req.method, status: p.status, check: p.check ?? p.type.replace(/^.*\//, "") },
@@ -175,16 +206,12 @@ export function createApp(deps: AppDeps): App {
     }),
   );
 
-  // PostgreSQL text cannot hold U+0000, so no identifier or note containing it can be valid:
-  // refuse such requests here, before any service (and its audit row) sees the text.
+  // Malformed text (not UTF-8, a lone surrogate, NUL) is refused here, before any schema, service
+  // or audit row sees it: no field of any route can hold it (src/http/text.ts).
   app.use("*", async (c, next) => {
-    const url = c.req.url;
-    let nul = url.includes("\u0000") || /%00/.test(url);
-    if (!nul && UNSAFE.has(c.req.method) && (c.req.header("content-type") ?? "").includes("json")) {
-      const text = await c.req.text();
-      nul = text.includes("\u0000") || /\\u0000/i.test(text);
-    }
-    if (nul) throw new ProblemError(problem(400, "text-nul", "the request contains the NUL character (U+0000), which no field accepts"));
+    let fault = urlTextFault(c.req.url);
+    if (!fault && UNSAFE.has(c.req.method) && (c.req.header("content-type") ?? "").includes("json")) fault = bodyTextFault(await c.req.arrayBuffer());
+    if (fault) throw new ProblemError(textProblem(fault));
     await next();
   });
 

@@ -1,6 +1,7 @@
 // The catalogue of numbered security checks, next to the ledger's (src/domain/ledger/checks.ts):
 // 80xx are the registry's security rules (roles, four-eyes, trusted list, limits, expiry),
-// 81xx are sign-in, sessions and tokens. A refusal has the ledger's Refusal shape, so every
+// 81xx are sign-in, sessions and tokens, 82xx requests the HTTP edge refuses before any service
+// sees them. A refusal has the ledger's Refusal shape, so every
 // layer above reports both catalogues alike. `status` is the HTTP status the API should answer
 // with. docs/reference/security-rules.md is generated from this table and a test keeps it in step.
 import type { Refusal } from "../ledger/checks.ts";
@@ -10,7 +11,7 @@ export type { Refusal } from "../ledger/checks.ts";
 export interface SecurityCheckDefinition {
   readonly code: number;
   readonly name: string;
-  readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 429;
+  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500;
   readonly rule: string;
 }
 
@@ -52,6 +53,9 @@ export const SECURITY_CHECKS = {
   DEMO_ONLY: { code: 8112, name: "demo-only", status: 403, rule: "Demo users with published credentials exist only in demo mode." },
   SCOPE_UNKNOWN: { code: 8113, name: "scope-unknown", status: 422, rule: "API token scopes come from the documented list." },
   TOTP_NOT_ENROLLED: { code: 8114, name: "totp-not-enrolled", status: 409, rule: "Confirming or using a second factor needs an enrolment first." },
+  TEXT_NUL: { code: 8207, name: "text-nul", status: 400, rule: "No field, path or query string may contain the NUL character (U+0000), which PostgreSQL text cannot hold; refused before any service." },
+  TEXT_INVALID: { code: 8208, name: "text-invalid", status: 400, rule: "Text must be well-formed: UTF-8 bytes in bodies and behind the percent-escapes of paths and query strings (no overlong forms, encoded surrogates or stray bytes), and no lone surrogate in a JSON string's \\u escapes; refused before any service." },
+  TEXT_UNSTORABLE: { code: 8209, name: "text-unstorable", status: 400, rule: "Text the database refuses (SQLSTATE 22P02, 22021, 22P05) is bad input: a safety net behind 8207 and 8208; the failed statement's transaction rolled back, so nothing changed." },
 } as const satisfies Record<string, SecurityCheckDefinition>;
 
 export type SecurityCheckKey = keyof typeof SECURITY_CHECKS;

@@ -95,7 +95,8 @@ ${fields.join("\n")}
 ## Codes
 
 A refused security operation carries one of these codes with a message and facts, like the ledger's
-checks (docs/reference/checks.md). 80xx are registry rules, 81xx sign-in, sessions and tokens.
+checks (docs/reference/checks.md). 80xx are registry rules, 81xx sign-in, sessions and tokens,
+82xx requests the HTTP edge refuses before any service sees them.
 *HTTP* is the status the API answers with.
 
 | code | name | HTTP | rule |
