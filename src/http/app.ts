@@ -13,6 +13,7 @@ import { type Access, decide, describeAccess, type Principal } from "./access.ts
 import { type AppDeps, CSP, CSRF_HEADER, callerOf, csrfTokenFor, DEFAULT_CONFIG, type Env, type HttpConfig, sameSecret } from "./context.ts";
 import { sqlState } from "../store/db.ts";
 import { docsPage } from "./docs-page.ts";
+import { clientAddress } from "./client-address.ts";
 import { createLogger, scrubText } from "./logger.ts";
 import { checkProblem, type Problem, ProblemError, problem } from "./problem.ts";
 import { RateLimiter } from "./rate-limit.ts";
@@ -23,13 +24,9 @@ import { Problem as ProblemSchema } from "./schemas.ts";
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-export function clientIp(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
-    const fwd = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-    if (fwd && fwd.length <= 64) return fwd;
-  }
+export function clientIp(c: Context, trustProxy: number): string {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? "local";
+  return clientAddress(env?.incoming?.socket?.remoteAddress, c.req.header("x-forwarded-for"), trustProxy);
 }
 
 export function problemResponse(p: Problem, headers: Record<string, string> = {}): Response {

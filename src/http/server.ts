@@ -29,6 +29,13 @@ export interface ServerEnv {
 
 export class StartupError extends Error {}
 
+/** OPENETS_TRUST_PROXY: how many reverse proxies in front of the server append to X-Forwarded-For (0 when unset: none). */
+export function trustProxyHops(v: string | undefined): number {
+  if (v === undefined || v === "") return 0;
+  if (!/^(?:[0-9]|10)$/.test(v)) throw new StartupError(`OPENETS_TRUST_PROXY must be the number of trusted proxies in front of the server, 0 to 10, not ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
 /** The rulebook the demo runs on when OPENETS_RULEBOOK is not set (the demo scheme is Japanese-style). */
 export const DEMO_RULEBOOK = "japan-gx-ets";
 
@@ -69,6 +76,7 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
   if (production && env.OPENETS_ADMIN_USER !== undefined && (/^demo-/.test(env.OPENETS_ADMIN_USER) || env.OPENETS_ADMIN_PASSWORD === `${env.OPENETS_ADMIN_USER}-password`)) {
     throw new StartupError("production mode refuses demo user names and demo passwords");
   }
+  const hops = trustProxyHops(env.OPENETS_TRUST_PROXY);
   const rules = rulebookSecurity(env, production);
   const config = securityConfigFor(production, rules.config);
   const store = describeStore({ database: env.DATABASE_URL });
@@ -90,7 +98,7 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
     const auth = await AuthService.open(db, systemClock, config, audit);
     const registry = await SecureRegistry.open(db, systemClock, config, { audit });
     const logger = createLogger();
-    const api = createApp({ ledger: registry.ledger, registry, auth, audit, clock: systemClock, logger, config: { production, trustProxy: env.OPENETS_TRUST_PROXY === "1" } });
+    const api = createApp({ ledger: registry.ledger, registry, auth, audit, clock: systemClock, logger, config: { production, trustProxy: hops } });
     // The scheduler's tick: complete due transfers, end expired approvals.
     const tick = setInterval(() => {
       registry.releaseDue(system).then(
