@@ -13,6 +13,7 @@ import {
 } from "../domain/security/roles.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { Db, Sql } from "../store/db.ts";
+import { SignInThrottle } from "./throttle.ts";
 import { base32Decode, base32Encode, otpauthUri, verifyTotpCode } from "./totp.ts";
 import type {
   ApiTokenView, AuthResult, CreatedApiToken, CreatedUser, CreateUserInput, LockoutState, SessionGrant, SessionView, SignInInput, SignInOutcome,
@@ -26,6 +27,13 @@ export interface AuthServiceOptions {
   randomBytes?: (n: number) => Buffer;
   /** argon2id cost; tests may lower it. Default memory 19 MiB, 2 passes, 1 lane (OWASP's minimum). */
   argon2?: { memoryCost: number; timeCost: number; parallelism: number };
+  /** Password hashing (default argon2id with the cost above); tests may count or replace it. */
+  passwords?: PasswordHasher;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
 }
 
 interface UserRow {
@@ -85,8 +93,10 @@ function denied(what: string): Refusal {
 
 export class AuthService {
   private readonly random: (n: number) => Buffer;
-  private readonly argon2: { memoryCost: number; timeCost: number; parallelism: number };
-  private dummyHash: string | undefined;
+  private readonly passwords: PasswordHasher;
+  private readonly throttle: SignInThrottle;
+  /** A hash of no one's password: unknown user ids are verified against it, so they cost what known ones cost. */
+  private dummyHash = "";
 
   private constructor(
     readonly db: Db,
@@ -96,11 +106,15 @@ export class AuthService {
     private readonly opts: AuthServiceOptions,
   ) {
     this.random = opts.randomBytes ?? nodeRandomBytes;
-    this.argon2 = opts.argon2 ?? { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+    const cost = opts.argon2 ?? { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+    this.passwords = opts.passwords ?? { hash: (pw) => argonHash(pw, { algorithm: ARGON2_ID, ...cost }), verify: (h, pw) => argonVerify(h, pw) };
+    this.throttle = new SignInThrottle(db, clock, config.signIn);
   }
 
   static async open(db: Db, clock: Clock, config: SecurityConfig, audit: AuditLog, opts: AuthServiceOptions = {}): Promise<AuthService> {
-    return new AuthService(db, clock, config, audit, opts);
+    const s = new AuthService(db, clock, config, audit, opts);
+    s.dummyHash = await s.hashPassword(`no one's password ${s.random(16).toString("hex")}`);
+    return s;
   }
 
   private now(): Date {
@@ -112,7 +126,7 @@ export class AuthService {
   }
 
   private hashPassword(pw: string): Promise<string> {
-    return argonHash(pw, { algorithm: ARGON2_ID, ...this.argon2 });
+    return this.passwords.hash(pw);
   }
 
   private passwordProblem(pw: unknown, userId: string): Refusal | undefined {
@@ -254,8 +268,13 @@ export class AuthService {
       if (!self && !can(caller.principal, "users:manage")) return denied("setting another user's password");
       const u = typeof inp?.userId === "string" ? await this.user(this.db, inp.userId) : undefined;
       if (!u) return securityRefusal("USER_UNKNOWN", "no such user", { userId: printable(inp?.userId, 64) });
-      if (self && !(typeof inp.oldPassword === "string" && inp.oldPassword.length <= MAX_PASSWORD && (await argonVerify(u.password_hash, inp.oldPassword)))) {
-        return securityRefusal("CREDENTIALS_INVALID", "the current password is wrong", {});
+      if (self) {
+        // The current password is throttled like a sign-in, so a stolen session cannot be used to guess it.
+        const held = this.throttle.refusal(u.id, await this.throttle.load(u.id, caller.ip), true);
+        if (held) return held;
+        if (!(typeof inp.oldPassword === "string" && inp.oldPassword.length <= MAX_PASSWORD && (await this.passwords.verify(u.password_hash, inp.oldPassword)))) {
+          return (await this.throttle.fail(u.id, caller.ip)) ?? securityRefusal("CREDENTIALS_INVALID", "the current password is wrong", {});
+        }
       }
       const weak = this.passwordProblem(inp.newPassword, u.id);
       if (weak) return weak;
@@ -283,32 +302,21 @@ export class AuthService {
     return this.audit.outcome(caller, "user.totp-reset", typeof userId === "string" ? userId.slice(0, 64) : null, res);
   }
 
+  /** Ends every sign-in lockout of a user: at each address, and the restriction to the second factor. */
   async unlock(caller: Caller, userId: string): Promise<AuthResult<LockoutState>> {
     const res = await this.adminUpdate(caller, "user.unlock", userId, async () => {
-      await this.db.query("UPDATE users SET failures = 0, locked_until = NULL, last_failure_at = NULL WHERE id = $1", [userId]);
+      await this.throttle.clear(userId);
       return undefined;
     });
     if (!res.ok) return res;
     return ok((await this.lockoutState(userId)) as LockoutState);
   }
 
+  /** A user's sign-in throttling (undefined for an unknown user). */
   async lockoutState(userId: string): Promise<LockoutState | undefined> {
     const u = await this.user(this.db, userId);
     if (!u) return undefined;
-    return this.lockoutOf(u);
-  }
-
-  private backoffMs(failures: number): number {
-    if (failures <= 0) return 0;
-    const s = this.config.signIn;
-    return Math.min(s.backoffBaseSeconds * 2 ** Math.min(failures - 1, 30), s.backoffMaxSeconds) * 1000;
-  }
-
-  private lockoutOf(u: UserRow): LockoutState {
-    const now = this.now().getTime();
-    const locked = u.locked_until !== null && Date.parse(u.locked_until) > now ? u.locked_until : null;
-    const next = u.last_failure_at !== null && u.failures > 0 ? Date.parse(u.last_failure_at) + this.backoffMs(u.failures) : null;
-    return { userId: u.id, failures: u.failures, lockedUntil: locked, nextAttemptAt: locked ?? (next !== null && next > now ? new Date(next).toISOString() : null) };
+    return { userId: u.id, ...(await this.throttle.view(u.id)) };
   }
 
   // ---- sign-in -------------------------------------------------------------------------------
@@ -325,28 +333,6 @@ export class AuthService {
     return roles.some((r) => this.config.signIn.secondFactorRoles.includes(r));
   }
 
-  /** Records a failed attempt: backoff grows; at maxFailures in a row the user is locked. */
-  private async fail(userId: string): Promise<Refusal | undefined> {
-    const r = await this.db.query<{ failures: number }>(
-      "UPDATE users SET failures = failures + 1, last_failure_at = $2 WHERE id = $1 RETURNING failures",
-      [userId, this.iso()],
-    );
-    const n = r.rows[0]?.failures ?? 0;
-    if (n >= this.config.signIn.maxFailures) {
-      const until = this.iso(this.config.signIn.lockoutMinutes * 60_000);
-      await this.db.query("UPDATE users SET failures = 0, last_failure_at = NULL, locked_until = $2 WHERE id = $1", [userId, until]);
-      return securityRefusal("USER_LOCKED", `too many failed sign-ins; ${userId} is locked until ${until}`, { lockedUntil: until });
-    }
-    return undefined;
-  }
-
-  private throttled(u: UserRow): Refusal | undefined {
-    const st = this.lockoutOf(u);
-    if (st.lockedUntil) return securityRefusal("USER_LOCKED", `${u.id} is locked until ${st.lockedUntil}`, { lockedUntil: st.lockedUntil });
-    if (st.nextAttemptAt) return securityRefusal("SIGN_IN_BACKOFF", `wait until ${st.nextAttemptAt} before trying again`, { retryAt: st.nextAttemptAt });
-    return undefined;
-  }
-
   /** Password step; returns a session, or a TOTP challenge when the user's roles need a second factor. */
   async signIn(ip: string | null, inp: SignInInput): Promise<AuthResult<SignInOutcome>> {
     const claimed = typeof inp?.userId === "string" ? inp.userId.slice(0, 64) : null;
@@ -355,30 +341,40 @@ export class AuthService {
     return this.audit.outcome(caller, "auth.sign-in", claimed, res, res.ok ? { result: res.value.kind } : {});
   }
 
+  /**
+   * Up to the password check, a user id that exists and one that does not take the same path: the
+   * same throttle (kept per id as claimed), the same statements and one password verification
+   * (against a dummy hash for unknown ids), so neither the answers nor their timing tell them apart.
+   */
   private async signInInner(ip: string | null, inp: SignInInput): Promise<AuthResult<SignInOutcome>> {
     const bad = securityRefusal("CREDENTIALS_INVALID", "unknown user or wrong password", {});
     if (typeof inp !== "object" || inp === null || !isText(inp.userId, 64) || !isText(inp.password, MAX_PASSWORD)) return bad;
+    const st = await this.throttle.load(inp.userId, ip);
     const u = await this.user(this.db, inp.userId);
-    if (!u) {
-      // Same work as a real check, so response times do not reveal which user ids exist.
-      this.dummyHash ??= await this.hashPassword("not-a-real-password-0");
-      await argonVerify(this.dummyHash, inp.password);
-      return bad;
-    }
-    const thr = this.throttled(u);
-    if (thr) return thr;
-    if (!(await argonVerify(u.password_hash, inp.password))) return (await this.fail(u.id)) ?? bad;
+    const held = this.throttle.refusal(inp.userId, st, inp.totp !== undefined);
+    if (held) return held;
+    const restricted = this.throttle.restricted(st);
+    const passwordOk = await this.passwords.verify(u?.password_hash ?? this.dummyHash, inp.password);
+    if (!u || !passwordOk) return (await this.throttle.fail(inp.userId, ip)) ?? (restricted ? await this.stillRestricted(inp.userId) : bad);
     if (u.disabled) return securityRefusal("USER_DISABLED", `${u.id} is disabled`, { userId: u.id });
     if (u.demo && !this.config.demoMode) return securityRefusal("DEMO_ONLY", "demo users can sign in only in demo mode", { userId: u.id });
+    // Restricted to the second factor: the code must come with the password, whatever the roles.
+    if (restricted) return u.totp_secret === null ? this.stillRestricted(u.id) : this.checkCode(u, typeof inp.totp === "string" ? inp.totp : "", ip, true);
     if (!(await this.needsSecondFactor(u))) return this.grant(u, ip);
     if (u.totp_secret === null) return securityRefusal("SECOND_FACTOR_NOT_ENROLLED", `${u.id} must enrol a second factor first (ask an administrator)`, { userId: u.id });
-    if (inp.totp !== undefined) return this.checkCode(u, typeof inp.totp === "string" ? inp.totp : "", ip);
+    if (inp.totp !== undefined) return this.checkCode(u, typeof inp.totp === "string" ? inp.totp : "", ip, false);
     const challenge = this.random(32).toString("base64url");
     const expiresAt = this.iso(this.config.sessions.challengeMinutes * 60_000);
     await this.db.query("INSERT INTO sessions (id, token_hash, user_id, kind, created_at, expires_at, ip) VALUES ($1,$2,$3,'challenge',$4,$5,$6)", [
       `c_${this.random(9).toString("hex")}`, sha256(challenge), u.id, this.iso(), expiresAt, ip?.slice(0, 100) ?? null,
     ]);
     return ok({ kind: "totp-required", challenge, expiresAt });
+  }
+
+  /** The answer while a user id is restricted to the second factor (computed afresh: a failure may have extended it). */
+  private async stillRestricted(userId: string): Promise<Refusal> {
+    const until = (await this.throttle.view(userId)).lockedUntil;
+    return this.throttle.secondFactorOnly(userId, until === null ? this.now().getTime() : Date.parse(until));
   }
 
   /** Second step: the challenge from signIn plus a 6-digit code. */
@@ -392,18 +388,23 @@ export class AuthService {
       res = securityRefusal("CHALLENGE_INVALID", "the sign-in challenge is unknown, used or expired; sign in again", {});
     } else {
       const u = (await this.user(this.db, row.user_id)) as UserRow;
-      res = this.throttled(u) ?? (await this.audit.guard(caller, "auth.totp", () => this.checkCode(u, typeof inp.code === "string" ? inp.code : "", ip)));
+      // The challenge proves the password; the code is the second factor, so a restriction to it does not apply here.
+      res = this.throttle.refusal(u.id, await this.throttle.load(u.id, ip), true) ??
+        (await this.audit.guard(caller, "auth.totp", () => this.checkCode(u, typeof inp.code === "string" ? inp.code : "", ip, false)));
       if (res.ok) await this.db.query("UPDATE sessions SET revoked_at = $2 WHERE id = $1", [row.id, this.iso()]);
     }
     return this.audit.outcome(caller, "auth.totp", row?.user_id ?? null, res);
   }
 
-  private async checkCode(u: UserRow, code: string, ip: string | null): Promise<AuthResult<SessionGrant>> {
+  /** Checks a one-time code; while restricted to the second factor a wrong code gets the restriction's answer, like a wrong password. */
+  private async checkCode(u: UserRow, code: string, ip: string | null, restricted: boolean): Promise<AuthResult<SessionGrant>> {
     if (u.totp_secret === null) return securityRefusal("TOTP_NOT_ENROLLED", `${u.id} has no second factor`, { userId: u.id });
     const step = verifyTotpCode(base32Decode(u.totp_secret), code, this.now());
     // A code is accepted once: a step at or before the last accepted one is a replay.
     if (step === null || (u.totp_last_step !== null && step <= u.totp_last_step)) {
-      return (await this.fail(u.id)) ?? securityRefusal("TOTP_INVALID", "the one-time code is wrong, expired or already used", {});
+      const locked = await this.throttle.fail(u.id, ip);
+      if (restricted) return locked ?? (await this.stillRestricted(u.id));
+      return locked ?? securityRefusal("TOTP_INVALID", "the one-time code is wrong, expired or already used", {});
     }
     await this.db.query("UPDATE users SET totp_last_step = $2 WHERE id = $1", [u.id, step]);
     return this.grant(u, ip);
@@ -413,12 +414,10 @@ export class AuthService {
     const token = this.random(32).toString("base64url");
     const sessionId = `s_${this.random(9).toString("hex")}`;
     const expiresAt = this.iso(this.config.sessions.ttlMinutes * 60_000);
-    await this.db.transaction(async (tx) => {
-      await tx.query("UPDATE users SET failures = 0, last_failure_at = NULL, locked_until = NULL WHERE id = $1", [u.id]);
-      await tx.query("INSERT INTO sessions (id, token_hash, user_id, kind, created_at, expires_at, ip) VALUES ($1,$2,$3,'session',$4,$5,$6)", [
-        sessionId, sha256(token), u.id, this.iso(), expiresAt, ip?.slice(0, 100) ?? null,
-      ]);
-    });
+    await this.throttle.succeed(u.id, ip);
+    await this.db.query("INSERT INTO sessions (id, token_hash, user_id, kind, created_at, expires_at, ip) VALUES ($1,$2,$3,'session',$4,$5,$6)", [
+      sessionId, sha256(token), u.id, this.iso(), expiresAt, ip?.slice(0, 100) ?? null,
+    ]);
     const principal = (await this.principalOf(u.id, "session", "all", sessionId)) as Principal;
     return ok({ kind: "session", token, sessionId, expiresAt, principal });
   }

@@ -29,8 +29,17 @@ export function clientIp(c: Context, trustProxy: number): string {
   return clientAddress(env?.incoming?.socket?.remoteAddress, c.req.header("x-forwarded-for"), trustProxy);
 }
 
+/**
+ * A problem as its response. Every 429 says when to come back: the limiter's header, else the
+ * refusal's facts.retryAfterSeconds (sign-in backoff and lockouts), else one second.
+ */
 export function problemResponse(p: Problem, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(p), { status: p.status, headers: { "content-type": "application/problem+json", ...headers } });
+  const h: Record<string, string> = { "content-type": "application/problem+json", ...headers };
+  if (p.status === 429 && h["retry-after"] === undefined) {
+    const s = Number(p.facts?.retryAfterSeconds);
+    h["retry-after"] = String(Number.isSafeInteger(s) && s > 0 ? s : 1);
+  }
+  return new Response(JSON.stringify(p), { status: p.status, headers: h });
 }
 
 /** A JSON body's text fault: bytes that are not UTF-8, or a malformed string once parsed (unparsable bodies are the validator's to refuse). */

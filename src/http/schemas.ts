@@ -240,7 +240,16 @@ export const CreatedUser = z.object({ user: User, totp: TotpEnrolment.nullable()
 export const RolesBody = z.object({ roles: z.array(z.enum(ROLE_NAMES)).max(3) }).strict().openapi("SetRoles");
 export const DisabledBody = z.object({ disabled: z.boolean() }).strict().openapi("SetDisabled");
 export const PasswordBody = z.object({ oldPassword: z.string().min(1).max(256).optional(), newPassword: z.string().min(1).max(256) }).strict().openapi("ChangePassword");
-export const Lockout = z.object({ userId: z.string(), failures: z.number().int(), lockedUntil: Time.nullable(), nextAttemptAt: Time.nullable() }).openapi("LockoutState");
+export const Lockout = z
+  .object({
+    userId: z.string(),
+    failures: z.number().int().openapi({ description: "Failed sign-ins from all addresses counted toward signIn.maxFailuresPerUser" }),
+    lockedUntil: Time.nullable().openapi({ description: "Until when the user signs in only with password and one-time code together, or null" }),
+    addresses: z
+      .array(z.object({ address: z.string(), failures: z.number().int(), lockedUntil: Time.nullable(), nextAttemptAt: Time.nullable() }))
+      .openapi({ description: "Client addresses with failures still counted: each one's lockout and next allowed attempt" }),
+  })
+  .openapi("LockoutState");
 
 export const ApiToken = z
   .object({ tokenId: z.string(), userId: z.string(), name: z.string(), scopes: z.array(z.string()), createdAt: Time, expiresAt: Time, revokedAt: Time.nullable(), lastUsedAt: Time.nullable() })

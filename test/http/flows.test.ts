@@ -18,7 +18,7 @@ beforeAll(async () => {
   f = await buildFixture(db, {
     start: "2026-04-06T09:00:00Z", // a Monday
     security: {
-      signIn: { secondFactorRoles: [], maxFailures: 5, lockoutMinutes: 15, backoffBaseSeconds: 1, backoffMaxSeconds: 60, minPasswordLength: 12 },
+      signIn: { secondFactorRoles: [], maxFailures: 5, maxFailuresPerUser: 25, lockoutMinutes: 15, backoffBaseSeconds: 1, backoffMaxSeconds: 60, minPasswordLength: 12 },
       sessions: { ttlMinutes: 60 * 24 * 60, challengeMinutes: 5 },
       holdingLimits: { defaultLimit: null, perHolder: { "Gamma Paper": 1000n }, unitTypes: ["allowance"], exemptAccountTypes: ["national_issuance", "surrender", "retirement", "voluntary_cancellation"] },
     },

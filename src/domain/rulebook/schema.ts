@@ -647,6 +647,7 @@ const security = z
       .strictObject({
         secondFactorRoles: z.array(z.enum(ROLES)).optional().describe(sec("signIn.secondFactorRoles")),
         maxFailures: z.int().min(1).max(100).optional().describe(sec("signIn.maxFailures")),
+        maxFailuresPerUser: z.int().min(1).max(1_000_000).optional().describe(sec("signIn.maxFailuresPerUser")),
         lockoutMinutes: z.int().min(1).optional().describe(sec("signIn.lockoutMinutes")),
         backoffBaseSeconds: num().min(0, { error: "expected seconds >= 0" }).max(3600, { error: "expected at most 3600 seconds" }).optional().describe(sec("signIn.backoffBaseSeconds")),
         backoffMaxSeconds: num().min(0, { error: "expected seconds >= 0" }).max(3600, { error: "expected at most 3600 seconds" }).optional().describe(sec("signIn.backoffMaxSeconds")),
