@@ -87,6 +87,15 @@ function input(field: string, reason: string): Refusal {
   return securityRefusal("INPUT_INVALID", `${field}: ${reason}`, { field, reason });
 }
 
+/** What only a signed-in person may do with their own credentials, asked through an API token. */
+function sessionRequired(caller: Caller, what: string): Refusal {
+  const p = caller.principal;
+  const scopes = p.scopes === "all" ? "all" : p.scopes.join(", ") || "none";
+  return securityRefusal("SESSION_REQUIRED", `${what} needs a signed-in session: an API token cannot do it, whatever its scopes (this one has: ${scopes}); sign in with the password`, {
+    via: p.via, scopes: p.scopes,
+  });
+}
+
 function denied(what: string): Refusal {
   return securityRefusal("PERMISSION_DENIED", `${what} needs the national-admin role`, { permission: "users:manage" });
 }
@@ -265,7 +274,9 @@ export class AuthService {
   async changePassword(caller: Caller, inp: { userId: string; oldPassword?: string | undefined; newPassword: string }): Promise<AuthResult<UserView>> {
     const self = caller.principal.userId === inp?.userId && caller.principal.via === "session";
     const res = await this.audit.guard(caller, "user.password", async (): Promise<AuthResult<UserView>> => {
-      if (!self && !can(caller.principal, "users:manage")) return denied("setting another user's password");
+      if (!self && !can(caller.principal, "users:manage")) {
+        return caller.principal.userId === inp?.userId ? sessionRequired(caller, "changing one's own password") : denied("setting another user's password");
+      }
       const u = typeof inp?.userId === "string" ? await this.user(this.db, inp.userId) : undefined;
       if (!u) return securityRefusal("USER_UNKNOWN", "no such user", { userId: printable(inp?.userId, 64) });
       if (self) {
@@ -292,7 +303,9 @@ export class AuthService {
   async resetTotp(caller: Caller, userId: string): Promise<AuthResult<TotpEnrolment>> {
     const self = caller.principal.userId === userId && caller.principal.via === "session";
     const res = await this.audit.guard(caller, "user.totp-reset", async (): Promise<AuthResult<TotpEnrolment>> => {
-      if (!self && !can(caller.principal, "users:manage")) return denied("resetting another user's second factor");
+      if (!self && !can(caller.principal, "users:manage")) {
+        return caller.principal.userId === userId ? sessionRequired(caller, "replacing one's own second factor") : denied("resetting another user's second factor");
+      }
       const u = typeof userId === "string" ? await this.user(this.db, userId) : undefined;
       if (!u) return securityRefusal("USER_UNKNOWN", "no such user", { userId: printable(userId, 64) });
       const { secret, enrolment } = this.enrolment(u.id);
@@ -477,7 +490,7 @@ export class AuthService {
   private async createTokenInner(caller: Caller, inp: { userId?: string | undefined; name: string; scopes: Scope[]; days?: number | undefined }): Promise<AuthResult<CreatedApiToken>> {
     const p = caller.principal;
     const userId = inp?.userId ?? p.userId;
-    if (p.via === "token") return securityRefusal("PERMISSION_DENIED", "an API token cannot create API tokens; sign in", {});
+    if (p.via === "token") return sessionRequired(caller, "creating API tokens");
     if (userId === null || (userId !== p.userId && !can(p, "users:manage"))) return denied("creating a token for another user");
     if (!isText(inp.name, 100)) return input("name", "must be 1 to 100 characters");
     if (!Array.isArray(inp.scopes) || inp.scopes.length === 0 || inp.scopes.length > 10) return input("scopes", "must be a list of 1 to 10 scopes");

@@ -323,7 +323,7 @@ export function createApp(deps: AppDeps): App {
 function accessMiddleware(access: Access): MiddlewareHandler<Env> {
   return async (c, next) => {
     const d = decide(access, c.get("principal"));
-    if (!d.ok) throw new ProblemError(problem(d.status, d.check, d.reason, { code: d.code, check: d.check }), d.status === 401 ? { "www-authenticate": "Bearer" } : {});
+    if (!d.ok) throw new ProblemError(problem(d.status, d.check, d.reason, { code: d.code, check: d.check, ...(d.facts ? { facts: d.facts } : {}) }), d.status === 401 ? { "www-authenticate": "Bearer" } : {});
     await next();
   };
 }

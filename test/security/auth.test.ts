@@ -140,7 +140,12 @@ forEachStore("sign-in, sessions and tokens", (db) => {
     if (!p.ok) return;
     // The token reads the audit log but cannot create more tokens.
     expect((await f.audit.query({ principal: p.value, ip: null }, { limit: 1 })).ok).toBe(true);
-    expect(await f.auth.createApiToken({ principal: p.value, ip: null }, { name: "y", scopes: ["read"] })).toMatchObject({ ok: false, code: 8001 });
+    expect(await f.auth.createApiToken({ principal: p.value, ip: null }, { name: "y", scopes: ["read"] })).toMatchObject({ ok: false, code: 8115 });
+    // Nor change their user's password or second factor, and they are told why (not "another user's password").
+    expect(await f.auth.changePassword({ principal: p.value, ip: null }, { userId: "olga", oldPassword: PASSWORD, newPassword: "another long password" })).toMatchObject({
+      ok: false, code: 8115, message: expect.stringMatching(/^changing one's own password needs a signed-in session/),
+    });
+    expect(await f.auth.resetTotp({ principal: p.value, ip: null }, "olga")).toMatchObject({ ok: false, code: 8115 });
     const readOnly = await f.auth.createApiToken(olga, { name: "read only", scopes: ["read"] });
     if (!readOnly.ok) throw new Error(readOnly.message);
     const rp = await f.auth.authenticateToken(readOnly.value.token);

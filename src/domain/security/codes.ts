@@ -52,6 +52,7 @@ export const SECURITY_CHECKS = {
   SECOND_FACTOR_NOT_ENROLLED: { code: 8111, name: "second-factor-not-enrolled", status: 403, rule: "Users whose roles require a second factor must have TOTP enrolled before they can sign in." },
   DEMO_ONLY: { code: 8112, name: "demo-only", status: 403, rule: "Demo users with published credentials exist only in demo mode." },
   SCOPE_UNKNOWN: { code: 8113, name: "scope-unknown", status: 422, rule: "API token scopes come from the documented list." },
+  SESSION_REQUIRED: { code: 8115, name: "session-required", status: 403, rule: "Changing one's own password, replacing one's own second factor and creating API tokens need a signed-in session: an API token cannot do them whatever its scopes, so a stolen token cannot take the account over." },
   TOTP_NOT_ENROLLED: { code: 8114, name: "totp-not-enrolled", status: 409, rule: "Confirming or using a second factor needs an enrolment first." },
   TEXT_NUL: { code: 8207, name: "text-nul", status: 400, rule: "No field, path or query string may contain the NUL character (U+0000), which PostgreSQL text cannot hold; refused before any service." },
   TEXT_INVALID: { code: 8208, name: "text-invalid", status: 400, rule: "Text must be well-formed: UTF-8 bytes in bodies and behind the percent-escapes of paths and query strings (no overlong forms, encoded surrogates or stray bytes), and no lone surrogate in a JSON string's \\u escapes; refused before any service." },

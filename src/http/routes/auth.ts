@@ -6,7 +6,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { SessionGrant } from "../../auth/index.ts";
-import { PUBLIC_ACCESS, SIGNED_IN } from "../access.ts";
+import { PUBLIC_ACCESS, SIGNED_IN, sessionOnly } from "../access.ts";
 import { type AppDeps, csrfTokenFor, type HttpConfig } from "../context.ts";
 import { fail, unwrap } from "../problem.ts";
 import { op, type Op } from "../route.ts";
@@ -87,7 +87,7 @@ export function authOps(deps: AppDeps, config: HttpConfig): Op[] {
       operationId: "changeOwnPassword",
       summary: "Change one's own password (the old one is required); other sessions end",
       tag: "auth",
-      access: SIGNED_IN,
+      access: sessionOnly("changeOwnPassword", "changing one's own password"),
       body: PasswordBody,
       responses: { 200: { description: "The user", schema: User } },
       handler: async ({ c, caller, body }) => {
@@ -101,7 +101,7 @@ export function authOps(deps: AppDeps, config: HttpConfig): Op[] {
       operationId: "resetOwnTotp",
       summary: "New TOTP secret for oneself (shown once); the old one stops working",
       tag: "auth",
-      access: SIGNED_IN,
+      access: sessionOnly("resetOwnTotp", "replacing one's own second factor"),
       responses: { 200: { description: "The enrolment to put into an authenticator app", schema: TotpEnrolment } },
       handler: async ({ c, caller }) => c.json(unwrap(await auth.resetTotp(caller, self(caller.principal.userId))), 200),
     }),
@@ -121,7 +121,7 @@ export function authOps(deps: AppDeps, config: HttpConfig): Op[] {
       operationId: "createToken",
       summary: "Create a scoped API token (for oneself; administrators also for others); the secret is shown once",
       tag: "tokens",
-      access: SIGNED_IN,
+      access: sessionOnly("createToken", "creating API tokens"),
       body: CreateTokenBody,
       responses: { 201: { description: "The token and its secret", schema: CreatedToken } },
       handler: async ({ c, caller, body }) => c.json(toJson(unwrap(await auth.createApiToken(caller, defined(body)))) as never, 201),
