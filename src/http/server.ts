@@ -8,7 +8,8 @@ import { AuditLog } from "../audit/index.ts";
 import { AuthService } from "../auth/index.ts";
 import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../domain/security/config.ts";
 import { systemPrincipal } from "../domain/security/roles.ts";
-import { RulebookLoadError, securityConfigOf } from "../io/rulebook.ts";
+import type { Rulebook } from "../domain/rulebook/index.ts";
+import { listPresets, loadRulebook, RulebookLoadError } from "../io/rulebook.ts";
 import { systemClock } from "../platform/clock.ts";
 import { SecureRegistry } from "../registry/secure-registry.ts";
 import type { Db } from "../store/db.ts";
@@ -55,16 +56,26 @@ export function securityConfigFor(production: boolean, base: SecurityConfig = DE
 /**
  * Reads OPENETS_RULEBOOK (a preset name or a rulebook file; default: the demo's preset in demo mode,
  * none in production) and returns its security rules, or a StartupError naming the file and field.
+ * A registry runs only on a rulebook that says it can (`scheme.registry: true`), which makes its
+ * security section and working-day calendar required (src/domain/rulebook/registry.ts).
  */
 export function rulebookSecurity(env: ServerEnv, production: boolean): { rulebook: string | null; config: SecurityConfig } {
   const name = env.OPENETS_RULEBOOK || (production ? undefined : DEMO_RULEBOOK);
   if (!name) return { rulebook: null, config: DEFAULT_SECURITY_CONFIG };
+  let rb: Rulebook;
   try {
-    return { rulebook: name, config: securityConfigOf(name) };
+    rb = loadRulebook(name);
   } catch (err) {
     if (err instanceof RulebookLoadError) throw new StartupError(`OPENETS_RULEBOOK: ${err.message}`);
     throw err;
   }
+  if (!rb.scheme.registry) {
+    const runnable = listPresets().filter((p) => loadRulebook(p).scheme.registry);
+    throw new StartupError(
+      `OPENETS_RULEBOOK: ${name} does not say a registry can run on it (scheme.registry): its security section and working-day calendar (time zone, holidays) are not complete. Presets a registry can run: ${runnable.join(", ")}; or set scheme.registry: true in your own copy and give its security section the holidays of every year`,
+    );
+  }
+  return { rulebook: name, config: rb.security as SecurityConfig };
 }
 
 export async function startServer(env: ServerEnv, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<{ port: number; close(): Promise<void> }> {

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { criteriaSchema } from "../leakage/criteria.ts";
 import { DEFAULT_SECURITY_CONFIG, parseSecurityConfig, type SecurityConfig } from "../security/config.ts";
 import { CONFIG_FIELDS } from "../security/reference.ts";
+import { refineRegistry } from "./registry.ts";
 import { ROLES } from "../security/roles.ts";
 
 // ---------------------------------------------------------------- building blocks
@@ -54,6 +55,10 @@ const scheme = z
     description: z.string().optional().describe("one paragraph on what the rulebook covers and what it leaves out"),
     status: z.enum(["historical", "in-force", "proposed", "illustrative"]).default("in-force").describe("whether the rules are past, current, a proposal or only an illustration"),
     sources: z.array(source).default([]).describe("the documents the figures come from; each figure in a preset cites one in a comment"),
+    registry: z
+      .boolean()
+      .default(false)
+      .describe("true when a registry can run on this rulebook: then the `security` section is required, with the holidays of every calendar year its periods touch (src/domain/rulebook/registry.ts); the server refuses a rulebook without it"),
   })
   .describe("what the rulebook describes");
 
@@ -838,6 +843,7 @@ export function refineRulebook(rb: Rulebook, ctx: Ctx): void {
   checkPricePath(ctx, rb.stability?.priceFloor, ["stability", "priceFloor"]);
   rb.stability?.reserveTiers.forEach((t, i) => checkPricePath(ctx, t.trigger, ["stability", "reserveTiers", i, "trigger"]));
   overlapping(ctx, rb.compliancePeriods, ["compliancePeriods"], "compliance period");
+  refineRegistry(rb, ctx);
 }
 
 export const rulebookSchema = rulebookShape.superRefine(refineRulebook);
