@@ -15,7 +15,7 @@ import { sqlState } from "../store/db.ts";
 import { docsPage } from "./docs-page.ts";
 import { clientAddress } from "./client-address.ts";
 import { createLogger, scrubText } from "./logger.ts";
-import { checkProblem, type Problem, ProblemError, problem } from "./problem.ts";
+import { checkProblem, PROBLEM_TYPE_BASE, type Problem, ProblemError, problem } from "./problem.ts";
 import { RateLimiter } from "./rate-limit.ts";
 import { honoPath, type Op } from "./route.ts";
 import { jsonTextFault, strictBodyText, type TextFault, urlTextFault } from "./text.ts";
@@ -110,9 +110,8 @@ export function createApp(deps: AppDeps): App {
         const issues = result.error.issues.slice(0, 10).map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
         const first = issues[0];
         throw new ProblemError(
-          problem(400, "request-invalid", first ? `${result.target} ${first.path || "(root)"}: ${first.message}` : `${result.target} is invalid`, {
-            code: 8020,
-            check: "input-invalid",
+          checkProblem("INPUT_INVALID", first ? `${result.target} ${first.path || "(root)"}: ${first.message}` : `${result.target} is invalid`, {
+            type: `${PROBLEM_TYPE_BASE}request-invalid`,
             facts: { target: result.target, issues },
           }),
         );
@@ -127,9 +126,11 @@ export function createApp(deps: AppDeps): App {
       return problemResponse({ ...err.problem, instance: c.req.path }, err.headers);
     }
     if (err instanceof HTTPException) {
-      const status = err.status >= 400 && err.status < 500 ? err.status : 400;
-      if (UNSAFE.has(c.req.method) && status === 400) await auditRefusal(c, problem(400, "request-malformed"));
-      return problemResponse(problem(status, status === 413 ? "body-too-large" : "request-malformed", scrubText(err.message).slice(0, 200) || undefined, { instance: c.req.path }));
+      // Hono's own refusals: a body that is not JSON (415) or not well-formed JSON (400).
+      const key = err.status === 415 ? "MEDIA_TYPE_UNSUPPORTED" : err.status === 413 ? "BODY_TOO_LARGE" : "REQUEST_MALFORMED";
+      const p = checkProblem(key, scrubText(err.message).slice(0, 200) || "the request is malformed", { instance: c.req.path });
+      if (UNSAFE.has(c.req.method) && p.status === 400) await auditRefusal(c, p);
+      return problemResponse(p);
     }
     // A safety net behind the check above: text the database cannot store is bad input, and the
     // failed statement's transaction has rolled back, so nothing changed.
@@ -138,7 +139,7 @@ export function createApp(deps: AppDeps): App {
       return problemResponse(checkProblem("TEXT_UNSTORABLE", "the request contains text the database cannot store", { instance: c.req.path, facts: { sqlState: state } }));
     }
     log.error({ err: { name: (err as Error).name, message: scrubText(String((err as Error).message)), stack: (err as Error).stack }, requestId: c.get("requestId"), path: c.req.path }, "unexpected error");
-    return problemResponse(problem(500, "internal", "an unexpected error occurred; it has been logged", { instance: c.req.path, facts: { requestId: c.get("requestId") } }));
+    return problemResponse(checkProblem("INTERNAL_ERROR", "an unexpected error occurred; it has been logged", { instance: c.req.path, facts: { requestId: c.get("requestId") } }));
   });
   /** State-changing requests refused before reaching a service (access, CSRF, validation) still leave an audit row. */
   async function auditRefusal(c: Context<Env>, p: Problem): Promise<void> {
@@ -156,7 +157,7 @@ export function createApp(deps: AppDeps): App {
     }
   }
 
-  app.notFound((c) => problemResponse(problem(404, "not-found", `no route ${c.req.method} ${c.req.path.slice(0, 200)}`)));
+  app.notFound((c) => problemResponse(checkProblem("ROUTE_UNKNOWN", `no route ${c.req.method} ${rawPath(c.req.url).slice(0, 200)}`, { instance: rawPath(c.req.url).slice(0, 200) })));
 
   // Request log (without bodies; headers redacted by the logger) and request id.
   app.use("*", async (c, next) => {
@@ -198,7 +199,7 @@ export function createApp(deps: AppDeps): App {
   app.use("*", async (c, next) => {
     let wait = ipLimiter.hit(`ip:${c.get("clientIp")}`);
     if (wait === 0 && c.req.method === "POST" && c.req.path.startsWith("/v1/auth/") && c.req.path !== "/v1/auth/sign-out") wait = signInLimiter.hit(`signin:${c.get("clientIp")}`);
-    if (wait > 0) throw new ProblemError(problem(429, "rate-limited", `too many requests from this address; retry in ${wait} s`), { "retry-after": String(wait) });
+    if (wait > 0) throw new ProblemError(checkProblem("RATE_LIMITED", `too many requests from this address; retry in ${wait} s`, { facts: { per: "address", retryAfterSeconds: wait } }), { "retry-after": String(wait) });
     await next();
   });
 
@@ -207,7 +208,7 @@ export function createApp(deps: AppDeps): App {
     bodyLimit({
       maxSize: config.bodyLimitBytes,
       onError: () => {
-        throw new ProblemError(problem(413, "body-too-large", `request bodies are limited to ${config.bodyLimitBytes} bytes`));
+        throw new ProblemError(checkProblem("BODY_TOO_LARGE", `request bodies are limited to ${config.bodyLimitBytes} bytes`, { facts: { limitBytes: config.bodyLimitBytes } }));
       },
     }),
   );
@@ -267,15 +268,15 @@ export function createApp(deps: AppDeps): App {
         } catch {
           ok = false;
         }
-        if (!ok) throw new ProblemError(problem(403, "csrf-refused", "cross-origin request refused", { code: 8001, check: "permission-denied" }));
+        if (!ok) throw new ProblemError(checkProblem("CSRF_REFUSED", "cross-origin request refused", { facts: { origin: origin.slice(0, 200) } }));
       } else if (origin === "null") {
-        throw new ProblemError(problem(403, "csrf-refused", "cross-origin request refused", { code: 8001, check: "permission-denied" }));
+        throw new ProblemError(checkProblem("CSRF_REFUSED", "cross-origin request refused", { facts: { origin } }));
       }
       const session = c.get("sessionToken");
       if (session !== undefined && c.get("principal")?.via === "session") {
         const sent = c.req.header(CSRF_HEADER) ?? "";
         if (!sameSecret(sent, csrfTokenFor(session))) {
-          throw new ProblemError(problem(403, "csrf-refused", `a cookie-authenticated ${c.req.method} needs the ${CSRF_HEADER} header from sign-in`, { code: 8001, check: "permission-denied" }));
+          throw new ProblemError(checkProblem("CSRF_REFUSED", `a cookie-authenticated ${c.req.method} needs the ${CSRF_HEADER} header from sign-in`, { facts: { header: CSRF_HEADER } }));
         }
       }
     }
@@ -286,7 +287,7 @@ export function createApp(deps: AppDeps): App {
     const p = c.get("principal");
     if (p) {
       const wait = userLimiter.hit(`user:${p.userId ?? "?"}`);
-      if (wait > 0) throw new ProblemError(problem(429, "rate-limited", `too many requests for this user; retry in ${wait} s`), { "retry-after": String(wait) });
+      if (wait > 0) throw new ProblemError(checkProblem("RATE_LIMITED", `too many requests for this user; retry in ${wait} s`, { facts: { per: "user", retryAfterSeconds: wait } }), { "retry-after": String(wait) });
     }
     await next();
   });

@@ -21,14 +21,14 @@ export const Time = z.string().openapi({ description: "ISO-8601 time (UTC)", exa
 
 export const Problem = z
   .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    code: z.number().int().optional().openapi({ description: "Check code (docs/reference/checks.md, security-rules.md)" }),
-    check: z.string().optional(),
-    facts: z.record(z.string(), z.unknown()).optional(),
-    instance: z.string().optional(),
+    type: z.string().openapi({ description: "A URI naming the kind of problem", format: "uri" }),
+    title: z.string().openapi({ description: "The HTTP status in words" }),
+    status: z.number().int().openapi({ description: "The HTTP status" }),
+    detail: z.string().optional().openapi({ description: "What was wrong, for a person" }),
+    code: z.number().int().openapi({ description: "The stable check code: ledger checks 1xxx-7xxx (docs/reference/checks.md), security rules 80xx, sign-in 81xx, the HTTP edge 82xx (docs/reference/security-rules.md)" }),
+    check: z.string().openapi({ description: "The check's stable name, e.g. insufficient-units" }),
+    facts: z.record(z.string(), z.unknown()).optional().openapi({ description: "Structured facts of the refusal (field, quantities, limits, times)" }),
+    instance: z.string().optional().openapi({ description: "The path of the request" }),
   })
   .openapi("Problem");
 
