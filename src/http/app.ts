@@ -13,6 +13,7 @@ import { type Access, decide, describeAccess, type Principal } from "./access.ts
 import { type AppDeps, CSP, CSRF_HEADER, callerOf, csrfTokenFor, DEFAULT_CONFIG, type Env, type HttpConfig, sameSecret } from "./context.ts";
 import { sqlState } from "../store/db.ts";
 import { docsPage } from "./docs-page.ts";
+import { errorResponseRef, errorStatuses, INFO, scopesUsed, securityOf, securitySchemes, sharedComponents, TAGS } from "./openapi.ts";
 import { clientAddress } from "./client-address.ts";
 import { createLogger, scrubText } from "./logger.ts";
 import { checkProblem, PROBLEM_TYPE_BASE, type Problem, ProblemError, problem } from "./problem.ts";
@@ -303,18 +304,16 @@ export function createApp(deps: AppDeps): App {
   app.get("/openapi.json", (c) => c.json(document()));
   app.get("/docs", (c) => c.html(docsPage(document())));
 
+  // Components every operation refers to: the problem schema, the shared error responses and headers, the security schemes.
+  app.openAPIRegistry.register("Problem", ProblemSchema);
+  const shared = sharedComponents();
+  for (const [name, r] of Object.entries(shared.responses)) app.openAPIRegistry.registerComponent("responses", name, r as never);
+  for (const [name, h] of Object.entries(shared.headers)) app.openAPIRegistry.registerComponent("headers", name, h as never);
+  for (const [name, sch] of Object.entries(securitySchemes(config.sessionCookie, "X-CSRF-Token", scopesUsed(ops)))) app.openAPIRegistry.registerComponent("securitySchemes", name, sch as never);
+
   let doc: Record<string, unknown> | undefined;
   function document(): Record<string, unknown> {
-    doc ??= app.getOpenAPI31Document({
-      openapi: "3.1.0",
-      info: {
-        title: "OpenETS registry API",
-        version: "1",
-        description:
-          "The registry's HTTP API: accounts, unit classes, holdings, transactions and the security rules around them. Amounts are decimal strings; errors are RFC 9457 problem details carrying a check code; the transaction id chosen by the caller is the idempotency key.",
-      },
-      servers: [{ url: "/" }],
-    }) as unknown as Record<string, unknown>;
+    doc ??= app.getOpenAPI31Document({ openapi: "3.1.0", info: INFO, servers: [{ url: "/" }], tags: [...TAGS] }) as unknown as Record<string, unknown>;
     return doc;
   }
 
@@ -329,26 +328,40 @@ function accessMiddleware(access: Access): MiddlewareHandler<Env> {
   };
 }
 
+/** An optional JSON body sent empty counts as {} (clients send Content-Type: application/json with no body). */
+const emptyBodyIsEmptyObject: MiddlewareHandler<Env> = async (c, next) => {
+  // Hono keeps the promise of each body form it read; the validator reads the "text" one (typed as the value, stored as a promise).
+  if ((c.req.header("content-type") ?? "").includes("json") && (await c.req.arrayBuffer()).byteLength === 0) c.req.bodyCache.text = Promise.resolve("{}") as unknown as string;
+  await next();
+};
+
 function register(app: OpenAPIHono<Env>, o: Op): void {
   const responses: Record<string, unknown> = {};
   for (const [status, r] of Object.entries(o.responses)) {
-    responses[status] = r.schema ? { description: r.description, content: { "application/json": { schema: r.schema } } } : { description: r.description };
+    const examples = r.examples ? { examples: r.examples } : {};
+    responses[status] = {
+      description: r.description,
+      ...(r.headers ? { headers: r.headers } : {}),
+      ...(r.schema ? { content: { "application/json": { schema: r.schema, ...examples } } } : {}),
+    };
   }
-  responses.default = { description: "A problem (RFC 9457)", content: { "application/problem+json": { schema: ProblemSchema } } };
+  for (const status of errorStatuses(o)) responses[status] = errorResponseRef(status);
+  responses.default = { $ref: "#/components/responses/UnexpectedError" };
   const request: Record<string, unknown> = {};
   if (o.params) request.params = o.params;
   if (o.query) request.query = o.query;
-  if (o.body) request.body = { required: true, content: { "application/json": { schema: o.body } } };
+  if (o.body) request.body = { required: !o.bodyOptional, content: { "application/json": { schema: o.body, ...(o.requestExamples ? { examples: o.requestExamples } : {}) } } };
   const route = createRoute({
     method: o.method,
     path: o.path,
     operationId: o.operationId,
     summary: o.summary,
+    description: o.description,
     tags: [o.tag],
     request,
     responses,
-    middleware: [accessMiddleware(o.access)],
-    ...(o.access.kind === "public" ? { security: [] } : { security: [{ session: [] }, { bearer: [] }] }),
+    middleware: [accessMiddleware(o.access), ...(o.bodyOptional ? [emptyBodyIsEmptyObject] : [])],
+    security: securityOf(o),
     "x-openets-access": describeAccess(o.access),
   } as never);
   app.openapi(route, (async (c: Context<Env>) => {

@@ -162,4 +162,8 @@ describe("flows over HTTP", () => {
     const v = await verifyLedger(f.db);
     expect(v.violations).toEqual([]);
   });
+
+  it("answered only statuses the OpenAPI document declares for each operation", () => {
+    expect(f.undeclared).toEqual([]);
+  });
 });

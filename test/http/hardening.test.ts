@@ -173,4 +173,8 @@ describe("hardening", () => {
     }
     expect(all).toContain("[redacted]");
   });
+
+  it("answered only statuses the OpenAPI document declares for each operation", () => {
+    expect(f.undeclared).toEqual([]);
+  });
 });

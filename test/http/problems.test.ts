@@ -75,4 +75,8 @@ describe("every problem has a stable code", () => {
     expect(res.status).toBe(500);
     expect(await problemOf(res)).toMatchObject({ code: 8299, check: "internal-error" });
   });
+
+  it("answered only statuses the OpenAPI document declares for each operation", () => {
+    expect(f.undeclared).toEqual([]);
+  });
 });

@@ -97,4 +97,8 @@ describe("sign-in over HTTP", () => {
     }
     expect(Number(perAddress?.headers.get("retry-after"))).toBeGreaterThan(0);
   });
+
+  it("answered only statuses the OpenAPI document declares for each operation", () => {
+    expect(f.undeclared).toEqual([]);
+  });
 });

@@ -7,7 +7,7 @@ import { roles } from "../access.ts";
 import type { AppDeps, HttpConfig } from "../context.ts";
 import { unwrap } from "../problem.ts";
 import { op, type Op } from "../route.ts";
-import { Account, AccountId, ClassCode, Holding, PageQuery, page, Transaction, TransactionId, TxStatus, UnitClass } from "../schemas.ts";
+import { Account, AccountId, AccountTypeName, ClassCode, Flag, Holding, PageQuery, page, Transaction, TransactionId, TransactionKindName, TxStatus, UnitClass } from "../schemas.ts";
 import { DEFAULT_PAGE, decodeCursor, pageOf, toJson } from "../views.ts";
 import { fail } from "../problem.ts";
 
@@ -24,9 +24,10 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/accounts",
       operationId: "listAccounts",
       summary: "Accounts with holder, type and status (the published account list, for signed-in users)",
+      description: "Accounts with holder, type, installation and status, in account id order; filter by type and holder. This is the published register, for signed-in callers.",
       tag: "accounts",
       access: roles(READERS, "read"),
-      query: PageQuery.extend({ type: z.string().max(64).optional(), holder: z.string().max(200).optional() }),
+      query: PageQuery.extend({ type: AccountTypeName.optional(), holder: z.string().max(200).optional() }),
       responses: { 200: { description: "A page of accounts", schema: page(Account, "AccountListPage") } },
       handler: async ({ c, caller, query }) => {
         const limit = query.limit ?? DEFAULT_PAGE;
@@ -42,6 +43,7 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/accounts/{accountId}",
       operationId: "getAccount",
       summary: "One account",
+      description: "One account: holder, type, installation, status and when it was opened.",
       tag: "accounts",
       access: roles(READERS, "read"),
       params: accountParam,
@@ -53,16 +55,17 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/accounts/{accountId}/holdings",
       operationId: "getHoldings",
       summary: "Holdings of an account per unit class, optionally with their serial blocks",
+      description: "The account's holdings per unit class, in class code order: quantity and number of serial blocks, and with blocks=true the blocks themselves in serial order (at most blockLimit per class, default 1000). Representatives see only the accounts they represent.",
       tag: "accounts",
       access: roles(READERS, "read", "representatives: only accounts they represent"),
       params: accountParam,
       query: z.object({
-        blocks: z.enum(["true", "false"]).optional().openapi({ description: "Include serial blocks" }),
+        blocks: Flag.optional().openapi({ description: "Include the serial blocks (default false)" }),
         blockLimit: z.coerce.number().int().min(1).max(10_000).optional().openapi({ description: "Blocks per class (default 1000)" }),
       }),
       responses: { 200: { description: "Holdings", schema: z.object({ accountId: AccountId, holdings: z.array(Holding) }).openapi("Holdings") } },
       handler: async ({ c, caller, params, query }) => {
-        const h = unwrap(await registry.holdings(caller, params.accountId, { blocks: query.blocks === "true", ...(query.blockLimit ? { blockLimit: query.blockLimit } : {}) }));
+        const h = unwrap(await registry.holdings(caller, params.accountId, { blocks: query.blocks === true, ...(query.blockLimit ? { blockLimit: query.blockLimit } : {}) }));
         return c.json(toJson({ accountId: params.accountId, holdings: h }) as never);
       },
     }),
@@ -71,6 +74,7 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/classes",
       operationId: "listClasses",
       summary: "Unit classes (allowance vintages, credit types) with the quantity issued",
+      description: "Unit classes in class code order: unit type, scheme, vintage or commitment period, credit attributes, issuance limit, first serial and quantity issued so far.",
       tag: "classes",
       access: roles(["national-admin", "authority", "representative", "verifier"], "read"),
       query: PageQuery,
@@ -87,6 +91,7 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/classes/{classCode}",
       operationId: "getClass",
       summary: "One unit class",
+      description: "One unit class with the quantity issued so far.",
       tag: "classes",
       access: roles(["national-admin", "authority", "representative", "verifier"], "read"),
       params: z.object({ classCode: ClassCode }),
@@ -102,9 +107,11 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/transactions",
       operationId: "listTransactions",
       summary: "Transactions in id order; representatives see those touching the accounts they represent",
+      description: "Transactions in transaction id order with their legs, status history and serial movements; filter by account, status and kind. Representatives see only transactions that touch the accounts they represent.",
+      errors: [404],
       tag: "transactions",
       access: roles(READERS, "read"),
-      query: PageQuery.extend({ accountId: AccountId.optional(), status: TxStatus.optional(), kind: z.string().max(64).optional() }),
+      query: PageQuery.extend({ accountId: AccountId.optional(), status: TxStatus.optional(), kind: TransactionKindName.optional() }),
       responses: { 200: { description: "A page of transactions", schema: page(Transaction, "TransactionPage") } },
       handler: async ({ c, caller, query }) => {
         const limit = query.limit ?? DEFAULT_PAGE;
@@ -126,6 +133,7 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/transactions/awaiting-my-approval",
       operationId: "listAwaitingMyApproval",
       summary: "Transactions awaiting an approval the caller may give",
+      description: "Transactions awaiting an approval the caller may give (a representative with the approve right on the source account who is not the initiator; administrators for administrative kinds), in transaction id order.",
       tag: "transactions",
       access: roles(["national-admin", "representative"], "transfer:approve"),
       query: PageQuery,
@@ -142,6 +150,7 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/transactions/{transactionId}",
       operationId: "getTransaction",
       summary: "One transaction with its legs, status history and serial movements",
+      description: "One transaction: legs, status history, serial movements, the security status (including expired) and when its approval expires.",
       tag: "transactions",
       access: roles(READERS, "read", "representatives: only transactions touching accounts they represent"),
       params: txParam,
