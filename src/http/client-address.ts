@@ -5,8 +5,8 @@
 // and prove nothing. With 0 hops (the default) only the socket's peer address counts.
 import { isIP } from "node:net";
 
-/** The longest X-Forwarded-For we read; proxies in front of us never need more. */
-const MAX_HEADER = 2048;
+/** How much of the end of X-Forwarded-For is read: the trusted entries are the last ones, whatever a client put before them. */
+const MAX_TAIL = 2048;
 
 /** An address as written by a proxy: "a.b.c.d", "a.b.c.d:port", "v6" or "[v6]:port"; undefined if it is none of those. */
 function address(entry: string): string | undefined {
@@ -23,8 +23,10 @@ function address(entry: string): string | undefined {
  */
 export function clientAddress(socket: string | undefined, forwardedFor: string | undefined, hops: number): string {
   const peer = socket ?? "local";
-  if (hops <= 0 || forwardedFor === undefined || forwardedFor.length > MAX_HEADER) return peer;
-  const entries = forwardedFor.split(",").map((e) => e.trim()).filter((e) => e.length > 0);
+  if (hops <= 0 || forwardedFor === undefined) return peer;
+  // A long header is cut from the left (where the client writes), dropping the entry the cut split.
+  const cut = forwardedFor.length > MAX_TAIL;
+  const entries = (cut ? forwardedFor.slice(-MAX_TAIL) : forwardedFor).split(",").slice(cut ? 1 : 0).map((e) => e.trim()).filter((e) => e.length > 0);
   if (entries.length === 0) return peer;
   const trusted = entries[Math.max(0, entries.length - hops)] as string;
   return address(trusted) ?? peer;

@@ -22,6 +22,10 @@ describe("the client address from X-Forwarded-For", () => {
     expect(clientAddress("10.0.0.2", "6.6.6.6, 203.0.113.5, 10.0.0.1", 2)).toBe("203.0.113.5");
     // Repeated headers arrive joined with commas; the rightmost still counts first.
     expect(clientAddress("10.0.0.1", "6.6.6.6, 7.7.7.7, 203.0.113.6", 1)).toBe("203.0.113.6");
+    // A client cannot push the trusted entries out by writing a long header: its end is read.
+    const padding = Array.from({ length: 2000 }, (_, i) => `10.9.${i % 250}.${i % 200}`).join(", ");
+    expect(clientAddress("10.0.0.1", `${padding}, 203.0.113.7`, 1)).toBe("203.0.113.7");
+    expect(clientAddress("10.0.0.2", `${padding}, 203.0.113.7, 10.0.0.1`, 2)).toBe("203.0.113.7");
   });
 
   it("takes the only entry behind an overwriting proxy, and the leftmost when fewer entries than hops arrived", () => {
