@@ -1,19 +1,23 @@
-// The AuthService: users, passwords (argon2id), the TOTP second factor, sessions, API tokens and
-// sign-in throttling (exponential backoff after each failure, lockout after several in a row).
-// Secrets handed out (session tokens, challenges, API tokens) are random 32-byte values of which
-// only the SHA-256 is stored. Every state change and every sign-in attempt is audited.
-import { createHash, randomBytes as nodeRandomBytes, timingSafeEqual } from "node:crypto";
+// The AuthService: users, passwords (argon2id), the TOTP second factor, sign-in and sessions, the
+// one entry point for the HTTP layer and the CLI. Sign-in throttling is src/auth/throttle.ts and
+// API tokens src/auth/tokens.ts. Secrets handed out (session tokens, challenges, API tokens) are
+// random 32-byte values of which only the SHA-256 is stored. Every state change and every sign-in
+// attempt is audited.
+import { createHash, randomBytes as nodeRandomBytes } from "node:crypto";
 import { hash as argonHash, verify as argonVerify } from "@node-rs/argon2";
 import type { AuditLog } from "../audit/index.ts";
 import type { Refusal } from "../domain/ledger/checks.ts";
 import { printable, securityRefusal } from "../domain/security/codes.ts";
 import type { SecurityConfig } from "../domain/security/config.ts";
 import {
-  type Caller, can, GLOBAL_ROLES, type GlobalRole, isGlobalRole, isScope, type Principal, type Role, type Scope, systemPrincipal, USER_ID_PATTERN,
+  type Caller, can, GLOBAL_ROLES, type GlobalRole, isGlobalRole, type Principal, type Role, type Scope, systemPrincipal, USER_ID_PATTERN,
 } from "../domain/security/roles.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { Db, Sql } from "../store/db.ts";
+import { denied, input, isText, sessionRequired } from "./refusals.ts";
 import { SignInThrottle } from "./throttle.ts";
+import { type SessionRow, Sessions } from "./sessions.ts";
+import { ApiTokens } from "./tokens.ts";
 import { base32Decode, base32Encode, otpauthUri, verifyTotpCode } from "./totp.ts";
 import type {
   ApiTokenView, AuthResult, CreatedApiToken, CreatedUser, CreateUserInput, LockoutState, SessionGrant, SessionView, SignInInput, SignInOutcome,
@@ -51,59 +55,18 @@ interface UserRow {
   created_at: string;
 }
 
-interface SessionRow {
-  id: string;
-  user_id: string;
-  kind: "session" | "challenge";
-  created_at: string;
-  expires_at: string;
-  revoked_at: string | null;
-  ip: string | null;
-}
-
-interface TokenRow {
-  id: string;
-  user_id: string;
-  name: string;
-  scopes: string[];
-  created_at: string;
-  expires_at: string;
-  revoked_at: string | null;
-  last_used_at: string | null;
-}
-
 const ARGON2_ID = 2; // Algorithm.Argon2id (a const enum, which verbatimModuleSyntax cannot import)
 const MAX_PASSWORD = 256;
-const TOKEN_PREFIX = "ets_";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
-
-function isText(v: unknown, max: number): v is string {
-  return typeof v === "string" && v.length > 0 && v.length <= max;
-}
-
-function input(field: string, reason: string): Refusal {
-  return securityRefusal("INPUT_INVALID", `${field}: ${reason}`, { field, reason });
-}
-
-/** What only a signed-in person may do with their own credentials, asked through an API token. */
-function sessionRequired(caller: Caller, what: string): Refusal {
-  const p = caller.principal;
-  const scopes = p.scopes === "all" ? "all" : p.scopes.join(", ") || "none";
-  return securityRefusal("SESSION_REQUIRED", `${what} needs a signed-in session: an API token cannot do it, whatever its scopes (this one has: ${scopes}); sign in with the password`, {
-    via: p.via, scopes: p.scopes,
-  });
-}
-
-function denied(what: string): Refusal {
-  return securityRefusal("PERMISSION_DENIED", `${what} needs the national-admin role`, { permission: "users:manage" });
-}
 
 export class AuthService {
   private readonly random: (n: number) => Buffer;
   private readonly passwords: PasswordHasher;
   private readonly throttle: SignInThrottle;
+  private readonly tokens: ApiTokens;
+  private readonly sessions: Sessions;
   /** A hash of no one's password: unknown user ids are verified against it, so they cost what known ones cost. */
   private dummyHash = "";
 
@@ -118,6 +81,8 @@ export class AuthService {
     const cost = opts.argon2 ?? { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
     this.passwords = opts.passwords ?? { hash: (pw) => argonHash(pw, { algorithm: ARGON2_ID, ...cost }), verify: (h, pw) => argonVerify(h, pw) };
     this.throttle = new SignInThrottle(db, clock, config.signIn);
+    this.sessions = new Sessions({ db, clock, audit, principalOf: (...a) => this.principalOf(...a) });
+    this.tokens = new ApiTokens({ db, clock, audit, maxDays: config.apiTokens.maxDays, random: this.random, principalOf: (...a) => this.principalOf(...a) });
   }
 
   static async open(db: Db, clock: Clock, config: SecurityConfig, audit: AuditLog, opts: AuthServiceOptions = {}): Promise<AuthService> {
@@ -435,115 +400,43 @@ export class AuthService {
     return ok({ kind: "session", token, sessionId, expiresAt, principal });
   }
 
+  // ---- sessions (src/auth/sessions.ts) -------------------------------------------------------
+
   /** The principal of a session token (for every request). */
-  async getSession(token: string): Promise<AuthResult<{ principal: Principal; session: SessionView }>> {
-    const bad = securityRefusal("SESSION_INVALID", "the session is unknown, expired or revoked; sign in again", {});
-    if (!isText(token, 200)) return bad;
-    const row = (await this.db.query<SessionRow>("SELECT * FROM sessions WHERE token_hash = $1 AND kind = 'session'", [sha256(token)])).rows[0];
-    if (!row || row.revoked_at !== null || Date.parse(row.expires_at) <= this.now().getTime()) return bad;
-    const principal = await this.principalOf(row.user_id, "session", "all", row.id);
-    if (!principal) return bad;
-    return ok({ principal, session: sessionView(row) });
+  getSession(token: string): Promise<AuthResult<{ principal: Principal; session: SessionView }>> {
+    return this.sessions.get(token);
   }
 
   /** Sign-out (own session) or revocation by an administrator; by session id or by token. */
-  async revokeSession(caller: Caller, sessionIdOrToken: string): Promise<AuthResult<SessionView>> {
-    const res = await this.audit.guard(caller, "session.revoke", async (): Promise<AuthResult<SessionView>> => {
-      if (!isText(sessionIdOrToken, 200)) return input("session", "must be a session id or token");
-      const r = await this.db.query<SessionRow>("SELECT * FROM sessions WHERE kind = 'session' AND (id = $1 OR token_hash = $2)", [sessionIdOrToken, sha256(sessionIdOrToken)]);
-      const row = r.rows[0];
-      if (!row || (row.user_id !== caller.principal.userId && !can(caller.principal, "users:manage"))) {
-        return securityRefusal("SESSION_INVALID", "no such session of yours", {});
-      }
-      if (row.revoked_at === null) await this.db.query("UPDATE sessions SET revoked_at = $2 WHERE id = $1", [row.id, this.iso()]);
-      return ok(sessionView({ ...row, revoked_at: row.revoked_at ?? this.iso() }));
-    });
-    return this.audit.outcome(caller, "session.revoke", res.ok ? res.value.sessionId : null, res);
+  revokeSession(caller: Caller, sessionIdOrToken: string): Promise<AuthResult<SessionView>> {
+    return this.sessions.revoke(caller, sessionIdOrToken);
   }
 
-  async revokeAllSessions(caller: Caller, userId: string): Promise<AuthResult<{ revoked: number }>> {
-    const res = await this.audit.guard(caller, "session.revoke-all", async (): Promise<AuthResult<{ revoked: number }>> => {
-      if (caller.principal.userId !== userId && !can(caller.principal, "users:manage")) return denied("revoking another user's sessions");
-      const r = await this.db.query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL", [userId, this.iso()]);
-      return ok({ revoked: r.rowCount });
-    });
-    return this.audit.outcome(caller, "session.revoke-all", typeof userId === "string" ? userId.slice(0, 64) : null, res);
+  revokeAllSessions(caller: Caller, userId: string): Promise<AuthResult<{ revoked: number }>> {
+    return this.sessions.revokeAll(caller, userId);
   }
 
-  async listSessions(caller: Caller, userId: string): Promise<AuthResult<SessionView[]>> {
-    if (caller.principal.userId !== userId && !can(caller.principal, "users:manage")) return denied("listing another user's sessions");
-    const r = await this.db.query<SessionRow>(
-      "SELECT * FROM sessions WHERE user_id = $1 AND kind = 'session' AND revoked_at IS NULL AND expires_at > $2 ORDER BY created_at LIMIT 500",
-      [userId, this.iso()],
-    );
-    return ok(r.rows.map(sessionView));
+  listSessions(caller: Caller, userId: string): Promise<AuthResult<SessionView[]>> {
+    return this.sessions.list(caller, userId);
   }
 
-  // ---- API tokens ----------------------------------------------------------------------------
+  // ---- API tokens (src/auth/tokens.ts) ------------------------------------------------------
 
   /** A scoped token for a machine client; for oneself (signed in with a session), or (administrator) for another user. */
-  async createApiToken(caller: Caller, inp: { userId?: string | undefined; name: string; scopes: Scope[]; days?: number | undefined }): Promise<AuthResult<CreatedApiToken>> {
-    const res = await this.audit.guard(caller, "token.create", () => this.createTokenInner(caller, inp));
-    return this.audit.outcome(caller, "token.create", res.ok ? res.value.view.tokenId : null, res, res.ok ? { userId: res.value.view.userId, scopes: res.value.view.scopes } : {});
+  createApiToken(caller: Caller, inp: { userId?: string | undefined; name: string; scopes: Scope[]; days?: number | undefined }): Promise<AuthResult<CreatedApiToken>> {
+    return this.tokens.create(caller, inp);
   }
 
-  private async createTokenInner(caller: Caller, inp: { userId?: string | undefined; name: string; scopes: Scope[]; days?: number | undefined }): Promise<AuthResult<CreatedApiToken>> {
-    const p = caller.principal;
-    const userId = inp?.userId ?? p.userId;
-    if (p.via === "token") return sessionRequired(caller, "creating API tokens");
-    if (userId === null || (userId !== p.userId && !can(p, "users:manage"))) return denied("creating a token for another user");
-    if (!isText(inp.name, 100)) return input("name", "must be 1 to 100 characters");
-    if (!Array.isArray(inp.scopes) || inp.scopes.length === 0 || inp.scopes.length > 10) return input("scopes", "must be a list of 1 to 10 scopes");
-    const unknown = inp.scopes.find((s) => !isScope(s));
-    if (unknown !== undefined) return securityRefusal("SCOPE_UNKNOWN", `unknown scope ${JSON.stringify(printable(unknown, 40))}`, { scope: printable(unknown, 40) });
-    const maxDays = this.config.apiTokens.maxDays;
-    const days = inp.days ?? maxDays;
-    if (!Number.isInteger(days) || days < 1 || days > maxDays) return input("days", `must be a whole number from 1 to ${maxDays}`);
-    const u = await this.user(this.db, userId);
-    if (!u || u.disabled) return securityRefusal("USER_UNKNOWN", `no active user ${userId}`, { userId });
-    const id = `t${this.random(8).toString("hex")}`;
-    const token = `${TOKEN_PREFIX}${id}_${this.random(32).toString("base64url")}`;
-    const scopes = [...new Set(inp.scopes)];
-    await this.db.query(
-      "INSERT INTO api_tokens (id, token_hash, user_id, name, scopes, created_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7)",
-      [id, sha256(token), userId, inp.name, scopes, this.iso(), this.iso(days * 86_400_000)],
-    );
-    const row = (await this.db.query<TokenRow>("SELECT * FROM api_tokens WHERE id = $1", [id])).rows[0] as TokenRow;
-    return ok({ token, view: tokenView(row) });
+  authenticateToken(token: string): Promise<AuthResult<Principal>> {
+    return this.tokens.authenticate(token);
   }
 
-  async authenticateToken(token: string): Promise<AuthResult<Principal>> {
-    const bad = securityRefusal("TOKEN_INVALID", "the API token is unknown, expired or revoked", {});
-    const m = typeof token === "string" && token.length <= 200 ? /^ets_(t[0-9a-f]{16})_[A-Za-z0-9_-]{43}$/.exec(token) : null;
-    if (!m) return bad;
-    const row = (await this.db.query<TokenRow & { token_hash: string }>("SELECT * FROM api_tokens WHERE id = $1", [m[1]])).rows[0];
-    if (!row || !timingSafeEqual(Buffer.from(row.token_hash), Buffer.from(sha256(token)))) return bad;
-    if (row.revoked_at !== null || Date.parse(row.expires_at) <= this.now().getTime()) return bad;
-    const principal = await this.principalOf(row.user_id, "token", row.scopes.filter(isScope), row.id);
-    if (!principal) return bad;
-    // At most one write a minute per token, so that authenticating stays a read on busy clients.
-    if (row.last_used_at === null || Date.parse(row.last_used_at) < this.now().getTime() - 60_000) {
-      await this.db.query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", [row.id, this.iso()]);
-    }
-    return ok(principal);
+  revokeApiToken(caller: Caller, tokenId: string): Promise<AuthResult<ApiTokenView>> {
+    return this.tokens.revoke(caller, tokenId);
   }
 
-  async revokeApiToken(caller: Caller, tokenId: string): Promise<AuthResult<ApiTokenView>> {
-    const res = await this.audit.guard(caller, "token.revoke", async (): Promise<AuthResult<ApiTokenView>> => {
-      const row = isText(tokenId, 100) ? (await this.db.query<TokenRow>("SELECT * FROM api_tokens WHERE id = $1", [tokenId])).rows[0] : undefined;
-      if (!row || (row.user_id !== caller.principal.userId && !can(caller.principal, "users:manage"))) {
-        return securityRefusal("TOKEN_INVALID", "no such API token of yours", {});
-      }
-      if (row.revoked_at === null) await this.db.query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1", [row.id, this.iso()]);
-      return ok(tokenView({ ...row, revoked_at: row.revoked_at ?? this.iso() }));
-    });
-    return this.audit.outcome(caller, "token.revoke", typeof tokenId === "string" ? tokenId.slice(0, 100) : null, res);
-  }
-
-  async listApiTokens(caller: Caller, userId: string): Promise<AuthResult<ApiTokenView[]>> {
-    if (caller.principal.userId !== userId && !can(caller.principal, "users:manage")) return denied("listing another user's tokens");
-    const r = await this.db.query<TokenRow>("SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id LIMIT 500", [userId]);
-    return ok(r.rows.map(tokenView));
+  listApiTokens(caller: Caller, userId: string): Promise<AuthResult<ApiTokenView[]>> {
+    return this.tokens.list(caller, userId);
   }
 
   /** The principal a user acts as (global roles plus representative when they represent an account); undefined if unknown or disabled. */
@@ -554,15 +447,4 @@ export class AuthService {
     const p: Principal = { userId: u.id, roles: roles.length > 0 ? roles : ["public"], via, scopes };
     return credentialId === undefined ? p : { ...p, credentialId };
   }
-}
-
-function sessionView(r: SessionRow): SessionView {
-  return { sessionId: r.id, userId: r.user_id, createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at, ip: r.ip };
-}
-
-function tokenView(r: TokenRow): ApiTokenView {
-  return {
-    tokenId: r.id, userId: r.user_id, name: r.name, scopes: r.scopes.filter(isScope), createdAt: r.created_at, expiresAt: r.expires_at,
-    revokedAt: r.revoked_at, lastUsedAt: r.last_used_at,
-  };
 }
