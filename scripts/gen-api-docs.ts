@@ -38,9 +38,16 @@ function fields(schema: unknown): string[] {
   });
 }
 
+/** The ways to call an operation: alternatives joined by "or", schemes needed together by "and". */
+function security(reqs: Array<Record<string, string[]>> | undefined): string {
+  if (!reqs || reqs.length === 0) return "none (public)";
+  return reqs.map((r) => Object.keys(r).map((k) => `\`${k}\``).join(" and ")).join(" or ");
+}
+
 export function apiReference(): string {
   const api = createApp({} as never);
   const doc = api.openapi() as Json;
+  const tags = new Map(((doc.tags as Json[] | undefined) ?? []).map((t) => [String(t.name), String(t.description)]));
   const paths = doc.paths as Record<string, Record<string, Json>>;
   const byTag = new Map<string, string[]>();
   const index: string[] = [];
@@ -48,8 +55,9 @@ export function apiReference(): string {
     for (const [method, o] of Object.entries(methods)) {
       const tag = ((o.tags as string[] | undefined) ?? ["other"])[0] as string;
       const a = (o["x-openets-access"] ?? {}) as { roles?: string[]; scope?: string | null; note?: string | null };
-      const lines = [`### ${method.toUpperCase()} ${path}`, "", `${String(o.summary)} (\`${String(o.operationId)}\`)`, ""];
+      const lines = [`### ${method.toUpperCase()} ${path}`, "", `${String(o.summary)} (\`${String(o.operationId)}\`)`, "", String(o.description), ""];
       lines.push(`**Who:** ${(a.roles ?? []).join(", ")}${a.scope ? `; API tokens need the \`${a.scope}\` scope` : ""}${a.note ? `. ${a.note}` : ""}.`, "");
+      lines.push(`**Authentication:** ${security(o.security as Array<Record<string, string[]>> | undefined)}.`, "");
       const params = (o.parameters as Json[] | undefined) ?? [];
       if (params.length) {
         lines.push("**Parameters:**", "");
@@ -59,16 +67,23 @@ export function apiReference(): string {
       const body = (((o.requestBody as Json | undefined)?.content as Json | undefined)?.["application/json"] as Json | undefined)?.schema;
       if (body) {
         const name = typeof (body as Json).$ref === "string" ? ((body as Json).$ref as string).split("/").pop() : undefined;
-        lines.push(`**Request body** (JSON${name ? `, [${name}](#${name.toLowerCase()})` : ""}):`, "");
+        const optional = (o.requestBody as Json).required === false ? "; optional: leave it out, or send an empty body or {}" : "";
+        lines.push(`**Request body** (JSON${name ? `, [${name}](#${name.toLowerCase()})` : ""}${optional}):`, "");
         const comp = name ? ((doc.components as Json).schemas as Json)[name] : body;
         lines.push(...fields(comp), "");
       }
       lines.push("**Responses:**", "");
+      const problems: string[] = [];
       for (const [status, r] of Object.entries((o.responses as Json) ?? {})) {
+        if (typeof (r as Json).$ref === "string") {
+          problems.push(`${status === "default" ? "other" : status} ([${((r as Json).$ref as string).split("/").pop()}](#${((r as Json).$ref as string).split("/").pop()?.toLowerCase()}))`);
+          continue;
+        }
         const content = (r as Json).content as Json | undefined;
         const schema = content ? (Object.values(content)[0] as Json | undefined)?.schema : undefined;
         lines.push(`- ${status}: ${String((r as Json).description)}${schema ? ` - ${ref(schema)}` : ""}`);
       }
+      if (problems.length > 0) lines.push(`- problems: ${problems.join(", ")}`);
       lines.push("");
       const list = byTag.get(tag) ?? [];
       list.push(lines.join("\n"));
@@ -76,22 +91,45 @@ export function apiReference(): string {
       index.push(`| ${method.toUpperCase()} | \`${path}\` | ${(a.roles ?? []).join(", ")} | ${String(o.summary)} |`);
     }
   }
-  const schemas = Object.entries(((doc.components as Json | undefined)?.schemas as Json | undefined) ?? {}).map(([name, s]) => [`### ${name}`, "", ...fields(s), ""].join("\n"));
+  const components = (doc.components ?? {}) as Json;
+  const schemas = Object.entries((components.schemas as Json | undefined) ?? {}).map(([name, s]) => [`### ${name}`, "", ...fields(s), ""].join("\n"));
+  const schemes = Object.entries((components.securitySchemes as Json | undefined) ?? {}).map(
+    ([name, s]) => `| \`${name}\` | ${(s as Json).type === "apiKey" ? `${String((s as Json).in)} \`${String((s as Json).name)}\`` : `HTTP ${String((s as Json).scheme)}`} | ${String((s as Json).description)} |`,
+  );
+  const errors = Object.entries((components.responses as Json | undefined) ?? {}).map(([name, r]) => {
+    const headers = Object.keys(((r as Json).headers as Json | undefined) ?? {});
+    return [`### ${name}`, "", `${String((r as Json).description)}${headers.length ? ` Headers: ${headers.map((h) => `\`${h}\``).join(", ")}.` : ""} Body: [Problem](#problem).`, ""].join("\n");
+  });
   return `${HEAD}# HTTP API reference
 
 The registry's HTTP API (OpenAPI ${String(doc.openapi)}; the server serves the document at \`/openapi.json\` and a readable page at \`/docs\`). Conventions:
 
 - Amounts of units are decimal strings (\`"1000"\`), never JSON numbers.
-- Errors are RFC 9457 problem details (\`application/problem+json\`) with \`status\`, \`detail\`, and, when a rule refused the request, \`code\` and \`check\` from [checks.md](checks.md) (ledger) or the security codes.
+- Errors are RFC 9457 problem details (\`application/problem+json\`) with \`status\`, \`detail\`, a stable \`code\` and its \`check\` name from [checks.md](checks.md) (ledger) or [security-rules.md](security-rules.md) (security, sign-in, the HTTP edge); see [Problems](#problems).
 - The \`transactionId\` (or \`commandId\`) chosen by the caller is the idempotency key: the first request answers 201; the same request again answers 200 with the same result; the same id with a different content is a 409 \`replay-differs\`.
-- Lists are paginated: \`limit\` (1-500, default 50) and \`cursor\` (the \`nextCursor\` of the previous page; null on the last page).
+- Lists are paginated: \`limit\` (1-500, default 50) and \`cursor\` (the \`nextCursor\` of the previous page; null on the last page). Each list's order is in its description.
 - Who may call a route: the roles below ([roles.md](roles.md)); per-account rights (which representative may act on which account, four-eyes) are checked behind the route by the security rules. A signed-in cookie session carries all scopes of its user, an API token only its own scopes. State-changing requests made with the session cookie need the \`X-CSRF-Token\` header returned at sign-in.
 
 | method | path | who | what |
 |---|---|---|---|
 ${index.join("\n")}
 
-${[...byTag].map(([tag, ops]) => `## ${tag}\n\n${ops.join("\n")}`).join("\n")}
+## Authentication
+
+Each operation lists the ways to call it; one of them is enough. A way that names two schemes
+needs both (the session cookie with its CSRF header, on state-changing operations). API tokens
+have one scheme per scope, so an operation names the scope its token needs.
+
+| scheme | where | what |
+|---|---|---|
+${schemes.join("\n")}
+
+${[...byTag].map(([tag, ops]) => `## ${tag}\n\n${(tags.get(tag) ?? "")}${tags.has(tag) ? "\n\n" : ""}${ops.join("\n")}`).join("\n")}
+## Problems
+
+Every error is a [Problem](#problem) (RFC 9457, \`application/problem+json\`) with a stable \`code\` and \`check\`.
+
+${errors.join("\n")}
 ## Schemas
 
 ${schemas.join("\n")}`;

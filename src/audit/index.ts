@@ -71,8 +71,28 @@ export function redact(detail: Record<string, unknown>): Record<string, unknown>
   return out;
 }
 
+/**
+ * Text PostgreSQL can store: NUL (U+0000) and lone surrogates become U+FFFD. The HTTP edge refuses
+ * such text, but the audit must record whatever a service was handed (a CLI, a bug) rather than
+ * fail, and with it the operation it records.
+ */
+export function storable(s: string): string {
+  return s.replace(/\u0000|\p{Cs}/gu, "\ufffd");
+}
+
+const storableOrNull = (s: string | null | undefined, max: number): string | null => (s === null || s === undefined ? null : storable(s.slice(0, max)));
+
+/** A deep copy with storable keys and strings and bigints as decimal strings (bounded depth: details are small). */
+function clean(v: unknown, depth = 0): unknown {
+  if (typeof v === "string") return storable(v);
+  if (typeof v === "bigint") return v.toString();
+  if (depth > 20 || v === null || typeof v !== "object") return depth > 20 ? "[too deep]" : v;
+  if (Array.isArray(v)) return v.map((x) => clean(x, depth + 1));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [storable(k), clean(x, depth + 1)]));
+}
+
 function jsonSafe(detail: Record<string, unknown>): string {
-  return JSON.stringify(redact(detail), (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+  return JSON.stringify(clean(redact(detail)));
 }
 
 export class AuditLog {
@@ -87,8 +107,8 @@ export class AuditLog {
       `INSERT INTO audit_log (at, actor, via, ip, request_id, action, target, outcome, code, detail)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
       [
-        this.clock.now().toISOString(), caller.principal.userId, caller.principal.via, caller.ip?.slice(0, 100) ?? null, caller.requestId?.slice(0, 200) ?? null,
-        entry.action, entry.target?.slice(0, 300) ?? null, entry.outcome, entry.code ?? null, jsonSafe(entry.detail ?? {}),
+        this.clock.now().toISOString(), storableOrNull(caller.principal.userId, 200), caller.principal.via, storableOrNull(caller.ip, 100), storableOrNull(caller.requestId, 200),
+        storable(entry.action), storableOrNull(entry.target, 300), entry.outcome, entry.code ?? null, jsonSafe(entry.detail ?? {}),
       ],
     );
   }

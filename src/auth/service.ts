@@ -1,18 +1,23 @@
-// The AuthService: users, passwords (argon2id), the TOTP second factor, sessions, API tokens and
-// sign-in throttling (exponential backoff after each failure, lockout after several in a row).
-// Secrets handed out (session tokens, challenges, API tokens) are random 32-byte values of which
-// only the SHA-256 is stored. Every state change and every sign-in attempt is audited.
-import { createHash, randomBytes as nodeRandomBytes, timingSafeEqual } from "node:crypto";
+// The AuthService: users, passwords (argon2id), the TOTP second factor, sign-in and sessions, the
+// one entry point for the HTTP layer and the CLI. Sign-in throttling is src/auth/throttle.ts and
+// API tokens src/auth/tokens.ts. Secrets handed out (session tokens, challenges, API tokens) are
+// random 32-byte values of which only the SHA-256 is stored. Every state change and every sign-in
+// attempt is audited.
+import { createHash, randomBytes as nodeRandomBytes } from "node:crypto";
 import { hash as argonHash, verify as argonVerify } from "@node-rs/argon2";
 import type { AuditLog } from "../audit/index.ts";
 import type { Refusal } from "../domain/ledger/checks.ts";
 import { printable, securityRefusal } from "../domain/security/codes.ts";
 import type { SecurityConfig } from "../domain/security/config.ts";
 import {
-  type Caller, can, GLOBAL_ROLES, type GlobalRole, isGlobalRole, isScope, type Principal, type Role, type Scope, systemPrincipal, USER_ID_PATTERN,
+  type Caller, can, GLOBAL_ROLES, type GlobalRole, isGlobalRole, type Principal, type Role, type Scope, systemPrincipal, USER_ID_PATTERN,
 } from "../domain/security/roles.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { Db, Sql } from "../store/db.ts";
+import { denied, input, isText, sessionRequired } from "./refusals.ts";
+import { SignInThrottle } from "./throttle.ts";
+import { type SessionRow, Sessions } from "./sessions.ts";
+import { ApiTokens } from "./tokens.ts";
 import { base32Decode, base32Encode, otpauthUri, verifyTotpCode } from "./totp.ts";
 import type {
   ApiTokenView, AuthResult, CreatedApiToken, CreatedUser, CreateUserInput, LockoutState, SessionGrant, SessionView, SignInInput, SignInOutcome,
@@ -26,6 +31,13 @@ export interface AuthServiceOptions {
   randomBytes?: (n: number) => Buffer;
   /** argon2id cost; tests may lower it. Default memory 19 MiB, 2 passes, 1 lane (OWASP's minimum). */
   argon2?: { memoryCost: number; timeCost: number; parallelism: number };
+  /** Password hashing (default argon2id with the cost above); tests may count or replace it. */
+  passwords?: PasswordHasher;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
 }
 
 interface UserRow {
@@ -43,50 +55,20 @@ interface UserRow {
   created_at: string;
 }
 
-interface SessionRow {
-  id: string;
-  user_id: string;
-  kind: "session" | "challenge";
-  created_at: string;
-  expires_at: string;
-  revoked_at: string | null;
-  ip: string | null;
-}
-
-interface TokenRow {
-  id: string;
-  user_id: string;
-  name: string;
-  scopes: string[];
-  created_at: string;
-  expires_at: string;
-  revoked_at: string | null;
-  last_used_at: string | null;
-}
-
 const ARGON2_ID = 2; // Algorithm.Argon2id (a const enum, which verbatimModuleSyntax cannot import)
 const MAX_PASSWORD = 256;
-const TOKEN_PREFIX = "ets_";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
 
-function isText(v: unknown, max: number): v is string {
-  return typeof v === "string" && v.length > 0 && v.length <= max;
-}
-
-function input(field: string, reason: string): Refusal {
-  return securityRefusal("INPUT_INVALID", `${field}: ${reason}`, { field, reason });
-}
-
-function denied(what: string): Refusal {
-  return securityRefusal("PERMISSION_DENIED", `${what} needs the national-admin role`, { permission: "users:manage" });
-}
-
 export class AuthService {
   private readonly random: (n: number) => Buffer;
-  private readonly argon2: { memoryCost: number; timeCost: number; parallelism: number };
-  private dummyHash: string | undefined;
+  private readonly passwords: PasswordHasher;
+  private readonly throttle: SignInThrottle;
+  private readonly tokens: ApiTokens;
+  private readonly sessions: Sessions;
+  /** A hash of no one's password: unknown user ids are verified against it, so they cost what known ones cost. */
+  private dummyHash = "";
 
   private constructor(
     readonly db: Db,
@@ -96,11 +78,17 @@ export class AuthService {
     private readonly opts: AuthServiceOptions,
   ) {
     this.random = opts.randomBytes ?? nodeRandomBytes;
-    this.argon2 = opts.argon2 ?? { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+    const cost = opts.argon2 ?? { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+    this.passwords = opts.passwords ?? { hash: (pw) => argonHash(pw, { algorithm: ARGON2_ID, ...cost }), verify: (h, pw) => argonVerify(h, pw) };
+    this.throttle = new SignInThrottle(db, clock, config.signIn);
+    this.sessions = new Sessions({ db, clock, audit, principalOf: (...a) => this.principalOf(...a) });
+    this.tokens = new ApiTokens({ db, clock, audit, maxDays: config.apiTokens.maxDays, random: this.random, principalOf: (...a) => this.principalOf(...a) });
   }
 
   static async open(db: Db, clock: Clock, config: SecurityConfig, audit: AuditLog, opts: AuthServiceOptions = {}): Promise<AuthService> {
-    return new AuthService(db, clock, config, audit, opts);
+    const s = new AuthService(db, clock, config, audit, opts);
+    s.dummyHash = await s.hashPassword(`no one's password ${s.random(16).toString("hex")}`);
+    return s;
   }
 
   private now(): Date {
@@ -112,7 +100,7 @@ export class AuthService {
   }
 
   private hashPassword(pw: string): Promise<string> {
-    return argonHash(pw, { algorithm: ARGON2_ID, ...this.argon2 });
+    return this.passwords.hash(pw);
   }
 
   private passwordProblem(pw: unknown, userId: string): Refusal | undefined {
@@ -251,11 +239,18 @@ export class AuthService {
   async changePassword(caller: Caller, inp: { userId: string; oldPassword?: string | undefined; newPassword: string }): Promise<AuthResult<UserView>> {
     const self = caller.principal.userId === inp?.userId && caller.principal.via === "session";
     const res = await this.audit.guard(caller, "user.password", async (): Promise<AuthResult<UserView>> => {
-      if (!self && !can(caller.principal, "users:manage")) return denied("setting another user's password");
+      if (!self && !can(caller.principal, "users:manage")) {
+        return caller.principal.userId === inp?.userId ? sessionRequired(caller, "changing one's own password") : denied("setting another user's password");
+      }
       const u = typeof inp?.userId === "string" ? await this.user(this.db, inp.userId) : undefined;
       if (!u) return securityRefusal("USER_UNKNOWN", "no such user", { userId: printable(inp?.userId, 64) });
-      if (self && !(typeof inp.oldPassword === "string" && inp.oldPassword.length <= MAX_PASSWORD && (await argonVerify(u.password_hash, inp.oldPassword)))) {
-        return securityRefusal("CREDENTIALS_INVALID", "the current password is wrong", {});
+      if (self) {
+        // The current password is throttled like a sign-in, so a stolen session cannot be used to guess it.
+        const held = this.throttle.refusal(u.id, await this.throttle.load(u.id, caller.ip), true);
+        if (held) return held;
+        if (!(typeof inp.oldPassword === "string" && inp.oldPassword.length <= MAX_PASSWORD && (await this.passwords.verify(u.password_hash, inp.oldPassword)))) {
+          return (await this.throttle.fail(u.id, caller.ip)) ?? securityRefusal("CREDENTIALS_INVALID", "the current password is wrong", {});
+        }
       }
       const weak = this.passwordProblem(inp.newPassword, u.id);
       if (weak) return weak;
@@ -273,7 +268,9 @@ export class AuthService {
   async resetTotp(caller: Caller, userId: string): Promise<AuthResult<TotpEnrolment>> {
     const self = caller.principal.userId === userId && caller.principal.via === "session";
     const res = await this.audit.guard(caller, "user.totp-reset", async (): Promise<AuthResult<TotpEnrolment>> => {
-      if (!self && !can(caller.principal, "users:manage")) return denied("resetting another user's second factor");
+      if (!self && !can(caller.principal, "users:manage")) {
+        return caller.principal.userId === userId ? sessionRequired(caller, "replacing one's own second factor") : denied("resetting another user's second factor");
+      }
       const u = typeof userId === "string" ? await this.user(this.db, userId) : undefined;
       if (!u) return securityRefusal("USER_UNKNOWN", "no such user", { userId: printable(userId, 64) });
       const { secret, enrolment } = this.enrolment(u.id);
@@ -283,32 +280,21 @@ export class AuthService {
     return this.audit.outcome(caller, "user.totp-reset", typeof userId === "string" ? userId.slice(0, 64) : null, res);
   }
 
+  /** Ends every sign-in lockout of a user: at each address, and the restriction to the second factor. */
   async unlock(caller: Caller, userId: string): Promise<AuthResult<LockoutState>> {
     const res = await this.adminUpdate(caller, "user.unlock", userId, async () => {
-      await this.db.query("UPDATE users SET failures = 0, locked_until = NULL, last_failure_at = NULL WHERE id = $1", [userId]);
+      await this.throttle.clear(userId);
       return undefined;
     });
     if (!res.ok) return res;
     return ok((await this.lockoutState(userId)) as LockoutState);
   }
 
+  /** A user's sign-in throttling (undefined for an unknown user). */
   async lockoutState(userId: string): Promise<LockoutState | undefined> {
     const u = await this.user(this.db, userId);
     if (!u) return undefined;
-    return this.lockoutOf(u);
-  }
-
-  private backoffMs(failures: number): number {
-    if (failures <= 0) return 0;
-    const s = this.config.signIn;
-    return Math.min(s.backoffBaseSeconds * 2 ** Math.min(failures - 1, 30), s.backoffMaxSeconds) * 1000;
-  }
-
-  private lockoutOf(u: UserRow): LockoutState {
-    const now = this.now().getTime();
-    const locked = u.locked_until !== null && Date.parse(u.locked_until) > now ? u.locked_until : null;
-    const next = u.last_failure_at !== null && u.failures > 0 ? Date.parse(u.last_failure_at) + this.backoffMs(u.failures) : null;
-    return { userId: u.id, failures: u.failures, lockedUntil: locked, nextAttemptAt: locked ?? (next !== null && next > now ? new Date(next).toISOString() : null) };
+    return { userId: u.id, ...(await this.throttle.view(u.id)) };
   }
 
   // ---- sign-in -------------------------------------------------------------------------------
@@ -325,28 +311,6 @@ export class AuthService {
     return roles.some((r) => this.config.signIn.secondFactorRoles.includes(r));
   }
 
-  /** Records a failed attempt: backoff grows; at maxFailures in a row the user is locked. */
-  private async fail(userId: string): Promise<Refusal | undefined> {
-    const r = await this.db.query<{ failures: number }>(
-      "UPDATE users SET failures = failures + 1, last_failure_at = $2 WHERE id = $1 RETURNING failures",
-      [userId, this.iso()],
-    );
-    const n = r.rows[0]?.failures ?? 0;
-    if (n >= this.config.signIn.maxFailures) {
-      const until = this.iso(this.config.signIn.lockoutMinutes * 60_000);
-      await this.db.query("UPDATE users SET failures = 0, last_failure_at = NULL, locked_until = $2 WHERE id = $1", [userId, until]);
-      return securityRefusal("USER_LOCKED", `too many failed sign-ins; ${userId} is locked until ${until}`, { lockedUntil: until });
-    }
-    return undefined;
-  }
-
-  private throttled(u: UserRow): Refusal | undefined {
-    const st = this.lockoutOf(u);
-    if (st.lockedUntil) return securityRefusal("USER_LOCKED", `${u.id} is locked until ${st.lockedUntil}`, { lockedUntil: st.lockedUntil });
-    if (st.nextAttemptAt) return securityRefusal("SIGN_IN_BACKOFF", `wait until ${st.nextAttemptAt} before trying again`, { retryAt: st.nextAttemptAt });
-    return undefined;
-  }
-
   /** Password step; returns a session, or a TOTP challenge when the user's roles need a second factor. */
   async signIn(ip: string | null, inp: SignInInput): Promise<AuthResult<SignInOutcome>> {
     const claimed = typeof inp?.userId === "string" ? inp.userId.slice(0, 64) : null;
@@ -355,30 +319,40 @@ export class AuthService {
     return this.audit.outcome(caller, "auth.sign-in", claimed, res, res.ok ? { result: res.value.kind } : {});
   }
 
+  /**
+   * Up to the password check, a user id that exists and one that does not take the same path: the
+   * same throttle (kept per id as claimed), the same statements and one password verification
+   * (against a dummy hash for unknown ids), so neither the answers nor their timing tell them apart.
+   */
   private async signInInner(ip: string | null, inp: SignInInput): Promise<AuthResult<SignInOutcome>> {
     const bad = securityRefusal("CREDENTIALS_INVALID", "unknown user or wrong password", {});
     if (typeof inp !== "object" || inp === null || !isText(inp.userId, 64) || !isText(inp.password, MAX_PASSWORD)) return bad;
+    const st = await this.throttle.load(inp.userId, ip);
     const u = await this.user(this.db, inp.userId);
-    if (!u) {
-      // Same work as a real check, so response times do not reveal which user ids exist.
-      this.dummyHash ??= await this.hashPassword("not-a-real-password-0");
-      await argonVerify(this.dummyHash, inp.password);
-      return bad;
-    }
-    const thr = this.throttled(u);
-    if (thr) return thr;
-    if (!(await argonVerify(u.password_hash, inp.password))) return (await this.fail(u.id)) ?? bad;
+    const held = this.throttle.refusal(inp.userId, st, inp.totp !== undefined);
+    if (held) return held;
+    const restricted = this.throttle.restricted(st);
+    const passwordOk = await this.passwords.verify(u?.password_hash ?? this.dummyHash, inp.password);
+    if (!u || !passwordOk) return (await this.throttle.fail(inp.userId, ip)) ?? (restricted ? await this.stillRestricted(inp.userId) : bad);
     if (u.disabled) return securityRefusal("USER_DISABLED", `${u.id} is disabled`, { userId: u.id });
     if (u.demo && !this.config.demoMode) return securityRefusal("DEMO_ONLY", "demo users can sign in only in demo mode", { userId: u.id });
+    // Restricted to the second factor: the code must come with the password, whatever the roles.
+    if (restricted) return u.totp_secret === null ? this.stillRestricted(u.id) : this.checkCode(u, typeof inp.totp === "string" ? inp.totp : "", ip, true);
     if (!(await this.needsSecondFactor(u))) return this.grant(u, ip);
     if (u.totp_secret === null) return securityRefusal("SECOND_FACTOR_NOT_ENROLLED", `${u.id} must enrol a second factor first (ask an administrator)`, { userId: u.id });
-    if (inp.totp !== undefined) return this.checkCode(u, typeof inp.totp === "string" ? inp.totp : "", ip);
+    if (inp.totp !== undefined) return this.checkCode(u, typeof inp.totp === "string" ? inp.totp : "", ip, false);
     const challenge = this.random(32).toString("base64url");
     const expiresAt = this.iso(this.config.sessions.challengeMinutes * 60_000);
     await this.db.query("INSERT INTO sessions (id, token_hash, user_id, kind, created_at, expires_at, ip) VALUES ($1,$2,$3,'challenge',$4,$5,$6)", [
       `c_${this.random(9).toString("hex")}`, sha256(challenge), u.id, this.iso(), expiresAt, ip?.slice(0, 100) ?? null,
     ]);
     return ok({ kind: "totp-required", challenge, expiresAt });
+  }
+
+  /** The answer while a user id is restricted to the second factor (computed afresh: a failure may have extended it). */
+  private async stillRestricted(userId: string): Promise<Refusal> {
+    const until = (await this.throttle.view(userId)).lockedUntil;
+    return this.throttle.secondFactorOnly(userId, until === null ? this.now().getTime() : Date.parse(until));
   }
 
   /** Second step: the challenge from signIn plus a 6-digit code. */
@@ -392,18 +366,23 @@ export class AuthService {
       res = securityRefusal("CHALLENGE_INVALID", "the sign-in challenge is unknown, used or expired; sign in again", {});
     } else {
       const u = (await this.user(this.db, row.user_id)) as UserRow;
-      res = this.throttled(u) ?? (await this.audit.guard(caller, "auth.totp", () => this.checkCode(u, typeof inp.code === "string" ? inp.code : "", ip)));
+      // The challenge proves the password; the code is the second factor, so a restriction to it does not apply here.
+      res = this.throttle.refusal(u.id, await this.throttle.load(u.id, ip), true) ??
+        (await this.audit.guard(caller, "auth.totp", () => this.checkCode(u, typeof inp.code === "string" ? inp.code : "", ip, false)));
       if (res.ok) await this.db.query("UPDATE sessions SET revoked_at = $2 WHERE id = $1", [row.id, this.iso()]);
     }
     return this.audit.outcome(caller, "auth.totp", row?.user_id ?? null, res);
   }
 
-  private async checkCode(u: UserRow, code: string, ip: string | null): Promise<AuthResult<SessionGrant>> {
+  /** Checks a one-time code; while restricted to the second factor a wrong code gets the restriction's answer, like a wrong password. */
+  private async checkCode(u: UserRow, code: string, ip: string | null, restricted: boolean): Promise<AuthResult<SessionGrant>> {
     if (u.totp_secret === null) return securityRefusal("TOTP_NOT_ENROLLED", `${u.id} has no second factor`, { userId: u.id });
     const step = verifyTotpCode(base32Decode(u.totp_secret), code, this.now());
     // A code is accepted once: a step at or before the last accepted one is a replay.
     if (step === null || (u.totp_last_step !== null && step <= u.totp_last_step)) {
-      return (await this.fail(u.id)) ?? securityRefusal("TOTP_INVALID", "the one-time code is wrong, expired or already used", {});
+      const locked = await this.throttle.fail(u.id, ip);
+      if (restricted) return locked ?? (await this.stillRestricted(u.id));
+      return locked ?? securityRefusal("TOTP_INVALID", "the one-time code is wrong, expired or already used", {});
     }
     await this.db.query("UPDATE users SET totp_last_step = $2 WHERE id = $1", [u.id, step]);
     return this.grant(u, ip);
@@ -413,125 +392,51 @@ export class AuthService {
     const token = this.random(32).toString("base64url");
     const sessionId = `s_${this.random(9).toString("hex")}`;
     const expiresAt = this.iso(this.config.sessions.ttlMinutes * 60_000);
-    await this.db.transaction(async (tx) => {
-      await tx.query("UPDATE users SET failures = 0, last_failure_at = NULL, locked_until = NULL WHERE id = $1", [u.id]);
-      await tx.query("INSERT INTO sessions (id, token_hash, user_id, kind, created_at, expires_at, ip) VALUES ($1,$2,$3,'session',$4,$5,$6)", [
-        sessionId, sha256(token), u.id, this.iso(), expiresAt, ip?.slice(0, 100) ?? null,
-      ]);
-    });
+    await this.throttle.succeed(u.id, ip);
+    await this.db.query("INSERT INTO sessions (id, token_hash, user_id, kind, created_at, expires_at, ip) VALUES ($1,$2,$3,'session',$4,$5,$6)", [
+      sessionId, sha256(token), u.id, this.iso(), expiresAt, ip?.slice(0, 100) ?? null,
+    ]);
     const principal = (await this.principalOf(u.id, "session", "all", sessionId)) as Principal;
     return ok({ kind: "session", token, sessionId, expiresAt, principal });
   }
 
+  // ---- sessions (src/auth/sessions.ts) -------------------------------------------------------
+
   /** The principal of a session token (for every request). */
-  async getSession(token: string): Promise<AuthResult<{ principal: Principal; session: SessionView }>> {
-    const bad = securityRefusal("SESSION_INVALID", "the session is unknown, expired or revoked; sign in again", {});
-    if (!isText(token, 200)) return bad;
-    const row = (await this.db.query<SessionRow>("SELECT * FROM sessions WHERE token_hash = $1 AND kind = 'session'", [sha256(token)])).rows[0];
-    if (!row || row.revoked_at !== null || Date.parse(row.expires_at) <= this.now().getTime()) return bad;
-    const principal = await this.principalOf(row.user_id, "session", "all", row.id);
-    if (!principal) return bad;
-    return ok({ principal, session: sessionView(row) });
+  getSession(token: string): Promise<AuthResult<{ principal: Principal; session: SessionView }>> {
+    return this.sessions.get(token);
   }
 
   /** Sign-out (own session) or revocation by an administrator; by session id or by token. */
-  async revokeSession(caller: Caller, sessionIdOrToken: string): Promise<AuthResult<SessionView>> {
-    const res = await this.audit.guard(caller, "session.revoke", async (): Promise<AuthResult<SessionView>> => {
-      if (!isText(sessionIdOrToken, 200)) return input("session", "must be a session id or token");
-      const r = await this.db.query<SessionRow>("SELECT * FROM sessions WHERE kind = 'session' AND (id = $1 OR token_hash = $2)", [sessionIdOrToken, sha256(sessionIdOrToken)]);
-      const row = r.rows[0];
-      if (!row || (row.user_id !== caller.principal.userId && !can(caller.principal, "users:manage"))) {
-        return securityRefusal("SESSION_INVALID", "no such session of yours", {});
-      }
-      if (row.revoked_at === null) await this.db.query("UPDATE sessions SET revoked_at = $2 WHERE id = $1", [row.id, this.iso()]);
-      return ok(sessionView({ ...row, revoked_at: row.revoked_at ?? this.iso() }));
-    });
-    return this.audit.outcome(caller, "session.revoke", res.ok ? res.value.sessionId : null, res);
+  revokeSession(caller: Caller, sessionIdOrToken: string): Promise<AuthResult<SessionView>> {
+    return this.sessions.revoke(caller, sessionIdOrToken);
   }
 
-  async revokeAllSessions(caller: Caller, userId: string): Promise<AuthResult<{ revoked: number }>> {
-    const res = await this.audit.guard(caller, "session.revoke-all", async (): Promise<AuthResult<{ revoked: number }>> => {
-      if (caller.principal.userId !== userId && !can(caller.principal, "users:manage")) return denied("revoking another user's sessions");
-      const r = await this.db.query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL", [userId, this.iso()]);
-      return ok({ revoked: r.rowCount });
-    });
-    return this.audit.outcome(caller, "session.revoke-all", typeof userId === "string" ? userId.slice(0, 64) : null, res);
+  revokeAllSessions(caller: Caller, userId: string): Promise<AuthResult<{ revoked: number }>> {
+    return this.sessions.revokeAll(caller, userId);
   }
 
-  async listSessions(caller: Caller, userId: string): Promise<AuthResult<SessionView[]>> {
-    if (caller.principal.userId !== userId && !can(caller.principal, "users:manage")) return denied("listing another user's sessions");
-    const r = await this.db.query<SessionRow>(
-      "SELECT * FROM sessions WHERE user_id = $1 AND kind = 'session' AND revoked_at IS NULL AND expires_at > $2 ORDER BY created_at LIMIT 500",
-      [userId, this.iso()],
-    );
-    return ok(r.rows.map(sessionView));
+  listSessions(caller: Caller, userId: string): Promise<AuthResult<SessionView[]>> {
+    return this.sessions.list(caller, userId);
   }
 
-  // ---- API tokens ----------------------------------------------------------------------------
+  // ---- API tokens (src/auth/tokens.ts) ------------------------------------------------------
 
   /** A scoped token for a machine client; for oneself (signed in with a session), or (administrator) for another user. */
-  async createApiToken(caller: Caller, inp: { userId?: string | undefined; name: string; scopes: Scope[]; days?: number | undefined }): Promise<AuthResult<CreatedApiToken>> {
-    const res = await this.audit.guard(caller, "token.create", () => this.createTokenInner(caller, inp));
-    return this.audit.outcome(caller, "token.create", res.ok ? res.value.view.tokenId : null, res, res.ok ? { userId: res.value.view.userId, scopes: res.value.view.scopes } : {});
+  createApiToken(caller: Caller, inp: { userId?: string | undefined; name: string; scopes: Scope[]; days?: number | undefined }): Promise<AuthResult<CreatedApiToken>> {
+    return this.tokens.create(caller, inp);
   }
 
-  private async createTokenInner(caller: Caller, inp: { userId?: string | undefined; name: string; scopes: Scope[]; days?: number | undefined }): Promise<AuthResult<CreatedApiToken>> {
-    const p = caller.principal;
-    const userId = inp?.userId ?? p.userId;
-    if (p.via === "token") return securityRefusal("PERMISSION_DENIED", "an API token cannot create API tokens; sign in", {});
-    if (userId === null || (userId !== p.userId && !can(p, "users:manage"))) return denied("creating a token for another user");
-    if (!isText(inp.name, 100)) return input("name", "must be 1 to 100 characters");
-    if (!Array.isArray(inp.scopes) || inp.scopes.length === 0 || inp.scopes.length > 10) return input("scopes", "must be a list of 1 to 10 scopes");
-    const unknown = inp.scopes.find((s) => !isScope(s));
-    if (unknown !== undefined) return securityRefusal("SCOPE_UNKNOWN", `unknown scope ${JSON.stringify(printable(unknown, 40))}`, { scope: printable(unknown, 40) });
-    const maxDays = this.config.apiTokens.maxDays;
-    const days = inp.days ?? maxDays;
-    if (!Number.isInteger(days) || days < 1 || days > maxDays) return input("days", `must be a whole number from 1 to ${maxDays}`);
-    const u = await this.user(this.db, userId);
-    if (!u || u.disabled) return securityRefusal("USER_UNKNOWN", `no active user ${userId}`, { userId });
-    const id = `t${this.random(8).toString("hex")}`;
-    const token = `${TOKEN_PREFIX}${id}_${this.random(32).toString("base64url")}`;
-    const scopes = [...new Set(inp.scopes)];
-    await this.db.query(
-      "INSERT INTO api_tokens (id, token_hash, user_id, name, scopes, created_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7)",
-      [id, sha256(token), userId, inp.name, scopes, this.iso(), this.iso(days * 86_400_000)],
-    );
-    const row = (await this.db.query<TokenRow>("SELECT * FROM api_tokens WHERE id = $1", [id])).rows[0] as TokenRow;
-    return ok({ token, view: tokenView(row) });
+  authenticateToken(token: string): Promise<AuthResult<Principal>> {
+    return this.tokens.authenticate(token);
   }
 
-  async authenticateToken(token: string): Promise<AuthResult<Principal>> {
-    const bad = securityRefusal("TOKEN_INVALID", "the API token is unknown, expired or revoked", {});
-    const m = typeof token === "string" && token.length <= 200 ? /^ets_(t[0-9a-f]{16})_[A-Za-z0-9_-]{43}$/.exec(token) : null;
-    if (!m) return bad;
-    const row = (await this.db.query<TokenRow & { token_hash: string }>("SELECT * FROM api_tokens WHERE id = $1", [m[1]])).rows[0];
-    if (!row || !timingSafeEqual(Buffer.from(row.token_hash), Buffer.from(sha256(token)))) return bad;
-    if (row.revoked_at !== null || Date.parse(row.expires_at) <= this.now().getTime()) return bad;
-    const principal = await this.principalOf(row.user_id, "token", row.scopes.filter(isScope), row.id);
-    if (!principal) return bad;
-    // At most one write a minute per token, so that authenticating stays a read on busy clients.
-    if (row.last_used_at === null || Date.parse(row.last_used_at) < this.now().getTime() - 60_000) {
-      await this.db.query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", [row.id, this.iso()]);
-    }
-    return ok(principal);
+  revokeApiToken(caller: Caller, tokenId: string): Promise<AuthResult<ApiTokenView>> {
+    return this.tokens.revoke(caller, tokenId);
   }
 
-  async revokeApiToken(caller: Caller, tokenId: string): Promise<AuthResult<ApiTokenView>> {
-    const res = await this.audit.guard(caller, "token.revoke", async (): Promise<AuthResult<ApiTokenView>> => {
-      const row = isText(tokenId, 100) ? (await this.db.query<TokenRow>("SELECT * FROM api_tokens WHERE id = $1", [tokenId])).rows[0] : undefined;
-      if (!row || (row.user_id !== caller.principal.userId && !can(caller.principal, "users:manage"))) {
-        return securityRefusal("TOKEN_INVALID", "no such API token of yours", {});
-      }
-      if (row.revoked_at === null) await this.db.query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1", [row.id, this.iso()]);
-      return ok(tokenView({ ...row, revoked_at: row.revoked_at ?? this.iso() }));
-    });
-    return this.audit.outcome(caller, "token.revoke", typeof tokenId === "string" ? tokenId.slice(0, 100) : null, res);
-  }
-
-  async listApiTokens(caller: Caller, userId: string): Promise<AuthResult<ApiTokenView[]>> {
-    if (caller.principal.userId !== userId && !can(caller.principal, "users:manage")) return denied("listing another user's tokens");
-    const r = await this.db.query<TokenRow>("SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id LIMIT 500", [userId]);
-    return ok(r.rows.map(tokenView));
+  listApiTokens(caller: Caller, userId: string): Promise<AuthResult<ApiTokenView[]>> {
+    return this.tokens.list(caller, userId);
   }
 
   /** The principal a user acts as (global roles plus representative when they represent an account); undefined if unknown or disabled. */
@@ -542,15 +447,4 @@ export class AuthService {
     const p: Principal = { userId: u.id, roles: roles.length > 0 ? roles : ["public"], via, scopes };
     return credentialId === undefined ? p : { ...p, credentialId };
   }
-}
-
-function sessionView(r: SessionRow): SessionView {
-  return { sessionId: r.id, userId: r.user_id, createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at, ip: r.ip };
-}
-
-function tokenView(r: TokenRow): ApiTokenView {
-  return {
-    tokenId: r.id, userId: r.user_id, name: r.name, scopes: r.scopes.filter(isScope), createdAt: r.created_at, expiresAt: r.expires_at,
-    revokedAt: r.revoked_at, lastUsedAt: r.last_used_at,
-  };
 }

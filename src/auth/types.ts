@@ -63,12 +63,15 @@ export interface SignInInput {
   totp?: string | undefined;
 }
 
+/** A user's sign-in throttling, for administrators (src/auth/throttle.ts). */
 export interface LockoutState {
   userId: string;
+  /** Failed sign-ins from all addresses counted toward signIn.maxFailuresPerUser. */
   failures: number;
+  /** Until when the user signs in only with password and one-time code together (too many failures from several addresses), or null. */
   lockedUntil: string | null;
-  /** Earliest time of the next allowed attempt (backoff), or null. */
-  nextAttemptAt: string | null;
+  /** Client addresses with failures still counted: each one's count, lockout and next allowed attempt (backoff). */
+  addresses: Array<{ address: string; failures: number; lockedUntil: string | null; nextAttemptAt: string | null }>;
 }
 
 export interface ApiTokenView {

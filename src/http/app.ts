@@ -14,26 +14,61 @@ import { type AppDeps, CSP, CSRF_HEADER, callerOf, csrfTokenFor, DEFAULT_CONFIG,
 import { CursorError, LedgerBusyError } from "../registry/ledger/index.ts";
 import { sqlState } from "../store/db.ts";
 import { docsPage } from "./docs-page.ts";
+import { errorResponseRef, errorStatuses, INFO, scopesUsed, securityOf, securitySchemes, sharedComponents, TAGS } from "./openapi.ts";
+import { clientAddress } from "./client-address.ts";
 import { createLogger, scrubText } from "./logger.ts";
-import { type Problem, ProblemError, problem } from "./problem.ts";
+import { checkProblem, PROBLEM_TYPE_BASE, type Problem, ProblemError, problem } from "./problem.ts";
 import { RateLimiter } from "./rate-limit.ts";
 import { honoPath, type Op } from "./route.ts";
+import { jsonTextFault, strictBodyText, type TextFault, urlTextFault } from "./text.ts";
 import { allOps } from "./routes/index.ts";
 import { Problem as ProblemSchema } from "./schemas.ts";
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-export function clientIp(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
-    const fwd = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-    if (fwd && fwd.length <= 64) return fwd;
-  }
+export function clientIp(c: Context, trustProxy: number): string {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? "local";
+  return clientAddress(env?.incoming?.socket?.remoteAddress, c.req.header("x-forwarded-for"), trustProxy);
 }
 
+/**
+ * A problem as its response. Every 429 says when to come back: the limiter's header, else the
+ * refusal's facts.retryAfterSeconds (sign-in backoff and lockouts), else one second.
+ */
 export function problemResponse(p: Problem, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(p), { status: p.status, headers: { "content-type": "application/problem+json", ...headers } });
+  const h: Record<string, string> = { "content-type": "application/problem+json", ...headers };
+  if (p.status === 429 && h["retry-after"] === undefined) {
+    const s = Number(p.facts?.retryAfterSeconds);
+    h["retry-after"] = String(Number.isSafeInteger(s) && s > 0 ? s : 1);
+  }
+  return new Response(JSON.stringify(p), { status: p.status, headers: h });
+}
+
+/** A JSON body's text fault: bytes that are not UTF-8, or a malformed string once parsed (unparsable bodies are the validator's to refuse). */
+function bodyTextFault(bytes: ArrayBuffer): TextFault | undefined {
+  const text = strictBodyText(bytes);
+  if (text === undefined) return { kind: "invalid", where: "body" };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return text.includes("\u0000") ? { kind: "nul", where: "body" } : undefined;
+  }
+  return jsonTextFault(value);
+}
+
+/** The path of a URL as sent, before percent-decoding. */
+function rawPath(url: string): string {
+  const start = url.indexOf("/", url.indexOf("://") + 3);
+  const end = url.slice(start).search(/[?#]/);
+  return end < 0 ? url.slice(start) : url.slice(start, start + end);
+}
+
+function textProblem(f: TextFault): Problem {
+  const at = f.field === undefined ? `the request's ${f.where}` : `${f.where} ${f.field}`;
+  const facts = { where: f.where, ...(f.field === undefined ? {} : { field: f.field }) };
+  if (f.kind === "nul") return checkProblem("TEXT_NUL", `${at} contains the NUL character (U+0000), which no field accepts`, { facts });
+  return checkProblem("TEXT_INVALID", `${at} is not well-formed text (invalid UTF-8, or a lone UTF-16 surrogate)`, { facts });
 }
 
 export interface App {
@@ -77,9 +112,8 @@ export function createApp(deps: AppDeps): App {
         const issues = result.error.issues.slice(0, 10).map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
         const first = issues[0];
         throw new ProblemError(
-          problem(400, "request-invalid", first ? `${result.target} ${first.path || "(root)"}: ${first.message}` : `${result.target} is invalid`, {
-            code: 8020,
-            check: "input-invalid",
+          checkProblem("INPUT_INVALID", first ? `${result.target} ${first.path || "(root)"}: ${first.message}` : `${result.target} is invalid`, {
+            type: `${PROBLEM_TYPE_BASE}request-invalid`,
             facts: { target: result.target, issues },
           }),
         );
@@ -94,25 +128,30 @@ export function createApp(deps: AppDeps): App {
       return problemResponse({ ...err.problem, instance: c.req.path }, err.headers);
     }
     if (err instanceof HTTPException) {
-      const status = err.status >= 400 && err.status < 500 ? err.status : 400;
-      if (UNSAFE.has(c.req.method) && status === 400) await auditRefusal(c, problem(400, "request-malformed"));
-      return problemResponse(problem(status, status === 413 ? "body-too-large" : "request-malformed", scrubText(err.message).slice(0, 200) || undefined, { instance: c.req.path }));
+      // Hono's own refusals: a body that is not JSON (415) or not well-formed JSON (400).
+      const key = err.status === 415 ? "MEDIA_TYPE_UNSUPPORTED" : err.status === 413 ? "BODY_TOO_LARGE" : "REQUEST_MALFORMED";
+      const p = checkProblem(key, scrubText(err.message).slice(0, 200) || "the request is malformed", { instance: c.req.path });
+      if (UNSAFE.has(c.req.method) && p.status === 400) await auditRefusal(c, p);
+      return problemResponse(p);
     }
-    if (err instanceof CursorError) return problemResponse(problem(400, "cursor-invalid", "cursor is not one this API returned", { instance: c.req.path }));
-    if (err instanceof LedgerBusyError) return problemResponse(problem(503, "ledger-busy", err.message, { instance: c.req.path }), { "Retry-After": "1" });
+    if (err instanceof CursorError) return problemResponse(checkProblem("CURSOR_INVALID", "cursor is not one this API returned: pass the nextCursor of the previous page", { instance: c.req.path }));
+    if (err instanceof LedgerBusyError) return problemResponse(checkProblem("LEDGER_BUSY", err.message, { instance: c.req.path }), { "Retry-After": "1" });
     // A safety net behind the check above: text the database cannot store is bad input, and the
     // failed statement's transaction has rolled back, so nothing changed.
     const state = sqlState(err);
-    if (state === "22021" || state === "22P05") return problemResponse(problem(400, "text-unstorable", "the request contains text the database cannot store", { instance: c.req.path }));
+    if (state === "22P02" || state === "22021" || state === "22P05") {
+      return problemResponse(checkProblem("TEXT_UNSTORABLE", "the request contains text the database cannot store", { instance: c.req.path, facts: { sqlState: state } }));
+    }
     log.error({ err: { name: (err as Error).name, message: scrubText(String((err as Error).message)), stack: (err as Error).stack }, requestId: c.get("requestId"), path: c.req.path }, "unexpected error");
-    return problemResponse(problem(500, "internal", "an unexpected error occurred; it has been logged", { instance: c.req.path, facts: { requestId: c.get("requestId") } }));
+    return problemResponse(checkProblem("INTERNAL_ERROR", "an unexpected error occurred; it has been logged", { instance: c.req.path, facts: { requestId: c.get("requestId") } }));
   });
   /** State-changing requests refused before reaching a service (access, CSRF, validation) still leave an audit row. */
   async function auditRefusal(c: Context<Env>, p: Problem): Promise<void> {
     try {
       await deps.audit.record(callerOf(c), {
         action: "http.refused",
-        target: c.req.path.slice(0, 300),
+        // The path as sent (percent-escapes kept): always storable, even when it is the refused part.
+        target: rawPath(c.req.url).slice(0, 300),
         outcome: "refused",
         code: p.code ?? null,
         detail: { method: c.req.method, status: p.status, check: p.check ?? p.type.replace(/^.*\//, "") },
@@ -122,7 +161,7 @@ export function createApp(deps: AppDeps): App {
     }
   }
 
-  app.notFound((c) => problemResponse(problem(404, "not-found", `no route ${c.req.method} ${c.req.path.slice(0, 200)}`)));
+  app.notFound((c) => problemResponse(checkProblem("ROUTE_UNKNOWN", `no route ${c.req.method} ${rawPath(c.req.url).slice(0, 200)}`, { instance: rawPath(c.req.url).slice(0, 200) })));
 
   // Request log (without bodies; headers redacted by the logger) and request id.
   app.use("*", async (c, next) => {
@@ -164,7 +203,7 @@ export function createApp(deps: AppDeps): App {
   app.use("*", async (c, next) => {
     let wait = ipLimiter.hit(`ip:${c.get("clientIp")}`);
     if (wait === 0 && c.req.method === "POST" && c.req.path.startsWith("/v1/auth/") && c.req.path !== "/v1/auth/sign-out") wait = signInLimiter.hit(`signin:${c.get("clientIp")}`);
-    if (wait > 0) throw new ProblemError(problem(429, "rate-limited", `too many requests from this address; retry in ${wait} s`), { "retry-after": String(wait) });
+    if (wait > 0) throw new ProblemError(checkProblem("RATE_LIMITED", `too many requests from this address; retry in ${wait} s`, { facts: { per: "address", retryAfterSeconds: wait } }), { "retry-after": String(wait) });
     await next();
   });
 
@@ -173,21 +212,17 @@ export function createApp(deps: AppDeps): App {
     bodyLimit({
       maxSize: config.bodyLimitBytes,
       onError: () => {
-        throw new ProblemError(problem(413, "body-too-large", `request bodies are limited to ${config.bodyLimitBytes} bytes`));
+        throw new ProblemError(checkProblem("BODY_TOO_LARGE", `request bodies are limited to ${config.bodyLimitBytes} bytes`, { facts: { limitBytes: config.bodyLimitBytes } }));
       },
     }),
   );
 
-  // PostgreSQL text cannot hold U+0000, so no identifier or note containing it can be valid:
-  // refuse such requests here, before any service (and its audit row) sees the text.
+  // Malformed text (not UTF-8, a lone surrogate, NUL) is refused here, before any schema, service
+  // or audit row sees it: no field of any route can hold it (src/http/text.ts).
   app.use("*", async (c, next) => {
-    const url = c.req.url;
-    let nul = url.includes("\u0000") || /%00/.test(url);
-    if (!nul && UNSAFE.has(c.req.method) && (c.req.header("content-type") ?? "").includes("json")) {
-      const text = await c.req.text();
-      nul = text.includes("\u0000") || /\\u0000/i.test(text);
-    }
-    if (nul) throw new ProblemError(problem(400, "text-nul", "the request contains the NUL character (U+0000), which no field accepts"));
+    let fault = urlTextFault(c.req.url);
+    if (!fault && UNSAFE.has(c.req.method) && (c.req.header("content-type") ?? "").includes("json")) fault = bodyTextFault(await c.req.arrayBuffer());
+    if (fault) throw new ProblemError(textProblem(fault));
     await next();
   });
 
@@ -237,15 +272,15 @@ export function createApp(deps: AppDeps): App {
         } catch {
           ok = false;
         }
-        if (!ok) throw new ProblemError(problem(403, "csrf-refused", "cross-origin request refused", { code: 8001, check: "permission-denied" }));
+        if (!ok) throw new ProblemError(checkProblem("CSRF_REFUSED", "cross-origin request refused", { facts: { origin: origin.slice(0, 200) } }));
       } else if (origin === "null") {
-        throw new ProblemError(problem(403, "csrf-refused", "cross-origin request refused", { code: 8001, check: "permission-denied" }));
+        throw new ProblemError(checkProblem("CSRF_REFUSED", "cross-origin request refused", { facts: { origin } }));
       }
       const session = c.get("sessionToken");
       if (session !== undefined && c.get("principal")?.via === "session") {
         const sent = c.req.header(CSRF_HEADER) ?? "";
         if (!sameSecret(sent, csrfTokenFor(session))) {
-          throw new ProblemError(problem(403, "csrf-refused", `a cookie-authenticated ${c.req.method} needs the ${CSRF_HEADER} header from sign-in`, { code: 8001, check: "permission-denied" }));
+          throw new ProblemError(checkProblem("CSRF_REFUSED", `a cookie-authenticated ${c.req.method} needs the ${CSRF_HEADER} header from sign-in`, { facts: { header: CSRF_HEADER } }));
         }
       }
     }
@@ -256,7 +291,7 @@ export function createApp(deps: AppDeps): App {
     const p = c.get("principal");
     if (p) {
       const wait = userLimiter.hit(`user:${p.userId ?? "?"}`);
-      if (wait > 0) throw new ProblemError(problem(429, "rate-limited", `too many requests for this user; retry in ${wait} s`), { "retry-after": String(wait) });
+      if (wait > 0) throw new ProblemError(checkProblem("RATE_LIMITED", `too many requests for this user; retry in ${wait} s`, { facts: { per: "user", retryAfterSeconds: wait } }), { "retry-after": String(wait) });
     }
     await next();
   });
@@ -272,18 +307,16 @@ export function createApp(deps: AppDeps): App {
   app.get("/openapi.json", (c) => c.json(document()));
   app.get("/docs", (c) => c.html(docsPage(document())));
 
+  // Components every operation refers to: the problem schema, the shared error responses and headers, the security schemes.
+  app.openAPIRegistry.register("Problem", ProblemSchema);
+  const shared = sharedComponents();
+  for (const [name, r] of Object.entries(shared.responses)) app.openAPIRegistry.registerComponent("responses", name, r as never);
+  for (const [name, h] of Object.entries(shared.headers)) app.openAPIRegistry.registerComponent("headers", name, h as never);
+  for (const [name, sch] of Object.entries(securitySchemes(config.sessionCookie, "X-CSRF-Token", scopesUsed(ops)))) app.openAPIRegistry.registerComponent("securitySchemes", name, sch as never);
+
   let doc: Record<string, unknown> | undefined;
   function document(): Record<string, unknown> {
-    doc ??= app.getOpenAPI31Document({
-      openapi: "3.1.0",
-      info: {
-        title: "OpenETS registry API",
-        version: "1",
-        description:
-          "The registry's HTTP API: accounts, unit classes, holdings, transactions and the security rules around them. Amounts are decimal strings; errors are RFC 9457 problem details carrying a check code; the transaction id chosen by the caller is the idempotency key.",
-      },
-      servers: [{ url: "/" }],
-    }) as unknown as Record<string, unknown>;
+    doc ??= app.getOpenAPI31Document({ openapi: "3.1.0", info: INFO, servers: [{ url: "/" }], tags: [...TAGS] }) as unknown as Record<string, unknown>;
     return doc;
   }
 
@@ -293,31 +326,45 @@ export function createApp(deps: AppDeps): App {
 function accessMiddleware(access: Access): MiddlewareHandler<Env> {
   return async (c, next) => {
     const d = decide(access, c.get("principal"));
-    if (!d.ok) throw new ProblemError(problem(d.status, d.check, d.reason, { code: d.code, check: d.check }), d.status === 401 ? { "www-authenticate": "Bearer" } : {});
+    if (!d.ok) throw new ProblemError(problem(d.status, d.check, d.reason, { code: d.code, check: d.check, ...(d.facts ? { facts: d.facts } : {}) }), d.status === 401 ? { "www-authenticate": "Bearer" } : {});
     await next();
   };
 }
 
+/** An optional JSON body sent empty counts as {} (clients send Content-Type: application/json with no body). */
+const emptyBodyIsEmptyObject: MiddlewareHandler<Env> = async (c, next) => {
+  // Hono keeps the promise of each body form it read; the validator reads the "text" one (typed as the value, stored as a promise).
+  if ((c.req.header("content-type") ?? "").includes("json") && (await c.req.arrayBuffer()).byteLength === 0) c.req.bodyCache.text = Promise.resolve("{}") as unknown as string;
+  await next();
+};
+
 function register(app: OpenAPIHono<Env>, o: Op): void {
   const responses: Record<string, unknown> = {};
   for (const [status, r] of Object.entries(o.responses)) {
-    responses[status] = r.schema ? { description: r.description, content: { "application/json": { schema: r.schema } } } : { description: r.description };
+    const examples = r.examples ? { examples: r.examples } : {};
+    responses[status] = {
+      description: r.description,
+      ...(r.headers ? { headers: r.headers } : {}),
+      ...(r.schema ? { content: { "application/json": { schema: r.schema, ...examples } } } : {}),
+    };
   }
-  responses.default = { description: "A problem (RFC 9457)", content: { "application/problem+json": { schema: ProblemSchema } } };
+  for (const status of errorStatuses(o)) responses[status] = errorResponseRef(status);
+  responses.default = { $ref: "#/components/responses/UnexpectedError" };
   const request: Record<string, unknown> = {};
   if (o.params) request.params = o.params;
   if (o.query) request.query = o.query;
-  if (o.body) request.body = { required: true, content: { "application/json": { schema: o.body } } };
+  if (o.body) request.body = { required: !o.bodyOptional, content: { "application/json": { schema: o.body, ...(o.requestExamples ? { examples: o.requestExamples } : {}) } } };
   const route = createRoute({
     method: o.method,
     path: o.path,
     operationId: o.operationId,
     summary: o.summary,
+    description: o.description,
     tags: [o.tag],
     request,
     responses,
-    middleware: [accessMiddleware(o.access)],
-    ...(o.access.kind === "public" ? { security: [] } : { security: [{ session: [] }, { bearer: [] }] }),
+    middleware: [accessMiddleware(o.access), ...(o.bodyOptional ? [emptyBodyIsEmptyObject] : [])],
+    security: securityOf(o),
     "x-openets-access": describeAccess(o.access),
   } as never);
   app.openapi(route, (async (c: Context<Env>) => {

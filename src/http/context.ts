@@ -19,8 +19,11 @@ export interface HttpConfig {
   bodyLimitBytes: number;
   /** Per client address, per signed-in user, and for the sign-in routes per address. */
   rateLimit: { ip: RateLimit; user: RateLimit; signIn: RateLimit };
-  /** Take the client address from X-Forwarded-For (only behind a trusted proxy). */
-  trustProxy: boolean;
+  /**
+   * Reverse proxies in front of the server that append to X-Forwarded-For: the client address is
+   * the entry this many hops from the right (src/http/client-address.ts). 0 = the socket's address.
+   */
+  trustProxy: number;
   sessionCookie: string;
   /**
    * How long a verified session or API token is remembered without asking the database again
@@ -34,7 +37,7 @@ export const DEFAULT_CONFIG: HttpConfig = {
   production: false,
   bodyLimitBytes: 64 * 1024,
   rateLimit: { ip: { max: 600, windowMs: 60_000 }, user: { max: 300, windowMs: 60_000 }, signIn: { max: 20, windowMs: 60_000 } },
-  trustProxy: false,
+  trustProxy: 0,
   sessionCookie: "ets_session",
   principalCacheMs: 5_000,
 };

@@ -18,6 +18,7 @@ function schemaText(s: unknown, doc: Json, depth = 0): string {
   }
   if (depth > 4) return "...";
   if (Array.isArray(o.anyOf)) return (o.anyOf as unknown[]).map((x) => schemaText(x, doc, depth + 1)).join(" | ");
+  if (Array.isArray(o.oneOf)) return (o.oneOf as unknown[]).map((x) => schemaText(x, doc, depth + 1)).join(" | ");
   if (o.type === "array") return `${schemaText(o.items, doc, depth + 1)}[]`;
   if (o.type === "object" && o.properties) {
     const req = new Set((o.required as string[] | undefined) ?? []);
@@ -49,14 +50,16 @@ export function docsPage(doc: Json): string {
       const params = ((o.parameters as Json[] | undefined) ?? []).map((p) => `<li><code>${esc(p.name)}</code> (${esc(p.in)}${p.required ? ", required" : ""}): ${schemaText(p.schema, doc)}</li>`);
       const body = (o.requestBody as Json | undefined)?.content as Json | undefined;
       const bodySchema = body ? (body["application/json"] as Json | undefined)?.schema : undefined;
-      const responses = Object.entries((o.responses as Json) ?? {}).map(([status, r]) => {
+      const responses = Object.entries((o.responses as Json) ?? {}).map(([status, ref]) => {
+        // Shared error responses are references into components.responses.
+        const r = typeof (ref as Json).$ref === "string" ? (((doc.components as Json).responses as Json)[((ref as Json).$ref as string).split("/").pop() as string] as Json) : (ref as Json);
         const content = (r as Json).content as Json | undefined;
         const schema = content ? (Object.values(content)[0] as Json | undefined)?.schema : undefined;
         return `<li><b>${esc(status)}</b> ${esc((r as Json).description)}${schema ? `: ${schemaText(schema, doc)}` : ""}</li>`;
       });
       ops.push(`<section id="${id}"><h3><span class="m">${esc(method.toUpperCase())}</span> ${esc(path)}</h3>
-<p>${esc(o.summary)}</p><p class="roles">${whoText(o["x-openets-access"])}</p>
-${params.length ? `<h4>Parameters</h4><ul>${params.join("")}</ul>` : ""}${bodySchema ? `<h4>Request body</h4>${schemaText(bodySchema, doc)}` : ""}
+<p>${esc(o.summary)}</p><p>${esc(o.description)}</p><p class="roles">${whoText(o["x-openets-access"])}</p>
+${params.length ? `<h4>Parameters</h4><ul>${params.join("")}</ul>` : ""}${bodySchema ? `<h4>Request body${(o.requestBody as Json).required === false ? " (optional)" : ""}</h4>${schemaText(bodySchema, doc)}` : ""}
 <h4>Responses</h4><ul>${responses.join("")}</ul></section>`);
     }
   }

@@ -1,7 +1,7 @@
 // RFC 9457 problem details: every error the API returns is one of these, with the ledger's or the
 // security layer's check code when a rule refused the request. Internals (stack traces, SQL) never
 // reach the client; unexpected errors are logged and answered with a generic problem.
-import { httpStatusOf } from "../domain/security/codes.ts";
+import { httpStatusOf, SECURITY_CHECKS, type SecurityCheckKey } from "../domain/security/codes.ts";
 
 export const PROBLEM_TYPE_BASE = "https://openets.dev/problems/";
 
@@ -47,6 +47,12 @@ const TITLES: Record<number, string> = {
 
 export function problem(status: number, slug: string, detail?: string, extra: Partial<Problem> = {}): Problem {
   return { type: PROBLEM_TYPE_BASE + slug, title: TITLES[status] ?? "Error", status, ...(detail === undefined ? {} : { detail }), ...extra };
+}
+
+/** The problem of a catalogued check (src/domain/security/codes.ts): its status, name and code. */
+export function checkProblem(key: SecurityCheckKey, detail: string, extra: Partial<Problem> = {}): Problem {
+  const c = SECURITY_CHECKS[key];
+  return problem(c.status, c.name, detail, { code: c.code, check: c.name, ...extra });
 }
 
 export function fail(status: number, slug: string, detail?: string, extra: Partial<Problem> = {}): never {

@@ -18,19 +18,38 @@ export interface OpInput<P, Q, B> {
   body: B;
 }
 
+/** Named examples of a request or response body, for the document. */
+export type Examples = Record<string, { summary: string; value: unknown }>;
+
+/** A success response: description, JSON schema, headers and examples. */
+export interface SuccessResponse {
+  description: string;
+  schema?: z.ZodType;
+  headers?: Record<string, { description: string; schema: Record<string, unknown> }>;
+  examples?: Examples;
+}
+
 export interface Op {
   method: Method;
   /** OpenAPI style: /v1/accounts/{accountId} */
   path: string;
   operationId: string;
   summary: string;
+  /** What the operation does, in a few sentences (for lists: their order). */
+  description: string;
   tag: string;
   access: Access;
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** The body may be left out (or be empty): every field of it is optional. */
+  bodyOptional?: boolean;
   /** status -> description and optional JSON schema */
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  responses: Record<number, SuccessResponse>;
+  /** Error statuses the operation answers beyond those its shape implies (src/http/openapi.ts errorStatuses), e.g. 409, 422. */
+  errors?: readonly number[];
+  /** Examples of the request body. */
+  requestExamples?: Examples;
   /** State-changing operations are audited and need CSRF proof when cookie-authenticated. */
   handler: (input: OpInput<any, any, any>) => Promise<Response>;
 }
@@ -40,12 +59,16 @@ export function op<P extends z.ZodObject | undefined = undefined, Q extends z.Zo
   path: string;
   operationId: string;
   summary: string;
+  description: string;
   tag: string;
   access: Access;
   params?: P;
   query?: Q;
   body?: B;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  bodyOptional?: boolean;
+  responses: Record<number, SuccessResponse>;
+  errors?: readonly number[];
+  requestExamples?: Examples;
   handler: (
     input: OpInput<P extends z.ZodObject ? z.output<P> : Record<string, never>, Q extends z.ZodObject ? z.output<Q> : Record<string, never>, B extends z.ZodType ? z.output<B> : undefined>,
   ) => Promise<Response>;

@@ -2,33 +2,47 @@
 // two cannot disagree. Amounts of units are decimal strings (a JSON number cannot carry 10^15
 // exactly in every client); identifiers follow the ledger's documented patterns.
 import { z } from "@hono/zod-openapi";
+import { ACCOUNT_TYPES, TRANSACTION_KINDS } from "../domain/ledger/catalog.ts";
 import { ACCOUNT_ID_PATTERN, ACTOR_PATTERN, CLASS_CODE_PATTERN, ID_PATTERN } from "../domain/ledger/commands.ts";
 
 export const Quantity = z
   .string()
   .regex(/^[1-9][0-9]{0,15}$/, "a positive whole number of units as a decimal string, at most 10^15")
-  .openapi({ description: "Units as a decimal string", example: "1000" });
-export const Amount = z.string().openapi({ description: "Units as a decimal string (may be 0)", example: "250000" });
+  .openapi({ description: "Units as a decimal string", examples: ["1000"] });
+export const Amount = z.string().openapi({ description: "Units as a decimal string (may be 0)", examples: ["250000"] });
 export const TransactionId = z
   .string()
   .regex(ID_PATTERN, "letters, digits and . _ : - (up to 128), starting with a letter or digit")
-  .openapi({ description: "Chosen by the caller; the idempotency key: repeating a request with the same id returns the first result", example: "tx-2026-0001" });
-export const AccountId = z.string().regex(ACCOUNT_ID_PATTERN, "capital letters, digits and -, 2 to 64 characters").openapi({ example: "JP-100-0001" });
-export const ClassCode = z.string().regex(CLASS_CODE_PATTERN, "a class code such as JPA-2026").openapi({ example: "JPA-2026" });
-export const UserId = z.string().regex(ACTOR_PATTERN, "letters, digits and . _ @ : -").openapi({ example: "demo-rep-a" });
+  .openapi({ description: "Chosen by the caller; the idempotency key: repeating a request with the same id returns the first result", examples: ["tx-2026-0001"] });
+export const AccountId = z.string().regex(ACCOUNT_ID_PATTERN, "capital letters, digits and -, 2 to 64 characters").openapi({ examples: ["JP-100-0001"] });
+export const ClassCode = z.string().regex(CLASS_CODE_PATTERN, "a class code such as JPA-2026").openapi({ examples: ["JPA-2026"] });
+export const UserId = z.string().regex(ACTOR_PATTERN, "letters, digits and . _ @ : -").openapi({ examples: ["demo-rep-a"] });
 export const ShortText = z.string().max(500);
-export const Time = z.string().openapi({ description: "ISO-8601 time (UTC)", example: "2026-04-01T00:00:00.000Z" });
+export const Time = z.string().openapi({ description: "ISO-8601 time (UTC)", format: "date-time", examples: ["2026-04-01T00:00:00.000Z"] });
+
+/** The catalogue's transaction kinds and account types (docs/reference/transaction-kinds.md, account-types.md). */
+const kindCodes = TRANSACTION_KINDS.map((k) => k.code) as [string, ...string[]];
+const typeCodes = ACCOUNT_TYPES.map((t) => t.code) as [string, ...string[]];
+export const TransactionKindName = z.enum(kindCodes).openapi("TransactionKind", { description: "A transaction kind of the catalogue (docs/reference/transaction-kinds.md)" });
+export const AccountTypeName = z.enum(typeCodes).openapi("AccountType", { description: "An account type of the catalogue (docs/reference/account-types.md)" });
+/** Administrative kinds initiated through /v1/administrative-transactions (issuance and reversal have their own operations). */
+export const AdministrativeKind = z
+  .enum(TRANSACTION_KINDS.filter((k) => k.administrative && k.code !== "issuance" && k.code !== "reversal").map((k) => k.code) as [string, ...string[]])
+  .openapi("AdministrativeKind", { description: "An administrative kind of the catalogue, other than issuance and reversal" });
+
+/** A query flag: true or false (also 1 and 0), shown as a boolean. */
+export const Flag = z.preprocess((v) => (v === "true" || v === "1" ? true : v === "false" || v === "0" ? false : v), z.boolean());
 
 export const Problem = z
   .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    code: z.number().int().optional().openapi({ description: "Check code (docs/reference/checks.md, security-rules.md)" }),
-    check: z.string().optional(),
-    facts: z.record(z.string(), z.unknown()).optional(),
-    instance: z.string().optional(),
+    type: z.string().openapi({ description: "A URI naming the kind of problem", format: "uri" }),
+    title: z.string().openapi({ description: "The HTTP status in words" }),
+    status: z.number().int().openapi({ description: "The HTTP status" }),
+    detail: z.string().optional().openapi({ description: "What was wrong, for a person" }),
+    code: z.number().int().openapi({ description: "The stable check code: ledger checks 1xxx-7xxx (docs/reference/checks.md), security rules 80xx, sign-in 81xx, the HTTP edge 82xx (docs/reference/security-rules.md)" }),
+    check: z.string().openapi({ description: "The check's stable name, e.g. insufficient-units" }),
+    facts: z.record(z.string(), z.unknown()).optional().openapi({ description: "Structured facts of the refusal (field, quantities, limits, times)" }),
+    instance: z.string().optional().openapi({ description: "The path of the request" }),
   })
   .openapi("Problem");
 
@@ -43,7 +57,7 @@ export const page = <T extends z.ZodType>(item: T, name: string) =>
 export const Account = z
   .object({
     id: AccountId,
-    type: z.string(),
+    type: AccountTypeName,
     holder: z.string(),
     name: z.string(),
     installation: z.string().nullable(),
@@ -89,7 +103,7 @@ export const Transaction = z
   .object({
     id: TransactionId.openapi({ description: "The transaction's id: the key itself for the registry's own transactions, an id derived from the caller's key for a representative's" }),
     key: z.string().openapi({ description: "The idempotency key the initiator sent" }),
-    kind: z.string(),
+    kind: TransactionKindName,
     status: TxStatus,
     legs: z.array(z.object({ classCode: ClassCode, from: AccountId.nullable(), to: AccountId, quantity: Amount })),
     initiator: z.string().nullable(),
@@ -113,7 +127,7 @@ export const Transaction = z
 export const PublicTransaction = z
   .object({
     id: TransactionId,
-    kind: z.string(),
+    kind: TransactionKindName,
     completedAt: Time,
     legs: z.array(z.object({ classCode: ClassCode, from: AccountId.nullable(), to: AccountId, quantity: Amount })),
   })
@@ -158,7 +172,7 @@ export const OpenAccountBody = z
   .object({
     commandId: TransactionId,
     accountId: AccountId,
-    type: z.string().max(64),
+    type: AccountTypeName,
     holder: z.string().min(1).max(200),
     name: z.string().min(1).max(200),
     installation: z.string().max(64).optional(),
@@ -228,7 +242,7 @@ export const AccountLimitView = z
 export const AdminTxBody = z
   .object({
     transactionId: TransactionId,
-    kind: z.string().max(64),
+    kind: AdministrativeKind,
     legs: z.array(z.object({ classCode: ClassCode, from: AccountId, to: AccountId, quantity: Quantity }).strict()).min(1).max(100),
     note: ShortText.optional(),
   })
@@ -258,6 +272,8 @@ export const SignedIn = z
   })
   .openapi("SignedIn");
 export const TotpRequired = z.object({ kind: z.literal("totp-required"), challenge: z.string(), expiresAt: Time }).openapi("TotpRequired");
+/** The sign-in answer: a session, or a second-factor challenge; `kind` tells which. */
+export const SignInAnswer = z.discriminatedUnion("kind", [SignedIn, TotpRequired]).openapi("SignInAnswer");
 
 export const User = z
   .object({
@@ -280,7 +296,16 @@ export const CreatedUser = z.object({ user: User, totp: TotpEnrolment.nullable()
 export const RolesBody = z.object({ roles: z.array(z.enum(ROLE_NAMES)).max(3) }).strict().openapi("SetRoles");
 export const DisabledBody = z.object({ disabled: z.boolean() }).strict().openapi("SetDisabled");
 export const PasswordBody = z.object({ oldPassword: z.string().min(1).max(256).optional(), newPassword: z.string().min(1).max(256) }).strict().openapi("ChangePassword");
-export const Lockout = z.object({ userId: z.string(), failures: z.number().int(), lockedUntil: Time.nullable(), nextAttemptAt: Time.nullable() }).openapi("LockoutState");
+export const Lockout = z
+  .object({
+    userId: z.string(),
+    failures: z.number().int().openapi({ description: "Failed sign-ins from all addresses counted toward signIn.maxFailuresPerUser" }),
+    lockedUntil: Time.nullable().openapi({ description: "Until when the user signs in only with password and one-time code together, or null" }),
+    addresses: z
+      .array(z.object({ address: z.string(), failures: z.number().int(), lockedUntil: Time.nullable(), nextAttemptAt: Time.nullable() }))
+      .openapi({ description: "Client addresses with failures still counted: each one's lockout and next allowed attempt" }),
+  })
+  .openapi("LockoutState");
 
 export const ApiToken = z
   .object({ tokenId: z.string(), userId: z.string(), name: z.string(), scopes: z.array(z.string()), createdAt: Time, expiresAt: Time, revokedAt: Time.nullable(), lastUsedAt: Time.nullable() })

@@ -8,7 +8,8 @@ import { AuditLog } from "../audit/index.ts";
 import { AuthService } from "../auth/index.ts";
 import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../domain/security/config.ts";
 import { systemPrincipal } from "../domain/security/roles.ts";
-import { RulebookLoadError, securityConfigOf } from "../io/rulebook.ts";
+import type { Rulebook } from "../domain/rulebook/index.ts";
+import { listPresets, loadRulebook, RulebookLoadError } from "../io/rulebook.ts";
 import { systemClock } from "../platform/clock.ts";
 import { SecureRegistry } from "../registry/secure/index.ts";
 import { recordSecurity } from "../registry/settings.ts";
@@ -30,6 +31,13 @@ export interface ServerEnv {
 
 export class StartupError extends Error {}
 
+/** OPENETS_TRUST_PROXY: how many reverse proxies in front of the server append to X-Forwarded-For (0 when unset: none). */
+export function trustProxyHops(v: string | undefined): number {
+  if (v === undefined || v === "") return 0;
+  if (!/^(?:[0-9]|10)$/.test(v)) throw new StartupError(`OPENETS_TRUST_PROXY must be the number of trusted proxies in front of the server, 0 to 10, not ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
 /** The rulebook the demo runs on when OPENETS_RULEBOOK is not set (the demo scheme is Japanese-style). */
 export const DEMO_RULEBOOK = "japan-gx-ets";
 
@@ -49,16 +57,26 @@ export function securityConfigFor(production: boolean, base: SecurityConfig = DE
 /**
  * Reads OPENETS_RULEBOOK (a preset name or a rulebook file; default: the demo's preset in demo mode,
  * none in production) and returns its security rules, or a StartupError naming the file and field.
+ * A registry runs only on a rulebook that says it can (`scheme.registry: true`), which makes its
+ * security section and working-day calendar required (src/domain/rulebook/registry.ts).
  */
 export function rulebookSecurity(env: ServerEnv, production: boolean): { rulebook: string | null; config: SecurityConfig } {
   const name = env.OPENETS_RULEBOOK || (production ? undefined : DEMO_RULEBOOK);
   if (!name) return { rulebook: null, config: DEFAULT_SECURITY_CONFIG };
+  let rb: Rulebook;
   try {
-    return { rulebook: name, config: securityConfigOf(name) };
+    rb = loadRulebook(name);
   } catch (err) {
     if (err instanceof RulebookLoadError) throw new StartupError(`OPENETS_RULEBOOK: ${err.message}`);
     throw err;
   }
+  if (!rb.scheme.registry) {
+    const runnable = listPresets().filter((p) => loadRulebook(p).scheme.registry);
+    throw new StartupError(
+      `OPENETS_RULEBOOK: ${name} does not say a registry can run on it (scheme.registry): its security section and working-day calendar (time zone, holidays) are not complete. Presets a registry can run: ${runnable.join(", ")}; or set scheme.registry: true in your own copy and give its security section the holidays of every year`,
+    );
+  }
+  return { rulebook: name, config: rb.security as SecurityConfig };
 }
 
 export async function startServer(env: ServerEnv, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<{ port: number; close(): Promise<void> }> {
@@ -70,6 +88,7 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
   if (production && env.OPENETS_ADMIN_USER !== undefined && (/^demo-/.test(env.OPENETS_ADMIN_USER) || env.OPENETS_ADMIN_PASSWORD === `${env.OPENETS_ADMIN_USER}-password`)) {
     throw new StartupError("production mode refuses demo user names and demo passwords");
   }
+  const hops = trustProxyHops(env.OPENETS_TRUST_PROXY);
   const rules = rulebookSecurity(env, production);
   const config = securityConfigFor(production, rules.config);
   const store = describeStore({ database: env.DATABASE_URL });
@@ -93,7 +112,7 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
     const auth = await AuthService.open(db, systemClock, config, audit);
     const registry = await SecureRegistry.open(db, systemClock, config, { audit });
     const logger = createLogger();
-    const api = createApp({ ledger: registry.ledger, registry, auth, audit, clock: systemClock, logger, config: { production, trustProxy: env.OPENETS_TRUST_PROXY === "1" } });
+    const api = createApp({ ledger: registry.ledger, registry, auth, audit, clock: systemClock, logger, config: { production, trustProxy: hops } });
     // The scheduler's tick: complete due transfers, end expired approvals.
     const tick = setInterval(() => {
       registry.releaseDue(system).then(

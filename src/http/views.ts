@@ -1,5 +1,5 @@
 // Ledger views to JSON: bigint amounts become decimal strings; pagination with opaque cursors.
-import { fail, jsonSafe } from "./problem.ts";
+import { checkProblem, jsonSafe, ProblemError } from "./problem.ts";
 
 export function toJson<T>(v: T): unknown {
   return jsonSafe(v);
@@ -13,9 +13,10 @@ export function encodeCursor(key: string): string {
 
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined || cursor === "") return undefined;
-  if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) fail(400, "cursor-invalid", "cursor is not one this API returned");
+  const bad = () => new ProblemError(checkProblem("CURSOR_INVALID", "cursor is not one this API returned: pass the nextCursor of the previous page"));
+  if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) throw bad();
   const key = Buffer.from(cursor, "base64url").toString("utf8");
-  if (key.length === 0 || key.length > 300 || /[\u0000-\u001f]/.test(key)) fail(400, "cursor-invalid", "cursor is not one this API returned");
+  if (key.length === 0 || key.length > 300 || /[\u0000-\u001f\ufffd]/.test(key)) throw bad();
   return key;
 }
 

@@ -58,6 +58,8 @@ for (const kind of ["pglite", "postgres"] as StoreKind[]) {
       }
       expect(wrong).toEqual([]);
       expect(n).toBe(Object.keys(MATRIX).length * MATRIX_ROLES.length);
+      // And the document declares every status the server answered.
+      expect(f.undeclared).toEqual([]);
     }, 120_000);
   });
 }

@@ -6,6 +6,7 @@ import { AuthService } from "../../src/auth/index.ts";
 import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../../src/domain/security/config.ts";
 import { createApp, type App, type HttpConfig } from "../../src/http/app.ts";
 import { createLogger } from "../../src/http/logger.ts";
+import { errorStatuses } from "../../src/http/openapi.ts";
 import { ManualClock } from "../../src/platform/clock.ts";
 import { LedgerService } from "../../src/registry/ledger/index.ts";
 import { SecureRegistry } from "../../src/registry/secure/index.ts";
@@ -20,7 +21,26 @@ export interface Fixture {
   registry: SecureRegistry;
   api: App;
   logs: string[];
+  /** Answers whose status the OpenAPI document does not declare for the operation ("METHOD path status"). */
+  undeclared: string[];
   request(path: string, init?: RequestInit & { ip?: string }): Promise<Response>;
+}
+
+/** For each operation: how to recognise its requests, and the statuses the document declares for it. */
+function declaredStatuses(api: App): (method: string, url: string) => Set<number> | undefined {
+  const routes = api.ops
+    .map((o) => ({
+      method: o.method.toUpperCase(),
+      re: new RegExp(`^${o.path.replace(/\{[^}]+\}/g, "[^/]+")}$`),
+      literal: !o.path.includes("{"),
+      declared: new Set([...Object.keys(o.responses).map(Number), ...errorStatuses(o)]),
+    }))
+    // A literal path wins over a parameter in the same place (awaiting-my-approval vs {transactionId}).
+    .sort((a, b) => Number(b.literal) - Number(a.literal));
+  return (method, url) => {
+    const path = url.split("?")[0] ?? url;
+    return routes.find((r) => r.method === method && r.re.test(path))?.declared;
+  };
 }
 
 export const FAST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
@@ -43,9 +63,15 @@ export async function buildFixture(
     },
   });
   const api = createApp({ ledger, registry, auth, audit, clock, logger: createLogger({ destination, level: "info" }), config: opts.http ?? {} });
-  const request = (path: string, init: RequestInit & { ip?: string } = {}) => {
+  const undeclared: string[] = [];
+  const declared = declaredStatuses(api);
+  const request = async (path: string, init: RequestInit & { ip?: string } = {}) => {
     const { ip, ...rest } = init;
-    return Promise.resolve(api.app.request(path, rest, { incoming: { socket: { remoteAddress: ip ?? "192.0.2.1" } } }));
+    const res = await api.app.request(path, rest, { incoming: { socket: { remoteAddress: ip ?? "192.0.2.1" } } });
+    const method = (rest.method ?? "GET").toUpperCase();
+    const statuses = declared(method, path);
+    if (statuses && !statuses.has(res.status)) undeclared.push(`${method} ${path.slice(0, 120)} ${res.status}`);
+    return res;
   };
-  return { db, clock, ledger, audit, auth, registry, api, logs, request };
+  return { db, clock, ledger, audit, auth, registry, api, logs, undeclared, request };
 }

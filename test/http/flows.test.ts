@@ -18,7 +18,7 @@ beforeAll(async () => {
   f = await buildFixture(db, {
     start: "2026-04-06T09:00:00Z", // a Monday
     security: {
-      signIn: { secondFactorRoles: [], maxFailures: 5, lockoutMinutes: 15, backoffBaseSeconds: 1, backoffMaxSeconds: 60, minPasswordLength: 12 },
+      signIn: { secondFactorRoles: [], maxFailures: 5, maxFailuresPerUser: 25, lockoutMinutes: 15, backoffBaseSeconds: 1, backoffMaxSeconds: 60, minPasswordLength: 12 },
       sessions: { ttlMinutes: 60 * 24 * 60, challengeMinutes: 5 },
       holdingLimits: { defaultLimit: null, perHolder: { "Gamma Paper": 1000n }, unitTypes: ["allowance"], exemptAccountTypes: ["national_issuance", "surrender", "retirement", "voluntary_cancellation"] },
     },
@@ -166,5 +166,9 @@ describe("flows over HTTP", () => {
   it("leaves a ledger that verifies", async () => {
     const v = await verifyLedger(f.db);
     expect(v.violations).toEqual([]);
+  });
+
+  it("answered only statuses the OpenAPI document declares for each operation", () => {
+    expect(f.undeclared).toEqual([]);
   });
 });

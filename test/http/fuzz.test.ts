@@ -1,41 +1,34 @@
 // Goal: no request, however malformed, makes the server fail (5xx) or changes the ledger.
 // At least 20,000 generated requests across every operation of the OpenAPI document: bodies with
 // a required field missing, an unknown field, wrong types, huge and negative numbers, unicode
-// where identifiers belong, non-JSON text, mutated path parameters and query strings, other
+// where identifiers belong, non-JSON text, malformed text (lone surrogates in JSON strings; bytes
+// that are not UTF-8 in bodies, paths and query strings: overlong forms, encoded surrogates, stray
+// and cut sequences), mutated path parameters and query strings, other
 // holders' accounts, and credentials that are absent, forged, expired, revoked, under-scoped or
-// of a role the route denies. Each request is built so that it must be refused (or is a read),
+// of a role the route denies. Malformed text must be refused as such (400, code 8207 or 8208). Each request is built so that it must be refused (or is a read),
 // so afterwards the ledger tables must be exactly as before and `verifyLedger` must pass.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemPrincipal } from "../../src/domain/security/roles.ts";
 import { CSRF_HEADER } from "../../src/http/app.ts";
 import { verifyLedger } from "../../src/registry/verify.ts";
-import type { Sql } from "../../src/store/db.ts";
 import { openTestDb } from "../support/stores.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
 import { MATRIX, MATRIX_ROLES, type Req, ROLE_USER } from "./matrix.ts";
+import { invalidUtf8, loneSurrogate, percent, spliceBytes } from "../support/bad-text.ts";
+import { ledgerSnapshot } from "./snapshot.ts";
 import { B, seedWorld, type Session, SYSTEM, signIn } from "./world.ts";
 
 // About a fifth of the generated requests could be valid and are not sent, so generate enough for 20,000.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 26_000);
 const CONCURRENCY = 16;
-const LEDGER_TABLES = ["unit_classes", "accounts", "account_events", "transactions", "transaction_legs", "transaction_events", "movements", "blocks", "balances", "chain_links"];
-
-/** Every ledger row, in a stable order, as one string. */
-export async function ledgerSnapshot(sql: Sql): Promise<string> {
-  const parts: string[] = [];
-  for (const t of LEDGER_TABLES) {
-    const r = await sql.query<{ j: string }>(`SELECT coalesce(json_agg(x ORDER BY x::text), '[]')::text AS j FROM ${t} x`);
-    parts.push(`${t}:${r.rows[0]?.j}`);
-  }
-  return parts.join("\n");
-}
-
 interface Template {
   id: string;
   req: Req;
   /** Body fields the operation's schema requires. */
   required: Set<string>;
+  /** The body may be left out or be empty (approve, reject, cancel). */
+  bodyOptional: boolean;
   /** Roles the matrix allows / denies for this operation. */
   allowed: string[];
   denied: string[];
@@ -85,12 +78,13 @@ beforeAll(async () => {
     const allowed = MATRIX_ROLES.filter((_, i) => row.expect[i] !== "N").map((r) => ROLE_USER[r] ?? "public");
     const denied = MATRIX_ROLES.filter((_, i) => row.expect[i] === "N").map((r) => ROLE_USER[r] ?? "public");
     const role = MATRIX_ROLES.find((_, i) => row.expect[i] !== "N") ?? "admin";
-    const body = f.api.ops.find((o) => o.operationId === id)?.body as { shape?: Record<string, { safeParse(v: unknown): { success: boolean } }> } | undefined;
+    const operation = f.api.ops.find((o) => o.operationId === id);
+    const body = operation?.body as { shape?: Record<string, { safeParse(v: unknown): { success: boolean } }> } | undefined;
     const required = new Set(Object.entries(body?.shape ?? {}).filter(([, s]) => !s.safeParse(undefined).success).map(([k]) => k));
     const req = await row.req({ f, role, user: ROLE_USER[role], n: n++ });
     // Small pages: the point is malformed input, not the cost of long lists.
     if (req.method === "GET" && !req.path.includes("limit=")) req.path += `${req.path.includes("?") ? "&" : "?"}limit=3`;
-    templates.push({ id, req, required, allowed, denied });
+    templates.push({ id, req, required, bodyOptional: operation?.bodyOptional === true, allowed, denied });
   }
   before = await ledgerSnapshot(f.db);
 }, 180_000);
@@ -123,6 +117,10 @@ type Mutation =
   | { m: "path"; value: string }
   | { m: "query"; key: string; value: string }
   | { m: "otherHolder" }
+  | { m: "lone"; pick: number; value: string }
+  | { m: "bytes"; pick: number; bytes: number[] }
+  | { m: "badPath"; bytes: number[] }
+  | { m: "badQuery"; key: string; bytes: number[] }
   | { m: "none" };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
@@ -134,8 +132,14 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ m: fc.constant("path" as const), value: fc.oneof(unicode, fc.constantFrom("a".repeat(300), "..", "%ZZ", "%00", " ", "JP-200-9999", "x")) }),
   fc.record({ m: fc.constant("query" as const), key: fc.constantFrom("limit", "cursor", "blocks", "blockLimit", "accountId", "status", "kind", "from", "to", "type"), value: fc.oneof(unicode, fc.constantFrom("-1", "1e400", "0", "999999999999", "%", "true", "AAAA", "")) }),
   fc.constant({ m: "otherHolder" as const }),
+  fc.record({ m: fc.constant("lone" as const), pick: fc.nat(), value: loneSurrogate }),
+  fc.record({ m: fc.constant("bytes" as const), pick: fc.nat(), bytes: invalidUtf8 }),
+  fc.record({ m: fc.constant("badPath" as const), bytes: invalidUtf8 }),
+  fc.record({ m: fc.constant("badQuery" as const), key: fc.constantFrom("limit", "cursor", "blocks", "accountId", "kind", "type", "holder", "zz"), bytes: invalidUtf8 }),
   fc.constant({ m: "none" as const }),
 );
+
+const BYTES_MARK = "\u0001BYTES\u0001";
 
 // Most requests carry a credential the route accepts, so that they get past sign-in and reach
 // the request schemas and the registry's checks; the rest try every kind of bad credential.
@@ -168,11 +172,12 @@ function credential(kind: string, t: Template, pick: number, garbage: string): C
 }
 
 /** True when the request, as built, cannot be a valid state change (so it must leave the ledger alone). */
-function build(t: Template, mut: Mutation, cred: Cred): { method: string; path: string; body: string | undefined; safe: boolean } {
+function build(t: Template, mut: Mutation, cred: Cred): { method: string; path: string; body: string | Uint8Array | undefined; safe: boolean; badText: boolean } {
   const isWrite = t.req.method !== "GET";
   let path = t.req.path;
-  let body: string | undefined = t.req.body === undefined ? undefined : JSON.stringify(t.req.body);
+  let body: string | Uint8Array | undefined = t.req.body === undefined ? undefined : JSON.stringify(t.req.body);
   let invalid = false;
+  let badText = false;
   const obj = t.req.body !== undefined && typeof t.req.body === "object" && t.req.body !== null && !Array.isArray(t.req.body) ? { ...(t.req.body as Record<string, unknown>) } : undefined;
   const keys = obj ? Object.keys(obj) : [];
   switch (mut.m) {
@@ -214,7 +219,8 @@ function build(t: Template, mut: Mutation, cred: Cred): { method: string; path: 
           JSON.parse(mut.text);
           invalid = typeof JSON.parse(mut.text) !== "object" || JSON.parse(mut.text) === null || Array.isArray(JSON.parse(mut.text));
         } catch {
-          invalid = true;
+          // An empty body is no body, which an optional one may be.
+          invalid = !(mut.text === "" && t.bodyOptional);
         }
       }
       break;
@@ -238,13 +244,41 @@ function build(t: Template, mut: Mutation, cred: Cred): { method: string; path: 
         invalid = cred.kind === "session";
       }
       break;
+    case "lone":
+      if (obj && keys.length > 0) {
+        obj[keys[mut.pick % keys.length] as string] = mut.value;
+        body = JSON.stringify(obj);
+        invalid = badText = true;
+      }
+      break;
+    case "bytes":
+      if (obj && keys.length > 0) {
+        obj[keys[mut.pick % keys.length] as string] = `a${BYTES_MARK}b`;
+        body = spliceBytes(JSON.stringify(obj), JSON.stringify(BYTES_MARK).slice(1, -1), mut.bytes);
+        invalid = badText = true;
+      }
+      break;
+    case "badPath": {
+      const [p, q] = path.split("?") as [string, string | undefined];
+      const segs = p.split("/");
+      // A parameter when the route has one, else any segment after /v1: a route no longer matched must still be refused for its text.
+      const idx = Math.max(segs.findIndex((s, i) => i >= 3 && /[A-Z0-9-]{4,}|spare|seed|tok|t[0-9a-f]{16}/.test(s)), Math.min(2, segs.length - 1));
+      segs[idx] = `${segs[idx]}${percent(mut.bytes)}x`;
+      path = segs.join("/") + (q === undefined ? "" : `?${q}`);
+      invalid = badText = true;
+      break;
+    }
+    case "badQuery":
+      path = `${path}${path.includes("?") ? "&" : "?"}${mut.key}=a${percent(mut.bytes)}b`;
+      invalid = badText = true;
+      break;
     case "none":
       break;
   }
   // A credential that is not a signed-in allowed user makes any write a refusal.
   const credentialRefused = cred.kind !== "session" || !t.allowed.includes(cred.user);
   const safe = !isWrite || invalid || credentialRefused || t.id === "signIn" || t.id === "signInTotp";
-  return { method: t.req.method, path, body, safe };
+  return { method: t.req.method, path, body, safe, badText };
 }
 
 describe("fuzzing every operation", () => {
@@ -252,7 +286,7 @@ describe("fuzzing every operation", () => {
     const started = Date.now();
     const arb = fc.tuple(fc.nat({ max: templates.length - 1 }), mutation, credKind, fc.nat(), fc.string({ maxLength: 80 }));
     const samples = fc.sample(arb, { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261201) });
-    const requests: Array<{ t: Template; method: string; path: string; headers: Record<string, string>; body: string | undefined }> = [];
+    const requests: Array<{ t: Template; method: string; path: string; headers: Record<string, string>; body: string | Uint8Array | undefined; badText: boolean }> = [];
     let skipped = 0;
     for (const [ti, mut, ck, pick, garbage] of samples) {
       const t = templates[ti] as Template;
@@ -273,11 +307,14 @@ describe("fuzzing every operation", () => {
         headers.authorization = /^[\x21-\x7e]+$/.test(cred.token) ? `Bearer ${cred.token}` : `Bearer ${encodeURIComponent(cred.token) || "x"}`;
       }
       if (r.body !== undefined) headers["content-type"] = "application/json";
-      requests.push({ t, method: r.method, path: r.path, headers, body: r.body });
+      requests.push({ t, method: r.method, path: r.path, headers, body: r.body, badText: r.badText });
     }
     const statuses = new Map<number, number>();
     const failures: string[] = [];
     const changed: string[] = [];
+    const textNotRefused: string[] = [];
+    let badTextSent = 0;
+    const textOps = new Set<string>();
     const ops = new Set<string>();
     let next = 0;
     // Several requests in flight: the server's pool and the event loop overlap their waits.
@@ -291,14 +328,27 @@ describe("fuzzing every operation", () => {
         ops.add(r.t.id);
         const text = await res.text();
         if (r.method !== "GET" && res.status >= 200 && res.status < 300 && !["signIn", "signInTotp", "signOut", "createToken", "revokeToken", "resetOwnTotp"].includes(r.t.id)) {
-          changed.push(`${res.status} ${r.t.id} ${r.method} ${r.path} ${JSON.stringify(r.headers).slice(0, 120)} ${r.body?.slice(0, 300)}`);
+          changed.push(`${res.status} ${r.t.id} ${r.method} ${r.path} ${JSON.stringify(r.headers).slice(0, 120)} ${typeof r.body === "string" ? r.body.slice(0, 300) : "(bytes)"}`);
         }
-        if (res.status >= 500) failures.push(`${res.status} for ${r.method} ${r.path} ${r.body?.slice(0, 200)}: ${text.slice(0, 300)}`);
+        const shown = typeof r.body === "string" ? r.body.slice(0, 200) : r.body === undefined ? "" : Buffer.from(r.body).toString("hex").slice(0, 200);
+        if (res.status >= 500) failures.push(`${res.status} for ${r.method} ${r.path} ${shown}: ${text.slice(0, 300)}`);
+        if (r.badText) {
+          badTextSent++;
+          textOps.add(r.t.id);
+          const code = res.status === 400 ? (JSON.parse(text) as { code?: number }).code : undefined;
+          if (code !== 8207 && code !== 8208) textNotRefused.push(`${res.status} for ${r.t.id} ${r.method} ${r.path} ${shown}: ${text.slice(0, 200)}`);
+        }
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    process.stderr.write(`fuzz: ${requests.length} requests (${skipped} generated ones skipped as possibly valid) over ${ops.size} operations in ${Date.now() - started} ms; statuses ${JSON.stringify(Object.fromEntries(statuses))}\n`);
+    process.stderr.write(`fuzz: ${requests.length} requests (${badTextSent} with malformed text; ${skipped} generated ones skipped as possibly valid) over ${ops.size} operations in ${Date.now() - started} ms; statuses ${JSON.stringify(Object.fromEntries(statuses))}\n`);
     expect(failures.slice(0, 5)).toEqual([]);
+    // Malformed text is refused as such, on every operation (not by whatever check it happens to meet later).
+    expect(textNotRefused.slice(0, 5)).toEqual([]);
+    // Every answer's status is one the OpenAPI document declares for its operation.
+    expect([...new Set(f.undeclared)].slice(0, 10)).toEqual([]);
+    expect(badTextSent).toBeGreaterThan(requests.length / 10);
+    expect(textOps.size, "operations that got malformed text").toBe(templates.length);
     if (changed.length > 0) process.stderr.write(`successful state changes:\n${changed.join("\n")}\n`);
     expect(requests.length).toBeGreaterThanOrEqual(Math.min(20_000, RUNS * 0.9));
     expect(ops.size).toBe(templates.length);

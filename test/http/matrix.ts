@@ -157,6 +157,7 @@ export const MATRIX: Record<string, Row> = {
     expect: "YNNNNN",
     req: ({ n }) => ({ method: "POST", path: "/v1/batches", body: { batchId: tx("bat", n), kind: "allocation", transfers: [{ classCode: CLASS, from: NAT, to: A, quantity: "1" }] } }),
   },
+  listBlocks: { expect: "YYYNNN", req: () => ({ method: "GET", path: `/v1/accounts/${A}/holdings/${CLASS}/blocks?limit=2` }) },
   getAccountLimit: { expect: "YYYNNN", req: () => ({ method: "GET", path: `/v1/accounts/${A}/limit` }) },
   setAccountLimit: { expect: "YNYNNN", req: () => ({ method: "PUT", path: `/v1/accounts/${A}/limit`, body: { limit: "3000000" } }) },
   approveAccountLimit: {

@@ -1,6 +1,6 @@
 // Goal: the per-address limit answers 429 with Retry-After once an address has used its window,
 // other addresses are unaffected, the window reopens on the injected clock, X-Forwarded-For is
-// believed only with trustProxy, and the limiter's memory stays bounded under a flood of addresses.
+// believed only behind trusted proxies, and the limiter's memory stays bounded under a flood of addresses.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RateLimiter } from "../../src/http/rate-limit.ts";
 import { ManualClock } from "../../src/platform/clock.ts";
@@ -18,7 +18,7 @@ beforeAll(async () => {
   await migrate(db);
   const limits = { rateLimit: { ip: { max: 5, windowMs: 60_000 }, user: { max: 100, windowMs: 60_000 }, signIn: { max: 100, windowMs: 60_000 } } };
   f = await buildFixture(db, { registry: unused, http: limits });
-  proxied = await buildFixture(db, { registry: unused, http: { ...limits, trustProxy: true } });
+  proxied = await buildFixture(db, { registry: unused, http: { ...limits, trustProxy: 1 } });
 }, 60_000);
 
 afterAll(async () => {
@@ -41,6 +41,7 @@ describe("rate limits", () => {
   it("believes X-Forwarded-For only behind a trusted proxy", async () => {
     for (let i = 0; i < 5; i++) await f.request("/health", { ip: "198.51.100.1", headers: { "x-forwarded-for": `10.0.0.${i}` } });
     expect((await f.request("/health", { ip: "198.51.100.1", headers: { "x-forwarded-for": "10.0.0.99" } })).status).toBe(429);
+    // Behind one trusted proxy, each forwarded client has its own window.
     for (let i = 0; i < 5; i++) expect((await proxied.request("/health", { ip: "198.51.100.2", headers: { "x-forwarded-for": `10.0.1.${i}` } })).status).toBe(200);
   });
 

@@ -2,7 +2,7 @@
 // handlers the commands call (on PGlite, with a moving clock): `ets admin bootstrap` creates the
 // first national administrator and prints the TOTP secret once, and is refused with a clear code
 // when the password is missing or weak or an administrator exists, changing nothing; `ets admin
-// users` shows roles, second factor and lockouts; `ets admin unlock` ends a lockout (unknown user:
+// users` shows roles, second factor and lockouts (per address); `ets admin unlock` ends them (unknown user:
 // refused, nothing changes); `ets audit` filters by time, actor and action and pages. Spawned
 // `./bin/ets` (2 runs, tsx is slow): the password comes from stdin, never argv, and is never printed.
 import { spawn } from "node:child_process";
@@ -65,12 +65,17 @@ describe("ets admin and ets audit, in-process", () => {
     for (let i = 0; i < 2; i++) await ctx.auth.signIn("198.51.100.7", { userId: "rep-sato", password: "wrong password here" });
     let list = await admin.users(ctx);
     expect(list.text).toMatch(/root-admin\s+Registry administrator\s+national-admin\s+-\s+yes\s+ok/);
-    expect(list.text).toMatch(/rep-sato\s+Sato Hanako\s+-\s+-\s+yes\s+locked until 2026-03-02T11:15:00.000Z/);
-    expect((asJson(list) as Array<{ userId: string; lockedUntil: string | null }>).map((u) => [u.userId, u.lockedUntil])).toEqual([["rep-sato", "2026-03-02T11:15:00.000Z"], ["root-admin", null]]);
+    // Locked out at the address the failures came from (only there).
+    expect(list.text).toMatch(/rep-sato\s+Sato Hanako\s+-\s+-\s+yes\s+locked at 198\.51\.100\.7 until 2026-03-02T11:15:00.000Z/);
+    const rows = asJson(list) as Array<{ userId: string; lockedUntil: string | null; addresses: Array<{ address: string; lockedUntil: string | null }> }>;
+    expect(rows.map((u) => [u.userId, u.lockedUntil, u.addresses.map((a) => [a.address, a.lockedUntil])])).toEqual([
+      ["rep-sato", null, [["198.51.100.7", "2026-03-02T11:15:00.000Z"]]],
+      ["root-admin", null, []],
+    ]);
 
-    const before = (await db.query("SELECT id, failures, locked_until FROM users ORDER BY id")).rows;
+    const before = (await db.query("SELECT * FROM sign_in_throttle ORDER BY user_key, address")).rows;
     await expect(admin.unlock(ctx, "nobody")).rejects.toMatchObject({ refusal: { code: 8013 }, message: expect.stringMatching(/no user nobody/) });
-    expect((await db.query("SELECT id, failures, locked_until FROM users ORDER BY id")).rows).toEqual(before);
+    expect((await db.query("SELECT * FROM sign_in_throttle ORDER BY user_key, address")).rows).toEqual(before);
 
     clock.set("2026-03-02T11:01:00Z");
     expect((await admin.unlock(ctx, "rep-sato")).text).toBe("unlocked rep-sato (failures 0)\n");

@@ -15,7 +15,7 @@ describe("codes", () => {
   it("codes are unique and in their ranges", () => {
     const codes = Object.values(SECURITY_CHECKS).map((c) => c.code);
     expect(new Set(codes).size).toBe(codes.length);
-    for (const c of codes) expect((c >= 8001 && c <= 8099) || (c >= 8101 && c <= 8199)).toBe(true);
+    for (const c of codes) expect((c >= 8001 && c <= 8099) || (c >= 8101 && c <= 8199) || (c >= 8201 && c <= 8299)).toBe(true);
   });
   it("HTTP statuses", () => {
     expect(httpStatusOf(securityRefusal("CREDENTIALS_INVALID", "x"))).toBe(401);

@@ -97,7 +97,7 @@ forEachStore("sign-in, sessions and tokens", (db) => {
     expect(await f.auth.signIn(null, { userId: "root-admin", password: PASSWORD, totp: code("root-admin") })).toMatchObject({ ok: true, value: { kind: "session" } });
   });
 
-  it("failed sign-ins back off exponentially and lock the user after five; the lock ends after 15 minutes", async () => {
+  it("failed sign-ins back off exponentially and lock the user out (at that address) after five; the lock ends after 15 minutes", async () => {
     const wrong = { userId: "lou", password: "not the password!" };
     const right = { userId: "lou", password: PASSWORD };
     expect(await f.auth.signIn(null, wrong)).toMatchObject({ ok: false, code: 8101 });
@@ -110,12 +110,12 @@ forEachStore("sign-in, sessions and tokens", (db) => {
       expect(r).toMatchObject({ ok: false, code: i === waits.length - 1 ? 8102 : 8101 });
     }
     const st = await f.auth.lockoutState("lou");
-    expect(st?.lockedUntil).toBe(new Date(f.clock.now().getTime() + 15 * MIN).toISOString());
+    expect(st?.addresses).toEqual([{ address: "(none)", failures: 0, lockedUntil: new Date(f.clock.now().getTime() + 15 * MIN).toISOString(), nextAttemptAt: expect.any(String) }]);
     f.clock.advance(14 * MIN);
     expect(await f.auth.signIn(null, right)).toMatchObject({ ok: false, code: 8102 });
     f.clock.advance(MIN);
     expect(await f.auth.signIn(null, right)).toMatchObject({ ok: true, value: { kind: "session" } });
-    expect(await f.auth.lockoutState("lou")).toMatchObject({ failures: 0, lockedUntil: null, nextAttemptAt: null });
+    expect(await f.auth.lockoutState("lou")).toMatchObject({ lockedUntil: null, addresses: [] });
   });
 
   it("an administrator can unlock; unknown users get the same answer as wrong passwords", async () => {
@@ -123,9 +123,9 @@ forEachStore("sign-in, sessions and tokens", (db) => {
       await f.auth.signIn(null, { userId: "tina", password: "wrong wrong wrong" });
       f.clock.advance(61_000);
     }
-    expect((await f.auth.lockoutState("tina"))?.lockedUntil).not.toBeNull();
+    expect((await f.auth.lockoutState("tina"))?.addresses[0]?.lockedUntil).not.toBeNull();
     expect(await f.auth.unlock(await f.as("olga"), "tina")).toMatchObject({ ok: false, code: 8001 });
-    expect(await f.auth.unlock(f.system, "tina")).toMatchObject({ ok: true, value: { lockedUntil: null } });
+    expect(await f.auth.unlock(f.system, "tina")).toMatchObject({ ok: true, value: { failures: 0, lockedUntil: null, addresses: [] } });
     expect(await f.auth.signIn(null, { userId: "tina", password: PASSWORD })).toMatchObject({ ok: true });
     expect(await f.auth.signIn(null, { userId: "nobody-here", password: PASSWORD })).toMatchObject({ ok: false, code: 8101 });
   });
@@ -140,7 +140,12 @@ forEachStore("sign-in, sessions and tokens", (db) => {
     if (!p.ok) return;
     // The token reads the audit log but cannot create more tokens.
     expect((await f.audit.query({ principal: p.value, ip: null }, { limit: 1 })).ok).toBe(true);
-    expect(await f.auth.createApiToken({ principal: p.value, ip: null }, { name: "y", scopes: ["read"] })).toMatchObject({ ok: false, code: 8001 });
+    expect(await f.auth.createApiToken({ principal: p.value, ip: null }, { name: "y", scopes: ["read"] })).toMatchObject({ ok: false, code: 8115 });
+    // Nor change their user's password or second factor, and they are told why (not "another user's password").
+    expect(await f.auth.changePassword({ principal: p.value, ip: null }, { userId: "olga", oldPassword: PASSWORD, newPassword: "another long password" })).toMatchObject({
+      ok: false, code: 8115, message: expect.stringMatching(/^changing one's own password needs a signed-in session/),
+    });
+    expect(await f.auth.resetTotp({ principal: p.value, ip: null }, "olga")).toMatchObject({ ok: false, code: 8115 });
     const readOnly = await f.auth.createApiToken(olga, { name: "read only", scopes: ["read"] });
     if (!readOnly.ok) throw new Error(readOnly.message);
     const rp = await f.auth.authenticateToken(readOnly.value.token);

@@ -17,12 +17,16 @@ import { createUsers, type Fixture, seedLedger, setUp } from "./fixture.ts";
 
 const HOUR = 3_600_000;
 const dir = mkdtempSync(join(tmpdir(), "openets-rbsec-"));
-const base = readFileSync(join(PRESETS_DIR, "japan-gx-ets.yaml"), "utf8");
+// The Japanese preset without its own security section: each test writes its own.
+const base = readFileSync(join(PRESETS_DIR, "japan-gx-ets.yaml"), "utf8").replace(/^security:\n[\s\S]*?(?=^notes:)/m, "");
 expect(base).not.toMatch(/^security:/m);
+/** One holiday a year is what a rulebook a registry runs on needs at least (the preset says it can). */
+const HOLIDAYS = "    holidays: [2026-01-01, 2027-01-01, 2028-01-01, 2029-01-01, 2030-01-01, 2031-01-01]\n";
 
 function rulebookWith(name: string, security: string): string {
   const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, `${base}\nsecurity:\n${security}`);
+  const section = security.includes("  trustedList:\n") ? security.replace("  trustedList:\n", `  trustedList:\n${HOLIDAYS}`) : `${security}  trustedList:\n${HOLIDAYS}`;
+  writeFileSync(file, `${base}\nsecurity:\n${section}`);
   return file;
 }
 
@@ -44,11 +48,13 @@ describe("the rulebook's security section becomes the server's SecurityConfig", 
     expect(securityConfigFor(true, config)).toBe(config);
   });
 
-  it("uses the presets: the EU preset's values, the demo's Japanese preset (no section) with defaults", () => {
+  it("uses the presets: the EU preset's values, the demo's Japanese preset with Japan's calendar and the defaults", () => {
     const eu = loadRulebook("eu-ets-phase3").security;
     expect(eu?.transferDelayHours).toBe(26);
     expect(eu?.trustedList.activationWorkingDays).toBe(4);
-    expect(rulebookSecurity({}, false)).toEqual({ rulebook: DEMO_RULEBOOK, config: DEFAULT_SECURITY_CONFIG });
+    const gx = loadRulebook(DEMO_RULEBOOK).security;
+    expect(rulebookSecurity({}, false)).toEqual({ rulebook: DEMO_RULEBOOK, config: gx });
+    expect(gx).toEqual({ ...DEFAULT_SECURITY_CONFIG, trustedList: { ...DEFAULT_SECURITY_CONFIG.trustedList, timeZone: "Asia/Tokyo", holidays: gx?.trustedList.holidays } });
     expect(rulebookSecurity({}, true)).toEqual({ rulebook: null, config: DEFAULT_SECURITY_CONFIG });
     // Demo mode relaxes sign-in on top of the rulebook's rules, and keeps the rest.
     const demo = securityConfigFor(false, { ...DEFAULT_SECURITY_CONFIG, transferDelayHours: 3 });

@@ -14,7 +14,7 @@
 import type { Command } from "commander";
 import { AuditLog, type AuditOutcome, type AuditQuery } from "../../audit/index.ts";
 import { AuthService, type AuthServiceOptions } from "../../auth/index.ts";
-import type { UserView } from "../../auth/types.ts";
+import type { LockoutState, UserView } from "../../auth/types.ts";
 import type { Refusal } from "../../domain/ledger/checks.ts";
 import type { SecurityConfig } from "../../domain/security/config.ts";
 import { type Caller, systemPrincipal } from "../../domain/security/roles.ts";
@@ -95,8 +95,23 @@ export async function callerOf(ctx: AdminContext, as: string | undefined): Promi
 // ---- admin users --------------------------------------------------------------------------------
 
 export interface UserRow extends UserView {
+  /** Sign-in failures from all addresses still counted. */
   failures: number;
+  /** Until when the user signs in only with password and one-time code together, or null. */
   lockedUntil: string | null;
+  /** Addresses with failures still counted, and their lockouts. */
+  addresses: LockoutState["addresses"];
+}
+
+/** One word or phrase for a user's state: disabled, restricted to the second factor, locked out at an address, failures, or ok. */
+function userStatus(u: UserRow): string {
+  if (u.disabled) return "disabled";
+  if (u.lockedUntil) return `password and code only until ${u.lockedUntil}`;
+  const locked = u.addresses.filter((a) => a.lockedUntil !== null);
+  const first = locked[0];
+  if (first) return `locked at ${first.address} until ${first.lockedUntil}${locked.length > 1 ? ` (+${locked.length - 1} addresses)` : ""}`;
+  const failures = Math.max(u.failures, ...u.addresses.map((a) => a.failures));
+  return failures > 0 ? `${failures} failures` : "ok";
 }
 
 /** Every user (all pages), with the lockout state. */
@@ -107,7 +122,7 @@ export async function users(ctx: AdminContext): Promise<Output> {
     const page = unwrap(await ctx.auth.listUsers(ctx.caller, { after, limit: 500 }));
     for (const u of page) {
       const lock = await ctx.auth.lockoutState(u.userId);
-      all.push({ ...u, failures: lock?.failures ?? 0, lockedUntil: lock?.lockedUntil ?? null });
+      all.push({ ...u, failures: lock?.failures ?? 0, lockedUntil: lock?.lockedUntil ?? null, addresses: lock?.addresses ?? [] });
     }
     if (page.length < 500) break;
     after = page[page.length - 1]?.userId;
@@ -118,7 +133,7 @@ export async function users(ctx: AdminContext): Promise<Output> {
     [...u.roles, ...(u.representing.length ? ["representative"] : [])].join(",") || "-",
     u.representing.map((r) => `${r.accountId}(${[r.initiate ? "i" : "", r.approve ? "a" : ""].join("")})`).join(" ") || "-",
     u.totpEnrolled ? "yes" : "no",
-    u.disabled ? "disabled" : u.lockedUntil ? `locked until ${u.lockedUntil}` : u.failures > 0 ? `${u.failures} failures` : "ok",
+    userStatus(u),
     u.demo ? "demo" : "",
   ]);
   return {
@@ -129,7 +144,7 @@ export async function users(ctx: AdminContext): Promise<Output> {
 
 // ---- admin unlock -------------------------------------------------------------------------------
 
-/** Ends a user's lockout and clears the failure count (recorded in the audit log as user.unlock). */
+/** Ends a user's lockouts at every address and any restriction to the second factor (recorded in the audit log as user.unlock). */
 export async function unlock(ctx: AdminContext, userId: string): Promise<Output> {
   const state = unwrap(await ctx.auth.unlock(ctx.caller, userId));
   return { json: state, text: `unlocked ${userId} (failures ${state.failures})\n` };
@@ -268,7 +283,7 @@ export function register(program: Command): void {
       }),
     );
   common(admin.command("users").description("list users: roles, accounts represented, second factor, lockout")).action(runner((ctx) => users(ctx)));
-  common(admin.command("unlock <user>").description("end a user's sign-in lockout and clear the failure count")).action(runner((ctx, user: string) => unlock(ctx, user)));
+  common(admin.command("unlock <user>").description("end a user's sign-in lockouts (every address) and any restriction to the second factor")).action(runner((ctx, user: string) => unlock(ctx, user)));
 
   common(program.command("audit").description("read the append-only audit log, oldest first (who, what, when, from where, outcome)"))
     .option("--from <time>", "rows at or after this date or ISO time")

@@ -3,7 +3,7 @@
 // Each share is computed on the gross quantity issued, as quantity x rate rounded whole by the
 // rounding the rules name; what is left is forwarded, so the parts always sum exactly to the
 // issuance. Rates are read as exact decimals (0.05 is 5/100), never as floats.
-import { type Rounding, div, sum } from "../quantity/index.ts";
+import { type Rounding, div } from "../quantity/index.ts";
 import { decimalFraction } from "../rulebook/index.ts";
 
 export type ShareRounding = Exclude<Rounding, "exact">;
@@ -31,14 +31,19 @@ export interface Deductions<K extends string> {
 }
 
 /**
- * Takes every named share from the gross quantity. The shares are computed independently on the
- * gross (not one after another); the remainder is what is left. Throws when the shares exceed the
- * gross quantity (rates summing to more than 1 with rounding up), which the rule validation forbids.
+ * Takes every named share from the gross quantity. Each share is computed on the gross (not one
+ * after another). Rounding up can ask for more than there is on a tiny issuance (two 2% shares
+ * rounded up on 1 unit ask for 2): the shares are then served in the order the rules list them,
+ * each capped at what is left, so the parts never exceed the issuance and the first-listed share
+ * (the adaptation share of proceeds, by convention) is served first.
  */
 export function deduct<K extends string>(gross: bigint, rules: Record<K, ShareRule>): Deductions<K> {
   const shares = {} as Record<K, bigint>;
-  for (const k of Object.keys(rules) as K[]) shares[k] = shareOf(gross, rules[k]);
-  const remainder = gross - sum(Object.values<bigint>(shares));
-  if (remainder < 0n) throw new RangeError(`deduct: shares ${JSON.stringify(Object.keys(rules))} exceed the gross quantity ${gross}`);
-  return { gross, shares, remainder };
+  let left = gross;
+  for (const k of Object.keys(rules) as K[]) {
+    const wanted = shareOf(gross, rules[k]);
+    shares[k] = wanted < left ? wanted : left;
+    left -= shares[k];
+  }
+  return { gross, shares, remainder: left };
 }

@@ -12,6 +12,7 @@ import type { PricePath } from "./price-path.ts";
 import { internationalShape, refineInternational } from "./international.ts";
 import { DEFAULT_SECURITY_CONFIG, parseSecurityConfig, type SecurityConfig } from "../security/config.ts";
 import { CONFIG_FIELDS } from "../security/reference.ts";
+import { refineRegistry } from "./registry.ts";
 import { ROLES } from "../security/roles.ts";
 import { complianceIssues, complianceSection } from "./compliance.ts";
 import { creditsSection } from "./credits.ts";
@@ -62,6 +63,10 @@ const scheme = z
     description: z.string().optional().describe("one paragraph on what the rulebook covers and what it leaves out"),
     status: z.enum(["historical", "in-force", "proposed", "illustrative"]).default("in-force").describe("whether the rules are past, current, a proposal or only an illustration"),
     sources: z.array(source).default([]).describe("the documents the figures come from; each figure in a preset cites one in a comment"),
+    registry: z
+      .boolean()
+      .default(false)
+      .describe("true when a registry can run on this rulebook: then the `security` section is required, with the holidays of every calendar year its periods touch (src/domain/rulebook/registry.ts); the server refuses a rulebook without it"),
   })
   .describe("what the rulebook describes");
 
@@ -533,6 +538,7 @@ const security = z
       .strictObject({
         secondFactorRoles: z.array(z.enum(ROLES)).optional().describe(sec("signIn.secondFactorRoles")),
         maxFailures: z.int().min(1).max(100).optional().describe(sec("signIn.maxFailures")),
+        maxFailuresPerUser: z.int().min(1).max(1_000_000).optional().describe(sec("signIn.maxFailuresPerUser")),
         lockoutMinutes: z.int().min(1).optional().describe(sec("signIn.lockoutMinutes")),
         backoffBaseSeconds: num().min(0, { error: "expected seconds >= 0" }).max(3600, { error: "expected at most 3600 seconds" }).optional().describe(sec("signIn.backoffBaseSeconds")),
         backoffMaxSeconds: num().min(0, { error: "expected seconds >= 0" }).max(3600, { error: "expected at most 3600 seconds" }).optional().describe(sec("signIn.backoffMaxSeconds")),
@@ -721,6 +727,7 @@ export function refineRulebook(rb: Rulebook, ctx: Ctx): void {
   overlapping(ctx, rb.compliancePeriods, ["compliancePeriods"], "compliance period");
   for (const i of complianceIssues(rb)) ctx.addIssue({ code: "custom", path: i.path, message: i.message });
   if (rb.international) refineInternational(rb.international, ctx, ["international"]);
+  refineRegistry(rb, ctx);
 }
 
 export const rulebookSchema = rulebookShape.superRefine(refineRulebook);

@@ -1,6 +1,7 @@
 // The catalogue of numbered security checks, next to the ledger's (src/domain/ledger/checks.ts):
 // 80xx are the registry's security rules (roles, four-eyes, trusted list, limits, expiry),
-// 81xx are sign-in, sessions and tokens. A refusal has the ledger's Refusal shape, so every
+// 81xx are sign-in, sessions and tokens, 82xx requests the HTTP edge refuses before any service
+// sees them. A refusal has the ledger's Refusal shape, so every
 // layer above reports both catalogues alike. `status` is the HTTP status the API should answer
 // with. docs/reference/security-rules.md is generated from this table and a test keeps it in step.
 import type { Refusal } from "../ledger/checks.ts";
@@ -10,7 +11,7 @@ export type { Refusal } from "../ledger/checks.ts";
 export interface SecurityCheckDefinition {
   readonly code: number;
   readonly name: string;
-  readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 429;
+  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
   readonly rule: string;
 }
 
@@ -52,7 +53,20 @@ export const SECURITY_CHECKS = {
   SECOND_FACTOR_NOT_ENROLLED: { code: 8111, name: "second-factor-not-enrolled", status: 403, rule: "Users whose roles require a second factor must have TOTP enrolled before they can sign in." },
   DEMO_ONLY: { code: 8112, name: "demo-only", status: 403, rule: "Demo users with published credentials exist only in demo mode." },
   SCOPE_UNKNOWN: { code: 8113, name: "scope-unknown", status: 422, rule: "API token scopes come from the documented list." },
+  SESSION_REQUIRED: { code: 8115, name: "session-required", status: 403, rule: "Changing one's own password, replacing one's own second factor and creating API tokens need a signed-in session: an API token cannot do them whatever its scopes, so a stolen token cannot take the account over." },
   TOTP_NOT_ENROLLED: { code: 8114, name: "totp-not-enrolled", status: 409, rule: "Confirming or using a second factor needs an enrolment first." },
+  REQUEST_MALFORMED: { code: 8201, name: "request-malformed", status: 400, rule: "A request body must be well-formed JSON (an optional body may also be empty)." },
+  BODY_TOO_LARGE: { code: 8202, name: "body-too-large", status: 413, rule: "Request bodies are limited in size (64 KiB by default)." },
+  MEDIA_TYPE_UNSUPPORTED: { code: 8203, name: "media-type-unsupported", status: 415, rule: "A request body must be JSON, sent with Content-Type: application/json." },
+  RATE_LIMITED: { code: 8204, name: "rate-limited", status: 429, rule: "Requests are limited per client address, per signed-in user, and for the sign-in routes per address, in fixed windows; Retry-After says when the window reopens." },
+  ROUTE_UNKNOWN: { code: 8205, name: "route-unknown", status: 404, rule: "No operation of the API has this method and path (the OpenAPI document at /openapi.json lists them)." },
+  CURSOR_INVALID: { code: 8206, name: "cursor-invalid", status: 400, rule: "A page cursor must be one the API returned: the nextCursor of the previous page." },
+  TEXT_NUL: { code: 8207, name: "text-nul", status: 400, rule: "No field, path or query string may contain the NUL character (U+0000), which PostgreSQL text cannot hold; refused before any service." },
+  TEXT_INVALID: { code: 8208, name: "text-invalid", status: 400, rule: "Text must be well-formed: UTF-8 bytes in bodies and behind the percent-escapes of paths and query strings (no overlong forms, encoded surrogates or stray bytes), and no lone surrogate in a JSON string's \\u escapes; refused before any service." },
+  TEXT_UNSTORABLE: { code: 8209, name: "text-unstorable", status: 400, rule: "Text the database refuses (SQLSTATE 22P02, 22021, 22P05) is bad input: a safety net behind 8207 and 8208; the failed statement's transaction rolled back, so nothing changed." },
+  CSRF_REFUSED: { code: 8210, name: "csrf-refused", status: 403, rule: "A state-changing request made with the session cookie must carry the session's CSRF token (X-CSRF-Token, given at sign-in), and any Origin it sends must be the server's own." },
+  LEDGER_BUSY: { code: 8211, name: "ledger-busy", status: 503, rule: "The ledger changed too fast for a command to get through in its bounded number of attempts (each made on a fresh snapshot); nothing was written, and Retry-After says when to send it again." },
+  INTERNAL_ERROR: { code: 8299, name: "internal-error", status: 500, rule: "An unexpected failure: logged with the request id given in the facts, never shown; each change runs in one database transaction, so nothing is half-done." },
 } as const satisfies Record<string, SecurityCheckDefinition>;
 
 export type SecurityCheckKey = keyof typeof SECURITY_CHECKS;

@@ -55,9 +55,14 @@ export interface SecurityConfig {
   readonly signIn: {
     /** Roles that must use a TOTP second factor. Default national-admin and representative. */
     readonly secondFactorRoles: readonly Role[];
-    /** Failed sign-ins in a row before a lockout. Default 5. */
+    /** Failed sign-ins in a row for one user id from one address before that address is locked out of it. Default 5. */
     readonly maxFailures: number;
-    /** Minutes a lockout lasts. Default 15. */
+    /**
+     * Failed sign-ins for one user id from all addresses within `lockoutMinutes` after which, for
+     * `lockoutMinutes`, it signs in only with password and one-time code together. Default 25.
+     */
+    readonly maxFailuresPerUser: number;
+    /** Minutes a lockout lasts, and how long a failure is remembered. Default 15. */
     readonly lockoutMinutes: number;
     /** Backoff after the n-th failure: base * 2^(n-1) seconds, capped. Default 1 s, cap 60 s. */
     readonly backoffBaseSeconds: number;
@@ -104,6 +109,7 @@ export const DEFAULT_SECURITY_CONFIG: SecurityConfig = {
   signIn: {
     secondFactorRoles: ["national-admin", "representative"],
     maxFailures: 5,
+    maxFailuresPerUser: 25,
     lockoutMinutes: 15,
     backoffBaseSeconds: 1,
     backoffMaxSeconds: 60,
@@ -230,6 +236,7 @@ function parse(input: unknown): SecurityConfig {
   const roles = strings(si, "secondFactorRoles", "signIn.", d.signIn.secondFactorRoles);
   for (const [i, r] of roles.entries()) if (!(ROLES as readonly string[]).includes(r)) throw new Bad(`signIn.secondFactorRoles[${i}]`, `must be one of ${ROLES.join(", ")}`);
   const backoffBase = num(si, "backoffBaseSeconds", "signIn.", d.signIn.backoffBaseSeconds, 0, 3600, false);
+  const maxFailures = num(si, "maxFailures", "signIn.", d.signIn.maxFailures, 1, 100);
   return {
     fourEyes: bool(input, "fourEyes", "", d.fourEyes),
     approvalExpiryHours: num(input, "approvalExpiryHours", "", d.approvalExpiryHours, 1, 24 * 365),
@@ -254,7 +261,8 @@ function parse(input: unknown): SecurityConfig {
     },
     signIn: {
       secondFactorRoles: roles as Role[],
-      maxFailures: num(si, "maxFailures", "signIn.", d.signIn.maxFailures, 1, 100),
+      maxFailures,
+      maxFailuresPerUser: num(si, "maxFailuresPerUser", "signIn.", Math.max(d.signIn.maxFailuresPerUser, maxFailures), maxFailures, 1_000_000),
       lockoutMinutes: num(si, "lockoutMinutes", "signIn.", d.signIn.lockoutMinutes, 1, 24 * 60 * 30),
       backoffBaseSeconds: backoffBase,
       backoffMaxSeconds: num(si, "backoffMaxSeconds", "signIn.", d.signIn.backoffMaxSeconds, backoffBase, 3600, false),

@@ -27,9 +27,10 @@ export const CONFIG_FIELDS: ReadonlyArray<readonly [path: string, meaning: strin
   ["holdingLimits.unitTypes", "Unit types that count toward holding limits."],
   ["holdingLimits.exemptAccountTypes", "Account types whose holdings do not count (government and terminal accounts by default; CITSS also exempts limited-use and exchange-clearing accounts)."],
   ["signIn.secondFactorRoles", "Roles that must pass the TOTP second factor at sign-in. Users are given a TOTP secret when created."],
-  ["signIn.maxFailures", "Failed sign-in steps (password or code) in a row before a lockout. Code 8102."],
-  ["signIn.lockoutMinutes", "How long a lockout lasts (an administrator can unlock earlier)."],
-  ["signIn.backoffBaseSeconds", "After the n-th failure in a row the next attempt waits base × 2^(n−1) seconds. Code 8103."],
+  ["signIn.maxFailures", "Failed sign-in steps (password or code) in a row for one user id from one client address before that address is locked out of it for `lockoutMinutes`; other addresses are not affected. Unknown user ids are counted alike, so the answers do not tell which exist. Code 8102."],
+  ["signIn.maxFailuresPerUser", "Failed sign-in steps for one user id from all addresses within `lockoutMinutes` after which, for `lockoutMinutes` from the last failure, the user id signs in only with the password and the one-time code in the same request (a guesser without the code is stopped, the real user is not); at least `maxFailures`. Code 8102 with `secondFactorRequired`."],
+  ["signIn.lockoutMinutes", "How long a lockout or a restriction to the second factor lasts (an administrator can unlock earlier), and how long a failure is remembered."],
+  ["signIn.backoffBaseSeconds", "After the n-th failure in a row for one user id from one address, the next attempt from there waits base × 2^(n−1) seconds. Code 8103."],
   ["signIn.backoffMaxSeconds", "Cap of the backoff wait."],
   ["signIn.minPasswordLength", "Shortest accepted password. Code 8108."],
   ["sessions.ttlMinutes", "Absolute lifetime of a session; sign in again after it."],
@@ -95,7 +96,8 @@ ${fields.join("\n")}
 ## Codes
 
 A refused security operation carries one of these codes with a message and facts, like the ledger's
-checks (docs/reference/checks.md). 80xx are registry rules, 81xx sign-in, sessions and tokens.
+checks (docs/reference/checks.md). 80xx are registry rules, 81xx sign-in, sessions and tokens,
+82xx requests the HTTP edge refuses before any service sees them.
 *HTTP* is the status the API answers with.
 
 | code | name | HTTP | rule |

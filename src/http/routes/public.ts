@@ -5,7 +5,8 @@ import type { AccountView, TransactionView } from "../../registry/ledger/index.t
 import { PUBLIC_ACCESS as PUBLIC } from "../access.ts";
 import type { AppDeps, HttpConfig } from "../context.ts";
 import { op, type Op } from "../route.ts";
-import { Account, AccountId, Allocation, ComplianceStatus, PageQuery, page, PublicTransaction } from "../schemas.ts";
+import { Since } from "./read.ts";
+import { Account, AccountId, AccountTypeName, Allocation, ComplianceStatus, PageQuery, page, PublicTransaction, TransactionKindName } from "../schemas.ts";
 import { DEFAULT_PAGE, decodeCursor, encodeCursor, pageJson, pageOf, toJson } from "../views.ts";
 
 const OPERATOR_TYPES = ["operator_holding", "aircraft_operator_holding", "maritime_operator_holding"];
@@ -28,6 +29,7 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/health",
       operationId: "health",
       summary: "Liveness and store check",
+      description: "Answers 200 when the server runs and its database answers a query; for load balancers and monitoring. No sign-in.",
       tag: "public",
       access: PUBLIC,
       responses: { 200: { description: "The server and its store answer", schema: z.object({ ok: z.boolean(), store: z.string() }).openapi("Health") } },
@@ -41,9 +43,10 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/public/accounts",
       operationId: "publicAccounts",
       summary: "Published list of accounts (holder, type, installation, status)",
+      description: "The published account register, as the EU's public transaction log shows it: every account with its holder, type, installation and status, in account id order, optionally of one type. No sign-in.",
       tag: "public",
       access: PUBLIC,
-      query: PageQuery.extend({ type: z.string().max(64).optional() }),
+      query: PageQuery.extend({ type: AccountTypeName.optional() }),
       responses: { 200: { description: "A page of accounts", schema: page(Account, "AccountPage") } },
       handler: async ({ c, query }) => {
         const limit = query.limit ?? DEFAULT_PAGE;
@@ -57,6 +60,7 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/public/allocations",
       operationId: "publicAllocations",
       summary: "Published free allocations: completed allocation transactions per operator account",
+      description: "Completed free allocations, one item per leg (the account, its holder and installation, the class and quantity, when it completed), in time order (creation time, then id) and within a transaction in leg order. Optionally for one account. No sign-in.",
       tag: "public",
       access: PUBLIC,
       query: PageQuery.extend({ accountId: AccountId.optional() }),
@@ -85,6 +89,7 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/public/compliance",
       operationId: "publicCompliance",
       summary: "Published compliance status per operator account (units surrendered; verified emissions and the status come with the compliance module)",
+      description: "Per operator account (operator, aircraft operator and maritime operator holding accounts, in account id order): the units surrendered so far. Verified emissions and the compliance status are filled in by the compliance module; until then they are null and not-determined. No sign-in.",
       tag: "public",
       access: PUBLIC,
       query: PageQuery,
@@ -117,14 +122,15 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/public/transactions",
       operationId: "publicTransactions",
       summary: "Public transaction log: completed transactions with their legs",
+      description: "Completed transactions with their legs and completion time, in time order (creation time, then id), optionally of one kind and created at or after `since`. Who initiated them and notes are not published. No sign-in.",
       tag: "public",
       access: PUBLIC,
-      query: PageQuery.extend({ kind: z.string().max(64).optional() }),
+      query: PageQuery.extend({ kind: TransactionKindName.optional(), since: Since }),
       responses: { 200: { description: "A page of completed transactions", schema: page(PublicTransaction, "PublicTransactionPage") } },
       handler: async ({ c, query }) => {
         const limit = query.limit ?? DEFAULT_PAGE;
         const after = decodeCursor(query.cursor);
-        const pg = await ledger.listTransactions({ status: "completed", ...(query.kind ? { kind: query.kind } : {}), ...(after ? { after } : {}), limit });
+        const pg = await ledger.listTransactions({ status: "completed", ...(query.kind ? { kind: query.kind } : {}), ...(query.since ? { since: query.since } : {}), ...(after ? { after } : {}), limit });
         const items = pg.items.map((t) => ({ id: t.id, kind: t.kind, completedAt: completedAt(t), legs: t.legs }));
         return c.json(toJson({ items, nextCursor: pg.next === null ? null : encodeCursor(pg.next) }) as never);
       },

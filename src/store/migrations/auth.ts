@@ -45,4 +45,23 @@ export const authMigrations: readonly Migration[] = [
       `CREATE INDEX api_tokens_user ON api_tokens (user_id)`,
     ],
   },
+  {
+    // Sign-in throttling per (user id as claimed, client address), kept alike for ids that exist
+    // and ids that do not, so that the answers reveal neither (src/auth/throttle.ts). The address
+    // '*' holds the count over all addresses. Replaces the per-user columns users.failures,
+    // last_failure_at and locked_until, which stay (migrations only go forward) but are no longer
+    // read or written: a lockout in force when this runs ends with it.
+    id: "auth-002",
+    statements: [
+      `CREATE TABLE sign_in_throttle (
+         user_key text NOT NULL,
+         address text NOT NULL,
+         failures int NOT NULL,
+         last_failure_at timestamptz NOT NULL,
+         locked_until timestamptz,
+         PRIMARY KEY (user_key, address)
+       )`,
+      `CREATE INDEX sign_in_throttle_age ON sign_in_throttle (last_failure_at)`,
+    ],
+  },
 ];
