@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { AuditLog } from "../audit/index.ts";
 import type { AuthService } from "../auth/index.ts";
 import { type Caller, PUBLIC as PUBLIC_PRINCIPAL } from "../domain/security/roles.ts";
+import type { Rulebook } from "../domain/rulebook/index.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { LedgerService } from "../registry/ledger.ts";
 import type { SecureRegistry } from "../registry/secure-registry.ts";
@@ -47,6 +48,8 @@ export interface AppDeps {
   audit: AuditLog;
   logger?: Logger;
   config?: Partial<HttpConfig>;
+  /** The rulebook the server runs (its name as given, and the parsed rules), for the scheme's public pages and the console. */
+  rulebook?: { name: string; rulebook: Rulebook } | undefined;
 }
 
 export interface Env {

@@ -8,7 +8,8 @@ import { AuditLog } from "../audit/index.ts";
 import { AuthService } from "../auth/index.ts";
 import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../domain/security/config.ts";
 import { systemPrincipal } from "../domain/security/roles.ts";
-import { RulebookLoadError, securityConfigOf } from "../io/rulebook.ts";
+import type { Rulebook } from "../domain/rulebook/index.ts";
+import { loadRulebook, RulebookLoadError } from "../io/rulebook.ts";
 import { systemClock } from "../platform/clock.ts";
 import { SecureRegistry } from "../registry/secure-registry.ts";
 import type { Db } from "../store/db.ts";
@@ -35,25 +36,27 @@ export const DEMO_RULEBOOK = "japan-gx-ets";
 /**
  * The security rules the server runs with: the `security` section of the rulebook (absent fields,
  * or an absent section, take the documented defaults). Demo mode then allows the published demo
- * credentials: no second factor, longer sessions. Never for real units.
+ * credentials (the demo users sign in without a second factor; users created on a demo server
+ * follow the rulebook's second-factor rule) and longer sessions. Never for real units.
  */
 export function securityConfigFor(production: boolean, base: SecurityConfig = DEFAULT_SECURITY_CONFIG): SecurityConfig {
   if (production) {
     if (base.demoMode) throw new StartupError("security.demoMode: the rulebook enables demo mode, which production mode refuses");
     return base;
   }
-  return { ...base, demoMode: true, signIn: { ...base.signIn, secondFactorRoles: [] }, sessions: { ...base.sessions, ttlMinutes: 8 * 60 } };
+  return { ...base, demoMode: true, sessions: { ...base.sessions, ttlMinutes: 8 * 60 } };
 }
 
 /**
  * Reads OPENETS_RULEBOOK (a preset name or a rulebook file; default: the demo's preset in demo mode,
  * none in production) and returns its security rules, or a StartupError naming the file and field.
  */
-export function rulebookSecurity(env: ServerEnv, production: boolean): { rulebook: string | null; config: SecurityConfig } {
+export function rulebookSecurity(env: ServerEnv, production: boolean): { rulebook: string | null; config: SecurityConfig; rules?: Rulebook } {
   const name = env.OPENETS_RULEBOOK || (production ? undefined : DEMO_RULEBOOK);
   if (!name) return { rulebook: null, config: DEFAULT_SECURITY_CONFIG };
   try {
-    return { rulebook: name, config: securityConfigOf(name) };
+    const rules = loadRulebook(name);
+    return { rulebook: name, config: rules.security ?? DEFAULT_SECURITY_CONFIG, rules };
   } catch (err) {
     if (err instanceof RulebookLoadError) throw new StartupError(`OPENETS_RULEBOOK: ${err.message}`);
     throw err;
@@ -90,7 +93,10 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
     const auth = await AuthService.open(db, systemClock, config, audit);
     const registry = await SecureRegistry.open(db, systemClock, config, { audit });
     const logger = createLogger();
-    const api = createApp({ ledger: registry.ledger, registry, auth, audit, clock: systemClock, logger, config: { production, trustProxy: env.OPENETS_TRUST_PROXY === "1" } });
+    const api = createApp({
+      ledger: registry.ledger, registry, auth, audit, clock: systemClock, logger, config: { production, trustProxy: env.OPENETS_TRUST_PROXY === "1" },
+      ...(rules.rules && rules.rulebook ? { rulebook: { name: rules.rulebook, rulebook: rules.rules } } : {}),
+    });
     // The scheduler's tick: complete due transfers, end expired approvals.
     const tick = setInterval(() => {
       registry.releaseDue(system).then(

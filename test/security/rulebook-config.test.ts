@@ -48,11 +48,14 @@ describe("the rulebook's security section becomes the server's SecurityConfig", 
     const eu = loadRulebook("eu-ets-phase3").security;
     expect(eu?.transferDelayHours).toBe(26);
     expect(eu?.trustedList.activationWorkingDays).toBe(4);
-    expect(rulebookSecurity({}, false)).toEqual({ rulebook: DEMO_RULEBOOK, config: DEFAULT_SECURITY_CONFIG });
+    const demoRules = rulebookSecurity({}, false);
+    expect(demoRules).toMatchObject({ rulebook: DEMO_RULEBOOK, config: DEFAULT_SECURITY_CONFIG });
+    expect(demoRules.rules?.scheme.id).toBe(DEMO_RULEBOOK);
     expect(rulebookSecurity({}, true)).toEqual({ rulebook: null, config: DEFAULT_SECURITY_CONFIG });
-    // Demo mode relaxes sign-in on top of the rulebook's rules, and keeps the rest.
+    // Demo mode turns on demo mode (the demo users skip the second factor) and keeps the rulebook's rules,
+    // including which roles need a second factor for every other user.
     const demo = securityConfigFor(false, { ...DEFAULT_SECURITY_CONFIG, transferDelayHours: 3 });
-    expect(demo).toMatchObject({ demoMode: true, transferDelayHours: 3, signIn: { secondFactorRoles: [] } });
+    expect(demo).toMatchObject({ demoMode: true, transferDelayHours: 3, signIn: { secondFactorRoles: DEFAULT_SECURITY_CONFIG.signIn.secondFactorRoles } });
   });
 
   it("refuses an invalid section at start, naming the file, the field path and the line", async () => {

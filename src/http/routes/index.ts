@@ -5,8 +5,16 @@ import { adminOps } from "./admin.ts";
 import { authOps } from "./auth.ts";
 import { publicOps } from "./public.ts";
 import { readOps } from "./read.ts";
+import { schemeOps } from "./scheme.ts";
 import { writeOps } from "./write.ts";
 
 export function allOps(deps: AppDeps, config: HttpConfig): Op[] {
-  return [...publicOps(deps, config), ...authOps(deps, config), ...readOps(deps, config), ...writeOps(deps, config), ...adminOps(deps, config)];
+  return [
+    ...publicOps(deps, config),
+    ...authOps(deps, config),
+    ...readOps(deps, config),
+    ...writeOps(deps, config),
+    ...adminOps(deps, config),
+    ...schemeOps(deps, config),
+  ];
 }

@@ -1,0 +1,90 @@
+// The rules behind the numbered checks of the ledger (src/domain/ledger/checks.ts) and of the
+// security layer (src/domain/security/codes.ts), keyed `check.<name>`, written as the rule so
+// that one text serves both a refusal ("refused by rule 3003: ...") and a transaction's list of
+// checks passed. test/i18n.test.ts checks that every check of both catalogues has an entry.
+import type { Entry } from "../index.ts";
+
+export const CHECK_MESSAGES = {
+  // ---- 1xxx source account
+  "check.source-unknown": { en: "The source account must exist.", ja: "移転元口座が存在すること。" },
+  "check.source-not-open": { en: "The source account must be open (not blocked or closed).", ja: "移転元口座が有効であること（凍結・閉鎖されていないこと）。" },
+  "check.source-type-not-allowed": { en: "The source account's type must be allowed as a source for this kind of transaction.", ja: "移転元口座の種類が、この取引種別の移転元として認められていること。" },
+  "check.source-terminal": { en: "Surrender, retirement and cancellation accounts never send units.", ja: "償却・無効化・取消の口座からはユニットを送れないこと。" },
+  "check.source-required": { en: "Every leg except an issuance needs a source account.", ja: "発行以外の各移転行には移転元口座が必要であること。" },
+  // ---- 2xxx destination account
+  "check.destination-unknown": { en: "The destination account must exist.", ja: "移転先口座が存在すること。" },
+  "check.destination-closed": { en: "The destination account must not be closed; a blocked account receives only administrative transactions.", ja: "移転先口座が閉鎖されていないこと（凍結中の口座は管理上の取引のみ受け取れる）。" },
+  "check.destination-type-not-allowed": { en: "The destination account's type must be allowed as a destination for this kind of transaction.", ja: "移転先口座の種類が、この取引種別の移転先として認められていること。" },
+  "check.destination-same-as-source": { en: "Units must move between two different accounts.", ja: "移転元と移転先が異なる口座であること。" },
+  // ---- 3xxx units and quantity
+  "check.quantity-not-positive-whole": { en: "The quantity must be a positive whole number of units.", ja: "数量が正の整数であること。" },
+  "check.quantity-too-large": { en: "One leg may not move more than 10^15 units.", ja: "1行の数量が10^15ユニットを超えないこと。" },
+  "check.insufficient-units": { en: "The source account must hold enough units of the class when the transaction completes.", ja: "取引の完了時に、移転元口座が当該クラスのユニットを十分に保有していること。" },
+  "check.issuance-limit-exceeded": { en: "Issuance may not take a class beyond its issuance limit (such as the cap of a vintage).", ja: "発行により、クラスの発行上限（年次のキャップなど）を超えないこと。" },
+  "check.legs-count": { en: "A transaction has between 1 and 100 legs.", ja: "取引の行数が1以上100以下であること。" },
+  // ---- 4xxx unit classes
+  "check.class-unknown": { en: "The unit class must be defined.", ja: "ユニットのクラスが定義済みであること。" },
+  "check.unit-type-not-allowed": { en: "The unit type must be allowed for this kind of transaction.", ja: "ユニットの種類が、この取引種別で認められていること。" },
+  "check.class-definition-invalid": { en: "A class definition must name a known unit type and valid attributes.", ja: "クラス定義が既知のユニット種類と有効な属性を持つこと。" },
+  "check.class-exists": { en: "A class code is defined only once.", ja: "クラスコードは一度だけ定義できること。" },
+  "check.purpose-required": { en: "A retirement needs a purpose and a beneficiary.", ja: "無効化には目的と受益者が必要であること。" },
+  "check.kind-unknown": { en: "The transaction kind must be one of the catalogue's kinds.", ja: "取引種別がカタログに定められたものであること。" },
+  // ---- 5xxx identifiers and idempotency
+  "check.id-malformed": { en: "Identifiers must follow their documented patterns.", ja: "識別子が定められた形式に従っていること。" },
+  "check.replay-differs": { en: "An identifier used again must carry the same content as the first request.", ja: "同じ識別子で再送する場合、最初の要求と同じ内容であること。" },
+  // ---- 6xxx transaction status and reversal
+  "check.transaction-unknown": { en: "The transaction must exist.", ja: "取引が存在すること。" },
+  "check.transaction-bad-transition": { en: "Only the allowed status changes may happen (for example, only a held transaction can be cancelled).", ja: "認められた状態遷移のみ行えること（例：保留中の取引のみ取り消せる）。" },
+  "check.reversal-target-not-completed": { en: "Only a completed transaction can be reversed.", ja: "反対取引の対象は完了済みの取引であること。" },
+  "check.reversal-already-done": { en: "A transaction is reversed at most once.", ja: "反対取引は1つの取引につき1回までであること。" },
+  "check.reversal-units-moved-on": { en: "A reversal moves back the same serial numbers; they must still be in the destination.", ja: "反対取引は同じシリアル番号を戻すため、それらが移転先に残っていること。" },
+  "check.reversal-not-reversible": { en: "Issuances and reversals cannot be reversed.", ja: "発行と反対取引は反対取引の対象にできないこと。" },
+  "check.transaction-not-due": { en: "A delayed transaction completes only after its delay.", ja: "遅延中の取引は、遅延期間の経過後にのみ完了すること。" },
+  // ---- 7xxx account management
+  "check.account-exists": { en: "An account id is opened only once.", ja: "口座番号は一度だけ開設できること。" },
+  "check.account-type-unknown": { en: "The account type must be one of the catalogue's types.", ja: "口座の種類がカタログに定められたものであること。" },
+  "check.installation-required": { en: "An operator holding account belongs to an installation.", ja: "事業者保有口座は施設に紐づくこと。" },
+  "check.account-not-empty": { en: "An account that holds units cannot be closed.", ja: "ユニットを保有する口座は閉鎖できないこと。" },
+  "check.account-status-invalid": { en: "An account is open, blocked or closed; a closed account is never reopened.", ja: "口座の状態は有効・凍結・閉鎖のいずれかで、閉鎖した口座は再開できないこと。" },
+  "check.account-unknown": { en: "The account must exist.", ja: "口座が存在すること。" },
+  "check.field-invalid": { en: "Every field must be present and of the right type.", ja: "各項目が存在し、正しい型であること。" },
+  // ---- 80xx security rules
+  "check.permission-denied": { en: "Your roles must allow this operation.", ja: "あなたの役割でこの操作が認められていること。" },
+  "check.not-initiating-representative": { en: "Only a representative of the source account with the right to initiate may start this transaction.", ja: "取引を開始できるのは、開始権限を持つ移転元口座の代表者のみであること。" },
+  "check.not-approving-representative": { en: "Only a representative of the source account with the right to approve may approve or reject it.", ja: "承認・却下できるのは、承認権限を持つ移転元口座の代表者のみであること。" },
+  "check.four-eyes-same-person": { en: "Four eyes: the approver must be a different person from the initiator.", ja: "4つの目の原則：承認者は開始者と別の人物であること。" },
+  "check.cancel-not-allowed": { en: "Only the initiator or a national administrator may cancel a held transaction.", ja: "保留中の取引を取り消せるのは、開始者または国の管理者のみであること。" },
+  "check.transaction-limit-exceeded": { en: "One transaction to accounts outside the trusted list may not exceed the transaction limit.", ja: "信頼済み口座リスト外への1回の取引が取引上限を超えないこと。" },
+  "check.holding-limit-exceeded": { en: "The transfer may not take the receiving holder above its holding limit.", ja: "移転により、受取側の保有者が保有上限を超えないこと。" },
+  "check.destination-not-trusted": { en: "This account may send only to accounts on its active trusted list.", ja: "この口座は、有効な信頼済み口座リスト上の口座にのみ送れること。" },
+  "check.approval-expired": { en: "A transaction must be approved before its approval period ends.", ja: "承認期限内に承認されること。" },
+  "check.trusted-entry-exists": { en: "An account is on a trusted list only once.", ja: "信頼済み口座リストに同じ口座は一度だけ載ること。" },
+  "check.trusted-entry-unknown": { en: "Only an account on the trusted list can be removed from it.", ja: "削除できるのは信頼済み口座リスト上の口座のみであること。" },
+  "check.trusted-self": { en: "An account cannot be on its own trusted list.", ja: "口座を自らの信頼済み口座リストに載せられないこと。" },
+  "check.user-unknown": { en: "The user must exist and not be disabled.", ja: "利用者が存在し、無効化されていないこと。" },
+  "check.account-not-visible": { en: "You can see only the accounts and transactions your roles allow.", ja: "参照できるのは、あなたの役割で認められた口座と取引のみであること。" },
+  "check.kind-not-allowed": { en: "Representatives start only non-administrative transactions; administrators only administrative ones.", ja: "代表者は管理上でない取引のみ、管理者は管理上の取引のみ開始できること。" },
+  "check.scope-missing": { en: "An API token acts only within its scopes.", ja: "APIトークンは、その権限範囲内でのみ操作できること。" },
+  "check.security-config-invalid": { en: "The rulebook's security section must be valid.", ja: "ルールブックのセキュリティ設定が有効であること。" },
+  "check.representative-exists": { en: "A user represents an account only once.", ja: "同じ利用者は1つの口座の代表者に一度だけなれること。" },
+  "check.representative-unknown": { en: "Only a current representative can be removed.", ja: "削除できるのは現在の代表者のみであること。" },
+  "check.trusted-entry-not-awaiting": { en: "Only a proposed trusted-list entry that is not yet approved can be approved.", ja: "承認できるのは、未承認の信頼済み口座リストの提案のみであること。" },
+  "check.outside-business-hours": { en: "Transfers between holders are started only within business hours on working days.", ja: "保有者間の移転は、営業日の受付時間内にのみ開始できること。" },
+  "check.account-limit-not-pending": { en: "Only a proposed change of an account's own limit can be approved.", ja: "承認できるのは、提案中の口座上限の変更のみであること。" },
+  "check.input-invalid": { en: "Every field must be present and of the right type.", ja: "各項目が存在し、正しい型であること。" },
+  // ---- 81xx sign-in, sessions and tokens
+  "check.credentials-invalid": { en: "The user id and password must match.", ja: "利用者IDとパスワードが一致すること。" },
+  "check.user-locked": { en: "After too many failed sign-ins the user is locked for a while.", ja: "サインインに続けて失敗すると、一定時間ロックされること。" },
+  "check.sign-in-backoff": { en: "After a failed sign-in, wait a little before trying again.", ja: "サインインに失敗した後は、少し待ってから再試行すること。" },
+  "check.totp-invalid": { en: "The one-time code must be the current code of your authenticator app, used only once.", ja: "ワンタイムコードが認証アプリの現在のコードであり、未使用であること。" },
+  "check.challenge-invalid": { en: "The sign-in step with the code must follow the password step before it expires.", ja: "コード入力は、パスワード入力後の有効期限内に行うこと。" },
+  "check.session-invalid": { en: "You must be signed in (sessions end after a while).", ja: "サインインしていること（セッションは一定時間で終了します）。" },
+  "check.api-token-invalid": { en: "An API token must exist, be unexpired and not revoked.", ja: "APIトークンが存在し、期限内で、失効していないこと。" },
+  "check.password-weak": { en: "A password must be long enough (at least 12 characters by default).", ja: "パスワードが十分な長さであること（既定では12文字以上）。" },
+  "check.user-exists": { en: "A user id is created only once.", ja: "利用者IDは一度だけ作成できること。" },
+  "check.user-disabled": { en: "A disabled user cannot sign in.", ja: "無効化された利用者はサインインできないこと。" },
+  "check.second-factor-not-enrolled": { en: "Your role needs a second factor: ask an administrator to enrol one.", ja: "あなたの役割には二要素認証が必要です。管理者に登録を依頼してください。" },
+  "check.demo-only": { en: "Demo users exist only in demo mode.", ja: "デモ利用者はデモモードでのみ利用できること。" },
+  "check.scope-unknown": { en: "API token scopes come from the documented list.", ja: "APIトークンの権限範囲は定められた一覧から選ぶこと。" },
+  "check.totp-not-enrolled": { en: "A second factor must be enrolled first.", ja: "先に二要素認証を登録すること。" },
+} as const satisfies Record<string, Entry>;
