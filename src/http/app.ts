@@ -12,6 +12,7 @@ import { HTTPException } from "hono/http-exception";
 import { type Access, decide, describeAccess, type Principal } from "./access.ts";
 import { type AppDeps, CSP, CSRF_HEADER, callerOf, csrfTokenFor, DEFAULT_CONFIG, type Env, type HttpConfig, sameSecret } from "./context.ts";
 import { sqlState } from "../store/db.ts";
+import { type ConsoleServer, isBrowserNavigation, registerConsole } from "./console.ts";
 import { docsPage } from "./docs-page.ts";
 import { createLogger, scrubText } from "./logger.ts";
 import { type Problem, ProblemError, problem } from "./problem.ts";
@@ -119,7 +120,11 @@ export function createApp(deps: AppDeps): App {
     }
   }
 
-  app.notFound((c) => problemResponse(problem(404, "not-found", `no route ${c.req.method} ${c.req.path.slice(0, 200)}`)));
+  // A browser that asks for an unknown page gets the console's "page not found" (404); API clients a problem.
+  let consolePages: ConsoleServer | undefined;
+  app.notFound((c) =>
+    consolePages?.built && isBrowserNavigation(c) ? consolePages.page(c, 404) : problemResponse(problem(404, "not-found", `no route ${c.req.method} ${c.req.path.slice(0, 200)}`)),
+  );
 
   // Request log (without bodies; headers redacted by the logger) and request id.
   app.use("*", async (c, next) => {
@@ -268,6 +273,7 @@ export function createApp(deps: AppDeps): App {
 
   app.get("/openapi.json", (c) => c.json(document()));
   app.get("/docs", (c) => c.html(docsPage(document())));
+  if (config.consoleDir !== null) consolePages = registerConsole(app, config.consoleDir);
 
   let doc: Record<string, unknown> | undefined;
   function document(): Record<string, unknown> {

@@ -11,6 +11,9 @@ import { type AppDeps, csrfTokenFor, type HttpConfig } from "../context.ts";
 import { fail, unwrap } from "../problem.ts";
 import { op, type Op } from "../route.ts";
 import { ApiToken, CreatedToken, CreateTokenBody, PasswordBody, SignedIn, SignInBody, TotpBody, TotpEnrolment, TotpRequired, User } from "../schemas.ts";
+
+/** The signed-in user, with the session's CSRF token (null for API tokens). */
+const Me = User.extend({ csrfToken: z.string().nullable().openapi({ description: "The X-CSRF-Token of this cookie session; null for API tokens" }) }).openapi("Me");
 import { defined, toJson } from "../views.ts";
 
 export function authOps(deps: AppDeps, config: HttpConfig): Op[] {
@@ -75,11 +78,15 @@ export function authOps(deps: AppDeps, config: HttpConfig): Op[] {
       method: "get",
       path: "/v1/auth/me",
       operationId: "me",
-      summary: "The signed-in user: roles, represented accounts, second factor",
+      summary: "The signed-in user: roles, represented accounts, second factor; for a cookie session also its CSRF token (a reloaded console page needs it again)",
       tag: "auth",
       access: SIGNED_IN,
-      responses: { 200: { description: "The user", schema: User } },
-      handler: async ({ c, caller }) => c.json(toJson(unwrap(await auth.getUser(caller, self(caller.principal.userId)))) as never, 200),
+      responses: { 200: { description: "The user", schema: Me } },
+      handler: async ({ c, caller }) => {
+        const user = unwrap(await auth.getUser(caller, self(caller.principal.userId)));
+        const session = (c as Context<{ Variables: { sessionToken: string | undefined } }>).get("sessionToken");
+        return c.json(toJson({ ...user, csrfToken: session && caller.principal.via === "session" ? csrfTokenFor(session) : null }) as never, 200);
+      },
     }),
     op({
       method: "post",

@@ -57,7 +57,6 @@ export const DashboardView = z
 
 export function schemeOps(deps: AppDeps, _config: HttpConfig): Op[] {
   const rb = deps.rulebook?.rulebook;
-  const cfg = deps.registry.config;
   return [
     op({
       method: "get",
@@ -67,8 +66,9 @@ export function schemeOps(deps: AppDeps, _config: HttpConfig): Op[] {
       tag: "public",
       access: PUBLIC,
       responses: { 200: { description: "The scheme", schema: Scheme } },
-      handler: async ({ c }) =>
-        c.json({
+      handler: async ({ c }) => {
+        const cfg = deps.registry.config;
+        return c.json({
           rulebook: deps.rulebook?.name ?? null,
           id: rb?.scheme.id ?? null,
           name: rb?.scheme.name ?? null,
@@ -80,7 +80,8 @@ export function schemeOps(deps: AppDeps, _config: HttpConfig): Op[] {
           timeZone: cfg.trustedList.timeZone,
           transferDelayHours: cfg.transferDelayHours,
           demo: cfg.demoMode,
-        }),
+        });
+      },
     }),
     op({
       method: "get",
@@ -92,6 +93,7 @@ export function schemeOps(deps: AppDeps, _config: HttpConfig): Op[] {
       query: z.object({ unitType: z.string().regex(/^[A-Za-z0-9.-]{1,32}$/).optional().openapi({ description: "Unit type of the series (default allowance)" }) }),
       responses: { 200: { description: "The figures", schema: DashboardView } },
       handler: async ({ c, query }) => {
+        const cfg = deps.registry.config;
         const d = await readDashboard(deps.ledger.db, { now: deps.clock.now(), timeZone: cfg.trustedList.timeZone, rulebook: rb, ...(query.unitType ? { unitType: query.unitType } : {}) });
         return c.json(toJson(d) as never);
       },
