@@ -49,7 +49,11 @@ export function formatMoney(lang: Lang, v: number, currency: string): string {
 export function formatDateTime(lang: Lang, iso: string, timeZone: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return cached(`dt:${lang}:${timeZone}`, () => new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: "medium", timeStyle: "short", timeZone, timeZoneName: "short" })).format(d);
+  // dateStyle cannot be combined with timeZoneName, so the parts are named one by one.
+  return cached(
+    `dt:${lang}:${timeZone}`,
+    () => new Intl.DateTimeFormat(LOCALES[lang], { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone, timeZoneName: "short" }),
+  ).format(d);
 }
 
 /** The calendar date of a moment in the scheme's time zone. */

@@ -7,13 +7,13 @@
 import { MESSAGES } from "./catalogue.ts";
 
 export { MESSAGES } from "./catalogue.ts";
+export { renderText, type Text } from "../domain/allocation/texts.ts";
 export const LANGS = ["ja", "en"] as const;
 export type Lang = (typeof LANGS)[number];
 
-export interface Entry {
-  readonly en: string;
-  readonly ja: string;
-}
+import type { Entry } from "./entry.ts";
+
+export type { Entry } from "./entry.ts";
 
 export type MessageKey = keyof typeof MESSAGES;
 export type Params = Readonly<Record<string, string | number>>;

@@ -21,11 +21,16 @@ export const ANALYSTS = roles(["national-admin", "authority", "representative", 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "a preset or dataset name (lower-case letters, digits, -)");
 const YearParam = z.coerce.number().int().min(1990).max(2200);
 
+/** A text of the allocation engine (src/domain/allocation/texts.ts): a key and its parameters (strings, Texts or lists of Texts). */
+const TextSchema = z
+  .object({ key: z.string(), params: z.record(z.string(), z.unknown()) })
+  .openapi("AllocationText", { description: "A key of the allocation texts and its parameters; the console renders it in the reader's language" });
 const Explanation = z.object({
   method: z.string(),
-  lines: z.array(z.string()),
-  factors: z.array(z.object({ name: z.string(), value: z.string() })),
-  roundings: z.array(z.object({ step: z.string(), exact: z.string(), rounded: z.string(), rule: z.string() })),
+  lines: z.array(z.string()).openapi({ description: "The steps in English" }),
+  steps: z.array(TextSchema).openapi({ description: "The same steps as texts, one per line" }),
+  factors: z.array(z.object({ name: z.string(), value: z.string(), label: TextSchema.nullable().openapi({ description: "null: the name is the rulebook's own" }) })),
+  roundings: z.array(z.object({ step: z.string(), exact: z.string(), rounded: z.string(), rule: z.string(), stepText: TextSchema, ruleText: TextSchema })),
 });
 const AllocationRunView = z
   .object({
@@ -51,8 +56,8 @@ const AllocationRunView = z
         explanation: Explanation,
       }),
     ),
-    skipped: z.array(z.object({ installation: z.string(), sector: z.string(), reason: z.string() })),
-    derived: z.array(z.object({ sector: z.string(), product: z.string().optional(), value: z.string(), how: z.string() })),
+    skipped: z.array(z.object({ installation: z.string(), sector: z.string(), reason: z.string(), reasonText: TextSchema })),
+    derived: z.array(z.object({ sector: z.string(), product: z.string().optional(), value: z.string(), how: z.string(), howText: TextSchema })),
     totals: z.object({ entitlement: z.string(), free: z.string(), auctioned: z.string() }),
     correction: z.record(z.string(), z.unknown()).nullable(),
     reserve: z.record(z.string(), z.unknown()).nullable(),

@@ -2,7 +2,7 @@
 // security layer (src/domain/security/codes.ts), keyed `check.<name>`, written as the rule so
 // that one text serves both a refusal ("refused by rule 3003: ...") and a transaction's list of
 // checks passed. test/i18n.test.ts checks that every check of both catalogues has an entry.
-import type { Entry } from "../index.ts";
+import type { Entry } from "../entry.ts";
 
 export const CHECK_MESSAGES = {
   // ---- 1xxx source account

@@ -1,7 +1,7 @@
 // Problems the API answers with (RFC 9457 `type` slugs that carry no check code), and the
 // generic messages by HTTP status for anything the catalogue does not name. Keyed
 // `problem.<slug>` and `error.*`.
-import type { Entry } from "../index.ts";
+import type { Entry } from "../entry.ts";
 
 export const ERROR_MESSAGES = {
   "problem.request-invalid": { en: "The request is not valid: {field}.", ja: "要求の内容が正しくありません：{field}" },
@@ -16,14 +16,14 @@ export const ERROR_MESSAGES = {
   "problem.csrf-refused": { en: "Your session's security token is missing or stale: sign in again.", ja: "セッションのセキュリティトークンがないか古くなっています。もう一度サインインしてください。" },
   "problem.token-invalid": { en: "The API token is not valid.", ja: "APIトークンが無効です。" },
   "problem.no-terminal-account": { en: "The registry has no open account of this type; name one.", ja: "登録簿にこの種類の有効な口座がありません。口座を指定してください。" },
-  "problem.scenario-invalid": { en: "The scenario is not valid at {field}: {reason}", ja: "シナリオの {field} が正しくありません：{reason}" },
+  "problem.scenario-invalid": { en: "The scenario is not valid at {field}.", ja: "シナリオの {field} が正しくありません。" },
   "problem.scenario-infeasible": { en: "The scenario has no market equilibrium (the cap cannot be met at any price).", ja: "このシナリオには市場均衡がありません（どの価格でもキャップを満たせません）。" },
-  "problem.scenario-too-large": { en: "The scenario is larger than the server runs: {reason}", ja: "シナリオがサーバーで実行できる規模を超えています：{reason}" },
+  "problem.scenario-too-large": { en: "The scenario is larger than the server runs (use ets simulate for it).", ja: "シナリオがサーバーで実行できる規模を超えています（ets simulate で実行してください）。" },
   "problem.simulation-busy": { en: "The simulator is busy with other runs. Try again in a moment.", ja: "シミュレーターは他の実行で混み合っています。少し待ってから再試行してください。" },
   "problem.simulation-timeout": { en: "The simulation took longer than {seconds} s and was stopped. Try fewer years or facilities.", ja: "シミュレーションが{seconds}秒を超えたため停止しました。年数や施設数を減らしてください。" },
   "problem.preset-unknown": { en: "There is no such preset.", ja: "そのプリセットはありません。" },
   "problem.dataset-unknown": { en: "There is no such dataset on the server.", ja: "そのデータセットはサーバーにありません。" },
-  "problem.rulebook-unsupported": { en: "This rulebook cannot allocate for that year: {reason}", ja: "このルールブックではその年の割当を計算できません：{reason}" },
+  "problem.rulebook-unsupported": { en: "This rulebook cannot allocate for that year.", ja: "このルールブックではその年の割当を計算できません。" },
   "error.status.400": { en: "The request is not valid.", ja: "要求の内容が正しくありません。" },
   "error.status.401": { en: "Sign in to continue.", ja: "続けるにはサインインしてください。" },
   "error.status.403": { en: "You are not allowed to do this.", ja: "この操作は許可されていません。" },
@@ -34,6 +34,7 @@ export const ERROR_MESSAGES = {
   "error.status.429": { en: "Too many requests. Wait a moment and try again.", ja: "要求が多すぎます。少し待ってから再試行してください。" },
   "error.status.500": { en: "The server could not complete the request.", ja: "サーバーが要求を完了できませんでした。" },
   "error.status.503": { en: "The service is not available right now.", ja: "現在サービスを利用できません。" },
+  "error.detail": { en: "Technical detail (in English)", ja: "技術的な詳細（英語）" },
   "error.network": { en: "The server cannot be reached. Check the connection and try again.", ja: "サーバーに接続できません。接続を確認して再試行してください。" },
   "error.refusedByRule": { en: "Refused by rule {code}: {rule}", ja: "ルール {code} により拒否されました：{rule}" },
   "error.refusedByUnknownRule": { en: "Refused by rule {code} ({check}).", ja: "ルール {code}（{check}）により拒否されました。" },

@@ -2,7 +2,7 @@
 // keyed `family.code`; test/i18n.test.ts checks that every code of the catalogues has an entry.
 // Japanese terms follow the usage of Japan's registries: 償却 for surrender (compliance),
 // 無効化 for retirement (as in the J-Credit scheme), 取消 for cancellation.
-import type { Entry } from "../index.ts";
+import type { Entry } from "../entry.ts";
 
 export const REGISTRY_CODES = {
   // ---- account types
