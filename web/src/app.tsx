@@ -93,7 +93,7 @@ function LanguageSwitch() {
 }
 
 function UserMenu() {
-  const { t } = useT();
+  const { t, tn } = useT();
   const { me, signOut } = useSession();
   if (me === undefined) return <div className="user" />;
   if (me === null)
@@ -104,7 +104,7 @@ function UserMenu() {
     );
   return (
     <div className="user">
-      <Link to="/profile">{t("user.signedInAs", { user: me.userId })}</Link>
+      <Link to="/profile">{tn("user.signedInAs", { user: <Data>{me.userId}</Data> })}</Link>
       <button type="button" onClick={() => void signOut()}>
         {t("user.signOut")}
       </button>

@@ -98,7 +98,8 @@ export interface Column<T> {
 export function Table<T>(props: { caption: string; columns: readonly Column<T>[]; rows: readonly T[]; rowKey: (row: T) => string; empty?: MessageKey }) {
   const { t } = useT();
   return (
-    <div className="table-wrap">
+    // A wide table scrolls sideways inside its region, which keyboard users reach with Tab.
+    <div className="table-wrap" role="region" aria-label={props.caption} tabIndex={0}>
       <table>
         <caption>{props.caption}</caption>
         <thead>

@@ -1,7 +1,7 @@
 // A year's allocation per installation (a rulebook preset, a dataset of the server, a year) with
 // each figure's explanation in the reader's language, and the grandfathering baselines. The choice
 // is kept in the address, so a link shows the same run.
-import { type FormEvent, useMemo, useState } from "react";
+import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { formatYear } from "../../../src/i18n/format.ts";
 import type { MessageKey } from "../../../src/i18n/index.ts";
 import { qs } from "../api/client.ts";
@@ -77,13 +77,13 @@ function AllocationBody(props: { o: AnalysisOptions }) {
 }
 
 function RunView(props: { run: AllocationRun; fiscal: boolean }) {
-  const { t, f, code, text, lang } = useT();
+  const { t, tn, f, code, text, lang } = useT();
   const r = props.run;
   const [open, setOpen] = useState<string | null>(null);
   const shown = useMemo(() => r.results.find((x) => x.installation === open), [r, open]);
   return (
     <section aria-labelledby="run-h" data-testid="allocation-run">
-      <h2 id="run-h">{t("allocation.summary", { scheme: r.scheme, year: formatYear(lang, r.year, props.fiscal), n: f.q(r.results.length), skipped: f.q(r.skipped.length) })}</h2>
+      <h2 id="run-h">{tn("allocation.summary", { scheme: <Data>{r.scheme}</Data>, year: formatYear(lang, r.year, props.fiscal), n: f.q(r.results.length), skipped: f.q(r.skipped.length) })}</h2>
       <Facts
         rows={[
           ["allocation.entitlement", <Qty key="e" v={r.totals.entitlement} />],
@@ -98,6 +98,7 @@ function RunView(props: { run: AllocationRun; fiscal: boolean }) {
             : t("allocation.correctionNotNeeded", { factor: r.correction.factor })}
         </p>
       ) : null}
+      <div id="explanation">{shown ? <Explanation x={shown} /> : null}</div>
       {r.reserve ? <p>{t("allocation.reserve", { size: f.q(r.reserve.size), granted: f.q(r.reserve.granted), remaining: f.q(r.reserve.remaining), unmet: f.q(r.reserve.unmet) })}</p> : null}
       <Table
         caption={t("allocation.caption")}
@@ -122,9 +123,6 @@ function RunView(props: { run: AllocationRun; fiscal: boolean }) {
           { head: "allocation.free", cell: (x) => <Qty v={x.free} />, numeric: true },
         ]}
       />
-      <div id="explanation" aria-live="polite">
-        {shown ? <Explanation x={shown} /> : null}
-      </div>
       {r.derived.length > 0 ? (
         <section aria-labelledby="derived-h">
           <h3 id="derived-h">{t("allocation.derived")}</h3>
@@ -161,11 +159,19 @@ function RunView(props: { run: AllocationRun; fiscal: boolean }) {
 }
 
 function Explanation(props: { x: Run }) {
-  const { t, text } = useT();
+  const { t, tn, text } = useT();
   const e = props.x.explanation;
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The explanation opens above the table: bring it into view and take the focus there.
+  useEffect(() => {
+    heading.current?.focus({ preventScroll: true });
+    heading.current?.scrollIntoView({ block: "start" });
+  }, [props.x.installation]);
   return (
     <section className="explanation" aria-labelledby="explain-h" data-testid="explanation">
-      <h3 id="explain-h">{t("allocation.explain", { id: props.x.installation })}</h3>
+      <h3 id="explain-h" ref={heading} tabIndex={-1}>
+        {tn("allocation.explain", { id: <Data>{props.x.installation}</Data> })}
+      </h3>
       <ol aria-label={t("allocation.explainCaption")}>
         {e.steps.map((s, i) => (
           <li key={`${i}-${s.key}`}>{text(s)}</li>

@@ -19,7 +19,7 @@ function safeNext(next: string | null): string {
 }
 
 export function SignInPage() {
-  const { t } = useT();
+  const { t, tn } = useT();
   const { me, refresh } = useSession();
   const scheme = useScheme();
   const { search } = useLocation();
@@ -75,7 +75,7 @@ export function SignInPage() {
   return (
     <>
       <PageTitle title="signIn.title" />
-      {me ? <p>{t("signIn.already", { user: me.userId })}</p> : null}
+      {me ? <p>{tn("signIn.already", { user: <Data>{me.userId}</Data> })}</p> : null}
       <ErrorBox error={error} />
       {challenge === null ? (
         <form onSubmit={submitPassword} aria-describedby="sign-in-intro">
@@ -116,11 +116,11 @@ export function SignInPage() {
       {scheme?.demo ? (
         <section aria-labelledby="demo-h">
           <h2 id="demo-h">{t("signIn.demoTitle")}</h2>
-          <p>{t("signIn.demoText")}</p>
+          <p>{tn("signIn.demoText", { suffix: <code translate="no">-password</code>, example: <code translate="no">demo-rep-a-password</code> })}</p>
           <ul>
             {DEMO_USERS.map((u) => (
               <li key={u}>
-                <Data>{u}</Data>: {t(`signIn.demo.${u}` as MessageKey)}
+                <Data>{u}</Data>: {tn(`signIn.demo.${u}` as MessageKey, { a: <Data>Hokkai Steel</Data>, b: <Data>Kanto Cement</Data> })}
               </li>
             ))}
           </ul>

@@ -88,10 +88,10 @@ function ScenarioForm(props: { o: AnalysisOptions; submitLabel?: MessageKey; onS
     if (r) props.onSubmit?.(r);
   };
 
-  return (
-    <form onSubmit={submit} className="scenario-form">
+  const body = (
+    <>
       <fieldset>
-        <legend>{t(props.legend ?? "sim.source")}</legend>
+        <legend>{t("sim.source")}</legend>
         <div className="field">
           <label>
             <input type="radio" name={`${id}-source`} checked={source === "example"} onChange={() => { setSource("example"); changed({ source: "example" }); }} /> {t("sim.example")}
@@ -138,6 +138,18 @@ function ScenarioForm(props: { o: AnalysisOptions; submitLabel?: MessageKey; onS
           {t(props.submitLabel)}
         </button>
       ) : null}
+    </>
+  );
+  return (
+    <form onSubmit={submit} className="scenario-form">
+      {props.legend ? (
+        <fieldset>
+          <legend>{t(props.legend)}</legend>
+          {body}
+        </fieldset>
+      ) : (
+        body
+      )}
     </form>
   );
 }
@@ -176,16 +188,14 @@ function PriceControl(props: { what: MessageKey; value: PriceChoice; onChange: (
 }
 
 function ResultView(props: { r: SimulationResult }) {
-  const { t, f } = useT();
+  const { t, tn, f } = useT();
   const r = props.r;
   const years = r.years.map((y) => String(y.year));
   const money = (v: number) => f.money(v, r.currency);
   return (
     <section aria-labelledby="result-h" data-testid="simulation-result">
-      <h2 id="result-h">{t("sim.result", { name: r.name })}</h2>
-      <p>
-        {t("sim.about", { facilities: f.q(r.facilities), from: years[0] ?? "", to: years.at(-1) ?? "", rulebook: r.rulebook ?? t("sim.noRulebook") })}
-      </p>
+      <h2 id="result-h">{tn("sim.result", { name: <Data>{r.name}</Data> })}</h2>
+      <p>{tn("sim.about", { facilities: f.q(r.facilities), from: years[0] ?? "", to: years.at(-1) ?? "", rulebook: r.rulebook ? <Data>{r.rulebook}</Data> : t("sim.noRulebook") })}</p>
       {r.monteCarloIgnored ? <Notice>{t("sim.monteCarloIgnored")}</Notice> : null}
       {r.msr && !r.msr.converged ? <Notice>{t("sim.msrNotConverged", { n: String(r.msr.iterations) })}</Notice> : null}
       {r.warnings > 0 ? <Notice>{t("sim.warnings", { n: String(r.warnings) })}</Notice> : null}
@@ -315,7 +325,7 @@ function Comparison(props: { results: SimulationResult[] }) {
   return (
     <section aria-labelledby="cmp-h" data-testid="comparison">
       <h2 id="cmp-h">{t("sim.criteriaCaption")}</h2>
-      <div className="table-wrap">
+      <div className="table-wrap" role="region" aria-label={t("sim.criteriaCaption")} tabIndex={0}>
         <table>
           <caption>{t("sim.criteriaCaption")}</caption>
           <thead>
