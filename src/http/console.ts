@@ -17,6 +17,7 @@ export const CONSOLE_DIR = resolve(import.meta.dirname, "../../build/console");
 export const CONSOLE_PREFIXES = ["registry", "allocation", "simulator", "public", "sign-in", "profile"] as const;
 
 const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
   ".svg": "image/svg+xml",

@@ -26,6 +26,8 @@ export interface ServerEnv {
   OPENETS_ADMIN_PASSWORD?: string | undefined;
   OPENETS_TRUST_PROXY?: string | undefined;
   OPENETS_RULEBOOK?: string | undefined;
+  /** Where the built web console is (default build/console, which `npm start` builds). */
+  OPENETS_CONSOLE_DIR?: string | undefined;
 }
 
 export class StartupError extends Error {}
@@ -94,7 +96,8 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
     const registry = await SecureRegistry.open(db, systemClock, config, { audit });
     const logger = createLogger();
     const api = createApp({
-      ledger: registry.ledger, registry, auth, audit, clock: systemClock, logger, config: { production, trustProxy: env.OPENETS_TRUST_PROXY === "1" },
+      ledger: registry.ledger, registry, auth, audit, clock: systemClock, logger,
+      config: { production, trustProxy: env.OPENETS_TRUST_PROXY === "1", ...(env.OPENETS_CONSOLE_DIR ? { consoleDir: env.OPENETS_CONSOLE_DIR } : {}) },
       ...(rules.rules && rules.rulebook ? { rulebook: { name: rules.rulebook, rulebook: rules.rules } } : {}),
     });
     // The scheduler's tick: complete due transfers, end expired approvals.

@@ -14,6 +14,11 @@ import { type Browser, chromium, type Page } from "playwright-core";
 // @ts-expect-error: a plain ES module without types
 import { buildStep, STEPS } from "../../scripts/build.mjs";
 
+// The page's globals, for the functions page.evaluate runs there (the project compiles without the
+// DOM library; these declarations are local to this module).
+// biome-ignore lint/suspicious/noExplicitAny: browser globals seen from Node
+declare const window: any, document: any, NodeFilter: any;
+
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const SCREENSHOTS = join(ROOT, "build/screenshots");
 
@@ -51,12 +56,12 @@ export interface Server {
 }
 
 /** The real server on a fresh demo store (seeded on start), on a free port. */
-export async function startServer(): Promise<Server> {
+export async function startServer(env: Record<string, string> = {}): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), "openets-console-"));
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATABASE_URL: join(dir, "data"), OPENETS_MODE: "demo", LOG_LEVEL: "warn" },
+    env: { ...process.env, PORT: String(port), DATABASE_URL: join(dir, "data"), OPENETS_MODE: "demo", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
