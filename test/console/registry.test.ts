@@ -10,6 +10,10 @@ import type { Browser } from "playwright-core";
 import { base32Decode, totp } from "../../src/auth/totp.ts";
 import { axeViolations, ensureBuilt, launch, newPage, type Server, screenshot, signIn, startServer } from "./support.ts";
 
+// The page's document, for the functions page.evaluate runs there (no DOM library in the project's types).
+// biome-ignore lint/suspicious/noExplicitAny: a browser global seen from Node
+declare const document: any;
+
 let server: Server;
 let browser: Browser;
 
@@ -126,13 +130,32 @@ describe("the registry in a browser", () => {
     await page.context().close();
   }, 60_000);
 
+  it("works from the keyboard: the skip link comes first, links and the language switch answer Enter", async () => {
+    const page = await newPage(browser);
+    await page.goto(`${server.url}/`);
+    await page.getByTestId("dashboard-figures").waitFor();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to the content");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+    // Tab forward to the "Transaction log" link and follow it with Enter.
+    await page.getByRole("link", { name: "Transaction log" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { level: 1, name: "Public transaction log" }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
+    await page.getByRole("button", { name: "日本語" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { level: 1, name: "取引記録（公開）" }).waitFor();
+    await page.context().close();
+  }, 60_000);
+
   it("a public page needs no sign-in", async () => {
     const page = await newPage(browser);
     await page.goto(`${server.url}/public/transactions`);
     const table = page.getByRole("table", { name: "Completed transactions" });
     await table.waitFor();
     await page.getByRole("cell", { name: "demo-iss-1" }).first().waitFor();
-    expect(await page.getByRole("link", { name: "Sign in" }).count()).toBe(1);
+    await page.getByRole("link", { name: "Sign in" }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
     await page.goto(`${server.url}/`);
     await page.getByTestId("dashboard-figures").waitFor();

@@ -13,6 +13,8 @@ export const DASHBOARD_MESSAGES = {
   "dashboard.capBottomUp": { en: "Bottom-up: the total is the sum of free allocations", ja: "積み上げ方式：総量は無償割当の合計" },
   "dashboard.capNone": { en: "The rulebook sets no cap", ja: "ルールブックにキャップの定めなし" },
   "dashboard.capColumn": { en: "Cap", ja: "キャップ" },
+  "dashboard.floorColumn": { en: "Price floor", ja: "下限価格" },
+  "dashboard.ceilingColumn": { en: "Price ceiling", ja: "上限価格" },
   "dashboard.issued": { en: "Issued", ja: "発行済み" },
   "dashboard.allocated": { en: "Allocated for free", ja: "無償割当" },
   "dashboard.auctioned": { en: "Auctioned", ja: "オークションによる配分" },

@@ -129,6 +129,8 @@ function DashboardBody(props: { d: Dashboard }) {
             { head: "dashboard.surrendered", cell: (y) => <Qty v={y.flows.surrendered} />, numeric: true },
             { head: "dashboard.banked", cell: (y) => <Qty v={y.stocks.banked} />, numeric: true },
             { head: "dashboard.reserves", cell: (y) => <Qty v={y.stocks.reserves} />, numeric: true },
+            { head: "dashboard.floorColumn", cell: (y) => (y.priceFloor === null ? t("common.notAvailable") : f.money(y.priceFloor, currency)), numeric: true },
+            { head: "dashboard.ceilingColumn", cell: (y) => (y.priceCeiling === null ? t("common.notAvailable") : f.money(y.priceCeiling, currency)), numeric: true },
           ]}
         />
       </section>

@@ -16,6 +16,8 @@ export function ProfilePage() {
   const [newPassword, setNewPassword] = useState("");
   const [changed, setChanged] = useState(false);
   if (!me) return null;
+  // "representative" follows from the accounts one represents; the other roles are the user's own.
+  const roles = [...me.roles.filter((r) => r !== "representative"), ...(me.representing.length > 0 ? ["representative"] : [])];
 
   async function resetTotp() {
     setError(undefined);
@@ -49,7 +51,7 @@ export function ProfilePage() {
         rows={[
           ["profile.userId", <Data key="u">{me.userId}</Data>],
           ["profile.displayName", <Data key="n">{me.displayName}</Data>],
-          ["profile.roles", me.roles.length > 0 ? me.roles.map((r) => code("role", r)).join(", ") : t("profile.noRoles")],
+          ["profile.roles", roles.length > 0 ? roles.map((r) => code("role", r)).join(t("profile.separator")) : t("profile.noRoles")],
           ["profile.secondFactor", t(me.totpEnrolled ? "profile.enrolled" : "profile.notEnrolled")],
         ]}
       />
