@@ -22,7 +22,9 @@ export const STEPS = [
   {
     // The web console (web/): a React app bundled by Vite into build/console, served by the server.
     name: "console",
-    inputs: ["web", "src/i18n", "src/report/svg.ts", "package-lock.json"],
+    // Everything the bundle is made of (test/http/console-serve.test.ts checks that the console's
+    // imports from src/ are all here, so a change there rebuilds it).
+    inputs: ["web", "src/i18n", "src/report/svg.ts", "src/domain/allocation/texts.ts", "package-lock.json"],
     output: "build/console",
     run: async (outDir) => {
       const { build } = await import("vite");

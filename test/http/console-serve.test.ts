@@ -6,7 +6,7 @@
 // of the console's route table is one the server answers with the app.
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONSOLE_PREFIXES, isConsolePath, pageIn } from "../../src/http/console.ts";
@@ -105,6 +105,26 @@ describe("the console's routes and the server's prefixes", () => {
     expect(paths.filter((p) => !isConsolePath(p.replace(/:[A-Za-z]+/g, "x")))).toEqual([]);
     // and no prefix is left without a page
     expect(CONSOLE_PREFIXES.filter((p) => !paths.some((q) => q.split("/")[1] === p))).toEqual([]);
+  });
+
+  it("the build's inputs cover every file of src/ the console imports, so a change there rebuilds it", async () => {
+    // @ts-expect-error: a plain ES module without types
+    const { STEPS } = await import("../../scripts/build.mjs");
+    const inputs = (STEPS as Array<{ name: string; inputs: string[] }>).find((x) => x.name === "console")?.inputs ?? [];
+    const root = resolve(import.meta.dirname, "../..");
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(file, "utf8").matchAll(/(?:^|\n)\s*(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?["'](\.[^"']+)["']/g)) {
+        const target = resolve(dirname(file), m[1] as string);
+        if (/\.(ts|tsx)$/.test(target)) visit(target);
+      }
+    };
+    visit(join(root, "web/src/main.tsx"));
+    const fromSrc = [...seen].map((f) => relative(root, f)).filter((f) => f.startsWith("src/"));
+    expect(fromSrc.length).toBeGreaterThan(3);
+    expect(fromSrc.filter((f) => !inputs.some((i) => f === i || f.startsWith(`${i}/`)))).toEqual([]);
   });
 
   it("rewrites only the lang attribute, title and noscript", () => {

@@ -216,7 +216,7 @@ export function BaselinesPage() {
 }
 
 function BaselinesBody(props: { o: AnalysisOptions }) {
-  const { t, f } = useT();
+  const { t, f, lang } = useT();
   const { search } = useLocation();
   const scheme = useScheme();
   const dataset = search.get("dataset") ?? (props.o.datasets.find((d) => d.id === "demo-japan")?.id ?? props.o.datasets[0]?.id ?? "");
@@ -228,6 +228,9 @@ function BaselinesBody(props: { o: AnalysisOptions }) {
   const query = qs({ dataset, rulebook: rulebook || undefined, ...(rulebook ? {} : { years: search.get("years"), from: search.get("from"), to: search.get("to") }), excludeAbnormal: search.get("excludeAbnormal") ?? undefined });
   const rows = useApi<{ rows: BaselineRow[] }>(dataset ? `/v1/analysis/baselines${query}` : null);
   const go = (next: Record<string, string | undefined>) => navigate(`/allocation/baselines${qs({ dataset, rulebook, ...next })}`, { replace: true });
+  // Years as the chosen rulebook counts them (fiscal years for Japan's); plain years without one.
+  const fiscal = props.o.rulebooks.find((r) => r.id === rulebook)?.yearBasis.kind === "fiscal";
+  const year = (y: number) => formatYear(lang, y, fiscal);
   return (
     <>
       <p className="intro">{t("baselines.intro")}</p>
@@ -290,8 +293,8 @@ function BaselinesBody(props: { o: AnalysisOptions }) {
                     r.window === null
                       ? t(`baselines.problem.${r.problem ?? "no-window"}` as MessageKey)
                       : r.excluded !== null
-                        ? t("baselines.without", { from: f.year(r.window[0]), to: f.year(r.window[1]), excluded: f.year(r.excluded) })
-                        : t("baselines.range", { from: f.year(r.window[0]), to: f.year(r.window[1]) }),
+                        ? t("baselines.without", { from: year(r.window[0]), to: year(r.window[1]), excluded: year(r.excluded) })
+                        : t("baselines.range", { from: year(r.window[0]), to: year(r.window[1]) }),
                 },
                 { head: "baselines.variationAll", cell: (r) => (r.variationAll === null ? "-" : f.pct(r.variationAll, 2)), numeric: true },
                 { head: "baselines.variationWindow", cell: (r) => (r.variationWindow === null ? "-" : f.pct(r.variationWindow, 2)), numeric: true },
