@@ -69,6 +69,9 @@ describe("the analyses in a browser", () => {
 
   it("compares two scenarios on the criteria", async () => {
     await page.getByRole("link", { name: "Compare two scenarios" }).click();
+    // Only the page shown is marked current in the navigation (not also "Run a scenario").
+    await page.getByRole("heading", { level: 1, name: "Compare two scenarios" }).waitFor();
+    expect(await page.locator('nav [aria-current="page"]').allInnerTexts()).toEqual(["Compare two scenarios"]);
     const b = page.getByRole("group", { name: "Scenario B" });
     await b.getByLabel(/^Cap: 100%/).fill("80");
     await page.getByRole("button", { name: "Compare" }).click();

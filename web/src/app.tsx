@@ -116,6 +116,11 @@ function Nav(props: { pathname: string }) {
   const { t } = useT();
   const { me } = useSession();
   const can = abilities(me);
+  // The current item is the one whose path is the longest prefix of the address (so that
+  // /simulator/compare is "Compare", not also "Run a scenario").
+  const current = NAV.flatMap((g) => g.items.map((it) => it.path))
+    .filter((p) => (p === "/" ? props.pathname === "/" : props.pathname === p || props.pathname.startsWith(`${p}/`)))
+    .sort((a, b) => b.length - a.length)[0];
   return (
     <nav aria-label={t("nav.label")}>
       {NAV.filter((g) => g.show(can)).map((g) => (
@@ -123,10 +128,9 @@ function Nav(props: { pathname: string }) {
           <h2>{t(g.title)}</h2>
           <ul>
             {g.items.filter((it) => it.show?.(can) ?? true).map((it) => {
-              const current = it.path === "/" ? props.pathname === "/" : props.pathname === it.path || props.pathname.startsWith(`${it.path}/`);
               return (
                 <li key={it.path}>
-                  <Link to={it.path} aria-current={current ? "page" : undefined}>
+                  <Link to={it.path} aria-current={it.path === current ? "page" : undefined}>
                     {t(it.label)}
                   </Link>
                 </li>
