@@ -72,14 +72,21 @@ describe("the analyses in a browser", () => {
     // Only the page shown is marked current in the navigation (not also "Run a scenario").
     await page.getByRole("heading", { level: 1, name: "Compare two scenarios" }).waitFor();
     expect(await page.locator('nav [aria-current="page"]').allInnerTexts()).toEqual(["Compare two scenarios"]);
+    // The defaults: the same plants and cap, free allocation by grandfathering (A) or by benchmarks (B).
+    expect(await page.getByRole("group", { name: "Scenario A" }).getByLabel("Scenario", { exact: true }).inputValue()).toBe("compare-grandfathering");
     const b = page.getByRole("group", { name: "Scenario B" });
-    await b.getByLabel(/^Cap: 100%/).fill("80");
+    expect(await b.getByLabel("Scenario", { exact: true }).inputValue()).toBe("compare-benchmarks");
+    await b.getByLabel(/^Cap: 100%/).fill("90");
     await page.getByRole("button", { name: "Compare" }).click();
     const table = page.getByRole("table", { name: "Criteria" });
     await table.waitFor();
     const row = await table.getByRole("row").filter({ hasText: "Total emissions" }).getByRole("cell").allInnerTexts();
     expect(row).toHaveLength(2);
     expect(Number(row[1]?.replace(/,/g, ""))).toBeLessThan(Number(row[0]?.replace(/,/g, "")));
+    // Benchmarks reward the cleaner plants' past effort; grandfathering is neutral (1).
+    const reward = await table.getByRole("row").filter({ hasText: "Reward for past effort" }).getByRole("cell").allInnerTexts();
+    expect(Number(reward[0])).toBeCloseTo(1, 3);
+    expect(Number(reward[1])).toBeGreaterThan(1);
     expect(await page.getByTestId("chart-compare").locator("polyline.series").count()).toBe(2);
     expect(await axeViolations(page)).toEqual([]);
   }, 60_000);

@@ -2,7 +2,7 @@
 // for the cap, the price ceiling and the floor; the run's price path, emissions against the cap
 // and the bank as charts with the figures in a table; and two scenarios compared side by side on
 // the study's criteria. Figures are the model's floats, formatted for the language.
-import { type ChangeEvent, type FormEvent, useId, useState } from "react";
+import { type ChangeEvent, type FormEvent, useEffect, useId, useState } from "react";
 import type { MessageKey } from "../../../src/i18n/index.ts";
 import { post } from "../api/client.ts";
 import type { AnalysisOptions, PriceOverride, SimulationRequest, SimulationResult } from "../api/types.ts";
@@ -87,6 +87,10 @@ function ScenarioForm(props: { o: AnalysisOptions; submitLabel?: MessageKey; onS
     const r = request();
     if (r) props.onSubmit?.(r);
   };
+  // A comparison reads both forms' requests: tell it this one's before any change.
+  const { onChange } = props;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, with the initial choice
+  useEffect(() => onChange?.(request()), []);
 
   const body = (
     <>
@@ -254,12 +258,10 @@ export function ComparePage() {
   const [results, setResults] = useState<SimulationResult[] | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
-  async function compare(e: FormEvent, o: AnalysisOptions) {
+  async function compare(e: FormEvent) {
     e.preventDefault();
-    const first = o.scenarios.find((s) => s.id === "collar")?.id ?? o.scenarios[0]?.id;
-    const runA = a ?? (first ? { preset: first } : null);
-    const runB = b ?? (first ? { preset: first } : null);
-    if (!runA || !runB) return;
+    if (!a || !b) return;
+    const [runA, runB] = [a, b];
     setBusy(true);
     setError(undefined);
     try {
@@ -279,11 +281,11 @@ export function ComparePage() {
         {(o) => (
           <>
             <div className="grid2">
-              <ScenarioForm o={o} legend="sim.scenarioA" onChange={setA} />
-              <ScenarioForm o={o} legend="sim.scenarioB" onChange={setB} />
+              <ScenarioForm o={o} legend="sim.scenarioA" onChange={setA} {...pick(o, "compare-grandfathering")} />
+              <ScenarioForm o={o} legend="sim.scenarioB" onChange={setB} {...pick(o, "compare-benchmarks")} />
             </div>
-            <form onSubmit={(e) => void compare(e, o)}>
-              <button type="submit" className="primary" disabled={busy}>
+            <form onSubmit={(e) => void compare(e)}>
+              <button type="submit" className="primary" disabled={busy || !a || !b}>
                 {t("sim.compare")}
               </button>
             </form>
@@ -295,6 +297,11 @@ export function ComparePage() {
       {results ? <Comparison results={results} /> : null}
     </>
   );
+}
+
+/** The two examples made to be compared (the same plants and cap; free allocation by grandfathering or by benchmarks), when the server has them. */
+function pick(o: AnalysisOptions, id: string): { initial?: string } {
+  return o.scenarios.some((s) => s.id === id) ? { initial: id } : {};
 }
 
 type Criteria = SimulationResult["criteria"];
