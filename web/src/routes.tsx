@@ -4,7 +4,8 @@
 // checks that each path here is one of them.
 import type { ReactNode } from "react";
 import type { MessageKey } from "../../src/i18n/index.ts";
-import { AllocationPage, BaselinesPage } from "./pages/allocation.tsx";
+import { BaselinesPage } from "./pages/allocation/baselines.tsx";
+import { AllocationPage } from "./pages/allocation/run.tsx";
 import { DashboardPage } from "./pages/dashboard.tsx";
 import { ProfilePage } from "./pages/profile.tsx";
 import { PublicAccountsPage, PublicAllocationsPage, PublicCompliancePage, PublicTransactionsPage } from "./pages/public.tsx";
@@ -14,7 +15,8 @@ import { TransactionPage } from "./pages/registry/transaction.tsx";
 import { ApprovalsPage, TransactionsPage } from "./pages/registry/transactions.tsx";
 import { TransferPage } from "./pages/registry/transfer.tsx";
 import { SignInPage } from "./pages/sign-in.tsx";
-import { ComparePage, SimulatorPage } from "./pages/simulator.tsx";
+import { ComparePage } from "./pages/simulator/compare.tsx";
+import { SimulatorPage } from "./pages/simulator/run.tsx";
 import type { abilities } from "./session.tsx";
 
 export interface RouteDef {
