@@ -1,7 +1,8 @@
 // `npm start`: the OpenETS server (src/http/server.ts). PORT (default 3000), DATABASE_URL (a
 // postgres:// URL or a PGlite directory; default .data/pglite), OPENETS_MODE=demo|production,
 // OPENETS_RULEBOOK (preset name or rulebook file whose `security` section sets the security rules),
-// OPENETS_TRUST_PROXY (how many reverse proxies in front append to X-Forwarded-For; default 0).
+// OPENETS_TRUST_PROXY (how many reverse proxies in front append to X-Forwarded-For; default 0),
+// OPENETS_CONSOLE_DIR (the built web console; default build/console).
 import { StartupError, startServer } from "./http/server.ts";
 
 try {

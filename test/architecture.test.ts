@@ -145,3 +145,39 @@ describe("architecture rules", () => {
     expect(cycles).toEqual([]);
   });
 });
+
+describe("the web console's boundaries", () => {
+  const WEB = join(ROOT, "web/src");
+  const webFiles = (dir: string): string[] =>
+    readdirSync(dir).flatMap((n) => {
+      const p = join(dir, n);
+      if (statSync(p).isDirectory()) return webFiles(p);
+      return /\.tsx?$/.test(p) ? [p] : [];
+    });
+  // The console is an API client: from the server's sources it takes only pure, shared modules.
+  const SHARED = [join(SRC, "i18n"), join(SRC, "report/svg.ts")];
+
+  it("web/ imports from src/ only the message catalogue and the chart module", () => {
+    const bad: string[] = [];
+    for (const f of webFiles(WEB)) {
+      for (const spec of imports(f)) {
+        const target = resolved(f, spec);
+        if (target?.startsWith(SRC) && !SHARED.some((s) => target === s || target.startsWith(`${s}/`))) bad.push(`${relative(ROOT, f)} -> ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it("the shared modules are pure: no Node modules, no DOM, no outer layers", () => {
+    const bad: string[] = [];
+    for (const f of all.filter((f) => layer(f) === "i18n" || rel(f) === "report/svg.ts")) {
+      for (const spec of imports(f)) {
+        const target = resolved(f, spec);
+        if (target ? !["i18n", "domain"].includes(layer(target)) : IMPURE.test(spec)) bad.push(`${rel(f)} -> ${spec}`);
+      }
+      const code = readFileSync(f, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+      if (/\b(window|document|navigator)\./.test(code)) bad.push(`${rel(f)} uses the DOM`);
+    }
+    expect(bad).toEqual([]);
+  });
+});

@@ -13,6 +13,7 @@ import { type Access, decide, describeAccess, type Principal } from "./access.ts
 import { type AppDeps, CSP, CSRF_HEADER, callerOf, csrfTokenFor, DEFAULT_CONFIG, type Env, type HttpConfig, sameSecret } from "./context.ts";
 import { CursorError, LedgerBusyError } from "../registry/ledger/index.ts";
 import { sqlState } from "../store/db.ts";
+import { type ConsoleServer, isBrowserNavigation, registerConsole } from "./console.ts";
 import { docsPage } from "./docs-page.ts";
 import { errorResponseRef, errorStatuses, INFO, scopesUsed, securityOf, securitySchemes, sharedComponents, TAGS } from "./openapi.ts";
 import { clientAddress } from "./client-address.ts";
@@ -161,7 +162,13 @@ export function createApp(deps: AppDeps): App {
     }
   }
 
-  app.notFound((c) => problemResponse(checkProblem("ROUTE_UNKNOWN", `no route ${c.req.method} ${rawPath(c.req.url).slice(0, 200)}`, { instance: rawPath(c.req.url).slice(0, 200) })));
+  // A browser that asks for an unknown page gets the console's "page not found" (404); API clients a problem.
+  let consolePages: ConsoleServer | undefined;
+  app.notFound((c) =>
+    consolePages?.built && isBrowserNavigation(c)
+      ? consolePages.page(c, 404)
+      : problemResponse(checkProblem("ROUTE_UNKNOWN", `no route ${c.req.method} ${rawPath(c.req.url).slice(0, 200)}`, { instance: rawPath(c.req.url).slice(0, 200) })),
+  );
 
   // Request log (without bodies; headers redacted by the logger) and request id.
   app.use("*", async (c, next) => {
@@ -306,6 +313,7 @@ export function createApp(deps: AppDeps): App {
 
   app.get("/openapi.json", (c) => c.json(document()));
   app.get("/docs", (c) => c.html(docsPage(document())));
+  if (config.consoleDir !== null) consolePages = registerConsole(app, config.consoleDir);
 
   // Components every operation refers to: the problem schema, the shared error responses and headers, the security schemes.
   app.openAPIRegistry.register("Problem", ProblemSchema);

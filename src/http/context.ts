@@ -7,6 +7,9 @@ import type { Logger } from "pino";
 import type { AuditLog } from "../audit/index.ts";
 import type { AuthService } from "../auth/index.ts";
 import { type Caller, PUBLIC as PUBLIC_PRINCIPAL } from "../domain/security/roles.ts";
+import type { Rulebook } from "../domain/rulebook/index.ts";
+import type { AnalysisData } from "./analysis-data.ts";
+import type { SimulationRunner } from "./simulation-runner.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { LedgerService } from "../registry/ledger/index.ts";
 import type { SecureRegistry } from "../registry/secure/index.ts";
@@ -31,6 +34,8 @@ export interface HttpConfig {
    * through this server clear it at once; on other server processes they take effect within this time.
    */
   principalCacheMs: number;
+  /** The built web console to serve (default build/console); null serves none. */
+  consoleDir?: string | null;
 }
 
 export const DEFAULT_CONFIG: HttpConfig = {
@@ -50,6 +55,12 @@ export interface AppDeps {
   audit: AuditLog;
   logger?: Logger;
   config?: Partial<HttpConfig>;
+  /** The rulebook the server runs (its name as given, and the parsed rules), for the scheme's public pages and the console. */
+  rulebook?: { name: string; rulebook: Rulebook } | undefined;
+  /** The presets, datasets and example scenarios the analysis routes read (default: the repository's). */
+  analysis?: AnalysisData;
+  /** Where simulation requests run (default: two worker threads, 15 s each). */
+  simulations?: SimulationRunner;
 }
 
 export interface Env {

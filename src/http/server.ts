@@ -27,6 +27,8 @@ export interface ServerEnv {
   OPENETS_ADMIN_PASSWORD?: string | undefined;
   OPENETS_TRUST_PROXY?: string | undefined;
   OPENETS_RULEBOOK?: string | undefined;
+  /** Where the built web console is (default build/console, which `npm start` builds). */
+  OPENETS_CONSOLE_DIR?: string | undefined;
 }
 
 export class StartupError extends Error {}
@@ -44,14 +46,15 @@ export const DEMO_RULEBOOK = "japan-gx-ets";
 /**
  * The security rules the server runs with: the `security` section of the rulebook (absent fields,
  * or an absent section, take the documented defaults). Demo mode then allows the published demo
- * credentials: no second factor, longer sessions. Never for real units.
+ * credentials (the demo users sign in without a second factor; users created on a demo server
+ * follow the rulebook's second-factor rule) and longer sessions. Never for real units.
  */
 export function securityConfigFor(production: boolean, base: SecurityConfig = DEFAULT_SECURITY_CONFIG): SecurityConfig {
   if (production) {
     if (base.demoMode) throw new StartupError("security.demoMode: the rulebook enables demo mode, which production mode refuses");
     return base;
   }
-  return { ...base, demoMode: true, signIn: { ...base.signIn, secondFactorRoles: [] }, sessions: { ...base.sessions, ttlMinutes: 8 * 60 } };
+  return { ...base, demoMode: true, sessions: { ...base.sessions, ttlMinutes: 8 * 60 } };
 }
 
 /**
@@ -60,7 +63,7 @@ export function securityConfigFor(production: boolean, base: SecurityConfig = DE
  * A registry runs only on a rulebook that says it can (`scheme.registry: true`), which makes its
  * security section and working-day calendar required (src/domain/rulebook/registry.ts).
  */
-export function rulebookSecurity(env: ServerEnv, production: boolean): { rulebook: string | null; config: SecurityConfig } {
+export function rulebookSecurity(env: ServerEnv, production: boolean): { rulebook: string | null; config: SecurityConfig; rules?: Rulebook } {
   const name = env.OPENETS_RULEBOOK || (production ? undefined : DEMO_RULEBOOK);
   if (!name) return { rulebook: null, config: DEFAULT_SECURITY_CONFIG };
   let rb: Rulebook;
@@ -76,7 +79,7 @@ export function rulebookSecurity(env: ServerEnv, production: boolean): { ruleboo
       `OPENETS_RULEBOOK: ${name} does not say a registry can run on it (scheme.registry): its security section and working-day calendar (time zone, holidays) are not complete. Presets a registry can run: ${runnable.join(", ")}; or set scheme.registry: true in your own copy and give its security section the holidays of every year`,
     );
   }
-  return { rulebook: name, config: rb.security as SecurityConfig };
+  return { rulebook: name, config: rb.security as SecurityConfig, rules: rb };
 }
 
 export async function startServer(env: ServerEnv, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<{ port: number; close(): Promise<void> }> {
@@ -112,7 +115,11 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
     const auth = await AuthService.open(db, systemClock, config, audit);
     const registry = await SecureRegistry.open(db, systemClock, config, { audit });
     const logger = createLogger();
-    const api = createApp({ ledger: registry.ledger, registry, auth, audit, clock: systemClock, logger, config: { production, trustProxy: hops } });
+    const api = createApp({
+      ledger: registry.ledger, registry, auth, audit, clock: systemClock, logger,
+      config: { production, trustProxy: hops, ...(env.OPENETS_CONSOLE_DIR ? { consoleDir: env.OPENETS_CONSOLE_DIR } : {}) },
+      ...(rules.rules && rules.rulebook ? { rulebook: { name: rules.rulebook, rulebook: rules.rules } } : {}),
+    });
     // The scheduler's tick: complete due transfers, end expired approvals.
     const tick = setInterval(() => {
       registry.releaseDue(system).then(

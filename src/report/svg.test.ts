@@ -48,6 +48,17 @@ describe("line chart", () => {
     expect(svg).toContain('stroke-dasharray="6 4"');
   });
 
+  it("labels the axes with the caller's formatters and names the chart for assistive technology", () => {
+    const svg = lineChartSvg({
+      title: "価格", xLabel: "年度", yLabel: "円/t", x: [0, 1], series: [{ name: "価格", values: [1000, 2500] }],
+      formatX: (i) => ["2026年度", "2027年度"][i] ?? "", formatY: (v) => `${v.toLocaleString("ja-JP")}円`, label: "価格 <推移>",
+    });
+    expect(svg).toContain(">2026年度<");
+    expect(svg).toContain(">3,000円<");
+    expect(svg).toContain('role="img" aria-label="価格 &lt;推移&gt;"');
+    expect(lineChartSvg({ title: "t", xLabel: "x", yLabel: "y", x: [1], series: [] })).not.toContain("role=");
+  });
+
   it("puts negative values (borrowing) below a zero line", () => {
     const svg = lineChartSvg({ title: "bank", xLabel: "year", yLabel: "allowances", x: [1, 2], series: [{ name: "bank", values: [-5, 10] }] });
     expect(svg).toContain('stroke-dasharray="2 2"');

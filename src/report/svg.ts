@@ -49,8 +49,8 @@ function axes(xMax: number, yMax: number, xLabel: string, yLabel: string, title:
   return out;
 }
 
-const wrap = (body: string[]) =>
-  `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">\n<rect width="${W}" height="${H}" fill="white"/>\n${body.join("\n")}\n</svg>\n`;
+const wrap = (body: string[], label?: string) =>
+  `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif"${label === undefined ? "" : ` role="img" aria-label="${escapeXml(label)}"`}>\n<rect width="${W}" height="${H}" fill="white"/>\n${body.join("\n")}\n</svg>\n`;
 
 export interface ScatterPoint {
   x: number;
@@ -157,6 +157,12 @@ export interface LineChart {
   series: readonly LineSeries[];
   /** Shaded bands between two series (e.g. a 10-90% quantile band), drawn under the lines. */
   bands?: readonly { lower: readonly number[]; upper: readonly number[]; label: string }[];
+  /** Labels of the x positions (default: the number itself), e.g. a month or a fiscal year in the reader's language. */
+  formatX?: (v: number) => string;
+  /** Labels of the y axis (default: `compact`, 1.2M), e.g. grouped for the reader's locale. */
+  formatY?: (v: number) => string;
+  /** An accessible name for the chart as an image (role="img"); the console sets it, files may leave it out. */
+  label?: string;
 }
 
 const COLOURS = ["#2166ac", "#b2182b", "#1b7837", "#762a83", "#e08214", "#4d4d4d"];
@@ -179,12 +185,14 @@ export function lineChartSvg(c: LineChart): string {
   body.push(`<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + PH}" stroke="#333"/>`);
   if (yMin < 0) body.push(`<line x1="${M.left}" y1="${f(sy(0))}" x2="${M.left + PW}" y2="${f(sy(0))}" stroke="#999" stroke-dasharray="2 2"/>`);
   const stepX = Math.max(1, Math.ceil(c.x.length / 10));
+  const fx = c.formatX ?? String;
+  const fy = c.formatY ?? compact;
   c.x.forEach((v, i) => {
-    if (i % stepX === 0) body.push(`<text x="${f(sx(v))}" y="${M.top + PH + 18}" text-anchor="middle" font-size="11">${escapeXml(String(v))}</text>`);
+    if (i % stepX === 0) body.push(`<text x="${f(sx(v))}" y="${M.top + PH + 18}" text-anchor="middle" font-size="11">${escapeXml(fx(v))}</text>`);
   });
   for (let i = 0; i <= 5; i++) {
     const v = yMin + ((yHi - yMin) * i) / 5;
-    body.push(`<text x="${M.left - 6}" y="${f(sy(v) + 4)}" text-anchor="end" font-size="11">${escapeXml(compact(v))}</text>`);
+    body.push(`<text x="${M.left - 6}" y="${f(sy(v) + 4)}" text-anchor="end" font-size="11">${escapeXml(fy(v))}</text>`);
   }
   body.push(`<text x="${M.left + PW / 2}" y="${H - 16}" text-anchor="middle" font-size="13">${escapeXml(c.xLabel)}</text>`);
   body.push(`<text x="18" y="${M.top + PH / 2}" text-anchor="middle" font-size="13" transform="rotate(-90 18 ${M.top + PH / 2})">${escapeXml(c.yLabel)}</text>`);
@@ -199,5 +207,5 @@ export function lineChartSvg(c: LineChart): string {
     body.push(`<polyline class="series" points="${pts}" fill="none" stroke="${colour}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ""}><title>${escapeXml(s.name)}</title></polyline>`);
     body.push(`<text x="${M.left + 10}" y="${M.top + 14 + 16 * k}" font-size="12" fill="${colour}">${escapeXml(s.name)}</text>`);
   });
-  return wrap(body);
+  return wrap(body, c.label);
 }

@@ -4,7 +4,7 @@ import { Writable } from "node:stream";
 import { AuditLog } from "../../src/audit/index.ts";
 import { AuthService } from "../../src/auth/index.ts";
 import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../../src/domain/security/config.ts";
-import { createApp, type App, type HttpConfig } from "../../src/http/app.ts";
+import { type AppDeps, createApp, type App, type HttpConfig } from "../../src/http/app.ts";
 import { createLogger } from "../../src/http/logger.ts";
 import { errorStatuses } from "../../src/http/openapi.ts";
 import { ManualClock } from "../../src/platform/clock.ts";
@@ -47,7 +47,7 @@ export const FAST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 export async function buildFixture(
   db: Db,
-  opts: { security?: Partial<SecurityConfig>; http?: Partial<HttpConfig>; start?: string; registry?: SecureRegistry } = {},
+  opts: { security?: Partial<SecurityConfig>; http?: Partial<HttpConfig>; start?: string; registry?: SecureRegistry; rulebook?: AppDeps["rulebook"] } = {},
 ): Promise<Fixture> {
   const clock = new ManualClock(opts.start ?? "2026-04-06T09:00:00Z");
   const config: SecurityConfig = { ...DEFAULT_SECURITY_CONFIG, ...opts.security };
@@ -62,7 +62,7 @@ export async function buildFixture(
       cb();
     },
   });
-  const api = createApp({ ledger, registry, auth, audit, clock, logger: createLogger({ destination, level: "info" }), config: opts.http ?? {} });
+  const api = createApp({ ledger, registry, auth, audit, clock, logger: createLogger({ destination, level: "info" }), config: opts.http ?? {}, ...(opts.rulebook ? { rulebook: opts.rulebook } : {}) });
   const undeclared: string[] = [];
   const declared = declaredStatuses(api);
   const request = async (path: string, init: RequestInit & { ip?: string } = {}) => {

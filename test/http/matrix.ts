@@ -47,6 +47,8 @@ export const MATRIX: Record<string, Row> = {
   publicAllocations: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/public/allocations" }) },
   publicCompliance: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/public/compliance" }) },
   publicTransactions: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/public/transactions" }) },
+  publicScheme: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/public/scheme" }) },
+  publicDashboard: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/public/dashboard" }) },
   // ---- sign-in and own profile
   signIn: { expect: "YYYYYY", req: ({ user }) => ({ method: "POST", path: "/v1/auth/sign-in", body: { userId: user ?? "verifier", password: `${user ?? "verifier"}-long-password` } }) },
   signInTotp: { expect: "YYYYYY", req: () => ({ method: "POST", path: "/v1/auth/totp", body: { challenge: "no-such-challenge", code: "123456" } }) },
@@ -74,6 +76,7 @@ export const MATRIX: Record<string, Row> = {
   listTransactions: { expect: "YYYFNN", req: () => ({ method: "GET", path: `/v1/transactions?accountId=${A}` }) },
   listAwaitingMyApproval: { expect: "YNYYNN", req: () => ({ method: "GET", path: "/v1/transactions/awaiting-my-approval" }) },
   getTransaction: { expect: "YYYNNN", req: () => ({ method: "GET", path: `/v1/transactions/seed-alloc-${A}` }) },
+  getTransactionChecks: { expect: "YYYNNN", req: () => ({ method: "GET", path: `/v1/transactions/seed-alloc-${A}/checks` }) },
   // ---- administration of the ledger
   defineClass: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/classes", body: { commandId: tx("cls", n), code: `JPA-M${n}`, unitType: "allowance", scheme: "JP-GX", vintage: 2027 } }) },
   openAccount: {
@@ -174,6 +177,12 @@ export const MATRIX: Record<string, Row> = {
   },
   holderLimit: { expect: "YYYNNN", req: () => ({ method: "GET", path: `/v1/holders/${encodeURIComponent("Alpha Steel")}/limit` }) },
   queryAudit: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/audit?limit=5" }) },
+  // ---- analyses (change nothing; any signed-in user with a role)
+  analysisOptions: { expect: "YYYYYN", req: () => ({ method: "GET", path: "/v1/analysis/options" }) },
+  allocationRun: { expect: "YYYYYN", req: () => ({ method: "GET", path: "/v1/analysis/allocation?rulebook=japan-gx-ets&dataset=demo-japan&year=2026" }) },
+  baselines: { expect: "YYYYYN", req: () => ({ method: "GET", path: "/v1/analysis/baselines?dataset=demo-japan&rulebook=japan-gx-ets" }) },
+  simulate: { expect: "YYYYYN", req: () => ({ method: "POST", path: "/v1/analysis/simulations", body: { preset: "two-firms" } }) },
+  compareSimulations: { expect: "YYYYYN", req: () => ({ method: "POST", path: "/v1/analysis/simulations/compare", body: { runs: [{ preset: "two-firms" }, { preset: "two-firms", overrides: { capFactor: 1.1 } }] } }) },
 };
 
 /** Problem checks that mean "you may not", as opposed to a rule refusing what you may ask. */

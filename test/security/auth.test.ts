@@ -39,6 +39,19 @@ forEachStore("sign-in, sessions and tokens", (db) => {
     expect(await f.auth.signIn(null, { userId: "demo-viewer", password: PASSWORD })).toMatchObject({ ok: false, code: 8112 });
   });
 
+  it("in demo mode only the demo users skip the second factor; a user created on a demo server needs it when the rulebook says so", async () => {
+    const demoCfg = { ...DEFAULT_SECURITY_CONFIG, demoMode: true, signIn: { ...DEFAULT_SECURITY_CONFIG.signIn, secondFactorRoles: ["authority" as const] } };
+    const demoAuth = await AuthService.open(db(), f.clock, demoCfg, f.audit, { argon2: FAST_ARGON2 });
+    expect((await demoAuth.createUser(f.system, { userId: "demo-auditor-2", displayName: "Demo", password: PASSWORD, roles: ["authority"], demo: true })).ok).toBe(true);
+    expect(await demoAuth.signIn(null, { userId: "demo-auditor-2", password: PASSWORD })).toMatchObject({ ok: true, value: { kind: "session" } });
+    const real = await demoAuth.createUser(f.system, { userId: "real-auditor", displayName: "Real", password: PASSWORD, roles: ["authority"] });
+    if (!real.ok || !real.value.totp) throw new Error("expected an enrolment");
+    const first = await demoAuth.signIn(null, { userId: "real-auditor", password: PASSWORD });
+    if (!first.ok || first.value.kind !== "totp-required") throw new Error(`expected a challenge, got ${JSON.stringify(first)}`);
+    const good = totp(base32Decode(real.value.totp.secret), f.clock.now());
+    expect(await demoAuth.verifyTotp(null, { challenge: first.value.challenge, code: good })).toMatchObject({ ok: true, value: { kind: "session" } });
+  });
+
   it("stores argon2id hashes, never the password", async () => {
     const r = await db().query<{ password_hash: string }>("SELECT password_hash FROM users WHERE id = 'olga'");
     expect(r.rows[0]?.password_hash).toMatch(/^\$argon2id\$v=19\$/);

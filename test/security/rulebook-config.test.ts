@@ -53,12 +53,15 @@ describe("the rulebook's security section becomes the server's SecurityConfig", 
     expect(eu?.transferDelayHours).toBe(26);
     expect(eu?.trustedList.activationWorkingDays).toBe(4);
     const gx = loadRulebook(DEMO_RULEBOOK).security;
-    expect(rulebookSecurity({}, false)).toEqual({ rulebook: DEMO_RULEBOOK, config: gx });
+    const demoRules = rulebookSecurity({}, false);
+    expect(demoRules).toMatchObject({ rulebook: DEMO_RULEBOOK, config: gx });
+    expect(demoRules.rules?.scheme.id).toBe(DEMO_RULEBOOK);
     expect(gx).toEqual({ ...DEFAULT_SECURITY_CONFIG, trustedList: { ...DEFAULT_SECURITY_CONFIG.trustedList, timeZone: "Asia/Tokyo", holidays: gx?.trustedList.holidays } });
     expect(rulebookSecurity({}, true)).toEqual({ rulebook: null, config: DEFAULT_SECURITY_CONFIG });
-    // Demo mode relaxes sign-in on top of the rulebook's rules, and keeps the rest.
+    // Demo mode turns on demo mode (the demo users skip the second factor) and keeps the rulebook's rules,
+    // including which roles need a second factor for every other user.
     const demo = securityConfigFor(false, { ...DEFAULT_SECURITY_CONFIG, transferDelayHours: 3 });
-    expect(demo).toMatchObject({ demoMode: true, transferDelayHours: 3, signIn: { secondFactorRoles: [] } });
+    expect(demo).toMatchObject({ demoMode: true, transferDelayHours: 3, signIn: { secondFactorRoles: DEFAULT_SECURITY_CONFIG.signIn.secondFactorRoles } });
   });
 
   it("refuses an invalid section at start, naming the file, the field path and the line", async () => {

@@ -15,6 +15,7 @@ import type { Explanation } from "./explain.ts";
 import { addRounding, explanation, grouped, say } from "./explain.ts";
 import type { Ratio } from "./ratio.ts";
 import { show } from "./ratio.ts";
+import { text, type Text } from "./texts.ts";
 
 export type Change =
   | { kind: "closure"; installation: string; date: string }
@@ -67,20 +68,21 @@ function keep(annual: bigint, days: number, year: number): bigint {
   return mulDiv(annual, BigInt(days), BigInt(daysInYear(year)), "floor");
 }
 
-function closure(installation: string, date: string, annual: bigint, year: number, why: string, rules: ChangeRules): Consequence[] {
+function closure(installation: string, date: string, annual: bigint, year: number, why: Text, rules: ChangeRules): Consequence[] {
   const e = explanation("closure");
   const operated = dayOfYear(date).day - 1;
   const kept = rules.returnRemaining ? keep(annual, operated, year) : annual;
   const ret = annual - kept;
-  say(e, () => `${why}: closed from ${date}; operated ${operated} of ${daysInYear(year)} days`);
+  const days = String(daysInYear(year));
+  say(e, () => text("alloc.line.closed", { why, date, operated: String(operated), days }));
   if (rules.returnRemaining) {
-    say(e, () => `kept ${grouped(annual)} x ${operated}/${daysInYear(year)} = ${grouped(kept)} (floor); returned ${grouped(ret)}`);
-    addRounding(e, () => ({ step: "kept share", exact: `${annual}*${operated}/${daysInYear(year)}`, rounded: kept, rule: "floor" }));
-  } else say(e, () => "the rules keep the year's allocation with the operator: nothing returns");
+    say(e, () => text("alloc.line.kept", { annual: grouped(annual), operated: String(operated), days, kept: grouped(kept), returned: grouped(ret) }));
+    addRounding(e, () => ({ stepText: text("alloc.step.keptShare"), exact: `${annual}*${operated}/${daysInYear(year)}`, rounded: kept, ruleText: text("alloc.rule.floor") }));
+  } else say(e, () => text("alloc.line.keptAll"));
   const out: Consequence[] = [{ kind: "return", installation, quantity: ret, explanation: e }];
   if (operated > 0 && rules.surrenderUpToClosure) {
     const o = explanation("closure");
-    say(o, () => `surrender for emissions ${yearStart(year)} to ${prevDay(date)}`);
+    say(o, () => text("alloc.line.surrenderUpTo", { from: yearStart(year), to: prevDay(date) }));
     out.push({ kind: "obligation", installation, holder: undefined, from: yearStart(year), to: prevDay(date), explanation: o });
   }
   return out;
@@ -97,7 +99,7 @@ export function applyChange(change: Change, year: number, annual: bigint, rules:
   switch (change.kind) {
     case "closure":
       inYear(change.date);
-      return closure(change.installation, change.date, annual, year, "closure", rules);
+      return closure(change.installation, change.date, annual, year, text("alloc.why.closure"), rules);
     case "suspension": {
       inYear(change.from);
       inYear(change.to);
@@ -105,31 +107,34 @@ export function applyChange(change: Change, year: number, annual: bigint, rules:
       if (days < 1) throw new RangeError(`suspension of ${change.installation}: ends before it starts`);
       const limit = rules.stoppageDays;
       if (rules.abnormalStopIsClosure && !change.normalBusiness && (limit === undefined || days > limit)) {
-        return closure(change.installation, change.from, annual, year, `stop of ${days} days${limit === undefined ? "" : ` (> ${limit})`} outside normal business, treated as closure`, rules);
+        const why = limit === undefined ? text("alloc.why.stop", { days: String(days) }) : text("alloc.why.stopOverLimit", { days: String(days), limit: String(limit) });
+        return closure(change.installation, change.from, annual, year, why, rules);
       }
       const e = explanation("suspension");
       const total = daysInYear(year);
       if (rules.suspension === "none") {
-        say(e, () => `suspended ${change.from} to ${change.to}: ${days} days; the rules return nothing for a suspension`);
+        say(e, () => text("alloc.line.suspendedNothing", { from: change.from, to: change.to, days: String(days) }));
         return [{ kind: "return", installation: change.installation, quantity: 0n, explanation: e }];
       }
       const kept = keep(annual, total - days, year);
-      say(e, () => `suspended ${change.from} to ${change.to}: ${days} days; kept ${grouped(annual)} x ${total - days}/${total} = ${grouped(kept)} (floor); returned ${grouped(annual - kept)}`);
+      say(e, () =>
+        text("alloc.line.suspended", { from: change.from, to: change.to, days: String(days), annual: grouped(annual), keptDays: String(total - days), total: String(total), kept: grouped(kept), returned: grouped(annual - kept) }),
+      );
       return [{ kind: "return", installation: change.installation, quantity: annual - kept, explanation: e }];
     }
     case "capacity-reduction": {
       inYear(change.date);
-      if (change.belowThreshold && rules.belowThresholdIsClosure) return closure(change.installation, change.date, annual, year, "capacity below the coverage threshold, treated as closure", rules);
+      if (change.belowThreshold && rules.belowThresholdIsClosure) return closure(change.installation, change.date, annual, year, text("alloc.why.belowThreshold"), rules);
       const e = explanation("capacity-reduction");
       if (rules.capacityReduction === "none") {
-        say(e, () => `capacity down by ${show(change.lostShare)} from ${change.date}: the rules return nothing for a capacity reduction`);
+        say(e, () => text("alloc.line.capacityNothing", { share: show(change.lostShare), date: change.date }));
         return [{ kind: "return", installation: change.installation, quantity: 0n, explanation: e }];
       }
       const total = daysInYear(year);
       const remaining = total - dayOfYear(change.date).day + 1;
       // returned = annual x lost share x remaining days / days in year, rounded down (the operator keeps the rest)
       const ret = mulDiv(annual * change.lostShare.n, BigInt(remaining), change.lostShare.d * BigInt(total), "floor");
-      say(e, () => `capacity down by ${show(change.lostShare)} from ${change.date} (${remaining} of ${total} days): returned ${grouped(annual)} x ${show(change.lostShare)} x ${remaining}/${total} = ${grouped(ret)} (floor)`);
+      say(e, () => text("alloc.line.capacity", { share: show(change.lostShare), date: change.date, remaining: String(remaining), total: String(total), annual: grouped(annual), returned: grouped(ret) }));
       return [{ kind: "return", installation: change.installation, quantity: ret, explanation: e }];
     }
     case "owner-change": {
@@ -138,15 +143,17 @@ export function applyChange(change: Change, year: number, annual: bigint, rules:
       const before = dayOfYear(change.date).day - 1;
       const kept = keep(annual, before, year);
       const moved = annual - kept;
-      say(e, () => `owner ${change.from} -> ${change.to} on ${change.date}: ${change.from} keeps ${grouped(annual)} x ${before}/${daysInYear(year)} = ${grouped(kept)} (floor); ${grouped(moved)} move to ${change.to}`);
+      say(e, () =>
+        text("alloc.line.ownerChange", { from: change.from, to: change.to, date: change.date, annual: grouped(annual), before: String(before), days: String(daysInYear(year)), kept: grouped(kept), moved: grouped(moved) }),
+      );
       const out: Consequence[] = [{ kind: "transfer", installation: change.installation, from: change.from, to: change.to, quantity: moved, explanation: e }];
       if (before > 0) {
         const o = explanation("owner-change");
-        say(o, () => `${change.from} surrenders for emissions up to ${prevDay(change.date)}`);
+        say(o, () => text("alloc.line.surrendersUpTo", { holder: change.from, date: prevDay(change.date) }));
         out.push({ kind: "obligation", installation: change.installation, holder: change.from, from: yearStart(year), to: prevDay(change.date), explanation: o });
       }
       const n = explanation("owner-change");
-      say(n, () => `${change.to} surrenders for emissions from ${change.date}`);
+      say(n, () => text("alloc.line.surrendersFrom", { holder: change.to, date: change.date }));
       out.push({ kind: "obligation", installation: change.installation, holder: change.to, from: change.date, to: yearEnd(year), explanation: n });
       return out;
     }

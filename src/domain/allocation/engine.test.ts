@@ -54,7 +54,10 @@ describe("allocate", () => {
     const e = r.get("O2")?.explanation;
     expect(e?.lines[0]).toMatch(/baseline: years 2005-2007/);
     expect(e?.lines.join("\n")).toMatch(/top-level status: rate 0.08 x 0.5 = 0.04/);
-    expect(e?.roundings.at(-1)).toEqual({ step: "free allocation", exact: "9603.84", rounded: 9603n, rule: "floor" });
+    expect(e?.roundings.at(-1)).toEqual({
+      step: "free allocation", exact: "9603.84", rounded: 9603n, rule: "floor",
+      stepText: { key: "alloc.step.freeAllocation", params: {} }, ruleText: { key: "alloc.rule.floor", params: {} },
+    });
   });
 
   it("applies the auction share by sector and year: exposed free, power auctioned, others on the schedule", () => {

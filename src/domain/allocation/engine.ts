@@ -19,10 +19,11 @@ import { AllocationInputError, benchmarkAllocation, grandfathering, intensityTru
 import type { Ratio } from "./ratio.ts";
 import { add, cmp, frac, mul, ONE, ratio, show, sub, toWhole, ZERO } from "./ratio.ts";
 import { applyGateway } from "./gateway.ts";
+import { renderText, text, type Text } from "./texts.ts";
 import { serveReserve } from "./reserve.ts";
 import type { EntrantRequest } from "./reserve.ts";
 import type { AllocationRules, BasePeriodRule, BenchmarkRule, GrandfatheringRule, OutputBasedRule, Reduction, SectorRule } from "./rules.ts";
-import { auctionShare } from "./shares.ts";
+import { auctionShare, type SectorShare } from "./shares.ts";
 
 export interface InstallationData {
   installation: string;
@@ -82,7 +83,9 @@ export interface AllocationResult {
 export interface Skipped {
   installation: string;
   sector: string;
+  /** Why, in English (the rendering of reasonText). */
   reason: string;
+  reasonText: Text;
 }
 
 export interface AllocationRun {
@@ -107,17 +110,17 @@ export interface AllocateOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export function reductionFor(r: Reduction, year: number): { rate: Ratio; note?: string } {
+export function reductionFor(r: Reduction, year: number): { rate: Ratio; note?: Text } {
   switch (r.kind) {
     case "fixed":
       return { rate: r.rate };
     case "annual": {
       const n = Math.max(0, year - r.fromYear);
-      if (!r.compound) return { rate: mul(r.annualRate, frac(n, 1)), note: `${show(r.annualRate)} x ${n} years since ${r.fromYear}` };
+      if (!r.compound) return { rate: mul(r.annualRate, frac(n, 1)), note: text("alloc.note.linear", { rate: show(r.annualRate), years: String(n), from: String(r.fromYear) }) };
       let keep = ONE;
       const base = sub(ONE, r.annualRate);
       for (let i = 0; i < n; i++) keep = mul(keep, base);
-      return { rate: sub(ONE, keep), note: `1 - (1 - ${show(r.annualRate)})^${n} since ${r.fromYear}` };
+      return { rate: sub(ONE, keep), note: text("alloc.note.compound", { rate: show(r.annualRate), years: String(n), from: String(r.fromYear) }) };
     }
     default: {
       const never: never = r;
@@ -126,7 +129,7 @@ export function reductionFor(r: Reduction, year: number): { rate: Ratio; note?: 
   }
 }
 
-function baselineOf(rows: readonly ActivityData[], bp: BasePeriodRule, pick: (a: ActivityData) => number | undefined, attrs: InstallationAttributes | undefined): BaselineResult | string {
+function baselineOf(rows: readonly ActivityData[], bp: BasePeriodRule, pick: (a: ActivityData) => number | undefined, attrs: InstallationAttributes | undefined): BaselineResult | Text {
   const series = [];
   for (const a of rows) {
     const v = pick(a);
@@ -134,7 +137,7 @@ function baselineOf(rows: readonly ActivityData[], bp: BasePeriodRule, pick: (a:
   }
   const baseFrom = attrs?.baseFrom;
   if (bp.choice === "operator" && baseFrom !== undefined && (baseFrom < bp.window.from || baseFrom + bp.years - 1 > bp.window.to)) {
-    return `base years ${baseFrom}-${baseFrom + bp.years - 1} are outside the window ${bp.window.from}-${bp.window.to}`;
+    return text("alloc.skip.outsideWindow", { from: String(baseFrom), to: String(baseFrom + bp.years - 1), windowFrom: String(bp.window.from), windowTo: String(bp.window.to) });
   }
   const opts = bp.choice === "fixed"
     ? { length: bp.window.to - bp.window.from + 1, from: bp.window.from }
@@ -143,20 +146,21 @@ function baselineOf(rows: readonly ActivityData[], bp: BasePeriodRule, pick: (a:
       : { length: bp.years, within: bp.window };
   // Dropping an abnormal year is the operator's option where the rule allows it (Tokyo).
   const exclude = attrs?.excludeYear;
-  if (exclude !== undefined && !bp.excludeAbnormalYear) return `the rule allows no abnormal year to be excluded (asked: ${exclude})`;
+  if (exclude !== undefined && !bp.excludeAbnormalYear) return text("alloc.skip.noExclusion", { year: String(exclude) });
   const r = computeBaseline(series, exclude !== undefined ? { ...opts, exclude } : opts);
   if ("code" in r) {
-    if (r.code === "missing-year") return `no data for base year ${r.year}`;
-    if (r.code === "no-window") return `no run of ${bp.years} consecutive years with data in ${bp.window.from}-${bp.window.to}`;
-    return `cannot exclude year ${r.year}: not in the base period`;
+    if (r.code === "missing-year") return text("alloc.skip.missingYear", { year: String(r.year) });
+    if (r.code === "no-window") return text("alloc.skip.noWindow", { years: String(bp.years), from: String(bp.window.from), to: String(bp.window.to) });
+    return text("alloc.skip.badExclusion", { year: String(r.year) });
   }
   return r;
 }
 
-function baselineLines(e: Explanation, b: BaselineResult, what: string): void {
-  sayFirst(e, () =>
-    `${what}: years ${b.from}-${b.to}${b.excluded === undefined ? "" : ` without ${b.excluded}`} (variation ${(b.variationWindow * 100).toFixed(2)}%; whole series ${(b.variationAll * 100).toFixed(2)}%), mean ${show(b.baseline)}`,
-  );
+function baselineLines(e: Explanation, b: BaselineResult, what: Text): void {
+  sayFirst(e, () => {
+    const common = { what, from: String(b.from), to: String(b.to), variation: (b.variationWindow * 100).toFixed(2), variationAll: (b.variationAll * 100).toFixed(2), mean: show(b.baseline) };
+    return b.excluded === undefined ? text("alloc.line.baseline", common) : text("alloc.line.baselineWithout", { ...common, excluded: String(b.excluded) });
+  });
 }
 
 function statistic(values: Ratio[], how: "mean" | "median"): Ratio {
@@ -171,18 +175,18 @@ function statistic(values: Ratio[], how: "mean" | "median"): Ratio {
   return mul(add(sorted[mid - 1] as Ratio, sorted[mid] as Ratio), frac(1, 2));
 }
 
-type Case = { kind: "amount"; amount: Amount } | { kind: "entrant"; amount: Amount } | { kind: "skip"; reason: string } | { kind: "zero"; method: string; trueUp?: { balance: bigint; e: Explanation } };
+type Case = { kind: "amount"; amount: Amount } | { kind: "entrant"; amount: Amount } | { kind: "skip"; reason: Text } | { kind: "zero"; method: string; trueUp?: { balance: bigint; e: Explanation } };
 
 function grandfatherCase(rule: GrandfatheringRule, rows: readonly ActivityData[], year: number, attrs: InstallationAttributes | undefined, on: boolean): Case {
   const b = baselineOf(rows, rule.basePeriod, (a) => a.emissions, attrs);
-  if (typeof b === "string") return { kind: "skip", reason: b };
+  if (!("baseline" in b)) return { kind: "skip", reason: b };
   const cls = attrs?.class;
   const red = cls !== undefined ? rule.classes[cls] : undefined;
-  if (cls !== undefined && !red) return { kind: "skip", reason: `unknown class "${cls}" (rule has: ${Object.keys(rule.classes).join(", ") || "none"})` };
+  if (cls !== undefined && !red) return { kind: "skip", reason: text("alloc.skip.unknownClass", { class: cls, classes: Object.keys(rule.classes).join(", ") || text("alloc.none") }) };
   const { rate, note } = reductionFor(red ?? rule.reduction, year);
   const top = attrs?.topLevel;
   const topFactor = top !== undefined ? rule.topLevelFactors[top] : undefined;
-  if (top !== undefined && !topFactor) return { kind: "skip", reason: `unknown top-level status "${top}"` };
+  if (top !== undefined && !topFactor) return { kind: "skip", reason: text("alloc.skip.unknownTopLevel", { level: top }) };
   // A certified status scales the reduction rate, not the allowance (Tokyo: x 1/2 or x 3/4).
   const reduced = topFactor ? mul(rate, topFactor) : rate;
   const amount = grandfathering({
@@ -192,36 +196,40 @@ function grandfatherCase(rule: GrandfatheringRule, rows: readonly ActivityData[]
     ...(note !== undefined ? { rateNote: note } : {}),
   }, on);
   if (topFactor && top !== undefined) {
-    sayFirst(amount.explanation, () => `${top}-level status: rate ${show(rate)} x ${show(topFactor)} = ${show(reduced)}`);
-    factor(amount.explanation, () => `${top}-level factor`, topFactor);
+    sayFirst(amount.explanation, () => text("alloc.line.topLevel", { level: top, rate: show(rate), factor: show(topFactor), reduced: show(reduced) }));
+    factor(amount.explanation, () => text("alloc.factor.topLevel", { level: top }), topFactor);
   }
-  baselineLines(amount.explanation, b, "baseline");
+  baselineLines(amount.explanation, b, text("alloc.what.baseline"));
   return { kind: "amount", amount };
 }
 
-function activityLevel(rule: BenchmarkRule, rows: readonly ActivityData[], year: number): { level: Ratio; text: () => string } | undefined {
+function activityLevel(rule: BenchmarkRule, rows: readonly ActivityData[], year: number): { level: Ratio; text: () => Text } | undefined {
   const out = (y: number) => rows.find((a) => a.year === y)?.output;
   if (rule.activity.basis === "current" || rule.activity.basis === "previous-year") {
     const y = rule.activity.basis === "current" ? year : year - 1;
     const v = out(y);
-    return v === undefined ? undefined : { level: ratio(v), text: () => `output ${y}` };
+    return v === undefined ? undefined : { level: ratio(v), text: () => text("alloc.unit.year", { year: String(y) }) };
   }
   const w = rule.activity.window ?? { from: year - 2, to: year - 1 };
   const values = rows.filter((a) => a.year >= w.from && a.year <= w.to && a.output !== undefined).map((a) => ratio(a.output as number));
   if (values.length === 0) return undefined;
-  return { level: statistic(values, rule.activity.statistic), text: () => `${rule.activity.statistic} output ${w.from}-${w.to} (${values.length} years)` };
+  return {
+    level: statistic(values, rule.activity.statistic),
+    text: () => text("alloc.unit.window", { statistic: text(`alloc.stat.${rule.activity.statistic}`), from: String(w.from), to: String(w.to), count: String(values.length) }),
+  };
 }
 
 function benchmarkCase(rule: BenchmarkRule, inst: InstallationData, rows: readonly ActivityData[], year: number, attrs: InstallationAttributes | undefined, on: boolean): Case {
   const product = inst.product !== undefined && Object.hasOwn(rule.products, inst.product) ? rule.products[inst.product] : undefined;
-  if (product && product.value === undefined) return { kind: "skip", reason: `no benchmark value for ${inst.product ?? ""} (none given and none derived from the data)` };
+  if (product && product.value === undefined) return { kind: "skip", reason: text("alloc.skip.noBenchmarkValue", { product: inst.product ?? "" }) };
   const factors: NamedFactor[] = [];
   for (const [name, options] of Object.entries(rule.adjustmentFactors)) {
     const chosen = attrs?.options?.[name];
     if (chosen === undefined) continue;
     const v = options[chosen];
-    if (!v) return { kind: "skip", reason: `unknown option "${chosen}" of adjustment factor ${name}` };
-    factors.push({ name: `${name} (${chosen})`, value: v });
+    if (!v) return { kind: "skip", reason: text("alloc.skip.unknownOption", { option: chosen, name }) };
+    const label = text("alloc.factor.adjustment", { name, option: chosen });
+    factors.push({ name: renderText("en", label), value: v, label });
   }
   if (product?.value && inst.product !== undefined) {
     const bmValue = product.value;
@@ -230,7 +238,7 @@ function benchmarkCase(rule: BenchmarkRule, inst: InstallationData, rows: readon
       if (inst.capacity !== undefined && rule.newEntrantUtilisation && inst.startYear <= year) {
         return { kind: "entrant", amount: newEntrant({ product: inst.product, capacity: ratio(inst.capacity), utilisation: rule.newEntrantUtilisation, benchmark: bmValue }, on) };
       }
-      return { kind: "skip", reason: `no output of ${inst.product} for the activity level and no capacity-based entry` };
+      return { kind: "skip", reason: text("alloc.skip.noOutput", { product: inst.product }) };
     }
     const line: BenchmarkLine = { id: inst.installation, product: { name: inst.product, benchmark: bmValue, activity: hal.level, unit: hal.text, factors } };
     return { kind: "amount", amount: benchmarkAllocation({ lines: [line] }, on) };
@@ -238,12 +246,12 @@ function benchmarkCase(rule: BenchmarkRule, inst: InstallationData, rows: readon
   // No product benchmark: the fall-backs in order. The dataset has no heat or fuel measurements,
   // so only the process fall-back (grandfathered emissions) can apply to its rows.
   const p = rule.fallbacks.process;
-  if (!p) return { kind: "skip", reason: `no benchmark for product ${inst.product ?? "(none)"} and no process fall-back` };
+  if (!p) return { kind: "skip", reason: text("alloc.skip.noBenchmark", { product: inst.product ?? text("alloc.noneParen") }) };
   const b = baselineOf(rows, p.basePeriod, (a) => a.emissions, attrs);
-  if (typeof b === "string") return { kind: "skip", reason: b };
+  if (!("baseline" in b)) return { kind: "skip", reason: b };
   const { rate } = reductionFor(p.reduction, year);
   const a = benchmarkAllocation({ lines: [{ id: inst.installation, process: { emissions: b.baseline, factor: sub(ONE, rate) } }] }, on);
-  baselineLines(a.explanation, b, "process emissions baseline");
+  baselineLines(a.explanation, b, text("alloc.what.processBaseline"));
   return { kind: "amount", amount: a };
 }
 
@@ -258,15 +266,15 @@ function caseFor(rule: SectorRule, inst: InstallationData, rows: readonly Activi
       for (const lag of rule.lagYears) {
         const y = year - lag;
         const v = rows.find((a) => a.year === y)?.output;
-        if (v === undefined) return { kind: "skip", reason: `no output in ${y} for output-based allocation` };
+        if (v === undefined) return { kind: "skip", reason: text("alloc.skip.noPreviousOutput", { year: String(y) }) };
         prev.push({ year: y, output: ratio(v) });
       }
-      if (!rule.intensity) return { kind: "skip", reason: `no sector intensity for ${inst.sector} (none given and no output in the data)` };
+      if (!rule.intensity) return { kind: "skip", reason: text("alloc.skip.noIntensity", { sector: inst.sector }) };
       return { kind: "amount", amount: outputBased({ year, previousOutputs: prev, intensity: rule.intensity, sector: inst.sector }, on) };
     }
     case "intensity-target": {
       const target = (inst.product !== undefined ? rule.targets[inst.product] : undefined) ?? rule.targets["*"];
-      if (!target) return { kind: "skip", reason: `no intensity target for product ${inst.product ?? "(none)"}` };
+      if (!target) return { kind: "skip", reason: text("alloc.skip.noTarget", { product: inst.product ?? text("alloc.noneParen") }) };
       const now = rows.find((a) => a.year === year);
       if (!now || now.output === undefined) return { kind: "zero", method: "intensity-target" };
       const t = intensityTrueUp({ target, output: ratio(now.output), emissions: ratio(now.emissions) }, on);
@@ -295,7 +303,9 @@ export interface DerivedValue {
   sector: string;
   product?: string;
   value: string;
+  /** How it was derived, in English (the rendering of howText). */
   how: string;
+  howText: Text;
 }
 
 function outputWindow(rule: BenchmarkRule, year: number): { from: number; to: number } {
@@ -334,7 +344,11 @@ export function resolveFromData(rules: AllocationRules, installations: readonly 
         if ("code" in d) continue;
         const value = ratio(Number(d.value.toPrecision(12)));
         products[pid] = { ...p, value };
-        derived.push({ sector: sid, product: pid, value: show(value), how: `${rule.derive.method} of the top ${rule.derive.topPercent}% by ${rule.derive.weighting}, ${w.from}-${w.to}, ${d.installations} installations` });
+        const how = text("alloc.how.derived", {
+          method: text(`alloc.deriveMethod.${rule.derive.method}`), percent: String(rule.derive.topPercent), weighting: text(`alloc.weighting.${rule.derive.weighting}`),
+          from: String(w.from), to: String(w.to), count: String(d.installations),
+        });
+        derived.push({ sector: sid, product: pid, value: show(value), how: renderText("en", how), howText: how });
       }
       sectors[sid] = { ...rule, products };
     }
@@ -354,14 +368,15 @@ export function resolveFromData(rules: AllocationRules, installations: readonly 
         const intensity: Ratio = { n: emissions.n * output.d, d: emissions.d * output.n };
         const r: OutputBasedRule = { ...rule, intensity };
         sectors[sid] = r;
-        derived.push({ sector: sid, value: show(intensity), how: `sector emissions / sector output in ${[...years].sort().join(", ")}` });
+        const how = text("alloc.how.intensity", { years: [...years].sort().join(", ") });
+        derived.push({ sector: sid, value: show(intensity), how: renderText("en", how), howText: how });
       }
     }
   }
   return { rules: { ...rules, sectors }, derived };
 }
 
-type Computed = { kind: "skip"; reason: string } | { kind: "result"; result: AllocationResult; entrant?: EntrantRequest };
+type Computed = { kind: "skip"; reason: Text } | { kind: "result"; result: AllocationResult; entrant?: EntrantRequest };
 
 /**
  * Allocates one year. Installations of sectors without a rule are skipped (not covered).
@@ -374,7 +389,7 @@ export function allocate(given: AllocationRules, installations: readonly Install
   const byInst = groupActivity(activity);
   const resolved = resolveFromData(given, installations, byInst);
   const rules = resolved.rules;
-  const shares = new Map<string, { share: Ratio; keep: Ratio; text: string; reason: string }>();
+  const shares = new Map<string, { share: Ratio; keep: Ratio; text: string; reason: SectorShare["reason"] }>();
   const shareOf = (sector: string) => {
     let s = shares.get(sector);
     if (!s) {
@@ -387,14 +402,14 @@ export function allocate(given: AllocationRules, installations: readonly Install
 
   const compute = (inst: InstallationData, on: boolean): Computed => {
     const rule = rules.sectors[inst.sector];
-    if (!rule) return { kind: "skip", reason: `sector "${inst.sector}" has no allocation rule (not covered)` };
-    if (inst.startYear > year) return { kind: "skip", reason: `starts in ${inst.startYear}, after ${year}` };
+    if (!rule) return { kind: "skip", reason: text("alloc.skip.noRule", { sector: inst.sector }) };
+    if (inst.startYear > year) return { kind: "skip", reason: text("alloc.skip.startsLater", { start: String(inst.startYear), year: String(year) }) };
     const attrs = opts.attributes?.get(inst.installation);
     let c: Case;
     try {
       c = caseFor(rule, inst, byInst.get(inst.installation) ?? [], year, attrs, on);
     } catch (err) {
-      if (err instanceof AllocationInputError) c = { kind: "skip", reason: err.message };
+      if (err instanceof AllocationInputError) c = { kind: "skip", reason: err.text };
       else throw err;
     }
     if (c.kind === "skip") return c;
@@ -402,7 +417,7 @@ export function allocate(given: AllocationRules, installations: readonly Install
     if (c.kind === "zero") {
       const e = c.trueUp?.e ?? explanation(c.method, on);
       const method = c.method;
-      say(e, () => (method === "auction" ? "no free allocation: every allowance is bought" : "no ex-ante allocation: allowances follow verified output (ex post)"));
+      say(e, () => text(method === "auction" ? "alloc.line.noFreeAuction" : "alloc.line.noFreeExPost"));
       const r: AllocationResult = { installation: inst.installation, sector: inst.sector, method: c.method, entitlement: 0n, auctionShare: share.text, free: 0n, auctioned: 0n, newEntrant: false, explanation: e };
       if (c.trueUp) r.trueUp = c.trueUp.balance;
       return { kind: "result", result: r };
@@ -411,9 +426,10 @@ export function allocate(given: AllocationRules, installations: readonly Install
     const exactFree = mul(amount, share.keep);
     const entitlement = toWhole(amount);
     const free = toWhole(exactFree);
-    factor(e, () => `auction share ${year} (${share.reason})`, share.text);
-    say(e, () => `free share 1 - ${share.text} (${share.reason}): ${show(amount)} x ${show(share.keep)} = ${show(exactFree)}`);
-    rounding(e, "free allocation", exactFree, free, "floor");
+    const reason = text(`alloc.shareReason.${share.reason}`);
+    factor(e, () => text("alloc.factor.auctionShare", { year: String(year), reason }), share.text);
+    say(e, () => text("alloc.line.freeShare", { share: share.text, reason, amount: show(amount), keep: show(share.keep), free: show(exactFree) }));
+    rounding(e, text("alloc.step.freeAllocation"), exactFree, free, text("alloc.rule.floor"));
     const r: AllocationResult = {
       installation: inst.installation, sector: inst.sector, method: e.method, entitlement, auctionShare: share.text,
       free, auctioned: entitlement - free, newEntrant: c.kind === "entrant", explanation: e,
@@ -430,7 +446,7 @@ export function allocate(given: AllocationRules, installations: readonly Install
   installations.forEach((inst, i) => {
     if (opts.onProgress && i % 10_000 === 0) opts.onProgress(i, total);
     const c = compute(inst, on);
-    if (c.kind === "skip") skipped.push({ installation: inst.installation, sector: inst.sector, reason: c.reason });
+    if (c.kind === "skip") skipped.push({ installation: inst.installation, sector: inst.sector, reason: renderText("en", c.reason), reasonText: c.reason });
     else {
       results.push(c.result);
       if (c.entrant) entrants.push({ result: c.result, request: c.entrant });
@@ -453,9 +469,9 @@ export function allocate(given: AllocationRules, installations: readonly Install
       const c = correctToBudget(incumbents.map((r) => r.free), corr.budget, corr.mode, exempt);
       const scaledBefore = c.before - sumExempt(incumbents, exempt);
       corrected = (r, before, after) => {
-        say(r.explanation, () => `correction: uniform factor ${show(c.factor)} = ${grouped(c.available)} / ${grouped(scaledBefore)}; ${grouped(before)} -> ${grouped(after)} (largest remainder)`);
-        factor(r.explanation, "uniform correction factor", c.factor);
-        addRounding(r.explanation, () => ({ step: "correction", exact: show(mul(frac(before, 1), c.factor)), rounded: after, rule: "largest remainder" }));
+        say(r.explanation, () => text("alloc.line.correctionUniform", { factor: show(c.factor), available: grouped(c.available), scaled: grouped(scaledBefore), before: grouped(before), after: grouped(after) }));
+        factor(r.explanation, text("alloc.factor.uniformCorrection"), c.factor);
+        addRounding(r.explanation, () => ({ stepText: text("alloc.step.correction"), exact: show(mul(frac(before, 1), c.factor)), rounded: after, ruleText: text("alloc.rule.largestRemainder") }));
       };
       if (c.applied) {
         incumbents.forEach((r, i) => {
@@ -470,8 +486,8 @@ export function allocate(given: AllocationRules, installations: readonly Install
     } else {
       const f = corr.factor;
       corrected = (r, before, after) => {
-        say(r.explanation, () => `correction: published factor ${show(f)}: ${grouped(before)} -> ${grouped(after)} (floor)`);
-        factor(r.explanation, "published correction factor", f);
+        say(r.explanation, () => text("alloc.line.correctionPublished", { factor: show(f), before: grouped(before), after: grouped(after) }));
+        factor(r.explanation, text("alloc.factor.publishedCorrection"), f);
       };
       let before = 0n;
       let after = 0n;
@@ -489,18 +505,18 @@ export function allocate(given: AllocationRules, installations: readonly Install
   }
 
   // The reserve's texts are kept (entrants are few) for explain().
-  const grants = new Map<string, { lines: string[]; roundings: Explanation["roundings"] }>();
+  const grants = new Map<string, { steps: Text[]; roundings: Explanation["roundings"] }>();
   let reserve: AllocationRun["reserve"];
   if (entrants.length > 0) {
     const size = rules.reserve;
     if (size === undefined) {
-      for (const { result } of entrants) grants.set(result.installation, { lines: ["no new entrants' reserve in the rules: allocated outside the budget"], roundings: [] });
+      for (const { result } of entrants) grants.set(result.installation, { steps: [text("alloc.line.noReserve")], roundings: [] });
     } else {
       const out = serveReserve(size, year, entrants.map((x) => x.request));
       const byId = new Map(entrants.map((x) => [x.result.installation, x.result]));
       for (const g of out.grants) {
         const r = byId.get(g.installation) as AllocationResult;
-        grants.set(g.installation, { lines: g.explanation.lines.map((l) => `reserve: ${l}`), roundings: g.explanation.roundings });
+        grants.set(g.installation, { steps: g.explanation.steps.map((l) => text("alloc.line.reserve", { line: l })), roundings: g.explanation.roundings });
         r.free = g.granted;
         if (g.unmet > 0n) r.unmet = g.unmet;
       }
@@ -509,7 +525,7 @@ export function allocate(given: AllocationRules, installations: readonly Install
     for (const { result } of entrants) {
       const g = grants.get(result.installation);
       if (!g) continue;
-      for (const l of g.lines) say(result.explanation, () => l);
+      for (const l of g.steps) say(result.explanation, () => l);
       for (const x of g.roundings) addRounding(result.explanation, () => x);
     }
   }
@@ -527,7 +543,7 @@ export function allocate(given: AllocationRules, installations: readonly Install
     const r = c.result;
     if (r.newEntrant) {
       const g = grants.get(installation);
-      for (const l of g?.lines ?? []) say(r.explanation, () => l);
+      for (const l of g?.steps ?? []) say(r.explanation, () => l);
       for (const x of g?.roundings ?? []) addRounding(r.explanation, () => x);
     } else if (!exemptSector(r.sector) && correction && (correction.kind === "factor" || correction.applied) && describes(r)) {
       corrected(r, r.free, final.free);
@@ -535,7 +551,7 @@ export function allocate(given: AllocationRules, installations: readonly Install
     const gwAccepted = final.gatewayAccepted;
     const g = rules.gateway;
     if (gwAccepted !== undefined && g) {
-      say(r.explanation, () => `gateway ${g.from} -> ${g.to}: ${grouped(gwAccepted)} of the ${grouped(final.trueUp ?? 0n)} surplus may be sold into ${g.to}${g.maxNetFlow === undefined ? "" : ` (net flow cap ${grouped(g.maxNetFlow)})`}`);
+      say(r.explanation, () => gatewayLine(g, gwAccepted, final.trueUp ?? 0n));
     }
     return r.explanation;
   };
@@ -551,7 +567,7 @@ export function allocate(given: AllocationRules, installations: readonly Install
     sellers.forEach((r, i) => {
       const a = out.accepted[i] as { accepted: bigint; requested: bigint };
       r.gatewayAccepted = a.accepted;
-      say(r.explanation, () => `gateway ${gw.from} -> ${gw.to}: ${grouped(a.accepted)} of the ${grouped(a.requested)} surplus may be sold into ${gw.to}${gw.maxNetFlow === undefined ? "" : ` (net flow cap ${grouped(gw.maxNetFlow)})`}`);
+      say(r.explanation, () => gatewayLine(gw, a.accepted, a.requested));
     });
     gateway = { from: gw.from, to: gw.to, ...(gw.maxNetFlow === undefined ? {} : { limit: gw.maxNetFlow }), requested, accepted: out.netFlow - soFar, netFlow: out.netFlow, closed: gw.maxNetFlow !== undefined && out.closed };
   }
@@ -566,6 +582,11 @@ export function allocate(given: AllocationRules, installations: readonly Install
     run.totals.auctioned += r.auctioned;
   }
   return run;
+}
+
+function gatewayLine(g: { from: string; to: string; maxNetFlow?: bigint }, accepted: bigint, requested: bigint): Text {
+  const common = { from: g.from, to: g.to, accepted: grouped(accepted), requested: grouped(requested) };
+  return g.maxNetFlow === undefined ? text("alloc.line.gateway", common) : text("alloc.line.gatewayCap", { ...common, cap: grouped(g.maxNetFlow) });
 }
 
 function sumExempt(rs: readonly AllocationResult[], exempt: readonly boolean[]): bigint {

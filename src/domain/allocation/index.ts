@@ -11,4 +11,5 @@ export * from "./ratio.ts";
 export * from "./reserve.ts";
 export * from "./rules.ts";
 export * from "./shares.ts";
+export * from "./texts.ts";
 export * from "./from-rulebook.ts";

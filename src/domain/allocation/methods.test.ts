@@ -33,7 +33,7 @@ describe("DOMAIN.md section 2 worked example: firms A and B", () => {
     for (const id of ["A", "B"]) {
       const g = grandfathering({ baseline: ratio(100), reductionRate: ratio(0.1), className: id });
       expect(whole(g)).toBe(90n);
-      expect(g.explanation.factors[0]).toEqual({ name: `reduction rate (class ${id})`, value: "0.1" });
+      expect(g.explanation.factors[0]).toEqual({ name: `reduction rate (class ${id})`, value: "0.1", label: { key: "alloc.factor.reductionRateClass", params: { class: id } } });
     }
   });
 });

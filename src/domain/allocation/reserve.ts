@@ -6,6 +6,7 @@ import { mulDiv } from "../quantity/index.ts";
 import { dayOfYear, daysInYear } from "./calendar.ts";
 import type { Explanation } from "./explain.ts";
 import { addRounding, explanation, grouped, say } from "./explain.ts";
+import { text } from "./texts.ts";
 
 export interface EntrantRequest {
   installation: string;
@@ -46,15 +47,17 @@ export function serveReserve(reserve: bigint, year: number, requests: readonly E
     else {
       const active = days - s.day + 1;
       requested = mulDiv(r.annual, BigInt(active), BigInt(days), "floor");
-      say(e, () => `start ${r.start}: ${active} of ${days} days -> ${grouped(r.annual)} x ${active}/${days} = ${grouped(requested)} (floor)`);
-      addRounding(e, () => ({ step: "pro rata", exact: `${r.annual}*${active}/${days}`, rounded: requested, rule: "floor" }));
+      const asked = requested;
+      say(e, () => text("alloc.line.proRata", { start: r.start, active: String(active), days: String(days), annual: grouped(r.annual), requested: grouped(asked) }));
+      addRounding(e, () => ({ stepText: text("alloc.step.proRata"), exact: `${r.annual}*${active}/${days}`, rounded: asked, ruleText: text("alloc.rule.floor") }));
     }
     const granted = requested <= left ? requested : left;
     left -= granted;
     const unmet = requested - granted;
     unmetTotal += unmet;
-    say(e, () => `queue position ${grants.length + 1} (applied ${r.applied}): granted ${grouped(granted)} of ${grouped(requested)}; reserve left ${grouped(left)}`);
-    if (unmet > 0n) say(e, () => `reserve exhausted: ${grouped(unmet)} unmet (to buy on the market or at auction)`);
+    const position = grants.length + 1;
+    say(e, () => text("alloc.line.queue", { position: String(position), applied: r.applied, granted: grouped(granted), requested: grouped(requested), left: grouped(left) }));
+    if (unmet > 0n) say(e, () => text("alloc.line.reserveExhausted", { unmet: grouped(unmet) }));
     grants.push({ installation: r.installation, requested, granted, unmet, explanation: e });
   }
   return { grants, remaining: left, unmetTotal };

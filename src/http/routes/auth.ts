@@ -14,6 +14,9 @@ import { ApiToken, CreatedToken, CreateTokenBody, PasswordBody, SignedIn, SignIn
 
 /** The session cookie a successful sign-in sets. */
 const SET_COOKIE = { description: "The session cookie (HttpOnly; SameSite=Strict; Secure in production; Path=/), named as the session security scheme says", schema: { type: "string" } };
+
+/** The signed-in user, with the session's CSRF token (null for API tokens). */
+const Me = User.extend({ csrfToken: z.string().nullable().openapi({ description: "The X-CSRF-Token of this cookie session; null for API tokens" }) }).openapi("Me");
 import { defined, toJson } from "../views.ts";
 
 export function authOps(deps: AppDeps, config: HttpConfig): Op[] {
@@ -94,12 +97,16 @@ export function authOps(deps: AppDeps, config: HttpConfig): Op[] {
       method: "get",
       path: "/v1/auth/me",
       operationId: "me",
-      summary: "The signed-in user: roles, represented accounts, second factor",
-      description: "The caller's user: global roles, the accounts they represent with their rights, whether a second factor is enrolled.",
+      summary: "The signed-in user: roles, represented accounts, second factor, and a cookie session's CSRF token",
+      description: "The caller's user: global roles, the accounts they represent with their rights, whether a second factor is enrolled. For a cookie session also its CSRF token, which a reloaded console page needs again; null for API tokens.",
       tag: "auth",
       access: SIGNED_IN,
-      responses: { 200: { description: "The user", schema: User } },
-      handler: async ({ c, caller }) => c.json(toJson(unwrap(await auth.getUser(caller, self(caller.principal.userId)))) as never, 200),
+      responses: { 200: { description: "The user", schema: Me } },
+      handler: async ({ c, caller }) => {
+        const user = unwrap(await auth.getUser(caller, self(caller.principal.userId)));
+        const session = (c as Context<{ Variables: { sessionToken: string | undefined } }>).get("sessionToken");
+        return c.json(toJson({ ...user, csrfToken: session && caller.principal.via === "session" ? csrfTokenFor(session) : null }) as never, 200);
+      },
     }),
     op({
       method: "post",

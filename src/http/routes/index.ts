@@ -2,11 +2,25 @@
 import type { AppDeps, HttpConfig } from "../context.ts";
 import type { Op } from "../route.ts";
 import { adminOps } from "./admin.ts";
+import { analysisOps } from "./analysis.ts";
 import { authOps } from "./auth.ts";
 import { publicOps } from "./public.ts";
 import { readOps } from "./read.ts";
+import { schemeOps } from "./scheme.ts";
+import { simulatorOps } from "./simulator.ts";
+import { trailOps } from "./trail.ts";
 import { writeOps } from "./write.ts";
 
 export function allOps(deps: AppDeps, config: HttpConfig): Op[] {
-  return [...publicOps(deps, config), ...authOps(deps, config), ...readOps(deps, config), ...writeOps(deps, config), ...adminOps(deps, config)];
+  return [
+    ...publicOps(deps, config),
+    ...authOps(deps, config),
+    ...readOps(deps, config),
+    ...trailOps(deps, config),
+    ...writeOps(deps, config),
+    ...adminOps(deps, config),
+    ...schemeOps(deps, config),
+    ...analysisOps(deps, config),
+    ...simulatorOps(deps, config),
+  ];
 }

@@ -1,0 +1,43 @@
+// Every message of the catalogue, merged from the area files in messages/ and the allocation
+// engine's own texts (src/domain/allocation/texts.ts, which explanations are made of). A key
+// appears once (test/i18n.test.ts checks that no area redefines another's key).
+import { ALLOCATION_TEXTS } from "../domain/allocation/texts.ts";
+import { CHECK_MESSAGES } from "./messages/checks.ts";
+import { DASHBOARD_MESSAGES } from "./messages/dashboard.ts";
+import { ERROR_MESSAGES } from "./messages/errors.ts";
+import { PUBLIC_MESSAGES } from "./messages/public.ts";
+import { AUTH_MESSAGES } from "./messages/auth.ts";
+import { REGISTRY_MESSAGES } from "./messages/registry.ts";
+import { ALLOCATION_MESSAGES } from "./messages/allocation.ts";
+import { SIMULATOR_MESSAGES } from "./messages/simulator.ts";
+import { REGISTRY_CODES } from "./messages/registry-codes.ts";
+import { SHELL_MESSAGES } from "./messages/shell.ts";
+
+/** The areas, by name, for the completeness test. */
+export const AREAS = {
+  shell: SHELL_MESSAGES,
+  dashboard: DASHBOARD_MESSAGES,
+  public: PUBLIC_MESSAGES,
+  auth: AUTH_MESSAGES,
+  registry: REGISTRY_MESSAGES,
+  allocation: ALLOCATION_MESSAGES,
+  simulator: SIMULATOR_MESSAGES,
+  registryCodes: REGISTRY_CODES,
+  checks: CHECK_MESSAGES,
+  allocationTexts: ALLOCATION_TEXTS,
+  errors: ERROR_MESSAGES,
+} as const;
+
+export const MESSAGES = {
+  ...SHELL_MESSAGES,
+  ...DASHBOARD_MESSAGES,
+  ...PUBLIC_MESSAGES,
+  ...AUTH_MESSAGES,
+  ...REGISTRY_MESSAGES,
+  ...ALLOCATION_MESSAGES,
+  ...SIMULATOR_MESSAGES,
+  ...REGISTRY_CODES,
+  ...CHECK_MESSAGES,
+  ...ALLOCATION_TEXTS,
+  ...ERROR_MESSAGES,
+} as const;

@@ -1,0 +1,41 @@
+// Problems the API answers with (RFC 9457 `type` slugs that carry no check code), and the
+// generic messages by HTTP status for anything the catalogue does not name. Keyed
+// `problem.<slug>` and `error.*`.
+import type { Entry } from "../entry.ts";
+
+export const ERROR_MESSAGES = {
+  "problem.request-invalid": { en: "The request is not valid: {field}.", ja: "要求の内容が正しくありません：{field}" },
+  "problem.request-malformed": { en: "The request could not be read.", ja: "要求を読み取れませんでした。" },
+  "problem.rate-limited": { en: "Too many requests. Wait {seconds} s and try again.", ja: "要求が多すぎます。{seconds}秒待ってから再試行してください。" },
+  "problem.body-too-large": { en: "The request is too large.", ja: "要求が大きすぎます。" },
+  "problem.text-nul": { en: "The text contains a character that no field accepts (NUL).", ja: "どの項目にも使えない文字（NUL）が含まれています。" },
+  "problem.text-unstorable": { en: "The text contains characters the database cannot store.", ja: "データベースに保存できない文字が含まれています。" },
+  "problem.not-found": { en: "Not found.", ja: "見つかりません。" },
+  "problem.internal": { en: "An unexpected error occurred on the server; it has been logged (request {requestId}).", ja: "サーバーで予期しないエラーが発生しました。記録済みです（要求番号 {requestId}）。" },
+  "problem.cursor-invalid": { en: "The page link is no longer valid; start from the first page.", ja: "ページの位置情報が無効です。最初のページからやり直してください。" },
+  "problem.csrf-refused": { en: "Your session's security token is missing or stale: sign in again.", ja: "セッションのセキュリティトークンがないか古くなっています。もう一度サインインしてください。" },
+  "problem.token-invalid": { en: "The API token is not valid.", ja: "APIトークンが無効です。" },
+  "problem.no-terminal-account": { en: "The registry has no open account of this type; name one.", ja: "登録簿にこの種類の有効な口座がありません。口座を指定してください。" },
+  "problem.scenario-invalid": { en: "The scenario is not valid at {field}.", ja: "シナリオの {field} が正しくありません。" },
+  "problem.scenario-infeasible": { en: "The scenario has no market equilibrium (the cap cannot be met at any price).", ja: "このシナリオには市場均衡がありません（どの価格でもキャップを満たせません）。" },
+  "problem.scenario-too-large": { en: "The scenario is larger than the server runs (use ets simulate for it).", ja: "シナリオがサーバーで実行できる規模を超えています（ets simulate で実行してください）。" },
+  "problem.simulation-busy": { en: "The simulator is busy with other runs. Try again in a moment.", ja: "シミュレーターは他の実行で混み合っています。少し待ってから再試行してください。" },
+  "problem.simulation-timeout": { en: "The simulation took longer than {seconds} s and was stopped. Try fewer years or facilities.", ja: "シミュレーションが{seconds}秒を超えたため停止しました。年数や施設数を減らしてください。" },
+  "problem.preset-unknown": { en: "There is no such preset.", ja: "そのプリセットはありません。" },
+  "problem.dataset-unknown": { en: "There is no such dataset on the server.", ja: "そのデータセットはサーバーにありません。" },
+  "problem.rulebook-unsupported": { en: "This rulebook cannot allocate for that year.", ja: "このルールブックではその年の割当を計算できません。" },
+  "error.status.400": { en: "The request is not valid.", ja: "要求の内容が正しくありません。" },
+  "error.status.401": { en: "Sign in to continue.", ja: "続けるにはサインインしてください。" },
+  "error.status.403": { en: "You are not allowed to do this.", ja: "この操作は許可されていません。" },
+  "error.status.404": { en: "Not found, or not visible to you.", ja: "見つからないか、参照する権限がありません。" },
+  "error.status.409": { en: "This conflicts with the current state; reload and try again.", ja: "現在の状態と矛盾しています。再読み込みしてやり直してください。" },
+  "error.status.413": { en: "The request is too large.", ja: "要求が大きすぎます。" },
+  "error.status.422": { en: "A rule of the registry refused this.", ja: "登録簿のルールにより拒否されました。" },
+  "error.status.429": { en: "Too many requests. Wait a moment and try again.", ja: "要求が多すぎます。少し待ってから再試行してください。" },
+  "error.status.500": { en: "The server could not complete the request.", ja: "サーバーが要求を完了できませんでした。" },
+  "error.status.503": { en: "The service is not available right now.", ja: "現在サービスを利用できません。" },
+  "error.detail": { en: "Technical detail (in English)", ja: "技術的な詳細（英語）" },
+  "error.network": { en: "The server cannot be reached. Check the connection and try again.", ja: "サーバーに接続できません。接続を確認して再試行してください。" },
+  "error.refusedByRule": { en: "Refused by rule {code}: {rule}", ja: "ルール {code} により拒否されました：{rule}" },
+  "error.refusedByUnknownRule": { en: "Refused by rule {code} ({check}).", ja: "ルール {code}（{check}）により拒否されました。" },
+} as const satisfies Record<string, Entry>;

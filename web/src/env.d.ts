@@ -1,0 +1,2 @@
+// Modules Vite resolves that TypeScript does not know: the stylesheet import.
+declare module "*.css";

@@ -1,0 +1,95 @@
+// Every page of the console: its path, its title, who may open it, and the navigation. Adding a
+// page is adding a line here (and its messages); docs/internals/console.md walks through it.
+// The server serves the app for every path under CONSOLE_PREFIXES (src/http/console.ts); a test
+// checks that each path here is one of them.
+import type { ReactNode } from "react";
+import type { MessageKey } from "../../src/i18n/index.ts";
+import { BaselinesPage } from "./pages/allocation/baselines.tsx";
+import { AllocationPage } from "./pages/allocation/run.tsx";
+import { DashboardPage } from "./pages/dashboard.tsx";
+import { ProfilePage } from "./pages/profile.tsx";
+import { PublicAccountsPage, PublicAllocationsPage, PublicCompliancePage, PublicTransactionsPage } from "./pages/public.tsx";
+import { AccountPage } from "./pages/registry/account.tsx";
+import { AccountsPage } from "./pages/registry/accounts.tsx";
+import { TransactionPage } from "./pages/registry/transaction.tsx";
+import { ApprovalsPage, TransactionsPage } from "./pages/registry/transactions.tsx";
+import { TransferPage } from "./pages/registry/transfer.tsx";
+import { SignInPage } from "./pages/sign-in.tsx";
+import { ComparePage } from "./pages/simulator/compare.tsx";
+import { SimulatorPage } from "./pages/simulator/run.tsx";
+import type { abilities } from "./session.tsx";
+
+export interface RouteDef {
+  path: string;
+  title: MessageKey;
+  access: "public" | "signed-in";
+  page: (props: { params: Record<string, string> }) => ReactNode;
+}
+
+export const ROUTES: readonly RouteDef[] = [
+  { path: "/", title: "dashboard.title", access: "public", page: DashboardPage },
+  { path: "/sign-in", title: "signIn.title", access: "public", page: SignInPage },
+  { path: "/profile", title: "profile.title", access: "signed-in", page: ProfilePage },
+  { path: "/registry/accounts", title: "accounts.title", access: "signed-in", page: AccountsPage },
+  { path: "/registry/accounts/:accountId", title: "account.title", access: "signed-in", page: AccountPage },
+  { path: "/registry/transactions", title: "transactions.title", access: "signed-in", page: TransactionsPage },
+  { path: "/registry/transactions/:transactionId", title: "transaction.title", access: "signed-in", page: TransactionPage },
+  { path: "/registry/transfer", title: "transfer.title", access: "signed-in", page: TransferPage },
+  { path: "/registry/approvals", title: "approvals.title", access: "signed-in", page: ApprovalsPage },
+  { path: "/allocation", title: "allocation.title", access: "signed-in", page: AllocationPage },
+  { path: "/allocation/baselines", title: "baselines.title", access: "signed-in", page: BaselinesPage },
+  { path: "/simulator", title: "sim.title", access: "signed-in", page: SimulatorPage },
+  { path: "/simulator/compare", title: "sim.compareTitle", access: "signed-in", page: ComparePage },
+  { path: "/public/accounts", title: "public.accountsTitle", access: "public", page: PublicAccountsPage },
+  { path: "/public/allocations", title: "public.allocationsTitle", access: "public", page: PublicAllocationsPage },
+  { path: "/public/transactions", title: "public.transactionsTitle", access: "public", page: PublicTransactionsPage },
+  { path: "/public/compliance", title: "public.complianceTitle", access: "public", page: PublicCompliancePage },
+];
+
+type Can = ReturnType<typeof abilities>;
+
+export interface NavGroup {
+  title: MessageKey;
+  show: (can: Can) => boolean;
+  items: ReadonlyArray<{ path: string; label: MessageKey; show?: (can: Can) => boolean }>;
+}
+
+export const NAV: readonly NavGroup[] = [
+  { title: "nav.overview", show: () => true, items: [{ path: "/", label: "nav.dashboard" }] },
+  {
+    title: "nav.registry",
+    show: (can) => can.registry,
+    items: [
+      { path: "/registry/accounts", label: "nav.accounts" },
+      { path: "/registry/transactions", label: "nav.transactions" },
+      { path: "/registry/transfer", label: "nav.transfer", show: (can) => can.representative },
+      { path: "/registry/approvals", label: "nav.approvals", show: (can) => can.representative || can.admin },
+    ],
+  },
+  {
+    title: "nav.allocation",
+    show: (can) => can.analyses,
+    items: [
+      { path: "/allocation", label: "nav.allocationYear" },
+      { path: "/allocation/baselines", label: "nav.baselines" },
+    ],
+  },
+  {
+    title: "nav.simulator",
+    show: (can) => can.analyses,
+    items: [
+      { path: "/simulator", label: "nav.simulate" },
+      { path: "/simulator/compare", label: "nav.compare" },
+    ],
+  },
+  {
+    title: "nav.public",
+    show: () => true,
+    items: [
+      { path: "/public/accounts", label: "nav.publicAccounts" },
+      { path: "/public/allocations", label: "nav.publicAllocations" },
+      { path: "/public/transactions", label: "nav.publicTransactions" },
+      { path: "/public/compliance", label: "nav.publicCompliance" },
+    ],
+  },
+];
