@@ -154,6 +154,20 @@ export const MATRIX: Record<string, Row> = {
     },
   },
   holderLimit: { expect: "YYYNNN", req: () => ({ method: "GET", path: `/v1/holders/${encodeURIComponent("Alpha Steel")}/limit` }) },
+  getAccountLimit: { expect: "YYYNNN", req: () => ({ method: "GET", path: `/v1/accounts/${A}/limit` }) },
+  setAccountLimit: { expect: "YNYNNN", req: () => ({ method: "PUT", path: `/v1/accounts/${A}/limit`, body: { limit: "5000000" } }) },
+  approveAccountLimit: {
+    expect: "YNYNNN",
+    req: async ({ f }) => {
+      // A fresh raise proposed by rep-a2 for each attempt; the approval names its version.
+      const principal = await f.auth.principalOf("rep-a2", "session", "all");
+      if (!principal) throw new Error("rep-a2");
+      await f.registry.setAccountLimit(SYSTEM, { accountId: A, limit: "1000" });
+      const r = await f.registry.setAccountLimit({ principal, ip: null }, { accountId: A, limit: "9000000" });
+      if (!r.ok || !r.value.pending) throw new Error(JSON.stringify(r));
+      return { method: "POST", path: `/v1/accounts/${A}/limit/approve`, body: { version: r.value.pending.version } };
+    },
+  },
   queryAudit: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/audit?limit=5" }) },
 };
 
