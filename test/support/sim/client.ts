@@ -12,7 +12,7 @@ import type { LedgerService } from "../../../src/registry/ledger/index.ts";
 import { sqlState } from "../../../src/store/db.ts";
 import type { Db } from "../../../src/store/db.ts";
 import { execute, type Outcome, type Send, sendOf } from "./execute.ts";
-import { type Fault, FAULTS, type FaultyDb, faultFor, LostAnswer } from "./faults.ts";
+import { dropped, type Fault, FAULTS, type FaultyDb, faultFor, LostAnswer } from "./faults.ts";
 import type { Command } from "./workload.ts";
 
 /** A command is sent at most this many times (faults stop after the second sending). */
@@ -25,7 +25,7 @@ export function errorOutcome(err: unknown, injected: Fault | null): Extract<Outc
   const expected =
     injected === "lost" ? err instanceof LostAnswer
     : injected === "timeout" ? state === "57014"
-    : injected === "drop" ? state === "57P01" || /Connection terminated/.test(message)
+    : injected === "drop" ? dropped(err)
     : false;
   return { ack: "error", error: message.slice(0, 300), sqlState: state, fault: expected ? (injected as Fault) : "unexpected" };
 }

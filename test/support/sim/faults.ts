@@ -77,12 +77,20 @@ export class LostAnswer extends Error {
   }
 }
 
+/**
+ * A connection its backend was terminated under: the statement running gets 57P01 (or the socket's
+ * end), a statement sent after the loss (between two statements of a transaction) "not queryable".
+ */
+export function dropped(err: unknown): boolean {
+  return sqlState(err) === "57P01" || (err instanceof Error && /Connection terminated|not queryable/.test(err.message));
+}
+
 /** The error that shows a fault hit its write. */
 function hit(f: Exclude<Fault, "lost">, err: unknown): boolean {
   const state = sqlState(err);
   if (f === "serialization") return state === "40001";
   if (f === "timeout") return state === "57014";
-  return state === "57P01" || (err instanceof Error && /Connection terminated/.test(err.message));
+  return dropped(err);
 }
 
 /**
