@@ -55,11 +55,13 @@ export async function faultsRaised(db: Db): Promise<{ serialization: bigint; sta
 
 /**
  * The fault planned for one sending of a command: from the seed and the command's place, so the
- * same on every run of the seed. First sendings get one now and then, second ones rarely, later
- * ones never (a command always gets through in the end).
+ * same on every run of the seed. First sendings get one now and then (and each kind once at fixed
+ * places), second ones rarely, later ones never (a command always gets through in the end).
  */
 export function faultFor(seed: number, client: number, n: number, attempt: number): Fault | null {
   if (attempt > 2) return null;
+  // Every client gets each kind once early on (commands 5, 12, 19, 26), whatever the draws below.
+  if (attempt === 1 && n >= 5 && (n - 5) % 7 === 0 && (n - 5) / 7 < FAULTS.length) return FAULTS[(n - 5) / 7] as Fault;
   const u = hashUnit(seed, `${client}/${n}/${attempt}`) * (attempt === 1 ? 1 : 3);
   const p: Record<Fault, number> = { serialization: 0.06, timeout: 0.025, drop: 0.025, lost: 0.02 };
   let acc = 0;

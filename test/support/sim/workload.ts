@@ -152,6 +152,8 @@ interface ClientGen {
 export function generate(seed: number, clients: number, perClient: number): Command[][] {
   const pools: Pools = { held: [], reversible: [] };
   const gens: ClientGen[] = Array.from({ length: clients }, (_, c) => ({ c, r: rng(seed * 977 + c * 131 + 7), out: [], later: [], next: 0 }));
+  // Every client defines a class of its own early on (and issues into it), so every run defines some.
+  for (const g of gens) for (const x of newClass(g)) g.later.unshift({ at: 0, ...x });
   let tick = 0;
   const at = (t: number) => new Date(Date.parse(START) + t * STEP_MS).toISOString();
   while (gens.some((g) => g.out.length < perClient)) {
@@ -189,8 +191,12 @@ function action(g: ClientGen, pools: Pools, now: string): Array<{ label: Label; 
     [6, () => decide(g, pools, "approve")],
     [2, () => decide(g, pools, "reject")],
     [3, () => decide(g, pools, "cancel")],
-    [4, () => release(g, pools, now)],
-    [4, () => reverse(g, pools)],
+    [1.5, () => holdThenDecide(g, pools, "cancel")],
+    [1.5, () => holdThenDecide(g, pools, "reject")],
+    [3, () => release(g, pools, now)],
+    [2, () => holdThenRelease(g, pools, now)],
+    [3, () => reverse(g, pools)],
+    [2, () => transferThenReverse(g, pools)],
     [2, () => surrender(g, pools)],
     [1.5, () => blockUnblock(g)],
     [1.5, () => closePattern(g, pools)],
@@ -291,6 +297,35 @@ function reverse(g: ClientGen, pools: Pools): Array<{ label: Label; op: Op }> {
   const candidates = settled(pools.reversible, 60);
   const target = candidates.length > 0 ? pick(g.r, candidates) : "setup-trs";
   return [{ label: "reverse", op: { op: "reverse", input: { transactionId: tid(g, "rev"), reverses: target, actor: actorOf(g.c) } } }];
+}
+
+/** A transfer delayed a few simulated minutes, released by id by the same client a few commands later (if no one else did). */
+function holdThenRelease(g: ClientGen, pools: Pools, now: string): Array<{ label: Label; op: Op }> {
+  const id = tid(g, "held");
+  const delayUntil = new Date(Date.parse(now) + int(g.r, 1, 3) * 60_000).toISOString();
+  pools.held.push({ id, approval: false, delayUntil });
+  pools.reversible.push(id);
+  g.later.push({ at: g.out.length + int(g.r, 4, 7), label: "release", op: { op: "release", transactionId: id } });
+  return [{ label: "hold", op: propose(id, "transfer", transferLegs(g), actorOf(g.c), { delayUntil }) }];
+}
+
+/** A transfer held for approval, and a few commands later the same client's cancellation or rejection (unless another client decided first). */
+function holdThenDecide(g: ClientGen, pools: Pools, what: "cancel" | "reject"): Array<{ label: Label; op: Op }> {
+  const id = tid(g, "held");
+  pools.held.push({ id, approval: true, delayUntil: null });
+  pools.reversible.push(id);
+  g.later.push({ at: g.out.length + int(g.r, 2, 5), label: what, op: { op: what, input: { transactionId: id, actor: actorOf(g.c) } } });
+  return [{ label: "hold", op: propose(id, "transfer", transferLegs(g), actorOf(g.c), { approval: true }) }];
+}
+
+/** A transfer and at once its reversal (by the same client), before others move its units on. */
+function transferThenReverse(g: ClientGen, pools: Pools): Array<{ label: Label; op: Op }> {
+  const id = tid(g, "trf");
+  pools.reversible.push(id);
+  return [
+    { label: "transfer", op: propose(id, "transfer", transferLegs(g), actorOf(g.c)) },
+    { label: "reverse", op: { op: "reverse", input: { transactionId: tid(g, "rev"), reverses: id, actor: actorOf(g.c) } } },
+  ];
 }
 
 function surrender(g: ClientGen, pools: Pools): Array<{ label: Label; op: Op }> {
