@@ -40,7 +40,7 @@ describe("deterministic simulation of the ledger on PostgreSQL, with faults", ()
       const again = `replay: ETS_SIM_SEEDS=${seed} ETS_SIM_CLIENTS=${clients} ETS_SIM_COMMANDS=${COMMANDS} ETS_SIM_KILLS=${KILLS} npx vitest run test/ledger/simulation.test.ts`;
       const r = await runSimulation({ seed, clients, commands: COMMANDS, kills: KILLS, url: await createServerDatabase(), root });
       process.stderr.write(
-        `[simulation] seed ${seed}, ${clients} clients: ${r.sends} sendings, ${r.effects} effects; succeeded ${JSON.stringify(r.succeeded)}; ` +
+        `[simulation] seed ${seed}, ${clients} clients: ${r.sends} sendings, ${r.effects} effects, twins ${JSON.stringify(r.twins)}; succeeded ${JSON.stringify(r.succeeded)}; ` +
           `faults ${JSON.stringify(r.faults)}; kills ${JSON.stringify(r.kills)}; refusals ${JSON.stringify(r.refusals)}\n`,
       );
       expect(r.problems, `seed ${seed} (${again})`).toEqual([]);
@@ -50,6 +50,7 @@ describe("deterministic simulation of the ledger on PostgreSQL, with faults", ()
         if (fault !== "kill" || KILLS > 0) expect(n, `fault ${fault} never happened (seed ${seed}; ${again})`).toBeGreaterThan(0);
       }
       expect(r.kills.kills, `kills (seed ${seed})`).toBeGreaterThanOrEqual(KILLS);
+      expect(r.twins.sent, `commands sent by two clients (seed ${seed})`).toBeGreaterThan(0);
     }, 600_000);
   }
 });

@@ -40,6 +40,8 @@ export interface SimReport {
   kills: KillReport;
   sends: number;
   effects: number;
+  /** Ids two clients sent (twins), and how many of them one client got as a replay. */
+  twins: { sent: number; replayed: number };
   refusals: Record<string, number>;
 }
 
@@ -97,7 +99,14 @@ async function check(db: ReturnType<typeof openPostgres>, sends: Send[], kills: 
   for (const s of sends) if (s.outcome.ack === "error" && s.outcome.fault !== "unexpected") faults[s.outcome.fault as Fault | "kill"]++;
   // A serialization failure never reaches the client (the ledger retries it): count what the database raised.
   faults.serialization = Number(raised.serialization);
-  return { problems, succeeded: succeeded(sends), faults, kills, sends: sends.length, effects: effects.length, refusals: refusals(sends) };
+  return { problems, succeeded: succeeded(sends), faults, kills, sends: sends.length, effects: effects.length, twins: twins(sends), refusals: refusals(sends) };
+}
+
+function twins(sends: readonly Send[]): { sent: number; replayed: number } {
+  const byId = new Map<string, Send[]>();
+  for (const s of sends) if (s.id !== null) byId.set(s.id, [...(byId.get(s.id) ?? []), s]);
+  const both = [...byId.values()].filter((list) => new Set(list.map((s) => s.client)).size > 1);
+  return { sent: both.length, replayed: both.filter((list) => list.some((s) => s.outcome.ack === "ok" && s.outcome.replayed)).length };
 }
 
 function succeeded(sends: readonly Send[]): Record<Label, number> {

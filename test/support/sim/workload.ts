@@ -136,12 +136,20 @@ interface Pools {
   reversible: string[];
 }
 
+/** A command an action emits: `twin` also gives it, with the same time, to the next client (both send it). */
+interface Emit {
+  label: Label;
+  op: Op;
+  time?: string;
+  twin?: boolean;
+}
+
 interface ClientGen {
   readonly c: number;
   readonly r: () => number;
   readonly out: Command[];
   /** Commands to emit once the script reaches a length (an unblock after a block, an issuance into a new class). */
-  readonly later: Array<{ at: number; label: Label; op: Op }>;
+  readonly later: Array<Emit & { at: number }>;
   next: number;
 }
 
@@ -161,8 +169,13 @@ export function generate(seed: number, clients: number, perClient: number): Comm
       if (g.out.length >= perClient) continue;
       const due = g.later.findIndex((x) => x.at <= g.out.length);
       // `at(tick)` is the time of the first command the action emits.
-      const batch = due >= 0 ? [g.later.splice(due, 1)[0] as { label: Label; op: Op }] : action(g, pools, at(tick));
-      for (const x of batch) g.out.push({ n: g.out.length, at: at(tick++), label: x.label, op: x.op });
+      const batch = due >= 0 ? [g.later.splice(due, 1)[0] as Emit] : action(g, pools, at(tick));
+      for (const x of batch) {
+        const time = x.time ?? at(tick);
+        tick++;
+        g.out.push({ n: g.out.length, at: time, label: x.label, op: x.op });
+        if (x.twin && gens.length > 1) (gens[(g.c + 1) % gens.length] as ClientGen).later.unshift({ at: 0, label: x.label, op: x.op, time });
+      }
     }
   }
   return gens.map((g) => g.out);
@@ -181,8 +194,8 @@ function shuffle<T>(r: () => number, xs: readonly T[]): T[] {
 }
 
 /** Weighted choice of the next action of a client; returns its commands (one, or a short pattern). */
-function action(g: ClientGen, pools: Pools, now: string): Array<{ label: Label; op: Op }> {
-  const table: Array<[number, () => Array<{ label: Label; op: Op }>]> = [
+function action(g: ClientGen, pools: Pools, now: string): Emit[] {
+  const table: Array<[number, () => Emit[]]> = [
     [5, () => issue(g, pools)],
     [2, () => limitedIssue(g, pools)],
     [4, () => fund(g, pools)],
@@ -197,6 +210,7 @@ function action(g: ClientGen, pools: Pools, now: string): Array<{ label: Label; 
     [2, () => holdThenRelease(g, pools, now)],
     [3, () => reverse(g, pools)],
     [2, () => transferThenReverse(g, pools)],
+    [2, () => twin(g, pools, now)],
     [2, () => surrender(g, pools)],
     [1.5, () => blockUnblock(g)],
     [1.5, () => closePattern(g, pools)],
@@ -208,7 +222,7 @@ function action(g: ClientGen, pools: Pools, now: string): Array<{ label: Label; 
   for (const [w, f] of table) {
     if ((x -= w) < 0) return f();
   }
-  return (table[0] as [number, () => Array<{ label: Label; op: Op }>])[1]();
+  return (table[0] as [number, () => Emit[]])[1]();
 }
 
 const tid = (g: ClientGen, what: string) => `${what}-${g.c}-${g.next++}`;
@@ -223,20 +237,20 @@ function settled<T>(pool: readonly T[], n: number): readonly T[] {
   return older.length > 0 ? older : pool.slice(-n);
 }
 
-function issue(g: ClientGen, pools: Pools): Array<{ label: Label; op: Op }> {
+function issue(g: ClientGen, pools: Pools): Emit[] {
   const id = tid(g, "iss");
   const approval = g.r() < 0.15;
   if (approval) pools.held.push({ id, approval: true, delayUntil: null });
   return [{ label: approval ? "hold" : "issue", op: propose(id, "issuance", [leg(g.r() < 0.7 ? MAIN : SECOND, null, NHA, int(g.r, 200, 2000))], actorOf(g.c), approval ? { approval: true } : undefined) }];
 }
 
-function limitedIssue(g: ClientGen, pools: Pools): Array<{ label: Label; op: Op }> {
+function limitedIssue(g: ClientGen, pools: Pools): Emit[] {
   const id = tid(g, "lim");
   pools.held.push({ id, approval: true, delayUntil: null });
   return [{ label: "hold", op: propose(id, "issuance", [leg(LIMITED, null, NHA, int(g.r, 800, 2000))], actorOf(g.c), { approval: true }) }];
 }
 
-function fund(g: ClientGen, pools: Pools): Array<{ label: Label; op: Op }> {
+function fund(g: ClientGen, pools: Pools): Emit[] {
   const id = tid(g, "fund");
   pools.reversible.push(id);
   const k = g.r();
@@ -260,13 +274,13 @@ function transferLegs(g: ClientGen): LegInput[] {
   return legs;
 }
 
-function transfer(g: ClientGen, pools: Pools): Array<{ label: Label; op: Op }> {
+function transfer(g: ClientGen, pools: Pools): Emit[] {
   const id = tid(g, "trf");
   pools.reversible.push(id);
   return [{ label: "transfer", op: propose(id, "transfer", transferLegs(g), actorOf(g.c)) }];
 }
 
-function hold(g: ClientGen, pools: Pools, now: string): Array<{ label: Label; op: Op }> {
+function hold(g: ClientGen, pools: Pools, now: string): Emit[] {
   const id = tid(g, "held");
   const k = g.r();
   // The delay counts from this command's time, in simulated minutes.
@@ -278,14 +292,14 @@ function hold(g: ClientGen, pools: Pools, now: string): Array<{ label: Label; op
   return [{ label: "hold", op: propose(id, "transfer", transferLegs(g), actorOf(g.c), h) }];
 }
 
-function decide(g: ClientGen, pools: Pools, what: "approve" | "reject" | "cancel"): Array<{ label: Label; op: Op }> {
+function decide(g: ClientGen, pools: Pools, what: "approve" | "reject" | "cancel"): Emit[] {
   // Approvals and rejections mostly target what waits for approval; cancellations anything held.
   const candidates = settled(what === "cancel" ? pools.held : pools.held.filter((h) => h.approval), 40);
   const target = candidates.length > 0 ? pick(g.r, candidates).id : `held-none-${g.c}`;
   return [{ label: what, op: { op: what, input: { transactionId: target, actor: actorOf(g.c) } } }];
 }
 
-function release(g: ClientGen, pools: Pools, now: string): Array<{ label: Label; op: Op }> {
+function release(g: ClientGen, pools: Pools, now: string): Emit[] {
   if (g.r() < 0.3) return [{ label: "release", op: { op: "release", transactionId: null } }];
   const delayed = pools.held.filter((h) => h.delayUntil !== null);
   const due = delayed.filter((h) => (h.delayUntil as string) <= now);
@@ -293,14 +307,14 @@ function release(g: ClientGen, pools: Pools, now: string): Array<{ label: Label;
   return [{ label: "release", op: { op: "release", transactionId: from.length > 0 ? pick(g.r, from).id : `held-none-${g.c}` } }];
 }
 
-function reverse(g: ClientGen, pools: Pools): Array<{ label: Label; op: Op }> {
+function reverse(g: ClientGen, pools: Pools): Emit[] {
   const candidates = settled(pools.reversible, 60);
   const target = candidates.length > 0 ? pick(g.r, candidates) : "setup-trs";
   return [{ label: "reverse", op: { op: "reverse", input: { transactionId: tid(g, "rev"), reverses: target, actor: actorOf(g.c) } } }];
 }
 
 /** A transfer delayed a few simulated minutes, released by id by the same client a few commands later (if no one else did). */
-function holdThenRelease(g: ClientGen, pools: Pools, now: string): Array<{ label: Label; op: Op }> {
+function holdThenRelease(g: ClientGen, pools: Pools, now: string): Emit[] {
   const id = tid(g, "held");
   const delayUntil = new Date(Date.parse(now) + int(g.r, 1, 3) * 60_000).toISOString();
   pools.held.push({ id, approval: false, delayUntil });
@@ -310,7 +324,7 @@ function holdThenRelease(g: ClientGen, pools: Pools, now: string): Array<{ label
 }
 
 /** A transfer held for approval, and a few commands later the same client's cancellation or rejection (unless another client decided first). */
-function holdThenDecide(g: ClientGen, pools: Pools, what: "cancel" | "reject"): Array<{ label: Label; op: Op }> {
+function holdThenDecide(g: ClientGen, pools: Pools, what: "cancel" | "reject"): Emit[] {
   const id = tid(g, "held");
   pools.held.push({ id, approval: true, delayUntil: null });
   pools.reversible.push(id);
@@ -318,8 +332,18 @@ function holdThenDecide(g: ClientGen, pools: Pools, what: "cancel" | "reject"): 
   return [{ label: "hold", op: propose(id, "transfer", transferLegs(g), actorOf(g.c), { approval: true }) }];
 }
 
+/**
+ * The same command sent by two clients at about the same time (a client retrying through another
+ * server): a transfer, a held transfer or a batch. It takes effect once; the other gets the replay.
+ */
+function twin(g: ClientGen, pools: Pools, now: string): Emit[] {
+  const k = g.r();
+  const [x] = k < 0.5 ? transfer(g, pools) : k < 0.8 ? hold(g, pools, now) : batch(g, pools);
+  return [{ ...(x as Emit), twin: true }];
+}
+
 /** A transfer and at once its reversal (by the same client), before others move its units on. */
-function transferThenReverse(g: ClientGen, pools: Pools): Array<{ label: Label; op: Op }> {
+function transferThenReverse(g: ClientGen, pools: Pools): Emit[] {
   const id = tid(g, "trf");
   pools.reversible.push(id);
   return [
@@ -328,26 +352,26 @@ function transferThenReverse(g: ClientGen, pools: Pools): Array<{ label: Label; 
   ];
 }
 
-function surrender(g: ClientGen, pools: Pools): Array<{ label: Label; op: Op }> {
+function surrender(g: ClientGen, pools: Pools): Emit[] {
   const id = tid(g, "sur");
   pools.reversible.push(id);
   return [{ label: "transfer", op: propose(id, "surrender", [leg(MAIN, pick(g.r, OPS), SUR, int(g.r, 10, 200))], actorOf(g.c)) }];
 }
 
-function blockUnblock(g: ClientGen): Array<{ label: Label; op: Op }> {
+function blockUnblock(g: ClientGen): Emit[] {
   const acc = pick(g.r, HOLDING);
   g.later.push({ at: g.out.length + int(g.r, 3, 8), label: "unblock", op: { op: "status", input: { commandId: tid(g, "unblock"), accountId: acc, status: "open" } } });
   return [{ label: "block", op: { op: "status", input: { commandId: tid(g, "block"), accountId: acc, status: "blocked" } } }];
 }
 
 /** An account opened, filled, emptied and closed; then perhaps a reversal that would put units back into it (2002). */
-function closePattern(g: ClientGen, pools: Pools): Array<{ label: Label; op: Op }> {
+function closePattern(g: ClientGen, pools: Pools): Emit[] {
   const x = `SIM-X-${g.c}-${g.next++}`;
   const q = int(g.r, 1, 50);
   const into = tid(g, "xin");
   const out = tid(g, "xout");
   pools.reversible.push(into, out);
-  const cmds: Array<{ label: Label; op: Op }> = [
+  const cmds: Emit[] = [
     { label: "open", op: { op: "open", input: { commandId: tid(g, "open"), accountId: x, type: "trading", holder: `x-${g.c}`, name: x } } },
     { label: "transfer", op: propose(into, "transfer", [leg(MAIN, pick(g.r, TRS), x, q)], actorOf(g.c)) },
     { label: "transfer", op: propose(out, "transfer", [leg(MAIN, x, pick(g.r, TRS), q)], actorOf(g.c)) },
@@ -357,7 +381,7 @@ function closePattern(g: ClientGen, pools: Pools): Array<{ label: Label; op: Op 
   return cmds;
 }
 
-function batch(g: ClientGen, pools: Pools): Array<{ label: Label; op: Op }> {
+function batch(g: ClientGen, pools: Pools): Emit[] {
   const id = tid(g, "batch");
   const n = int(g.r, 2, 4);
   const to = shuffle(g.r, OPS).slice(0, n);
@@ -367,7 +391,7 @@ function batch(g: ClientGen, pools: Pools): Array<{ label: Label; op: Op }> {
   return [{ label: "batch", op: { op: "batch", input: { batchId: id, kind: "allocation", initiator: actorOf(g.c), transfers } } }];
 }
 
-function newClass(g: ClientGen): Array<{ label: Label; op: Op }> {
+function newClass(g: ClientGen): Emit[] {
   const code = `SIM-C${g.c}-${g.next}`;
   g.later.push({ at: g.out.length + 2, label: "issue", op: propose(tid(g, "iss"), "issuance", [leg(code, null, NHA, int(g.r, 100, 900))], actorOf(g.c)) });
   return [{ label: "define", op: { op: "define", input: { commandId: tid(g, "define"), code, unitType: "allowance", scheme: "SIM" } } }];
