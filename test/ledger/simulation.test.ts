@@ -11,7 +11,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runSimulation } from "../support/sim/run.ts";
-import { LABELS } from "../support/sim/workload.ts";
+import { LABELS } from "../support/sim/world.ts";
 import { createServerDatabase } from "../support/stores.ts";
 
 /** The fixed budget of every test run (about half a minute on an idle 2-core machine): three seeds, 4, 6 and 8 clients. */

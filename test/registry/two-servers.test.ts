@@ -13,7 +13,7 @@
 //     approves the new one).
 // Each race runs ROUNDS times (ETS_TWO_SERVERS_ROUNDS, default 6). So that the two requests of a
 // round really meet inside the database, a trigger installed only in this test's database stalls
-// the writes of the transactions (and account limits) a round races over for STALL_MS while they
+// the writes of the transactions (and account limits) a round races over for 250 ms while they
 // hold their locks: the other request arrives while the first is mid-write, and a rule kept only
 // outside the database transaction would be broken (removing the holders lock of ledger_apply
 // makes the first race fail). A round counts as overlapped when both requests were in flight
@@ -34,11 +34,11 @@ import { SecureRegistry } from "../../src/registry/secure/index.ts";
 import { verifyLedger } from "../../src/registry/verify.ts";
 import type { Db } from "../../src/store/db.ts";
 import { openPostgres } from "../../src/store/postgres.ts";
+import { type Call, Racer } from "../support/race.ts";
 import { type ServerProcess, startServerProcess } from "../support/server-process.ts";
 import { createServerDatabase } from "../support/stores.ts";
 
 const ROUNDS = Number(process.env.ETS_TWO_SERVERS_ROUNDS ?? 6);
-const STALL_MS = 250;
 const LIMIT = 1000n;
 const DELAY_HOURS = 0.0008; // 2.88 s
 const CLS = "TS-2026";
@@ -48,84 +48,21 @@ const ALLOC2 = "TS-ALLOC-2";
 const SYSTEM: Caller = { principal: systemPrincipal("two-servers-test"), ip: null };
 const GOVERNMENT = ["national_issuance", "allocation", "surrender", "retirement", "voluntary_cancellation"];
 
-interface Call {
-  status: number;
-  body: Record<string, unknown> & { code?: number; status?: unknown; id?: string };
-  start: number;
-  end: number;
-}
-
 const dir = mkdtempSync(join(tmpdir(), "ets-two-servers-"));
 let a: ServerProcess;
 let b: ServerProcess;
 let db: Db;
 let R: SecureRegistry;
+let racer: Racer;
 const token: Record<string, string> = {};
-/** Rounds that overlapped in time, per race. */
-const overlap: Record<string, { rounds: number; overlapped: number }> = {};
 
 function must<T>(what: string, r: { ok: boolean }): T {
   if (!r.ok) throw new Error(`setup: ${what} refused: ${JSON.stringify(r)}`);
   return (r as unknown as { value: T }).value;
 }
 
-async function call(server: ServerProcess, user: string, method: string, path: string, body?: unknown): Promise<Call> {
-  const start = performance.now();
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token[user]}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Call["body"]) : {}, start, end: performance.now() };
-}
-
-/** The test database's race-widening trigger: writes of the transactions or account limits listed in race_stall wait STALL_MS under their locks. */
-const STALL = [
-  `CREATE TABLE race_stall (id text PRIMARY KEY)`,
-  `CREATE FUNCTION race_stall() RETURNS trigger LANGUAGE plpgsql AS $$
-   BEGIN
-     IF EXISTS (SELECT 1 FROM race_stall WHERE id = coalesce(to_jsonb(NEW)->>'tx_id', to_jsonb(NEW)->>'account_id')) THEN
-       PERFORM pg_sleep(${STALL_MS / 1000});
-     END IF;
-     RETURN NEW;
-   END $$`,
-  `CREATE TRIGGER race_stall BEFORE INSERT ON transaction_events FOR EACH ROW EXECUTE FUNCTION race_stall()`,
-  // On update only: a proposal's INSERT ... ON CONFLICT holds the row's lock in its UPDATE, not in the BEFORE INSERT trigger.
-  `CREATE TRIGGER race_stall BEFORE UPDATE ON account_limits FOR EACH ROW EXECUTE FUNCTION race_stall()`,
-];
-
-/** Marks transactions (or accounts, for their limits) whose writes stall while a race meets them. */
-async function stall(...ids: string[]): Promise<void> {
-  for (const id of ids) await db.query("INSERT INTO race_stall (id) VALUES ($1) ON CONFLICT DO NOTHING", [id]);
-}
-
-/**
- * Sends `first`, waits until its write is stalled in the database (holding its locks), then sends
- * `second`: the second request meets the first mid-write, in a known order.
- */
-async function meet(name: string, stalledQuery: string, first: () => Promise<Call>, second: () => Promise<Call>): Promise<[Call, Call]> {
-  const p = first();
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const r = await db.query("SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND wait_event = 'PgSleep' AND query LIKE $1", [`${stalledQuery}%`]);
-    if (r.rows.length > 0 || Date.now() > deadline) break;
-    await new Promise((res) => setTimeout(res, 5));
-  }
-  return race(name, () => p, second);
-}
-
-/** Sends two requests at once and counts whether they were in flight together through most of a stall. */
-async function race(name: string, x: () => Promise<Call>, y: () => Promise<Call>): Promise<[Call, Call]> {
-  const [p, q] = await Promise.all([x(), y()]);
-  const o = (overlap[name] ??= { rounds: 0, overlapped: 0 });
-  o.rounds++;
-  if (Math.min(p.end, q.end) - Math.max(p.start, q.start) >= STALL_MS * 0.8) o.overlapped++;
-  return [p, q];
-}
-
 function expectOverlap(name: string): void {
-  const o = overlap[name];
+  const o = racer.overlap[name];
   expect(o?.rounds, name).toBe(ROUNDS);
   expect(o?.overlapped ?? 0, `${name}: rounds whose two requests were in flight together`).toBeGreaterThanOrEqual(Math.ceil(ROUNDS / 2));
 }
@@ -181,7 +118,6 @@ security:
   a = await startServerProcess(env);
   b = await startServerProcess(env);
   db = openPostgres(url, { max: 4 });
-  for (const sql of STALL) await db.query(sql);
   const config = securityConfigOf(rulebook);
   const audit = new AuditLog(db, systemClock);
   const auth = await AuthService.open(db, systemClock, config, audit);
@@ -191,6 +127,7 @@ security:
     const scopes = roles.length > 0 ? ["read", "admin", "transfer:initiate", "transfer:approve"] as const : ["read", "transfer:initiate", "transfer:approve"] as const;
     token[userId] = must<{ token: string }>("token", await auth.createApiToken(SYSTEM, { userId, name: "two-servers", scopes: [...scopes] })).token;
   }
+  racer = await Racer.install(db, token);
   must("class", await R.defineClass(SYSTEM, { commandId: "class", code: CLS, unitType: "allowance", scheme: "TS" }));
   await open(NHA, "state", "national_issuance");
   await open(ALLOC, "state", "allocation");
@@ -215,11 +152,11 @@ describe("two server processes on one PostgreSQL database", () => {
       await open(y, `cap1-${r}`, "operator_holding", `I-B-${r}`);
       // From two different pools: no account in common, so only the holder's lock orders them.
       const alloc = (from: string, to: string, id: string) => ({ transactionId: id, kind: "allocation", legs: [{ classCode: CLS, from, to, quantity: "600" }] });
-      await stall(`r1a-${r}`, `r1b-${r}`);
-      const [p, q] = await race(
+      await racer.stall(`r1a-${r}`, `r1b-${r}`);
+      const [p, q] = await racer.race(
         "allocations",
-        () => call(a, "admin-2", "POST", "/v1/administrative-transactions", alloc(ALLOC, x, `r1a-${r}`)),
-        () => call(b, "admin-3", "POST", "/v1/administrative-transactions", alloc(ALLOC2, y, `r1b-${r}`)),
+        () => racer.call(a, "admin-2", "POST", "/v1/administrative-transactions", alloc(ALLOC, x, `r1a-${r}`)),
+        () => racer.call(b, "admin-3", "POST", "/v1/administrative-transactions", alloc(ALLOC2, y, `r1b-${r}`)),
       );
       const won = [p, q].filter((c) => c.status === 201);
       const lost = [p, q].filter((c) => c.status !== 201);
@@ -238,11 +175,11 @@ describe("two server processes on one PostgreSQL database", () => {
       await open(y, `cap2-${r}`);
       // From two different accounts again, so that nothing but the holder's lock orders the completions.
       for (const [id, from, to] of [[`r2a-${r}`, NHA, x], [`r2b-${r}`, ALLOC, y]] as const) {
-        const c = await call(a, "admin-2", "POST", "/v1/administrative-transactions", { transactionId: id, kind: "correction", legs: [{ classCode: CLS, from, to, quantity: "600" }] });
+        const c = await racer.call(a, "admin-2", "POST", "/v1/administrative-transactions", { transactionId: id, kind: "correction", legs: [{ classCode: CLS, from, to, quantity: "600" }] });
         expect([c.status, c.body.status], JSON.stringify(c.body)).toEqual([201, "awaiting_approval"]);
       }
-      await stall(`r2a-${r}`, `r2b-${r}`);
-      const [p, q] = await race("completing approvals", () => call(a, "admin-3", "POST", `/v1/transactions/r2a-${r}/approve`, {}), () => call(b, "admin-3", "POST", `/v1/transactions/r2b-${r}/approve`, {}));
+      await racer.stall(`r2a-${r}`, `r2b-${r}`);
+      const [p, q] = await racer.race("completing approvals", () => racer.call(a, "admin-3", "POST", `/v1/transactions/r2a-${r}/approve`, {}), () => racer.call(b, "admin-3", "POST", `/v1/transactions/r2b-${r}/approve`, {}));
       const won = [p, q].filter((c) => c.status === 200);
       const lost = [p, q].filter((c) => c.status !== 200);
       expect(won.length, `round ${r}: ${JSON.stringify([p.body, q.body])}`).toBe(1);
@@ -264,11 +201,11 @@ describe("two server processes on one PostgreSQL database", () => {
       await open(s, `h3-${r}`);
       await fund(s, 100n);
       await reps(s, { "rep-1": { initiate: true, approve: false }, "rep-2": { initiate: false, approve: true }, "rep-3": { initiate: false, approve: true } });
-      const t = await call(a, "rep-1", "POST", "/v1/transfers", { transactionId: `r3-${r}`, from: s, to: "TS-D3", classCode: CLS, quantity: "10" });
+      const t = await racer.call(a, "rep-1", "POST", "/v1/transfers", { transactionId: `r3-${r}`, from: s, to: "TS-D3", classCode: CLS, quantity: "10" });
       expect([t.status, t.body.status]).toEqual([201, "awaiting_approval"]);
       const id = t.body.id as string;
-      await stall(id);
-      const [p, q] = await race("approvals of one transfer", () => call(a, "rep-2", "POST", `/v1/transactions/${id}/approve`, {}), () => call(b, "rep-3", "POST", `/v1/transactions/${id}/approve`, {}));
+      await racer.stall(id);
+      const [p, q] = await racer.race("approvals of one transfer", () => racer.call(a, "rep-2", "POST", `/v1/transactions/${id}/approve`, {}), () => racer.call(b, "rep-3", "POST", `/v1/transactions/${id}/approve`, {}));
       const won = [p, q].filter((c) => c.status === 200);
       const lost = [p, q].filter((c) => c.status !== 200);
       expect(won.length, `round ${r}: ${JSON.stringify([p.body, q.body])}`).toBe(1);
@@ -292,19 +229,19 @@ describe("two server processes on one PostgreSQL database", () => {
       await open(s, `h-${s}`);
       await fund(s, 600n);
       await reps(s, { "rep-1": { initiate: true, approve: false }, "rep-2": { initiate: false, approve: true } });
-      const t = await call(a, "rep-1", "POST", "/v1/transfers", { transactionId: `r4-${s}`, from: s, to, classCode: CLS, quantity: "600" });
+      const t = await racer.call(a, "rep-1", "POST", "/v1/transfers", { transactionId: `r4-${s}`, from: s, to, classCode: CLS, quantity: "600" });
       expect(t.status, JSON.stringify(t.body)).toBe(201);
-      const ap = await call(b, "rep-2", "POST", `/v1/transactions/${t.body.id}/approve`, {});
+      const ap = await racer.call(b, "rep-2", "POST", `/v1/transactions/${t.body.id}/approve`, {});
       expect(ap.body.status).toBe("delayed");
       pair.push(t.body.id as string);
     }
     const all = [...delayed, ...pair];
-    await stall(...all);
+    await racer.stall(...all);
     const due = (await db.query<{ d: string }>("SELECT max(delay_until) AS d FROM tx_state WHERE tx_id = ANY($1::text[])", [all])).rows[0]?.d as string;
     await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(due) - Date.now()) + 300));
     const releasedOk = new Map<string, number>();
     for (let i = 0; i < 3; i++) {
-      const [p, q] = await race("releases", () => call(a, "admin-2", "POST", "/v1/release-due"), () => call(b, "admin-3", "POST", "/v1/release-due"));
+      const [p, q] = await racer.race("releases", () => racer.call(a, "admin-2", "POST", "/v1/release-due"), () => racer.call(b, "admin-3", "POST", "/v1/release-due"));
       for (const c of [p, q]) {
         expect(c.status, JSON.stringify(c.body)).toBe(200);
         for (const item of c.body.items as Array<{ transactionId: string; ok: boolean }>) if (item.ok) releasedOk.set(item.transactionId, (releasedOk.get(item.transactionId) ?? 0) + 1);
@@ -323,7 +260,7 @@ describe("two server processes on one PostgreSQL database", () => {
     expect(await heldBy("cap4")).toBe(600n);
     expect(await heldBy("dest3")).toBe(10n * BigInt(ROUNDS));
     // The first round of releases had every due transaction to complete, each stalled: the two servers met.
-    expect(overlap.releases?.overlapped ?? 0).toBeGreaterThanOrEqual(1);
+    expect(racer.overlap.releases?.overlapped ?? 0).toBeGreaterThanOrEqual(1);
   });
 
   it("two held transfers that each fit the available units but not together: one earmarks, the other is refused (3003); a cancellation frees them for a racing transfer", async () => {
@@ -334,9 +271,9 @@ describe("two server processes on one PostgreSQL database", () => {
       await open(s, `h5-${r}`);
       await fund(s, 1000n);
       await reps(s, { "rep-1": { initiate: true, approve: false }, "rep-2": { initiate: true, approve: false } });
-      await stall(txIdFor("user:rep-1", `r5a-${r}`), txIdFor("user:rep-2", `r5b-${r}`), txIdFor("user:rep-1", `r5c-${r}`), txIdFor("user:rep-2", `r5c-${r}`));
-      const transfer = (user: string, id: string, q: string) => () => call(user === "rep-1" ? a : b, user, "POST", "/v1/transfers", { transactionId: id, from: s, to: "TS-D5", classCode: CLS, quantity: q });
-      const [p, q] = await race("earmarks", transfer("rep-1", `r5a-${r}`, "700"), transfer("rep-2", `r5b-${r}`, "600"));
+      await racer.stall(txIdFor("user:rep-1", `r5a-${r}`), txIdFor("user:rep-2", `r5b-${r}`), txIdFor("user:rep-1", `r5c-${r}`), txIdFor("user:rep-2", `r5c-${r}`));
+      const transfer = (user: string, id: string, q: string) => () => racer.call(user === "rep-1" ? a : b, user, "POST", "/v1/transfers", { transactionId: id, from: s, to: "TS-D5", classCode: CLS, quantity: q });
+      const [p, q] = await racer.race("earmarks", transfer("rep-1", `r5a-${r}`, "700"), transfer("rep-2", `r5b-${r}`, "600"));
       const won = [p, q].filter((c) => c.status === 201);
       const lost = [p, q].filter((c) => c.status !== 201);
       expect(won.length, `round ${r}: ${JSON.stringify([p.body, q.body])}`).toBe(1);
@@ -348,11 +285,11 @@ describe("two server processes on one PostgreSQL database", () => {
       // 500 more needs the winner's units. Even rounds: the cancellation is mid-write (holding the
       // account) when the transfer arrives, which then takes the freed units; odd rounds: the
       // transfer is mid-write first and finds them still earmarked (3003).
-      const cancel = () => call(winnerUser === "rep-1" ? a : b, winnerUser, "POST", `/v1/transactions/${winner.body.id}/cancel`, {});
-      const take = () => call(other === "rep-1" ? a : b, other, "POST", "/v1/transfers", { transactionId: `r5c-${r}`, from: s, to: "TS-D5", classCode: CLS, quantity: "500" });
+      const cancel = () => racer.call(winnerUser === "rep-1" ? a : b, winnerUser, "POST", `/v1/transactions/${winner.body.id}/cancel`, {});
+      const take = () => racer.call(other === "rep-1" ? a : b, other, "POST", "/v1/transfers", { transactionId: `r5c-${r}`, from: s, to: "TS-D5", classCode: CLS, quantity: "500" });
       const [cx, t] = r % 2 === 0
-        ? await meet("cancel against a transfer", "SELECT ledger_apply(", cancel, take)
-        : ((await meet("cancel against a transfer", "SELECT ledger_apply(", take, cancel)).reverse() as [Call, Call]);
+        ? await racer.meet("cancel against a transfer", "SELECT ledger_apply(", cancel, take)
+        : ((await racer.meet("cancel against a transfer", "SELECT ledger_apply(", take, cancel)).reverse() as [Call, Call]);
       expect([cx.status, cx.body.status]).toEqual([200, "cancelled"]);
       if (r % 2 === 0) {
         freed.taken++;
@@ -381,18 +318,18 @@ describe("two server processes on one PostgreSQL database", () => {
       await open(acc, `hl-${r}`);
       await reps(acc, { "rep-1": { initiate: true, approve: true }, "rep-2": { initiate: false, approve: true } });
       must("limit", await R.setAccountLimit(SYSTEM, { accountId: acc, limit: "100" }));
-      const raise = await call(a, "rep-1", "PUT", `/v1/accounts/${acc}/limit`, { limit: "500" });
+      const raise = await racer.call(a, "rep-1", "PUT", `/v1/accounts/${acc}/limit`, { limit: "500" });
       expect(raise.status).toBe(200);
       const version = (raise.body.pending as { version: number }).version;
-      await stall(acc);
-      const approve = () => call(b, "rep-2", "POST", `/v1/accounts/${acc}/limit/approve`, { version });
-      const propose = () => call(a, "rep-1", "PUT", `/v1/accounts/${acc}/limit`, { limit: "900" });
+      await racer.stall(acc);
+      const approve = () => racer.call(b, "rep-2", "POST", `/v1/accounts/${acc}/limit/approve`, { version });
+      const propose = () => racer.call(a, "rep-1", "PUT", `/v1/accounts/${acc}/limit`, { limit: "900" });
       const name = "limit approval against a new proposal";
       const [ap, re] = approvalFirst
-        ? await meet(name, "UPDATE account_limits", approve, propose)
-        : (await meet(name, "INSERT INTO account_limits", propose, approve)).reverse() as [Call, Call];
+        ? await racer.meet(name, "UPDATE account_limits", approve, propose)
+        : (await racer.meet(name, "INSERT INTO account_limits", propose, approve)).reverse() as [Call, Call];
       expect(re.status).toBe(200);
-      const now = (await call(a, "rep-2", "GET", `/v1/accounts/${acc}/limit`)).body as { limit: string; pending: { limit: string; version: number } | null; version: number };
+      const now = (await racer.call(a, "rep-2", "GET", `/v1/accounts/${acc}/limit`)).body as { limit: string; pending: { limit: string; version: number } | null; version: number };
       expect(now.limit, "the new value is never in effect without its own approval").not.toBe("900");
       expect(now.pending?.limit).toBe("900");
       if (approvalFirst) {

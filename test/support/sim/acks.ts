@@ -8,7 +8,7 @@
 import type { ReferenceLedger } from "../../../src/domain/ledger/reference.ts";
 import type { Move, Send, TxOutcome } from "./execute.ts";
 import type { Effect, Replayed } from "./replay.ts";
-import type { Op } from "./workload.ts";
+import type { Op } from "./world.ts";
 
 /** The refusal codes each command can get in this workload (an account blocked or closed, units short, a transaction decided by another client...). */
 export const ALLOWED_REFUSALS: Record<Op["op"], readonly number[]> = {

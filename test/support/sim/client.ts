@@ -13,7 +13,7 @@ import { sqlState } from "../../../src/store/db.ts";
 import type { Db } from "../../../src/store/db.ts";
 import { execute, type Outcome, type Send, sendOf } from "./execute.ts";
 import { dropped, type Fault, FAULTS, type FaultyDb, faultFor, LostAnswer } from "./faults.ts";
-import type { Command } from "./workload.ts";
+import type { Command } from "./world.ts";
 
 /** A command is sent at most this many times (faults stop after the second sending). */
 const MAX_SENDS = 8;

@@ -2,7 +2,7 @@
 // the child process that gets killed) and reduces the ledger's answer to what the checks compare.
 // JSON-safe, so that the child can write it to its acknowledgement file.
 import type { LedgerService, Result, TransactionView } from "../../../src/registry/ledger/index.ts";
-import { type Command, idOf, type Label, type Op } from "./workload.ts";
+import { type Command, idOf, type Label, type Op } from "./world.ts";
 
 /** One movement: class, from, to, first and last serial (decimal strings). */
 export type Move = [classCode: string, from: string | null, to: string, start: string, end: string];

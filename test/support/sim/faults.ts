@@ -9,7 +9,7 @@
 //   lost           the write commits, then the answer is lost (the caller gets an error)
 // Which command gets which fault is the seed's plan (faultFor), the same on every run of a seed.
 import { type Db, type Isolation, type QueryResult, type Sql, sqlState } from "../../../src/store/db.ts";
-import { hashUnit } from "./workload.ts";
+import { hashUnit } from "./world.ts";
 
 export const FAULTS = ["serialization", "timeout", "drop", "lost"] as const;
 export type Fault = (typeof FAULTS)[number];

@@ -6,7 +6,7 @@
 // the lower number; commands that do not conflict commute, so their relative order does not matter.
 import { ReferenceLedger, type RefResult } from "../../../src/domain/ledger/reference.ts";
 import type { Db } from "../../../src/store/db.ts";
-import { START } from "./workload.ts";
+import { START } from "./world.ts";
 
 /** One recorded change: a transaction's status event, or a class or account command. */
 export interface Effect {

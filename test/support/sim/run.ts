@@ -16,7 +16,8 @@ import { type ChildConfig, childSends, type KillReport, runClient, runKilledClie
 import type { Send } from "./execute.ts";
 import { type Fault, FAULTS, FaultyDb, faultsRaised, installFaults } from "./faults.ts";
 import { compareFinal, readEffects, replay } from "./replay.ts";
-import { generate, type Label, LABELS, rng, setupScript } from "./workload.ts";
+import { generate } from "./workload.ts";
+import { type Label, LABELS, rng, setupScript } from "./world.ts";
 
 export interface SimOptions {
   seed: number;
