@@ -104,6 +104,8 @@ function hit(f: Exclude<Fault, "lost">, err: unknown): boolean {
 export class FaultyDb implements Db {
   readonly kind = "postgres" as const;
   private armed: Fault | null = null;
+  /** Whether the write being injected had its backend terminated. */
+  private terminated = false;
   /** Faults that hit a write, by kind (serialization failures are then retried by the ledger itself). */
   readonly injected: Record<Fault, number> = { serialization: 0, timeout: 0, drop: 0, lost: 0 };
 
@@ -160,9 +162,13 @@ export class FaultyDb implements Db {
   }
 
   private async inject<T>(f: Exclude<Fault, "lost">, tx: Sql, run: () => Promise<T>): Promise<T> {
+    this.terminated = false;
     try {
       const out = await this.attempt(f, tx, run);
-      this.armed ??= f;
+      // A write that finished before the stall (a replay writes nothing) may still have had its
+      // backend terminated, on a slow machine: then its commit fails, and that is the fault.
+      if (f === "drop" && this.terminated) this.injected.drop++;
+      else this.armed ??= f;
       return out;
     } catch (err) {
       if (hit(f, err)) this.injected[f]++;
@@ -184,6 +190,7 @@ export class FaultyDb implements Db {
     const pid = (await tx.query<{ p: number }>("SELECT pg_backend_pid() AS p")).rows[0]?.p as number;
     let kill: Promise<unknown> = Promise.resolve();
     const timer = setTimeout(() => {
+      this.terminated = true;
       kill = this.admin.query("SELECT pg_terminate_backend($1)", [pid]);
     }, this.dropAfterMs());
     try {
