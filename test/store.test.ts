@@ -53,4 +53,28 @@ describe("PostgreSQL adapter connections", () => {
       await db.close();
     }
   });
+
+  // Regression (found by the ledger's simulation test): a connection lost while checked out emitted
+  // an 'error' nobody listened to, which ended the whole process (the server, with every request).
+  it("a backend terminated mid-statement fails only that statement; the process lives on and the pool recovers", async () => {
+    const url = await createServerDatabase();
+    const db = openPostgres(url, { max: 1 });
+    const admin = openPostgres(url, { max: 1 });
+    try {
+      const killMidStatement = async (run: (pid: number) => Promise<unknown>) => {
+        const pid = (await db.query<{ p: number }>("SELECT pg_backend_pid() AS p")).rows[0]?.p as number;
+        const kill = new Promise((r) => setTimeout(r, 150)).then(() => admin.query("SELECT pg_terminate_backend($1) AS t", [pid]));
+        await expect(run(pid)).rejects.toMatchObject({ code: "57P01" });
+        expect((await kill).rows[0]).toEqual({ t: true });
+        return pid;
+      };
+      const first = await killMidStatement(() => db.query("SELECT pg_sleep(5)"));
+      const second = await killMidStatement(() => db.transaction((tx) => tx.query("SELECT pg_sleep(5)")));
+      const third = (await db.query<{ p: number }>("SELECT pg_backend_pid() AS p")).rows[0]?.p;
+      expect(new Set([first, second, third]).size, "each lost connection is replaced by a new backend").toBe(3);
+    } finally {
+      await db.close();
+      await admin.close();
+    }
+  });
 });

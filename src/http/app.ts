@@ -12,7 +12,7 @@ import { HTTPException } from "hono/http-exception";
 import { type Access, decide, describeAccess, type Principal } from "./access.ts";
 import { type AppDeps, CSP, CSRF_HEADER, callerOf, csrfTokenFor, DEFAULT_CONFIG, type Env, type HttpConfig, sameSecret } from "./context.ts";
 import { CursorError, LedgerBusyError } from "../registry/ledger/index.ts";
-import { sqlState } from "../store/db.ts";
+import { sqlState, storeUnavailable } from "../store/db.ts";
 import { type ConsoleServer, isBrowserNavigation, registerConsole } from "./console.ts";
 import { docsPage } from "./docs-page.ts";
 import { errorResponseRef, errorStatuses, INFO, scopesUsed, securityOf, securitySchemes, sharedComponents, TAGS } from "./openapi.ts";
@@ -137,6 +137,10 @@ export function createApp(deps: AppDeps): App {
     }
     if (err instanceof CursorError) return problemResponse(checkProblem("CURSOR_INVALID", "cursor is not one this API returned: pass the nextCursor of the previous page", { instance: c.req.path }));
     if (err instanceof LedgerBusyError) return problemResponse(checkProblem("LEDGER_BUSY", err.message, { instance: c.req.path }), { "Retry-After": "1" });
+    if (storeUnavailable(err)) {
+      log.warn({ err: { name: (err as Error).name, message: scrubText(String((err as Error).message)) }, requestId: c.get("requestId"), path: c.req.path }, "database unavailable");
+      return problemResponse(checkProblem("STORE_UNAVAILABLE", "the database could not be reached or dropped the connection; send the request again (the same id answers with its outcome)", { instance: c.req.path }), { "Retry-After": "5" });
+    }
     // A safety net behind the check above: text the database cannot store is bad input, and the
     // failed statement's transaction has rolled back, so nothing changed.
     const state = sqlState(err);

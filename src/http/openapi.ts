@@ -119,6 +119,11 @@ const ERROR_RESPONSES: Record<number, { name: string; description: string; examp
     description: "Too many requests (8204: per client address, per user, or sign-ins per address), or sign-in throttling (8103 backoff, 8102 lockout). Retry-After says when to try again.",
     example: { type: "https://openets.dev/problems/rate-limited", title: "Too many requests", status: 429, detail: "too many requests from this address; retry in 12 s", code: 8204, check: "rate-limited", facts: { per: "address", retryAfterSeconds: 12 } },
   },
+  503: {
+    name: "ServiceUnavailable",
+    description: "The registry could not complete the request now: the ledger was too busy for the command's bounded attempts (8211), or the database could not be reached (8212). A command either committed whole or not at all; send it again after Retry-After with the same id to learn which.",
+    example: { type: "https://openets.dev/problems/store-unavailable", title: "Service unavailable", status: 503, detail: "the database could not be reached; send the request again", code: 8212, check: "store-unavailable" },
+  },
 };
 
 const HEADERS = {
@@ -130,7 +135,7 @@ const HEADERS = {
 export function sharedComponents(): { responses: Record<string, Record<string, unknown>>; headers: Record<string, Record<string, unknown>> } {
   const responses: Record<string, Record<string, unknown>> = {};
   for (const [status, r] of Object.entries(ERROR_RESPONSES)) {
-    const headers = status === "429" ? { "Retry-After": { $ref: "#/components/headers/RetryAfter" } } : status === "401" ? { "WWW-Authenticate": { $ref: "#/components/headers/WWWAuthenticate" } } : undefined;
+    const headers = status === "429" || status === "503" ? { "Retry-After": { $ref: "#/components/headers/RetryAfter" } } : status === "401" ? { "WWW-Authenticate": { $ref: "#/components/headers/WWWAuthenticate" } } : undefined;
     responses[r.name] = {
       description: r.description,
       ...(headers ? { headers } : {}),
@@ -146,11 +151,11 @@ export function sharedComponents(): { responses: Record<string, Record<string, u
 
 /**
  * The error statuses an operation can answer: every route can meet malformed text (400), a bad
- * credential (401) and the rate limits (429); a body adds 413 and 415; a state change or a role
+ * credential (401), the rate limits (429) and a busy or unreachable database (503); a body adds 413 and 415; a state change or a role
  * rule adds 403 (CSRF, roles, scopes); path parameters add 404; the route adds its own (409, 422).
  */
 export function errorStatuses(o: Op): number[] {
-  const out = new Set<number>([400, 401, 429, ...(o.errors ?? [])]);
+  const out = new Set<number>([400, 401, 429, 503, ...(o.errors ?? [])]);
   if (o.body) {
     out.add(413);
     out.add(415);
@@ -178,6 +183,7 @@ export const TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: "representatives", description: "Who represents which account, with the initiate and approve rights." },
   { name: "trusted accounts", description: "Each account's trusted account list: additions approved by a second person and effective after working days; removals at once." },
   { name: "audit", description: "The append-only audit trail of state-changing requests and sign-ins." },
+  { name: "analysis", description: "What a policy analyst runs on the server's datasets and scenarios: allocation and baselines under a preset, simulations and their comparison. They change nothing." },
 ];
 
 export const INFO = {

@@ -42,6 +42,22 @@ export function sqlState(err: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * True when the database could not be reached or dropped the connection: SQLSTATE class 08
+ * (connection exception), 57P01-57P03 (the server shutting down or ending this backend), 53300
+ * (too many connections), 57014 (a statement cancelled by its timeout), or a socket error
+ * (ECONNREFUSED, ECONNRESET, EPIPE, ETIMEDOUT) or the driver's "connection terminated" before
+ * any SQLSTATE. Not a rule's refusal: the request may simply be sent again.
+ */
+export function storeUnavailable(err: unknown): boolean {
+  const state = sqlState(err);
+  if (state !== undefined) return state.startsWith("08") || state === "57P01" || state === "57P02" || state === "57P03" || state === "53300" || state === "57014";
+  const code = typeof err === "object" && err !== null && "code" in err ? (err as { code: unknown }).code : undefined;
+  if (typeof code === "string" && ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"].includes(code)) return true;
+  const message = err instanceof Error ? err.message : "";
+  return /connection terminated|not queryable|terminating connection|Connection ended/i.test(message);
+}
+
 /** True for errors worth retrying the whole transaction on: serialization failure, deadlock. */
 export function isRetryable(err: unknown): boolean {
   const s = sqlState(err);

@@ -1,6 +1,6 @@
 // PostgreSQL server adapter over a `pg` pool, with the same type parsers as the PGlite adapter.
 import pg from "pg";
-import { type Db, type Isolation, PG_TYPE, parseInt8, parseTimestamptz, type QueryResult, type Sql } from "./db.ts";
+import { type Db, type Isolation, PG_TYPE, parseInt8, parseTimestamptz, type QueryResult, type Sql, sqlState } from "./db.ts";
 
 const custom = new Map<number, (v: string) => unknown>([
   [PG_TYPE.int8, parseInt8],
@@ -31,6 +31,40 @@ function wrap(client: pg.Pool | pg.PoolClient): Sql {
   };
 }
 
+/** A connection taken from the pool, and how to give it back (discarded when it was lost while out). */
+interface Checkout {
+  readonly client: pg.PoolClient;
+  done(broken: boolean): void;
+}
+
+/**
+ * Takes a connection from the pool with an error listener for as long as it is out. The pool
+ * listens for errors only on idle connections; a connection lost while checked out (its backend
+ * terminated by an administrator, a failover, a server restart) would otherwise emit an 'error'
+ * with no listener and end the whole process. Its query fails with the error instead, and the
+ * connection is discarded when it goes back (found by test/ledger/simulation.test.ts).
+ */
+async function checkout(pool: pg.Pool): Promise<Checkout> {
+  const client = await pool.connect();
+  let lost = false;
+  const onError = () => {
+    lost = true;
+  };
+  client.on("error", onError);
+  return {
+    client,
+    done(broken: boolean) {
+      client.removeListener("error", onError);
+      client.release(broken || lost);
+    },
+  };
+}
+
+/** The connection is gone: not a server's refusal, or the server ending this backend (SQLSTATE class 57P). */
+function connectionGone(err: unknown): boolean {
+  return !(err instanceof pg.DatabaseError) || (sqlState(err)?.startsWith("57P") ?? false);
+}
+
 export function openPostgres(url: string, opts: { max?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types: typeParsers });
   // An idle client's error (server restart) must not crash the process; the next query fails.
@@ -42,19 +76,20 @@ export function openPostgres(url: string, opts: { max?: number } = {}): Db {
     // and cold plan caches. Measured under contention, that churn halved transfer throughput.
     // An error the server reports leaves the connection usable; only other errors drop it.
     async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const client = await pool.connect();
+      const conn = await checkout(pool);
       let broken = false;
       try {
-        return await wrap(client).query<R>(text, params);
+        return await wrap(conn.client).query<R>(text, params);
       } catch (err) {
-        broken = !(err instanceof pg.DatabaseError);
+        broken = connectionGone(err);
         throw err;
       } finally {
-        client.release(broken);
+        conn.done(broken);
       }
     },
     async transaction<T>(fn: (tx: Sql) => Promise<T>, o?: { isolation?: Isolation }): Promise<T> {
-      const client = await pool.connect();
+      const conn = await checkout(pool);
+      const client = conn.client;
       let broken = false;
       try {
         await client.query(o?.isolation ? `BEGIN ISOLATION LEVEL ${o.isolation.toUpperCase()}` : "BEGIN");
@@ -69,7 +104,7 @@ export function openPostgres(url: string, opts: { max?: number } = {}): Db {
         }
         throw err;
       } finally {
-        client.release(broken);
+        conn.done(broken);
       }
     },
     async exec(script: string) {

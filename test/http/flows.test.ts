@@ -1,7 +1,8 @@
 // Goal: the security rules work end to end over HTTP with a moving clock: four-eyes (the initiator
 // cannot approve; a second representative can, and the transfer executes), the trusted list's
 // working-day activation, the 26-hour delay with cancellation inside it, the per-transaction limit
-// and holding limits refused with their codes; idempotent replays by transaction id.
+// and holding limits refused with their codes; an account's own limit raised only with a second
+// person's approval of the exact version; idempotent replays by transaction id.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPglite } from "../../src/store/pglite.ts";
 import { migrate } from "../../src/store/migrate.ts";
@@ -142,6 +143,34 @@ describe("flows over HTTP", () => {
     expect((await json(closed)).status).toBe("closed");
     expect((await as(f, s.admin, "POST", "/v1/accounts/JP-300-0099/close", { commandId: "cls-spare", reason: "holder wound up" })).status).toBe(200);
     expect((await as(f, s.admin, "POST", "/v1/accounts/JP-300-0099/unblock", { commandId: "reopen-spare" })).status).toBeGreaterThanOrEqual(400);
+  });
+
+  it("an account's own limit: tightening applies at once, a raise waits for a second person whose approval names the version", async () => {
+    const tight = await as(f, s["rep-a1"], "PUT", `/v1/accounts/${A}/limit`, { limit: "100" });
+    expect(tight.status).toBe(200);
+    expect(await json(tight)).toMatchObject({ accountId: A, limit: "100", pending: null, version: 1 });
+    const over = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-lim", from: A, to: C, classCode: CLASS, quantity: "101" });
+    expect((await json(over)).code).toBe(8006);
+    const raise = await json(await as(f, s["rep-a1"], "PUT", `/v1/accounts/${A}/limit`, { limit: "500" }));
+    expect(raise).toMatchObject({ limit: "100", pending: { limit: "500", proposedBy: "rep-a1", version: 2 }, version: 2 });
+    const self = await as(f, s["rep-a1"], "POST", `/v1/accounts/${A}/limit/approve`, { version: 2 });
+    expect([self.status, (await json(self)).code]).toEqual([403, 8004]);
+    const outsider = await as(f, s["rep-b"], "POST", `/v1/accounts/${A}/limit/approve`, { version: 2 });
+    expect(outsider.status).toBe(403);
+    // Proposed again after the approver looked: the approval of version 2 approves nothing.
+    expect((await json(await as(f, s["rep-a1"], "PUT", `/v1/accounts/${A}/limit`, { limit: "800" }))).pending).toMatchObject({ limit: "800", version: 3 });
+    const stale = await as(f, s["rep-a2"], "POST", `/v1/accounts/${A}/limit/approve`, { version: 2 });
+    expect([stale.status, (await json(stale)).code]).toEqual([409, 8024]);
+    expect(await json(await as(f, s.auditor, "GET", `/v1/accounts/${A}/limit`))).toMatchObject({ limit: "100", pending: { limit: "800", version: 3 } });
+    const approved = await as(f, s["rep-a2"], "POST", `/v1/accounts/${A}/limit/approve`, { version: 3 });
+    expect(approved.status).toBe(200);
+    expect(await json(approved)).toMatchObject({ limit: "800", pending: null, version: 4 });
+    // Removing the limit is a raise too; an administrator may approve it. Bad input is refused by field.
+    expect((await as(f, s["rep-a1"], "PUT", `/v1/accounts/${A}/limit`, { limit: "-5" })).status).toBe(400);
+    expect((await json(await as(f, s["rep-a1"], "PUT", `/v1/accounts/${A}/limit`, { limit: null }))).pending).toMatchObject({ limit: null, version: 5 });
+    expect(await json(await as(f, s.admin, "POST", `/v1/accounts/${A}/limit/approve`, { version: 5 }))).toMatchObject({ limit: null, pending: null });
+    expect((await as(f, s.admin, "POST", `/v1/accounts/${A}/limit/approve`, { version: 6 })).status).toBe(409);
+    expect((await as(f, s["rep-b"], "GET", `/v1/accounts/${A}/limit`)).status).toBe(404);
   });
 
   it("records state-changing requests in the audit trail that administrators query", async () => {

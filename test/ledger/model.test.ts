@@ -39,6 +39,7 @@ type Op =
   | { t: "move"; kind: string; cls: number; from: number; to: number; q: string; q2: string | null; hold: number }
   | { t: "decide"; which: "approve" | "cancel" | "reject"; tx: number; actor: number }
   | { t: "advance"; hours: number }
+  | { t: "release"; tx: number }
   | { t: "reverse"; tx: number }
   | { t: "status"; acct: number; status: "open" | "blocked" | "closed" }
   | { t: "drain"; acct: number }
@@ -77,6 +78,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 3, arbitrary: fc.record({ t: fc.constant("decide" as const), which: fc.constantFrom("approve" as const, "cancel" as const, "reject" as const), tx: fc.nat(60), actor: fc.nat(2) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("advance" as const), hours: fc.integer({ min: 1, max: 30 }) }) },
+  // One transaction released by id (due, not yet due, or not delayed at all), as a scheduler racing another would.
+  { weight: 1, arbitrary: fc.record({ t: fc.constant("release" as const), tx: fc.nat(60) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("reverse" as const), tx: fc.nat(60) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("status" as const), acct: fc.nat(NAMES.length - 1), status: fc.constantFrom("open" as const, "blocked" as const, "closed" as const) }) },
   // Empty an operator or trading account (so that closing it can succeed, and a later reversal would put units back into it).
@@ -165,6 +168,13 @@ forEachStore("SQL ledger against the reference ledger", (get) => {
               const mine = a.filter((r) => r.transactionId.startsWith(`${p}-`));
               const show = (r: { transactionId: string; result: { ok: boolean; code?: number } }) => `${r.transactionId}:${r.result.ok ? "ok" : r.result.code}`;
               expect(mine.map(show), label).toEqual(b.map(show));
+              break;
+            }
+            case "release": {
+              const delayed = [...ref.txs.values()].filter((t) => t.status === "delayed").map((t) => ({ transactionId: t.id }));
+              const pool = delayed.length > 0 && o.tx % 3 !== 0 ? delayed : sent;
+              const id = (pool[o.tx % Math.max(1, pool.length)]?.transactionId as string | undefined) ?? `${p}-none`;
+              await both(label, (l) => l.release(id));
               break;
             }
             case "reverse": {

@@ -201,7 +201,19 @@ export class ReferenceLedger {
     const due = [...this.txs.values()]
       .filter((t) => t.status === "delayed" && t.delayUntil !== null && t.delayUntil <= now)
       .sort((a, b) => ((a.delayUntil as string) < (b.delayUntil as string) ? -1 : (a.delayUntil as string) > (b.delayUntil as string) ? 1 : a.id < b.id ? -1 : 1));
-    return due.map((t) => ({ transactionId: t.id, result: this.complete(t, null, t.approvedBy) }));
+    return due.map((t) => ({ transactionId: t.id, result: this.release(t.id) }));
+  }
+
+  /** Completes one delayed transaction whose delay has passed (or rejects it with the check that fails), as the ledger's release(id). */
+  release(transactionId: string): RefResult {
+    const t = this.txs.get(transactionId);
+    const r = firstFailing(CHECK_ORDER.release.planned, {
+      TX_UNKNOWN: () => (t ? undefined : refuse("TX_UNKNOWN", transactionId)),
+      TX_BAD_TRANSITION: () => ((t as RTx).status === "delayed" ? undefined : refuse("TX_BAD_TRANSITION", (t as RTx).status)),
+      TX_NOT_DUE: () => ((t as RTx).delayUntil !== null && ((t as RTx).delayUntil as string) > this.now() ? refuse("TX_NOT_DUE", (t as RTx).delayUntil as string) : undefined),
+    }, undefined);
+    if (r) return r;
+    return this.complete(t as RTx, null, (t as RTx).approvedBy);
   }
 
   reverse(input: unknown): RefResult {

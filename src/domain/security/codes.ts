@@ -66,6 +66,7 @@ export const SECURITY_CHECKS = {
   TEXT_UNSTORABLE: { code: 8209, name: "text-unstorable", status: 400, rule: "Text the database refuses (SQLSTATE 22P02, 22021, 22P05) is bad input: a safety net behind 8207 and 8208; the failed statement's transaction rolled back, so nothing changed." },
   CSRF_REFUSED: { code: 8210, name: "csrf-refused", status: 403, rule: "A state-changing request made with the session cookie must carry the session's CSRF token (X-CSRF-Token, given at sign-in), and any Origin it sends must be the server's own." },
   LEDGER_BUSY: { code: 8211, name: "ledger-busy", status: 503, rule: "The ledger changed too fast for a command to get through in its bounded number of attempts (each made on a fresh snapshot); nothing was written, and Retry-After says when to send it again." },
+  STORE_UNAVAILABLE: { code: 8212, name: "store-unavailable", status: 503, rule: "The database could not be reached or dropped the connection mid-request: a command either committed whole or not at all; Retry-After says when to send it again, and sending the same command again (same id) answers with its outcome without doing it twice." },
   INTERNAL_ERROR: { code: 8299, name: "internal-error", status: 500, rule: "An unexpected failure: logged with the request id given in the facts, never shown; each change runs in one database transaction, so nothing is half-done." },
 } as const satisfies Record<string, SecurityCheckDefinition>;
 

@@ -76,7 +76,7 @@ const BaselineRows = z
         company: z.string(),
         sector: z.string(),
         series: z.array(z.object({ year: z.number().int(), emissions: z.number() })),
-        window: z.tuple([z.number().int(), z.number().int()]).nullable(),
+        window: z.array(z.number().int()).min(2).max(2).nullable().openapi({ description: "The base years chosen: [first, last]" }),
         excluded: z.number().int().nullable(),
         baseline: z.number().nullable().openapi({ description: "Mean of the chosen years, t (the exact value is baselineExact)" }),
         baselineExact: z.string().nullable(),

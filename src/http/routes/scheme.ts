@@ -41,7 +41,7 @@ export const DashboardView = z
     asOf: Time,
     unitType: z.string(),
     totals: Flows.extend({ stocks: Stocks }),
-    months: z.array(z.object({ month: z.string().openapi({ example: "2026-04" }), flows: Flows, stocks: Stocks })),
+    months: z.array(z.object({ month: z.string().openapi({ examples: ["2026-04"] }), flows: Flows, stocks: Stocks })),
     years: z.array(z.object({ year: Year, cap: Amount.nullable(), flows: Flows, stocks: Stocks, priceFloor: z.number().nullable(), priceCeiling: z.number().nullable() })),
     byUnitType: z.array(z.object({ unitType: z.string(), issued: Amount, stocks: Stocks })),
     cap: z.object({ year: Year, value: Amount.nullable(), basis: z.enum(["rulebook", "bottom-up", "none"]) }),

@@ -102,5 +102,6 @@ export const CHECK_MESSAGES = {
   "check.text-unstorable": { en: "Text must be storable by the database; nothing was changed.", ja: "文字列がデータベースに保存可能であること（何も変更されていません）。" },
   "check.csrf-refused": { en: "A change made from the console must carry the session's CSRF token and come from the server's own origin.", ja: "コンソールからの変更には、セッションのCSRFトークンを付け、サーバー自身のオリジンから送ること。" },
   "check.ledger-busy": { en: "The registry is busy: nothing was written; send the same request again shortly.", ja: "登録簿が混み合っています。何も書き込まれていないため、少し待って同じ要求を再送してください。" },
+  "check.store-unavailable": { en: "The database could not be reached: nothing was half-done; send the same request again shortly.", ja: "データベースに接続できませんでした。中途半端な変更はありません。少し待って同じ要求を再送してください。" },
   "check.internal-error": { en: "An unexpected failure; nothing was half-done. Quote the request id to the operators.", ja: "予期しない障害が発生しました（中途半端な変更はありません）。運用者にリクエストIDを伝えてください。" },
 } as const satisfies Record<string, Entry>;
