@@ -12,7 +12,8 @@ import {
 import { type Clock, systemClock } from "../../platform/clock.ts";
 import type { Db } from "../../store/db.ts";
 import * as accounts from "./accounts.ts";
-import { type Applied, applyPlan } from "./apply.ts";
+import type { Applied } from "./apply.ts";
+import { applyWithHooks, type KindHook } from "./hooks.ts";
 import { runBatch, type BatchInput } from "./batch.ts";
 import { txIdFor } from "./ids.ts";
 import * as reads from "./reads.ts";
@@ -31,6 +32,7 @@ const DERIVED_ID = /^TX-[A-Z2-9]{20}$/;
 
 export class LedgerService {
   private readonly seen = new SeenRows();
+  private readonly hooks = new Map<string, KindHook[]>();
   /** How proposals that went through were planned: from remembered rows alone (one statement), or on a snapshot read first. */
   readonly paths = { remembered: 0, read: 0 };
   readonly options: PlanOptions;
@@ -189,10 +191,20 @@ export class LedgerService {
     throw new LedgerBusyError(`transaction ${p.transactionId}`);
   }
 
+  /**
+   * Registers a rule another part of the registry keeps on every write of a transaction of this
+   * kind: it runs inside the writing database transaction, after the ledger's checks and the
+   * movements, and its refusal rolls the whole command back (src/registry/ledger/hooks.ts).
+   */
+  onKind(kind: string, hook: KindHook): void {
+    if (!this.catalogue.kinds.has(kind)) throw new Error(`onKind: ${kind} is not a transaction kind of the catalogue`);
+    this.hooks.set(kind, [...(this.hooks.get(kind) ?? []), hook]);
+  }
+
   /** Applies a plan; "retry" after a serialization failure, deadlock or key race (with a back-off). */
   private async apply(plan: Plan, attempt: number): Promise<Applied | "retry"> {
     try {
-      return await applyPlan(this.db, plan);
+      return await applyWithHooks(this.db, plan, this.hooks);
     } catch (err) {
       if (!retryable(err) || attempt >= MAX_ATTEMPTS) throw err;
       await backOff(attempt);
