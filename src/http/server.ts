@@ -9,10 +9,10 @@ import { AuthService } from "../auth/index.ts";
 import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../domain/security/config.ts";
 import { systemPrincipal } from "../domain/security/roles.ts";
 import type { Rulebook } from "../domain/rulebook/index.ts";
-import { listPresets, loadRulebook, RulebookLoadError } from "../io/rulebook.ts";
+import { listPresets, loadRulebook, RulebookLoadError, rulebookValue } from "../io/rulebook.ts";
 import { systemClock } from "../platform/clock.ts";
 import { SecureRegistry } from "../registry/secure/index.ts";
-import { recordSecurity } from "../registry/settings.ts";
+import { recordRulebook, recordSecurity } from "../registry/settings.ts";
 import type { Db } from "../store/db.ts";
 import { describeStore, openStore } from "../store/open.ts";
 import { createApp } from "./app.ts";
@@ -111,6 +111,7 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
     } else if (!production) out("OpenETS demo registry already seeded (demo users: demo-admin, demo-auditor, demo-rep-a, demo-rep-b, demo-verifier; password <user>-password)");
     // The rules this server runs with, recorded so that the CLI on this store keeps the same ones.
     await recordSecurity(db, rules.rulebook, config, systemClock.now().toISOString());
+    if (rules.rulebook) await recordRulebook(db, rules.rulebook, rulebookValue(rules.rulebook), systemClock.now().toISOString());
     const audit = new AuditLog(db, systemClock);
     const auth = await AuthService.open(db, systemClock, config, audit);
     const registry = await SecureRegistry.open(db, systemClock, config, { audit });

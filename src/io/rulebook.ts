@@ -107,6 +107,13 @@ export function loadRulebook(nameOrPath: string): Rulebook {
   return r.rulebook;
 }
 
+/** A rulebook's value as written (YAML or JSON parsed, not validated): what a registry records. */
+export function rulebookValue(nameOrPath: string): unknown {
+  const file = rulebookFile(nameOrPath);
+  const text = readFileSync(file, "utf8");
+  return extname(file).toLowerCase() === ".json" ? (JSON.parse(text) as unknown) : parseDocument(text).toJS();
+}
+
 export { formatPath };
 
 /**

@@ -10,10 +10,10 @@ import { base32Decode, totp } from "../auth/totp.ts";
 import { type Caller, systemPrincipal } from "../domain/security/roles.ts";
 import { type App, createApp, CSRF_HEADER } from "../http/app.ts";
 import { createLogger } from "../http/logger.ts";
-import { securityConfigOf } from "../io/rulebook.ts";
+import { rulebookValue, securityConfigOf } from "../io/rulebook.ts";
 import { ManualClock } from "../platform/clock.ts";
 import { SecureRegistry } from "../registry/secure/index.ts";
-import { recordSecurity } from "../registry/settings.ts";
+import { recordRulebook, recordSecurity } from "../registry/settings.ts";
 import type { Db } from "../store/db.ts";
 import { migrate } from "../store/migrate.ts";
 import { openPglite } from "../store/pglite.ts";
@@ -79,6 +79,7 @@ async function setUp(scenario: Scenario, db: Db): Promise<World> {
   const clock = new ManualClock(new Date(Date.parse(scenario.start)).toISOString());
   const config = securityConfigOf(scenario.rulebook);
   await recordSecurity(db, scenario.rulebook ?? null, config, clock.now().toISOString());
+  if (scenario.rulebook) await recordRulebook(db, scenario.rulebook, rulebookValue(scenario.rulebook), clock.now().toISOString());
   const audit = new AuditLog(db, clock);
   // Passwords here are random and never shown; cheap hashing keeps a 200-user scenario quick.
   const auth = await AuthService.open(db, clock, config, audit, { argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });

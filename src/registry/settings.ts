@@ -2,6 +2,7 @@
 // the CLI on the same store (and every server process) keeps the same rules: a CLI that enforced
 // fewer rules than the API would be a way around them.
 import { DEFAULT_SECURITY_CONFIG, parseSecurityConfig, type SecurityConfig } from "../domain/security/config.ts";
+import { parseRulebook, type Rulebook } from "../domain/rulebook/index.ts";
 import type { Sql } from "../store/db.ts";
 
 export interface RecordedSecurity {
@@ -30,4 +31,31 @@ export async function recordedSecurity(sql: Sql): Promise<RecordedSecurity> {
   const parsed = parseSecurityConfig(row.value.config);
   if (!parsed.ok) throw new Error(`the recorded security rules do not parse: ${parsed.message}`);
   return { rulebook: row.value.rulebook, config: parsed.value, recordedAt: row.updated_at };
+}
+
+/**
+ * The scheme's rulebook itself (its parsed YAML or JSON value, validated again where it is read,
+ * so that the CLI keeps the rules wherever it runs, even where the file it came from is not),
+ * recorded beside the security rules by whoever sets the registry up: the server at start, `ets
+ * play` for its scenario. The registry's scheme rules (src/registry/scheme-rules.ts) are installed
+ * from it on every door.
+ */
+const RULEBOOK_KEY = "rulebook";
+
+export async function recordRulebook(sql: Sql, name: string, value: unknown, at: string): Promise<void> {
+  await sql.query(
+    `INSERT INTO registry_settings (key, value, updated_at) VALUES ($1, $2, $3)
+     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
+    [RULEBOOK_KEY, JSON.stringify({ name, value }), at],
+  );
+}
+
+/** The recorded rulebook, or null when none was recorded. Throws when the recorded value no longer validates (a newer schema). */
+export async function recordedRulebook(sql: Sql): Promise<{ name: string; rulebook: Rulebook } | null> {
+  const r = await sql.query<{ value: { name: string; value: unknown } }>("SELECT value FROM registry_settings WHERE key = $1", [RULEBOOK_KEY]);
+  const row = r.rows[0];
+  if (!row) return null;
+  const parsed = parseRulebook(row.value.value);
+  if (!parsed.ok) throw new Error(`the recorded rulebook ${row.value.name} does not parse: ${parsed.errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`);
+  return { name: row.value.name, rulebook: parsed.rulebook };
 }

@@ -24,6 +24,8 @@ import * as reps from "./representatives.ts";
 import * as tx from "./transactions.ts";
 import * as trusted from "./trusted.ts";
 
+import { installSchemeRules } from "../scheme-rules.ts";
+import { recordedRulebook } from "../settings.ts";
 export type { Result } from "../ledger/index.ts";
 export type { Refusal };
 export type { SecureTransactionView, InitiateInput, DecisionInput } from "./transactions.ts";
@@ -54,8 +56,13 @@ export class SecureRegistry {
     this.ctx = { ledger, audit, config, clock, db };
   }
 
+  /**
+   * Opens the registry on a migrated store, with the scheme rules of the rulebook recorded in it
+   * (src/registry/scheme-rules.ts): every door opens it this way, so every door keeps them.
+   */
   static async open(db: Db, clock: Clock, config: SecurityConfig, opts: SecureRegistryOptions = {}): Promise<SecureRegistry> {
     const ledger = await LedgerService.open(db, clock, opts.catalogue ?? DEFAULT_CATALOGUE, { holdingLimits: holdingPolicy(config) });
+    installSchemeRules(ledger, db, (await recordedRulebook(db))?.rulebook ?? null);
     return new SecureRegistry(ledger, opts.audit ?? new AuditLog(db, clock), config, clock, db);
   }
 

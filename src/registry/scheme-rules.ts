@@ -1,0 +1,19 @@
+// The rules other parts of the registry keep on the ledger's writes (hooks on transaction kinds,
+// src/registry/ledger/hooks.ts), installed in one place from the scheme's recorded rulebook. The
+// registry installs them whenever it opens (SecureRegistry.open), so the server, the CLI, `ets
+// play` and every test that opens a registry on a store keep the same rules: no door enforces
+// fewer. Each part adds one installer to the list.
+import type { Rulebook } from "../domain/rulebook/index.ts";
+import type { Db } from "../store/db.ts";
+import type { LedgerService } from "./ledger/index.ts";
+
+/** Registers a part's hooks on the ledger for this scheme (nothing when its rules do not apply). */
+export type RuleInstaller = (ledger: LedgerService, db: Db, rulebook: Rulebook | null) => void;
+
+const INSTALLERS: readonly RuleInstaller[] = [
+  // One line per part, e.g. compliance's surrender rules.
+];
+
+export function installSchemeRules(ledger: LedgerService, db: Db, rulebook: Rulebook | null, installers: readonly RuleInstaller[] = INSTALLERS): void {
+  for (const install of installers) install(ledger, db, rulebook);
+}
