@@ -1,14 +1,18 @@
 // `ets verify`: re-derives every ledger invariant from the database, independently of the code
 // that maintains them. It reads only; it trusts neither the balances nor the blocks, and rebuilds
-// ownership from the immutable movements and the hash chains from the immutable records.
+// ownership from the immutable movements and the hash chains from the immutable records; it ties
+// the account and class rows it counts by to the commands that made them, and proves every
+// recorded checkpoint a prefix of today's ledger.
 //
 // Memory stays bounded whatever the ledger's size: the passes that need TypeScript (hashes, the
 // chain walk) read in keyset pages of at most `pageSize` rows, and the checks the database can
 // decide alone return at most PER_CHECK offending rows each. Everything is read in one snapshot.
 import type { Db, Sql } from "../../store/db.ts";
 import { checkChainLinks } from "./chains.ts";
+import { checkCheckpoints } from "./checkpoints.ts";
 import { checkOwnership } from "./ownership.ts";
 import { checkBalances, checkClasses, checkClosedEmpty, checkPartition } from "./partition.ts";
+import { checkAccounts, checkClassDefinitions } from "./records.ts";
 import { collector, countRows, DEFAULT_PAGE_SIZE, type Pass, type Violation } from "./report.ts";
 import { checkEarmarks, checkTransactions } from "./transactions.ts";
 
@@ -28,6 +32,10 @@ export interface VerifyReport {
   movements: number;
   /** Chain links walked. */
   links: number;
+  /** Checkpoints proven to be prefixes of today's ledger (their roots recomputed). */
+  checkpoints: number;
+  /** Leaves of the checkpoint log compared with today's records. */
+  checkpointLeaves: number;
   violations: Violation[];
 }
 
@@ -68,7 +76,10 @@ async function verifyIn(sql: Sql, pageSize: number): Promise<VerifyReport> {
   await checkOwnership(sql, add);
   await checkClosedEmpty(sql, add);
   await checkEarmarks(sql, add);
+  await checkAccounts(sql, add);
+  await checkClassDefinitions(sql, add);
   const walk = await checkChainLinks(p);
+  const cps = await checkCheckpoints(p);
   return {
     ok: violations.length === 0,
     classes: await countRows(sql, "unit_classes"),
@@ -80,6 +91,8 @@ async function verifyIn(sql: Sql, pageSize: number): Promise<VerifyReport> {
     transactions: txs.transactions,
     movements: txs.movements,
     links: walk.links,
+    checkpoints: cps.checkpoints,
+    checkpointLeaves: cps.leaves,
     violations,
   };
 }
