@@ -1,6 +1,7 @@
 // `npm start`: the OpenETS server (src/http/server.ts). PORT (default 3000), DATABASE_URL (a
 // postgres:// URL or a PGlite directory; default .data/pglite), OPENETS_MODE=demo|production,
-// OPENETS_RULEBOOK (preset name or rulebook file whose `security` section sets the security rules).
+// OPENETS_RULEBOOK (preset name or rulebook file whose `security` section sets the security rules),
+// OPENETS_CHECKPOINT_MINUTES (minutes between scheduled checkpoints; default 60, 0 for none).
 import { StartupError, startServer } from "./http/server.ts";
 
 try {

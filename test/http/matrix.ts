@@ -47,6 +47,7 @@ export const MATRIX: Record<string, Row> = {
   publicAllocations: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/public/allocations" }) },
   publicCompliance: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/public/compliance" }) },
   publicTransactions: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/public/transactions" }) },
+  listCheckpoints: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/checkpoints" }) },
   // ---- sign-in and own profile
   signIn: { expect: "YYYYYY", req: ({ user }) => ({ method: "POST", path: "/v1/auth/sign-in", body: { userId: user ?? "verifier", password: `${user ?? "verifier"}-long-password` } }) },
   signInTotp: { expect: "YYYYYY", req: () => ({ method: "POST", path: "/v1/auth/totp", body: { challenge: "no-such-challenge", code: "123456" } }) },

@@ -1,12 +1,24 @@
 // Public routes: health, and the published data a registry shows to everyone (like the EU's
-// public transaction log): accounts, allocations, compliance status, completed transactions.
+// public transaction log): accounts, allocations, compliance status, completed transactions, and
+// the checkpoints (Merkle roots over the ledger) anyone may keep to hold the registry to later.
 import { z } from "@hono/zod-openapi";
+import { listCheckpoints } from "../../registry/checkpoints/index.ts";
 import type { AccountView, TransactionView } from "../../registry/ledger/index.ts";
 import { PUBLIC_ACCESS as PUBLIC } from "../access.ts";
 import type { AppDeps, HttpConfig } from "../context.ts";
 import { op, type Op } from "../route.ts";
-import { Account, AccountId, Allocation, ComplianceStatus, PageQuery, page, PublicTransaction } from "../schemas.ts";
+import { fail } from "../problem.ts";
+import { Account, AccountId, Allocation, ComplianceStatus, PageQuery, page, PublicTransaction, Time } from "../schemas.ts";
 import { DEFAULT_PAGE, decodeCursor, encodeCursor, pageJson, pageOf, toJson } from "../views.ts";
+
+const Checkpoint = z
+  .object({
+    id: z.number().int().openapi({ description: "1, 2, 3, ... in the order recorded" }),
+    at: Time,
+    root: z.string().openapi({ description: "RFC 6962 Merkle root (SHA-256, hex) over the first `count` leaves of the checkpoint log", example: "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328" }),
+    count: z.number().int().openapi({ description: "Leaves covered (the size of the tree)" }),
+  })
+  .openapi("Checkpoint");
 
 const OPERATOR_TYPES = ["operator_holding", "aircraft_operator_holding", "maritime_operator_holding"];
 
@@ -127,6 +139,22 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
         const pg = await ledger.listTransactions({ status: "completed", ...(query.kind ? { kind: query.kind } : {}), ...(after ? { after } : {}), limit });
         const items = pg.items.map((t) => ({ id: t.id, kind: t.kind, completedAt: completedAt(t), legs: t.legs }));
         return c.json(toJson({ items, nextCursor: pg.next === null ? null : encodeCursor(pg.next) }) as never);
+      },
+    }),
+    op({
+      method: "get",
+      path: "/v1/checkpoints",
+      operationId: "listCheckpoints",
+      summary: "Published checkpoints, newest first: Merkle roots over every chain head and account record, which `ets verify` proves against the ledger",
+      tag: "public",
+      access: PUBLIC,
+      query: PageQuery,
+      responses: { 200: { description: "A page of checkpoints", schema: page(Checkpoint, "CheckpointPage") } },
+      handler: async ({ c, query }) => {
+        const key = decodeCursor(query.cursor);
+        if (key !== undefined && !/^[1-9]\d{0,14}$/.test(key)) fail(400, "cursor-invalid", "cursor is not one this API returned");
+        const pg = await listCheckpoints(ledger.db, { ...(key === undefined ? {} : { before: Number(key) }), limit: query.limit ?? DEFAULT_PAGE });
+        return c.json({ items: pg.items, nextCursor: pg.next === null ? null : encodeCursor(String(pg.next)) } as never);
       },
     }),
   ];

@@ -4,3 +4,4 @@ export { type Checkpoint, type RecordOptions, recordCheckpoint } from "./record.
 export { listCheckpoints, MAX_CHECKPOINT_PAGE } from "./read.ts";
 export { EMPTY_ROOT, Frontier, leafHash, nodeHash } from "./merkle.ts";
 export { LEAF_KINDS, type LeafKind, leafBytes } from "./leaves.ts";
+export { type CheckpointSchedule, checkpointSchedule } from "./schedule.ts";
