@@ -11,7 +11,7 @@ import { canonical } from "../../domain/ledger/commands.ts";
 import { CURRENT_LEAF, type LeafRow, leafHashOf, present } from "../checkpoints/leaves.ts";
 import { Frontier } from "../checkpoints/merkle.ts";
 import { keysetPages } from "./pages.ts";
-import { type Add, type Pass, PER_CHECK } from "./report.ts";
+import { type Add, limited, type Pass } from "./report.ts";
 
 interface LogRow extends LeafRow {
   position: bigint;
@@ -27,12 +27,6 @@ interface CheckpointRow {
   frontier: unknown;
 }
 
-function limited(add: Add, n = PER_CHECK): Add {
-  let left = n;
-  return (v) => {
-    if (left-- > 0) add(v);
-  };
-}
 
 export async function checkCheckpoints(p: Pass): Promise<{ checkpoints: number; leaves: number }> {
   const adds = { cut: limited(p.add), rewritten: limited(p.add), changed: limited(p.add), root: limited(p.add) };

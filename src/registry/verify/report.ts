@@ -30,6 +30,14 @@ export function collector(): { violations: Violation[]; add: Add } {
   };
 }
 
+/** An Add that passes on at most `n` violations: a check reports at most PER_CHECK. */
+export function limited(add: Add, n = PER_CHECK): Add {
+  let left = n;
+  return (v) => {
+    if (left-- > 0) add(v);
+  };
+}
+
 /** What every pass of verify is given. */
 export interface Pass {
   sql: Sql;
