@@ -15,7 +15,7 @@ try {
   let out: Record<string, unknown>;
   if (mode === "verify") {
     const r = await verifyLedger(db);
-    out = { ok: r.ok, violations: r.violations.slice(0, 5), movements: r.movements, transactions: r.transactions, links: r.links };
+    out = { ok: r.ok, violations: r.violations.slice(0, 5), movements: r.movements, transactions: r.transactions, links: r.links, checkpoints: r.checkpoints };
   } else {
     const r = await db.query<{ n: bigint }>("SELECT count(*) AS n FROM movements");
     out = { movements: Number(r.rows[0]?.n ?? 0n) };
