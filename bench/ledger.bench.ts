@@ -161,7 +161,8 @@ async function buildInterleaved(db: ReturnType<typeof openPostgres>, cls: string
   const request = { kind: "issuance", legs: [{ classCode: cls, from: null, to: a, quantity: String(n) }, { classCode: cls, from: null, to: b, quantity: String(n) }], initiator: null, purpose: null, beneficiary: null, note: "bench build", hold: { approval: false, delayUntil: null } };
   await db.transaction(async (tx) => {
     const c = (await tx.query<{ id: number }>("SELECT id FROM unit_classes WHERE code = $1", [cls])).rows[0]?.id;
-    await tx.query("INSERT INTO transactions (id, kind, request, initiator, reverses, created_at) VALUES ($1, 'issuance', $2, NULL, NULL, $3)", [txId, JSON.stringify(request), now]);
+    await tx.query("INSERT INTO transactions (id, kind, request, initiator, reverses, created_at, idem_scope, idem_key) VALUES ($1, 'issuance', $2, NULL, NULL, $3, '', $1)", [txId, JSON.stringify(request), now]);
+    await tx.query("INSERT INTO tx_state (tx_id, status, seq) VALUES ($1, 'completed', 1)", [txId]);
     await tx.query("INSERT INTO transaction_legs VALUES ($1, 1, $2, NULL, $3, $5), ($1, 2, $2, NULL, $4, $5)", [txId, c, a, b, n]);
     await tx.query("INSERT INTO transaction_events (tx_id, seq, status, at, actor, detail) VALUES ($1, 1, 'completed', $2, NULL, '{}')", [txId, now]);
     await tx.query(

@@ -1,5 +1,7 @@
 // `npm run bench -- [name ...] [--json]`: runs the named benchmarks (all when none is named) and
-// prints each figure beside a baseline measured in the same run, with the ratio. Never a test:
+// prints each figure beside a baseline measured in the same run, with the ratio. A name selects
+// bench/NAME.bench.ts and every bench/NAME-*.bench.ts (so `ledger` includes `ledger-verify`).
+// With --json, one row per figure: {name, value, unit, baseline, ratio, ...}. Never a test:
 // nothing here fails on a time.
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -14,14 +16,15 @@ const available = readdirSync(here)
   .map((f) => f.replace(/\.bench\.ts$/, ""))
   .sort();
 const names = args.filter((a) => !a.startsWith("--"));
+const selects = (n: string) => available.filter((a) => a === n || a.startsWith(`${n}-`));
 for (const n of names) {
-  if (!available.includes(n)) {
+  if (selects(n).length === 0) {
     process.stderr.write(`unknown benchmark ${JSON.stringify(n)}; available: ${available.join(", ")}\n`);
     process.exit(2);
   }
 }
 const all: Figure[] = [];
-for (const name of names.length > 0 ? names : available) {
+for (const name of names.length > 0 ? [...new Set(names.flatMap(selects))] : available) {
   const mod = (await import(join(here, `${name}.bench.ts`))) as { run(log: (s: string) => void): Promise<Figure[]> };
   const log = (s: string) => process.stderr.write(`[${name}] ${s}\n`);
   const figures = await mod.run(log);
@@ -34,7 +37,7 @@ for (const name of names.length > 0 ? names : available) {
     }
   }
 }
-if (json) process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+if (json) process.stdout.write(`${JSON.stringify(all.map((f) => ({ name: f.figure, ...f })), null, 2)}\n`);
 
 function fmt(v: number): string {
   return Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(4);

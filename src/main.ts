@@ -2,7 +2,8 @@
 // postgres:// URL or a PGlite directory; default .data/pglite), OPENETS_MODE=demo|production,
 // OPENETS_RULEBOOK (preset name or rulebook file whose `security` section sets the security rules),
 // OPENETS_TRUST_PROXY (how many reverse proxies in front append to X-Forwarded-For; default 0),
-// OPENETS_CONSOLE_DIR (the built web console; default build/console).
+// OPENETS_CONSOLE_DIR (the built web console; default build/console),
+// OPENETS_CHECKPOINT_MINUTES (minutes between scheduled checkpoints; default 60, 0 for none).
 import { StartupError, startServer } from "./http/server.ts";
 
 try {

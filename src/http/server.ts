@@ -1,5 +1,6 @@
 // The OpenETS server (`npm start`): the HTTP API on the embedded PGlite store (or DATABASE_URL),
-// with the scheduler tick that completes delayed transfers and ends expired approvals.
+// with the scheduler tick that completes delayed transfers and ends expired approvals, and the
+// checkpoint schedule (OPENETS_CHECKPOINT_MINUTES, default 60; 0 turns it off).
 // Demo mode (the default) seeds a demo registry on the first start and prints the demo users'
 // credentials; OPENETS_MODE=production never seeds, never accepts demo users, and creates the
 // first administrator only from OPENETS_ADMIN_USER / OPENETS_ADMIN_PASSWORD.
@@ -11,6 +12,7 @@ import { systemPrincipal } from "../domain/security/roles.ts";
 import type { Rulebook } from "../domain/rulebook/index.ts";
 import { listPresets, loadRulebook, RulebookLoadError, rulebookValue } from "../io/rulebook.ts";
 import { systemClock } from "../platform/clock.ts";
+import { checkpointSchedule } from "../registry/checkpoints/index.ts";
 import { SecureRegistry } from "../registry/secure/index.ts";
 import { recordRulebook, recordSecurity } from "../registry/settings.ts";
 import type { Db } from "../store/db.ts";
@@ -29,6 +31,7 @@ export interface ServerEnv {
   OPENETS_RULEBOOK?: string | undefined;
   /** Where the built web console is (default build/console, which `npm start` builds). */
   OPENETS_CONSOLE_DIR?: string | undefined;
+  OPENETS_CHECKPOINT_MINUTES?: string | undefined;
 }
 
 export class StartupError extends Error {}
@@ -82,6 +85,16 @@ export function rulebookSecurity(env: ServerEnv, production: boolean): { ruleboo
   return { rulebook: name, config: rb.security as SecurityConfig, rules: rb };
 }
 
+/** Minutes between scheduled checkpoints (OPENETS_CHECKPOINT_MINUTES): default 60, 0 for none, at most a year. */
+export function checkpointMinutes(env: ServerEnv): number {
+  const v = env.OPENETS_CHECKPOINT_MINUTES;
+  if (v === undefined || v === "") return 60;
+  if (!/^\d{1,6}$/.test(v) || Number(v) > 525_600) {
+    throw new StartupError(`OPENETS_CHECKPOINT_MINUTES must be a whole number of minutes from 0 (no scheduled checkpoints) to 525600, not ${JSON.stringify(v)}`);
+  }
+  return Number(v);
+}
+
 export async function startServer(env: ServerEnv, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<{ port: number; close(): Promise<void> }> {
   const mode = env.OPENETS_MODE ?? "demo";
   if (mode !== "demo" && mode !== "production") throw new StartupError(`OPENETS_MODE must be demo or production, not ${JSON.stringify(mode)}`);
@@ -92,6 +105,7 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
     throw new StartupError("production mode refuses demo user names and demo passwords");
   }
   const hops = trustProxyHops(env.OPENETS_TRUST_PROXY);
+  const checkpointEvery = checkpointMinutes(env);
   const rules = rulebookSecurity(env, production);
   const config = securityConfigFor(production, rules.config);
   const store = describeStore({ database: env.DATABASE_URL });
@@ -131,6 +145,18 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
       );
     }, 60_000);
     tick.unref();
+    // Checkpoints on a schedule, and one at start when the last is older than the interval.
+    const checkpoints =
+      checkpointEvery === 0
+        ? undefined
+        : checkpointSchedule(db, {
+            everyMs: checkpointEvery * 60_000,
+            clock: systemClock,
+            by: "system:scheduler",
+            onRecorded: (cp) => logger.info({ checkpoint: cp }, "checkpoint recorded"),
+            onError: (err) => logger.error({ err: { message: String((err as Error).message) } }, "checkpoint failed"),
+          });
+    checkpoints?.tick().catch((err: unknown) => logger.error({ err: { message: String((err as Error).message) } }, "checkpoint failed"));
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: api.app.fetch, port }, () => resolve(s));
     });
@@ -141,6 +167,7 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
       port: actual,
       async close() {
         clearInterval(tick);
+        await checkpoints?.stop();
         await new Promise<void>((r) => server.close(() => r()));
         await db.close();
       },

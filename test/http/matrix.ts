@@ -49,6 +49,7 @@ export const MATRIX: Record<string, Row> = {
   publicTransactions: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/public/transactions" }) },
   publicScheme: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/public/scheme" }) },
   publicDashboard: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/public/dashboard" }) },
+  listCheckpoints: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/checkpoints" }) },
   // ---- sign-in and own profile
   signIn: { expect: "YYYYYY", req: ({ user }) => ({ method: "POST", path: "/v1/auth/sign-in", body: { userId: user ?? "verifier", password: `${user ?? "verifier"}-long-password` } }) },
   signInTotp: { expect: "YYYYYY", req: () => ({ method: "POST", path: "/v1/auth/totp", body: { challenge: "no-such-challenge", code: "123456" } }) },

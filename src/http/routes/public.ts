@@ -1,13 +1,25 @@
 // Public routes: health, and the published data a registry shows to everyone (like the EU's
-// public transaction log): accounts, allocations, compliance status, completed transactions.
+// public transaction log): accounts, allocations, compliance status, completed transactions, and
+// the checkpoints (Merkle roots over the ledger) anyone may keep to hold the registry to later.
 import { z } from "@hono/zod-openapi";
+import { listCheckpoints } from "../../registry/checkpoints/index.ts";
 import type { AccountView, TransactionView } from "../../registry/ledger/index.ts";
 import { PUBLIC_ACCESS as PUBLIC } from "../access.ts";
 import type { AppDeps, HttpConfig } from "../context.ts";
 import { op, type Op } from "../route.ts";
 import { Since } from "./read.ts";
-import { Account, AccountId, AccountTypeName, Allocation, ComplianceStatus, PageQuery, page, PublicTransaction, TransactionKindName } from "../schemas.ts";
+import { checkProblem, ProblemError } from "../problem.ts";
+import { Account, AccountId, AccountTypeName, Allocation, ComplianceStatus, PageQuery, page, PublicTransaction, Time, TransactionKindName } from "../schemas.ts";
 import { DEFAULT_PAGE, decodeCursor, encodeCursor, pageJson, pageOf, toJson } from "../views.ts";
+
+const Checkpoint = z
+  .object({
+    id: z.number().int().openapi({ description: "1, 2, 3, ... in the order recorded" }),
+    at: Time,
+    root: z.string().openapi({ description: "RFC 6962 Merkle root (SHA-256, hex) over the first `count` leaves of the checkpoint log", examples: ["5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"] }),
+    count: z.number().int().openapi({ description: "Leaves covered (the size of the tree)" }),
+  })
+  .openapi("Checkpoint");
 
 const OPERATOR_TYPES = ["operator_holding", "aircraft_operator_holding", "maritime_operator_holding"];
 
@@ -133,6 +145,23 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
         const pg = await ledger.listTransactions({ status: "completed", ...(query.kind ? { kind: query.kind } : {}), ...(query.since ? { since: query.since } : {}), ...(after ? { after } : {}), limit });
         const items = pg.items.map((t) => ({ id: t.id, kind: t.kind, completedAt: completedAt(t), legs: t.legs }));
         return c.json(toJson({ items, nextCursor: pg.next === null ? null : encodeCursor(pg.next) }) as never);
+      },
+    }),
+    op({
+      method: "get",
+      path: "/v1/checkpoints",
+      operationId: "listCheckpoints",
+      summary: "Published checkpoints, newest first",
+      description: "Merkle roots (RFC 6962, SHA-256) over every chain head and account record, newest first, which `ets verify` proves against the ledger; anyone may keep them and later check that history was not rewritten.",
+      tag: "public",
+      access: PUBLIC,
+      query: PageQuery,
+      responses: { 200: { description: "A page of checkpoints", schema: page(Checkpoint, "CheckpointPage") } },
+      handler: async ({ c, query }) => {
+        const key = decodeCursor(query.cursor);
+        if (key !== undefined && !/^[1-9]\d{0,14}$/.test(key)) throw new ProblemError(checkProblem("CURSOR_INVALID", "cursor is not one this API returned: pass the nextCursor of the previous page"));
+        const pg = await listCheckpoints(ledger.db, { ...(key === undefined ? {} : { before: Number(key) }), limit: query.limit ?? DEFAULT_PAGE });
+        return c.json({ items: pg.items, nextCursor: pg.next === null ? null : encodeCursor(String(pg.next)) } as never);
       },
     }),
   ];

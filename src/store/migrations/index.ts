@@ -2,6 +2,7 @@
 import type { Migration } from "../migration.ts";
 import { auditMigrations } from "./audit.ts";
 import { authMigrations } from "./auth.ts";
+import { checkpointMigrations } from "./checkpoints.ts";
 import { ledgerMigrations } from "./ledger.ts";
 import { ledgerV2Migrations } from "./ledger-v2.ts";
 import { registryMigrations } from "./registry.ts";
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   ...auditMigrations,
   ...ledgerV2Migrations,
   ...registryMigrations,
+  ...checkpointMigrations,
 ];

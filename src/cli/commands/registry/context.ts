@@ -38,6 +38,8 @@ export interface RegistryContext {
   registry: SecureRegistry;
   /** The registry user writes act as (--as); undefined when none was named. */
   caller: Caller | undefined;
+  /** The clock commands record times by (checkpoints). */
+  clock: Clock;
 }
 
 /** The registry on an open store, acting as `as` (a registry user) when given. */
@@ -45,11 +47,11 @@ export async function registryContext(db: Db, as: string | undefined, clock: Clo
   const { config } = await recordedSecurity(db);
   const audit = new AuditLog(db, clock);
   const registry = await SecureRegistry.open(db, clock, config, { audit });
-  if (as === undefined) return { db, registry, caller: undefined };
+  if (as === undefined) return { db, registry, caller: undefined, clock };
   const auth = await AuthService.open(db, clock, config, audit);
   const principal = await auth.principalOf(as, "cli", "all");
   if (!principal) throw new UsageError(`option --as: no active registry user ${JSON.stringify(as)} (see ets admin users)`);
-  return { db, registry, caller: { principal, ip: null } };
+  return { db, registry, caller: { principal, ip: null }, clock };
 }
 
 /** The user a write acts as; a write without --as is refused before it reaches the registry. */

@@ -125,7 +125,9 @@ export function register(program: Command): void {
     .action(runner((c, id: string, o: { reason?: string }) => tx.decide(c, "cancel", id, o)));
   writes(t.command("release").description("complete every delayed transaction whose delay has passed (administrator)")).action(runner((c) => tx.release(c)));
 
-  common(program.command("verify").description("re-derive every ledger invariant from the database; exit 0 only when all hold"))
-    .addHelpText("after", '\nJSON: {"ok", "classes", "accounts", "blocks", "units", "violations"}')
-    .action(runner((c) => tx.verify(c)));
+  common(program.command("verify").description("re-derive every ledger invariant from the database and prove every checkpoint; exit 0 only when all hold"))
+    .option("--checkpoint", "then record a checkpoint (a Merkle root over every chain head and account record) and print it for publication")
+    .option("--as <user>", "with --checkpoint: the registry user recorded as having taken it (default: ETS_AS, else cli)")
+    .addHelpText("after", '\nJSON: {"ok", "classes", "accounts", "blocks", "units", "violations"}; with --checkpoint: {"root", "at", "count", "id"}')
+    .action(runner((c, o: { checkpoint?: boolean }) => tx.verify(c, o)));
 }

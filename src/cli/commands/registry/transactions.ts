@@ -1,6 +1,8 @@
 // Transactions: issue, transfer, retire, cancel (through the same security rules as the API: who
 // may initiate, four-eyes, the trusted list and delay, limits), approve, reject and cancel held
-// ones, reverse, release due ones; list and show transactions; holdings and `ets verify`.
+// ones, reverse, release due ones; list and show transactions; holdings and `ets verify` (with
+// --checkpoint, a checkpoint recorded for publication after a clean verify).
+import { recordCheckpoint } from "../../../registry/checkpoints/index.ts";
 import type { TransactionStatus, TransactionView } from "../../../registry/ledger/index.ts";
 import { verifyLedger } from "../../../registry/verify.ts";
 import { formatTable } from "../../io.ts";
@@ -92,10 +94,22 @@ export async function holdings(ctx: RegistryContext, accountId: string, o: { blo
   return { json: { account: accountId, holdings: h }, text: holdingsText(h) };
 }
 
-export async function verify(ctx: RegistryContext): Promise<Output> {
+/**
+ * Verifies the ledger; with `checkpoint`, then records a checkpoint (only when verify found
+ * nothing: a checkpoint anchors a ledger that verifies) and prints it for publication.
+ */
+export async function verify(ctx: RegistryContext, o: { checkpoint?: boolean } = {}): Promise<Output> {
   const r = await verifyLedger(ctx.db);
   const json = { ok: r.ok, classes: r.classes, accounts: r.accounts, blocks: r.blocks, units: r.units, violations: r.violations };
-  const head = `${r.ok ? "ok" : "FAILED"}: ${r.classes} classes, ${r.accounts} accounts, ${r.blocks} blocks, ${r.units} units issued (${Object.entries(r.byFate).filter(([k]) => k !== "issued").map(([k, v]) => `${v} ${k}`).join(", ") || "none"}), ${r.transactions} transactions, ${r.chains} hash chains`;
+  const head = `${r.ok ? "ok" : "FAILED"}: ${r.classes} classes, ${r.accounts} accounts, ${r.blocks} blocks, ${r.units} units issued (${Object.entries(r.byFate).filter(([k]) => k !== "issued").map(([k, v]) => `${v} ${k}`).join(", ") || "none"}), ${r.transactions} transactions, ${r.chains} hash chains, ${r.checkpoints} checkpoints proven`;
   const viol = r.violations.map((v) => `  ${v.invariant}: ${v.message}`).join("\n");
-  return { json, text: `${head}\n${viol ? `${viol}\n` : ""}`, ...(r.ok ? {} : { failed: `verify found ${r.violations.length} violation(s)` }) };
+  const text = `${head}\n${viol ? `${viol}\n` : ""}`;
+  if (!r.ok) return { json, text, failed: `verify found ${r.violations.length} violation(s)${o.checkpoint ? "; no checkpoint recorded" : ""}` };
+  if (!o.checkpoint) return { json, text };
+  const cp = await recordCheckpoint(ctx.db, { clock: ctx.clock, by: ctx.caller?.principal.userId ?? "cli" });
+  if (!cp) throw new Error("a checkpoint on demand is always recorded");
+  return {
+    json: { root: cp.root, at: cp.at, count: cp.count, id: cp.id },
+    text: `${text}checkpoint ${cp.id} at ${cp.at}: root ${cp.root} over ${cp.count} leaves\n`,
+  };
 }
