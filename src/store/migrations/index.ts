@@ -4,6 +4,7 @@ import { auditMigrations } from "./audit.ts";
 import { authMigrations } from "./auth.ts";
 import { checkpointMigrations } from "./checkpoints.ts";
 import { ledgerMigrations } from "./ledger.ts";
+import { ledgerBatchMigrations } from "./ledger-batch.ts";
 import { ledgerV2Migrations } from "./ledger-v2.ts";
 import { registryMigrations } from "./registry.ts";
 import { securityMigrations } from "./security.ts";
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   ...ledgerV2Migrations,
   ...registryMigrations,
   ...checkpointMigrations,
+  ...ledgerBatchMigrations,
 ];

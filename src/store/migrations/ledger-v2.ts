@@ -232,8 +232,8 @@ END $$`;
  * transactions the plan changes. Under the locks it confirms the plan's expectations (EL001 when
  * one fails: nothing written), then applies each step, then checks holding limits on the result.
  */
-const APPLY = `CREATE FUNCTION ledger_apply(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE
+/** ledger_apply's parts, exported so that a later migration can redefine it around them (ledger-batch.ts). */
+export const APPLY_HEAD = `DECLARE
   v_now text := p->>'now';
   v_at timestamptz := (p->>'now')::timestamptz;
   r record;
@@ -284,7 +284,8 @@ BEGIN
     PERFORM ledger_raise('EL002', 'transaction exists', jsonb_build_object('transactionId', v_id));
   END IF;
 
-  FOR s IN SELECT * FROM jsonb_array_elements(p->'steps') LOOP
+`;
+export const APPLY_STEPS = `  FOR s IN SELECT * FROM jsonb_array_elements(p->'steps') LOOP
     v_id := s->>'id';
     v_moves := NULL;
     IF s->>'op' = 'create' THEN
@@ -334,7 +335,8 @@ BEGIN
     v_out := v_out || jsonb_build_array(coalesce(v_moves, '[]'::jsonb));
   END LOOP;
 
-  FOR x IN SELECT * FROM jsonb_array_elements(p->'limits') LOOP
+`;
+export const APPLY_TAIL = `  FOR x IN SELECT * FROM jsonb_array_elements(p->'limits') LOOP
     SELECT coalesce(sum(b.quantity), 0)::int8 INTO v_held FROM balances b JOIN accounts a ON a.id = b.account_id JOIN unit_classes c ON c.id = b.class_id
      WHERE a.holder = x->>'holder'
        AND NOT (a.type IN (SELECT jsonb_array_elements_text(x->'exempt')))
@@ -347,6 +349,8 @@ BEGIN
   END LOOP;
   RETURN v_out;
 END $$`;
+const APPLY = `CREATE FUNCTION ledger_apply(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+${APPLY_HEAD}${APPLY_STEPS}${APPLY_TAIL}`;
 
 export const ledgerV2Migrations: readonly Migration[] = [
   {
