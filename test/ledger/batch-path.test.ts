@@ -56,20 +56,25 @@ async function balancesOf(db: Db): Promise<string[]> {
 }
 
 type Transfer = { from: string; to: string; quantity: number };
-const allocations = fc.array(fc.record({ from: fc.constantFrom(...GOV), to: fc.constantFrom(...OPS), quantity: fc.integer({ min: 1, max: 400 }) }), { minLength: 1, maxLength: 40 });
+// Quantities the sources can mostly cover (ALLOC and NER hold about 1,200 each after the set-up),
+// so most batches apply; one that cannot is refused whole and changes nothing.
+const allocations = fc.array(fc.record({ from: fc.constantFrom(...GOV), to: fc.constantFrom(...OPS), quantity: fc.integer({ min: 1, max: 120 }) }), { minLength: 1, maxLength: 40 });
 const returns = fc.array(fc.record({ from: fc.constantFrom(...OPS), to: fc.constantFrom("ALLOC", "NER"), quantity: fc.integer({ min: 1, max: 60 }) }), { minLength: 1, maxLength: 40 });
 
 for (const kind of STORE_KINDS) {
   describe(`batches written as sets [${kind}]`, () => {
     it("move the same serials, leave the same blocks and balances as the transfers one by one", async () => {
       let round = 0;
+      let applied = 0;
       await fc.assert(
         fc.asyncProperty(fc.oneof(allocations.map((t) => ({ kind: "allocation", t })), returns.map((t) => ({ kind: "reverse_allocation", t }))), async ({ kind: txKind, t }) => {
           round++;
-          await compare(kind, txKind, t, `p${round}`);
+          if (await compare(kind, txKind, t, `p${round}`)) applied++;
         }),
         { numRuns: kind === "pglite" ? 5 : 10 },
       );
+      // Not vacuous: most generated batches apply (a refused one only shows that nothing changed).
+      expect(applied).toBeGreaterThan(round / 2);
     }, 600_000);
 
     it("takes the step loop for a batch where an account is both source and destination, with the same result", async () => {
@@ -80,8 +85,11 @@ for (const kind of STORE_KINDS) {
   });
 }
 
-/** Applies the transfers as one batch on a fresh ledger and one by one on another, and compares. */
-async function compare(store: StoreKind, txKind: string, transfers: Transfer[], tag: string, loop = false): Promise<void> {
+/**
+ * Applies the transfers as one batch on a fresh ledger and one by one on another, and compares;
+ * whether the batch applied (a refused batch must leave its ledger as it was).
+ */
+async function compare(store: StoreKind, txKind: string, transfers: Transfer[], tag: string, loop = false): Promise<boolean> {
   const dbs = [await openTestDb(store), await openTestDb(store)] as const;
   try {
     const [a, b] = [await LedgerService.open(dbs[0], systemClock, CATALOGUE), await LedgerService.open(dbs[1], systemClock, CATALOGUE)];
@@ -90,11 +98,19 @@ async function compare(store: StoreKind, txKind: string, transfers: Transfer[], 
     const items = transfers.map((x, i) => ({ transactionId: `${tag}-${i}`, classCode: CLASS, from: x.from, to: x.to, quantity: String(x.quantity) }));
     const eligible = await setPathTakes(a, txKind, items);
     expect(eligible).toBe(!loop);
+    const before = [await blocksOf(dbs[0]), await balancesOf(dbs[0])];
     const batch = await a.batch({ batchId: tag, kind: txKind, transfers: items.map(({ transactionId, ...x }) => ({ key: transactionId, ...x })) });
     const singles = [];
     for (const it of items) singles.push(await b.propose({ transactionId: it.transactionId, kind: txKind, legs: [leg(it.from, it.to, it.quantity)] }));
     expect(batch.ok).toBe(singles.every((s) => s.ok));
-    if (batch.ok) {
+    if (!batch.ok) {
+      // All or nothing: the refusal names a transfer and the batch's ledger is as it was.
+      expect(batch.check).toBe("INSUFFICIENT_UNITS");
+      expect([await blocksOf(dbs[0]), await balancesOf(dbs[0])]).toEqual(before);
+      for (const db of dbs) expect((await verifyLedger(db)).violations).toEqual([]);
+      return false;
+    }
+    {
       const moved = batch.value.transactions.map((t) => t.movements.map((m) => `${m.from}>${m.to}:${m.start}-${m.end}`));
       const movedOne = singles.map((s) => (s.ok ? s.value.movements.map((m) => `${m.from}>${m.to}:${m.start}-${m.end}`) : []));
       expect(moved).toEqual(movedOne);
@@ -104,6 +120,7 @@ async function compare(store: StoreKind, txKind: string, transfers: Transfer[], 
     expect(await blocksOf(dbs[0])).toEqual(await blocksOf(dbs[1]));
     expect(await balancesOf(dbs[0])).toEqual(await balancesOf(dbs[1]));
     for (const db of dbs) expect((await verifyLedger(db)).violations).toEqual([]);
+    return true;
   } finally {
     for (const db of dbs) await db.close();
   }

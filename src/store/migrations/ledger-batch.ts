@@ -53,6 +53,12 @@ DECLARE
   l_tx text[] := '{}';
   l_prev text[] := '{}';
   l_hash text[] := '{}';
+  d_acc text[];
+  d_cls int[];
+  d_s int8[];
+  d_e int8[];
+  d_touch boolean[];
+  d_i int;
 BEGIN
   -- Availability of every source, all its transfers together (held minus earmarked).
   SELECT n.acc, n.code, n.q, coalesce(k.quantity, 0) AS held, coalesce(k.earmarked, 0) AS earmarked INTO r
@@ -120,18 +126,23 @@ BEGIN
     SELECT x.tx, 1, x.part, x.cls, x.f, x.t, x.s, x.e FROM unnest(m_tx, m_part, m_cls, m_from, m_to, m_s, m_e) AS x(tx, part, cls, f, t, s, e);
 
   -- Destinations, in runs of consecutive serials per account and class: a run next to a block the
-  -- account already holds merges with it (ledger_place); the others are inserted as they are.
-  FOR r IN WITH p AS (SELECT x.t AS acc, x.cls, x.s, x.e FROM unnest(m_to, m_cls, m_s, m_e) AS x(t, cls, s, e)),
-                k AS (SELECT p.*, p.s - coalesce(sum(p.e - p.s + 1) OVER (PARTITION BY p.acc, p.cls ORDER BY p.s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS island FROM p),
-                runs AS (SELECT k.acc, k.cls, min(k.s) AS s, max(k.e) AS e FROM k GROUP BY k.acc, k.cls, k.island)
-           SELECT runs.*, EXISTS (SELECT 1 FROM blocks z WHERE z.class_id = runs.cls AND z.account_id = runs.acc AND (z.serial_end = runs.s - 1 OR z.serial_start = runs.e + 1)) AS touches
-           FROM runs ORDER BY runs.acc, runs.cls, runs.s LOOP
-    IF r.touches THEN
-      PERFORM ledger_place(r.cls, r.acc, r.s, r.e);
-    ELSE
-      INSERT INTO blocks (class_id, account_id, serial_start, serial_end) VALUES (r.cls, r.acc, r.s, r.e);
+  -- account already holds merges with it (ledger_place); the others are inserted as one set. Runs
+  -- of one account are never next to each other, so placing one never makes another touch.
+  SELECT coalesce(array_agg(runs.acc ORDER BY runs.acc, runs.cls, runs.s), '{}'), coalesce(array_agg(runs.cls ORDER BY runs.acc, runs.cls, runs.s), '{}'),
+         coalesce(array_agg(runs.s ORDER BY runs.acc, runs.cls, runs.s), '{}'), coalesce(array_agg(runs.e ORDER BY runs.acc, runs.cls, runs.s), '{}'),
+         coalesce(array_agg(EXISTS (SELECT 1 FROM blocks z WHERE z.class_id = runs.cls AND z.account_id = runs.acc AND (z.serial_end = runs.s - 1 OR z.serial_start = runs.e + 1)) ORDER BY runs.acc, runs.cls, runs.s), '{}')
+    INTO d_acc, d_cls, d_s, d_e, d_touch
+    FROM (SELECT k.acc, k.cls, min(k.s) AS s, max(k.e) AS e
+          FROM (SELECT p.*, p.s - coalesce(sum(p.e - p.s + 1) OVER (PARTITION BY p.acc, p.cls ORDER BY p.s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS island
+                FROM (SELECT x.t AS acc, x.cls, x.s, x.e FROM unnest(m_to, m_cls, m_s, m_e) AS x(t, cls, s, e)) p) k
+          GROUP BY k.acc, k.cls, k.island) runs;
+  FOR d_i IN 1 .. cardinality(d_acc) LOOP
+    IF d_touch[d_i] THEN
+      PERFORM ledger_place(d_cls[d_i], d_acc[d_i], d_s[d_i], d_e[d_i]);
     END IF;
   END LOOP;
+  INSERT INTO blocks (class_id, account_id, serial_start, serial_end)
+    SELECT x.cls, x.acc, x.s, x.e FROM unnest(d_acc, d_cls, d_s, d_e, d_touch) AS x(acc, cls, s, e, touch) WHERE NOT x.touch;
 
   -- Balances: once per account and class.
   UPDATE balances k SET quantity = k.quantity - d.q
