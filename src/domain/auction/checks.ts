@@ -63,7 +63,7 @@ export const AUCTION_CHECKS = {
   MSR_EMISSIONS_MISSING: { code: 11604, name: "msr-verified-emissions-missing", status: 422, rule: "The TNAC needs the verified emissions up to the end of the year: given, or from the compliance records." },
   MSR_DECISION_EXISTS: { code: 11605, name: "msr-decision-exists", status: 409, rule: "The reserve decides once on the TNAC of a year." },
   MSR_DECISION_UNKNOWN: { code: 11606, name: "msr-decision-unknown", status: 404, rule: "The month's intake or release follows a recorded decision on the TNAC of its year." },
-  MSR_MONTH_UNKNOWN: { code: 11607, name: "msr-month-unknown", status: 404, rule: "Only a month of the decision's schedule has an intake or release." },
+  MSR_MONTH_UNKNOWN: { code: 11607, name: "msr-month-unknown", status: 422, rule: "Only a month of the decision's schedule has an intake or release." },
 } as const satisfies Record<string, AuctionCheckDefinition>;
 
 export type AuctionCheckKey = keyof typeof AUCTION_CHECKS;
