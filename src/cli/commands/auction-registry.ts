@@ -15,8 +15,14 @@ import type { Result } from "../../registry/ledger/index.ts";
 import { InputError } from "../../io/csv.ts";
 import { readTable } from "../../io/table.ts";
 import { action, formatTable, printJson, UsageError } from "../io.ts";
-import { yearArg } from "./auction.ts";
 import { actingUser, type Common, Refused, type RegistryContext, withRegistry } from "./registry/index.ts";
+
+/** A year given as an option or argument (auction.ts imports this module, so it has its own). */
+function yearArg(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d{4}$/.test(v)) throw new UsageError(`option ${flag}: not a year: ${JSON.stringify(v)}`);
+  return Number(v);
+}
 
 interface Out {
   json: unknown;
