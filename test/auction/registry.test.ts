@@ -6,7 +6,8 @@
 // ONE batch whose payment records match the awards exactly, all or nothing (a failing delivery
 // leaves no delivery and no payment), idempotent (a second settle changes nothing); conservation
 // (sold + unsold + withheld = offered); no auction delivery outside a settlement; settled
-// deliveries final; and an undersubscribed auction settled at the reserve price with the
+// deliveries final; the cost containment reserve released above its trigger, settlement waiting
+// for the second administrator's approval of the release; and an undersubscribed auction settled at the reserve price with the
 // withheld allowances sent to the reserve by a four-eyes transaction.
 import { beforeAll, expect, it } from "vitest";
 import type { Caller } from "../../src/domain/security/roles.ts";
@@ -212,6 +213,31 @@ forEachStore("auctions in the registry", (db) => {
     expect(s.payments.map((p) => [p.bidder, p.quantity, p.amountMinor])).toEqual([["A", 2000n, 1_800_000n], ["B", 1000n, 900_000n]]);
     expect(s.transactions).toEqual([]); // RGGI keeps unsold allowances in the auction account
     expect(await held("AUC")).toBe(40_000n - 3_000n);
+  });
+
+  it("releases the cost containment reserve above its trigger; settlement waits for a second administrator's approval of the release", async () => {
+    must(await f.reg.ledger.propose({ transactionId: "seed-ccr", kind: "reserve_intake", legs: [{ classCode: CLS, from: "NAT", to: "CCR", quantity: 4_000n }] }));
+    must(await svc.create(admin, { commandId: "cr-4", auctionId: "R25-4", year: 2025, number: 4, classCode: CLS, auctionAccount: "AUC", reserveAccounts: { ccr: "CCR", ecr: "ECR" } }));
+    const prices: Record<string, string> = { A: "20.00", B: "19.00", C: "18.00", D: "17.50", E: "17.10" };
+    for (const b of BIDDERS) must(await svc.admit(admin, "R25-4", { commandId: `ad-4-${b}`, bidder: b, accountId: `${b}-1`, guarantee: "200000.00" }));
+    for (const b of BIDDERS) must(await svc.bid(admin, "R25-4", { commandId: `b4-${b}`, bidder: b, quantity: "5000", price: prices[b] as string }));
+    const closed = must(await svc.close(admin, "R25-4", { commandId: "close-4", seed: "seed-4" }));
+    // the interim price (USD 17.50) reaches the USD 17.03 trigger: the reserve's 4,000 join the supply
+    expect(closed.transactions).toMatchObject([{ role: "release", tier: "ccr", quantity: 4_000n, status: "awaiting_approval" }]);
+    const pub = must(await svc.results(f.anon, "R25-4"));
+    expect(pub).toMatchObject({ clearingPrice: "17.10", offered: "20000", sold: "24000", reserveSold: "4000", unsold: "0" });
+    expect(BigInt(pub.sold) - BigInt(pub.reserveSold) + BigInt(pub.unsold) + BigInt(pub.withheld)).toBe(BigInt(pub.offered));
+    const auc = await held("AUC");
+    expect(await svc.settle(admin, "R25-4", { commandId: "settle-4" })).toMatchObject({ ok: false, code: 11404 });
+    expect(await held("AUC")).toBe(auc);
+    const release = closed.transactions[0]?.transactionId as string;
+    expect(await f.reg.approve(admin, { transactionId: release })).toMatchObject({ ok: false });
+    must(await f.reg.approve(admin2, { transactionId: release }));
+    const s = must(await svc.settle(admin, "R25-4", { commandId: "settle-4" }));
+    expect(s.payments.reduce((t, p) => t + p.quantity, 0n)).toBe(24_000n);
+    expect(s.payments.reduce((t, p) => t + p.amountMinor, 0n)).toBe(24_000n * 1_710n);
+    expect(await held("CCR")).toBe(0n);
+    expect(await held("AUC")).toBe(auc - 20_000n);
   });
 
   it("refuses to settle an open auction, with a code", async () => {
