@@ -7,12 +7,14 @@
 // leaves no delivery and no payment), idempotent (a second settle changes nothing); conservation
 // (sold + unsold + withheld = offered); no auction delivery outside a settlement; settled
 // deliveries final; the cost containment reserve released above its trigger, settlement waiting
-// for the second administrator's approval of the release; and an undersubscribed auction settled at the reserve price with the
-// withheld allowances sent to the reserve by a four-eyes transaction.
+// for the second administrator's approval of the release; the ECR's withheld allowances sent to
+// its account by a four-eyes transaction; an undersubscribed auction settled at the reserve price;
+// and two settlements of one auction at once settling it once.
 import { beforeAll, expect, it } from "vitest";
 import type { Caller } from "../../src/domain/security/roles.ts";
 import { rulebookValue } from "../../src/io/rulebook.ts";
 import { AuctionService, settlementBatchId } from "../../src/registry/auction/index.ts";
+import { SecureRegistry } from "../../src/registry/secure/index.ts";
 import { recordRulebook } from "../../src/registry/settings.ts";
 import { createUsers, type Fixture, setUp } from "../security/fixture.ts";
 import { forEachStore } from "../support/stores.ts";
@@ -238,6 +240,23 @@ forEachStore("auctions in the registry", (db) => {
     expect(s.payments.reduce((t, p) => t + p.amountMinor, 0n)).toBe(24_000n * 1_710n);
     expect(await held("CCR")).toBe(0n);
     expect(await held("AUC")).toBe(auc - 20_000n);
+  });
+
+  it("settles once when two administrators settle the same auction at the same time", async () => {
+    must(await svc.create(admin, { commandId: "cr-27-2", auctionId: "R27-2", year: 2027, number: 2, classCode: CLS, auctionAccount: "AUC", reserveAccounts: { "ccr-2027-1": "CCR", "ccr-2027-2": "CCR" } }));
+    for (const b of ["A", "B"]) must(await svc.admit(admin, "R27-2", { commandId: `ad-27-2-${b}`, bidder: b, accountId: `${b}-1`, guarantee: "100000.00" }));
+    must(await svc.bid(alice, "R27-2", { commandId: "b27-2-a", bidder: "A", quantity: "3000", price: "10.00" }));
+    must(await svc.bid(bob, "R27-2", { commandId: "b27-2-b", bidder: "B", quantity: "2000", price: "9.00" }));
+    must(await svc.close(admin, "R27-2", { commandId: "close-27-2", seed: "s" }));
+    const [auc, a1, b1] = [await held("AUC"), await held("A-1"), await held("B-1")];
+    // a second registry on the same store, as a second server process would be
+    const other = new AuctionService(await SecureRegistry.open(db(), f.clock, f.reg.config, { audit: f.audit }));
+    const [x, y] = await Promise.all([svc.settle(admin, "R27-2", { commandId: "race-1" }), other.settle(admin2, "R27-2", { commandId: "race-2" })]);
+    expect([x, y].filter((r) => !r.ok)).toEqual([]);
+    expect(await held("AUC")).toBe(auc - 5_000n);
+    expect(await held("A-1")).toBe(a1 + 3_000n);
+    expect(await held("B-1")).toBe(b1 + 2_000n);
+    expect(must(await svc.settlement(admin, "R27-2")).payments).toHaveLength(2);
   });
 
   it("refuses to settle an open auction, with a code", async () => {

@@ -136,7 +136,13 @@ async function settleInner(ctx: AuctionCtx, c: Caller, auctionId: string): Promi
       kind: "auction_delivery",
       transfers: awards.map((w) => ({ classCode: a.classCode, from: a.auctionAccount, to: w.accountId, quantity: w.quantity.toString(), note: `auction ${auctionId}: ${w.bidder}` })),
     });
-    if (!r.ok) return r;
+    if (!r.ok) {
+      // another administrator's settlement of the same auction won the race (its batch has the
+      // same id, another initiator): the auction is settled, once; answer that settlement
+      const now = await loadAuction(ctx.db, auctionId);
+      if (now?.status === "settled") return ok(await settlementOf(ctx, now), true);
+      return r;
+    }
   }
   const after = (await loadAuction(ctx.db, auctionId)) as AuctionRow;
   await proposeTransactions(ctx, c, after, new Set(["withhold", "unsold"]));
