@@ -2,6 +2,7 @@
 // engine's own texts (src/domain/allocation/texts.ts, which explanations are made of). A key
 // appears once (test/i18n.test.ts checks that no area redefines another's key).
 import { ALLOCATION_TEXTS } from "../domain/allocation/texts.ts";
+import { AUCTION_MESSAGES } from "./messages/auctions.ts";
 import { CHECK_MESSAGES } from "./messages/checks.ts";
 import { DASHBOARD_MESSAGES } from "./messages/dashboard.ts";
 import { ERROR_MESSAGES } from "./messages/errors.ts";
@@ -26,6 +27,7 @@ export const AREAS = {
   checks: CHECK_MESSAGES,
   allocationTexts: ALLOCATION_TEXTS,
   errors: ERROR_MESSAGES,
+  auctions: AUCTION_MESSAGES,
 } as const;
 
 export const MESSAGES = {
@@ -40,4 +42,5 @@ export const MESSAGES = {
   ...CHECK_MESSAGES,
   ...ALLOCATION_TEXTS,
   ...ERROR_MESSAGES,
+  ...AUCTION_MESSAGES,
 } as const;

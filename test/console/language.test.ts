@@ -50,6 +50,7 @@ const PAGES: Array<{ name: string; path: string; act?: (p: Page) => Promise<void
     },
   },
   { name: "baselines", path: "/allocation/baselines" },
+  { name: "auctions", path: "/auctions" },
   {
     name: "simulator",
     path: "/simulator",

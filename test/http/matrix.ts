@@ -8,6 +8,7 @@
 // representative of B, making the very same request on A. Each row builds its request, with a
 // `prepare` step for operations that need a fresh object (a held transaction, a token).
 import { systemPrincipal } from "../../src/domain/security/roles.ts";
+import { AUCTION, AUCTION_ACCOUNT, auctionWorld, BIDDER, freeEntry, freshAuction, MSR_ACCOUNT } from "./auction-world.ts";
 import type { Fixture } from "./fixture.ts";
 import { A, B, C, CLASS, NAT, SYSTEM } from "./world.ts";
 
@@ -184,6 +185,40 @@ export const MATRIX: Record<string, Row> = {
   baselines: { expect: "YYYYYN", req: () => ({ method: "GET", path: "/v1/analysis/baselines?dataset=demo-japan&rulebook=japan-gx-ets" }) },
   simulate: { expect: "YYYYYN", req: () => ({ method: "POST", path: "/v1/analysis/simulations", body: { preset: "two-firms" } }) },
   compareSimulations: { expect: "YYYYYN", req: () => ({ method: "POST", path: "/v1/analysis/simulations/compare", body: { runs: [{ preset: "two-firms" }, { preset: "two-firms", overrides: { capFactor: 1.1 } }] } }) },
+  // ---- auctions (test/http/auction-world.ts): public calendar, auctions and results; sealed bids
+  listAuctions: { expect: "YYYYYY", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: "/v1/auctions" }) },
+  getAuction: { expect: "YYYYYY", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: `/v1/auctions/${AUCTION}` }) },
+  getAuctionCalendar: { expect: "YYYYYY", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: "/v1/auction-calendar/2030" }) },
+  writeAuctionCalendar: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/auction-calendar", body: { commandId: tx("cal", n), year: 2031, volume: "1000000" } }) },
+  createAuction: {
+    expect: "YNNNNN",
+    req: async ({ f, n }) => ({ method: "POST", path: "/v1/auctions", body: { commandId: tx("auc", n), auctionId: `MX-${n}`, year: 2030, number: await freeEntry(f), classCode: CLASS, auctionAccount: AUCTION_ACCOUNT } }),
+  },
+  admitBidder: {
+    expect: "YNNNNN",
+    req: async ({ f, n }) => {
+      await auctionWorld(f);
+      const accountId = `JP-520-${String(n).padStart(4, "0")}`;
+      const r = await f.registry.openAccount(SYSTEM, { commandId: tx("acc-bidder", n), accountId, type: "trading", holder: "Matrix", name: "Matrix bidder" });
+      if (!r.ok) throw new Error(`opening ${accountId}: ${JSON.stringify(r)}`);
+      return { method: "POST", path: `/v1/auctions/${AUCTION}/bidders`, body: { commandId: tx("bidder", n), bidder: `B${n}`, accountId } };
+    },
+  },
+  listAuctionBidders: { expect: "YYYFNN", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: `/v1/auctions/${AUCTION}/bidders` }) },
+  // rep-b bidding for A's bidder is refused; administrators and the authority may not read bids before the close (409 bids-sealed: a rule, not a denial)
+  placeBid: { expect: "YNYNNN", req: async ({ f, n }) => (await auctionWorld(f), { method: "POST", path: `/v1/auctions/${AUCTION}/bids`, body: { commandId: tx("bid", n), bidder: BIDDER, quantity: "500", price: "81.00" } }) },
+  listAuctionBids: { expect: "YYYFNN", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: `/v1/auctions/${AUCTION}/bids` }) },
+  closeAuction: { expect: "YNNNNN", req: async ({ f, n, role }) => ({ method: "POST", path: `/v1/auctions/${role === "admin" ? await freshAuction(f, false) : AUCTION}/close`, body: { commandId: tx("close", n), seed: "matrix" } }) },
+  settleAuction: { expect: "YNNNNN", req: async ({ f, n, role }) => ({ method: "POST", path: `/v1/auctions/${role === "admin" ? await freshAuction(f, true) : AUCTION}/settle`, body: { commandId: tx("settle", n) } }) },
+  getAuctionResults: { expect: "YYYYYY", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: `/v1/auctions/${AUCTION}/results` }) },
+  getAuctionSettlement: { expect: "YYYYNN", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: `/v1/auctions/${AUCTION}/settlement` }) },
+  getTnac: { expect: "YYNNNN", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: "/v1/msr/tnac/2028?verifiedEmissions=0" }) },
+  listMsrDecisions: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/msr/decisions" }) },
+  decideMsr: {
+    expect: "YNNNNN",
+    req: async ({ f, n }) => (await auctionWorld(f), { method: "POST", path: "/v1/msr/decisions", body: { commandId: tx("msr", n), tnacYear: 2028, verifiedEmissions: "0", msrAccount: MSR_ACCOUNT, auctionAccount: AUCTION_ACCOUNT } }),
+  },
+  applyMsrMonth: { expect: "YNNNNN", req: async ({ f }) => (await auctionWorld(f), { method: "POST", path: "/v1/msr/decisions/2028/months/2029-09", body: { classCode: CLASS } }) },
 };
 
 /** Problem checks that mean "you may not", as opposed to a rule refusing what you may ask. */

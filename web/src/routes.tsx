@@ -5,6 +5,8 @@
 import type { ReactNode } from "react";
 import type { MessageKey } from "../../src/i18n/index.ts";
 import { BaselinesPage } from "./pages/allocation/baselines.tsx";
+import { AuctionPage } from "./pages/auctions/auction.tsx";
+import { AuctionsPage } from "./pages/auctions/auctions.tsx";
 import { AllocationPage } from "./pages/allocation/run.tsx";
 import { DashboardPage } from "./pages/dashboard.tsx";
 import { ProfilePage } from "./pages/profile.tsx";
@@ -44,6 +46,8 @@ export const ROUTES: readonly RouteDef[] = [
   { path: "/public/allocations", title: "public.allocationsTitle", access: "public", page: PublicAllocationsPage },
   { path: "/public/transactions", title: "public.transactionsTitle", access: "public", page: PublicTransactionsPage },
   { path: "/public/compliance", title: "public.complianceTitle", access: "public", page: PublicCompliancePage },
+  { path: "/auctions", title: "auctions.title", access: "public", page: AuctionsPage },
+  { path: "/auctions/:auctionId", title: "auction.title", access: "public", page: AuctionPage },
 ];
 
 type Can = ReturnType<typeof abilities>;
@@ -82,6 +86,7 @@ export const NAV: readonly NavGroup[] = [
       { path: "/simulator/compare", label: "nav.compare" },
     ],
   },
+  { title: "nav.auctions", show: () => true, items: [{ path: "/auctions", label: "nav.auctionList" }] },
   {
     title: "nav.public",
     show: () => true,

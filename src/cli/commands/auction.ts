@@ -12,6 +12,7 @@ import { msrDecision } from "../../domain/stability/index.ts";
 import { readBidders, readBids } from "../../io/bids.ts";
 import { InputError } from "../../io/csv.ts";
 import { action, printJson, printTable, UsageError } from "../io.ts";
+import { registerAuctionRegistry } from "./auction-registry.ts";
 import { loadRulebookArg } from "./rulebook.ts";
 
 interface ClearOpts {
@@ -216,4 +217,6 @@ export function register(program: Command): void {
     .option("--proceeds <amount>", "auction proceeds (required)")
     .option("--json", "print as JSON")
     .action(action((name: string, o: { year?: string; proceeds?: string; json?: boolean }) => runRevenue(name, o)));
+
+  registerAuctionRegistry(a);
 }

@@ -3,6 +3,7 @@ import type { AppDeps, HttpConfig } from "../context.ts";
 import type { Op } from "../route.ts";
 import { adminOps } from "./admin.ts";
 import { analysisOps } from "./analysis.ts";
+import { auctionOps } from "./auctions.ts";
 import { authOps } from "./auth.ts";
 import { publicOps } from "./public.ts";
 import { readOps } from "./read.ts";
@@ -22,5 +23,6 @@ export function allOps(deps: AppDeps, config: HttpConfig): Op[] {
     ...schemeOps(deps, config),
     ...analysisOps(deps, config),
     ...simulatorOps(deps, config),
+    ...auctionOps(deps, config),
   ];
 }

@@ -1,5 +1,6 @@
 // The ordered list of every migration. Append only; never edit or reorder a landed entry.
 import type { Migration } from "../migration.ts";
+import { auctionMigrations } from "./auction.ts";
 import { auditMigrations } from "./audit.ts";
 import { authMigrations } from "./auth.ts";
 import { checkpointMigrations } from "./checkpoints.ts";
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   ...registryMigrations,
   ...checkpointMigrations,
   ...ledgerBatchMigrations,
+  ...auctionMigrations,
 ];
