@@ -25,6 +25,8 @@ import * as tx from "./transactions.ts";
 import * as trusted from "./trusted.ts";
 
 import { installSchemeRules } from "../scheme-rules.ts";
+import { ledgerRules } from "../../domain/rulebook/ledger.ts";
+import type { LedgerRules } from "../../domain/ledger/rules.ts";
 import { recordedRulebook } from "../settings.ts";
 export type { Result } from "../ledger/index.ts";
 export type { Refusal };
@@ -38,6 +40,8 @@ export { permit } from "./context.ts";
 
 export interface SecureRegistryOptions {
   catalogue?: Catalogue;
+  /** The ledger's registry rules, instead of the recorded rulebook's `ledger` section (tests). */
+  ledgerRules?: LedgerRules;
   /** Shared with the AuthService so both write one trail. */
   audit?: AuditLog;
 }
@@ -61,8 +65,11 @@ export class SecureRegistry {
    * (src/registry/scheme-rules.ts): every door opens it this way, so every door keeps them.
    */
   static async open(db: Db, clock: Clock, config: SecurityConfig, opts: SecureRegistryOptions = {}): Promise<SecureRegistry> {
-    const ledger = await LedgerService.open(db, clock, opts.catalogue ?? DEFAULT_CATALOGUE, { holdingLimits: holdingPolicy(config) });
-    installSchemeRules(ledger, db, (await recordedRulebook(db))?.rulebook ?? null);
+    const rulebook = (await recordedRulebook(db))?.rulebook ?? null;
+    // The ledger's own registry rules (account states, routes, reversal windows, numbers): the rulebook's `ledger` section.
+    const rules = opts.ledgerRules ?? ledgerRules(rulebook?.ledger);
+    const ledger = await LedgerService.open(db, clock, opts.catalogue ?? DEFAULT_CATALOGUE, { holdingLimits: holdingPolicy(config), rules });
+    installSchemeRules(ledger, db, rulebook);
     return new SecureRegistry(ledger, opts.audit ?? new AuditLog(db, clock), config, clock, db);
   }
 

@@ -5,6 +5,7 @@ import { authMigrations } from "./auth.ts";
 import { checkpointMigrations } from "./checkpoints.ts";
 import { ledgerMigrations } from "./ledger.ts";
 import { ledgerV2Migrations } from "./ledger-v2.ts";
+import { ledgerV5Migrations } from "./ledger-005.ts";
 import { registryMigrations } from "./registry.ts";
 import { securityMigrations } from "./security.ts";
 
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   ...ledgerV2Migrations,
   ...registryMigrations,
   ...checkpointMigrations,
+  ...ledgerV5Migrations,
 ];

@@ -1,6 +1,5 @@
 // Accounts, unit classes and representatives: open, block, unblock, close, list and show accounts;
 // define, list and show classes; add and remove representatives. Writes act as --as USER.
-import type { AccountStatus } from "../../../domain/ledger/commands.ts";
 import type { AccountView, HoldingView, UnitClassView } from "../../../registry/ledger/index.ts";
 import { formatTable, toJson } from "../../io.ts";
 import { actingUser, idLine, moreLine, oneOf, type Output, pickId, positiveInt, Refused, refusal, type RegistryContext, unwrap } from "./context.ts";
@@ -26,7 +25,7 @@ export async function accountOpen(ctx: RegistryContext, accountId: string, o: Ac
 
 const VERB = { blocked: "blockAccount", open: "unblockAccount", closed: "closeAccount" } as const;
 
-export async function accountStatus(ctx: RegistryContext, accountId: string, status: AccountStatus, o: { reason?: string | undefined; id?: string | undefined }): Promise<Output> {
+export async function accountStatus(ctx: RegistryContext, accountId: string, status: keyof typeof VERB, o: { reason?: string | undefined; id?: string | undefined }): Promise<Output> {
   const { id, generated } = pickId(o);
   const r = unwrap(await ctx.registry[VERB[status]](actingUser(ctx), { commandId: id, accountId, ...(o.reason ? { reason: o.reason } : {}) }));
   return { json: { id, replayed: r.replayed, account: r.value }, text: `${idLine(id, generated)}${r.replayed ? "already done: " : ""}${accountText(r.value)}\n` };
