@@ -310,6 +310,20 @@ forEachStore("security rules", (db) => {
     expect((await f.reg.addRepresentative(admin, { accountId: "A-1", userId: "nobody", initiate: true, approve: true })).ok).toBe(false);
   });
 
+  it("graded states need the administrator's reason, shown with the account; closure waits for pending trusted-list changes (8025)", async () => {
+    must(await f.reg.openAccount(admin, { commandId: "open-E-1", accountId: "E-1", type: "trading", holder: "Epsilon", name: "E-1" }));
+    expect(await f.reg.setAccountState(admin, { commandId: "st-e1", accountId: "E-1", status: "restricted" })).toMatchObject({ ok: false, code: 7007 });
+    expect(await f.reg.setAccountState(alice, { commandId: "st-e1", accountId: "E-1", status: "restricted", reason: "r" })).toMatchObject({ ok: false, code: 8001 });
+    expect(must(await f.reg.setAccountState(admin, { commandId: "st-e1", accountId: "E-1", status: "restricted", reason: "unpaid fees" }))).toMatchObject({ status: "restricted", statusReason: "unpaid fees" });
+    must(await f.reg.setAccountState(admin, { commandId: "st-e2", accountId: "E-1", status: "open" }));
+    must(await f.reg.addRepresentative(admin, { accountId: "E-1", userId: "dave", initiate: true, approve: true }));
+    must(await f.reg.addTrusted(dave, { accountId: "E-1", trustedAccountId: "C-1" }));
+    expect(await f.reg.closeAccount(admin, { commandId: "close-e1", accountId: "E-1" })).toMatchObject({ ok: false, code: 8025 });
+    expect((await f.reg.ledger.getAccount("E-1"))?.status).toBe("open");
+    must(await f.reg.openAccount(admin, { commandId: "open-E-2", accountId: "E-2", type: "trading", holder: "Epsilon", name: "E-2" }));
+    expect(must(await f.reg.closeAccount(admin, { commandId: "close-e2", accountId: "E-2" })).status).toBe("closed");
+  });
+
   it("every state change and refusal is in the audit log with who, where and the code", async () => {
     const page = must(await f.audit.query(auditor, { action: "transaction.approve", outcome: "refused", limit: 500 }));
     const codes = page.rows.map((r) => r.code);

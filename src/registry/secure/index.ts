@@ -25,6 +25,7 @@ import * as tx from "./transactions.ts";
 import * as trusted from "./trusted.ts";
 
 import { installSchemeRules } from "../scheme-rules.ts";
+import { noPendingSecurityChanges } from "./closure.ts";
 import { ledgerRules } from "../../domain/rulebook/ledger.ts";
 import type { LedgerRules } from "../../domain/ledger/rules.ts";
 import { recordedRulebook } from "../settings.ts";
@@ -69,6 +70,7 @@ export class SecureRegistry {
     // The ledger's own registry rules (account states, routes, reversal windows, numbers): the rulebook's `ledger` section.
     const rules = opts.ledgerRules ?? ledgerRules(rulebook?.ledger);
     const ledger = await LedgerService.open(db, clock, opts.catalogue ?? DEFAULT_CATALOGUE, { holdingLimits: holdingPolicy(config), rules });
+    ledger.onClose(noPendingSecurityChanges);
     installSchemeRules(ledger, db, rulebook);
     return new SecureRegistry(ledger, opts.audit ?? new AuditLog(db, clock), config, clock, db);
   }
@@ -100,6 +102,9 @@ export class SecureRegistry {
   blockAccount = (c: Caller, input: admin.StatusInput) => admin.setStatus(this.ctx, c, "block", input);
   unblockAccount = (c: Caller, input: admin.StatusInput) => admin.setStatus(this.ctx, c, "unblock", input);
   closeAccount = (c: Caller, input: admin.StatusInput) => admin.setStatus(this.ctx, c, "close", input);
+  setAccountState = (c: Caller, input: admin.StateInput) => admin.setState(this.ctx, c, input);
+  setFreeze = (c: Caller, input: { commandId: string; frozen: boolean; reason: string }) => admin.setFreeze(this.ctx, c, input);
+  setEntitlement = (c: Caller, input: { commandId: string; accountId: string; year: number; table: string; quantity: string }) => admin.setEntitlement(this.ctx, c, input);
   addRepresentative = (c: Caller, input: { accountId: string; userId: string; initiate: boolean; approve: boolean }) =>
     admin.asAdmin(this.ctx, c, "representative.add", typeof input?.accountId === "string" ? input.accountId.slice(0, 64) : null, "representatives:manage", () => reps.addRepresentative(this.ctx, c, input));
   removeRepresentative = (c: Caller, input: { accountId: string; userId: string }) =>
