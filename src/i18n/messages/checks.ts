@@ -85,6 +85,7 @@ export const CHECK_MESSAGES = {
   "check.outside-business-hours": { en: "Transfers between holders are started only within business hours on working days.", ja: "保有者間の移転は、営業日の受付時間内にのみ開始できること。" },
   "check.account-limit-not-pending": { en: "Only a proposed change of an account's own limit can be approved.", ja: "承認できるのは、提案中の口座上限の変更のみであること。" },
   "check.change-version-stale": { en: "An approval approves the version of the change the approver saw; a change proposed again since then needs its own approval.", ja: "承認は承認者が確認した版の変更に対して行うこと。その後に再提案された変更には改めて承認が必要であること。" },
+  "check.representatives-incomplete": { en: "An operator account transacts only once it has a representative who may initiate and one who may approve.", ja: "事業者口座は、開始権限を持つ代表者と承認権限を持つ代表者がそろって初めて取引できること。" },
   "check.closure-changes-pending": { en: "An account cannot close while trusted-list changes or a raise of its limit about it await approval or activation.", ja: "信頼済み口座リストの変更や口座上限の引上げが承認待ち・有効化待ちの間は、口座を閉鎖できないこと。" },
   "check.input-invalid": { en: "Every field must be present and of the right type.", ja: "各項目が存在し、正しい型であること。" },
   // ---- 81xx sign-in, sessions and tokens
