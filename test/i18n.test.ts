@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ACCOUNT_TYPES, TRANSACTION_KINDS, UNIT_TYPES } from "../src/domain/ledger/catalog.ts";
+import { ACCOUNT_STATE_CODES, ACCOUNT_TYPES, TRANSACTION_KINDS, UNIT_TYPES } from "../src/domain/ledger/catalog.ts";
 import { CHECKS } from "../src/domain/ledger/checks.ts";
 import { SECURITY_CHECKS } from "../src/domain/security/codes.ts";
 import { ROLES } from "../src/domain/security/roles.ts";
@@ -84,7 +84,7 @@ describe("message catalogue", () => {
       ...Object.values(CHECKS).map((c) => `check.${c.name}`),
       ...Object.values(SECURITY_CHECKS).map((c) => `check.${c.name}`),
       ...["awaiting_approval", "delayed", "completed", "rejected", "cancelled", "expired"].map((s) => `txStatus.${s}`),
-      ...["open", "blocked", "closed"].map((s) => `accountStatus.${s}`),
+      ...ACCOUNT_STATE_CODES.map((s) => `accountStatus.${s}`),
       ...["awaiting_approval", "pending", "active"].map((s) => `trustedStatus.${s}`),
       ...ROLES.map((r) => `role.${r}`),
     ];

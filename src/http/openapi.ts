@@ -176,7 +176,7 @@ export const TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: "public", description: "What a registry publishes to everyone, without sign-in: accounts, allocations, compliance status, completed transactions; and the health check." },
   { name: "auth", description: "Signing in (password, then a one-time code where the roles need one), signing out, and one's own profile, password and second factor." },
   { name: "tokens", description: "Scoped API tokens for machine clients." },
-  { name: "accounts", description: "Accounts, their holdings and serial blocks, their status (open, blocked, closed), and holders' holding limits." },
+  { name: "accounts", description: "Accounts, their holdings and serial blocks, their state (open, blocked, restricted, suspended, transfer or closure pending, closed) with the administrator's reason, holders' holding limits, allocation entitlements, and the freeze of the registry's transactions during a reconciliation." },
   { name: "classes", description: "Unit classes: allowance vintages and credit types, with the quantity issued." },
   { name: "transactions", description: "Issuance, transfers, surrenders, retirements, cancellations and administrative kinds; approvals, rejections, cancellations and reversals. The caller's transaction id is the idempotency key." },
   { name: "users", description: "Users, their roles, passwords, second factor, sessions, tokens and sign-in lockouts (administrators)." },

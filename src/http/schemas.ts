@@ -61,8 +61,12 @@ export const Account = z
     holder: z.string(),
     name: z.string(),
     installation: z.string().nullable(),
-    status: z.enum(["open", "blocked", "closed"]),
+    status: z.enum(["open", "blocked", "restricted", "suspended", "transfer_pending", "closure_pending", "closed"]),
     openedAt: Time,
+    permitId: z.string().nullable().optional(),
+    monitoringPlanId: z.string().nullable().optional(),
+    statusReason: z.string().nullable().optional().openapi({ description: "The administrator's reason for the current state" }),
+    statusSince: Time.nullable().optional(),
   })
   .openapi("Account");
 
@@ -171,11 +175,13 @@ export const DefineClassBody = z
 export const OpenAccountBody = z
   .object({
     commandId: TransactionId,
-    accountId: AccountId,
+    accountId: AccountId.optional().openapi({ description: "The account id; may be left out where the rulebook numbers accounts (ledger.accountNumbers): the registry assigns the next number, with its check digits" }),
     type: AccountTypeName,
     holder: z.string().min(1).max(200),
     name: z.string().min(1).max(200),
     installation: z.string().max(64).optional(),
+    permitId: z.string().max(64).optional().openapi({ description: "The installation's permit id: one live account per permit (7012)" }),
+    monitoringPlanId: z.string().max(64).optional().openapi({ description: "The monitoring plan id: one live account per plan (7012)" }),
   })
   .strict()
   .openapi("OpenAccount");

@@ -13,6 +13,7 @@ import { ALLOCATION_MESSAGES } from "./messages/allocation.ts";
 import { SIMULATOR_MESSAGES } from "./messages/simulator.ts";
 import { REGISTRY_CODES } from "./messages/registry-codes.ts";
 import { SHELL_MESSAGES } from "./messages/shell.ts";
+import { ACCOUNT_STATE_MESSAGES } from "./messages/account-state.ts";
 
 /** The areas, by name, for the completeness test. */
 export const AREAS = {
@@ -28,6 +29,7 @@ export const AREAS = {
   allocationTexts: ALLOCATION_TEXTS,
   errors: ERROR_MESSAGES,
   auctions: AUCTION_MESSAGES,
+  accountState: ACCOUNT_STATE_MESSAGES,
 } as const;
 
 export const MESSAGES = {
@@ -43,4 +45,5 @@ export const MESSAGES = {
   ...ALLOCATION_TEXTS,
   ...ERROR_MESSAGES,
   ...AUCTION_MESSAGES,
+  ...ACCOUNT_STATE_MESSAGES,
 } as const;

@@ -97,6 +97,10 @@ export const MATRIX: Record<string, Row> = {
       return { method: "POST", path: `/v1/accounts/${accountId}/close`, body: { commandId: tx("cls", n) } };
     },
   },
+  // ---- the registry rules administrators operate (issue 17); the freeze row lifts it, so the other rows still write
+  setAccountState: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: `/v1/accounts/${C}/state`, body: { commandId: tx("state", n), status: "open" } }) },
+  setFreeze: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/registry/freeze", body: { commandId: tx("frz", n), frozen: false, reason: "matrix" } }) },
+  setEntitlement: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: `/v1/accounts/${A}/entitlements`, body: { commandId: tx("ent", n), year: 2026, table: "NAT", quantity: "0" } }) },
   issue: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/issuances", body: { transactionId: tx("iss", n), classCode: CLASS, to: NAT, quantity: "10" } }) },
   administrativeTransaction: {
     expect: "YNNNNN",

@@ -77,7 +77,10 @@ async function walkThrough(database: string): Promise<void> {
   await expect(run("admin1", (c) => cli.reverse(c, t3id, { id: "w-r3" }))).rejects.toMatchObject({ refusal: { code: 6005 } });
   const t5 = await run("rep2", (c) => cli.move(c, "transfer", "JP-GX-2026", "50", { from: "JP-TRA-1", to: "JP-TRA-2", id: "w-t5" }));
   await run("rep1", (c) => cli.decide(c, "approve", t5.id as string, {}));
-  expect(await run("admin1", (c) => cli.reverse(c, t5.id as string, { reason: "wrong account", id: "w-r5" }))).toMatchObject({ reverses: t5.id, status: "completed" });
+  // A reversal waits for a second administrator (four-eyes), like every kind needing approval.
+  expect(await run("admin1", (c) => cli.reverse(c, t5.id as string, { reason: "wrong account", id: "w-r5" }))).toMatchObject({ reverses: t5.id, status: "awaiting_approval" });
+  await expect(run("admin1", (c) => cli.decide(c, "approve", "w-r5", {}))).rejects.toMatchObject({ refusal: { code: 8004 } });
+  expect(await run("admin2", (c) => cli.decide(c, "approve", "w-r5", {}))).toMatchObject({ reverses: t5.id, status: "completed" });
   // TRA-1 got 1-300, sent 1-120 and 121-170, got 121-170 back: one block 121-300.
   expect(await run("rep1", (c) => cli.holdings(c, "JP-TRA-1", { blocks: true }))).toEqual({
     account: "JP-TRA-1",

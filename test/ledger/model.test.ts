@@ -1,12 +1,15 @@
 // Goal: model-based differential test. Random sequences of ledger commands (valid and invalid,
 // held, approved, cancelled, delayed, reversed, replayed, accounts blocked and closed, ids reused
-// across command kinds) give the same result codes on the SQL ledger as on the in-memory reference
+// across command kinds, graded account states, returns of excess allocation against recorded
+// entitlements, one pending surrender per account, the surrender's reversal window, the freeze)
+// give the same result codes on the SQL ledger as on the in-memory reference
 // ledger, end with exactly the same serial blocks and earmarks in every account and the same status
 // of every transaction, and keep every invariant (verify; a closed account holds nothing, in both).
 // Runs on PGlite and PostgreSQL. FC_SEED=n repeats a run; FC_RUNS=n runs more.
 import fc from "fast-check";
 import { beforeAll, expect, it } from "vitest";
 import { ReferenceLedger } from "../../src/domain/ledger/reference.ts";
+import { DEFAULT_LEDGER_RULES, type LedgerRules } from "../../src/domain/ledger/rules.ts";
 import { ManualClock } from "../../src/platform/clock.ts";
 import { LedgerService } from "../../src/registry/ledger/index.ts";
 import { verifyLedger } from "../../src/registry/verify.ts";
@@ -23,7 +26,10 @@ const ACCOUNTS = [
   ["RET", "retirement", undefined],
 ] as const;
 const NAMES = ACCOUNTS.map((a) => a[0]);
-const KINDS = ["internal_transfer", "allocation", "transfer", "surrender", "retirement", "voluntary_cancellation", "reverse_allocation", "correction"];
+const KINDS = ["internal_transfer", "allocation", "transfer", "surrender", "retirement", "voluntary_cancellation", "reverse_allocation", "excess_allocation_return", "correction"];
+const STATES = ["open", "blocked", "restricted", "suspended", "transfer_pending", "closure_pending", "closed"] as const;
+/** The registry's rules of these runs: the defaults, plus a surrender reversible for 2 days and one pending surrender per account (so both are exercised). */
+const RULES: LedgerRules = { ...DEFAULT_LEDGER_RULES, reversalWindowDays: { surrender: 2 }, onePendingPerAccount: ["surrender"] };
 const CLASSES = ["A", "C"];
 const ix = (n: string) => NAMES.indexOf(n as (typeof NAMES)[number]);
 const ROUTES: ReadonlyArray<readonly [string, number, number]> = [
@@ -32,6 +38,7 @@ const ROUTES: ReadonlyArray<readonly [string, number, number]> = [
   ["transfer", ix("OP2"), ix("TR1")], ["transfer", ix("TR1"), ix("OP1")], ["transfer", ix("TR1"), ix("TR2")], ["transfer", ix("TR2"), ix("OP2")],
   ["transfer", ix("OP1"), ix("OP2")], ["surrender", ix("OP1"), ix("SUR")], ["surrender", ix("OP2"), ix("SUR")], ["retirement", ix("TR1"), ix("RET")],
   ["correction", ix("TR1"), ix("NHA")], ["correction", ix("NHA"), ix("TR2")],
+  ["excess_allocation_return", ix("OP1"), ix("ALLOC")], ["excess_allocation_return", ix("OP2"), ix("NHA")],
 ];
 
 type Op =
@@ -41,7 +48,9 @@ type Op =
   | { t: "advance"; hours: number }
   | { t: "release"; tx: number }
   | { t: "reverse"; tx: number }
-  | { t: "status"; acct: number; status: "open" | "blocked" | "closed" }
+  | { t: "status"; acct: number; status: (typeof STATES)[number] }
+  | { t: "entitle"; acct: number; q: number }
+  | { t: "freeze"; span: number }
   | { t: "drain"; acct: number }
   | { t: "reuse"; which: number; as: "status" | "open" | "class" | "reverse" }
   | { t: "replay"; tx: number; mutate: boolean };
@@ -76,12 +85,16 @@ const op: fc.Arbitrary<Op> = fc.oneof(
         from: route[1], to: route[2], q, q2: route[0] === "transfer" ? q2 : null, hold,
       })),
   },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant("decide" as const), which: fc.constantFrom("approve" as const, "cancel" as const, "reject" as const), tx: fc.nat(60), actor: fc.nat(2) }) },
+  { weight: 5, arbitrary: fc.record({ t: fc.constant("decide" as const), which: fc.constantFrom("approve" as const, "cancel" as const, "reject" as const), tx: fc.nat(60), actor: fc.nat(2) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("advance" as const), hours: fc.integer({ min: 1, max: 30 }) }) },
   // One transaction released by id (due, not yet due, or not delayed at all), as a scheduler racing another would.
   { weight: 1, arbitrary: fc.record({ t: fc.constant("release" as const), tx: fc.nat(60) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("reverse" as const), tx: fc.nat(60) }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant("status" as const), acct: fc.nat(NAMES.length - 1), status: fc.constantFrom("open" as const, "blocked" as const, "closed" as const) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant("status" as const), acct: fc.nat(NAMES.length - 1), status: fc.constantFrom(...STATES) }) },
+  // What an operator account is entitled to for 2026 (the national table): below its allocation, returns of the excess may go.
+  { weight: 1, arbitrary: fc.record({ t: fc.constant("entitle" as const), acct: fc.constantFrom(ix("OP1"), ix("OP2")), q: fc.integer({ min: 0, max: 1500 }) }) },
+  // A freeze for a reconciliation over the next 1 to 3 commands, then lifted (so that runs still move units).
+  { weight: 1, arbitrary: fc.record({ t: fc.constant("freeze" as const), span: fc.integer({ min: 1, max: 3 }) }) },
   // Empty an operator or trading account (so that closing it can succeed, and a later reversal would put units back into it).
   { weight: 1, arbitrary: fc.record({ t: fc.constant("drain" as const), acct: fc.constantFrom(ix("OP1"), ix("OP2"), ix("TR1"), ix("TR2")) }) },
   // An id used before, for another kind of command (the command namespaces must agree).
@@ -95,7 +108,7 @@ forEachStore("SQL ledger against the reference ledger", (get) => {
   let ledger: LedgerService;
   const clock = new ManualClock("2026-04-01T00:00:00Z");
   beforeAll(async () => {
-    ledger = await LedgerService.open(get(), clock);
+    ledger = await LedgerService.open(get(), clock, undefined, { rules: RULES });
   });
 
   it("agrees on every result and on the final blocks, for random command sequences", async () => {
@@ -105,20 +118,23 @@ forEachStore("SQL ledger against the reference ledger", (get) => {
         const p = `R${run}`;
         const acct = (i: number) => `${p}-${NAMES[i]}`;
         const cls = (i: number) => `${p}.${CLASSES[i]}`;
-        const ref = new ReferenceLedger(() => clock.now().toISOString());
+        const ref = new ReferenceLedger(() => clock.now().toISOString(), undefined, RULES);
+        // A run that failed while frozen (fast-check shrinking) must not leave the next one frozen.
+        await ledger.setFreeze({ commandId: `${p}-unfreeze0`, frozen: false, reason: "start of run" });
         const both = async (name: string, f: (l: LedgerService | ReferenceLedger) => unknown) => {
           const a = (await f(ledger)) as { ok: boolean; code?: number; replayed?: boolean; value?: { status?: string; legs?: unknown } };
           const b = (await f(ref)) as { ok: boolean; code?: number; replayed?: boolean; status?: string };
           const sa = a.ok ? `ok${a.replayed ? "/replay" : ""}/${a.value?.legs ? a.value.status : ""}` : `E${a.code}`;
           const key = `${/"t":"(\w+)"/.exec(name)?.[1] ?? "setup"}:${a.ok}`;
           stats.set(key, (stats.get(key) ?? 0) + 1);
+          if (!a.ok) stats.set(`${key}:E${a.code}`, (stats.get(`${key}:E${a.code}`) ?? 0) + 1);
           const sb = b.ok ? `ok${b.replayed ? "/replay" : ""}/${b.status ?? ""}` : `E${b.code}`;
           expect(sa, `${name}: SQL ${JSON.stringify(a, big)} vs reference ${JSON.stringify(b, big)}`).toBe(sb);
         };
         await both("class A", (l) => l.defineClass({ commandId: `${p}-cA`, code: cls(0), unitType: "allowance", scheme: "T", vintage: 2026, issuanceLimit: "20000" }));
         await both("class C", (l) => l.defineClass({ commandId: `${p}-cC`, code: cls(1), unitType: "JCM", scheme: "JCM" }));
         for (const [n, type, inst] of ACCOUNTS) {
-          await both(`open ${n}`, (l) => l.openAccount({ commandId: `${p}-o-${n}`, accountId: `${p}-${n}`, type, holder: "h", name: n, ...(inst ? { installation: inst } : {}) }));
+          await both(`open ${n}`, (l) => l.openAccount({ commandId: `${p}-o-${n}`, accountId: `${p}-${n}`, type, holder: "h", name: n, ...(inst ? { installation: `${p}-${inst}` } : {}) }));
         }
         const sent: Array<Record<string, unknown>> = [];
         const commandIds = [`${p}-cA`, `${p}-cC`, ...ACCOUNTS.map(([n]) => `${p}-o-${n}`)];
@@ -133,8 +149,13 @@ forEachStore("SQL ledger against the reference ledger", (get) => {
           await both(`start ${i}`, (l) => l.propose(cmd));
         }
         let k = 0;
+        let frozenFor = 0;
         for (const o of ops) {
           k++;
+          if (frozenFor > 0 && --frozenFor === 0) {
+            commandIds.push(`${p}-u${k}`);
+            await both(`${k}: lift the freeze`, (l) => l.setFreeze({ commandId: `${p}-u${k}`, frozen: false, reason: "reconciled" }));
+          }
           const label = `${k}:${JSON.stringify(o)}`;
           switch (o.t) {
             case "issue": {
@@ -188,6 +209,17 @@ forEachStore("SQL ledger against the reference ledger", (get) => {
               await both(label, (l) => l.setAccountStatus({ commandId: `${p}-s${k}`, accountId: acct(o.acct), status: o.status }));
               break;
             }
+            case "entitle": {
+              commandIds.push(`${p}-e${k}`);
+              await both(label, (l) => l.setEntitlement({ commandId: `${p}-e${k}`, accountId: acct(o.acct), year: 2026, table: "NAT", quantity: String(o.q) }));
+              break;
+            }
+            case "freeze": {
+              commandIds.push(`${p}-f${k}`);
+              await both(label, (l) => l.setFreeze({ commandId: `${p}-f${k}`, frozen: true, reason: "reconciliation" }));
+              frozenFor = o.span + 1;
+              break;
+            }
             case "drain": {
               // whatever the account holds and does not earmark goes to a correction into TR2 (or TR1)
               const sink = o.acct === ix("TR2") ? ix("TR1") : ix("TR2");
@@ -232,6 +264,7 @@ forEachStore("SQL ledger against the reference ledger", (get) => {
           stats.set(`final:${t.status}`, (stats.get(`final:${t.status}`) ?? 0) + 1);
         }
         expect(ref.closedHolding(), "closed accounts holding units (reference)").toEqual([]);
+        await both("unfreeze", (l) => l.setFreeze({ commandId: `${p}-unfreeze`, frozen: false, reason: "end of run" }));
       }),
       { numRuns: Number(process.env.FC_RUNS ?? 16), seed: Number(process.env.FC_SEED ?? Date.now() % 1_000_000), verbose: 1 },
     );

@@ -1,13 +1,18 @@
 // Goal: the ledger's behaviour as a scenario table (one row per event with its expected result
 // code), run on PGlite and on the real PostgreSQL server; after the table, `verify` holds and
-// holdings are exactly as the rows imply.
+// holdings are exactly as the rows imply. A second table shows the registry rules of a rulebook's
+// `ledger` section (issue 17): graded account states, government routes, account numbers with
+// check digits, one live account per installation, one pending surrender, the surrender's
+// reversal window, returns of excess allocation, the freeze and the closure preconditions.
 import { beforeAll, describe, expect, it } from "vitest";
+import { formatAccountNumber } from "../../src/domain/ledger/rules.ts";
+import { ledgerRules, type LedgerSection } from "../../src/domain/rulebook/ledger.ts";
 import { ManualClock } from "../../src/platform/clock.ts";
 import { LedgerService } from "../../src/registry/ledger/index.ts";
 import { verifyLedger } from "../../src/registry/verify.ts";
 import { forEachStore } from "../support/stores.ts";
 
-type Op = "class" | "open" | "status" | "propose" | "approve" | "cancel" | "reject" | "release" | "reverse" | "advance";
+type Op = "class" | "open" | "status" | "propose" | "approve" | "cancel" | "reject" | "release" | "reverse" | "advance" | "entitle" | "freeze";
 interface Row {
   note: string;
   op: Op;
@@ -126,6 +131,50 @@ const EVENTS: Row[] = [
   { note: "9:00 in Tokyo is midnight UTC", op: "propose", cmd: { transactionId: "t54", kind: "transfer", legs: [leg("JP-GX-2027", "JP-TRA-1", "JP-OHA-1", "1")], hold: { delayUntil: "2030-03-07T09:00:00+09:00" } }, expect: "ok", status: "delayed" },
 ];
 
+/** Runs one row on a ledger (the clock is advanced by `advance` rows). */
+async function runRow(ledger: LedgerService, clock: ManualClock, row: Row) {
+  const c = row.cmd;
+  switch (row.op) {
+    case "class":
+      return ledger.defineClass(c);
+    case "open":
+      return ledger.openAccount(c);
+    case "status":
+      return ledger.setAccountStatus(c);
+    case "propose":
+      return ledger.propose(c);
+    case "approve":
+      return ledger.approve(c);
+    case "cancel":
+      return ledger.cancel(c);
+    case "reject":
+      return ledger.reject(c);
+    case "reverse":
+      return ledger.reverse(c);
+    case "release": {
+      const all = await ledger.releaseDue();
+      return { ok: true as const, value: all, replayed: false };
+    }
+    case "advance":
+      clock.advanceHours(c as number);
+      return { ok: true as const, value: null, replayed: false };
+    case "entitle":
+      return ledger.setEntitlement(c);
+    case "freeze":
+      return ledger.setFreeze(c);
+  }
+}
+
+function expectRow(row: Row, res: Awaited<ReturnType<typeof runRow>>) {
+  if (row.expect === "ok" || row.expect === "replay") {
+    expect(res, JSON.stringify(res, (_k, v) => (typeof v === "bigint" ? v.toString() : v))).toMatchObject({ ok: true, replayed: row.expect === "replay" });
+    if (row.status && res.ok) expect((res.value as { status: string }).status).toBe(row.status);
+  } else {
+    expect(res.ok, JSON.stringify(res, (_k, v) => (typeof v === "bigint" ? v.toString() : v))).toBe(false);
+    if (!res.ok) expect(res.code, res.message).toBe(row.expect);
+  }
+}
+
 forEachStore("ledger scenario table", (get) => {
   let ledger: LedgerService;
   const clock = new ManualClock("2026-04-01T00:00:00Z");
@@ -133,45 +182,9 @@ forEachStore("ledger scenario table", (get) => {
     ledger = await LedgerService.open(get(), clock);
   });
 
-  async function run(row: Row) {
-    const c = row.cmd;
-    switch (row.op) {
-      case "class":
-        return ledger.defineClass(c);
-      case "open":
-        return ledger.openAccount(c);
-      case "status":
-        return ledger.setAccountStatus(c);
-      case "propose":
-        return ledger.propose(c);
-      case "approve":
-        return ledger.approve(c);
-      case "cancel":
-        return ledger.cancel(c);
-      case "reject":
-        return ledger.reject(c);
-      case "reverse":
-        return ledger.reverse(c);
-      case "release": {
-        const all = await ledger.releaseDue();
-        return { ok: true as const, value: all, replayed: false };
-      }
-      case "advance":
-        clock.advanceHours(c as number);
-        return { ok: true as const, value: null, replayed: false };
-    }
-  }
-
   describe.each([["setup", SETUP], ["events", EVENTS]] as const)("%s", (_name, rows) => {
     it.each(rows.map((r, i) => [`${i + 1}. ${r.note}`, r] as const))("%s", async (_label, row) => {
-      const res = await run(row);
-      if (row.expect === "ok" || row.expect === "replay") {
-        expect(res, JSON.stringify(res, (_k, v) => (typeof v === "bigint" ? v.toString() : v))).toMatchObject({ ok: true, replayed: row.expect === "replay" });
-        if (row.status && res.ok) expect((res.value as { status: string }).status).toBe(row.status);
-      } else {
-        expect(res.ok).toBe(false);
-        if (!res.ok) expect(res.code, res.message).toBe(row.expect);
-      }
+      expectRow(row, await runRow(ledger, clock, row));
     });
   });
 
@@ -239,5 +252,146 @@ forEachStore("ledger scenario table", (get) => {
     expect(report?.ok).toBe(false);
     expect(report?.violations.some((v) => v.invariant === "chain-hash" && v.facts.transactionId === "t23")).toBe(true);
     expect((await verifyLedger(db)).ok).toBe(true);
+  });
+});
+
+// ---- the registry rules of a rulebook's `ledger` section (issue 17) ------------------------------
+
+const TYPE_CODES = {
+  national_issuance: "100", allocation: "110", new_entrants_reserve: "111", auction: "105", market_stability_reserve: "106",
+  operator_holding: "120", trading: "121", surrender: "130", voluntary_cancellation: "131",
+} as const;
+const SECTION: LedgerSection = {
+  governmentRoutes: { auction: ["national_issuance"] },
+  reversalWindows: { surrender: 14 },
+  onePendingPerAccount: ["surrender"],
+  accountNumbers: { prefix: "GB", typeCodes: TYPE_CODES },
+};
+const N = (type: keyof typeof TYPE_CODES, seq: number) => formatAccountNumber({ prefix: "GB", typeCodes: TYPE_CODES }, TYPE_CODES[type], BigInt(seq));
+/** The same number with wrong check digits (a typo the digits catch). */
+const typo = (id: string) => id.replace(/-(\d\d)$/, (_m, cc: string) => `-${String((Number(cc) + 1) % 100).padStart(2, "0")}`);
+const [NHA, ALLOC, AUC, MSR, OP1, OP2, TR1, TR2, SUR, DEL] = [
+  N("national_issuance", 1), N("allocation", 2), N("auction", 3), N("market_stability_reserve", 4), N("operator_holding", 10), N("operator_holding", 11),
+  N("trading", 20), N("trading", 21), N("surrender", 30), N("voluntary_cancellation", 31),
+];
+const TR3 = N("trading", 23);
+const A = "GB-2026";
+const open = (commandId: string, accountId: string, type: string, extra: Record<string, unknown> = {}) => ({ commandId, accountId, type, holder: "h", name: commandId, ...extra });
+const tx = (transactionId: string, kind: string, from: string | null, to: string, quantity: string, extra: Record<string, unknown> = {}) => ({
+  transactionId, kind, legs: [leg(A, from, to, quantity)], ...extra,
+});
+const HELD = { hold: { approval: true } };
+
+const RULE_ROWS: Row[] = [
+  { note: "the 2026 allowances", op: "class", cmd: { commandId: "k1", code: A, unitType: "allowance", scheme: "UK", vintage: 2026 }, expect: "ok" },
+  ...([[NHA, "national_issuance"], [ALLOC, "allocation"], [AUC, "auction"], [MSR, "market_stability_reserve"], [TR1, "trading"], [TR2, "trading"], [SUR, "surrender"], [DEL, "voluntary_cancellation"]] as const).map(
+    ([id, type], i): Row => ({ note: `open ${type} ${id}`, op: "open", cmd: open(`o${i}`, id, type), expect: "ok" }),
+  ),
+  { note: "an operator account with its installation, permit and monitoring plan", op: "open", cmd: open("o10", OP1, "operator_holding", { installation: "INS-1", permitId: "PERMIT-1", monitoringPlanId: "MP-1" }), expect: "ok" },
+  { note: "a second operator", op: "open", cmd: open("o11", OP2, "operator_holding", { installation: "INS-2" }), expect: "ok" },
+  // 7: account numbers with check digits, validated before any lookup
+  { note: "a mistyped account number is refused, naming it", op: "open", cmd: open("o12", typo(N("trading", 22)), "trading"), expect: 5003 },
+  { note: "an id that is not a number of this registry", op: "open", cmd: open("o13", "JP-TRA-1", "trading"), expect: 5003 },
+  { note: "a number of another account type", op: "open", cmd: open("o14", N("operator_holding", 22), "trading"), expect: 5003 },
+  { note: "no account id: the registry assigns the next number", op: "open", cmd: { commandId: "o15", type: "trading", holder: "h", name: "assigned" }, expect: "ok" },
+  { note: "a transfer from a mistyped number: 5003 before the account is looked up", op: "propose", cmd: tx("x1", "transfer", typo(OP1), TR1, "1"), expect: 5003 },
+  // 5: one live account per installation; unique permit and monitoring plan ids
+  { note: "a second live account for installation INS-1", op: "open", cmd: open("o16", N("operator_holding", 12), "operator_holding", { installation: "INS-1" }), expect: 7011 },
+  { note: "a permit id already in use", op: "open", cmd: open("o17", N("operator_holding", 12), "operator_holding", { installation: "INS-3", permitId: "PERMIT-1" }), expect: 7012 },
+  { note: "a monitoring plan id already in use", op: "open", cmd: open("o18", N("operator_holding", 12), "operator_holding", { installation: "INS-3", monitoringPlanId: "MP-1" }), expect: 7012 },
+  // 4: government routes
+  { note: "issue 100,000", op: "propose", cmd: tx("g1", "issuance", null, NHA, "100000"), expect: "ok" },
+  { note: "total quantity to the allocation account", op: "propose", cmd: tx("g2", "internal_transfer", NHA, ALLOC, "50000"), expect: "ok" },
+  { note: "total quantity to the auction account", op: "propose", cmd: tx("g3", "internal_transfer", NHA, AUC, "10000"), expect: "ok" },
+  { note: "total quantity to the market stability reserve", op: "propose", cmd: tx("g4", "internal_transfer", NHA, MSR, "5000"), expect: "ok" },
+  { note: "the MSR never sends straight to an auction account", op: "propose", cmd: tx("g5", "internal_transfer", MSR, AUC, "1"), expect: 2005 },
+  { note: "this rulebook: the auction account sends only back to total quantity (UK check 2017)", op: "propose", cmd: tx("g6", "internal_transfer", AUC, MSR, "1"), expect: 2005 },
+  { note: "which it may", op: "propose", cmd: tx("g7", "internal_transfer", AUC, NHA, "1"), expect: "ok" },
+  { note: "allocate 30,000 to the first operator", op: "propose", cmd: tx("g8", "allocation", ALLOC, OP1, "30000"), expect: "ok" },
+  { note: "allocate 10,000 to the second", op: "propose", cmd: tx("g9", "allocation", ALLOC, OP2, "10000"), expect: "ok" },
+  // 1: graded restrictions
+  { note: "restrict the second operator (reason recorded)", op: "status", cmd: { commandId: "st1", accountId: OP2, status: "restricted", reason: "compliance investigation" }, expect: "ok" },
+  { note: "a restricted account cannot trade", op: "propose", cmd: tx("h1", "transfer", OP2, TR1, "1"), expect: 1002 },
+  { note: "but it still surrenders", op: "propose", cmd: tx("h2", "surrender", OP2, SUR, "100"), expect: "ok" },
+  { note: "and still receives", op: "propose", cmd: tx("h3", "allocation", ALLOC, OP2, "1"), expect: "ok" },
+  { note: "suspend it", op: "status", cmd: { commandId: "st2", accountId: OP2, status: "suspended", reason: "court order" }, expect: "ok" },
+  { note: "a suspended account surrenders no more", op: "propose", cmd: tx("h4", "surrender", OP2, SUR, "1"), expect: 1002 },
+  { note: "nothing arrives in a suspended account, not even allocation (UK check 2004)", op: "propose", cmd: tx("h5", "allocation", ALLOC, OP2, "1"), expect: 2002 },
+  { note: "but an administrator may take units out of it (a correction)", op: "propose", cmd: tx("h5b", "correction", OP2, NHA, "1"), expect: "ok" },
+  { note: "its installation is being transferred", op: "status", cmd: { commandId: "st3", accountId: OP2, status: "transfer_pending", reason: "sale of the plant" }, expect: "ok" },
+  { note: "nothing arrives while the transfer is pending", op: "propose", cmd: tx("h6", "allocation", ALLOC, OP2, "1"), expect: 2002 },
+  // 3: closure preconditions
+  { note: "an account in transfer cannot close", op: "status", cmd: { commandId: "st4", accountId: OP2, status: "closed" }, expect: 7010 },
+  { note: "open again", op: "status", cmd: { commandId: "st5", accountId: OP2, status: "open", reason: "transfer settled" }, expect: "ok" },
+  { note: "a government account is never closed", op: "status", cmd: { commandId: "st6", accountId: NHA, status: "closed" }, expect: 7009 },
+  { note: "a transfer to an empty trading account waits for approval", op: "propose", cmd: tx("c1", "transfer", OP1, TR2, "5", HELD), expect: "ok", status: "awaiting_approval" },
+  { note: "an account with a transaction awaiting approval cannot close", op: "status", cmd: { commandId: "st7", accountId: TR2, status: "closed" }, expect: 7008 },
+  { note: "cancel it", op: "cancel", cmd: { transactionId: "c1", actor: "rep-1" }, expect: "ok", status: "cancelled" },
+  { note: "now it closes", op: "status", cmd: { commandId: "st8", accountId: TR2, status: "closed" }, expect: "ok" },
+  // 6: one pending surrender per account
+  { note: "a surrender awaiting approval", op: "propose", cmd: tx("p1", "surrender", OP1, SUR, "1000", HELD), expect: "ok", status: "awaiting_approval" },
+  { note: "a second surrender from the account while it waits", op: "propose", cmd: tx("p2", "surrender", OP1, SUR, "1", HELD), expect: 6010 },
+  { note: "the first is approved", op: "approve", cmd: { transactionId: "p1", actor: "rep-2" }, expect: "ok", status: "completed" },
+  { note: "then another may go", op: "propose", cmd: tx("p3", "surrender", OP1, SUR, "500"), expect: "ok", status: "completed" },
+  // 2: reversal of a surrender within the window, with destination checks
+  { note: "the surrender is reversed within 14 days", op: "reverse", cmd: { transactionId: "rv1", reverses: "p1", actor: "admin" }, expect: "ok" },
+  { note: "a deletion has no window: its units are final", op: "propose", cmd: tx("d1", "voluntary_cancellation", OP1, DEL, "10"), expect: "ok" },
+  { note: "so it is not reversed", op: "reverse", cmd: { transactionId: "rv2", reverses: "d1", actor: "admin" }, expect: 1004 },
+  { note: "15 days later", op: "advance", cmd: 15 * 24, expect: "ok" },
+  { note: "the window of the second surrender has passed", op: "reverse", cmd: { transactionId: "rv3", reverses: "p3", actor: "admin" }, expect: 6011 },
+  // 5: returns of excess allocation
+  { note: "a return of excess with no entitlement recorded (nothing over-allocated)", op: "propose", cmd: tx("e1", "excess_allocation_return", OP1, ALLOC, "100"), expect: 3007 },
+  { note: "the regulator records 29,000 as the 2026 entitlement: 1,000 over-allocated", op: "entitle", cmd: { commandId: "en1", accountId: OP1, year: 2026, table: "NAT", quantity: "29000" }, expect: "ok" },
+  { note: "a return of 600 awaits approval", op: "propose", cmd: tx("e2", "excess_allocation_return", OP1, ALLOC, "600", HELD), expect: "ok", status: "awaiting_approval" },
+  { note: "a second return for 2026 while it waits", op: "propose", cmd: tx("e3", "excess_allocation_return", OP1, ALLOC, "100", HELD), expect: 6009 },
+  { note: "approved", op: "approve", cmd: { transactionId: "e2", actor: "rep-2" }, expect: "ok", status: "completed" },
+  { note: "401 more would exceed the 1,000", op: "propose", cmd: tx("e4", "excess_allocation_return", OP1, ALLOC, "401"), expect: 3007 },
+  { note: "400 is the rest", op: "propose", cmd: tx("e5", "excess_allocation_return", OP1, ALLOC, "400"), expect: "ok" },
+  // 6: the freeze while a reconciliation runs
+  { note: "a transfer awaiting approval", op: "propose", cmd: tx("f1", "transfer", OP1, TR1, "5", HELD), expect: "ok", status: "awaiting_approval" },
+  { note: "an administrator freezes the registry for a reconciliation", op: "freeze", cmd: { commandId: "fz1", frozen: true, reason: "reconciliation with the transaction log" }, expect: "ok" },
+  { note: "no transaction is proposed", op: "propose", cmd: tx("f2", "transfer", OP1, TR1, "1"), expect: 6008 },
+  { note: "nor approved", op: "approve", cmd: { transactionId: "f1", actor: "rep-2" }, expect: 6008 },
+  { note: "nor reversed", op: "reverse", cmd: { transactionId: "rv4", reverses: "e5", actor: "admin" }, expect: 6008 },
+  { note: "the freeze is lifted", op: "freeze", cmd: { commandId: "fz2", frozen: false, reason: "reconciled" }, expect: "ok" },
+  { note: "and the approval goes through", op: "approve", cmd: { transactionId: "f1", actor: "rep-2" }, expect: "ok", status: "completed" },
+];
+
+forEachStore("registry rules scenario table", (get) => {
+  let ledger: LedgerService;
+  const clock = new ManualClock("2026-04-01T00:00:00Z");
+  beforeAll(async () => {
+    ledger = await LedgerService.open(get(), clock, undefined, { rules: ledgerRules(SECTION) });
+    // The closure slot other parts fill (comp2's verified-emissions rule at merge): a stub that refuses one account.
+    ledger.onClose(async (_sql, account) => (account.id === TR3 ? { ok: false, code: 9901, check: "stub-precondition", message: `${account.id} fails the stub`, facts: {} } : null));
+  });
+
+  it.each(RULE_ROWS.map((r, i) => [`${i + 1}. ${r.note}`, r] as const))("%s", async (_label, row) => {
+    expectRow(row, await runRow(ledger, clock, row));
+  });
+
+  it("assigns numbers that pass their own check, and records the administrator's reason with the state", async () => {
+    const assigned = (await ledger.listAccounts({ holder: "h", type: "trading" })).items.find((a) => a.name === "assigned");
+    expect(assigned?.id).toMatch(/^GB-121-\d+-\d\d$/);
+    expect(await ledger.openAccount(open("o19", typo(assigned?.id as string), "trading"))).toMatchObject({ ok: false, code: 5003 });
+    expect(await ledger.getAccount(OP2)).toMatchObject({ status: "open", statusReason: "transfer settled", permitId: null });
+    expect(await ledger.getAccount(OP1)).toMatchObject({ permitId: "PERMIT-1", monitoringPlanId: "MP-1" });
+  });
+
+  it("runs the closure preconditions other parts register inside the closing transaction", async () => {
+    expect(await ledger.openAccount(open("o20", TR3, "trading"))).toMatchObject({ ok: true });
+    expect(await ledger.setAccountStatus({ commandId: "st9", accountId: TR3, status: "closed" })).toMatchObject({ ok: false, code: 9901 });
+    expect((await ledger.getAccount(TR3))?.status).toBe("open");
+  });
+
+  it("ends with the holdings the rows imply, and keeps every invariant", async () => {
+    const q = async (acct: string) => (await ledger.holdings(acct))?.find((h) => h.classCode === A)?.quantity ?? 0n;
+    // 30,000 allocated - 1,000 surrendered + 1,000 back - 500 surrendered - 10 deleted - 1,000 returned - 5 to TR1
+    expect(await q(OP1)).toBe(28_485n);
+    // 10,000 + 1 delivered - 100 surrendered - 1 corrected
+    expect(await q(OP2)).toBe(9_900n);
+    expect(await q(SUR)).toBe(600n);
+    expect(await q(ALLOC)).toBe(50_000n - 40_001n + 1_000n);
+    expect((await verifyLedger(get())).violations).toEqual([]);
   });
 });

@@ -350,6 +350,51 @@ forEachStore("verify names each corruption", (get) => {
   });
 });
 
+// The registry rules of issue 17, on a store of their own: an allocation, an entitlement below it
+// and a return of the excess, and two operator accounts of two installations.
+forEachStore("verify names each registry-rule corruption", (get) => {
+  beforeAll(async () => {
+    const l = await LedgerService.open(get());
+    const ok = (r: { ok: boolean }) => {
+      if (!r.ok) throw new Error(JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+    };
+    const leg = (from: string | null, to: string, quantity: string) => [{ classCode: "RT-2026", from, to, quantity }];
+    ok(await l.defineClass({ commandId: "rt-class", code: "RT-2026", unitType: "allowance", scheme: "RT", vintage: 2026 }));
+    for (const [id, type, installation] of [["RT-NHA", "national_issuance", null], ["RT-ALLOC", "allocation", null], ["RT-OP1", "operator_holding", "RT-INST-1"], ["RT-OP2", "operator_holding", "RT-INST-2"]] as const) {
+      ok(await l.openAccount({ commandId: `open-${id}`, accountId: id, type, holder: "h", name: id, ...(installation ? { installation } : {}) }));
+    }
+    ok(await l.propose({ transactionId: "rt-i", kind: "issuance", legs: leg(null, "RT-NHA", "1000") }));
+    ok(await l.propose({ transactionId: "rt-t", kind: "internal_transfer", legs: leg("RT-NHA", "RT-ALLOC", "1000") }));
+    ok(await l.propose({ transactionId: "rt-a", kind: "allocation", legs: leg("RT-ALLOC", "RT-OP1", "100") }));
+    ok(await l.setEntitlement({ commandId: "rt-e", accountId: "RT-OP1", year: 2026, table: "NAT", quantity: "90" }));
+    ok(await l.propose({ transactionId: "rt-r", kind: "excess_allocation_return", legs: leg("RT-OP1", "RT-ALLOC", "10") }));
+  });
+
+  covers("return-within-excess", "an entitlement raised by hand after the excess was returned", async () => {
+    const r = await corrupted(get(), async (tx) => {
+      await tx.query("ALTER TABLE allocation_entitlements DISABLE TRIGGER allocation_entitlements_append_only");
+      await tx.query("UPDATE allocation_entitlements SET quantity = 95 WHERE command_id = 'rt-e'");
+    });
+    expect(names(r)).toEqual(["return-within-excess"]);
+    expect(r.violations[0]?.facts).toEqual({ accountId: "RT-OP1", year: 2026, table: "NAT", returned: "10", allocated: "100", entitlement: "95" });
+  });
+
+  covers("live-account-unique", "a second live account given the same installation, with its opening event to match", async () => {
+    const r = await corrupted(get(), async (tx) => {
+      await tx.query("DROP INDEX accounts_installation_live");
+      await tx.query("ALTER TABLE account_events DISABLE TRIGGER account_events_append_only");
+      await tx.query("UPDATE accounts SET installation = 'RT-INST-1' WHERE id = 'RT-OP2'");
+      await tx.query(`UPDATE account_events SET request = jsonb_set(request, '{installation}', '"RT-INST-1"') WHERE command_id = 'open-RT-OP2'`);
+    });
+    expect(names(r)).toEqual(["live-account-unique"]);
+    expect(r.violations[0]?.facts).toEqual({ field: "installation", value: "RT-INST-1", accounts: "RT-OP1,RT-OP2" });
+  });
+
+  it("left the ledger as it was", async () => {
+    expect((await verifyLedger(get())).violations).toEqual([]);
+  });
+});
+
 describe("the mutation tests cover every invariant", () => {
   it("each invariant named in src/registry/verify has a test above", () => {
     const dir = join(import.meta.dirname, "../../src/registry/verify");

@@ -283,8 +283,8 @@ describe("two server processes on one PostgreSQL database", () => {
       const cancel = () => racer.call(winnerUser === "rep-1" ? a : b, winnerUser, "POST", `/v1/transactions/${winner.body.id}/cancel`, {});
       const take = () => racer.call(other === "rep-1" ? a : b, other, "POST", "/v1/transfers", { transactionId: `r5c-${r}`, from: s, to: "TS-D5", classCode: CLS, quantity: "500" });
       const [cx, t] = r % 2 === 0
-        ? await racer.meet("cancel against a transfer", "SELECT ledger_apply(", cancel, take)
-        : ((await racer.meet("cancel against a transfer", "SELECT ledger_apply(", take, cancel)).reverse() as [Call, Call]);
+        ? await racer.meet("cancel against a transfer", "SELECT ledger_write(", cancel, take)
+        : ((await racer.meet("cancel against a transfer", "SELECT ledger_write(", take, cancel)).reverse() as [Call, Call]);
       expect([cx.status, cx.body.status]).toEqual([200, "cancelled"]);
       if (r % 2 === 0) {
         freed.taken++;

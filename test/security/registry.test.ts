@@ -310,6 +310,29 @@ forEachStore("security rules", (db) => {
     expect((await f.reg.addRepresentative(admin, { accountId: "A-1", userId: "nobody", initiate: true, approve: true })).ok).toBe(false);
   });
 
+  it("graded states need the administrator's reason, shown with the account; closure waits for pending trusted-list changes (8025)", async () => {
+    must(await f.reg.openAccount(admin, { commandId: "open-E-1", accountId: "E-1", type: "trading", holder: "Epsilon", name: "E-1" }));
+    expect(await f.reg.setAccountState(admin, { commandId: "st-e1", accountId: "E-1", status: "restricted" })).toMatchObject({ ok: false, code: 7007 });
+    expect(await f.reg.setAccountState(alice, { commandId: "st-e1", accountId: "E-1", status: "restricted", reason: "r" })).toMatchObject({ ok: false, code: 8001 });
+    expect(must(await f.reg.setAccountState(admin, { commandId: "st-e1", accountId: "E-1", status: "restricted", reason: "unpaid fees" }))).toMatchObject({ status: "restricted", statusReason: "unpaid fees" });
+    must(await f.reg.setAccountState(admin, { commandId: "st-e2", accountId: "E-1", status: "open" }));
+    must(await f.reg.addRepresentative(admin, { accountId: "E-1", userId: "dave", initiate: true, approve: true }));
+    must(await f.reg.addTrusted(dave, { accountId: "E-1", trustedAccountId: "C-1" }));
+    expect(await f.reg.closeAccount(admin, { commandId: "close-e1", accountId: "E-1" })).toMatchObject({ ok: false, code: 8025 });
+    expect((await f.reg.ledger.getAccount("E-1"))?.status).toBe("open");
+    must(await f.reg.openAccount(admin, { commandId: "open-E-2", accountId: "E-2", type: "trading", holder: "Epsilon", name: "E-2" }));
+    expect(must(await f.reg.closeAccount(admin, { commandId: "close-e2", accountId: "E-2" })).status).toBe("closed");
+  });
+
+  it("an operator account transacts only once it has a representative who may initiate and one who may approve (8026)", async () => {
+    must(await f.reg.openAccount(admin, { commandId: "open-O-1", accountId: "O-1", type: "operator_holding", holder: "Omega", name: "O-1", installation: "INS-O1" }));
+    must(await f.reg.ledger.propose({ transactionId: "seed-o1", kind: "correction", legs: [{ classCode: "EUA-2026", from: "NAT", to: "O-1", quantity: "100" }] }));
+    must(await f.reg.addRepresentative(admin, { accountId: "O-1", userId: "carol", initiate: true, approve: false }));
+    expect(await f.reg.initiate(carol, transfer("o1-a", "A-1", 5, "O-1"))).toMatchObject({ ok: false, code: 8026, facts: { accountId: "O-1", initiators: 1, approvers: 0 } });
+    must(await f.reg.addRepresentative(admin, { accountId: "O-1", userId: "dave", initiate: false, approve: true }));
+    expect(must(await f.reg.initiate(carol, transfer("o1-b", "A-1", 5, "O-1"))).status).toBe("awaiting_approval");
+  });
+
   it("every state change and refusal is in the audit log with who, where and the code", async () => {
     const page = must(await f.audit.query(auditor, { action: "transaction.approve", outcome: "refused", limit: 500 }));
     const codes = page.rows.map((r) => r.code);

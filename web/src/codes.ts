@@ -8,7 +8,7 @@ export const ACCOUNT_TYPE_CODES = [
 ] as const;
 
 export const TX_KIND_CODES = [
-  "issuance", "internal_transfer", "allocation", "reverse_allocation", "auction_delivery", "reserve_release", "reserve_intake", "transfer",
+  "issuance", "internal_transfer", "allocation", "reverse_allocation", "excess_allocation_return", "auction_delivery", "reserve_release", "reserve_intake", "transfer",
   "external_transfer", "surrender", "retirement", "voluntary_cancellation", "mandatory_cancellation", "share_of_proceeds", "correction", "reversal",
 ] as const;
 

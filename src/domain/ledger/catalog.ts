@@ -33,6 +33,13 @@ export interface AccountType {
   /** What the units in a terminal account count as in the conservation identity. */
   readonly fate: "held" | "surrendered" | "retired" | "cancelled";
   readonly needsInstallation: boolean;
+  /**
+   * A government account (issuance, allocation, auction, reserves): never closed, and what one may
+   * send to another is the rulebook's routing table (src/domain/ledger/rules.ts).
+   */
+  readonly government?: boolean;
+  /** For the accounts free allocation comes from: the allocation table it belongs to (the national table, or the new entrants' reserve). */
+  readonly allocationTable?: "NAT" | "NER";
 }
 
 const held = (code: string, name: string, needsInstallation = false): AccountType => ({
@@ -43,14 +50,20 @@ const held = (code: string, name: string, needsInstallation = false): AccountTyp
   needsInstallation,
 });
 
+const government = (code: string, name: string, allocationTable?: "NAT" | "NER"): AccountType => ({
+  ...held(code, name),
+  government: true,
+  ...(allocationTable ? { allocationTable } : {}),
+});
+
 export const ACCOUNT_TYPES: readonly AccountType[] = [
-  held("national_issuance", "National issuance (total quantity) account"),
+  government("national_issuance", "National issuance (total quantity) account", "NAT"),
   held("party_holding", "Party holding account (Kyoto / Article 6 national account)"),
-  held("allocation", "Allocation account (free allocation pool)"),
-  held("auction", "Auction account"),
-  held("new_entrants_reserve", "New entrants' reserve"),
-  held("market_stability_reserve", "Market stability reserve"),
-  held("cost_containment_reserve", "Cost containment / price reserve"),
+  government("allocation", "Allocation account (free allocation pool)", "NAT"),
+  government("auction", "Auction account"),
+  government("new_entrants_reserve", "New entrants' reserve", "NER"),
+  government("market_stability_reserve", "Market stability reserve"),
+  government("cost_containment_reserve", "Cost containment / price reserve"),
   held("operator_holding", "Operator holding account (installation)", true),
   held("aircraft_operator_holding", "Aircraft operator holding account", true),
   held("maritime_operator_holding", "Maritime operator holding account", true),
@@ -63,6 +76,26 @@ export const ACCOUNT_TYPES: readonly AccountType[] = [
   { code: "voluntary_cancellation", name: "Voluntary cancellation account", terminal: true, fate: "cancelled", needsInstallation: false },
   { code: "mandatory_cancellation", name: "Mandatory cancellation account", terminal: true, fate: "cancelled", needsInstallation: false },
 ];
+
+/**
+ * The states an account can be in. What each lets send and receive is data: the rulebook's
+ * `ledger.accountStates` table, with the defaults of src/domain/ledger/rules.ts. `open` lets
+ * everything pass and `closed` nothing (a closed account holds nothing and is never reopened);
+ * the others are the graded restrictions registries use.
+ */
+export const ACCOUNT_STATES = [
+  { code: "open", name: "Open" },
+  { code: "blocked", name: "All transactions restricted (blocked)" },
+  { code: "restricted", name: "Some transactions restricted (trading stopped; surrender and returns of allocation pass)" },
+  { code: "suspended", name: "Suspended (administrators may still act)" },
+  { code: "transfer_pending", name: "Transfer pending (the installation is changing hands)" },
+  { code: "closure_pending", name: "Closure pending" },
+  { code: "closed", name: "Closed" },
+] as const;
+
+export type AccountState = (typeof ACCOUNT_STATES)[number]["code"];
+
+export const ACCOUNT_STATE_CODES: readonly AccountState[] = ACCOUNT_STATES.map((s) => s.code);
 
 export interface TransactionKind {
   readonly code: string;
@@ -77,9 +110,21 @@ export interface TransactionKind {
   /** Subject to the transfer delay to accounts outside the trusted list. */
   readonly delay: boolean;
   readonly requiresPurpose: boolean;
+  /**
+   * A reversal may move its units back. Kinds whose units end in a terminal account (surrender,
+   * voluntary cancellation) are reversible only within the window the rulebook sets for them
+   * (`ledger.reversalWindows`; the UK: 14 days); without one their units are final.
+   */
   readonly reversible: boolean;
-  /** Administrative kinds may deliver to a blocked account (e.g. allocation withheld is not refused here). */
+  /** Administrative kinds are initiated by administrators; account states may let them pass where others may not (src/domain/ledger/rules.ts). */
   readonly administrative: boolean;
+  /**
+   * A return of excess allocation: never more than was over-allocated to the account for the
+   * vintage's year and the allocation table, and one pending per account, year and table.
+   */
+  readonly returnsExcess?: boolean;
+  /** Free allocation: what an account was allocated, which a return of excess allocation is measured against. */
+  readonly allocates?: boolean;
 }
 
 const HOLDING = [
@@ -107,17 +152,21 @@ function kind(k: Partial<TransactionKind> & Pick<TransactionKind, "code" | "name
 export const TRANSACTION_KINDS: readonly TransactionKind[] = [
   kind({ code: "issuance", name: "Issuance", from: [], to: ["national_issuance", "party_holding"], approval: true, reversible: false, administrative: true }),
   kind({ code: "internal_transfer", name: "Transfer between government accounts", from: [...GOVERNMENT], to: [...GOVERNMENT], approval: true, administrative: true }),
-  kind({ code: "allocation", name: "Free allocation", from: ["allocation", "national_issuance", "new_entrants_reserve"], to: [...OPERATOR], unitTypes: ["allowance"], administrative: true }),
+  kind({ code: "allocation", name: "Free allocation", from: ["allocation", "national_issuance", "new_entrants_reserve"], to: [...OPERATOR], unitTypes: ["allowance"], administrative: true, allocates: true }),
   kind({ code: "reverse_allocation", name: "Return of allocation", from: [...OPERATOR], to: ["allocation", "national_issuance", "new_entrants_reserve"], unitTypes: ["allowance"], administrative: true }),
+  kind({
+    code: "excess_allocation_return", name: "Return of excess allocation", from: [...OPERATOR], to: ["allocation", "national_issuance", "new_entrants_reserve"], unitTypes: ["allowance"],
+    approval: true, returnsExcess: true,
+  }),
   kind({ code: "auction_delivery", name: "Delivery of auctioned allowances", from: ["auction"], to: [...HOLDING], unitTypes: ["allowance"], administrative: true }),
   kind({ code: "reserve_release", name: "Release from a reserve", from: ["market_stability_reserve", "cost_containment_reserve"], to: ["auction", "allocation"], approval: true, administrative: true }),
   kind({ code: "reserve_intake", name: "Intake into a reserve", from: ["auction", "national_issuance"], to: ["market_stability_reserve", "cost_containment_reserve"], approval: true, administrative: true }),
   kind({ code: "transfer", name: "Transfer", from: [...HOLDING], to: [...HOLDING, "pending"], approval: true, delay: true }),
   kind({ code: "external_transfer", name: "Transfer to another registry", from: [...HOLDING], to: ["pending"], approval: true, delay: true }),
   kind({ code: "surrender", name: "Surrender for compliance", from: [...OPERATOR], to: ["surrender"], approval: true }),
-  kind({ code: "retirement", name: "Retirement", from: [...HOLDING], to: ["retirement"], approval: true, requiresPurpose: true }),
+  kind({ code: "retirement", name: "Retirement", from: [...HOLDING], to: ["retirement"], approval: true, requiresPurpose: true, reversible: false }),
   kind({ code: "voluntary_cancellation", name: "Voluntary cancellation", from: [...HOLDING], to: ["voluntary_cancellation"], approval: true }),
-  kind({ code: "mandatory_cancellation", name: "Mandatory cancellation", from: [...GOVERNMENT, "party_holding"], to: ["mandatory_cancellation"], approval: true, administrative: true }),
+  kind({ code: "mandatory_cancellation", name: "Mandatory cancellation", from: [...GOVERNMENT, "party_holding"], to: ["mandatory_cancellation"], approval: true, reversible: false, administrative: true }),
   kind({ code: "share_of_proceeds", name: "Share of proceeds", from: [...HOLDING, "national_issuance"], to: ["share_of_proceeds"], administrative: true }),
   kind({ code: "correction", name: "Administrative correction", from: [...GOVERNMENT, ...HOLDING, "pending"], to: [...GOVERNMENT, ...HOLDING, "pending"], approval: true, administrative: true }),
   kind({ code: "reversal", name: "Reversal of a completed transaction", from: [], to: [], approval: true, reversible: false, administrative: true }),

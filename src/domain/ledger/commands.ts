@@ -1,5 +1,6 @@
 // Ledger commands, their pure validation (shape, identifiers, quantities) and the canonical form
 // used for idempotency: a replayed command is compared field by field with the first one.
+import { ACCOUNT_STATE_CODES, type AccountState } from "./catalog.ts";
 import { type Refusal, refuse } from "./checks.ts";
 
 export const MAX_QUANTITY = 10n ** 15n;
@@ -29,14 +30,19 @@ export interface DefineClassCommand {
 
 export interface OpenAccountCommand {
   commandId: string;
-  accountId: string;
+  /** Omitted where the registry numbers its accounts (the rulebook's `ledger.accountNumbers`): it assigns the next number. */
+  accountId?: string;
   type: string;
   holder: string;
   name: string;
   installation?: string;
+  /** The installation's permit id (operator accounts): one live account per permit. */
+  permitId?: string;
+  /** The monitoring plan id (aircraft and ship operators, or installations): one live account per plan. */
+  monitoringPlanId?: string;
 }
 
-export type AccountStatus = "open" | "blocked" | "closed";
+export type AccountStatus = AccountState;
 
 export interface SetAccountStatusCommand {
   commandId: string;
@@ -278,25 +284,58 @@ export function validateDefineClass(input: unknown): Checked<ValidClass> {
   };
 }
 
-export function validateOpenAccount(input: unknown): Checked<Omit<OpenAccountCommand, "installation"> & { installation: string | null }> {
+export interface ValidOpenAccount {
+  commandId: string;
+  /** null: the registry assigns a number. */
+  accountId: string | null;
+  type: string;
+  holder: string;
+  name: string;
+  installation: string | null;
+  permitId: string | null;
+  monitoringPlanId: string | null;
+}
+
+const EXTERNAL_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
+
+export function validateOpenAccount(input: unknown): Checked<ValidOpenAccount> {
   if (!isObj(input)) return field("command", "must be an object");
-  const e1 = checkId(input.commandId, "commandId") ?? checkId(input.accountId, "accountId", ACCOUNT_ID_PATTERN);
+  const e1 = checkId(input.commandId, "commandId") ?? (input.accountId === undefined ? undefined : checkId(input.accountId, "accountId", ACCOUNT_ID_PATTERN));
   if (e1) return e1;
   if (typeof input.type !== "string") return field("type", "must be a string");
   if (typeof input.holder !== "string" || input.holder.length < 1 || input.holder.length > 200) return field("holder", "must be a non-empty string of at most 200 characters");
   if (typeof input.name !== "string" || input.name.length < 1 || input.name.length > 200) return field("name", "must be a non-empty string of at most 200 characters");
   const e2 = optString(input, "installation", "", 64);
   if (e2) return e2;
+  for (const k of ["permitId", "monitoringPlanId"] as const) {
+    const v = input[k];
+    if (v !== undefined && (typeof v !== "string" || !EXTERNAL_ID.test(v))) return field(k, `must be an identifier (letters, digits, . _ : / -, at most 64 characters)`);
+  }
   return {
     ok: true,
     value: {
       commandId: input.commandId as string,
-      accountId: input.accountId as string,
+      accountId: (input.accountId as string | undefined) ?? null,
       type: input.type,
       holder: input.holder,
       name: input.name,
       installation: (input.installation as string | undefined) ?? null,
+      permitId: (input.permitId as string | undefined) ?? null,
+      monitoringPlanId: (input.monitoringPlanId as string | undefined) ?? null,
     },
+  };
+}
+
+/**
+ * The request of an account opening as stored and compared on replay. The permit and
+ * monitoring-plan ids appear only when given, so openings recorded before they existed replay
+ * unchanged.
+ */
+export function openingRequest(a: ValidOpenAccount, accountId: string): Record<string, unknown> {
+  return {
+    accountId, type: a.type, holder: a.holder, name: a.name, installation: a.installation,
+    ...(a.permitId !== null ? { permitId: a.permitId } : {}),
+    ...(a.monitoringPlanId !== null ? { monitoringPlanId: a.monitoringPlanId } : {}),
   };
 }
 
@@ -304,8 +343,8 @@ export function validateSetStatus(input: unknown): Checked<Omit<SetAccountStatus
   if (!isObj(input)) return field("command", "must be an object");
   const e1 = checkId(input.commandId, "commandId") ?? checkId(input.accountId, "accountId", ACCOUNT_ID_PATTERN);
   if (e1) return e1;
-  if (!["open", "blocked", "closed"].includes(input.status as string)) {
-    return refuse("ACCOUNT_STATUS_INVALID", `status must be open, blocked or closed, got ${JSON.stringify(input.status)}`, { field: "status" });
+  if (!(ACCOUNT_STATE_CODES as readonly unknown[]).includes(input.status)) {
+    return refuse("ACCOUNT_STATUS_INVALID", `status must be one of ${ACCOUNT_STATE_CODES.join(", ")}, got ${JSON.stringify(typeof input.status === "string" ? input.status.slice(0, 40) : input.status)}`, { field: "status", allowed: ACCOUNT_STATE_CODES });
   }
   const e2 = optString(input, "reason", "");
   if (e2) return e2;
@@ -353,6 +392,46 @@ export function validateReverse(input: unknown): Checked<{ transactionId: string
       reason: (input.reason as string | undefined) ?? null,
     },
   };
+}
+
+export const ALLOCATION_TABLES = ["NAT", "NER"] as const;
+export type AllocationTable = (typeof ALLOCATION_TABLES)[number];
+
+export interface ValidEntitlement {
+  commandId: string;
+  accountId: string;
+  year: number;
+  table: AllocationTable;
+  quantity: bigint;
+}
+
+/** The regulator's record of what an account is entitled to for a year and allocation table (0 or more). */
+export function validateEntitlement(input: unknown): Checked<ValidEntitlement> {
+  if (!isObj(input)) return field("command", "must be an object");
+  const e1 = checkId(input.commandId, "commandId") ?? checkId(input.accountId, "accountId", ACCOUNT_ID_PATTERN);
+  if (e1) return e1;
+  if (!Number.isInteger(input.year) || (input.year as number) < 1990 || (input.year as number) > 2200) return field("year", "must be a year between 1990 and 2200");
+  if (!(ALLOCATION_TABLES as readonly unknown[]).includes(input.table)) return field("table", "must be NAT (the national allocation table) or NER (the new entrants' reserve)");
+  const raw = input.quantity;
+  const text = typeof raw === "bigint" || (typeof raw === "number" && Number.isSafeInteger(raw)) ? String(raw) : raw;
+  if (typeof text !== "string" || !/^\d{1,16}$/.test(text) || BigInt(text) > MAX_QUANTITY) return refuse("QUANTITY_NOT_POSITIVE_WHOLE", "quantity must be a whole number of allowances, 0 or more", { field: "quantity" });
+  return { ok: true, value: { commandId: input.commandId as string, accountId: input.accountId as string, year: input.year as number, table: input.table as AllocationTable, quantity: BigInt(text) } };
+}
+
+export interface ValidFreeze {
+  commandId: string;
+  frozen: boolean;
+  reason: string;
+}
+
+/** An administrator's switch: freeze the registry's transactions for a reconciliation, or lift the freeze (a reason is recorded either way). */
+export function validateFreeze(input: unknown): Checked<ValidFreeze> {
+  if (!isObj(input)) return field("command", "must be an object");
+  const e1 = checkId(input.commandId, "commandId");
+  if (e1) return e1;
+  if (typeof input.frozen !== "boolean") return field("frozen", "must be true or false");
+  if (typeof input.reason !== "string" || input.reason.length < 1 || input.reason.length > 500) return field("reason", "must be 1 to 500 characters");
+  return { ok: true, value: { commandId: input.commandId as string, frozen: input.frozen, reason: input.reason } };
 }
 
 /** A JSON-safe canonical form (bigint -> decimal string, keys sorted) for storage and comparison. */

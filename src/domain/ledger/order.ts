@@ -29,34 +29,59 @@ export const LEG_ORDER: readonly CheckKey[] = [
   "DEST_CLOSED",
   "DEST_TYPE_NOT_ALLOWED",
   "DEST_SAME_AS_SOURCE",
+  "GOVERNMENT_ROUTE",
   "CLASS_UNKNOWN",
   "UNIT_TYPE_NOT_ALLOWED",
 ];
 
-const COMPLETION_UNDER_LOCK: readonly OrderEntry[] = ["INSUFFICIENT_UNITS", "ISSUANCE_LIMIT_EXCEEDED", "HOLDING_LIMIT_EXCEEDED"];
+/**
+ * What only the database can answer once it holds the locks: units available beyond earmarks, the
+ * serials issued, a holder's holdings (in ledger_apply), then, in the same statement
+ * (ledger_write, migration ledger-005), the pending transactions of the account and what it was
+ * over-allocated and has returned.
+ */
+const COMPLETION_UNDER_LOCK: readonly OrderEntry[] = ["INSUFFICIENT_UNITS", "ISSUANCE_LIMIT_EXCEEDED", "HOLDING_LIMIT_EXCEEDED", "RETURN_EXCEEDS_EXCESS"];
+const CREATION_UNDER_LOCK: readonly OrderEntry[] = ["INSUFFICIENT_UNITS", "ISSUANCE_LIMIT_EXCEEDED", "HOLDING_LIMIT_EXCEEDED", "PENDING_OF_KIND", "RETURN_PENDING", "RETURN_EXCEEDS_EXCESS"];
 
 export const CHECK_ORDER = {
   "class.define": { planned: ["REPLAY_DIFFERS", "CLASS_DEFINITION_INVALID", "CLASS_EXISTS"], perLeg: [], underLock: [] },
-  "account.open": { planned: ["REPLAY_DIFFERS", "ACCOUNT_TYPE_UNKNOWN", "INSTALLATION_REQUIRED", "ACCOUNT_EXISTS"], perLeg: [], underLock: [] },
-  "account.status": { planned: ["REPLAY_DIFFERS", "ACCOUNT_UNKNOWN", "ACCOUNT_STATUS_INVALID", "ACCOUNT_NOT_EMPTY"], perLeg: [], underLock: [] },
+  "account.open": { planned: ["REPLAY_DIFFERS", "ACCOUNT_TYPE_UNKNOWN", "INSTALLATION_REQUIRED", "ACCOUNT_EXISTS", "INSTALLATION_HAS_ACCOUNT", "IDENTIFIER_IN_USE"], perLeg: [], underLock: [] },
+  /**
+   * A change of state, under the account's lock. Closing needs more than an empty account: not a
+   * government account, no installation transfer pending, nothing awaiting approval; then the
+   * closure preconditions other parts of the registry register (security, compliance), each with
+   * its own code. Reopening an operator account needs its installation free.
+   */
+  "account.status": {
+    planned: ["REPLAY_DIFFERS", "ACCOUNT_UNKNOWN", "ACCOUNT_STATUS_INVALID", "ACCOUNT_GOVERNMENT", "ACCOUNT_IN_TRANSFER", "ACCOUNT_NOT_EMPTY", "ACCOUNT_OUTSTANDING", "INSTALLATION_HAS_ACCOUNT"],
+    perLeg: [],
+    underLock: [],
+  },
+  "account.entitle": { planned: ["REPLAY_DIFFERS", "ACCOUNT_UNKNOWN"], perLeg: [], underLock: [] },
+  "registry.freeze": { planned: ["REPLAY_DIFFERS"], perLeg: [], underLock: [] },
   /** A proposal; a held one has its units earmarked (3003 when they are not available). */
-  propose: { planned: ["REPLAY_DIFFERS", "KIND_UNKNOWN", "PURPOSE_REQUIRED"], perLeg: LEG_ORDER, underLock: COMPLETION_UNDER_LOCK },
+  propose: { planned: ["REPLAY_DIFFERS", "REGISTRY_FROZEN", "KIND_UNKNOWN", "PURPOSE_REQUIRED"], perLeg: LEG_ORDER, underLock: CREATION_UNDER_LOCK },
   /** A batch: every transfer is a proposal of the batch's kind that completes at once. */
-  batch: { planned: ["REPLAY_DIFFERS", "KIND_UNKNOWN", "BATCH_SIZE"], perLeg: LEG_ORDER, underLock: COMPLETION_UNDER_LOCK },
+  batch: { planned: ["REPLAY_DIFFERS", "REGISTRY_FROZEN", "KIND_UNKNOWN", "BATCH_SIZE"], perLeg: LEG_ORDER, underLock: CREATION_UNDER_LOCK },
   /** The second approval; completing re-checks every leg on the state at completion. */
-  approve: { planned: ["TX_UNKNOWN", "TX_BAD_TRANSITION"], perLeg: LEG_ORDER, underLock: COMPLETION_UNDER_LOCK },
+  approve: { planned: ["TX_UNKNOWN", "TX_BAD_TRANSITION", "REGISTRY_FROZEN"], perLeg: LEG_ORDER, underLock: COMPLETION_UNDER_LOCK },
   /** The completion of a delayed transaction once its delay has passed. */
-  release: { planned: ["TX_UNKNOWN", "TX_BAD_TRANSITION", "TX_NOT_DUE"], perLeg: LEG_ORDER, underLock: COMPLETION_UNDER_LOCK },
-  reject: { planned: ["TX_UNKNOWN", "TX_BAD_TRANSITION"], perLeg: [], underLock: [] },
-  cancel: { planned: ["TX_UNKNOWN", "TX_BAD_TRANSITION"], perLeg: [], underLock: [] },
+  release: { planned: ["TX_UNKNOWN", "TX_BAD_TRANSITION", "TX_NOT_DUE", "REGISTRY_FROZEN"], perLeg: LEG_ORDER, underLock: COMPLETION_UNDER_LOCK },
+  reject: { planned: ["TX_UNKNOWN", "TX_BAD_TRANSITION", "REGISTRY_FROZEN"], perLeg: [], underLock: [] },
+  cancel: { planned: ["TX_UNKNOWN", "TX_BAD_TRANSITION", "REGISTRY_FROZEN"], perLeg: [], underLock: [] },
   /**
    * A reversal: what the original transaction is (unknown, not reversible, not completed, already
    * reversed) comes before where its units are now, because a transaction that was reversed has, by
    * definition, moved its serials away, and "already reversed" is the answer that helps. The
-   * accounts that get units back take the destination check (a closed account holds nothing).
+   * accounts that get units back take the destination check of the reversal kind (a closed account
+   * holds nothing). Units in a terminal account come back only for a kind with a reversal window,
+   * within it; the window is checked again when a held reversal completes.
    */
   reverse: {
-    planned: ["REPLAY_DIFFERS", "TX_UNKNOWN", "REVERSAL_NOT_REVERSIBLE", "REVERSAL_TARGET_NOT_COMPLETED", "REVERSAL_ALREADY_DONE", "SOURCE_TERMINAL", "DEST_CLOSED"],
+    planned: [
+      "REPLAY_DIFFERS", "REGISTRY_FROZEN", "TX_UNKNOWN", "REVERSAL_NOT_REVERSIBLE", "REVERSAL_TARGET_NOT_COMPLETED", "REVERSAL_ALREADY_DONE", "REVERSAL_WINDOW_PASSED",
+      "SOURCE_TERMINAL", "DEST_CLOSED",
+    ],
     perLeg: [],
     underLock: ["REVERSAL_UNITS_MOVED_ON", "INSUFFICIENT_UNITS"],
   },

@@ -10,6 +10,7 @@ import { type Catalogue, type TransactionKind } from "./catalog.ts";
 import { refuse, type Refusal } from "./checks.ts";
 import type { AccountStatus, Leg } from "./commands.ts";
 import { CHECK_ORDER, type CheckFns, firstFailing, LEG_ORDER, type OrderedCommand } from "./order.ts";
+import { DEFAULT_LEDGER_RULES, type LedgerRules, receives, reversalDeadline, routeAllowed, sends } from "./rules.ts";
 import { securityRefusal } from "../security/codes.ts";
 
 export type TransactionStatus = "awaiting_approval" | "delayed" | "completed" | "rejected" | "cancelled";
@@ -18,6 +19,8 @@ export interface ClassFacts {
   readonly id: number;
   readonly code: string;
   readonly unitType: string;
+  /** The vintage: the year of a return of excess allocation. */
+  readonly vintage?: number | null;
 }
 
 export interface AccountFacts {
@@ -51,6 +54,8 @@ export interface TxFacts {
   readonly approvedBy: string | null;
   readonly lastActor: string | null;
   readonly reversedBy: string | null;
+  /** When it completed (a reversal window counts from it); null unless completed. */
+  readonly completedAt?: string | null;
   /** Only for a completed transaction a reversal reads. */
   readonly movements: readonly MovementFacts[];
 }
@@ -61,6 +66,8 @@ export interface Snapshot {
   readonly classes: ReadonlyMap<string, ClassFacts>;
   readonly accounts: ReadonlyMap<string, AccountFacts>;
   readonly txs: ReadonlyMap<string, TxFacts>;
+  /** An administrator froze the registry's transactions for a reconciliation (a plan is made only when it is not). */
+  readonly frozen?: boolean;
 }
 
 /** Holding limits (CITSS-style): a holder may not hold more than its limit of these unit types outside exempt account types. */
@@ -122,8 +129,37 @@ export interface LimitCheck {
   readonly pending: bigint;
 }
 
+/** One pending of this kind from this account at most: confirmed under the account's lock. */
+export interface PendingOnce {
+  readonly account: string;
+  readonly kind: string;
+}
+
+/**
+ * A return of excess allocation from an account for a year and allocation table, confirmed under
+ * the account's lock: at most one pending, and everything returned or pending at most what was
+ * allocated (kinds `allocation`, from accounts of the table's types, not reversed) beyond the
+ * recorded entitlement.
+ */
+export interface ReturnCheck {
+  readonly account: string;
+  readonly year: number | null;
+  readonly table: string;
+  /** Account types of the table: allocations from them, and returns to them, count. */
+  readonly tableTypes: readonly string[];
+  readonly returnKinds: readonly string[];
+  readonly allocationKinds: readonly string[];
+  /** A creation (the one-pending rule applies), not a completion. */
+  readonly creating: boolean;
+  readonly txId: string;
+}
+
 export interface Plan {
   readonly now: string;
+  /** Expectation: the registry is not frozen (confirmed under the lock every writer shares). */
+  readonly frozen: false;
+  readonly pendingOnce: readonly PendingOnce[];
+  readonly returns: readonly ReturnCheck[];
   readonly holders: readonly string[];
   readonly classes: readonly number[];
   readonly accounts: ReadonlyMap<string, { type: string; status: AccountStatus }>;
@@ -136,7 +172,11 @@ export interface Plan {
 export interface PlanOptions {
   readonly catalogue: Catalogue;
   readonly holdingLimits: HoldingLimitPolicy | null;
+  /** The registry's rules (account states, government routes, reversal windows, one pending per account): the rulebook's `ledger` section. */
+  readonly rules?: LedgerRules;
 }
+
+const rulesOf = (opts: PlanOptions): LedgerRules => opts.rules ?? DEFAULT_LEDGER_RULES;
 
 // ---- leg checks -----------------------------------------------------------------------------
 
@@ -146,6 +186,7 @@ interface LegCtx {
   kind: TransactionKind;
   snap: Snapshot;
   cat: Catalogue;
+  rules: LedgerRules;
 }
 
 const at = (c: LegCtx) => ({ leg: c.i });
@@ -159,7 +200,9 @@ export const LEG_CHECKS: CheckFns<LegCtx> = {
   SOURCE_UNKNOWN: (c) => (c.leg.from !== null && !c.snap.accounts.has(c.leg.from) ? refuse("SOURCE_UNKNOWN", `legs[${c.i}]: no account ${c.leg.from}`, { ...at(c), accountId: c.leg.from }) : undefined),
   SOURCE_NOT_OPEN: (c) => {
     const src = c.leg.from === null ? undefined : c.snap.accounts.get(c.leg.from);
-    return src && src.status !== "open" ? refuse("SOURCE_NOT_OPEN", `legs[${c.i}]: account ${src.id} is ${src.status}`, { ...at(c), accountId: src.id, status: src.status }) : undefined;
+    return src && !sends(c.rules, src.status, c.kind)
+      ? refuse("SOURCE_NOT_OPEN", `legs[${c.i}]: account ${src.id} is ${src.status}: no ${c.kind.code} may leave it`, { ...at(c), accountId: src.id, status: src.status, kind: c.kind.code })
+      : undefined;
   },
   SOURCE_TERMINAL: (c) => {
     const src = c.leg.from === null ? undefined : c.snap.accounts.get(c.leg.from);
@@ -176,8 +219,8 @@ export const LEG_CHECKS: CheckFns<LegCtx> = {
   DEST_UNKNOWN: (c) => (!c.snap.accounts.has(c.leg.to) ? refuse("DEST_UNKNOWN", `legs[${c.i}]: no account ${c.leg.to}`, { ...at(c), accountId: c.leg.to }) : undefined),
   DEST_CLOSED: (c) => {
     const dst = c.snap.accounts.get(c.leg.to);
-    return dst && (dst.status === "closed" || (dst.status === "blocked" && !c.kind.administrative))
-      ? refuse("DEST_CLOSED", `legs[${c.i}]: account ${dst.id} is ${dst.status}`, { ...at(c), accountId: dst.id, status: dst.status })
+    return dst && !receives(c.rules, dst.status, c.kind)
+      ? refuse("DEST_CLOSED", `legs[${c.i}]: account ${dst.id} is ${dst.status}: no ${c.kind.code} may arrive in it`, { ...at(c), accountId: dst.id, status: dst.status, kind: c.kind.code })
       : undefined;
   },
   DEST_TYPE_NOT_ALLOWED: (c) => {
@@ -187,6 +230,15 @@ export const LEG_CHECKS: CheckFns<LegCtx> = {
       : undefined;
   },
   DEST_SAME_AS_SOURCE: (c) => (c.leg.from === c.leg.to ? refuse("DEST_SAME_AS_SOURCE", `legs[${c.i}]: source and destination are both ${c.leg.to}`, { ...at(c), accountId: c.leg.to }) : undefined),
+  GOVERNMENT_ROUTE: (c) => {
+    const src = c.leg.from === null ? undefined : c.snap.accounts.get(c.leg.from);
+    const dst = c.snap.accounts.get(c.leg.to);
+    return src && dst && !routeAllowed(c.rules, c.cat, src.type, dst.type)
+      ? refuse("GOVERNMENT_ROUTE", `legs[${c.i}]: a ${src.type} account may not send to a ${dst.type} account (the rulebook's government routes allow ${JSON.stringify(c.rules.governmentRoutes[src.type] ?? [])})`, {
+          ...at(c), from: src.type, to: dst.type, allowed: c.rules.governmentRoutes[src.type] ?? [],
+        })
+      : undefined;
+  },
   CLASS_UNKNOWN: (c) => (!c.snap.classes.has(c.leg.classCode) ? refuse("CLASS_UNKNOWN", `legs[${c.i}]: no unit class ${c.leg.classCode}`, { ...at(c), classCode: c.leg.classCode }) : undefined),
   UNIT_TYPE_NOT_ALLOWED: (c) => {
     const cls = c.snap.classes.get(c.leg.classCode);
@@ -197,10 +249,10 @@ export const LEG_CHECKS: CheckFns<LegCtx> = {
 };
 
 /** Every leg through LEG_ORDER, in leg order; the first refusal, or the legs with their classes. */
-export function checkLegs(kind: TransactionKind, legs: readonly Leg[], snap: Snapshot, cat: Catalogue): PlanLeg[] | Refusal {
+export function checkLegs(kind: TransactionKind, legs: readonly Leg[], snap: Snapshot, cat: Catalogue, rules: LedgerRules = DEFAULT_LEDGER_RULES): PlanLeg[] | Refusal {
   const out: PlanLeg[] = [];
   for (const [i, leg] of legs.entries()) {
-    const r = firstFailing(LEG_ORDER, LEG_CHECKS, { i, leg, kind, snap, cat });
+    const r = firstFailing(LEG_ORDER, LEG_CHECKS, { i, leg, kind, snap, cat, rules });
     if (r) return r;
     out.push({ cls: snap.classes.get(leg.classCode) as ClassFacts, from: leg.from, to: leg.to, quantity: leg.quantity });
   }
@@ -253,11 +305,47 @@ export function limitChecks(legs: readonly PlanLeg[], snap: Snapshot, policy: Ho
 function basePlan(now: string, legs: readonly PlanLeg[], snap: Snapshot, kind: string, limits: LimitCheck[]): Omit<Plan, "txs" | "batch" | "steps"> {
   return {
     now,
+    frozen: false,
+    pendingOnce: [],
+    returns: [],
     holders: limits.map((l) => l.holder),
     classes: kind === "issuance" ? [...new Set(legs.map((l) => l.cls.id))].sort((a, b) => a - b) : [],
     accounts: accountsOf(legs, snap),
     limits,
   };
+}
+
+/**
+ * The registry's rules a plan's steps leave to the database under the account locks: one pending
+ * transaction of a kind per account (for the rulebook's kinds; at creation), and the returns of
+ * excess allocation (at creation and at completion).
+ */
+function withRegistryChecks(plan: Plan, snap: Snapshot, opts: PlanOptions): Plan {
+  const rules = rulesOf(opts);
+  const cat = opts.catalogue;
+  const pendingOnce: PendingOnce[] = [];
+  const returns: ReturnCheck[] = [];
+  const kinds = [...cat.kinds.values()];
+  const returnKinds = kinds.filter((k) => k.returnsExcess).map((k) => k.code);
+  const allocationKinds = kinds.filter((k) => k.allocates).map((k) => k.code);
+  for (const s of plan.steps) {
+    const creating = s.op === "create";
+    if (creating && rules.onePendingPerAccount.includes(s.kind)) {
+      for (const account of new Set(s.legs.flatMap((l) => (l.from === null ? [] : [l.from])))) pendingOnce.push({ account, kind: s.kind });
+    }
+    if (!cat.kinds.get(s.kind)?.returnsExcess || !(creating || s.to === "completed")) continue;
+    const seen = new Set<string>();
+    for (const l of s.legs) {
+      const table = cat.accountTypes.get(snap.accounts.get(l.to)?.type ?? "")?.allocationTable ?? "NAT";
+      const year = l.cls.vintage ?? null;
+      const key = `${l.from}|${year}|${table}`;
+      if (l.from === null || seen.has(key)) continue;
+      seen.add(key);
+      const tableTypes = [...cat.accountTypes.values()].filter((t) => t.allocationTable === table).map((t) => t.code);
+      returns.push({ account: l.from, year, table, tableTypes, returnKinds, allocationKinds, creating, txId: s.id });
+    }
+  }
+  return pendingOnce.length === 0 && returns.length === 0 ? plan : { ...plan, pendingOnce, returns };
 }
 
 // ---- proposals ------------------------------------------------------------------------------
@@ -279,12 +367,19 @@ export interface CreateInput {
 interface CommandCtx {
   kind: TransactionKind | undefined;
   input: CreateInput;
+  snap: Snapshot;
+}
+
+/** The registry is frozen for a reconciliation: nothing is planned (the plan's expectation `frozen: false` is confirmed under the freeze lock). */
+function frozen(snap: Snapshot): Refusal | undefined {
+  return snap.frozen ? refuse("REGISTRY_FROZEN", "the registry is frozen for a reconciliation: no transaction is written until an administrator lifts the freeze", {}) : undefined;
 }
 
 const PROPOSAL_CHECKS: CheckFns<CommandCtx> = {
   // A replay is answered before planning (the service compares the stored request); a plan is
   // only made for an id not used before.
   REPLAY_DIFFERS: () => undefined,
+  REGISTRY_FROZEN: (c) => frozen(c.snap),
   KIND_UNKNOWN: (c) =>
     !c.kind || c.kind.code === "reversal"
       ? refuse("KIND_UNKNOWN", `unknown transaction kind ${JSON.stringify(c.input.kind)}${c.kind ? " (use reverse)" : ""}`, { field: "kind", kind: c.input.kind })
@@ -303,15 +398,15 @@ export function initialStatus(hold: CreateInput["hold"], now: string): Transacti
 
 export function planCreate(input: CreateInput, snap: Snapshot, opts: PlanOptions): Plan | Refusal {
   const kind = opts.catalogue.kinds.get(input.kind);
-  const r = firstFailing(CHECK_ORDER.propose.planned, PROPOSAL_CHECKS, { kind, input });
+  const r = firstFailing(CHECK_ORDER.propose.planned, PROPOSAL_CHECKS, { kind, input, snap });
   if (r) return r;
   const k = kind as TransactionKind;
-  const legs = checkLegs(k, input.legs, snap, opts.catalogue);
+  const legs = checkLegs(k, input.legs, snap, opts.catalogue, rulesOf(opts));
   if (!Array.isArray(legs)) return legs;
   const status = initialStatus(input.hold, snap.now);
   const completes = status === "completed";
   const limits = limitChecks(legs, snap, opts.holdingLimits, completes);
-  return {
+  return withRegistryChecks({
     ...basePlan(snap.now, legs, snap, k.code, limits),
     txs: new Map(),
     batch: null,
@@ -323,7 +418,7 @@ export function planCreate(input: CreateInput, snap: Snapshot, opts: PlanOptions
         chains: completes ? chainsOf(k.code, legs) : [],
       },
     ],
-  };
+  }, snap, opts);
 }
 
 // ---- batches --------------------------------------------------------------------------------
@@ -345,6 +440,7 @@ export function planBatch(input: BatchInput, snap: Snapshot, opts: PlanOptions):
   const kind = opts.catalogue.kinds.get(input.kind);
   const fns: CheckFns<undefined> = {
     REPLAY_DIFFERS: () => undefined,
+    REGISTRY_FROZEN: () => frozen(snap),
     KIND_UNKNOWN: () =>
       !kind || kind.code === "reversal" || kind.code === "issuance" ? refuse("KIND_UNKNOWN", `${JSON.stringify(input.kind)} is not a kind a batch can carry`, { field: "kind", kind: input.kind }) : undefined,
     BATCH_SIZE: () => {
@@ -363,7 +459,7 @@ export function planBatch(input: BatchInput, snap: Snapshot, opts: PlanOptions):
   const all: PlanLeg[] = [];
   const steps: CreateStep[] = [];
   for (const [i, t] of input.transfers.entries()) {
-    const legs = checkLegs(k, [t.leg], snap, opts.catalogue);
+    const legs = checkLegs(k, [t.leg], snap, opts.catalogue, rulesOf(opts));
     if (!Array.isArray(legs)) return { ...legs, message: `transfers[${i}]: ${legs.message}`, facts: { ...legs.facts, transfer: i } };
     all.push(...legs);
     steps.push({
@@ -372,12 +468,12 @@ export function planBatch(input: BatchInput, snap: Snapshot, opts: PlanOptions):
     });
   }
   const limits = limitChecks(all, snap, opts.holdingLimits, true);
-  return {
+  return withRegistryChecks({
     ...basePlan(snap.now, all, snap, k.code, limits),
     txs: new Map(),
     batch: { id: input.id, scope: input.scope, key: input.key, kind: k.code, request: input.request, size: steps.length },
     steps,
-  };
+  }, snap, opts);
 }
 
 // ---- transitions of held transactions ---------------------------------------------------------
@@ -399,6 +495,7 @@ interface DecideCtx {
   t: TxFacts | undefined;
   d: Decision;
   now: string;
+  snap: Snapshot;
 }
 
 const WHAT: Record<Decision["to"], string> = {
@@ -426,6 +523,7 @@ const DECIDE_CHECKS: CheckFns<DecideCtx> = {
     const t = c.t as TxFacts;
     return t.delayUntil !== null && t.delayUntil > c.now ? refuse("TX_NOT_DUE", `transaction ${t.id} is delayed until ${t.delayUntil}`, { delayUntil: t.delayUntil }) : undefined;
   },
+  REGISTRY_FROZEN: (c) => frozen(c.snap),
 };
 
 /** The same decision again by the same actor: answered with the transaction as it is. */
@@ -444,7 +542,7 @@ export function planDecision(id: string, d: Decision, snap: Snapshot, opts: Plan
   const t = snap.txs.get(id);
   if (t && isReplay(t, d)) return { replay: true };
   const order = CHECK_ORDER[d.to satisfies OrderedCommand];
-  const r = firstFailing(order.planned, DECIDE_CHECKS, { id, t, d, now: snap.now });
+  const r = firstFailing(order.planned, DECIDE_CHECKS, { id, t, d, now: snap.now, snap });
   if (r) return r;
   const tx = t as TxFacts;
   const legs = heldLegs(tx, snap);
@@ -481,11 +579,11 @@ export function planDecision(id: string, d: Decision, snap: Snapshot, opts: Plan
 export function planCompletion(tx: TxFacts, actor: string | null, approvedBy: string | null, snap: Snapshot, opts: PlanOptions): TransitionOutcome {
   const kind = opts.catalogue.kinds.get(tx.kind) as TransactionKind;
   if (tx.reverses !== null) return planReversalCompletion(tx, actor, approvedBy, snap, opts);
-  const checked = checkLegs(kind, tx.legs, snap, opts.catalogue);
+  const checked = checkLegs(kind, tx.legs, snap, opts.catalogue, rulesOf(opts));
   if (!Array.isArray(checked)) return rejection(tx, checked, snap);
   const limits = limitChecks(checked, snap, opts.holdingLimits, true);
   return {
-    plan: {
+    plan: withRegistryChecks({
       ...basePlan(snap.now, checked, snap, kind.code, limits),
       txs: expectTx(tx),
       batch: null,
@@ -495,7 +593,7 @@ export function planCompletion(tx: TxFacts, actor: string | null, approvedBy: st
           legs: checked, chains: chainsOf(kind.code, checked), to: "completed", approvedBy,
         },
       ],
-    },
+    }, snap, opts),
     refusal: null,
   };
 }
@@ -503,7 +601,7 @@ export function planCompletion(tx: TxFacts, actor: string | null, approvedBy: st
 /** A held reversal completes on the original's exact serials, after the original's checks again. */
 function planReversalCompletion(tx: TxFacts, actor: string | null, approvedBy: string | null, snap: Snapshot, opts: PlanOptions): TransitionOutcome {
   const orig = snap.txs.get(tx.reverses as string);
-  const r = firstFailing(["REVERSAL_ALREADY_DONE", "SOURCE_TERMINAL", "DEST_CLOSED"], REVERSE_CHECKS, { o: orig, snap, cat: opts.catalogue });
+  const r = firstFailing(["REVERSAL_ALREADY_DONE", "REVERSAL_WINDOW_PASSED", "SOURCE_TERMINAL", "DEST_CLOSED"], REVERSE_CHECKS, { o: orig, snap, cat: opts.catalogue, rules: rulesOf(opts) });
   if (r) return rejection(tx, r, snap);
   const o = orig as TxFacts;
   const legs = reversalLegs(o, snap);
@@ -560,10 +658,12 @@ interface ReverseCtx {
   o: TxFacts | undefined;
   snap: Snapshot;
   cat: Catalogue;
+  rules: LedgerRules;
 }
 
 const REVERSE_CHECKS: CheckFns<ReverseCtx> = {
   REPLAY_DIFFERS: () => undefined,
+  REGISTRY_FROZEN: (c) => frozen(c.snap),
   TX_UNKNOWN: (c) => (c.o ? undefined : refuse("TX_UNKNOWN", "no such transaction", {})),
   REVERSAL_NOT_REVERSIBLE: (c) => {
     const o = c.o as TxFacts;
@@ -577,17 +677,32 @@ const REVERSE_CHECKS: CheckFns<ReverseCtx> = {
     const o = c.o as TxFacts;
     return o.reversedBy === null ? undefined : refuse("REVERSAL_ALREADY_DONE", `transaction ${o.id} was reversed by ${o.reversedBy}`, { reversedBy: o.reversedBy });
   },
+  REVERSAL_WINDOW_PASSED: (c) => {
+    const o = c.o as TxFacts;
+    const deadline = o.completedAt ? reversalDeadline(c.rules, o.kind, o.completedAt) : null;
+    return deadline !== null && c.snap.now > deadline
+      ? refuse("REVERSAL_WINDOW_PASSED", `a ${o.kind} may be reversed until ${deadline} (${c.rules.reversalWindowDays[o.kind]} days after it completed)`, {
+          kind: o.kind, completedAt: o.completedAt, deadline, days: c.rules.reversalWindowDays[o.kind],
+        })
+      : undefined;
+  },
+  // Units in a terminal account are final, unless the kind that put them there has a reversal window.
   SOURCE_TERMINAL: (c) => {
-    for (const id of new Set((c.o as TxFacts).movements.map((m) => m.to))) {
+    const o = c.o as TxFacts;
+    if (c.rules.reversalWindowDays[o.kind] !== undefined) return undefined;
+    for (const id of new Set(o.movements.map((m) => m.to))) {
       const a = c.snap.accounts.get(id) as AccountFacts;
       if (c.cat.accountTypes.get(a.type)?.terminal) return refuse("SOURCE_TERMINAL", `units in ${id} (${a.type}) are final and cannot be moved back`, { accountId: id, type: a.type });
     }
     return undefined;
   },
   DEST_CLOSED: (c) => {
+    const reversal = c.cat.kinds.get("reversal") as TransactionKind;
     for (const id of new Set((c.o as TxFacts).movements.flatMap((m) => (m.from === null ? [] : [m.from])))) {
       const a = c.snap.accounts.get(id) as AccountFacts;
-      if (a.status === "closed") return refuse("DEST_CLOSED", `units would go back to ${id}, which is closed (a closed account holds nothing)`, { accountId: id, status: a.status });
+      if (!receives(c.rules, a.status, reversal)) {
+        return refuse("DEST_CLOSED", `units would go back to ${id}, which is ${a.status}${a.status === "closed" ? " (a closed account holds nothing)" : ": no reversal may arrive in it"}`, { accountId: id, status: a.status });
+      }
     }
     return undefined;
   },
@@ -602,7 +717,7 @@ function reversalLegs(o: TxFacts, snap: Snapshot): PlanLeg[] {
 
 export function planReverse(input: ReverseInput, snap: Snapshot, opts: PlanOptions): Plan | Refusal {
   const o = snap.txs.get(input.reverses);
-  const r = firstFailing(CHECK_ORDER.reverse.planned, REVERSE_CHECKS, { o, snap, cat: opts.catalogue });
+  const r = firstFailing(CHECK_ORDER.reverse.planned, REVERSE_CHECKS, { o, snap, cat: opts.catalogue, rules: rulesOf(opts) });
   if (r) return r;
   const orig = o as TxFacts;
   const legs = reversalLegs(orig, snap);

@@ -7,15 +7,18 @@
 import { type Catalogue, DEFAULT_CATALOGUE, type TransactionKind } from "./catalog.ts";
 import { refuse, type Refusal } from "./checks.ts";
 import {
-  type AccountStatus, canonical, firstDifference, type Leg, validateDecide, validateDefineClass, validateOpenAccount, validatePropose, validateReverse, validateSetStatus,
+  type AccountStatus, canonical, firstDifference, type Leg, openingRequest, validateDecide, validateDefineClass, validateEntitlement, validateFreeze, validateOpenAccount,
+  validatePropose, validateReverse, validateSetStatus,
 } from "./commands.ts";
 import { CHECK_ORDER, type CheckFns, firstFailing, LEG_ORDER } from "./order.ts";
+import { DEFAULT_LEDGER_RULES, type KindSet, type LedgerRules } from "./rules.ts";
 
 export type RefResult = { ok: true; replayed: boolean; status?: string } | Refusal;
 
 interface RClass {
   code: string;
   unitType: string;
+  vintage: number | null;
   limit: bigint | null;
   first: bigint;
   next: bigint;
@@ -25,7 +28,13 @@ interface RAccount {
   id: string;
   type: string;
   status: AccountStatus;
+  installation: string | null;
+  permitId: string | null;
+  monitoringPlanId: string | null;
 }
+
+/** States in which an account no longer holds its installation, permit and monitoring plan for itself. */
+const RELEASED: readonly string[] = ["closed", "transfer_pending", "closure_pending"];
 
 interface RMove {
   classCode: string;
@@ -46,6 +55,7 @@ interface RTx {
   lastActor: string | null;
   moves: RMove[];
   reversedBy: string | null;
+  completedAt: string | null;
 }
 
 class Stop {
@@ -62,10 +72,16 @@ export class ReferenceLedger {
   readonly txs = new Map<string, RTx>();
   /** blocks[class][account] = sorted, non-adjacent [start, end] ranges. */
   readonly blocks = new Map<string, Map<string, Array<[bigint, bigint]>>>();
+  /** Entitlements recorded, in order: the latest for an account, year and table counts. */
+  private readonly entitlements: Array<{ account: string; year: number; table: string; quantity: bigint }> = [];
+  /** An administrator froze the registry's transactions for a reconciliation. */
+  frozen = false;
 
   constructor(
     private readonly now: () => string,
     private readonly cat: Catalogue = DEFAULT_CATALOGUE,
+    /** The registry's rules (the rulebook's ledger section). Account numbering is not modelled: an opening must name its account. */
+    private readonly rules: LedgerRules = DEFAULT_LEDGER_RULES,
   ) {}
 
   // ---- class and account commands ---------------------------------------------------------------
@@ -90,7 +106,7 @@ export class ReferenceLedger {
       CLASS_DEFINITION_INVALID: () => (this.cat.unitTypes.has(def.unitType) ? undefined : refuse("CLASS_DEFINITION_INVALID", "unknown unit type")),
       CLASS_EXISTS: () => (this.classes.has(def.code) ? refuse("CLASS_EXISTS", def.code) : undefined),
     }, CHECK_ORDER["class.define"].planned, () => {
-      this.classes.set(def.code, { code: def.code, unitType: def.unitType, limit: def.issuanceLimit, first: def.serialStart, next: def.serialStart });
+      this.classes.set(def.code, { code: def.code, unitType: def.unitType, vintage: def.vintage, limit: def.issuanceLimit, first: def.serialStart, next: def.serialStart });
     });
   }
 
@@ -98,13 +114,21 @@ export class ReferenceLedger {
     const v = validateOpenAccount(input);
     if (!v.ok) return v;
     const a = v.value;
+    if (a.accountId === null) return refuse("FIELD_INVALID", "accountId: required", { field: "accountId" });
+    const id = a.accountId;
     const type = this.cat.accountTypes.get(a.type);
-    return this.command(a.commandId, "account.open", { accountId: a.accountId, type: a.type, holder: a.holder, name: a.name, installation: a.installation }, {
+    const live = [...this.accounts.values()].filter((x) => x.id !== id && !RELEASED.includes(x.status));
+    return this.command(a.commandId, "account.open", openingRequest(a, id), {
       ACCOUNT_TYPE_UNKNOWN: () => (type ? undefined : refuse("ACCOUNT_TYPE_UNKNOWN", a.type)),
       INSTALLATION_REQUIRED: () => (type?.needsInstallation && !a.installation ? refuse("INSTALLATION_REQUIRED", a.type) : undefined),
-      ACCOUNT_EXISTS: () => (this.accounts.has(a.accountId) ? refuse("ACCOUNT_EXISTS", a.accountId) : undefined),
+      ACCOUNT_EXISTS: () => (this.accounts.has(id) ? refuse("ACCOUNT_EXISTS", id) : undefined),
+      INSTALLATION_HAS_ACCOUNT: () => (a.installation !== null && live.some((x) => x.installation === a.installation) ? refuse("INSTALLATION_HAS_ACCOUNT", a.installation) : undefined),
+      IDENTIFIER_IN_USE: () =>
+        (a.permitId !== null && live.some((x) => x.permitId === a.permitId)) || (a.monitoringPlanId !== null && live.some((x) => x.monitoringPlanId === a.monitoringPlanId))
+          ? refuse("IDENTIFIER_IN_USE", "permit or monitoring plan")
+          : undefined,
     }, CHECK_ORDER["account.open"].planned, () => {
-      this.accounts.set(a.accountId, { id: a.accountId, type: a.type, status: "open" });
+      this.accounts.set(id, { id, type: a.type, status: "open", installation: a.installation, permitId: a.permitId, monitoringPlanId: a.monitoringPlanId });
     });
   }
 
@@ -113,10 +137,22 @@ export class ReferenceLedger {
     if (!v.ok) return v;
     const s = v.value;
     const acc = this.accounts.get(s.accountId);
+    const closing = s.status === "closed";
+    const a = acc as RAccount;
+    const reclaims = acc !== undefined && RELEASED.includes(acc.status) && !RELEASED.includes(s.status);
+    const others = [...this.accounts.values()].filter((x) => x.id !== s.accountId && !RELEASED.includes(x.status)).sort((x, y) => (x.id < y.id ? -1 : 1));
+    // The first live account (in id order) sharing an identifier; the installation is named before the permit and the plan.
+    const clash = !reclaims ? undefined : others.find((x) => (a.installation !== null && x.installation === a.installation) || (a.permitId !== null && x.permitId === a.permitId) || (a.monitoringPlanId !== null && x.monitoringPlanId === a.monitoringPlanId));
     return this.command(s.commandId, "account.status", { accountId: s.accountId, status: s.status, reason: s.reason }, {
       ACCOUNT_UNKNOWN: () => (acc ? undefined : refuse("ACCOUNT_UNKNOWN", s.accountId)),
-      ACCOUNT_STATUS_INVALID: () => (acc?.status === "closed" ? refuse("ACCOUNT_STATUS_INVALID", "closed") : undefined),
-      ACCOUNT_NOT_EMPTY: () => (s.status === "closed" && this.heldBy(s.accountId) > 0n ? refuse("ACCOUNT_NOT_EMPTY", s.accountId) : undefined),
+      ACCOUNT_STATUS_INVALID: () => (a.status === "closed" ? refuse("ACCOUNT_STATUS_INVALID", "closed") : undefined),
+      ACCOUNT_GOVERNMENT: () => (closing && this.cat.accountTypes.get(a.type)?.government ? refuse("ACCOUNT_GOVERNMENT", a.type) : undefined),
+      ACCOUNT_IN_TRANSFER: () => (closing && a.status === "transfer_pending" ? refuse("ACCOUNT_IN_TRANSFER", a.id) : undefined),
+      ACCOUNT_NOT_EMPTY: () => (closing && this.heldBy(s.accountId) > 0n ? refuse("ACCOUNT_NOT_EMPTY", s.accountId) : undefined),
+      ACCOUNT_OUTSTANDING: () =>
+        closing && [...this.txs.values()].some((t) => t.status === "awaiting_approval" && t.legs.some((l) => l.from === a.id || l.to === a.id)) ? refuse("ACCOUNT_OUTSTANDING", a.id) : undefined,
+      INSTALLATION_HAS_ACCOUNT: () =>
+        clash === undefined ? undefined : refuse(a.installation !== null && clash.installation === a.installation ? "INSTALLATION_HAS_ACCOUNT" : "IDENTIFIER_IN_USE", a.id),
     }, CHECK_ORDER["account.status"].planned, () => {
       (acc as RAccount).status = s.status;
     });
@@ -143,6 +179,7 @@ export class ReferenceLedger {
     const kind = this.cat.kinds.get(p.kind);
     const r = firstFailing(CHECK_ORDER.propose.planned, {
       REPLAY_DIFFERS: () => (diff ? refuse("REPLAY_DIFFERS", diff, { field: diff }) : undefined),
+      REGISTRY_FROZEN: () => this.frozenRefusal(),
       KIND_UNKNOWN: () => (!kind || kind.code === "reversal" ? refuse("KIND_UNKNOWN", p.kind) : undefined),
       PURPOSE_REQUIRED: () => (kind?.requiresPurpose && (!p.purpose || !p.beneficiary) ? refuse("PURPOSE_REQUIRED", p.kind) : undefined),
     }, undefined);
@@ -151,14 +188,16 @@ export class ReferenceLedger {
     const status = p.hold.approval ? "awaiting_approval" : p.hold.delayUntil !== null && p.hold.delayUntil > now ? "delayed" : "completed";
     try {
       this.checkLegs(kind as TransactionKind, p.legs);
-      const t: RTx = { id: p.transactionId, kind: p.kind, request, legs: p.legs, status, delayUntil: null, approvedBy: null, lastActor: p.initiator, moves: [], reversedBy: null };
-      if (status === "completed") t.moves = this.execute(p.kind, p.legs);
-      else {
-        // the units are earmarked at once: they must be available now; a held issuance must fit the limit on what is issued now
-        this.checkAvailable(p.legs, null);
-        if (p.kind === "issuance") this.checkIssuanceLimit(p.legs);
-        t.delayUntil = p.hold.delayUntil;
-      }
+      const t: RTx = { id: p.transactionId, kind: p.kind, request, legs: p.legs, status, delayUntil: null, approvedBy: null, lastActor: p.initiator, moves: [], reversedBy: null, completedAt: null };
+      // the units are earmarked at once: they must be available now; a held issuance must fit the limit on what is issued now
+      if (p.kind === "issuance") this.checkIssuanceLimit(p.legs);
+      else this.checkAvailable(p.legs, null);
+      this.checkPendingOnce(t);
+      this.checkReturns(t, true);
+      if (status === "completed") {
+        t.moves = this.execute(p.kind, p.legs);
+        t.completedAt = now;
+      } else t.delayUntil = p.hold.delayUntil;
       this.txs.set(p.transactionId, t);
     } catch (e) {
       if (e instanceof Stop) return e.refusal;
@@ -211,6 +250,7 @@ export class ReferenceLedger {
       TX_UNKNOWN: () => (t ? undefined : refuse("TX_UNKNOWN", transactionId)),
       TX_BAD_TRANSITION: () => ((t as RTx).status === "delayed" ? undefined : refuse("TX_BAD_TRANSITION", (t as RTx).status)),
       TX_NOT_DUE: () => ((t as RTx).delayUntil !== null && ((t as RTx).delayUntil as string) > this.now() ? refuse("TX_NOT_DUE", (t as RTx).delayUntil as string) : undefined),
+      REGISTRY_FROZEN: () => this.frozenRefusal(),
     }, undefined);
     if (r) return r;
     return this.complete(t as RTx, null, (t as RTx).approvedBy);
@@ -226,15 +266,26 @@ export class ReferenceLedger {
     if (prior && !diff) return { ok: true, replayed: true, status: prior.status };
     const o = this.txs.get(r.reverses);
     const terminal = (id: string) => this.cat.accountTypes.get((this.accounts.get(id) as RAccount).type)?.terminal === true;
+    const windowDays = o ? this.rules.reversalWindowDays[o.kind] : undefined;
+    const reversal = this.cat.kinds.get("reversal") as TransactionKind;
     const refusal = firstFailing([...CHECK_ORDER.reverse.planned, ...CHECK_ORDER.reverse.underLock], {
       REPLAY_DIFFERS: () => (diff ? refuse("REPLAY_DIFFERS", diff, { field: diff }) : undefined),
+      REGISTRY_FROZEN: () => this.frozenRefusal(),
       TX_UNKNOWN: () => (o ? undefined : refuse("TX_UNKNOWN", r.reverses)),
       REVERSAL_NOT_REVERSIBLE: () => (this.cat.kinds.get((o as RTx).kind)?.reversible ? undefined : refuse("REVERSAL_NOT_REVERSIBLE", (o as RTx).kind)),
       REVERSAL_TARGET_NOT_COMPLETED: () => ((o as RTx).status === "completed" ? undefined : refuse("REVERSAL_TARGET_NOT_COMPLETED", (o as RTx).status)),
       REVERSAL_ALREADY_DONE: () => ((o as RTx).reversedBy ? refuse("REVERSAL_ALREADY_DONE", (o as RTx).reversedBy as string) : undefined),
-      SOURCE_TERMINAL: () => ((o as RTx).moves.some((m) => terminal(m.to)) ? refuse("SOURCE_TERMINAL", "terminal") : undefined),
-      // a closed account holds nothing: units do not go back into one
-      DEST_CLOSED: () => ((o as RTx).moves.some((m) => m.from !== null && this.accounts.get(m.from)?.status === "closed") ? refuse("DEST_CLOSED", "closed") : undefined),
+      REVERSAL_WINDOW_PASSED: () => {
+        const done = (o as RTx).completedAt;
+        if (windowDays === undefined || done === null) return undefined;
+        const deadline = new Date(Date.parse(done) + windowDays * 86_400_000).toISOString();
+        return this.now() > deadline ? refuse("REVERSAL_WINDOW_PASSED", deadline) : undefined;
+      },
+      // units in a terminal account are final, unless the kind that put them there has a reversal window
+      SOURCE_TERMINAL: () => (windowDays === undefined && (o as RTx).moves.some((m) => terminal(m.to)) ? refuse("SOURCE_TERMINAL", "terminal") : undefined),
+      // a closed account holds nothing: units do not go back into one; nor into a state the reversal kind may not arrive in
+      DEST_CLOSED: () =>
+        (o as RTx).moves.some((m) => m.from !== null && !this.mayReceive((this.accounts.get(m.from) as RAccount).status, reversal)) ? refuse("DEST_CLOSED", "closed") : undefined,
       REVERSAL_UNITS_MOVED_ON: () =>
         (o as RTx).moves.some((m) => !this.list(m.classCode, m.to).some(([s, e]) => s <= m.start && e >= m.end)) ? refuse("REVERSAL_UNITS_MOVED_ON", "moved") : undefined,
       INSUFFICIENT_UNITS: () => {
@@ -256,7 +307,9 @@ export class ReferenceLedger {
       moves.push({ classCode: m.classCode, from: m.to, to: m.from as string, start: m.start, end: m.end });
     }
     orig.reversedBy = r.transactionId;
-    this.txs.set(r.transactionId, { id: r.transactionId, kind: "reversal", request, legs: [], status: "completed", delayUntil: null, approvedBy: null, lastActor: r.actor, moves, reversedBy: null });
+    this.txs.set(r.transactionId, {
+      id: r.transactionId, kind: "reversal", request, legs: [], status: "completed", delayUntil: null, approvedBy: null, lastActor: r.actor, moves, reversedBy: null, completedAt: this.now(),
+    });
     return { ok: true, replayed: false, status: "completed" };
   }
 
@@ -287,6 +340,7 @@ export class ReferenceLedger {
     return firstFailing(CHECK_ORDER[what].planned, {
       TX_UNKNOWN: () => (t ? undefined : refuse("TX_UNKNOWN", id)),
       TX_BAD_TRANSITION: () => (from.includes((t as RTx).status) ? undefined : refuse("TX_BAD_TRANSITION", (t as RTx).status)),
+      REGISTRY_FROZEN: () => this.frozenRefusal(),
     }, undefined);
   }
 
@@ -307,8 +361,12 @@ export class ReferenceLedger {
   private complete(t: RTx, actor: string | null, approvedBy: string | null): RefResult {
     try {
       this.checkLegs(this.cat.kinds.get(t.kind) as TransactionKind, t.legs);
+      if (t.kind === "issuance") this.checkIssuanceLimit(t.legs);
+      else this.checkAvailable(t.legs, t.id);
+      this.checkReturns(t, false);
       t.moves = this.execute(t.kind, t.legs, t.id);
       t.status = "completed";
+      t.completedAt = this.now();
       t.lastActor = actor;
       t.approvedBy = approvedBy;
       return { ok: true, replayed: false, status: "completed" };
@@ -329,17 +387,116 @@ export class ReferenceLedger {
       const r = firstFailing(LEG_ORDER, {
         SOURCE_REQUIRED: () => (issuance !== (leg.from === null) ? refuse("SOURCE_REQUIRED", "source") : undefined),
         SOURCE_UNKNOWN: () => (leg.from !== null && !src ? refuse("SOURCE_UNKNOWN", leg.from) : undefined),
-        SOURCE_NOT_OPEN: () => (src && src.status !== "open" ? refuse("SOURCE_NOT_OPEN", src.id) : undefined),
+        SOURCE_NOT_OPEN: () => (src && !this.maySend(src.status, kind) ? refuse("SOURCE_NOT_OPEN", src.id) : undefined),
         SOURCE_TERMINAL: () => (src && this.cat.accountTypes.get(src.type)?.terminal ? refuse("SOURCE_TERMINAL", src.id) : undefined),
         SOURCE_TYPE_NOT_ALLOWED: () => (src && !kind.from.includes(src.type) ? refuse("SOURCE_TYPE_NOT_ALLOWED", src.type) : undefined),
         DEST_UNKNOWN: () => (dst ? undefined : refuse("DEST_UNKNOWN", leg.to)),
-        DEST_CLOSED: () => (dst && (dst.status === "closed" || (dst.status === "blocked" && !kind.administrative)) ? refuse("DEST_CLOSED", leg.to) : undefined),
+        DEST_CLOSED: () => (dst && !this.mayReceive(dst.status, kind) ? refuse("DEST_CLOSED", leg.to) : undefined),
         DEST_TYPE_NOT_ALLOWED: () => (dst && !kind.to.includes(dst.type) ? refuse("DEST_TYPE_NOT_ALLOWED", dst.type) : undefined),
         DEST_SAME_AS_SOURCE: () => (leg.from === leg.to ? refuse("DEST_SAME_AS_SOURCE", leg.to) : undefined),
+        GOVERNMENT_ROUTE: () => {
+          const gov = (t: string) => this.cat.accountTypes.get(t)?.government === true;
+          return src && dst && gov(src.type) && gov(dst.type) && !(this.rules.governmentRoutes[src.type] ?? []).includes(dst.type) ? refuse("GOVERNMENT_ROUTE", `${src.type}->${dst.type}`) : undefined;
+        },
         CLASS_UNKNOWN: () => (cls ? undefined : refuse("CLASS_UNKNOWN", leg.classCode)),
         UNIT_TYPE_NOT_ALLOWED: () => (cls && kind.unitTypes && !kind.unitTypes.includes(cls.unitType) ? refuse("UNIT_TYPE_NOT_ALLOWED", cls.unitType) : undefined),
       }, undefined);
       if (r) throw new Stop(r);
+    }
+  }
+
+  // ---- the registry's rules ------------------------------------------------------------------
+
+  /** Records an entitlement (what a return of excess allocation is measured against). */
+  setEntitlement(input: unknown): RefResult {
+    const v = validateEntitlement(input);
+    if (!v.ok) return v;
+    const e = v.value;
+    return this.command(e.commandId, "account.entitle", { accountId: e.accountId, year: e.year, table: e.table, quantity: e.quantity }, {
+      ACCOUNT_UNKNOWN: () => (this.accounts.has(e.accountId) ? undefined : refuse("ACCOUNT_UNKNOWN", e.accountId)),
+    }, CHECK_ORDER["account.entitle"].planned, () => {
+      this.entitlements.push({ account: e.accountId, year: e.year, table: e.table, quantity: e.quantity });
+    });
+  }
+
+  /** Freezes the registry's transactions, or lifts the freeze. */
+  setFreeze(input: unknown): RefResult {
+    const v = validateFreeze(input);
+    if (!v.ok) return v;
+    const f = v.value;
+    return this.command(f.commandId, "registry.freeze", { frozen: f.frozen, reason: f.reason }, {}, CHECK_ORDER["registry.freeze"].planned, () => {
+      this.frozen = f.frozen;
+    });
+  }
+
+  private frozenRefusal(): Refusal | undefined {
+    return this.frozen ? refuse("REGISTRY_FROZEN", "frozen") : undefined;
+  }
+
+  private inKinds(set: KindSet, kind: TransactionKind): boolean {
+    if (set.all) return true;
+    if (set.kinds.includes(kind.code)) return true;
+    return set.administrative && kind.administrative;
+  }
+
+  private maySend(status: AccountStatus, kind: TransactionKind): boolean {
+    if (status === "closed") return false;
+    return this.inKinds(this.rules.states[status].send, kind);
+  }
+
+  private mayReceive(status: AccountStatus, kind: TransactionKind): boolean {
+    if (status === "closed") return false;
+    return this.inKinds(this.rules.states[status].receive, kind);
+  }
+
+  /** One pending transaction of the kind per source account, for the rulebook's kinds (at creation). */
+  private checkPendingOnce(t: RTx): void {
+    if (!this.rules.onePendingPerAccount.includes(t.kind)) return;
+    for (const from of new Set(t.legs.flatMap((l) => (l.from === null ? [] : [l.from])))) {
+      const other = [...this.txs.values()].find((x) => x.id !== t.id && x.kind === t.kind && HELD.includes(x.status) && x.legs.some((l) => l.from === from));
+      if (other) throw new Stop(refuse("PENDING_OF_KIND", `${from}:${other.id}`));
+    }
+  }
+
+  /** The table a leg of a return belongs to: the allocation table of the account the units go back to. */
+  private tableOf(accountId: string): string {
+    return this.cat.accountTypes.get((this.accounts.get(accountId) as RAccount).type)?.allocationTable ?? "NAT";
+  }
+
+  private inTable(accountId: string, table: string): boolean {
+    return this.cat.accountTypes.get((this.accounts.get(accountId) as RAccount).type)?.allocationTable === table;
+  }
+
+  /** Returns of excess allocation: one pending per account, year and table (at creation); never more than the excess. */
+  private checkReturns(t: RTx, creating: boolean): void {
+    if (!this.cat.kinds.get(t.kind)?.returnsExcess) return;
+    const returns = (k: string) => this.cat.kinds.get(k)?.returnsExcess === true;
+    const seen = new Set<string>();
+    for (const leg of t.legs) {
+      if (leg.from === null) continue;
+      const account = leg.from;
+      const year = (this.classes.get(leg.classCode) as RClass).vintage;
+      const table = this.tableOf(leg.to);
+      const key = `${account}|${year}|${table}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const counts = (l: Leg, side: "from" | "to") => (this.classes.get(l.classCode) as RClass).vintage === year && (side === "from" ? l.from === account && this.inTable(l.to, table) : l.to === account && l.from !== null && this.inTable(l.from, table));
+      if (creating) {
+        const pending = [...this.txs.values()].find((x) => x.id !== t.id && returns(x.kind) && HELD.includes(x.status) && x.legs.some((l) => counts(l, "from")));
+        if (pending) throw new Stop(refuse("RETURN_PENDING", `${key}:${pending.id}`));
+      }
+      let allocated = 0n;
+      let returned = 0n;
+      for (const x of this.txs.values()) {
+        const live = x.status === "completed" && x.reversedBy === null;
+        if (live && this.cat.kinds.get(x.kind)?.allocates) for (const l of x.legs) if (counts(l, "to")) allocated += l.quantity;
+        if (x.id !== t.id && returns(x.kind) && (live || HELD.includes(x.status))) for (const l of x.legs) if (counts(l, "from")) returned += l.quantity;
+      }
+      for (const l of t.legs) if (counts(l, "from")) returned += l.quantity;
+      const recorded = this.entitlements.filter((e) => e.account === account && e.year === year && e.table === table);
+      const entitled = recorded.length === 0 ? allocated : (recorded[recorded.length - 1] as { quantity: bigint }).quantity;
+      const excess = allocated > entitled ? allocated - entitled : 0n;
+      if (returned > excess) throw new Stop(refuse("RETURN_EXCEEDS_EXCESS", `${key}: ${returned} > ${excess}`));
     }
   }
 

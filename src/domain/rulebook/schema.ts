@@ -16,6 +16,7 @@ import { refineRegistry } from "./registry.ts";
 import { ROLES } from "../security/roles.ts";
 import { complianceIssues, complianceSection } from "./compliance.ts";
 import { creditsSection } from "./credits.ts";
+import { ledgerSection } from "./ledger.ts";
 import { mrvSection } from "./mrv.ts";
 import { penaltiesSection } from "./penalties.ts";
 
@@ -593,6 +594,7 @@ export const rulebookShape = z.strictObject({
   mrv: mrvSection.optional(),
   international: internationalShape.optional(),
   security: security.optional(),
+  ledger: ledgerSection.optional(),
   notes: z.array(z.string()).default([]).describe("what the preset simplifies or leaves out, and figures still to verify"),
 });
 

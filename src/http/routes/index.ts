@@ -7,6 +7,7 @@ import { auctionOps } from "./auctions.ts";
 import { authOps } from "./auth.ts";
 import { publicOps } from "./public.ts";
 import { readOps } from "./read.ts";
+import { rulesOps } from "./rules.ts";
 import { schemeOps } from "./scheme.ts";
 import { simulatorOps } from "./simulator.ts";
 import { trailOps } from "./trail.ts";
@@ -20,6 +21,7 @@ export function allOps(deps: AppDeps, config: HttpConfig): Op[] {
     ...trailOps(deps, config),
     ...writeOps(deps, config),
     ...adminOps(deps, config),
+    ...rulesOps(deps, config),
     ...schemeOps(deps, config),
     ...analysisOps(deps, config),
     ...simulatorOps(deps, config),

@@ -299,7 +299,7 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/transactions/{transactionId}/reversal",
       operationId: "reverseTransaction",
       summary: "Reverse a completed transaction: the same serials go back (administrator)",
-      description: "Reverses a completed transaction: the same serial blocks go back, in a new transaction that links to the original. Administrators only; kinds that are not reversible are refused. The reversalId is the idempotency key.",
+      description: "Reverses a completed transaction: the same serial blocks go back, in a new transaction that links to the original. Administrators only; kinds that are not reversible are refused, and a surrender only within the rulebook's window (6011). With four-eyes (the default) the reversal waits for a second administrator's approval and moves the units then. The reversalId is the idempotency key.",
       errors: [409, 422],
       tag: "transactions",
       access: roles(ADMIN, "admin"),

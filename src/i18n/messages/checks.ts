@@ -7,15 +7,16 @@ import type { Entry } from "../entry.ts";
 export const CHECK_MESSAGES = {
   // ---- 1xxx source account
   "check.source-unknown": { en: "The source account must exist.", ja: "移転元口座が存在すること。" },
-  "check.source-not-open": { en: "The source account must be open (not blocked or closed).", ja: "移転元口座が有効であること（凍結・閉鎖されていないこと）。" },
+  "check.source-not-open": { en: "The source account's state must let this kind of transaction leave it (a closed account sends nothing; the rulebook says what a blocked, restricted, suspended or pending account may send).", ja: "移転元口座の状態が、この取引種別の送出を認めていること（閉鎖口座からは送れず、凍結・一部制限・停止・移管中・閉鎖手続中の口座で認められる取引はルールブックが定める）。" },
   "check.source-type-not-allowed": { en: "The source account's type must be allowed as a source for this kind of transaction.", ja: "移転元口座の種類が、この取引種別の移転元として認められていること。" },
   "check.source-terminal": { en: "Surrender, retirement and cancellation accounts never send units.", ja: "償却・無効化・取消の口座からはユニットを送れないこと。" },
   "check.source-required": { en: "Every leg except an issuance needs a source account.", ja: "発行以外の各移転行には移転元口座が必要であること。" },
   // ---- 2xxx destination account
   "check.destination-unknown": { en: "The destination account must exist.", ja: "移転先口座が存在すること。" },
-  "check.destination-closed": { en: "The destination account must not be closed; a blocked account receives only administrative transactions.", ja: "移転先口座が閉鎖されていないこと（凍結中の口座は管理上の取引のみ受け取れる）。" },
+  "check.destination-closed": { en: "The destination account's state must let this kind of transaction arrive (a closed account receives nothing; by default a blocked account receives only administrative transactions, a suspended one nothing).", ja: "移転先口座の状態が、この取引種別の受入を認めていること（閉鎖口座は受け取れず、既定では凍結中の口座は管理上の取引のみ受け取れ、停止中の口座は何も受け取れない）。" },
   "check.destination-type-not-allowed": { en: "The destination account's type must be allowed as a destination for this kind of transaction.", ja: "移転先口座の種類が、この取引種別の移転先として認められていること。" },
   "check.destination-same-as-source": { en: "Units must move between two different accounts.", ja: "移転元と移転先が異なる口座であること。" },
+  "check.government-route-not-allowed": { en: "Between government accounts, units move only along the rulebook's routes (the market stability reserve never sends straight to an auction account unless the rulebook allows it).", ja: "政府口座間のユニット移転は、ルールブックが定める経路に限られること（ルールブックが認めない限り、市場安定化リザーブからオークション口座へ直接送らない）。" },
   // ---- 3xxx units and quantity
   "check.batch-size": { en: "A batch carries between 1 and 20,000 single-leg transfers, all of one kind that completes without approval.", ja: "一括処理には、承認を要しない同一種別の単一移転を1件以上20,000件以下含めること。" },
   "check.quantity-not-positive-whole": { en: "The quantity must be a positive whole number of units.", ja: "数量が正の整数であること。" },
@@ -23,6 +24,7 @@ export const CHECK_MESSAGES = {
   "check.insufficient-units": { en: "The source account must hold enough units of the class when the transaction completes.", ja: "取引の完了時に、移転元口座が当該クラスのユニットを十分に保有していること。" },
   "check.issuance-limit-exceeded": { en: "Issuance may not take a class beyond its issuance limit (such as the cap of a vintage).", ja: "発行により、クラスの発行上限（年次のキャップなど）を超えないこと。" },
   "check.legs-count": { en: "A transaction has between 1 and 100 legs.", ja: "取引の行数が1以上100以下であること。" },
+  "check.return-exceeds-excess": { en: "A return of excess allocation may not exceed what was over-allocated to the account for that year and allocation table.", ja: "過剰割当の返還は、その年・割当表について口座に過剰に割り当てられた量を超えないこと。" },
   // ---- 4xxx unit classes
   "check.class-unknown": { en: "The unit class must be defined.", ja: "ユニットのクラスが定義済みであること。" },
   "check.unit-type-not-allowed": { en: "The unit type must be allowed for this kind of transaction.", ja: "ユニットの種類が、この取引種別で認められていること。" },
@@ -32,6 +34,7 @@ export const CHECK_MESSAGES = {
   "check.kind-unknown": { en: "The transaction kind must be one of the catalogue's kinds.", ja: "取引種別がカタログに定められたものであること。" },
   // ---- 5xxx identifiers and idempotency
   "check.id-malformed": { en: "Identifiers must follow their documented patterns.", ja: "識別子が定められた形式に従っていること。" },
+  "check.account-number-invalid": { en: "An account number must be a number of this registry with valid check digits (a mistyped number is refused before anything is looked up).", ja: "口座番号は、この登録簿の番号であり、チェックディジットが正しいこと（誤入力された番号は照会前に拒否される）。" },
   "check.replay-differs": { en: "An identifier used again must carry the same content as the first request.", ja: "同じ識別子で再送する場合、最初の要求と同じ内容であること。" },
   // ---- 6xxx transaction status and reversal
   "check.transaction-unknown": { en: "The transaction must exist.", ja: "取引が存在すること。" },
@@ -41,14 +44,23 @@ export const CHECK_MESSAGES = {
   "check.reversal-units-moved-on": { en: "A reversal moves back the same serial numbers; they must still be in the destination.", ja: "反対取引は同じシリアル番号を戻すため、それらが移転先に残っていること。" },
   "check.reversal-not-reversible": { en: "Issuances and reversals cannot be reversed.", ja: "発行と反対取引は反対取引の対象にできないこと。" },
   "check.transaction-not-due": { en: "A delayed transaction completes only after its delay.", ja: "遅延中の取引は、遅延期間の経過後にのみ完了すること。" },
+  "check.registry-frozen": { en: "While the registry is frozen for a reconciliation, no transaction is proposed, decided or reversed.", ja: "照合のため登録簿が凍結されている間は、取引の提案・決定・反対取引を行えないこと。" },
+  "check.return-pending": { en: "An account has at most one return of excess allocation pending per year and allocation table.", ja: "口座ごとに、年・割当表あたり保留中の過剰割当返還は1件までであること。" },
+  "check.pending-of-kind": { en: "For the kinds the rulebook names, an account has at most one transaction of that kind pending at a time.", ja: "ルールブックが定める取引種別については、口座ごとに保留中の同種取引は1件までであること。" },
+  "check.reversal-window-passed": { en: "A surrender or deletion is reversed only within the rulebook's window after it completed.", ja: "償却または削除の反対取引は、完了後ルールブックが定める期間内にのみ行えること。" },
   // ---- 7xxx account management
   "check.account-exists": { en: "An account id is opened only once.", ja: "口座番号は一度だけ開設できること。" },
   "check.account-type-unknown": { en: "The account type must be one of the catalogue's types.", ja: "口座の種類がカタログに定められたものであること。" },
   "check.installation-required": { en: "An operator holding account belongs to an installation.", ja: "事業者保有口座は施設に紐づくこと。" },
   "check.account-not-empty": { en: "An account that holds units cannot be closed.", ja: "ユニットを保有する口座は閉鎖できないこと。" },
-  "check.account-status-invalid": { en: "An account is open, blocked or closed; a closed account is never reopened.", ja: "口座の状態は有効・凍結・閉鎖のいずれかで、閉鎖した口座は再開できないこと。" },
+  "check.account-status-invalid": { en: "An account's state is one of open, blocked, restricted, suspended, transfer pending, closure pending and closed; a closed account is never reopened.", ja: "口座の状態は有効・凍結・一部制限・停止・移管中・閉鎖手続中・閉鎖のいずれかで、閉鎖した口座は再開できないこと。" },
   "check.account-unknown": { en: "The account must exist.", ja: "口座が存在すること。" },
   "check.field-invalid": { en: "Every field must be present and of the right type.", ja: "各項目が存在し、正しい型であること。" },
+  "check.account-has-outstanding": { en: "An account with transactions awaiting approval cannot close.", ja: "承認待ちの取引がある口座は閉鎖できないこと。" },
+  "check.government-account": { en: "Government accounts are never closed.", ja: "政府口座は閉鎖できないこと。" },
+  "check.account-in-transfer": { en: "An account whose installation is being transferred cannot close.", ja: "施設の移管中の口座は閉鎖できないこと。" },
+  "check.installation-has-account": { en: "An installation has one live operator holding account.", ja: "1つの施設が持てる有効な事業者保有口座は1つであること。" },
+  "check.identifier-in-use": { en: "A permit or monitoring plan id belongs to one live operator holding account.", ja: "許可番号またはモニタリング計画番号は、1つの有効な事業者保有口座にのみ属すること。" },
   // ---- 80xx security rules
   "check.permission-denied": { en: "Your roles must allow this operation.", ja: "あなたの役割でこの操作が認められていること。" },
   "check.not-initiating-representative": { en: "Only a representative of the source account with the right to initiate may start this transaction.", ja: "取引を開始できるのは、開始権限を持つ移転元口座の代表者のみであること。" },
@@ -73,6 +85,8 @@ export const CHECK_MESSAGES = {
   "check.outside-business-hours": { en: "Transfers between holders are started only within business hours on working days.", ja: "保有者間の移転は、営業日の受付時間内にのみ開始できること。" },
   "check.account-limit-not-pending": { en: "Only a proposed change of an account's own limit can be approved.", ja: "承認できるのは、提案中の口座上限の変更のみであること。" },
   "check.change-version-stale": { en: "An approval approves the version of the change the approver saw; a change proposed again since then needs its own approval.", ja: "承認は承認者が確認した版の変更に対して行うこと。その後に再提案された変更には改めて承認が必要であること。" },
+  "check.representatives-incomplete": { en: "An operator account transacts only once it has a representative who may initiate and one who may approve.", ja: "事業者口座は、開始権限を持つ代表者と承認権限を持つ代表者がそろって初めて取引できること。" },
+  "check.closure-changes-pending": { en: "An account cannot close while trusted-list changes or a raise of its limit about it await approval or activation.", ja: "信頼済み口座リストの変更や口座上限の引上げが承認待ち・有効化待ちの間は、口座を閉鎖できないこと。" },
   "check.input-invalid": { en: "Every field must be present and of the right type.", ja: "各項目が存在し、正しい型であること。" },
   // ---- 81xx sign-in, sessions and tokens
   "check.credentials-invalid": { en: "The user id and password must match.", ja: "利用者IDとパスワードが一致すること。" },

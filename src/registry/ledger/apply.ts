@@ -23,6 +23,9 @@ const text = (v: unknown) => JSON.stringify(canonical(v));
 export function encodePlan(p: Plan): string {
   return JSON.stringify({
     now: p.now,
+    frozen: p.frozen,
+    pendingOnce: p.pendingOnce,
+    returns: p.returns,
     holders: p.holders,
     classes: p.classes,
     accounts: Object.fromEntries(p.accounts),
@@ -82,15 +85,28 @@ export function ledgerRefusal(err: unknown): Applied | undefined {
       return { kind: "refused", refusal: refuse("REVERSAL_UNITS_MOVED_ON", `serials ${str(f.start)}-${str(f.end)} of ${str(f.classCode)} are no longer in ${str(f.accountId)}`, f) };
     case "EL007":
       return { kind: "refused", refusal: holdingLimitRefusal({ holder: str(f.holder), held: str(f.held), incoming: str(f.incoming), limit: str(f.limit) }) };
+    case "EL008":
+      return {
+        kind: "refused",
+        refusal: refuse("RETURN_EXCEEDS_EXCESS", `${str(f.accountId)} was over-allocated ${str(f.excess)} for ${str(f.year)} (${str(f.table)}: ${str(f.allocated)} allocated, entitlement ${f.entitlement === null ? "not recorded" : str(f.entitlement)}); returns would come to ${str(f.returned)}`, f),
+      };
+    case "EL009":
+      return { kind: "refused", refusal: refuse("RETURN_PENDING", `${str(f.accountId)} already has a return of excess allocation pending for ${str(f.year)} (${str(f.table)}): ${str(f.pending)}`, f) };
+    case "EL010":
+      return { kind: "refused", refusal: refuse("PENDING_OF_KIND", `${str(f.accountId)} already has a ${str(f.kind)} pending: ${str(f.pending)}`, f) };
     default:
       return undefined;
   }
 }
 
-/** Applies a plan in one statement (atomic on its own, or inside the caller's transaction). */
+/**
+ * Applies a plan in one statement (atomic on its own, or inside the caller's transaction):
+ * ledger_write, which runs ledger_apply between the freeze lock and the registry's rules
+ * (migration ledger-005).
+ */
 export async function applyPlan(sql: Sql, plan: Plan): Promise<Applied> {
   try {
-    const r = await sql.query<{ out: Array<Array<string>> }>("SELECT ledger_apply($1::jsonb) AS out", [encodePlan(plan)]);
+    const r = await sql.query<{ out: Array<Array<string>> }>("SELECT ledger_write($1::jsonb) AS out", [encodePlan(plan)]);
     const out = r.rows[0]?.out ?? [];
     return { kind: "done", moves: out.map((step) => step.map((m) => JSON.parse(m) as Move)) };
   } catch (err) {

@@ -57,14 +57,25 @@ export async function listClasses(sql: Sql, opts: { after?: string | undefined; 
 
 interface AccountRow {
   id: string; type: string; holder: string; name: string; installation: string | null; status: AccountStatus; opened_at: string;
+  permit_id: string | null; monitoring_plan_id: string | null; status_reason: string | null; status_since: string | null;
 }
 
 function accountView(r: AccountRow): AccountView {
-  return { id: r.id, type: r.type, holder: r.holder, name: r.name, installation: r.installation, status: r.status, openedAt: r.opened_at };
+  return {
+    id: r.id, type: r.type, holder: r.holder, name: r.name, installation: r.installation, status: r.status, openedAt: r.opened_at,
+    permitId: r.permit_id, monitoringPlanId: r.monitoring_plan_id, statusReason: r.status_reason, statusSince: r.status_since,
+  };
 }
 
+/** An account's row with the reason and time of its last account event (the administrator's reason for its state). */
+const ACCOUNT_SELECT = `SELECT a.id, a.type, a.holder, a.name, a.installation, a.status, a.opened_at, a.permit_id, a.monitoring_plan_id,
+       e.reason AS status_reason, e.at AS status_since
+  FROM accounts a
+  LEFT JOIN LATERAL (SELECT x.reason, x.at FROM account_events x JOIN ledger_commands k ON k.id = x.command_id
+                     WHERE x.account_id = a.id ORDER BY k.lseq DESC LIMIT 1) e ON true`;
+
 export async function getAccount(sql: Sql, id: string): Promise<AccountView | undefined> {
-  const r = await sql.query<AccountRow>("SELECT id, type, holder, name, installation, status, opened_at FROM accounts WHERE id = $1", [id]);
+  const r = await sql.query<AccountRow>(`${ACCOUNT_SELECT} WHERE a.id = $1`, [id]);
   return r.rows[0] ? accountView(r.rows[0]) : undefined;
 }
 
@@ -79,9 +90,9 @@ export interface AccountFilter {
 export async function listAccounts(sql: Sql, opts: AccountFilter): Promise<Page<AccountView>> {
   const limit = pageLimit(opts.limit);
   const r = await sql.query<AccountRow>(
-    `SELECT id, type, holder, name, installation, status, opened_at FROM accounts
-     WHERE id > $1 AND ($2::text IS NULL OR type = $2) AND ($3::text IS NULL OR holder = $3) AND ($4::text IS NULL OR status = $4)
-     ORDER BY id LIMIT $5`,
+    `${ACCOUNT_SELECT}
+     WHERE a.id > $1 AND ($2::text IS NULL OR a.type = $2) AND ($3::text IS NULL OR a.holder = $3) AND ($4::text IS NULL OR a.status = $4)
+     ORDER BY a.id LIMIT $5`,
     [opts.after ?? "", opts.type ?? null, opts.holder ?? null, opts.status ?? null, limit + 1],
   );
   return page(r.rows.map(accountView), limit, (a) => a.id);

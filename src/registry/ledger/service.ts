@@ -9,9 +9,12 @@ import { canonical, firstDifference, type ValidProposal, validateDecide, validat
 import {
   type Decision, type HoldingLimitPolicy, type Plan, type PlanOptions, planCreate, planDecision, planReverse, rejection, type Snapshot, type TxFacts,
 } from "../../domain/ledger/plan.ts";
+import { DEFAULT_LEDGER_RULES, type LedgerRules } from "../../domain/ledger/rules.ts";
 import { type Clock, systemClock } from "../../platform/clock.ts";
 import type { Db } from "../../store/db.ts";
 import * as accounts from "./accounts.ts";
+import type { ClosurePrecondition } from "./accounts.ts";
+import { legNumbersRefusal } from "./numbers.ts";
 import type { Applied } from "./apply.ts";
 import { applyWithHooks, type KindHook } from "./hooks.ts";
 import { runBatch, type BatchInput } from "./batch.ts";
@@ -19,12 +22,14 @@ import { txIdFor } from "./ids.ts";
 import * as reads from "./reads.ts";
 import { backOff, LedgerBusyError, MAX_ATTEMPTS, retryable } from "./retry.ts";
 import { readSnapshot, SeenRows } from "./snapshot.ts";
-import type { AccountView, BatchView, BlockView, HoldingView, Page, Result, TransactionView, UnitClassView } from "./types.ts";
+import type { AccountView, BatchView, BlockView, EntitlementView, FreezeView, HoldingView, Page, Result, TransactionView, UnitClassView } from "./types.ts";
 import { heldView, completedView } from "./views.ts";
 
 export interface LedgerOptions {
   /** Holding limits the ledger keeps under its locks on every write (the rulebook's security section). */
   holdingLimits?: HoldingLimitPolicy | null;
+  /** The registry's rules (account states, government routes, reversal windows, one pending per account, account numbers): the rulebook's `ledger` section. */
+  rules?: LedgerRules;
 }
 
 /** Keys of the registry's own scope that look like derived ids would be ambiguous: they are refused. */
@@ -33,6 +38,7 @@ const DERIVED_ID = /^TX-[A-Z2-9]{20}$/;
 export class LedgerService {
   private readonly seen = new SeenRows();
   private readonly hooks = new Map<string, KindHook[]>();
+  private readonly closure: ClosurePrecondition[] = [];
   /** How proposals that went through were planned: from remembered rows alone (one statement), or on a snapshot read first. */
   readonly paths = { remembered: 0, read: 0 };
   readonly options: PlanOptions;
@@ -43,7 +49,16 @@ export class LedgerService {
     readonly catalogue: Catalogue,
     opts: LedgerOptions,
   ) {
-    this.options = { catalogue, holdingLimits: opts.holdingLimits ?? null };
+    this.options = { catalogue, holdingLimits: opts.holdingLimits ?? null, rules: opts.rules ?? DEFAULT_LEDGER_RULES };
+  }
+
+  /** The registry's rules the ledger keeps (the rulebook's `ledger` section, or the defaults). */
+  get rules(): LedgerRules {
+    return this.options.rules ?? DEFAULT_LEDGER_RULES;
+  }
+
+  private get accountRules(): accounts.AccountRules {
+    return { catalogue: this.catalogue, rules: this.rules, closure: this.closure };
   }
 
   /** Opens the service on a migrated store and makes sure the catalogue's rows exist. */
@@ -90,13 +105,40 @@ export class LedgerService {
   }
 
   openAccount(input: unknown): Promise<Result<AccountView>> {
-    return accounts.openAccount(this.atomic, this.catalogue, this.now(), input);
+    return accounts.openAccount(this.atomic, this.accountRules, this.now(), input);
   }
 
   async setAccountStatus(input: unknown): Promise<Result<AccountView>> {
-    const r = await accounts.setAccountStatus(this.atomic, this.now(), input);
+    const r = await accounts.setAccountStatus(this.atomic, this.accountRules, this.now(), input);
     if (r.ok) this.seen.forget([r.value.id]);
     return r;
+  }
+
+  /**
+   * Registers a rule another part of the registry keeps when an account closes (no pending
+   * trusted-list changes; verified emissions for the years of its obligation): it runs inside the
+   * closing database transaction, under the account's lock, after the ledger's own checks.
+   */
+  onClose(precondition: ClosurePrecondition): void {
+    this.closure.push(precondition);
+  }
+
+  /** Records an account's entitlement for a year and allocation table (what a return of excess allocation is measured against). */
+  setEntitlement(input: unknown): Promise<Result<EntitlementView>> {
+    return accounts.setEntitlement(this.atomic, this.accountRules, this.now(), input);
+  }
+
+  entitlements(accountId: string): Promise<EntitlementView[]> {
+    return accounts.entitlementsOf(this.db, accountId);
+  }
+
+  /** Freezes the registry's transactions for a reconciliation, or lifts the freeze (an administrator's switch, recorded). */
+  setFreeze(input: unknown): Promise<Result<FreezeView>> {
+    return accounts.setFreeze(this.atomic, this.now(), input);
+  }
+
+  freeze(): Promise<FreezeView> {
+    return accounts.freezeState(this.db);
   }
 
   getClass(code: string): Promise<UnitClassView | undefined> {
@@ -148,6 +190,8 @@ export class LedgerService {
     const v = validatePropose(input);
     if (!v.ok) return v;
     const p = v.value;
+    const badNumber = legNumbersRefusal(this.rules, p.legs);
+    if (badNumber) return badNumber;
     if (scope === "" && DERIVED_ID.test(p.transactionId)) {
       return refuse("ID_MALFORMED", `transactionId ${p.transactionId} has the form of the ids the registry derives; choose another`, { field: "transactionId", value: p.transactionId });
     }
@@ -337,6 +381,8 @@ export class LedgerService {
 
   /** Many transfers of one kind in one database transaction: all or nothing, idempotent by batch id. */
   batch(input: BatchInput, scope = ""): Promise<Result<BatchView>> {
+    const badNumber = Array.isArray(input?.transfers) ? legNumbersRefusal(this.rules, input.transfers.filter((t) => typeof t === "object" && t !== null), "transfers") : undefined;
+    if (badNumber) return Promise.resolve(badNumber);
     return runBatch({ db: this.db, options: this.options, now: () => this.now(), seen: this.seen, apply: (p, attempt) => this.apply(p, attempt) }, input, scope);
   }
 }

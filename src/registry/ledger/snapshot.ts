@@ -18,6 +18,7 @@ interface RawTx {
   approved_by: string | null;
   last_actor: string | null;
   reversed_by: string | null;
+  completed_at: string | null;
   legs: Array<[string, string | null, string, string]>;
   movements: Array<[number, string, string | null, string, string, string]> | null;
 }
@@ -38,6 +39,7 @@ WITH base AS (SELECT t.id FROM transactions t WHERE t.id = ANY($3::text[])),
        SELECT t.id, t.kind, t.request, t.initiator, t.reverses, s.status, s.seq,
               to_char(s.delay_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS delay_until,
               s.approved_by, s.last_actor, s.reversed_by,
+              (SELECT to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM transaction_events e WHERE e.tx_id = t.id AND e.status = 'completed' LIMIT 1) AS completed_at,
               (SELECT coalesce(jsonb_agg(jsonb_build_array(c.code, l.from_account, l.to_account, l.quantity::text) ORDER BY l.leg_no), '[]'::jsonb)
                  FROM transaction_legs l JOIN unit_classes c ON c.id = l.class_id WHERE l.tx_id = t.id) AS legs,
               CASE WHEN $4::boolean THEN
@@ -48,14 +50,20 @@ WITH base AS (SELECT t.id FROM transactions t WHERE t.id = ANY($3::text[])),
        SELECT l.from_account AS id FROM transaction_legs l WHERE l.tx_id IN (SELECT id FROM ids) AND l.from_account IS NOT NULL
        UNION SELECT l.to_account FROM transaction_legs l WHERE l.tx_id IN (SELECT id FROM ids)),
      leg_classes AS (SELECT DISTINCT l.class_id FROM transaction_legs l WHERE l.tx_id IN (SELECT id FROM ids)),
-     cls AS (SELECT c.id, c.code, c.unit_type FROM unit_classes c WHERE c.code = ANY($1::text[]) OR c.id IN (SELECT class_id FROM leg_classes)),
+     cls AS (SELECT c.id, c.code, c.unit_type, c.vintage FROM unit_classes c WHERE c.code = ANY($1::text[]) OR c.id IN (SELECT class_id FROM leg_classes)),
      acc AS (SELECT a.id, a.type, a.status, a.holder FROM accounts a WHERE a.id = ANY($2::text[]) OR a.id IN (SELECT id FROM leg_accounts))
 SELECT (SELECT coalesce(jsonb_agg(to_jsonb(cls)), '[]'::jsonb) FROM cls) AS classes,
        (SELECT coalesce(jsonb_agg(to_jsonb(acc)), '[]'::jsonb) FROM acc) AS accounts,
-       (SELECT coalesce(jsonb_agg(to_jsonb(txs)), '[]'::jsonb) FROM txs) AS txs`;
+       (SELECT coalesce(jsonb_agg(to_jsonb(txs)), '[]'::jsonb) FROM txs) AS txs,
+       coalesce((SELECT f.frozen FROM registry_freeze f WHERE f.id = 1), false) AS frozen`;
 
 export async function readSnapshot(sql: Sql, now: string, q: SnapshotQuery): Promise<Snapshot> {
-  const r = await sql.query<{ classes: Array<{ id: number; code: string; unit_type: string }>; accounts: Array<{ id: string; type: string; status: AccountStatus; holder: string }>; txs: RawTx[] }>(
+  const r = await sql.query<{
+    classes: Array<{ id: number; code: string; unit_type: string; vintage: number | null }>;
+    accounts: Array<{ id: string; type: string; status: AccountStatus; holder: string }>;
+    txs: RawTx[];
+    frozen: boolean;
+  }>(
     SQL,
     [q.classes ?? [], q.accounts ?? [], q.txs ?? [], q.movements === true],
   );
@@ -63,9 +71,10 @@ export async function readSnapshot(sql: Sql, now: string, q: SnapshotQuery): Pro
   if (!row) throw new Error("snapshot query returned no row");
   return {
     now,
-    classes: new Map(row.classes.map((c) => [c.code, { id: c.id, code: c.code, unitType: c.unit_type } satisfies ClassFacts])),
+    classes: new Map(row.classes.map((c) => [c.code, { id: c.id, code: c.code, unitType: c.unit_type, vintage: c.vintage } satisfies ClassFacts])),
     accounts: new Map(row.accounts.map((a) => [a.id, { id: a.id, type: a.type, status: a.status, holder: a.holder } satisfies AccountFacts])),
     txs: new Map(row.txs.map((t) => [t.id, txFacts(t)])),
+    frozen: row.frozen,
   };
 }
 
@@ -74,7 +83,7 @@ function txFacts(t: RawTx): TxFacts {
   const movements: MovementFacts[] = (t.movements ?? []).map(([legNo, classCode, from, to, s, e]) => ({ legNo, classCode, from, to, start: BigInt(s), end: BigInt(e) }));
   return {
     id: t.id, kind: t.kind, request: t.request, initiator: t.initiator, reverses: t.reverses, legs, status: t.status, seq: t.seq,
-    delayUntil: t.delay_until, approvedBy: t.approved_by, lastActor: t.last_actor, reversedBy: t.reversed_by, movements,
+    delayUntil: t.delay_until, approvedBy: t.approved_by, lastActor: t.last_actor, reversedBy: t.reversed_by, completedAt: t.completed_at, movements,
   };
 }
 
@@ -109,6 +118,7 @@ export class SeenRows {
       if (!row) return undefined;
       a.set(id, row);
     }
-    return { now, classes: c, accounts: a, txs: new Map() };
+    // The freeze is assumed off: ledger_write confirms it under its lock, and a frozen registry sends the command back to a read snapshot.
+    return { now, classes: c, accounts: a, txs: new Map(), frozen: false };
   }
 }

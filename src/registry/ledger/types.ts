@@ -33,6 +33,30 @@ export interface AccountView {
   installation: string | null;
   status: AccountStatus;
   openedAt: string;
+  permitId: string | null;
+  monitoringPlanId: string | null;
+  /** The reason the administrator gave for the account's current state (its last account event), if any. */
+  statusReason: string | null;
+  /** When the account entered its current state (its last account event). */
+  statusSince: string | null;
+}
+
+/** An entitlement recorded for an account: what it should have been allocated for a year and allocation table. */
+export interface EntitlementView {
+  commandId: string;
+  accountId: string;
+  year: number;
+  table: "NAT" | "NER";
+  quantity: bigint;
+  at: string;
+}
+
+/** The registry's freeze for reconciliations: on or off, with the last switch's reason and time. */
+export interface FreezeView {
+  frozen: boolean;
+  reason: string | null;
+  commandId: string | null;
+  at: string | null;
 }
 
 export interface BlockView {

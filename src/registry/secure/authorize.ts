@@ -32,6 +32,29 @@ export async function mayInitiate(ctx: SecureCtx, p: Principal, kind: Transactio
       return securityRefusal("NOT_INITIATOR_REPRESENTATIVE", `legs[${i}]: you are not a representative of ${leg.from} with the initiate right`, { leg: i, accountId: leg.from });
     }
   }
+  return representativesIncomplete(ctx, legs);
+}
+
+/**
+ * An operator account needs a representative who may initiate and one who may approve before it
+ * transacts (8026). Checked when a representative initiates: an account is opened before its
+ * representatives are appointed, so this is the first moment the rule can hold.
+ */
+async function representativesIncomplete(ctx: SecureCtx, legs: readonly Leg[]): Promise<Refusal | undefined> {
+  for (const from of new Set(legs.flatMap((l) => (l.from === null ? [] : [l.from])))) {
+    const r = await ctx.db.query<{ type: string; initiators: bigint; approvers: bigint }>(
+      `SELECT a.type, count(*) FILTER (WHERE r.can_initiate)::int8 AS initiators, count(*) FILTER (WHERE r.can_approve)::int8 AS approvers
+       FROM accounts a LEFT JOIN representatives r ON r.account_id = a.id WHERE a.id = $1 GROUP BY a.type`,
+      [from],
+    );
+    const row = r.rows[0];
+    if (!row || !ctx.ledger.catalogue.accountTypes.get(row.type)?.needsInstallation) continue;
+    if (row.initiators === 0n || row.approvers === 0n) {
+      return securityRefusal("REPRESENTATIVES_INCOMPLETE", `${from} has ${row.initiators} representatives who may initiate and ${row.approvers} who may approve: it needs at least one of each before it transacts`, {
+        accountId: from, initiators: Number(row.initiators), approvers: Number(row.approvers),
+      });
+    }
+  }
   return undefined;
 }
 

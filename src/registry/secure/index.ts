@@ -25,6 +25,9 @@ import * as tx from "./transactions.ts";
 import * as trusted from "./trusted.ts";
 
 import { installSchemeRules } from "../scheme-rules.ts";
+import { noPendingSecurityChanges } from "./closure.ts";
+import { ledgerRules } from "../../domain/rulebook/ledger.ts";
+import type { LedgerRules } from "../../domain/ledger/rules.ts";
 import { recordedRulebook } from "../settings.ts";
 export type { Result } from "../ledger/index.ts";
 export type { Refusal };
@@ -38,6 +41,8 @@ export { permit } from "./context.ts";
 
 export interface SecureRegistryOptions {
   catalogue?: Catalogue;
+  /** The ledger's registry rules, instead of the recorded rulebook's `ledger` section (tests). */
+  ledgerRules?: LedgerRules;
   /** Shared with the AuthService so both write one trail. */
   audit?: AuditLog;
 }
@@ -61,8 +66,12 @@ export class SecureRegistry {
    * (src/registry/scheme-rules.ts): every door opens it this way, so every door keeps them.
    */
   static async open(db: Db, clock: Clock, config: SecurityConfig, opts: SecureRegistryOptions = {}): Promise<SecureRegistry> {
-    const ledger = await LedgerService.open(db, clock, opts.catalogue ?? DEFAULT_CATALOGUE, { holdingLimits: holdingPolicy(config) });
-    installSchemeRules(ledger, db, (await recordedRulebook(db))?.rulebook ?? null);
+    const rulebook = (await recordedRulebook(db))?.rulebook ?? null;
+    // The ledger's own registry rules (account states, routes, reversal windows, numbers): the rulebook's `ledger` section.
+    const rules = opts.ledgerRules ?? ledgerRules(rulebook?.ledger);
+    const ledger = await LedgerService.open(db, clock, opts.catalogue ?? DEFAULT_CATALOGUE, { holdingLimits: holdingPolicy(config), rules });
+    ledger.onClose(noPendingSecurityChanges);
+    installSchemeRules(ledger, db, rulebook);
     return new SecureRegistry(ledger, opts.audit ?? new AuditLog(db, clock), config, clock, db);
   }
 
@@ -93,6 +102,9 @@ export class SecureRegistry {
   blockAccount = (c: Caller, input: admin.StatusInput) => admin.setStatus(this.ctx, c, "block", input);
   unblockAccount = (c: Caller, input: admin.StatusInput) => admin.setStatus(this.ctx, c, "unblock", input);
   closeAccount = (c: Caller, input: admin.StatusInput) => admin.setStatus(this.ctx, c, "close", input);
+  setAccountState = (c: Caller, input: admin.StateInput) => admin.setState(this.ctx, c, input);
+  setFreeze = (c: Caller, input: { commandId: string; frozen: boolean; reason: string }) => admin.setFreeze(this.ctx, c, input);
+  setEntitlement = (c: Caller, input: { commandId: string; accountId: string; year: number; table: string; quantity: string }) => admin.setEntitlement(this.ctx, c, input);
   addRepresentative = (c: Caller, input: { accountId: string; userId: string; initiate: boolean; approve: boolean }) =>
     admin.asAdmin(this.ctx, c, "representative.add", typeof input?.accountId === "string" ? input.accountId.slice(0, 64) : null, "representatives:manage", () => reps.addRepresentative(this.ctx, c, input));
   removeRepresentative = (c: Caller, input: { accountId: string; userId: string }) =>

@@ -177,13 +177,18 @@ export async function cancel(ctx: SecureCtx, c: Caller, input: DecisionInput): P
   return ctx.audit.outcome(c, "transaction.cancel", targetOf(input, "transactionId", 128), res);
 }
 
-/** Reversal of a completed transaction (national administrator). */
+/**
+ * Reversal of a completed transaction (national administrator). Like every kind needing approval
+ * it waits, under four-eyes, for a second administrator (approve); it is a planned transaction of
+ * the ledger, so the checks, the reversal window and the kind hooks run when it completes.
+ */
 export async function reverse(ctx: SecureCtx, c: Caller, input: { transactionId: string; reverses: string; reason?: string | undefined }): Promise<Result<SecureTransactionView>> {
   const res = await ctx.audit.guard(c, "transaction.reverse", async (): Promise<Result<SecureTransactionView>> => {
     const perm = hasRole(c.principal, "national-admin") ? permit(c.principal, "admin:kinds") : securityRefusal("PERMISSION_DENIED", "reversals are made by a national administrator", { permission: "admin:kinds" });
     if (perm) return perm;
     if (!isObj(input)) return bad("(body)", "must be an object");
-    return wrap(ctx, await ctx.ledger.reverse({ ...input, actor: c.principal.userId }));
+    const approval = ctx.config.fourEyes && ctx.ledger.catalogue.kinds.get("reversal")?.approval === true;
+    return wrap(ctx, await ctx.ledger.reverse({ ...input, actor: c.principal.userId }, "", { approval }));
   });
   return ctx.audit.outcome(c, "transaction.reverse", targetOf(input, "transactionId", 128), res);
 }

@@ -13,6 +13,7 @@ import { checkCheckpoints } from "./checkpoints.ts";
 import { checkOwnership } from "./ownership.ts";
 import { checkBalances, checkClasses, checkClosedEmpty, checkPartition } from "./partition.ts";
 import { checkAccounts, checkClassDefinitions } from "./records.ts";
+import { checkLiveAccounts, checkReturns } from "./rules.ts";
 import { collector, countRows, DEFAULT_PAGE_SIZE, type Pass, type Violation } from "./report.ts";
 import { checkEarmarks, checkTransactions } from "./transactions.ts";
 
@@ -78,6 +79,8 @@ async function verifyIn(sql: Sql, pageSize: number): Promise<VerifyReport> {
   await checkEarmarks(sql, add);
   await checkAccounts(sql, add);
   await checkClassDefinitions(sql, add);
+  await checkLiveAccounts(sql, add);
+  await checkReturns(sql, add);
   const walk = await checkChainLinks(p);
   const cps = await checkCheckpoints(p);
   return {

@@ -7,6 +7,7 @@ import { checkpointMigrations } from "./checkpoints.ts";
 import { ledgerMigrations } from "./ledger.ts";
 import { ledgerBatchMigrations } from "./ledger-batch.ts";
 import { ledgerV2Migrations } from "./ledger-v2.ts";
+import { ledgerV5Migrations } from "./ledger-005.ts";
 import { registryMigrations } from "./registry.ts";
 import { securityMigrations } from "./security.ts";
 
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   ...checkpointMigrations,
   ...ledgerBatchMigrations,
   ...auctionMigrations,
+  ...ledgerV5Migrations,
 ];

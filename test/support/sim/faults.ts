@@ -96,7 +96,7 @@ function hit(f: Exclude<Fault, "lost">, err: unknown): boolean {
 }
 
 /**
- * A Db that injects the armed fault into the next write (the ledger's one statement, ledger_apply,
+ * A Db that injects the armed fault into the next write (the ledger's one statement, ledger_write around ledger_apply,
  * or a class or account command's transaction). A write that ends before the fault could hit it
  * (refused, or a replay that writes nothing) leaves the fault armed for the client's next write,
  * so that every planned fault happens. Everything else passes through.
@@ -128,7 +128,7 @@ export class FaultyDb implements Db {
   }
 
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    const f = text.includes("ledger_apply(") ? this.take() : null;
+    const f = text.includes("ledger_apply(") || text.includes("ledger_write(") ? this.take() : null;
     if (f === null) return this.db.query<R>(text, params);
     if (f === "lost") return this.lose(() => this.db.query<R>(text, params));
     return this.db.transaction((tx) => this.inject(f, tx, () => tx.query<R>(text, params)));

@@ -67,8 +67,13 @@ export interface Account {
   holder: string;
   name: string;
   installation: string | null;
-  status: "open" | "blocked" | "closed";
+  status: "open" | "blocked" | "restricted" | "suspended" | "transfer_pending" | "closure_pending" | "closed";
   openedAt: string;
+  permitId?: string | null;
+  monitoringPlanId?: string | null;
+  /** The administrator's reason for the current state. */
+  statusReason?: string | null;
+  statusSince?: string | null;
 }
 
 export interface Block {

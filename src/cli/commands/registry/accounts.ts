@@ -1,6 +1,6 @@
 // Accounts, unit classes and representatives: open, block, unblock, close, list and show accounts;
 // define, list and show classes; add and remove representatives. Writes act as --as USER.
-import type { AccountStatus } from "../../../domain/ledger/commands.ts";
+import { ACCOUNT_STATE_CODES } from "../../../domain/ledger/catalog.ts";
 import type { AccountView, HoldingView, UnitClassView } from "../../../registry/ledger/index.ts";
 import { formatTable, toJson } from "../../io.ts";
 import { actingUser, idLine, moreLine, oneOf, type Output, pickId, positiveInt, Refused, refusal, type RegistryContext, unwrap } from "./context.ts";
@@ -26,14 +26,14 @@ export async function accountOpen(ctx: RegistryContext, accountId: string, o: Ac
 
 const VERB = { blocked: "blockAccount", open: "unblockAccount", closed: "closeAccount" } as const;
 
-export async function accountStatus(ctx: RegistryContext, accountId: string, status: AccountStatus, o: { reason?: string | undefined; id?: string | undefined }): Promise<Output> {
+export async function accountStatus(ctx: RegistryContext, accountId: string, status: keyof typeof VERB, o: { reason?: string | undefined; id?: string | undefined }): Promise<Output> {
   const { id, generated } = pickId(o);
   const r = unwrap(await ctx.registry[VERB[status]](actingUser(ctx), { commandId: id, accountId, ...(o.reason ? { reason: o.reason } : {}) }));
   return { json: { id, replayed: r.replayed, account: r.value }, text: `${idLine(id, generated)}${r.replayed ? "already done: " : ""}${accountText(r.value)}\n` };
 }
 
 export async function accountList(ctx: RegistryContext, o: { type?: string; holder?: string; status?: string; after?: string; limit?: string }): Promise<Output> {
-  const status = o.status === undefined ? undefined : oneOf("--status", o.status, ["open", "blocked", "closed"] as const);
+  const status = o.status === undefined ? undefined : oneOf("--status", o.status, ACCOUNT_STATE_CODES);
   const page = await ctx.registry.ledger.listAccounts({
     ...(o.type ? { type: o.type } : {}), ...(o.holder ? { holder: o.holder } : {}), ...(status ? { status } : {}), ...(o.after ? { after: o.after } : {}),
     ...(o.limit ? { limit: positiveInt("--limit", o.limit) } : {}),
@@ -48,7 +48,8 @@ export async function accountShow(ctx: RegistryContext, accountId: string): Prom
   const a = await ctx.registry.ledger.getAccount(accountId);
   if (!a) throw new Refused(refusal(7006, "account-unknown", `no account ${accountId}`, { accountId }));
   const h = (await ctx.registry.ledger.holdings(accountId)) ?? [];
-  return { json: { ...a, holdings: h }, text: `${accountText(a)}\nopened ${a.openedAt}\n${holdingsText(h)}` };
+  const why = a.statusReason ? `${a.status} since ${a.statusSince ?? "?"}: ${a.statusReason}\n` : "";
+  return { json: { ...a, holdings: h }, text: `${accountText(a)}\nopened ${a.openedAt}\n${why}${holdingsText(h)}` };
 }
 
 export function accountText(a: AccountView): string {

@@ -59,7 +59,7 @@ export function register(program: Command): void {
     .option("--installation <id>", "installation or aircraft/ship operator (operator accounts)")
     .action(runner((c, id: string, o: accounts.AccountOpenOpts) => accounts.accountOpen(c, id, o)));
   listOptions(account.command("list").description("list accounts in id order"))
-    .option("--type <type>").option("--holder <holder>").option("--status <status>", "open, blocked or closed")
+    .option("--type <type>").option("--holder <holder>").option("--status <status>", "open, blocked, restricted, suspended, transfer_pending, closure_pending or closed")
     .action(runner((c, o: Parameters<typeof accounts.accountList>[1]) => accounts.accountList(c, o)));
   common(account.command("show <account>").description("an account and its holdings")).action(runner((c, id: string) => accounts.accountShow(c, id)));
   for (const [name, status, what] of [["block", "blocked", "block an account (it can no longer send, nor receive transfers)"], ["unblock", "open", "reopen a blocked account"], ["close", "closed", "close an empty account for good"]] as const) {

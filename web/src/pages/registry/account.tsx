@@ -9,6 +9,7 @@ import { Badge, Data, Facts, PagedFooter, PageTitle, Qty, Show, Table } from "..
 import { useT } from "../../i18n/context.tsx";
 import { Link } from "../../router.tsx";
 import { useSession } from "../../session.tsx";
+import { AccountStateForm } from "./account-state.tsx";
 import { TrustedList } from "./trusted.tsx";
 import { TxTable } from "./tx-table.tsx";
 
@@ -21,13 +22,13 @@ export function AccountPage(props: { params: Record<string, string> }) {
   return (
     <>
       <PageTitle title="account.title" params={{ id }} />
-      <Show loaded={account}>{(a) => <AccountBody a={a} />}</Show>
+      <Show loaded={account}>{(a) => <AccountBody a={a} changed={account.reload} />}</Show>
       <p className="hint">{t("accounts.intro")}</p>
     </>
   );
 }
 
-function AccountBody(props: { a: Account }) {
+function AccountBody(props: { a: Account; changed: () => void }) {
   const { t, code, f } = useT();
   const { me } = useSession();
   const a = props.a;
@@ -46,9 +47,12 @@ function AccountBody(props: { a: Account }) {
           ["col.type", code("accountType", a.type)],
           ["col.installation", a.installation ? <Data key="in">{a.installation}</Data> : t("common.notAvailable")],
           ["col.status", <Badge key="s" kind={a.status}>{code("accountStatus", a.status)}</Badge>],
+          ...(a.statusReason ? ([["accountState.reason", <Data key="r">{a.statusReason}</Data>]] as const) : []),
+          ...(a.statusSince && a.status !== "open" ? ([["accountState.since", f.dateTime(a.statusSince)]] as const) : []),
           ["col.opened", f.dateTime(a.openedAt)],
         ]}
       />
+      <AccountStateForm account={a} changed={props.changed} />
       {mine?.initiate ? (
         <p>
           <Link to={`/registry/transfer${qs({ from: a.id })}`}>{t("account.newTransfer")}</Link>
