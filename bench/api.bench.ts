@@ -111,7 +111,7 @@ export async function run(log: (s: string) => void): Promise<Figure[]> {
       const stamp = Date.now().toString(36);
       const trf = await load(
         `${base}/v1/transfers`,
-        (i) => ({ method: "POST", headers: { ...bearer, "content-type": "application/json" }, body: JSON.stringify({ transactionId: `b-${stamp}-${i}`, from: "JP-200-0001", to: "JP-200-0002", classCode: "JPA-2026", quantity: "1" }) }),
+        (i) => ({ method: "POST", headers: { ...bearer, "content-type": "application/json" }, body: JSON.stringify({ commandId: `b-${stamp}-${i}`, from: "JP-200-0001", to: "JP-200-0002", classCode: "JPA-2026", quantity: "1" }) }),
         SECONDS,
       );
       log(`errors: bare ${bare.errors}, holdings ${hold.errors}, transfers ${trf.errors}`);

@@ -36,7 +36,7 @@ describe("me", () => {
 
 describe("check trail", () => {
   it("follows a transfer from held to completed, for those who may see it", async () => {
-    const t = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "trail-1", from: A, to: C, classCode: CLASS, quantity: "10" });
+    const t = await as(f, s["rep-a1"], "POST", "/v1/transfers", { commandId: "trail-1", from: A, to: C, classCode: CLASS, quantity: "10" });
     expect(t.status).toBe(201);
     // A representative's transaction id is derived from its key (docs/concepts/ledger.md).
     const id = ((await t.json()) as { id: string }).id;

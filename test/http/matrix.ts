@@ -96,23 +96,23 @@ export const MATRIX: Record<string, Row> = {
       return { method: "POST", path: `/v1/accounts/${accountId}/close`, body: { commandId: tx("cls", n) } };
     },
   },
-  issue: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/issuances", body: { transactionId: tx("iss", n), classCode: CLASS, to: NAT, quantity: "10" } }) },
+  issue: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/issuances", body: { commandId: tx("iss", n), classCode: CLASS, to: NAT, quantity: "10" } }) },
   administrativeTransaction: {
     expect: "YNNNNN",
-    req: ({ n }) => ({ method: "POST", path: "/v1/administrative-transactions", body: { transactionId: tx("adm", n), kind: "allocation", legs: [{ classCode: CLASS, from: NAT, to: A, quantity: "5" }] } }),
+    req: ({ n }) => ({ method: "POST", path: "/v1/administrative-transactions", body: { commandId: tx("adm", n), kind: "allocation", legs: [{ classCode: CLASS, from: NAT, to: A, quantity: "5" }] } }),
   },
   // ---- the representatives' transactions
-  transfer: { expect: "NNYNNN", req: ({ n }) => ({ method: "POST", path: "/v1/transfers", body: { transactionId: tx("trf", n), from: A, to: B, classCode: CLASS, quantity: "1" } }) },
-  surrender: { expect: "NNYNNN", req: ({ n }) => ({ method: "POST", path: "/v1/surrenders", body: { transactionId: tx("sur", n), from: A, classCode: CLASS, quantity: "1" } }) },
+  transfer: { expect: "NNYNNN", req: ({ n }) => ({ method: "POST", path: "/v1/transfers", body: { commandId: tx("trf", n), from: A, to: B, classCode: CLASS, quantity: "1" } }) },
+  surrender: { expect: "NNYNNN", req: ({ n }) => ({ method: "POST", path: "/v1/surrenders", body: { commandId: tx("sur", n), from: A, classCode: CLASS, quantity: "1" } }) },
   retire: {
     expect: "NNYNNN",
-    req: ({ n }) => ({ method: "POST", path: "/v1/retirements", body: { transactionId: tx("ret", n), from: A, classCode: CLASS, quantity: "1", purpose: "voluntary offset", beneficiary: "Alpha Steel" } }),
+    req: ({ n }) => ({ method: "POST", path: "/v1/retirements", body: { commandId: tx("ret", n), from: A, classCode: CLASS, quantity: "1", purpose: "voluntary offset", beneficiary: "Alpha Steel" } }),
   },
-  cancelUnits: { expect: "NNYNNN", req: ({ n }) => ({ method: "POST", path: "/v1/cancellations", body: { transactionId: tx("can", n), from: A, classCode: CLASS, quantity: "1" } }) },
+  cancelUnits: { expect: "NNYNNN", req: ({ n }) => ({ method: "POST", path: "/v1/cancellations", body: { commandId: tx("can", n), from: A, classCode: CLASS, quantity: "1" } }) },
   approveTransaction: { expect: "NNYNNN", req: async ({ f, n }) => ({ method: "POST", path: `/v1/transactions/${await heldTransfer(f, "rep-a2", n, "ap")}/approve`, body: {} }) },
   rejectTransaction: { expect: "NNYNNN", req: async ({ f, n }) => ({ method: "POST", path: `/v1/transactions/${await heldTransfer(f, "rep-a2", n, "rj")}/reject`, body: {} }) },
   cancelTransaction: { expect: "YNYNNN", req: async ({ f, n }) => ({ method: "POST", path: `/v1/transactions/${await heldTransfer(f, "rep-a1", n, "cx")}/cancel`, body: {} }) },
-  reverseTransaction: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: `/v1/transactions/seed-alloc-${B}/reversal`, body: { reversalId: tx("rev", n) } }) },
+  reverseTransaction: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: `/v1/transactions/seed-alloc-${B}/reversal`, body: { commandId: tx("rev", n) } }) },
   releaseDue: { expect: "YNNNNN", req: () => ({ method: "POST", path: "/v1/release-due" }) },
   // ---- users
   listUsers: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/users" }) },
@@ -159,7 +159,7 @@ export const MATRIX: Record<string, Row> = {
   },
   createBatch: {
     expect: "YNNNNN",
-    req: ({ n }) => ({ method: "POST", path: "/v1/batches", body: { batchId: tx("bat", n), kind: "allocation", transfers: [{ classCode: CLASS, from: NAT, to: A, quantity: "1" }] } }),
+    req: ({ n }) => ({ method: "POST", path: "/v1/batches", body: { commandId: tx("bat", n), kind: "allocation", transfers: [{ classCode: CLASS, from: NAT, to: A, quantity: "1" }] } }),
   },
   listBlocks: { expect: "YYYNNN", req: () => ({ method: "GET", path: `/v1/accounts/${A}/holdings/${CLASS}/blocks?limit=2` }) },
   getAccountLimit: { expect: "YYYNNN", req: () => ({ method: "GET", path: `/v1/accounts/${A}/limit` }) },
