@@ -21,8 +21,8 @@ export function promptHidden(question: string, stdin: NodeJS.ReadStream = proces
       if (err) reject(err);
       else resolve(text);
     };
-    const onData = (chunk: string) => {
-      for (const ch of chunk) {
+    const onData = (chunk: string | Buffer) => {
+      for (const ch of String(chunk)) {
         if (ch === "\r" || ch === "\n" || ch === "\u0004") return done();
         if (ch === "\u0003") return done(new UsageError("interrupted"));
         if (ch === "\u007f" || ch === "\b") text = text.slice(0, -1);
