@@ -2,11 +2,12 @@
 // inputs changed, swaps the output in whole, and lets two concurrent builds produce one output
 // (the second waits for the first under the lock and finds it fresh). Exercised with a step of its
 // own (no bundler), in an ignored folder under build/.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain ES module without types
 import { buildStep, inputsHash, isFresh, STEPS } from "../scripts/build.mjs";
+import { runEts } from "./support/ets.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const DIR = join(ROOT, "build", "test-build-step");
@@ -50,6 +51,27 @@ describe("scripts/build.mjs", () => {
     expect(existsSync(join(ROOT, "build", ".lock-test-build-step"))).toBe(false);
     expect(readFileSync(join(DIR, "out", "result.txt"), "utf8")).toBe("THREE");
   });
+
+  it("the cli step compiles ets; bin/ets runs it when current, and says so when it falls back to the sources", async () => {
+    const cli = (STEPS as Array<{ name: string; inputs: string[]; output: string }>).find((s) => s.name === "cli");
+    expect(cli?.output).toBe("build/cli");
+    expect(cli?.inputs).toEqual(expect.arrayContaining(["src", "package.json"]));
+    expect(["built", "fresh"]).toContain(await buildStep(cli as never));
+    const version = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+    const fast = await runEts(["--version"], { env: { ETS_QUIET_TSX: undefined } });
+    expect(fast).toEqual({ code: 0, stdout: `ets ${version}\n`, stderr: "" });
+    // A source newer than the build: the sources run through tsx, and stderr says why.
+    const stamp = join(ROOT, "build/cli/.inputs-hash");
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(stamp, past, past);
+    const slow = await runEts(["--version"], { env: { ETS_QUIET_TSX: undefined } });
+    expect(slow.code).toBe(0);
+    expect(slow.stdout).toBe(`ets ${version}\n`);
+    expect(slow.stderr).toMatch(/compiled CLI is older than src\/.*tsx/);
+    // The same sources: the build is found fresh and its time renewed, so the compiled CLI runs again.
+    expect(await buildStep(cli as never)).toBe("fresh");
+    expect((await runEts(["--version"], { env: { ETS_QUIET_TSX: undefined } })).stderr).toBe("");
+  }, 120_000);
 
   it("the console step reads the sources the bundle is made of", () => {
     const c = (STEPS as Array<{ name: string; inputs: string[]; output: string }>).find((s) => s.name === "console");
