@@ -274,7 +274,7 @@ export function groupDigits(digits: string): string {
 
 /**
  * A number as a table shows it: whole numbers (bigint, safe integers, decimal strings) grouped,
- * other numbers with their float noise removed (at most 12 significant digits), grouped.
+ * other numbers with their float noise removed (at most 10 significant digits), grouped.
  */
 export function numberText(v: number | bigint | Dec): { int: string; frac: string } {
   if (typeof v === "bigint") return { int: groupDigits(v.toString()), frac: "" };
@@ -284,8 +284,8 @@ export function numberText(v: number | bigint | Dec): { int: string; frac: strin
   }
   if (!Number.isFinite(v)) return { int: v > 0 ? "∞" : v < 0 ? "-∞" : "-", frac: "" };
   if (Number.isInteger(v) && Math.abs(v) < 1e21) return { int: groupDigits(BigInt(v).toString()), frac: "" };
-  // 12 significant digits: 263.9999999990962 is 264; no number a person reads needs more.
-  const text = String(Number(v.toPrecision(12)));
+  // 10 significant digits: 263.9999999990962 is 264; no number a person reads needs more.
+  const text = String(Number(v.toPrecision(10)));
   if (/e/i.test(text)) return { int: text, frac: "" };
   const [i = "0", f = ""] = text.split(".");
   return { int: groupDigits(i), frac: f };
@@ -301,12 +301,15 @@ const isNumeric = (c: unknown): c is number | bigint | Dec => typeof c === "numb
 export function formatTable(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
   const empty = (c: unknown) => c === null || c === undefined || c === "";
   const numeric = headers.map((_, i) => rows.some((r) => isNumeric(r[i])) && rows.every((r) => empty(r[i]) || isNumeric(r[i])));
+  const calendar = headers.map((h) => /\b(year|vintage)s?\b|年/i.test(h));
   const fracWidth = headers.map((_, i) => (numeric[i] ? Math.max(0, ...rows.map((r) => (isNumeric(r[i]) ? numberText(r[i]).frac.length : 0))) : 0));
   const cells = rows.map((r) =>
     headers.map((_, i) => {
       const c = r[i];
       if (empty(c)) return "";
       if (numeric[i] && isNumeric(c)) {
+        // Calendar years (a column named year, vintage, from or to) are names, not quantities: never grouped.
+        if (calendar[i] && (typeof c === "number" || typeof c === "bigint")) return String(c);
         const n = numberText(c);
         const fw = fracWidth[i] ?? 0;
         return fw === 0 ? n.int : `${n.int}${n.frac ? `.${n.frac.padEnd(fw)}` : " ".repeat(fw + 1)}`;
