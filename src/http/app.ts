@@ -142,7 +142,10 @@ export function createApp(deps: AppDeps): App {
     if (err instanceof HTTPException) {
       // Hono's own refusals: a body that is not JSON (415) or not well-formed JSON (400).
       const key = err.status === 415 ? "MEDIA_TYPE_UNSUPPORTED" : err.status === 413 ? "BODY_TOO_LARGE" : "REQUEST_MALFORMED";
-      const p = checkProblem(key, scrubText(err.message).slice(0, 200) || "the request is malformed", { instance: c.req.path });
+      // A form or text body (a sign-in posted as a form) is told what to send instead.
+      const sent = scrubText(c.req.header("content-type") ?? "none").slice(0, 80);
+      const message = err.status === 415 ? `the body must be JSON: send it with Content-Type: application/json (this request sent ${sent})` : scrubText(err.message).slice(0, 200) || "the request is malformed";
+      const p = checkProblem(key, message, { instance: c.req.path });
       if (UNSAFE.has(c.req.method) && p.status === 400) await auditRefusal(c, p);
       return problemResponse(p);
     }

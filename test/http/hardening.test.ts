@@ -76,6 +76,10 @@ describe("hardening", () => {
     const text = await f.request("/v1/transfers", { method: "POST", headers: { "content-type": "text/plain", ...h }, body: "hello" });
     expect(text.status).toBe(415);
     expect(text.headers.get("content-type")).toContain("application/problem+json");
+    // A sign-in posted as a form is told to send JSON.
+    const form = await f.request("/v1/auth/sign-in", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "userId=a&password=b" });
+    expect(form.status).toBe(415);
+    expect(((await form.json()) as { detail: string }).detail).toBe("the body must be JSON: send it with Content-Type: application/json (this request sent application/x-www-form-urlencoded)");
   });
 
   it("refuses the NUL character (which PostgreSQL text cannot hold) in bodies and URLs with 400, not 500", async () => {

@@ -97,7 +97,7 @@ export function authOps(deps: AppDeps, config: HttpConfig): Op[] {
       method: "get",
       path: "/v1/auth/me",
       operationId: "me",
-      summary: "The signed-in user: roles, represented accounts, second factor, and a cookie session's CSRF token",
+      summary: "The signed-in user: roles (as sign-in answers them), represented accounts, second factor, and a cookie session's CSRF token",
       description: "The caller's user: global roles, the accounts they represent with their rights, whether a second factor is enrolled. For a cookie session also its CSRF token, which a reloaded console page needs again; null for API tokens.",
       tag: "auth",
       access: SIGNED_IN,
@@ -105,7 +105,8 @@ export function authOps(deps: AppDeps, config: HttpConfig): Op[] {
       handler: async ({ c, caller }) => {
         const user = unwrap(await auth.getUser(caller, self(caller.principal.userId)));
         const session = (c as Context<{ Variables: { sessionToken: string | undefined } }>).get("sessionToken");
-        return c.json(toJson({ ...user, csrfToken: session && caller.principal.via === "session" ? csrfTokenFor(session) : null }) as never, 200);
+        // The roles the caller acts with, as sign-in answers them (a user who represents an account is a representative).
+        return c.json(toJson({ ...user, roles: [...caller.principal.roles], csrfToken: session && caller.principal.via === "session" ? csrfTokenFor(session) : null }) as never, 200);
       },
     }),
     op({
