@@ -3,6 +3,7 @@
 // errors name the user's flag, not the service's field path; the language follows LANG.
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
+import { studyLayout } from "../../src/domain/coverage/index.ts";
 import { cliLang, dec, describeError, displayWidth, flagFor, formatTable, numberText, UsageError } from "../../src/cli/io.ts";
 
 describe("tables", () => {
@@ -54,5 +55,12 @@ describe("language", () => {
     expect(cliLang({ LANG: "en_US.UTF-8" })).toBe("en");
     expect(cliLang({})).toBe("en");
     expect(describeError(new UsageError("x"), undefined, "ja").text).toMatch(/^エラー:/);
+  });
+});
+
+describe("words", () => {
+  it("coverage by company says companies", () => {
+    const table = { year: 2020, electricity: "included", basis: "company", rows: [], reportedEntities: 0, reportedTonnes: 0, nationalTotalTonnes: 0 };
+    expect(studyLayout([table as never]).headers[1]).toBe("companies (included)");
   });
 });

@@ -135,11 +135,11 @@ export async function users(ctx: AdminContext): Promise<Output> {
     u.representing.map((r) => `${r.accountId}(${[r.initiate ? "i" : "", r.approve ? "a" : ""].join("")})`).join(" ") || "-",
     u.totpEnrolled ? "yes" : "no",
     userStatus(u),
-    u.demo ? "demo" : "",
+    u.demo ? "yes" : "no",
   ]);
   return {
     json: all,
-    text: all.length ? formatTable(["user", "name", "roles", "represents (i=initiate a=approve)", "totp", "status", ""], rows) : "no users (create the first administrator with `ets admin bootstrap --user NAME`)\n",
+    text: all.length ? formatTable(["user", "name", "roles", "represents (i=initiate a=approve)", "totp", "status", "demo"], rows) : "no users (create the first administrator with `ets admin bootstrap --user NAME`)\n",
   };
 }
 
