@@ -64,3 +64,14 @@ describe("words", () => {
     expect(studyLayout([table as never]).headers[1]).toBe("companies (included)");
   });
 });
+
+describe("bad input files", () => {
+  it("a YAML alias bomb as a rulebook is refused as invalid YAML, not a crash", async () => {
+    const { parseRulebookText } = await import("../../src/io/rulebook.ts");
+    let text = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n';
+    for (let i = 1; i < 10; i++) text += `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(",")}]\n`;
+    const r = parseRulebookText(text, "bomb.yaml");
+    expect(r.ok).toBe(false);
+    expect(r.ok ? "" : r.errors[0]?.message).toMatch(/^not valid YAML \(.*alias/i);
+  });
+});
