@@ -88,6 +88,10 @@ describe("paging over 250 accounts", () => {
     expect(ids).toEqual([...ids].sort());
     expect(pages.slice(0, -1).every((n) => n === 100)).toBe(true);
     expect(pages.length).toBe(Math.ceil(total / 100));
+    // The status filter the CLI offers (--status) is the API's too.
+    expect((await as(f, admin, "POST", "/v1/accounts/JP-300-0001/block", { commandId: "blk-1" })).status).toBe(201);
+    const blocked = (await (await as(f, admin, "GET", "/v1/accounts?status=blocked")).json()) as Page<{ id: string; status: string }>;
+    expect(blocked.items.map((a) => [a.id, a.status])).toEqual([["JP-300-0001", "blocked"]]);
   });
 
   it("the API: representatives, the trusted list and tokens page with a cursor too", async () => {

@@ -12,7 +12,7 @@ import { created, fail, unwrap } from "../problem.ts";
 import { type Examples, op, type Op } from "../route.ts";
 import {
   Account, AccountId, AccountLimitView, AdminTxBody, BatchBody, Quantity, Time, DecideBody, DefineClassBody, IssueBody, OpenAccountBody, RetireBody, ReverseBody, ShortText, TerminalBody, Transaction,
-  TransactionId, TransferBody, UnitClass,
+  CommandId, TransferBody, UnitClass,
 } from "../schemas.ts";
 import { toJson } from "../views.ts";
 import { accountParam, txParam } from "./read.ts";
@@ -111,7 +111,7 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
     });
 
   /** An administrator's change of an account's status: one route shape for block, unblock and close. */
-  const AccountStatusChange = z.object({ commandId: TransactionId, reason: ShortText.optional() }).strict().openapi("AccountStatusChange");
+  const AccountStatusChange = z.object({ commandId: CommandId, reason: ShortText.optional() }).strict().openapi("AccountStatusChange");
   const statusOp = (verb: string, operationId: string, summary: string, description: string, method: "blockAccount" | "unblockAccount" | "closeAccount") =>
     op({
       method: "post",
