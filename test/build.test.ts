@@ -2,7 +2,9 @@
 // inputs changed, swaps the output in whole, and lets two concurrent builds produce one output
 // (the second waits for the first under the lock and finds it fresh). Exercised with a step of its
 // own (no bundler), in an ignored folder under build/.
-import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain ES module without types
@@ -60,15 +62,38 @@ describe("scripts/build.mjs", () => {
     const version = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
     const fast = await runEts(["--version"], { env: { ETS_QUIET_TSX: undefined } });
     expect(fast).toEqual({ code: 0, stdout: `ets ${version}\n`, stderr: "" });
-    // A source newer than the build: the sources run through tsx, and stderr says why.
-    const stamp = join(ROOT, "build/cli/.inputs-hash");
-    const past = new Date(Date.now() - 60_000);
-    utimesSync(stamp, past, past);
-    const slow = await runEts(["--version"], { env: { ETS_QUIET_TSX: undefined } });
-    expect(slow.code).toBe(0);
-    expect(slow.stdout).toBe(`ets ${version}\n`);
-    expect(slow.stderr).toMatch(/compiled CLI is older than src\/.*tsx/);
-    // The same sources: the build is found fresh and its time renewed, so the compiled CLI runs again.
+    // A source newer than the build: the sources run through tsx, and stderr says why. Shown on a
+    // copy of the layout (bin/ets, src and node_modules linked, an old build), so that the
+    // project's own build stays current for the tests that spawn ets at the same time.
+    const copy = mkdtempSync(join(tmpdir(), "ets-layout-"));
+    try {
+      mkdirSync(join(copy, "bin"));
+      copyFileSync(join(ROOT, "bin/ets"), join(copy, "bin/ets"));
+      chmodSync(join(copy, "bin/ets"), 0o755);
+      copyFileSync(join(ROOT, "package.json"), join(copy, "package.json"));
+      symlinkSync(join(ROOT, "src"), join(copy, "src"));
+      symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
+      const run = (): Promise<{ code: number; stdout: string; stderr: string }> =>
+        new Promise((res) => {
+          const env = { ...process.env };
+          delete env.ETS_QUIET_TSX;
+          execFile(join(copy, "bin/ets"), ["--version"], { env }, (err, stdout, stderr) => res({ code: err ? 1 : 0, stdout, stderr }));
+        });
+      const missing = await run();
+      expect(missing.stdout).toBe(`ets ${version}\n`);
+      expect(missing.stderr).toMatch(/no compiled CLI.*tsx/);
+      mkdirSync(join(copy, "build/cli"), { recursive: true });
+      for (const f of ["main.mjs", ".inputs-hash"]) {
+        copyFileSync(join(ROOT, "build/cli", f), join(copy, "build/cli", f));
+        utimesSync(join(copy, "build/cli", f), new Date(1000), new Date(1000));
+      }
+      const stale = await run();
+      expect(stale.stdout).toBe(`ets ${version}\n`);
+      expect(stale.stderr).toMatch(/compiled CLI is older than src\/.*tsx/);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+    // The same sources: the build is found fresh (its time renewed), and the compiled CLI runs.
     expect(await buildStep(cli as never)).toBe("fresh");
     expect((await runEts(["--version"], { env: { ETS_QUIET_TSX: undefined } })).stderr).toBe("");
   }, 120_000);
