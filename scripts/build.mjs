@@ -8,7 +8,7 @@
 //
 //   node scripts/build.mjs [--force] [--quiet] [step ...]
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -30,6 +30,33 @@ export const STEPS = [
       const { build } = await import("vite");
       const { consoleConfig } = await import(join(ROOT, "web/vite.config.mjs"));
       await build({ ...consoleConfig({ outDir }), configFile: false, logLevel: "warn" });
+    },
+  },
+  {
+    // The `ets` command compiled to JavaScript (build/cli/main.mjs), so that a command does not
+    // compile TypeScript at each start (bin/ets runs it; with the build missing or older than
+    // src/, bin/ets says so and runs the sources through tsx). One ES module bundle of the
+    // project's own sources, split at the dynamic imports (a command loads only what it needs);
+    // packages stay imports of node_modules. build/cli is two folders below the project like
+    // src/cli and src/io, so paths taken from import.meta (package.json, presets/) still hold.
+    name: "cli",
+    inputs: ["src", "package.json", "package-lock.json"],
+    output: "build/cli",
+    run: async (outDir) => {
+      const { build } = await import("esbuild");
+      await build({
+        entryPoints: { main: join(ROOT, "src/cli/main.ts") },
+        bundle: true,
+        splitting: true,
+        format: "esm",
+        platform: "node",
+        target: "node20",
+        packages: "external",
+        outdir: outDir,
+        outExtension: { ".js": ".mjs" },
+        chunkNames: "[name]-[hash]",
+        logLevel: "warning",
+      });
     },
   },
 ];
@@ -66,6 +93,17 @@ export function isFresh(step) {
   return existsSync(stamp) && readFileSync(stamp, "utf8").trim() === inputsHash(step);
 }
 
+/**
+ * A fresh output's stamp gets the current time: bin/ets compares file times (it cannot hash src/
+ * at every start), so files rewritten with the same content (a checkout) would otherwise keep it
+ * on the slow path although the build is current.
+ */
+function touchStamp(step) {
+  const now = new Date();
+  utimesSync(join(ROOT, step.output, STAMP), now, now);
+  return "fresh";
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** A lock folder per step (mkdir is atomic); a lock older than 5 minutes is left by a dead build and taken over. */
@@ -93,10 +131,10 @@ async function withLock(step, fn) {
 
 /** Builds one step if stale (or forced): into a temporary folder, then swapped in. Returns what it did. */
 export async function buildStep(step, { force = false } = {}) {
-  if (!force && isFresh(step)) return "fresh";
+  if (!force && isFresh(step)) return touchStamp(step);
   return withLock(step, async () => {
     const hash = inputsHash(step);
-    if (!force && isFresh(step)) return "fresh"; // another process built it while we waited
+    if (!force && isFresh(step)) return touchStamp(step); // another process built it while we waited
     const out = join(ROOT, step.output);
     const tmp = `${out}.tmp-${process.pid}`;
     const old = `${out}.old-${process.pid}`;

@@ -2,11 +2,14 @@
 // inputs changed, swaps the output in whole, and lets two concurrent builds produce one output
 // (the second waits for the first under the lock and finds it fresh). Exercised with a step of its
 // own (no bundler), in an ignored folder under build/.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain ES module without types
 import { buildStep, inputsHash, isFresh, STEPS } from "../scripts/build.mjs";
+import { runEts } from "./support/ets.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const DIR = join(ROOT, "build", "test-build-step");
@@ -50,6 +53,50 @@ describe("scripts/build.mjs", () => {
     expect(existsSync(join(ROOT, "build", ".lock-test-build-step"))).toBe(false);
     expect(readFileSync(join(DIR, "out", "result.txt"), "utf8")).toBe("THREE");
   });
+
+  it("the cli step compiles ets; bin/ets runs it when current, and says so when it falls back to the sources", async () => {
+    const cli = (STEPS as Array<{ name: string; inputs: string[]; output: string }>).find((s) => s.name === "cli");
+    expect(cli?.output).toBe("build/cli");
+    expect(cli?.inputs).toEqual(expect.arrayContaining(["src", "package.json"]));
+    expect(["built", "fresh"]).toContain(await buildStep(cli as never));
+    const version = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+    const fast = await runEts(["--version"], { env: { ETS_QUIET_TSX: undefined } });
+    expect(fast).toEqual({ code: 0, stdout: `ets ${version}\n`, stderr: "" });
+    // A source newer than the build: the sources run through tsx, and stderr says why. Shown on a
+    // copy of the layout (bin/ets, src and node_modules linked, an old build), so that the
+    // project's own build stays current for the tests that spawn ets at the same time.
+    const copy = mkdtempSync(join(tmpdir(), "ets-layout-"));
+    try {
+      mkdirSync(join(copy, "bin"));
+      copyFileSync(join(ROOT, "bin/ets"), join(copy, "bin/ets"));
+      chmodSync(join(copy, "bin/ets"), 0o755);
+      copyFileSync(join(ROOT, "package.json"), join(copy, "package.json"));
+      symlinkSync(join(ROOT, "src"), join(copy, "src"));
+      symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
+      const run = (): Promise<{ code: number; stdout: string; stderr: string }> =>
+        new Promise((res) => {
+          const env = { ...process.env };
+          delete env.ETS_QUIET_TSX;
+          execFile(join(copy, "bin/ets"), ["--version"], { env }, (err, stdout, stderr) => res({ code: err ? 1 : 0, stdout, stderr }));
+        });
+      const missing = await run();
+      expect(missing.stdout).toBe(`ets ${version}\n`);
+      expect(missing.stderr).toMatch(/no compiled CLI.*tsx/);
+      mkdirSync(join(copy, "build/cli"), { recursive: true });
+      for (const f of ["main.mjs", ".inputs-hash"]) {
+        copyFileSync(join(ROOT, "build/cli", f), join(copy, "build/cli", f));
+        utimesSync(join(copy, "build/cli", f), new Date(1000), new Date(1000));
+      }
+      const stale = await run();
+      expect(stale.stdout).toBe(`ets ${version}\n`);
+      expect(stale.stderr).toMatch(/compiled CLI is older than src\/.*tsx/);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+    // The same sources: the build is found fresh (its time renewed), and the compiled CLI runs.
+    expect(await buildStep(cli as never)).toBe("fresh");
+    expect((await runEts(["--version"], { env: { ETS_QUIET_TSX: undefined } })).stderr).toBe("");
+  }, 120_000);
 
   it("the console step reads the sources the bundle is made of", () => {
     const c = (STEPS as Array<{ name: string; inputs: string[]; output: string }>).find((s) => s.name === "console");

@@ -1,15 +1,218 @@
-// Shared CLI plumbing: exit codes (0 ok, 2 bad input, 1 failure), JSON output that writes
-// bigint as decimal strings, plain tables, and a progress line that stays quiet off a terminal.
+// The CLI's one output layer (docs/reference/cli.md, "Output and exit codes"): exit codes (0 ok,
+// 1 refused by a rule or a failed check, 2 bad usage or input), errors that name the user's flag,
+// JSON on stdout for every outcome with --json (errors as {"error": {code, message, field,
+// facts}}), tables with grouped and aligned numbers that also align wide (Japanese) characters,
+// messages in Japanese when LANG is ja_JP* (from the catalogue in src/i18n, area `cli`), and a
+// progress bar on stderr that stays quiet off a terminal. Commands throw UsageError or
+// CommandFailure (or a refusal carrying its check code) and `action` turns any error into this
+// contract: never a stack trace, never a second JSON document.
+import type { Command } from "commander";
+import { type Lang, MESSAGES, interpolate, lookup, type Params } from "../i18n/index.ts";
+import type { CLI_MESSAGES } from "../i18n/messages/cli.ts";
 
+// ---- language ---------------------------------------------------------------------------------
+
+/** The language of the CLI's messages: Japanese when the locale (LC_ALL, LC_MESSAGES or LANG, the first set) is ja_JP*, else English. */
+export function cliLang(env: NodeJS.ProcessEnv = process.env): Lang {
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || "";
+  return /^ja([_.@-]|$)/i.test(locale) ? "ja" : "en";
+}
+
+export type CliKey = keyof typeof CLI_MESSAGES;
+
+/** A CLI message in the user's language. */
+export function t(key: CliKey, params?: Params, lang: Lang = cliLang()): string {
+  return interpolate(MESSAGES[key][lang], params);
+}
+
+// ---- errors -----------------------------------------------------------------------------------
+
+/** What an error says in the output contract: a stable code, a message, the user's flag, facts. */
+export interface ErrorDetail {
+  /** A check's number for a numbered rule (docs/reference/checks.md), else a word naming the kind of failure. */
+  code?: string | number;
+  /** The check's name, with a numbered code. */
+  check?: string;
+  /** The field or flag at fault: a flag (`--quantity`) or argument (`<account>`) once mapped. */
+  field?: string;
+  facts?: Record<string, unknown>;
+  /** The command's result, for outcomes that are failures with a result (verify with violations): printed with the error in one document. */
+  result?: Record<string, unknown>;
+}
+
+/** Bad input: the message names the file, line and field (or the flag) where known. Exit code 2. */
 export class UsageError extends Error {
-  /** Bad input: the message names the file, line and field where known. Exit code 2. */
   readonly exitCode = 2;
+  constructor(
+    message: string,
+    readonly detail: ErrorDetail = {},
+  ) {
+    super(message);
+  }
 }
 
+/** The command ran but its outcome is a failure (a refusal, verify found violations). Exit code 1. */
 export class CommandFailure extends Error {
-  /** The command ran but its outcome is a failure (e.g. verify found violations). Exit code 1. */
   readonly exitCode = 1;
+  constructor(
+    message: string,
+    readonly detail: ErrorDetail = {},
+  ) {
+    super(message);
+  }
 }
+
+/** Node's file-system errors that mean the user named a path that cannot be used. */
+const PATH_ERRORS: Readonly<Record<string, CliKey>> = {
+  ENOENT: "cli.error.pathMissing",
+  ENOTDIR: "cli.error.pathNotFolder",
+  EISDIR: "cli.error.pathIsFolder",
+  EEXIST: "cli.error.pathExists",
+  EACCES: "cli.error.pathDenied",
+  EPERM: "cli.error.pathDenied",
+  EROFS: "cli.error.pathDenied",
+};
+/** Errors reaching a server (a database or the registry's HTTP API) that do not answer. */
+const NETWORK_ERRORS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"]);
+
+export interface Reported {
+  exitCode: 1 | 2;
+  /** The line(s) for stderr. */
+  text: string;
+  /** The JSON document for stdout with --json. */
+  json: { error: { code: string | number; check?: string; message: string; field: string | null; facts: Record<string, unknown> } } & Record<string, unknown>;
+}
+
+/** The option values a command was given, to name the flag whose value a file error is about. */
+function flagOfValue(cmd: Command | undefined, value: unknown): string | undefined {
+  if (!cmd || typeof value !== "string") return undefined;
+  const opts = cmd.opts() as Record<string, unknown>;
+  for (const o of cmd.options) {
+    const key = o.attributeName();
+    if (opts[key] === value && o.long) return o.long;
+  }
+  return undefined;
+}
+
+/** camelCase -> kebab-case */
+const kebab = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
+
+/** Fields of the services and the API whose flag or argument has another name. */
+const FIELD_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  classCode: ["class", "class-code"],
+  accountId: ["account"],
+  trustedAccountId: ["trusted-account", "account"],
+  transactionId: ["id", "transaction"],
+  commandId: ["id"],
+  reversalId: ["id"],
+  batchId: ["id"],
+  reverses: ["transaction"],
+  userId: ["user"],
+  unitType: ["unit-type"],
+  code: ["code", "class"],
+  legs: ["quantity"],
+};
+
+/**
+ * The user's flag or argument for a field path of a service or the API (`legs[0].quantity` ->
+ * `--quantity`, `classCode` -> `<class>`), from the command's own options and arguments; the
+ * path itself when the command has none by that name. A text that is already a flag stays.
+ */
+export function flagFor(cmd: Command | undefined, field: string | undefined): string | undefined {
+  if (field === undefined || field === "") return undefined;
+  if (/^--?[a-z]/.test(field) || /^<.+>$/.test(field)) return field;
+  if (!cmd) return field;
+  const segments = field.split(/[.[\]]+/).filter((s) => s !== "" && !/^\d+$/.test(s));
+  for (const seg of [...segments].reverse()) {
+    const names = [kebab(seg), ...(FIELD_ALIASES[seg] ?? [])];
+    for (const name of names) {
+      const opt = cmd.options.find((o) => o.long === `--${name}`);
+      if (opt?.long) return opt.long;
+      const arg = cmd.registeredArguments.find((a) => a.name() === name);
+      if (arg) return `<${arg.name()}>`;
+    }
+  }
+  return field;
+}
+
+/** `option --x: ...` at the start of a message names the flag. */
+function flagInMessage(message: string): string | undefined {
+  return /^option (--[a-z0-9-]+)/.exec(message)?.[1];
+}
+
+/** Any error as the output contract has it: exit code, text for stderr, JSON for stdout. */
+export function describeError(err: unknown, cmd?: Command, lang: Lang = cliLang()): Reported {
+  const facts = (d: ErrorDetail) => ({ ...(d.facts ?? {}) });
+  if (err instanceof UsageError || err instanceof CommandFailure) {
+    const d = err.detail;
+    const field = flagFor(cmd, d.field) ?? flagInMessage(err.message) ?? null;
+    const code = d.code ?? (err instanceof UsageError ? "usage" : "failed");
+    const text = err instanceof UsageError ? `${t("cli.error.prefix", {}, lang)} ${err.message}` : err.message;
+    return { exitCode: err.exitCode, text, json: { ...(d.result ?? {}), error: { code, ...(d.check ? { check: d.check } : {}), message: err.message, field, facts: facts(d) } } };
+  }
+  const named = (err as { name?: unknown } | null)?.name;
+  if (named === "StoreInputError" || named === "StoreLockedError") {
+    // The store named wrongly (bad input), or a data directory another process holds (a failure).
+    const usage = named === "StoreInputError";
+    const field = usage ? (flagFor(cmd, "database") ?? null) : null;
+    const message = (err as Error).message;
+    return {
+      exitCode: usage ? 2 : 1,
+      text: `${t("cli.error.prefix", {}, lang)} ${field && field.startsWith("--") ? `option ${field}: ` : ""}${message}`,
+      json: { error: { code: usage ? "store-invalid" : "store-in-use", message, field: field && field !== "database" ? field : null, facts: {} } },
+    };
+  }
+  const e = err as NodeJS.ErrnoException & { path?: string; address?: string; port?: number; cause?: unknown };
+  const sys = typeof e?.code === "string" ? e.code : undefined;
+  const causeCode = (e?.cause as NodeJS.ErrnoException | undefined)?.code;
+  if (sys && PATH_ERRORS[sys] && typeof e.path === "string") {
+    const field = flagOfValue(cmd, e.path) ?? null;
+    const message = t(PATH_ERRORS[sys] as CliKey, { path: e.path }, lang);
+    return { exitCode: 2, text: `${t("cli.error.prefix", {}, lang)} ${field ? `option ${field}: ` : ""}${message}`, json: { error: { code: sys.toLowerCase(), message, field, facts: { path: e.path } } } };
+  }
+  const net = sys && NETWORK_ERRORS.has(sys) ? sys : causeCode && NETWORK_ERRORS.has(causeCode) ? causeCode : undefined;
+  if (net) {
+    const where = e.address ? `${e.address}${e.port ? `:${e.port}` : ""}` : (e.message ?? "");
+    const message = t("cli.error.unreachable", { where, code: net }, lang);
+    return { exitCode: 1, text: `${t("cli.error.prefix", {}, lang)} ${message}`, json: { error: { code: "unreachable", message, field: null, facts: { errno: net } } } };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const debug = process.env.ETS_DEBUG === "1" && err instanceof Error && err.stack ? `\n${err.stack}` : "";
+  return {
+    exitCode: 1,
+    text: `${t("cli.error.internal", { message }, lang)}${debug}`,
+    json: { error: { code: "internal", message, field: null, facts: {} } },
+  };
+}
+
+/** Prints an error as the contract says (text on stderr; with --json also the document on stdout) and sets the exit code. */
+export function reportError(err: unknown, o: { json?: boolean | undefined; cmd?: Command | undefined } = {}): void {
+  const r = describeError(err, o.cmd);
+  process.stderr.write(`${r.text}\n`);
+  if (o.json) printJson(r.json);
+  process.exitCode = r.exitCode;
+}
+
+/** The command object commander passes last to an action. */
+function commandOf(args: readonly unknown[]): Command | undefined {
+  const last = args[args.length - 1] as { opts?: unknown; options?: unknown } | undefined;
+  return last && typeof last.opts === "function" && Array.isArray(last.options) ? (last as unknown as Command) : undefined;
+}
+
+/** Wraps a command action: maps errors to exit codes and clear messages (JSON with --json), never a stack trace. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    const cmd = commandOf(args);
+    try {
+      await fn(...args);
+    } catch (err) {
+      const opts = (cmd?.opts() ?? (args[args.length - 2] as Record<string, unknown> | undefined) ?? {}) as { json?: boolean };
+      reportError(err, { json: opts.json === true, cmd });
+    }
+  };
+}
+
+// ---- JSON and tables --------------------------------------------------------------------------
 
 export function toJson(value: unknown, indent = 2): string {
   return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), indent);
@@ -19,13 +222,103 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${toJson(value)}\n`);
 }
 
-/** A plain, aligned text table. Numbers (and bigint) are right-aligned. */
+/** A decimal given as text (a price "23.33", an amount "1000000.50") that a table aligns on its point and groups. */
+export class Dec {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** A decimal string as a table cell that aligns on its decimal point. */
+export const dec = (text: string): Dec => new Dec(text);
+
+/** The columns a terminal gives a character: 2 for East Asian wide and full-width ones, 0 for combining marks. */
+function charWidth(cp: number): number {
+  if (cp === 0 || (cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || cp === 0xfeff) return 0;
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0x303e) ||
+    (cp >= 0x3041 && cp <= 0x33ff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0xa000 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  )
+    return 2;
+  return 1;
+}
+
+/** How many terminal columns a text takes. */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += charWidth(ch.codePointAt(0) ?? 0);
+  return w;
+}
+
+const padEndW = (s: string, w: number) => s + " ".repeat(Math.max(0, w - displayWidth(s)));
+const padStartW = (s: string, w: number) => " ".repeat(Math.max(0, w - displayWidth(s))) + s;
+
+/** Groups the digits of a whole number written in decimal ("-1234567" -> "-1,234,567"). */
+export function groupDigits(digits: string): string {
+  const neg = digits.startsWith("-");
+  const d = neg ? digits.slice(1) : digits;
+  return (neg ? "-" : "") + d.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/**
+ * A number as a table shows it: whole numbers (bigint, safe integers, decimal strings) grouped,
+ * other numbers with their float noise removed (at most 10 significant digits), grouped.
+ */
+export function numberText(v: number | bigint | Dec): { int: string; frac: string } {
+  if (typeof v === "bigint") return { int: groupDigits(v.toString()), frac: "" };
+  if (v instanceof Dec) {
+    const m = /^(-?\d+)(?:\.(\d+))?$/.exec(v.text.trim());
+    return m ? { int: groupDigits(m[1] as string), frac: m[2] ?? "" } : { int: v.text, frac: "" };
+  }
+  if (!Number.isFinite(v)) return { int: v > 0 ? "∞" : v < 0 ? "-∞" : "-", frac: "" };
+  if (Number.isInteger(v) && Math.abs(v) < 1e21) return { int: groupDigits(BigInt(v).toString()), frac: "" };
+  // 10 significant digits: 263.9999999990962 is 264; no number a person reads needs more.
+  const text = String(Number(v.toPrecision(10)));
+  if (/e/i.test(text)) return { int: text, frac: "" };
+  const [i = "0", f = ""] = text.split(".");
+  return { int: groupDigits(i), frac: f };
+}
+
+const isNumeric = (c: unknown): c is number | bigint | Dec => typeof c === "number" || typeof c === "bigint" || c instanceof Dec;
+
+/**
+ * A plain, aligned text table. Columns whose cells are all numbers (number, bigint or `dec()`,
+ * empty cells aside) are right-aligned, grouped (1,234,567) and aligned on the decimal point;
+ * widths count wide characters as two columns.
+ */
 export function formatTable(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? "" : String(c))));
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? "").length)));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === "number" || typeof r[i] === "bigint"));
-  const line = (vals: readonly string[]) =>
-    vals.map((v, i) => (numeric[i] ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
+  const empty = (c: unknown) => c === null || c === undefined || c === "";
+  const numeric = headers.map((_, i) => rows.some((r) => isNumeric(r[i])) && rows.every((r) => empty(r[i]) || isNumeric(r[i])));
+  const calendar = headers.map((h) => /\b(year|vintage)s?\b|年/i.test(h));
+  const fracWidth = headers.map((_, i) => (numeric[i] ? Math.max(0, ...rows.map((r) => (isNumeric(r[i]) ? numberText(r[i]).frac.length : 0))) : 0));
+  const cells = rows.map((r) =>
+    headers.map((_, i) => {
+      const c = r[i];
+      if (empty(c)) return "";
+      if (numeric[i] && isNumeric(c)) {
+        // Calendar years (a column named year, vintage, from or to) are names, not quantities: never grouped.
+        if (calendar[i] && (typeof c === "number" || typeof c === "bigint")) return String(c);
+        const n = numberText(c);
+        const fw = fracWidth[i] ?? 0;
+        return fw === 0 ? n.int : `${n.int}${n.frac ? `.${n.frac.padEnd(fw)}` : " ".repeat(fw + 1)}`;
+      }
+      return String(c);
+    }),
+  );
+  const widths = headers.map((h, i) => Math.max(displayWidth(h), ...cells.map((r) => displayWidth(r[i] ?? ""))));
+  const line = (vals: readonly string[]) => vals.map((v, i) => (numeric[i] ? padStartW(v, widths[i] ?? 0) : padEndW(v, widths[i] ?? 0))).join("  ").trimEnd();
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
 }
 
@@ -33,46 +326,58 @@ export function printTable(headers: readonly string[], rows: readonly (readonly 
   process.stdout.write(`${formatTable(headers, rows)}\n`);
 }
 
+/** A share (0.254) as a percentage ("25.4%"), with at most `digits` decimals. */
+export function percent(share: number, digits = 1): string {
+  if (!Number.isFinite(share)) return "-";
+  const f = (share * 100).toFixed(digits).replace(/\.?0+$/, "");
+  return `${f === "-0" ? "0" : f}%`;
+}
+
+/** Says that the command wrote a file: on stdout in text mode, on stderr with --json (stdout then carries only JSON). */
+export function wrote(path: string, json = false): void {
+  (json ? process.stderr : process.stdout).write(`${t("cli.wrote", { path })}\n`);
+}
+
+/**
+ * A refusal by a numbered rule, as one line: `refused: check 3003 (insufficient-units): ...`; in
+ * Japanese with the rule's own words from the catalogue (`check.<name>`) before the specifics.
+ */
+export function refusalText(code: number, check: string, message: string, lang: Lang = cliLang()): string {
+  const rule = lang === "ja" ? lookup("ja", "check", check) : undefined;
+  return t("cli.reg.refused", { code, check, message, rule: rule ? `「${rule.replace(/。$/, "")}」` : "" }, lang);
+}
+
+/** A message of a family keyed by a catalogue code (check names, account types), in the CLI's language. */
+export function codeText(family: string, code: string): string | undefined {
+  return lookup(cliLang(), family, code);
+}
+
+// ---- progress ---------------------------------------------------------------------------------
+
 export interface Progress {
   update(done: number): void;
   stop(): void;
 }
 
-/** A progress line on stderr, only when stderr is a terminal. */
-export function progress(label: string, total: number): Progress {
-  const tty = process.stderr.isTTY === true;
+/** A progress bar on stderr, only when stderr is a terminal (nothing at all in a pipe, a file or CI). */
+export function progress(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): Progress {
+  const tty = stream.isTTY === true;
   let last = 0;
+  let shown = false;
   return {
     update(done) {
       if (!tty) return;
       const now = Date.now();
       if (now - last < 100 && done < total) return;
       last = now;
-      const pct = total > 0 ? Math.floor((100 * done) / total) : 100;
-      process.stderr.write(`\r${label} ${done}/${total} (${pct}%)`);
+      shown = true;
+      const share = total > 0 ? Math.min(1, done / total) : 1;
+      const width = 24;
+      const full = Math.round(share * width);
+      stream.write(`\x1b[2K\r${label} [${"#".repeat(full)}${".".repeat(width - full)}] ${Math.floor(share * 100)}% ${groupDigits(String(done))}/${groupDigits(String(total))}`);
     },
     stop() {
-      if (tty) process.stderr.write("\n");
+      if (tty && shown) stream.write("\x1b[2K\r");
     },
-  };
-}
-
-/** Wraps a command action: maps errors to exit codes and clear messages, never a stack trace for bad input. */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (err) {
-      if (err instanceof UsageError) {
-        process.stderr.write(`error: ${err.message}\n`);
-        process.exitCode = 2;
-      } else if (err instanceof CommandFailure) {
-        process.stderr.write(`${err.message}\n`);
-        process.exitCode = 1;
-      } else {
-        process.stderr.write(`failure: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-        process.exitCode = 1;
-      }
-    }
   };
 }

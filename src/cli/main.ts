@@ -1,6 +1,7 @@
-// Entry point of `ets`. Commands live in src/cli/commands/*, one module each.
-import { Command } from "commander";
-import { commandModules } from "./commands/index.ts";
+// Entry point of `ets`. `--version` answers before anything else loads (it is what scripts call
+// to see that the command works); everything else goes through the program (src/cli/program.ts),
+// which loads only the modules the command needs. Commands live in src/cli/commands/*.
+import { cliVersion } from "./version.ts";
 
 // Output piped into `head` and closed early is not an error.
 process.stdout.on("error", (err: NodeJS.ErrnoException) => {
@@ -8,14 +9,10 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const program = new Command();
-program
-  .name("ets")
-  .description("OpenETS: emissions trading registry, rulebooks, allocation and policy simulation")
-  .showHelpAfterError()
-  .exitOverride((err) => {
-    // commander's own usage errors (unknown option, missing argument) are bad input: exit 2.
-    process.exit(err.exitCode === 0 ? 0 : 2);
-  });
-for (const register of commandModules) register(program);
-await program.parseAsync(process.argv);
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+  process.stdout.write(`ets ${cliVersion()}\n`);
+} else {
+  const { run } = await import("./program.ts");
+  process.exitCode = await run(argv);
+}

@@ -23,7 +23,7 @@ import { RateLimiter } from "./rate-limit.ts";
 import { honoPath, type Op } from "./route.ts";
 import { jsonTextFault, strictBodyText, type TextFault, urlTextFault } from "./text.ts";
 import { allOps } from "./routes/index.ts";
-import { Problem as ProblemSchema } from "./schemas.ts";
+import { Problem as ProblemSchema, RENAMED_TO_COMMAND_ID } from "./schemas.ts";
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -110,6 +110,17 @@ export function createApp(deps: AppDeps): App {
   const app = new OpenAPIHono<Env>({
     defaultHook: (result) => {
       if (!result.success) {
+        // A body that still names the caller's key by an older name (transactionId, reversalId,
+        // batchId) is told the one name it has now, rather than only that a key is unknown.
+        const renamed = result.target === "json" ? renamedKey(result.error.issues) : undefined;
+        if (renamed) {
+          throw new ProblemError(
+            checkProblem("INPUT_INVALID", `json commandId: the field ${renamed.key} is now called commandId (the caller's key for this command); send {"commandId": ...} instead`, {
+              type: `${PROBLEM_TYPE_BASE}request-invalid`,
+              facts: { target: result.target, field: renamed.path ? `${renamed.path}.commandId` : "commandId", renamedFrom: renamed.key, issues: [{ path: renamed.path ? `${renamed.path}.commandId` : "commandId", message: `${renamed.key} is now commandId` }] },
+            }),
+          );
+        }
         const issues = result.error.issues.slice(0, 10).map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
         const first = issues[0];
         throw new ProblemError(
@@ -131,7 +142,10 @@ export function createApp(deps: AppDeps): App {
     if (err instanceof HTTPException) {
       // Hono's own refusals: a body that is not JSON (415) or not well-formed JSON (400).
       const key = err.status === 415 ? "MEDIA_TYPE_UNSUPPORTED" : err.status === 413 ? "BODY_TOO_LARGE" : "REQUEST_MALFORMED";
-      const p = checkProblem(key, scrubText(err.message).slice(0, 200) || "the request is malformed", { instance: c.req.path });
+      // A form or text body (a sign-in posted as a form) is told what to send instead.
+      const sent = scrubText(c.req.header("content-type") ?? "none").slice(0, 80);
+      const message = err.status === 415 ? `the body must be JSON: send it with Content-Type: application/json (this request sent ${sent})` : scrubText(err.message).slice(0, 200) || "the request is malformed";
+      const p = checkProblem(key, message, { instance: c.req.path });
       if (UNSAFE.has(c.req.method) && p.status === 400) await auditRefusal(c, p);
       return problemResponse(p);
     }
@@ -393,3 +407,13 @@ function register(app: OpenAPIHono<Env>, o: Op): void {
 }
 
 export { type AppDeps, CSRF_HEADER, callerOf, csrfTokenFor, DEFAULT_CONFIG, type Env, type HttpConfig, honoPath };
+
+/** The first unknown body key that is an older name of commandId, with the path of the object it is in. */
+function renamedKey(issues: ReadonlyArray<{ code?: string; path: ReadonlyArray<PropertyKey>; keys?: readonly string[] }>): { key: string; path: string } | undefined {
+  for (const i of issues) {
+    if (i.code !== "unrecognized_keys" || !Array.isArray(i.keys)) continue;
+    const key = i.keys.find((k) => (RENAMED_TO_COMMAND_ID as readonly string[]).includes(k));
+    if (key !== undefined) return { key, path: i.path.map(String).join(".") };
+  }
+  return undefined;
+}

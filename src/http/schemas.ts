@@ -14,6 +14,17 @@ export const TransactionId = z
   .string()
   .regex(ID_PATTERN, "letters, digits and . _ : - (up to 128), starting with a letter or digit")
   .openapi({ description: "Chosen by the caller; the idempotency key: repeating a request with the same id returns the first result", examples: ["tx-2026-0001"] });
+
+/**
+ * The caller's key for a command, in every write's body under one name: the idempotency key (the
+ * same request again answers 200 with the first result; the same key with other content is a
+ * 409). A transaction's view keeps `id` (the registry's id) and `key` (this key). The older body
+ * names transactionId, reversalId and batchId are refused with a 400 naming commandId (app.ts).
+ */
+export const CommandId = TransactionId.openapi({ description: "The caller's key for this command (its idempotency key): the same request again answers 200 with the first result", examples: ["desk-2026-0042"] });
+
+/** Body fields of the API's first versions that are now `commandId`. */
+export const RENAMED_TO_COMMAND_ID = ["transactionId", "reversalId", "batchId"] as const;
 export const AccountId = z.string().regex(ACCOUNT_ID_PATTERN, "capital letters, digits and -, 2 to 64 characters").openapi({ examples: ["JP-100-0001"] });
 export const ClassCode = z.string().regex(CLASS_CODE_PATTERN, "a class code such as JPA-2026").openapi({ examples: ["JPA-2026"] });
 export const UserId = z.string().regex(ACTOR_PATTERN, "letters, digits and . _ @ : -").openapi({ examples: ["demo-rep-a"] });
@@ -156,7 +167,7 @@ export const ComplianceStatus = z
 
 export const DefineClassBody = z
   .object({
-    commandId: TransactionId,
+    commandId: CommandId,
     code: ClassCode,
     unitType: z.string().max(64),
     scheme: z.string().max(32),
@@ -174,7 +185,7 @@ export const DefineClassBody = z
 
 export const OpenAccountBody = z
   .object({
-    commandId: TransactionId,
+    commandId: CommandId,
     accountId: AccountId.optional().openapi({ description: "The account id; may be left out where the rulebook numbers accounts (ledger.accountNumbers): the registry assigns the next number, with its check digits" }),
     type: AccountTypeName,
     holder: z.string().min(1).max(200),
@@ -187,23 +198,23 @@ export const OpenAccountBody = z
   .openapi("OpenAccount");
 
 export const SetStatusBody = z
-  .object({ commandId: TransactionId, status: z.enum(["open", "blocked", "closed"]), reason: ShortText.optional() })
+  .object({ commandId: CommandId, status: z.enum(["open", "blocked", "closed"]), reason: ShortText.optional() })
   .strict()
   .openapi("SetAccountStatus");
 
 export const IssueBody = z
-  .object({ transactionId: TransactionId, classCode: ClassCode, to: AccountId, quantity: Quantity, note: ShortText.optional() })
+  .object({ commandId: CommandId, classCode: ClassCode, to: AccountId, quantity: Quantity, note: ShortText.optional() })
   .strict()
   .openapi("Issue");
 
 export const TransferBody = z
-  .object({ transactionId: TransactionId, from: AccountId, to: AccountId, classCode: ClassCode, quantity: Quantity, note: ShortText.optional() })
+  .object({ commandId: CommandId, from: AccountId, to: AccountId, classCode: ClassCode, quantity: Quantity, note: ShortText.optional() })
   .strict()
   .openapi("Transfer");
 
 export const TerminalBody = z
   .object({
-    transactionId: TransactionId,
+    commandId: CommandId,
     from: AccountId,
     classCode: ClassCode,
     quantity: Quantity,
@@ -217,12 +228,12 @@ export const RetireBody = TerminalBody.extend({ purpose: z.string().min(1).max(5
 
 export const BatchBody = z
   .object({
-    batchId: TransactionId.openapi({ description: "The batch's idempotency key: the same batch sent again returns the first result" }),
+    commandId: CommandId.openapi({ description: "The batch's key (its idempotency key): the same batch sent again returns the first result" }),
     kind: z.string().max(64).openapi({ description: "One administrative kind that completes without approval (allocation, auction_delivery, reverse_allocation, ...)" }),
     transfers: z
       .array(
         z.object({
-          key: TransactionId.optional().openapi({ description: "The transfer's own key (its transaction id); default <batchId>:<n>" }),
+          key: TransactionId.optional().openapi({ description: "The transfer's own key (its transaction id); default <commandId>:<n>" }),
           classCode: ClassCode,
           from: AccountId,
           to: AccountId,
@@ -247,7 +258,7 @@ export const AccountLimitView = z
 
 export const AdminTxBody = z
   .object({
-    transactionId: TransactionId,
+    commandId: CommandId,
     kind: AdministrativeKind,
     legs: z.array(z.object({ classCode: ClassCode, from: AccountId, to: AccountId, quantity: Quantity }).strict()).min(1).max(100),
     note: ShortText.optional(),
@@ -256,7 +267,7 @@ export const AdminTxBody = z
   .openapi("AdministrativeTransaction");
 
 export const DecideBody = z.object({ reason: ShortText.optional() }).strict().openapi("Decision");
-export const ReverseBody = z.object({ reversalId: TransactionId, reason: ShortText.optional() }).strict().openapi("Reverse");
+export const ReverseBody = z.object({ commandId: CommandId, reason: ShortText.optional() }).strict().openapi("Reverse");
 
 // ---- users, sign-in, tokens, security lists -------------------------------------------------
 

@@ -4,6 +4,8 @@
 // Demo mode (the default) seeds a demo registry on the first start and prints the demo users'
 // credentials; OPENETS_MODE=production never seeds, never accepts demo users, and creates the
 // first administrator only from OPENETS_ADMIN_USER / OPENETS_ADMIN_PASSWORD.
+import { createServer } from "node:net";
+import { readFileSync } from "node:fs";
 import { serve } from "@hono/node-server";
 import { AuditLog } from "../audit/index.ts";
 import { AuthService } from "../auth/index.ts";
@@ -17,8 +19,9 @@ import { SecureRegistry } from "../registry/secure/index.ts";
 import { recordRulebook, recordSecurity } from "../registry/settings.ts";
 import type { Db } from "../store/db.ts";
 import { describeStore, openStore } from "../store/open.ts";
+import { removeServerRecord, writeServerRecord } from "../store/server-record.ts";
 import { createApp } from "./app.ts";
-import { isSeeded, seedDemo } from "./demo.ts";
+import { DEMO_USERS, demoPassword, isSeeded, seedDemo } from "./demo.ts";
 import { createLogger } from "./logger.ts";
 
 export interface ServerEnv {
@@ -35,6 +38,32 @@ export interface ServerEnv {
 }
 
 export class StartupError extends Error {}
+
+/** The version the server records beside its address (package.json's, two folders up). */
+const SERVER_VERSION = (() => {
+  try {
+    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string }).version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+})();
+
+/**
+ * Refuses a port another process listens on, before anything else happens (the store opened,
+ * the demo seeded): one line naming the port and how to pick another, not a stack trace.
+ */
+export async function checkPortFree(port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EADDRINUSE") reject(new StartupError(`port ${port} is in use by another process: stop it, or start on another port, e.g. PORT=${port === 65535 ? 3001 : port + 1} npm start`));
+      else if (err.code === "EACCES") reject(new StartupError(`port ${port} needs privileges this process does not have: choose a port above 1023, e.g. PORT=3000 npm start`));
+      else reject(err);
+    });
+    probe.listen({ port }, () => probe.close(() => resolve()));
+  });
+}
 
 /** OPENETS_TRUST_PROXY: how many reverse proxies in front of the server append to X-Forwarded-For (0 when unset: none). */
 export function trustProxyHops(v: string | undefined): number {
@@ -109,6 +138,8 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
   const rules = rulebookSecurity(env, production);
   const config = securityConfigFor(production, rules.config);
   const store = describeStore({ database: env.DATABASE_URL });
+  // A busy port is found before the store is opened or seeded, and said in one line.
+  await checkPortFree(port);
   const db: Db = await openStore({ database: env.DATABASE_URL });
   try {
     const system = { principal: systemPrincipal("server"), ip: null };
@@ -119,10 +150,10 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
         out("");
         out("=== OpenETS DEMO registry seeded (demo only: these credentials are public; never use demo mode for real units) ===");
         for (const u of users) out(`  ${u.userId.padEnd(14)} password ${u.password.padEnd(24)} ${u.roles}`);
-        out("  Sign in: POST /v1/auth/sign-in {\"userId\":\"demo-admin\",\"password\":\"demo-admin-password\"}; API docs at /docs");
+        out("  Sign in: POST /v1/auth/sign-in {\"userId\":\"demo-admin\",\"password\":\"demo-admin-password\"}, or ets login --user demo-admin; API docs at /docs");
         out("");
       }
-    } else if (!production) out("OpenETS demo registry already seeded (demo users: demo-admin, demo-auditor, demo-rep-a, demo-rep-b, demo-verifier; password <user>-password)");
+    } else if (!production) out(`OpenETS demo registry already seeded (demo users: ${DEMO_USERS.map((u) => u.userId).join(", ")}; password ${demoPassword("<user>")})`);
     // The rules this server runs with, recorded so that the CLI on this store keeps the same ones.
     await recordSecurity(db, rules.rulebook, config, systemClock.now().toISOString());
     if (rules.rulebook) await recordRulebook(db, rules.rulebook, rulebookValue(rules.rulebook), systemClock.now().toISOString());
@@ -157,11 +188,20 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
             onError: (err) => logger.error({ err: { message: String((err as Error).message) } }, "checkpoint failed"),
           });
     checkpoints?.tick().catch((err: unknown) => logger.error({ err: { message: String((err as Error).message) } }, "checkpoint failed"));
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: api.app.fetch, port }, () => resolve(s));
+      // Taken between the check and now: the same one line.
+      s.once("error", (err: NodeJS.ErrnoException) => {
+        clearInterval(tick);
+        void checkpoints?.stop();
+        reject(err.code === "EADDRINUSE" ? new StartupError(`port ${port} is in use by another process: stop it, or start on another port, e.g. PORT=${port + 1} npm start`) : err);
+      });
     });
     const addr = server.address();
     const actual = typeof addr === "object" && addr ? addr.port : port;
+    // The server holds a PGlite directory alone: `ets` beside it finds it here and talks HTTP.
+    const recordDir = store.kind === "pglite" && store.target !== "memory" ? store.target : undefined;
+    if (recordDir) writeServerRecord(recordDir, { url: `http://127.0.0.1:${actual}`, pid: process.pid, startedAt: systemClock.now().toISOString(), version: SERVER_VERSION });
     out(`OpenETS listening on http://localhost:${actual} (${mode} mode, rulebook: ${rules.rulebook ?? "none (default security rules)"}, store: ${store.kind}${store.kind === "pglite" ? ` ${store.target}` : ""})`);
     return {
       port: actual,
@@ -169,6 +209,7 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
         clearInterval(tick);
         await checkpoints?.stop();
         await new Promise<void>((r) => server.close(() => r()));
+        if (recordDir) removeServerRecord(recordDir);
         await db.close();
       },
     };

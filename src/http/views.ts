@@ -33,6 +33,25 @@ export function pageOf<T>(items: T[], limit: number, key: (t: T) => string): { i
   return { items: shown, nextCursor: more && last !== undefined ? encodeCursor(key(last)) : null };
 }
 
+/**
+ * A page of a list a service answers whole (an account's representatives or trusted list, a
+ * user's tokens: short lists, but every list of the API pages the same way): the items in the
+ * order of their key, those after the cursor, at most `limit`, and the cursor of the next page.
+ */
+export function pageWhole<T>(all: readonly T[], query: { limit?: number | undefined; cursor?: string | undefined }, key: (t: T) => string, defaultLimit = 50): { items: T[]; nextCursor: string | null } {
+  const after = decodeCursor(query.cursor);
+  const limit = query.limit ?? defaultLimit;
+  const sorted = [...all].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const rest = after === undefined ? sorted : sorted.filter((x) => key(x) > after);
+  return pageOf(rest.slice(0, limit + 1), limit, key);
+}
+
+/** The order of a user's tokens: oldest first, then by id. */
+export const tokenKey = (t: { createdAt: string; tokenId: string }): string => `${t.createdAt}/${t.tokenId}`;
+
+/** The order of a trusted list: by trusted account, then entry id (numeric, so padded). */
+export const trustedKey = (e: { trustedAccountId: string; entryId: string }): string => `${e.trustedAccountId}/${e.entryId.padStart(19, "0")}`;
+
 /** Drops keys whose value is undefined (zod's optional output meets exactOptionalPropertyTypes). */
 export function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   const out: Record<string, unknown> = {};

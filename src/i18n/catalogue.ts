@@ -14,6 +14,7 @@ import { SIMULATOR_MESSAGES } from "./messages/simulator.ts";
 import { REGISTRY_CODES } from "./messages/registry-codes.ts";
 import { SHELL_MESSAGES } from "./messages/shell.ts";
 import { ACCOUNT_STATE_MESSAGES } from "./messages/account-state.ts";
+import { CLI_MESSAGES } from "./messages/cli.ts";
 
 /** The areas, by name, for the completeness test. */
 export const AREAS = {
@@ -30,6 +31,7 @@ export const AREAS = {
   errors: ERROR_MESSAGES,
   auctions: AUCTION_MESSAGES,
   accountState: ACCOUNT_STATE_MESSAGES,
+  cli: CLI_MESSAGES,
 } as const;
 
 export const MESSAGES = {
@@ -46,4 +48,5 @@ export const MESSAGES = {
   ...ERROR_MESSAGES,
   ...AUCTION_MESSAGES,
   ...ACCOUNT_STATE_MESSAGES,
+  ...CLI_MESSAGES,
 } as const;

@@ -67,7 +67,14 @@ export function parseRulebookText(text: string, file: string): { ok: true; ruleb
       }),
     };
   }
-  const r = parseRulebook(doc.toJS());
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (err) {
+    // An alias bomb (aliases of aliases expanding to billions of nodes): the yaml package stops it.
+    return { ok: false, errors: [{ path: "", message: `not valid YAML (${err instanceof Error ? err.message : String(err)})` }] };
+  }
+  const r = parseRulebook(value);
   if (r.ok) return r;
   return {
     ok: false,

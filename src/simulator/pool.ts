@@ -14,7 +14,9 @@ export interface PoolOptions {
 }
 
 function runWorker(s: Scenario, from: number, to: number, behaviour: Behaviour, onDone: (n: number) => void): Promise<PathOutcome[]> {
-  const url = new URL("./worker.ts", import.meta.url).href;
+  // From the sources, the worker beside this file; from the compiled CLI (build/cli/*.mjs), the
+  // worker's source, which the worker runs through tsx as well.
+  const url = new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "../../src/simulator/worker.ts", import.meta.url).href;
   // resolved here, so the worker finds tsx whatever the current directory is
   const tsx = import.meta.resolve("tsx/esm/api");
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
@@ -33,7 +35,8 @@ function runWorker(s: Scenario, from: number, to: number, behaviour: Behaviour, 
 /** All paths of one behaviour, in path order. threads = 1 runs in this thread. */
 export async function runBehaviour(s: Scenario, behaviour: Behaviour, o: PoolOptions = {}): Promise<PathOutcome[]> {
   const total = s.monteCarlo?.paths ?? 0;
-  const threads = Math.max(1, Math.min(o.threads ?? s.monteCarlo?.threads ?? availableParallelism(), total));
+  // Never more threads than cores: more only cost memory and start-up (64 took 24 s and 2 GB).
+  const threads = Math.max(1, Math.min(o.threads ?? s.monteCarlo?.threads ?? availableParallelism(), availableParallelism(), total));
   let done = 0;
   const tick = (n: number) => {
     done += n;

@@ -8,6 +8,7 @@ import { join } from "node:path";
 export const LOCK_FILE = "ets.lock";
 
 export class StoreLockedError extends Error {
+  override readonly name = "StoreLockedError";
   constructor(
     readonly dir: string,
     readonly pid: number,

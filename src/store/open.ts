@@ -1,28 +1,43 @@
 // Picks and opens the store: a PostgreSQL server when a postgres:// URL is given (or DATABASE_URL
 // is set), otherwise PGlite in a data directory (default .data/pglite). Migrates before returning.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import type { Db } from "./db.ts";
 import { lockDirectory } from "./lock.ts";
 import { migrate } from "./migrate.ts";
 import { openPglite } from "./pglite.ts";
 import { openPostgres } from "./postgres.ts";
 
-export const DEFAULT_DATA_DIR = ".data/pglite";
+import { describeStore, type StoreOptions } from "./where.ts";
 
-export interface StoreOptions {
-  /** postgres://... URL, a PGlite directory path, or "memory". */
-  database?: string | undefined;
-  poolSize?: number;
+export { DEFAULT_DATA_DIR, describeStore, type StoreOptions } from "./where.ts";
+
+/** A store named wrongly (a file where a data directory belongs, a URL that is not one): bad input, said in one line. */
+export class StoreInputError extends Error {
+  override readonly name = "StoreInputError";
 }
 
-export function describeStore(opts: StoreOptions = {}): { kind: "pglite" | "postgres"; target: string } {
-  const target = opts.database ?? process.env.DATABASE_URL ?? DEFAULT_DATA_DIR;
-  const kind = /^postgres(ql)?:\/\//.test(target) ? "postgres" : "pglite";
-  return { kind, target };
+/** Refuses, before anything is opened, a store that cannot be one. */
+function checkTarget(kind: "pglite" | "postgres", target: string): void {
+  if (kind === "postgres") {
+    let url: URL | undefined;
+    try {
+      url = new URL(target);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.hostname === "" || !/^postgres(ql)?:$/.test(url.protocol)) {
+      throw new StoreInputError("the database URL is not a valid postgres://USER:PASSWORD@HOST:PORT/DATABASE URL");
+    }
+    return;
+  }
+  if (target === "memory") return;
+  const st = statSync(target, { throwIfNoEntry: false });
+  if (st && !st.isDirectory()) throw new StoreInputError(`${target} is a file, not a PGlite data directory (name a folder, or a postgres:// URL)`);
 }
 
 export async function openStore(opts: StoreOptions = {}): Promise<Db> {
   const { kind, target } = describeStore(opts);
+  checkTarget(kind, target);
   let db: Db;
   if (kind === "postgres") db = openPostgres(target, opts.poolSize === undefined ? {} : { max: opts.poolSize });
   else if (target === "memory") db = await openPglite();

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb } from "../support/stores.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
-import { A, as, C, CLASS, seedWorld, type Session, signIn } from "./world.ts";
+import { A, as, C, CLASS, passwordOf, seedWorld, type Session, signIn } from "./world.ts";
 
 let f: Fixture;
 const s: Record<string, Session> = {};
@@ -28,6 +28,10 @@ describe("me", () => {
     const me = await json(await f.request("/v1/auth/me", { headers: { cookie: s["rep-a1"]?.cookie ?? "" } }));
     expect(me.csrfToken).toBe(s["rep-a1"]?.csrf);
     expect(me.representing).toEqual([{ accountId: A, initiate: true, approve: true }]);
+    // The roles are those sign-in answers (issue 15): a user who represents an account is a representative.
+    const signedIn = await json(await f.request("/v1/auth/sign-in", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: "rep-a1", password: passwordOf("rep-a1") }) }));
+    expect(signedIn.roles).toContain("representative");
+    expect(me.roles).toEqual(signedIn.roles);
     const created = await json(await as(f, s["rep-a1"], "POST", "/v1/tokens", { name: "t", scopes: ["read"] }));
     const viaToken = await json(await f.request("/v1/auth/me", { headers: { authorization: `Bearer ${created.token}` } }));
     expect(viaToken.csrfToken).toBeNull();
@@ -36,7 +40,7 @@ describe("me", () => {
 
 describe("check trail", () => {
   it("follows a transfer from held to completed, for those who may see it", async () => {
-    const t = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "trail-1", from: A, to: C, classCode: CLASS, quantity: "10" });
+    const t = await as(f, s["rep-a1"], "POST", "/v1/transfers", { commandId: "trail-1", from: A, to: C, classCode: CLASS, quantity: "10" });
     expect(t.status).toBe(201);
     // A representative's transaction id is derived from its key (docs/concepts/ledger.md).
     const id = ((await t.json()) as { id: string }).id;

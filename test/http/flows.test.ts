@@ -37,7 +37,7 @@ const json = async (r: Response) => (await r.json()) as Record<string, unknown> 
 describe("flows over HTTP", () => {
   let t1 = "";
   it("four-eyes: the initiator cannot approve; a second representative approves; outside the trusted list the transfer waits 26 h", async () => {
-    const t = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-1", from: A, to: B, classCode: CLASS, quantity: "1000" });
+    const t = await as(f, s["rep-a1"], "POST", "/v1/transfers", { commandId: "t-1", from: A, to: B, classCode: CLASS, quantity: "1000" });
     expect(t.status).toBe(201);
     const created = await json(t);
     expect(created.status).toBe("awaiting_approval");
@@ -65,16 +65,34 @@ describe("flows over HTTP", () => {
   });
 
   it("a replay with the same transaction id returns the first result (200), a different body is a 409", async () => {
-    const again = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-1", from: A, to: B, classCode: CLASS, quantity: "1000" });
+    const again = await as(f, s["rep-a1"], "POST", "/v1/transfers", { commandId: "t-1", from: A, to: B, classCode: CLASS, quantity: "1000" });
     expect(again.status).toBe(200);
     expect((await json(again)).id).toBe(t1);
-    const differs = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-1", from: A, to: B, classCode: CLASS, quantity: "999" });
+    const differs = await as(f, s["rep-a1"], "POST", "/v1/transfers", { commandId: "t-1", from: A, to: B, classCode: CLASS, quantity: "999" });
     expect(differs.status).toBe(409);
     expect((await json(differs)).check).toBe("replay-differs");
   });
 
+  it("the caller's key is commandId in every write's body: a body with an older name (transactionId, reversalId, batchId) gets a 400 naming commandId and changes nothing", async () => {
+    const cases: Array<[string, string, Record<string, unknown>]> = [
+      ["transactionId", "/v1/transfers", { transactionId: "old-1", from: A, to: B, classCode: CLASS, quantity: "1" }],
+      ["reversalId", `/v1/transactions/${t1}/reversal`, { reversalId: "old-2" }],
+      ["batchId", "/v1/batches", { batchId: "old-3", kind: "allocation", transfers: [{ classCode: CLASS, from: A, to: B, quantity: "1" }] }],
+    ];
+    for (const [old, path, body] of cases) {
+      const r = await as(f, old === "transactionId" ? s["rep-a1"] : s.admin, "POST", path, body);
+      expect(r.status, old).toBe(400);
+      const p = await json(r);
+      expect(p.code).toBe(8020);
+      expect(String(p.detail)).toContain(`${old} is now called commandId`);
+      expect((p.facts as { field?: string }).field).toBe("commandId");
+    }
+    const t = await json(await as(f, s.auditor, "GET", "/v1/transactions?limit=500"));
+    expect((t.items as Array<{ key: string }>).some((x) => x.key.startsWith("old-"))).toBe(false);
+  });
+
   it("the initiator cancels inside the delay; the units stay", async () => {
-    const t2 = (await json(await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-2", from: A, to: B, classCode: CLASS, quantity: "500" }))).id as string;
+    const t2 = (await json(await as(f, s["rep-a1"], "POST", "/v1/transfers", { commandId: "t-2", from: A, to: B, classCode: CLASS, quantity: "500" }))).id as string;
     const ap = await json(await as(f, s["rep-a2"], "POST", `/v1/transactions/${t2}/approve`, {}));
     expect(ap.status).toBe("delayed");
     f.clock.advanceHours(10);
@@ -103,29 +121,29 @@ describe("flows over HTTP", () => {
     expect(entry.activeFrom).toBe("2026-04-14T10:00:00.000Z");
     const activeFrom = Date.parse(entry.activeFrom as string);
     f.clock.set(new Date(activeFrom - 60_000));
-    const t3 = (await json(await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-3", from: A, to: B, classCode: CLASS, quantity: "10" }))).id as string;
+    const t3 = (await json(await as(f, s["rep-a1"], "POST", "/v1/transfers", { commandId: "t-3", from: A, to: B, classCode: CLASS, quantity: "10" }))).id as string;
     expect((await json(await as(f, s["rep-a2"], "POST", `/v1/transactions/${t3}/approve`, {}))).status).toBe("delayed");
     f.clock.set(new Date(activeFrom + 60_000));
     const list = (await json(await as(f, s["rep-a2"], "GET", `/v1/accounts/${A}/trusted`))) as unknown as { items: Array<{ trustedAccountId: string; active: boolean }> };
     expect(list.items).toContainEqual(expect.objectContaining({ trustedAccountId: B, active: true }));
-    const t4 = (await json(await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-4", from: A, to: B, classCode: CLASS, quantity: "10" }))).id as string;
+    const t4 = (await json(await as(f, s["rep-a1"], "POST", "/v1/transfers", { commandId: "t-4", from: A, to: B, classCode: CLASS, quantity: "10" }))).id as string;
     expect((await json(await as(f, s["rep-a2"], "POST", `/v1/transactions/${t4}/approve`, {}))).status).toBe("completed");
   });
 
   it("refuses above the per-transaction limit outside the trusted list (8006) and above a holding limit (8007)", async () => {
-    const big = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-5", from: A, to: C, classCode: CLASS, quantity: "2000001" });
+    const big = await as(f, s["rep-a1"], "POST", "/v1/transfers", { commandId: "t-5", from: A, to: C, classCode: CLASS, quantity: "2000001" });
     expect(big.status).toBe(422);
     expect((await json(big)).code).toBe(8006);
-    const over = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-6", from: A, to: C, classCode: CLASS, quantity: "1001" });
+    const over = await as(f, s["rep-a1"], "POST", "/v1/transfers", { commandId: "t-6", from: A, to: C, classCode: CLASS, quantity: "1001" });
     expect(over.status).toBe(422);
     expect((await json(over)).code).toBe(8007);
-    const within = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-7", from: A, to: C, classCode: CLASS, quantity: "1000" });
+    const within = await as(f, s["rep-a1"], "POST", "/v1/transfers", { commandId: "t-7", from: A, to: C, classCode: CLASS, quantity: "1000" });
     expect(within.status).toBe(201);
   });
 
   it("an administrator blocks an account; its transfers are refused until unblocked", async () => {
     expect((await as(f, s.admin, "POST", `/v1/accounts/${B}/block`, { commandId: "blk-1", reason: "investigation" })).status).toBe(201);
-    const r = await as(f, s["rep-b"], "POST", "/v1/transfers", { transactionId: "t-8", from: B, to: A, classCode: CLASS, quantity: "1" });
+    const r = await as(f, s["rep-b"], "POST", "/v1/transfers", { commandId: "t-8", from: B, to: A, classCode: CLASS, quantity: "1" });
     expect(r.status).toBeGreaterThanOrEqual(400);
     expect((await json(r)).check).toBe("source-not-open");
     expect((await as(f, s.admin, "POST", `/v1/accounts/${B}/unblock`, { commandId: "unblk-1" })).status).toBe(201);
@@ -149,7 +167,7 @@ describe("flows over HTTP", () => {
     const tight = await as(f, s["rep-a1"], "PUT", `/v1/accounts/${A}/limit`, { limit: "100" });
     expect(tight.status).toBe(200);
     expect(await json(tight)).toMatchObject({ accountId: A, limit: "100", pending: null, version: 1 });
-    const over = await as(f, s["rep-a1"], "POST", "/v1/transfers", { transactionId: "t-lim", from: A, to: C, classCode: CLASS, quantity: "101" });
+    const over = await as(f, s["rep-a1"], "POST", "/v1/transfers", { commandId: "t-lim", from: A, to: C, classCode: CLASS, quantity: "101" });
     expect((await json(over)).code).toBe(8006);
     const raise = await json(await as(f, s["rep-a1"], "PUT", `/v1/accounts/${A}/limit`, { limit: "500" }));
     expect(raise).toMatchObject({ limit: "100", pending: { limit: "500", proposedBy: "rep-a1", version: 2 }, version: 2 });

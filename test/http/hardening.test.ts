@@ -58,7 +58,7 @@ describe("hardening", () => {
   });
 
   it("refuses bodies over the limit with 413 and changes nothing", async () => {
-    const big = JSON.stringify({ transactionId: "big-1", from: A, to: B, classCode: CLASS, quantity: "1", note: "x".repeat(10_000) });
+    const big = JSON.stringify({ commandId: "big-1", from: A, to: B, classCode: CLASS, quantity: "1", note: "x".repeat(10_000) });
     const res = await as(f, s["rep-a1"], "POST", "/v1/transfers", JSON.parse(big));
     expect(res.status).toBe(413);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
@@ -67,8 +67,8 @@ describe("hardening", () => {
 
   it("answers malformed JSON, wrong content types, wrong types and huge numbers with 400 problems", async () => {
     const h = { cookie: s["rep-a1"]?.cookie ?? "", [CSRF_HEADER]: s["rep-a1"]?.csrf ?? "" };
-    for (const body of ["{", "[]", "null", '"x"', "1e999", '{"transactionId": 5}', JSON.stringify({ transactionId: "q-1", from: A, to: B, classCode: CLASS, quantity: 1e308 }),
-      JSON.stringify({ transactionId: "q-2", from: A, to: B, classCode: CLASS, quantity: "99999999999999999999999" }), JSON.stringify({ transactionId: "q-3", from: A, to: B, classCode: CLASS, quantity: "-5" })]) {
+    for (const body of ["{", "[]", "null", '"x"', "1e999", '{"commandId": 5}', JSON.stringify({ commandId: "q-1", from: A, to: B, classCode: CLASS, quantity: 1e308 }),
+      JSON.stringify({ commandId: "q-2", from: A, to: B, classCode: CLASS, quantity: "99999999999999999999999" }), JSON.stringify({ commandId: "q-3", from: A, to: B, classCode: CLASS, quantity: "-5" })]) {
       const res = await post("/v1/transfers", body, h);
       expect(res.status, body).toBe(400);
       expect(((await res.json()) as { status: number }).status).toBe(400);
@@ -76,6 +76,10 @@ describe("hardening", () => {
     const text = await f.request("/v1/transfers", { method: "POST", headers: { "content-type": "text/plain", ...h }, body: "hello" });
     expect(text.status).toBe(415);
     expect(text.headers.get("content-type")).toContain("application/problem+json");
+    // A sign-in posted as a form is told to send JSON.
+    const form = await f.request("/v1/auth/sign-in", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "userId=a&password=b" });
+    expect(form.status).toBe(415);
+    expect(((await form.json()) as { detail: string }).detail).toBe("the body must be JSON: send it with Content-Type: application/json (this request sent application/x-www-form-urlencoded)");
   });
 
   it("refuses the NUL character (which PostgreSQL text cannot hold) in bodies and URLs with 400, not 500", async () => {
@@ -84,7 +88,7 @@ describe("hardening", () => {
     expect(signInNul.status).toBe(400);
     expect(((await signInNul.json()) as { type: string }).type).toMatch(/text-nul$/);
     const h = { cookie: s["rep-a1"]?.cookie ?? "", [CSRF_HEADER]: s["rep-a1"]?.csrf ?? "" };
-    const transfer = await post("/v1/transfers", JSON.stringify({ transactionId: "nul-1", from: A, to: B, classCode: CLASS, quantity: "1", note: "a\u0000b" }), h);
+    const transfer = await post("/v1/transfers", JSON.stringify({ commandId: "nul-1", from: A, to: B, classCode: CLASS, quantity: "1", note: "a\u0000b" }), h);
     expect(transfer.status).toBe(400);
     expect((await f.request("/v1/transactions/nul-1", { headers: { cookie: s["rep-a1"]?.cookie ?? "" } })).status).toBe(404);
     const path = await f.request(`/v1/accounts/${A}%00/holdings`, { headers: { cookie: s["rep-a1"]?.cookie ?? "" } });
@@ -92,7 +96,7 @@ describe("hardening", () => {
   });
 
   it("refuses cookie-authenticated state changes without the CSRF token or from another origin", async () => {
-    const body = JSON.stringify({ transactionId: "csrf-1", from: A, to: B, classCode: CLASS, quantity: "1" });
+    const body = JSON.stringify({ commandId: "csrf-1", from: A, to: B, classCode: CLASS, quantity: "1" });
     const none = await post("/v1/transfers", body, { cookie: s["rep-a1"]?.cookie ?? "" });
     expect(none.status).toBe(403);
     const wrong = await post("/v1/transfers", body, { cookie: s["rep-a1"]?.cookie ?? "", [CSRF_HEADER]: s["rep-a2"]?.csrf ?? "" });

@@ -149,7 +149,7 @@ describe("the server agrees with the document", () => {
   });
   /** A held transfer by rep-a1 under the key; its id (derived from the key in rep-a1's own space). */
   const held = async (key: string): Promise<string> => {
-    const r = await f.request("/v1/transfers", { method: "POST", headers: { "content-type": "application/json", cookie: rep1.cookie, [CSRF_HEADER]: rep1.csrf }, body: JSON.stringify({ transactionId: key, from: A, to: B, classCode: CLASS, quantity: "1" }) });
+    const r = await f.request("/v1/transfers", { method: "POST", headers: { "content-type": "application/json", cookie: rep1.cookie, [CSRF_HEADER]: rep1.csrf }, body: JSON.stringify({ commandId: key, from: A, to: B, classCode: CLASS, quantity: "1" }) });
     expect(r.status).toBe(201);
     return ((await r.json()) as { id: string }).id;
   };

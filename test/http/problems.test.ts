@@ -44,7 +44,7 @@ describe("every problem has a stable code", () => {
       f.request(path, { method: "POST", headers: { "content-type": "application/json", cookie: rep.cookie, [CSRF_HEADER]: rep.csrf, ...headers }, body });
     const cases: Array<[string, Promise<Response>, number]> = [
       ["malformed JSON", post("/v1/transfers", "{"), 8201],
-      ["body too large", post("/v1/transfers", JSON.stringify({ transactionId: "big", from: A, to: B, classCode: CLASS, quantity: "1", note: "x".repeat(3000) })), 8202],
+      ["body too large", post("/v1/transfers", JSON.stringify({ commandId: "big", from: A, to: B, classCode: CLASS, quantity: "1", note: "x".repeat(3000) })), 8202],
       ["not JSON", post("/v1/transfers", "hello", { "content-type": "text/plain" }), 8203],
       ["unknown route", f.request("/v1/no-such-thing"), 8205],
       ["unknown method on a route", f.request("/v1/transfers", { method: "PATCH" }), 8205],
@@ -52,7 +52,7 @@ describe("every problem has a stable code", () => {
       ["cursor that decodes to nothing usable", f.request(`/v1/public/accounts?cursor=${Buffer.from("\u0001").toString("base64url")}`), 8206],
       ["missing CSRF token", f.request("/v1/transfers", { method: "POST", headers: { "content-type": "application/json", cookie: rep.cookie }, body: "{}" }), 8210],
       ["cross-origin", post("/v1/transfers", "{}", { origin: "https://evil.example" }), 8210],
-      ["schema", post("/v1/transfers", JSON.stringify({ transactionId: 5 })), 8020],
+      ["schema", post("/v1/transfers", JSON.stringify({ commandId: 5 })), 8020],
     ];
     for (const [what, pending, code] of cases) {
       const res = await pending;
@@ -71,7 +71,7 @@ describe("every problem has a stable code", () => {
     }
     expect(await problemOf(limited as Response)).toMatchObject({ code: 8204, check: "rate-limited", status: 429 });
     const s = await signIn(broken, "rep-a2", "198.51.100.201");
-    const res = await as(broken, s, "POST", "/v1/transfers", { transactionId: "b-1", from: A, to: B, classCode: CLASS, quantity: "1" });
+    const res = await as(broken, s, "POST", "/v1/transfers", { commandId: "b-1", from: A, to: B, classCode: CLASS, quantity: "1" });
     expect(res.status).toBe(500);
     expect(await problemOf(res)).toMatchObject({ code: 8299, check: "internal-error" });
   });

@@ -68,7 +68,7 @@ afterAll(async () => {
 describe("a database outage", () => {
   it("answers 503 store-unavailable with Retry-After, never 500, and the command applies once after", async () => {
     const rep = await signIn(f, "rep-a1");
-    const body = { transactionId: "outage-1", from: A, to: C, classCode: CLASS, quantity: "10" };
+    const body = { commandId: "outage-1", from: A, to: C, classCode: CLASS, quantity: "10" };
     expect((await as(f, rep, "GET", `/v1/accounts/${A}`)).status).toBe(200);
 
     await relay.cut();

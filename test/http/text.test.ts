@@ -128,10 +128,10 @@ for (const kind of ["pglite", "postgres"] as StoreKind[]) {
       const admin = sessions.admin as Session;
       const send = (s: Session, path: string, body: unknown) =>
         f.request(path, { method: "POST", headers: { "content-type": "application/json", cookie: s.cookie, [CSRF_HEADER]: s.csrf }, body: JSON.stringify(body) });
-      const transfer = await send(rep, "/v1/transfers", { transactionId: "lone-1", from: A, to: B, classCode: CLASS, quantity: "1", note: "x\ud800y" });
+      const transfer = await send(rep, "/v1/transfers", { commandId: "lone-1", from: A, to: B, classCode: CLASS, quantity: "1", note: "x\ud800y" });
       expect(transfer.status).toBe(400);
       expect(await transfer.json()).toMatchObject({ status: 400, code: 8208, check: "text-invalid", facts: { where: "body", field: "note" } });
-      const retire = await send(rep, "/v1/retirements", { transactionId: "lone-2", from: A, classCode: CLASS, quantity: "1", purpose: "\udc00", beneficiary: "B" });
+      const retire = await send(rep, "/v1/retirements", { commandId: "lone-2", from: A, classCode: CLASS, quantity: "1", purpose: "\udc00", beneficiary: "B" });
       expect(await retire.json()).toMatchObject({ status: 400, code: 8208, facts: { field: "purpose" } });
       const open = await send(admin, "/v1/accounts", { commandId: "lone-3", accountId: "JP-300-0001", type: "trading", holder: "H\ud800", name: "N" });
       expect(await open.json()).toMatchObject({ status: 400, code: 8208, facts: { field: "holder" } });
@@ -195,7 +195,7 @@ describe("the database's refusal of text as a safety net", () => {
     const res = await f.request("/v1/transfers", {
       method: "POST",
       headers: { "content-type": "application/json", cookie: s.cookie, [CSRF_HEADER]: s.csrf },
-      body: JSON.stringify({ transactionId: "db-1", from: A, to: B, classCode: CLASS, quantity: "1", note: "fine" }),
+      body: JSON.stringify({ commandId: "db-1", from: A, to: B, classCode: CLASS, quantity: "1", note: "fine" }),
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ status: 400, code: 8209, check: "text-unstorable" });

@@ -36,8 +36,8 @@ describe("ets verify --checkpoint", () => {
       expect((await db.query<{ recorded_by: string }>("SELECT recorded_by FROM checkpoints")).rows).toEqual([{ recorded_by: "cli" }]);
 
       const plain = await cli.verify(ctx);
-      expect(plain.text).toMatch(/^ok: .*, 1 checkpoints proven\n$/);
-      expect(Object.keys(plain.json as object)).toEqual(["ok", "classes", "accounts", "blocks", "units", "violations"]);
+      expect(plain.text).toMatch(/^ok: .*, 1 checkpoints proven \(\d[\d,]* leaves\)\n$/);
+      expect(Object.keys(plain.json as object)).toEqual(["ok", "classes", "accounts", "blocks", "units", "byFate", "transactions", "movements", "chains", "links", "checkpoints", "checkpointLeaves", "violations"]);
 
       await db.query("UPDATE balances SET quantity = quantity + 1 WHERE account_id = 'TRA-4'");
       const bad = await cli.verify(ctx, { checkpoint: true });

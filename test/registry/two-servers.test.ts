@@ -170,7 +170,7 @@ describe("two server processes on one PostgreSQL database", () => {
       await open(y, `cap2-${r}`);
       // From two different accounts again, so that nothing but the holder's lock orders the completions.
       for (const [id, from, to] of [[`r2a-${r}`, NHA, x], [`r2b-${r}`, ALLOC, y]] as const) {
-        const c = await racer.call(a, "admin-2", "POST", "/v1/administrative-transactions", { transactionId: id, kind: "correction", legs: [{ classCode: CLS, from, to, quantity: "600" }] });
+        const c = await racer.call(a, "admin-2", "POST", "/v1/administrative-transactions", { commandId: id, kind: "correction", legs: [{ classCode: CLS, from, to, quantity: "600" }] });
         expect([c.status, c.body.status], JSON.stringify(c.body)).toEqual([201, "awaiting_approval"]);
       }
       await racer.stall(`r2a-${r}`, `r2b-${r}`);
@@ -196,7 +196,7 @@ describe("two server processes on one PostgreSQL database", () => {
       await open(s, `h3-${r}`);
       await fund(s, 100n);
       await reps(s, { "rep-1": { initiate: true, approve: false }, "rep-2": { initiate: false, approve: true }, "rep-3": { initiate: false, approve: true } });
-      const t = await racer.call(a, "rep-1", "POST", "/v1/transfers", { transactionId: `r3-${r}`, from: s, to: "TS-D3", classCode: CLS, quantity: "10" });
+      const t = await racer.call(a, "rep-1", "POST", "/v1/transfers", { commandId: `r3-${r}`, from: s, to: "TS-D3", classCode: CLS, quantity: "10" });
       expect([t.status, t.body.status]).toEqual([201, "awaiting_approval"]);
       const id = t.body.id as string;
       await racer.stall(id);
@@ -224,7 +224,7 @@ describe("two server processes on one PostgreSQL database", () => {
       await open(s, `h-${s}`);
       await fund(s, 600n);
       await reps(s, { "rep-1": { initiate: true, approve: false }, "rep-2": { initiate: false, approve: true } });
-      const t = await racer.call(a, "rep-1", "POST", "/v1/transfers", { transactionId: `r4-${s}`, from: s, to, classCode: CLS, quantity: "600" });
+      const t = await racer.call(a, "rep-1", "POST", "/v1/transfers", { commandId: `r4-${s}`, from: s, to, classCode: CLS, quantity: "600" });
       expect(t.status, JSON.stringify(t.body)).toBe(201);
       const ap = await racer.call(b, "rep-2", "POST", `/v1/transactions/${t.body.id}/approve`, {});
       expect(ap.body.status).toBe("delayed");
@@ -267,7 +267,7 @@ describe("two server processes on one PostgreSQL database", () => {
       await fund(s, 1000n);
       await reps(s, { "rep-1": { initiate: true, approve: false }, "rep-2": { initiate: true, approve: false } });
       await racer.stall(txIdFor("user:rep-1", `r5a-${r}`), txIdFor("user:rep-2", `r5b-${r}`), txIdFor("user:rep-1", `r5c-${r}`), txIdFor("user:rep-2", `r5c-${r}`));
-      const transfer = (user: string, id: string, q: string) => () => racer.call(user === "rep-1" ? a : b, user, "POST", "/v1/transfers", { transactionId: id, from: s, to: "TS-D5", classCode: CLS, quantity: q });
+      const transfer = (user: string, id: string, q: string) => () => racer.call(user === "rep-1" ? a : b, user, "POST", "/v1/transfers", { commandId: id, from: s, to: "TS-D5", classCode: CLS, quantity: q });
       const [p, q] = await racer.race("earmarks", transfer("rep-1", `r5a-${r}`, "700"), transfer("rep-2", `r5b-${r}`, "600"));
       const won = [p, q].filter((c) => c.status === 201);
       const lost = [p, q].filter((c) => c.status !== 201);
@@ -281,7 +281,7 @@ describe("two server processes on one PostgreSQL database", () => {
       // account) when the transfer arrives, which then takes the freed units; odd rounds: the
       // transfer is mid-write first and finds them still earmarked (3003).
       const cancel = () => racer.call(winnerUser === "rep-1" ? a : b, winnerUser, "POST", `/v1/transactions/${winner.body.id}/cancel`, {});
-      const take = () => racer.call(other === "rep-1" ? a : b, other, "POST", "/v1/transfers", { transactionId: `r5c-${r}`, from: s, to: "TS-D5", classCode: CLS, quantity: "500" });
+      const take = () => racer.call(other === "rep-1" ? a : b, other, "POST", "/v1/transfers", { commandId: `r5c-${r}`, from: s, to: "TS-D5", classCode: CLS, quantity: "500" });
       const [cx, t] = r % 2 === 0
         ? await racer.meet("cancel against a transfer", "SELECT ledger_write(", cancel, take)
         : ((await racer.meet("cancel against a transfer", "SELECT ledger_write(", take, cancel)).reverse() as [Call, Call]);

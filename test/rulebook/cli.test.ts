@@ -118,8 +118,11 @@ describe("ets rulebook", () => {
   it("validate: a valid file exits 0; a bad one exits 1 naming each field path, its line and the reason", async () => {
     expect((await inProcess("rulebook", "validate", join(root, "presets/rggi.yaml"))).code).toBe(0);
     expect(r.badJson?.code).toBe(1);
-    const j = JSON.parse(r.badJson?.stdout ?? "") as { valid: boolean; errors: { path: string; line: number; message: string }[] };
+    const j = JSON.parse(r.badJson?.stdout ?? "") as { valid: boolean; scheme: string | null; errors: { path: string; line: number; message: string }[]; error: { code: string } };
     expect(j.valid).toBe(false);
+    // One document: the report with `scheme` always there, and the error of the output contract.
+    expect(j).toHaveProperty("scheme");
+    expect(j.error.code).toBe("rulebook-invalid");
     expect(j.errors).toContainEqual({ path: "allocation.sectors.steel.products[0].value", line: 12, message: "expected a positive number" });
     expect(j.errors).toContainEqual({ path: "allocation.auctionShare.default.points[0].share", line: 13, message: "expected a fraction <= 1" });
     expect(r.badText?.code).toBe(1);

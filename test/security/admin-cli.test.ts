@@ -116,8 +116,11 @@ describe("ets admin and ets audit, in-process", () => {
     expect(await admin.readPassword({ OPENETS_ADMIN_PASSWORD: "from env pw" }, stream("from stdin\n"))).toBe("from env pw");
     expect(await admin.readPassword({}, stream("from stdin pw\n"))).toBe("from stdin pw");
     expect(await admin.readPassword({}, stream(""))).toBeUndefined();
-    const tty = Object.assign(stream("x"), { isTTY: true });
-    expect(await admin.readPassword({}, tty)).toBeUndefined();
+    // On a terminal it is asked for without echo (raw mode on while typing, off after).
+    const modes: boolean[] = [];
+    const tty = Object.assign(stream("typed pw\r"), { isTTY: true, isRaw: false, setRawMode: (on: boolean) => modes.push(on) });
+    expect(await admin.readPassword({}, tty as never)).toBe("typed pw");
+    expect(modes).toEqual([true, false]);
     await expect(admin.readPassword({}, stream("x".repeat(5000)))).rejects.toThrow(/at most 4096 bytes/);
   });
 });

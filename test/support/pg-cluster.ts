@@ -84,18 +84,37 @@ export async function startPgCluster(opts: { maxConnections?: number; fsync?: bo
   ].join(" ");
   run("pg_ctl", ["-D", dataDir, "-o", conf, "-l", join(dir, "server.log"), "-w", "-t", "60", "start"]);
   const base = `postgres://openets:openets@127.0.0.1:${port}`;
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    process.removeListener("exit", stop);
+    for (const s of SIGNALS) process.removeListener(s, onSignal);
+    try {
+      run("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  // An interrupted test run or benchmark (Ctrl-C, a kill) stops the server it started instead of
+  // leaving it running with its temp directory: stop, then end as the signal would have.
+  const onSignal = (signal: NodeJS.Signals) => {
+    try {
+      stop();
+    } finally {
+      process.kill(process.pid, signal);
+    }
+  };
+  for (const s of SIGNALS) process.once(s, onSignal);
+  process.once("exit", stop);
   return {
     url: `${base}/postgres`,
     port,
     socketDir,
     binDir,
     urlFor: (database: string) => `${base}/${database}`,
-    stop() {
-      try {
-        run("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
+    stop,
   };
 }
+
+const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];

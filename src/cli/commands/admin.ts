@@ -24,6 +24,7 @@ import type { Db } from "../../store/db.ts";
 import { StoreLockedError } from "../../store/lock.ts";
 import { openStore } from "../../store/open.ts";
 import { action, CommandFailure, formatTable, printJson, UsageError } from "../io.ts";
+import { promptHidden } from "../remote/prompt.ts";
 import { type Output, Refused } from "./registry/index.ts";
 
 export interface AdminContext {
@@ -134,11 +135,11 @@ export async function users(ctx: AdminContext): Promise<Output> {
     u.representing.map((r) => `${r.accountId}(${[r.initiate ? "i" : "", r.approve ? "a" : ""].join("")})`).join(" ") || "-",
     u.totpEnrolled ? "yes" : "no",
     userStatus(u),
-    u.demo ? "demo" : "",
+    u.demo ? "yes" : "no",
   ]);
   return {
     json: all,
-    text: all.length ? formatTable(["user", "name", "roles", "represents (i=initiate a=approve)", "totp", "status", ""], rows) : "no users (create the first administrator with `ets admin bootstrap --user NAME`)\n",
+    text: all.length ? formatTable(["user", "name", "roles", "represents (i=initiate a=approve)", "totp", "status", "demo"], rows) : "no users (create the first administrator with `ets admin bootstrap --user NAME`)\n",
   };
 }
 
@@ -225,10 +226,13 @@ export async function withAdmin<T>(opts: Common, fn: (ctx: AdminContext) => Prom
   }
 }
 
-/** A password: from the environment variable named (OPENETS_ADMIN_PASSWORD by default), else stdin when it is not a terminal (one trailing newline dropped). */
+/** A password: from the environment variable named (OPENETS_ADMIN_PASSWORD by default), else asked for without echo on a terminal, else stdin (one trailing newline dropped). */
 export async function readPassword(env: NodeJS.ProcessEnv = process.env, stdin: NodeJS.ReadStream = process.stdin, variable = "OPENETS_ADMIN_PASSWORD"): Promise<string | undefined> {
   if (env[variable]) return env[variable];
-  if (stdin.isTTY) return undefined;
+  if (stdin.isTTY) {
+    const typed = await promptHidden("password: ", stdin);
+    return typed === "" ? undefined : typed;
+  }
   const chunks: Buffer[] = [];
   for await (const c of stdin) {
     chunks.push(typeof c === "string" ? Buffer.from(c) : (c as Buffer));
@@ -247,7 +251,7 @@ function runner<A extends unknown[]>(fn: (ctx: AdminContext, ...args: A) => Prom
       if (opts.json) printJson(out.json);
       else process.stdout.write(out.text);
     } catch (err) {
-      if (err instanceof Refused && opts.json) printJson(err.refusal);
+      // The output layer (action) prints the error, as JSON too with --json: one document.
       throw err;
     }
   });
@@ -262,7 +266,7 @@ function common(c: Command): Command {
 
 export function register(program: Command): void {
   const admin = program.command("admin").description("administrators: the first administrator, users, lockouts (see docs/guides/administration.md)");
-  common(admin.command("bootstrap").description("create the first national administrator (password from OPENETS_ADMIN_PASSWORD or stdin; refused when one exists)"))
+  common(admin.command("bootstrap").description("create the first national administrator (password from OPENETS_ADMIN_PASSWORD, else asked for without echo on a terminal, else stdin; refused when one exists)"))
     .requiredOption("--user <id>", "user id of the administrator")
     .option("--name <text>", "display name (default: the user id)")
     .action(

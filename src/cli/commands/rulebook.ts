@@ -208,18 +208,18 @@ export function register(program: Command): void {
       action((file: string, opts: { json?: boolean }) => {
         const path = rulebookFile(file);
         if (!existsSync(path)) throw new UsageError(`${file}: no such file or preset (presets: ${listPresets().join(", ")})`);
-        const r = parseRulebookText(readFileSync(path, "utf8"), path);
+        const text = readFileSync(path, "utf8");
+        const r = parseRulebookText(text, path);
         const warnings = r.ok ? penaltyWarnings(r.rulebook) : [];
-        if (opts.json) {
-          printJson(r.ok ? { valid: true, scheme: r.rulebook.scheme.id, errors: [], warnings } : { valid: false, errors: r.errors });
-          if (!r.ok) process.exitCode = 1;
-          return;
-        }
         if (r.ok) {
-          process.stdout.write(`${path}: valid rulebook (${r.rulebook.scheme.id})\n${warnings.map((w) => `warning: ${w}\n`).join("")}`);
+          if (opts.json) printJson({ valid: true, scheme: r.rulebook.scheme.id, errors: [], warnings });
+          else process.stdout.write(`${path}: valid rulebook (${r.rulebook.scheme.id})\n${warnings.map((w) => `warning: ${w}\n`).join("")}`);
           return;
         }
-        throw new CommandFailure(new RulebookLoadError(path, r.errors).message);
+        // Invalid: one JSON document with the report and the error (the output contract), exit 1;
+        // `scheme` is always there: the scheme's id as the file writes it, or null.
+        const scheme = /^scheme:[^\n]*\n(?:[ \t]+[^\n]*\n)*?[ \t]+id:[ \t]*["']?([A-Za-z0-9._-]+)/m.exec(text)?.[1] ?? null;
+        throw new CommandFailure(new RulebookLoadError(path, r.errors).message, { code: "rulebook-invalid", result: { valid: false, scheme, errors: r.errors } });
       }),
     );
 

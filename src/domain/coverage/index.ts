@@ -132,7 +132,7 @@ export function studyLayout(tables: readonly CoverageTable[]): { headers: string
   if (!first) return { headers: [], rows: [] };
   const headers = ["threshold (t/yr)"];
   for (const t of tables) {
-    const unit = t.basis === "installation" ? "reports" : `${t.basis}s`;
+    const unit = t.basis === "installation" ? "reports" : t.basis === "company" ? "companies" : `${t.basis}s`;
     headers.push(`${unit} (${t.electricity})`, "emissions (Mt)", "share of reported", "share of national");
   }
   const rows = first.rows.map((r, i) => {

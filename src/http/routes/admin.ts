@@ -6,10 +6,10 @@ import type { AppDeps, HttpConfig } from "../context.ts";
 import { created, unwrap } from "../problem.ts";
 import { op, type Op } from "../route.ts";
 import {
-  AccountId, AddRepresentativeBody, AddTrustedBody, AuditQueryParams, AuditRow, CreatedUser, CreateUserBody, DisabledBody, HolderLimit, Lockout, PageQuery,
+  AccountId, AddRepresentativeBody, AddTrustedBody, ApiToken, AuditQueryParams, AuditRow, CreatedUser, CreateUserBody, DisabledBody, HolderLimit, Lockout, PageQuery,
   PasswordBody, page, Representative, RolesBody, TotpEnrolment, TrustedEntry, User,
 } from "../schemas.ts";
-import { DEFAULT_PAGE, decodeCursor, defined, pageOf, toJson } from "../views.ts";
+import { DEFAULT_PAGE, decodeCursor, defined, pageOf, pageWhole, tokenKey, toJson, trustedKey } from "../views.ts";
 import { accountParam } from "./read.ts";
 
 const ADMIN = ["national-admin"] as const;
@@ -141,24 +141,26 @@ export function adminOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/users/{userId}/tokens",
       operationId: "listUserTokens",
       summary: "A user's API tokens (never the secrets)",
-      description: "A user's API tokens, oldest first (never the secrets).",
+      description: "A user's API tokens, oldest first (never the secrets), a page at a time with a cursor.",
       tag: "users",
       access: roles(ADMIN, "admin"),
       params: userParam,
-      responses: { 200: { description: "Tokens", schema: z.object({ items: z.array(z.unknown()) }) } },
-      handler: async ({ c, caller, params }) => c.json({ items: unwrap(await auth.listApiTokens(caller, params.userId)) } as never, 200),
+      query: PageQuery,
+      responses: { 200: { description: "A page of tokens", schema: page(ApiToken, "UserApiTokenPage") } },
+      handler: async ({ c, caller, params, query }) => c.json(toJson(pageWhole(unwrap(await auth.listApiTokens(caller, params.userId)), query, tokenKey)) as never, 200),
     }),
     op({
       method: "get",
       path: "/v1/accounts/{accountId}/representatives",
       operationId: "listRepresentatives",
       summary: "Representatives of an account and their rights",
-      description: "The representatives of an account in user id order, with the initiate and approve rights.",
+      description: "The representatives of an account in user id order, with the initiate and approve rights, a page at a time with a cursor.",
       tag: "representatives",
       access: roles(["national-admin", "authority", "representative"], "read", "representatives: only accounts they represent"),
       params: accountParam,
-      responses: { 200: { description: "Representatives", schema: z.object({ items: z.array(Representative) }).openapi("RepresentativeList") } },
-      handler: async ({ c, caller, params }) => c.json(toJson({ items: unwrap(await registry.listRepresentatives(caller, params.accountId)) }) as never, 200),
+      query: PageQuery,
+      responses: { 200: { description: "A page of representatives", schema: page(Representative, "RepresentativeList") } },
+      handler: async ({ c, caller, params, query }) => c.json(toJson(pageWhole(unwrap(await registry.listRepresentatives(caller, params.accountId)), query, (r) => r.userId)) as never, 200),
     }),
     op({
       method: "post",
@@ -191,12 +193,13 @@ export function adminOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/accounts/{accountId}/trusted",
       operationId: "listTrusted",
       summary: "The account's trusted account list (active and pending entries)",
-      description: "The account's trusted account list in account id order: active entries, entries approved and waiting for their activation time, and proposals awaiting a second approval.",
+      description: "The account's trusted account list in account id order (then entry id): active entries, entries approved and waiting for their activation time, and proposals awaiting a second approval; a page at a time with a cursor.",
       tag: "trusted accounts",
       access: roles(["national-admin", "authority", "representative"], "read", "representatives: only accounts they represent"),
       params: accountParam,
-      responses: { 200: { description: "Entries", schema: z.object({ items: z.array(TrustedEntry) }).openapi("TrustedList") } },
-      handler: async ({ c, caller, params }) => c.json(toJson({ items: unwrap(await registry.listTrusted(caller, params.accountId)) }) as never, 200),
+      query: PageQuery,
+      responses: { 200: { description: "A page of entries", schema: page(TrustedEntry, "TrustedList") } },
+      handler: async ({ c, caller, params, query }) => c.json(toJson(pageWhole(unwrap(await registry.listTrusted(caller, params.accountId)), query, trustedKey)) as never, 200),
     }),
     op({
       method: "post",

@@ -10,14 +10,14 @@ import { PUBLIC_ACCESS, SIGNED_IN, sessionOnly } from "../access.ts";
 import { type AppDeps, csrfTokenFor, type HttpConfig } from "../context.ts";
 import { fail, unwrap } from "../problem.ts";
 import { op, type Op } from "../route.ts";
-import { ApiToken, CreatedToken, CreateTokenBody, PasswordBody, SignedIn, SignInAnswer, SignInBody, TotpBody, TotpEnrolment, User } from "../schemas.ts";
+import { ApiToken, CreatedToken, CreateTokenBody, PageQuery, page, PasswordBody, SignedIn, SignInAnswer, SignInBody, TotpBody, TotpEnrolment, User } from "../schemas.ts";
 
 /** The session cookie a successful sign-in sets. */
 const SET_COOKIE = { description: "The session cookie (HttpOnly; SameSite=Strict; Secure in production; Path=/), named as the session security scheme says", schema: { type: "string" } };
 
 /** The signed-in user, with the session's CSRF token (null for API tokens). */
 const Me = User.extend({ csrfToken: z.string().nullable().openapi({ description: "The X-CSRF-Token of this cookie session; null for API tokens" }) }).openapi("Me");
-import { defined, toJson } from "../views.ts";
+import { defined, pageWhole, tokenKey, toJson } from "../views.ts";
 
 export function authOps(deps: AppDeps, config: HttpConfig): Op[] {
   const { auth } = deps;
@@ -97,7 +97,7 @@ export function authOps(deps: AppDeps, config: HttpConfig): Op[] {
       method: "get",
       path: "/v1/auth/me",
       operationId: "me",
-      summary: "The signed-in user: roles, represented accounts, second factor, and a cookie session's CSRF token",
+      summary: "The signed-in user: roles (as sign-in answers them), represented accounts, second factor, and a cookie session's CSRF token",
       description: "The caller's user: global roles, the accounts they represent with their rights, whether a second factor is enrolled. For a cookie session also its CSRF token, which a reloaded console page needs again; null for API tokens.",
       tag: "auth",
       access: SIGNED_IN,
@@ -105,7 +105,8 @@ export function authOps(deps: AppDeps, config: HttpConfig): Op[] {
       handler: async ({ c, caller }) => {
         const user = unwrap(await auth.getUser(caller, self(caller.principal.userId)));
         const session = (c as Context<{ Variables: { sessionToken: string | undefined } }>).get("sessionToken");
-        return c.json(toJson({ ...user, csrfToken: session && caller.principal.via === "session" ? csrfTokenFor(session) : null }) as never, 200);
+        // The roles the caller acts with, as sign-in answers them (a user who represents an account is a representative).
+        return c.json(toJson({ ...user, roles: [...caller.principal.roles], csrfToken: session && caller.principal.via === "session" ? csrfTokenFor(session) : null }) as never, 200);
       },
     }),
     op({
@@ -140,11 +141,12 @@ export function authOps(deps: AppDeps, config: HttpConfig): Op[] {
       path: "/v1/tokens",
       operationId: "listOwnTokens",
       summary: "One's own API tokens (never the secrets)",
-      description: "The caller's API tokens, oldest first: name, scopes, creation, expiry, revocation and last use. Never the secrets.",
+      description: "The caller's API tokens, oldest first: name, scopes, creation, expiry, revocation and last use, a page at a time with a cursor. Never the secrets.",
       tag: "tokens",
       access: SIGNED_IN,
-      responses: { 200: { description: "Tokens", schema: z.object({ items: z.array(ApiToken) }).openapi("ApiTokenList") } },
-      handler: async ({ c, caller }) => c.json({ items: unwrap(await auth.listApiTokens(caller, self(caller.principal.userId))) } as never, 200),
+      query: PageQuery,
+      responses: { 200: { description: "A page of tokens", schema: page(ApiToken, "ApiTokenList") } },
+      handler: async ({ c, caller, query }) => c.json(toJson(pageWhole(unwrap(await auth.listApiTokens(caller, self(caller.principal.userId))), query, tokenKey)) as never, 200),
     }),
     op({
       method: "post",

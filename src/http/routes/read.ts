@@ -32,16 +32,16 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/accounts",
       operationId: "listAccounts",
       summary: "Accounts with holder, type and status (the published account list, for signed-in users)",
-      description: "Accounts with holder, type, installation and status, in account id order; filter by type and holder. This is the published register, for signed-in callers.",
+      description: "Accounts with holder, type, installation and status, in account id order; filter by type, holder and status. This is the published register, for signed-in callers.",
       tag: "accounts",
       access: roles(READERS, "read"),
-      query: PageQuery.extend({ type: AccountTypeName.optional(), holder: z.string().max(200).optional() }),
+      query: PageQuery.extend({ type: AccountTypeName.optional(), holder: z.string().max(200).optional(), status: z.enum(["open", "blocked", "closed"]).optional() }),
       responses: { 200: { description: "A page of accounts", schema: page(Account, "AccountListPage") } },
       handler: async ({ c, caller, query }) => {
         const limit = query.limit ?? DEFAULT_PAGE;
         const after = decodeCursor(query.cursor);
         const list = unwrap(
-          await registry.listAccounts(caller, { ...(query.type ? { type: query.type } : {}), ...(query.holder ? { holder: query.holder } : {}), ...(after ? { after } : {}), limit }),
+          await registry.listAccounts(caller, { ...(query.type ? { type: query.type } : {}), ...(query.holder ? { holder: query.holder } : {}), ...(query.status ? { status: query.status } : {}), ...(after ? { after } : {}), limit }),
         );
         return c.json(toJson(pageJson(list)) as never);
       },

@@ -12,7 +12,7 @@ import { created, fail, unwrap } from "../problem.ts";
 import { type Examples, op, type Op } from "../route.ts";
 import {
   Account, AccountId, AccountLimitView, AdminTxBody, BatchBody, Quantity, Time, DecideBody, DefineClassBody, IssueBody, OpenAccountBody, RetireBody, ReverseBody, ShortText, TerminalBody, Transaction,
-  TransactionId, TransferBody, UnitClass,
+  CommandId, TransferBody, UnitClass,
 } from "../schemas.ts";
 import { toJson } from "../views.ts";
 import { accountParam, txParam } from "./read.ts";
@@ -49,7 +49,7 @@ const heldTransfer = (status: "awaiting_approval" | "delayed", events: Array<{ s
   approvalExpiresAt: "2026-04-08T01:00:00.000Z",
 });
 const TRANSFER_EXAMPLES = {
-  request: { transfer: { summary: "5,000 allowances to another holder's account", value: { transactionId: "desk-2026-0042", from: "JP-200-0001", to: "JP-200-0005", classCode: "JPA-2026", quantity: "5000", note: "April delivery" } } },
+  request: { transfer: { summary: "5,000 allowances to another holder's account", value: { commandId: "desk-2026-0042", from: "JP-200-0001", to: "JP-200-0005", classCode: "JPA-2026", quantity: "5000", note: "April delivery" } } },
   created: { held: { summary: "Waiting for a second representative's approval", value: heldTransfer("awaiting_approval", [{ status: "awaiting_approval", at: "2026-04-06T01:00:00.000Z", actor: "demo-rep-a" }]) } },
   approved: {
     delayed: {
@@ -85,7 +85,7 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
       responses: done(`The ${kind} (completed, or awaiting approval)`),
       handler: async ({ c, caller, body }) => {
         const to = await terminal(accountType, body.to);
-        return created(c, await registry.initiate(caller, { transactionId: body.transactionId, kind, legs: [{ classCode: body.classCode, from: body.from, to, quantity: body.quantity }], ...(body.note ? { note: body.note } : {}) }));
+        return created(c, await registry.initiate(caller, { transactionId: body.commandId, kind, legs: [{ classCode: body.classCode, from: body.from, to, quantity: body.quantity }], ...(body.note ? { note: body.note } : {}) }));
       },
     });
 
@@ -111,7 +111,7 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
     });
 
   /** An administrator's change of an account's status: one route shape for block, unblock and close. */
-  const AccountStatusChange = z.object({ commandId: TransactionId, reason: ShortText.optional() }).strict().openapi("AccountStatusChange");
+  const AccountStatusChange = z.object({ commandId: CommandId, reason: ShortText.optional() }).strict().openapi("AccountStatusChange");
   const statusOp = (verb: string, operationId: string, summary: string, description: string, method: "blockAccount" | "unblockAccount" | "closeAccount") =>
     op({
       method: "post",
@@ -165,34 +165,34 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/issuances",
       operationId: "issue",
       summary: "Issue new units of a class into a national account (administrator; a second administrator approves)",
-      description: "Issues new units of a class into a national issuance or party holding account. It waits for a second administrator's approval (four-eyes). The transactionId is the idempotency key: the same request again answers 200 with the transaction.",
+      description: "Issues new units of a class into a national issuance or party holding account. It waits for a second administrator's approval (four-eyes). The commandId is the idempotency key: the same request again answers 200 with the transaction.",
       errors: [404, 409, 422],
       tag: "transactions",
       access: roles(ADMIN, "admin"),
       body: IssueBody,
       responses: done("The issuance (awaiting a second administrator's approval, or completed)"),
       handler: async ({ c, caller, body }) =>
-        created(c, await registry.initiate(caller, { transactionId: body.transactionId, kind: "issuance", legs: [{ classCode: body.classCode, from: null, to: body.to, quantity: body.quantity }], ...(body.note ? { note: body.note } : {}) })),
+        created(c, await registry.initiate(caller, { transactionId: body.commandId, kind: "issuance", legs: [{ classCode: body.classCode, from: null, to: body.to, quantity: body.quantity }], ...(body.note ? { note: body.note } : {}) })),
     }),
     op({
       method: "post",
       path: "/v1/administrative-transactions",
       operationId: "administrativeTransaction",
       summary: "An administrative kind (allocation, auction delivery, internal transfer, reserve release/intake, correction, ...)",
-      description: "Initiates an administrative kind (allocation, auction delivery, reserve release or intake, internal transfer, corrections, mandatory cancellation, ...) with up to 100 legs. Kinds that need approval wait for a second administrator. The transactionId is the idempotency key.",
+      description: "Initiates an administrative kind (allocation, auction delivery, reserve release or intake, internal transfer, corrections, mandatory cancellation, ...) with up to 100 legs. Kinds that need approval wait for a second administrator. The commandId is the idempotency key.",
       errors: [404, 409, 422],
       tag: "transactions",
       access: roles(ADMIN, "admin"),
       body: AdminTxBody,
       responses: done("The transaction"),
-      handler: async ({ c, caller, body }) => created(c, await registry.initiate(caller, { transactionId: body.transactionId, kind: body.kind, legs: body.legs, ...(body.note ? { note: body.note } : {}) })),
+      handler: async ({ c, caller, body }) => created(c, await registry.initiate(caller, { transactionId: body.commandId, kind: body.kind, legs: body.legs, ...(body.note ? { note: body.note } : {}) })),
     }),
     op({
       method: "post",
       path: "/v1/batches",
       operationId: "createBatch",
       summary: "Many transfers of one administrative kind in one database transaction, all or nothing (a year's allocation, an auction's awards)",
-      description: "Applies up to 20,000 transfers of one administrative kind that completes without approval (allocation, auction_delivery, reverse_allocation, ...) in one database transaction: all or nothing. Each transfer is its own completed transaction with its own key (default `<batchId>:<n>`). Sending the same batch again answers 200 with the first result; a different batch under the same id is a 409 naming the field. A transfer that fails a check refuses the whole batch, naming `transfers[i]`.",
+      description: "Applies up to 20,000 transfers of one administrative kind that completes without approval (allocation, auction_delivery, reverse_allocation, ...) in one database transaction: all or nothing. Each transfer is its own completed transaction with its own key (default `<commandId>:<n>`). Sending the same batch again answers 200 with the first result; a different batch under the same id is a 409 naming the field. A transfer that fails a check refuses the whole batch, naming `transfers[i]`.",
       errors: [409, 422],
       tag: "transactions",
       access: roles(ADMIN, "admin"),
@@ -201,7 +201,7 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
         201: { description: "The batch: its transactions, each completed", schema: BatchView },
         200: { description: "A repeat of an earlier batch with the same id: the same transactions", schema: BatchView },
       },
-      handler: async ({ c, caller, body }) => created(c, await registry.batch(caller, { batchId: body.batchId, kind: body.kind, transfers: body.transfers })),
+      handler: async ({ c, caller, body }) => created(c, await registry.batch(caller, { batchId: body.commandId, kind: body.kind, transfers: body.transfers })),
     }),
     op({
       method: "get",
@@ -249,7 +249,7 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/transfers",
       operationId: "transfer",
       summary: "Transfer units to another account (awaits a second representative; delayed when the destination is not trusted)",
-      description: "Initiates a transfer from an account the caller represents with the initiate right. It waits for a second representative's approval (four-eyes); to an account outside the source's trusted list it then waits the transfer delay (26 hours by default), during which it can be cancelled. Refused beyond the limit per transaction outside the trusted list or a holder's holding limit. The transactionId is the idempotency key: the same request again answers 200 with the same transaction; the same id with other content is a 409.",
+      description: "Initiates a transfer from an account the caller represents with the initiate right. It waits for a second representative's approval (four-eyes); to an account outside the source's trusted list it then waits the transfer delay (26 hours by default), during which it can be cancelled. Refused beyond the limit per transaction outside the trusted list or a holder's holding limit. The commandId is the idempotency key: the same request again answers 200 with the same transaction; the same id with other content is a 409.",
       errors: [404, 409, 422],
       tag: "transactions",
       access: roles(REP, "transfer:initiate", "representative with the initiate right on the source account"),
@@ -257,11 +257,11 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
       requestExamples: TRANSFER_EXAMPLES.request,
       responses: done("The transfer (awaiting approval, delayed, or completed)", TRANSFER_EXAMPLES.created),
       handler: async ({ c, caller, body }) =>
-        created(c, await registry.initiate(caller, { transactionId: body.transactionId, kind: "transfer", legs: [{ classCode: body.classCode, from: body.from, to: body.to, quantity: body.quantity }], ...(body.note ? { note: body.note } : {}) })),
+        created(c, await registry.initiate(caller, { transactionId: body.commandId, kind: "transfer", legs: [{ classCode: body.classCode, from: body.from, to: body.to, quantity: body.quantity }], ...(body.note ? { note: body.note } : {}) })),
     }),
     terminalOp(
       "surrender", "/v1/surrenders", "surrender", "Surrender units for compliance",
-      "Surrenders units from an operator account into the registry's surrender account (or the one named in to), for compliance. Waits for a second representative's approval. The transactionId is the idempotency key.",
+      "Surrenders units from an operator account into the registry's surrender account (or the one named in to), for compliance. Waits for a second representative's approval. The commandId is the idempotency key.",
       "surrender",
     ),
     op({
@@ -269,7 +269,7 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/retirements",
       operationId: "retire",
       summary: "Retire units for a purpose and a beneficiary",
-      description: "Retires units for a stated purpose and beneficiary into the registry's retirement account (or the one named in to). Waits for a second representative's approval. The transactionId is the idempotency key.",
+      description: "Retires units for a stated purpose and beneficiary into the registry's retirement account (or the one named in to). Waits for a second representative's approval. The commandId is the idempotency key.",
       errors: [404, 409, 422],
       tag: "transactions",
       access: roles(REP, "transfer:initiate", "representative with the initiate right on the source account"),
@@ -280,7 +280,7 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
         return created(
           c,
           await registry.initiate(caller, {
-            transactionId: body.transactionId, kind: "retirement", legs: [{ classCode: body.classCode, from: body.from, to, quantity: body.quantity }],
+            transactionId: body.commandId, kind: "retirement", legs: [{ classCode: body.classCode, from: body.from, to, quantity: body.quantity }],
             purpose: body.purpose, beneficiary: body.beneficiary, ...(body.note ? { note: body.note } : {}),
           }),
         );
@@ -288,7 +288,7 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
     }),
     terminalOp(
       "voluntary_cancellation", "/v1/cancellations", "cancelUnits", "Cancel units voluntarily",
-      "Cancels units voluntarily into the registry's voluntary cancellation account (or the one named in to); they can never be used again. Waits for a second representative's approval. The transactionId is the idempotency key.",
+      "Cancels units voluntarily into the registry's voluntary cancellation account (or the one named in to); they can never be used again. Waits for a second representative's approval. The commandId is the idempotency key.",
       "voluntary_cancellation",
     ),
     decision("approve", "Approve a held transaction (a different representative with the approve right; four-eyes)", "Gives the second approval of a transaction awaiting it: a representative of the source account with the approve right who is not the initiator (administrators for administrative kinds). It completes at once, or becomes delayed until its delayUntil when a destination is outside the trusted list. After the approval expiry it can no longer be approved (409, code 8009).", roles(["national-admin", "representative"], ["transfer:approve", "admin"], "representative with the approve right on the source account, not the initiator; administrators for administrative kinds")),
@@ -299,7 +299,7 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/transactions/{transactionId}/reversal",
       operationId: "reverseTransaction",
       summary: "Reverse a completed transaction: the same serials go back (administrator)",
-      description: "Reverses a completed transaction: the same serial blocks go back, in a new transaction that links to the original. Administrators only; kinds that are not reversible are refused, and a surrender only within the rulebook's window (6011). With four-eyes (the default) the reversal waits for a second administrator's approval and moves the units then. The reversalId is the idempotency key.",
+      description: "Reverses a completed transaction: the same serial blocks go back, in a new transaction that links to the original. Administrators only; kinds that are not reversible are refused, and a surrender only within the rulebook's window (6011). With four-eyes (the default) the reversal waits for a second administrator's approval and moves the units then. The commandId is the idempotency key.",
       errors: [409, 422],
       tag: "transactions",
       access: roles(ADMIN, "admin"),
@@ -307,7 +307,7 @@ export function writeOps(deps: AppDeps, _config: HttpConfig): Op[] {
       body: ReverseBody,
       responses: done("The reversal transaction"),
       handler: async ({ c, caller, params, body }) =>
-        created(c, await registry.reverse(caller, { transactionId: body.reversalId, reverses: params.transactionId, ...(body.reason ? { reason: body.reason } : {}) })),
+        created(c, await registry.reverse(caller, { transactionId: body.commandId, reverses: params.transactionId, ...(body.reason ? { reason: body.reason } : {}) })),
     }),
     op({
       method: "post",

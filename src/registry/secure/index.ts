@@ -90,7 +90,7 @@ export class SecureRegistry {
   listTransactions = (c: Caller, opts?: reads.TransactionListOptions) => reads.listTransactions(this.ctx, c, opts);
   listAwaitingMyApproval = (c: Caller, opts?: reads.ListOptions) => reads.listAwaitingMyApproval(this.ctx, c, opts);
   getAccount = (c: Caller, id: string) => reads.getAccount(this.ctx, c, id);
-  listAccounts = (c: Caller, opts?: reads.ListOptions & { type?: string | undefined; holder?: string | undefined }) => reads.listAccounts(this.ctx, c, opts);
+  listAccounts = (c: Caller, opts?: reads.ListOptions & { type?: string | undefined; holder?: string | undefined; status?: "open" | "blocked" | "closed" | undefined }) => reads.listAccounts(this.ctx, c, opts);
   holdings = (c: Caller, accountId: string, opts?: { blocks?: boolean | undefined; blockLimit?: number | undefined }) => reads.holdings(this.ctx, c, accountId, opts);
   listBlocks = (c: Caller, accountId: string, classCode: string, opts: { after?: bigint | undefined; limit?: number | undefined } = {}) => reads.listBlocks(this.ctx, c, accountId, classCode, opts);
   listClasses = (c: Caller, opts?: reads.ListOptions) => reads.listClasses(this.ctx, c, opts);

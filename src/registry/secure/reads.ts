@@ -85,7 +85,7 @@ export async function getAccount(ctx: SecureCtx, c: Caller, id: string): Promise
   return a ? ok(a) : refuse("ACCOUNT_UNKNOWN", `no account ${printable(id, 64)}`, { accountId: printable(id, 64) });
 }
 
-export async function listAccounts(ctx: SecureCtx, c: Caller, opts: ListOptions & { type?: string | undefined; holder?: string | undefined } = {}): Promise<Result<Page<AccountView>>> {
+export async function listAccounts(ctx: SecureCtx, c: Caller, opts: ListOptions & { type?: string | undefined; holder?: string | undefined; status?: "open" | "blocked" | "closed" | undefined } = {}): Promise<Result<Page<AccountView>>> {
   const perm = permit(c.principal, "accounts:read-public");
   if (perm) return perm;
   return ok(await ctx.ledger.listAccounts({ ...defined(opts), limit: pageLimit(opts.limit) }));

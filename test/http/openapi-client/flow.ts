@@ -68,7 +68,7 @@ export async function flow(baseUrl: string, schemes: Schemes, run: string): Prom
   const holdings = await a.GET("/v1/accounts/{accountId}/holdings", { params: { path: { accountId: "JP-200-0001" }, query: { blocks: false } } });
   const classCode = holdings.data?.holdings.find((h) => h.unitType === "allowance")?.classCode;
   if (!classCode) throw new Error(`no allowances in JP-200-0001: ${JSON.stringify(holdings.error)}`);
-  const body = { transactionId: `client-${run}`, from: "JP-200-0001", to: "JP-200-0003", classCode, quantity: "100", note: "generated client" };
+  const body = { commandId: `client-${run}`, from: "JP-200-0001", to: "JP-200-0003", classCode, quantity: "100", note: "generated client" };
   // @ts-expect-error: quantities are decimal strings, never numbers
   void (() => a.POST("/v1/transfers", { body: { ...body, quantity: 100 } }));
   // @ts-expect-error: the transaction id is required

@@ -4,7 +4,6 @@
 // through the same service and rules as the HTTP API: four-eyes, the trusted list and delays,
 // limits, earmarks; there is no way around them from the CLI. Reads show the whole registry to
 // whoever holds the store.
-import { randomBytes } from "node:crypto";
 import { AuditLog } from "../../../audit/index.ts";
 import { AuthService } from "../../../auth/index.ts";
 import type { Refusal } from "../../../domain/ledger/checks.ts";
@@ -14,9 +13,13 @@ import type { Result } from "../../../registry/ledger/index.ts";
 import { SecureRegistry } from "../../../registry/secure/index.ts";
 import { recordedSecurity } from "../../../registry/settings.ts";
 import type { Db } from "../../../store/db.ts";
+import { ACCOUNT_TYPES, TRANSACTION_KINDS, UNIT_TYPES } from "../../../domain/ledger/catalog.ts";
 import { StoreLockedError } from "../../../store/lock.ts";
 import { openStore } from "../../../store/open.ts";
-import { CommandFailure, UsageError } from "../../io.ts";
+import { CommandFailure, refusalText, t, UsageError } from "../../io.ts";
+
+export { newId, oneOf, pickId, positiveInt } from "./args.ts";
+export { idLine } from "./format.ts";
 
 /** What a handler prints: JSON for --json, text otherwise. */
 export interface Output {
@@ -26,10 +29,24 @@ export interface Output {
   failed?: string;
 }
 
-/** A refusal by a rule: exit 1 with the check code and message (and the refusal as JSON with --json). */
+/** Valid values a refusal about an unknown code lists in facts.known, as the API lists an enum's values. */
+const KNOWN: Readonly<Record<string, readonly string[]>> = {
+  "account-type-unknown": ACCOUNT_TYPES.map((a) => a.code),
+  "kind-unknown": TRANSACTION_KINDS.map((k) => k.code),
+  "class-definition-invalid": UNIT_TYPES.map((u) => u.code),
+};
+
+/** A refusal by a rule: exit 1 with the check code and message (and `{"error": {code, check, ...}}` with --json). */
 export class Refused extends CommandFailure {
   constructor(readonly refusal: Refusal) {
-    super(`refused: check ${refusal.code} (${refusal.check}): ${refusal.message}`);
+    const known = KNOWN[refusal.check];
+    const field = typeof refusal.facts.field === "string" ? refusal.facts.field : undefined;
+    super(refusalText(refusal.code, refusal.check, refusal.message), {
+      code: refusal.code,
+      check: refusal.check,
+      ...(field ? { field } : {}),
+      facts: { ...refusal.facts, ...(known && refusal.facts.known === undefined ? { known } : {}) },
+    });
   }
 }
 
@@ -50,13 +67,13 @@ export async function registryContext(db: Db, as: string | undefined, clock: Clo
   if (as === undefined) return { db, registry, caller: undefined, clock };
   const auth = await AuthService.open(db, clock, config, audit);
   const principal = await auth.principalOf(as, "cli", "all");
-  if (!principal) throw new UsageError(`option --as: no active registry user ${JSON.stringify(as)} (see ets admin users)`);
+  if (!principal) throw new UsageError(`option --as: no active registry user ${JSON.stringify(as)} (see ets admin users)`, { field: "--as", code: "user-unknown" });
   return { db, registry, caller: { principal, ip: null }, clock };
 }
 
 /** The user a write acts as; a write without --as is refused before it reaches the registry. */
 export function actingUser(ctx: RegistryContext): Caller {
-  if (!ctx.caller) throw new UsageError("option --as USER is required: writes act as a named registry user and follow the same rules as the API (four-eyes, delays, limits)");
+  if (!ctx.caller) throw new UsageError(t("cli.reg.asRequired"), { code: "as-required", field: "--as" });
   return ctx.caller;
 }
 
@@ -72,7 +89,7 @@ export async function withRegistry<T>(opts: Common, fn: (ctx: RegistryContext) =
   try {
     db = await openStore({ database: opts.database, poolSize: 2 });
   } catch (err) {
-    if (err instanceof StoreLockedError) throw new CommandFailure(`error: ${err.message}`);
+    if (err instanceof StoreLockedError) throw new CommandFailure(`error: ${err.message}`, { code: "store-in-use", facts: { pid: err.pid } });
     throw err;
   }
   try {
@@ -87,31 +104,7 @@ export function unwrap<T>(r: Result<T>): { value: T; replayed: boolean } {
   return { value: r.value, replayed: r.replayed };
 }
 
-export function newId(): string {
-  return `cli-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
-}
-
-export const idLine = (id: string, generated: boolean) => (generated ? `id ${id} (generated; pass --id ${id} to repeat safely)\n` : "");
-
-export function pickId(opts: { id?: string | undefined }): { id: string; generated: boolean } {
-  return opts.id === undefined ? { id: newId(), generated: true } : { id: opts.id, generated: false };
-}
-
 export function refusal(code: number, check: string, message: string, facts: Record<string, unknown>): Refusal {
   return { ok: false, code, check, message, facts };
 }
 
-export function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`option ${flag}: ${JSON.stringify(v)} is not one of ${allowed.join(", ")}`);
-  return v as T;
-}
-
-export function positiveInt(flag: string, v: string): number {
-  if (!/^\d{1,6}$/.test(v) || Number(v) < 1) throw new UsageError(`option ${flag}: not a whole number from 1 to 999999: ${JSON.stringify(v)}`);
-  return Number(v);
-}
-
-/** The line after a page of a list: how to get the next one, when there is one. */
-export function moreLine(next: string | null): string {
-  return next === null ? "" : `more: repeat with --after '${next}'\n`;
-}

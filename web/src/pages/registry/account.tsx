@@ -34,7 +34,7 @@ function AccountBody(props: { a: Account; changed: () => void }) {
   const a = props.a;
   const enc = encodeURIComponent(a.id);
   const holdings = useApi<{ accountId: string; holdings: Holding[] }>(`/v1/accounts/${enc}/holdings${qs({ blocks: "true", blockLimit: BLOCK_LIMIT })}`);
-  const reps = useApi<{ items: Representative[] }>(`/v1/accounts/${enc}/representatives`);
+  const reps = useApi<{ items: Representative[] }>(`/v1/accounts/${enc}/representatives?limit=500`);
   const txs = usePaged<Transaction>(`/v1/transactions${qs({ accountId: a.id })}`, 20);
   const mine = me?.representing.find((r) => r.accountId === a.id);
   return (

@@ -55,7 +55,7 @@ export function TransferPage() {
     setBusy(true);
     setError(undefined);
     try {
-      const tx = await post<Transaction>("/v1/transfers", { transactionId: id, from, to: dest, classCode: cls, quantity: q, ...(note.trim() ? { note: note.trim() } : {}) });
+      const tx = await post<Transaction>("/v1/transfers", { commandId: id, from, to: dest, classCode: cls, quantity: q, ...(note.trim() ? { note: note.trim() } : {}) });
       setResult(tx);
       setId(commandId("trf"));
       setQuantity("");

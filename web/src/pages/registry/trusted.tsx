@@ -16,7 +16,7 @@ export function TrustedList(props: { account: Account }) {
   const { t, code, f } = useT();
   const { me } = useSession();
   const enc = encodeURIComponent(props.account.id);
-  const list = useApi<{ items: TrustedEntry[] }>(`/v1/accounts/${enc}/trusted`);
+  const list = useApi<{ items: TrustedEntry[] }>(`/v1/accounts/${enc}/trusted?limit=500`);
   const [target, setTarget] = useState("");
   const [targetError, setTargetError] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
