@@ -18,6 +18,7 @@ import { complianceIssues, complianceSection } from "./compliance.ts";
 import { creditsSection } from "./credits.ts";
 import { mrvSection } from "./mrv.ts";
 import { penaltiesSection } from "./penalties.ts";
+import { publicationSection } from "./publication.ts";
 
 // ---------------------------------------------------------------- building blocks
 
@@ -591,6 +592,7 @@ export const rulebookShape = z.strictObject({
   penalties: penalties.optional(),
   credits: credits.optional(),
   mrv: mrvSection.optional(),
+  publication: publicationSection.optional(),
   international: internationalShape.optional(),
   security: security.optional(),
   notes: z.array(z.string()).default([]).describe("what the preset simplifies or leaves out, and figures still to verify"),
