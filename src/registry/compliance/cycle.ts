@@ -111,10 +111,10 @@ export interface SurrenderInput {
  * at the approval.
  */
 export async function surrender(ctx: ComplianceCtx, c: Caller, i: SurrenderInput): Promise<Result<SecureTransactionView>> {
-  const rb = await ctx.rules();
-  if (isRefusal(rb)) return rb;
   const who = await mayActFor(ctx, c.principal, String(i?.installation));
   if (who) return who;
+  const rb = await ctx.rules();
+  if (isRefusal(rb)) return rb;
   const row = await getInstallation(ctx.db, i.installation);
   if (!row) return complianceRefusal("INSTALLATION_UNKNOWN", `installation ${i.installation} is not registered for compliance`, { installation: i.installation });
   const period = periodById(rb, String(i.period));

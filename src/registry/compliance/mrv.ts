@@ -48,10 +48,10 @@ export interface PlanView {
 /** A new version of the installation's monitoring plan (its representative). */
 export function submitPlan(ctx: ComplianceCtx, c: Caller, i: PlanInput): Promise<Result<PlanView>> {
   return audited(ctx, c, "compliance.plan.submit", typeof i?.installation === "string" ? i.installation.slice(0, 64) : null, async () => {
-    const rb = await ctx.rules();
-    if (isRefusal(rb)) return rb;
     const who = await mayActFor(ctx, c.principal, String(i?.installation));
     if (who) return who;
+    const rb = await ctx.rules();
+    if (isRefusal(rb)) return rb;
     return command(ctx, c, "plan.submit", i?.commandId, { ...i, commandId: undefined }, async (tx): Promise<PlanView | Refusal> => {
       const inst = await registered(tx, i.installation);
       if (isRefusal(inst)) return inst;
@@ -191,10 +191,10 @@ async function yearRecord(sql: Sql, installation: string, year: number): Promise
 /** The year's emission report (version 1) or a correction of the current version (its representative). */
 export function submitReport(ctx: ComplianceCtx, c: Caller, i: ReportSubmitInput): Promise<Result<ReportView>> {
   return audited(ctx, c, "compliance.report.submit", typeof i?.installation === "string" ? i.installation.slice(0, 64) : null, async () => {
-    const rb = await ctx.rules();
-    if (isRefusal(rb)) return rb;
     const who = await mayActFor(ctx, c.principal, String(i?.installation));
     if (who) return who;
+    const rb = await ctx.rules();
+    if (isRefusal(rb)) return rb;
     return command(ctx, c, "report.submit", i?.commandId, { ...i, commandId: undefined }, async (tx): Promise<ReportView | Refusal> => {
       const inst = await registered(tx, i.installation);
       if (isRefusal(inst)) return inst;
@@ -342,10 +342,10 @@ export interface AppointInput {
 /** The installation's representative appoints an accredited verifier for a year (a later appointment replaces it). */
 export function appointVerifier(ctx: ComplianceCtx, c: Caller, i: AppointInput): Promise<Result<{ installation: string; year: number; verifier: string; seq: number }>> {
   return audited(ctx, c, "compliance.verifier.appoint", typeof i?.installation === "string" ? i.installation.slice(0, 64) : null, async () => {
-    const rb = await ctx.rules();
-    if (isRefusal(rb)) return rb;
     const who = await mayActFor(ctx, c.principal, String(i?.installation));
     if (who) return who;
+    const rb = await ctx.rules();
+    if (isRefusal(rb)) return rb;
     return command(ctx, c, "verifier.appoint", i?.commandId, { ...i, commandId: undefined }, async (tx) => {
       const inst = await registered(tx, i.installation);
       if (isRefusal(inst)) return inst;
