@@ -73,3 +73,24 @@ forEachStore("compliance hook on surrender", (get) => {
     await expect(get().query("DELETE FROM surrender_lines")).rejects.toThrow();
   });
 });
+
+forEachStore("compliance hook: late surrender where the rulebook refuses it", (get) => {
+  it("refuses a surrender for a period past its deadline (9212) and accepts one for the open period", async () => {
+    const value = rulebookValue("japan-gx-ets") as { compliance: Record<string, unknown> };
+    value.compliance.lateSurrender = "refused";
+    await recordRulebook(get(), "gx-late-refused", value, "2026-04-01T00:00:00.000Z");
+    // FY2026's deadline is 2028-01-31 (the fiscal year ends in March 2027); FY2027's 2029-01-31.
+    const l = await LedgerService.open(get(), new ManualClock("2028-02-05T00:00:00Z"));
+    installSchemeRules(l, get(), (await recordedRulebook(get()))?.rulebook ?? null);
+    ok(await l.defineClass({ commandId: "c1", code: "GX-2026", unitType: "allowance", scheme: "JP-GX", vintage: 2026 }));
+    ok(await l.openAccount({ commandId: "o1", accountId: "NHA", type: "national_issuance", holder: "state", name: "NHA" }));
+    ok(await l.openAccount({ commandId: "o2", accountId: "SUR", type: "surrender", holder: "state", name: "SUR" }));
+    ok(await l.openAccount({ commandId: "o3", accountId: "OP-1", type: "operator_holding", holder: "op", name: "OP-1", installation: "INST-1" }));
+    ok(await l.propose({ transactionId: "i1", kind: "issuance", legs: [leg("GX-2026", null, "NHA", "100")] }));
+    ok(await l.batch({ batchId: "alloc", kind: "allocation", transfers: [{ classCode: "GX-2026", from: "NHA", to: "OP-1", quantity: "100" }] }));
+    const late = await l.propose({ transactionId: "s1", kind: "surrender", purpose: "period:2026", legs: [leg("GX-2026", "OP-1", "SUR", "10")] });
+    expect(late).toMatchObject({ ok: false, code: 9212, facts: { installation: "INST-1", period: "2026" } });
+    expect(await l.getTransaction("s1")).toBeUndefined();
+    ok(await l.propose({ transactionId: "s2", kind: "surrender", purpose: "period:2027", legs: [leg("GX-2026", "OP-1", "SUR", "10")] }));
+  });
+});
