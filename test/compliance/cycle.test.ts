@@ -8,6 +8,8 @@
 // for a closed period. Bad input is refused with a code and changes nothing.
 import { expect, it } from "vitest";
 import { verifiedEmissionsComplete } from "../../src/registry/compliance/index.ts";
+import { publication } from "../../src/registry/compliance/publish.ts";
+import { loadRulebook } from "../../src/io/rulebook.ts";
 import { forEachStore } from "../support/stores.ts";
 import { type ComplianceFixture, must, PLAN, setUpCompliance } from "./fixture.ts";
 
@@ -109,5 +111,16 @@ forEachStore("compliance cycle in the registry", (get) => {
     expect(late).toMatchObject({ ok: false, code: 9216 });
     const st = must(await f.svc.installationStatus(f.rep1, "INST-A", "2026"));
     expect(st.value).toMatchObject({ status: "compliant", closed: true });
+  });
+
+  it("publishes each installation's year from the day after the deadline: allocation, verified emissions, units surrendered, status", async () => {
+    const rb = loadRulebook("japan-gx-ets");
+    const before = await publication(get(), rb, 2026, "2028-01-31");
+    expect(before).toMatchObject({ published: false, publishedFrom: "2028-02-01", rows: [] });
+    const pub = await publication(get(), rb, 2026, "2028-02-01");
+    expect(pub.rows.map((r) => [r.installation, r.verifiedEmissions, r.emissions, r.surrendered, r.status])).toEqual([
+      ["INST-A", "1000", "verified", "1000", "compliant"],
+      ["INST-B", null, "estimated", "0", "estimated"],
+    ]);
   });
 });

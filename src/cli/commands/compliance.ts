@@ -5,12 +5,15 @@
 // surrender for a period (four-eyes: approve with `ets approve`), the status of a period, close
 // a period, and an installation's records. Writes act as --as USER and take --id, the command's
 // idempotency key (generated and printed when absent). Refusals exit 1 with their 9xxx code.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import { type Caller, systemPrincipal } from "../../domain/security/roles.ts";
 import { ComplianceService } from "../../registry/compliance/index.ts";
-import { action, formatTable, printJson, UsageError } from "../io.ts";
+import { localDay } from "../../registry/compliance/hook.ts";
+import { publication } from "../../registry/compliance/publish.ts";
+import { toCsv } from "../../io/csv.ts";
+import { action, CommandFailure, formatTable, printJson, UsageError } from "../io.ts";
 import { actingUser, type Common, type Output, Refused, type RegistryContext, withRegistry } from "./registry/index.ts";
 import { idLine, pickId, unwrap } from "./registry/context.ts";
 
@@ -194,6 +197,19 @@ export function register(program: Command): void {
       const r = unwrap(await svc.close(actingUser(ctx), { commandId: id, period: String(o.period), ...(o.price ? { price: String(o.price) } : {}) }));
       const table = formatTable(["installation", "status", "due", "surrendered", "shortfall", "penalty", "carry-over"], r.value.results.map((x) => [x.installation, x.status, x.due ?? "", x.surrendered, x.shortfall, `${x.amount} ${r.value.currency}`, x.carryOver]));
       return { json: { ...r.value, replayed: r.replayed }, text: `${idLine(id, generated)}${r.replayed ? "already closed: " : ""}${r.value.period} closed as of ${r.value.asOf} (deadline ${r.value.deadline})\n${table}\n` };
+    }));
+
+  reads(cmd.command("publish").description("the published compliance rows of a year as CSV: allocation, verified emissions, units surrendered, status"))
+    .requiredOption("--year <year>", "compliance year").requiredOption("--out <file>", "the CSV file to write")
+    .action(runner(async (svc, ctx, o: Opts) => {
+      const y = year("--year", o.year);
+      const rb = await svc.ctx.rules();
+      if ("ok" in rb) throw new Refused(rb);
+      const pub = await publication(ctx.db, rb, y, localDay(rb, ctx.clock.now()));
+      if (!pub.published) throw new CommandFailure(`${y} is not published yet: its rows appear from ${pub.publishedFrom ?? "(no deadline in the rulebook)"} (deadline ${pub.deadline ?? "none"} plus the rulebook's publication delay)`);
+      const headers = ["installation", "account", "operator", "year", "period", "allocation", "verified_emissions", "emissions", "surrendered", "status"];
+      writeFileSync(String(o.out), toCsv(headers, pub.rows.map((r) => [r.installation, r.accountId, r.operator, r.year, r.period, r.allocation, r.verifiedEmissions ?? "", r.emissions, r.surrendered, r.status])));
+      return { json: pub, text: `${pub.rows.length} installation(s) of ${y} written to ${String(o.out)} (published from ${pub.publishedFrom})\n` };
     }));
 
   reads(cmd.command("records <installation>").description("an installation's plans, report versions with verifications, and estimates"))
