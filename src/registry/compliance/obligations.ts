@@ -45,12 +45,11 @@ export function factsOf(id: string, row: InstallationRow | undefined): Installat
 export async function obligationFacts(sql: Sql, rb: Rulebook, installations: ReadonlyArray<{ id: string; row: InstallationRow | undefined }>, period: PeriodSpan): Promise<Map<string, ObligationFacts>> {
   const ids = installations.map((i) => i.id);
   const years = periodYears(period);
-  const [states, alloc, terms, carried] = await Promise.all([
-    emissionStates(sql, ids, years),
-    freeAllocations(sql, ids, period.from, period.to, schemeCodeOf(rb)),
-    obligationTerms(sql, ids, period.id),
-    carriedFrom(sql, ids, previousPeriod(rb, period)?.id),
-  ]);
+  // One after the other: `sql` may be a transaction's single connection.
+  const states = await emissionStates(sql, ids, years);
+  const alloc = await freeAllocations(sql, ids, period.from, period.to, schemeCodeOf(rb));
+  const terms = await obligationTerms(sql, ids, period.id);
+  const carried = await carriedFrom(sql, ids, previousPeriod(rb, period)?.id);
   const out = new Map<string, ObligationFacts>();
   for (const { id, row } of installations) {
     const t = terms.get(id);
