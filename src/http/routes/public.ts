@@ -155,7 +155,7 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/public/transactions",
       operationId: "publicTransactions",
       summary: "Public transaction log: completed transactions with their legs",
-      description: "Completed transactions with their legs and completion time, in time order (creation time, then id), optionally of one kind and created at or after `since`. Who initiated them and notes are not published. No sign-in.",
+      description: "Completed transactions with their legs and completion time, in time order (creation time, then id), optionally of one kind and created at or after `since`. Where the rulebook sets a publication delay (`publication.transactions.delayYears`, the EU's three years), a transaction appears only once that long has passed since it completed, so a page may hold fewer than `limit`. Who initiated them and notes are not published. No sign-in.",
       tag: "public",
       access: PUBLIC,
       query: PageQuery.extend({ kind: TransactionKindName.optional(), since: Since }),
@@ -164,7 +164,12 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
         const limit = query.limit ?? DEFAULT_PAGE;
         const after = decodeCursor(query.cursor);
         const pg = await ledger.listTransactions({ status: "completed", ...(query.kind ? { kind: query.kind } : {}), ...(query.since ? { since: query.since } : {}), ...(after ? { after } : {}), limit });
-        const items = pg.items.map((t) => ({ id: t.id, kind: t.kind, completedAt: completedAt(t), legs: t.legs }));
+        // The rulebook's publication delay (EU: three years): a transaction appears once that long has passed since it completed.
+        const delayYears = (await recordedRulebook(ledger.db))?.rulebook.publication?.transactions.delayYears ?? 0;
+        const cutoff = new Date(deps.clock.now());
+        cutoff.setUTCFullYear(cutoff.getUTCFullYear() - delayYears);
+        const shown = delayYears === 0 ? pg.items : pg.items.filter((t) => completedAt(t) <= cutoff.toISOString());
+        const items = shown.map((t) => ({ id: t.id, kind: t.kind, completedAt: completedAt(t), legs: t.legs }));
         return c.json(toJson({ items, nextCursor: pg.next === null ? null : encodeCursor(pg.next) }) as never);
       },
     }),
