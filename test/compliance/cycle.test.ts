@@ -39,6 +39,13 @@ forEachStore("compliance cycle in the registry", (get) => {
     const unknown = await f.svc.submitReport(f.rep1, { commandId: "rep-bad2", installation: "INST-A", year: 2026, activity: [{ source: "boiler", quantity: "5" }] });
     expect(unknown.ok).toBe(false);
     expect(await count("emission_reports")).toBe(0);
+    // Malformed plans are refused naming the field (9000), never thrown.
+    for (const [i, plan] of ([{ validFrom: 2026, sources: [null] }, { validFrom: 2026, sources: [{ id: 5, kind: "process" }] }, { validFrom: 2026, sources: [{ id: "a", kind: "process", unit: "t", emissionFactor: { value: {} } }] }] as const).entries()) {
+      const r = await f.svc.submitPlan(f.rep1, { commandId: `p-bad-${i}`, installation: "INST-A", plan: plan as never });
+      expect(r).toMatchObject({ ok: false, code: 9000 });
+    }
+    expect(await f.svc.submitReport(f.rep1, { commandId: "rep-bad3", installation: "INST-A", year: 2026, activity: [null] as never })).toMatchObject({ ok: false, code: 9000, facts: { field: "activity[0]" } });
+    expect(await count("monitoring_plans")).toBe(2);
   });
 
   it("locks verified emissions only on a positive opinion of the appointed, accredited, unconflicted verifier", async () => {

@@ -8,7 +8,7 @@
 // Every row is appended; nothing is updated in place.
 import { complianceRefusal, type Refusal } from "../../domain/compliance/codes.ts";
 import { conservativeEstimate, type ReportVersion, setEstimate as estimateRule, type YearRecord, correction, firstReport } from "../../domain/mrv/records.ts";
-import { type MonitoringPlan, mrvContext, validatePlan } from "../../domain/mrv/plan.ts";
+import { type MonitoringPlan, mrvContext, SOURCE_KINDS, validatePlan } from "../../domain/mrv/plan.ts";
 import { computeReport, type EmissionReport, type ActivityEntry } from "../../domain/mrv/report.ts";
 import { type Accreditation, type Opinion, type VerifierRecords, verifyReport } from "../../domain/mrv/verification.ts";
 import { type Caller, can } from "../../domain/security/roles.ts";
@@ -28,6 +28,45 @@ async function registered(tx: Sql, installation: unknown) {
 }
 
 // ---------------------------------------------------------------- monitoring plans
+
+const PARAMS = ["emissionFactor", "ncv", "oxidationFactor", "conversionFactor", "biomassFraction"] as const;
+const TEXTS = ["description", "fuel", "unit", "gas", "supplier"] as const;
+
+/** The shape of a plan's sources (types only; the MRV rules decide the rest), naming the first bad field. */
+function sourcesShape(sources: unknown): Refusal | undefined {
+  if (!Array.isArray(sources) || sources.length > 200) return bad("plan.sources", "a list of up to 200 source streams");
+  for (const [i, x] of sources.entries()) {
+    const at = `plan.sources[${i}]`;
+    if (typeof x !== "object" || x === null || Array.isArray(x)) return bad(at, "a source stream object");
+    const src = x as Record<string, unknown>;
+    if (typeof src.id !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(src.id)) return bad(`${at}.id`, "an id (letters, digits, . _ -)");
+    if (!(SOURCE_KINDS as readonly unknown[]).includes(src.kind)) return bad(`${at}.kind`, SOURCE_KINDS.join(", "));
+    for (const k of TEXTS) if (src[k] !== undefined && (typeof src[k] !== "string" || (src[k] as string).length > 200)) return bad(`${at}.${k}`, "a text");
+    if (src.activityTier !== undefined && !Number.isInteger(src.activityTier)) return bad(`${at}.activityTier`, "a tier 1..4");
+    for (const k of PARAMS) {
+      const v = src[k];
+      if (v === undefined) continue;
+      if (typeof v !== "object" || v === null || Array.isArray(v)) return bad(`${at}.${k}`, "{ value, tier?, source? }");
+      const prm = v as Record<string, unknown>;
+      if (typeof prm.value !== "string" && typeof prm.value !== "number") return bad(`${at}.${k}.value`, "a decimal number");
+      if (prm.tier !== undefined && !Number.isInteger(prm.tier)) return bad(`${at}.${k}.tier`, "a tier 1..4");
+      if (prm.source !== undefined && typeof prm.source !== "string") return bad(`${at}.${k}.source`, "a text");
+    }
+  }
+  return undefined;
+}
+
+/** The shape of activity data: a list of { source, quantity }. */
+function activityShape(activity: unknown): Refusal | undefined {
+  if (!Array.isArray(activity) || activity.length > 200) return bad("activity", "a list of up to 200 { source, quantity }");
+  for (const [i, a] of activity.entries()) {
+    if (typeof a !== "object" || a === null) return bad(`activity[${i}]`, "{ source, quantity }");
+    const e = a as Record<string, unknown>;
+    if (typeof e.source !== "string") return bad(`activity[${i}].source`, "a source id of the plan");
+    if (typeof e.quantity !== "string" && typeof e.quantity !== "number") return bad(`activity[${i}].quantity`, "a decimal number");
+  }
+  return undefined;
+}
 
 export interface PlanInput {
   commandId: string;
@@ -61,7 +100,10 @@ export function submitPlan(ctx: ComplianceCtx, c: Caller, i: PlanInput): Promise
       const plan = { ...i.plan, installation: i.installation, version } as MonitoringPlan;
       if (!isYear(plan.validFrom)) return bad("plan.validFrom", "a year");
       if (plan.validTo !== undefined && (!isYear(plan.validTo) || plan.validTo < plan.validFrom)) return bad("plan.validTo", "a year not before validFrom");
-      if (!Array.isArray(plan.sources)) return bad("plan.sources", "a list of source streams");
+      if (plan.sector !== undefined && (typeof plan.sector !== "string" || plan.sector.length > 64)) return bad("plan.sector", "a sector id");
+      if (plan.averageEmissions !== undefined && typeof plan.averageEmissions !== "string" && typeof plan.averageEmissions !== "number") return bad("plan.averageEmissions", "a decimal number");
+      const shape = sourcesShape(plan.sources);
+      if (shape) return shape;
       const broken = validatePlan(mrvContext(rb), plan);
       if (broken) return broken;
       const at = ctx.now();
@@ -199,7 +241,8 @@ export function submitReport(ctx: ComplianceCtx, c: Caller, i: ReportSubmitInput
       const inst = await registered(tx, i.installation);
       if (isRefusal(inst)) return inst;
       if (!isYear(i.year)) return bad("year", "a reporting year");
-      if (!Array.isArray(i.activity)) return bad("activity", "a list of { source, quantity }");
+      const shape = activityShape(i.activity);
+      if (shape) return shape;
       const plan = await planFor(tx, i.installation, i.year);
       if (!plan) return complianceRefusal("PLAN_MISMATCH", `${i.installation} has no monitoring plan in force for ${i.year}; submit one first`, { installation: i.installation, year: i.year });
       const computed = computeReport(mrvContext(rb), plan, { installation: i.installation, year: i.year, activity: i.activity });
@@ -390,6 +433,8 @@ export function submitVerification(ctx: ComplianceCtx, c: Caller, i: VerifyInput
       if (!isYear(i.year)) return bad("year", "a reporting year");
       if (!Number.isInteger(i.version) || i.version < 1) return bad("version", "the report version verified (1, 2, ...)");
       if (i.comments !== undefined && (typeof i.comments !== "string" || i.comments.length > 2000)) return bad("comments", "up to 2,000 characters");
+      if (i.nonConformities !== undefined && (!Array.isArray(i.nonConformities) || i.nonConformities.length > 100 || i.nonConformities.some((n) => typeof n !== "object" || n === null || typeof n.material !== "boolean" || typeof n.resolved !== "boolean")))
+        return bad("nonConformities", "a list of { material, resolved } (booleans)");
       const verifier = c.principal.userId as string;
       const a = await tx.query<{ verifier: string }>("SELECT verifier FROM verifier_appointments WHERE installation = $1 AND year = $2 ORDER BY seq DESC LIMIT 1", [i.installation, i.year]);
       if (a.rows[0]?.verifier !== verifier) return complianceRefusal("VERIFIER_NOT_APPOINTED", `you are not the verifier appointed for ${i.installation} ${i.year}`, { installation: i.installation, year: i.year, verifier });
