@@ -183,6 +183,7 @@ export const TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: "representatives", description: "Who represents which account, with the initiate and approve rights." },
   { name: "trusted accounts", description: "Each account's trusted account list: additions approved by a second person and effective after working days; removals at once." },
   { name: "audit", description: "The append-only audit trail of state-changing requests and sign-ins." },
+  { name: "compliance", description: "The compliance cycle: installations, monitoring plans, emission reports, verifiers and their opinions, estimates, obligations and status per period, surrender for compliance, and closing a period." },
   { name: "auctions", description: "Auctions from the calendar to settlement: bidders, sealed bids, the close and clearing, settlement in one ledger batch with payment records, public results; the market stability reserve's TNAC, decisions and monthly movements." },
   { name: "analysis", description: "What a policy analyst runs on the server's datasets and scenarios: allocation and baselines under a preset, simulations and their comparison. They change nothing." },
 ];

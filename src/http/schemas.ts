@@ -159,6 +159,7 @@ export const ComplianceStatus = z
     installation: z.string().nullable(),
     surrendered: Amount,
     verifiedEmissions: Amount.nullable(),
+    year: z.number().int().nullable().openapi({ description: "The compliance year the verified emissions and status are of (the latest published); null when none is published" }),
     status: z.enum(["not-determined", "compliant", "non-compliant"]),
   })
   .openapi("ComplianceStatus");

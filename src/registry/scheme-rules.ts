@@ -5,6 +5,7 @@
 // fewer. Each part adds one installer to the list.
 import type { Rulebook } from "../domain/rulebook/index.ts";
 import type { Db } from "../store/db.ts";
+import { installCompliance } from "./compliance/hook.ts";
 import { installAuctionRules } from "./auction/hooks.ts";
 import type { LedgerService } from "./ledger/index.ts";
 
@@ -13,6 +14,7 @@ export type RuleInstaller = (ledger: LedgerService, db: Db, rulebook: Rulebook |
 
 const INSTALLERS: readonly RuleInstaller[] = [
   // One line per part, e.g. compliance's surrender rules.
+  installCompliance,
   (ledger) => installAuctionRules(ledger), // auctions: a payment record beside every delivery; settled deliveries final
 ];
 

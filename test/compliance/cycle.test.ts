@@ -1,105 +1,133 @@
-// Goal: pre-allocation and true-up (China power), ex-post issuance (Tokyo), intensity true-ups and
-// changes within a period (closure, change of owner, mid-period entry) follow the rulebook, with
-// exact splits. Vectors cite their sources; property: parts always sum to the total.
-import { fc, test } from "@fast-check/vitest";
-import { describe, expect, it } from "vitest";
-import { compliancePeriod, exPostIssuance, intensityTrueUpFor, obligationFor, preAllocation, splitObligation, trueUp } from "../../src/domain/compliance/index.ts";
-import type { Obligation, PeriodSpan } from "../../src/domain/compliance/index.ts";
-import type { Rulebook } from "../../src/domain/rulebook/index.ts";
+// Goal: a compliance year of GX-ETS through the registry's compliance service, on both stores:
+// installations registered, a monitoring plan and a report by the installation's representative,
+// a verifier accredited, appointed and giving its opinion (a negative one never locks; a verifier
+// without accreditation, or with a conflict of interest, is refused and nothing changes), an
+// estimate set by the authority and marked as such, a four-eyes surrender checked by the hook
+// (credits within 10% of the obligation), the status before the deadline, a close after it
+// (status and penalty per installation; closing twice changes nothing), and nothing surrendered
+// for a closed period. Bad input is refused with a code and changes nothing.
+import { expect, it } from "vitest";
+import { verifiedEmissionsComplete } from "../../src/registry/compliance/index.ts";
+import { publication } from "../../src/registry/compliance/publish.ts";
 import { loadRulebook } from "../../src/io/rulebook.ts";
+import { forEachStore } from "../support/stores.ts";
+import { type ComplianceFixture, must, PLAN, setUpCompliance } from "./fixture.ts";
 
-const china = loadRulebook("china-national-power");
+forEachStore("compliance cycle in the registry", (get) => {
+  let f: ComplianceFixture;
+  const count = async (table: string) => Number((await get().query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`)).rows[0]?.n);
 
-describe("pre-allocation and true-up (China power, 2019-20 plan)", () => {
-  it("70% of base-year output x benchmark ex ante, the rest against verified output (ICAP node/731: pre-allocation at 70% of 2018 output)", () => {
-    // 1,000,000 MWh x 0.877 t/MWh x 0.7 = 613,900
-    const pre = preAllocation(china, { sector: "power", product: "coal-above-300mw", baseOutput: 1_000_000 });
-    expect(pre).toMatchObject({ preAllocation: 613_900n });
-    // verified 1,100,000 MWh: 964,700 final, true-up 350,800
-    expect(trueUp(china, { sector: "power", product: "coal-above-300mw", verifiedOutput: 1_100_000, preAllocation: 613_900n })).toMatchObject({ final: 964_700n, trueUp: 350_800n });
-    // verified output below 70% of the base year: the true-up is negative and taken back
-    expect(trueUp(china, { sector: "power", product: "coal-above-300mw", verifiedOutput: 600_000, preAllocation: 613_900n })).toMatchObject({ final: 526_200n, trueUp: -87_700n });
+  it("registers installations (administrator only) and takes the plan from the representative", async () => {
+    f = await setUpCompliance(get());
+    expect(await f.svc.registerInstallation(f.rep1, { commandId: "r0", installation: "INST-A", accountId: "OP-A" })).toMatchObject({ ok: false });
+    must(await f.svc.registerInstallation(f.admin, { commandId: "r1", installation: "INST-A", accountId: "OP-A" }));
+    must(await f.svc.registerInstallation(f.admin, { commandId: "r2", installation: "INST-B", accountId: "OP-B" }));
+    expect(await f.svc.registerInstallation(f.admin, { commandId: "r3", installation: "INST-C", accountId: "OP-A" })).toMatchObject({ ok: false, code: 9311 });
+    // rep2 may only approve on OP-A: it cannot submit for INST-A.
+    expect((await f.svc.submitPlan(f.rep2, { commandId: "p0", installation: "INST-A", plan: PLAN })).ok).toBe(false);
+    must(await f.svc.submitPlan(f.rep1, { commandId: "p1", installation: "INST-A", plan: PLAN }));
+    must(await f.svc.submitPlan(f.rep2, { commandId: "p2", installation: "INST-B", plan: PLAN }));
+    const mine = must(await f.svc.installations(f.rep1));
+    expect(mine.value.items.map((i) => i.installation)).toEqual(["INST-A", "INST-B"]);
   });
 
-  it("adjustment factors multiply, and a rulebook may keep the pre-allocation instead of a negative true-up", () => {
-    // air cooling x 1.05 ([R] preset): 1,000 x 0.877 x 1.05 x 0.7 = 644.595 -> 644 (floor)
-    expect(preAllocation(china, { sector: "power", product: "coal-above-300mw", baseOutput: 1000, options: { cooling: "air" } })).toMatchObject({ preAllocation: 644n });
-    const keep: Rulebook = { ...china, compliance: { ...china.compliance!, trueUp: { negative: false, rounding: "floor" } } };
-    expect(trueUp(keep, { sector: "power", product: "gas", verifiedOutput: 0, preAllocation: 100n })).toMatchObject({ trueUp: 0n });
-    // a deduction carried over can make the pre-allocation negative where negative true-ups are allowed
-    expect(preAllocation(china, { sector: "power", product: "gas", baseOutput: 100, deduction: 50n })).toMatchObject({ preAllocation: -23n }); // 100 x 0.392 x 0.7 = 27.44 -> 27; 27 - 50
-    expect(preAllocation(keep, { sector: "power", product: "gas", baseOutput: 100, deduction: 50n })).toMatchObject({ preAllocation: 0n });
+  it("refuses a report with negative activity or an unknown source (9xxx), and stores nothing", async () => {
+    f.clock.set("2027-05-10T01:00:00Z");
+    const neg = await f.svc.submitReport(f.rep1, { commandId: "rep-bad", installation: "INST-A", year: 2026, activity: [{ source: "kiln", quantity: "-5" }] });
+    expect(neg.ok).toBe(false);
+    expect(Math.floor((neg as { code: number }).code / 1000)).toBe(9);
+    const unknown = await f.svc.submitReport(f.rep1, { commandId: "rep-bad2", installation: "INST-A", year: 2026, activity: [{ source: "boiler", quantity: "5" }] });
+    expect(unknown.ok).toBe(false);
+    expect(await count("emission_reports")).toBe(0);
+    // Malformed plans are refused naming the field (9000), never thrown.
+    for (const [i, plan] of ([{ validFrom: 2026, sources: [null] }, { validFrom: 2026, sources: [{ id: 5, kind: "process" }] }, { validFrom: 2026, sources: [{ id: "a", kind: "process", unit: "t", emissionFactor: { value: {} } }] }] as const).entries()) {
+      const r = await f.svc.submitPlan(f.rep1, { commandId: `p-bad-${i}`, installation: "INST-A", plan: plan as never });
+      expect(r).toMatchObject({ ok: false, code: 9000 });
+    }
+    expect(await f.svc.submitReport(f.rep1, { commandId: "rep-bad3", installation: "INST-A", year: 2026, activity: [null] as never })).toMatchObject({ ok: false, code: 9000, facts: { field: "activity[0]" } });
+    expect(await count("monitoring_plans")).toBe(2);
   });
 
-  it("refuses a missing base output (9305), a negative output (9002), an unknown product or option (9000)", () => {
-    expect(preAllocation(china, { sector: "power", product: "gas" })).toMatchObject({ ok: false, code: 9305 });
-    expect(trueUp(china, { sector: "power", product: "gas", verifiedOutput: -1, preAllocation: 0n })).toMatchObject({ ok: false, code: 9002 });
-    expect(preAllocation(china, { sector: "power", product: "oil", baseOutput: 1 })).toMatchObject({ ok: false, code: 9000 });
-    expect(preAllocation(china, { sector: "power", product: "gas", baseOutput: 1, options: { cooling: "magic" } })).toMatchObject({ ok: false, code: 9000 });
-  });
-});
-
-describe("ex-post issuance and intensity targets", () => {
-  const tokyo = loadRulebook("tokyo");
-  const obligation = (rb: Rulebook, tonnes: bigint, cap: bigint): Obligation => {
-    const period = compliancePeriod(rb, "P1") as PeriodSpan;
-    const emissions = [2010, 2011, 2012, 2013, 2014].map((year, i) => ({ year, state: { state: "verified" as const, tonnes: i === 0 ? tonnes - (tonnes / 5n) * 4n : tonnes / 5n, version: 1, opinion: "positive" as const } }));
-    return obligationFor(rb, { installation: { installation: "T1" }, period, emissions, facilityCap: cap }) as Obligation;
-  };
-
-  it("Tokyo: emissions below the facility cap are issued as credits after verification (DOMAIN.md section 2)", () => {
-    // base 10,000 t/yr, factor 8% (P1, class I-1): cap 10,000 x 0.92 x 5 = 46,000; emitted 40,000 -> 6,000 issued
-    expect(exPostIssuance(tokyo, obligation(tokyo, 40_000n, 46_000n))).toMatchObject({ issued: 6000n, unitType: "excess-reduction" });
-    expect(exPostIssuance(tokyo, obligation(tokyo, 50_000n, 46_000n))).toMatchObject({ issued: 0n });
-    const capped: Rulebook = { ...tokyo, compliance: { ...tokyo.compliance!, exPostIssuance: { unitType: "excess-reduction", maxShareOfBaseline: 0.1 } } };
-    expect(exPostIssuance(capped, obligation(capped, 40_000n, 46_000n), 10_000n)).toMatchObject({ issued: 5000n });
-    expect(exPostIssuance(loadRulebook("eu-ets-phase2"), obligation(tokyo, 1n, 2n))).toMatchObject({ ok: false, code: 9306 });
-  });
-
-  it("intensity target trued up against verified output (UK ETS 2002 agreement participants, placeholder target 0.5)", () => {
-    const uk = loadRulebook("uk-ets-2002");
-    expect(intensityTrueUpFor(uk, "agreement-participants", 2004, { output: 1001, emissions: 400 })).toMatchObject({ balance: 100n });
-    expect(intensityTrueUpFor(uk, "agreement-participants", 2004, { output: 1001, emissions: 600 })).toMatchObject({ balance: -100n });
-    expect(intensityTrueUpFor(uk, "direct-participants", 2004, { output: 1, emissions: 1 })).toMatchObject({ ok: false, code: 9000 });
-  });
-});
-
-describe("changes within a period", () => {
-  const year: PeriodSpan = { id: "2022", from: 2022, to: 2022 };
-  const tokyoP1: PeriodSpan = { id: "P1", from: 2010, to: 2014 };
-
-  it("closure: the operator owes up to the day before; the rest of the allocation returns", () => {
-    const r = splitObligation({ installation: "I1", period: year, holder: "A", changes: [{ kind: "closure", date: "2022-07-01" }], partEmissions: [5000n], allocation: 3650n });
-    // operated 181 of 365 days: kept 3650 x 181 / 365 = 1810, returned 1840
-    expect(r).toMatchObject({ parts: [{ holder: "A", from: "2022-01-01", to: "2022-06-30", days: 181, emissions: 5000n }], returned: 1840n });
+  it("locks verified emissions only on a positive opinion of the appointed, accredited, unconflicted verifier", async () => {
+    const r1 = must(await f.svc.submitReport(f.rep1, { commandId: "rep-a1", installation: "INST-A", year: 2026, activity: [{ source: "kiln", quantity: "2000" }] }));
+    expect(r1.value).toMatchObject({ version: 1, total: "1000" });
+    // An unaccredited verifier cannot be appointed (9101).
+    expect(await f.svc.appointVerifier(f.rep1, { commandId: "ap0", installation: "INST-A", year: 2026, verifier: "ver1" })).toMatchObject({ ok: false, code: 9101 });
+    for (const v of ["ver1", "ver2"])
+      must(await f.svc.recordAccreditation(f.authority, { commandId: `acc-${v}`, verifier: v, accreditationId: `JAB-${v}`, body: "JAB", standard: "ISO 14065", scopes: ["*"], validFrom: "2026-01-01", expires: "2030-12-31" }));
+    must(await f.svc.recordVerifierFact(f.authority, { commandId: "fact1", verifier: "ver2", kind: "affiliation", operator: "Alpha Corp" }));
+    must(await f.svc.appointVerifier(f.rep1, { commandId: "ap1", installation: "INST-A", year: 2026, verifier: "ver2" }));
+    // ver2 is affiliated with Alpha Corp: refused with the conflict code, nothing recorded.
+    const conflicted = await f.svc.submitVerification(f.ver2, { commandId: "v0", installation: "INST-A", year: 2026, version: 1, opinion: "positive", misstatements: "0" });
+    expect(conflicted).toMatchObject({ ok: false });
+    expect(Math.floor((conflicted as { code: number }).code / 100)).toBe(91);
+    // A verifier not appointed is refused (9113).
+    expect(await f.svc.submitVerification(f.ver1, { commandId: "v1", installation: "INST-A", year: 2026, version: 1, opinion: "positive", misstatements: "0" })).toMatchObject({ ok: false, code: 9113 });
+    expect(await count("verifications")).toBe(0);
+    must(await f.svc.appointVerifier(f.rep1, { commandId: "ap2", installation: "INST-A", year: 2026, verifier: "ver1" }));
+    // A negative opinion never locks.
+    const neg = must(await f.svc.submitVerification(f.ver1, { commandId: "v2", installation: "INST-A", year: 2026, version: 1, opinion: "negative", misstatements: "100" }));
+    expect(neg.value.verification).toMatchObject({ opinion: "negative", locked: false, verifiedTotal: null });
+    expect(await verifiedEmissionsComplete(get(), "INST-A", [2026])).toEqual({ complete: false, missing: [2026] });
+    // A correction with reasons, verified positively, locks.
+    expect(await f.svc.submitReport(f.rep1, { commandId: "rep-a2x", installation: "INST-A", year: 2026, activity: [{ source: "kiln", quantity: "2000" }], corrects: 1, reasons: [] })).toMatchObject({ ok: false, code: 9110 });
+    must(await f.svc.submitReport(f.rep1, { commandId: "rep-a2", installation: "INST-A", year: 2026, activity: [{ source: "kiln", quantity: "2000" }], corrects: 1, reasons: ["meter recalibrated"] }));
+    const pos = must(await f.svc.submitVerification(f.ver1, { commandId: "v3", installation: "INST-A", year: 2026, version: 2, opinion: "positive", misstatements: "0" }));
+    expect(pos.value.verification).toMatchObject({ locked: true, verifiedTotal: "1000" });
+    expect(await verifiedEmissionsComplete(get(), "INST-A", [2026])).toEqual({ complete: true, missing: [] });
+    const ass = must(await f.svc.assignments(f.ver1));
+    expect(ass.value.map((a) => [a.installation, a.year, a.reports.length])).toEqual([["INST-A", 2026, 2]]);
+    // The verifier reads the records it verifies, not another installation's.
+    must(await f.svc.records(f.ver1, "INST-A"));
+    expect((await f.svc.records(f.ver1, "INST-B")).ok).toBe(false);
   });
 
-  it("change of owner: split at the date; by days with largest remainder when only the total is known", () => {
-    const r = splitObligation({ installation: "I1", period: year, holder: "A", changes: [{ kind: "owner-change", date: "2022-04-01", to: "B" }], emissions: 1000n });
-    // 90 / 275 days: 1000 x 90/365 = 246.58 -> 246 + 1 (largest remainder 0.58 vs 0.42) = 247; B 753
-    expect(r).toMatchObject({ parts: [{ holder: "A", to: "2022-03-31", days: 90, emissions: 247n }, { holder: "B", from: "2022-04-01", days: 275, emissions: 753n }] });
+  it("sets an estimate for a year without a verified report, marked as such (authority)", async () => {
+    expect((await f.svc.setEstimate(f.rep2, { commandId: "e0", installation: "INST-B", year: 2026, tonnes: "500", reason: "no report" })).ok).toBe(false);
+    expect(await f.svc.setEstimate(f.authority, { commandId: "e1", installation: "INST-A", year: 2026, tonnes: "500", reason: "x" })).toMatchObject({ ok: false, code: 9112 });
+    must(await f.svc.setEstimate(f.authority, { commandId: "e2", installation: "INST-B", year: 2026, tonnes: "500", reason: "no report by the deadline" }));
+    const st = must(await f.svc.installationStatus(f.rep2, "INST-B", "2026"));
+    expect(st.value).toMatchObject({ status: "open", due: "500", estimatedYears: [2026] });
   });
 
-  it("mid-period entry in a five-year period (Tokyo): obligation and facility cap from the entry date", () => {
-    const r = splitObligation({ installation: "I1", period: tokyoP1, holder: "A", changes: [{ kind: "entry", date: "2012-01-01" }], emissions: 30_000n, facilityCap: 46_000n });
-    // 1,096 of 1,826 days: cap 46,000 x 1096 / 1826 = 27,610.07 -> 27,610
-    expect(r).toMatchObject({ parts: [{ from: "2012-01-01", to: "2014-12-31", days: 1096, emissions: 30_000n, facilityCap: 27_610n }] });
+  it("surrenders with four eyes, the hook keeping credits within 10% of the obligation", async () => {
+    const s1 = must(await f.svc.surrender(f.rep1, { commandId: "s1", installation: "INST-A", period: "2026", lines: [{ classCode: "GX-2026", quantity: "900" }, { classCode: "JCR-2026", quantity: "100" }] }));
+    expect(s1.value.status).toBe("awaiting_approval");
+    must(await f.reg.approve(f.rep2, { transactionId: s1.value.id }));
+    const over = await f.svc.surrender(f.rep1, { commandId: "s2", installation: "INST-A", period: "2026", lines: [{ classCode: "JCR-2026", quantity: "1" }] });
+    expect(over.ok).toBe(false);
+    expect(Math.floor((over as { code: number }).code / 100)).toBe(92);
+    const st = must(await f.svc.status(f.admin, "2026"));
+    expect(st.value.items.map((i) => [i.installation, i.status, i.due, i.surrendered])).toEqual([["INST-A", "open", "1000", "1000"], ["INST-B", "open", "500", "0"]]);
   });
 
-  it("refuses a date outside the period (9303), changes out of order or after a closure (9304)", () => {
-    expect(splitObligation({ installation: "I1", period: year, holder: "A", changes: [{ kind: "closure", date: "2023-01-02" }], emissions: 1n })).toMatchObject({ ok: false, code: 9303 });
-    expect(splitObligation({ installation: "I1", period: year, holder: "A", changes: [{ kind: "owner-change", date: "2022-06-01", to: "B" }, { kind: "owner-change", date: "2022-03-01", to: "C" }], emissions: 1n })).toMatchObject({ ok: false, code: 9304 });
-    expect(splitObligation({ installation: "I1", period: year, holder: "A", changes: [{ kind: "closure", date: "2022-06-01" }, { kind: "owner-change", date: "2022-07-01", to: "C" }], emissions: 1n })).toMatchObject({ ok: false, code: 9304 });
+  it("closes the period after its deadline, once: status and penalty per installation; then nothing surrenders for it", async () => {
+    expect(await f.svc.close(f.admin, { commandId: "close-early", period: "2026" })).toMatchObject({ ok: false, code: 9307 });
+    f.clock.set("2028-02-01T03:00:00Z");
+    expect((await f.svc.close(f.authority, { commandId: "close-x", period: "2026" })).ok).toBe(false);
+    const c1 = must(await f.svc.close(f.admin, { commandId: "close-1", period: "2026" }));
+    expect(c1.value.results.map((r) => [r.installation, r.status, r.shortfall])).toEqual([["INST-A", "compliant", "0"], ["INST-B", "estimated", "500"]]);
+    const b = c1.value.results[1];
+    expect(b?.amount).not.toBe("0");
+    const rows = await count("compliance_results");
+    const c2 = must(await f.svc.close(f.admin, { commandId: "close-2", period: "2026" }));
+    expect(c2.value).toEqual(c1.value);
+    expect(await count("compliance_results")).toBe(rows);
+    expect(await count("compliance_closes")).toBe(1);
+    const late = await f.svc.surrender(f.rep2, { commandId: "s3", installation: "INST-B", period: "2026", lines: [{ classCode: "GX-2026", quantity: "10" }] });
+    expect(late).toMatchObject({ ok: false, code: 9216 });
+    const st = must(await f.svc.installationStatus(f.rep1, "INST-A", "2026"));
+    expect(st.value).toMatchObject({ status: "compliant", closed: true });
   });
 
-  const dates = fc.integer({ min: 2, max: 364 }).map((d) => new Date(Date.UTC(2022, 0, d)).toISOString().slice(0, 10));
-  test.prop([fc.uniqueArray(dates, { minLength: 0, maxLength: 4 }), fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.boolean()])("parts cover the days once and their emissions sum exactly to the total", (ds, total, close) => {
-    const sorted = [...ds].sort();
-    const changes = sorted.map((date, i) => (close && i === sorted.length - 1 ? { kind: "closure" as const, date } : { kind: "owner-change" as const, date, to: `H${i}` }));
-    const r = splitObligation({ installation: "I1", period: year, holder: "H", changes, emissions: total });
-    if ("ok" in r) throw new Error(r.message);
-    expect(r.parts.reduce((s, p) => s + p.emissions, 0n)).toBe(total);
-    const days = r.parts.reduce((s, p) => s + p.days, 0);
-    expect(days).toBe(close && sorted.length > 0 ? Number((Date.parse(sorted[sorted.length - 1] as string) - Date.UTC(2022, 0, 1)) / 86_400_000) : 365);
+  it("publishes each installation's year from the day after the deadline: allocation, verified emissions, units surrendered, status", async () => {
+    const rb = loadRulebook("japan-gx-ets");
+    const before = await publication(get(), rb, 2026, "2028-01-31");
+    expect(before).toMatchObject({ published: false, publishedFrom: "2028-02-01", rows: [] });
+    const pub = await publication(get(), rb, 2026, "2028-02-01");
+    expect(pub.rows.map((r) => [r.installation, r.verifiedEmissions, r.emissions, r.surrendered, r.status])).toEqual([
+      ["INST-A", "1000", "verified", "1000", "compliant"],
+      ["INST-B", null, "estimated", "0", "estimated"],
+    ]);
   });
 });

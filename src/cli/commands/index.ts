@@ -4,6 +4,7 @@ import { register as admin } from "./admin.ts";
 import { register as allocate } from "./allocate.ts";
 import { register as auction } from "./auction.ts";
 import { register as baseline } from "./baseline.ts";
+import { register as compliance } from "./compliance.ts";
 import { register as benchmark } from "./benchmark.ts";
 import { register as coverage } from "./coverage.ts";
 import { register as dataset } from "./dataset.ts";
@@ -23,6 +24,7 @@ export const commandModules: readonly Register[] = [
   auction,
   baseline,
   benchmark,
+  compliance,
   coverage,
   dataset,
   leakage,

@@ -10,3 +10,4 @@ export * from "./surrender.ts";
 export * from "./changes.ts";
 export * from "./true-up.ts";
 export * from "./close.ts";
+export * from "./periods.ts";

@@ -14,7 +14,6 @@
 import { addDec, decimal, mulDec, subDec, toWholeDec } from "../quantity/decimal.ts";
 import type { Decimal } from "../quantity/decimal.ts";
 import { maxBig, minBig } from "../quantity/index.ts";
-import { decimalFraction } from "../rulebook/index.ts";
 import type { Rulebook } from "../rulebook/index.ts";
 import type { CreditLimit } from "../rulebook/credits.ts";
 import type { Refusal } from "./codes.ts";
@@ -22,6 +21,7 @@ import { complianceRefusal, lowest } from "./codes.ts";
 import { classify } from "./eligibility.ts";
 import type { Eligible, UnitCategory, UnitClassRef } from "./eligibility.ts";
 import type { Obligation } from "./obligation.ts";
+import { deadlineOf as deadlineOfPeriod } from "./obligation.ts";
 
 export interface SurrenderLine {
   class: UnitClassRef;
@@ -277,4 +277,54 @@ export function assessHoldings(ctx: SurrenderContext, holdings: readonly Surrend
     if (limitedTo !== undefined && limitedTo < value) counts.limitedTo = limitedTo;
     return { class: h.class, quantity: h.quantity, counts };
   });
+}
+
+/**
+ * The compliance value of lines already surrendered, against the obligation as it stands now:
+ * each line counts its value, except that credits and limited borrowing count only up to the
+ * room their limits leave, in line order. Used when the obligation moved after the surrender (a
+ * corrected report lowered it): what was within the limits then may not be now, and the part
+ * beyond a limit does not count. Never more than the plain sum.
+ */
+export function countedValue(rb: Rulebook, o: Obligation, lines: readonly CountedLine[]): bigint {
+  const limits = rooms(rb, o);
+  let total = 0n;
+  for (const l of lines) {
+    const e = l.category === "credit" ? classify(rb, l.class, o.period) : undefined;
+    let value = l.value;
+    for (const r of limits) if (binds(r, l, e?.ok ? e : undefined)) value = minBig(value, maxBig(0n, r.max - r.used));
+    for (const r of limits) if (binds(r, l, e?.ok ? e : undefined)) r.used += value;
+    total += value;
+  }
+  return total;
+}
+
+/** What another part of the registry knows about an obligation when it checks credits against the scheme's limits. */
+export interface LimitFigures {
+  period: import("./obligation.ts").PeriodSpan;
+  /** Allowances owed (verified emissions, or the part over the facility cap). */
+  obligation: bigint;
+  /** Free allocation of the period, for limits on a share of it. */
+  allocation?: bigint;
+  /** Required reduction of the period (Tokyo), for limits on a share of it. */
+  requiredReduction?: bigint;
+  /** ISO date of the surrender (the late-surrender rule). */
+  asOf?: string;
+}
+
+/**
+ * The compliance rules on credits (and every other unit) offered toward an obligation, for other
+ * parts of the registry: the international units' domestic use delegates its limits here, so one
+ * evaluation (eligibility, vintage windows, exchange rates, every credit limit, borrowing, the
+ * deadline) decides for every door. `previous` are the lines already counted for the same
+ * obligation. The plan of what counts, or the refusal with its 92xx code.
+ */
+export function evaluateAgainstLimits(rb: Rulebook, f: LimitFigures, previous: readonly CountedLine[], lines: readonly SurrenderLine[]): SurrenderPlan | Refusal {
+  const o: Obligation = {
+    installation: "", period: f.period, deadline: deadlineOfPeriod(rb, f.period), kind: rb.compliance?.obligation.kind ?? "emissions", emissions: f.obligation,
+    estimatedYears: [], due: f.obligation, surplus: 0n, lines: [],
+  };
+  if (f.allocation !== undefined) o.freeAllocation = f.allocation;
+  if (f.requiredReduction !== undefined) o.requiredReduction = f.requiredReduction;
+  return evaluateSurrender({ rulebook: rb, obligation: o, previous, ...(f.asOf === undefined ? {} : { asOf: f.asOf }) }, lines);
 }

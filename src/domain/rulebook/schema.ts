@@ -19,6 +19,7 @@ import { creditsSection } from "./credits.ts";
 import { ledgerSection } from "./ledger.ts";
 import { mrvSection } from "./mrv.ts";
 import { penaltiesSection } from "./penalties.ts";
+import { publicationSection } from "./publication.ts";
 
 // ---------------------------------------------------------------- building blocks
 
@@ -592,6 +593,7 @@ export const rulebookShape = z.strictObject({
   penalties: penalties.optional(),
   credits: credits.optional(),
   mrv: mrvSection.optional(),
+  publication: publicationSection.optional(),
   international: internationalShape.optional(),
   security: security.optional(),
   ledger: ledgerSection.optional(),

@@ -48,15 +48,16 @@ export type Permission =
   | "trusted:manage-any"
   | "users:manage"
   | "audit:read"
-  | "verification:submit";
+  | "verification:submit"
+  | "compliance:administer";
 
 /** What each role may do; representatives additionally need the per-account right where noted. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   "national-admin": [
     "accounts:read-public", "accounts:read-all", "holdings:read-all", "transactions:read-all", "transfers:cancel-any",
-    "admin:kinds", "accounts:block", "representatives:manage", "trusted:manage-any", "users:manage", "audit:read",
+    "admin:kinds", "accounts:block", "representatives:manage", "trusted:manage-any", "users:manage", "audit:read", "compliance:administer",
   ],
-  authority: ["accounts:read-public", "accounts:read-all", "holdings:read-all", "transactions:read-all", "audit:read"],
+  authority: ["accounts:read-public", "accounts:read-all", "holdings:read-all", "transactions:read-all", "audit:read", "compliance:administer"],
   representative: ["accounts:read-public", "transfers:initiate", "transfers:approve"],
   verifier: ["accounts:read-public", "verification:submit"],
   public: ["accounts:read-public"],
@@ -78,6 +79,7 @@ export const PERMISSION_SCOPE: Readonly<Record<Permission, Scope>> = {
   "users:manage": "admin",
   "audit:read": "audit:read",
   "verification:submit": "verify",
+  "compliance:administer": "admin",
 };
 
 export function hasRole(p: Principal, role: Role): boolean {

@@ -5,6 +5,7 @@ import { adminOps } from "./admin.ts";
 import { analysisOps } from "./analysis.ts";
 import { auctionOps } from "./auctions.ts";
 import { authOps } from "./auth.ts";
+import { complianceOps } from "./compliance.ts";
 import { publicOps } from "./public.ts";
 import { readOps } from "./read.ts";
 import { rulesOps } from "./rules.ts";
@@ -25,6 +26,7 @@ export function allOps(deps: AppDeps, config: HttpConfig): Op[] {
     ...schemeOps(deps, config),
     ...analysisOps(deps, config),
     ...simulatorOps(deps, config),
+    ...complianceOps(deps, config),
     ...auctionOps(deps, config),
   ];
 }

@@ -3,6 +3,9 @@
 // the checkpoints (Merkle roots over the ledger) anyone may keep to hold the registry to later.
 import { z } from "@hono/zod-openapi";
 import { listCheckpoints } from "../../registry/checkpoints/index.ts";
+import { localDay } from "../../registry/compliance/hook.ts";
+import { latestPublishedYear, publication } from "../../registry/compliance/publish.ts";
+import { recordedRulebook } from "../../registry/settings.ts";
 import type { AccountView, TransactionView } from "../../registry/ledger/index.ts";
 import { PUBLIC_ACCESS as PUBLIC } from "../access.ts";
 import type { AppDeps, HttpConfig } from "../context.ts";
@@ -100,8 +103,8 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
       method: "get",
       path: "/v1/public/compliance",
       operationId: "publicCompliance",
-      summary: "Published compliance status per operator account (units surrendered; verified emissions and the status come with the compliance module)",
-      description: "Per operator account (operator, aircraft operator and maritime operator holding accounts, in account id order): the units surrendered so far. Verified emissions and the compliance status are filled in by the compliance module; until then they are null and not-determined. No sign-in.",
+      summary: "Published compliance status per operator account",
+      description: "Per operator account (operator, aircraft operator and maritime operator holding accounts, in account id order): the units surrendered so far and, for an installation registered for compliance, the verified emissions and status of the latest year whose publication date has passed (the period's surrender deadline plus the rulebook's publication delay): compliant, or non-compliant (short, estimated or not verified at the close); not-determined before the close or the publication date. No sign-in.",
       tag: "public",
       access: PUBLIC,
       query: PageQuery,
@@ -124,7 +127,25 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
             if (txs.next === null) break;
             txAfter = txs.next;
           }
-          items.push({ accountId: a.id, holder: a.holder, installation: a.installation, surrendered: surrendered.toString(), verifiedEmissions: null, status: "not-determined" as const });
+          items.push({ accountId: a.id, holder: a.holder, installation: a.installation, surrendered: surrendered.toString(), verifiedEmissions: null as string | null, year: null as number | null, status: "not-determined" as "not-determined" | "compliant" | "non-compliant" });
+        }
+        // The compliance module's published rows, where the registry runs a rulebook with compliance rules.
+        const rb = (await recordedRulebook(ledger.db))?.rulebook;
+        if (rb?.compliance) {
+          const asOf = localDay(rb, deps.clock.now());
+          const year = latestPublishedYear(rb, asOf);
+          const insts = items.map((i) => i.installation).filter((x): x is string => x !== null);
+          if (year !== undefined && insts.length > 0) {
+            const pub = await publication(ledger.db, rb, year, asOf, insts);
+            const byAccount = new Map(pub.rows.map((r) => [r.accountId, r]));
+            for (const i of items) {
+              const row = byAccount.get(i.accountId);
+              if (!row) continue;
+              i.year = row.year;
+              i.verifiedEmissions = row.verifiedEmissions;
+              i.status = row.status === "compliant" ? "compliant" : row.status === "not-determined" ? "not-determined" : "non-compliant";
+            }
+          }
         }
         return c.json({ items, nextCursor: pg.nextCursor } as never);
       },
@@ -134,7 +155,7 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
       path: "/v1/public/transactions",
       operationId: "publicTransactions",
       summary: "Public transaction log: completed transactions with their legs",
-      description: "Completed transactions with their legs and completion time, in time order (creation time, then id), optionally of one kind and created at or after `since`. Who initiated them and notes are not published. No sign-in.",
+      description: "Completed transactions with their legs and completion time, in time order (creation time, then id), optionally of one kind and created at or after `since`. Where the rulebook sets a publication delay (`publication.transactions.delayYears`, the EU's three years), a transaction appears only once that long has passed since it completed, so a page may hold fewer than `limit`. Who initiated them and notes are not published. No sign-in.",
       tag: "public",
       access: PUBLIC,
       query: PageQuery.extend({ kind: TransactionKindName.optional(), since: Since }),
@@ -143,7 +164,12 @@ export function publicOps(deps: AppDeps, _config: HttpConfig): Op[] {
         const limit = query.limit ?? DEFAULT_PAGE;
         const after = decodeCursor(query.cursor);
         const pg = await ledger.listTransactions({ status: "completed", ...(query.kind ? { kind: query.kind } : {}), ...(query.since ? { since: query.since } : {}), ...(after ? { after } : {}), limit });
-        const items = pg.items.map((t) => ({ id: t.id, kind: t.kind, completedAt: completedAt(t), legs: t.legs }));
+        // The rulebook's publication delay (EU: three years): a transaction appears once that long has passed since it completed.
+        const delayYears = (await recordedRulebook(ledger.db))?.rulebook.publication?.transactions.delayYears ?? 0;
+        const cutoff = new Date(deps.clock.now());
+        cutoff.setUTCFullYear(cutoff.getUTCFullYear() - delayYears);
+        const shown = delayYears === 0 ? pg.items : pg.items.filter((t) => completedAt(t) <= cutoff.toISOString());
+        const items = shown.map((t) => ({ id: t.id, kind: t.kind, completedAt: completedAt(t), legs: t.legs }));
         return c.json(toJson({ items, nextCursor: pg.next === null ? null : encodeCursor(pg.next) }) as never);
       },
     }),

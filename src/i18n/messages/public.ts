@@ -16,7 +16,7 @@ export const PUBLIC_MESSAGES = {
   "public.filterKind": { en: "Kind of transaction", ja: "取引の種別" },
   "public.allKinds": { en: "All kinds", ja: "すべての種別" },
   "public.complianceTitle": { en: "Published compliance status", ja: "義務履行状況（公開）" },
-  "public.complianceIntro": { en: "Units surrendered by each operator. Verified emissions and the compliance status come with the compliance module.", ja: "各事業者が償却したユニット数です。検証済み排出量と履行状況は、遵守モジュールの導入後に表示されます。" },
+  "public.complianceIntro": { en: "Units surrendered by each operator and, for installations under compliance, the verified emissions and status of the latest year published (after the surrender deadline and the rulebook's publication delay).", ja: "各事業者が償却したユニット数と、義務対象の施設については公表済みの最新年度の検証済み排出量と履行状況です（償却期限と規則集の公表猶予の経過後に表示されます）。" },
   "public.complianceCaption": { en: "Surrenders per operator account", ja: "事業者口座ごとの償却" },
   "public.verifiedEmissions": { en: "Verified emissions", ja: "検証済み排出量" },
   "public.complianceStatus.not-determined": { en: "Not determined yet", ja: "未確定" },

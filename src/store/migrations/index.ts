@@ -4,6 +4,7 @@ import { auctionMigrations } from "./auction.ts";
 import { auditMigrations } from "./audit.ts";
 import { authMigrations } from "./auth.ts";
 import { checkpointMigrations } from "./checkpoints.ts";
+import { complianceMigrations } from "./compliance.ts";
 import { ledgerMigrations } from "./ledger.ts";
 import { ledgerBatchMigrations } from "./ledger-batch.ts";
 import { ledgerV2Migrations } from "./ledger-v2.ts";
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   ...ledgerBatchMigrations,
   ...auctionMigrations,
   ...ledgerV5Migrations,
+  ...complianceMigrations,
 ];

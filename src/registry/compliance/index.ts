@@ -1,0 +1,43 @@
+// The compliance cycle in the registry, as callers see it: one service over the secure registry
+// (roles, representatives, four-eyes, audit), with the parts in their own files: installations
+// and terms (installations.ts), monitoring, reporting and verification (mrv.ts), obligations,
+// surrender, status and closing a period (cycle.ts), publication (publish.ts), and the rules on
+// every surrender the ledger writes (hook.ts, installed by src/registry/scheme-rules.ts).
+import type { Caller } from "../../domain/security/roles.ts";
+import type { SecureRegistry } from "../secure/index.ts";
+import { ComplianceCtx } from "./context.ts";
+import * as cycle from "./cycle.ts";
+import * as inst from "./installations.ts";
+import * as mrv from "./mrv.ts";
+
+export type { InstallationView, RegisterInput, TermsInput, TermsView } from "./installations.ts";
+export type { PlanInput, PlanView, ReportSubmitInput, ReportView, AccreditationInput, FactInput, AppointInput, VerifyInput, EstimateInput, InstallationRecords } from "./mrv.ts";
+export type { PositionView, SurrenderInput, CloseInput, CloseView } from "./cycle.ts";
+export { verifiedEmissionsComplete } from "./cycle.ts";
+export { evaluateAgainstLimits } from "../../domain/compliance/surrender.ts";
+
+export class ComplianceService {
+  readonly ctx: ComplianceCtx;
+
+  constructor(readonly registry: SecureRegistry) {
+    this.ctx = new ComplianceCtx(registry);
+  }
+
+  registerInstallation = (c: Caller, i: inst.RegisterInput) => inst.registerInstallation(this.ctx, c, i);
+  installations = (c: Caller, o?: { after?: string | undefined; limit?: number | undefined }) => inst.installations(this.ctx, c, o);
+  setTerms = (c: Caller, i: inst.TermsInput) => inst.setTerms(this.ctx, c, i);
+  submitPlan = (c: Caller, i: mrv.PlanInput) => mrv.submitPlan(this.ctx, c, i);
+  submitReport = (c: Caller, i: mrv.ReportSubmitInput) => mrv.submitReport(this.ctx, c, i);
+  records = (c: Caller, installation: string, year?: number) => mrv.recordsOf(this.ctx, c, installation, year);
+  recordAccreditation = (c: Caller, i: mrv.AccreditationInput) => mrv.recordAccreditation(this.ctx, c, i);
+  recordVerifierFact = (c: Caller, i: mrv.FactInput) => mrv.recordVerifierFact(this.ctx, c, i);
+  appointVerifier = (c: Caller, i: mrv.AppointInput) => mrv.appointVerifier(this.ctx, c, i);
+  submitVerification = (c: Caller, i: mrv.VerifyInput) => mrv.submitVerification(this.ctx, c, i);
+  assignments = (c: Caller) => mrv.assignments(this.ctx, c);
+  setEstimate = (c: Caller, i: mrv.EstimateInput) => mrv.setEstimate(this.ctx, c, i);
+  status = (c: Caller, period: string, o?: { after?: string | undefined; limit?: number | undefined }) => cycle.periodStatus(this.ctx, c, period, o);
+  installationStatus = (c: Caller, installation: string, period: string) => cycle.installationStatus(this.ctx, c, installation, period);
+  surrender = (c: Caller, i: cycle.SurrenderInput) => cycle.surrender(this.ctx, c, i);
+  close = (c: Caller, i: cycle.CloseInput) => cycle.close(this.ctx, c, i);
+  getClose = (c: Caller, period: string) => cycle.getClose(this.ctx, c, period);
+}
