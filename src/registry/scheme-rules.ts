@@ -5,6 +5,7 @@
 // fewer. Each part adds one installer to the list.
 import type { Rulebook } from "../domain/rulebook/index.ts";
 import type { Db } from "../store/db.ts";
+import { installInternational } from "./international/hooks.ts";
 import type { LedgerService } from "./ledger/index.ts";
 
 /** Registers a part's hooks on the ledger for this scheme (nothing when its rules do not apply). */
@@ -12,6 +13,7 @@ export type RuleInstaller = (ledger: LedgerService, db: Db, rulebook: Rulebook |
 
 const INSTALLERS: readonly RuleInstaller[] = [
   // One line per part, e.g. compliance's surrender rules.
+  installInternational,
 ];
 
 export function installSchemeRules(ledger: LedgerService, db: Db, rulebook: Rulebook | null, installers: readonly RuleInstaller[] = INSTALLERS): void {

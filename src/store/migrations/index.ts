@@ -3,6 +3,7 @@ import type { Migration } from "../migration.ts";
 import { auditMigrations } from "./audit.ts";
 import { authMigrations } from "./auth.ts";
 import { checkpointMigrations } from "./checkpoints.ts";
+import { internationalMigrations } from "./international.ts";
 import { ledgerMigrations } from "./ledger.ts";
 import { ledgerV2Migrations } from "./ledger-v2.ts";
 import { registryMigrations } from "./registry.ts";
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   ...ledgerV2Migrations,
   ...registryMigrations,
   ...checkpointMigrations,
+  ...internationalMigrations,
 ];
