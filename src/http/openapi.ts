@@ -184,6 +184,7 @@ export const TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: "trusted accounts", description: "Each account's trusted account list: additions approved by a second person and effective after working days; removals at once." },
   { name: "audit", description: "The append-only audit trail of state-changing requests and sign-ins." },
   { name: "analysis", description: "What a policy analyst runs on the server's datasets and scenarios: allocation and baselines under a preset, simulations and their comparison. They change nothing." },
+  { name: "international", description: "International units: classes defined from credit attributes, the Article 6.2 book (authorizations, first transfers, corresponding adjustments, the AEF), ITMO issuance, transfers abroad, uses and cancellations, CDM and Article 6.4 issuances with their shares." },
 ];
 
 export const INFO = {

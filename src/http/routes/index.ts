@@ -4,6 +4,7 @@ import type { Op } from "../route.ts";
 import { adminOps } from "./admin.ts";
 import { analysisOps } from "./analysis.ts";
 import { authOps } from "./auth.ts";
+import { internationalOps } from "./international.ts";
 import { publicOps } from "./public.ts";
 import { readOps } from "./read.ts";
 import { schemeOps } from "./scheme.ts";
@@ -22,5 +23,6 @@ export function allOps(deps: AppDeps, config: HttpConfig): Op[] {
     ...schemeOps(deps, config),
     ...analysisOps(deps, config),
     ...simulatorOps(deps, config),
+    ...internationalOps(deps, config),
   ];
 }

@@ -19,6 +19,7 @@ import type { Db } from "../../store/db.ts";
 import type { Result } from "../ledger/index.ts";
 import type { SecureRegistry, SecureTransactionView } from "../secure/index.ts";
 import { scopeOf } from "../secure/authorize.ts";
+import { rightsOf } from "../secure/store.ts";
 import { Book } from "./book.ts";
 import { parseInternational, recordedInternational, recordInternational, rulesByParty } from "./config.ts";
 import { type Intent, putIntent } from "./intents.ts";
@@ -150,6 +151,13 @@ export class InternationalService {
     return this.reg.initiate(c, { transactionId: key, kind, legs: legs.map((l) => ({ classCode: l.classCode, from: l.from, to: l.to, quantity: l.quantity.toString() })) as never, ...(purpose ? { purpose } : {}) });
   }
 
+  /** The same right the secure registry asks of a representative, checked before the intent is left, so a denied caller leaves nothing. */
+  private async mayMove(c: Caller, from: string): Promise<Refusal | undefined> {
+    if (c.principal.userId === null) return securityRefusal("PERMISSION_DENIED", "sign in", {});
+    const r = await rightsOf(this.db, c.principal.userId, from);
+    return r?.initiate ? undefined : securityRefusal("NOT_INITIATOR_REPRESENTATIVE", `you are not a representative of ${from} with the initiate right`, { accountId: from });
+  }
+
   private async intlClass(code: unknown): Promise<Refusal | CreditAttributes> {
     if (!str(code)) return bad("classCode", "must be a class code");
     const a = await this.attributesOf(code);
@@ -186,8 +194,9 @@ export class InternationalService {
     if (!str(input.to, PARTY)) return bad("to", "must be a Party code (ISO 3166 alpha-3)");
     const q = units(input.quantity);
     if (q === null) return bad("quantity", "must be a positive whole number of units");
-    const attrs = await this.intlClass(input.classCode);
-    if ("ok" in attrs) return attrs;
+    if (!str(input.classCode)) return bad("classCode", "must be a class code");
+    const denied = await this.mayMove(c, input.from);
+    if (denied) return denied;
     const out = await this.account("outbound", input.to);
     return this.move(c, input.commandId, "external_transfer", [{ classCode: input.classCode as string, from: input.from, to: out, quantity: q }], { kind: "a6-transfer", body: { recordId: input.commandId, to: input.to } });
   }
@@ -198,8 +207,9 @@ export class InternationalService {
     if (!str(input.from)) return bad("from", "must be an account id");
     const q = units(input.quantity);
     if (q === null) return bad("quantity", "must be a positive whole number of units");
-    const attrs = await this.intlClass(input.classCode);
-    if ("ok" in attrs) return attrs;
+    if (!str(input.classCode)) return bad("classCode", "must be a class code");
+    const denied = await this.mayMove(c, input.from);
+    if (denied) return denied;
     const party = (await this.rules())?.article6?.party;
     if (!party) return intlRefusal("RULES_MISSING", "the registry has no Article 6 configuration (international.article6)", { rule: "international.article6" });
     const leg = (to: string) => [{ classCode: input.classCode as string, from: input.from as string, to, quantity: q }];
