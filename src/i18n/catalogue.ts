@@ -12,6 +12,7 @@ import { ALLOCATION_MESSAGES } from "./messages/allocation.ts";
 import { SIMULATOR_MESSAGES } from "./messages/simulator.ts";
 import { REGISTRY_CODES } from "./messages/registry-codes.ts";
 import { SHELL_MESSAGES } from "./messages/shell.ts";
+import { INTERNATIONAL_MESSAGES } from "./messages/international.ts";
 
 /** The areas, by name, for the completeness test. */
 export const AREAS = {
@@ -26,6 +27,7 @@ export const AREAS = {
   checks: CHECK_MESSAGES,
   allocationTexts: ALLOCATION_TEXTS,
   errors: ERROR_MESSAGES,
+  international: INTERNATIONAL_MESSAGES,
 } as const;
 
 export const MESSAGES = {
@@ -40,4 +42,5 @@ export const MESSAGES = {
   ...CHECK_MESSAGES,
   ...ALLOCATION_TEXTS,
   ...ERROR_MESSAGES,
+  ...INTERNATIONAL_MESSAGES,
 } as const;
