@@ -2,7 +2,8 @@
 // their attributes; the Article 6.2 book written by hooks in the transaction that moves the units
 // (an issuance under an authorization, a transfer abroad recording the first transfer exactly
 // once, a use towards the NDC); bad commands (using unauthorized units towards the NDC, revoking
-// after the deadline, moving ITMOs around the book) refused with their codes and nothing changed;
+// after the deadline, issuing units of another host, moving ITMOs around the book) refused with
+// their codes and nothing changed;
 // a CDM issuance with its 2% share of proceeds and an Article 6.4 issuance of 1,000 -> 50 / 20 /
 // 930; conservation (`verify`). The scenario is the first ITMOs' (test/international/
 // first-itmos.test.ts): 1,916 units of Bangkok's e-bus programme, vintage 2022, authorized by
@@ -111,6 +112,16 @@ forEachStore("international units in the registry", (get) => {
     expect(u).toMatchObject({ ok: false, code: 10701 });
     expect(await held("THA-GOV", plain)).toBe(100n);
     expect(await f.reg.ledger.getTransaction(f.reg.ledger.idFor("user:rep", "TH-USE-1"))).toBeUndefined();
+    expect(await book()).toEqual(before);
+  });
+
+  it("refuses issuing (and so authorizing) units of another host (10501) and changes nothing", async () => {
+    const swiss = ok(await intl.defineClass(admin, { commandId: "c-swiss", attributes: { ...ITMO, host: "CHE" } })).value.code;
+    const before = await book();
+    const r = await intl.issue(admin, { commandId: "TH-ISS-SWISS", classCode: swiss, account: "THA-GOV", quantity: "10", authorization: "TH-LOA-BKK-EBUS", sector: "Transport", activityType: "Electric buses" });
+    expect(r).toMatchObject({ ok: false, code: 10501 });
+    expect(await held("THA-GOV", swiss)).toBe(0n);
+    expect(await f.reg.ledger.getTransaction("TH-ISS-SWISS")).toBeUndefined();
     expect(await book()).toEqual(before);
   });
 

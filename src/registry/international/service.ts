@@ -177,6 +177,8 @@ export class InternationalService {
     const rules = await this.rules();
     const a6 = rules?.article6;
     if (!a6) return intlRefusal("RULES_MISSING", "the registry has no Article 6 configuration (international.article6)", { rule: "international.article6" });
+    // A Party issues (and authorizes) only the mitigation outcomes it hosts.
+    if (attrs.host !== a6.party) return intlRefusal("A6_AUTHORIZE_FOREIGN_UNITS", `class ${String(input.classCode)} is hosted by ${attrs.host}; this registry issues ITMOs for ${a6.party} only`, { classCode: input.classCode, host: attrs.host, party: a6.party });
     const record = {
       id: input.commandId, host: a6.party, registry: a6.registryId, vintage: attrs.vintage,
       sector: input.sector ?? attrs.sector, activityType: input.activityType ?? attrs.activityType,
