@@ -1,7 +1,7 @@
 // Goal: international units in the registry, through the one write path: classes defined from
 // their attributes; the Article 6.2 book written by hooks in the transaction that moves the units
 // (an issuance under an authorization, a transfer abroad recording the first transfer exactly
-// once, a use towards the NDC); bad commands (using unauthorized units towards the NDC, revoking
+// once, a voluntary cancellation); bad commands (using unauthorized units towards the NDC, revoking
 // after the deadline, issuing units of another host, moving ITMOs around the book) refused with
 // their codes and nothing changed;
 // a CDM issuance with its 2% share of proceeds and an Article 6.4 issuance of 1,000 -> 50 / 20 /
@@ -103,6 +103,15 @@ forEachStore("international units in the registry", (get) => {
     ]);
     // The same id with another content is refused.
     expect(await intl.transfer(rep, { commandId: "TH-CH-2023-1", from: "THA-GOV", to: "JPN", classCode: cls, quantity: "1916" })).toMatchObject({ ok: false, code: 10005 });
+  });
+
+  it("cancels authorized ITMOs voluntarily: the cancellation recorded in the cancellation's transaction", async () => {
+    ok(await intl.issue(admin, { commandId: "TH-ISS-2", classCode: cls, account: "THA-GOV", quantity: "50", authorization: "TH-LOA-BKK-EBUS", sector: "Transport", activityType: "Electric buses" }));
+    const c = ok(await intl.useOrCancel(rep, "cancel", { commandId: "TH-CAN-1", from: "THA-GOV", classCode: cls, quantity: "50", reason: "voluntary" }));
+    expect(c.value.status).toBe("completed");
+    expect(await held("THA-GOV", cls)).toBe(0n);
+    const rows = await book();
+    expect(rows.filter((r) => r.tx_id === c.value.id).map((r) => r.kind)).toContain("cancellation");
   });
 
   it("refuses using unauthorized units towards the NDC (10701) and changes nothing", async () => {
