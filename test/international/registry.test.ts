@@ -12,7 +12,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../../src/domain/security/config.ts";
 import { loadInternationalRules } from "../../src/io/international.ts";
+import { offeredUnits } from "../../src/registry/international/domestic.ts";
 import { InternationalService } from "../../src/registry/international/service.ts";
+import type { Move } from "../../src/registry/ledger/apply.ts";
 import { verifyLedger } from "../../src/registry/verify.ts";
 import { createUsers, type Fixture, setUp } from "../security/fixture.ts";
 import { forEachStore } from "../support/stores.ts";
@@ -156,6 +158,14 @@ forEachStore("international units in the registry", (get) => {
     expect(await held("THA-GOV", er)).toBe(930n);
     // Forwarding from the pending account without the operation is refused.
     expect(await f.reg.ledger.propose({ transactionId: "fw-x", kind: "forwarding", legs: [{ classCode: er, from: "INTL-PENDING-A64", to: "THA-GOV", quantity: "1" }] })).toMatchObject({ ok: false });
+  });
+
+  it("says what units offer for domestic compliance: attributes and Article 6 state per run (for compliance's surrender hook)", async () => {
+    const moves = async (id: string) => ((await f.reg.ledger.getTransaction(id))?.movements ?? []).map((m) => [m.legNo, 0, m.classCode, m.from, m.to, String(m.start), String(m.end)] as Move);
+    const first = await offeredUnits(get(), intl.book, await moves("TH-ISS-2022-Q4"));
+    expect(first.map((u) => [u.attributes.project, u.quantity, u.article6])).toEqual([["BKK-EBUS", 1916n, { authorized: true, firstTransferred: true }]]);
+    const plainUnits = await offeredUnits(get(), intl.book, await moves("TH-ISS-PLAIN"));
+    expect(plainUnits.map((u) => [u.attributes.project, u.quantity, u.article6])).toEqual([["OTHER", 100n, { authorized: false, firstTransferred: false }]]);
   });
 
   it("conserves every unit: verify passes", async () => {
