@@ -15,6 +15,7 @@ import { REGISTRY_CODES } from "./messages/registry-codes.ts";
 import { SHELL_MESSAGES } from "./messages/shell.ts";
 import { ACCOUNT_STATE_MESSAGES } from "./messages/account-state.ts";
 import { CLI_MESSAGES } from "./messages/cli.ts";
+import { INTERNATIONAL_MESSAGES } from "./messages/international.ts";
 
 /** The areas, by name, for the completeness test. */
 export const AREAS = {
@@ -32,6 +33,7 @@ export const AREAS = {
   auctions: AUCTION_MESSAGES,
   accountState: ACCOUNT_STATE_MESSAGES,
   cli: CLI_MESSAGES,
+  international: INTERNATIONAL_MESSAGES,
 } as const;
 
 export const MESSAGES = {
@@ -49,4 +51,5 @@ export const MESSAGES = {
   ...AUCTION_MESSAGES,
   ...ACCOUNT_STATE_MESSAGES,
   ...CLI_MESSAGES,
+  ...INTERNATIONAL_MESSAGES,
 } as const;

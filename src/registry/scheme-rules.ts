@@ -7,6 +7,7 @@ import type { Rulebook } from "../domain/rulebook/index.ts";
 import type { Db } from "../store/db.ts";
 import { installCompliance } from "./compliance/hook.ts";
 import { installAuctionRules } from "./auction/hooks.ts";
+import { installInternational } from "./international/hooks.ts";
 import type { LedgerService } from "./ledger/index.ts";
 
 /** Registers a part's hooks on the ledger for this scheme (nothing when its rules do not apply). */
@@ -16,6 +17,7 @@ const INSTALLERS: readonly RuleInstaller[] = [
   // One line per part, e.g. compliance's surrender rules.
   installCompliance,
   (ledger) => installAuctionRules(ledger), // auctions: a payment record beside every delivery; settled deliveries final
+  installInternational,
 ];
 
 export function installSchemeRules(ledger: LedgerService, db: Db, rulebook: Rulebook | null, installers: readonly RuleInstaller[] = INSTALLERS): void {

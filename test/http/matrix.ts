@@ -206,6 +206,33 @@ export const MATRIX: Record<string, Row> = {
   baselines: { expect: "YYYYYN", req: () => ({ method: "GET", path: "/v1/analysis/baselines?dataset=demo-japan&rulebook=japan-gx-ets" }) },
   simulate: { expect: "YYYYYN", req: () => ({ method: "POST", path: "/v1/analysis/simulations", body: { preset: "two-firms" } }) },
   compareSimulations: { expect: "YYYYYN", req: () => ({ method: "POST", path: "/v1/analysis/simulations/compare", body: { runs: [{ preset: "two-firms" }, { preset: "two-firms", overrides: { capFactor: 1.1 } }] } }) },
+  // ---- international units (src/http/routes/international.ts)
+  listInternationalClasses: { expect: "YYYYYN", req: () => ({ method: "GET", path: "/v1/international/classes" }) },
+  defineInternationalClass: {
+    expect: "YNNNNN",
+    req: ({ n }) => ({ method: "POST", path: "/v1/international/classes", body: { commandId: tx("icls", n), attributes: { mechanism: "A6.2", unitType: "ITMO", creditKind: "reduction", host: "THA", vintage: 2022, project: `P-${n}` } } }),
+  },
+  getInternationalConfiguration: { expect: "YYYYYN", req: () => ({ method: "GET", path: "/v1/international/configuration" }) },
+  configureInternational: { expect: "YNNNNN", req: () => ({ method: "PUT", path: "/v1/international/configuration", body: { domesticUse: [], unknownSection: true } }) },
+  getArticle6Book: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/international/book" }) },
+  getAef: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/international/aef?party=THA&year=2023" }) },
+  authorizeItmos: {
+    expect: "YNNNNN",
+    req: ({ n }) => ({
+      method: "POST", path: "/v1/international/authorizations",
+      body: { commandId: tx("loa", n), cooperativeApproach: "CA0001", purposes: "NDC", authorizedParties: ["CHE"], quantity: "10", gwp: "AR5", sectors: ["Transport"], activityTypes: ["Buses"], terms: "t" },
+    }),
+  },
+  revokeAuthorization: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/international/authorizations/NO-SUCH-LOA/revoke", body: { commandId: tx("rev", n) } }) },
+  authorizeEntity: {
+    expect: "YNNNNN",
+    req: ({ n }) => ({ method: "POST", path: "/v1/international/entities", body: { commandId: tx("ent", n), name: "E", country: "CHE", identification: "X", cooperativeApproach: "CA0001", conditions: "c", changeConditions: "c" } }),
+  },
+  issueItmos: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/international/issuances", body: { commandId: tx("iiss", n), classCode: "NO-SUCH-INTL-CLASS", account: NAT, quantity: "0" } }) },
+  issueWithShares: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/international/mechanism-issuances", body: { commandId: tx("mech", n), classCode: "NO-SUCH-INTL-CLASS", quantity: "0", to: A } }) },
+  transferItmos: { expect: "NNYNNN", req: ({ n }) => ({ method: "POST", path: "/v1/international/transfers", body: { commandId: tx("itrf", n), from: A, to: "CHE", classCode: CLASS, quantity: "1" } }) },
+  useItmos: { expect: "NNYNNN", req: ({ n }) => ({ method: "POST", path: "/v1/international/uses", body: { commandId: tx("iuse", n), from: A, classCode: CLASS, quantity: "1", purpose: "NDC", forYear: 2023 } }) },
+  cancelItmos: { expect: "NNYNNN", req: ({ n }) => ({ method: "POST", path: "/v1/international/cancellations", body: { commandId: tx("ican", n), from: A, classCode: CLASS, quantity: "1", reason: "voluntary" } }) },
   // ---- auctions (test/http/auction-world.ts): public calendar, auctions and results; sealed bids
   listAuctions: { expect: "YYYYYY", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: "/v1/auctions" }) },
   getAuction: { expect: "YYYYYY", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: `/v1/auctions/${AUCTION}` }) },

@@ -9,6 +9,7 @@ import { AuctionPage } from "./pages/auctions/auction.tsx";
 import { AuctionsPage } from "./pages/auctions/auctions.tsx";
 import { AllocationPage } from "./pages/allocation/run.tsx";
 import { DashboardPage } from "./pages/dashboard.tsx";
+import { InternationalPage } from "./pages/international/units.tsx";
 import { ProfilePage } from "./pages/profile.tsx";
 import { PublicAccountsPage, PublicAllocationsPage, PublicCompliancePage, PublicTransactionsPage } from "./pages/public.tsx";
 import { AccountPage } from "./pages/registry/account.tsx";
@@ -38,6 +39,7 @@ export const ROUTES: readonly RouteDef[] = [
   { path: "/registry/transactions/:transactionId", title: "transaction.title", access: "signed-in", page: TransactionPage },
   { path: "/registry/transfer", title: "transfer.title", access: "signed-in", page: TransferPage },
   { path: "/registry/approvals", title: "approvals.title", access: "signed-in", page: ApprovalsPage },
+  { path: "/international", title: "intl.title", access: "signed-in", page: InternationalPage },
   { path: "/allocation", title: "allocation.title", access: "signed-in", page: AllocationPage },
   { path: "/allocation/baselines", title: "baselines.title", access: "signed-in", page: BaselinesPage },
   { path: "/simulator", title: "sim.title", access: "signed-in", page: SimulatorPage },
@@ -68,6 +70,7 @@ export const NAV: readonly NavGroup[] = [
       { path: "/registry/transactions", label: "nav.transactions" },
       { path: "/registry/transfer", label: "nav.transfer", show: (can) => can.representative },
       { path: "/registry/approvals", label: "nav.approvals", show: (can) => can.representative || can.admin },
+      { path: "/international", label: "nav.international" },
     ],
   },
   {

@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { register as admin } from "./admin.ts";
 import { register as allocate } from "./allocate.ts";
+import { register as article6 } from "./article6.ts";
 import { register as auction } from "./auction.ts";
 import { register as baseline } from "./baseline.ts";
 import { register as compliance } from "./compliance.ts";
@@ -21,6 +22,7 @@ export type Register = (program: Command) => void;
 export const commandModules: readonly Register[] = [
   admin,
   allocate,
+  article6,
   auction,
   baseline,
   benchmark,

@@ -27,6 +27,7 @@ export const INTL_CHECKS = {
   ID_EXISTS: { code: 10005, name: "intl-id-exists", status: 409, rule: "An id (project, methodology, authorization, record) is used once." },
   ID_UNKNOWN: { code: 10006, name: "intl-id-unknown", status: 404, rule: "A referenced id (project, methodology, authorization, issuance, committee) must exist." },
   RULES_MISSING: { code: 10007, name: "rules-missing", status: 422, rule: "The operation needs a rule the configuration does not give (e.g. a commitment period, a buffer share for a risk rating); the rule is named." },
+  INTENT_MISSING: { code: 10008, name: "intl-operation-required", status: 422, rule: "Units of international classes, and the accounts the international service keeps (pending, outbound, buffer), move only through the international operations that record what the move means (issuance, shares and forwarding, international transfer, use, cancellation)." },
 
   SERIAL_MALFORMED: { code: 10101, name: "serial-malformed", status: 400, rule: "A Kyoto block identifier has ten parts separated by '-': party, unit type, supplementary unit type, block start, block end, original and applicable commitment period, LULUCF activity, project, track." },
   SERIAL_PART_INVALID: { code: 10102, name: "serial-part-invalid", status: 400, rule: "Each part of a Kyoto block identifier has its documented form (the part is named)." },
@@ -91,6 +92,7 @@ export const INTL_CHECKS = {
   A6_BLOCK_OVERLAPS: { code: 10707, name: "a6-block-overlaps", status: 422, rule: "An issuance uses serials no earlier issuance of the series used." },
   A6_BLOCK_MIXED: { code: 10708, name: "a6-block-mixed", status: 422, rule: "An action applies to units in one state; a block whose serials differ (holder, authorization, status) must be split by the caller." },
   A6_SAME_PARTY: { code: 10709, name: "a6-same-party", status: 422, rule: "An international transfer goes to another Party's registry." },
+  A6_UNTRACKED_EXIT: { code: 10710, name: "a6-untracked-exit", status: 422, rule: "Units the Article 6 book holds as active ITMOs leave their holding only by an Article 6 international transfer, use or cancellation, which records it in the book." },
 
   A64_ACTIVITY_NOT_REGISTERED: { code: 10801, name: "a64-activity-not-registered", status: 422, rule: "A6.4ERs are issued only for an activity the Supervisory Body registered." },
   A64_ALREADY_DISTRIBUTED: { code: 10802, name: "a64-already-forwarded", status: 409, rule: "An issuance leaves the pending account once." },
@@ -105,6 +107,7 @@ export const INTL_CHECKS = {
   DOMESTIC_AUTHORIZATION_REQUIRED: { code: 10903, name: "domestic-authorization-required", status: 422, rule: "Where a domestic-use rule requires it, a unit counts only if authorized under Article 6 with the corresponding adjustment applied (first transferred)." },
   DOMESTIC_LIMIT_EXCEEDED: { code: 10904, name: "domestic-limit-exceeded", status: 422, rule: "International units count for compliance only up to the rulebook's credits.limits (share of obligation, allocation or required reduction)." },
   ATTRIBUTES_INVALID: { code: 10905, name: "credit-attributes-invalid", status: 400, rule: "Credit attributes name a mechanism, a unit type of that mechanism, a credit kind, a host and a vintage; optional fields have their documented forms." },
+
 } as const satisfies Record<string, IntlCheckDefinition>;
 
 export type IntlCheckKey = keyof typeof INTL_CHECKS;

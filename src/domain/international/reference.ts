@@ -30,7 +30,7 @@ The pure rules for Kyoto units, the CDM, JI, the JCM, Article 6.2 and Article 6.
 (\`src/domain/international\`) refuse a bad command with one of these codes, its name, a message and
 the facts that triggered it, in the same shape as the ledger's [check codes](checks.md). A refused
 command changes nothing. When several checks fail, the first one met in the order each operation
-documents is reported. The HTTP status is the one the API will answer with (400 malformed,
+documents is reported. The HTTP status is the one the API answers with (400 malformed,
 404 unknown, 409 in conflict with the state, 422 against a rule). The codes have five digits so they never collide with the ledger (1xxx-7xxx),
 the security rules (80xx, 81xx) or compliance (9xxx). See [concepts/international.md](../concepts/international.md)
 for the lifecycles these checks guard.

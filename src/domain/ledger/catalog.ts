@@ -71,10 +71,12 @@ export const ACCOUNT_TYPES: readonly AccountType[] = [
   held("person_holding", "Person holding account"),
   held("pending", "Pending account (units in transit to or from another registry)"),
   held("share_of_proceeds", "Adaptation / share-of-proceeds account"),
+  held("buffer_pool", "Reversal risk buffer pool (Article 6.4 removals)"),
   { code: "surrender", name: "Surrender (compliance) account", terminal: true, fate: "surrendered", needsInstallation: false },
   { code: "retirement", name: "Retirement account", terminal: true, fate: "retired", needsInstallation: false },
   { code: "voluntary_cancellation", name: "Voluntary cancellation account", terminal: true, fate: "cancelled", needsInstallation: false },
   { code: "mandatory_cancellation", name: "Mandatory cancellation account", terminal: true, fate: "cancelled", needsInstallation: false },
+  { code: "omge_cancellation", name: "Cancellation for overall mitigation in global emissions (OMGE)", terminal: true, fate: "cancelled", needsInstallation: false },
 ];
 
 /**
@@ -150,7 +152,7 @@ function kind(k: Partial<TransactionKind> & Pick<TransactionKind, "code" | "name
 }
 
 export const TRANSACTION_KINDS: readonly TransactionKind[] = [
-  kind({ code: "issuance", name: "Issuance", from: [], to: ["national_issuance", "party_holding"], approval: true, reversible: false, administrative: true }),
+  kind({ code: "issuance", name: "Issuance", from: [], to: ["national_issuance", "party_holding", "pending"], approval: true, reversible: false, administrative: true }),
   kind({ code: "internal_transfer", name: "Transfer between government accounts", from: [...GOVERNMENT], to: [...GOVERNMENT], approval: true, administrative: true }),
   kind({ code: "allocation", name: "Free allocation", from: ["allocation", "national_issuance", "new_entrants_reserve"], to: [...OPERATOR], unitTypes: ["allowance"], administrative: true, allocates: true }),
   kind({ code: "reverse_allocation", name: "Return of allocation", from: [...OPERATOR], to: ["allocation", "national_issuance", "new_entrants_reserve"], unitTypes: ["allowance"], administrative: true }),
@@ -167,9 +169,17 @@ export const TRANSACTION_KINDS: readonly TransactionKind[] = [
   kind({ code: "retirement", name: "Retirement", from: [...HOLDING], to: ["retirement"], approval: true, requiresPurpose: true, reversible: false }),
   kind({ code: "voluntary_cancellation", name: "Voluntary cancellation", from: [...HOLDING], to: ["voluntary_cancellation"], approval: true }),
   kind({ code: "mandatory_cancellation", name: "Mandatory cancellation", from: [...GOVERNMENT, "party_holding"], to: ["mandatory_cancellation"], approval: true, reversible: false, administrative: true }),
-  kind({ code: "share_of_proceeds", name: "Share of proceeds", from: [...HOLDING, "national_issuance"], to: ["share_of_proceeds"], administrative: true }),
+  kind({ code: "share_of_proceeds", name: "Share of proceeds", from: [...HOLDING, "national_issuance", "pending"], to: ["share_of_proceeds"], administrative: true }),
   kind({ code: "correction", name: "Administrative correction", from: [...GOVERNMENT, ...HOLDING, "pending"], to: [...GOVERNMENT, ...HOLDING, "pending"], approval: true, administrative: true }),
   kind({ code: "reversal", name: "Reversal of a completed transaction", from: [], to: [], approval: true, reversible: false, administrative: true }),
+  // International units (src/registry/international): the mechanisms' pending accounts, the
+  // Article 6.4 buffer pool, the Article 6.2 uses and cancellations.
+  kind({ code: "forwarding", name: "Forwarding from a pending account", from: ["pending"], to: [...HOLDING], reversible: false, administrative: true }),
+  kind({ code: "omge_cancellation", name: "Cancellation for OMGE at issuance", from: ["pending"], to: ["omge_cancellation"], reversible: false, administrative: true }),
+  kind({ code: "buffer_contribution", name: "Contribution to the reversal risk buffer pool", from: ["pending"], to: ["buffer_pool"], reversible: false, administrative: true }),
+  kind({ code: "buffer_cancellation", name: "Cancellation of buffer units for a reversal", from: ["buffer_pool"], to: ["mandatory_cancellation"], reversible: false, administrative: true }),
+  kind({ code: "itmo_use", name: "Use of ITMOs towards an NDC or for other international mitigation purposes", from: [...HOLDING], to: ["retirement"], approval: true, reversible: false }),
+  kind({ code: "itmo_cancellation", name: "Cancellation of ITMOs (voluntary, or to deliver OMGE)", from: [...HOLDING], to: ["voluntary_cancellation", "omge_cancellation"], approval: true, reversible: false }),
 ];
 
 export interface Catalogue {

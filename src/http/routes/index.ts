@@ -6,6 +6,7 @@ import { analysisOps } from "./analysis.ts";
 import { auctionOps } from "./auctions.ts";
 import { authOps } from "./auth.ts";
 import { complianceOps } from "./compliance.ts";
+import { internationalOps } from "./international.ts";
 import { publicOps } from "./public.ts";
 import { readOps } from "./read.ts";
 import { rulesOps } from "./rules.ts";
@@ -28,5 +29,6 @@ export function allOps(deps: AppDeps, config: HttpConfig): Op[] {
     ...simulatorOps(deps, config),
     ...complianceOps(deps, config),
     ...auctionOps(deps, config),
+    ...internationalOps(deps, config),
   ];
 }

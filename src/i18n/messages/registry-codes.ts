@@ -24,6 +24,8 @@ export const REGISTRY_CODES = {
   "accountType.retirement": { en: "Retirement account", ja: "無効化口座" },
   "accountType.voluntary_cancellation": { en: "Voluntary cancellation account", ja: "自主取消口座" },
   "accountType.mandatory_cancellation": { en: "Mandatory cancellation account", ja: "義務取消口座" },
+  "accountType.buffer_pool": { en: "Reversal risk buffer pool (Article 6.4 removals)", ja: "反転リスクバッファープール（6条4項の除去）" },
+  "accountType.omge_cancellation": { en: "Cancellation for overall mitigation in global emissions (OMGE)", ja: "世界全体の排出緩和（OMGE）のための取消口座" },
   // ---- transaction kinds
   "txKind.issuance": { en: "Issuance", ja: "発行" },
   "txKind.internal_transfer": { en: "Transfer between government accounts", ja: "政府口座間の移転" },
@@ -42,6 +44,12 @@ export const REGISTRY_CODES = {
   "txKind.share_of_proceeds": { en: "Share of proceeds", ja: "収益配分" },
   "txKind.correction": { en: "Administrative correction", ja: "管理上の訂正" },
   "txKind.reversal": { en: "Reversal of a completed transaction", ja: "完了済み取引の反対取引" },
+  "txKind.forwarding": { en: "Forwarding from a pending account", ja: "保留口座からの転送" },
+  "txKind.omge_cancellation": { en: "Cancellation for OMGE at issuance", ja: "発行時のOMGE取消" },
+  "txKind.buffer_contribution": { en: "Contribution to the reversal risk buffer pool", ja: "反転リスクバッファープールへの拠出" },
+  "txKind.buffer_cancellation": { en: "Cancellation of buffer units for a reversal", ja: "反転に伴うバッファー単位の取消" },
+  "txKind.itmo_use": { en: "Use of ITMOs (towards an NDC or other international mitigation purposes)", ja: "ITMOの使用（NDC又はその他の国際緩和目的）" },
+  "txKind.itmo_cancellation": { en: "Cancellation of ITMOs", ja: "ITMOの取消" },
   // ---- unit types
   "unitType.allowance": { en: "Allowance", ja: "排出枠" },
   "unitType.AAU": { en: "Assigned amount unit (AAU)", ja: "割当量単位（AAU）" },

@@ -5,6 +5,7 @@ import { auditMigrations } from "./audit.ts";
 import { authMigrations } from "./auth.ts";
 import { checkpointMigrations } from "./checkpoints.ts";
 import { complianceMigrations } from "./compliance.ts";
+import { internationalMigrations } from "./international.ts";
 import { ledgerMigrations } from "./ledger.ts";
 import { ledgerBatchMigrations } from "./ledger-batch.ts";
 import { ledgerV2Migrations } from "./ledger-v2.ts";
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   ...auctionMigrations,
   ...ledgerV5Migrations,
   ...complianceMigrations,
+  ...internationalMigrations,
 ];

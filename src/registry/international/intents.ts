@@ -1,0 +1,40 @@
+// Intents: what an international operation means by the ledger transaction (or batch) it is about
+// to ask for, written before it asks, keyed by the transaction's id. The hooks on the kinds
+// involved read them inside the writing transaction and do the rest there (the book's records).
+// A transaction of those kinds without an
+// intent is refused (10008): there is no way to move such units that skips what the move means.
+// An intent is written once; the same id with another body is refused, naming the field.
+import { canonical, firstDifference } from "../../domain/ledger/commands.ts";
+import { intlRefusal, type Refusal } from "../../domain/international/codes.ts";
+import type { Sql } from "../../store/db.ts";
+
+export type IntentKind =
+  | "a6-issue"
+  | "a6-transfer"
+  | "a6-use"
+  | "a6-cancel"
+  | "mech-step";
+
+export interface Intent {
+  kind: IntentKind;
+  body: Record<string, unknown>;
+}
+
+/** Writes the intent, or finds the same one written before; another body under the id is refused. */
+export async function putIntent(sql: Sql, txId: string, intent: Intent, at: string): Promise<Refusal | undefined> {
+  const body = canonical(intent.body);
+  await sql.query("INSERT INTO intl_intents (tx_id, kind, body, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (tx_id) DO NOTHING", [txId, intent.kind, JSON.stringify(body), at]);
+  const r = await sql.query<{ kind: string; body: unknown }>("SELECT kind, body FROM intl_intents WHERE tx_id = $1", [txId]);
+  const row = r.rows[0];
+  if (!row) throw new Error(`intent ${txId} vanished`);
+  const diff = row.kind !== intent.kind ? "kind" : firstDifference(body, row.body);
+  if (diff) return intlRefusal("ID_EXISTS", `id ${txId} was used for another operation (its ${diff} differs)`, { field: diff, transactionId: txId });
+  return undefined;
+}
+
+/** The intents of these transaction (or batch) ids. */
+export async function intentsOf(sql: Sql, ids: readonly string[]): Promise<Map<string, Intent>> {
+  if (ids.length === 0) return new Map();
+  const r = await sql.query<{ tx_id: string; kind: IntentKind; body: Record<string, unknown> }>("SELECT tx_id, kind, body FROM intl_intents WHERE tx_id = ANY($1::text[])", [[...new Set(ids)]]);
+  return new Map(r.rows.map((x) => [x.tx_id, { kind: x.kind, body: x.body }]));
+}

@@ -1,0 +1,79 @@
+// What the registry shows of international units: the classes with every credit attribute (the
+// attributes travel with the class), the Article 6.2 book (authorizations at their latest
+// version, first transfers, every record, the corresponding adjustments per Party and year) and
+// the AEF of this registry's Party for a year, computed from the records the registry holds.
+import { adjustmentEntries } from "../../domain/international/article6/adjustments.ts";
+import { encodeRecord } from "../../domain/international/article6/codec.ts";
+import { type Aef, buildAef } from "../../domain/international/aef.ts";
+import type { CreditAttributes } from "../../domain/international/attributes.ts";
+import { intlRefusal, type Outcome, ok } from "../../domain/international/codes.ts";
+import type { Sql } from "../../store/db.ts";
+import { getClass } from "../ledger/reads.ts";
+import type { Book } from "./book.ts";
+import { recordedInternational, rulesByParty } from "./config.ts";
+
+export interface IntlClassView {
+  code: string;
+  attributes: CreditAttributes;
+  definedAt: string;
+  issued: bigint;
+}
+
+export async function listIntlClasses(sql: Sql): Promise<IntlClassView[]> {
+  const r = await sql.query<{ code: string; attributes: CreditAttributes; defined_at: Date | string }>("SELECT class_code AS code, attributes, defined_at FROM intl_classes ORDER BY class_code");
+  const out: IntlClassView[] = [];
+  for (const x of r.rows) {
+    const cls = await getClass(sql, x.code);
+    out.push({ code: x.code, attributes: x.attributes, definedAt: new Date(x.defined_at).toISOString(), issued: cls?.issued ?? 0n });
+  }
+  return out;
+}
+
+export interface AdjustmentRow {
+  party: string;
+  year: number;
+  /** Sum of the year's entries: first transfers add, uses towards the NDC subtract. */
+  quantity: bigint;
+  firstTransferred: bigint;
+  used: bigint;
+}
+
+export interface BookView {
+  party: string | null;
+  records: Array<Record<string, unknown>>;
+  authorizations: Array<Record<string, unknown>>;
+  firstTransfers: Array<Record<string, unknown>>;
+  adjustments: AdjustmentRow[];
+}
+
+export async function bookView(sql: Sql, book: Book): Promise<Outcome<BookView>> {
+  const view = await book.load(sql);
+  const rules = (await recordedInternational(sql)).rules;
+  const entries = adjustmentEntries(view.records, rulesByParty(rules));
+  if (!entries.ok) return entries;
+  const byKey = new Map<string, AdjustmentRow>();
+  for (const e of entries.value) {
+    const k = `${e.party}|${e.year}`;
+    const row = byKey.get(k) ?? { party: e.party, year: e.year, quantity: 0n, firstTransferred: 0n, used: 0n };
+    row.quantity += e.quantity;
+    if (e.reason === "first-transfer") row.firstTransferred += e.quantity;
+    else row.used -= e.quantity;
+    byKey.set(k, row);
+  }
+  return ok({
+    party: rules?.article6?.party ?? null,
+    records: view.records.map(encodeRecord),
+    authorizations: [...view.state.authorizations.values()].map((a) => encodeRecord(a as never)),
+    firstTransfers: view.records.filter((r) => r.kind === "first-transfer").map(encodeRecord),
+    adjustments: [...byKey.values()].sort((a, b) => a.party.localeCompare(b.party) || a.year - b.year),
+  });
+}
+
+/** The AEF of this registry's Party for a year, from the records it holds (never defaults: a Party without rules is refused). */
+export async function aefOf(sql: Sql, book: Book, input: { party: string; partyName?: string; year: number; version?: string; submittedOn?: string | null }): Promise<Outcome<Aef>> {
+  const rules = (await recordedInternational(sql)).rules?.article6;
+  if (!rules) return intlRefusal("RULES_MISSING", "the registry has no Article 6 configuration (international.article6)", { rule: "international.article6" });
+  if (rules.party !== input.party) return intlRefusal("FIELD_INVALID", `party: this registry reports for ${rules.party}, not ${input.party}`, { field: "party", party: input.party });
+  const view = await book.load(sql);
+  return buildAef({ rules, partyName: input.partyName ?? rules.party, year: input.year, version: input.version ?? "1.0", submittedOn: input.submittedOn ?? null, records: view.records });
+}
