@@ -68,6 +68,7 @@ export const COMPLIANCE_CHECKS = {
   RULEBOOK_MISSING: { code: 9309, name: "rulebook-missing", rule: "Compliance in the registry needs the scheme's rulebook, recorded in the store by the server or `ets play`, with a `compliance` section." },
   INSTALLATION_UNKNOWN: { code: 9310, name: "installation-unknown", rule: "An installation is registered for compliance, with its operator holding account, before plans, reports, verifiers and obligations name it." },
   INSTALLATION_ACCOUNT_MISMATCH: { code: 9311, name: "installation-account-mismatch", rule: "An installation is registered once, with an open operator holding account whose installation it is." },
+  CLOSURE_OBLIGATIONS_OPEN: { code: 9312, name: "closure-obligations-open", rule: "The operator holding account of an installation registered for compliance closes only when every year it reported is verified (or estimated) and every compliance period it surrendered into is closed." },
   NOT_EX_POST: { code: 9306, name: "not-ex-post", rule: "Ex-post issuance of excess reductions applies only where the rulebook's obligation is the excess over a facility cap (Tokyo)." },
   PENALTY_RULES_MISSING: { code: 9401, name: "penalty-rules-missing", rule: "A penalty is computed only from a rulebook that has a `penalties` section." },
   PRICE_REQUIRED: { code: 9402, name: "price-required", rule: "A penalty tied to the market price needs that price (or the rulebook's reference price for the year)." },

@@ -20,6 +20,7 @@ import { isoDate, localDate } from "../../domain/security/calendar.ts";
 import { DEFAULT_SECURITY_CONFIG } from "../../domain/security/config.ts";
 import type { Sql } from "../../store/db.ts";
 import type { HookStep, KindHook, LedgerService } from "../ledger/index.ts";
+import { complianceClosure } from "./closure.ts";
 import { checkingObligation, oneObligationFacts } from "./obligations.ts";
 import { isClosed, surrenderLines } from "./store.ts";
 
@@ -147,4 +148,5 @@ export function installCompliance(ledger: LedgerService, _db: unknown, rulebook:
   if (!rulebook?.compliance) return;
   ledger.onKind("surrender", surrenderHook(rulebook));
   ledger.onKind("reversal", reversalHook());
+  ledger.onClose(complianceClosure);
 }
