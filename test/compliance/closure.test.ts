@@ -4,6 +4,8 @@
 // is still open; the refusal is 9312, names the years or periods, and the account stays open. Once
 // the report is verified and the period closed, the same account closes.
 import { expect, it } from "vitest";
+import { AuctionService } from "../../src/registry/auction/index.ts";
+import { complianceEmissions } from "../../src/registry/compliance/emissions.ts";
 import { forEachStore } from "../support/stores.ts";
 import { type ComplianceFixture, must, PLAN, setUpCompliance } from "./fixture.ts";
 
@@ -47,5 +49,17 @@ forEachStore("compliance's closure precondition", (get) => {
     expect(await status("OP-A")).toBe("closed");
     // INST-B's report is still unverified: its account still does not close.
     expect(await f.reg.closeAccount(f.admin, { commandId: "close-b2", accountId: "OP-B" })).toMatchObject({ ok: false, code: 9312 });
+  });
+
+  it("sums the verified emissions (else the authority's estimate) up to a year for the reserve's TNAC", async () => {
+    // INST-A 2026 verified at 1,000 t; INST-B 2026 reported, not verified: it adds nothing.
+    expect(await complianceEmissions.upTo(get(), 2025)).toBeUndefined();
+    expect(await complianceEmissions.upTo(get(), 2026)).toBe(1000n);
+    must(await f.svc.setEstimate(f.authority, { commandId: "est-b", installation: "INST-B", year: 2026, tonnes: "500", reason: "not verified by the deadline" }));
+    expect(await complianceEmissions.upTo(get(), 2026)).toBe(1500n);
+    const t = await new AuctionService(f.reg, { emissions: complianceEmissions }).tnac(2026);
+    expect(t).toMatchObject({ ok: true, value: { verifiedEmissions: 1500n, emissionsFrom: "compliance-records" } });
+    // Without the source the reserve asks for the figure instead of counting zero.
+    expect(await new AuctionService(f.reg).tnac(2026)).toMatchObject({ ok: false });
   });
 });

@@ -16,6 +16,7 @@ import { InputError } from "../../io/csv.ts";
 import { readTable } from "../../io/table.ts";
 import { action, formatTable, printJson, UsageError } from "../io.ts";
 import { actingUser, type Common, Refused, type RegistryContext, withRegistry } from "./registry/index.ts";
+import { complianceEmissions } from "../../registry/compliance/emissions.ts";
 
 /** A year given as an option or argument (auction.ts imports this module, so it has its own). */
 function yearArg(flag: string, v: string | undefined): number | undefined {
@@ -34,7 +35,7 @@ function runner<A extends unknown[]>(fn: (ctx: RegistryContext, svc: AuctionServ
     const opts = args[args.length - 2] as Common;
     const positional = args.slice(0, args.length - 2) as unknown[];
     try {
-      const out = await withRegistry(opts, (ctx) => fn(ctx, new AuctionService(ctx.registry), ...([...positional, opts] as unknown as A)));
+      const out = await withRegistry(opts, (ctx) => fn(ctx, new AuctionService(ctx.registry, { emissions: complianceEmissions }), ...([...positional, opts] as unknown as A)));
       if (opts.json) printJson(out.json);
       else process.stdout.write(out.text);
     } catch (err) {

@@ -13,6 +13,7 @@ import type { AppDeps, HttpConfig } from "../context.ts";
 import { jsonSafe, ProblemError, type RefusalLike, refusalProblem, refusalStatus } from "../problem.ts";
 import { op, type Op } from "../route.ts";
 import { AccountId, Amount, ClassCode, Time, TransactionId } from "../schemas.ts";
+import { complianceEmissions } from "../../registry/compliance/emissions.ts";
 
 const ADMIN = ["national-admin"] as const;
 const READERS = ["national-admin", "authority", "representative"] as const;
@@ -122,7 +123,7 @@ const both = (d: string, schema: z.ZodType) => ({ 201: { description: d, schema 
 export function auctionOps(deps: AppDeps, _config: HttpConfig): Op[] {
   // made on first use: the reference is generated from the operations without a registry
   let made: AuctionService | undefined;
-  const service = () => (made ??= new AuctionService(deps.registry, { rulebook: deps.rulebook }));
+  const service = () => (made ??= new AuctionService(deps.registry, { rulebook: deps.rulebook, emissions: complianceEmissions }));
   return [
     op({
       method: "get", path: "/v1/auctions", operationId: "listAuctions", tag: TAG, access: PUBLIC,
