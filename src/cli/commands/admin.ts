@@ -283,7 +283,7 @@ export function register(program: Command): void {
     .action(
       action(async (user: string, o: Common & { as?: string; roles?: string; name?: string }) => {
         const password = await readPassword(process.env, process.stdin, "OPENETS_USER_PASSWORD");
-        await runner(async (ctx) => addUser(ctx, user, { as: await callerOf(ctx, o.as ?? process.env.ETS_AS), roles: o.roles, name: o.name, password }))(o, undefined);
+        await runner(async (ctx) => addUser(ctx, user, { as: await callerOf(ctx, o.as ?? (process.env.ETS_AS || undefined)), roles: o.roles, name: o.name, password }))(o, undefined);
       }),
     );
   common(admin.command("users").description("list users: roles, accounts represented, second factor, lockout")).action(runner((ctx) => users(ctx)));

@@ -245,7 +245,7 @@ export function register(program: Command): void {
         if (opts.commit) {
           const db = await openStore({ database: opts.database });
           try {
-            const ctx = await registryContext(db, opts.as ?? process.env.ETS_AS);
+            const ctx = await registryContext(db, opts.as ?? (process.env.ETS_AS || undefined));
             const company = new Map(d.installations.map((i) => [i.installation, i]));
             const cap = capFor(rb, year);
             const cbar = progress("committing", run.results.length * 2);

@@ -49,7 +49,7 @@ function runner<A extends unknown[]>(direct: DirectFn<A>, viaApi: RemoteFn<A> | 
     let out: Output;
     if (target.kind === "http") {
       if (!viaApi) throw new CommandFailure(t("cli.remote.needsStore", { url: target.url, command: cmd.name() }), { code: "needs-store", facts: { server: target.url } });
-      const api = signedInClient(target.url, opts.as ?? process.env.ETS_AS);
+      const api = signedInClient(target.url, opts.as ?? (process.env.ETS_AS || undefined));
       try {
         out = await viaApi(api, ...handlerArgs);
       } catch (err) {

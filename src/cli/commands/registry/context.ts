@@ -93,7 +93,7 @@ export async function withRegistry<T>(opts: Common, fn: (ctx: RegistryContext) =
     throw err;
   }
   try {
-    return await fn(await registryContext(db, opts.as ?? process.env.ETS_AS));
+    return await fn(await registryContext(db, opts.as ?? (process.env.ETS_AS || undefined)));
   } finally {
     await db.close();
   }
