@@ -114,7 +114,7 @@ describe("ets auction run against the registry", () => {
   it("refuses a representative's settlement with its check (exit 1); shows the results; the TNAC from the registry", async () => {
     const r = await runEts(["auction", "settle", "2025-1", "--database", database, "--as", "rep1", "--json"]);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ code: 8001 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 8001 } });
     const show = await runEts(["auction", "show", "2025-1", "--database", database]);
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(/settled/);

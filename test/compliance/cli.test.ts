@@ -38,7 +38,7 @@ describe("ets compliance", () => {
     expect(noAs.stderr).toMatch(/--as USER is required/);
     const refused = await runEts(["compliance", "surrender", "JP-INST-001", "--period", "2026", "--units", "JPA-2026=1", "--as", "steel-1", "--database", db, "--json"]);
     expect(refused.code).toBe(1);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ code: 9216, check: "surrender-period-closed" });
+    expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 9216, check: "surrender-period-closed" } });
   }, 60_000);
 
   it("publishes a year only from its publication date", async () => {

@@ -143,10 +143,10 @@ export async function book(ctx: RegistryContext): Promise<Output> {
   return { json: b.value, text: `Party: ${b.value.party ?? "(not configured)"}\n\nAuthorizations\n${auth}\n\nCorresponding adjustments\n${adj}\n\n${b.value.records.length} records, ${b.value.firstTransfers.length} first transfers\n` };
 }
 
-export async function aef(ctx: RegistryContext, o: { party: string; year: string; out: string; version?: string; partyName?: string; submitted?: string }): Promise<Output> {
+export async function aef(ctx: RegistryContext, o: { party: string; year: string; out: string; submissionVersion?: string; partyName?: string; submitted?: string }): Promise<Output> {
   if (!/^[A-Z]{3}$/.test(o.party)) throw new UsageError(`option --party: not a Party code (ISO 3166 alpha-3): ${JSON.stringify(o.party)}`);
-  if (o.version !== undefined && !/^\d+\.\d+$/.test(o.version)) throw new UsageError(`option --version: expected X.Y, not ${JSON.stringify(o.version)}`);
-  const r = await aefOf(ctx.db, service(ctx).book, { party: o.party, year: year("--year", o.year), ...(o.version ? { version: o.version } : {}), ...(o.partyName ? { partyName: o.partyName } : {}), submittedOn: o.submitted ?? null });
+  if (o.submissionVersion !== undefined && !/^\d+\.\d+$/.test(o.submissionVersion)) throw new UsageError(`option --submission-version: expected X.Y, not ${JSON.stringify(o.submissionVersion)}`);
+  const r = await aefOf(ctx.db, service(ctx).book, { party: o.party, year: year("--year", o.year), ...(o.submissionVersion ? { version: o.submissionVersion } : {}), ...(o.partyName ? { partyName: o.partyName } : {}), submittedOn: o.submitted ?? null });
   if (!r.ok) throw new Refused(r);
   writeFileSync(o.out, await writeAefWorkbook(r.value));
   const counts = { authorizations: r.value.authorizations.rows.length, actions: r.value.actions.rows.length, holdings: r.value.holdings.rows.length, entities: r.value.entities.rows.length };
@@ -163,7 +163,6 @@ function runner<A extends unknown[]>(fn: (ctx: RegistryContext, ...args: A) => P
       else process.stdout.write(out.text);
       if (out.failed) throw new CommandFailure(out.failed);
     } catch (err) {
-      if (err instanceof Refused && opts.json) printJson(err.refusal);
       throw err;
     }
   });
@@ -238,9 +237,9 @@ export function register(program: Command): void {
     .requiredOption("--party <party>", "the Party (alpha-3; this registry's)")
     .requiredOption("--year <y>", "the reported year")
     .requiredOption("--out <file>", "the .xlsx file to write")
-    .option("--version <x.y>", "version of the submission (default 1.0)")
+    .option("--submission-version <x.y>", "version of the submission (default 1.0)")
     .option("--party-name <name>", "the Party's name as the template shows it")
     .option("--submitted <date>", "date of submission, YYYY-MM-DD")
-    .action(runner((c, o: { party: string; year: string; out: string; version?: string; partyName?: string; submitted?: string }) => aef(c, o)));
+    .action(runner((c, o: { party: string; year: string; out: string; submissionVersion?: string; partyName?: string; submitted?: string }) => aef(c, o)));
 }
 

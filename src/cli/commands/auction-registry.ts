@@ -39,7 +39,6 @@ function runner<A extends unknown[]>(fn: (ctx: RegistryContext, svc: AuctionServ
       if (opts.json) printJson(out.json);
       else process.stdout.write(out.text);
     } catch (err) {
-      if (err instanceof Refused && opts.json) printJson(err.refusal);
       throw err;
     }
   });

@@ -121,8 +121,10 @@ export async function runClear(o: ClearOpts): Promise<void> {
   const outcome = clearAuction(r.rules, { offered, bids: read.bids, nonCompetitive: read.nonCompetitive, bidders, seed, referencePriceMinor });
   if (!outcome.ok) {
     if (outcome.code === "auction-bids-refused") {
-      if (o.json) printJson({ errors: outcome.issues.map((i) => ({ file: o.bids, line: i.row, column: i.field, code: i.code, message: i.message })) });
-      throw new UsageError(`${outcome.issues.length} bid(s) refused:\n${outcome.issues.map((i) => issueLine(o.bids as string, i)).join("\n")}`);
+      const errors = outcome.issues.map((i) => ({ file: o.bids, line: i.row, column: i.field, code: i.code, message: i.message }));
+      throw new UsageError(`${outcome.issues.length} bid(s) refused:\n${outcome.issues.map((i) => issueLine(o.bids as string, i)).join("\n")}`, {
+        code: "bids-refused", field: "--bids", facts: { count: errors.length }, result: { errors },
+      });
     }
     const flag = { offered: "--offered", seed: "--seed", referencePrice: "--reference", nonCompetitive: "--bids" }[outcome.field] ?? outcome.field;
     throw new UsageError(`${flag}: ${outcome.message}`);

@@ -28,7 +28,6 @@ function runner<A extends unknown[]>(fn: (svc: ComplianceService, ctx: RegistryC
       if (opts.json) printJson(out.json);
       else process.stdout.write(out.text);
     } catch (err) {
-      if (err instanceof Refused && opts.json) printJson(err.refusal);
       throw err;
     }
   });
@@ -143,13 +142,13 @@ export function register(program: Command): void {
     }));
 
   writes(cmd.command("verify <installation>").description("give the appointed verifier's opinion on a report version"))
-    .requiredOption("--year <year>", "reporting year").requiredOption("--version <n>", "report version").requiredOption("--opinion <opinion>", "positive, qualified or negative")
+    .requiredOption("--year <year>", "reporting year").requiredOption("--report-version <n>", "the report version verified").requiredOption("--opinion <opinion>", "positive, qualified or negative")
     .option("--misstatements <t>", "uncorrected misstatements, t CO2e", "0").option("--comments <text>", "the verifier's comments")
     .action(runner(async (svc, ctx, inst: string, o: Opts) => {
-      if (!/^\d{1,4}$/.test(String(o.version))) throw new UsageError("option --version: a report version number");
+      if (!/^\d{1,4}$/.test(String(o.reportVersion))) throw new UsageError("option --report-version: a report version number");
       const { id, generated } = pickId(o);
       const r = unwrap(await svc.submitVerification(actingUser(ctx), {
-        commandId: id, installation: inst, year: year("--year", o.year), version: Number(o.version), opinion: String(o.opinion) as never, misstatements: String(o.misstatements),
+        commandId: id, installation: inst, year: year("--year", o.year), version: Number(o.reportVersion), opinion: String(o.opinion) as never, misstatements: String(o.misstatements),
         ...(o.comments ? { comments: String(o.comments) } : {}),
       }));
       const v = r.value.verification;
