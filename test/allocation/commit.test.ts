@@ -99,7 +99,8 @@ forEachStore("commitAllocation", (db) => {
     await reg.ledger.defineClass({ commandId: `class:PARTIAL:2014`, code: ids.classCode, unitType: "allowance", scheme: "partial", vintage: 2014, issuanceLimit: "100" });
     const { summary } = await commitWithApproval(db(), { scheme: "partial", year: 2014, cap: 100n, allocations: [{ installation: "A", free: 60n }] });
     expect(summary).toMatchObject({ state: "committed", issued: 60n });
-    const capped = await commitWithApproval(db(), { scheme: "capped", year: 2014, cap: 50n, allocations: [{ installation: "A", free: 60n }] }).catch((e: unknown) => e);
+    // Another installation: one installation has one live account in a registry (7011).
+    const capped = await commitWithApproval(db(), { scheme: "capped", year: 2014, cap: 50n, allocations: [{ installation: "B", free: 60n }] }).catch((e: unknown) => e);
     expect((capped as CommitRefused).refusal.check).toBe("issuance-limit-exceeded");
   });
 });
