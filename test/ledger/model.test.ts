@@ -112,6 +112,7 @@ forEachStore("SQL ledger against the reference ledger", (get) => {
   });
 
   it("agrees on every result and on the final blocks, for random command sequences", async () => {
+    const seed = Number(process.env.FC_SEED ?? Date.now() % 1_000_000);
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 45 }), async (ops) => {
         run++;
@@ -266,14 +267,16 @@ forEachStore("SQL ledger against the reference ledger", (get) => {
         expect(ref.closedHolding(), "closed accounts holding units (reference)").toEqual([]);
         await both("unfreeze", (l) => l.setFreeze({ commandId: `${p}-unfreeze`, frozen: false, reason: "end of run" }));
       }),
-      { numRuns: Number(process.env.FC_RUNS ?? 16), seed: Number(process.env.FC_SEED ?? Date.now() % 1_000_000), verbose: 1 },
+      { numRuns: Number(process.env.FC_RUNS ?? 24), seed, verbose: 1 },
     );
     const report = await verifyLedger(get());
     expect(report.violations).toEqual([]);
     // The sequences must exercise real movements, held and ended transactions and id reuse, not only refusals.
     expect(stats.get("move:true") ?? 0, JSON.stringify([...stats])).toBeGreaterThan(10);
     expect(stats.get("reuse:false") ?? 0, JSON.stringify([...stats])).toBeGreaterThan(0);
-    for (const s of ["final:awaiting_approval", "final:completed", "final:cancelled"]) expect(stats.get(s) ?? 0, `${s}: ${JSON.stringify([...stats])}`).toBeGreaterThan(0);
+    // 24 runs: with issue 17's refusals (freeze, states, one pending) 16 runs left no transaction
+    // cancelled now and then. The seed is named so that such a run replays (FC_SEED).
+    for (const s of ["final:awaiting_approval", "final:completed", "final:cancelled"]) expect(stats.get(s) ?? 0, `${s} (FC_SEED=${seed}): ${JSON.stringify([...stats])}`).toBeGreaterThan(0);
   }, 240_000);
 });
 
