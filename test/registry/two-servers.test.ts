@@ -146,7 +146,7 @@ describe("two server processes on one PostgreSQL database", () => {
       await open(x, `cap1-${r}`, "operator_holding", `I-A-${r}`);
       await open(y, `cap1-${r}`, "operator_holding", `I-B-${r}`);
       // From two different pools: no account in common, so only the holder's lock orders them.
-      const alloc = (from: string, to: string, id: string) => ({ transactionId: id, kind: "allocation", legs: [{ classCode: CLS, from, to, quantity: "600" }] });
+      const alloc = (from: string, to: string, id: string) => ({ commandId: id, kind: "allocation", legs: [{ classCode: CLS, from, to, quantity: "600" }] });
       await racer.stall(`r1a-${r}`, `r1b-${r}`);
       const [p, q] = await racer.race(
         "allocations",
