@@ -112,7 +112,8 @@ forEachStore("SQL ledger against the reference ledger", (get) => {
   });
 
   it("agrees on every result and on the final blocks, for random command sequences", async () => {
-    const seed = Number(process.env.FC_SEED ?? Date.now() % 1_000_000);
+    // A fixed seed in CI (the same sequences every run); FC_SEED=<n> explores others, FC_RUNS more of them.
+    const seed = Number(process.env.FC_SEED ?? 22);
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 45 }), async (ops) => {
         run++;
