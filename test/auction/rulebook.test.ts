@@ -114,8 +114,29 @@ describe("collars", () => {
     expect(collarFor(gx, 2026)).toMatchObject({ ceiling: { priceMinor: 4300n, decimals: 0, mechanism: "payment-in-lieu" }, floor: { priceMinor: 1700n, mechanism: "reverse-auction" } });
     expect(paymentInLieu(gx, 2027, 1_000n)).toMatchObject({ ok: true, paymentMinor: 4_429_000n, allowancesCovered: 1_000n });
     expect(ceilingSales(gx, 2027, [{ buyer: "x", quantity: 1n }])).toMatchObject({ ok: false, code: "ceiling-is-payment" });
-    // a floor kept by reverse auction is not an auction reserve price
-    expect(auctionRulesFor(gx, 2026).reservePriceMinor).toBeNull();
+  });
+
+  it("GX-ETS: the floor acts through the reserve price (JPY 1,700 in FY2026, 1,751 in FY2027) in `rulebook show --year` and in the clearing", () => {
+    expect(reserveFigures(gx, 2026).reservePrice).toBe(1700);
+    expect(yearFigures(gx, 2027)).toMatchObject({ reservePrice: 1751, priceFloor: 1751 });
+    expect(auctionRulesFor(gx, 2026)).toMatchObject({ reservePriceMinor: 1700n, priceDecimals: 0 });
+    // bids below the floor are not accepted: demand at 1,700 or more clears, the rest stays unsold at the floor
+    const bids = [
+      { bidder: "a", quantity: 600n, priceMinor: 1800n, row: 1 },
+      { bidder: "b", quantity: 300n, priceMinor: 1699n, row: 2 },
+    ];
+    const r = clearAuction(auctionRulesFor(gx, 2026), { offered: 1000n, bids, seed: "1" });
+    expect(r.ok && r.result).toMatchObject({ status: "undersubscribed", clearingPriceMinor: 1700n, sold: 600n, unsold: 400n });
+    // without `auctionReserve` a reverse-auction floor is not an auction reserve price
+    const plain = { ...gx, stability: { ...gx.stability, priceFloor: { ...gx.stability?.priceFloor, auctionReserve: false } } } as typeof gx;
+    expect(auctionRulesFor(plain, 2026).reservePriceMinor).toBeNull();
+    expect(reserveFigures(plain, 2026).reservePrice).toBeNull();
+  });
+
+  it("the reserve price is the higher of the auction's path and the floor, compared exactly across decimals", () => {
+    const rb = { ...rggi, stability: { ...rggi.stability, reserveTiers: [], priceFloor: { segments: [{ from: 2021, to: 2021, start: 3, growth: 0, decimals: 0, chained: true, indexedToInflation: false }], inflation: [], published: [], mechanism: "auction-reserve" as const } } } as typeof rggi;
+    expect(auctionRulesFor(rb, 2021).reservePriceMinor).toBe(300n); // floor USD 3 above the 2.38 path
+    expect(auctionRulesFor(rb, 2022).reservePriceMinor).toBe(244n); // outside the floor's years: the path, 2.38 x 1.025
   });
 
   it("California: price ceiling units only once the reserve is empty and only for a shortfall; recorded as beyond the cap", () => {

@@ -4,9 +4,9 @@
 // in-auction reserve tiers of the year (CCR releases, ECR withholds) and non-competitive bids.
 // Overrides let a caller (the CLI's --reserve and --ccr) replace the year's figures.
 import { div } from "../quantity/index.ts";
-import { decimalFraction, priceMinorFor } from "../rulebook/index.ts";
+import { decimalFraction } from "../rulebook/index.ts";
 import type { Rulebook } from "../rulebook/index.ts";
-import { reserveTiersFor } from "../stability/reserves.ts";
+import { auctionReservePriceFor, reserveTiersFor } from "../stability/reserves.ts";
 import type { AuctionRules, AuctionTier, Fraction } from "./types.ts";
 
 export interface RuleOverrides {
@@ -47,13 +47,8 @@ export function defaultAuctionRules(): AuctionRules {
 }
 
 function reservePriceOf(rb: Rulebook, year: number, decimals: number): bigint | null {
-  const candidates: bigint[] = [];
-  const rp = rb.auctions?.reservePrice ? priceMinorFor(rb.auctions.reservePrice, year) : undefined;
-  if (rp) candidates.push(rescale(rp.minor, rp.decimals, decimals));
-  const floor = rb.stability?.priceFloor;
-  const fp = floor && floor.mechanism === "auction-reserve" ? priceMinorFor(floor, year) : undefined;
-  if (fp) candidates.push(rescale(fp.minor, fp.decimals, decimals));
-  return candidates.length === 0 ? null : candidates.reduce((a, b) => (a > b ? a : b));
+  const rp = auctionReservePriceFor(rb, year);
+  return rp ? rescale(rp.minor, rp.decimals, decimals) : null;
 }
 
 function tiersOf(rb: Rulebook, year: number, decimals: number, ccr: bigint | undefined): AuctionTier[] {
@@ -75,7 +70,12 @@ function tiersOf(rb: Rulebook, year: number, decimals: number, ccr: bigint | und
 export function auctionRulesFor(rb: Rulebook, year: number, o: RuleOverrides = {}): AuctionRules {
   const a = rb.auctions;
   const base = defaultAuctionRules();
-  if (!a) return { ...base, reservePriceMinor: o.reservePriceMinor ?? null };
+  if (!a) {
+    // no auctions section: default rules, priced in the decimals of a floor kept through auctions
+    const rp = auctionReservePriceFor(rb, year);
+    const decimals = rp?.decimals ?? base.priceDecimals;
+    return { ...base, priceDecimals: decimals, reservePriceMinor: o.reservePriceMinor ?? (rp ? rp.minor : null) };
+  }
   const decimals = a.priceDecimals;
   return {
     lotSize: BigInt(a.lotSize),

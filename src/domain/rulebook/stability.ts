@@ -32,6 +32,10 @@ const floor = pricePath
       .enum(["auction-reserve", "reverse-auction", "supply-adjustment"])
       .default("auction-reserve")
       .describe("auction-reserve: auctions sell nothing below it (the reserve price is the floor); reverse-auction: the government buys back allowances (GX-ETS); supply-adjustment: allocation or auction volumes are cut"),
+    auctionReserve: z
+      .boolean()
+      .optional()
+      .describe("the floor is also the reserve price of every auction (the higher of it and `auctions.reservePrice`): no allowance is sold below the price the scheme defends. Default: true for `auction-reserve`, false otherwise"),
   })
   .describe("the price floor per year and how it is kept");
 

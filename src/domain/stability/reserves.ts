@@ -45,6 +45,35 @@ export function reserveTiersFor(rb: Rulebook, year: number): ReserveTierYear[] {
   return out;
 }
 
+/** A year's auction reserve price: exact, in minor units of `decimals` places, and where it comes from. */
+export interface AuctionReservePrice {
+  minor: bigint;
+  decimals: number;
+  source: "auctions.reservePrice" | "stability.priceFloor";
+}
+
+/** Whether the floor is also the auctions' reserve price (its `auctionReserve`, by default only for the `auction-reserve` mechanism). */
+export function floorIsReserve(rb: Rulebook): boolean {
+  const f = rb.stability?.priceFloor;
+  return f !== undefined && (f.auctionReserve ?? f.mechanism === "auction-reserve");
+}
+
+/**
+ * The reserve price of the year's auctions: the higher of `auctions.reservePrice` and a floor kept
+ * through the auctions (`floorIsReserve`), compared exactly at the finer of their decimals (a tie
+ * goes to the auction's own path); undefined when neither covers the year.
+ */
+export function auctionReservePriceFor(rb: Rulebook, year: number): AuctionReservePrice | undefined {
+  const rp = rb.auctions?.reservePrice ? priceMinorFor(rb.auctions.reservePrice, year) : undefined;
+  const fp = floorIsReserve(rb) && rb.stability?.priceFloor ? priceMinorFor(rb.stability.priceFloor, year) : undefined;
+  const a: AuctionReservePrice | undefined = rp ? { minor: rp.minor, decimals: rp.decimals, source: "auctions.reservePrice" } : undefined;
+  const b: AuctionReservePrice | undefined = fp ? { minor: fp.minor, decimals: fp.decimals, source: "stability.priceFloor" } : undefined;
+  if (!a || !b) return a ?? b;
+  const d = Math.max(a.decimals, b.decimals);
+  const scaled = (x: AuctionReservePrice) => x.minor * 10n ** BigInt(d - x.decimals);
+  return scaled(b) > scaled(a) ? b : a;
+}
+
 /** A trigger and a quantity as `ets rulebook show --year --json` prints them. */
 export interface TierFigure {
   trigger: number;
@@ -61,7 +90,7 @@ const figure = (t: ReserveTierYear | undefined): TierFigure | null =>
  */
 export function reserveFigures(rb: Rulebook, year: number): { reservePrice: number | null; ccr: TierFigure | null; ecr: TierFigure | null; reserveTiers: (TierFigure & { id: string; direction: string; sale: string })[] } {
   const tiers = reserveTiersFor(rb, year);
-  const rp = rb.auctions?.reservePrice ? priceMinorFor(rb.auctions.reservePrice, year) : undefined;
+  const rp = auctionReservePriceFor(rb, year);
   return {
     reservePrice: rp ? Number(rp.minor) / 10 ** rp.decimals : null,
     ccr: figure(tiers.find((t) => t.direction === "release")),
