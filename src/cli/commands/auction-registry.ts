@@ -166,10 +166,15 @@ export async function runAuction(ctx: RegistryContext, svc: AuctionService, o: R
   return { json: plain({ auction: now.ok ? now.value : closed, calendarWritten, bidders: admitted, bids: { accepted, refused }, results, settlement }), text: lines.join("") };
 }
 
-function resultsText(a: AuctionView, r: { status: string; clearingPrice: string | null; currency: string; sold: string; reserveSold: string; withheld: string; unsold: string; cancelled: string; coverRatio: string | null; proceeds: string; awards: Array<{ bidder: string; accountId: string; quantity: bigint; payment: string }> }): string {
+type RevenueText = { table: string; currency: string; parts: Array<{ recipient: string; share: string | null; amount: string }> } | null;
+
+function resultsText(a: AuctionView, r: { status: string; clearingPrice: string | null; currency: string; sold: string; reserveSold: string; withheld: string; unsold: string; cancelled: string; coverRatio: string | null; proceeds: string; awards: Array<{ bidder: string; accountId: string; quantity: bigint; payment: string }>; revenue?: RevenueText | undefined }): string {
   const head = `closed: ${r.status}; clearing price ${r.clearingPrice === null ? "none" : `${r.currency} ${r.clearingPrice}`}; sold ${r.sold} (reserve ${r.reserveSold}), withheld ${r.withheld}, unsold ${r.unsold}, cancelled ${r.cancelled}; cover ratio ${r.coverRatio ?? "-"}; proceeds ${r.currency} ${r.proceeds}\n`;
   const table = r.awards.length ? `${formatTable(["bidder", "account", "quantity", "payment"], r.awards.map((w) => [w.bidder, w.accountId, w.quantity, w.payment]))}\n` : "";
-  return `${a.id} ${head}${table}`;
+  const rev = r.revenue
+    ? `revenue (${r.revenue.table}):\n${formatTable(["recipient", "share", `amount (${r.revenue.currency})`], r.revenue.parts.map((p) => [p.recipient, p.share ?? "(retained)", p.amount]))}\n`
+    : "";
+  return `${a.id} ${head}${table}${rev}`;
 }
 
 function settlementText(s: { batchId: string | null; payments: unknown[]; transactions: Array<{ role: string; transactionId: string; quantity: bigint; status: string | null }> }): string {

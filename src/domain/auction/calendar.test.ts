@@ -36,6 +36,23 @@ describe("revenue shares", () => {
     expect(r.retainedMinor).toBe(0n);
   });
 
+  test.prop([fc.bigInt({ min: 0n, max: 10n ** 15n }), fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 12 })])(
+    "a table as written gives out floor(proceeds x sum of shares), each part within one minor unit of its exact share, and parts + retained = proceeds",
+    (proceeds, millionths) => {
+      const total = millionths.reduce((a, b) => a + b, 0);
+      const scaled = total > 1_000_000 ? millionths.map((m) => Math.floor((m * 1_000_000) / total)) : millionths;
+      const shares = scaled.map((m, i) => ({ recipient: `r${i}`, share: m / 1_000_000 }));
+      const r = distributeRevenue(proceeds, shares, "as-written");
+      const sumW = BigInt(scaled.reduce((a, b) => a + b, 0));
+      expect(r.retainedMinor).toBe(proceeds - (proceeds * sumW) / 1_000_000n);
+      expect(r.parts.reduce((s, p) => s + p.amountMinor, 0n) + r.retainedMinor).toBe(proceeds);
+      r.parts.forEach((p, i) => {
+        const exact = (proceeds * BigInt(scaled[i] as number)) / 1_000_000n; // floor of the part's exact share
+        expect(p.amountMinor >= exact - 1n && p.amountMinor <= exact + 1n).toBe(true);
+      });
+    },
+  );
+
   it("a table written as shares of the proceeds that sums below 1 leaves the rest retained", () => {
     const r = distributeRevenue(1000n, [{ recipient: "a", share: 0.5 }, { recipient: "b", share: 0.25 }], "as-written");
     expect(r.parts.map((p) => p.amountMinor)).toEqual([500n, 250n]);

@@ -18,6 +18,7 @@ import type { Result } from "../ledger/index.ts";
 import { rightsOf } from "../secure/store.ts";
 import { auctionsPerYear, carriedInto, yearOf } from "./calendar.ts";
 import { type AuctionCtx, BIDDER_RE, bad, checkKey, ID_RE, mayAdminister, ok, runCommand, scopeOf, whole } from "./context.ts";
+import { revenueTerms } from "./revenue.ts";
 import { rulesToJson } from "./rules.ts";
 import { appendEvent, type AuctionRow, bidderRows, bidRows, loadAuction } from "./store.ts";
 
@@ -103,7 +104,7 @@ export async function createAuction(ctx: AuctionCtx, c: Caller, input: CreateInp
         `INSERT INTO auctions (id, year, number, scheme, currency, class_id, auction_account, reserve_accounts, unsold_account, rules, planned, carried_in, offered, created_at, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
         [input.auctionId, year, input.number, rulebook.scheme.id, rulebook.currency, k.id, input.auctionAccount, JSON.stringify(input.reserveAccounts ?? {}), input.unsoldAccount ?? null,
-          JSON.stringify(rulesToJson(rules)), e.volume, carried, e.volume + carried, now, c.principal.userId ?? "system"],
+          JSON.stringify({ ...rulesToJson(rules), revenue: revenueTerms(rulebook, year) }), e.volume, carried, e.volume + carried, now, c.principal.userId ?? "system"],
       );
       await appendEvent(sql, input.auctionId, "open", now, c.principal.userId);
       return { ...ok((await loadAuction(sql, input.auctionId)) as AuctionRow), target: input.auctionId };

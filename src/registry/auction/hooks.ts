@@ -1,12 +1,14 @@
 // The auction rules the ledger keeps on every write (hooks, src/registry/ledger/hooks.ts), installed
 // on every door by src/registry/scheme-rules.ts: an auction delivery is written only by the
 // settlement batch of a cleared auction, delivering each award exactly once, with the payment
-// record of each delivery written in the same database transaction; and a settled delivery is
-// final. The hooks lock the auction's row, so two settlements of one auction are serialized.
+// record of each delivery and the split of the proceeds by the revenue table written in the same
+// database transaction; and a settled delivery is final. The hooks lock the auction's row, so two
+// settlements of one auction are serialized.
 import { auctionRefusal } from "../../domain/auction/checks.ts";
 import type { Refusal } from "../../domain/ledger/checks.ts";
 import type { Sql } from "../../store/db.ts";
 import type { HookStep, LedgerService } from "../ledger/index.ts";
+import { recordRevenue } from "./revenue.ts";
 import { appendEvent, auctionOfBatch, awardRows, loadAuction, resultRow } from "./store.ts";
 
 const NOT_SETTLEMENT = (why: string, facts: Record<string, unknown>) =>
@@ -30,6 +32,7 @@ export async function deliveryHook(sql: Sql, steps: readonly HookStep[], now: st
   if (steps.length !== awards.length) return auctionRefusal("DELIVERY_MISMATCH", `the batch carries ${steps.length} deliveries; auction ${auctionId} has ${awards.length} awards`, { auctionId, deliveries: steps.length, awards: awards.length });
   const byAccount = new Map(awards.map((w) => [w.accountId, w]));
   const done = new Set<string>();
+  let proceeds = 0n;
   for (const [i, s] of steps.entries()) {
     const leg = s.legs[0];
     const w = leg ? byAccount.get(leg.to) : undefined;
@@ -48,7 +51,9 @@ export async function deliveryHook(sql: Sql, steps: readonly HookStep[], now: st
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [auctionId, (w as { bidder: string }).bidder, (leg as { to: string }).to, s.id, batchId, (leg as { quantity: bigint }).quantity, price, ((leg as { quantity: bigint }).quantity * price).toString(), a.currency, a.rules.priceDecimals, now],
     );
+    proceeds += (leg as { quantity: bigint }).quantity * price;
   }
+  await recordRevenue(sql, auctionId, batchId, proceeds, a.currency, a.rules.priceDecimals, now);
   await appendEvent(sql, auctionId, "settled", now, steps[0]?.initiator ?? null, { batchId, deliveries: steps.length });
   return null;
 }

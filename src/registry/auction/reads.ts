@@ -3,7 +3,8 @@
 // number of bidders and winners, proceeds) are public. Bids are sealed: before the close a bidder's
 // representatives see only that bidder's bids and nobody else sees any (administrators included);
 // after it, administrators and the authority see them all, a bidder still only its own. Awards
-// and payments per bidder go to administrators, the authority and each bidder for itself.
+// and payments per bidder go to administrators, the authority and each bidder for itself; the
+// split of the proceeds by the revenue table, once settled, is public.
 import { auctionRefusal } from "../../domain/auction/checks.ts";
 import { formatDecimal } from "../../domain/quantity/index.ts";
 import { can, type Caller } from "../../domain/security/roles.ts";
@@ -11,6 +12,7 @@ import type { Result } from "../ledger/index.ts";
 import { representedAccounts } from "../secure/store.ts";
 import type { AuctionCtx } from "./context.ts";
 import { ok } from "./context.ts";
+import { type RevenueView, revenueView } from "./revenue.ts";
 import { auctionTransactions, type AuctionTransaction, settlementOf, type SettlementView } from "./settle.ts";
 import { type AuctionRow, awardRows, type BidderRow, bidderRows, type BidRow, bidRows, listAuctionRows, loadAuction, resultRow } from "./store.ts";
 
@@ -56,6 +58,8 @@ export interface PublicResults {
 export interface ResultsView extends PublicResults {
   /** Awards with their payments: every one for administrators and the authority, a bidder's own for its representatives, none for the public. */
   awards: Array<{ bidder: string; accountId: string; quantity: bigint; nonCompetitive: bigint; payment: string }>;
+  /** The proceeds split by the rulebook's revenue table, recorded at settlement (public); null before it. */
+  revenue: RevenueView | null;
   /** The clearing's detail (administrators and the authority): accepted demand, reserve tiers, the tie order and its seed, the reference check. */
   detail: Record<string, unknown> | null;
 }
@@ -137,7 +141,7 @@ export async function getResults(ctx: AuctionCtx, c: Caller, auctionId: string):
     const s = (await resultRow(ctx.db, auctionId))?.statement as Record<string, unknown>;
     detail = { demand: s.demand, reserves: s.reserves, tie: s.tie, seed: s.seed, referenceCheck: s.referenceCheck, transactions: await auctionTransactions(ctx, a) };
   }
-  return ok({ ...pub, awards, detail });
+  return ok({ ...pub, awards, revenue: await revenueView(ctx.db, auctionId), detail });
 }
 
 export async function getSettlement(ctx: AuctionCtx, c: Caller, auctionId: string): Promise<Result<SettlementView>> {

@@ -4,6 +4,7 @@ import { auctionMigrations } from "./auction.ts";
 import { auditMigrations } from "./audit.ts";
 import { authMigrations } from "./auth.ts";
 import { checkpointMigrations } from "./checkpoints.ts";
+import { collarMigrations } from "./collars.ts";
 import { complianceMigrations } from "./compliance.ts";
 import { internationalMigrations } from "./international.ts";
 import { ledgerMigrations } from "./ledger.ts";
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   ...ledgerV5Migrations,
   ...complianceMigrations,
   ...internationalMigrations,
+  ...collarMigrations,
 ];
