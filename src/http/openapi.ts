@@ -185,6 +185,7 @@ export const TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: "audit", description: "The append-only audit trail of state-changing requests and sign-ins." },
   { name: "compliance", description: "The compliance cycle: installations, monitoring plans, emission reports, verifiers and their opinions, estimates, obligations and status per period, surrender for compliance, and closing a period." },
   { name: "auctions", description: "Auctions from the calendar to settlement: bidders, sealed bids, the close and clearing, settlement in one ledger batch with payment records, public results; the market stability reserve's TNAC, decisions and monthly movements." },
+  { name: "collars", description: "Price collars in the registry: payments of the ceiling price in place of allowances (GX-ETS), which count toward an installation's obligation." },
   { name: "analysis", description: "What a policy analyst runs on the server's datasets and scenarios: allocation and baselines under a preset, simulations and their comparison. They change nothing." },
   { name: "international", description: "International units: classes defined from credit attributes, the Article 6.2 book (authorizations, first transfers, corresponding adjustments, the AEF), ITMO issuance, transfers abroad, uses and cancellations, CDM and Article 6.4 issuances with their shares." },
 ];

@@ -260,6 +260,9 @@ export const MATRIX: Record<string, Row> = {
   settleAuction: { expect: "YNNNNN", req: async ({ f, n, role }) => ({ method: "POST", path: `/v1/auctions/${role === "admin" ? await freshAuction(f, true) : AUCTION}/settle`, body: { commandId: tx("settle", n) } }) },
   getAuctionResults: { expect: "YYYYYY", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: `/v1/auctions/${AUCTION}/results` }) },
   getAuctionSettlement: { expect: "YYYYNN", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: `/v1/auctions/${AUCTION}/settlement` }) },
+  // a rule may refuse the administrator's payment (the world's rulebook keeps no ceiling by payment in lieu): allowed, never denied
+  payCeilingPrice: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/ceiling-payments", body: { commandId: tx("ceil", n), installation: "INST-A", period: "2025", quantity: "10" } }) },
+  listCeilingPayments: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/ceiling-payments" }) },
   getTnac: { expect: "YYNNNN", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: "/v1/msr/tnac/2028?verifiedEmissions=0" }) },
   listMsrDecisions: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/msr/decisions" }) },
   decideMsr: {

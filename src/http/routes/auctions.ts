@@ -80,6 +80,15 @@ const Bid = z
   .openapi("AuctionBid");
 const Results = PublicResults.extend({
   awards: z.array(z.object({ bidder: z.string(), accountId: z.string(), quantity: Amount, nonCompetitive: Amount, payment: Money })),
+  revenue: z
+    .object({
+      table: z.enum(["auctions.revenue", "allocation.distribution", "none"]),
+      currency: z.string(),
+      proceeds: Money,
+      parts: z.array(z.object({ recipient: z.string(), share: z.string().nullable(), retained: z.boolean(), amount: Money })),
+    })
+    .nullable()
+    .openapi({ description: "The proceeds split by the rulebook's revenue table, recorded at settlement (the retained rest as its own row); null before the settlement" }),
   detail: z.record(z.string(), z.unknown()).nullable(),
 }).openapi("AuctionResults");
 const AuctionTx = z.object({ role: z.enum(["release", "withhold", "unsold"]), tier: z.string().nullable(), transactionId: z.string(), quantity: Amount, status: z.string().nullable(), refused: z.record(z.string(), z.unknown()).nullable() });

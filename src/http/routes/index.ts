@@ -5,6 +5,7 @@ import { adminOps } from "./admin.ts";
 import { analysisOps } from "./analysis.ts";
 import { auctionOps } from "./auctions.ts";
 import { authOps } from "./auth.ts";
+import { collarOps } from "./collars.ts";
 import { complianceOps } from "./compliance.ts";
 import { internationalOps } from "./international.ts";
 import { publicOps } from "./public.ts";
@@ -29,6 +30,7 @@ export function allOps(deps: AppDeps, config: HttpConfig): Op[] {
     ...simulatorOps(deps, config),
     ...complianceOps(deps, config),
     ...auctionOps(deps, config),
+    ...collarOps(deps, config),
     ...internationalOps(deps, config),
   ];
 }

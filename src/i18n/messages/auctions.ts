@@ -109,4 +109,8 @@ export const AUCTION_MESSAGES = {
   "check.msr-decision-exists": { en: "The reserve decides once on the TNAC of a year.", ja: "準備金はある年の TNAC について一度だけ決定すること。" },
   "check.msr-decision-unknown": { en: "The month's intake or release follows a recorded decision on the TNAC of its year.", ja: "月次の取込・放出は、その年の TNAC について記録された決定に基づくこと。" },
   "check.msr-month-unknown": { en: "Only a month of the decision's schedule has an intake or release.", ja: "取込・放出があるのは決定のスケジュールに含まれる月のみであること。" },
+  "check.ceiling-none": { en: "A payment in place of allowances needs a price ceiling in the rulebook for the year of the compliance period.", ja: "排出枠に代わる支払には、遵守期間の年度についてルールブックに上限価格が定められていること。" },
+  "check.ceiling-not-payment": { en: "A payment in place of allowances is taken only where the rulebook keeps its ceiling by payment in lieu (GX-ETS); the mechanism is named.", ja: "排出枠に代わる支払は、ルールブックが上限価格を代替支払で維持する場合（GX-ETS）に限り受け付けること。" },
+  "check.ceiling-installation-unknown": { en: "A payment in place of allowances is made for an installation registered for compliance.", ja: "排出枠に代わる支払は、遵守のために登録された事業所について行うこと。" },
+  "check.ceiling-period-closed": { en: "A payment counts toward a compliance period only while the period is not closed.", ja: "支払が遵守期間に算入されるのは、その期間が締め切られていない間に限ること。" },
 } as const satisfies Record<string, Entry>;

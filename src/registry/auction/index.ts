@@ -1,14 +1,16 @@
 // Auctions and the market stability reserve in the registry: the calendar, auctions with their
 // bidders and sealed bids, the close (clearing by src/domain/auction), settlement in one ledger
 // batch with its payment records (a hook on auction_delivery keeps them together on every door),
-// the reserve transactions an auction calls for, and the reserve's decisions on the TNAC computed
-// from the ledger. Every command takes a Caller (the security rules decide who may) and is
+// the reserve transactions an auction calls for, the split of its proceeds by the revenue table,
+// payments of the ceiling price in place of allowances, and the reserve's decisions on the TNAC
+// computed from the ledger. Every command takes a Caller (the security rules decide who may) and is
 // recorded in the audit log; units move only through the secure registry's one write path.
 import type { Rulebook } from "../../domain/rulebook/index.ts";
 import type { Caller } from "../../domain/security/roles.ts";
 import type { SecureRegistry } from "../secure/index.ts";
 import * as auctions from "./auctions.ts";
 import * as calendar from "./calendar.ts";
+import * as ceiling from "./ceiling-payments.ts";
 import { type AuctionCtx, makeCtx, type VerifiedEmissionsSource } from "./context.ts";
 import * as msr from "./msr.ts";
 import * as reads from "./reads.ts";
@@ -19,6 +21,9 @@ export type { CalendarEntryView, CalendarInput } from "./calendar.ts";
 export { NO_EMISSIONS_SOURCE, type VerifiedEmissionsSource } from "./context.ts";
 export type { DecideInput, DecisionView, MonthView, TnacView } from "./msr.ts";
 export type { AuctionView, PublicResults, ResultsView } from "./reads.ts";
+export type { CeilingPaymentInput, CeilingPaymentView } from "./ceiling-payments.ts";
+export { ceilingPaymentsCovering } from "./ceiling-payments.ts";
+export type { RevenueView } from "./revenue.ts";
 export type { AuctionTransaction, SettlementView } from "./settle.ts";
 export type { BidderRow, BidRow, PaymentRow } from "./store.ts";
 export { installAuctionRules } from "./hooks.ts";
@@ -60,6 +65,10 @@ export class AuctionService {
   bids = (c: Caller, auctionId: string) => reads.listBids(this.ctx, c, auctionId);
   results = (c: Caller, auctionId: string) => reads.getResults(this.ctx, c, auctionId);
   settlement = (c: Caller, auctionId: string) => reads.getSettlement(this.ctx, c, auctionId);
+
+  // the price ceiling kept by payment in lieu of allowances (GX-ETS)
+  payInLieu = (c: Caller, input: ceiling.CeilingPaymentInput) => ceiling.payInLieu(this.ctx, c, input);
+  ceilingPayments = (opts: { installation?: string | undefined; period?: string | undefined } = {}) => ceiling.listCeilingPayments(this.ctx.db, opts);
 
   // the market stability reserve
   tnac = (year: number, verifiedEmissions?: bigint) => msr.tnac(this.ctx, year, verifiedEmissions);

@@ -20,6 +20,7 @@ import { command, type ComplianceCtx, audited, isRefusal, mayActFor, mayRead, ma
 import { localDay } from "./hook.ts";
 import { installations as visibleInstallations } from "./installations.ts";
 import { obligationFacts, obligationOf, periodById } from "./obligations.ts";
+import { ceilingPaymentsCovering } from "../auction/ceiling-payments.ts";
 import { emissionStates, getInstallation, type InstallationRow, listInstallations, type LineRow, surrenderLines } from "./store.ts";
 
 export interface PositionView {
@@ -48,6 +49,7 @@ function surrenderedBy(rb: Rulebook, o: Obligation | Refusal, lines: readonly Li
 async function positions(sql: Sql, rb: Rulebook, rows: ReadonlyArray<{ id: string; row: InstallationRow | undefined }>, period: PeriodSpan, asOf: string): Promise<PositionView[]> {
   const facts = await obligationFacts(sql, rb, rows, period);
   const lines = await surrenderLines(sql, rows.map((r) => r.id), period.id);
+  const paid = await ceilingPaymentsCovering(sql, rows.map((r) => r.id), period.id); // GX-ETS: tonnes paid for at the ceiling price count as surrendered
   const closed = await sql.query<{ installation: string; status: StatusResult["status"]; due: bigint | null; emissions: bigint | null; surrendered: bigint; shortfall: bigint; explanation: string[] }>(
     "SELECT installation, status, due, emissions, surrendered, shortfall, explanation FROM compliance_results WHERE period = $1 AND installation = ANY($2::text[])",
     [period.id, rows.map((r) => r.id)],
@@ -60,7 +62,7 @@ async function positions(sql: Sql, rb: Rulebook, rows: ReadonlyArray<{ id: strin
       return { installation: id, period: period.id, deadline: deadline ?? null, status: c.status, due: s(c.due), emissions: s(c.emissions), estimatedYears: [], surrendered: c.surrendered.toString(), shortfall: c.shortfall.toString(), reason: c.explanation[0] ?? "", closed: true };
     }
     const o = obligationOf(rb, facts.get(id) as NonNullable<ReturnType<typeof facts.get>>);
-    const got = surrenderedBy(rb, o, lines.get(id) ?? [], deadline);
+    const got = surrenderedBy(rb, o, lines.get(id) ?? [], deadline) + (paid.get(id) ?? 0n);
     const st = complianceStatus(o, got, asOf, deadline);
     const ok = !("ok" in o);
     return {
@@ -199,10 +201,11 @@ export function close(ctx: ComplianceCtx, c: Caller, i: CloseInput): Promise<Res
       }
       const facts = await obligationFacts(tx, rb, rows, period);
       const lines = await surrenderLines(tx, rows.map((r) => r.id), period.id);
+      const paid = await ceilingPaymentsCovering(tx, rows.map((r) => r.id), period.id); // GX-ETS: tonnes paid for at the ceiling price count as surrendered
       const deadline = deadlineOf(rb, period);
       const entries = rows.map(({ id }) => {
         const o = obligationOf(rb, facts.get(id) as NonNullable<ReturnType<typeof facts.get>>);
-        return { installation: id, obligation: o, surrendered: surrenderedBy(rb, o, lines.get(id) ?? [], deadline) };
+        return { installation: id, obligation: o, surrendered: surrenderedBy(rb, o, lines.get(id) ?? [], deadline) + (paid.get(id) ?? 0n) };
       });
       const closed = closePeriod(rb, period, entries, asOf, i.price);
       if (!closed.ok) return closed;

@@ -1,0 +1,70 @@
+// Price collars over the API (src/registry/auction/ceiling-payments.ts): a national administrator
+// records an operator's payment of the reference upper price in place of allowances (GX-ETS), for
+// tonnes of an installation's obligation in a compliance period; compliance counts them toward the
+// obligation in the period's status and close. Administrators and the authority read them.
+import { z } from "@hono/zod-openapi";
+import { auctionStatusOf } from "../../domain/auction/checks.ts";
+import { AuctionService } from "../../registry/auction/index.ts";
+import { roles } from "../access.ts";
+import type { AppDeps, HttpConfig } from "../context.ts";
+import { jsonSafe, ProblemError, type RefusalLike, refusalProblem, refusalStatus } from "../problem.ts";
+import { op, type Op } from "../route.ts";
+import { Amount, Time, TransactionId } from "../schemas.ts";
+import { complianceEmissions } from "../../registry/compliance/emissions.ts";
+
+const TAG = "collars";
+
+const Money = z.string().openapi({ description: "An amount of money as a decimal string, exact to the currency's minor unit", examples: ["43000000"] });
+const CeilingPayment = z
+  .object({
+    id: z.string(),
+    installation: z.string(),
+    period: z.string(),
+    priceYear: z.number().int().openapi({ description: "The year whose ceiling price applies: the last year of the compliance period" }),
+    quantity: Amount,
+    price: Money,
+    amount: Money,
+    currency: z.string(),
+    reference: z.string().nullable(),
+    recordedBy: z.string(),
+    recordedAt: Time,
+  })
+  .openapi("CeilingPayment");
+
+function must<T>(r: { ok: true; value: T } | RefusalLike): T {
+  if (!r.ok) throw new ProblemError(refusalProblem(r, auctionStatusOf(r.code) ?? refusalStatus(r)), {}, true);
+  return r.value;
+}
+const json = (c: { json: (b: never, s?: never) => Response }, v: unknown, status = 200) => c.json(jsonSafe(v) as never, status as never);
+
+export function collarOps(deps: AppDeps, _config: HttpConfig): Op[] {
+  let made: AuctionService | undefined;
+  const service = () => (made ??= new AuctionService(deps.registry, { rulebook: deps.rulebook, emissions: complianceEmissions }));
+  return [
+    op({
+      method: "post", path: "/v1/ceiling-payments", operationId: "payCeilingPrice", tag: TAG, access: roles(["national-admin"], "admin"),
+      summary: "Record a payment in place of allowances",
+      description:
+        "Records an operator's payment of the year's ceiling price (GX-ETS: the reference upper price, JPY 4,300 in FY2026, x 1.03 a year, from the rulebook) for tonnes of an installation's obligation in a compliance period, instead of surrendering allowances. The price is the rulebook's for the period's last year; the amount is quantity x price, exact. The tonnes count toward the obligation in the period's status and close. Refused where the rulebook keeps no ceiling by payment in lieu, for an unregistered installation, or once the period is closed. Once per commandId.",
+      body: z
+        .object({ commandId: TransactionId, installation: z.string().min(1).max(64), period: z.string().min(1).max(32), quantity: z.union([Amount, z.number().int().positive()]), reference: z.string().max(200).optional() })
+        .strict()
+        .openapi("CeilingPaymentBody"),
+      errors: [404, 409, 422],
+      responses: { 201: { description: "The payment, recorded", schema: CeilingPayment }, 200: { description: "A repeat of an earlier request with the same commandId: its first result", schema: CeilingPayment } },
+      handler: async ({ c, caller, body }) => {
+        const r = await service().payInLieu(caller, body);
+        const v = must(r);
+        return json(c, v, r.ok && r.replayed ? 200 : 201);
+      },
+    }),
+    op({
+      method: "get", path: "/v1/ceiling-payments", operationId: "listCeilingPayments", tag: TAG, access: roles(["national-admin", "authority"], "read"),
+      summary: "Payments in place of allowances",
+      description: "The payments of the ceiling price recorded in place of allowances, oldest first, optionally for one installation and one compliance period.",
+      query: z.object({ installation: z.string().min(1).max(64).optional(), period: z.string().min(1).max(32).optional() }),
+      responses: { 200: { description: "The payments", schema: z.object({ items: z.array(CeilingPayment) }).openapi("CeilingPaymentList") } },
+      handler: async ({ c, query }) => json(c, { items: await service().ceilingPayments({ installation: query.installation, period: query.period }) }),
+    }),
+  ];
+}
