@@ -3,7 +3,8 @@
 // section (lots of one allowance, whole yen, four auctions a year). A representative places a sealed
 // bid for its bidder and sees it; the authority sees the bids sealed before the close; the
 // administrator closes and clears the auction, then settles it, from the page; anyone reads the
-// published results without signing in; and the pages pass axe-core's WCAG 2.1 A/AA checks.
+// published results without signing in, with the proceeds split by the revenue table recorded at
+// settlement; and the pages pass axe-core's WCAG 2.1 A/AA checks.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +29,10 @@ auctions:
   bidders: { eligible: any-account-holder, guarantee: false }
   calendar:
     auctionsPerYear: 4
+  revenue:
+    - from: 2020
+      to: 2100
+      shares: [{ recipient: GX bond redemption, share: 0.7 }, { recipient: Energy efficiency, share: 0.3 }]
 `;
 
 async function adminApi(): Promise<(method: string, path: string, body?: unknown) => Promise<{ status: number; body: Record<string, unknown> }>> {
@@ -110,6 +115,11 @@ describe("auctions in a browser", () => {
     const text = await pub.locator("main").innerText();
     expect(text).toMatch(/Clearing price\s+JPY 4300/);
     expect(text).not.toMatch(/HOKKAI/); // awards per bidder are not public
+    // the revenue recorded at settlement is public: 1,000 x JPY 4,300 split 70/30 (the test's table)
+    await pub.getByText(/Revenue distribution of JPY 4300000/).waitFor();
+    const revenue = await pub.locator("main").innerText();
+    expect(revenue).toMatch(/GX bond redemption\s+0\.7\s+JPY 3010000/);
+    expect(revenue).toMatch(/Energy efficiency\s+0\.3\s+JPY 1290000/);
     await pub.context().close();
   }, 90_000);
 });

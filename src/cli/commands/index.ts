@@ -5,6 +5,7 @@ import { register as allocate } from "./allocate.ts";
 import { register as article6 } from "./article6.ts";
 import { register as auction } from "./auction.ts";
 import { register as baseline } from "./baseline.ts";
+import { register as collar } from "./collar.ts";
 import { register as compliance } from "./compliance.ts";
 import { register as benchmark } from "./benchmark.ts";
 import { register as coverage } from "./coverage.ts";
@@ -26,6 +27,7 @@ export const commandModules: readonly Register[] = [
   auction,
   baseline,
   benchmark,
+  collar,
   compliance,
   coverage,
   dataset,

@@ -1,5 +1,6 @@
 // One auction: its calendar entry, rules and status; once closed, the results as the platform
-// publishes them (and the signed-in bidder's own award). Bids are sealed: a representative of a
+// publishes them (and the signed-in bidder's own award), and once settled the split of the
+// proceeds by the revenue table. Bids are sealed: a representative of a
 // bidder's account sees and places that bidder's bids; administrators see none before the close
 // (the API answers "sealed"), and close and settle the auction here. The API has the last word.
 import { useState } from "react";
@@ -89,23 +90,44 @@ function Results(props: { auction: Auction }) {
         ]}
       />
       <Show loaded={mine}>
-        {(m) =>
-          m.awards && m.awards.length > 0 ? (
-            <Table
-              caption={t("auction.awardsCaption")}
-              rows={m.awards}
-              rowKey={(w) => w.bidder}
-              columns={[
-                { head: "auction.bidder", cell: (w) => <Data>{w.bidder}</Data> },
-                { head: "col.account", cell: (w) => <Data>{w.accountId}</Data> },
-                { head: "col.quantity", cell: (w) => <Qty v={w.quantity} />, numeric: true },
-                { head: "auction.payment", cell: (w) => <Data>{`${r.currency} ${w.payment}`}</Data>, numeric: true },
-              ]}
-            />
-          ) : null
-        }
+        {(m) => (
+          <>
+            {m.awards && m.awards.length > 0 ? (
+              <Table
+                caption={t("auction.awardsCaption")}
+                rows={m.awards}
+                rowKey={(w) => w.bidder}
+                columns={[
+                  { head: "auction.bidder", cell: (w) => <Data>{w.bidder}</Data> },
+                  { head: "col.account", cell: (w) => <Data>{w.accountId}</Data> },
+                  { head: "col.quantity", cell: (w) => <Qty v={w.quantity} />, numeric: true },
+                  { head: "auction.payment", cell: (w) => <Data>{`${r.currency} ${w.payment}`}</Data>, numeric: true },
+                ]}
+              />
+            ) : null}
+            {m.revenue ? <Revenue revenue={m.revenue} /> : null}
+          </>
+        )}
       </Show>
     </section>
+  );
+}
+
+/** The proceeds split by the rulebook's revenue table, as recorded at settlement (public). */
+function Revenue(props: { revenue: NonNullable<AuctionResults["revenue"]> }) {
+  const { t } = useT();
+  const v = props.revenue;
+  return (
+    <Table
+      caption={t("auction.revenueCaption", { proceeds: `${v.currency} ${v.proceeds}` })}
+      rows={v.parts}
+      rowKey={(p) => `${p.recipient}/${p.retained ? "r" : "s"}`}
+      columns={[
+        { head: "auction.recipient", cell: (p) => (p.retained ? t("auction.retained") : <Data>{p.recipient}</Data>) },
+        { head: "auction.share", cell: (p) => <span className="num">{p.share ?? "-"}</span>, numeric: true },
+        { head: "auction.amount", cell: (p) => <Data>{`${v.currency} ${p.amount}`}</Data>, numeric: true },
+      ]}
+    />
   );
 }
 

@@ -24,6 +24,8 @@ export interface AuctionResults {
   winners: number;
   closedAt: string;
   awards?: Array<{ bidder: string; accountId: string; quantity: string; payment: string }>;
+  /** The proceeds split by the revenue table, recorded at settlement; null before it. */
+  revenue?: { table: string; currency: string; proceeds: string; parts: Array<{ recipient: string; share: string | null; retained: boolean; amount: string }> } | null;
 }
 
 export interface Auction {

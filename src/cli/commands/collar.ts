@@ -1,0 +1,76 @@
+// `ets collar pay|payments`: the price ceiling kept by payment in lieu of allowances (GX-ETS)
+// against the registry (src/registry/auction/ceiling-payments.ts), through the same service and
+// rules as the API, acting as a registry user (--as). `pay` records an operator's payment of the
+// rulebook's ceiling price for tonnes of an installation's obligation in a compliance period;
+// compliance counts them toward the obligation. The same --id again records nothing more.
+import type { Command } from "commander";
+import { auctionStatusOf } from "../../domain/auction/checks.ts";
+import { AuctionService } from "../../registry/auction/index.ts";
+import type { Result } from "../../registry/ledger/index.ts";
+import { action, formatTable, printJson, UsageError } from "../io.ts";
+import { actingUser, type Common, Refused, withRegistry } from "./registry/index.ts";
+
+const FLAGS: Record<string, string> = { commandId: "--id", installation: "--installation", period: "--period", quantity: "--quantity", reference: "--reference" };
+
+/** A refusal of a malformed field is bad usage (exit 2, naming the flag); any other refuses the command (exit 1). */
+function must<T>(r: Result<T>): { value: T; replayed: boolean } {
+  if (r.ok) return { value: r.value, replayed: r.replayed };
+  const field = typeof r.facts.field === "string" ? r.facts.field : undefined;
+  if (auctionStatusOf(r.code) === 400 && field && FLAGS[field]) throw new UsageError(`option ${FLAGS[field]}: ${r.message}`);
+  throw new Refused(r);
+}
+
+const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)));
+
+interface PayOpts extends Common {
+  installation?: string;
+  period?: string;
+  quantity?: string;
+  reference?: string;
+  id?: string;
+}
+
+function required(o: Record<string, unknown>, names: ReadonlyArray<[key: string, flag: string]>): void {
+  for (const [k, flag] of names) if (o[k] === undefined) throw new UsageError(`option ${flag} is required`);
+}
+
+export function register(program: Command): void {
+  const c = program.command("collar").description("price collars in the registry: payments of the ceiling price in place of allowances (GX-ETS)");
+  c.command("pay")
+    .description("record an operator's payment of the year's ceiling price for tonnes of an installation's obligation, instead of surrendering allowances")
+    .option("--installation <id>", "the installation registered for compliance (required)")
+    .option("--period <id>", "the compliance period the payment counts toward (required)")
+    .option("--quantity <t>", "tonnes of the obligation paid for, whole (required)")
+    .option("--reference <text>", "the payment's reference (receipt or transfer number)")
+    .option("--id <key>", "idempotency key (default pay.INSTALLATION.PERIOD)")
+    .option("--database <dir|url>", "PGlite data directory or postgres:// URL (default: DATABASE_URL, else .data/pglite)")
+    .option("--as <user>", "the registry user this acts as (default: ETS_AS); the same rules apply as through the API")
+    .option("--json", "print JSON")
+    .action(
+      action(async (o: PayOpts) => {
+        required(o as Record<string, unknown>, [["installation", "--installation"], ["period", "--period"], ["quantity", "--quantity"]]);
+        if (!/^\d{1,18}$/.test(o.quantity as string)) throw new UsageError(`option --quantity: expected a whole number of tonnes, got ${JSON.stringify(o.quantity)}`);
+        const out = await withRegistry(o, async (ctx) => {
+          const svc = new AuctionService(ctx.registry);
+          const input = { commandId: o.id ?? `pay.${o.installation}.${o.period}`, installation: o.installation as string, period: o.period as string, quantity: o.quantity as string, reference: o.reference };
+          return must(await svc.payInLieu(actingUser(ctx), input));
+        });
+        const p = out.value;
+        if (o.json) printJson(plain({ ...p, replayed: out.replayed }));
+        else process.stdout.write(`${out.replayed ? "already recorded: " : ""}payment ${p.id}: ${p.installation} ${p.period}, ${p.quantity} t at ${p.currency} ${p.price} (${p.priceYear}) = ${p.currency} ${p.amount}; counts toward the obligation\n`);
+      }),
+    );
+  c.command("payments")
+    .description("the payments recorded in place of allowances")
+    .option("--installation <id>", "only this installation's")
+    .option("--period <id>", "only this compliance period's")
+    .option("--database <dir|url>", "PGlite data directory or postgres:// URL (default: DATABASE_URL, else .data/pglite)")
+    .option("--json", "print JSON")
+    .action(
+      action(async (o: Common & { installation?: string; period?: string }) => {
+        const items = await withRegistry(o, async (ctx) => new AuctionService(ctx.registry).ceilingPayments({ installation: o.installation, period: o.period }));
+        if (o.json) printJson(plain({ items }));
+        else process.stdout.write(items.length === 0 ? "no payments\n" : `${formatTable(["id", "installation", "period", "tonnes", "price", "amount", "currency"], items.map((p) => [p.id, p.installation, p.period, p.quantity, p.price, p.amount, p.currency]))}\n`);
+      }),
+    );
+}
