@@ -8,6 +8,7 @@ import { commandId, post } from "../../api/client.ts";
 import { useApi } from "../../api/use-api.ts";
 import { Badge, Data, ErrorBox, Field, Notice, PageTitle, Select, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
+import { abilities, useSession } from "../../session.tsx";
 import { Dec, OpinionBadge, ReportLines, type ReportView, Share } from "./common.tsx";
 
 interface Accreditation {
@@ -29,7 +30,10 @@ interface Assignment {
 export function VerificationPage() {
   const { t, f, code } = useT();
   const acc = useApi<{ items: Accreditation[] }>("/v1/compliance/accreditations");
-  const asg = useApi<{ items: Assignment[] }>("/v1/compliance/assignments");
+  const { me } = useSession();
+  // Only a verifier has assignments; administrators and the authority read accreditations here.
+  const isVerifier = abilities(me).verifier;
+  const asg = useApi<{ items: Assignment[] }>(isVerifier ? "/v1/compliance/assignments" : null);
   const [selected, setSelected] = useState<string | null>(null);
   return (
     <>
@@ -58,7 +62,8 @@ export function VerificationPage() {
       </section>
       <section aria-labelledby="asg-h">
         <h2 id="asg-h">{t("cpl.verify.assignments")}</h2>
-        <Show loaded={asg}>
+        {isVerifier ? null : <p>{t("cpl.verify.noAssignments")}</p>}
+        {isVerifier ? <Show loaded={asg}>
           {(a) => {
             const key = (x: Assignment) => `${x.installation}@${x.year}`;
             const chosen = a.items.find((x) => key(x) === selected);
@@ -89,7 +94,7 @@ export function VerificationPage() {
               </>
             );
           }}
-        </Show>
+        </Show> : null}
       </section>
     </>
   );
