@@ -24,7 +24,7 @@ export const COMPLIANCE_CHECK_MESSAGES = {
   "check.scope-not-covered": { en: "The accreditation's scope covers the installation's sector.", ja: "認定の範囲が施設の業種を含むこと。" },
   "check.conflict-consecutive-years": { en: "A verifier verifies one installation for at most the rulebook's number of consecutive years.", ja: "検証機関が同じ施設を検証できるのは、ルールブックが定める連続年数までであること。" },
   "check.conflict-cooling-off": { en: "After the maximum, a verifier waits the cooling-off years before verifying that installation again.", ja: "上限に達した検証機関は、冷却期間を経るまでその施設を再び検証しないこと。" },
-  "check.conflict-services": { en: "A verifier that advised the operator or prepared its plan or report may not verify it within the rulebook's window.", ja: "事業者に助言した、または計画や報告を作成した検証機関は、ルールブックの定める期間内はその検証をしないこと。" },
+  "check.conflict-services": { en: "A verifier that advised the operator or prepared its plan or report may not verify it within the years the rulebook sets.", ja: "事業者に助言した、または計画や報告を作成した検証機関は、ルールブックの定める期間内はその検証をしないこと。" },
   "check.conflict-affiliation": { en: "A verifier linked to the operator by ownership may never verify it (conflict of interest).", ja: "資本関係で事業者とつながる検証機関は、その検証を一切行わないこと（利益相反）。" },
   "check.opinion-inconsistent": { en: "A positive or qualified opinion needs misstatements below the materiality level and no unresolved material non-conformity; otherwise the opinion is negative.", ja: "適正または限定付きの意見には、重要性の基準を下回る虚偽記載と、未解決の重要な不適合がないことが必要であり、それ以外は否定的意見とすること。" },
   "check.report-already-verified": { en: "A report version is verified once; a change after that is a correction with reasons.", ja: "報告の各版の検証は一度だけであり、その後の変更は理由を付した訂正とすること。" },
