@@ -60,6 +60,10 @@ export const COMPLIANCE_CHECK_MESSAGES = {
   "check.installation-unknown": { en: "An installation is registered for compliance before plans, reports, verifiers and obligations name it.", ja: "施設は、計画・報告・検証機関・義務で指定される前に遵守の対象として登録されていること。" },
   "check.installation-account-mismatch": { en: "An installation is registered once, with an open operator holding account whose installation it is.", ja: "施設の登録は一度だけで、その施設の開設中の事業者保有口座と共に行うこと。" },
   "check.closure-obligations-open": { en: "An installation's account closes only when its reports are verified and its compliance periods are closed.", ja: "施設の口座は、報告が検証され遵守期間が締め切られた後にのみ閉鎖できること。" },
+  // 9313-9315: the true-up codes the compliance back end (branch comp3) adds, worded here so the merge keeps every code readable
+  "check.true-up-not-applicable": { en: "A true-up is booked only for an installation whose sector and product have an ex-ante share in the rulebook.", ja: "精算は、ルールブックで事前割当の割合が定められた業種・製品の施設に限り記帳できること。" },
+  "check.true-up-not-verified": { en: "A true-up is booked only once the installation's report for the year is verified; an estimate does not count.", ja: "精算は、その年の施設の報告が検証された後に限り記帳でき、推計は含まれないこと。" },
+  "check.true-up-booked": { en: "A true-up is booked once per installation and year; asking again with another figure is refused.", ja: "精算は施設と年ごとに一度だけ記帳でき、異なる数値での再申請は拒否されること。" },
   "check.not-ex-post": { en: "Ex-post issuance of excess reductions applies only where the obligation is the excess over a facility cap.", ja: "超過削減量の事後発行は、義務が施設の上限を超える排出量である制度に限られること。" },
   // ---- 94xx penalties
   "check.penalty-rules-missing": { en: "A penalty is computed only from a rulebook with a penalties section.", ja: "罰則はルールブックに罰則の節がある場合にのみ算定できること。" },
