@@ -2,10 +2,11 @@
 // Chromium). The demo server runs on a clock of its own (OPENETS_DEMO_START): in May 2027, after
 // FY2026 ended and before its surrender deadline (31 January 2028), the operator's representative
 // submits the FY2026 emission report from activity data and sees the emissions computed line by
-// line, and appoints the verifier; the verifier sees its accreditation and gives a positive opinion,
-// which locks the verified emissions; the representative surrenders (a J-Credit quantity past the
-// 10% limit is refused, shown as the rule it broke), a second representative approves, and the
-// status is "open" until the deadline. The server then starts again on the same store in February
+// line, and appoints the verifier; the verifier sees its accreditation, is refused while the
+// authority has it suspended (the rule named), then gives a positive opinion, which locks the
+// verified emissions; the representative surrenders (a J-Credit quantity past the 10% limit is
+// refused, shown as the rule it broke), a second representative approves, and the status is
+// "open" until the deadline. The server then starts again on the same store in February
 // 2028: the status page shows the installation compliant, the administrator closes the period, and
 // the pages read in Japanese throughout (a refusal too). axe-core's WCAG 2.1 A/AA checks on each.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -87,14 +88,29 @@ describe("the compliance pages in a browser", () => {
     await page.context().close();
   }, 120_000);
 
-  it("the verifier sees its accreditation and gives a positive opinion, which locks the emissions", async () => {
+  it("the verifier is refused while its accreditation is suspended, then gives a positive opinion, which locks the emissions", async () => {
+    // The authority suspends the accreditation: the opinion is refused, and the refusal names the rule.
+    const auditor = await as("demo-auditor");
+    const accreditation = { verifier: "demo-verifier", accreditationId: "JAB-0101", body: "JAB", standard: "ISO 14065", scopes: ["*"], validFrom: "2026-01-01", expires: "2029-12-31" };
+    expect((await auditor("POST", "/v1/compliance/accreditations", { commandId: "acc-suspend", ...accreditation, status: "suspended" })).status).toBe(201);
     const page = await newPage(browser);
     await signIn(page, server, "demo-verifier");
     await page.getByRole("link", { name: "Verification" }).click();
     const acc = page.getByRole("table", { name: "Accreditations on record" });
-    expect(await acc.getByRole("row").filter({ hasText: "JAB-0101" }).innerText()).toMatch(/JAB \/ ISO 14065\s+All sectors\s+Jan 1, 2026\s+Dec 31, 2029\s+Active/);
+    expect(await acc.getByRole("row").filter({ hasText: "JAB-0101" }).innerText()).toMatch(/JAB \/ ISO 14065\s+All sectors\s+Jan 1, 2026\s+Dec 31, 2029\s+Suspended/);
     await page.getByRole("button", { name: "Review JP-INST-001 FY2026" }).click();
     await page.getByRole("table", { name: "Emissions of version 1" }).getByText("94,600").waitFor();
+    await page.getByLabel("Verification opinion").selectOption("positive");
+    await page.getByLabel("Uncorrected misstatements (t CO2e)").fill("0");
+    await page.getByRole("button", { name: "Give the opinion" }).click();
+    await page.getByRole("alert").getByText("Refused by rule 9102: The accreditation is valid on the day of the opinion: started, not expired, not suspended or withdrawn.").waitFor();
+    await screenshot(page, "en-compliance-verification-refused");
+
+    // Reinstated, the same opinion is recorded and locks the emissions.
+    expect((await auditor("POST", "/v1/compliance/accreditations", { commandId: "acc-reinstate", ...accreditation, status: "active" })).status).toBe(201);
+    await page.reload();
+    await acc.getByRole("row").filter({ hasText: "Active" }).waitFor();
+    await page.getByRole("button", { name: "Review JP-INST-001 FY2026" }).click();
     await page.getByLabel("Verification opinion").selectOption("positive");
     await page.getByLabel("Uncorrected misstatements (t CO2e)").fill("0");
     await page.getByRole("button", { name: "Give the opinion" }).click();
