@@ -156,7 +156,7 @@ describe("the compliance pages in a browser", () => {
     await b.getByRole("status").filter({ hasText: "Approved." }).waitFor();
     await b.getByRole("link", { name: "Status and penalties" }).click();
     await b.getByLabel("Compliance period", { exact: true }).fill("2026");
-    const row = b.getByRole("table", { name: "Installations in 2026" }).getByRole("row").filter({ hasText: INST });
+    const row = b.getByRole("table", { name: "Installations in FY2026" }).getByRole("row").filter({ hasText: INST });
     await expect.poll(() => row.innerText()).toMatch(/Open\s+184,600\s+184,600\s+184,600\s+0\s+No/);
     await b.context().close();
     await a.context().close();
@@ -169,12 +169,12 @@ describe("the compliance pages in a browser", () => {
     await signIn(admin, server, "demo-admin");
     await admin.getByRole("link", { name: "Status and penalties" }).click();
     await admin.getByLabel("Compliance period", { exact: true }).fill("2026");
-    const row = admin.getByRole("table", { name: "Installations in 2026" }).getByRole("row").filter({ hasText: INST });
+    const row = admin.getByRole("table", { name: "Installations in FY2026" }).getByRole("row").filter({ hasText: INST });
     await expect.poll(() => row.innerText()).toMatch(/Compliant\s+184,600\s+184,600\s+184,600\s+0\s+No/);
     await admin.getByText("This period is not closed yet.").waitFor();
     admin.on("dialog", (d) => void d.accept());
-    await admin.getByRole("button", { name: "Close 2026" }).click();
-    const results = admin.getByRole("table", { name: "Results and penalties of 2026" });
+    await admin.getByRole("button", { name: "Close FY2026" }).click();
+    const results = admin.getByRole("table", { name: "Results and penalties of FY2026" });
     expect(await results.getByRole("row").filter({ hasText: INST }).innerText()).toMatch(/Compliant\s+0\s+¥0\s+0/);
     expect(await admin.locator("main dl.facts").last().innerText()).toMatch(/Closed by\s+demo-admin/);
     expect(await axeViolations(admin)).toEqual([]);
@@ -183,8 +183,8 @@ describe("the compliance pages in a browser", () => {
     // The switch: the same page in Japanese, with nothing of English outside data.
     await admin.getByRole("button", { name: "日本語" }).click();
     await admin.getByRole("heading", { level: 1, name: "遵守状況と負担金" }).waitFor();
-    await admin.getByRole("table", { name: "2026の結果と負担金" }).getByText("遵守", { exact: true }).waitFor();
-    expect(await admin.getByRole("table", { name: "2026の施設" }).getByRole("row").filter({ hasText: INST }).innerText()).toMatch(/遵守\s+184,600/);
+    await admin.getByRole("table", { name: "2026年度の結果と負担金" }).getByText("遵守", { exact: true }).waitFor();
+    expect(await admin.getByRole("table", { name: "2026年度の施設" }).getByRole("row").filter({ hasText: INST }).innerText()).toMatch(/遵守\s+184,600/);
     expect(await wrongLanguage(admin, "ja")).toEqual([]);
     expect(await axeViolations(admin)).toEqual([]);
     await screenshot(admin, "ja-compliance-status");

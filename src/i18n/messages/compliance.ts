@@ -143,7 +143,7 @@ export const COMPLIANCE_MESSAGES = {
   "cpl.status.caption": { en: "Installations in {period}", ja: "{period}の施設" },
   "cpl.status.none": { en: "No installation to show.", ja: "表示する施設はありません。" },
   "cpl.status.notClosed": { en: "This period is not closed yet.", ja: "この期間はまだ締め切られていません。" },
-  "cpl.status.closedTitle": { en: "Closed period {period}", ja: "締切済みの期間 {period}" },
+  "cpl.status.closedTitle": { en: "Closed period {period}", ja: "{period}（締切済み）" },
   "cpl.status.closedBy": { en: "Closed by", ja: "締切の実施者" },
   "cpl.status.closedAt": { en: "Closed at", ja: "締切日時" },
   "cpl.status.installations": { en: "Installations", ja: "施設数" },

@@ -185,3 +185,8 @@ export function MoneyMinor(props: { minor: string; currency: string }) {
   const major = places === 0 ? digits : `${digits.slice(0, -places)}.${digits.slice(-places)}`;
   return <Money amount={`${neg ? "-" : ""}${major}`} currency={c} />;
 }
+
+/** A compliance period's id as the language writes it: a single scheme year as "FY2026" / "2026年度" (or "2026"), another id as it is. */
+export function periodLabel(f: { year(y: number): string }, id: string): string {
+  return /^\d{4}$/.test(id) ? f.year(Number(id)) : id;
+}

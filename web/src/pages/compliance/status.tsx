@@ -9,7 +9,7 @@ import { useApi } from "../../api/use-api.ts";
 import { Data, ErrorBox, Facts, Field, Notice, PageTitle, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { abilities, useSession } from "../../session.tsx";
-import { Dec, defaultPeriod, Money, MoneyMinor, StatusBadge } from "./common.tsx";
+import { Dec, defaultPeriod, Money, MoneyMinor, periodLabel, StatusBadge } from "./common.tsx";
 
 interface Position {
   installation: string;
@@ -64,7 +64,7 @@ export function StatusPage() {
       <Show loaded={status}>
         {(s) => (
           <section aria-labelledby="pos-h">
-            <h2 id="pos-h">{t("cpl.status.positions", { period: s.period })}</h2>
+            <h2 id="pos-h">{t("cpl.status.positions", { period: periodLabel(f, s.period) })}</h2>
             <Facts
               rows={[
                 ["cpl.deadline", s.deadline ? f.date(day(s.deadline)) : t("cpl.noDeadline")],
@@ -72,7 +72,7 @@ export function StatusPage() {
               ]}
             />
             <Table
-              caption={t("cpl.status.caption", { period: s.period })}
+              caption={t("cpl.status.caption", { period: periodLabel(f, s.period) })}
               rows={s.items}
               rowKey={(x) => x.installation}
               empty="cpl.status.none"
@@ -106,7 +106,7 @@ function ClosedPeriod(props: { close: Close }) {
   const c = props.close;
   return (
     <section aria-labelledby="close-h">
-      <h2 id="close-h">{t("cpl.status.closedTitle", { period: c.period })}</h2>
+      <h2 id="close-h">{t("cpl.status.closedTitle", { period: periodLabel(f, c.period) })}</h2>
       <Facts
         rows={[
           ["cpl.status.closedBy", <Data key="b">{c.closedBy}</Data>],
@@ -118,7 +118,7 @@ function ClosedPeriod(props: { close: Close }) {
         ]}
       />
       <Table
-        caption={t("cpl.status.penaltiesCaption", { period: c.period })}
+        caption={t("cpl.status.penaltiesCaption", { period: periodLabel(f, c.period) })}
         rows={c.results}
         rowKey={(r) => r.installation}
         columns={[
@@ -145,14 +145,14 @@ function ClosedPeriod(props: { close: Close }) {
 }
 
 function CloseAction(props: { period: string; reload: () => void }) {
-  const { t } = useT();
+  const { t, f } = useT();
   const [price, setPrice] = useState("");
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
   async function act(e: { preventDefault(): void }) {
     e.preventDefault();
-    if (!window.confirm(t("cpl.status.closeConfirm", { period: props.period }))) return;
+    if (!window.confirm(t("cpl.status.closeConfirm", { period: periodLabel(f, props.period) }))) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -177,7 +177,7 @@ function CloseAction(props: { period: string; reload: () => void }) {
         {done ? <Notice kind="ok">{t("cpl.status.closedNotice")}</Notice> : null}
         <div className="actions">
           <button type="submit" className="danger" disabled={busy}>
-            {t("cpl.status.close", { period: props.period })}
+            {t("cpl.status.close", { period: periodLabel(f, props.period) })}
           </button>
         </div>
       </form>

@@ -11,7 +11,7 @@ import type { Transaction as Tx } from "../../api/types.ts";
 import { Data, ErrorBox, Facts, Field, Notice, PageTitle, Select, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { Link } from "../../router.tsx";
-import { Dec, defaultPeriod, type Installation, InstallationSelect, useInstallations } from "./common.tsx";
+import { Dec, defaultPeriod, type Installation, InstallationSelect, periodLabel, useInstallations } from "./common.tsx";
 
 export interface Options {
   installation: string;
@@ -98,7 +98,7 @@ function SurrenderBody(props: { items: Installation[] }) {
 }
 
 function SurrenderForm(props: { options: Options; reload: () => void }) {
-  const { t, tn } = useT();
+  const { t, tn, f } = useT();
   const o = props.options;
   const eligible = o.holdings.filter((h) => h.counts.ok);
   const [cls, setCls] = useState(eligible[0]?.classCode ?? o.holdings[0]?.classCode ?? "");
@@ -125,7 +125,7 @@ function SurrenderForm(props: { options: Options; reload: () => void }) {
   }
   return (
     <section aria-labelledby="sur-h">
-      <h2 id="sur-h">{t("cpl.surrender.formTitle", { period: o.period })}</h2>
+      <h2 id="sur-h">{t("cpl.surrender.formTitle", { period: periodLabel(f, o.period) })}</h2>
       <form onSubmit={(e) => void submit(e)}>
         <Select label="col.class" value={cls} onChange={(e) => setCls(e.target.value)}>
           {o.holdings.map((h) => (
