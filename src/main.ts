@@ -3,7 +3,8 @@
 // OPENETS_RULEBOOK (preset name or rulebook file whose `security` section sets the security rules),
 // OPENETS_TRUST_PROXY (how many reverse proxies in front append to X-Forwarded-For; default 0),
 // OPENETS_CONSOLE_DIR (the built web console; default build/console),
-// OPENETS_CHECKPOINT_MINUTES (minutes between scheduled checkpoints; default 60, 0 for none).
+// OPENETS_CHECKPOINT_MINUTES (minutes between scheduled checkpoints; default 60, 0 for none),
+// OPENETS_DEMO_START (demo mode only: the instant the registry clock starts at, e.g. to stand past a deadline).
 import { StartupError, startServer } from "./http/server.ts";
 
 try {

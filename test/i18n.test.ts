@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { ACCOUNT_STATE_CODES, ACCOUNT_TYPES, TRANSACTION_KINDS, UNIT_TYPES } from "../src/domain/ledger/catalog.ts";
 import { CHECKS } from "../src/domain/ledger/checks.ts";
 import { SECURITY_CHECKS } from "../src/domain/security/codes.ts";
+import { COMPLIANCE_CHECKS } from "../src/domain/compliance/codes.ts";
 import { ROLES } from "../src/domain/security/roles.ts";
 import { AREAS } from "../src/i18n/catalogue.ts";
 import { type Entry, MESSAGES } from "../src/i18n/index.ts";
@@ -25,7 +26,7 @@ const SAME_IN_BOTH = new Set(["lang.ja", "lang.en"]);
 /** Families looked up by code at run time (i.code(family, code)), so their keys are not written out in the console's source. */
 const FAMILIES = [
   "accountType", "txKind", "unitType", "check", "txStatus", "accountStatus", "trustedStatus", "role", "problem", "error.status",
-  "public.complianceStatus", "signIn.demo", "stage", "outcome", "method", "baselines.problem",
+  "public.complianceStatus", "signIn.demo", "cpl.state", "cpl.opinions", "cpl.sourceKind", "cpl.category", "cpl.accStatus", "stage", "outcome", "method", "baselines.problem",
   // the allocation engine's texts, rendered from the Texts of an explanation
   "alloc",
 ];
@@ -83,6 +84,7 @@ describe("message catalogue", () => {
       ...UNIT_TYPES.map((u) => `unitType.${u.code}`),
       ...Object.values(CHECKS).map((c) => `check.${c.name}`),
       ...Object.values(SECURITY_CHECKS).map((c) => `check.${c.name}`),
+      ...Object.values(COMPLIANCE_CHECKS).map((c) => `check.${c.name}`),
       ...["awaiting_approval", "delayed", "completed", "rejected", "cancelled", "expired"].map((s) => `txStatus.${s}`),
       ...ACCOUNT_STATE_CODES.map((s) => `accountStatus.${s}`),
       ...["awaiting_approval", "pending", "active"].map((s) => `trustedStatus.${s}`),

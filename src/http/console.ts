@@ -14,7 +14,7 @@ import { acceptLanguage, type Lang, negotiate } from "../i18n/index.ts";
 export const CONSOLE_DIR = resolve(import.meta.dirname, "../../build/console");
 
 /** First path segments the console owns (web/src/routes.tsx; a test keeps the two in step). */
-export const CONSOLE_PREFIXES = ["registry", "allocation", "simulator", "public", "sign-in", "profile", "auctions", "international"] as const;
+export const CONSOLE_PREFIXES = ["registry", "allocation", "simulator", "public", "sign-in", "profile", "auctions", "international", "compliance"] as const;
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",

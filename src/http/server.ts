@@ -13,7 +13,7 @@ import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../domain/security
 import { systemPrincipal } from "../domain/security/roles.ts";
 import type { Rulebook } from "../domain/rulebook/index.ts";
 import { listPresets, loadRulebook, RulebookLoadError, rulebookValue } from "../io/rulebook.ts";
-import { systemClock } from "../platform/clock.ts";
+import { type Clock, systemClock } from "../platform/clock.ts";
 import { checkpointSchedule } from "../registry/checkpoints/index.ts";
 import { SecureRegistry } from "../registry/secure/index.ts";
 import { recordRulebook, recordSecurity } from "../registry/settings.ts";
@@ -35,6 +35,8 @@ export interface ServerEnv {
   /** Where the built web console is (default build/console, which `npm start` builds). */
   OPENETS_CONSOLE_DIR?: string | undefined;
   OPENETS_CHECKPOINT_MINUTES?: string | undefined;
+  /** Demo mode only: the instant the registry's clock starts at (then runs at real speed). */
+  OPENETS_DEMO_START?: string | undefined;
 }
 
 export class StartupError extends Error {}
@@ -124,6 +126,24 @@ export function checkpointMinutes(env: ServerEnv): number {
   return Number(v);
 }
 
+/**
+ * The registry's clock: the system's, or in demo mode from OPENETS_DEMO_START (an ISO-8601 instant
+ * with its zone) a clock that starts there and runs at real speed, so a demonstration or a browser
+ * test can stand on either side of a deadline (a second start on the same store at a later instant
+ * moves it on). Production refuses it: a real registry's time is the system's.
+ */
+export function serverClock(env: ServerEnv, production: boolean): Clock {
+  const start = env.OPENETS_DEMO_START;
+  if (start === undefined || start === "") return systemClock;
+  if (production) throw new StartupError("OPENETS_DEMO_START is for demo mode only: a production registry runs on the system clock");
+  const at = Date.parse(start);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(start) || !Number.isFinite(at)) {
+    throw new StartupError(`OPENETS_DEMO_START must be an instant with its zone, e.g. 2027-05-10T09:00:00+09:00, not ${JSON.stringify(start)}`);
+  }
+  const offset = at - Date.now();
+  return { now: () => new Date(Date.now() + offset) };
+}
+
 export async function startServer(env: ServerEnv, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<{ port: number; close(): Promise<void> }> {
   const mode = env.OPENETS_MODE ?? "demo";
   if (mode !== "demo" && mode !== "production") throw new StartupError(`OPENETS_MODE must be demo or production, not ${JSON.stringify(mode)}`);
@@ -135,6 +155,7 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
   }
   const hops = trustProxyHops(env.OPENETS_TRUST_PROXY);
   const checkpointEvery = checkpointMinutes(env);
+  const clock = serverClock(env, production);
   const rules = rulebookSecurity(env, production);
   const config = securityConfigFor(production, rules.config);
   const store = describeStore({ database: env.DATABASE_URL });
@@ -146,7 +167,7 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
     if (!(await isSeeded(db))) {
       if (production) await firstAdministrator(db, config, env, out);
       else {
-        const { users } = await seedDemo(db, config, systemClock.now());
+        const { users } = await seedDemo(db, config, clock.now());
         out("");
         out("=== OpenETS DEMO registry seeded (demo only: these credentials are public; never use demo mode for real units) ===");
         for (const u of users) out(`  ${u.userId.padEnd(14)} password ${u.password.padEnd(24)} ${u.roles}`);
@@ -155,14 +176,14 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
       }
     } else if (!production) out(`OpenETS demo registry already seeded (demo users: ${DEMO_USERS.map((u) => u.userId).join(", ")}; password ${demoPassword("<user>")})`);
     // The rules this server runs with, recorded so that the CLI on this store keeps the same ones.
-    await recordSecurity(db, rules.rulebook, config, systemClock.now().toISOString());
-    if (rules.rulebook) await recordRulebook(db, rules.rulebook, rulebookValue(rules.rulebook), systemClock.now().toISOString());
-    const audit = new AuditLog(db, systemClock);
-    const auth = await AuthService.open(db, systemClock, config, audit);
-    const registry = await SecureRegistry.open(db, systemClock, config, { audit });
+    await recordSecurity(db, rules.rulebook, config, clock.now().toISOString());
+    if (rules.rulebook) await recordRulebook(db, rules.rulebook, rulebookValue(rules.rulebook), clock.now().toISOString());
+    const audit = new AuditLog(db, clock);
+    const auth = await AuthService.open(db, clock, config, audit);
+    const registry = await SecureRegistry.open(db, clock, config, { audit });
     const logger = createLogger();
     const api = createApp({
-      ledger: registry.ledger, registry, auth, audit, clock: systemClock, logger,
+      ledger: registry.ledger, registry, auth, audit, clock, logger,
       config: { production, trustProxy: hops, ...(env.OPENETS_CONSOLE_DIR ? { consoleDir: env.OPENETS_CONSOLE_DIR } : {}) },
       ...(rules.rules && rules.rulebook ? { rulebook: { name: rules.rulebook, rulebook: rules.rules } } : {}),
     });
@@ -182,7 +203,7 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
         ? undefined
         : checkpointSchedule(db, {
             everyMs: checkpointEvery * 60_000,
-            clock: systemClock,
+            clock,
             by: "system:scheduler",
             onRecorded: (cp) => logger.info({ checkpoint: cp }, "checkpoint recorded"),
             onError: (err) => logger.error({ err: { message: String((err as Error).message) } }, "checkpoint failed"),

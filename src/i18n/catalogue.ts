@@ -16,6 +16,8 @@ import { SHELL_MESSAGES } from "./messages/shell.ts";
 import { ACCOUNT_STATE_MESSAGES } from "./messages/account-state.ts";
 import { CLI_MESSAGES } from "./messages/cli.ts";
 import { INTERNATIONAL_MESSAGES } from "./messages/international.ts";
+import { COMPLIANCE_MESSAGES } from "./messages/compliance.ts";
+import { COMPLIANCE_CHECK_MESSAGES } from "./messages/compliance-checks.ts";
 
 /** The areas, by name, for the completeness test. */
 export const AREAS = {
@@ -34,6 +36,8 @@ export const AREAS = {
   accountState: ACCOUNT_STATE_MESSAGES,
   cli: CLI_MESSAGES,
   international: INTERNATIONAL_MESSAGES,
+  compliance: COMPLIANCE_MESSAGES,
+  complianceChecks: COMPLIANCE_CHECK_MESSAGES,
 } as const;
 
 export const MESSAGES = {
@@ -52,4 +56,6 @@ export const MESSAGES = {
   ...ACCOUNT_STATE_MESSAGES,
   ...CLI_MESSAGES,
   ...INTERNATIONAL_MESSAGES,
+  ...COMPLIANCE_MESSAGES,
+  ...COMPLIANCE_CHECK_MESSAGES,
 } as const;

@@ -200,6 +200,8 @@ export const MATRIX: Record<string, Row> = {
   surrenderForCompliance: { expect: "NNYNNN", req: ({ n }) => ({ method: "POST", path: "/v1/compliance/installations/INST-A/surrenders", body: { commandId: tx("csur", n), period: "2026", lines: [{ classCode: CLASS, quantity: "1" }] } }) },
   closeCompliancePeriod: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/compliance/periods/2026/close", body: { commandId: tx("close", n) } }) },
   getCompliancePeriodClose: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/compliance/periods/2026/close" }) },
+  listAccreditations: { expect: "YYNNYN", req: () => ({ method: "GET", path: "/v1/compliance/accreditations" }) },
+  getSurrenderOptions: { expect: "YYYNNN", req: () => ({ method: "GET", path: "/v1/compliance/installations/INST-A/surrender-options?period=2026" }) },
   // ---- analyses (change nothing; any signed-in user with a role)
   analysisOptions: { expect: "YYYYYN", req: () => ({ method: "GET", path: "/v1/analysis/options" }) },
   allocationRun: { expect: "YYYYYN", req: () => ({ method: "GET", path: "/v1/analysis/allocation?rulebook=japan-gx-ets&dataset=demo-japan&year=2026" }) },

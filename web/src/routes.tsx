@@ -8,6 +8,10 @@ import { BaselinesPage } from "./pages/allocation/baselines.tsx";
 import { AuctionPage } from "./pages/auctions/auction.tsx";
 import { AuctionsPage } from "./pages/auctions/auctions.tsx";
 import { AllocationPage } from "./pages/allocation/run.tsx";
+import { ReportsPage } from "./pages/compliance/reports.tsx";
+import { StatusPage } from "./pages/compliance/status.tsx";
+import { SurrenderPage } from "./pages/compliance/surrender.tsx";
+import { VerificationPage } from "./pages/compliance/verification.tsx";
 import { DashboardPage } from "./pages/dashboard.tsx";
 import { InternationalPage } from "./pages/international/units.tsx";
 import { ProfilePage } from "./pages/profile.tsx";
@@ -50,6 +54,10 @@ export const ROUTES: readonly RouteDef[] = [
   { path: "/public/compliance", title: "public.complianceTitle", access: "public", page: PublicCompliancePage },
   { path: "/auctions", title: "auctions.title", access: "public", page: AuctionsPage },
   { path: "/auctions/:auctionId", title: "auction.title", access: "public", page: AuctionPage },
+  { path: "/compliance/reports", title: "cpl.reports.title", access: "signed-in", page: ReportsPage },
+  { path: "/compliance/verification", title: "cpl.verify.title", access: "signed-in", page: VerificationPage },
+  { path: "/compliance/surrender", title: "cpl.surrender.title", access: "signed-in", page: SurrenderPage },
+  { path: "/compliance/status", title: "cpl.status.title", access: "signed-in", page: StatusPage },
 ];
 
 type Can = ReturnType<typeof abilities>;
@@ -87,6 +95,16 @@ export const NAV: readonly NavGroup[] = [
     items: [
       { path: "/simulator", label: "nav.simulate" },
       { path: "/simulator/compare", label: "nav.compare" },
+    ],
+  },
+  {
+    title: "nav.compliance",
+    show: (can) => can.registry || can.verifier,
+    items: [
+      { path: "/compliance/reports", label: "nav.cplReports", show: (can) => can.representative },
+      { path: "/compliance/verification", label: "nav.cplVerify", show: (can) => can.verifier },
+      { path: "/compliance/surrender", label: "nav.cplSurrender", show: (can) => can.representative },
+      { path: "/compliance/status", label: "nav.cplStatus" },
     ],
   },
   { title: "nav.auctions", show: () => true, items: [{ path: "/auctions", label: "nav.auctionList" }] },

@@ -34,6 +34,7 @@ const Records = record("InstallationRecords", "An installation's plans, report v
 const Position = record("CompliancePosition", "An installation's obligation, units counted and status for a period");
 const CloseView = record("PeriodClose", "A closed period: status, penalty and carry-over of every installation, and totals");
 const Generic = record("ComplianceRecord", "The recorded row");
+const Options = record("SurrenderOptions", "An installation's obligation and its holdings assessed for a period");
 
 const instParam = z.object({ installation: Id.openapi({ param: { name: "installation", in: "path" }, description: "Installation id" }) });
 const periodParam = z.object({ period: Id.openapi({ param: { name: "period", in: "path" }, description: "Compliance period id (a year such as 2026, or the rulebook's period id)" }) });
@@ -208,6 +209,23 @@ export function complianceOps(deps: AppDeps, _config: HttpConfig): Op[] {
       access: roles(ADMINISTER, "read"), params: periodParam,
       responses: { 200: { description: "The close", schema: CloseView } },
       handler: async ({ c, caller, params }) => json(c, unwrap(await svc.getClose(caller, params.period))),
+    }),
+    op({
+      method: "get", path: "/v1/compliance/accreditations", operationId: "listAccreditations", tag, errors: [422],
+      summary: "A verifier's accreditations",
+      description: "The current row of each accreditation of a verifier (body, standard, scopes, validity, status), in id order: a verifier its own; administrators and the authority any verifier's (`verifier`).",
+      access: roles(["national-admin", "authority", "verifier"], "read", "verifiers: only their own"), query: z.object({ verifier: Id.optional().openapi({ description: "The verifier's user id (default: the caller)" }) }),
+      responses: { 200: { description: "The accreditations", schema: z.object({ items: z.array(Generic) }).openapi("VerifierAccreditations") } },
+      handler: async ({ c, caller, query }) => json(c, { items: unwrap(await svc.accreditations(caller, query.verifier)) }),
+    }),
+    op({
+      method: "get", path: "/v1/compliance/installations/{installation}/surrender-options", operationId: "getSurrenderOptions", tag, errors: [404, 422],
+      summary: "What an installation's holdings count for",
+      description: "For a period: the obligation the surrender rules check against now, the compliance value already counted, and each class the installation's account holds with what is available and how it counts (category, exchange rate, value, the room a credit limit leaves) or the numbered rule that keeps it out. A read for deciding a surrender; the surrender itself is checked again when written (who may read the installation).",
+      access: roles(READERS, "read", "representatives: their installations; verifiers: those they are appointed for"), params: instParam,
+      query: z.object({ period: Id.openapi({ description: "Compliance period id" }) }),
+      responses: { 200: { description: "The installation's options", schema: Options } },
+      handler: async ({ c, caller, params, query }) => json(c, unwrap(await svc.surrenderOptions(caller, params.installation, query.period))),
     }),
   ];
 }

@@ -9,10 +9,12 @@ import { ComplianceCtx } from "./context.ts";
 import * as cycle from "./cycle.ts";
 import * as inst from "./installations.ts";
 import * as mrv from "./mrv.ts";
+import * as reads from "./reads.ts";
 
 export type { InstallationView, RegisterInput, TermsInput, TermsView } from "./installations.ts";
 export type { PlanInput, PlanView, ReportSubmitInput, ReportView, AccreditationInput, FactInput, AppointInput, VerifyInput, EstimateInput, InstallationRecords } from "./mrv.ts";
 export type { PositionView, SurrenderInput, CloseInput, CloseView } from "./cycle.ts";
+export type { AccreditationView, SurrenderOptionsView } from "./reads.ts";
 export { verifiedEmissionsComplete } from "./cycle.ts";
 export { evaluateAgainstLimits } from "../../domain/compliance/surrender.ts";
 
@@ -40,4 +42,6 @@ export class ComplianceService {
   surrender = (c: Caller, i: cycle.SurrenderInput) => cycle.surrender(this.ctx, c, i);
   close = (c: Caller, i: cycle.CloseInput) => cycle.close(this.ctx, c, i);
   getClose = (c: Caller, period: string) => cycle.getClose(this.ctx, c, period);
+  accreditations = (c: Caller, verifier?: string) => reads.accreditationsOf(this.ctx, c, verifier);
+  surrenderOptions = (c: Caller, installation: string, period: string) => reads.surrenderOptions(this.ctx, c, installation, period);
 }
