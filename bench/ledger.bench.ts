@@ -15,7 +15,8 @@
 // Recorded (ETS_BENCH_SECONDS=5, 2 shared cores; docs/concepts/ledger.md "Performance" explains
 // where a transfer's time goes): before migration ledger-perf-001, load average 0.4-8.6: pgbench
 // 1,703 tps, single 400 tx/s (ratio 0.235), batches 3,409 transfers/s (2.00). After it, load
-// average 17-19: pgbench 495 tps, single 138 tx/s (0.279), batches 821 transfers/s (1.66).
+// average 17-19: pgbench 495 tps, single 138 tx/s (0.279), batches 821 transfers/s (1.66); again
+// at 11.5-13.3: pgbench 858 tps, single 259 tx/s (0.301), batches 1,470 transfers/s (1.71).
 // Neither goal is reached.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
