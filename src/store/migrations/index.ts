@@ -11,6 +11,7 @@ import { ledgerMigrations } from "./ledger.ts";
 import { ledgerBatchMigrations } from "./ledger-batch.ts";
 import { ledgerV2Migrations } from "./ledger-v2.ts";
 import { ledgerV5Migrations } from "./ledger-005.ts";
+import { ledgerPerfMigrations } from "./ledger-perf.ts";
 import { registryMigrations } from "./registry.ts";
 import { securityMigrations } from "./security.ts";
 
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   ...complianceMigrations,
   ...internationalMigrations,
   ...collarMigrations,
+  ...ledgerPerfMigrations,
 ];
