@@ -33,7 +33,7 @@ export interface HoldingLike {
   available: Units;
   blockCount: number;
   /** Credit attributes of an international class; null (or absent, from an older server) for other classes. */
-  attributes?: Readonly<Record<string, unknown>> | null;
+  attributes?: object | null;
   blocks?: Array<{ start: Units; end: Units; quantity: Units }>;
 }
 
@@ -41,7 +41,8 @@ export interface HoldingLike {
 const ATTRIBUTE_ORDER = ["mechanism", "unitType", "creditKind", "host", "vintage", "methodology", "project", "sector", "activityType", "commitmentPeriod", "cooperativeApproach", "labels", "expiry", "gwp"];
 
 /** A class's credit attributes on one line: `name value` for each one set, lists joined by "+". */
-export function attributesSummary(a: Readonly<Record<string, unknown>>): string {
+export function attributesSummary(attributes: object): string {
+  const a = attributes as Readonly<Record<string, unknown>>;
   const keys = [...ATTRIBUTE_ORDER.filter((k) => k in a), ...Object.keys(a).filter((k) => !ATTRIBUTE_ORDER.includes(k)).sort()];
   const parts: string[] = [];
   for (const k of keys) {
