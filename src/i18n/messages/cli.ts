@@ -78,6 +78,7 @@ export const CLI_MESSAGES = {
   "cli.reg.installation": { en: "installation", ja: "施設" },
   "cli.reg.openedAt": { en: "opened {at}", ja: "開設 {at}" },
   "cli.reg.noUnits": { en: "no units held", ja: "保有ユニットはありません" },
+  "cli.sim.outExists": { en: "option --out: {path} already holds {files}; name another folder, or add --force to overwrite them", ja: "--out: {path} には既に {files} があります。別のフォルダーを指定するか、上書きするには --force を付けてください" },
   "cli.reg.attributesOf": { en: "{class} credit attributes: {attributes}", ja: "{class} のクレジット属性: {attributes}" },
   "cli.reg.blocksOf": { en: "{class} blocks", ja: "{class} のブロック" },
   "cli.reg.firstBlocks": { en: "(first {shown} of {count})", ja: "（{count} 件中の最初の {shown} 件）" },
