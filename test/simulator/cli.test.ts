@@ -70,7 +70,7 @@ describe("ets simulate", () => {
     let held = 0;
     let invalidated = 0;
     for (const row of rows) {
-      const [inn, out, inv, now] = [row[col("MSR in")], row[col("MSR out")], row[col("MSR invalidated")], row[col("MSR held")]] as number[];
+      const [inn, out, inv, now] = [col("MSR in"), col("MSR out"), col("MSR invalidated"), col("MSR held")].map((i) => row[i] ?? Number.NaN) as [number, number, number, number];
       expect(Math.abs(held + inn - out - inv - now), `year ${row[0]}`).toBeLessThan(0.05);
       held = now;
       invalidated += inv;

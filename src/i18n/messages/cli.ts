@@ -78,6 +78,8 @@ export const CLI_MESSAGES = {
   "cli.reg.installation": { en: "installation", ja: "施設" },
   "cli.reg.openedAt": { en: "opened {at}", ja: "開設 {at}" },
   "cli.reg.noUnits": { en: "no units held", ja: "保有ユニットはありません" },
+  "cli.rb.capClipped": { en: "note: {scheme} has a cap for {first}-{last} only; showing {from}-{to}", ja: "注: {scheme} の排出枠総量は {first}-{last} 年のみです。{from}-{to} 年を表示します" },
+  "cli.rb.capOutside": { en: "note: {scheme} has a cap for {first}-{last} only; none of the years asked for has one", ja: "注: {scheme} の排出枠総量は {first}-{last} 年のみです。指定した年にはありません" },
   "cli.sim.outExists": { en: "option --out: {path} already holds {files}; name another folder, or add --force to overwrite them", ja: "--out: {path} には既に {files} があります。別のフォルダーを指定するか、上書きするには --force を付けてください" },
   "cli.reg.attributesOf": { en: "{class} credit attributes: {attributes}", ja: "{class} のクレジット属性: {attributes}" },
   "cli.reg.blocksOf": { en: "{class} blocks", ja: "{class} のブロック" },
