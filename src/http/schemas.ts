@@ -90,6 +90,9 @@ export const Holding = z
     earmarked: Amount.openapi({ description: "Units set aside for this account's transactions awaiting approval or delayed" }),
     available: Amount.openapi({ description: "quantity - earmarked: what a new transaction may take" }),
     blockCount: z.number().int(),
+    attributes: z.record(z.string(), z.unknown()).nullable().openapi({
+      description: "The credit attributes of an international class (mechanism, unitType, creditKind, host, vintage, methodology, project, labels, ...; see CreditAttributes); null for every other class",
+    }),
     blocks: z.array(Block).optional(),
   })
   .openapi("Holding");

@@ -19,7 +19,7 @@ import { SecureRegistry } from "../registry/secure/index.ts";
 import { recordRulebook, recordSecurity } from "../registry/settings.ts";
 import type { Db } from "../store/db.ts";
 import { describeStore, openStore } from "../store/open.ts";
-import { removeServerRecord, writeServerRecord } from "../store/server-record.ts";
+import { removeServerRecord, removeStoreServerRecord, writeServerRecord, writeStoreServerRecord } from "../store/server-record.ts";
 import { createApp } from "./app.ts";
 import { DEMO_USERS, demoPassword, isSeeded, seedDemo } from "./demo.ts";
 import { createLogger } from "./logger.ts";
@@ -222,7 +222,10 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
     const actual = typeof addr === "object" && addr ? addr.port : port;
     // The server holds a PGlite directory alone: `ets` beside it finds it here and talks HTTP.
     const recordDir = store.kind === "pglite" && store.target !== "memory" ? store.target : undefined;
-    if (recordDir) writeServerRecord(recordDir, { url: `http://127.0.0.1:${actual}`, pid: process.pid, startedAt: systemClock.now().toISOString(), version: SERVER_VERSION });
+    const record = { url: `http://127.0.0.1:${actual}`, pid: process.pid, startedAt: systemClock.now().toISOString(), version: SERVER_VERSION };
+    if (recordDir) writeServerRecord(recordDir, record);
+    // A PostgreSQL store has no directory: the record is a row in it (src/store/server-record.ts).
+    if (store.kind === "postgres") await writeStoreServerRecord(db, record);
     out(`OpenETS listening on http://localhost:${actual} (${mode} mode, rulebook: ${rules.rulebook ?? "none (default security rules)"}, store: ${store.kind}${store.kind === "pglite" ? ` ${store.target}` : ""})`);
     return {
       port: actual,
@@ -231,6 +234,7 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
         await checkpoints?.stop();
         await new Promise<void>((r) => server.close(() => r()));
         if (recordDir) removeServerRecord(recordDir);
+        if (store.kind === "postgres") await removeStoreServerRecord(db).catch(() => undefined); // a store gone at stop keeps a stale row, ignored by pid
         await db.close();
       },
     };

@@ -97,6 +97,8 @@ export interface ColumnSpec {
   type: ColumnType;
   required?: boolean;
   min?: number;
+  /** The largest value the column's arithmetic holds (e.g. sums and variations of a series); a larger one is refused naming the column. */
+  max?: number;
 }
 
 export type Row = Record<string, string | number | bigint | undefined> & { __line: number };
@@ -165,6 +167,7 @@ function convert(raw: string, c: ColumnSpec, file: string, line: number): string
       const v = Number(raw);
       if (!Number.isFinite(v)) throw new InputError(file, line, c.name, `not a finite number: ${raw}`);
       if (c.min !== undefined && v < c.min) throw new InputError(file, line, c.name, `must be >= ${c.min}, got ${raw}`);
+      if (c.max !== undefined && v > c.max) throw new InputError(file, line, c.name, `must be <= ${c.max}, got ${raw}`);
       return v;
     }
     default: {

@@ -35,6 +35,7 @@ export interface YearSolution extends YearOutcome {
 const MAX_BISECT = 200;
 
 /** No price, however high, lets the bank meet its bound: the curves cannot abate enough and no ceiling caps the price. */
+/** No price clears these years. The solver throws it with market indexes; simulate() names the calendar years. */
 export class InfeasibleError extends Error {
   constructor(readonly fromYear: number, readonly toYear: number) {
     super(`no price clears years ${fromYear}..${toYear}: the abatement curves cannot cut emissions to the supply, and there is no price ceiling`);

@@ -200,7 +200,7 @@ function broadcast<T>(value: T | readonly T[], n: number, path: string): T[] {
 function expandYears(y: number[] | { from: number; to: number }): number[] {
   if (Array.isArray(y)) {
     for (let i = 1; i < y.length; i++) {
-      if (y[i] !== (y[i - 1] as number) + 1) throw new FieldError(`years.${i}`, "years must be consecutive and increasing");
+      if (y[i] !== (y[i - 1] as number) + 1) throw new FieldError(`years.${i}`, `years must be consecutive and increasing: ${y[i]} follows ${y[i - 1]}`);
     }
     return y;
   }
@@ -246,12 +246,13 @@ function normalise(s: z.output<typeof scenarioSchema>): Scenario {
     };
   });
   const cap = broadcast(s.cap, n, "cap");
+  // Every year at fault, by its calendar year, in one error.
+  const over: string[] = [];
   for (let t = 0; t < n; t++) {
     const free = facilities.reduce((a, f) => a + (f.freeAllocation[t] as number), 0);
-    if (free > (cap[t] as number) * (1 + 1e-12)) {
-      throw new FieldError(`facilities.freeAllocation`, `free allocation in ${years[t]} (${free}) exceeds the cap (${cap[t]})`);
-    }
+    if (free > (cap[t] as number) * (1 + 1e-12)) over.push(`${years[t]} (${free} > ${cap[t]})`);
   }
+  if (over.length > 0) throw new FieldError("facilities.freeAllocation", `free allocation exceeds the cap in ${over.join(", ")}`);
   const clusters: Cluster[] = (s.clusters ?? []).map((c, i) => {
     c.facilities.forEach((id, j) => {
       if (!ids.has(id)) throw new FieldError(`clusters.${i}.facilities.${j}`, `unknown facility ${JSON.stringify(id)}`);
@@ -260,11 +261,13 @@ function normalise(s: z.output<typeof scenarioSchema>): Scenario {
   });
   const ceiling = s.priceCeiling === undefined ? [] : broadcast<number | null>(s.priceCeiling, n, "priceCeiling");
   const floor = s.priceFloor === undefined ? [] : broadcast<number | null>(s.priceFloor, n, "priceFloor");
+  const crossed: string[] = [];
   for (let t = 0; t < n; t++) {
     const c = ceiling[t];
     const fl = floor[t];
-    if (c != null && fl != null && fl > c) throw new FieldError(`priceFloor.${t}`, `the floor (${fl}) is above the ceiling (${c}) in ${years[t]}`);
+    if (c != null && fl != null && fl > c) crossed.push(`${years[t]} (${fl} > ${c})`);
   }
+  if (crossed.length > 0) throw new FieldError("priceFloor", `the floor is above the ceiling in ${crossed.join(", ")}`);
   const borrowing: Borrowing =
     s.borrowing === "none" ? { kind: "none" } : s.borrowing === "unlimited" ? { kind: "unlimited" } : { kind: "limited", ...s.borrowing };
   return {

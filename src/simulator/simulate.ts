@@ -4,7 +4,7 @@
 // surrender for its own emissions each year; the aggregate bank is held by a market account
 // (intermediaries), so a facility's net purchases are emissions - offsets - free allocation.
 import { msrDecide, msrInvalidate } from "../domain/stability/msr.ts";
-import { solveEquilibrium } from "./equilibrium.ts";
+import { InfeasibleError, solveEquilibrium } from "./equilibrium.ts";
 import type { EquilibriumOptions, YearSolution } from "./equilibrium.ts";
 import { AbatementCurve, abatementPrice, PRICE_TOL, StepTemplate } from "./market.ts";
 import type { YearMarket } from "./market.ts";
@@ -257,6 +257,17 @@ function solveWithMsr(s: Scenario, years: readonly number[], o: RunOptions): Sol
   return { markets, sol, flows, report: { converged, iterations, residual, damping: omega } };
 }
 
+/** solveWithMsr, with an infeasible stretch named by its calendar years (the solver counts the window's markets from 0). */
+function solvedInYears(s: Scenario, years: readonly number[], o: RunOptions): Solved {
+  try {
+    return solveWithMsr(s, years, o);
+  } catch (err) {
+    if (!(err instanceof InfeasibleError)) throw err;
+    const year = (k: number) => s.years[years[k] as number] as number;
+    throw new InfeasibleError(year(err.fromYear), year(err.toYear));
+  }
+}
+
 /** Abatement of one facility at a price, with the marginal steps taken by the share theta. */
 function facilityAbatement(f: Facility, bau: number, p: number, theta: number): { a: number; cost: number } {
   if (f.mac.kind === "linear") {
@@ -332,7 +343,7 @@ function facilityResults(s: Scenario, years: readonly number[], markets: readonl
 export function simulate(s: Scenario, o: RunOptions = {}): SimulationResult {
   const all = s.years.map((_, i) => i);
   const years = o.window ? all.slice(o.window.from, o.window.to + 1) : all;
-  const { markets, sol, flows, report } = solveWithMsr(s, years, o);
+  const { markets, sol, flows, report } = solvedInYears(s, years, o);
   const wantFacilities = o.facilities !== false;
   const fr = wantFacilities ? facilityResults(s, years, markets, sol, o.bauFactor) : undefined;
   const marginalShare = years.map((_, k) => {

@@ -1,11 +1,11 @@
 // Picks and opens the store: a PostgreSQL server when a postgres:// URL is given (or DATABASE_URL
 // is set), otherwise PGlite in a data directory (default .data/pglite). Migrates before returning.
+// Each adapter is imported when it is chosen: a command on PGlite does not load `pg`, nor one on
+// PostgreSQL the WASM build (loading both was a tenth of a short CLI command's start).
 import { mkdirSync, statSync } from "node:fs";
 import type { Db } from "./db.ts";
 import { lockDirectory } from "./lock.ts";
 import { migrate } from "./migrate.ts";
-import { openPglite } from "./pglite.ts";
-import { openPostgres } from "./postgres.ts";
 
 import { describeStore, type StoreOptions } from "./where.ts";
 
@@ -39,15 +39,17 @@ export async function openStore(opts: StoreOptions = {}): Promise<Db> {
   const { kind, target } = describeStore(opts);
   checkTarget(kind, target);
   let db: Db;
-  if (kind === "postgres") db = openPostgres(target, opts.poolSize === undefined ? {} : { max: opts.poolSize });
-  else if (target === "memory") db = await openPglite();
+  if (kind === "postgres") {
+    const { openPostgres } = await import("./postgres.ts");
+    db = openPostgres(target, opts.poolSize === undefined ? {} : { max: opts.poolSize });
+  } else if (target === "memory") db = await (await import("./pglite.ts")).openPglite();
   else {
     mkdirSync(target, { recursive: true });
     // One process per PGlite directory (src/store/lock.ts); released when the store closes.
     const release = lockDirectory(target);
     let opened: Db;
     try {
-      opened = await openPglite(target);
+      opened = await (await import("./pglite.ts")).openPglite(target);
     } catch (err) {
       release();
       throw err;

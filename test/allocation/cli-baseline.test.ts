@@ -1,5 +1,6 @@
 // Goal: `ets baseline` runs as a user runs it (./bin/ets in a child process): JSON in the
-// documented shape, and bad input exiting 2 with file, line and column and nothing written.
+// documented shape, and bad input (values the arithmetic cannot hold too) exiting 2 with file,
+// line and column and nothing written.
 import { access, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,6 +37,8 @@ describe("ets baseline", () => {
   it.each([
     ["a missing column", "installation,year\nA,2001\n", /series\.csv:1 column "emissions": missing column/],
     ["negative emissions", "installation,year,emissions\nA,2001,100\nA,2002,-5\n", /series\.csv:3 column "emissions": must be >= 0/],
+    // Issue 15 item 8: a value the arithmetic cannot hold printed Infinity and 0% with exit 0.
+    ["a value near 1e308", "installation,year,emissions\nA,2001,1e308\nA,2002,1.5e308\n", /series\.csv:2 column "emissions": must be <= 1000000000000, got 1e308/],
     ["a duplicate year", "installation,year,emissions\nA,2001,100\nB,2001,1\nA,2001,90\n", /series\.csv:4 column "year": duplicate year 2001 for installation "A" \(first on line 2\)/],
   ])("rejects %s naming file, line and column, and writes nothing", async (_what, text, message) => {
     const input = join(tmp, "series.csv");

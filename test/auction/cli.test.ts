@@ -149,6 +149,25 @@ describe("ets msr", () => {
     expect((await inProcess("msr", "--tnac", "1e9", "--year", "2020")).stderr).toMatch(/option --tnac/);
     expect((await inProcess("msr", "--tnac", "1", "--year", "2020", "--rules", "rggi")).stderr).toMatch(/rggi has no market stability reserve/);
   });
+
+  it("speaks Japanese under LANG=ja_JP*, from the shared message catalogue (issue 15 item 6)", async () => {
+    const saved = { LANG: process.env.LANG, LC_ALL: process.env.LC_ALL, LC_MESSAGES: process.env.LC_MESSAGES };
+    delete process.env.LC_ALL;
+    delete process.env.LC_MESSAGES;
+    process.env.LANG = "ja_JP.UTF-8";
+    try {
+      const text = await inProcess("msr", "--tnac", "1000000000", "--year", "2023");
+      expect(text.stdout).toMatch(/^eu-ets-phase4: 2023 年の TNAC 1000000000/);
+      expect(text.stdout).toMatch(/繰入 167000000（率 [\d.]+）、放出 0/);
+      expect(text.stdout).toMatch(/^月\s+繰入\s+放出/m);
+      expect((await inProcess("msr", "--year", "2023")).stderr).toContain("--tnac は必須です");
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
 });
 
 describe("spawned ets", () => {

@@ -1,7 +1,8 @@
 // Goal: the international units page works in a real browser: the classes show every credit
 // attribute they were defined with and the quantity issued; an administrator or the authority
 // sees the Article 6.2 book (the authorization at its version, first transfers, adjustments per
-// year); a representative sees the classes but not the book; in English and Japanese; and the
+// year); a representative sees the classes but not the book; the account holding ITMOs shows
+// their credit attributes beside the quantities; in English and Japanese; and the
 // page passes axe-core's WCAG 2.1 A/AA checks. The data is made through the public API.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
@@ -63,6 +64,21 @@ describe("international units in a browser", () => {
     expect(await auth.getByRole("row").nth(1).getByRole("cell").allInnerTexts()).toEqual(["TH-LOA-BKK-EBUS", "1", "NDC", "CHE", "500,000", "1,916"]);
     await page.getByRole("heading", { name: "Article 6.2 book of THA" }).waitFor();
     expect(await page.getByRole("table", { name: "Corresponding adjustments per year" }).innerText()).toContain("None.");
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it("shows the credit attributes of the ITMOs an account holds, beside the quantities", async () => {
+    const page = await newPage(browser);
+    await signIn(page, server, "demo-auditor");
+    await page.goto(`${server.url}/registry/accounts/TH-100-0001`);
+    const holdings = page.getByRole("table", { name: "Units held, per unit class" });
+    await holdings.waitFor();
+    expect(await holdings.getByRole("columnheader").last().innerText()).toBe("Credit attributes");
+    const cells = await holdings.getByRole("row").nth(1).getByRole("cell").allInnerTexts();
+    expect(cells[0]).toMatch(/^A6\.2-ITMO-THA-2022-BKK-EBUS-/);
+    expect(cells[2]).toBe("1,916");
+    expect(cells.at(-1)).toBe("mechanism A6.2, unitType ITMO, creditKind reduction, host THA, vintage 2022, project BKK-EBUS, cooperativeApproach CA0001, labels CCP, gwp AR5");
     expect(await axeViolations(page)).toEqual([]);
     await page.close();
   }, 90_000);

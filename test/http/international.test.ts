@@ -3,14 +3,15 @@
 // first ITMOs; a representative transfers them to Switzerland; the book shows the authorization,
 // the first transfer and Thailand's corresponding adjustment for 2022 (+1,916); the AEF for 2023
 // has the first transfer row; bad commands answer problems with their 10xxx codes (never 500) and
-// change nothing. Scenario: test/international/first-itmos.test.ts.
+// change nothing; holdings rows carry an international class's credit attributes (null for
+// others). Scenario: test/international/first-itmos.test.ts.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INTL_CHECKS } from "../../src/domain/international/codes.ts";
 import { loadInternationalRules } from "../../src/io/international.ts";
 import { openTestDb } from "../support/stores.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
-import { as, type Session, SYSTEM, seedWorld, signIn } from "./world.ts";
+import { A, as, CLASS, type Session, SYSTEM, seedWorld, signIn } from "./world.ts";
 
 const thailand = loadInternationalRules(join(import.meta.dirname, "../international/fixtures/thailand.yaml")).article6;
 const RULES = JSON.parse(JSON.stringify({ domesticUse: [], article6: thailand }, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
@@ -120,5 +121,14 @@ describe("international operations over HTTP", () => {
     expect((await f.ledger.holdings(GOV))?.find((h) => h.classCode === plain)?.quantity).toBe(100n);
     // A malformed body is a 400, never a 500.
     expect((await as(f, rep, "POST", "/v1/international/uses", { commandId: "U-2", from: GOV, classCode: plain, quantity: "-1", purpose: "NDC" })).status).toBe(400);
+  });
+
+  it("shows the credit attributes on holdings rows: the class's attributes for international units, null for others", async () => {
+    const h = await json(await as(f, rep, "GET", `/v1/accounts/${GOV}/holdings`));
+    expect(h.holdings).toEqual([
+      expect.objectContaining({ quantity: "100", attributes: { ...ITMO, project: "OTHER", activityType: null, commitmentPeriod: null, expiry: null, labels: [], methodology: null, sector: null } }),
+    ]);
+    const domestic = await json(await as(f, admin, "GET", `/v1/accounts/${A}/holdings`));
+    expect(domestic.holdings.map((x: { classCode: string; attributes: unknown }) => [x.classCode, x.attributes])).toEqual([[CLASS, null]]);
   });
 });

@@ -2,7 +2,8 @@
 // store opened as the CLI opens it: configure Thailand's rules, define the ITMO class, authorize,
 // issue 1,916 (awaiting a second administrator under four-eyes, then approved), transfer them to
 // Switzerland, and write Thailand's AEF for 2023 as a workbook from the registry's records (read
-// back: one first transfer row); refusals exit 1 with their code and change nothing; bad usage
+// back: one first transfer row); `ets holdings` shows the class's credit attributes (text and
+// --json); refusals exit 1 with their code and change nothing; bad usage
 // exits 2 naming the flag.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { AuthService } from "../../src/auth/index.ts";
 import * as a6 from "../../src/cli/commands/article6.ts";
 import * as cli from "../../src/cli/commands/registry/index.ts";
 import { toJson } from "../../src/cli/io.ts";
+import { run as etsRun } from "../../src/cli/program.ts";
 import { DEFAULT_SECURITY_CONFIG } from "../../src/domain/security/config.ts";
 import { systemPrincipal } from "../../src/domain/security/roles.ts";
 import { readAefWorkbook } from "../../src/io/aef.ts";
@@ -84,5 +86,26 @@ describe("ets article6", () => {
     expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining("10001")]);
     const usage = await runEts(["article6", "transfer", "--from", "TH-GOV", "--to", "CHE", "--class", cls, "--quantity", "-5", "--as", "rep1", "--database", database]);
     expect([usage.code, usage.stderr]).toEqual([2, expect.stringContaining("--quantity")]);
+  });
+
+  it("ets holdings shows the ITMO class's credit attributes, in text and with --json", async () => {
+    const iss = await run("admin1", (c) => a6.issue(c, { id: "TH-ISS-2022-Q5", class: cls, account: "TH-GOV", quantity: "84", authorization: "TH-LOA-BKK-EBUS", sector: "Transport", activityType: "Electric buses" }));
+    await run("admin2", (c) => cli.decide(c, "approve", iss.id, {}));
+    const capture = async (argv: string[]) => {
+      let stdout = "";
+      const write = process.stdout.write.bind(process.stdout);
+      process.stdout.write = ((c: string | Uint8Array) => ((stdout += String(c)), true)) as typeof process.stdout.write;
+      try {
+        return { code: await etsRun(argv), stdout };
+      } finally {
+        process.stdout.write = write;
+      }
+    };
+    const j = await capture(["holdings", "TH-GOV", "--database", database, "--json"]);
+    expect(j.code).toBe(0);
+    expect(JSON.parse(j.stdout).holdings).toEqual([expect.objectContaining({ classCode: cls, quantity: "84", attributes: expect.objectContaining(JSON.parse(ITMO)) })]);
+    const text = await capture(["holdings", "TH-GOV", "--database", database]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`${cls} credit attributes: mechanism A6.2, unitType ITMO, creditKind reduction, host THA, vintage 2022, project BKK-EBUS, cooperativeApproach CA0001, gwp AR5`);
   });
 });

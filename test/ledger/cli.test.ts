@@ -84,7 +84,7 @@ async function walkThrough(database: string): Promise<void> {
   // TRA-1 got 1-300, sent 1-120 and 121-170, got 121-170 back: one block 121-300.
   expect(await run("rep1", (c) => cli.holdings(c, "JP-TRA-1", { blocks: true }))).toEqual({
     accountId: "JP-TRA-1",
-    holdings: [{ classCode: "JP-GX-2026", unitType: "allowance", quantity: "180", earmarked: "0", available: "180", blockCount: 1, blocks: [{ start: "121", end: "300", quantity: "180" }] }],
+    holdings: [{ classCode: "JP-GX-2026", unitType: "allowance", quantity: "180", earmarked: "0", available: "180", blockCount: 1, attributes: null, blocks: [{ start: "121", end: "300", quantity: "180" }] }],
   });
 }
 

@@ -83,6 +83,31 @@ describe("ets rulebook", () => {
     expect(rows.find((x) => x.name === "tokyo")?.currency).toBe("JPY");
   });
 
+  it("list judges current or historical by --date against the periods, not by the file's flag (issue 15 item 7)", async () => {
+    const on = async (date: string) => Object.fromEntries((JSON.parse((await inProcess("rulebook", "list", "--date", date, "--json")).stdout) as { name: string; status: string }[]).map((x) => [x.name, x.status]));
+    const y2027 = await on("2027-06-30");
+    expect(y2027["eu-ets-phase4"]).toBe("in-force"); // 2021-2030, though its file says historical
+    expect(y2027["eu-ets-phase3"]).toBe("historical");
+    expect(y2027["us-kl-bill"]).toBe("proposed"); // a proposal stays one
+    const y2015 = await on("2015-01-01");
+    expect([y2015["eu-ets-phase3"], y2015["eu-ets-phase4"]]).toEqual(["in-force", "upcoming"]);
+    const today = JSON.parse((await inProcess("rulebook", "list", "--json")).stdout) as { name: string; status: string }[];
+    expect(today.find((x) => x.name === "eu-ets-phase4")?.status).toBe(new Date().getUTCFullYear() <= 2030 ? "in-force" : "historical");
+    const bad = await inProcess("rulebook", "list", "--date", "2027-02-30");
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining("--date")]);
+  });
+
+  it("cap --from --to says on stderr when it clips the range to the rulebook's years", async () => {
+    const c = await inProcess("rulebook", "cap", "eu-ets-phase3", "--from", "2010", "--to", "2014", "--json");
+    expect(c.code).toBe(0);
+    expect((JSON.parse(c.stdout) as { year: number }[]).map((x) => x.year)).toEqual([2013, 2014]);
+    expect(c.stderr).toBe("note: eu-ets-phase3 has a cap for 2013-2020 only; showing 2013-2014\n");
+    const inside = await inProcess("rulebook", "cap", "eu-ets-phase3", "--from", "2013", "--to", "2014");
+    expect(inside.stderr).toBe("");
+    const outside = await inProcess("rulebook", "cap", "eu-ets-phase3", "--from", "2030", "--to", "2031");
+    expect(outside.stderr).toContain("none of the years asked for has one");
+  });
+
   it("show --json prints the validated rulebook with defaults and amounts as strings; show prints a summary", async () => {
     const show = await inProcess("rulebook", "show", "eu-ets-phase3", "--json");
     expect(show.code).toBe(0);

@@ -1,6 +1,7 @@
 // Goal: `ets simulate` runs as a user runs it (./bin/ets in a child process): readable tables,
 // the JSON shape { years, facilities, monteCarlo }, SVG charts in --out, compare, and a bad
-// scenario exiting 2 with the field named.
+// scenario exiting 2 with the field named; --out never overwrites charts without --force; the MSR
+// columns add up (held = previous + in - out - invalidated).
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,6 +44,39 @@ describe("ets simulate", () => {
     expect(j.monteCarlo.perfectForesight).toBeDefined();
     expect(j.monteCarlo.rollingHorizon).toBeDefined();
     for (const f of ["price.svg", "emissions.svg", "bank.svg"]) expect(await readFile(join(out, f), "utf8")).toMatch(/^<svg[\s\S]*class="series"/);
+  }, 60_000);
+
+  it("--out into a folder that holds charts already is refused (exit 2, naming --out, nothing written); --force overwrites", async () => {
+    const out = join(tmp, "again");
+    expect((await ets("simulate", ex("two-firms.yaml"), "--out", out)).code).toBe(0);
+    await writeFile(join(out, "price.svg"), "mine");
+    const r = await ets("simulate", ex("two-firms.yaml"), "--out", out, "--json");
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ field: "--out", message: expect.stringContaining("--force") });
+    expect(await readFile(join(out, "price.svg"), "utf8")).toBe("mine");
+    expect((await ets("simulate", ex("two-firms.yaml"), "--out", out, "--force")).code).toBe(0);
+    expect(await readFile(join(out, "price.svg"), "utf8")).toMatch(/^<svg/);
+  }, 60_000);
+
+  it("the MSR columns add up: held = previous held + in - out - invalidated, every year", async () => {
+    const r = await ets("simulate", ex("msr.yaml"));
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n");
+    const head = (lines.find((l) => l.startsWith("year  price")) ?? "").split(/\s{2,}/);
+    const col = (name: string) => head.indexOf(name);
+    expect([col("MSR in"), col("MSR out"), col("MSR invalidated"), col("MSR held")].every((i) => i > 0)).toBe(true);
+    const rows = lines.filter((l) => /^20\d\d\s/.test(l)).map((l) => l.trim().split(/\s+/).map((x) => Number(x.replace(/,/g, ""))));
+    expect(rows.length).toBeGreaterThan(5);
+    let held = 0;
+    let invalidated = 0;
+    for (const row of rows) {
+      const [inn, out, inv, now] = [col("MSR in"), col("MSR out"), col("MSR invalidated"), col("MSR held")].map((i) => row[i] ?? Number.NaN) as [number, number, number, number];
+      expect(Math.abs(held + inn - out - inv - now), `year ${row[0]}`).toBeLessThan(0.05);
+      held = now;
+      invalidated += inv;
+    }
+    expect(invalidated).toBeGreaterThan(0);
+    expect(r.stdout).toContain("MSR held = previous held + in - out - invalidated");
   }, 60_000);
 
   it("compare sets the criteria side by side", async () => {

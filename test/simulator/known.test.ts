@@ -81,7 +81,7 @@ describe("scenario errors name the field", () => {
     ["a zero slope", { ...base, facilities: [{ id: "a", bau: 100, mac: { linear: { slope: 0 } } }] }, "facilities.0.mac.linear.slope"],
     ["duplicate ids", { ...base, facilities: [{ id: "a", bau: 1, mac: { linear: { slope: 1 } } }, { id: "a", bau: 1, mac: { linear: { slope: 1 } } }] }, "facilities.1.id"],
     ["non-consecutive years", { ...base, years: [2030, 2032] }, "years.1"],
-    ["a floor above the ceiling", { ...base, priceFloor: 50, priceCeiling: 40 }, "priceFloor.0"],
+    ["a floor above the ceiling", { ...base, priceFloor: 50, priceCeiling: 40 }, "priceFloor"],
     ["an offsets share of 1", { ...base, offsets: { price: 5, limitShare: 1 } }, "offsets.limitShare"],
     ["wrong-length reserve lists", { ...base, reserve: [[{ trigger: 1, quantity: 1 }]] }, "reserve"],
     ["a missing cap", { years: [2030], facilities: base.facilities }, "cap"],
@@ -96,6 +96,22 @@ describe("scenario errors name the field", () => {
       }
     });
   }
+  // Issue 15 item 6: errors name calendar years, not indexes, and every year at fault.
+  it("a floor above the ceiling and free allocation above the cap name every calendar year at fault", () => {
+    const three = { ...base, years: { from: 2030, to: 2032 } };
+    const floor = parseScenario({ ...three, priceFloor: [50, 30, 60], priceCeiling: 40 });
+    expect(floor).toMatchObject({ ok: false, path: "priceFloor", message: "the floor is above the ceiling in 2030 (50 > 40), 2032 (60 > 40)" });
+    const free = parseScenario({ ...three, cap: [100, 50, 40], facilities: [{ id: "a", bau: 100, mac: { linear: { slope: 1 } }, freeAllocation: [90, 60, 45] }] });
+    expect(free).toMatchObject({ ok: false, path: "facilities.freeAllocation", message: "free allocation exceeds the cap in 2031 (60 > 50), 2032 (45 > 40)" });
+    expect(parseScenario({ ...base, years: [2030, 2032] })).toMatchObject({ ok: false, message: expect.stringContaining("2032 follows 2030") });
+  });
+
+  it("a market no price clears is named by its calendar years", () => {
+    const r = parseScenario({ years: [2030, 2031], cap: 50, facilities: [{ id: "a", bau: 100, mac: { steps: [{ quantity: 10, cost: 5 }] } }] });
+    if (!r.ok) throw new Error(r.message);
+    expect(() => simulate(r.scenario)).toThrow(/^no price clears years 2030\.\.2031:/);
+  });
+
   it("JSON and YAML of the same scenario give the same scenario", () => {
     const yaml = "years: [2030, 2031]\ncap: 100\nfacilities:\n  - { id: a, bau: 100, mac: { linear: { slope: 1 } } }\n";
     const a = parseScenarioText(yaml, "yaml");

@@ -23,7 +23,9 @@ interface Opts {
 export const BASELINE_COLUMNS: readonly ColumnSpec[] = [
   { name: "installation", type: "string" },
   { name: "year", type: "integer", min: 1800 },
-  { name: "emissions", type: "decimal", min: 0 },
+  // At most 1e12 t a year (a thousand billion tonnes; the world emits about 5e10): beyond that, the
+  // series' sums and squares lose the figures (1e308 printed Infinity and a 0% variation).
+  { name: "emissions", type: "decimal", min: 0, max: 1e12 },
   { name: "sector", type: "string", required: false },
 ];
 

@@ -20,7 +20,7 @@ import { formatDecimal } from "../../domain/quantity/index.ts";
 import { collarFor, reserveFigures, reserveTiersFor } from "../../domain/stability/index.ts";
 import { listPresets, loadRulebook, parseRulebookText, rulebookFile, RulebookLoadError } from "../../io/rulebook.ts";
 import { readFileSync } from "node:fs";
-import { action, CommandFailure, printJson, printTable, UsageError } from "../io.ts";
+import { action, CommandFailure, printJson, printTable, t, UsageError } from "../io.ts";
 
 /** A rulebook named on the command line: a bad name or file is a usage error (exit 2) naming what is wrong. */
 export function loadRulebookArg(nameOrPath: string): Rulebook {
@@ -42,6 +42,31 @@ function span(rb: Rulebook): string {
   const first = rb.periods[0];
   const last = rb.periods[rb.periods.length - 1];
   return first && last ? `${first.from}-${last.to}` : "";
+}
+
+/** The year of --date (default: this year, by the system clock). */
+function dateYear(v: string | undefined): number {
+  if (v === undefined) return new Date().getUTCFullYear();
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  const d = m ? new Date(`${v}T00:00:00Z`) : undefined;
+  if (!m || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) throw new UsageError(`option --date: not a date (YYYY-MM-DD): ${JSON.stringify(v)}`, { field: "--date" });
+  return Number(m[1]);
+}
+
+/**
+ * Current or not, judged by the year against the rulebook's periods: "in-force" inside them,
+ * "historical" after the last, "upcoming" before the first. A rulebook declared "proposed" or
+ * "illustrative" stays so: that is what it is, not when.
+ */
+function statusOn(rb: Rulebook, year: number): string {
+  const declared = rb.scheme.status;
+  if (declared === "proposed" || declared === "illustrative") return declared;
+  const first = rb.periods[0];
+  const last = rb.periods[rb.periods.length - 1];
+  if (!first || !last) return declared;
+  if (year > last.to) return "historical";
+  if (year < first.from) return "upcoming";
+  return "in-force";
 }
 
 function describeRule(rule: SectorRule): string {
@@ -167,13 +192,15 @@ export function register(program: Command): void {
   const rb = program.command("rulebook").description("scheme rulebooks: the presets, validation and derived figures (docs/reference/rulebook.md)");
 
   rb.command("list")
-    .description("list the presets shipped in presets/")
+    .description("list the presets shipped in presets/, each judged current, historical or upcoming on a date")
+    .option("--date <YYYY-MM-DD>", "the date the status is judged on (default: today)")
     .option("--json", "print as JSON")
     .action(
-      action((opts: { json?: boolean }) => {
+      action((opts: { json?: boolean; date?: string }) => {
+        const year = dateYear(opts.date);
         const rows = listPresets().map((name) => {
           const r = loadRulebookArg(name);
-          return { name, scheme: r.scheme.name, jurisdiction: r.scheme.jurisdiction, status: r.scheme.status, years: span(r), currency: r.currency };
+          return { name, scheme: r.scheme.name, jurisdiction: r.scheme.jurisdiction, status: statusOn(r, year), declared: r.scheme.status, years: span(r), currency: r.currency };
         });
         if (opts.json) printJson(rows);
         else printTable(["name", "scheme", "status", "years", "currency"], rows.map((r) => [r.name, r.scheme, r.status, r.years, r.currency]));
@@ -241,6 +268,12 @@ export function register(program: Command): void {
           return;
         }
         const years = capYears(r);
+        // A range reaching past the rulebook's cap years is clipped to them: said on stderr (stdout keeps its shape).
+        if (years && ((from !== undefined && from < years.from) || (to !== undefined && to > years.to))) {
+          const lo = Math.max(from ?? years.from, years.from);
+          const hi = Math.min(to ?? years.to, years.to);
+          process.stderr.write(`${t(lo > hi ? "cli.rb.capOutside" : "cli.rb.capClipped", { scheme: r.scheme.id, first: years.from, last: years.to, from: lo, to: hi })}\n`);
+        }
         const rows = years ? capTrajectory(r, from ?? years.from, to ?? years.to) : [];
         const out = rows.map((x) => ({ year: x.year, cap: x.cap, period: periodOf(r, x.year)?.id ?? "" }));
         if (opts.json) printJson(out);

@@ -1,6 +1,7 @@
 // `ets simulate SCENARIO [--json] [--out DIR]` and `ets simulate compare A B ...`: the policy
 // simulator on scenario files (YAML or JSON). Tables on stdout, SVG charts in --out, progress for
 // Monte Carlo on stderr.
+import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -17,7 +18,7 @@ import type { Scenario } from "../../simulator/scenario.ts";
 import { simulate } from "../../simulator/simulate.ts";
 import type { SimulationResult } from "../../simulator/simulate.ts";
 import { sectoralAnalysis, clusterAnalysis } from "../../simulator/analyses.ts";
-import { action, printJson, printTable, progress, UsageError } from "../io.ts";
+import { action, printJson, printTable, progress, t, UsageError } from "../io.ts";
 
 /** A compare file: `compare: [a.yaml, b.yaml, ...]` (paths relative to the file). Undefined if the file is a scenario. */
 async function compareList(file: string): Promise<string[] | undefined> {
@@ -67,11 +68,19 @@ function run(s: Scenario, file: string): SimulationResult {
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
 
-function printYears(r: SimulationResult): void {
+function printYears(r: SimulationResult, unsoldToMsr: boolean): void {
+  // With an MSR, every flow of its holdings is a column, so that the table adds up:
+  // held = previous held + in - out (+ unsold, when unsold allowances go to the MSR) - invalidated.
+  const msr = r.msr !== undefined && r.msr !== null;
   printTable(
-    ["year", "price", "cap", "emissions", "abatement", "bank", "auctioned", "unsold", "reserve", "ceiling", "offsets", "MSR in", "MSR held", "revenue"],
-    r.years.map((y) => [y.year, r2(y.price), r2(y.cap), r2(y.emissions), r2(y.abatement), r2(y.bank), r2(y.auctioned), r2(y.unsold), r2(y.reserveSales), r2(y.ceilingSales), r2(y.offsetsUsed), r2(y.msrIntake), r2(y.msrHoldings), r2(y.auctionRevenue)]),
+    ["year", "price", "cap", "emissions", "abatement", "bank", "auctioned", "unsold", "reserve", "ceiling", "offsets", ...(msr ? ["MSR in", "MSR out", "MSR invalidated", "MSR held"] : []), "revenue"],
+    r.years.map((y) => [
+      y.year, r2(y.price), r2(y.cap), r2(y.emissions), r2(y.abatement), r2(y.bank), r2(y.auctioned), r2(y.unsold), r2(y.reserveSales), r2(y.ceilingSales), r2(y.offsetsUsed),
+      ...(msr ? [r2(y.msrIntake), r2(y.msrRelease), r2(y.msrInvalidated), r2(y.msrHoldings)] : []),
+      r2(y.auctionRevenue),
+    ]),
   );
+  if (msr) process.stdout.write(`MSR held = previous held + in - out${unsoldToMsr ? " + unsold" : ""} - invalidated\n`);
 }
 
 function printSectors(r: SimulationResult): void {
@@ -105,6 +114,15 @@ function printMonteCarlo(mc: MonteCarloSummary): void {
     );
     if (m.msrNotConverged > 0) process.stdout.write(`warning: the MSR fixed point did not converge on ${m.msrNotConverged} paths\n`);
   }
+}
+
+const CHART_FILES = ["price.svg", "emissions.svg", "bank.svg"] as const;
+
+/** Refuses, before anything runs, an --out folder that already holds charts (unless --force): a run never overwrites files silently. */
+function checkOut(dir: string | undefined, force: boolean | undefined): void {
+  if (dir === undefined || force) return;
+  const there = CHART_FILES.filter((f) => existsSync(join(dir, f)));
+  if (there.length > 0) throw new UsageError(t("cli.sim.outExists", { path: dir, files: there.join(", ") }), { field: "--out", code: "exists", facts: { files: there.map((f) => join(dir, f)) } });
 }
 
 async function writeCharts(dir: string, r: SimulationResult, mc: MonteCarloSummary | undefined): Promise<string[]> {
@@ -154,7 +172,8 @@ async function writeCharts(dir: string, r: SimulationResult, mc: MonteCarloSumma
   return files.map(([n]) => join(dir, n));
 }
 
-async function single(file: string, opts: { json?: boolean; out?: string; threads?: string }): Promise<void> {
+async function single(file: string, opts: { json?: boolean; out?: string; threads?: string; force?: boolean }): Promise<void> {
+  checkOut(opts.out, opts.force);
   const s = await loadScenario(file);
   const r = run(s, file);
   let mc: MonteCarloSummary | undefined;
@@ -184,7 +203,7 @@ async function single(file: string, opts: { json?: boolean; out?: string; thread
     process.stdout.write(`rulebook ${s.rulebook.name}, taken for each simulated year:\n${s.rulebook.used.map((u) => `  ${u}\n`).join("")}`);
     if (s.rulebook.ignored.length > 0) process.stdout.write(`rulebook fields the simulator leaves aside:\n${s.rulebook.ignored.map((u) => `  ${u}\n`).join("")}`);
   }
-  printYears(r);
+  printYears(r, s.unsoldAllowances === "msr");
   for (const w of r.warnings) process.stdout.write(`warning: ${w}\n`);
   if (r.msr) process.stdout.write(`MSR fixed point: ${r.msr.converged ? "converged" : "DID NOT CONVERGE"} after ${r.msr.iterations} iterations (residual ${r.msr.residual.toPrecision(3)}, damping ${r.msr.damping})\n`);
   process.stdout.write(`\nby sector (totals over the years; the bank is held by a market account, see docs/concepts/simulator.md)\n`);
@@ -251,10 +270,11 @@ export function register(program: Command): void {
     .description("policy simulator: market equilibrium over years (banking, collar, reserve, offsets, MSR), Monte Carlo; `simulate compare A B ...` sets scenarios side by side")
     .argument("<scenario...>", "scenario file (.yaml/.json); or `compare` followed by two or more scenario files")
     .option("--json", "print the result as JSON: { years, facilities, monteCarlo, ... }")
-    .option("--out <dir>", "write SVG charts (price.svg, emissions.svg, bank.svg) to this folder")
+    .option("--out <dir>", "write SVG charts (price.svg, emissions.svg, bank.svg) to this folder (refused when they are there already)")
+    .option("--force", "with --out: overwrite charts already in the folder")
     .option("--threads <n>", "worker threads for Monte Carlo (default: the scenario's, else the machine's cores)")
     .action(
-      action(async (args: string[], opts: { json?: boolean; out?: string; threads?: string }) => {
+      action(async (args: string[], opts: { json?: boolean; out?: string; threads?: string; force?: boolean }) => {
         if (args[0] === "compare") return compare(args.slice(1), opts);
         if (args.length !== 1) throw new UsageError("give one scenario file (or `compare A B ...`)");
         const list = await compareList(args[0] as string);

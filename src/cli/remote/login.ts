@@ -8,13 +8,13 @@ import { printJson, t, UsageError } from "../io.ts";
 import { ApiClient, problemError, RemoteProblem } from "./client.ts";
 import { credentialFor, forgetCredential, storeCredential } from "./credentials.ts";
 import { readSecret } from "./prompt.ts";
-import { resolveTarget } from "./target.ts";
+import { findTarget } from "./target.ts";
 
 const ALL_SCOPES = ["read", "transfer:initiate", "transfer:approve", "admin", "audit:read", "verify"] as const;
 
-/** The server a sign-in command means: --server, OPENETS_URL, or the server holding the data directory. */
-function serverOf(o: { server?: string | undefined; database?: string | undefined }): string {
-  const target = resolveTarget(o);
+/** The server a sign-in command means: --server, OPENETS_URL, or the server holding the data directory or recorded in the PostgreSQL store. */
+async function serverOf(o: { server?: string | undefined; database?: string | undefined }): Promise<string> {
+  const target = await findTarget(o);
   if (target.kind !== "http") throw new UsageError(t("cli.remote.noServer"), { code: "no-server", field: "--server" });
   return target.url;
 }
@@ -40,7 +40,7 @@ function cookieOf(h: Headers): string | undefined {
 export async function login(o: { server?: string; database?: string; user: string; totp?: string; days: string; json?: boolean }): Promise<void> {
   if (!/^\d{1,4}$/.test(o.days) || Number(o.days) < 1) throw new UsageError(`option --days: not a whole number of days from 1: ${JSON.stringify(o.days)}`, { field: "--days" });
   if (o.totp !== undefined && !/^\d{6}$/.test(o.totp)) throw new UsageError("option --totp: the one-time code is 6 digits", { field: "--totp" });
-  const url = serverOf(o);
+  const url = await serverOf(o);
   const password = await readSecret("OPENETS_PASSWORD", t("cli.remote.passwordPrompt", { user: o.user, url }));
   if (!password) throw new UsageError(t("cli.remote.noPassword"), { code: "password-missing", field: "--user" });
   const api = new ApiClient(url, undefined);
@@ -68,7 +68,7 @@ export async function login(o: { server?: string; database?: string; user: strin
 }
 
 export async function logout(o: { server?: string; database?: string; user?: string; json?: boolean }): Promise<void> {
-  const url = serverOf(o);
+  const url = await serverOf(o);
   const c = credentialFor(url, o.user);
   if (!c) throw new UsageError(t(o.user === undefined ? "cli.remote.notSignedIn" : "cli.remote.notSignedInAs", { url, user: o.user ?? "" }), { code: "not-signed-in", ...(o.user ? { field: "--user" } : {}) });
   const api = new ApiClient(url, c.token);

@@ -16,6 +16,7 @@ export const REGISTRY_MESSAGES = {
   "account.earmarked": { en: "Earmarked", ja: "引当済み" },
   "account.available": { en: "Available", ja: "利用可能" },
   "account.blocks": { en: "Serial blocks", ja: "シリアル番号ブロック" },
+  "account.attributes": { en: "Credit attributes", ja: "クレジット属性" },
   "account.blocksCaption": { en: "Serial blocks of {cls}", ja: "{cls} のシリアル番号ブロック" },
   "account.blockStart": { en: "First serial", ja: "開始番号" },
   "account.blockEnd": { en: "Last serial", ja: "終了番号" },

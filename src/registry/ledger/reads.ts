@@ -3,6 +3,7 @@
 // a cursor for the next one (keyset pagination; nothing is cut off without saying so). Transaction
 // lists are in time order (creation time, then id).
 import type { AccountStatus } from "../../domain/ledger/commands.ts";
+import type { CreditAttributes } from "../../domain/international/attributes.ts";
 import type { Sql } from "../../store/db.ts";
 import type { AccountView, BlockView, HoldingView, Page, TransactionStatus, TransactionView, UnitClassView } from "./types.ts";
 
@@ -102,11 +103,14 @@ export async function listAccounts(sql: Sql, opts: AccountFilter): Promise<Page<
 
 /** An account's holdings per class (total, earmarked, available), undefined when there is no such account. */
 export async function holdings(sql: Sql, accountId: string, opts: { blocks?: boolean | undefined; blockLimit?: number | undefined } = {}): Promise<HoldingView[] | undefined> {
-  const r = await sql.query<{ class_id: number | null; code: string; unit_type: string; quantity: bigint; earmarked: bigint; n: bigint }>(
+  // International classes carry their credit attributes (intl_classes): one join, not a read per row.
+  const r = await sql.query<{ class_id: number | null; code: string; unit_type: string; quantity: bigint; earmarked: bigint; n: bigint; attributes: CreditAttributes | null }>(
     `SELECT b.class_id, c.code, c.unit_type, b.quantity, b.earmarked,
-            (SELECT count(*) FROM blocks k WHERE k.account_id = b.account_id AND k.class_id = b.class_id) AS n
+            (SELECT count(*) FROM blocks k WHERE k.account_id = b.account_id AND k.class_id = b.class_id) AS n,
+            i.attributes
      FROM accounts a
      LEFT JOIN (balances b JOIN unit_classes c ON c.id = b.class_id) ON b.account_id = a.id AND b.quantity > 0
+     LEFT JOIN intl_classes i ON i.class_code = c.code
      WHERE a.id = $1 ORDER BY c.code`,
     [accountId],
   );
@@ -116,6 +120,7 @@ export async function holdings(sql: Sql, accountId: string, opts: { blocks?: boo
     if (row.class_id === null) continue;
     const h: HoldingView = {
       classCode: row.code, unitType: row.unit_type, quantity: row.quantity, earmarked: row.earmarked, available: row.quantity - row.earmarked, blockCount: Number(row.n),
+      attributes: row.attributes ?? null,
     };
     if (opts.blocks) h.blocks = (await listBlocks(sql, accountId, row.code, { limit: Math.min(opts.blockLimit ?? 1000, 10_000) })).items;
     out.push(h);

@@ -63,6 +63,15 @@ export class LedgerService {
 
   /** Opens the service on a migrated store and makes sure the catalogue's rows exist. */
   static async open(db: Db, clock: Clock = systemClock, cat: Catalogue = DEFAULT_CATALOGUE, opts: LedgerOptions = {}): Promise<LedgerService> {
+    // One read first: a store that has every row already is not written (a write transaction at
+    // every open was most of a short CLI command's store work).
+    const { rows } = await db.query<{ u: boolean; a: boolean; k: boolean }>(
+      `SELECT (SELECT count(*) FROM unit_types WHERE code = ANY($1::text[])) = cardinality($1::text[]) AS u,
+              (SELECT count(*) FROM account_types WHERE code = ANY($2::text[])) = cardinality($2::text[]) AS a,
+              (SELECT count(*) FROM transaction_kinds WHERE code = ANY($3::text[])) = cardinality($3::text[]) AS k`,
+      [[...cat.unitTypes.keys()], [...cat.accountTypes.keys()], [...cat.kinds.keys()]],
+    );
+    if (rows[0]?.u && rows[0].a && rows[0].k) return new LedgerService(db, clock, cat, opts);
     await db.transaction(async (tx) => {
       for (const u of cat.unitTypes.values()) {
         await tx.query("INSERT INTO unit_types (code, name, family) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING", [u.code, u.name, u.family]);

@@ -1,5 +1,6 @@
 // What the ledger service answers: results and the views of classes, accounts, holdings and
 // transactions (bigint quantities; times as ISO-8601 UTC strings).
+import type { CreditAttributes } from "../../domain/international/attributes.ts";
 import type { Refusal } from "../../domain/ledger/checks.ts";
 import type { AccountStatus } from "../../domain/ledger/commands.ts";
 import type { TransactionStatus } from "../../domain/ledger/plan.ts";
@@ -75,6 +76,8 @@ export interface HoldingView {
   /** quantity - earmarked: what a new transaction may take. */
   available: bigint;
   blockCount: number;
+  /** The credit attributes of an international class (src/domain/international/attributes.ts); null for every other class. */
+  attributes: CreditAttributes | null;
   /** With blocks: the first blocks of the class (up to the block limit); `listBlocks` pages through all. */
   blocks?: BlockView[];
 }

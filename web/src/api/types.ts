@@ -90,6 +90,8 @@ export interface Holding {
   earmarked?: string;
   available?: string;
   blockCount: number;
+  /** The credit attributes of an international class; null for other classes (absent from older servers). */
+  attributes?: Record<string, unknown> | null;
   blocks?: Block[];
 }
 

@@ -11,7 +11,7 @@
 import type { Command } from "commander";
 import { action, CommandFailure, printJson, t } from "../../io.ts";
 import { type ApiClient, problemError, RemoteProblem } from "../../remote/client.ts";
-import { resolveTarget, signedInClient } from "../../remote/target.ts";
+import { findTarget, signedInClient } from "../../remote/target.ts";
 import type * as Direct from "./direct.ts";
 import type { Output, RegistryContext } from "./context.ts";
 import * as remote from "./remote.ts";
@@ -45,7 +45,7 @@ function runner<A extends unknown[]>(direct: DirectFn<A>, viaApi: RemoteFn<A> | 
     const cmd = args[args.length - 1] as Command;
     const opts = cmd.opts() as Common;
     const handlerArgs = [...args.slice(0, args.length - 2), opts] as unknown as A;
-    const target = resolveTarget({ server: opts.server, database: opts.database });
+    const target = await findTarget({ server: opts.server, database: opts.database });
     let out: Output;
     if (target.kind === "http") {
       if (!viaApi) throw new CommandFailure(t("cli.remote.needsStore", { url: target.url, command: cmd.name() }), { code: "needs-store", facts: { server: target.url } });

@@ -5,7 +5,6 @@
 // limits, earmarks; there is no way around them from the CLI. Reads show the whole registry to
 // whoever holds the store.
 import { AuditLog } from "../../../audit/index.ts";
-import { AuthService } from "../../../auth/index.ts";
 import type { Refusal } from "../../../domain/ledger/checks.ts";
 import type { Caller } from "../../../domain/security/roles.ts";
 import { type Clock, systemClock } from "../../../platform/clock.ts";
@@ -65,6 +64,8 @@ export async function registryContext(db: Db, as: string | undefined, clock: Clo
   const audit = new AuditLog(db, clock);
   const registry = await SecureRegistry.open(db, clock, config, { audit });
   if (as === undefined) return { db, registry, caller: undefined, clock };
+  // Loaded only for a command that acts as a user (it brings the password hasher's native module).
+  const { AuthService } = await import("../../../auth/index.ts");
   const auth = await AuthService.open(db, clock, config, audit);
   const principal = await auth.principalOf(as, "cli", "all");
   if (!principal) throw new UsageError(`option --as: no active registry user ${JSON.stringify(as)} (see ets admin users)`, { field: "--as", code: "user-unknown" });

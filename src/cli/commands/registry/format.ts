@@ -32,7 +32,25 @@ export interface HoldingLike {
   earmarked: Units;
   available: Units;
   blockCount: number;
+  /** Credit attributes of an international class; null (or absent, from an older server) for other classes. */
+  attributes?: object | null;
   blocks?: Array<{ start: Units; end: Units; quantity: Units }>;
+}
+
+/** The attributes in the order src/domain/international/attributes.ts defines them. */
+const ATTRIBUTE_ORDER = ["mechanism", "unitType", "creditKind", "host", "vintage", "methodology", "project", "sector", "activityType", "commitmentPeriod", "cooperativeApproach", "labels", "expiry", "gwp"];
+
+/** A class's credit attributes on one line: `name value` for each one set, lists joined by "+". */
+export function attributesSummary(attributes: object): string {
+  const a = attributes as Readonly<Record<string, unknown>>;
+  const keys = [...ATTRIBUTE_ORDER.filter((k) => k in a), ...Object.keys(a).filter((k) => !ATTRIBUTE_ORDER.includes(k)).sort()];
+  const parts: string[] = [];
+  for (const k of keys) {
+    const v = a[k];
+    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    parts.push(`${k} ${Array.isArray(v) ? v.join("+") : String(v)}`);
+  }
+  return parts.join(", ");
 }
 
 export interface ClassLike {
@@ -79,6 +97,9 @@ export function holdingsText(h: readonly HoldingLike[]): string {
       h.map((x) => [x.classCode, x.unitType, units(x.quantity), units(x.earmarked), units(x.available), x.blockCount]),
     ),
   ];
+  for (const x of h) {
+    if (x.attributes) lines.push(t("cli.reg.attributesOf", { class: x.classCode, attributes: attributesSummary(x.attributes) }));
+  }
   for (const x of h) {
     if (!x.blocks) continue;
     lines.push(`\n${t("cli.reg.blocksOf", { class: x.classCode })}${x.blocks.length < x.blockCount ? ` ${t("cli.reg.firstBlocks", { shown: x.blocks.length, count: x.blockCount })}` : ""}:`);

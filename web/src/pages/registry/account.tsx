@@ -1,5 +1,5 @@
 // One account: its facts, its holdings per class with the serial blocks (total, earmarked and
-// available when the ledger reports them), its trusted account list, representatives and
+// available when the ledger reports them, and the credit attributes of international classes), its trusted account list, representatives and
 // transactions.
 import type { Account, Holding, Representative, Transaction } from "../../api/types.ts";
 import { qs } from "../../api/client.ts";
@@ -89,6 +89,16 @@ function AccountBody(props: { a: Account; changed: () => void }) {
   );
 }
 
+/** The attributes in their defining order (src/domain/international/attributes.ts), `name value` for each one set. */
+const ATTRIBUTE_ORDER = ["mechanism", "unitType", "creditKind", "host", "vintage", "methodology", "project", "sector", "activityType", "commitmentPeriod", "cooperativeApproach", "labels", "expiry", "gwp"];
+function attributesText(a: Record<string, unknown>): string {
+  const keys = [...ATTRIBUTE_ORDER.filter((k) => k in a), ...Object.keys(a).filter((k) => !ATTRIBUTE_ORDER.includes(k)).sort()];
+  return keys
+    .filter((k) => a[k] !== null && a[k] !== undefined && !(Array.isArray(a[k]) && (a[k] as unknown[]).length === 0))
+    .map((k) => `${k} ${Array.isArray(a[k]) ? (a[k] as unknown[]).join("+") : String(a[k])}`)
+    .join(", ");
+}
+
 function Holdings(props: { holdings: Holding[] }) {
   const { t, code } = useT();
   if (props.holdings.length === 0) return <p>{t("account.noHoldings")}</p>;
@@ -111,6 +121,8 @@ function Holdings(props: { holdings: Holding[] }) {
               ]
             : []),
           { head: "account.blocks", cell: (h) => <span className="num">{h.blockCount}</span>, numeric: true },
+          // International classes carry their credit attributes; the column shows when one is held.
+          ...(props.holdings.some((h) => h.attributes) ? [{ head: "account.attributes" as const, cell: (h: Holding) => (h.attributes ? <Data>{attributesText(h.attributes)}</Data> : "-") }] : []),
         ]}
       />
       {props.holdings.map((h) => (
