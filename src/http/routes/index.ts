@@ -7,6 +7,7 @@ import { auctionOps } from "./auctions.ts";
 import { authOps } from "./auth.ts";
 import { complianceOps } from "./compliance.ts";
 import { internationalOps } from "./international.ts";
+import { linkOps } from "./links.ts";
 import { publicOps } from "./public.ts";
 import { readOps } from "./read.ts";
 import { rulesOps } from "./rules.ts";
@@ -30,5 +31,6 @@ export function allOps(deps: AppDeps, config: HttpConfig): Op[] {
     ...complianceOps(deps, config),
     ...auctionOps(deps, config),
     ...internationalOps(deps, config),
+    ...linkOps(deps, config),
   ];
 }

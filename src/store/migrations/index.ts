@@ -6,6 +6,7 @@ import { authMigrations } from "./auth.ts";
 import { checkpointMigrations } from "./checkpoints.ts";
 import { complianceMigrations } from "./compliance.ts";
 import { internationalMigrations } from "./international.ts";
+import { intlLinkMigrations } from "./intl-link.ts";
 import { ledgerMigrations } from "./ledger.ts";
 import { ledgerBatchMigrations } from "./ledger-batch.ts";
 import { ledgerV2Migrations } from "./ledger-v2.ts";
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   ...ledgerV5Migrations,
   ...complianceMigrations,
   ...internationalMigrations,
+  ...intlLinkMigrations,
 ];
