@@ -2,8 +2,8 @@
 // recovery at start-up and every OPENETS_LINK_RECOVERY_SECONDS (default 30; 0 turns the timer off,
 // the start-up run and the admin operation remain), and, in test mode only (NODE_ENV=test), the
 // fault-injection point OPENETS_LINK_FAULT=STEP[@TEXT] that kills the process at a named step of
-// the protocol (for a transfer whose id contains TEXT), so the kill tests can crash either side
-// anywhere. Outside test mode the variable is ignored.
+// the protocol (for a transfer whose id contains TEXT; several, comma-separated), so the kill tests
+// can crash either side anywhere. Outside test mode the variable is ignored.
 import type { Logger } from "pino";
 import type { Clock } from "../platform/clock.ts";
 import { FAULT_STEPS, type FaultStep, LinkService } from "../registry/international/links/service.ts";
@@ -22,10 +22,13 @@ export class LinkEnvError extends Error {}
 export function faultHook(env: LinkEnv, kill: () => void = () => process.kill(process.pid, "SIGKILL")): ((step: FaultStep, transferId: string) => void) | undefined {
   const spec = env.OPENETS_LINK_FAULT;
   if (!spec || env.NODE_ENV !== "test") return undefined;
-  const [step, text] = spec.split("@");
-  if (!(FAULT_STEPS as readonly string[]).includes(step ?? "")) throw new LinkEnvError(`OPENETS_LINK_FAULT names no step of the protocol (${FAULT_STEPS.join(", ")}): ${JSON.stringify(spec)}`);
+  const faults = spec.split(",").map((one) => {
+    const [step, text] = one.split("@");
+    if (!(FAULT_STEPS as readonly string[]).includes(step ?? "")) throw new LinkEnvError(`OPENETS_LINK_FAULT names no step of the protocol (${FAULT_STEPS.join(", ")}): ${JSON.stringify(one)}`);
+    return { step, text };
+  });
   return (s, id) => {
-    if (s === step && (text === undefined || id.includes(text))) kill();
+    if (faults.some((f) => f.step === s && (f.text === undefined || id.includes(f.text)))) kill();
   };
 }
 

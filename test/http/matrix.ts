@@ -267,6 +267,18 @@ export const MATRIX: Record<string, Row> = {
     req: async ({ f, n }) => (await auctionWorld(f), { method: "POST", path: "/v1/msr/decisions", body: { commandId: tx("msr", n), tnacYear: 2028, verifiedEmissions: "0", msrAccount: MSR_ACCOUNT, auctionAccount: AUCTION_ACCOUNT } }),
   },
   applyMsrMonth: { expect: "YNNNNN", req: async ({ f }) => (await auctionWorld(f), { method: "POST", path: "/v1/msr/decisions/2028/months/2029-09", body: { classCode: CLASS } }) },
+  // ---- linked registries (src/http/routes/links.ts); the peer's endpoint is open, answered only for a signed message
+  getLinkIdentity: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/links/identity" }) },
+  setLinkIdentity: { expect: "YNNNNN", req: () => ({ method: "POST", path: "/v1/links/identity", body: { registryId: "MATRIX01" } }) },
+  listLinks: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/links" }) },
+  configureLink: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/links", body: { commandId: tx("link", n), linkId: "MX-LINK", peerUrl: "http://127.0.0.1:9", peerRegistry: "PEER01", peerPublicKey: "not a key" } }) },
+  listLinkChanges: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/links/changes" }) },
+  approveLinkChange: { expect: "YNNNNN", req: () => ({ method: "POST", path: "/v1/links/changes/NO-SUCH-CHANGE/approve" }) },
+  sendOverLink: { expect: "NNYNNN", req: ({ n }) => ({ method: "POST", path: "/v1/links/NO-LINK/transfers", body: { commandId: tx("lsend", n), from: A, classCode: CLASS, quantity: "1", destination: "PEER-1" } }) },
+  listLinkTransfersOut: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/links/transfers/outbound" }) },
+  listLinkTransfersIn: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/links/transfers/inbound" }) },
+  recoverLinks: { expect: "YNNNNN", req: () => ({ method: "POST", path: "/v1/links/recover" }) },
+  receiveOverLink: { expect: "YYYYYY", req: () => ({ method: "POST", path: "/v1/links/inbound", body: { linkId: "NO-LINK", type: "propose", nonce: "0".repeat(32), sentAt: "2026-01-01T00:00:00Z", body: {}, signature: "x" } }) },
 };
 
 /** Problem checks that mean "you may not", as opposed to a rule refusing what you may ask. */

@@ -93,9 +93,9 @@ describe("linked registries, in one process", () => {
     expect(ka.publicKey).toMatch(/BEGIN PUBLIC KEY/);
     // The same id again: the same key; another id: refused.
     expect(ok(await A.links.config.setIdentity(A.admin, { registryId: "THA01" })).value.publicKey).toBe(ka.publicKey);
-    expect(await A.links.config.setIdentity(A.admin, { registryId: "OTHER" })).toMatchObject({ ok: false, code: 11002 });
+    expect(await A.links.config.setIdentity(A.admin, { registryId: "OTHER" })).toMatchObject({ ok: false, code: 10752 });
     // A bad key is named.
-    expect(await A.links.config.configure(A.admin, { commandId: "l-bad", linkId: LINK, peerUrl: "http://b.test", peerRegistry: "CHE01", peerPublicKey: "not a key" })).toMatchObject({ ok: false, code: 11002, facts: { field: "peerPublicKey" } });
+    expect(await A.links.config.configure(A.admin, { commandId: "l-bad", linkId: LINK, peerUrl: "http://b.test", peerRegistry: "CHE01", peerPublicKey: "not a key" })).toMatchObject({ ok: false, code: 10752, facts: { field: "peerPublicKey" } });
     const ch = ok(await A.links.config.configure(A.admin, { commandId: "l-1", linkId: LINK, peerUrl: "http://b.test/", peerRegistry: "CHE01", peerPublicKey: kb.publicKey, peerParty: "CHE" })).value;
     expect(ch).toMatchObject({ status: "awaiting_approval", link: null });
     // Not by the proposer; by a second administrator.
@@ -170,7 +170,7 @@ describe("linked registries, in one process", () => {
     expect(s.transaction.status).toBe("awaiting_approval");
     ok(await A.f.reg.approve(await A.f.as("rep-2"), { transactionId: s.transaction.id }));
     const out = (await A.links.recover()).outbound.find((o) => o.transferId === s.transaction.id);
-    expect(out).toMatchObject({ status: "returned", decision: "refused", refusal: { code: 11007, check: "link-destination-invalid" } });
+    expect(out).toMatchObject({ status: "returned", decision: "refused", refusal: { code: 10757, check: "link-destination-invalid" } });
     expect(await held(A, "THA-GOV", "JCM-TH-1")).toBe(500n);
     expect(await serialsOf(A, "THA-GOV", "JCM-TH-1")).toEqual([{ start: "1", end: "500" }]);
     expect(await held(A, escrowAccountOf(LINK, s.transaction.id), "JCM-TH-1")).toBe(0n);
@@ -202,22 +202,22 @@ describe("linked registries, in one process", () => {
     const decided = async () => (await B.db.query<{ n: bigint }>("SELECT count(*) AS n FROM intl_link_inbound")).rows[0]!.n;
     const n0 = await decided();
     // Signed with another key.
-    expect(await B.links.receive(seal(otherKey, LINK, "propose", body, B.f.clock.now().toISOString()))).toMatchObject({ ok: false, code: 11003 });
+    expect(await B.links.receive(seal(otherKey, LINK, "propose", body, B.f.clock.now().toISOString()))).toMatchObject({ ok: false, code: 10753 });
     // A body changed after signing.
     const env = seal(selfKey, LINK, "propose", body, B.f.clock.now().toISOString());
-    expect(await B.links.receive({ ...env, body: { ...env.body, quantity: "9999" } })).toMatchObject({ ok: false, code: 11003 });
+    expect(await B.links.receive({ ...env, body: { ...env.body, quantity: "9999" } })).toMatchObject({ ok: false, code: 10753 });
     // Too old.
-    expect(await B.links.receive(seal(selfKey, LINK, "propose", body, "2023-12-15T08:00:00.000Z"))).toMatchObject({ ok: false, code: 11004 });
+    expect(await B.links.receive(seal(selfKey, LINK, "propose", body, "2023-12-15T08:00:00.000Z"))).toMatchObject({ ok: false, code: 10754 });
     // An unknown link.
-    expect(await B.links.receive(seal(selfKey, "NO-LINK", "propose", body, B.f.clock.now().toISOString()))).toMatchObject({ ok: false, code: 11001 });
+    expect(await B.links.receive(seal(selfKey, "NO-LINK", "propose", body, B.f.clock.now().toISOString()))).toMatchObject({ ok: false, code: 10751 });
     expect(await decided()).toBe(n0);
     // A genuine message is answered once per nonce: the same envelope again is a replay.
     const first = await B.links.receive(env);
     expect(first.ok).toBe(true);
-    expect(await B.links.receive(env)).toMatchObject({ ok: false, code: 11004 });
+    expect(await B.links.receive(env)).toMatchObject({ ok: false, code: 10754 });
     // The same transfer id with another content (a fresh, genuine signature) is refused.
     const other = seal(selfKey, LINK, "propose", { ...body, destination: "THA-ELSE" }, B.f.clock.now().toISOString());
-    expect(await B.links.receive(other)).toMatchObject({ ok: false, code: 11006 });
+    expect(await B.links.receive(other)).toMatchObject({ ok: false, code: 10756 });
   });
 
   it("keeps both ledgers whole (verify) and the delivered units terminal at the sender", async () => {

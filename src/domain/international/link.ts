@@ -1,7 +1,7 @@
 // The messages of linked registries (docs/concepts/linked-registries.md): the sender proposes a
 // transfer of units it holds in escrow, the receiver answers with its one durable decision
 // (accepted or refused). This module fixes the bodies' shape and reads one from the wire field by
-// field, naming the first bad field (11005). Quantities and serials are decimal strings; the
+// field, naming the first bad field (10755). Quantities and serials are decimal strings; the
 // serials are the sender's, so both registries name the same units alike. Pure: the signing is
 // the registry's (src/registry/international/links/crypto.ts).
 import { intlRefusal, type Outcome, ok } from "./codes.ts";
@@ -74,7 +74,7 @@ function checkClass(v: unknown): string | undefined {
   return undefined;
 }
 
-/** A proposal body read from the wire, or a refusal (11005) naming the first bad field. */
+/** A proposal body read from the wire, or a refusal (10755) naming the first bad field. */
 export function readPropose(v: unknown): Outcome<ProposeBody> {
   if (!isObj(v)) return bad("body", "must be an object");
   if (!str(v.transferId, 128) || !TRANSFER_ID.test(v.transferId)) return bad("transferId", "an id of letters, digits and . _ : -");

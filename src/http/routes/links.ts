@@ -3,7 +3,7 @@
 // configures (four eyes when the security rules ask for them), transfers of units to a linked
 // registry and their state on both sides, the recovery step, and the one operation a peer
 // registry calls: POST /v1/links/inbound, open to the network but answered only for a message
-// signed with the key the link records (11003), with a new nonce and a current time (11004).
+// signed with the key the link records (10753), with a new nonce and a current time (10754).
 import { z } from "@hono/zod-openapi";
 import { INTL_CHECKS } from "../../domain/international/codes.ts";
 import { LinkService } from "../../registry/international/links/service.ts";
@@ -34,29 +34,30 @@ function answer<T>(c: { json: (body: never, status: never) => Response }, r: { o
 const CommandId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/).openapi({ description: "The caller's idempotency key: the same command again answers the first result" });
 const LinkId = z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,31}$/).openapi({ description: "The link's id, the same on both registries", examples: ["THA-CHE"] });
 const Units = z.string().regex(/^[1-9]\d{0,17}$/).openapi({ description: "Whole units, as a decimal string", examples: ["1916"] });
+const At = z.string().openapi({ format: "date-time", description: "ISO-8601, UTC" });
 const Runs = z.array(z.object({ start: z.string(), end: z.string() }));
 const Identity = z.object({ registryId: z.string(), publicKey: z.string().openapi({ description: "Ed25519 public key, PEM (SPKI): give it to the peer's administrator" }) }).openapi("LinkIdentity");
 const Link = z.object({
   linkId: z.string(), peerUrl: z.string(), peerRegistry: z.string(), peerPublicKey: z.string(), peerParty: z.string().nullable(), version: z.number().int(),
-  configuredAt: z.string(), configuredBy: z.string(), approvedBy: z.string().nullable(),
+  configuredAt: At, configuredBy: z.string(), approvedBy: z.string().nullable(),
 }).openapi("Link");
 const LinkChange = z.object({
-  changeId: z.string(), linkId: z.string(), status: z.enum(["awaiting_approval", "applied", "rejected"]), proposedBy: z.string(), proposedAt: z.string(),
-  decidedBy: z.string().nullable(), decidedAt: z.string().nullable(), link: Link.nullable(),
+  changeId: z.string(), linkId: z.string(), status: z.enum(["awaiting_approval", "applied", "rejected"]), proposedBy: z.string(), proposedAt: At,
+  decidedBy: z.string().nullable(), decidedAt: At.nullable(), link: Link.nullable(),
 }).openapi("LinkChange");
 const Outbound = z.object({
   linkId: z.string(), transferId: z.string(), status: z.enum(["escrowed", "delivered", "returned"]), source: z.string(), destination: z.string(), classCode: z.string(),
   quantity: z.string(), serials: Runs, escrowAccount: z.string(), escrowTx: z.string(), settleTx: z.string().nullable(), decision: z.enum(["accepted", "refused"]).nullable(),
   refusal: z.object({ code: z.number().int(), check: z.string(), message: z.string() }).nullable(), receiptTx: z.string().nullable(), attempts: z.number().int(),
-  lastError: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
+  lastError: z.string().nullable(), createdAt: At, updatedAt: At,
 }).openapi("LinkTransferOut");
 const Inbound = z.object({
   linkId: z.string(), transferId: z.string(), decision: z.enum(["accepted", "refused"]), refusal: z.object({ code: z.number().int(), check: z.string(), message: z.string() }).nullable(),
   classCode: z.string(), quantity: z.string(), destination: z.string(), originSerials: Runs, localSerials: z.object({ start: z.string(), end: z.string() }).nullable(),
-  receiptTx: z.string().nullable(), creditTx: z.string().nullable(), decidedAt: z.string(), creditedAt: z.string().nullable(),
+  receiptTx: z.string().nullable(), creditTx: z.string().nullable(), decidedAt: At, creditedAt: At.nullable(),
 }).openapi("LinkTransferIn");
 const Envelope = z.object({
-  linkId: z.string(), type: z.enum(["propose", "answer"]), nonce: z.string(), sentAt: z.string(), body: z.record(z.string(), z.unknown()), signature: z.string(),
+  linkId: z.string(), type: z.enum(["propose", "answer"]), nonce: z.string(), sentAt: At, body: z.record(z.string(), z.unknown()), signature: z.string(),
 }).openapi("LinkEnvelope", { description: "A signed message between linked registries: Ed25519 over the link id, type, nonce, time and the SHA-256 of the body's canonical JSON" });
 const ListQuery = z.object({ linkId: LinkId.optional(), after: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
@@ -75,7 +76,7 @@ export function linkOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "post", path: "/v1/links/identity", operationId: "setLinkIdentity", tag: TAG, access: ADMIN, errors: [422],
       summary: "Make this registry's link identity",
-      description: "Makes the registry's Ed25519 key pair under its registry id, once; the same id again answers the same public key (200), another id is refused (11002).",
+      description: "Makes the registry's Ed25519 key pair under its registry id, once; the same id again answers the same public key (200), another id is refused (10752).",
       body: z.object({ registryId: z.string() }).strict(),
       responses: { 201: { description: "The identity made", schema: Identity }, 200: { description: "The identity made before", schema: Identity } },
       handler: async ({ c, caller, body }) => answer(c, await svc().config.setIdentity(caller, body)),

@@ -43,7 +43,7 @@ export interface LinkChange {
 
 const bad = (field: string, message: string) => intlRefusal("LINK_INVALID", `${field}: ${message}`, { field });
 
-/** A link's fields read from a request, or the first bad field (11002). */
+/** A link's fields read from a request, or the first bad field (10752). */
 export function readLink(v: Record<string, unknown>): LinkInput | Refusal {
   if (typeof v.linkId !== "string" || !LINK_ID.test(v.linkId)) return bad("linkId", "2 to 32 capital letters, digits and -");
   if (typeof v.peerUrl !== "string" || v.peerUrl.length > 300 || !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v.peerUrl)) return bad("peerUrl", "the peer registry's base URL, http:// or https://");

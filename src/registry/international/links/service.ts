@@ -145,14 +145,14 @@ export class LinkService {
     if (typeof input.classCode !== "string") return bad("classCode", "must be a class code");
     const quantity = typeof input.quantity === "string" ? input.quantity : typeof input.quantity === "number" && Number.isSafeInteger(input.quantity) ? String(input.quantity) : "";
     if (!UNITS.test(quantity)) return bad("quantity", "must be a positive whole number of units");
+    if (c.principal.userId === null) return securityRefusal("PERMISSION_DENIED", "sign in", {});
+    // The same right the secure registry asks, checked first, before anything is left behind (the escrow account, the intent).
+    const rights = await rightsOf(this.db, c.principal.userId, input.from);
+    if (!rights?.initiate) return securityRefusal("NOT_INITIATOR_REPRESENTATIVE", `you are not a representative of ${input.from} with the initiate right`, { accountId: input.from });
     const link = await getLink(this.db, input.linkId);
     if (!link) return intlRefusal("LINK_UNKNOWN", `no link ${input.linkId.slice(0, 40)}`, { field: "linkId" });
     const self = await getSelf(this.db);
     if (!self) return intlRefusal("RULES_MISSING", "this registry has no link identity (set it first: ets link identity)", { rule: "link identity" });
-    if (c.principal.userId === null) return securityRefusal("PERMISSION_DENIED", "sign in", {});
-    // The same right the secure registry asks, checked before anything is left behind (the escrow account, the intent).
-    const rights = await rightsOf(this.db, c.principal.userId, input.from);
-    if (!rights?.initiate) return securityRefusal("NOT_INITIATOR_REPRESENTATIVE", `you are not a representative of ${input.from} with the initiate right`, { accountId: input.from });
     const cls = await this.reg.ledger.getClass(input.classCode);
     if (!cls) return intlRefusal("ID_UNKNOWN", `no class ${input.classCode.slice(0, 64)}`, { field: "classCode" });
     const kind = this.reg.ledger.catalogue.kinds.get("external_transfer");
