@@ -139,16 +139,16 @@ export class LinkService {
   async send(c: Caller, input: Record<string, unknown>): Promise<Result<SendResult>> {
     const bad = (field: string, message: string) => intlRefusal("FIELD_INVALID", `${field}: ${message}`, { field });
     if (typeof input.commandId !== "string" || !KEY.test(input.commandId)) return bad("commandId", "must be an id");
-    if (typeof input.linkId !== "string") return bad("linkId", "must be a link id");
     if (typeof input.from !== "string" || !ACCOUNT.test(input.from)) return bad("from", "must be an account id");
-    if (typeof input.destination !== "string" || !ACCOUNT.test(input.destination)) return bad("destination", "must be an account id of the peer registry");
-    if (typeof input.classCode !== "string") return bad("classCode", "must be a class code");
-    const quantity = typeof input.quantity === "string" ? input.quantity : typeof input.quantity === "number" && Number.isSafeInteger(input.quantity) ? String(input.quantity) : "";
-    if (!UNITS.test(quantity)) return bad("quantity", "must be a positive whole number of units");
     if (c.principal.userId === null) return securityRefusal("PERMISSION_DENIED", "sign in", {});
     // The same right the secure registry asks, checked first, before anything is left behind (the escrow account, the intent).
     const rights = await rightsOf(this.db, c.principal.userId, input.from);
     if (!rights?.initiate) return securityRefusal("NOT_INITIATOR_REPRESENTATIVE", `you are not a representative of ${input.from} with the initiate right`, { accountId: input.from });
+    if (typeof input.linkId !== "string") return bad("linkId", "must be a link id");
+    if (typeof input.destination !== "string" || !ACCOUNT.test(input.destination)) return bad("destination", "must be an account id of the peer registry");
+    if (typeof input.classCode !== "string") return bad("classCode", "must be a class code");
+    const quantity = typeof input.quantity === "string" ? input.quantity : typeof input.quantity === "number" && Number.isSafeInteger(input.quantity) ? String(input.quantity) : "";
+    if (!UNITS.test(quantity)) return bad("quantity", "must be a positive whole number of units");
     const link = await getLink(this.db, input.linkId);
     if (!link) return intlRefusal("LINK_UNKNOWN", `no link ${input.linkId.slice(0, 40)}`, { field: "linkId" });
     const self = await getSelf(this.db);
