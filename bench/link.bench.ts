@@ -63,7 +63,9 @@ async function registry(url: string, gov: string): Promise<Registry> {
     must(await reg.openAccount(SYS, { commandId: `o-${id}`, accountId: id, type: "party_holding", holder: gov, name: id }));
     must(await reg.addRepresentative(SYS, { accountId: id, userId: "rep", initiate: true, approve: true }));
   }
-  const rep = { principal: { userId: "rep", roles: [], via: "session" as const, scopes: "all" as const }, ip: null } as unknown as Caller;
+  const principal = await auth.principalOf("rep", "session", "all");
+  if (!principal) throw new Error("no principal for rep");
+  const rep: Caller = { principal, ip: null };
   return {
     db, reg, links, rep, url: `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`,
     async close() {
