@@ -11,6 +11,7 @@ import type { Rulebook } from "../domain/rulebook/index.ts";
 import type { AnalysisData } from "./analysis-data.ts";
 import type { SimulationRunner } from "./simulation-runner.ts";
 import type { Clock } from "../platform/clock.ts";
+import type { LinkService } from "../registry/international/links/service.ts";
 import type { LedgerService } from "../registry/ledger/index.ts";
 import type { SecureRegistry } from "../registry/secure/index.ts";
 import type { Principal } from "./access.ts";
@@ -61,6 +62,8 @@ export interface AppDeps {
   analysis?: AnalysisData;
   /** Where simulation requests run (default: two worker threads, 15 s each). */
   simulations?: SimulationRunner;
+  /** The linked registries' service the server also runs recovery with (default: one built on first use). */
+  links?: LinkService;
 }
 
 export interface Env {

@@ -188,6 +188,7 @@ export const TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: "collars", description: "Price collars in the registry: payments of the ceiling price in place of allowances (GX-ETS), which count toward an installation's obligation." },
   { name: "analysis", description: "What a policy analyst runs on the server's datasets and scenarios: allocation and baselines under a preset, simulations and their comparison. They change nothing." },
   { name: "international", description: "International units: classes defined from credit attributes, the Article 6.2 book (authorizations, first transfers, corresponding adjustments, the AEF), ITMO issuance, transfers abroad, uses and cancellations, CDM and Article 6.4 issuances with their shares." },
+  { name: "links", description: "Linked registries: this registry's signing identity, links to peer registries (keys per link, four eyes), transfers of units to a peer with exactly-once delivery (escrow, signed proposal, the peer's one decision, delivery or return), their recovery, and the signed endpoint peers call." },
 ];
 
 export const INFO = {

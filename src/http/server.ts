@@ -1,6 +1,7 @@
 // The OpenETS server (`npm start`): the HTTP API on the embedded PGlite store (or DATABASE_URL),
 // with the scheduler tick that completes delayed transfers and ends expired approvals, and the
-// checkpoint schedule (OPENETS_CHECKPOINT_MINUTES, default 60; 0 turns it off).
+// checkpoint schedule (OPENETS_CHECKPOINT_MINUTES, default 60; 0 turns it off), and the linked
+// registries' recovery (src/http/link-runtime.ts, OPENETS_LINK_RECOVERY_SECONDS).
 // Demo mode (the default) seeds a demo registry on the first start and prints the demo users'
 // credentials; OPENETS_MODE=production never seeds, never accepts demo users, and creates the
 // first administrator only from OPENETS_ADMIN_USER / OPENETS_ADMIN_PASSWORD.
@@ -22,6 +23,7 @@ import { describeStore, openStore } from "../store/open.ts";
 import { removeServerRecord, removeStoreServerRecord, writeServerRecord, writeStoreServerRecord } from "../store/server-record.ts";
 import { createApp } from "./app.ts";
 import { DEMO_USERS, demoPassword, isSeeded, seedDemo } from "./demo.ts";
+import { LinkEnvError, recoverySeconds, startLinks } from "./link-runtime.ts";
 import { createLogger } from "./logger.ts";
 
 export interface ServerEnv {
@@ -37,6 +39,10 @@ export interface ServerEnv {
   OPENETS_CHECKPOINT_MINUTES?: string | undefined;
   /** Demo mode only: the instant the registry's clock starts at (then runs at real speed). */
   OPENETS_DEMO_START?: string | undefined;
+  OPENETS_LINK_RECOVERY_SECONDS?: string | undefined;
+  /** Test mode only (NODE_ENV=test): kill the process at a named step of the link protocol. */
+  OPENETS_LINK_FAULT?: string | undefined;
+  NODE_ENV?: string | undefined;
 }
 
 export class StartupError extends Error {}
@@ -156,6 +162,12 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
   const hops = trustProxyHops(env.OPENETS_TRUST_PROXY);
   const checkpointEvery = checkpointMinutes(env);
   const clock = serverClock(env, production);
+  try {
+    recoverySeconds(env);
+  } catch (err) {
+    if (err instanceof LinkEnvError) throw new StartupError(err.message);
+    throw err;
+  }
   const rules = rulebookSecurity(env, production);
   const config = securityConfigFor(production, rules.config);
   const store = describeStore({ database: env.DATABASE_URL });
@@ -182,8 +194,11 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
     const auth = await AuthService.open(db, clock, config, audit);
     const registry = await SecureRegistry.open(db, clock, config, { audit });
     const logger = createLogger();
+    // Messages between registries carry real time (a peer checks it against its own clock), even
+    // when a demo server's registry clock starts elsewhere.
+    const links = startLinks(registry, db, systemClock, env, logger);
     const api = createApp({
-      ledger: registry.ledger, registry, auth, audit, clock, logger,
+      ledger: registry.ledger, registry, auth, audit, clock, logger, links: links.service,
       config: { production, trustProxy: hops, ...(env.OPENETS_CONSOLE_DIR ? { consoleDir: env.OPENETS_CONSOLE_DIR } : {}) },
       ...(rules.rules && rules.rulebook ? { rulebook: { name: rules.rulebook, rulebook: rules.rules } } : {}),
     });
@@ -215,6 +230,7 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
       s.once("error", (err: NodeJS.ErrnoException) => {
         clearInterval(tick);
         void checkpoints?.stop();
+        void links.stop();
         reject(err.code === "EADDRINUSE" ? new StartupError(`port ${port} is in use by another process: stop it, or start on another port, e.g. PORT=${port + 1} npm start`) : err);
       });
     });
@@ -232,6 +248,7 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
       async close() {
         clearInterval(tick);
         await checkpoints?.stop();
+        await links.stop();
         await new Promise<void>((r) => server.close(() => r()));
         if (recordDir) removeServerRecord(recordDir);
         if (store.kind === "postgres") await removeStoreServerRecord(db).catch(() => undefined); // a store gone at stop keeps a stale row, ignored by pid

@@ -8,6 +8,8 @@
 // representative of B, making the very same request on A. Each row builds its request, with a
 // `prepare` step for operations that need a fresh object (a held transaction, a token).
 import { systemPrincipal } from "../../src/domain/security/roles.ts";
+import { LinkConfig } from "../../src/registry/international/links/config.ts";
+import { newKeyPair } from "../../src/registry/international/links/crypto.ts";
 import { AUCTION, AUCTION_ACCOUNT, auctionWorld, BIDDER, freeEntry, freshAuction, MSR_ACCOUNT } from "./auction-world.ts";
 import type { Fixture } from "./fixture.ts";
 import { A, B, C, CLASS, NAT, SYSTEM } from "./world.ts";
@@ -30,6 +32,14 @@ export interface Row {
 }
 
 const tx = (p: string, n: number) => `${p}-${n}`;
+
+/** A link change proposed by the system (the matrix's administrator is another person). */
+async function linkChange(f: Fixture, n: number): Promise<string> {
+  const config = new LinkConfig(f.registry, f.db, f.clock);
+  const r = await config.configure(SYSTEM, { commandId: tx("lchange", n), linkId: "MX-LINK", peerUrl: "http://127.0.0.1:9", peerRegistry: "PEER01", peerPublicKey: newKeyPair().publicKey });
+  if (!r.ok) throw new Error(`link change: ${JSON.stringify(r)}`);
+  return r.value.changeId;
+}
 
 /** A transfer A -> B initiated by `by` that waits for approval. */
 async function heldTransfer(f: Fixture, by: string, n: number, prefix: string): Promise<string> {
@@ -272,6 +282,20 @@ export const MATRIX: Record<string, Row> = {
     req: async ({ f, n }) => (await auctionWorld(f), { method: "POST", path: "/v1/msr/decisions", body: { commandId: tx("msr", n), tnacYear: 2028, verifiedEmissions: "0", msrAccount: MSR_ACCOUNT, auctionAccount: AUCTION_ACCOUNT } }),
   },
   applyMsrMonth: { expect: "YNNNNN", req: async ({ f }) => (await auctionWorld(f), { method: "POST", path: "/v1/msr/decisions/2028/months/2029-09", body: { classCode: CLASS } }) },
+  // ---- linked registries (src/http/routes/links.ts); the peer's endpoint is open, answered only for a signed message
+  getLinkIdentity: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/links/identity" }) },
+  setLinkIdentity: { expect: "YNNNNN", req: () => ({ method: "POST", path: "/v1/links/identity", body: { registryId: "MATRIX01" } }) },
+  listLinks: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/links" }) },
+  configureLink: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/links", body: { commandId: tx("link", n), linkId: "MX-LINK", peerUrl: "http://127.0.0.1:9", peerRegistry: "PEER01", peerPublicKey: "not a key" } }) },
+  listLinkChanges: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/links/changes" }) },
+  // A change proposed by the system: under four eyes the administrator approves it (201), else it was applied (409 link-state).
+  approveLinkChange: { expect: "YNNNNN", req: async ({ f, n }) => ({ method: "POST", path: `/v1/links/changes/${await linkChange(f, n)}/approve` }) },
+  // A malformed destination: the representative of A gets 400 (allowed), others are denied before it is looked at.
+  sendOverLink: { expect: "NNYNNN", req: ({ n }) => ({ method: "POST", path: "/v1/links/MX-LINK/transfers", body: { commandId: tx("lsend", n), from: A, classCode: CLASS, quantity: "1", destination: "not an account" } }) },
+  listLinkTransfersOut: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/links/transfers/outbound" }) },
+  listLinkTransfersIn: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/links/transfers/inbound" }) },
+  recoverLinks: { expect: "YNNNNN", req: () => ({ method: "POST", path: "/v1/links/recover" }) },
+  receiveOverLink: { expect: "YYYYYY", req: () => ({ method: "POST", path: "/v1/links/inbound", body: { linkId: "NO-LINK", type: "propose", nonce: "not-hex", sentAt: "2026-01-01T00:00:00Z", body: {}, signature: "x" } }) },
 };
 
 /** Problem checks that mean "you may not", as opposed to a rule refusing what you may ask. */

@@ -6,12 +6,14 @@ export const ACCOUNT_TYPE_CODES = [
   "operator_holding", "aircraft_operator_holding", "maritime_operator_holding", "trading", "person_holding", "pending", "share_of_proceeds",
   "buffer_pool",
   "surrender", "retirement", "voluntary_cancellation", "mandatory_cancellation", "omge_cancellation",
+  "link_sent",
 ] as const;
 
 export const TX_KIND_CODES = [
   "issuance", "internal_transfer", "allocation", "reverse_allocation", "excess_allocation_return", "auction_delivery", "reserve_release", "reserve_intake", "transfer",
   "external_transfer", "surrender", "retirement", "voluntary_cancellation", "mandatory_cancellation", "share_of_proceeds", "correction", "reversal",
   "forwarding", "omge_cancellation", "buffer_contribution", "buffer_cancellation", "itmo_use", "itmo_cancellation",
+  "link_delivery",
 ] as const;
 
 export const TX_STATUSES = ["awaiting_approval", "delayed", "completed", "rejected", "cancelled"] as const;

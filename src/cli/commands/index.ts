@@ -11,6 +11,7 @@ import { register as benchmark } from "./benchmark.ts";
 import { register as coverage } from "./coverage.ts";
 import { register as dataset } from "./dataset.ts";
 import { register as leakage } from "./leakage.ts";
+import { register as link } from "./link.ts";
 import { register as msr } from "./msr.ts";
 import { register as penalty } from "./penalty.ts";
 import { register as play } from "./play.ts";
@@ -32,6 +33,7 @@ export const commandModules: readonly Register[] = [
   coverage,
   dataset,
   leakage,
+  link,
   msr,
   penalty,
   play,

@@ -2,7 +2,8 @@
 // security rules' (80xx, 81xx) and compliance's (9xxx). Five-digit codes, by family:
 // 100xx input, 101xx Kyoto serials, 102xx Kyoto units and JI, 103xx the CDM project cycle,
 // 104xx JCM, 105xx Article 6.2 authorization, 106xx first transfer and corresponding adjustments,
-// 107xx use and cancellation, 108xx Article 6.4, 109xx domestic use and credit attributes.
+// 107xx use and cancellation (1075x-1076x: transfers between linked registries), 108xx Article 6.4,
+// 109xx domestic use and credit attributes.
 // A refusal has the ledger's Refusal shape ({ ok: false, code, check, message, facts }), so every
 // layer above reports all catalogues alike. When several checks fail the first one met in the
 // documented order of each operation is reported (each function says its order).
@@ -15,7 +16,7 @@ export interface IntlCheckDefinition {
   readonly code: number;
   readonly name: string;
   /** The HTTP status the API answers a refusal with (phase 2): 400 malformed, 404 unknown, 409 conflicts with the state, 422 breaks a rule. */
-  readonly status: 400 | 404 | 409 | 422;
+  readonly status: 400 | 401 | 404 | 409 | 422;
   readonly rule: string;
 }
 
@@ -108,6 +109,16 @@ export const INTL_CHECKS = {
   DOMESTIC_LIMIT_EXCEEDED: { code: 10904, name: "domestic-limit-exceeded", status: 422, rule: "International units count for compliance only up to the rulebook's credits.limits (share of obligation, allocation or required reduction)." },
   ATTRIBUTES_INVALID: { code: 10905, name: "credit-attributes-invalid", status: 400, rule: "Credit attributes name a mechanism, a unit type of that mechanism, a credit kind, a host and a vintage; optional fields have their documented forms." },
 
+  LINK_UNKNOWN: { code: 10751, name: "link-unknown", status: 404, rule: "A linked transfer names a link this registry has configured (and, for a transfer, one of its transfers)." },
+  LINK_INVALID: { code: 10752, name: "link-invalid", status: 400, rule: "A link names its id, the peer's URL (http or https), the peer's registry id and the peer's Ed25519 public key (PEM); the field is named." },
+  LINK_SIGNATURE_INVALID: { code: 10753, name: "link-signature-invalid", status: 401, rule: "Every message between linked registries is signed with the sender's Ed25519 key over the link id, the message type, the nonce, the time and the body's digest, and verified with the public key the link records." },
+  LINK_REPLAYED: { code: 10754, name: "link-replayed", status: 409, rule: "A signed message is accepted once: its nonce is new on the link and its time within five minutes of the receiver's clock." },
+  LINK_MESSAGE_INVALID: { code: 10755, name: "link-message-invalid", status: 400, rule: "A link message has its documented fields (transfer id, class, quantity, serial runs summing to the quantity, destination); the field is named." },
+  LINK_TRANSFER_DIFFERS: { code: 10756, name: "link-transfer-differs", status: 409, rule: "A transfer id on a link names one transfer: a message with the same id and another content is refused." },
+  LINK_DESTINATION_INVALID: { code: 10757, name: "link-destination-invalid", status: 422, rule: "A linked transfer is credited to an open holding account of the receiving registry." },
+  LINK_CLASS_MISMATCH: { code: 10758, name: "link-class-mismatch", status: 422, rule: "The receiving registry credits units of the same class: a class it knows under the code must have the same unit type, scheme, vintage, host and attributes." },
+  LINK_DECIDED: { code: 10759, name: "link-decided", status: 409, rule: "The receiver decides a transfer once (accepted or refused); the decision never changes." },
+  LINK_STATE: { code: 10760, name: "link-state", status: 409, rule: "A linked transfer settles once: delivered after the receiver's accepted answer, or returned after its refusal." },
 } as const satisfies Record<string, IntlCheckDefinition>;
 
 export type IntlCheckKey = keyof typeof INTL_CHECKS;

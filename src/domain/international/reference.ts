@@ -13,7 +13,7 @@ export const FAMILIES: ReadonlyArray<readonly [prefix: number, title: string]> =
   [104, "the Joint Crediting Mechanism (JCM)"],
   [105, "Article 6.2: authorization and its revocation"],
   [106, "Article 6.2: first transfer and corresponding adjustments"],
-  [107, "Article 6.2: transfer, use and cancellation"],
+  [107, "Article 6.2: transfer, use and cancellation; transfers between linked registries (10751-10769)"],
   [108, "the Article 6.4 mechanism"],
   [109, "domestic use of international units; credit attributes"],
 ];

@@ -30,8 +30,8 @@ export interface AccountType {
   readonly name: string;
   /** Terminal accounts never send: units in them are surrendered, retired or cancelled for good. */
   readonly terminal: boolean;
-  /** What the units in a terminal account count as in the conservation identity. */
-  readonly fate: "held" | "surrendered" | "retired" | "cancelled";
+  /** What the units in a terminal account count as in the conservation identity (transferred: delivered to a linked registry, which now holds them). */
+  readonly fate: "held" | "surrendered" | "retired" | "cancelled" | "transferred";
   readonly needsInstallation: boolean;
   /**
    * A government account (issuance, allocation, auction, reserves): never closed, and what one may
@@ -77,6 +77,7 @@ export const ACCOUNT_TYPES: readonly AccountType[] = [
   { code: "voluntary_cancellation", name: "Voluntary cancellation account", terminal: true, fate: "cancelled", needsInstallation: false },
   { code: "mandatory_cancellation", name: "Mandatory cancellation account", terminal: true, fate: "cancelled", needsInstallation: false },
   { code: "omge_cancellation", name: "Cancellation for overall mitigation in global emissions (OMGE)", terminal: true, fate: "cancelled", needsInstallation: false },
+  { code: "link_sent", name: "Units delivered to a linked registry (one per link)", terminal: true, fate: "transferred", needsInstallation: false },
 ];
 
 /**
@@ -180,6 +181,9 @@ export const TRANSACTION_KINDS: readonly TransactionKind[] = [
   kind({ code: "buffer_cancellation", name: "Cancellation of buffer units for a reversal", from: ["buffer_pool"], to: ["mandatory_cancellation"], reversible: false, administrative: true }),
   kind({ code: "itmo_use", name: "Use of ITMOs towards an NDC or for other international mitigation purposes", from: [...HOLDING], to: ["retirement"], approval: true, reversible: false }),
   kind({ code: "itmo_cancellation", name: "Cancellation of ITMOs (voluntary, or to deliver OMGE)", from: [...HOLDING], to: ["voluntary_cancellation", "omge_cancellation"], approval: true, reversible: false }),
+  // Linked registries (src/registry/international/links): units a linked registry confirmed it
+  // credited leave the transfer's escrow for good.
+  kind({ code: "link_delivery", name: "Delivery to a linked registry (escrow to sent)", from: ["pending"], to: ["link_sent"], reversible: false, administrative: true }),
 ];
 
 export interface Catalogue {

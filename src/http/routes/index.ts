@@ -8,6 +8,7 @@ import { authOps } from "./auth.ts";
 import { collarOps } from "./collars.ts";
 import { complianceOps } from "./compliance.ts";
 import { internationalOps } from "./international.ts";
+import { linkOps } from "./links.ts";
 import { publicOps } from "./public.ts";
 import { readOps } from "./read.ts";
 import { rulesOps } from "./rules.ts";
@@ -32,5 +33,6 @@ export function allOps(deps: AppDeps, config: HttpConfig): Op[] {
     ...auctionOps(deps, config),
     ...collarOps(deps, config),
     ...internationalOps(deps, config),
+    ...linkOps(deps, config),
   ];
 }

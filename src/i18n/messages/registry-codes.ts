@@ -26,6 +26,7 @@ export const REGISTRY_CODES = {
   "accountType.mandatory_cancellation": { en: "Mandatory cancellation account", ja: "義務取消口座" },
   "accountType.buffer_pool": { en: "Reversal risk buffer pool (Article 6.4 removals)", ja: "反転リスクバッファープール（6条4項の除去）" },
   "accountType.omge_cancellation": { en: "Cancellation for overall mitigation in global emissions (OMGE)", ja: "世界全体の排出緩和（OMGE）のための取消口座" },
+  "accountType.link_sent": { en: "Units delivered to a linked registry", ja: "リンク先登録簿へ引き渡したユニット" },
   // ---- transaction kinds
   "txKind.issuance": { en: "Issuance", ja: "発行" },
   "txKind.internal_transfer": { en: "Transfer between government accounts", ja: "政府口座間の移転" },
@@ -50,6 +51,7 @@ export const REGISTRY_CODES = {
   "txKind.buffer_cancellation": { en: "Cancellation of buffer units for a reversal", ja: "反転に伴うバッファー単位の取消" },
   "txKind.itmo_use": { en: "Use of ITMOs (towards an NDC or other international mitigation purposes)", ja: "ITMOの使用（NDC又はその他の国際緩和目的）" },
   "txKind.itmo_cancellation": { en: "Cancellation of ITMOs", ja: "ITMOの取消" },
+  "txKind.link_delivery": { en: "Delivery to a linked registry", ja: "リンク先登録簿への引渡し" },
   // ---- unit types
   "unitType.allowance": { en: "Allowance", ja: "排出枠" },
   "unitType.AAU": { en: "Assigned amount unit (AAU)", ja: "割当量単位（AAU）" },

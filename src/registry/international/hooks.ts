@@ -15,9 +15,10 @@ import type { HookStep, KindHook, LedgerService } from "../ledger/index.ts";
 import { Book } from "./book.ts";
 import { a6Issue, a6Transfer, a6UseOrCancel, guardExit, type HookCtx } from "./hooks-article6.ts";
 import { type Intent, type IntentKind, intentsOf } from "./intents.ts";
+import { linkCredit, linkEscrow, linkReceive, linkSettle } from "./links/hooks.ts";
 
 /** Kinds that only international operations make: every step needs an intent. */
-export const INTERNATIONAL_KINDS = ["forwarding", "omge_cancellation", "buffer_contribution", "buffer_cancellation", "itmo_use", "itmo_cancellation"] as const;
+export const INTERNATIONAL_KINDS = ["forwarding", "omge_cancellation", "buffer_contribution", "buffer_cancellation", "itmo_use", "itmo_cancellation", "link_delivery"] as const;
 /**
  * Kinds other parts use too: an intent is needed when they touch the service's accounts or
  * classes. A reversal or an administrator's correction can never take units into or out of them.
@@ -31,17 +32,18 @@ const EXIT_KINDS = ["retirement", "voluntary_cancellation", "mandatory_cancellat
 
 /** Which intents each kind accepts. */
 const ACCEPTS: Record<string, readonly IntentKind[]> = {
-  issuance: ["a6-issue", "mech-step"],
+  issuance: ["a6-issue", "mech-step", "link-receive"],
   share_of_proceeds: ["mech-step"],
-  external_transfer: ["a6-transfer"],
+  external_transfer: ["a6-transfer", "link-escrow"],
   correction: [],
   reversal: [],
-  forwarding: ["mech-step"],
+  forwarding: ["mech-step", "link-return", "link-credit"],
   omge_cancellation: ["mech-step"],
   buffer_contribution: ["mech-step"],
   buffer_cancellation: ["mech-step"],
   itmo_use: ["a6-use"],
   itmo_cancellation: ["a6-cancel"],
+  link_delivery: ["link-deliver"],
 };
 
 async function managedOrIntl(ctx: HookCtx, steps: readonly HookStep[]): Promise<Set<string>> {
@@ -49,6 +51,7 @@ async function managedOrIntl(ctx: HookCtx, steps: readonly HookStep[]): Promise<
   const issued = [...new Set(steps.flatMap((s) => (s.kind === "issuance" ? s.legs.map((l) => l.classCode) : [])))];
   const r = await ctx.sql.query<{ id: string }>(
     `SELECT account_id AS id FROM intl_accounts WHERE account_id = ANY($1::text[])
+     UNION SELECT account_id FROM intl_link_accounts WHERE account_id = ANY($1::text[])
      UNION SELECT class_code FROM intl_classes WHERE class_code = ANY($2::text[])`,
     [accounts, issued],
   );
@@ -71,6 +74,15 @@ async function dispatch(ctx: HookCtx, step: HookStep, intent: Intent): Promise<R
       return a6Transfer(ctx, step, intent);
     case "mech-step":
       return null;
+    case "link-escrow":
+      return linkEscrow(ctx, step, intent);
+    case "link-deliver":
+    case "link-return":
+      return linkSettle(ctx, step, intent);
+    case "link-receive":
+      return linkReceive(ctx, step, intent);
+    case "link-credit":
+      return linkCredit(ctx, step, intent);
   }
 }
 

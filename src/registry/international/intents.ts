@@ -13,7 +13,12 @@ export type IntentKind =
   | "a6-transfer"
   | "a6-use"
   | "a6-cancel"
-  | "mech-step";
+  | "mech-step"
+  | "link-escrow"
+  | "link-deliver"
+  | "link-return"
+  | "link-receive"
+  | "link-credit";
 
 export interface Intent {
   kind: IntentKind;

@@ -7,6 +7,7 @@ import { checkpointMigrations } from "./checkpoints.ts";
 import { collarMigrations } from "./collars.ts";
 import { complianceMigrations } from "./compliance.ts";
 import { internationalMigrations } from "./international.ts";
+import { intlLinkMigrations } from "./intl-link.ts";
 import { ledgerMigrations } from "./ledger.ts";
 import { ledgerBatchMigrations } from "./ledger-batch.ts";
 import { ledgerV2Migrations } from "./ledger-v2.ts";
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   ...internationalMigrations,
   ...collarMigrations,
   ...ledgerPerfMigrations,
+  ...intlLinkMigrations,
 ];

@@ -1,0 +1,133 @@
+// `npm run bench -- link`: transfers per second between two linked registries on loopback (issue
+// 13 item 6), beside transfers inside one registry on the same server in the same run. One
+// PostgreSQL server, two databases, two registries each served over HTTP on 127.0.0.1; the
+// sender's service runs in this process and proposes each transfer to the receiver over real HTTP
+// (signed, verified, decided, credited, answered), then delivers. A linked transfer is: the escrow
+// account, the escrow transaction, the signed request, the receiver's issuance and credit, the
+// delivery; the baseline is one plain transfer between two holding accounts of the sender through
+// the same secure registry. Both run CONCURRENCY at a time. Goal: ratio >= 0.3.
+import { Writable } from "node:stream";
+import { serve } from "@hono/node-server";
+import { AuditLog } from "../src/audit/index.ts";
+import { AuthService } from "../src/auth/index.ts";
+import { DEFAULT_SECURITY_CONFIG } from "../src/domain/security/config.ts";
+import { type Caller, systemPrincipal } from "../src/domain/security/roles.ts";
+import { createApp } from "../src/http/app.ts";
+import { createLogger } from "../src/http/logger.ts";
+import { systemClock } from "../src/platform/clock.ts";
+import { LinkService } from "../src/registry/international/links/service.ts";
+import { SecureRegistry } from "../src/registry/secure/index.ts";
+import type { Db } from "../src/store/db.ts";
+import { migrate } from "../src/store/migrate.ts";
+import { openPostgres } from "../src/store/postgres.ts";
+import { startPgCluster } from "../test/support/pg-cluster.ts";
+import { type Figure, figure } from "./figure.ts";
+
+const CONCURRENCY = 4;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CLS = "JCM-BENCH";
+const SYS: Caller = { principal: systemPrincipal("bench"), ip: null };
+const CONFIG = { ...DEFAULT_SECURITY_CONFIG, fourEyes: false, transferDelayHours: 0, transactionLimitOutsideTrusted: null, signIn: { ...DEFAULT_SECURITY_CONFIG.signIn, secondFactorRoles: [] } };
+
+const must = <T>(r: { ok: boolean }): T => {
+  if (!r.ok) throw new Error(JSON.stringify(r));
+  return (r as unknown as { value: T }).value;
+};
+
+interface Registry {
+  db: Db;
+  reg: SecureRegistry;
+  links: LinkService;
+  url: string;
+  rep: Caller;
+  close(): Promise<void>;
+}
+
+async function registry(url: string, gov: string): Promise<Registry> {
+  const db = openPostgres(url, { max: 20 });
+  await migrate(db);
+  const audit = new AuditLog(db, systemClock);
+  const auth = await AuthService.open(db, systemClock, CONFIG, audit);
+  const reg = await SecureRegistry.open(db, systemClock, CONFIG, { audit });
+  const links = new LinkService(reg, db, systemClock);
+  const api = createApp({
+    ledger: reg.ledger, registry: reg, auth, audit, clock: systemClock, links, logger: createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }), level: "info" }),
+    config: { rateLimit: { ip: { max: 1e9, windowMs: 60_000 }, user: { max: 1e9, windowMs: 60_000 }, signIn: { max: 1e9, windowMs: 60_000 } } },
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((res) => {
+    const s = serve({ fetch: api.app.fetch, port: 0, hostname: "127.0.0.1" }, () => res(s));
+  });
+  const addr = server.address();
+  must(await auth.createUser(SYS, { userId: "rep", displayName: "rep", password: "rep-long-password" }));
+  for (const id of [gov, `${gov}-2`]) {
+    must(await reg.openAccount(SYS, { commandId: `o-${id}`, accountId: id, type: "party_holding", holder: gov, name: id }));
+    must(await reg.addRepresentative(SYS, { accountId: id, userId: "rep", initiate: true, approve: true }));
+  }
+  const principal = await auth.principalOf("rep", "session", "all");
+  if (!principal) throw new Error("no principal for rep");
+  const rep: Caller = { principal, ip: null };
+  return {
+    db, reg, links, rep, url: `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`,
+    async close() {
+      await new Promise<void>((r) => server.close(() => r()));
+      await db.close();
+    },
+  };
+}
+
+/** Runs `one(i)` CONCURRENCY at a time for SECONDS; completed operations per second. */
+async function rate(one: (i: number) => Promise<void>): Promise<number> {
+  let n = 0;
+  let done = 0;
+  const end = performance.now() + SECONDS * 1000;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (performance.now() < end) {
+      await one(n++);
+      done++;
+    }
+  }));
+  return done / ((performance.now() - start) / 1000);
+}
+
+export async function run(log: (s: string) => void): Promise<Figure[]> {
+  log("starting a PostgreSQL server");
+  const cluster = await startPgCluster({ fsync: false });
+  const admin = openPostgres(cluster.url, { max: 1 });
+  for (const d of ["bench_link_a", "bench_link_b"]) await admin.query(`CREATE DATABASE ${d}`);
+  await admin.close();
+  const A = await registry(cluster.urlFor("bench_link_a"), "THA-GOV");
+  const B = await registry(cluster.urlFor("bench_link_b"), "CHE-GOV");
+  try {
+    log("linking the two registries");
+    const ka = must<{ registryId: string; publicKey: string }>(await A.links.config.setIdentity(SYS, { registryId: "THA01" }));
+    const kb = must<{ registryId: string; publicKey: string }>(await B.links.config.setIdentity(SYS, { registryId: "CHE01" }));
+    must(await A.links.config.configure(SYS, { commandId: "l", linkId: "THA-CHE", peerUrl: B.url, peerRegistry: "CHE01", peerPublicKey: kb.publicKey }));
+    must(await B.links.config.configure(SYS, { commandId: "l", linkId: "THA-CHE", peerUrl: A.url, peerRegistry: "THA01", peerPublicKey: ka.publicKey }));
+    must(await A.reg.defineClass(SYS, { commandId: "c", code: CLS, unitType: "JCM", scheme: "JCM", vintage: 2022, hostCountry: "THA" }));
+    must(await A.reg.ledger.propose({ transactionId: "iss", kind: "issuance", legs: [{ classCode: CLS, from: null, to: "THA-GOV", quantity: "100000000" }] }));
+    const stamp = Date.now().toString(36);
+    const plain = (i: number) => A.reg.initiate(A.rep, { transactionId: `p-${stamp}-${i}`, kind: "transfer", legs: [{ classCode: CLS, from: "THA-GOV", to: "THA-GOV-2", quantity: "1" }] });
+    const linked = (i: number) => A.links.send(A.rep, { commandId: `l-${stamp}-${i}`, linkId: "THA-CHE", from: "THA-GOV", classCode: CLS, quantity: "1", destination: "CHE-GOV" });
+    // Warm-up, and a check that both paths complete.
+    const w = must<{ transfer: { status: string } | null }>(await linked(-1));
+    if (w.transfer?.status !== "delivered") throw new Error(`warm-up transfer: ${JSON.stringify(w)}`);
+    must(await plain(-1));
+    log(`plain transfers inside registry A, ${CONCURRENCY} at a time, ${SECONDS} s`);
+    let failed = 0;
+    const base = await rate(async (i) => {
+      if (!(await plain(i)).ok) failed++;
+    });
+    log(`linked transfers A -> B over loopback HTTP, ${CONCURRENCY} at a time, ${SECONDS} s`);
+    const link = await rate(async (i) => {
+      const r = await linked(i);
+      if (!r.ok || r.value.transfer?.status !== "delivered") failed++;
+    });
+    log(`failures: ${failed}`);
+    return [figure({ figure: "linked transfer rate (A -> B, delivered)", value: link, baseline: base, unit: "transfers/s", baselineName: "plain transfer inside registry A, same run", goal: "ratio >= 0.3" })];
+  } finally {
+    await A.close();
+    await B.close();
+    cluster.stop();
+  }
+}

@@ -1,0 +1,116 @@
+// `ets link ...`: linked registries from the command line, through the same link service and rules
+// as the API (src/registry/international/links): this registry's identity (registry id and Ed25519
+// public key), links to peer registries (a change waits for a second administrator under four
+// eyes), transfers to a linked registry and their state on both sides, and the recovery step.
+// Writes act as --as USER and take --id (the idempotency key, generated and printed when absent);
+// refusals exit 1 with their check code, bad usage exits 2 naming the flag.
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { inboundView, LinkService, outboundView } from "../../registry/international/links/service.ts";
+import { listInbound, listLinks, listOutbound } from "../../registry/international/links/store.ts";
+import { action, CommandFailure, formatTable, printJson, UsageError } from "../io.ts";
+import { actingUser, type Common, type Output, type RegistryContext, withRegistry } from "./registry/index.ts";
+import { idLine, pickId, unwrap } from "./registry/context.ts";
+
+const service = (ctx: RegistryContext) => new LinkService(ctx.registry, ctx.db, ctx.clock);
+
+export async function identity(ctx: RegistryContext, o: { registryId?: string }): Promise<Output> {
+  if (o.registryId === undefined) {
+    const id = await service(ctx).config.identity();
+    return { json: { identity: id }, text: id ? `registry ${id.registryId}\n${id.publicKey}` : "no link identity yet (ets link identity --registry-id ID)\n" };
+  }
+  const r = unwrap(await service(ctx).config.setIdentity(actingUser(ctx), { registryId: o.registryId }));
+  return { json: { ...r.value, replayed: r.replayed }, text: `registry ${r.value.registryId}${r.replayed ? " (made before)" : ""}\n${r.value.publicKey}` };
+}
+
+export async function configure(ctx: RegistryContext, o: { id?: string; link: string; peerUrl: string; peerRegistry: string; peerKeyFile: string; peerParty?: string }): Promise<Output> {
+  let key: string;
+  try {
+    key = readFileSync(o.peerKeyFile, "utf8");
+  } catch (err) {
+    throw new UsageError(`option --peer-key-file: ${(err as Error).message}`);
+  }
+  const { id, generated } = pickId(o);
+  const r = unwrap(await service(ctx).config.configure(actingUser(ctx), { commandId: id, linkId: o.link, peerUrl: o.peerUrl, peerRegistry: o.peerRegistry, peerPublicKey: key, peerParty: o.peerParty ?? null }));
+  return { json: { ...r.value, replayed: r.replayed }, text: `${idLine(id, generated)}link change ${r.value.changeId} for ${r.value.linkId}: ${r.value.status}\n` };
+}
+
+export async function approve(ctx: RegistryContext, changeId: string): Promise<Output> {
+  const r = unwrap(await service(ctx).config.approve(actingUser(ctx), { changeId }));
+  return { json: r.value, text: `link change ${r.value.changeId} for ${r.value.linkId}: ${r.value.status}\n` };
+}
+
+export async function list(ctx: RegistryContext): Promise<Output> {
+  const items = await listLinks(ctx.db);
+  const rows = items.map((l) => [l.linkId, l.peerRegistry, l.peerParty ?? "", l.peerUrl, l.version, l.approvedBy ?? l.configuredBy]);
+  return { json: { items }, text: `${formatTable(["link", "peer registry", "peer Party", "peer URL", "version", "approved by"], rows)}\n` };
+}
+
+export async function send(ctx: RegistryContext, o: { id?: string; link: string; from: string; class: string; quantity: string; to: string }): Promise<Output> {
+  if (!/^[1-9]\d{0,17}$/.test(o.quantity)) throw new UsageError(`option --quantity: not a positive whole number of units: ${JSON.stringify(o.quantity)}`);
+  const { id, generated } = pickId(o);
+  const r = unwrap(await service(ctx).send(actingUser(ctx), { commandId: id, linkId: o.link, from: o.from, classCode: o.class, quantity: o.quantity, destination: o.to }));
+  const t = r.value.transfer;
+  const state = t ? `${t.status}${t.decision ? ` (${t.decision}${t.refusal ? `: ${t.refusal.code} ${t.refusal.check}` : ""})` : t.lastError ? ` (retrying: ${t.lastError})` : ""}` : `escrow ${r.value.transaction.status}`;
+  return { json: { ...r.value, replayed: r.replayed }, text: `${idLine(id, generated)}transfer ${r.value.transaction.id} over ${o.link}: ${state}\n` };
+}
+
+export async function transfers(ctx: RegistryContext, o: { link?: string; inbound?: boolean }): Promise<Output> {
+  if (o.inbound) {
+    const items = (await listInbound(ctx.db, { linkId: o.link, limit: 1000 })).map(inboundView);
+    const rows = items.map((t) => [t.linkId, t.transferId, t.decision, t.classCode, t.quantity, t.destination, t.creditTx ? "yes" : "no", t.refusal ? `${t.refusal.code} ${t.refusal.check}` : ""]);
+    return { json: { items }, text: `${formatTable(["link", "transfer", "decision", "class", "quantity", "destination", "credited", "refusal"], rows)}\n` };
+  }
+  const items = (await listOutbound(ctx.db, { linkId: o.link, limit: 1000 })).map(outboundView);
+  const rows = items.map((t) => [t.linkId, t.transferId, t.status, t.classCode, t.quantity, t.destination, t.attempts, t.lastError ?? ""]);
+  return { json: { items }, text: `${formatTable(["link", "transfer", "status", "class", "quantity", "destination", "attempts", "last error"], rows)}\n` };
+}
+
+export async function recover(ctx: RegistryContext): Promise<Output> {
+  const r = await service(ctx).recover();
+  const open = r.outbound.filter((t) => t.status === "escrowed").length;
+  return { json: r, text: `${r.outbound.length - open} settled, ${open} still in escrow, ${r.credited} credited\n` };
+}
+
+function runner<A extends unknown[]>(fn: (ctx: RegistryContext, ...args: A) => Promise<Output>) {
+  return action(async (...args: unknown[]) => {
+    const opts = args[args.length - 2] as Common;
+    const positional = args.slice(0, args.length - 2) as unknown[];
+    const out = await withRegistry(opts, (ctx) => fn(ctx, ...([...positional, opts] as unknown as A)));
+    if (opts.json) printJson(out.json);
+    else process.stdout.write(out.text);
+    if (out.failed) throw new CommandFailure(out.failed);
+  });
+}
+
+const common = (c: Command) => c.option("--database <dir|url>", "PGlite data directory or postgres:// URL (default: DATABASE_URL, else .data/pglite)").option("--json", "print JSON");
+const writes = (c: Command) =>
+  common(c).option("--as <user>", "the registry user this write acts as (default: ETS_AS)").option("--id <id>", "idempotency key of this command (generated and printed when absent)");
+
+export function register(program: Command): void {
+  const link = program.command("link").description("linked registries: this registry's identity, links to peer registries, transfers over a link, recovery");
+  writes(link.command("identity").description("show this registry's link identity, or make it (--registry-id) once"))
+    .option("--registry-id <id>", "this registry's id in its links (made once)")
+    .action(runner((c, o: { registryId?: string }) => identity(c, o)));
+  writes(link.command("configure").description("configure a link to a peer registry (waits for a second administrator under four eyes)"))
+    .requiredOption("--link <id>", "the link's id, the same on both registries (e.g. THA-CHE)")
+    .requiredOption("--peer-url <url>", "the peer registry's base URL")
+    .requiredOption("--peer-registry <id>", "the peer's registry id")
+    .requiredOption("--peer-key-file <file>", "the peer's Ed25519 public key (PEM), as `ets link identity` prints it there")
+    .option("--peer-party <party>", "the peer's Party (alpha-3), for ITMOs crossing the link")
+    .action(runner((c, o: { id?: string; link: string; peerUrl: string; peerRegistry: string; peerKeyFile: string; peerParty?: string }) => configure(c, o)));
+  writes(link.command("approve <changeId>").description("approve a link change another administrator proposed")).action(runner((c, id: string) => approve(c, id)));
+  common(link.command("list").description("configured links")).action(runner((c) => list(c)));
+  writes(link.command("send").description("transfer units to a linked registry (escrow, signed proposal, delivery or return)"))
+    .requiredOption("--link <id>", "the link")
+    .requiredOption("--from <account>", "source account")
+    .requiredOption("--class <code>", "class")
+    .requiredOption("--quantity <n>", "units")
+    .requiredOption("--to <account>", "the receiving account in the peer registry")
+    .action(runner((c, o: { id?: string; link: string; from: string; class: string; quantity: string; to: string }) => send(c, o)));
+  common(link.command("transfers").description("transfers sent over links (or, with --inbound, the decisions on those received)"))
+    .option("--link <id>", "only this link")
+    .option("--inbound", "transfers received")
+    .action(runner((c, o: { link?: string; inbound?: boolean }) => transfers(c, o)));
+  writes(link.command("recover").description("resend, settle and credit whatever linked transfers are pending")).action(runner((c) => recover(c)));
+}

@@ -1,0 +1,116 @@
+// Linked registries' side of the ledger's writes (../hooks.ts dispatches the link intents here).
+// Each runs inside the database transaction that moves the units, so a transfer's row and its units
+// never disagree, whatever crashes when:
+//   sender   escrow  (external_transfer source -> the transfer's escrow account): at completion, the
+//                    outbox row with the message to propose (the serials that left the source);
+//            deliver (link_delivery escrow -> the link's sent account): after the receiver's
+//                    accepted answer; the row becomes delivered, and for ITMOs the Article 6 book
+//                    records the international transfer (and the first transfer, when it is one)
+//                    here, once, since the delivery is one ledger transaction;
+//            return  (forwarding escrow -> source): after the receiver's refusal; returned.
+//   receiver receive (issuance into the link's inbound account): the decision itself, accepted,
+//                    unique per (link, transfer); a second receipt of the same transfer is refused;
+//            credit  (forwarding inbound -> destination): marks the decision credited, once.
+import { decide } from "../../../domain/international/article6/book.ts";
+import { intlRefusal, type Refusal } from "../../../domain/international/codes.ts";
+import type { ProposeBody } from "../../../domain/international/link.ts";
+import type { HookStep } from "../../ledger/index.ts";
+import { bookBlocks, movedRuns } from "../book-moves.ts";
+import { recordedInternational, rulesByParty } from "../config.ts";
+import { dateOf, type HookCtx } from "../hooks-article6.ts";
+import type { Intent } from "../intents.ts";
+import { getLink, getOutbound, insertInbound } from "./store.ts";
+
+/** The Article 6 record id of a linked transfer. */
+export const linkRecordId = (linkId: string, transferId: string) => `link:${linkId}:${transferId}`;
+
+const single = (step: HookStep) => (step.legs.length === 1 ? step.legs[0] : undefined);
+
+/** Whether the class's units are tracked by the Article 6 book (ITMOs), and if so the book's decision on sending these moves to the peer. */
+async function a6Transfer(ctx: HookCtx, step: HookStep, linkId: string, transferId: string, append: boolean): Promise<Refusal | null> {
+  const classes = [...new Set(step.legs.map((l) => l.classCode))];
+  const any = await ctx.sql.query("SELECT 1 FROM intl_book WHERE kind = 'issuance' AND record->>'series' = ANY($1::text[]) LIMIT 1", [classes]);
+  if (any.rows.length === 0) return null;
+  const link = await getLink(ctx.sql, linkId);
+  const recorded = (await recordedInternational(ctx.sql)).rules;
+  const party = recorded?.article6?.party;
+  if (!party || !link?.peerParty) {
+    return intlRefusal("RULES_MISSING", `ITMOs cross link ${linkId} only when this registry has an Article 6 Party (international.article6) and the link names the peer's Party`, { rule: "international.article6.party", linkId });
+  }
+  await ctx.book.lock(ctx.sql);
+  const view = await ctx.book.load(ctx.sql);
+  const blocks = bookBlocks(view.state, step.moves);
+  if (blocks.tracked.length === 0) return null;
+  const d = decide(view.state, { type: "transfer", id: linkRecordId(linkId, transferId), date: dateOf(ctx.now), from: party, to: link.peerParty, blocks: blocks.tracked }, rulesByParty(recorded));
+  if (!d.ok) return d;
+  if (append) await ctx.book.append(ctx.sql, d.value, { txId: step.id, origin: "local", at: ctx.now });
+  return null;
+}
+
+/** The escrow: at every step, the leg goes to the transfer's escrow account; at completion, the outbox row. */
+export async function linkEscrow(ctx: HookCtx, step: HookStep, intent: Intent): Promise<Refusal | null> {
+  const b = intent.body as { linkId: string; transferId: string; escrowAccount: string; destination: string; message: Omit<ProposeBody, "serials" | "quantity"> };
+  const leg = single(step);
+  if (!leg || leg.to !== b.escrowAccount || leg.from === null) return intlRefusal("LINK_UNKNOWN", `a linked transfer moves one leg into its escrow account ${b.escrowAccount}`, { linkId: b.linkId, transferId: b.transferId });
+  if (step.status !== "completed") return null;
+  // The Article 6 book must allow the transfer now (it records it at delivery).
+  const moved = movedRuns(step.moves).get(leg.classCode) ?? [];
+  const refused = await a6Transfer(ctx, step, b.linkId, b.transferId, false);
+  if (refused) return refused;
+  const serials = moved.map((r) => ({ start: r.start.toString(), end: r.end.toString() }));
+  const message: ProposeBody = { ...b.message, quantity: leg.quantity.toString(), serials };
+  await ctx.sql.query(
+    `INSERT INTO intl_link_outbound (link_id, transfer_id, escrow_tx, escrow_account, source, destination, class_code, quantity, serials, message, status, created_at, updated_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'escrowed',$11,$11)`,
+    [b.linkId, b.transferId, step.id, b.escrowAccount, leg.from, b.destination, leg.classCode, leg.quantity, JSON.stringify(serials), JSON.stringify(message), ctx.now],
+  );
+  return null;
+}
+
+/** The settlement: delivered after an accepted answer, returned after a refusal; once. */
+export async function linkSettle(ctx: HookCtx, step: HookStep, intent: Intent): Promise<Refusal | null> {
+  const { linkId, transferId } = intent.body as { linkId: string; transferId: string };
+  const out = await getOutbound(ctx.sql, linkId, transferId, true);
+  if (!out) return intlRefusal("LINK_UNKNOWN", `no transfer ${transferId} on link ${linkId}`, { linkId, transferId });
+  const delivering = intent.kind === "link-deliver";
+  const want = delivering ? "accepted" : "refused";
+  const leg = single(step);
+  if (out.status !== "escrowed" || out.answer?.body.decision !== want || !leg || leg.from !== out.escrowAccount || leg.quantity !== out.quantity || (!delivering && leg.to !== out.source)) {
+    return intlRefusal("LINK_STATE", `transfer ${transferId} on link ${linkId} is ${out.status} with answer ${out.answer?.body.decision ?? "none"}: it cannot be ${delivering ? "delivered" : "returned"}`, { linkId, transferId, status: out.status });
+  }
+  if (step.status !== "completed") return null;
+  if (delivering) {
+    const refused = await a6Transfer(ctx, step, linkId, transferId, true);
+    if (refused) return refused;
+  }
+  await ctx.sql.query("UPDATE intl_link_outbound SET status = $3, settle_tx = $4, updated_at = $5 WHERE link_id = $1 AND transfer_id = $2",
+    [linkId, transferId, delivering ? "delivered" : "returned", step.id, ctx.now]);
+  return null;
+}
+
+/** The receiver's acceptance: the issuance into the inbound account is the decision, made once. */
+export async function linkReceive(ctx: HookCtx, step: HookStep, intent: Intent): Promise<Refusal | null> {
+  const b = intent.body as { linkId: string; transferId: string; digest: string; destination: string; classCode: string; originSerials: Array<{ start: string; end: string }> };
+  if (step.status !== "completed") return intlRefusal("LINK_STATE", "a linked receipt completes at once", { linkId: b.linkId, transferId: b.transferId });
+  const [move, ...more] = step.moves;
+  const leg = single(step);
+  if (!move || more.length > 0 || !leg) throw new Error("a linked receipt issues one run");
+  const made = await insertInbound(ctx.sql, {
+    linkId: b.linkId, transferId: b.transferId, digest: b.digest, decision: "accepted", refusal: null, receiptTx: step.id, classCode: b.classCode,
+    quantity: leg.quantity, destination: b.destination, originSerials: b.originSerials, localStart: BigInt(move[5]), localEnd: BigInt(move[6]),
+  }, ctx.now);
+  if (!made) return intlRefusal("LINK_DECIDED", `transfer ${b.transferId} on link ${b.linkId} was decided before`, { linkId: b.linkId, transferId: b.transferId });
+  return null;
+}
+
+/** The receiver's credit of an accepted transfer to its destination, once. */
+export async function linkCredit(ctx: HookCtx, step: HookStep, intent: Intent): Promise<Refusal | null> {
+  const { linkId, transferId } = intent.body as { linkId: string; transferId: string };
+  if (step.status !== "completed") return intlRefusal("LINK_STATE", "a linked credit completes at once", { linkId, transferId });
+  const r = await ctx.sql.query(
+    "UPDATE intl_link_inbound SET credit_tx = $3, credited_at = $4 WHERE link_id = $1 AND transfer_id = $2 AND decision = 'accepted' AND credit_tx IS NULL",
+    [linkId, transferId, step.id, ctx.now],
+  );
+  if (r.rowCount !== 1) return intlRefusal("LINK_STATE", `transfer ${transferId} on link ${linkId} is not an accepted transfer awaiting its credit`, { linkId, transferId });
+  return null;
+}

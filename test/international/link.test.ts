@@ -1,0 +1,231 @@
+// Goal: linked registries' protocol between two registries on two stores, in one process (the
+// sender's messages go to the receiver's service as the HTTP route would hand them over; the kill
+// test, link-kill.test.ts, runs it between two real servers): links configured with Ed25519 keys
+// under four eyes; a transfer escrowed, proposed, accepted, credited and delivered, exactly once
+// on both ledgers with the same serials; a refused transfer returned; repeats, replays and forged
+// or altered messages refused with their codes and nothing changed; a sender that lost the answer
+// recovers; ITMOs crossing the link get the Article 6 transfer and first transfer recorded once,
+// at delivery. Conservation: units at A + units at B = units before. PGlite.
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../../src/domain/security/config.ts";
+import { loadInternationalRules } from "../../src/io/international.ts";
+import { seal } from "../../src/registry/international/links/crypto.ts";
+import { escrowAccountOf, LinkService } from "../../src/registry/international/links/service.ts";
+import { getOutbound } from "../../src/registry/international/links/store.ts";
+import { InternationalService } from "../../src/registry/international/service.ts";
+import { verifyLedger } from "../../src/registry/verify.ts";
+import type { Db } from "../../src/store/db.ts";
+import { createUsers, type Fixture, setUp } from "../security/fixture.ts";
+import { openTestDb } from "../support/stores.ts";
+
+const SECURITY: SecurityConfig = { ...DEFAULT_SECURITY_CONFIG, fourEyes: true, transferDelayHours: 0 };
+const fixtures = join(import.meta.dirname, "fixtures");
+const { id: _i, name: _n, sources: _s, ...unfccc } = loadInternationalRules("unfccc") as unknown as Record<string, unknown>;
+const json = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)));
+const THA_RULES = json({ ...unfccc, article6: loadInternationalRules(join(fixtures, "thailand.yaml")).article6 });
+const CHE_RULES = json({ ...unfccc, article6: loadInternationalRules(join(fixtures, "switzerland.yaml")).article6 });
+const ITMO = { mechanism: "A6.2", unitType: "ITMO", creditKind: "reduction", host: "THA", vintage: 2022, cooperativeApproach: "CA0001", gwp: "AR5", project: "BKK-EBUS" };
+const LINK = "THA-CHE";
+
+function ok<T extends { ok: boolean }>(r: T): Extract<T, { ok: true }> {
+  if (!r.ok) throw new Error(`refused: ${JSON.stringify(r)}`);
+  return r as Extract<T, { ok: true }>;
+}
+
+interface Side {
+  db: Db;
+  f: Fixture;
+  links: LinkService;
+  intl: InternationalService;
+  admin: Awaited<ReturnType<Fixture["as"]>>;
+  admin2: Awaited<ReturnType<Fixture["as"]>>;
+}
+
+/** Units of a class in the accounts that still hold them (not terminal: not delivered, used or cancelled). */
+async function heldUnits(db: Db, cls: string): Promise<bigint> {
+  const r = await db.query<{ q: bigint | null }>(
+    `SELECT sum(b.quantity)::int8 AS q FROM balances b JOIN accounts a ON a.id = b.account_id JOIN account_types t ON t.code = a.type
+     JOIN unit_classes c ON c.id = b.class_id WHERE c.code = $1 AND NOT coalesce((t.definition->>'terminal')::boolean, false)`, [cls],
+  );
+  return r.rows[0]?.q ?? 0n;
+}
+const held = async (s: Side, account: string, cls: string) => (await s.f.reg.ledger.holdings(account))?.find((h) => h.classCode === cls)?.quantity ?? 0n;
+const serialsOf = async (s: Side, account: string, cls: string) =>
+  (await s.db.query<{ start: string; end: string }>("SELECT k.serial_start::text AS start, k.serial_end::text AS end FROM blocks k JOIN unit_classes c ON c.id = k.class_id WHERE k.account_id = $1 AND c.code = $2 ORDER BY k.serial_start", [account, cls])).rows;
+
+describe("linked registries, in one process", () => {
+  let A: Side;
+  let B: Side;
+  let cut = false; // drops the receiver's answer on the way back (the sender sees a timeout)
+  let cls: string;
+
+  async function side(start: string, rules: unknown, fetchTo: () => Side): Promise<Side> {
+    const db = await openTestDb("pglite");
+    const f = await setUp(db, SECURITY, start);
+    await createUsers(f, [["admin", ["national-admin"]], ["admin-2", ["national-admin"]], ["rep", []]]);
+    const admin = await f.as("admin");
+    const links = new LinkService(f.reg, db, f.clock, {
+      fetch: async (_url, init) => {
+        const peer = fetchTo();
+        const r = await peer.links.receive(JSON.parse(init.body));
+        if (cut) throw new Error("connection reset");
+        return r.ok ? new Response(JSON.stringify(r.value), { status: 200 }) : new Response(JSON.stringify({ code: r.code, detail: r.message }), { status: 400 });
+      },
+    });
+    const intl = new InternationalService(f.reg, db, f.clock);
+    ok(await intl.configure(admin, rules));
+    return { db, f, links, intl, admin, admin2: await f.as("admin-2") };
+  }
+
+  beforeAll(async () => {
+    A = await side("2023-12-15T09:00:00Z", THA_RULES, () => B);
+    B = await side("2023-12-15T09:00:00Z", CHE_RULES, () => A);
+  });
+  afterAll(async () => {
+    await A?.db.close();
+    await B?.db.close();
+  });
+
+  it("configures the link on both sides with each other's public key, under four eyes", async () => {
+    const ka = ok(await A.links.config.setIdentity(A.admin, { registryId: "THA01" })).value;
+    const kb = ok(await B.links.config.setIdentity(B.admin, { registryId: "CHE01" })).value;
+    expect(ka.publicKey).toMatch(/BEGIN PUBLIC KEY/);
+    // The same id again: the same key; another id: refused.
+    expect(ok(await A.links.config.setIdentity(A.admin, { registryId: "THA01" })).value.publicKey).toBe(ka.publicKey);
+    expect(await A.links.config.setIdentity(A.admin, { registryId: "OTHER" })).toMatchObject({ ok: false, code: 10752 });
+    // A bad key is named.
+    expect(await A.links.config.configure(A.admin, { commandId: "l-bad", linkId: LINK, peerUrl: "http://b.test", peerRegistry: "CHE01", peerPublicKey: "not a key" })).toMatchObject({ ok: false, code: 10752, facts: { field: "peerPublicKey" } });
+    const ch = ok(await A.links.config.configure(A.admin, { commandId: "l-1", linkId: LINK, peerUrl: "http://b.test/", peerRegistry: "CHE01", peerPublicKey: kb.publicKey, peerParty: "CHE" })).value;
+    expect(ch).toMatchObject({ status: "awaiting_approval", link: null });
+    // Not by the proposer; by a second administrator.
+    expect(await A.links.config.approve(A.admin, { changeId: "l-1" })).toMatchObject({ ok: false, code: 8004 });
+    const applied = ok(await A.links.config.approve(A.admin2, { changeId: "l-1" })).value;
+    expect(applied).toMatchObject({ status: "applied", link: { linkId: LINK, peerUrl: "http://b.test", peerRegistry: "CHE01", peerParty: "CHE", version: 1, approvedBy: "admin-2" } });
+    ok(await B.links.config.configure(B.admin, { commandId: "l-1", linkId: LINK, peerUrl: "http://a.test", peerRegistry: "THA01", peerPublicKey: ka.publicKey, peerParty: "THA" }));
+    ok(await B.links.config.approve(B.admin2, { changeId: "l-1" }));
+  });
+
+  it("sets up the units: Thailand's ITMOs under its authorization, plain credits, accounts on both sides", async () => {
+    for (const s of [A, B]) {
+      const gov = s === A ? "THA-GOV" : "CHE-GOV";
+      ok(await s.f.reg.openAccount(s.admin, { commandId: `o-${gov}`, accountId: gov, type: "party_holding", holder: gov, name: gov }));
+      ok(await s.f.reg.addRepresentative(s.admin, { accountId: gov, userId: "rep", initiate: true, approve: true }));
+    }
+    cls = ok(await A.intl.defineClass(A.admin, { commandId: "c-itmo", attributes: ITMO })).value.code;
+    ok(await A.intl.decideBook(A.admin, "authorize", {
+      commandId: "TH-LOA-BKK-EBUS", cooperativeApproach: "CA0001", purposes: "NDC", authorizedParties: ["CHE"], quantity: "500000", gwp: "AR5",
+      sectors: ["Transport"], activityTypes: ["Electric buses"], timeframe: { from: 2022, to: 2030 }, terms: "Authorized for use towards Switzerland's NDC.",
+    }));
+    const iss = ok(await A.intl.issue(A.admin, { commandId: "TH-ISS-2022-Q4", classCode: cls, account: "THA-GOV", quantity: "1916", authorization: "TH-LOA-BKK-EBUS", sector: "Transport", activityType: "Electric buses" }));
+    expect(iss.value.status).toBe("awaiting_approval"); // four eyes on issuance
+    ok(await A.f.reg.approve(A.admin2, { transactionId: "TH-ISS-2022-Q4" }));
+    expect(await held(A, "THA-GOV", cls)).toBe(1916n);
+  });
+
+  it("transfers the 1,916 ITMOs: escrow under four eyes, accepted by Switzerland, credited once, delivered once; the first transfer recorded at delivery", async () => {
+    const rep = await A.f.as("rep");
+    const s = ok(await A.links.send(rep, { commandId: "TH-CH-1", linkId: LINK, from: "THA-GOV", classCode: cls, quantity: "1916", destination: "CHE-GOV" })).value;
+    expect(s.transaction.status).toBe("awaiting_approval");
+    expect(s.transfer).toBeNull();
+    // A second representative approves the escrow (four eyes); the scheduler's recovery sends it.
+    await createUsers(A.f, [["rep-2", []]]);
+    ok(await A.f.reg.addRepresentative(A.admin, { accountId: "THA-GOV", userId: "rep-2", initiate: true, approve: true }));
+    ok(await A.f.reg.approve(await A.f.as("rep-2"), { transactionId: s.transaction.id }));
+    const tid = s.transaction.id;
+    const escrowed = await getOutbound(A.db, LINK, tid);
+    expect(escrowed?.status).toBe("escrowed");
+    expect(escrowed?.serials).toEqual([{ start: "1", end: "1916" }]);
+    // Nothing recorded in the book yet: the transfer happens at delivery.
+    const bookKinds = async () => (await A.db.query<{ kind: string }>("SELECT kind FROM intl_book ORDER BY seq")).rows.map((r) => r.kind);
+    expect(await bookKinds()).toEqual(["authorization", "issuance", "cover"]);
+    const r = await A.links.recover();
+    expect(r.outbound).toMatchObject([{ transferId: tid, status: "delivered", decision: "accepted" }]);
+    expect(await held(A, "THA-GOV", cls)).toBe(0n);
+    expect(await held(A, `LNK-${LINK}-SENT`, cls)).toBe(1916n);
+    expect(await held(B, "CHE-GOV", cls)).toBe(1916n);
+    expect(await bookKinds()).toEqual(["authorization", "issuance", "cover", "first-transfer", "transfer"]);
+    // Switzerland keeps the sender's serials beside its own.
+    const inbound = (await B.db.query<{ origin_serials: unknown; local_start: bigint; local_end: bigint }>("SELECT origin_serials, local_start, local_end FROM intl_link_inbound")).rows;
+    expect(inbound).toEqual([{ origin_serials: [{ start: "1", end: "1916" }], local_start: 1n, local_end: 1916n }]);
+    // Running recovery again, or the command again, changes nothing.
+    await A.links.recover();
+    await B.links.recover();
+    const again = ok(await A.links.send(rep, { commandId: "TH-CH-1", linkId: LINK, from: "THA-GOV", classCode: cls, quantity: "1916", destination: "CHE-GOV" }));
+    expect(again.replayed).toBe(true);
+    expect(again.value.transfer?.status).toBe("delivered");
+    expect(await bookKinds()).toEqual(["authorization", "issuance", "cover", "first-transfer", "transfer"]);
+    expect(await heldUnits(A.db, cls) + (await heldUnits(B.db, cls))).toBe(1916n);
+    expect(await held(B, "CHE-GOV", cls)).toBe(1916n);
+  });
+
+  it("returns units the receiver refuses (a destination it does not have): the refusal is its one decision", async () => {
+    // JCM credits as a plain class of the ledger (no credit attributes): they cross the link all the same.
+    ok(await A.f.reg.defineClass(A.admin, { commandId: "c-jcm", code: "JCM-TH-1", unitType: "JCM", scheme: "JCM", vintage: 2022, hostCountry: "THA" }));
+    const i = ok(await A.f.reg.initiate(A.admin, { transactionId: "iss-jcm", kind: "issuance", legs: [{ classCode: "JCM-TH-1", from: null, to: "THA-GOV", quantity: "500" }] }));
+    ok(await A.f.reg.approve(A.admin2, { transactionId: i.value.id }));
+    // Only a representative of the source sends (an administrator is refused, nothing left behind).
+    expect(await A.links.send(A.admin, { commandId: "JCM-0", linkId: LINK, from: "THA-GOV", classCode: "JCM-TH-1", quantity: "200", destination: "CHE-GOV" })).toMatchObject({ ok: false, code: 8002 });
+    const s = ok(await A.links.send(await A.f.as("rep"), { commandId: "JCM-1", linkId: LINK, from: "THA-GOV", classCode: "JCM-TH-1", quantity: "200", destination: "CHE-NOWHERE" })).value;
+    expect(s.transaction.status).toBe("awaiting_approval");
+    ok(await A.f.reg.approve(await A.f.as("rep-2"), { transactionId: s.transaction.id }));
+    const out = (await A.links.recover()).outbound.find((o) => o.transferId === s.transaction.id);
+    expect(out).toMatchObject({ status: "returned", decision: "refused", refusal: { code: 10757, check: "link-destination-invalid" } });
+    expect(await held(A, "THA-GOV", "JCM-TH-1")).toBe(500n);
+    expect(await serialsOf(A, "THA-GOV", "JCM-TH-1")).toEqual([{ start: "1", end: "500" }]);
+    expect(await held(A, escrowAccountOf(LINK, s.transaction.id), "JCM-TH-1")).toBe(0n);
+    expect(await heldUnits(B.db, "JCM-TH-1")).toBe(0n);
+  });
+
+  it("recovers a transfer whose answer was lost: resent with the same id, the receiver's decision stands, nothing is credited twice", async () => {
+    const rep = await A.f.as("rep-2");
+    const s = ok(await A.links.send(await A.f.as("rep"), { commandId: "JCM-2", linkId: LINK, from: "THA-GOV", classCode: "JCM-TH-1", quantity: "120", destination: "CHE-GOV" })).value;
+    ok(await A.f.reg.approve(rep, { transactionId: s.transaction.id }));
+    cut = true;
+    const lost = (await A.links.recover()).outbound.find((o) => o.transferId === s.transaction.id);
+    cut = false;
+    expect(lost).toMatchObject({ status: "escrowed", decision: null, attempts: 1 });
+    expect(lost?.lastError).toMatch(/connection reset/);
+    // Switzerland decided and credited already.
+    expect(await held(B, "CHE-GOV", "JCM-TH-1")).toBe(120n);
+    const done = (await A.links.recover()).outbound.find((o) => o.transferId === s.transaction.id);
+    expect(done).toMatchObject({ status: "delivered", decision: "accepted", attempts: 2 });
+    expect(await held(B, "CHE-GOV", "JCM-TH-1")).toBe(120n);
+    expect(await heldUnits(A.db, "JCM-TH-1") + (await heldUnits(B.db, "JCM-TH-1"))).toBe(500n);
+  });
+
+  it("refuses forged, replayed, stale and altered messages with their codes, deciding nothing", async () => {
+    const row = await getOutbound(A.db, LINK, (await A.db.query<{ transfer_id: string }>("SELECT transfer_id FROM intl_link_outbound WHERE status = 'delivered' ORDER BY created_at LIMIT 1")).rows[0]!.transfer_id);
+    const selfKey = (await A.db.query<{ private_key: string }>("SELECT private_key FROM intl_link_self")).rows[0]!.private_key;
+    const otherKey = (await B.db.query<{ private_key: string }>("SELECT private_key FROM intl_link_self")).rows[0]!.private_key;
+    const body = { ...(row!.message as unknown as Record<string, unknown>), transferId: "FORGED-1" };
+    const decided = async () => (await B.db.query<{ n: bigint }>("SELECT count(*) AS n FROM intl_link_inbound")).rows[0]!.n;
+    const n0 = await decided();
+    // Signed with another key.
+    expect(await B.links.receive(seal(otherKey, LINK, "propose", body, B.f.clock.now().toISOString()))).toMatchObject({ ok: false, code: 10753 });
+    // A body changed after signing.
+    const env = seal(selfKey, LINK, "propose", body, B.f.clock.now().toISOString());
+    expect(await B.links.receive({ ...env, body: { ...env.body, quantity: "9999" } })).toMatchObject({ ok: false, code: 10753 });
+    // Too old.
+    expect(await B.links.receive(seal(selfKey, LINK, "propose", body, "2023-12-15T08:00:00.000Z"))).toMatchObject({ ok: false, code: 10754 });
+    // An unknown link.
+    expect(await B.links.receive(seal(selfKey, "NO-LINK", "propose", body, B.f.clock.now().toISOString()))).toMatchObject({ ok: false, code: 10751 });
+    expect(await decided()).toBe(n0);
+    // A genuine message is answered once per nonce: the same envelope again is a replay.
+    const first = await B.links.receive(env);
+    expect(first.ok).toBe(true);
+    expect(await B.links.receive(env)).toMatchObject({ ok: false, code: 10754 });
+    // The same transfer id with another content (a fresh, genuine signature) is refused.
+    const other = seal(selfKey, LINK, "propose", { ...body, destination: "THA-ELSE" }, B.f.clock.now().toISOString());
+    expect(await B.links.receive(other)).toMatchObject({ ok: false, code: 10756 });
+  });
+
+  it("keeps both ledgers whole (verify) and the delivered units terminal at the sender", async () => {
+    for (const s of [A, B]) {
+      const v = await verifyLedger(s.db);
+      expect(v.ok, JSON.stringify(v)).toBe(true);
+    }
+    const v = await verifyLedger(A.db);
+    expect(v.byFate.transferred).toBe((1916n + 120n).toString());
+  });
+});
