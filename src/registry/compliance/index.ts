@@ -1,7 +1,8 @@
 // The compliance cycle in the registry, as callers see it: one service over the secure registry
 // (roles, representatives, four-eyes, audit), with the parts in their own files: installations
 // and terms (installations.ts), monitoring, reporting and verification (mrv.ts), obligations,
-// surrender, status and closing a period (cycle.ts), publication (publish.ts), and the rules on
+// surrender, status and closing a period (cycle.ts), true-ups booked after verification
+// (true-up.ts), publication (publish.ts), and the rules on
 // every surrender the ledger writes (hook.ts, installed by src/registry/scheme-rules.ts).
 import type { Caller } from "../../domain/security/roles.ts";
 import type { SecureRegistry } from "../secure/index.ts";
@@ -9,11 +10,14 @@ import { ComplianceCtx } from "./context.ts";
 import * as cycle from "./cycle.ts";
 import * as inst from "./installations.ts";
 import * as mrv from "./mrv.ts";
+import * as trueUps from "./true-up.ts";
 
 export type { InstallationView, RegisterInput, TermsInput, TermsView } from "./installations.ts";
 export type { PlanInput, PlanView, ReportSubmitInput, ReportView, AccreditationInput, FactInput, AppointInput, VerifyInput, EstimateInput, InstallationRecords } from "./mrv.ts";
 export type { PositionView, SurrenderInput, CloseInput, CloseView } from "./cycle.ts";
 export { verifiedEmissionsComplete } from "./cycle.ts";
+export type { TrueUpInput, TrueUpView } from "./true-up.ts";
+export { trueUpTransactionId } from "./true-up.ts";
 export { evaluateAgainstLimits } from "../../domain/compliance/surrender.ts";
 
 export class ComplianceService {
@@ -40,4 +44,6 @@ export class ComplianceService {
   surrender = (c: Caller, i: cycle.SurrenderInput) => cycle.surrender(this.ctx, c, i);
   close = (c: Caller, i: cycle.CloseInput) => cycle.close(this.ctx, c, i);
   getClose = (c: Caller, period: string) => cycle.getClose(this.ctx, c, period);
+  bookTrueUp = (c: Caller, i: trueUps.TrueUpInput) => trueUps.bookTrueUp(this.ctx, c, i);
+  trueUps = (c: Caller, installation: string) => trueUps.trueUpsOf(this.ctx, c, installation);
 }

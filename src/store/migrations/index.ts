@@ -5,6 +5,7 @@ import { auditMigrations } from "./audit.ts";
 import { authMigrations } from "./auth.ts";
 import { checkpointMigrations } from "./checkpoints.ts";
 import { complianceMigrations } from "./compliance.ts";
+import { complianceTrueUpMigrations } from "./compliance-002.ts";
 import { internationalMigrations } from "./international.ts";
 import { ledgerMigrations } from "./ledger.ts";
 import { ledgerBatchMigrations } from "./ledger-batch.ts";
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   ...ledgerV5Migrations,
   ...complianceMigrations,
   ...internationalMigrations,
+  ...complianceTrueUpMigrations,
 ];
