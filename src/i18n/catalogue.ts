@@ -4,6 +4,7 @@
 import { ALLOCATION_TEXTS } from "../domain/allocation/texts.ts";
 import { AUCTION_MESSAGES } from "./messages/auctions.ts";
 import { CHECK_MESSAGES } from "./messages/checks.ts";
+import { COMPLIANCE_CHECK_MESSAGES } from "./messages/compliance-checks.ts";
 import { DASHBOARD_MESSAGES } from "./messages/dashboard.ts";
 import { ERROR_MESSAGES } from "./messages/errors.ts";
 import { PUBLIC_MESSAGES } from "./messages/public.ts";
@@ -34,6 +35,7 @@ export const AREAS = {
   accountState: ACCOUNT_STATE_MESSAGES,
   cli: CLI_MESSAGES,
   international: INTERNATIONAL_MESSAGES,
+  complianceChecks: COMPLIANCE_CHECK_MESSAGES,
 } as const;
 
 export const MESSAGES = {
@@ -52,4 +54,5 @@ export const MESSAGES = {
   ...ACCOUNT_STATE_MESSAGES,
   ...CLI_MESSAGES,
   ...INTERNATIONAL_MESSAGES,
+  ...COMPLIANCE_CHECK_MESSAGES,
 } as const;
