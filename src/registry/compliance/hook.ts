@@ -10,19 +10,26 @@
 // completing at once count one after the other and never pass a limit together, checks again on
 // everything recorded so far, and records what each leg counted for. A refusal rolls the whole
 // command back; at an approval the ledger then records the transaction rejected with this code.
+// International units (classes defined from credit attributes) must also be admitted by the
+// rulebook's `international.domesticUse` rules at completion (EU phase 2: no CERs from nuclear or
+// LULUCF projects; GX-ETS: JCM credits), with the international domain's codes (109xx).
 // A reversal of a surrender takes its lines back out of the position, unless the period is closed.
 import { complianceRefusal, type Refusal } from "../../domain/compliance/codes.ts";
+import type { Obligation } from "../../domain/compliance/obligation.ts";
 import type { SurrenderLine } from "../../domain/compliance/surrender.ts";
 import { evaluateSurrender } from "../../domain/compliance/surrender.ts";
 import { periodFromPurpose, surrenderPeriod } from "../../domain/compliance/periods.ts";
+import { assessDomesticUse } from "../../domain/international/domestic-use.ts";
 import type { Rulebook } from "../../domain/rulebook/index.ts";
 import { isoDate, localDate } from "../../domain/security/calendar.ts";
 import { DEFAULT_SECURITY_CONFIG } from "../../domain/security/config.ts";
 import type { Sql } from "../../store/db.ts";
 import type { HookStep, KindHook, LedgerService } from "../ledger/index.ts";
+import { Book } from "../international/book.ts";
+import { offeredUnits } from "../international/domestic.ts";
 import { complianceClosure } from "./closure.ts";
 import { checkingObligation, oneObligationFacts } from "./obligations.ts";
-import { isClosed, surrenderLines } from "./store.ts";
+import { isClosed, type LineRow, surrenderLines } from "./store.ts";
 
 /** The registry calendar's time zone (the rulebook's security section), in which deadlines are dates. */
 export function calendarZone(rb: Rulebook): string {
@@ -48,16 +55,18 @@ async function classesOf(sql: Sql, codes: readonly string[]): Promise<Map<string
 }
 
 /** The legs of a step grouped by the installation of their source account. */
-async function byInstallation(sql: Sql, step: HookStep): Promise<Map<string, Array<{ legNo: number; classCode: string; quantity: bigint }>> | Refusal> {
+type Leg = { legNo: number; classCode: string; from: string; quantity: bigint };
+
+async function byInstallation(sql: Sql, step: HookStep): Promise<Map<string, Leg[]> | Refusal> {
   const sources = [...new Set(step.legs.map((l) => l.from).filter((x): x is string => x !== null))];
   const r = await sql.query<{ id: string; installation: string | null }>("SELECT id, installation FROM accounts WHERE id = ANY($1::text[])", [sources]);
   const inst = new Map(r.rows.map((a) => [a.id, a.installation]));
-  const out = new Map<string, Array<{ legNo: number; classCode: string; quantity: bigint }>>();
+  const out = new Map<string, Leg[]>();
   for (const [i, l] of step.legs.entries()) {
     const id = l.from === null ? null : (inst.get(l.from) ?? null);
-    if (id === null) return complianceRefusal("INSTALLATION_UNKNOWN", `legs[${i}]: ${l.from ?? "(no source)"} is not the account of an installation; only an installation surrenders`, { leg: i, accountId: l.from });
+    if (id === null || l.from === null) return complianceRefusal("INSTALLATION_UNKNOWN", `legs[${i}]: ${l.from ?? "(no source)"} is not the account of an installation; only an installation surrenders`, { leg: i, accountId: l.from });
     const list = out.get(id) ?? [];
-    list.push({ legNo: i + 1, classCode: l.classCode, quantity: l.quantity });
+    list.push({ legNo: i + 1, classCode: l.classCode, from: l.from, quantity: l.quantity });
     out.set(id, list);
   }
   return out;
@@ -70,7 +79,7 @@ async function purposeOf(sql: Sql, txId: string): Promise<string | null> {
 
 /** Checks (and at completion records) one installation's legs of a surrender. */
 async function checkInstallation(
-  sql: Sql, rb: Rulebook, step: HookStep, installation: string, legs: ReadonlyArray<{ legNo: number; classCode: string; quantity: bigint }>, now: string,
+  sql: Sql, rb: Rulebook, book: Book, step: HookStep, installation: string, legs: readonly Leg[], now: string,
 ): Promise<Refusal | null> {
   const date = localDay(rb, now);
   const period = surrenderPeriod(rb, periodFromPurpose(await purposeOf(sql, step.id)), date);
@@ -94,6 +103,8 @@ async function checkInstallation(
   const plan = evaluateSurrender({ rulebook: rb, obligation, previous, asOf: date }, request);
   if (!plan.ok) return tagged(plan);
   if (!completing) return null;
+  const international = await domesticUse(sql, rb, book, step, legs, obligation, previous, period.to, date);
+  if (international) return tagged(international);
   for (const [i, line] of plan.lines.entries()) {
     const leg = legs[i] as { legNo: number };
     await sql.query(
@@ -106,15 +117,40 @@ async function checkInstallation(
   return null;
 }
 
+/**
+ * International units in a completing surrender (classes defined from credit attributes, with
+ * their Article 6 state): admitted by the rulebook's `international.domesticUse` (mechanism, unit
+ * type, excluded activities and hosts, labels, vintages, authorization) and within
+ * `credits.limits` on top of what the period counted before (assessDomesticUse, the international
+ * domain's rule); 109xx when not. Only at completion: the serials are known once units move.
+ */
+async function domesticUse(
+  sql: Sql, rb: Rulebook, book: Book, step: HookStep, legs: readonly Leg[], obligation: Obligation, previous: readonly LineRow[], year: number, date: string,
+): Promise<Refusal | null> {
+  if (!rb.international) return null;
+  const sources = new Set(legs.map((l) => l.from));
+  const offered = await offeredUnits(sql, book, step.moves.filter((m) => m[3] !== null && sources.has(m[3])));
+  if (offered.length === 0) return null;
+  const alreadyCounted: Record<string, bigint> = {};
+  for (const l of previous) if (l.category === "credit") alreadyCounted[l.class.unitType] = (alreadyCounted[l.class.unitType] ?? 0n) + l.value;
+  const r = assessDomesticUse(rb, offered, {
+    year, date, obligation: obligation.due, alreadyCounted,
+    ...(obligation.freeAllocation === undefined ? {} : { allocation: obligation.freeAllocation }),
+    ...(obligation.requiredReduction === undefined ? {} : { requiredReduction: obligation.requiredReduction }),
+  });
+  return r.ok ? null : r;
+}
+
 /** The rule on surrenders: see the module comment. Rejections and cancellations pass untouched. */
 export function surrenderHook(rb: Rulebook): KindHook {
+  const book = new Book();
   return async (sql, steps, now) => {
     for (const step of steps) {
       if (step.status === "rejected" || step.status === "cancelled") continue;
       const groups = await byInstallation(sql, step);
       if (!(groups instanceof Map)) return groups;
       for (const [installation, legs] of groups) {
-        const refusal = await checkInstallation(sql, rb, step, installation, legs, now);
+        const refusal = await checkInstallation(sql, rb, book, step, installation, legs, now);
         if (refusal) return refusal;
       }
     }
