@@ -1,13 +1,14 @@
 // Goal: no interface string lacks either translation. Every message of the catalogue has an
 // English and a Japanese text with the same placeholders; the Japanese text is Japanese and the
 // English text has no Japanese in it (except language names shown in their own language); no
-// key is defined twice; every code of the ledger's and the security layer's catalogues (account
+// key is defined twice; every code of the ledger's, the security layer's and compliance's catalogues (account
 // types, transaction kinds, unit types, checks, statuses, roles) and every problem the API
 // answers with has its message; every key the console uses exists and every key exists for a use.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ACCOUNT_STATE_CODES, ACCOUNT_TYPES, TRANSACTION_KINDS, UNIT_TYPES } from "../src/domain/ledger/catalog.ts";
+import { COMPLIANCE_CHECKS } from "../src/domain/compliance/codes.ts";
 import { CHECKS } from "../src/domain/ledger/checks.ts";
 import { SECURITY_CHECKS } from "../src/domain/security/codes.ts";
 import { COMPLIANCE_CHECKS } from "../src/domain/compliance/codes.ts";

@@ -4,6 +4,7 @@
 import { ALLOCATION_TEXTS } from "../domain/allocation/texts.ts";
 import { AUCTION_MESSAGES } from "./messages/auctions.ts";
 import { CHECK_MESSAGES } from "./messages/checks.ts";
+import { COMPLIANCE_CHECK_MESSAGES } from "./messages/compliance-checks.ts";
 import { DASHBOARD_MESSAGES } from "./messages/dashboard.ts";
 import { ERROR_MESSAGES } from "./messages/errors.ts";
 import { PUBLIC_MESSAGES } from "./messages/public.ts";

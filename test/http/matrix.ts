@@ -209,6 +209,8 @@ export const MATRIX: Record<string, Row> = {
   complianceStatus: { expect: "YYYYYN", req: () => ({ method: "GET", path: "/v1/compliance/periods/2026" }) },
   surrenderForCompliance: { expect: "NNYNNN", req: ({ n }) => ({ method: "POST", path: "/v1/compliance/installations/INST-A/surrenders", body: { commandId: tx("csur", n), period: "2026", lines: [{ classCode: CLASS, quantity: "1" }] } }) },
   closeCompliancePeriod: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/compliance/periods/2026/close", body: { commandId: tx("close", n) } }) },
+  bookTrueUp: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/compliance/installations/INST-A/true-ups", body: { commandId: tx("trueup", n), year: 2026, verifiedOutput: "1000" } }) },
+  listTrueUps: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/compliance/installations/INST-A/true-ups" }) },
   getCompliancePeriodClose: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/compliance/periods/2026/close" }) },
   listAccreditations: { expect: "YYNNYN", req: () => ({ method: "GET", path: "/v1/compliance/accreditations" }) },
   getSurrenderOptions: { expect: "YYYNNN", req: () => ({ method: "GET", path: "/v1/compliance/installations/INST-A/surrender-options?period=2026" }) },

@@ -3,7 +3,7 @@
 // emission report (a correction with --corrects and --reason), record a verifier's accreditation,
 // appoint a verifier, give an opinion (verify), list a verifier's assignments, set an estimate,
 // surrender for a period (four-eyes: approve with `ets approve`), the status of a period, close
-// a period, and an installation's records. Writes act as --as USER and take --id, the command's
+// a period, book a true-up after verification, and an installation's records. Writes act as --as USER and take --id, the command's
 // idempotency key (generated and printed when absent). Refusals exit 1 with their 9xxx code.
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
@@ -196,6 +196,21 @@ export function register(program: Command): void {
       const r = unwrap(await svc.close(actingUser(ctx), { commandId: id, period: String(o.period), ...(o.price ? { price: String(o.price) } : {}) }));
       const table = formatTable(["installation", "status", "due", "surrendered", "shortfall", "penalty", "carry-over"], r.value.results.map((x) => [x.installation, x.status, x.due ?? "", x.surrendered, x.shortfall, `${x.amount} ${r.value.currency}`, x.carryOver]));
       return { json: { ...r.value, replayed: r.replayed }, text: `${idLine(id, generated)}${r.replayed ? "already closed: " : ""}${r.value.period} closed as of ${r.value.asOf} (deadline ${r.value.deadline})\n${table}\n` };
+    }));
+
+  writes(cmd.command("true-up <installation>").description("book the year's true-up after verification: the final amount on verified output less the pre-allocation delivered (national administrator)"))
+    .requiredOption("--year <year>", "allocation year").requiredOption("--output <decimal>", "the year's verified output (MWh for power)")
+    .option("--class <code>", "allowance class (default: the pre-allocation's)").option("--source <account>", "allocation account (default: the one that delivered the pre-allocation)")
+    .action(runner(async (svc, ctx, inst: string, o: Opts) => {
+      const y = year("--year", o.year);
+      if (!/^(0|[1-9]\d{0,14})(\.\d{1,9})?$/.test(String(o.output))) throw new UsageError(`option --output: the verified output, a decimal >= 0, not ${JSON.stringify(o.output)}`);
+      const { id, generated } = pickId(o);
+      const r = unwrap(await svc.bookTrueUp(actingUser(ctx), {
+        commandId: id, installation: inst, year: y, verifiedOutput: String(o.output), ...(o.class ? { classCode: String(o.class) } : {}), ...(o.source ? { source: String(o.source) } : {}),
+      }));
+      const v = r.value;
+      const moved = v.transactionId === null ? "nothing moves" : BigInt(v.trueUp) > 0n ? `${v.trueUp} ${v.classCode} delivered from ${v.source} (${v.transactionId})` : `${-BigInt(v.trueUp)} ${v.classCode} returned to ${v.source} (${v.transactionId})`;
+      return done(id, generated, r.replayed, v, `${inst} ${y}: final ${v.final} - pre-allocation ${v.preAllocation} = true-up ${v.trueUp}; ${moved}`);
     }));
 
   reads(cmd.command("publish").description("the published compliance rows of a year as CSV: allocation, verified emissions, units surrendered, status"))

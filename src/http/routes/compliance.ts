@@ -2,7 +2,8 @@
 // monitoring plans and emission reports (the installation's representatives), verifiers'
 // accreditations, conflict facts and estimates (administrator or authority), a verifier's
 // appointments and opinions, obligations and status per period, surrender (four-eyes; the
-// compliance rules run inside the writing transaction), and closing a period (administrator).
+// compliance rules run inside the writing transaction), closing a period and booking true-ups
+// after verification (administrator).
 // Every write takes the caller's idempotency key as `commandId`: a repeat answers 200 with the
 // first result, the same key with other content 409.
 import { z } from "@hono/zod-openapi";
@@ -33,6 +34,7 @@ const ReportView = record("EmissionReportVersion", "A version of an emission rep
 const Records = record("InstallationRecords", "An installation's plans, report versions with verifications, and estimates");
 const Position = record("CompliancePosition", "An installation's obligation, units counted and status for a period");
 const CloseView = record("PeriodClose", "A closed period: status, penalty and carry-over of every installation, and totals");
+const TrueUpView = record("TrueUp", "A booked true-up: verified output, pre-allocation delivered, final amount, the difference and the ledger transaction that moved it");
 const Generic = record("ComplianceRecord", "The recorded row");
 const Options = record("SurrenderOptions", "An installation's obligation and its holdings assessed for a period");
 
@@ -61,6 +63,14 @@ const AccreditationBody = z
   .openapi("AccreditationBody");
 const FactBody = z.object({ commandId: CommandId, verifier: Id, kind: z.enum(["service", "affiliation"]), operator: z.string().min(1).max(200), year: Year.optional() }).strict().openapi("VerifierFactBody");
 const SurrenderBody = z.object({ commandId: CommandId, period: Id, lines: z.array(z.object({ classCode: Id, quantity: Whole }).strict()).min(1).max(100) }).strict().openapi("ComplianceSurrenderBody");
+const TrueUpBody = z
+  .object({
+    commandId: CommandId, year: Year, verifiedOutput: z.string().regex(/^(0|[1-9]\d{0,14})(\.\d{1,9})?$/).openapi({ description: "The year's verified output (MWh for power), a decimal as a string", examples: ["1100000"] }),
+    classCode: Id.optional().openapi({ description: "The allowance class; by default the one the pre-allocation was delivered in" }),
+    source: Id.optional().openapi({ description: "The allocation account; by default the one that delivered the pre-allocation" }),
+  })
+  .strict()
+  .openapi("TrueUpBody");
 const CloseBody = z.object({ commandId: CommandId, price: Dec.optional() }).strict().openapi("ClosePeriodBody");
 
 const wrote = (d: string, schema: z.ZodType) => ({ 201: { description: d, schema }, 200: { description: "A repeat of an earlier command with the same commandId: its first result", schema } });
@@ -193,6 +203,22 @@ export function complianceOps(deps: AppDeps, _config: HttpConfig): Op[] {
         const v = unwrap(r);
         return c.json(toJson(v) as never, (r.ok && r.replayed ? 200 : 201) as never);
       },
+    }),
+    op({
+      method: "post", path: "/v1/compliance/installations/{installation}/true-ups", operationId: "bookTrueUp", tag, errors: [404, 409, 422],
+      summary: "Book a true-up after verification",
+      description: "For an installation whose sector allocates an ex-ante share (China's power sector): once the year's report is verified, the final amount on the verified output less the pre-allocation the ledger delivered moves through the ledger (allocation from the allocation account, or its return where the rulebook takes negative true-ups back), once per installation and year; asking again with the same output answers the booked one, another output is refused (9315) (national administrator).",
+      access: roles(ADMIN, "admin"), params: instParam, body: TrueUpBody,
+      responses: wrote("The booked true-up", TrueUpView),
+      handler: async ({ c, caller, params, body }) => created(c, await svc.bookTrueUp(caller, { ...body, installation: params.installation })),
+    }),
+    op({
+      method: "get", path: "/v1/compliance/installations/{installation}/true-ups", operationId: "listTrueUps", tag, errors: [422],
+      summary: "An installation's booked true-ups",
+      description: "The true-ups booked for an installation, in year order (administrators and the authority).",
+      access: roles(ADMINISTER, "read"), params: instParam,
+      responses: { 200: { description: "The true-ups", schema: z.object({ items: z.array(TrueUpView) }).openapi("TrueUps") } },
+      handler: async ({ c, caller, params }) => json(c, { items: unwrap(await svc.trueUps(caller, params.installation)) }),
     }),
     op({
       method: "post", path: "/v1/compliance/periods/{period}/close", operationId: "closeCompliancePeriod", tag, errors: [409, 422],

@@ -1,8 +1,9 @@
 // The compliance cycle in the registry, as callers see it: one service over the secure registry
 // (roles, representatives, four-eyes, audit), with the parts in their own files: installations
-// and terms (installations.ts), monitoring, reporting and verification (mrv.ts), obligations,
-// surrender, status and closing a period (cycle.ts), publication (publish.ts), and the rules on
-// every surrender the ledger writes (hook.ts, installed by src/registry/scheme-rules.ts).
+// and terms (installations.ts), monitoring and reporting (mrv.ts), verifiers and their opinions
+// (verifiers.ts), obligations, surrender, status and closing a period (cycle.ts), true-ups
+// booked after verification (true-up.ts), publication (publish.ts), and the rules on every
+// surrender the ledger writes (hook.ts, installed by src/registry/scheme-rules.ts).
 import type { Caller } from "../../domain/security/roles.ts";
 import type { SecureRegistry } from "../secure/index.ts";
 import { ComplianceCtx } from "./context.ts";
@@ -10,12 +11,17 @@ import * as cycle from "./cycle.ts";
 import * as inst from "./installations.ts";
 import * as mrv from "./mrv.ts";
 import * as reads from "./reads.ts";
+import * as verifiers from "./verifiers.ts";
+import * as trueUps from "./true-up.ts";
 
 export type { InstallationView, RegisterInput, TermsInput, TermsView } from "./installations.ts";
-export type { PlanInput, PlanView, ReportSubmitInput, ReportView, AccreditationInput, FactInput, AppointInput, VerifyInput, EstimateInput, InstallationRecords } from "./mrv.ts";
+export type { PlanInput, PlanView, ReportSubmitInput, ReportView, EstimateInput, InstallationRecords } from "./mrv.ts";
+export type { AccreditationInput, FactInput, AppointInput, VerifyInput } from "./verifiers.ts";
 export type { PositionView, SurrenderInput, CloseInput, CloseView } from "./cycle.ts";
 export type { AccreditationView, SurrenderOptionsView } from "./reads.ts";
 export { verifiedEmissionsComplete } from "./cycle.ts";
+export type { TrueUpInput, TrueUpView } from "./true-up.ts";
+export { trueUpTransactionId } from "./true-up.ts";
 export { evaluateAgainstLimits } from "../../domain/compliance/surrender.ts";
 
 export class ComplianceService {
@@ -31,11 +37,11 @@ export class ComplianceService {
   submitPlan = (c: Caller, i: mrv.PlanInput) => mrv.submitPlan(this.ctx, c, i);
   submitReport = (c: Caller, i: mrv.ReportSubmitInput) => mrv.submitReport(this.ctx, c, i);
   records = (c: Caller, installation: string, year?: number) => mrv.recordsOf(this.ctx, c, installation, year);
-  recordAccreditation = (c: Caller, i: mrv.AccreditationInput) => mrv.recordAccreditation(this.ctx, c, i);
-  recordVerifierFact = (c: Caller, i: mrv.FactInput) => mrv.recordVerifierFact(this.ctx, c, i);
-  appointVerifier = (c: Caller, i: mrv.AppointInput) => mrv.appointVerifier(this.ctx, c, i);
-  submitVerification = (c: Caller, i: mrv.VerifyInput) => mrv.submitVerification(this.ctx, c, i);
-  assignments = (c: Caller) => mrv.assignments(this.ctx, c);
+  recordAccreditation = (c: Caller, i: verifiers.AccreditationInput) => verifiers.recordAccreditation(this.ctx, c, i);
+  recordVerifierFact = (c: Caller, i: verifiers.FactInput) => verifiers.recordVerifierFact(this.ctx, c, i);
+  appointVerifier = (c: Caller, i: verifiers.AppointInput) => verifiers.appointVerifier(this.ctx, c, i);
+  submitVerification = (c: Caller, i: verifiers.VerifyInput) => verifiers.submitVerification(this.ctx, c, i);
+  assignments = (c: Caller) => verifiers.assignments(this.ctx, c);
   setEstimate = (c: Caller, i: mrv.EstimateInput) => mrv.setEstimate(this.ctx, c, i);
   status = (c: Caller, period: string, o?: { after?: string | undefined; limit?: number | undefined }) => cycle.periodStatus(this.ctx, c, period, o);
   installationStatus = (c: Caller, installation: string, period: string) => cycle.installationStatus(this.ctx, c, installation, period);
@@ -44,4 +50,6 @@ export class ComplianceService {
   getClose = (c: Caller, period: string) => cycle.getClose(this.ctx, c, period);
   accreditations = (c: Caller, verifier?: string) => reads.accreditationsOf(this.ctx, c, verifier);
   surrenderOptions = (c: Caller, installation: string, period: string) => reads.surrenderOptions(this.ctx, c, installation, period);
+  bookTrueUp = (c: Caller, i: trueUps.TrueUpInput) => trueUps.bookTrueUp(this.ctx, c, i);
+  trueUps = (c: Caller, installation: string) => trueUps.trueUpsOf(this.ctx, c, installation);
 }

@@ -6,6 +6,7 @@ import { authMigrations } from "./auth.ts";
 import { checkpointMigrations } from "./checkpoints.ts";
 import { collarMigrations } from "./collars.ts";
 import { complianceMigrations } from "./compliance.ts";
+import { complianceTrueUpMigrations } from "./compliance-002.ts";
 import { internationalMigrations } from "./international.ts";
 import { intlLinkMigrations } from "./intl-link.ts";
 import { ledgerMigrations } from "./ledger.ts";
@@ -36,4 +37,5 @@ export const migrations: readonly Migration[] = [
   ...collarMigrations,
   ...ledgerPerfMigrations,
   ...intlLinkMigrations,
+  ...complianceTrueUpMigrations,
 ];
