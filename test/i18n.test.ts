@@ -11,7 +11,6 @@ import { ACCOUNT_STATE_CODES, ACCOUNT_TYPES, TRANSACTION_KINDS, UNIT_TYPES } fro
 import { COMPLIANCE_CHECKS } from "../src/domain/compliance/codes.ts";
 import { CHECKS } from "../src/domain/ledger/checks.ts";
 import { SECURITY_CHECKS } from "../src/domain/security/codes.ts";
-import { COMPLIANCE_CHECKS } from "../src/domain/compliance/codes.ts";
 import { ROLES } from "../src/domain/security/roles.ts";
 import { AREAS } from "../src/i18n/catalogue.ts";
 import { type Entry, MESSAGES } from "../src/i18n/index.ts";

@@ -18,7 +18,6 @@ import { ACCOUNT_STATE_MESSAGES } from "./messages/account-state.ts";
 import { CLI_MESSAGES } from "./messages/cli.ts";
 import { INTERNATIONAL_MESSAGES } from "./messages/international.ts";
 import { COMPLIANCE_MESSAGES } from "./messages/compliance.ts";
-import { COMPLIANCE_CHECK_MESSAGES } from "./messages/compliance-checks.ts";
 
 /** The areas, by name, for the completeness test. */
 export const AREAS = {
