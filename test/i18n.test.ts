@@ -101,7 +101,7 @@ describe("message catalogue", () => {
 
   it("names every allocation method the engine reports", () => {
     const methods = new Set<string>();
-    for (const f of ["methods.ts", "engine.ts"]) {
+    for (const f of ["methods.ts", "engine.ts", "cases.ts"]) {
       const src = readFileSync(join(ROOT, "src/domain/allocation", f), "utf8");
       for (const m of src.matchAll(/explanation\("([a-z+-]+)"|method: "([a-z+-]+)"/g)) methods.add((m[1] ?? m[2]) as string);
       for (const m of src.matchAll(/"(benchmark\+grandfathering|benchmark|grandfathering)"/g)) methods.add(m[1] as string);

@@ -148,7 +148,7 @@ export function classCode(a: CreditAttributes): string {
   return `${prefix}-${fnv1a(canonicalAttributes(a))}`;
 }
 
-/** The fields of the ledger's class definition (src/domain/ledger/commands.ts DefineClassCommand) that attributes fill. */
+/** The fields of the ledger's class definition (src/domain/ledger/commands/classes.ts DefineClassCommand) that attributes fill. */
 export interface LedgerClassFields {
   commandId: string;
   code: string;

@@ -4,85 +4,34 @@
 // It is the oracle of the model-based tests: for any sequence of commands both must give the same
 // results, the same holdings, the same earmarks and the same serial blocks. Pure: the time comes
 // from the injected `now` function.
+//
+// The ledger's commands are here; its state and the moving of serial blocks are in
+// reference/state.ts, the registry's rules it checks in reference/rules.ts.
 import { type Catalogue, DEFAULT_CATALOGUE, type TransactionKind } from "./catalog.ts";
 import { refuse, type Refusal } from "./checks.ts";
 import {
-  type AccountStatus, canonical, firstDifference, type Leg, openingRequest, validateDecide, validateDefineClass, validateEntitlement, validateFreeze, validateOpenAccount,
-  validatePropose, validateReverse, validateSetStatus,
+  canonical, firstDifference, openingRequest, validateDecide, validateDefineClass, validateEntitlement, validateFreeze, validateOpenAccount, validatePropose,
+  validateReverse, validateSetStatus,
 } from "./commands.ts";
-import { CHECK_ORDER, type CheckFns, firstFailing, LEG_ORDER } from "./order.ts";
-import { DEFAULT_LEDGER_RULES, type KindSet, type LedgerRules } from "./rules.ts";
+import { CHECK_ORDER, type CheckFns, firstFailing } from "./order.ts";
+import { DEFAULT_LEDGER_RULES, type LedgerRules } from "./rules.ts";
+import { ReferenceRules } from "./reference/rules.ts";
+import { HELD, type RAccount, RELEASED, type RMove, type RTx, Stop } from "./reference/state.ts";
 
 export type RefResult = { ok: true; replayed: boolean; status?: string } | Refusal;
 
-interface RClass {
-  code: string;
-  unitType: string;
-  vintage: number | null;
-  limit: bigint | null;
-  first: bigint;
-  next: bigint;
-}
-
-interface RAccount {
-  id: string;
-  type: string;
-  status: AccountStatus;
-  installation: string | null;
-  permitId: string | null;
-  monitoringPlanId: string | null;
-}
-
-/** States in which an account no longer holds its installation, permit and monitoring plan for itself. */
-const RELEASED: readonly string[] = ["closed", "transfer_pending", "closure_pending"];
-
-interface RMove {
-  classCode: string;
-  from: string | null;
-  to: string;
-  start: bigint;
-  end: bigint;
-}
-
-interface RTx {
-  id: string;
-  kind: string;
-  request: unknown;
-  legs: Leg[];
-  status: string;
-  delayUntil: string | null;
-  approvedBy: string | null;
-  lastActor: string | null;
-  moves: RMove[];
-  reversedBy: string | null;
-  completedAt: string | null;
-}
-
-class Stop {
-  constructor(readonly refusal: Refusal) {}
-}
-
-const HELD = ["awaiting_approval", "delayed"];
-
-export class ReferenceLedger {
-  readonly classes = new Map<string, RClass>();
-  readonly accounts = new Map<string, RAccount>();
+export class ReferenceLedger extends ReferenceRules {
   /** Every class and account command by id: one namespace, the kind part of what a replay compares. */
   private readonly commands = new Map<string, unknown>();
-  readonly txs = new Map<string, RTx>();
-  /** blocks[class][account] = sorted, non-adjacent [start, end] ranges. */
-  readonly blocks = new Map<string, Map<string, Array<[bigint, bigint]>>>();
-  /** Entitlements recorded, in order: the latest for an account, year and table counts. */
-  private readonly entitlements: Array<{ account: string; year: number; table: string; quantity: bigint }> = [];
-  /** An administrator froze the registry's transactions for a reconciliation. */
-  frozen = false;
 
   constructor(
     private readonly now: () => string,
-    private readonly cat: Catalogue = DEFAULT_CATALOGUE,
+    cat: Catalogue = DEFAULT_CATALOGUE,
     /** The registry's rules (the rulebook's ledger section). Account numbering is not modelled: an opening must name its account. */
-    private readonly rules: LedgerRules = DEFAULT_LEDGER_RULES,
-  ) {}
+    rules: LedgerRules = DEFAULT_LEDGER_RULES,
+  ) {
+    super(cat, rules);
+  }
 
   // ---- class and account commands ---------------------------------------------------------------
 
@@ -314,28 +263,6 @@ export class ReferenceLedger {
   }
 
   // ---- state ----------------------------------------------------------------------------------
-
-  /** Units of a class held by an account. */
-  quantity(classCode: string, account: string): bigint {
-    return this.list(classCode, account).reduce((s, [a, b]) => s + b - a + 1n, 0n);
-  }
-
-  /** Units of a class set aside in an account for its held transactions (all but `except`). */
-  earmarked(classCode: string, account: string, except: string | null): bigint {
-    let q = 0n;
-    for (const t of this.txs.values()) {
-      if (!HELD.includes(t.status) || t.id === except) continue;
-      for (const l of t.legs) if (l.from === account && l.classCode === classCode) q += l.quantity;
-    }
-    return q;
-  }
-
-  private heldBy(account: string): bigint {
-    let q = 0n;
-    for (const code of this.blocks.keys()) q += this.quantity(code, account);
-    return q;
-  }
-
   private transitionChecks(what: "approve" | "reject" | "cancel", id: string, t: RTx | undefined, from: readonly string[]): Refusal | undefined {
     return firstFailing(CHECK_ORDER[what].planned, {
       TX_UNKNOWN: () => (t ? undefined : refuse("TX_UNKNOWN", id)),
@@ -378,34 +305,7 @@ export class ReferenceLedger {
     }
   }
 
-  private checkLegs(kind: TransactionKind, legs: Leg[]): void {
-    const issuance = kind.code === "issuance";
-    for (const leg of legs) {
-      const src = leg.from === null ? undefined : this.accounts.get(leg.from);
-      const dst = this.accounts.get(leg.to);
-      const cls = this.classes.get(leg.classCode);
-      const r = firstFailing(LEG_ORDER, {
-        SOURCE_REQUIRED: () => (issuance !== (leg.from === null) ? refuse("SOURCE_REQUIRED", "source") : undefined),
-        SOURCE_UNKNOWN: () => (leg.from !== null && !src ? refuse("SOURCE_UNKNOWN", leg.from) : undefined),
-        SOURCE_NOT_OPEN: () => (src && !this.maySend(src.status, kind) ? refuse("SOURCE_NOT_OPEN", src.id) : undefined),
-        SOURCE_TERMINAL: () => (src && this.cat.accountTypes.get(src.type)?.terminal ? refuse("SOURCE_TERMINAL", src.id) : undefined),
-        SOURCE_TYPE_NOT_ALLOWED: () => (src && !kind.from.includes(src.type) ? refuse("SOURCE_TYPE_NOT_ALLOWED", src.type) : undefined),
-        DEST_UNKNOWN: () => (dst ? undefined : refuse("DEST_UNKNOWN", leg.to)),
-        DEST_CLOSED: () => (dst && !this.mayReceive(dst.status, kind) ? refuse("DEST_CLOSED", leg.to) : undefined),
-        DEST_TYPE_NOT_ALLOWED: () => (dst && !kind.to.includes(dst.type) ? refuse("DEST_TYPE_NOT_ALLOWED", dst.type) : undefined),
-        DEST_SAME_AS_SOURCE: () => (leg.from === leg.to ? refuse("DEST_SAME_AS_SOURCE", leg.to) : undefined),
-        GOVERNMENT_ROUTE: () => {
-          const gov = (t: string) => this.cat.accountTypes.get(t)?.government === true;
-          return src && dst && gov(src.type) && gov(dst.type) && !(this.rules.governmentRoutes[src.type] ?? []).includes(dst.type) ? refuse("GOVERNMENT_ROUTE", `${src.type}->${dst.type}`) : undefined;
-        },
-        CLASS_UNKNOWN: () => (cls ? undefined : refuse("CLASS_UNKNOWN", leg.classCode)),
-        UNIT_TYPE_NOT_ALLOWED: () => (cls && kind.unitTypes && !kind.unitTypes.includes(cls.unitType) ? refuse("UNIT_TYPE_NOT_ALLOWED", cls.unitType) : undefined),
-      }, undefined);
-      if (r) throw new Stop(r);
-    }
-  }
-
-  // ---- the registry's rules ------------------------------------------------------------------
+  // ---- the registry's records ------------------------------------------------------------------
 
   /** Records an entitlement (what a return of excess allocation is measured against). */
   setEntitlement(input: unknown): RefResult {
@@ -427,171 +327,6 @@ export class ReferenceLedger {
     return this.command(f.commandId, "registry.freeze", { frozen: f.frozen, reason: f.reason }, {}, CHECK_ORDER["registry.freeze"].planned, () => {
       this.frozen = f.frozen;
     });
-  }
-
-  private frozenRefusal(): Refusal | undefined {
-    return this.frozen ? refuse("REGISTRY_FROZEN", "frozen") : undefined;
-  }
-
-  private inKinds(set: KindSet, kind: TransactionKind): boolean {
-    if (set.all) return true;
-    if (set.kinds.includes(kind.code)) return true;
-    return set.administrative && kind.administrative;
-  }
-
-  private maySend(status: AccountStatus, kind: TransactionKind): boolean {
-    if (status === "closed") return false;
-    return this.inKinds(this.rules.states[status].send, kind);
-  }
-
-  private mayReceive(status: AccountStatus, kind: TransactionKind): boolean {
-    if (status === "closed") return false;
-    return this.inKinds(this.rules.states[status].receive, kind);
-  }
-
-  /** One pending transaction of the kind per source account, for the rulebook's kinds (at creation). */
-  private checkPendingOnce(t: RTx): void {
-    if (!this.rules.onePendingPerAccount.includes(t.kind)) return;
-    for (const from of new Set(t.legs.flatMap((l) => (l.from === null ? [] : [l.from])))) {
-      const other = [...this.txs.values()].find((x) => x.id !== t.id && x.kind === t.kind && HELD.includes(x.status) && x.legs.some((l) => l.from === from));
-      if (other) throw new Stop(refuse("PENDING_OF_KIND", `${from}:${other.id}`));
-    }
-  }
-
-  /** The table a leg of a return belongs to: the allocation table of the account the units go back to. */
-  private tableOf(accountId: string): string {
-    return this.cat.accountTypes.get((this.accounts.get(accountId) as RAccount).type)?.allocationTable ?? "NAT";
-  }
-
-  private inTable(accountId: string, table: string): boolean {
-    return this.cat.accountTypes.get((this.accounts.get(accountId) as RAccount).type)?.allocationTable === table;
-  }
-
-  /** Returns of excess allocation: one pending per account, year and table (at creation); never more than the excess. */
-  private checkReturns(t: RTx, creating: boolean): void {
-    if (!this.cat.kinds.get(t.kind)?.returnsExcess) return;
-    const returns = (k: string) => this.cat.kinds.get(k)?.returnsExcess === true;
-    const seen = new Set<string>();
-    for (const leg of t.legs) {
-      if (leg.from === null) continue;
-      const account = leg.from;
-      const year = (this.classes.get(leg.classCode) as RClass).vintage;
-      const table = this.tableOf(leg.to);
-      const key = `${account}|${year}|${table}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const counts = (l: Leg, side: "from" | "to") => (this.classes.get(l.classCode) as RClass).vintage === year && (side === "from" ? l.from === account && this.inTable(l.to, table) : l.to === account && l.from !== null && this.inTable(l.from, table));
-      if (creating) {
-        const pending = [...this.txs.values()].find((x) => x.id !== t.id && returns(x.kind) && HELD.includes(x.status) && x.legs.some((l) => counts(l, "from")));
-        if (pending) throw new Stop(refuse("RETURN_PENDING", `${key}:${pending.id}`));
-      }
-      let allocated = 0n;
-      let returned = 0n;
-      for (const x of this.txs.values()) {
-        const live = x.status === "completed" && x.reversedBy === null;
-        if (live && this.cat.kinds.get(x.kind)?.allocates) for (const l of x.legs) if (counts(l, "to")) allocated += l.quantity;
-        if (x.id !== t.id && returns(x.kind) && (live || HELD.includes(x.status))) for (const l of x.legs) if (counts(l, "from")) returned += l.quantity;
-      }
-      for (const l of t.legs) if (counts(l, "from")) returned += l.quantity;
-      const recorded = this.entitlements.filter((e) => e.account === account && e.year === year && e.table === table);
-      const entitled = recorded.length === 0 ? allocated : (recorded[recorded.length - 1] as { quantity: bigint }).quantity;
-      const excess = allocated > entitled ? allocated - entitled : 0n;
-      if (returned > excess) throw new Stop(refuse("RETURN_EXCEEDS_EXCESS", `${key}: ${returned} > ${excess}`));
-    }
-  }
-
-  /** Each source holds the legs' units beyond what its other held transactions earmark. */
-  private checkAvailable(legs: Leg[], self: string | null): void {
-    const need = new Map<string, bigint>();
-    for (const l of legs) {
-      if (l.from === null) continue;
-      const k = `${l.from}|${l.classCode}`;
-      need.set(k, (need.get(k) ?? 0n) + l.quantity);
-    }
-    for (const [k, q] of need) {
-      const [from, code] = k.split("|") as [string, string];
-      if (this.quantity(code, from) - this.earmarked(code, from, self) < q) throw new Stop(refuse("INSUFFICIENT_UNITS", k));
-    }
-  }
-
-  private checkIssuanceLimit(legs: Leg[]): void {
-    const pending = new Map<string, bigint>();
-    for (const l of legs) {
-      const cls = this.classes.get(l.classCode) as RClass;
-      const issued = cls.next - cls.first + (pending.get(cls.code) ?? 0n);
-      if (cls.limit !== null && issued + l.quantity > cls.limit) throw new Stop(refuse("ISSUANCE_LIMIT_EXCEEDED", cls.code));
-      pending.set(cls.code, (pending.get(cls.code) ?? 0n) + l.quantity);
-    }
-  }
-
-  /** Moves (or issues) the legs; checks everything first, so a failing leg leaves nothing changed. */
-  private execute(kindCode: string, legs: Leg[], self: string | null = null): RMove[] {
-    const issuance = kindCode === "issuance";
-    if (!issuance) this.checkAvailable(legs, self);
-    else this.checkIssuanceLimit(legs);
-    const moves: RMove[] = [];
-    for (const l of legs) {
-      if (issuance) {
-        const cls = this.classes.get(l.classCode) as RClass;
-        const start = cls.next;
-        cls.next += l.quantity;
-        this.add(l.classCode, l.to, start, start + l.quantity - 1n);
-        moves.push({ classCode: l.classCode, from: null, to: l.to, start, end: start + l.quantity - 1n });
-        continue;
-      }
-      let need = l.quantity;
-      while (need > 0n) {
-        const first = this.list(l.classCode, l.from as string)[0] as [bigint, bigint];
-        const size = first[1] - first[0] + 1n;
-        const take = size <= need ? size : need;
-        const s = first[0];
-        const e = s + take - 1n;
-        this.remove(l.classCode, l.from as string, s, e);
-        this.add(l.classCode, l.to, s, e);
-        moves.push({ classCode: l.classCode, from: l.from, to: l.to, start: s, end: e });
-        need -= take;
-      }
-    }
-    return moves;
-  }
-
-  list(classCode: string, account: string): Array<[bigint, bigint]> {
-    return this.blocks.get(classCode)?.get(account) ?? [];
-  }
-
-  private setList(classCode: string, account: string, l: Array<[bigint, bigint]>): void {
-    let m = this.blocks.get(classCode);
-    if (!m) this.blocks.set(classCode, (m = new Map()));
-    if (l.length === 0) m.delete(account);
-    else m.set(account, l);
-  }
-
-  private remove(classCode: string, account: string, s: bigint, e: bigint): void {
-    const out: Array<[bigint, bigint]> = [];
-    for (const [a, b] of this.list(classCode, account)) {
-      if (b < s || a > e) out.push([a, b]);
-      else {
-        if (a < s) out.push([a, s - 1n]);
-        if (b > e) out.push([e + 1n, b]);
-      }
-    }
-    this.setList(classCode, account, out);
-  }
-
-  private add(classCode: string, account: string, s: bigint, e: bigint): void {
-    const all = [...this.list(classCode, account), [s, e] as [bigint, bigint]].sort((x, y) => (x[0] < y[0] ? -1 : 1));
-    const out: Array<[bigint, bigint]> = [];
-    for (const r of all) {
-      const last = out[out.length - 1];
-      if (last && last[1] + 1n === r[0]) last[1] = r[1];
-      else out.push([r[0], r[1]]);
-    }
-    this.setList(classCode, account, out);
-  }
-
-  /** Invariant: a closed account holds nothing (the model test checks it after every run). */
-  closedHolding(): string[] {
-    return [...this.accounts.values()].filter((a) => a.status === "closed" && this.heldBy(a.id) > 0n).map((a) => a.id);
   }
 }
 
