@@ -109,4 +109,13 @@ forEachStore("sales at the ceiling beyond the cap", (db) => {
     await expect(db().query("DELETE FROM ceiling_sales")).rejects.toThrow();
     await expect(db().query("TRUNCATE ceiling_sales")).rejects.toThrow();
   });
+
+  it("prices a sale by the scheme's fiscal year in the registry's time zone", async () => {
+    // 15 February 2027 is in FY2026 (April to March): JPY 4,300; 1 April 2027 09:00 in Tokyo is FY2027: 4,300 x 1.03 = 4,429
+    f.clock.set("2027-02-15T01:00:00Z");
+    expect(must(await svc.sellAtCeiling(f.admin, { commandId: "s3", account: "OP-A", classCode: "GX-2026", quantity: "10" })).value).toMatchObject({ year: 2026, price: "4300", amount: "43000" });
+    f.clock.set("2027-04-01T00:00:00Z");
+    expect(must(await svc.sellAtCeiling(f.admin, { commandId: "s4", account: "OP-A", classCode: "GX-2026", quantity: "10" })).value).toMatchObject({ year: 2027, price: "4429", amount: "44290" });
+    expect(await svc.issuedBeyondCap()).toEqual([{ year: 2026, quantity: 300n }, { year: 2027, quantity: 10n }]);
+  });
 });

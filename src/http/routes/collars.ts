@@ -41,7 +41,7 @@ const CeilingSale = z
     account: z.string(),
     installation: z.string(),
     classCode: z.string(),
-    year: z.number().int().openapi({ description: "The year whose ceiling price applies: the year of the sale in the registry's time zone" }),
+    year: z.number().int().openapi({ description: "The year whose ceiling price applies: the scheme year of the sale (a fiscal year where the rulebook counts them) in the registry's time zone" }),
     quantity: Amount,
     price: Money,
     amount: Money,

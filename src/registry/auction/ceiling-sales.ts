@@ -14,9 +14,11 @@
 // (the ledger answers a repeat with its first result: never a second issuance) and completes the
 // transfer. The ledger checks no cap on an issuance: what marks these allowances beyond the cap
 // is the sale row, summed per year by `issuedBeyondCap`.
-// The price year is the calendar year of the sale in the registry's time zone.
+// The price year is the scheme year of the sale (the rulebook's fiscal year where it has one), by
+// its local date in the registry's time zone.
 import { auctionRefusal } from "../../domain/auction/checks.ts";
 import type { Refusal } from "../../domain/ledger/checks.ts";
+import { schemeYearOf } from "../../domain/compliance/periods.ts";
 import { formatDecimal } from "../../domain/quantity/index.ts";
 import type { Rulebook } from "../../domain/rulebook/index.ts";
 import type { Caller } from "../../domain/security/roles.ts";
@@ -109,7 +111,8 @@ async function eligible(sql: Sql, account: string): Promise<{ installation: stri
   return { installation: a.installation };
 }
 
-const saleYear = (rb: Rulebook | null, now: string) => Number(rb ? localDay(rb, now).slice(0, 4) : now.slice(0, 4));
+/** The scheme year of the sale (a fiscal year where the rulebook counts them: FY2026 runs April 2026 to March 2027 in Japan), in the registry's time zone. */
+const saleYear = (rb: Rulebook | null, now: string) => (rb ? schemeYearOf(rb, localDay(rb, now)) : Number(now.slice(0, 4)));
 
 /**
  * The rule on every ceiling_sale write: a completed transfer of exactly what its own issuance
