@@ -117,5 +117,9 @@ forEachStore("sales at the ceiling beyond the cap", (db) => {
     f.clock.set("2027-04-01T00:00:00Z");
     expect(must(await svc.sellAtCeiling(f.admin, { commandId: "s4", account: "OP-A", classCode: "GX-2026", quantity: "10" })).value).toMatchObject({ year: 2027, price: "4429", amount: "44290" });
     expect(await svc.issuedBeyondCap()).toEqual([{ year: 2026, quantity: 300n }, { year: 2027, quantity: 10n }]);
+    // the TNAC (calendar years, cut off at the end of the year) counts them among the allowances issued and names them
+    const t = await svc.tnac(2026, 0n);
+    expect(t).toMatchObject({ ok: true, value: { issuedBeyondCap: 290n } });
+    expect(t.ok && t.value.issuedSince2008 >= 290n).toBe(true);
   });
 });
