@@ -7,7 +7,7 @@ import type { Rulebook } from "../domain/rulebook/index.ts";
 import type { Db } from "../store/db.ts";
 import { installCompliance } from "./compliance/hook.ts";
 import { installAuctionRules } from "./auction/hooks.ts";
-import { installCeilingSales } from "./auction/ceiling-sales.ts";
+import { installCeilingSales } from "./auction/ceiling-sale-hook.ts";
 import { installInternational } from "./international/hooks.ts";
 import type { LedgerService } from "./ledger/index.ts";
 
