@@ -100,6 +100,12 @@ forEachStore("sales at the ceiling beyond the cap", (db) => {
     expect(await held("OP-A")).toBe(before);
   });
 
+  it("a sale is final: its transfer is not reversed", async () => {
+    const r = await reg.ledger.reverse({ transactionId: "rev-s1", reverses: "ceiling-sale.s1", actor: "admin" });
+    expect(r).toMatchObject({ ok: false, code: 6006 });
+    expect((await reg.ledger.getTransaction("ceiling-sale.s1"))?.reversedBy ?? null).toBeNull();
+  });
+
   it("sums what was issued beyond the cap per year, and keeps the sales append-only", async () => {
     expect(await issuedBeyondCap(db())).toEqual([{ year: 2026, quantity: 290n }]);
     expect(await svc.issuedBeyondCap(2027)).toEqual([]);
