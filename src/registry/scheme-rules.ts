@@ -7,6 +7,7 @@ import type { Rulebook } from "../domain/rulebook/index.ts";
 import type { Db } from "../store/db.ts";
 import { installCompliance } from "./compliance/hook.ts";
 import { installAuctionRules } from "./auction/hooks.ts";
+import { installCeilingSales } from "./auction/ceiling-sale-hook.ts";
 import { installInternational } from "./international/hooks.ts";
 import type { LedgerService } from "./ledger/index.ts";
 
@@ -18,6 +19,7 @@ const INSTALLERS: readonly RuleInstaller[] = [
   installCompliance,
   (ledger) => installAuctionRules(ledger), // auctions: a payment record beside every delivery; settled deliveries final
   installInternational,
+  (ledger, _db, rb) => installCeilingSales(ledger, rb ? { name: rb.scheme.id, rulebook: rb } : null), // a hard ceiling: the sale row beside every ceiling_sale
 ];
 
 export function installSchemeRules(ledger: LedgerService, db: Db, rulebook: Rulebook | null, installers: readonly RuleInstaller[] = INSTALLERS): void {

@@ -277,6 +277,8 @@ export const MATRIX: Record<string, Row> = {
   // a rule may refuse the administrator's payment (the world's rulebook keeps no ceiling by payment in lieu): allowed, never denied
   payCeilingPrice: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/ceiling-payments", body: { commandId: tx("ceil", n), installation: "INST-A", period: "2025", quantity: "10" } }) },
   listCeilingPayments: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/ceiling-payments" }) },
+  sellAtCeiling: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/ceiling-sales", body: { commandId: tx("sale", n), account: "OP-A", classCode: "GX-2026", quantity: "10" } }) },
+  listCeilingSales: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/ceiling-sales" }) },
   getTnac: { expect: "YYNNNN", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: "/v1/msr/tnac/2028?verifiedEmissions=0" }) },
   listMsrDecisions: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/msr/decisions" }) },
   decideMsr: {

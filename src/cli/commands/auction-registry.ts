@@ -199,7 +199,7 @@ async function tnacCmd(_ctx: RegistryContext, svc: AuctionService, year: string,
   const y = yearArg("<year>", year) as number;
   if (o.emissions !== undefined && !/^\d{1,18}$/.test(o.emissions)) throw new UsageError(`option --emissions: not a whole number: ${JSON.stringify(o.emissions)}`);
   const t = must(await svc.tnac(y, o.emissions === undefined ? undefined : BigInt(o.emissions))).value;
-  return { json: plain(t), text: `TNAC ${t.year}: ${t.tnac} = issued ${t.issuedSince2008} + credits ${t.creditsUsed} - verified emissions ${t.verifiedEmissions} (${t.emissionsFrom}) - cancelled ${t.cancelled} - reserve ${t.reserveHoldings}\n` };
+  return { json: plain(t), text: `TNAC ${t.year}: ${t.tnac} = issued ${t.issuedSince2008}${t.issuedBeyondCap > 0n ? ` (${t.issuedBeyondCap} of them beyond the cap)` : ""} + credits ${t.creditsUsed} - verified emissions ${t.verifiedEmissions} (${t.emissionsFrom}) - cancelled ${t.cancelled} - reserve ${t.reserveHoldings}\n` };
 }
 
 async function decideCmd(ctx: RegistryContext, svc: AuctionService, year: string, o: Common & { id?: string; emissions?: string; previousAuctionVolume?: string; msrAccount?: string; auctionAccount?: string; cancellationAccount?: string }): Promise<Out> {

@@ -2,7 +2,9 @@
 // against the registry (src/registry/auction/ceiling-payments.ts), through the same service and
 // rules as the API, acting as a registry user (--as). `pay` records an operator's payment of the
 // rulebook's ceiling price for tonnes of an installation's obligation in a compliance period;
-// compliance counts them toward the obligation. The same --id again records nothing more.
+// compliance counts them toward the obligation. `sell|sales`: a hard ceiling kept by fixed-price
+// sales, allowances issued beyond the cap and sold at the ceiling price (ceiling-sales.ts).
+// The same --id again records nothing more.
 import type { Command } from "commander";
 import { auctionStatusOf } from "../../domain/auction/checks.ts";
 import { AuctionService } from "../../registry/auction/index.ts";
@@ -10,7 +12,7 @@ import type { Result } from "../../registry/ledger/index.ts";
 import { action, formatTable, printJson, UsageError } from "../io.ts";
 import { actingUser, type Common, Refused, withRegistry } from "./registry/index.ts";
 
-const FLAGS: Record<string, string> = { commandId: "--id", installation: "--installation", period: "--period", quantity: "--quantity", reference: "--reference" };
+const FLAGS: Record<string, string> = { commandId: "--id", installation: "--installation", period: "--period", quantity: "--quantity", reference: "--reference", account: "--account", classCode: "--class", issuanceAccount: "--issuance-account" };
 
 /** A refusal of a malformed field is bad usage (exit 2, naming the flag); any other refuses the command (exit 1). */
 function must<T>(r: Result<T>): { value: T; replayed: boolean } {
@@ -35,7 +37,7 @@ function required(o: Record<string, unknown>, names: ReadonlyArray<[key: string,
 }
 
 export function register(program: Command): void {
-  const c = program.command("collar").description("price collars in the registry: payments of the ceiling price in place of allowances (GX-ETS)");
+  const c = program.command("collar").description("price collars in the registry: payments of the ceiling price in place of allowances (GX-ETS), sales at a hard ceiling issued beyond the cap");
   c.command("pay")
     .description("record an operator's payment of the year's ceiling price for tonnes of an installation's obligation, instead of surrendering allowances")
     .option("--installation <id>", "the installation registered for compliance (required)")
@@ -58,6 +60,50 @@ export function register(program: Command): void {
         const p = out.value;
         if (o.json) printJson(plain({ ...p, replayed: out.replayed }));
         else process.stdout.write(`${out.replayed ? "already recorded: " : ""}payment ${p.id}: ${p.installation} ${p.period}, ${p.quantity} t at ${p.currency} ${p.price} (${p.priceYear}) = ${p.currency} ${p.amount}; counts toward the obligation\n`);
+      }),
+    );
+  c.command("sell")
+    .description("sell a covered entity allowances at the year's ceiling price, issued beyond the cap (where the rulebook keeps its ceiling by fixed-price sales)")
+    .option("--account <id>", "the buyer's operator holding account, of an installation registered for compliance (required)")
+    .option("--class <code>", "the allowance class issued and sold (required)")
+    .option("--quantity <n>", "allowances sold, whole (required)")
+    .option("--issuance-account <id>", "the national issuance account they are issued into (default: the only open one)")
+    .option("--id <key>", "idempotency key (required): the same key again records nothing more, and completes a sale interrupted between its issuance and its transfer")
+    .option("--database <dir|url>", "PGlite data directory or postgres:// URL (default: DATABASE_URL, else .data/pglite)")
+    .option("--as <user>", "the registry user this acts as (default: ETS_AS); the same rules apply as through the API")
+    .option("--json", "print JSON")
+    .action(
+      action(async (o: Common & { account?: string; class?: string; quantity?: string; issuanceAccount?: string; id?: string }) => {
+        required(o as Record<string, unknown>, [["account", "--account"], ["class", "--class"], ["quantity", "--quantity"], ["id", "--id"]]);
+        if (!/^\d{1,16}$/.test(o.quantity as string)) throw new UsageError(`option --quantity: expected a whole number of allowances, got ${JSON.stringify(o.quantity)}`);
+        const out = await withRegistry(o, async (ctx) => {
+          const svc = new AuctionService(ctx.registry);
+          return must(await svc.sellAtCeiling(actingUser(ctx), { commandId: o.id as string, account: o.account as string, classCode: o.class as string, quantity: o.quantity as string, issuanceAccount: o.issuanceAccount }));
+        });
+        const v = out.value;
+        if (o.json) printJson(plain({ ...v, replayed: out.replayed }));
+        else process.stdout.write(`${out.replayed ? "already recorded: " : ""}sale ${v.id}: ${v.quantity} ${v.classCode} to ${v.account} (${v.installation}) at ${v.currency} ${v.price} (${v.year}) = ${v.currency} ${v.amount}; issued beyond the cap by ${v.issuanceId}\n`);
+      }),
+    );
+  c.command("sales")
+    .description("the sales at the ceiling and the allowances they issued beyond the cap per year")
+    .option("--year <y>", "only this year's")
+    .option("--account <id>", "only this account's")
+    .option("--database <dir|url>", "PGlite data directory or postgres:// URL (default: DATABASE_URL, else .data/pglite)")
+    .option("--json", "print JSON")
+    .action(
+      action(async (o: Common & { year?: string; account?: string }) => {
+        if (o.year !== undefined && !/^\d{4}$/.test(o.year)) throw new UsageError(`option --year: expected a year, got ${JSON.stringify(o.year)}`);
+        const year = o.year === undefined ? undefined : Number(o.year);
+        const out = await withRegistry(o, async (ctx) => {
+          const svc = new AuctionService(ctx.registry);
+          return { items: await svc.ceilingSales({ year, account: o.account }), issuedBeyondCap: await svc.issuedBeyondCap(year) };
+        });
+        if (o.json) printJson(plain(out));
+        else {
+          process.stdout.write(out.items.length === 0 ? "no sales\n" : `${formatTable(["id", "account", "class", "year", "quantity", "price", "amount", "currency"], out.items.map((v) => [v.id, v.account, v.classCode, v.year, v.quantity, v.price, v.amount, v.currency]))}\n`);
+          for (const t of out.issuedBeyondCap) process.stdout.write(`issued beyond the cap in ${t.year}: ${t.quantity}\n`);
+        }
       }),
     );
   c.command("payments")

@@ -162,6 +162,10 @@ export const TRANSACTION_KINDS: readonly TransactionKind[] = [
     approval: true, returnsExcess: true,
   }),
   kind({ code: "auction_delivery", name: "Delivery of auctioned allowances", from: ["auction"], to: [...HOLDING], unitTypes: ["allowance"], administrative: true }),
+  // A hard ceiling's fixed-price sale: allowances issued beyond the cap into the national issuance
+  // account, then sold to a covered entity at the ceiling price (src/registry/auction/ceiling-sales.ts);
+  // final, like a delivery against payment: the sale row stays, so its units do not go back.
+  kind({ code: "ceiling_sale", name: "Sale at the price ceiling (issued beyond the cap)", from: ["national_issuance"], to: [...OPERATOR], unitTypes: ["allowance"], reversible: false, administrative: true }),
   kind({ code: "reserve_release", name: "Release from a reserve", from: ["market_stability_reserve", "cost_containment_reserve"], to: ["auction", "allocation"], approval: true, administrative: true }),
   kind({ code: "reserve_intake", name: "Intake into a reserve", from: ["auction", "national_issuance"], to: ["market_stability_reserve", "cost_containment_reserve"], approval: true, administrative: true }),
   kind({ code: "transfer", name: "Transfer", from: [...HOLDING], to: [...HOLDING, "pending"], approval: true, delay: true }),

@@ -104,7 +104,7 @@ const Settlement = z
   })
   .openapi("AuctionSettlement");
 const Tnac = z
-  .object({ year: z.number().int(), tnac: z.string(), issuedSince2008: Amount, creditsUsed: Amount, verifiedEmissions: Amount, cancelled: Amount, reserveHoldings: Amount, emissionsFrom: z.enum(["given", "compliance-records"]), upTo: Time })
+  .object({ year: z.number().int(), tnac: z.string(), issuedSince2008: Amount, creditsUsed: Amount, verifiedEmissions: Amount, cancelled: Amount, reserveHoldings: Amount, emissionsFrom: z.enum(["given", "compliance-records"]), upTo: Time, issuedBeyondCap: Amount.openapi({ description: "Of the allowances issued, those issued beyond the cap by sales at a hard ceiling up to the cut-off" }) })
   .openapi("Tnac");
 const Decision = z
   .object({ tnacYear: z.number().int(), figures: z.record(z.string(), z.unknown()), decision: z.record(z.string(), z.unknown()), msrAccount: z.string(), auctionAccount: z.string(), cancellationAccount: z.string().nullable(), at: Time, actor: z.string() })

@@ -1,7 +1,9 @@
 // Price collars over the API (src/registry/auction/ceiling-payments.ts): a national administrator
 // records an operator's payment of the reference upper price in place of allowances (GX-ETS), for
 // tonnes of an installation's obligation in a compliance period; compliance counts them toward the
-// obligation in the period's status and close. Administrators and the authority read them.
+// obligation in the period's status and close. And where a hard ceiling is kept by fixed-price
+// sales, sales at the ceiling issued beyond the cap (src/registry/auction/ceiling-sales.ts).
+// Administrators and the authority read them.
 import { z } from "@hono/zod-openapi";
 import { auctionStatusOf } from "../../domain/auction/checks.ts";
 import { AuctionService } from "../../registry/auction/index.ts";
@@ -30,6 +32,25 @@ const CeilingPayment = z
     recordedAt: Time,
   })
   .openapi("CeilingPayment");
+
+const CeilingSale = z
+  .object({
+    id: z.string().openapi({ description: "The sale's commandId" }),
+    transactionId: z.string().openapi({ description: "The ceiling_sale transfer to the buyer: ceiling-sale.<commandId>" }),
+    issuanceId: z.string().openapi({ description: "The issuance beyond the cap the sale delivers: ceiling-sale.<commandId>.issue" }),
+    account: z.string(),
+    installation: z.string(),
+    classCode: z.string(),
+    year: z.number().int().openapi({ description: "The year whose ceiling price applies: the scheme year of the sale (a fiscal year where the rulebook counts them) in the registry's time zone" }),
+    quantity: Amount,
+    price: Money,
+    amount: Money,
+    currency: z.string(),
+    beyondCap: z.literal(true).openapi({ description: "Every allowance sold at the ceiling is issued beyond the cap" }),
+    soldBy: z.string().nullable(),
+    recordedAt: Time,
+  })
+  .openapi("CeilingSale");
 
 function must<T>(r: { ok: true; value: T } | RefusalLike): T {
   if (!r.ok) throw new ProblemError(refusalProblem(r, auctionStatusOf(r.code) ?? refusalStatus(r)), {}, true);
@@ -65,6 +86,36 @@ export function collarOps(deps: AppDeps, _config: HttpConfig): Op[] {
       query: z.object({ installation: z.string().min(1).max(64).optional(), period: z.string().min(1).max(32).optional() }),
       responses: { 200: { description: "The payments", schema: z.object({ items: z.array(CeilingPayment) }).openapi("CeilingPaymentList") } },
       handler: async ({ c, query }) => json(c, { items: await service().ceilingPayments({ installation: query.installation, period: query.period }) }),
+    }),
+    op({
+      method: "post", path: "/v1/ceiling-sales", operationId: "sellAtCeiling", tag: TAG, access: roles(["national-admin"], "admin"),
+      summary: "Sell allowances at the ceiling, issued beyond the cap",
+      description:
+        "Where the rulebook keeps a hard ceiling by fixed-price sales, sells a covered entity (the operator holding account of an installation registered for compliance) allowances at the year's ceiling price: the quantity is issued beyond the cap into the national issuance account (transaction ceiling-sale.<commandId>.issue) and transferred to the buyer (ceiling_sale, ceiling-sale.<commandId>), the sale recorded beside the transfer with its price, amount and year. Refused where the rulebook has no such ceiling for the year or keeps it otherwise, and for a buyer that is not a covered entity. Once per commandId; the same commandId after a failure between the issuance and the transfer completes the sale without issuing again.",
+      body: z
+        .object({ commandId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/), account: z.string().min(1).max(64), classCode: z.string().min(1).max(64), quantity: z.union([Amount, z.number().int().positive()]), issuanceAccount: z.string().min(1).max(64).optional() })
+        .strict()
+        .openapi("CeilingSaleBody"),
+      errors: [404, 409, 422],
+      responses: { 201: { description: "The sale, recorded", schema: CeilingSale }, 200: { description: "A repeat of an earlier request with the same commandId: its first result", schema: CeilingSale } },
+      handler: async ({ c, caller, body }) => {
+        const r = await service().sellAtCeiling(caller, body);
+        const v = must(r);
+        return json(c, v, r.ok && r.replayed ? 200 : 201);
+      },
+    }),
+    op({
+      method: "get", path: "/v1/ceiling-sales", operationId: "listCeilingSales", tag: TAG, access: roles(["national-admin", "authority"], "read"),
+      summary: "Sales at the ceiling beyond the cap",
+      description: "The sales at the ceiling, oldest first, optionally of one year or to one account, and the allowances issued beyond the cap by them per year (`issuedBeyondCap`).",
+      query: z.object({ year: z.coerce.number().int().min(1990).max(2200).optional(), account: z.string().min(1).max(64).optional() }),
+      responses: {
+        200: {
+          description: "The sales and the yearly totals issued beyond the cap",
+          schema: z.object({ items: z.array(CeilingSale), issuedBeyondCap: z.array(z.object({ year: z.number().int(), quantity: Amount })) }).openapi("CeilingSaleList"),
+        },
+      },
+      handler: async ({ c, query }) => json(c, { items: await service().ceilingSales({ year: query.year, account: query.account }), issuedBeyondCap: await service().issuedBeyondCap(query.year) }),
     }),
   ];
 }

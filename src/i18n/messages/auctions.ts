@@ -118,4 +118,8 @@ export const AUCTION_MESSAGES = {
   "check.ceiling-not-payment": { en: "A payment in place of allowances is taken only where the rulebook keeps its ceiling by payment in lieu (GX-ETS); the mechanism is named.", ja: "排出枠に代わる支払は、ルールブックが上限価格を代替支払で維持する場合（GX-ETS）に限り受け付けること。" },
   "check.ceiling-installation-unknown": { en: "A payment in place of allowances is made for an installation registered for compliance.", ja: "排出枠に代わる支払は、遵守のために登録された事業所について行うこと。" },
   "check.ceiling-period-closed": { en: "A payment counts toward a compliance period only while the period is not closed.", ja: "支払が遵守期間に算入されるのは、その期間が締め切られていない間に限ること。" },
+  "check.ceiling-not-sale": { en: "Allowances are sold at the ceiling beyond the cap only where the rulebook keeps its ceiling by fixed-price sales with a price for the year of the sale; the mechanism is named.", ja: "上限価格での上限外売却は、ルールブックが上限価格を固定価格売却で維持し、売却年の価格を定める場合に限ること。" },
+  "check.ceiling-buyer-not-eligible": { en: "A sale at the ceiling is made to a covered entity: an open operator holding account of an installation registered for compliance; the account is named.", ja: "上限価格での売却の相手は対象事業者（遵守のために登録された事業所の開設中の事業者保有口座）であること。" },
+  "check.ceiling-sale-without-issuance": { en: "A ceiling sale transaction is written only by the sale at the ceiling, transferring exactly what its own issuance beyond the cap created; each issuance is sold once.", ja: "上限価格売却の取引は、上限価格での売却のみが、その売却自身の上限外発行の数量をそのまま移転する形で記録し、各発行は一度だけ売却されること。" },
+  "check.ceiling-sale-over-limit": { en: "A sale at the ceiling is for at most 10^15 allowances, and its amount at most 10^30 minor units of the currency.", ja: "上限価格での売却は 10^15 単位以下、金額は通貨の最小単位で 10^30 以下であること。" },
 } as const satisfies Record<string, Entry>;

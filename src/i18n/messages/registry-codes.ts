@@ -34,6 +34,7 @@ export const REGISTRY_CODES = {
   "txKind.reverse_allocation": { en: "Return of allocation", ja: "割当の返還" },
   "txKind.excess_allocation_return": { en: "Return of excess allocation", ja: "過剰割当の返還" },
   "txKind.auction_delivery": { en: "Delivery of auctioned allowances", ja: "落札排出枠の引渡し" },
+  "txKind.ceiling_sale": { en: "Sale at the price ceiling (issued beyond the cap)", ja: "上限価格での売却（上限外発行）" },
   "txKind.reserve_release": { en: "Release from a reserve", ja: "リザーブからの放出" },
   "txKind.reserve_intake": { en: "Intake into a reserve", ja: "リザーブへの繰入れ" },
   "txKind.transfer": { en: "Transfer", ja: "移転" },

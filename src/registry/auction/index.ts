@@ -2,7 +2,8 @@
 // bidders and sealed bids, the close (clearing by src/domain/auction), settlement in one ledger
 // batch with its payment records (a hook on auction_delivery keeps them together on every door),
 // the reserve transactions an auction calls for, the split of its proceeds by the revenue table,
-// payments of the ceiling price in place of allowances, and the reserve's decisions on the TNAC
+// payments of the ceiling price in place of allowances, sales at a hard ceiling issued beyond the
+// cap, and the reserve's decisions on the TNAC
 // computed from the ledger. Every command takes a Caller (the security rules decide who may) and is
 // recorded in the audit log; units move only through the secure registry's one write path.
 import type { Rulebook } from "../../domain/rulebook/index.ts";
@@ -11,6 +12,7 @@ import type { SecureRegistry } from "../secure/index.ts";
 import * as auctions from "./auctions.ts";
 import * as calendar from "./calendar.ts";
 import * as ceiling from "./ceiling-payments.ts";
+import * as sales from "./ceiling-sales.ts";
 import { type AuctionCtx, makeCtx, type VerifiedEmissionsSource } from "./context.ts";
 import * as msr from "./msr.ts";
 import * as reads from "./reads.ts";
@@ -23,6 +25,8 @@ export type { DecideInput, DecisionView, MonthView, TnacView } from "./msr.ts";
 export type { AuctionView, PublicResults, ResultsView } from "./reads.ts";
 export type { CeilingPaymentInput, CeilingPaymentView } from "./ceiling-payments.ts";
 export { ceilingPaymentsCovering } from "./ceiling-payments.ts";
+export type { CeilingSaleInput, CeilingSaleView } from "./ceiling-sales.ts";
+export { issuedBeyondCap, saleIssuanceId, saleTransactionId } from "./ceiling-sales.ts";
 export type { RevenueView } from "./revenue.ts";
 export type { AuctionTransaction, SettlementView } from "./settle.ts";
 export type { BidderRow, BidRow, PaymentRow } from "./store.ts";
@@ -69,6 +73,11 @@ export class AuctionService {
   // the price ceiling kept by payment in lieu of allowances (GX-ETS)
   payInLieu = (c: Caller, input: ceiling.CeilingPaymentInput) => ceiling.payInLieu(this.ctx, c, input);
   ceilingPayments = (opts: { installation?: string | undefined; period?: string | undefined } = {}) => ceiling.listCeilingPayments(this.ctx.db, opts);
+
+  // a hard ceiling kept by fixed-price sales: allowances issued beyond the cap
+  sellAtCeiling = (c: Caller, input: sales.CeilingSaleInput) => sales.sellAtCeiling(this.ctx, c, input);
+  ceilingSales = (opts: { year?: number | undefined; account?: string | undefined } = {}) => sales.listCeilingSales(this.ctx.db, opts);
+  issuedBeyondCap = (year?: number) => sales.issuedBeyondCap(this.ctx.db, year);
 
   // the market stability reserve
   tnac = (year: number, verifiedEmissions?: bigint) => msr.tnac(this.ctx, year, verifiedEmissions);

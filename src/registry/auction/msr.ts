@@ -29,6 +29,8 @@ export interface TnacView extends TnacFigures {
   emissionsFrom: "given" | "compliance-records";
   /** The cut-off: the end of the year. */
   upTo: string;
+  /** Of the allowances issued, those issued beyond the cap by sales at a hard ceiling up to the cut-off (ceiling-sales.ts). */
+  issuedBeyondCap: bigint;
 }
 
 /** The ledger's figures of the TNAC up to the end of `year` (everything but verified emissions). */
@@ -69,7 +71,9 @@ async function tnacOf(ctx: AuctionCtx, sql: Sql, year: number, given: bigint | u
   if (verifiedEmissions === undefined) return auctionRefusal("MSR_EMISSIONS_MISSING", `verifiedEmissions: the registry holds no verified emissions up to ${year}; give them`, { field: "verifiedEmissions", year });
   const f = { ...(await ledgerFigures(sql, year)), verifiedEmissions };
   for (const [k, v] of Object.entries(f)) if (v < 0n) return auctionRefusal("MSR_NEGATIVE_INPUT", `${k} up to ${year} is negative (${v})`, { field: k });
-  return { ...f, year, tnac: totalInCirculation(f), emissionsFrom: given === undefined ? "compliance-records" : "given", upTo: `${year + 1}-01-01T00:00:00.000Z` };
+  const upTo = `${year + 1}-01-01T00:00:00.000Z`;
+  const beyond = await sql.query<{ q: string | null }>("SELECT sum(quantity)::text AS q FROM ceiling_sales WHERE recorded_at < $1", [upTo]);
+  return { ...f, year, tnac: totalInCirculation(f), emissionsFrom: given === undefined ? "compliance-records" : "given", upTo, issuedBeyondCap: BigInt(beyond.rows[0]?.q ?? "0") };
 }
 
 /** The TNAC of a year from the registry (administrators and the authority). */

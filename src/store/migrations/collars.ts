@@ -54,3 +54,33 @@ export const collarMigrations: readonly Migration[] = [
     ],
   },
 ];
+
+export const ceilingSaleMigrations: readonly Migration[] = [
+  {
+    // Sales at a hard ceiling (src/registry/auction/ceiling-sales.ts): allowances issued beyond the
+    // cap and sold to a covered entity at the year's ceiling price; written by the ceiling_sale
+    // hook in the sale transaction's own database transaction; one sale per issuance.
+    id: "collars-002",
+    statements: [
+      `CREATE TABLE ceiling_sales (
+         id text PRIMARY KEY,
+         transaction_id text NOT NULL UNIQUE,
+         issuance_id text NOT NULL UNIQUE,
+         buyer_account text NOT NULL,
+         installation text NOT NULL REFERENCES compliance_installations(installation),
+         class_code text NOT NULL,
+         year int NOT NULL CHECK (year BETWEEN 1990 AND 2200),
+         quantity int8 NOT NULL CHECK (quantity > 0),
+         price_minor int8 NOT NULL CHECK (price_minor >= 0),
+         amount_minor numeric(40, 0) NOT NULL CHECK (amount_minor = quantity::numeric * price_minor::numeric),
+         currency text NOT NULL,
+         decimals int NOT NULL CHECK (decimals BETWEEN 0 AND 6),
+         beyond_cap boolean NOT NULL CHECK (beyond_cap),
+         sold_by text,
+         recorded_at timestamptz NOT NULL
+       )`,
+      `CREATE INDEX ceiling_sales_year ON ceiling_sales (year, buyer_account)`,
+      ...appendOnly("ceiling_sales"),
+    ],
+  },
+];

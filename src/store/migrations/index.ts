@@ -4,7 +4,7 @@ import { auctionMigrations } from "./auction.ts";
 import { auditMigrations } from "./audit.ts";
 import { authMigrations } from "./auth.ts";
 import { checkpointMigrations } from "./checkpoints.ts";
-import { collarMigrations } from "./collars.ts";
+import { ceilingSaleMigrations, collarMigrations } from "./collars.ts";
 import { complianceMigrations } from "./compliance.ts";
 import { complianceTrueUpMigrations } from "./compliance-002.ts";
 import { internationalMigrations } from "./international.ts";
@@ -38,4 +38,5 @@ export const migrations: readonly Migration[] = [
   ...ledgerPerfMigrations,
   ...intlLinkMigrations,
   ...complianceTrueUpMigrations,
+  ...ceilingSaleMigrations,
 ];

@@ -1,0 +1,70 @@
+// Goal: `ets collar sell|sales` as a user runs them, spawned on a PGlite directory that `ets play`
+// filled with the hard-ceiling example (examples/play/hard-ceiling-sale.yaml: 10,000 allowances
+// sold at JPY 4,300, GX-ETS's reference upper price for FY2026, METI via BCI, in an illustrative
+// rulebook that sells at it): the sale is listed with what it issued beyond the cap; a new sale is
+// issued and sold once per --id; one to an account that is not a covered entity is refused with
+// its check (exit 1), as is one by a representative (8001); bad or missing options are usage
+// errors naming the flag (exit 2).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runPlay } from "../../src/cli/commands/play.ts";
+import { runEts } from "../support/ets.ts";
+
+let dir = "";
+let database = "";
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "ets-ceiling-sale-cli-"));
+  database = join(dir, "db");
+  const r = await runPlay(join(import.meta.dirname, "../../examples/play/hard-ceiling-sale.yaml"), { database }, () => {});
+  if (!r.passed) throw new Error("the example did not play");
+}, 180_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("ets collar sell|sales", () => {
+  it("lists the sales and what they issued beyond the cap, as JSON and as text", async () => {
+    const j = await runEts(["collar", "sales", "--database", database, "--json"]);
+    expect(j.code, j.stderr).toBe(0);
+    expect(JSON.parse(j.stdout)).toMatchObject({ items: [{ id: "sale-cement-1", account: "JP-200-0002", quantity: "10000", price: "4300", amount: "43000000", beyondCap: true }], issuedBeyondCap: [{ year: 2026, quantity: "10000" }] });
+    const t = await runEts(["collar", "sales", "--database", database, "--year", "2026"]);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/sale-cement-1\s+JP-200-0002\s+JPA-2026\s+2026\s+10,000\s+4300\s+43000000\s+JPY/);
+    expect(t.stdout).toMatch(/issued beyond the cap in 2026: 10000/);
+  }, 120_000);
+
+  it("sells once per --id, issuing beyond the cap; refuses a buyer that is not covered and a representative", async () => {
+    const args = ["collar", "sell", "--database", database, "--as", "ministry-1", "--account", "JP-200-0002", "--class", "JPA-2026", "--quantity", "7", "--id", "sale-2", "--json"];
+    const r = await runEts(args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ id: "sale-2", quantity: "7", price: "4300", amount: "30100", issuanceId: "ceiling-sale.sale-2.issue", replayed: false });
+    expect(JSON.parse((await runEts(args)).stdout)).toMatchObject({ id: "sale-2", replayed: true });
+    const totals = JSON.parse((await runEts(["collar", "sales", "--database", database, "--json"])).stdout) as { issuedBeyondCap: unknown };
+    expect(totals.issuedBeyondCap).toEqual([{ year: 2026, quantity: "10007" }]);
+    const steel = await runEts(["collar", "sell", "--database", database, "--as", "ministry-1", "--account", "JP-200-0003", "--class", "JPA-2026", "--quantity", "1", "--id", "sale-3"]);
+    expect(steel.code).toBe(1);
+    expect(steel.stderr).toMatch(/11706/);
+    const rep = await runEts(["collar", "sell", "--database", database, "--as", "cement-1", "--account", "JP-200-0002", "--class", "JPA-2026", "--quantity", "1", "--id", "sale-4"]);
+    expect(rep.code).toBe(1);
+    expect(rep.stderr).toMatch(/8001/);
+  }, 120_000);
+
+  it("bad or missing options are usage errors naming the flag", async () => {
+    const bad = await runEts(["collar", "sell", "--database", database, "--as", "ministry-1", "--account", "JP-200-0002", "--class", "JPA-2026", "--quantity", "1.5", "--id", "x"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/option --quantity/);
+    const missing = await runEts(["collar", "sell", "--database", database, "--as", "ministry-1", "--account", "JP-200-0002", "--quantity", "1", "--id", "x"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/option --class is required/);
+    const key = await runEts(["collar", "sell", "--database", database, "--as", "ministry-1", "--account", "JP-200-0002", "--class", "JPA-2026", "--quantity", "1", "--id", "bad key!"]);
+    expect(key.code).toBe(2);
+    expect(key.stderr).toMatch(/option --id/);
+    const year = await runEts(["collar", "sales", "--database", database, "--year", "26"]);
+    expect(year.code).toBe(2);
+    expect(year.stderr).toMatch(/option --year/);
+  }, 120_000);
+});

@@ -1,0 +1,131 @@
+// Goal: a hard ceiling kept by fixed-price sales, in the registry, on both stores: a national
+// administrator sells a covered entity allowances at the year's ceiling price, ISSUED BEYOND THE
+// CAP (an issuance into the national issuance account, then a ceiling_sale transfer, each with an
+// id derived from the sale's commandId), the sale row written by the ceiling_sale hook beside the
+// transfer; once per commandId; a sale interrupted between its issuance and its transfer is
+// completed by the same commandId without a second issuance; refused with nothing issued or
+// recorded where the rulebook keeps its ceiling otherwise, for a buyer that is not a covered entity
+// and by field; no other door writes a ceiling_sale without its issuance; the sale rows are
+// append-only and summed per year. The rulebook is GX-ETS's with its ceiling kept by fixed-price
+// sales instead of payment in lieu (JPY 4,300 in FY2026, METI via BCI; x 1.03 a year).
+import { beforeAll, expect, it } from "vitest";
+import { rulebookValue } from "../../src/io/rulebook.ts";
+import { AuctionService, issuedBeyondCap, saleIssuanceId } from "../../src/registry/auction/index.ts";
+import { SecureRegistry } from "../../src/registry/secure/index.ts";
+import { recordRulebook } from "../../src/registry/settings.ts";
+import { DEFAULT_SECURITY_CONFIG } from "../../src/domain/security/config.ts";
+import { type ComplianceFixture, must, setUpCompliance } from "../compliance/fixture.ts";
+import { forEachStore } from "../support/stores.ts";
+
+function hardCeiling(): unknown {
+  const v = structuredClone(rulebookValue("japan-gx-ets")) as { stability: { priceCeiling: { mechanism: string } } };
+  v.stability.priceCeiling.mechanism = "fixed-price-sale";
+  return v;
+}
+
+forEachStore("sales at the ceiling beyond the cap", (db) => {
+  let f: ComplianceFixture;
+  let reg: SecureRegistry;
+  let svc: AuctionService;
+  const count = async (table: string) => Number((await db().query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`)).rows[0]?.n);
+  const issued = async () => Number((await db().query<{ n: string }>("SELECT count(*)::text AS n FROM transactions WHERE kind = 'issuance'")).rows[0]?.n);
+  const held = async (acc: string) => ((await reg.ledger.holdings(acc)) ?? []).reduce((s, h) => s + BigInt(h.quantity), 0n);
+
+  beforeAll(async () => {
+    f = await setUpCompliance(db());
+    must(await f.svc.registerInstallation(f.admin, { commandId: "r1", installation: "INST-A", accountId: "OP-A" }));
+    // the scheme's rulebook now keeps a hard ceiling; a registry opened on it installs the sale hook
+    await recordRulebook(db(), "gx-hard-ceiling", hardCeiling(), "2026-04-01T00:00:00.000Z");
+    reg = await SecureRegistry.open(db(), f.clock, DEFAULT_SECURITY_CONFIG, { audit: f.audit });
+    svc = new AuctionService(reg);
+  }, 60_000);
+
+  it("issues beyond the cap and sells at the year's ceiling price, once per command id", async () => {
+    const before = await held("OP-A");
+    const issuances = await issued();
+    const s = must(await svc.sellAtCeiling(f.admin, { commandId: "s1", account: "OP-A", classCode: "GX-2026", quantity: "250" }));
+    expect(s.value).toMatchObject({ id: "s1", transactionId: "ceiling-sale.s1", issuanceId: "ceiling-sale.s1.issue", account: "OP-A", installation: "INST-A", year: 2026, quantity: 250n, price: "4300", amount: "1075000", currency: "JPY", beyondCap: true, soldBy: "admin" });
+    expect(await held("OP-A")).toBe(before + 250n);
+    expect(await issued()).toBe(issuances + 1);
+    const iss = await reg.ledger.getTransaction("ceiling-sale.s1.issue");
+    expect(iss).toMatchObject({ kind: "issuance", status: "completed", legs: [{ classCode: "GX-2026", from: null, to: "NAT", quantity: 250n }] });
+    expect(await reg.ledger.getTransaction("ceiling-sale.s1")).toMatchObject({ kind: "ceiling_sale", status: "completed", legs: [{ from: "NAT", to: "OP-A", quantity: 250n }] });
+    // again: the first result, nothing more issued; other content: refused
+    expect(await svc.sellAtCeiling(f.admin, { commandId: "s1", account: "OP-A", classCode: "GX-2026", quantity: "250" })).toMatchObject({ ok: true, replayed: true, value: { id: "s1" } });
+    expect(await svc.sellAtCeiling(f.admin, { commandId: "s1", account: "OP-A", classCode: "GX-2026", quantity: "251" })).toMatchObject({ ok: false, code: 11003, facts: { field: "quantity" } });
+    expect(await issued()).toBe(issuances + 1);
+    expect(await held("OP-A")).toBe(before + 250n);
+  });
+
+  it("completes a sale interrupted between its issuance and its transfer, never issuing twice", async () => {
+    // the process died after the issuance: it stands in the national issuance account, no sale row
+    must(await reg.ledger.propose({ transactionId: saleIssuanceId("s2"), kind: "issuance", legs: [{ classCode: "GX-2026", to: "NAT", quantity: "40" }], initiator: "admin", note: "sale at the ceiling s2: issued beyond the cap" }));
+    const issuances = await issued();
+    const before = await held("OP-A");
+    const s = must(await svc.sellAtCeiling(f.admin, { commandId: "s2", account: "OP-A", classCode: "GX-2026", quantity: "40" }));
+    expect(s.value).toMatchObject({ id: "s2", quantity: 40n, amount: "172000", issuanceId: "ceiling-sale.s2.issue" });
+    expect(await issued()).toBe(issuances);
+    expect(await held("OP-A")).toBe(before + 40n);
+    expect((await svc.ceilingSales()).filter((x) => x.id === "s2")).toHaveLength(1);
+  });
+
+  it("refuses by rule and by field, issuing and recording nothing", async () => {
+    const issuances = await issued();
+    const sales = await count("ceiling_sales");
+    expect(await svc.sellAtCeiling(f.rep1, { commandId: "x1", account: "OP-A", classCode: "GX-2026", quantity: "1" })).toMatchObject({ ok: false, code: 8001 });
+    // OP-B's installation is not registered for compliance; SUR is no operator account; ZZ none
+    expect(await svc.sellAtCeiling(f.admin, { commandId: "x2", account: "OP-B", classCode: "GX-2026", quantity: "1" })).toMatchObject({ ok: false, code: 11706, facts: { field: "account" } });
+    expect(await svc.sellAtCeiling(f.admin, { commandId: "x3", account: "ZZ-1", classCode: "GX-2026", quantity: "1" })).toMatchObject({ ok: false, code: 11706 });
+    expect(await svc.sellAtCeiling(f.admin, { commandId: "x4", account: "OP-A", classCode: "GX-2026", quantity: "0" })).toMatchObject({ ok: false, code: 11001, facts: { field: "quantity" } });
+    expect(await svc.sellAtCeiling(f.admin, { commandId: "bad key!", account: "OP-A", classCode: "GX-2026", quantity: "1" })).toMatchObject({ ok: false, code: 11001, facts: { field: "commandId" } });
+    expect(await svc.sellAtCeiling(f.admin, { commandId: "x5", account: "OP-A", classCode: "GX-2026", quantity: "1", issuanceAccount: "" })).toMatchObject({ ok: false, code: 11001, facts: { field: "issuanceAccount" } });
+    // GX-ETS as published keeps its ceiling by payment in lieu: no sale beyond the cap
+    const gx = new AuctionService(reg, { rulebook: { name: "japan-gx-ets", rulebook: (await import("../../src/io/rulebook.ts")).loadRulebook("japan-gx-ets") } });
+    expect(await gx.sellAtCeiling(f.admin, { commandId: "x6", account: "OP-A", classCode: "GX-2026", quantity: "1" })).toMatchObject({ ok: false, code: 11705, facts: { mechanism: "payment-in-lieu" } });
+    expect(await issued()).toBe(issuances);
+    expect(await count("ceiling_sales")).toBe(sales);
+  });
+
+  it("no other door writes a ceiling_sale without its own issuance, and the registry without the rule refuses it", async () => {
+    const before = await held("OP-A");
+    // a plain transfer of units already in the national issuance account
+    expect(await reg.ledger.propose({ transactionId: "ceiling-sale.y1", kind: "ceiling_sale", legs: [{ classCode: "GX-2026", from: "NAT", to: "OP-A", quantity: "5" }] })).toMatchObject({ ok: false, code: 11707 });
+    // an issuance of another quantity
+    must(await reg.ledger.propose({ transactionId: "ceiling-sale.y2.issue", kind: "issuance", legs: [{ classCode: "GX-2026", to: "NAT", quantity: "5" }] }));
+    expect(await reg.ledger.propose({ transactionId: "ceiling-sale.y2", kind: "ceiling_sale", legs: [{ classCode: "GX-2026", from: "NAT", to: "OP-A", quantity: "6" }] })).toMatchObject({ ok: false, code: 11707 });
+    // the same through the administrator's door of the secure registry
+    expect(await reg.initiate(f.admin, { transactionId: "ceiling-sale.y3", kind: "ceiling_sale", legs: [{ classCode: "GX-2026", from: "NAT", to: "OP-A", quantity: "5" }] })).toMatchObject({ ok: false, code: 11707 });
+    // the registry opened on GX-ETS's payment-in-lieu rulebook refuses even a well-formed sale
+    expect(await f.reg.ledger.propose({ transactionId: "ceiling-sale.y2", kind: "ceiling_sale", legs: [{ classCode: "GX-2026", from: "NAT", to: "OP-A", quantity: "5" }] })).toMatchObject({ ok: false, code: 11705 });
+    expect(await held("OP-A")).toBe(before);
+  });
+
+  it("a sale is final: its transfer is not reversed", async () => {
+    const r = await reg.ledger.reverse({ transactionId: "rev-s1", reverses: "ceiling-sale.s1", actor: "admin" });
+    expect(r).toMatchObject({ ok: false, code: 6006 });
+    expect((await reg.ledger.getTransaction("ceiling-sale.s1"))?.reversedBy ?? null).toBeNull();
+  });
+
+  it("sums what was issued beyond the cap per year, and keeps the sales append-only", async () => {
+    expect(await issuedBeyondCap(db())).toEqual([{ year: 2026, quantity: 290n }]);
+    expect(await svc.issuedBeyondCap(2027)).toEqual([]);
+    expect((await svc.ceilingSales({ year: 2026 })).map((s) => s.id)).toEqual(["s1", "s2"]);
+    expect(await svc.ceilingSales({ account: "OP-B" })).toEqual([]);
+    await expect(db().query("UPDATE ceiling_sales SET quantity = 1")).rejects.toThrow();
+    await expect(db().query("DELETE FROM ceiling_sales")).rejects.toThrow();
+    await expect(db().query("TRUNCATE ceiling_sales")).rejects.toThrow();
+  });
+
+  it("prices a sale by the scheme's fiscal year in the registry's time zone", async () => {
+    // 15 February 2027 is in FY2026 (April to March): JPY 4,300; 1 April 2027 09:00 in Tokyo is FY2027: 4,300 x 1.03 = 4,429
+    f.clock.set("2027-02-15T01:00:00Z");
+    expect(must(await svc.sellAtCeiling(f.admin, { commandId: "s3", account: "OP-A", classCode: "GX-2026", quantity: "10" })).value).toMatchObject({ year: 2026, price: "4300", amount: "43000" });
+    f.clock.set("2027-04-01T00:00:00Z");
+    expect(must(await svc.sellAtCeiling(f.admin, { commandId: "s4", account: "OP-A", classCode: "GX-2026", quantity: "10" })).value).toMatchObject({ year: 2027, price: "4429", amount: "44290" });
+    expect(await svc.issuedBeyondCap()).toEqual([{ year: 2026, quantity: 300n }, { year: 2027, quantity: 10n }]);
+    // the TNAC (calendar years, cut off at the end of the year) counts them among the allowances issued and names them
+    const t = await svc.tnac(2026, 0n);
+    expect(t).toMatchObject({ ok: true, value: { issuedBeyondCap: 290n } });
+    expect(t.ok && t.value.issuedSince2008 >= 290n).toBe(true);
+  });
+});
