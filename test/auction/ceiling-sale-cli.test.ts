@@ -39,6 +39,12 @@ describe("ets collar sell|sales", () => {
 
   it("sells once per --id, issuing beyond the cap; refuses a buyer that is not covered and a representative", async () => {
     const args = ["collar", "sell", "--database", database, "--as", "ministry-1", "--account", "JP-200-0002", "--class", "JPA-2026", "--quantity", "7", "--id", "sale-2", "--json"];
+    // the issuance beyond the cap waits for a second administrator (four-eyes), then the same --id sells
+    const waiting = await runEts(args);
+    expect(waiting.code).toBe(1);
+    expect(JSON.parse(waiting.stdout)).toMatchObject({ error: { code: 11709 } });
+    const approved = await runEts(["approve", "ceiling-sale.sale-2.issue", "--database", database, "--as", "ministry-2"]);
+    expect(approved.code, approved.stderr).toBe(0);
     const r = await runEts(args);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ id: "sale-2", quantity: "7", price: "4300", amount: "30100", issuanceId: "ceiling-sale.sale-2.issue", replayed: false });

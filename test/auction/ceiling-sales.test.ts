@@ -2,7 +2,8 @@
 // administrator sells a covered entity allowances at the year's ceiling price, ISSUED BEYOND THE
 // CAP (an issuance into the national issuance account, then a ceiling_sale transfer, each with an
 // id derived from the sale's commandId), the sale row written by the ceiling_sale hook beside the
-// transfer; once per commandId; a sale interrupted between its issuance and its transfer is
+// transfer; the issuance waits for a second national administrator (four-eyes) and the same
+// commandId then completes the sale; once per commandId; a sale interrupted between its issuance and its transfer is
 // completed by the same commandId without a second issuance; refused with nothing issued or
 // recorded where the rulebook keeps its ceiling otherwise, for a buyer that is not a covered entity
 // and by field; no other door writes a ceiling_sale without its issuance; the sale rows are
@@ -14,7 +15,9 @@ import { AuctionService, issuedBeyondCap, saleIssuanceId } from "../../src/regis
 import { SecureRegistry } from "../../src/registry/secure/index.ts";
 import { recordRulebook } from "../../src/registry/settings.ts";
 import { DEFAULT_SECURITY_CONFIG } from "../../src/domain/security/config.ts";
+import type { Caller } from "../../src/domain/security/roles.ts";
 import { type ComplianceFixture, must, setUpCompliance } from "../compliance/fixture.ts";
+import { createUsers } from "../security/fixture.ts";
 import { forEachStore } from "../support/stores.ts";
 
 function hardCeiling(): unknown {
@@ -27,6 +30,7 @@ forEachStore("sales at the ceiling beyond the cap", (db) => {
   let f: ComplianceFixture;
   let reg: SecureRegistry;
   let svc: AuctionService;
+  let admin2: Caller;
   const count = async (table: string) => Number((await db().query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`)).rows[0]?.n);
   const issued = async () => Number((await db().query<{ n: string }>("SELECT count(*)::text AS n FROM transactions WHERE kind = 'issuance'")).rows[0]?.n);
   const held = async (acc: string) => ((await reg.ledger.holdings(acc)) ?? []).reduce((s, h) => s + BigInt(h.quantity), 0n);
@@ -38,11 +42,28 @@ forEachStore("sales at the ceiling beyond the cap", (db) => {
     await recordRulebook(db(), "gx-hard-ceiling", hardCeiling(), "2026-04-01T00:00:00.000Z");
     reg = await SecureRegistry.open(db(), f.clock, DEFAULT_SECURITY_CONFIG, { audit: f.audit });
     svc = new AuctionService(reg);
+    await createUsers(f, [["admin2", ["national-admin"]]]);
+    admin2 = await f.as("admin2");
   }, 60_000);
+
+  /** A sale as it goes: refused while its issuance awaits approval, approved by the second administrator, then sold. */
+  const sellApproved = async (commandId: string, quantity: string) => {
+    expect(await svc.sellAtCeiling(f.admin, { commandId, account: "OP-A", classCode: "GX-2026", quantity })).toMatchObject({ ok: false, code: 11709, facts: { status: "awaiting_approval" } });
+    must(await reg.approve(admin2, { transactionId: saleIssuanceId(commandId) }));
+    return must(await svc.sellAtCeiling(f.admin, { commandId, account: "OP-A", classCode: "GX-2026", quantity }));
+  };
 
   it("issues beyond the cap and sells at the year's ceiling price, once per command id", async () => {
     const before = await held("OP-A");
     const issuances = await issued();
+    // the issuance beyond the cap waits for a second administrator: nothing is sold yet, and its initiator cannot approve it
+    const first = await svc.sellAtCeiling(f.admin, { commandId: "s1", account: "OP-A", classCode: "GX-2026", quantity: "250" });
+    expect(first).toMatchObject({ ok: false, code: 11709, facts: { issuanceId: "ceiling-sale.s1.issue", status: "awaiting_approval" } });
+    expect(await reg.ledger.getTransaction("ceiling-sale.s1.issue")).toMatchObject({ kind: "issuance", status: "awaiting_approval" });
+    expect(await reg.ledger.getTransaction("ceiling-sale.s1")).toBeFalsy();
+    expect(await held("OP-A")).toBe(before);
+    expect((await reg.approve(f.admin, { transactionId: "ceiling-sale.s1.issue" })).ok).toBe(false);
+    must(await reg.approve(admin2, { transactionId: "ceiling-sale.s1.issue" }));
     const s = must(await svc.sellAtCeiling(f.admin, { commandId: "s1", account: "OP-A", classCode: "GX-2026", quantity: "250" }));
     expect(s.value).toMatchObject({ id: "s1", transactionId: "ceiling-sale.s1", issuanceId: "ceiling-sale.s1.issue", account: "OP-A", installation: "INST-A", year: 2026, quantity: 250n, price: "4300", amount: "1075000", currency: "JPY", beyondCap: true, soldBy: "admin" });
     expect(await held("OP-A")).toBe(before + 250n);
@@ -119,9 +140,9 @@ forEachStore("sales at the ceiling beyond the cap", (db) => {
   it("prices a sale by the scheme's fiscal year in the registry's time zone", async () => {
     // 15 February 2027 is in FY2026 (April to March): JPY 4,300; 1 April 2027 09:00 in Tokyo is FY2027: 4,300 x 1.03 = 4,429
     f.clock.set("2027-02-15T01:00:00Z");
-    expect(must(await svc.sellAtCeiling(f.admin, { commandId: "s3", account: "OP-A", classCode: "GX-2026", quantity: "10" })).value).toMatchObject({ year: 2026, price: "4300", amount: "43000" });
+    expect((await sellApproved("s3", "10")).value).toMatchObject({ year: 2026, price: "4300", amount: "43000" });
     f.clock.set("2027-04-01T00:00:00Z");
-    expect(must(await svc.sellAtCeiling(f.admin, { commandId: "s4", account: "OP-A", classCode: "GX-2026", quantity: "10" })).value).toMatchObject({ year: 2027, price: "4429", amount: "44290" });
+    expect((await sellApproved("s4", "10")).value).toMatchObject({ year: 2027, price: "4429", amount: "44290" });
     expect(await svc.issuedBeyondCap()).toEqual([{ year: 2026, quantity: 300n }, { year: 2027, quantity: 10n }]);
     // the TNAC (calendar years, cut off at the end of the year) counts them among the allowances issued and names them
     const t = await svc.tnac(2026, 0n);

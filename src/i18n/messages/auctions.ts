@@ -122,4 +122,5 @@ export const AUCTION_MESSAGES = {
   "check.ceiling-buyer-not-eligible": { en: "A sale at the ceiling is made to a covered entity: an open operator holding account of an installation registered for compliance; the account is named.", ja: "上限価格での売却の相手は対象事業者（遵守のために登録された事業所の開設中の事業者保有口座）であること。" },
   "check.ceiling-sale-without-issuance": { en: "A ceiling sale transaction is written only by the sale at the ceiling, transferring exactly what its own issuance beyond the cap created; each issuance is sold once.", ja: "上限価格売却の取引は、上限価格での売却のみが、その売却自身の上限外発行の数量をそのまま移転する形で記録し、各発行は一度だけ売却されること。" },
   "check.ceiling-sale-over-limit": { en: "A sale at the ceiling is for at most 10^15 allowances, and its amount at most 10^30 minor units of the currency.", ja: "上限価格での売却は 10^15 単位以下、金額は通貨の最小単位で 10^30 以下であること。" },
+  "check.ceiling-sale-awaiting-issuance": { en: "Allowances issued beyond the cap need a second administrator: the sale's issuance waits for approval, and the same command completes the sale once it is approved.", ja: "上限を超えて発行する排出枠には別の管理者の承認が必要であること。売却の発行は承認待ちとなり、承認後に同じコマンドで売却が完了する。" },
 } as const satisfies Record<string, Entry>;

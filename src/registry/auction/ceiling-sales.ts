@@ -2,9 +2,13 @@
 // fixed-price-sale`): a national administrator sells a covered entity any quantity of allowances
 // at the year's ceiling price, and they are ISSUED BEYOND THE CAP for the sale. The sale is two
 // ledger transactions through the one write path, each idempotent by an id derived from the sale's
-// commandId K:
-//   1. `ceiling-sale.K.issue`: an issuance of the quantity into the national issuance account;
-//   2. `ceiling-sale.K`: a `ceiling_sale` transfer of that quantity to the buyer's account.
+// commandId K, both initiated through the security layer (SecureRegistry.initiate) like every
+// administrator's write:
+//   1. `ceiling-sale.K.issue`: an issuance of the quantity into the national issuance account.
+//      Issuance is four-eyes: it waits for a second national administrator's approval, and the
+//      sale answers 11709 (awaiting issuance) until then;
+//   2. `ceiling-sale.K`: once the issuance is completed, the same commandId sent again (by any
+//      national administrator) makes a `ceiling_sale` transfer of that quantity to the buyer.
 // The hook on `ceiling_sale` (ceiling-sale-hook.ts, installed from src/registry/scheme-rules.ts)
 // writes the sale row (buyer, quantity, price, amount, year, issuance id, beyond the cap) in the
 // transfer's own database transaction, and refuses the transfer unless the rulebook keeps its
@@ -147,11 +151,17 @@ async function sell(ctx: AuctionCtx, c: Caller, input: CeilingSaleInput): Promis
   if ("ok" in buyer) return buyer;
   const from = await issuanceAccountFor(ctx, input.issuanceAccount);
   if (typeof from !== "string") return from;
-  const initiator = c.principal.userId ?? "system";
   const note = `sale at the ceiling ${input.commandId}: issued beyond the cap`;
-  const issued = await ctx.registry.ledger.propose({ transactionId: issueId, kind: "issuance", legs: [{ classCode: input.classCode, to: from, quantity: quantity.toString() }], initiator, note });
+  // Through the security layer like every administrator's write: the issuance beyond the cap
+  // waits for a second national administrator (four-eyes), then the same commandId sells.
+  const prior = await ctx.registry.ledger.getTransaction(issueId);
+  const issued = prior ? { ok: true as const, value: prior } : await ctx.registry.initiate(c, { transactionId: issueId, kind: "issuance", legs: [{ classCode: input.classCode, to: from, quantity: quantity.toString() }], note });
   if (!issued.ok) return issued;
-  const sold = await ctx.registry.ledger.propose({ transactionId: txId, kind: "ceiling_sale", legs: [{ classCode: input.classCode, from, to: input.account, quantity: quantity.toString() }], initiator, note });
+  const status = (issued.value as { status: string }).status;
+  if (status !== "completed") {
+    return auctionRefusal("CEILING_SALE_AWAITING_ISSUANCE", `the sale's issuance ${issueId} is ${status.replace(/_/g, " ")}: ${status === "awaiting_approval" || status === "delayed" ? "once a second national administrator approves it, send the same commandId again" : "the sale cannot complete; sell under a new commandId"}`, { issuanceId: issueId, status });
+  }
+  const sold = await ctx.registry.initiate(c, { transactionId: txId, kind: "ceiling_sale", legs: [{ classCode: input.classCode, from, to: input.account, quantity: quantity.toString() }], note });
   if (!sold.ok) return sold;
   const row = (await ctx.db.query<Raw>(`SELECT ${COLUMNS} FROM ceiling_sales WHERE transaction_id = $1`, [txId])).rows[0];
   if (!row) throw new Error(`the ceiling sale ${txId} completed without its sale row`);
