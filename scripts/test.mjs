@@ -3,7 +3,9 @@
 // then runs type checking and the whole Vitest suite. The PostgreSQL server for the store tests
 // is started by the suite itself (test/support/global-setup.ts).
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 function fail(msg) {
   process.stderr.write(`\nprerequisite missing: ${msg}\n0 passed, 1 failed\n`);
@@ -34,5 +36,13 @@ if (tsc.status !== 0 || tscWeb.status !== 0) {
   process.exit(1);
 }
 const args = ["vitest", "run", ...process.argv.slice(2)];
-const r = spawnSync("npx", args, { stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "0" } });
+// The summary reporter also writes its line to this file: Vitest may print after its reporters
+// (a worker slow to stop: "Timeout terminating forks worker"), so the line is repeated here to be
+// the last one CI reads.
+const summaryDir = mkdtempSync(join(tmpdir(), "openets-summary-"));
+const summaryFile = join(summaryDir, "line");
+const r = spawnSync("npx", args, { stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "0", OPENETS_SUMMARY_FILE: summaryFile } });
+if (existsSync(summaryFile)) process.stdout.write(`${readFileSync(summaryFile, "utf8").trim()}\n`);
+else if (r.status !== 0) process.stdout.write("\n0 passed, 1 failed\n");
+rmSync(summaryDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);

@@ -1,4 +1,7 @@
 // Prints the closing line CI reads: "N passed, N failed" (", N skipped" when any were skipped).
+// With OPENETS_SUMMARY_FILE set (scripts/test.mjs sets it), the line is also written there, so that
+// `npm test` can repeat it after anything Vitest prints once its reporters are done.
+import { writeFileSync } from "node:fs";
 import type { Reporter, TestModule } from "vitest/node";
 
 export default class SummaryReporter implements Reporter {
@@ -21,6 +24,8 @@ export default class SummaryReporter implements Reporter {
     }
     failed += unhandledErrors.length;
     const tail = skipped > 0 ? `, ${skipped} skipped` : "";
-    process.stdout.write(`\n${passed} passed, ${failed} failed${tail}\n`);
+    const line = `${passed} passed, ${failed} failed${tail}`;
+    process.stdout.write(`\n${line}\n`);
+    if (process.env.OPENETS_SUMMARY_FILE) writeFileSync(process.env.OPENETS_SUMMARY_FILE, line);
   }
 }
