@@ -8,6 +8,7 @@ import type { Db } from "../store/db.ts";
 import { installCompliance } from "./compliance/hook.ts";
 import { installAuctionRules } from "./auction/hooks.ts";
 import { installCeilingSales } from "./auction/ceiling-sale-hook.ts";
+import { installExPost } from "./compliance/ex-post-hook.ts";
 import { installInternational } from "./international/hooks.ts";
 import type { LedgerService } from "./ledger/index.ts";
 
@@ -20,6 +21,7 @@ const INSTALLERS: readonly RuleInstaller[] = [
   (ledger) => installAuctionRules(ledger), // auctions: a payment record beside every delivery; settled deliveries final
   installInternational,
   (ledger, _db, rb) => installCeilingSales(ledger, rb ? { name: rb.scheme.id, rulebook: rb } : null), // a hard ceiling: the sale row beside every ceiling_sale
+  installExPost, // Tokyo: the ex-post issuance row beside every ex_post_issuance, once per period and installation
 ];
 
 export function installSchemeRules(ledger: LedgerService, db: Db, rulebook: Rulebook | null, installers: readonly RuleInstaller[] = INSTALLERS): void {

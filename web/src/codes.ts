@@ -10,7 +10,7 @@ export const ACCOUNT_TYPE_CODES = [
 ] as const;
 
 export const TX_KIND_CODES = [
-  "issuance", "internal_transfer", "allocation", "reverse_allocation", "excess_allocation_return", "auction_delivery", "ceiling_sale", "reserve_release", "reserve_intake", "transfer",
+  "issuance", "internal_transfer", "allocation", "reverse_allocation", "excess_allocation_return", "auction_delivery", "ceiling_sale", "ex_post_issuance", "reserve_release", "reserve_intake", "transfer",
   "external_transfer", "surrender", "retirement", "voluntary_cancellation", "mandatory_cancellation", "share_of_proceeds", "correction", "reversal",
   "forwarding", "omge_cancellation", "buffer_contribution", "buffer_cancellation", "itmo_use", "itmo_cancellation",
   "link_delivery",

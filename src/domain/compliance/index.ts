@@ -11,3 +11,4 @@ export * from "./changes.ts";
 export * from "./true-up.ts";
 export * from "./close.ts";
 export * from "./periods.ts";
+export * from "./ex-post.ts";

@@ -13,12 +13,11 @@
 import { intensityTrueUp } from "../allocation/methods.ts";
 import { mul, ratio, show, toWhole } from "../allocation/ratio.ts";
 import type { Ratio } from "../allocation/ratio.ts";
-import { decimal, mulDec, toWholeDec } from "../quantity/decimal.ts";
-import { minBig } from "../quantity/index.ts";
 import { productBenchmark, sectorRule } from "../rulebook/index.ts";
 import type { Rulebook } from "../rulebook/index.ts";
 import type { Refusal } from "./codes.ts";
 import { complianceRefusal } from "./codes.ts";
+import { exPostFigure } from "./ex-post.ts";
 import type { Obligation } from "./obligation.ts";
 
 export interface BenchmarkLineInput {
@@ -115,22 +114,13 @@ export function trueUp(rb: Rulebook, line: BenchmarkLineInput & { verifiedOutput
 
 /**
  * Tokyo: a facility that stays below its cap gets the difference issued as credits after
- * verification, at most `maxShareOfBaseline` x baseline x years when the rulebook sets it.
+ * verification, at most `maxShareOfBaseline` x baseline x years when the rulebook sets it
+ * (ex-post.ts exPostFigure, on the baseline over the period).
  */
 export function exPostIssuance(rb: Rulebook, o: Obligation, baselinePerYear?: bigint): { issued: bigint; unitType: string; lines: string[] } | Refusal {
-  const rule = rb.compliance?.exPostIssuance;
-  if (!rule || o.kind !== "excess-over-cap") return complianceRefusal("NOT_EX_POST", `${rb.scheme.id} issues no excess reductions ex post`, { scheme: rb.scheme.id });
-  let issued = o.surplus;
-  const lines = [`below the facility cap by ${o.surplus} t over ${o.period.from}-${o.period.to}`];
-  if (rule.maxShareOfBaseline !== undefined) {
-    if (baselinePerYear === undefined) return complianceRefusal("BASE_OUTPUT_MISSING", "baselinePerYear: the issuance ceiling needs the baseline", { field: "baselinePerYear" });
-    const years = BigInt(o.period.to - o.period.from + 1);
-    const ceiling = toWholeDec(mulDec(decimal(rule.maxShareOfBaseline), decimal(baselinePerYear * years)), "floor");
-    if (ceiling < issued) lines.push(`at most ${rule.maxShareOfBaseline} x ${baselinePerYear} x ${years} = ${ceiling}`);
-    issued = minBig(issued, ceiling);
-  }
-  lines.push(`issued ex post: ${issued} ${rule.unitType}`);
-  return { issued, unitType: rule.unitType, lines };
+  const years = BigInt(o.period.to - o.period.from + 1);
+  const f = exPostFigure(rb, o, baselinePerYear === undefined ? undefined : baselinePerYear * years);
+  return "ok" in f ? f : { issued: f.issued, unitType: f.unitType, lines: f.lines };
 }
 
 /** An intensity-target participant's ex-post balance from the rulebook's target (+ issued, - owed). */

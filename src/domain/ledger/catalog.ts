@@ -23,6 +23,7 @@ export const UNIT_TYPES: readonly UnitType[] = [
   { code: "ITMO", name: "Internationally transferred mitigation outcome (Article 6.2)", family: "credit" },
   { code: "A6.4ER", name: "Article 6.4 emission reduction", family: "credit" },
   { code: "VER", name: "Voluntary carbon credit", family: "credit" },
+  { code: "excess-reduction", name: "Excess reduction credit (emissions verified below a facility cap, issued ex post; Tokyo)", family: "credit" },
 ];
 
 export interface AccountType {
@@ -166,6 +167,11 @@ export const TRANSACTION_KINDS: readonly TransactionKind[] = [
   // account, then sold to a covered entity at the ceiling price (src/registry/auction/ceiling-sales.ts);
   // final, like a delivery against payment: the sale row stays, so its units do not go back.
   kind({ code: "ceiling_sale", name: "Sale at the price ceiling (issued beyond the cap)", from: ["national_issuance"], to: [...OPERATOR], unitTypes: ["allowance"], reversible: false, administrative: true }),
+  // Ex-post issuance (Tokyo): excess reductions verified below a facility cap become credits in the
+  // installation's operator account; issued first into the national issuance account (four-eyes),
+  // then moved by this kind, whose hook (src/registry/compliance/ex-post-hook.ts) records it once
+  // per period and installation and refuses any other door.
+  kind({ code: "ex_post_issuance", name: "Ex-post issuance of excess reductions", from: ["national_issuance"], to: [...OPERATOR], unitTypes: ["excess-reduction"], reversible: false, administrative: true }),
   kind({ code: "reserve_release", name: "Release from a reserve", from: ["market_stability_reserve", "cost_containment_reserve"], to: ["auction", "allocation"], approval: true, administrative: true }),
   kind({ code: "reserve_intake", name: "Intake into a reserve", from: ["auction", "national_issuance"], to: ["market_stability_reserve", "cost_containment_reserve"], approval: true, administrative: true }),
   kind({ code: "transfer", name: "Transfer", from: [...HOLDING], to: [...HOLDING, "pending"], approval: true, delay: true }),

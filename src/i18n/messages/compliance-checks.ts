@@ -64,6 +64,11 @@ export const COMPLIANCE_CHECK_MESSAGES = {
   "check.true-up-not-applicable": { en: "A true-up is booked only for an installation whose sector and product have an ex-ante share in the rulebook.", ja: "精算は、ルールブックで事前割当の割合が定められた業種・製品の施設に限り記帳できること。" },
   "check.true-up-not-verified": { en: "A true-up is booked only once the installation's report for the year is verified; an estimate does not count.", ja: "精算は、その年の施設の報告が検証された後に限り記帳でき、推計は含まれないこと。" },
   "check.true-up-booked": { en: "A true-up is booked once per installation and year; asking again with another figure is refused.", ja: "精算は施設と年ごとに一度だけ記帳でき、異なる数値での再申請は拒否されること。" },
+  "check.ex-post-not-verified": { en: "Excess reductions are issued only once the emissions of every year of the period are verified; an estimate does not count.", ja: "超過削減量は、期間の全年度の排出量が検証された後に限り発行でき、推計は含まれないこと。" },
+  "check.ex-post-no-surplus": { en: "Excess reductions are issued only where the period's verified emissions are below the facility cap.", ja: "超過削減量は、期間の検証済み排出量が施設の上限を下回る場合に限り発行できること。" },
+  "check.ex-post-issued": { en: "Excess reductions are issued once per installation and compliance period.", ja: "超過削減量の発行は施設と遵守期間ごとに一度だけであること。" },
+  "check.ex-post-awaiting-approval": { en: "An ex-post issuance waits for a second national administrator's approval; the same command then completes it.", ja: "事後発行は別の国の管理者の承認を待ち、承認後に同じコマンドで完了すること。" },
+  "check.ex-post-without-service": { en: "Ex-post issuance transactions are written only by the ex-post issuance service, for the figure the verified emissions give.", ja: "事後発行の取引は事後発行の手続によってのみ、検証済み排出量から算定した数量で記録されること。" },
   "check.not-ex-post": { en: "Ex-post issuance of excess reductions applies only where the obligation is the excess over a facility cap.", ja: "超過削減量の事後発行は、義務が施設の上限を超える排出量である制度に限られること。" },
   // ---- 94xx penalties
   "check.penalty-rules-missing": { en: "A penalty is computed only from a rulebook with a penalties section.", ja: "罰則はルールブックに罰則の節がある場合にのみ算定できること。" },

@@ -2,7 +2,8 @@
 // (roles, representatives, four-eyes, audit), with the parts in their own files: installations
 // and terms (installations.ts), monitoring and reporting (mrv.ts), verifiers and their opinions
 // (verifiers.ts), obligations, surrender, status and closing a period (cycle.ts), true-ups
-// booked after verification (true-up.ts), publication (publish.ts), and the rules on every
+// booked after verification (true-up.ts), Tokyo's excess reductions issued ex post (ex-post.ts,
+// its hook ex-post-hook.ts), publication (publish.ts), and the rules on every
 // surrender the ledger writes (hook.ts, installed by src/registry/scheme-rules.ts).
 import type { Caller } from "../../domain/security/roles.ts";
 import type { SecureRegistry } from "../secure/index.ts";
@@ -13,6 +14,7 @@ import * as mrv from "./mrv.ts";
 import * as reads from "./reads.ts";
 import * as verifiers from "./verifiers.ts";
 import * as trueUps from "./true-up.ts";
+import * as exPost from "./ex-post.ts";
 
 export type { InstallationView, RegisterInput, TermsInput, TermsView } from "./installations.ts";
 export type { PlanInput, PlanView, ReportSubmitInput, ReportView, EstimateInput, InstallationRecords } from "./mrv.ts";
@@ -22,6 +24,8 @@ export type { AccreditationView, SurrenderOptionsView } from "./reads.ts";
 export { verifiedEmissionsComplete } from "./cycle.ts";
 export type { TrueUpInput, TrueUpView } from "./true-up.ts";
 export { trueUpTransactionId } from "./true-up.ts";
+export type { ExPostInput, ExPostView } from "./ex-post.ts";
+export { exPostIssuanceId, exPostTransactionId } from "./ex-post-hook.ts";
 export { evaluateAgainstLimits } from "../../domain/compliance/surrender.ts";
 
 export class ComplianceService {
@@ -52,4 +56,6 @@ export class ComplianceService {
   surrenderOptions = (c: Caller, installation: string, period: string) => reads.surrenderOptions(this.ctx, c, installation, period);
   bookTrueUp = (c: Caller, i: trueUps.TrueUpInput) => trueUps.bookTrueUp(this.ctx, c, i);
   trueUps = (c: Caller, installation: string) => trueUps.trueUpsOf(this.ctx, c, installation);
+  issueExPost = (c: Caller, i: exPost.ExPostInput) => exPost.issueExPost(this.ctx, c, i);
+  exPostIssuances = (c: Caller, o?: { period?: string | undefined; installation?: string | undefined }) => exPost.listExPost(this.ctx, c, o);
 }

@@ -7,6 +7,7 @@ import { checkpointMigrations } from "./checkpoints.ts";
 import { ceilingSaleMigrations, collarMigrations } from "./collars.ts";
 import { complianceMigrations } from "./compliance.ts";
 import { complianceTrueUpMigrations } from "./compliance-002.ts";
+import { complianceExPostMigrations } from "./compliance-003.ts";
 import { internationalMigrations } from "./international.ts";
 import { intlLinkMigrations } from "./intl-link.ts";
 import { ledgerMigrations } from "./ledger.ts";
@@ -39,4 +40,5 @@ export const migrations: readonly Migration[] = [
   ...intlLinkMigrations,
   ...complianceTrueUpMigrations,
   ...ceilingSaleMigrations,
+  ...complianceExPostMigrations,
 ];
