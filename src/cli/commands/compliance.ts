@@ -3,7 +3,7 @@
 // emission report (a correction with --corrects and --reason), record a verifier's accreditation,
 // appoint a verifier, give an opinion (verify), list a verifier's assignments, set an estimate,
 // surrender for a period (four-eyes: approve with `ets approve`), the status of a period, close
-// a period, book a true-up after verification, and an installation's records. Writes act as --as USER and take --id, the command's
+// a period, book a true-up after verification, issue excess reductions ex post (compliance-ex-post.ts), and an installation's records. Writes act as --as USER and take --id, the command's
 // idempotency key (generated and printed when absent). Refusals exit 1 with their 9xxx code.
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
@@ -16,6 +16,7 @@ import { toCsv } from "../../io/csv.ts";
 import { action, CommandFailure, formatTable, printJson, UsageError } from "../io.ts";
 import { actingUser, type Common, type Output, Refused, type RegistryContext, withRegistry } from "./registry/index.ts";
 import { idLine, pickId, unwrap } from "./registry/context.ts";
+import { registerExPost } from "./compliance-ex-post.ts";
 
 type Opts = Common & { id?: string | undefined; [k: string]: unknown };
 
@@ -233,6 +234,6 @@ export function register(program: Command): void {
       const rows = r.reports.map((x) => [x.year, x.version, x.total, x.corrects ?? "", x.verification?.opinion ?? "awaiting", x.verification?.locked ? "yes" : ""]);
       return { json: r, text: `${inst}: ${r.plans.length} plan version(s)\n${formatTable(["year", "version", "total", "corrects", "opinion", "locked"], rows)}\n` };
     }));
+
+  registerExPost(cmd, { writes, reads, runner: (fn) => runner(async (svc, ctx, o: Opts) => fn(svc, ctx, o)), done, reader });
 }
-
-

@@ -7,6 +7,7 @@ import { auctionOps } from "./auctions.ts";
 import { authOps } from "./auth.ts";
 import { collarOps } from "./collars.ts";
 import { complianceOps } from "./compliance.ts";
+import { complianceExPostOps } from "./compliance-ex-post.ts";
 import { internationalOps } from "./international.ts";
 import { linkOps } from "./links.ts";
 import { publicOps } from "./public.ts";
@@ -30,6 +31,7 @@ export function allOps(deps: AppDeps, config: HttpConfig): Op[] {
     ...analysisOps(deps, config),
     ...simulatorOps(deps, config),
     ...complianceOps(deps, config),
+    ...complianceExPostOps(deps, config),
     ...auctionOps(deps, config),
     ...collarOps(deps, config),
     ...internationalOps(deps, config),
