@@ -161,6 +161,22 @@ forEachStore("ex-post issuance of excess reductions (Tokyo)", (get, kind) => {
     expect(await balance("OP-BLDG-H")).toBe(3_000n);
   });
 
+  it("issues the corrected figure when the verified emissions change after the issuance was approved", async () => {
+    await building(f, "BLDG-I", 8_000);
+    expect(await f.svc.issueExPost(f.admin, { commandId: "xp-i1", period: "P1", installation: "BLDG-I" })).toMatchObject({ ok: false, code: 9319, facts: { quantity: "6000" } });
+    must(await f.reg.approve(f.admin2, { transactionId: "ex-post.P1.BLDG-I.issue" }), "approve");
+    // A correction of FY2014 (8,200 t), verified (until then the locked version stands): 46,000 - 40,200 = 5,800 now.
+    must(await f.svc.submitReport(f.rep, { commandId: "rep-I-2014-v2", installation: "BLDG-I", year: 2014, activity: [{ source: "boiler", quantity: "16400" }], corrects: 1, reasons: ["meter misread"] }), "correction");
+    must(await f.svc.submitVerification(f.ver, { commandId: "ver-I-2014-v2", installation: "BLDG-I", year: 2014, version: 2, opinion: "positive", misstatements: "0" }), "verify v2");
+    // The approved 6,000 no longer back a transfer, by the service nor directly.
+    expect(await f.reg.ledger.propose({ transactionId: "ex-post.P1.BLDG-I", kind: "ex_post_issuance", legs: [{ classCode: "TOKYO-ER-P1", from: "NAT", to: "OP-BLDG-I", quantity: 6_000n }] })).toMatchObject({ ok: false, code: 9320, facts: { figure: "5800" } });
+    expect(await f.svc.issueExPost(f.admin, { commandId: "xp-i1", period: "P1", installation: "BLDG-I" })).toMatchObject({ ok: false, code: 9319, facts: { issuanceId: "ex-post.P1.BLDG-I.issue.2", quantity: "5800" } });
+    must(await f.reg.approve(f.admin2, { transactionId: "ex-post.P1.BLDG-I.issue.2" }), "approve 2");
+    const done = must(await f.svc.issueExPost(f.admin, { commandId: "xp-i1", period: "P1", installation: "BLDG-I" }), "issue");
+    expect(done.value).toMatchObject({ emissions: "40200", surplus: "5800", issued: "5800", issuanceId: "ex-post.P1.BLDG-I.issue.2" });
+    expect(await balance("OP-BLDG-I")).toBe(5_800n);
+  });
+
   it("is refused on a rulebook without ex-post issuance (9306), by the service and by the hook", async () => {
     const db = await openTestDb(kind);
     try {

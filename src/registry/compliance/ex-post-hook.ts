@@ -66,14 +66,24 @@ export async function figureOf(sql: Sql, rb: Rulebook | null, installation: stri
   return { figure, emissions: o.emissions, facilityCap: o.facilityCap, lines: [...o.lines, ...figure.lines] };
 }
 
-/** The completed issuance behind a transfer: `<id>.issue` or a later attempt's `<id>.issue.N`. */
-export async function completedIssuance(sql: Sql, period: string, installation: string): Promise<TransactionView | undefined> {
+/**
+ * The completed issuance behind a transfer: the first attempt (`<id>.issue`, `<id>.issue.N`) that
+ * created exactly `leg` (class, quantity, account). An attempt of another figure (the verified
+ * emissions were corrected after it was asked for) backs nothing.
+ */
+export async function completedIssuance(sql: Db | Sql, period: string, installation: string, leg: { classCode: string; to: string; quantity: bigint }): Promise<TransactionView | undefined> {
   for (let n = 1; n <= MAX_ATTEMPTS; n++) {
     const t = await getTransaction(sql, exPostIssuanceId(period, installation, n));
     if (!t) return undefined;
-    if (t.status === "completed") return t;
+    if (t.status === "completed" && matches(t, leg)) return t;
   }
   return undefined;
+}
+
+/** An issuance of exactly this leg: one leg, same class, quantity and account. */
+export function matches(t: TransactionView, leg: { classCode: string; to: string; quantity: bigint }): boolean {
+  const l = t.legs[0];
+  return t.kind === "issuance" && t.legs.length === 1 && l !== undefined && l.to === leg.to && l.classCode === leg.classCode && l.quantity === leg.quantity;
 }
 
 /** Which (period, installation) a transaction id names, for the rulebook's periods and the account's installation. */
@@ -103,9 +113,8 @@ export function exPostHook(rb: Rulebook | null) {
       const computed = await figureOf(sql, rb, inst, period);
       if ("ok" in computed) return computed;
       if (leg.quantity !== computed.figure.issued) return without(`it carries ${leg.quantity}; the verified emissions give ${computed.figure.issued}`, { quantity: leg.quantity.toString(), figure: computed.figure.issued.toString() });
-      const iss = await completedIssuance(sql, period.id, inst);
-      const il = iss?.legs[0];
-      if (!iss || iss.kind !== "issuance" || iss.legs.length !== 1 || !il || il.to !== leg.from || il.classCode !== leg.classCode || il.quantity !== leg.quantity)
+      const iss = await completedIssuance(sql, period.id, inst, { classCode: leg.classCode, to: leg.from, quantity: leg.quantity });
+      if (!iss)
         return without(`no completed issuance of ${leg.quantity} ${leg.classCode} into ${leg.from} (${exPostIssuanceId(period.id, inst)}) backs it`);
       await sql.query(
         `INSERT INTO ex_post_issuances (period, installation, account_id, class_code, unit_type, vintage, emissions, facility_cap, surplus, ceiling, issued, transaction_id, issuance_id, lines, issued_by, recorded_at)

@@ -7,8 +7,9 @@
 //      account, in the period's class `<scheme>-ER-<period>` (unit type `compliance.exPostIssuance.
 //      unitType`, vintage the period's last year, defined here when first needed). It waits for a
 //      second national administrator's approval (the initiator's own is refused, 8004), and the
-//      command answers 9319 until then. A rejected or cancelled issuance leaves room for another
-//      attempt (`.issue.2`, ... up to MAX_ATTEMPTS);
+//      command answers 9319 until then. A rejected or cancelled issuance, or one of a figure the
+//      verified emissions no longer give, leaves room for another attempt (`.issue.2`, ... up to
+//      MAX_ATTEMPTS);
 //   2. `ex-post.<period>.<installation>`: once the issuance is completed, the same commandId sent
 //      again (by any national administrator) moves the credits to the operator account, kind
 //      `ex_post_issuance`. Its hook (ex-post-hook.ts) computes the figure again, checks the
@@ -27,7 +28,7 @@ import type { Db, Sql } from "../../store/db.ts";
 import { permit } from "../secure/index.ts";
 import { representedAccounts } from "../secure/store.ts";
 import { audited, command, type ComplianceCtx, isRefusal, mayRunAdministrative, readsAll, type Result } from "./context.ts";
-import { completedIssuance, exPostIssuanceId, exPostTransactionId, figureOf, MAX_ATTEMPTS } from "./ex-post-hook.ts";
+import { completedIssuance, exPostIssuanceId, exPostTransactionId, figureOf, MAX_ATTEMPTS, matches } from "./ex-post-hook.ts";
 import { periodById } from "./obligations.ts";
 import { getInstallation } from "./store.ts";
 
@@ -120,14 +121,19 @@ async function issuanceAccount(sql: Db): Promise<string | Refusal> {
 }
 
 /**
- * The issuance of the figure into the national issuance account, found or initiated: the current
- * attempt (not rejected or cancelled), or a new one after a rejected attempt.
+ * The issuance of the figure into the national issuance account, found or initiated: the first
+ * attempt of exactly this figure that is completed or still waiting, else a new attempt. An attempt
+ * rejected or cancelled, or of another figure (the verified emissions were corrected after it was
+ * asked for), is passed over: the approver rejects a stale one still waiting; units a stale
+ * completed one created stay in the national issuance account (the list of issuances shows which
+ * attempt backs each transfer).
  */
 async function issuance(ctx: ComplianceCtx, c: Caller, i: ExPostInput, classCode: string, to: string, quantity: bigint): Promise<{ id: string; status: string } | Refusal> {
+  const leg = { classCode, to, quantity };
   for (let n = 1; n <= MAX_ATTEMPTS; n++) {
     const id = exPostIssuanceId(i.period, i.installation, n);
     const prior = await ctx.ledger.getTransaction(id);
-    if (prior && (prior.status === "rejected" || prior.status === "cancelled")) continue;
+    if (prior && (prior.status === "rejected" || prior.status === "cancelled" || !matches(prior, leg))) continue;
     if (prior) return { id, status: prior.status };
     const r = await ctx.registry.initiate(c, { transactionId: id, kind: "issuance", legs: [{ classCode, to, quantity: quantity.toString() }], note: `ex-post issuance of excess reductions ${i.period} ${i.installation}` });
     if (r.ok) return { id, status: r.value.status };
@@ -135,7 +141,7 @@ async function issuance(ctx: ComplianceCtx, c: Caller, i: ExPostInput, classCode
     if (!raced) return r;
     return { id, status: raced.status };
   }
-  return complianceRefusal("EX_POST_AWAITING_APPROVAL", `${MAX_ATTEMPTS} issuances of ${i.installation}'s excess reductions of ${i.period} were rejected or cancelled: no further attempt`, { installation: i.installation, period: i.period });
+  return complianceRefusal("EX_POST_AWAITING_APPROVAL", `${MAX_ATTEMPTS} issuances of ${i.installation}'s excess reductions of ${i.period} were rejected, cancelled or of another figure: no further attempt`, { installation: i.installation, period: i.period });
 }
 
 /** Issues an installation's excess reductions of a period after verification (national administrator; four-eyes). See the module comment. */
@@ -176,7 +182,7 @@ export function issueExPost(ctx: ComplianceCtx, c: Caller, i: ExPostInput): Prom
     if (clsBad) return clsBad;
     const nat = await issuanceAccount(ctx.db);
     if (typeof nat !== "string") return nat;
-    if (!(await completedIssuance(ctx.db, period.id, i.installation))) {
+    if (!(await completedIssuance(ctx.db, period.id, i.installation, { classCode: cls.code, to: nat, quantity }))) {
       const iss = await issuance(ctx, c, i, cls.code, nat, quantity);
       if (isRefusal(iss)) return iss;
       if (iss.status !== "completed") {
