@@ -21,6 +21,7 @@ import { COMPLIANCE_MESSAGES } from "./messages/compliance.ts";
 import { CLI_USAGE_MESSAGES } from "./messages/cli-usage.ts";
 import { CLI_SIMULATE_MESSAGES } from "./messages/cli-simulate.ts";
 import { CLI_COVERAGE_MESSAGES } from "./messages/cli-coverage.ts";
+import { CLI_PENALTY_MESSAGES } from "./messages/cli-penalty.ts";
 
 /** The areas, by name, for the completeness test. */
 export const AREAS = {
@@ -44,6 +45,7 @@ export const AREAS = {
   cliUsage: CLI_USAGE_MESSAGES,
   cliSimulate: CLI_SIMULATE_MESSAGES,
   cliCoverage: CLI_COVERAGE_MESSAGES,
+  cliPenalty: CLI_PENALTY_MESSAGES,
 } as const;
 
 export const MESSAGES = {
@@ -67,4 +69,5 @@ export const MESSAGES = {
   ...CLI_USAGE_MESSAGES,
   ...CLI_SIMULATE_MESSAGES,
   ...CLI_COVERAGE_MESSAGES,
+  ...CLI_PENALTY_MESSAGES,
 } as const;
