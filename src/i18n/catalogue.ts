@@ -22,6 +22,8 @@ import { CLI_USAGE_MESSAGES } from "./messages/cli-usage.ts";
 import { CLI_SIMULATE_MESSAGES } from "./messages/cli-simulate.ts";
 import { CLI_COVERAGE_MESSAGES } from "./messages/cli-coverage.ts";
 import { CLI_PENALTY_MESSAGES } from "./messages/cli-penalty.ts";
+import { CLI_RULEBOOK_MESSAGES } from "./messages/cli-rulebook.ts";
+import { CLI_AUCTION_MESSAGES } from "./messages/cli-auction.ts";
 
 /** The areas, by name, for the completeness test. */
 export const AREAS = {
@@ -46,6 +48,8 @@ export const AREAS = {
   cliSimulate: CLI_SIMULATE_MESSAGES,
   cliCoverage: CLI_COVERAGE_MESSAGES,
   cliPenalty: CLI_PENALTY_MESSAGES,
+  cliRulebook: CLI_RULEBOOK_MESSAGES,
+  cliAuction: CLI_AUCTION_MESSAGES,
 } as const;
 
 export const MESSAGES = {
@@ -70,4 +74,6 @@ export const MESSAGES = {
   ...CLI_SIMULATE_MESSAGES,
   ...CLI_COVERAGE_MESSAGES,
   ...CLI_PENALTY_MESSAGES,
+  ...CLI_RULEBOOK_MESSAGES,
+  ...CLI_AUCTION_MESSAGES,
 } as const;
