@@ -24,6 +24,7 @@ import { CLI_COVERAGE_MESSAGES } from "./messages/cli-coverage.ts";
 import { CLI_PENALTY_MESSAGES } from "./messages/cli-penalty.ts";
 import { CLI_RULEBOOK_MESSAGES } from "./messages/cli-rulebook.ts";
 import { CLI_AUCTION_MESSAGES } from "./messages/cli-auction.ts";
+import { CLI_ALLOCATE_MESSAGES } from "./messages/cli-allocate.ts";
 
 /** The areas, by name, for the completeness test. */
 export const AREAS = {
@@ -50,6 +51,7 @@ export const AREAS = {
   cliPenalty: CLI_PENALTY_MESSAGES,
   cliRulebook: CLI_RULEBOOK_MESSAGES,
   cliAuction: CLI_AUCTION_MESSAGES,
+  cliAllocate: CLI_ALLOCATE_MESSAGES,
 } as const;
 
 export const MESSAGES = {
@@ -76,4 +78,5 @@ export const MESSAGES = {
   ...CLI_PENALTY_MESSAGES,
   ...CLI_RULEBOOK_MESSAGES,
   ...CLI_AUCTION_MESSAGES,
+  ...CLI_ALLOCATE_MESSAGES,
 } as const;

@@ -6,7 +6,7 @@ import type { Entry } from "../entry.ts";
 export const CLI_PENALTY_MESSAGES = {
   "cli.pen.price": { en: "option --price: expected a price >= 0 such as 85.5, got {value}", ja: "--price: 0 以上の価格（例: 85.5）を指定してください（指定値: {value}）" },
   "cli.pen.refused": { en: "{flag}{message} (check {code} {check})", ja: "{flag}{message}（ルール {code} {check}）" },
-  "cli.pen.option": { en: "option {flag}: ", ja: "{flag}: " },
+  "cli.pen.option": { en: "option {flag}: ", ja: "オプション {flag}: " },
   "cli.pen.both": { en: "option --not-reported: give either --shortfall or --not-reported, not both", ja: "--not-reported: --shortfall と --not-reported はどちらか一方だけを指定してください" },
   "cli.pen.daysLateOnly": { en: "option --days-late: only with --not-reported", ja: "--days-late は --not-reported と一緒にだけ指定できます" },
   "cli.pen.shortfallRequired": { en: "option --shortfall: required (or --not-reported for a missing report)", ja: "--shortfall は必須です（報告がない場合は --not-reported）" },
