@@ -256,3 +256,46 @@ describe("ets in Japanese under LANG=ja_JP*", () => {
     expect(JSON.parse(usage.stdout).error).toMatchObject({ field: "--offered", message: "--offered は必須です（売り出す排出枠の数量）" });
   });
 });
+
+describe("the commands' source", () => {
+  // A literal passed straight to the output layer (an error, a line written, a progress label,
+  // a table's headers) would print in English under ja_JP*: each must come through `t(...)`. A
+  // literal made only of placeholders and punctuation (`${file}: ${message}`) is allowed.
+  const FILES = ["simulate", "allocate", "coverage", "baseline", "rulebook", "penalty", "auction", "common-dataset"].map((f) => join(root, "src/cli/commands", `${f}.ts`));
+  const CALL = /(?:new UsageError|new CommandFailure|progress|process\.(?:stdout|stderr)\.write|out\.push|printTable)\(\s*\[?\s*(["`])/g;
+
+  /** The literal starting at `i` (a quote or backtick), with each `${...}` of a template taken out. */
+  function literalAt(src: string, i: number): string {
+    const q = src[i] as string;
+    let text = "";
+    for (let j = i + 1; j < src.length; j++) {
+      const c = src[j] as string;
+      if (c === "\\") {
+        text += " "; // an escape (\n, \x1b) is no word
+        j++;
+      } else if (c === q) return text;
+      else if (q === "`" && c === "$" && src[j + 1] === "{") {
+        let depth = 0;
+        for (j += 1; j < src.length; j++) {
+          if (src[j] === "{") depth++;
+          else if (src[j] === "}" && --depth === 0) break;
+        }
+      } else text += c;
+    }
+    return text;
+  }
+
+  it("passes no English words to the output layer outside the catalogue", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const found: string[] = [];
+    for (const file of FILES) {
+      const src = await readFile(file, "utf8");
+      for (const m of src.matchAll(CALL)) {
+        const start = (m.index ?? 0) + m[0].length - 1;
+        const text = literalAt(src, start);
+        if (/[A-Za-z]{2,}/.test(text)) found.push(`${file.slice(root.length + 1)}: ${JSON.stringify(text)}`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
+});
