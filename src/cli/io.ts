@@ -2,13 +2,12 @@
 // 1 refused by a rule or a failed check, 2 bad usage or input), errors that name the user's flag,
 // JSON on stdout for every outcome with --json (errors as {"error": {code, message, field,
 // facts}}), tables with grouped and aligned numbers that also align wide (Japanese) characters,
-// messages in Japanese when LANG is ja_JP* (from the catalogue in src/i18n, area `cli`), and a
+// messages in Japanese when LANG is ja_JP* (from the catalogue in src/i18n, areas `cli` and `cli-*`), and a
 // progress bar on stderr that stays quiet off a terminal. Commands throw UsageError or
 // CommandFailure (or a refusal carrying its check code) and `action` turns any error into this
 // contract: never a stack trace, never a second JSON document.
 import type { Command } from "commander";
-import { type Lang, MESSAGES, interpolate, lookup, type Params } from "../i18n/index.ts";
-import type { CLI_MESSAGES } from "../i18n/messages/cli.ts";
+import { type Lang, MESSAGES, type MessageKey, interpolate, lookup, type Params } from "../i18n/index.ts";
 
 // ---- language ---------------------------------------------------------------------------------
 
@@ -18,7 +17,8 @@ export function cliLang(env: NodeJS.ProcessEnv = process.env): Lang {
   return /^ja([_.@-]|$)/i.test(locale) ? "ja" : "en";
 }
 
-export type CliKey = keyof typeof CLI_MESSAGES;
+/** The CLI's keys: every `cli.*` key of the catalogue (area cli, and the per-command areas cli-*.ts). */
+export type CliKey = Extract<MessageKey, `cli.${string}`>;
 
 /** A CLI message in the user's language. */
 export function t(key: CliKey, params?: Params, lang: Lang = cliLang()): string {

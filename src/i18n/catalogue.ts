@@ -18,6 +18,13 @@ import { ACCOUNT_STATE_MESSAGES } from "./messages/account-state.ts";
 import { CLI_MESSAGES } from "./messages/cli.ts";
 import { INTERNATIONAL_MESSAGES } from "./messages/international.ts";
 import { COMPLIANCE_MESSAGES } from "./messages/compliance.ts";
+import { CLI_USAGE_MESSAGES } from "./messages/cli-usage.ts";
+import { CLI_SIMULATE_MESSAGES } from "./messages/cli-simulate.ts";
+import { CLI_COVERAGE_MESSAGES } from "./messages/cli-coverage.ts";
+import { CLI_PENALTY_MESSAGES } from "./messages/cli-penalty.ts";
+import { CLI_RULEBOOK_MESSAGES } from "./messages/cli-rulebook.ts";
+import { CLI_AUCTION_MESSAGES } from "./messages/cli-auction.ts";
+import { CLI_ALLOCATE_MESSAGES } from "./messages/cli-allocate.ts";
 
 /** The areas, by name, for the completeness test. */
 export const AREAS = {
@@ -38,6 +45,13 @@ export const AREAS = {
   international: INTERNATIONAL_MESSAGES,
   compliance: COMPLIANCE_MESSAGES,
   complianceChecks: COMPLIANCE_CHECK_MESSAGES,
+  cliUsage: CLI_USAGE_MESSAGES,
+  cliSimulate: CLI_SIMULATE_MESSAGES,
+  cliCoverage: CLI_COVERAGE_MESSAGES,
+  cliPenalty: CLI_PENALTY_MESSAGES,
+  cliRulebook: CLI_RULEBOOK_MESSAGES,
+  cliAuction: CLI_AUCTION_MESSAGES,
+  cliAllocate: CLI_ALLOCATE_MESSAGES,
 } as const;
 
 export const MESSAGES = {
@@ -58,4 +72,11 @@ export const MESSAGES = {
   ...INTERNATIONAL_MESSAGES,
   ...COMPLIANCE_MESSAGES,
   ...COMPLIANCE_CHECK_MESSAGES,
+  ...CLI_USAGE_MESSAGES,
+  ...CLI_SIMULATE_MESSAGES,
+  ...CLI_COVERAGE_MESSAGES,
+  ...CLI_PENALTY_MESSAGES,
+  ...CLI_RULEBOOK_MESSAGES,
+  ...CLI_AUCTION_MESSAGES,
+  ...CLI_ALLOCATE_MESSAGES,
 } as const;

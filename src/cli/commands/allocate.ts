@@ -1,6 +1,8 @@
 // `ets allocate`: a year's free allocation for every installation of a dataset under a rulebook's
 // allocation rules, with the explanation of each figure; `--commit` writes it to the ledger
-// (idempotently: deterministic ids, so a second run allocates nothing more).
+// (idempotently: deterministic ids, so a second run allocates nothing more). Its words come from
+// the shared catalogue (src/i18n/messages/cli-allocate.ts) and the explanations from the engine's
+// Texts: Japanese under LANG=ja_JP*; --json and --out keep their English keys and texts.
 import type { Command } from "commander";
 import { allocate, applyChanges, dayOfYear, DEFAULT_CHANGE_RULES, isQuiet, ratio, RulesMappingError, rulesFromRulebook } from "../../domain/allocation/index.ts";
 import type { AllocationRun, Change, Consequence, InstallationAttributes } from "../../domain/allocation/index.ts";
@@ -15,7 +17,8 @@ import { commitAllocation, CommitRefused } from "../../registry/allocation-commi
 import { actingUser, registryContext } from "./registry/index.ts";
 import { openStore } from "../../store/open.ts";
 import { loadRulebookArg } from "./rulebook.ts";
-import { action, CommandFailure, printJson, printTable, progress, UsageError } from "../io.ts";
+import { renderText, type Text } from "../../i18n/index.ts";
+import { action, cliLang, CommandFailure, printJson, printTable, progress, t, UsageError } from "../io.ts";
 import { loadOrExplain } from "./common-dataset.ts";
 
 interface Opts {
@@ -171,6 +174,14 @@ function outRows(run: AllocationRun): unknown[][] {
   ]);
 }
 
+/** An explanation's lines in the CLI's language: its Texts rendered, then any line added as text only (ex-ante lines). */
+function linesOf(lines: readonly string[], steps: readonly Text[]): string[] {
+  const lang = cliLang();
+  if (lang === "en" || steps.length > lines.length) return [...lines];
+  return [...steps.map((x) => renderText(lang, x)), ...lines.slice(steps.length)];
+}
+const textOf = (english: string, text: Text | null | undefined): string => (text && cliLang() !== "en" ? renderText(cliLang(), text) : english);
+
 export function register(program: Command): void {
   program
     .command("allocate")
@@ -188,9 +199,9 @@ export function register(program: Command): void {
     .option("--as <user>", "the registry administrator who commits (default: ETS_AS); the issuance waits for a second administrator's approval")
     .action(
       action(async (opts: Opts) => {
-        if (!/^\d{4}$/.test(opts.year)) throw new UsageError(`option --year: not a year: ${JSON.stringify(opts.year)}`);
+        if (!/^\d{4}$/.test(opts.year)) throw new UsageError(t("cli.usage.notYear", { flag: "--year", value: JSON.stringify(opts.year) }), { field: "--year" });
         const year = Number(opts.year);
-        if (opts.out !== undefined && tableFormat(opts.out) === undefined) throw new UsageError(`option --out: use a .csv or .xlsx file name, got ${JSON.stringify(opts.out)}`);
+        if (opts.out !== undefined && tableFormat(opts.out) === undefined) throw new UsageError(t("cli.usage.tableOut", { value: JSON.stringify(opts.out) }), { field: "--out" });
         const rb = loadRulebookArg(opts.rulebook);
         let rules;
         try {
@@ -218,7 +229,7 @@ export function register(program: Command): void {
             throw err;
           }
         }
-        const bar = progress("allocating", d.installations.length);
+        const bar = progress(t("cli.alloc.progress"), d.installations.length);
         // Texts for every installation only when they are shown or written.
         const explain = opts.explain === true || opts.json === true || opts.out !== undefined;
         const run = allocate(rules, d.installations, d.activity, { explain, ...(attributes ? { attributes } : {}), onProgress: (done) => bar.update(done) });
@@ -226,12 +237,14 @@ export function register(program: Command): void {
         const exAnte = addExAnte(rb, year, run, d, attributes);
         const freeOf = new Map(run.results.map((r) => [r.installation, r.free]));
         let consequences: ReturnType<typeof consequenceRow>[] = [];
+        const consequenceSteps: Text[][] = [];
         const returnsToCommit: { installation: string; quantity: bigint; cause: string }[] = [];
         try {
           for (const change of changes) {
             const date = change.kind === "suspension" ? change.from : change.date;
             for (const c of applyChanges([change], year, (id) => freeOf.get(id), rules.changes ?? DEFAULT_CHANGE_RULES)) {
               consequences.push(consequenceRow(c));
+              consequenceSteps.push(c.explanation.steps);
               if (c.kind === "return") returnsToCommit.push({ installation: c.installation, quantity: c.quantity, cause: `${change.kind}:${date}` });
             }
           }
@@ -248,7 +261,7 @@ export function register(program: Command): void {
             const ctx = await registryContext(db, opts.as ?? (process.env.ETS_AS || undefined));
             const company = new Map(d.installations.map((i) => [i.installation, i]));
             const cap = capFor(rb, year);
-            const cbar = progress("committing", run.results.length * 2);
+            const cbar = progress(t("cli.alloc.committing"), run.results.length * 2);
             committed = await commitAllocation(ctx.registry, actingUser(ctx), {
               scheme: rb.scheme.id, year, ...(cap === undefined ? {} : { cap }),
               returns: returnsToCommit,
@@ -260,7 +273,7 @@ export function register(program: Command): void {
             });
             cbar.stop();
           } catch (err) {
-            if (err instanceof CommitRefused) throw new CommandFailure(`commit failed at ${err.message}`);
+            if (err instanceof CommitRefused) throw new CommandFailure(t("cli.alloc.commitFailed", { message: err.message }));
             throw err;
           } finally {
             await db.close();
@@ -272,42 +285,64 @@ export function register(program: Command): void {
           return;
         }
         const rows = run.results.map((r) => [r.installation, r.sector, r.method, r.entitlement, r.auctionShare, r.auctioned, r.free]);
-        process.stdout.write(`${run.scheme} ${year}${rules.period ? ` (period ${rules.period})` : ""}: ${run.results.length} installations allocated, ${run.skipped.length} skipped\n`);
+        const period = rules.period ? t("cli.alloc.period", { period: rules.period }) : "";
+        process.stdout.write(`${t("cli.alloc.head", { scheme: run.scheme, year, period, allocated: run.results.length, skipped: run.skipped.length })}\n`);
         if (exAnte.length > 0) {
           const pre = exAnte.reduce((a, x) => a + x.preAllocation, 0n);
           const tu = exAnte.reduce((a, x) => a + (x.trueUp ?? 0n), 0n);
-          process.stdout.write(`ex ante: ${exAnte.length} installations pre-allocated ${pre} on base-year output; true-up ${tu} on ${year} output (--json for each)\n`);
+          process.stdout.write(`${t("cli.alloc.exAnte", { count: exAnte.length, pre: String(pre), trueUp: String(tu), year })}\n`);
         }
-        if (!opts.explain) printTable(["installation", "sector", "method", "entitlement", "auction share", "auctioned", "free"], rows);
+        const headers = [
+          t("cli.alloc.col.installation"), t("cli.alloc.col.sector"), t("cli.alloc.col.method"), t("cli.alloc.col.entitlement"), t("cli.alloc.col.auctionShare"),
+          t("cli.alloc.col.auctioned"), t("cli.alloc.col.free"),
+        ];
+        if (!opts.explain) printTable(headers, rows);
         else {
           for (const r of run.results) {
-            process.stdout.write(`\n${r.installation} (${r.sector}, ${r.method}): free ${r.free}, auctioned ${r.auctioned}\n`);
-            for (const l of r.explanation.lines) process.stdout.write(`  ${l}\n`);
-            for (const f of r.explanation.factors) process.stdout.write(`  factor ${f.name}: ${f.value}\n`);
-            for (const x of r.explanation.roundings) process.stdout.write(`  rounding ${x.step}: ${x.exact} -> ${x.rounded} (${x.rule})\n`);
+            process.stdout.write(`\n${t("cli.alloc.result", { installation: r.installation, sector: r.sector, method: r.method, free: String(r.free), auctioned: String(r.auctioned) })}\n`);
+            for (const l of linesOf(r.explanation.lines, r.explanation.steps)) process.stdout.write(`  ${l}\n`);
+            for (const f of r.explanation.factors) process.stdout.write(`  ${t("cli.alloc.factor", { name: textOf(f.name, f.label), value: f.value })}\n`);
+            for (const x of r.explanation.roundings) {
+              process.stdout.write(`  ${t("cli.alloc.rounding", { step: textOf(x.step, x.stepText), exact: x.exact, rounded: String(x.rounded), rule: textOf(x.rule, x.ruleText) })}\n`);
+            }
           }
         }
-        process.stdout.write(`\ntotal: entitlement ${run.totals.entitlement}, auctioned ${run.totals.auctioned}, free ${run.totals.free}\n`);
-        if (run.correction) process.stdout.write(`correction (${run.correction.kind}): factor ${run.correction.factor}${run.correction.applied ? "" : " (not needed)"}; ${run.correction.before} -> ${run.correction.after}\n`);
-        if (run.reserve) process.stdout.write(`new entrants' reserve: ${run.reserve.size}, granted ${run.reserve.granted}, left ${run.reserve.remaining}, unmet demand ${run.reserve.unmet}\n`);
-        if (run.gateway) process.stdout.write(`gateway ${run.gateway.from} -> ${run.gateway.to}: ${run.gateway.accepted} of ${run.gateway.requested} surplus allowances may flow${run.gateway.limit === undefined ? "" : ` (net flow cap ${run.gateway.limit})`}${run.gateway.closed ? "; the gateway is closed" : ""}\n`);
-        for (const dv of run.derived) process.stdout.write(`derived from the data: ${dv.sector}${dv.product ? ` ${dv.product}` : ""} = ${dv.value} (${dv.how})\n`);
+        process.stdout.write(`\n${t("cli.alloc.total", { entitlement: String(run.totals.entitlement), auctioned: String(run.totals.auctioned), free: String(run.totals.free) })}\n`);
+        const cr = run.correction;
+        if (cr) process.stdout.write(`${t("cli.alloc.correction", { kind: cr.kind, factor: String(cr.factor), notNeeded: cr.applied ? "" : t("cli.alloc.notNeeded"), before: String(cr.before), after: String(cr.after) })}\n`);
+        const rs = run.reserve;
+        if (rs) process.stdout.write(`${t("cli.alloc.reserve", { size: String(rs.size), granted: String(rs.granted), remaining: String(rs.remaining), unmet: String(rs.unmet) })}\n`);
+        const g = run.gateway;
+        if (g) {
+          const limit = g.limit === undefined ? "" : t("cli.alloc.gatewayLimit", { limit: String(g.limit) });
+          process.stdout.write(`${t("cli.alloc.gateway", { from: g.from, to: g.to, accepted: String(g.accepted), requested: String(g.requested), limit, closed: g.closed ? t("cli.alloc.gatewayClosed") : "" })}\n`);
+        }
+        for (const dv of run.derived) process.stdout.write(`${t("cli.alloc.derived", { sector: dv.sector, product: dv.product ? ` ${dv.product}` : "", value: String(dv.value), how: textOf(dv.how, dv.howText) })}\n`);
         if (run.skipped.length > 0) {
-          process.stdout.write(`skipped:\n`);
-          for (const s of run.skipped.slice(0, 20)) process.stdout.write(`  ${s.installation} (${s.sector}): ${s.reason}\n`);
-          if (run.skipped.length > 20) process.stdout.write(`  ... and ${run.skipped.length - 20} more (see --json)\n`);
+          process.stdout.write(`${t("cli.alloc.skipped")}\n`);
+          for (const s of run.skipped.slice(0, 20)) process.stdout.write(`  ${s.installation} (${s.sector}): ${textOf(s.reason, s.reasonText)}\n`);
+          if (run.skipped.length > 20) process.stdout.write(`${t("cli.alloc.skippedMore", { count: run.skipped.length - 20 })}\n`);
         }
         if (consequences.length > 0) {
-          process.stdout.write("changes during the year:\n");
-          for (const c of consequences) {
-            const what = c.kind === "obligation" ? `obligation of ${c.holder ?? "the operator"} for ${c.from} to ${c.to}` : c.kind === "transfer" ? `${c.quantity} move from ${c.from} to ${c.to}` : `${c.quantity} return to the government`;
-            process.stdout.write(`  ${c.installation}: ${what}${c.lines[0] ? ` (${c.lines.join("; ")})` : ""}\n`);
-          }
+          process.stdout.write(`${t("cli.alloc.changes")}\n`);
+          consequences.forEach((c, i) => {
+            const quantity = String(c.quantity);
+            const what =
+              c.kind === "obligation"
+                ? t("cli.alloc.obligation", { holder: c.holder ?? t("cli.alloc.theOperator"), from: String(c.from), to: String(c.to) })
+                : c.kind === "transfer"
+                  ? t("cli.alloc.move", { quantity, from: String(c.from), to: String(c.to) })
+                  : t("cli.alloc.return", { quantity });
+            const lines = linesOf(c.lines, consequenceSteps[i] ?? []);
+            process.stdout.write(`  ${c.installation}: ${what}${lines[0] ? t("cli.alloc.because", { lines: lines.join(t("cli.alloc.sep")) }) : ""}\n`);
+          });
         }
         if (committed?.state === "awaiting-approval") {
-          process.stdout.write(`the issuance ${committed.issuanceId} of ${committed.issued} awaits a second administrator: ets approve ${committed.issuanceId} --as <another administrator>, then run this command again to deliver the allocation\n`);
+          process.stdout.write(`${t("cli.alloc.awaits", { id: committed.issuanceId, issued: String(committed.issued) })}\n`);
         } else if (committed) {
-          process.stdout.write(`committed to the ledger: class ${committed.classCode}, issued ${committed.issued}, allocated in batch ${committed.batchId}, returned ${committed.returned}, ${committed.transactions} transactions (${committed.replayed} already there), ${committed.accountsOpened} accounts opened\n`);
+          const x = committed;
+          const params = { class: x.classCode, issued: String(x.issued), batch: x.batchId, returned: String(x.returned), transactions: x.transactions, replayed: x.replayed, opened: x.accountsOpened };
+          process.stdout.write(`${t("cli.alloc.committed", params)}\n`);
         }
       }),
     );

@@ -1,7 +1,8 @@
 // `ets auction clear|calendar|revenue`: clear one uniform-price auction from a bids file under a
 // rulebook's rules for a year (reserve price, reserve tiers and limits from the rulebook unless
 // given), print its results statement; the year's auction calendar; and how proceeds are shared.
-// Exact throughout: quantities are whole allowances, prices and money decimal strings.
+// Exact throughout: quantities are whole allowances, prices and money decimal strings. Its words
+// come from the shared catalogue (src/i18n/messages/cli-auction.ts): Japanese under LANG=ja_JP*.
 import { randomBytes } from "node:crypto";
 import type { Command } from "commander";
 import { auctionCalendar, auctionRulesFor, clearAuction, defaultAuctionRules, revenueFor, settlementPlan, statementOf } from "../../domain/auction/index.ts";
@@ -11,7 +12,7 @@ import type { Rulebook } from "../../domain/rulebook/index.ts";
 import { msrDecision } from "../../domain/stability/index.ts";
 import { readBidders, readBids } from "../../io/bids.ts";
 import { InputError } from "../../io/csv.ts";
-import { action, printJson, printTable, UsageError } from "../io.ts";
+import { action, printJson, printTable, t, UsageError } from "../io.ts";
 import { registerAuctionRegistry } from "./auction-registry.ts";
 import { loadRulebookArg } from "./rulebook.ts";
 
@@ -32,13 +33,13 @@ interface ClearOpts {
 /** A whole number of allowances given as an option (digits only). */
 export function wholeOption(flag: string, v: string | undefined): bigint | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v.replace(/_/g, ""))) throw new UsageError(`option ${flag}: expected a whole number >= 0, got ${JSON.stringify(v)}`);
+  if (!/^\d+$/.test(v.replace(/_/g, ""))) throw new UsageError(t("cli.usage.whole", { flag, value: JSON.stringify(v) }), { field: flag });
   return BigInt(v.replace(/_/g, ""));
 }
 
 export function yearArg(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d{4}$/.test(v)) throw new UsageError(`option ${flag}: not a year: ${JSON.stringify(v)}`);
+  if (!/^\d{4}$/.test(v)) throw new UsageError(t("cli.usage.notYear", { flag, value: JSON.stringify(v) }), { field: flag });
   return Number(v);
 }
 
@@ -48,10 +49,13 @@ function priceOption(flag: string, v: string | undefined, decimals: number): big
   try {
     p = parseDecimal(v, decimals);
   } catch (err) {
-    if (err instanceof ArithmeticError) throw new UsageError(`option ${flag}: ${/more than/.test(err.message) ? `${v} has more than ${decimals} decimal places` : `not a number: ${JSON.stringify(v)}`}`);
+    if (err instanceof ArithmeticError) {
+      const message = /more than/.test(err.message) ? t("cli.auc.decimals", { flag, value: v, decimals }) : t("cli.auc.notNumber", { flag, value: JSON.stringify(v) });
+      throw new UsageError(message, { field: flag });
+    }
     throw err;
   }
-  if (p < 0n) throw new UsageError(`option ${flag}: must not be negative`);
+  if (p < 0n) throw new UsageError(t("cli.usage.negative", { flag }), { field: flag });
   return p;
 }
 
@@ -65,45 +69,51 @@ interface Resolved {
 function resolveRules(o: ClearOpts): Resolved {
   const year = yearArg("--year", o.year);
   if (o.rules === undefined) {
-    if (o.ccr !== undefined) throw new UsageError("option --ccr: needs --rules (the rulebook's cost containment reserve gives its trigger)");
+    if (o.ccr !== undefined) throw new UsageError(t("cli.auc.ccrNeedsRules"), { field: "--ccr" });
     const base = defaultAuctionRules();
     return { rules: { ...base, reservePriceMinor: priceOption("--reserve", o.reserve, base.priceDecimals) ?? null }, rulebook: undefined, year };
   }
   const rb = loadRulebookArg(o.rules);
-  if (!rb.auctions) throw new UsageError(`option --rules: ${rb.scheme.id} has no auctions section (its allowances are not sold at auction)`);
-  if (year === undefined) throw new UsageError("option --year: required with --rules (the rulebook's reserve price, reserves and limits are per year)");
+  if (!rb.auctions) throw new UsageError(t("cli.auc.noAuctions", { scheme: rb.scheme.id }), { field: "--rules" });
+  if (year === undefined) throw new UsageError(t("cli.auc.yearWithRules"), { field: "--year" });
   const decimals = rb.auctions?.priceDecimals ?? 2;
   const ccr = wholeOption("--ccr", o.ccr);
   const rules = auctionRulesFor(rb, year, { reservePriceMinor: priceOption("--reserve", o.reserve, decimals), ccr });
-  if (ccr !== undefined && !rules.tiers.some((t) => t.direction === "release"))
-    throw new UsageError(`option --ccr: ${rb.scheme.id} has no cost containment reserve in the auction in ${year}`);
+  if (ccr !== undefined && !rules.tiers.some((x) => x.direction === "release")) throw new UsageError(t("cli.auc.noCcr", { scheme: rb.scheme.id, year }), { field: "--ccr" });
   return { rules, rulebook: rb, year };
 }
 
 function issueLine(file: string, i: BidIssue): string {
-  return `${file}:${i.row} column "${i.field}": ${i.message} [${i.code}]`;
+  return t("cli.auc.issue", { file, row: i.row, field: i.field, message: i.message, code: i.code });
 }
 
 function printStatement(s: Statement, r: Resolved, code: string): void {
   const out: string[] = [];
   const currency = code === "" ? "" : `${code} `;
-  const where = r.rulebook ? `${r.rulebook.scheme.id} ${r.year}` : "default rules";
-  out.push(`auction (${where}): ${s.status}${s.reason ? ` (${s.reason})` : ""}`);
-  out.push(`  clearing price: ${s.clearingPrice === null ? "none" : `${currency}${s.clearingPrice}`}`);
-  out.push(`  offered ${s.offered}; sold ${s.sold} (reserve ${s.reserveSold}); withheld ${s.withheld}; unsold ${s.unsold}; cancelled ${s.cancelled}`);
-  out.push(`  bids ${s.bidVolume} (accepted ${s.demand}); cover ratio ${s.coverRatio ?? "-"}; proceeds ${currency}${s.proceeds}`);
-  if (s.carryOver.length) out.push(`  carried over to the next ${s.carryOver.length} auctions: ${s.carryOver.join(", ")}`);
-  if (s.tie) out.push(`  tie at ${s.tie.price} by ${s.tie.rule}${s.seed ? ` (seed ${s.seed})` : ""}: ${s.tie.order.map((f) => `${f.bidder} row ${f.row} ${f.filled}/${f.quantity}`).join(", ")}`);
-  for (const t of s.reserves) out.push(`  reserve ${t.id} (${t.direction} at ${t.trigger}): ${t.quantity}; sold ${t.sold}, withheld ${t.withheld}`);
+  const where = r.rulebook ? `${r.rulebook.scheme.id} ${r.year}` : t("cli.auc.defaultRules");
+  out.push(t("cli.auc.statement", { where, status: s.status, reason: s.reason ? t("cli.auc.paren", { text: s.reason }) : "" }));
+  out.push(t("cli.auc.clearingPrice", { price: s.clearingPrice === null ? t("cli.auc.noPrice") : `${currency}${s.clearingPrice}` }));
+  out.push(t("cli.auc.volumes", { offered: s.offered, sold: s.sold, reserveSold: s.reserveSold, withheld: s.withheld, unsold: s.unsold, cancelled: s.cancelled }));
+  out.push(t("cli.auc.bids", { bidVolume: s.bidVolume, demand: s.demand, cover: s.coverRatio ?? "-", proceeds: `${currency}${s.proceeds}` }));
+  if (s.carryOver.length) out.push(t("cli.auc.carryOver", { count: s.carryOver.length, list: s.carryOver.join(", ") }));
+  if (s.tie) {
+    const order = s.tie.order.map((f) => t("cli.auc.tieEntry", { bidder: f.bidder, row: f.row, filled: f.filled, quantity: f.quantity })).join(", ");
+    out.push(t("cli.auc.tie", { price: s.tie.price, rule: s.tie.rule, seed: s.seed ? t("cli.auc.seed", { seed: s.seed }) : "", order }));
+  }
+  for (const x of s.reserves) {
+    const direction = x.direction === "release" ? t("cli.auc.release") : x.direction === "withhold" ? t("cli.auc.withhold") : String(x.direction);
+    out.push(t("cli.auc.reserve", { id: x.id, direction, trigger: x.trigger, quantity: x.quantity, sold: x.sold, withheld: x.withheld }));
+  }
   process.stdout.write(`${out.join("\n")}\n`);
-  if (s.awards.length) printTable(["bidder", "quantity", "non-competitive", "payment"], s.awards.map((a) => [a.bidder, BigInt(a.quantity), BigInt(a.nonCompetitive), a.payment]));
+  const headers = [t("cli.auc.col.bidder"), t("cli.auc.col.quantity"), t("cli.auc.col.nonCompetitive"), t("cli.auc.col.payment")];
+  if (s.awards.length) printTable(headers, s.awards.map((a) => [a.bidder, BigInt(a.quantity), BigInt(a.nonCompetitive), a.payment]));
 }
 
 /** `ets auction clear` as a function (the tests call it in-process). */
 export async function runClear(o: ClearOpts): Promise<void> {
   const offered = wholeOption("--offered", o.offered);
-  if (offered === undefined) throw new UsageError("option --offered: required (allowances offered)");
-  if (o.bids === undefined) throw new UsageError("option --bids: required (a CSV or XLSX file of bidder,quantity,price)");
+  if (offered === undefined) throw new UsageError(t("cli.auc.offeredRequired"), { field: "--offered" });
+  if (o.bids === undefined) throw new UsageError(t("cli.auc.bidsRequired"), { field: "--bids" });
   const r = resolveRules(o);
   const referencePriceMinor = priceOption("--reference", o.reference, r.rules.priceDecimals);
   let read: Awaited<ReturnType<typeof readBids>>;
@@ -115,14 +125,14 @@ export async function runClear(o: ClearOpts): Promise<void> {
     if (err instanceof InputError) throw new UsageError(err.message);
     throw err;
   }
-  if (r.rules.bidders.guarantee && bidders === undefined) throw new UsageError("option --bidders: required: the rules need a bid guarantee from every bidder (a file of bidder,guarantee[,covered])");
+  if (r.rules.bidders.guarantee && bidders === undefined) throw new UsageError(t("cli.auc.biddersRequired"), { field: "--bidders" });
   // the seed is drawn here, at the edge, and recorded in the result so the tie order can be replayed
   const seed = o.seed ?? randomBytes(16).toString("hex");
   const outcome = clearAuction(r.rules, { offered, bids: read.bids, nonCompetitive: read.nonCompetitive, bidders, seed, referencePriceMinor });
   if (!outcome.ok) {
     if (outcome.code === "auction-bids-refused") {
       const errors = outcome.issues.map((i) => ({ file: o.bids, line: i.row, column: i.field, code: i.code, message: i.message }));
-      throw new UsageError(`${outcome.issues.length} bid(s) refused:\n${outcome.issues.map((i) => issueLine(o.bids as string, i)).join("\n")}`, {
+      throw new UsageError(`${t("cli.auc.bidsRefused", { count: outcome.issues.length })}\n${outcome.issues.map((i) => issueLine(o.bids as string, i)).join("\n")}`, {
         code: "bids-refused", field: "--bids", facts: { count: errors.length }, result: { errors },
       });
     }
@@ -144,13 +154,13 @@ export async function runClear(o: ClearOpts): Promise<void> {
 async function runCalendar(name: string, o: { year?: string; volume?: string; tnac?: string; tnacHoldings?: string | undefined; json?: boolean }): Promise<void> {
   const rb = loadRulebookArg(name);
   const year = yearArg("--year", o.year);
-  if (year === undefined) throw new UsageError("option --year: required");
+  if (year === undefined) throw new UsageError(t("cli.usage.yearRequired"), { field: "--year" });
   const volume = wholeOption("--volume", o.volume);
   const adjustments = new Map<string, bigint>();
   const tnac = wholeOption("--tnac", o.tnac);
   if (tnac !== undefined) {
     const m = rb.stability?.msr;
-    if (!m) throw new UsageError(`option --tnac: ${rb.scheme.id} has no market stability reserve`);
+    if (!m) throw new UsageError(t("cli.auc.noMsr", { scheme: rb.scheme.id }), { field: "--tnac" });
     // the TNAC of the year before last and of last year both reach this year's auctions
     for (const tnacYear of [year - 2, year - 1]) {
       const d = msrDecision(m, { tnacYear, tnac, holdings: wholeOption("--holdings", o.tnacHoldings) ?? 0n });
@@ -160,27 +170,27 @@ async function runCalendar(name: string, o: { year?: string; volume?: string; tn
   }
   const c = auctionCalendar(rb, year, { volume, adjustments });
   if (!c.ok) {
-    const why = { "calendar-no-volume": `the rulebook publishes no auction volume for ${year}: give --volume`, "calendar-no-auctions": `${rb.scheme.id} sets no auction frequency or auctions per year`, "calendar-negative-volume": "the adjustments take an auction below zero" }[c.code];
-    throw new UsageError(`${why} (${c.code} ${JSON.stringify(c.facts, (_k, v) => (typeof v === "bigint" ? v.toString() : v))})`);
+    const why = { "calendar-no-volume": t("cli.auc.noVolume", { year }), "calendar-no-auctions": t("cli.auc.noFrequency", { scheme: rb.scheme.id }), "calendar-negative-volume": t("cli.auc.negativeVolume") }[c.code];
+    throw new UsageError(t("cli.auc.calendarRefused", { why, code: c.code, facts: JSON.stringify(c.facts, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) }));
   }
   if (o.json) printJson(c);
-  else printTable(["auction", "month", "planned", "adjustment", "volume"], c.auctions.map((a) => [a.number, a.month, a.planned, a.adjustment, a.volume]));
+  else printTable([t("cli.auc.col.auction"), t("cli.auc.col.month"), t("cli.auc.col.planned"), t("cli.auc.col.adjustment"), t("cli.auc.col.volume")], c.auctions.map((a) => [a.number, a.month, a.planned, a.adjustment, a.volume]));
 }
 
 async function runRevenue(name: string, o: { year?: string; proceeds?: string; json?: boolean }): Promise<void> {
   const rb = loadRulebookArg(name);
   const year = yearArg("--year", o.year);
-  if (year === undefined) throw new UsageError("option --year: required");
+  if (year === undefined) throw new UsageError(t("cli.usage.yearRequired"), { field: "--year" });
   const decimals = rb.auctions?.priceDecimals ?? 2;
   const proceeds = priceOption("--proceeds", o.proceeds, decimals);
-  if (proceeds === undefined) throw new UsageError("option --proceeds: required (money, e.g. 80000.00)");
+  if (proceeds === undefined) throw new UsageError(t("cli.auc.proceedsRequired"), { field: "--proceeds" });
   const r = revenueFor(rb, year, proceeds);
-  if (r.table === "none") throw new UsageError(`${rb.scheme.id} has no revenue table (auctions.revenue) nor sold uses in allocation.distribution for ${year}`);
+  if (r.table === "none") throw new UsageError(t("cli.auc.noRevenueTable", { scheme: rb.scheme.id, year }));
   const rows = r.parts.map((p) => ({ recipient: p.recipient, share: p.share, amount: formatDecimal(p.amountMinor, decimals) }));
   if (o.json) printJson({ table: r.table, proceeds: formatDecimal(proceeds, decimals), parts: rows, retained: formatDecimal(r.retainedMinor, decimals) });
   else {
-    printTable(["recipient", "share of table", "amount"], rows.map((x) => [x.recipient, x.share, x.amount]));
-    process.stdout.write(`from ${r.table}; retained ${formatDecimal(r.retainedMinor, decimals)}\n`);
+    printTable([t("cli.auc.col.recipient"), t("cli.auc.col.share"), t("cli.auc.col.amount")], rows.map((x) => [x.recipient, x.share, x.amount]));
+    process.stdout.write(`${t("cli.auc.retained", { table: r.table, retained: formatDecimal(r.retainedMinor, decimals) })}\n`);
   }
 }
 

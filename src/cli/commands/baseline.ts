@@ -1,6 +1,8 @@
 // `ets baseline`: grandfathering baselines from a long table installation,year,emissions: the
 // variation of each installation's whole series, the steadiest run of N consecutive years (inside
 // --within when given), its variation and the baseline (the run's mean). Variations are fractions.
+// Its words come from the shared catalogue (src/i18n/messages/cli-allocate.ts, cli.base.*):
+// Japanese under LANG=ja_JP*; --json and --out keep their English keys and reasons.
 import type { Command } from "commander";
 import { computeBaseline, toNumber } from "../../domain/allocation/index.ts";
 import type { YearValue } from "../../domain/allocation/index.ts";
@@ -8,7 +10,7 @@ import { InputError } from "../../io/csv.ts";
 import type { ColumnSpec } from "../../io/csv.ts";
 import { loadRulebookArg } from "./rulebook.ts";
 import { readTable, tableFormat, writeTable } from "../../io/table.ts";
-import { action, printJson, printTable, progress, UsageError } from "../io.ts";
+import { action, printJson, printTable, progress, t, UsageError } from "../io.ts";
 
 interface Opts {
   input: string;
@@ -80,7 +82,7 @@ export async function readSeries(path: string, sectors?: ReadonlyMap<string, Sec
 
 function parseWithin(text: string): { from: number; to: number } {
   const m = /^(\d{4})-(\d{4})$/.exec(text.trim());
-  if (!m || Number(m[1]) > Number(m[2])) throw new UsageError(`option --within: give FROM-TO years, e.g. 2002-2007; got ${JSON.stringify(text)}`);
+  if (!m || Number(m[1]) > Number(m[2])) throw new UsageError(t("cli.base.within", { value: JSON.stringify(text) }), { field: "--within" });
   return { from: Number(m[1]), to: Number(m[2]) };
 }
 
@@ -92,7 +94,7 @@ export function baselines(
   perInstallation?: (installation: string) => SectorBase | undefined,
 ): BaselineRow[] {
   const out: BaselineRow[] = [];
-  const bar = progress("baselines", series.size);
+  const bar = progress(t("cli.base.progress"), series.size);
   let i = 0;
   for (const [installation, points] of series) {
     if (++i % 10_000 === 0) bar.update(i);
@@ -122,6 +124,13 @@ export function baselines(
 
 const pct = (v: number | null) => (v === null ? "" : `${(v * 100).toFixed(2)}%`);
 
+/** Why a row has no baseline, in the CLI's language (the row's `reason` stays in English for --json and --out). */
+function reasonText(reason: string): string {
+  const m = /^no run of (\d+) consecutive years(?: in (\d{4})-(\d{4}))?$/.exec(reason);
+  if (!m) return reason;
+  return t("cli.base.noRun", { years: String(m[1]), within: m[2] ? t("cli.base.noRunWithin", { from: String(m[2]), to: String(m[3]) }) : "" });
+}
+
 export function register(program: Command): void {
   program
     .command("baseline")
@@ -135,10 +144,10 @@ export function register(program: Command): void {
     .option("--out <file>", "also write the rows to a .csv or .xlsx file")
     .action(
       action(async (opts: Opts) => {
-        if (!/^\d+$/.test(opts.window) || Number(opts.window) < 1) throw new UsageError(`option --window: a whole number of years >= 1, got ${JSON.stringify(opts.window)}`);
+        if (!/^\d+$/.test(opts.window) || Number(opts.window) < 1) throw new UsageError(t("cli.base.window", { value: JSON.stringify(opts.window) }), { field: "--window" });
         const length = Number(opts.window);
         const within = opts.within === undefined ? undefined : parseWithin(opts.within);
-        if (opts.out !== undefined && tableFormat(opts.out) === undefined) throw new UsageError(`option --out: use a .csv or .xlsx file name, got ${JSON.stringify(opts.out)}`);
+        if (opts.out !== undefined && tableFormat(opts.out) === undefined) throw new UsageError(t("cli.usage.tableOut", { value: JSON.stringify(opts.out) }), { field: "--out" });
         let sectors: Map<string, SectorBase | string> | undefined;
         if (opts.rulebook !== undefined) {
           const rb = loadRulebookArg(opts.rulebook);
@@ -162,8 +171,9 @@ export function register(program: Command): void {
           printJson(rows);
           return;
         }
-        printTable(["installation", "variation (all)", "window", "variation (window)", "baseline (t)"],
-          rows.map((r) => [r.installation, pct(r.variationAll), r.window ? `${r.window[0]}-${r.window[1]}${r.excluded === undefined ? "" : ` w/o ${r.excluded}`}` : (r.reason ?? ""), pct(r.variationWindow), r.baseline === null ? "" : Number(r.baseline.toFixed(3))]));
+        const headers = [t("cli.base.col.installation"), t("cli.base.col.variationAll"), t("cli.base.col.window"), t("cli.base.col.variationWindow"), t("cli.base.col.baseline")];
+        const window = (r: BaselineRow) => (r.window ? `${r.window[0]}-${r.window[1]}${r.excluded === undefined ? "" : t("cli.base.without", { year: r.excluded })}` : reasonText(r.reason ?? ""));
+        printTable(headers, rows.map((r) => [r.installation, pct(r.variationAll), window(r), pct(r.variationWindow), r.baseline === null ? "" : Number(r.baseline.toFixed(3))]));
       }),
     );
 }

@@ -3,7 +3,7 @@
 import { InputError } from "../../io/csv.ts";
 import { loadDataset } from "../../io/dataset.ts";
 import type { Dataset } from "../../io/dataset.ts";
-import { UsageError } from "../io.ts";
+import { t, UsageError } from "../io.ts";
 
 export async function loadOrExplain(dir: string): Promise<Dataset> {
   const tty = process.stderr.isTTY === true;
@@ -22,18 +22,18 @@ export async function loadOrExplain(dir: string): Promise<Dataset> {
 export function numberList(option: string, text: string): number[] {
   return text.split(",").map((part) => {
     const v = Number(part.trim());
-    if (part.trim() === "" || !Number.isFinite(v) || v < 0) throw new UsageError(`option ${option}: not a non-negative number: ${JSON.stringify(part)}`);
+    if (part.trim() === "" || !Number.isFinite(v) || v < 0) throw new UsageError(t("cli.usage.nonNegative", { flag: option, value: JSON.stringify(part) }), { field: option });
     return v;
   });
 }
 
 export function positiveNumber(option: string, text: string): number {
   const v = Number(text);
-  if (text.trim() === "" || !Number.isFinite(v) || v <= 0) throw new UsageError(`option ${option}: not a positive number: ${JSON.stringify(text)}`);
+  if (text.trim() === "" || !Number.isFinite(v) || v <= 0) throw new UsageError(t("cli.usage.positive", { flag: option, value: JSON.stringify(text) }), { field: option });
   return v;
 }
 
 export function oneOf<T extends string>(option: string, text: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`option ${option}: must be one of ${allowed.join(", ")}, got ${JSON.stringify(text)}`);
+  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(t("cli.usage.oneOf", { flag: option, allowed: allowed.join(", "), value: JSON.stringify(text) }), { field: option });
   return text as T;
 }

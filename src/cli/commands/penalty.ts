@@ -1,7 +1,9 @@
 // `ets penalty`: what a shortfall (or a missing report) costs under a rulebook's penalty rules, as
 // a what-if. JSON: {amount (decimal string), currency, owed (units still to surrender),
 // explanation, ...}. A penalty the rulebook cannot compute without more input (a price, a year)
-// is bad usage: exit 2 naming the flag.
+// is bad usage: exit 2 naming the flag. Its words come from the shared catalogue
+// (src/i18n/messages/cli-penalty.ts): Japanese under LANG=ja_JP*, where a refusal also gives the
+// rule's own words (check.<name>); the explanation's lines stay as the penalty rules write them.
 import type { Command } from "commander";
 import type { Refusal } from "../../domain/compliance/codes.ts";
 import { moneyLabel, moneyText } from "../../domain/compliance/money.ts";
@@ -9,7 +11,7 @@ import { nonReportingPenaltyFor, penaltyFor, penaltyJson } from "../../domain/co
 import type { NonReportingPenalty, Penalty } from "../../domain/compliance/penalty.ts";
 import { decimal, groupedDec } from "../../domain/quantity/decimal.ts";
 import type { Decimal } from "../../domain/quantity/decimal.ts";
-import { action, printJson, toJson, UsageError } from "../io.ts";
+import { action, cliLang, codeText, printJson, t, toJson, UsageError } from "../io.ts";
 import { loadRulebookArg } from "./rulebook.ts";
 
 export interface PenaltyOptions {
@@ -23,19 +25,19 @@ export interface PenaltyOptions {
 }
 
 function wholeOption(name: string, v: string): bigint {
-  if (!/^\d{1,18}$/.test(v.trim())) throw new UsageError(`option ${name}: expected a whole number >= 0, got ${JSON.stringify(v)}`);
+  if (!/^\d{1,18}$/.test(v.trim())) throw new UsageError(t("cli.usage.whole", { flag: name, value: JSON.stringify(v) }), { field: name });
   return BigInt(v.trim());
 }
 
 function priceOption(v: string | undefined): Decimal | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d{1,15}(\.\d{1,6})?$/.test(v.trim())) throw new UsageError(`option --price: expected a price >= 0 such as 85.5, got ${JSON.stringify(v)}`);
+  if (!/^\d{1,15}(\.\d{1,6})?$/.test(v.trim())) throw new UsageError(t("cli.pen.price", { value: JSON.stringify(v) }), { field: "--price" });
   return decimal(v.trim());
 }
 
 function yearOption(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d{4}$/.test(v.trim())) throw new UsageError(`option --year: not a year: ${JSON.stringify(v)}`);
+  if (!/^\d{4}$/.test(v.trim())) throw new UsageError(t("cli.usage.notYear", { flag: "--year", value: JSON.stringify(v) }), { field: "--year" });
   return Number(v);
 }
 
@@ -45,25 +47,34 @@ const FLAG_OF: Readonly<Record<number, string>> = { 9402: "--price", 9404: "--ye
 function refusalToUsage(r: Refusal, json: boolean | undefined): never {
   if (json) process.stdout.write(`${toJson(r)}\n`);
   const flag = FLAG_OF[r.code];
-  throw new UsageError(`${flag ? `option ${flag}: ` : ""}${r.message} (check ${r.code} ${r.check})`);
+  const rule = cliLang() === "ja" ? codeText("check", r.check) : undefined;
+  const message = rule ? `「${rule.replace(/。$/, "")}」: ${r.message}` : r.message;
+  throw new UsageError(t("cli.pen.refused", { flag: flag ? t("cli.pen.option", { flag }) : "", message, code: r.code, check: r.check }), flag ? { field: flag } : {});
 }
 
 function printPenalty(p: Penalty): void {
   const out: string[] = [];
-  out.push(`${p.scheme}: shortfall of ${groupedDec(p.shortfall)} allowances${p.year === undefined ? "" : ` in ${p.year}`}`);
-  out.push(`  penalty: ${p.upTo ? "up to " : ""}${moneyLabel(p.amount)}${p.perTonne ? ` (${moneyLabel(p.perTonne)} per tonne)` : ""}`);
-  out.push(`  owed:    ${groupedDec(p.owed)} allowances still to surrender${p.order ? " (an order)" : ""}`);
+  out.push(t("cli.pen.shortfall", { scheme: p.scheme, shortfall: groupedDec(p.shortfall), year: p.year === undefined ? "" : t("cli.pen.inYear", { year: p.year }) }));
+  const upTo = (x: boolean | undefined) => (x ? t("cli.pen.upTo") : "");
+  out.push(t("cli.pen.penalty", { upTo: upTo(p.upTo), amount: moneyLabel(p.amount), perTonne: p.perTonne ? t("cli.pen.perTonne", { amount: moneyLabel(p.perTonne) }) : "" }));
+  out.push(t("cli.pen.owed", { owed: groupedDec(p.owed), order: p.order ? t("cli.pen.order") : "" }));
   const o = p.ifOrderNotMet;
-  if (o) out.push(`  if the order is not met: ${o.upTo ? "up to " : ""}${moneyLabel(o.amount)}${o.purchaseQuantity !== undefined && !o.purchase ? " plus the billed purchase" : ""}${o.publication ? "; name published" : ""}`);
-  if (p.publication) out.push("  name published: yes");
-  out.push("how:", ...p.explanation.map((l) => `  - ${l}`));
-  for (const w of p.warnings) out.push(`warning: ${w}`);
+  if (o) {
+    const purchase = o.purchaseQuantity !== undefined && !o.purchase ? t("cli.pen.plusPurchase") : "";
+    out.push(t("cli.pen.orderNotMet", { upTo: upTo(o.upTo), amount: moneyLabel(o.amount), purchase, published: o.publication ? t("cli.pen.namePublishedSuffix") : "" }));
+  }
+  if (p.publication) out.push(t("cli.pen.namePublished"));
+  out.push(t("cli.pen.how"), ...p.explanation.map((l) => `  - ${l}`));
+  for (const w of p.warnings) out.push(t("cli.usage.warning", { text: w }));
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
 function printNonReporting(p: NonReportingPenalty): void {
-  const out = [`${p.scheme}: report not submitted`, `  penalty: ${p.upTo ? "up to " : ""}${moneyLabel(p.amount)}${p.publication ? "; name published" : ""}`];
-  out.push("how:", ...p.explanation.map((l) => `  - ${l}`));
+  const out = [
+    t("cli.pen.notReported", { scheme: p.scheme }),
+    t("cli.pen.nonReportingPenalty", { upTo: p.upTo ? t("cli.pen.upTo") : "", amount: moneyLabel(p.amount), published: p.publication ? t("cli.pen.namePublishedSuffix") : "" }),
+  ];
+  out.push(t("cli.pen.how"), ...p.explanation.map((l) => `  - ${l}`));
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
@@ -71,7 +82,7 @@ function printNonReporting(p: NonReportingPenalty): void {
 export function runPenalty(opts: PenaltyOptions): void {
   const rb = loadRulebookArg(opts.rules);
   if (opts.notReported) {
-    if (opts.shortfall !== undefined) throw new UsageError("option --not-reported: give either --shortfall or --not-reported, not both");
+    if (opts.shortfall !== undefined) throw new UsageError(t("cli.pen.both"), { field: "--not-reported" });
     const days = opts.daysLate === undefined ? 0 : Number(wholeOption("--days-late", opts.daysLate));
     const r = nonReportingPenaltyFor(rb, days);
     if (!r.ok) refusalToUsage(r, opts.json);
@@ -79,8 +90,8 @@ export function runPenalty(opts: PenaltyOptions): void {
     else printNonReporting(r);
     return;
   }
-  if (opts.daysLate !== undefined) throw new UsageError("option --days-late: only with --not-reported");
-  if (opts.shortfall === undefined) throw new UsageError("option --shortfall: required (or --not-reported for a missing report)");
+  if (opts.daysLate !== undefined) throw new UsageError(t("cli.pen.daysLateOnly"), { field: "--days-late" });
+  if (opts.shortfall === undefined) throw new UsageError(t("cli.pen.shortfallRequired"), { field: "--shortfall" });
   const query = { shortfall: wholeOption("--shortfall", opts.shortfall) } as { shortfall: bigint; price?: Decimal; year?: number };
   const price = priceOption(opts.price);
   if (price !== undefined) query.price = price;

@@ -1,5 +1,7 @@
 // `ets rulebook list|show|validate|cap`: the shipped presets, one rulebook in full, checking a
-// rulebook file (exit 1 with every field path and reason), and a cap trajectory.
+// rulebook file (exit 1 with every field path and reason), and a cap trajectory. Its words come
+// from the shared catalogue (src/i18n/messages/cli-rulebook.ts): Japanese under LANG=ja_JP*; the
+// rulebook's own codes, names and notes are data and print as written; --json is unchanged.
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import {
@@ -20,7 +22,7 @@ import { formatDecimal } from "../../domain/quantity/index.ts";
 import { collarFor, reserveFigures, reserveTiersFor } from "../../domain/stability/index.ts";
 import { listPresets, loadRulebook, parseRulebookText, rulebookFile, RulebookLoadError } from "../../io/rulebook.ts";
 import { readFileSync } from "node:fs";
-import { action, CommandFailure, printJson, printTable, t, UsageError } from "../io.ts";
+import { action, type CliKey, CommandFailure, printJson, printTable, t, UsageError } from "../io.ts";
 
 /** A rulebook named on the command line: a bad name or file is a usage error (exit 2) naming what is wrong. */
 export function loadRulebookArg(nameOrPath: string): Rulebook {
@@ -34,7 +36,7 @@ export function loadRulebookArg(nameOrPath: string): Rulebook {
 
 function yearOption(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d{4}$/.test(v)) throw new UsageError(`option ${name}: not a year: ${JSON.stringify(v)}`);
+  if (!/^\d{4}$/.test(v)) throw new UsageError(t("cli.usage.notYear", { flag: name, value: JSON.stringify(v) }), { field: name });
   return Number(v);
 }
 
@@ -49,7 +51,7 @@ function dateYear(v: string | undefined): number {
   if (v === undefined) return new Date().getUTCFullYear();
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
   const d = m ? new Date(`${v}T00:00:00Z`) : undefined;
-  if (!m || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) throw new UsageError(`option --date: not a date (YYYY-MM-DD): ${JSON.stringify(v)}`, { field: "--date" });
+  if (!m || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) throw new UsageError(t("cli.usage.notDate", { flag: "--date", value: JSON.stringify(v) }), { field: "--date" });
   return Number(m[1]);
 }
 
@@ -69,18 +71,34 @@ function statusOn(rb: Rulebook, year: number): string {
   return "in-force";
 }
 
+/** A status judged by statusOn (or declared), in the CLI's language; an unknown one as it is. */
+const STATUS: Readonly<Record<string, CliKey>> = {
+  "in-force": "cli.rb.status.in-force",
+  historical: "cli.rb.status.historical",
+  upcoming: "cli.rb.status.upcoming",
+  proposed: "cli.rb.status.proposed",
+  illustrative: "cli.rb.status.illustrative",
+};
+const statusText = (status: string) => (STATUS[status] ? t(STATUS[status]) : status);
+
 function describeRule(rule: SectorRule): string {
   switch (rule.method) {
-    case "grandfathering":
-      return `grandfathering (${rule.basePeriod.years} of ${rule.basePeriod.window.from}-${rule.basePeriod.window.to}, ${rule.basePeriod.choice}; reduction ${rule.reduction.kind}${Object.keys(rule.classes).length ? `; classes ${Object.keys(rule.classes).join(", ")}` : ""})`;
+    case "grandfathering": {
+      const classes = Object.keys(rule.classes);
+      const b = rule.basePeriod;
+      return t("cli.rb.rule.grandfathering", {
+        years: b.years, from: b.window.from, to: b.window.to, choice: b.choice, reduction: rule.reduction.kind,
+        classes: classes.length ? t("cli.rb.rule.classes", { classes: classes.join(", ") }) : "",
+      });
+    }
     case "benchmark":
-      return `benchmark (${rule.products.map((p) => `${p.id} ${p.value ?? "derived"}`).join(", ") || "fall-backs only"})`;
+      return t("cli.rb.rule.benchmark", { products: rule.products.map((p) => `${p.id} ${p.value ?? t("cli.rb.rule.derived")}`).join(", ") || t("cli.rb.rule.fallBacksOnly") });
     case "output-based":
-      return `output-based (intensity ${rule.intensity ?? "from data"} ${rule.unit}, years -${rule.lagYears.join(", -")})`;
+      return t("cli.rb.rule.outputBased", { intensity: rule.intensity ?? t("cli.rb.rule.fromData"), unit: rule.unit, lags: rule.lagYears.join(", -") });
     case "intensity-target":
-      return `intensity target (${rule.targets.map((t) => `${t.value} ${t.unit}`).join(", ")}, true-up ${rule.trueUp})`;
+      return t("cli.rb.rule.intensityTarget", { targets: rule.targets.map((x) => `${x.value} ${x.unit}`).join(", "), trueUp: String(rule.trueUp) });
     case "auction":
-      return "auction (no free allocation)";
+      return t("cli.rb.rule.auction");
   }
 }
 
@@ -91,45 +109,56 @@ function complianceLine(rb: Rulebook): string | undefined {
   if (!c && !p) return undefined;
   const parts: string[] = [];
   if (c) {
-    parts.push(`deadline ${c.surrenderDeadline} +${c.deadlineYearOffset}y`);
-    if (c.obligation.kind !== "emissions") parts.push(`obligation ${c.obligation.kind}`);
-    parts.push(`banking ${c.banking.allowed ? (c.banking.acrossPeriods ? "yes" : "within a period") : "no"}`);
-    parts.push(`borrowing ${c.borrowing.allowed ? `yes${c.borrowing.maxShare === undefined ? "" : ` (${c.borrowing.maxShare * 100}%)`}` : "no"}`);
+    parts.push(t("cli.rb.deadline", { date: c.surrenderDeadline, offset: c.deadlineYearOffset }));
+    if (c.obligation.kind !== "emissions") parts.push(t("cli.rb.obligation", { kind: c.obligation.kind }));
+    parts.push(t("cli.rb.banking", { value: c.banking.allowed ? (c.banking.acrossPeriods ? t("cli.rb.yes") : t("cli.rb.withinPeriod")) : t("cli.rb.no") }));
+    const share = c.borrowing.maxShare === undefined ? "" : t("cli.rb.share", { share: c.borrowing.maxShare * 100 });
+    parts.push(t("cli.rb.borrowing", { value: c.borrowing.allowed ? `${t("cli.rb.yes")}${share}` : t("cli.rb.no") }));
   }
   const credits = rb.credits?.eligibleTypes ?? [];
-  if (credits.length) parts.push(`credits ${credits.join(", ")}`);
+  if (credits.length) parts.push(t("cli.rb.credits", { types: credits.join(", ") }));
   if (p) {
-    const money = p.perTonne !== undefined ? `${rb.currency} ${p.perTonne}/t${p.indexation ? " indexed" : ""}` : p.priceMultiple !== undefined ? `${p.upTo ? "up to " : ""}${p.priceMultiple} x ${p.priceBasis} price` : p.maxFine !== undefined ? `fine up to ${rb.currency} ${p.maxFine}` : "no money";
-    parts.push(`penalty ${money}${p.makeGood ? `, ${p.makeGoodFactor === 1 ? "" : `${p.makeGoodFactor} x `}shortfall owed` : ""} (ets penalty)`);
+    const money =
+      p.perTonne !== undefined
+        ? t("cli.rb.perTonne", { currency: rb.currency, amount: String(p.perTonne), indexed: p.indexation ? t("cli.rb.indexed") : "" })
+        : p.priceMultiple !== undefined
+          ? t("cli.rb.priceMultiple", { upTo: p.upTo ? t("cli.rb.upTo") : "", multiple: String(p.priceMultiple), basis: String(p.priceBasis) })
+          : p.maxFine !== undefined
+            ? t("cli.rb.fine", { currency: rb.currency, amount: String(p.maxFine) })
+            : t("cli.rb.noMoney");
+    const owed = p.makeGood ? t("cli.rb.owed", { factor: p.makeGoodFactor === 1 ? "" : t("cli.rb.factor", { factor: String(p.makeGoodFactor) }) }) : "";
+    parts.push(t("cli.rb.penalty", { money, owed }));
   }
-  return `compliance: ${parts.join("; ")}`;
+  return t("cli.rb.compliance", { parts: parts.join(t("cli.rb.sep")) });
 }
 
 function printSummary(rb: Rulebook): void {
   const out: string[] = [];
   out.push(`${rb.scheme.name} [${rb.scheme.id}]`);
-  out.push(`jurisdiction: ${rb.scheme.jurisdiction}; status: ${rb.scheme.status}; currency: ${rb.currency}; unit: ${rb.unit}; years: ${rb.yearBasis.kind}`);
-  out.push(`periods: ${rb.periods.map((p) => `${p.id} ${p.from}-${p.to}`).join(", ")}`);
+  out.push(t("cli.rb.head", { jurisdiction: rb.scheme.jurisdiction, status: statusText(rb.scheme.status), currency: rb.currency, unit: rb.unit, years: rb.yearBasis.kind }));
+  out.push(t("cli.rb.periods", { periods: rb.periods.map((p) => `${p.id} ${p.from}-${p.to}`).join(", ") }));
   const years = capYears(rb);
-  if (rb.cap.kind !== "trajectory") out.push(`cap: ${rb.cap.kind}${rb.cap.note ? ` (${rb.cap.note})` : ""}`);
+  if (rb.cap.kind !== "trajectory") out.push(t("cli.rb.capNotTrajectory", { kind: rb.cap.kind, note: rb.cap.note ? t("cli.rb.note", { note: rb.cap.note }) : "" }));
   else if (years) {
-    const t = capTrajectory(rb, years.from, years.to);
-    const a = t[0];
-    const b = t[t.length - 1];
-    if (a && b) out.push(`cap: ${a.cap} in ${a.year} -> ${b.cap} in ${b.year} (ets rulebook cap ${rb.scheme.id})`);
+    const path = capTrajectory(rb, years.from, years.to);
+    const a = path[0];
+    const b = path[path.length - 1];
+    if (a && b) out.push(t("cli.rb.capTrajectory", { first: String(a.cap), firstYear: a.year, last: String(b.cap), lastYear: b.year, scheme: rb.scheme.id }));
   }
-  const th = rb.coverage.thresholds.map((t) => `>= ${t.value} ${t.unit} per ${t.basis}${t.averageOfYears > 1 ? ` (${t.averageOfYears}-year average)` : ""}`);
-  out.push(`coverage: ${th.join(" or ") || "no threshold"}; gases ${rb.coverage.gases.join(", ")}; electricity ${rb.coverage.electricity}`);
-  out.push(`issuance: ${rb.allocation.issuance.timing}; correction: ${rb.allocation.correction.kind}; exposed sectors: ${rb.leakage.exposedSectors.join(", ") || "none"}`);
+  const th = rb.coverage.thresholds.map((x) =>
+    t("cli.rb.threshold", { value: x.value, unit: x.unit, basis: x.basis, average: x.averageOfYears > 1 ? t("cli.rb.average", { years: x.averageOfYears }) : "" }),
+  );
+  out.push(t("cli.rb.coverage", { thresholds: th.join(t("cli.rb.or")) || t("cli.rb.noThreshold"), gases: rb.coverage.gases.join(", "), electricity: rb.coverage.electricity }));
+  out.push(t("cli.rb.issuance", { timing: rb.allocation.issuance.timing, correction: rb.allocation.correction.kind, sectors: rb.leakage.exposedSectors.join(", ") || t("cli.rb.none") }));
   const comp = complianceLine(rb);
   if (comp) out.push(comp);
-  out.push("sectors:");
+  out.push(t("cli.rb.sectors"));
   const year = rb.periods[0]?.from ?? 0;
   for (const [id, rule] of Object.entries(rb.allocation.sectors)) {
-    out.push(`  ${id}: ${describeRule(rule)}; auctioned in ${year}: ${(auctionShareFor(rb, id, year) * 100).toFixed(1)}%`);
+    out.push(t("cli.rb.sector", { id, rule: describeRule(rule), year, share: (auctionShareFor(rb, id, year) * 100).toFixed(1) }));
   }
-  if (rb.notes.length) out.push("notes:", ...rb.notes.map((n) => `  - ${n}`));
-  out.push(`sources: ${rb.scheme.sources.map((s) => s.id).join(", ")} (--json for everything)`);
+  if (rb.notes.length) out.push(t("cli.rb.notes"), ...rb.notes.map((n) => `  - ${n}`));
+  out.push(t("cli.rb.sources", { sources: rb.scheme.sources.map((s) => s.id).join(", ") }));
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
@@ -170,21 +199,32 @@ export function yearFigures(rb: Rulebook, year: number) {
 
 function printYear(rb: Rulebook, f: ReturnType<typeof yearFigures>): void {
   const pct = (x: number) => `${(x * 100).toFixed(2).replace(/\.?0+$/, "")}%`;
-  const out = [`${rb.scheme.id} in ${f.year}:`];
-  out.push(`  period: ${f.period ?? "(none)"}; compliance period: ${f.compliancePeriod ? `${f.compliancePeriod.id} ${f.compliancePeriod.from}-${f.compliancePeriod.to}` : "(none)"}`);
-  out.push(`  cap: ${f.cap ?? (rb.cap.kind === "trajectory" ? "(none this year)" : rb.cap.kind)}`);
-  out.push(`  auctioned: ${Object.entries(f.auctionShares).map(([s, v]) => `${s} ${pct(v)}`).join(", ")}`);
-  if (Object.keys(f.reductionRates).length) out.push(`  reduction rates: ${Object.entries(f.reductionRates).map(([s, v]) => `${s} ${pct(v)}`).join(", ")}`);
+  const out = [t("cli.rb.yearHead", { scheme: rb.scheme.id, year: f.year })];
+  const cp = f.compliancePeriod ? `${f.compliancePeriod.id} ${f.compliancePeriod.from}-${f.compliancePeriod.to}` : t("cli.rb.noneParen");
+  out.push(t("cli.rb.yearPeriod", { period: f.period ?? t("cli.rb.noneParen"), compliancePeriod: cp }));
+  out.push(t("cli.rb.yearCap", { cap: f.cap === null ? (rb.cap.kind === "trajectory" ? t("cli.rb.noCapThisYear") : rb.cap.kind) : String(f.cap) }));
+  out.push(t("cli.rb.yearAuctioned", { shares: Object.entries(f.auctionShares).map(([s, v]) => `${s} ${pct(v)}`).join(", ") }));
+  if (Object.keys(f.reductionRates).length) out.push(t("cli.rb.yearReduction", { rates: Object.entries(f.reductionRates).map(([s, v]) => `${s} ${pct(v)}`).join(", ") }));
   const text = (p: PricePath | undefined) => {
     const m = p && priceMinorFor(p, f.year);
     return m ? formatDecimal(m.minor, m.decimals) : null;
   };
   const st = rb.stability;
-  for (const [label, v, how] of [["price ceiling", text(st?.priceCeiling), f.ceilingMechanism], ["price floor", text(st?.priceFloor), f.floorMechanism], ["auction reserve price", text(rb.auctions?.reservePrice), null]] as const)
-    if (v !== null) out.push(`  ${label}: ${rb.currency} ${v}${how ? ` (${how})` : ""}`);
-  for (const t of reserveTiersFor(rb, f.year))
-    out.push(`  reserve tier ${t.id}: ${t.direction === "release" ? "released at or above" : "withheld below"} ${rb.currency} ${formatDecimal(t.triggerMinor, t.decimals)}, ${t.quantity ?? "(no cap to size it)"} allowances${t.sale === "reserve-sale" ? " (reserve sale)" : ""}`);
-  if (f.inflationMissing.length) out.push(`  note: no inflation rate in the rulebook for ${f.inflationMissing.join(", ")}; those years grew without it`);
+  const prices = [
+    [t("cli.rb.priceCeiling"), text(st?.priceCeiling), f.ceilingMechanism],
+    [t("cli.rb.priceFloor"), text(st?.priceFloor), f.floorMechanism],
+    [t("cli.rb.reservePrice"), text(rb.auctions?.reservePrice), null],
+  ] as const;
+  for (const [label, v, how] of prices) if (v !== null) out.push(t("cli.rb.price", { label, currency: rb.currency, price: v, how: how ? t("cli.rb.note", { note: how }) : "" }));
+  for (const x of reserveTiersFor(rb, f.year)) {
+    out.push(
+      t("cli.rb.tier", {
+        id: x.id, direction: x.direction === "release" ? t("cli.rb.tierRelease") : t("cli.rb.tierWithhold"), currency: rb.currency, trigger: formatDecimal(x.triggerMinor, x.decimals),
+        quantity: x.quantity === undefined || x.quantity === null ? t("cli.rb.tierNoCap") : String(x.quantity), sale: x.sale === "reserve-sale" ? t("cli.rb.tierSale") : "",
+      }),
+    );
+  }
+  if (f.inflationMissing.length) out.push(t("cli.rb.inflationMissing", { years: f.inflationMissing.join(", ") }));
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
@@ -203,7 +243,7 @@ export function register(program: Command): void {
           return { name, scheme: r.scheme.name, jurisdiction: r.scheme.jurisdiction, status: statusOn(r, year), declared: r.scheme.status, years: span(r), currency: r.currency };
         });
         if (opts.json) printJson(rows);
-        else printTable(["name", "scheme", "status", "years", "currency"], rows.map((r) => [r.name, r.scheme, r.status, r.years, r.currency]));
+        else printTable([t("cli.rb.col.name"), t("cli.rb.col.scheme"), t("cli.rb.col.status"), t("cli.rb.col.years"), t("cli.rb.col.currency")], rows.map((r) => [r.name, r.scheme, statusText(r.status), r.years, r.currency]));
       }),
     );
 
@@ -234,13 +274,13 @@ export function register(program: Command): void {
     .action(
       action((file: string, opts: { json?: boolean }) => {
         const path = rulebookFile(file);
-        if (!existsSync(path)) throw new UsageError(`${file}: no such file or preset (presets: ${listPresets().join(", ")})`);
+        if (!existsSync(path)) throw new UsageError(t("cli.usage.noSuchFile", { file, presets: listPresets().join(", ") }));
         const text = readFileSync(path, "utf8");
         const r = parseRulebookText(text, path);
         const warnings = r.ok ? penaltyWarnings(r.rulebook) : [];
         if (r.ok) {
           if (opts.json) printJson({ valid: true, scheme: r.rulebook.scheme.id, errors: [], warnings });
-          else process.stdout.write(`${path}: valid rulebook (${r.rulebook.scheme.id})\n${warnings.map((w) => `warning: ${w}\n`).join("")}`);
+          else process.stdout.write(`${t("cli.rb.valid", { path, scheme: r.rulebook.scheme.id })}\n${warnings.map((w) => `${t("cli.usage.warning", { text: w })}\n`).join("")}`);
           return;
         }
         // Invalid: one JSON document with the report and the error (the output contract), exit 1;
@@ -261,10 +301,10 @@ export function register(program: Command): void {
         const r = loadRulebookArg(name);
         const from = yearOption("--from", opts.from);
         const to = yearOption("--to", opts.to);
-        if (from !== undefined && to !== undefined && from > to) throw new UsageError("option --from is after --to");
+        if (from !== undefined && to !== undefined && from > to) throw new UsageError(t("cli.rb.fromAfterTo"), { field: "--from" });
         if (r.cap.kind !== "trajectory") {
           if (opts.json) printJson([]);
-          else process.stdout.write(`${r.scheme.id}: the cap is ${r.cap.kind}${r.cap.note ? ` (${r.cap.note})` : ""}; no yearly figure\n`);
+          else process.stdout.write(`${t("cli.rb.capKind", { scheme: r.scheme.id, kind: r.cap.kind, note: r.cap.note ? t("cli.rb.note", { note: r.cap.note }) : "" })}\n`);
           return;
         }
         const years = capYears(r);
@@ -277,7 +317,7 @@ export function register(program: Command): void {
         const rows = years ? capTrajectory(r, from ?? years.from, to ?? years.to) : [];
         const out = rows.map((x) => ({ year: x.year, cap: x.cap, period: periodOf(r, x.year)?.id ?? "" }));
         if (opts.json) printJson(out);
-        else printTable(["year", "cap", "period"], out.map((x) => [x.year, x.cap, x.period]));
+        else printTable([t("cli.rb.col.year"), t("cli.rb.col.cap"), t("cli.rb.col.period")], out.map((x) => [x.year, x.cap, x.period]));
       }),
     );
 }

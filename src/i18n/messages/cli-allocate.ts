@@ -1,0 +1,62 @@
+// `ets allocate` and `ets baseline`: the allocation run's summary, table and notes, the commit's
+// outcome, and the baselines table, as the commands print them (src/cli/commands/allocate.ts,
+// baseline.ts). Keyed `cli.alloc.*` and `cli.base.*`. The explanation's steps are the engine's
+// Texts (src/domain/allocation/texts.ts), rendered in the same language. No column header here
+// has 年 in it: the table layer takes such a column for calendar years and does not group it.
+import type { Entry } from "../entry.ts";
+
+export const CLI_ALLOCATE_MESSAGES = {
+  "cli.alloc.progress": { en: "allocating", ja: "割当を計算中" },
+  "cli.alloc.committing": { en: "committing", ja: "登録簿に記録中" },
+  "cli.alloc.commitFailed": { en: "commit failed at {message}", ja: "記録に失敗しました: {message}" },
+  "cli.alloc.head": { en: "{scheme} {year}{period}: {allocated} installations allocated, {skipped} skipped", ja: "{scheme} {year} 年{period}: {allocated} 施設に割当、{skipped} 施設は対象外" },
+  "cli.alloc.period": { en: " (period {period})", ja: "（期間 {period}）" },
+  "cli.alloc.exAnte": { en: "ex ante: {count} installations pre-allocated {pre} on base-year output; true-up {trueUp} on {year} output (--json for each)", ja: "事前割当: {count} 施設に基準年の生産量で {pre} を事前割当、{year} 年の生産量で事後調整 {trueUp}（施設ごとは --json で）" },
+  "cli.alloc.col.installation": { en: "installation", ja: "施設" },
+  "cli.alloc.col.sector": { en: "sector", ja: "部門" },
+  "cli.alloc.col.method": { en: "method", ja: "方式" },
+  "cli.alloc.col.entitlement": { en: "entitlement", ja: "割当基準量" },
+  "cli.alloc.col.auctionShare": { en: "auction share", ja: "オークション比率" },
+  "cli.alloc.col.auctioned": { en: "auctioned", ja: "オークション分" },
+  "cli.alloc.col.free": { en: "free", ja: "無償割当" },
+  "cli.alloc.result": { en: "{installation} ({sector}, {method}): free {free}, auctioned {auctioned}", ja: "{installation}（{sector}、{method}）: 無償割当 {free}、オークション分 {auctioned}" },
+  "cli.alloc.factor": { en: "factor {name}: {value}", ja: "係数 {name}: {value}" },
+  "cli.alloc.rounding": { en: "rounding {step}: {exact} -> {rounded} ({rule})", ja: "端数処理 {step}: {exact} -> {rounded}（{rule}）" },
+  "cli.alloc.total": { en: "total: entitlement {entitlement}, auctioned {auctioned}, free {free}", ja: "合計: 割当基準量 {entitlement}、オークション分 {auctioned}、無償割当 {free}" },
+  "cli.alloc.correction": { en: "correction ({kind}): factor {factor}{notNeeded}; {before} -> {after}", ja: "補正（{kind}）: 係数 {factor}{notNeeded}、{before} -> {after}" },
+  "cli.alloc.notNeeded": { en: " (not needed)", ja: "（不要）" },
+  "cli.alloc.reserve": { en: "new entrants' reserve: {size}, granted {granted}, left {remaining}, unmet demand {unmet}", ja: "新規参入者リザーブ: {size}、交付 {granted}、残り {remaining}、充足されない需要 {unmet}" },
+  "cli.alloc.gateway": { en: "gateway {from} -> {to}: {accepted} of {requested} surplus allowances may flow{limit}{closed}", ja: "ゲートウェイ {from} -> {to}: 余剰排出枠 {requested} のうち {accepted} が移転可能{limit}{closed}" },
+  "cli.alloc.gatewayLimit": { en: " (net flow cap {limit})", ja: "（純移転上限 {limit}）" },
+  "cli.alloc.gatewayClosed": { en: "; the gateway is closed", ja: "、ゲートウェイは閉鎖中" },
+  "cli.alloc.derived": { en: "derived from the data: {sector}{product} = {value} ({how})", ja: "データから導出: {sector}{product} = {value}（{how}）" },
+  "cli.alloc.skipped": { en: "skipped:", ja: "対象外:" },
+  "cli.alloc.skippedMore": { en: "  ... and {count} more (see --json)", ja: "  ... ほか {count} 施設（--json を参照）" },
+  "cli.alloc.changes": { en: "changes during the year:", ja: "年度中の変更:" },
+  "cli.alloc.because": { en: " ({lines})", ja: "（{lines}）" },
+  "cli.alloc.sep": { en: "; ", ja: "、" },
+  "cli.alloc.obligation": { en: "obligation of {holder} for {from} to {to}", ja: "{from} から {to} までの {holder} の義務" },
+  "cli.alloc.theOperator": { en: "the operator", ja: "事業者" },
+  "cli.alloc.move": { en: "{quantity} move from {from} to {to}", ja: "{quantity} を {from} から {to} へ移転" },
+  "cli.alloc.return": { en: "{quantity} return to the government", ja: "{quantity} を政府に返還" },
+  "cli.alloc.awaits": {
+    en: "the issuance {id} of {issued} awaits a second administrator: ets approve {id} --as <another administrator>, then run this command again to deliver the allocation",
+    ja: "発行 {id}（{issued}）は 2 人目の管理者の承認待ちです: ets approve {id} --as <別の管理者> の後、このコマンドを再実行すると割当を交付します",
+  },
+  "cli.alloc.committed": {
+    en: "committed to the ledger: class {class}, issued {issued}, allocated in batch {batch}, returned {returned}, {transactions} transactions ({replayed} already there), {opened} accounts opened",
+    ja: "登録簿に記録しました: クラス {class}、発行 {issued}、バッチ {batch} で割当、返還 {returned}、取引 {transactions} 件（うち記録済み {replayed} 件）、開設した口座 {opened}",
+  },
+  // `ets baseline`
+  "cli.base.progress": { en: "baselines", ja: "基準排出量を計算中" },
+  "cli.base.window": { en: "option --window: a whole number of years >= 1, got {value}", ja: "--window: 1 以上の年数（整数）を指定してください（指定値: {value}）" },
+  "cli.base.within": { en: "option --within: give FROM-TO years, e.g. 2002-2007; got {value}", ja: "--within: 開始年-終了年で指定してください（例: 2002-2007、指定値: {value}）" },
+  "cli.base.noRun": { en: "no run of {years} consecutive years{within}", ja: "連続 {years} 年の期間がありません{within}" },
+  "cli.base.noRunWithin": { en: " in {from}-{to}", ja: "（{from}-{to} 年内）" },
+  "cli.base.without": { en: " w/o {year}", ja: "（{year} 年を除く）" },
+  "cli.base.col.installation": { en: "installation", ja: "施設" },
+  "cli.base.col.variationAll": { en: "variation (all)", ja: "変動（全期間）" },
+  "cli.base.col.window": { en: "window", ja: "基準期間" },
+  "cli.base.col.variationWindow": { en: "variation (window)", ja: "変動（基準期間）" },
+  "cli.base.col.baseline": { en: "baseline (t)", ja: "基準排出量（t）" },
+} as const satisfies Record<string, Entry>;
