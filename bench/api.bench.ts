@@ -3,7 +3,16 @@
 // (an account's holdings) and the transfer route, beside a bare route that returns a constant
 // from the same server process in the same run. Goal: holdings at >= 0.5 of the bare rate.
 // The client runs in a process of its own, as a real client does (in the server's process it
-// shared the event loop, and the ratio was 0.25-0.31).
+// shared the event loop, and the ratio was 0.25-0.31). Requests reach the API's app as the server
+// hands them over (src/http/server.ts); both routes are warmed up first. Logged beside the figures:
+// CPU time per request of the client, this (server) process and the PostgreSQL processes, and the
+// load average, since the figures depend on the machine's other work.
+//
+// Figures (docs/guides/api.md, Performance). 2026-12-07 01:11 UTC, load 1.4, before that day's
+// changes: holdings 479 req/s / bare 3,092 = 0.155 (goal >= 0.5, not met). After them (one prepared
+// statement per holdings request, no full Request built for a GET, cheaper request edge), only
+// loaded runs could be made: load 12.8: 79.6 / 130 = 0.61; load 16.6: 22.5 / 56 = 0.40. Under
+// load the bare route suffers most, so the goal is met only if an idle run confirms it.
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
