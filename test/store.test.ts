@@ -29,6 +29,20 @@ forEachStore("store adapters", (get) => {
     expect(rows[0]?.n).toBe(0n);
   });
 
+  it("runs a prepared statement again and again, with other parameters, inside and outside transactions", async () => {
+    const db = get();
+    const text = "SELECT $1::int8 * 2 AS x, $2::text AS y";
+    for (const [i, y] of [[1n, "a"], [2n, "b"], [3n, "c"]] as const) {
+      expect((await db.query<{ x: bigint; y: string }>(text, [i, y], { prepare: true })).rows).toEqual([{ x: i * 2n, y }]);
+    }
+    expect(await db.transaction(async (tx) => (await tx.query<{ x: bigint }>(text, [21n, "t"], { prepare: true })).rows[0]?.x)).toBe(42n);
+    // A prepared statement the server refuses (at parse time, and at run time) fails that call only; the next ones run.
+    await expect(db.query("SELECT no_such_column FROM pg_class", [], { prepare: true })).rejects.toThrow();
+    await expect(db.query("SELECT 1 / $1::int AS x", [0], { prepare: true })).rejects.toThrow();
+    expect((await db.query<{ x: number }>("SELECT 1 / $1::int AS x", [1], { prepare: true })).rows).toEqual([{ x: 1 }]);
+    expect((await db.query<{ x: bigint }>(text, [5n, "z"], { prepare: true })).rows[0]?.x).toBe(10n);
+  });
+
   it("has btree_gist so exclusion constraints on ranges work", async () => {
     const db = get();
     await db.query("CREATE TABLE IF NOT EXISTS t_ex (c int, r int8range, EXCLUDE USING gist (c WITH =, r WITH &&))");

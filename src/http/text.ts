@@ -14,6 +14,8 @@ export interface TextFault {
 }
 
 const LONE_SURROGATE = /\p{Cs}/u;
+/** Printable ASCII and nothing else: no "%" escape, no control character (so no NUL), no non-ASCII. */
+const PLAIN_URL = /^[\x20-\x24\x26-\x7e]*$/;
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** The bytes a URL component stands for: %XX escapes as bytes, everything else as its UTF-8. */
@@ -49,6 +51,8 @@ function componentFault(raw: string): "nul" | "invalid" | undefined {
 
 /** Checks the path and query string of a request URL (as sent: percent-escapes not yet decoded). */
 export function urlTextFault(url: string): TextFault | undefined {
+  // Most URLs are plain ASCII without escapes or NUL: good text as they stand, nothing to decode.
+  if (PLAIN_URL.test(url)) return undefined;
   const schemeEnd = url.indexOf("://");
   const pathStart = url.indexOf("/", schemeEnd < 0 ? 0 : schemeEnd + 3);
   if (pathStart < 0) return undefined;

@@ -8,8 +8,18 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+/** How to run one statement. */
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared on the connection (PostgreSQL server: a named statement, parsed
+   * and planned once per connection, then only bound and executed). For a few hot reads with a
+   * fixed text and parameters; PGlite runs it as any other statement.
+   */
+  prepare?: boolean;
+}
+
 export interface Sql {
-  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[], opts?: QueryOptions): Promise<QueryResult<R>>;
 }
 
 export type Isolation = "read committed" | "repeatable read" | "serializable";

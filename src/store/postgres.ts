@@ -1,6 +1,7 @@
 // PostgreSQL server adapter over a `pg` pool, with the same type parsers as the PGlite adapter.
+import { createHash } from "node:crypto";
 import pg from "pg";
-import { type Db, type Isolation, PG_TYPE, parseInt8, parseTimestamptz, type QueryResult, type Sql, sqlState } from "./db.ts";
+import { type Db, type Isolation, PG_TYPE, parseInt8, parseTimestamptz, type QueryOptions, type QueryResult, type Sql, sqlState } from "./db.ts";
 
 const custom = new Map<number, (v: string) => unknown>([
   [PG_TYPE.int8, parseInt8],
@@ -22,10 +23,26 @@ function toParams(params?: readonly unknown[]): unknown[] | undefined {
   return params ? params.map((p) => (typeof p === "bigint" ? p.toString() : p)) : undefined;
 }
 
+/**
+ * The name of a prepared statement: derived from its text, so one text always has one name on
+ * every connection (pg parses it on a connection the first time, then binds and executes only).
+ * Only statements marked `prepare` get one; their texts are constants of the code, so the map and
+ * each connection's statements stay small.
+ */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `ets_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 function wrap(client: pg.Pool | pg.PoolClient): Sql {
   return {
-    async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const res = await client.query({ text, values: toParams(params), types: typeParsers } as pg.QueryConfig);
+    async query<R>(text: string, params?: readonly unknown[], opts?: QueryOptions): Promise<QueryResult<R>> {
+      const res = await client.query({ text, values: toParams(params), types: typeParsers, ...(opts?.prepare ? { name: statementName(text) } : {}) } as pg.QueryConfig);
       return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
     },
   };
@@ -75,11 +92,11 @@ export function openPostgres(url: string, opts: { max?: number } = {}): Db {
     // check raised in SQL, such as 3003) would cost a new backend: fork, SCRAM authentication
     // and cold plan caches. Measured under contention, that churn halved transfer throughput.
     // An error the server reports leaves the connection usable; only other errors drop it.
-    async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    async query<R>(text: string, params?: readonly unknown[], opts?: QueryOptions): Promise<QueryResult<R>> {
       const conn = await checkout(pool);
       let broken = false;
       try {
-        return await wrap(conn.client).query<R>(text, params);
+        return await wrap(conn.client).query<R>(text, params, opts);
       } catch (err) {
         broken = connectionGone(err);
         throw err;

@@ -222,6 +222,19 @@ forEachStore("security rules", (db) => {
     expect(must(await f.reg.approve(admin2, { transactionId: "adm-1" })).status).toBe("completed");
   });
 
+  it("a representative's holdings: the administrator's view of the account; refused alike for an account not represented, one unknown, and one whose representative was removed", async () => {
+    expect(must(await f.reg.holdings(alice, "A-1"))).toEqual(must(await f.reg.holdings(admin, "A-1")));
+    const notRepresented = await f.reg.holdings(alice, "B-1");
+    const unknown = await f.reg.holdings(alice, "NO-SUCH-ACCOUNT");
+    expect(notRepresented).toMatchObject({ ok: false, code: 8014 });
+    expect(unknown).toMatchObject({ ok: false, code: 8014 });
+    expect(must(await f.reg.holdings(dave, "B-1"))).toEqual(must(await f.reg.holdings(admin, "B-1")));
+    must(await f.reg.removeRepresentative(admin, { accountId: "B-1", userId: "dave" }));
+    expect(await f.reg.holdings(dave, "B-1")).toMatchObject({ ok: false, code: 8014 });
+    must(await f.reg.addRepresentative(admin, { accountId: "B-1", userId: "dave", initiate: true, approve: true }));
+    expect(must(await f.reg.holdings(dave, "B-1"))).toEqual(must(await f.reg.holdings(admin, "B-1")));
+  });
+
   it("reads are filtered by role", async () => {
     expect(must(await f.reg.holdings(alice, "A-1")).length).toBeGreaterThan(0);
     expect(must(await f.reg.holdings(auditor, "A-1")).length).toBeGreaterThan(0);

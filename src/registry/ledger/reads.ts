@@ -101,9 +101,23 @@ export async function listAccounts(sql: Sql, opts: AccountFilter): Promise<Page<
 
 // ---- holdings ---------------------------------------------------------------------------------
 
+/** Options of a holdings read. */
+export interface HoldingsOptions {
+  blocks?: boolean | undefined;
+  blockLimit?: number | undefined;
+  /**
+   * A further condition on the account row (alias `a`) that must hold, its parameters numbered
+   * from $2 (e.g. the security layer's "the caller represents it"): when it does not hold the
+   * answer is undefined, as for an unknown account, and the check costs no second round trip.
+   * A constant text of the caller's, since the statement is kept prepared.
+   */
+  onlyIf?: { sql: string; params: readonly unknown[] } | undefined;
+}
+
 /** An account's holdings per class (total, earmarked, available), undefined when there is no such account. */
-export async function holdings(sql: Sql, accountId: string, opts: { blocks?: boolean | undefined; blockLimit?: number | undefined } = {}): Promise<HoldingView[] | undefined> {
+export async function holdings(sql: Sql, accountId: string, opts: HoldingsOptions = {}): Promise<HoldingView[] | undefined> {
   // International classes carry their credit attributes (intl_classes): one join, not a read per row.
+  // Prepared: the API's most frequent read, planned once per connection instead of at each request.
   const r = await sql.query<{ class_id: number | null; code: string; unit_type: string; quantity: bigint; earmarked: bigint; n: bigint; attributes: CreditAttributes | null }>(
     `SELECT b.class_id, c.code, c.unit_type, b.quantity, b.earmarked,
             (SELECT count(*) FROM blocks k WHERE k.account_id = b.account_id AND k.class_id = b.class_id) AS n,
@@ -111,8 +125,9 @@ export async function holdings(sql: Sql, accountId: string, opts: { blocks?: boo
      FROM accounts a
      LEFT JOIN (balances b JOIN unit_classes c ON c.id = b.class_id) ON b.account_id = a.id AND b.quantity > 0
      LEFT JOIN intl_classes i ON i.class_code = c.code
-     WHERE a.id = $1 ORDER BY c.code`,
-    [accountId],
+     WHERE a.id = $1${opts.onlyIf ? ` AND (${opts.onlyIf.sql})` : ""} ORDER BY c.code`,
+    [accountId, ...(opts.onlyIf?.params ?? [])],
+    { prepare: true },
   );
   if (r.rows.length === 0) return undefined;
   const out: HoldingView[] = [];

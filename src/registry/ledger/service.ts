@@ -166,7 +166,7 @@ export class LedgerService {
     return reads.listAccounts(this.db, opts);
   }
 
-  holdings(accountId: string, opts: { blocks?: boolean | undefined; blockLimit?: number | undefined } = {}): Promise<HoldingView[] | undefined> {
+  holdings(accountId: string, opts: reads.HoldingsOptions = {}): Promise<HoldingView[] | undefined> {
     return reads.holdings(this.db, accountId, opts);
   }
 

@@ -8,7 +8,7 @@ import { type Caller, can, hasRole } from "../../domain/security/roles.ts";
 import type { AccountView, BlockView, HoldingView, Page, Result, TransactionStatus, UnitClassView } from "../ledger/index.ts";
 import { mayDecide, maySeeAccount, visibleTx } from "./authorize.ts";
 import { defined, MAX_PAGE, notVisible, ok, pageLimit, permit, type SecureCtx, str } from "./context.ts";
-import { representedAccounts, rightsOf } from "./store.ts";
+import { representedAccounts } from "./store.ts";
 import { type SecureTransactionView, secureView } from "./transactions.ts";
 
 export interface ListOptions {
@@ -91,10 +91,13 @@ export async function listAccounts(ctx: SecureCtx, c: Caller, opts: ListOptions 
   return ok(await ctx.ledger.listAccounts({ ...defined(opts), limit: pageLimit(opts.limit) }));
 }
 
+/** The caller ($2) represents the account `a` (with any right): the condition of a representative's holdings read. */
+const REPRESENTS = "EXISTS (SELECT 1 FROM representatives r WHERE r.account_id = a.id AND r.user_id = $2)";
+
 /**
  * Holdings: administrators, the authority and the account's representatives. For a
- * representative the rights check and the read run side by side; an account the user does not
- * represent looks the same as one that does not exist.
+ * representative the rights check is a condition of the read itself (one round trip); an account
+ * the user does not represent looks the same as one that does not exist.
  */
 export async function holdings(ctx: SecureCtx, c: Caller, accountId: string, opts: { blocks?: boolean | undefined; blockLimit?: number | undefined } = {}): Promise<Result<HoldingView[]>> {
   if (!str(accountId, 64)) return notVisible(`account ${printable(accountId, 64)}`);
@@ -104,8 +107,8 @@ export async function holdings(ctx: SecureCtx, c: Caller, accountId: string, opt
   }
   const userId = c.principal.userId;
   if (userId === null || !can(c.principal, "accounts:read-public")) return notVisible(`account ${printable(accountId, 64)}`);
-  const [rights, h] = await Promise.all([rightsOf(ctx.db, userId, accountId), ctx.ledger.holdings(accountId, defined(opts))]);
-  return rights && h ? ok(h) : notVisible(`account ${printable(accountId, 64)}`);
+  const h = await ctx.ledger.holdings(accountId, { ...defined(opts), onlyIf: { sql: REPRESENTS, params: [userId] } });
+  return h ? ok(h) : notVisible(`account ${printable(accountId, 64)}`);
 }
 
 /** One page of an account's serial blocks of a class (who may see the holdings may see the blocks). */
