@@ -8,7 +8,7 @@ import { ceilingSaleMigrations, collarMigrations } from "./collars.ts";
 import { complianceMigrations } from "./compliance.ts";
 import { complianceTrueUpMigrations } from "./compliance-002.ts";
 import { internationalMigrations } from "./international.ts";
-import { intlLinkMigrations } from "./intl-link.ts";
+import { intlLinkBatchMigrations, intlLinkMigrations } from "./intl-link.ts";
 import { ledgerMigrations } from "./ledger.ts";
 import { ledgerBatchMigrations } from "./ledger-batch.ts";
 import { ledgerV2Migrations } from "./ledger-v2.ts";
@@ -39,4 +39,5 @@ export const migrations: readonly Migration[] = [
   ...intlLinkMigrations,
   ...complianceTrueUpMigrations,
   ...ceilingSaleMigrations,
+  ...intlLinkBatchMigrations,
 ];
