@@ -18,68 +18,145 @@ interface Waiter {
   reject(err: unknown): void;
 }
 
-/** Flights of each link, one at a time per link, of at most MAX_LINK_BATCH transfers. */
+interface LinkQueue {
+  waiting: Map<string, Waiter[]>;
+  running: boolean;
+  /** Escrows of the link under way (a send between its slot and its escrow's outcome): the next flight waits for them. */
+  coming: number;
+  /** Wakes a flight waiting for escrows under way. */
+  wake: (() => void) | null;
+}
+
+/** The longest a ready flight waits for escrows under way before it goes without them. */
+const MAX_LINGER_MS = 250;
+
+/**
+ * Flights of each link, one at a time per link, of at most MAX_LINK_BATCH transfers. A flight that
+ * could go waits (at most MAX_LINGER_MS) while escrows of the link are under way, so concurrent
+ * sends share a message instead of splitting into alternating groups; with none under way it goes
+ * at once.
+ */
 export class Flights {
-  private readonly links = new Map<string, { waiting: Map<string, Waiter[]>; running: boolean }>();
+  private readonly links = new Map<string, LinkQueue>();
 
-  constructor(private readonly fly: (linkId: string, transferIds: string[]) => Promise<void>) {}
+  constructor(
+    private readonly propose: (linkId: string, transferIds: string[]) => Promise<string[]>,
+    private readonly settle: (linkId: string, transferIds: string[]) => Promise<void>,
+  ) {}
 
-  /** Resolves when a flight that started after this call took each of the transfers and ended (rejects with its error). */
-  async push(linkId: string, transferIds: readonly string[]): Promise<void> {
+  private queue(linkId: string): LinkQueue {
     let q = this.links.get(linkId);
     if (!q) {
-      q = { waiting: new Map(), running: false };
+      q = { waiting: new Map(), running: false, coming: 0, wake: null };
       this.links.set(linkId, q);
     }
-    const queue = q;
+    return q;
+  }
+
+  /** An escrow of the link is under way; call the answer once it is over (completed and pushed, or not). */
+  coming(linkId: string): () => void {
+    const q = this.queue(linkId);
+    q.coming++;
+    let over = false;
+    return () => {
+      if (over) return;
+      over = true;
+      q.coming--;
+      if (q.coming === 0) q.wake?.();
+    };
+  }
+
+  /** Resolves when a flight that started after this call took each of the transfers and ended (rejects with its error). */
+  async push(linkId: string, transferIds: readonly string[], over?: () => void): Promise<void> {
+    const q = this.queue(linkId);
     const done = Promise.all(transferIds.map((id) => new Promise<void>((resolve, reject) => {
-      queue.waiting.set(id, [...(queue.waiting.get(id) ?? []), { resolve, reject }]);
+      q.waiting.set(id, [...(q.waiting.get(id) ?? []), { resolve, reject }]);
     })));
-    if (!queue.running) void this.run(linkId, queue);
+    over?.();
+    if (!q.running) void this.run(linkId, q);
+    else q.wake?.();
     await done;
   }
 
-  private async run(linkId: string, q: { waiting: Map<string, Waiter[]>; running: boolean }): Promise<void> {
+  private async linger(q: LinkQueue): Promise<void> {
+    if (q.coming === 0 || q.waiting.size >= MAX_LINK_BATCH) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => done(), MAX_LINGER_MS);
+      const done = () => {
+        clearTimeout(t);
+        q.wake = null;
+        resolve();
+      };
+      q.wake = () => {
+        if (q.coming === 0 || q.waiting.size >= MAX_LINK_BATCH) done();
+      };
+    });
+  }
+
+  /**
+   * The flights of a link: proposals one at a time; a flight's settlement runs beside the next
+   * flight's proposal (settlements one at a time too, in flight order), so the link's next message
+   * does not wait for the last one's deliveries.
+   */
+  private async run(linkId: string, q: LinkQueue): Promise<void> {
     q.running = true;
+    let settling: Promise<void> = Promise.resolve();
     try {
       while (q.waiting.size > 0) {
+        await this.linger(q);
         const ids = [...q.waiting.keys()].slice(0, MAX_LINK_BATCH);
         const waiters = ids.flatMap((id) => {
           const w = q.waiting.get(id) ?? [];
           q.waiting.delete(id);
           return w;
         });
+        let answered: string[];
         try {
-          await this.fly(linkId, ids);
-          for (const w of waiters) w.resolve();
+          answered = await this.propose(linkId, ids);
         } catch (err) {
           for (const w of waiters) w.reject(err);
+          continue;
         }
+        const before = settling;
+        settling = before.then(() => this.settle(linkId, answered)).then(
+          () => waiters.forEach((w) => w.resolve()),
+          (err: unknown) => waiters.forEach((w) => w.reject(err)),
+        );
       }
     } finally {
       q.running = false;
     }
+    await settling;
   }
 }
 
 const byCreation = (a: OutboundRow, b: OutboundRow) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.transferId < b.transferId ? -1 : 1);
 
-/** One flight: propose what has no answer (one message), record the answers, settle what has one. Never throws for the peer's failures. */
-export async function fly(ctx: LinkCtx, linkId: string, transferIds: readonly string[]): Promise<void> {
-  let rows = (await getOutbounds(ctx.db, linkId, transferIds)).filter((r) => r.status === "escrowed").sort(byCreation);
+/**
+ * A flight's first half: propose what has no answer (one message) and record the answers. The
+ * transfers to settle next (those escrowed and not yet proposed in vain). Never throws for the
+ * peer's failures.
+ */
+export async function proposeFlight(ctx: LinkCtx, linkId: string, transferIds: readonly string[]): Promise<string[]> {
+  const rows = (await getOutbounds(ctx.db, linkId, transferIds)).filter((r) => r.status === "escrowed").sort(byCreation);
   const ask = rows.filter((r) => !r.answer);
-  if (ask.length > 0) {
-    const ids = ask.map((r) => r.transferId);
-    const got = await propose(ctx, linkId, ask);
-    if ("error" in got) {
-      await noteAttempt(ctx.db, linkId, ids, got.error, nowOf(ctx));
-    } else {
-      fault(ctx, "sender-after-answer", ids);
-      await saveAnswers(ctx.db, linkId, got.envelope, got.answers, nowOf(ctx));
-      fault(ctx, "sender-after-answer-saved", ids);
-    }
-    rows = (await getOutbounds(ctx.db, linkId, rows.map((r) => r.transferId))).filter((r) => r.status === "escrowed").sort(byCreation);
+  if (ask.length === 0) return rows.map((r) => r.transferId);
+  const ids = ask.map((r) => r.transferId);
+  const got = await propose(ctx, linkId, ask);
+  if ("error" in got) {
+    await noteAttempt(ctx.db, linkId, ids, got.error, nowOf(ctx));
+    return rows.filter((r) => r.answer).map((r) => r.transferId);
   }
+  fault(ctx, "sender-after-answer", ids);
+  await saveAnswers(ctx.db, linkId, got.envelope, got.answers, nowOf(ctx));
+  fault(ctx, "sender-after-answer-saved", ids);
+  return rows.map((r) => r.transferId);
+}
+
+/** A flight's second half: delivers the answered transfers B accepted and returns those it refused (read afresh: one settled meanwhile is left alone). */
+export async function settleFlight(ctx: LinkCtx, linkId: string, transferIds: readonly string[]): Promise<void> {
+  if (transferIds.length === 0) return;
+  const rows = (await getOutbounds(ctx.db, linkId, transferIds)).filter((r) => r.status === "escrowed" && r.answer).sort(byCreation);
   await settle(ctx, linkId, rows.filter((r) => r.answer?.body.decision === "accepted"), true);
   await settle(ctx, linkId, rows.filter((r) => r.answer?.body.decision === "refused"), false);
 }
@@ -97,7 +174,7 @@ async function settle(ctx: LinkCtx, linkId: string, rows: readonly OutboundRow[]
   if (rows.length > 1) {
     const b = await moveBatch(ctx, what, kind, rows.map(item));
     if (b.ok) {
-      for (const row of rows) await ctx.reg.audit.outcome(LINK_SYSTEM, accepted ? "link.deliver" : "link.return", row.transferId, b, { linkId, quantity: row.quantity.toString() });
+      await Promise.all(rows.map((row) => ctx.reg.audit.outcome(LINK_SYSTEM, accepted ? "link.deliver" : "link.return", row.transferId, b, { linkId, quantity: row.quantity.toString() })));
       fault(ctx, "sender-after-settle", rows.map((r) => r.transferId));
       return;
     }

@@ -27,7 +27,7 @@ import type { Envelope } from "./crypto.ts";
 import { FAULT_STEPS, type FaultStep } from "./faults.ts";
 import { fault, hashId, type LinkCtx, type LinkServiceOptions } from "./moves.ts";
 import { credit, MAX_SKEW_MS, receive } from "./receiver.ts";
-import { Flights, fly } from "./sender.ts";
+import { Flights, proposeFlight, settleFlight } from "./sender.ts";
 import {
   addSlot, freeSlot, getInbounds, getLink, getOutbound, getOutbounds, getSelf, type InboundRow, openOutbound, type OutboundRow, retakeSlot, takeSlot, uncredited,
 } from "./store.ts";
@@ -112,7 +112,7 @@ export class LinkService {
   ) {
     this.config = new LinkConfig(reg, db, clock);
     this.ctx = { reg, db, clock, opts };
-    this.flights = new Flights((linkId, ids) => fly(this.ctx, linkId, ids));
+    this.flights = new Flights((linkId, ids) => proposeFlight(this.ctx, linkId, ids), (linkId, ids) => settleFlight(this.ctx, linkId, ids));
   }
 
   private now(): string {
@@ -137,6 +137,17 @@ export class LinkService {
     if (!UNITS.test(quantity)) return bad("quantity", "must be a positive whole number of units");
     const link = await getLink(this.db, input.linkId);
     if (!link) return intlRefusal("LINK_UNKNOWN", `no link ${input.linkId.slice(0, 40)}`, { field: "linkId" });
+    // The link's next message waits for this escrow (it may share the message).
+    const over = this.flights.coming(link.linkId);
+    try {
+      return await this.escrowAndSend(c, link.linkId, input as Record<string, unknown> & { commandId: string; from: string; destination: string; classCode: string }, quantity, over);
+    } finally {
+      over();
+    }
+  }
+
+  private async escrowAndSend(c: Caller, linkId: string, input: { commandId: string; from: string; destination: string; classCode: string }, quantity: string, over: () => void): Promise<Result<SendResult>> {
+    const link = { linkId };
     const self = await getSelf(this.db);
     if (!self) return intlRefusal("RULES_MISSING", "this registry has no link identity (set it first: ets link identity)", { rule: "link identity" });
     const cls = await this.reg.ledger.getClass(input.classCode);
@@ -158,7 +169,7 @@ export class LinkService {
     }
     if (tx.value.status === "completed") {
       fault(this.ctx, "sender-after-escrow", [transferId]);
-      await this.flights.push(link.linkId, [transferId]);
+      await this.flights.push(link.linkId, [transferId], over);
     }
     const row = await getOutbound(this.db, link.linkId, transferId);
     return { ok: true, value: { transaction: tx.value, transfer: row ? outboundView(row) : null }, replayed: tx.replayed };
