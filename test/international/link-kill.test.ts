@@ -4,7 +4,9 @@
 // FAULT_STEPS) a transfer is sent while the side that owns the step runs with the test-only
 // fault point OPENETS_LINK_FAULT armed for that transfer: the process kills itself (SIGKILL) at
 // that step. The side is restarted (the peer's link re-pointed to its new port), recovery runs, and
-// the transfer must end delivered (or, for a destination the receiver refuses, returned), with:
+// the transfer must end delivered (or, for a destination the receiver refuses, returned); and a
+// message of three transfers (one refused) is decided by B in one database transaction, B killed
+// right after it: each transfer ends as decided. Always:
 // units at A + units at B = units before; B credited each accepted transfer once; the serials B
 // records for a transfer are the ones that left A's source, and A's sent account holds exactly
 // the delivered serials; nothing left in escrow. The world is set up through the services in this
@@ -166,6 +168,35 @@ describe("linked transfers between two servers, each killed at every step", () =
   const delivered: number[] = [];
   const returned: number[] = [];
 
+  /** What holds after every case: conservation, one decision per transfer, credits once, the serials. */
+  async function checkWorld(): Promise<void> {
+    // B credits what it accepted once the sender's retry or its own recovery gets there.
+    await call(B, "admin-2", "POST", "/v1/links/recover");
+    // Conservation across the two ledgers, and nothing left in escrow.
+    expect((await heldUnits(A.db)) + (await heldUnits(B.db))).toBe(TOTAL);
+    expect(await units(A.db, "a.id LIKE 'LNK-E-%'")).toBe(0n);
+    const deliveredQty = delivered.reduce((s, j) => s + QTY(j), 0n);
+    expect(await units(A.db, `a.id = 'LNK-${LINK}-SENT'`)).toBe(deliveredQty);
+    expect(await units(B.db, "a.id = 'CHE-GOV'")).toBe(deliveredQty);
+    expect(await units(A.db, "a.id = 'THA-GOV'")).toBe(TOTAL - deliveredQty);
+    // One decision per transfer at B; accepted ones credited once; B issued exactly what it accepted.
+    const inbound = (await B.db.query<{ transfer_id: string; decision: string; credit_tx: string | null; origin_serials: Array<{ start: string; end: string }> }>(
+      "SELECT transfer_id, decision, credit_tx, origin_serials FROM intl_link_inbound ORDER BY transfer_id",
+    )).rows;
+    expect(inbound.filter((r) => r.decision === "accepted").map((r) => r.transfer_id).sort()).toEqual(delivered.map(transferOf).sort());
+    expect(inbound.filter((r) => r.decision === "refused").map((r) => r.transfer_id).sort()).toEqual(returned.map(transferOf).sort());
+    expect(inbound.every((r) => r.decision !== "accepted" || r.credit_tx !== null)).toBe(true);
+    const issued = (await B.db.query<{ q: bigint }>("SELECT coalesce(sum(k.serial_end - k.serial_start + 1), 0)::int8 AS q FROM blocks k JOIN unit_classes c ON c.id = k.class_id WHERE c.code = $1", [CLS])).rows[0]?.q;
+    expect(issued).toBe(deliveredQty);
+    // Serials: what B records as the sender's serials is what left A's source, and A's sent account holds exactly those.
+    const outbound = (await A.db.query<{ transfer_id: string; serials: Array<{ start: string; end: string }>; status: string }>("SELECT transfer_id, serials, status FROM intl_link_outbound")).rows;
+    for (const r of inbound.filter((x) => x.decision === "accepted")) expect(r.origin_serials).toEqual(outbound.find((o) => o.transfer_id === r.transfer_id)?.serials);
+    const deliveredSerials = outbound.filter((o) => o.status === "delivered").flatMap((o) => o.serials.map((x) => ({ s: BigInt(x.start), e: BigInt(x.end) })));
+    expect(merged(await blocksOf(A.db, `LNK-${LINK}-SENT`))).toBe(merged(deliveredSerials));
+    // A's source and sent account partition the serials issued, with no overlap and no gap.
+    expect(merged([...(await blocksOf(A.db, "THA-GOV")), ...(await blocksOf(A.db, `LNK-${LINK}-SENT`))])).toBe(`1-${TOTAL}`);
+  }
+
   for (const [i, c] of CASES.entries()) {
     it(`${c.side} killed at ${c.step}${c.refused ? " (a transfer B refuses)" : ""}: ends ${c.refused ? "returned" : "delivered"}, conserved, serials intact`, async () => {
       const victim = c.side === "A" ? A : B;
@@ -192,33 +223,48 @@ describe("linked transfers between two servers, each killed at every step", () =
       expect(row?.status).toBe(c.refused ? "returned" : "delivered");
       (c.refused ? returned : delivered).push(i);
       expect(row?.serials).toBeDefined();
-      // B credits what it accepted once the sender's retry or its own recovery gets there.
-      await call(B, "admin-2", "POST", "/v1/links/recover");
-      // Conservation across the two ledgers, and nothing left in escrow.
-      expect((await heldUnits(A.db)) + (await heldUnits(B.db))).toBe(TOTAL);
-      expect(await units(A.db, "a.id LIKE 'LNK-E-%'")).toBe(0n);
-      const deliveredQty = delivered.reduce((s, j) => s + QTY(j), 0n);
-      expect(await units(A.db, `a.id = 'LNK-${LINK}-SENT'`)).toBe(deliveredQty);
-      expect(await units(B.db, "a.id = 'CHE-GOV'")).toBe(deliveredQty);
-      expect(await units(A.db, "a.id = 'THA-GOV'")).toBe(TOTAL - deliveredQty);
-      // One decision per transfer at B; accepted ones credited once; B issued exactly what it accepted.
-      const inbound = (await B.db.query<{ transfer_id: string; decision: string; credit_tx: string | null; origin_serials: Array<{ start: string; end: string }> }>(
-        "SELECT transfer_id, decision, credit_tx, origin_serials FROM intl_link_inbound ORDER BY transfer_id",
-      )).rows;
-      expect(inbound.filter((r) => r.decision === "accepted").map((r) => r.transfer_id).sort()).toEqual(delivered.map(transferOf).sort());
-      expect(inbound.filter((r) => r.decision === "refused").map((r) => r.transfer_id).sort()).toEqual(returned.map(transferOf).sort());
-      expect(inbound.every((r) => r.decision !== "accepted" || r.credit_tx !== null)).toBe(true);
-      const issued = (await B.db.query<{ q: bigint }>("SELECT coalesce(sum(k.serial_end - k.serial_start + 1), 0)::int8 AS q FROM blocks k JOIN unit_classes c ON c.id = k.class_id WHERE c.code = $1", [CLS])).rows[0]?.q;
-      expect(issued).toBe(deliveredQty);
-      // Serials: what B records as the sender's serials is what left A's source, and A's sent account holds exactly those.
-      const outbound = (await A.db.query<{ transfer_id: string; serials: Array<{ start: string; end: string }>; status: string }>("SELECT transfer_id, serials, status FROM intl_link_outbound")).rows;
-      for (const r of inbound.filter((x) => x.decision === "accepted")) expect(r.origin_serials).toEqual(outbound.find((o) => o.transfer_id === r.transfer_id)?.serials);
-      const deliveredSerials = outbound.filter((o) => o.status === "delivered").flatMap((o) => o.serials.map((x) => ({ s: BigInt(x.start), e: BigInt(x.end) })));
-      expect(merged(await blocksOf(A.db, `LNK-${LINK}-SENT`))).toBe(merged(deliveredSerials));
-      // A's source and sent account partition the serials issued, with no overlap and no gap.
-      expect(merged([...(await blocksOf(A.db, "THA-GOV")), ...(await blocksOf(A.db, `LNK-${LINK}-SENT`))])).toBe(`1-${TOTAL}`);
+      await checkWorld();
     }, 90_000);
   }
+
+  it("a message of several transfers (one refused): B killed after deciding them, all in one database transaction; each ends delivered or returned, conserved", async () => {
+    const many = [100, 101, 102];
+    const refused = new Set([101]);
+    // B is down while the three are escrowed: each proposal fails and the transfers wait.
+    await B.server?.stop();
+    for (const i of many) {
+      const sent = await call(A, "rep", "POST", `/v1/links/${LINK}/transfers`, { commandId: keyOf(i), from: "THA-GOV", classCode: CLS, quantity: QTY(i).toString(), destination: refused.has(i) ? "CHE-NOWHERE" : "CHE-GOV" });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+      expect((sent.body.transfer as Record<string, unknown>).status).toBe("escrowed");
+    }
+    // B comes back armed to die right after its receipt for the last of them; A's recovery proposes the three in one message.
+    await start(B, [`receiver-after-receipt@${transferOf(102)}`]);
+    expect(await died(B)).toBe("SIGKILL");
+    // B decided all three before it died, in one transaction: one receipt for the two accepted, the refusal beside them, nothing credited.
+    const decided = (await B.db.query<{ transfer_id: string; decision: string; receipt_tx: string | null; credit_tx: string | null }>(
+      "SELECT transfer_id, decision, receipt_tx, credit_tx FROM intl_link_inbound WHERE transfer_id = ANY($1::text[])", [many.map(transferOf)],
+    )).rows;
+    const by = new Map(decided.map((r) => [r.transfer_id, r]));
+    expect(many.map((i) => by.get(transferOf(i))?.decision)).toEqual(["accepted", "refused", "accepted"]);
+    expect(by.get(transferOf(100))?.receipt_tx).toBe(by.get(transferOf(102))?.receipt_tx);
+    expect(decided.every((r) => r.credit_tx === null)).toBe(true);
+    await start(B, []);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await call(A, "admin-2", "POST", "/v1/links/recover");
+      const list = await call(A, "admin-2", "GET", `/v1/links/transfers/outbound?linkId=${LINK}&limit=1000`);
+      const rows = (list.body.items as Array<Record<string, unknown>>).filter((t) => many.map(transferOf).includes(t.transferId as string));
+      if (rows.length === 3 && rows.every((r) => r.status !== "escrowed")) {
+        const status = new Map(rows.map((r) => [r.transferId, r.status]));
+        expect(many.map((i) => status.get(transferOf(i)))).toEqual(["delivered", "returned", "delivered"]);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`still ${JSON.stringify(rows)}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    for (const i of many) (refused.has(i) ? returned : delivered).push(i);
+    await checkWorld();
+  }, 120_000);
 
   it("leaves both ledgers whole (verify)", async () => {
     for (const s of [A, B]) {

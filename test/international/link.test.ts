@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SECURITY_CONFIG, type SecurityConfig } from "../../src/domain/security/config.ts";
 import { loadInternationalRules } from "../../src/io/international.ts";
 import { seal } from "../../src/registry/international/links/crypto.ts";
-import { escrowAccountOf, LinkService } from "../../src/registry/international/links/service.ts";
+import { LinkService } from "../../src/registry/international/links/service.ts";
 import { getOutbound } from "../../src/registry/international/links/store.ts";
 import { InternationalService } from "../../src/registry/international/service.ts";
 import { verifyLedger } from "../../src/registry/verify.ts";
@@ -58,6 +58,8 @@ describe("linked registries, in one process", () => {
   let A: Side;
   let B: Side;
   let cut = false; // drops the receiver's answer on the way back (the sender sees a timeout)
+  let down = false; // the receiver is unreachable (the message never arrives)
+  const messages: Array<{ linkId: string; body: { transfers: Array<Record<string, unknown>> } }> = []; // every proposal that reached the receiver
   let cls: string;
 
   async function side(start: string, rules: unknown, fetchTo: () => Side): Promise<Side> {
@@ -68,6 +70,8 @@ describe("linked registries, in one process", () => {
     const links = new LinkService(f.reg, db, f.clock, {
       fetch: async (_url, init) => {
         const peer = fetchTo();
+        if (down) throw new Error("connection refused");
+        messages.push(JSON.parse(init.body));
         const r = await peer.links.receive(JSON.parse(init.body));
         if (cut) throw new Error("connection reset");
         return r.ok ? new Response(JSON.stringify(r.value), { status: 200 }) : new Response(JSON.stringify({ code: r.code, detail: r.message }), { status: 400 });
@@ -173,7 +177,7 @@ describe("linked registries, in one process", () => {
     expect(out).toMatchObject({ status: "returned", decision: "refused", refusal: { code: 10757, check: "link-destination-invalid" } });
     expect(await held(A, "THA-GOV", "JCM-TH-1")).toBe(500n);
     expect(await serialsOf(A, "THA-GOV", "JCM-TH-1")).toEqual([{ start: "1", end: "500" }]);
-    expect(await held(A, escrowAccountOf(LINK, s.transaction.id), "JCM-TH-1")).toBe(0n);
+    expect(await held(A, (await getOutbound(A.db, LINK, s.transaction.id))!.escrowAccount, "JCM-TH-1")).toBe(0n);
     expect(await heldUnits(B.db, "JCM-TH-1")).toBe(0n);
   });
 
@@ -194,18 +198,87 @@ describe("linked registries, in one process", () => {
     expect(await heldUnits(A.db, "JCM-TH-1") + (await heldUnits(B.db, "JCM-TH-1"))).toBe(500n);
   });
 
+  it("coalesces the ready transfers of a link into one message: each decided once (two accepted in one receipt, one refused), credited and delivered as batches, the escrow slots reused", async () => {
+    const rep = await A.f.as("rep");
+    const rep2 = await A.f.as("rep-2");
+    const slots = async () => (await A.db.query<{ n: bigint }>("SELECT count(*) AS n FROM intl_link_slots")).rows[0]!.n;
+    const slotsBefore = await slots();
+    // The receiver is down while three transfers are escrowed: they wait, unanswered.
+    down = true;
+    const ids: string[] = [];
+    for (const [key, qty, dest] of [["M-1", "30", "CHE-GOV"], ["M-2", "20", "CHE-NOWHERE"], ["M-3", "10", "CHE-GOV"]] as const) {
+      const s = ok(await A.links.send(rep, { commandId: key, linkId: LINK, from: "THA-GOV", classCode: "JCM-TH-1", quantity: qty, destination: dest })).value;
+      ok(await A.f.reg.approve(rep2, { transactionId: s.transaction.id }));
+      ids.push(s.transaction.id);
+    }
+    const r0 = await A.links.recover();
+    expect(r0.outbound.filter((o) => ids.includes(o.transferId)).map((o) => o.status)).toEqual(["escrowed", "escrowed", "escrowed"]);
+    // Each holds its own slot: a slot holds one transfer's units at a time.
+    const escrows = await Promise.all(ids.map(async (id) => (await getOutbound(A.db, LINK, id))!.escrowAccount));
+    expect(new Set(escrows).size).toBe(3);
+    down = false;
+    const n0 = messages.length;
+    const r = await A.links.recover();
+    // One message carried the three.
+    expect(messages.length).toBe(n0 + 1);
+    expect(messages.at(-1)!.body.transfers.map((t) => t.transferId).sort()).toEqual([...ids].sort());
+    const outcome = new Map(r.outbound.map((o) => [o.transferId, [o.status, o.decision]]));
+    expect(ids.map((id) => outcome.get(id))).toEqual([["delivered", "accepted"], ["returned", "refused"], ["delivered", "accepted"]]);
+    // B decided the three in one database transaction: the accepted ones share one receipt (one leg each, the sender's serials beside B's).
+    const inb = (await B.db.query<{ transfer_id: string; decision: string; receipt_tx: string | null; credit_tx: string | null; quantity: bigint; local_start: bigint | null; local_end: bigint | null }>(
+      "SELECT transfer_id, decision, receipt_tx, credit_tx, quantity, local_start, local_end FROM intl_link_inbound WHERE transfer_id = ANY($1::text[])", [ids])).rows;
+    const byId = new Map(inb.map((x) => [x.transfer_id, x]));
+    expect(ids.map((id) => byId.get(id)?.decision)).toEqual(["accepted", "refused", "accepted"]);
+    expect(byId.get(ids[0]!)?.receipt_tx).toBe(byId.get(ids[2]!)?.receipt_tx);
+    for (const id of [ids[0]!, ids[2]!]) {
+      const x = byId.get(id)!;
+      expect(x.local_end! - x.local_start! + 1n).toBe(x.quantity);
+    }
+    // The credits went as one batch at B, the deliveries as one batch at A.
+    const batchOf = async (db: Db, txs: Array<string | null>) => (await db.query<{ batch_id: string | null }>("SELECT DISTINCT batch_id FROM transactions WHERE id = ANY($1::text[])", [txs])).rows.map((x) => x.batch_id);
+    const credits = await batchOf(B.db, [byId.get(ids[0]!)!.credit_tx, byId.get(ids[2]!)!.credit_tx]);
+    expect(credits).toHaveLength(1);
+    expect(credits[0]).not.toBeNull();
+    const settles = await Promise.all(ids.map(async (id) => (await getOutbound(A.db, LINK, id))!.settleTx));
+    const deliveries = await batchOf(A.db, [settles[0]!, settles[2]!]);
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]).not.toBeNull();
+    expect(await held(B, "CHE-GOV", "JCM-TH-1")).toBe(120n + 40n);
+    expect(await heldUnits(A.db, "JCM-TH-1") + (await heldUnits(B.db, "JCM-TH-1"))).toBe(500n);
+    for (const e of escrows) expect(await held(A, e, "JCM-TH-1")).toBe(0n);
+    // The same message again (a fresh nonce): the same decisions, nothing issued or credited again.
+    const selfKey = (await A.db.query<{ private_key: string }>("SELECT private_key FROM intl_link_self")).rows[0]!.private_key;
+    const again = await B.links.receive(seal(selfKey, LINK, "propose", messages.at(-1)!.body, B.f.clock.now().toISOString()));
+    expect(again.ok).toBe(true);
+    const answers = (again as unknown as { value: { body: { answers: Array<{ transferId: string; decision: string; receiptTx: string | null }> } } }).value.body.answers;
+    const sent = messages.at(-1)!.body.transfers.map((t) => t.transferId as string);
+    expect(answers.map((a) => [a.transferId, a.decision, a.receiptTx])).toEqual(sent.map((id) => [id, byId.get(id)!.decision, byId.get(id)!.receipt_tx]));
+    expect(await held(B, "CHE-GOV", "JCM-TH-1")).toBe(160n);
+    // The slots are free again and the next transfer reuses one: no account opened per transfer.
+    const s4 = ok(await A.links.send(rep, { commandId: "M-4", linkId: LINK, from: "THA-GOV", classCode: "JCM-TH-1", quantity: "5", destination: "CHE-GOV" })).value;
+    ok(await A.f.reg.approve(rep2, { transactionId: s4.transaction.id }));
+    expect(escrows).toContain((await getOutbound(A.db, LINK, s4.transaction.id))!.escrowAccount);
+    await A.links.recover();
+    expect((await getOutbound(A.db, LINK, s4.transaction.id))!.status).toBe("delivered");
+    // The earlier transfers of this store went one at a time, through one slot; three at once needed three, and no more were opened.
+    expect(slotsBefore).toBe(1n);
+    expect(await slots()).toBe(3n);
+    expect(await heldUnits(A.db, "JCM-TH-1") + (await heldUnits(B.db, "JCM-TH-1"))).toBe(500n);
+  });
+
   it("refuses forged, replayed, stale and altered messages with their codes, deciding nothing", async () => {
     const row = await getOutbound(A.db, LINK, (await A.db.query<{ transfer_id: string }>("SELECT transfer_id FROM intl_link_outbound WHERE status = 'delivered' ORDER BY created_at LIMIT 1")).rows[0]!.transfer_id);
     const selfKey = (await A.db.query<{ private_key: string }>("SELECT private_key FROM intl_link_self")).rows[0]!.private_key;
     const otherKey = (await B.db.query<{ private_key: string }>("SELECT private_key FROM intl_link_self")).rows[0]!.private_key;
-    const body = { ...(row!.message as unknown as Record<string, unknown>), transferId: "FORGED-1" };
+    const one = { ...(row!.message as unknown as Record<string, unknown>), transferId: "FORGED-1" };
+    const body = { transfers: [one] };
     const decided = async () => (await B.db.query<{ n: bigint }>("SELECT count(*) AS n FROM intl_link_inbound")).rows[0]!.n;
     const n0 = await decided();
     // Signed with another key.
     expect(await B.links.receive(seal(otherKey, LINK, "propose", body, B.f.clock.now().toISOString()))).toMatchObject({ ok: false, code: 10753 });
     // A body changed after signing.
     const env = seal(selfKey, LINK, "propose", body, B.f.clock.now().toISOString());
-    expect(await B.links.receive({ ...env, body: { ...env.body, quantity: "9999" } })).toMatchObject({ ok: false, code: 10753 });
+    expect(await B.links.receive({ ...env, body: { transfers: [{ ...one, quantity: "9999" }] } })).toMatchObject({ ok: false, code: 10753 });
     // Too old.
     expect(await B.links.receive(seal(selfKey, LINK, "propose", body, "2023-12-15T08:00:00.000Z"))).toMatchObject({ ok: false, code: 10754 });
     // An unknown link.
@@ -216,7 +289,7 @@ describe("linked registries, in one process", () => {
     expect(first.ok).toBe(true);
     expect(await B.links.receive(env)).toMatchObject({ ok: false, code: 10754 });
     // The same transfer id with another content (a fresh, genuine signature) is refused.
-    const other = seal(selfKey, LINK, "propose", { ...body, destination: "THA-ELSE" }, B.f.clock.now().toISOString());
+    const other = seal(selfKey, LINK, "propose", { transfers: [{ ...one, destination: "THA-ELSE" }] }, B.f.clock.now().toISOString());
     expect(await B.links.receive(other)).toMatchObject({ ok: false, code: 10756 });
   });
 
@@ -226,6 +299,6 @@ describe("linked registries, in one process", () => {
       expect(v.ok, JSON.stringify(v)).toBe(true);
     }
     const v = await verifyLedger(A.db);
-    expect(v.byFate.transferred).toBe((1916n + 120n).toString());
+    expect(v.byFate.transferred).toBe((1916n + 120n + 40n + 5n).toString());
   });
 });

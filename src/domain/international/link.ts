@@ -106,3 +106,47 @@ export function readAnswer(v: unknown): Outcome<AnswerBody> {
   }
   return ok(v as unknown as AnswerBody);
 }
+
+/**
+ * The most transfers one proposal message carries (docs/concepts/linked-registries.md, Messages):
+ * the sender coalesces the ready transfers of a link into messages of at most this many, the
+ * receiver issues the accepted ones in one transaction of one leg each (the ledger takes at most
+ * 100 legs) and credits them in one batch.
+ */
+export const MAX_LINK_BATCH = 50;
+
+/** A proposal message: the transfers, each its own object (its own id, idempotency and decision). */
+export interface ProposeMessage {
+  transfers: ProposeBody[];
+}
+
+/** An answer message: one decision per proposed transfer, in the proposal's order. */
+export interface AnswerMessage {
+  answers: AnswerBody[];
+}
+
+/** A proposal message read from the wire: 1 to MAX_LINK_BATCH transfers of distinct ids, each read by readPropose. */
+export function readProposeMessage(v: unknown): Outcome<ProposeMessage> {
+  if (!isObj(v)) return bad("body", "must be an object");
+  if (!Array.isArray(v.transfers) || v.transfers.length < 1 || v.transfers.length > MAX_LINK_BATCH) return bad("transfers", `1 to ${MAX_LINK_BATCH} transfers`);
+  const ids = new Set<string>();
+  for (const [i, t] of v.transfers.entries()) {
+    const r = readPropose(t);
+    if (!r.ok) return bad(`transfers[${i}].${String(r.facts.field ?? "body")}`, r.message.replace(/^[^:]*: /, ""));
+    if (ids.has(r.value.transferId)) return bad(`transfers[${i}].transferId`, `${r.value.transferId} appears twice in the message`);
+    ids.add(r.value.transferId);
+  }
+  return ok(v as unknown as ProposeMessage);
+}
+
+/** An answer message read from the wire: one answer per transfer of `proposed`, in its order. */
+export function readAnswerMessage(v: unknown, proposed: readonly string[]): Outcome<AnswerMessage> {
+  if (!isObj(v)) return bad("body", "must be an object");
+  if (!Array.isArray(v.answers) || v.answers.length !== proposed.length) return bad("answers", `one answer per proposed transfer (${proposed.length})`);
+  for (const [i, a] of v.answers.entries()) {
+    const r = readAnswer(a);
+    if (!r.ok) return bad(`answers[${i}].${String(r.facts.field ?? "body")}`, r.message.replace(/^[^:]*: /, ""));
+    if (r.value.transferId !== proposed[i]) return bad(`answers[${i}].transferId`, `the answer for ${proposed[i]}`);
+  }
+  return ok(v as unknown as AnswerMessage);
+}

@@ -58,7 +58,7 @@ const Inbound = z.object({
 }).openapi("LinkTransferIn");
 const Envelope = z.object({
   linkId: z.string(), type: z.enum(["propose", "answer"]), nonce: z.string(), sentAt: At, body: z.record(z.string(), z.unknown()), signature: z.string(),
-}).openapi("LinkEnvelope", { description: "A signed message between linked registries: Ed25519 over the link id, type, nonce, time and the SHA-256 of the body's canonical JSON" });
+}).openapi("LinkEnvelope", { description: "A signed message between linked registries: Ed25519 over the link id, type, nonce, time and the SHA-256 of the body's canonical JSON. A proposal's body is { transfers: [...] }, an answer's { answers: [...] }, one per transfer" });
 const ListQuery = z.object({ linkId: LinkId.optional(), after: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
 export function linkOps(deps: AppDeps, _config: HttpConfig): Op[] {
@@ -114,7 +114,7 @@ export function linkOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "post", path: "/v1/links/{linkId}/transfers", operationId: "sendOverLink", tag: TAG, access: REP, errors: [404, 409, 422],
       summary: "Transfer units to a linked registry",
-      description: "Moves the units into the transfer's escrow account (roles, four-eyes, delays and limits apply), then proposes the transfer to the peer, signed; the peer credits the same class and quantity to the destination and answers. Accepted: the units are delivered (the link's sent account); refused: they return to the source. The transfer id is the escrow transaction's id; recovery resends until answered.",
+      description: "Moves the units into an escrow slot of the link that holds this transfer alone (roles, four-eyes, delays and limits apply), then proposes the transfer to the peer, signed, in one message with the link's other ready transfers; the peer decides each once, credits the same class and quantity to the destination and answers. Accepted: the units are delivered (the link's sent account); refused: they return to the source. The transfer id is the escrow transaction's id; recovery resends until answered.",
       params: z.object({ linkId: LinkId }),
       body: z.object({ commandId: CommandId, from: z.string(), classCode: z.string(), quantity: Units, destination: z.string() }).strict(),
       responses: {
@@ -149,7 +149,7 @@ export function linkOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "post", path: "/v1/links/inbound", operationId: "receiveOverLink", tag: TAG, access: PUBLIC_ACCESS, errors: [401, 404, 409],
       summary: "A peer registry's signed proposal",
-      description: "Called by a linked registry, not by people: a transfer proposal signed with the peer's key. The answer is this registry's one decision on the transfer (accepted: credited to the destination; refused, with the refusal), signed with this registry's key; a repeat gets the same decision.",
+      description: "Called by a linked registry, not by people: a proposal of 1 to 50 transfers signed with the peer's key. The answer is this registry's one decision on each transfer, in the proposal's order (accepted: credited to the destination; refused, with the refusal), signed once with this registry's key; a repeat gets the same decisions.",
       body: Envelope,
       responses: { 200: { description: "The signed answer", schema: Envelope } },
       handler: async ({ c, body }) => c.json(value(await svc().receive(body)) as never, 200 as never),

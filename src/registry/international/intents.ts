@@ -43,3 +43,22 @@ export async function intentsOf(sql: Sql, ids: readonly string[]): Promise<Map<s
   const r = await sql.query<{ tx_id: string; kind: IntentKind; body: Record<string, unknown> }>("SELECT tx_id, kind, body FROM intl_intents WHERE tx_id = ANY($1::text[])", [[...new Set(ids)]]);
   return new Map(r.rows.map((x) => [x.tx_id, { kind: x.kind, body: x.body }]));
 }
+
+/** Writes several intents in two statements (a batch's transactions, each its own); the first id whose stored intent differs is refused. */
+export async function putIntents(sql: Sql, items: ReadonlyArray<{ txId: string; intent: Intent }>, at: string): Promise<Refusal | undefined> {
+  if (items.length === 0) return undefined;
+  const rows = items.map((x) => ({ tx_id: x.txId, kind: x.intent.kind, body: canonical(x.intent.body) }));
+  await sql.query(
+    `INSERT INTO intl_intents (tx_id, kind, body, created_at) SELECT tx_id, kind, body, $2 FROM jsonb_to_recordset($1::jsonb) AS x(tx_id text, kind text, body jsonb)
+     ON CONFLICT (tx_id) DO NOTHING`,
+    [JSON.stringify(rows), at],
+  );
+  const stored = await intentsOf(sql, items.map((x) => x.txId));
+  for (const r of rows) {
+    const s = stored.get(r.tx_id);
+    if (!s) throw new Error(`intent ${r.tx_id} vanished`);
+    const diff = s.kind !== r.kind ? "kind" : firstDifference(r.body, s.body);
+    if (diff) return intlRefusal("ID_EXISTS", `id ${r.tx_id} was used for another operation (its ${diff} differs)`, { field: diff, transactionId: r.tx_id });
+  }
+  return undefined;
+}

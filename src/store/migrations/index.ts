@@ -9,7 +9,7 @@ import { complianceMigrations } from "./compliance.ts";
 import { complianceTrueUpMigrations } from "./compliance-002.ts";
 import { complianceExPostMigrations } from "./compliance-003.ts";
 import { internationalMigrations } from "./international.ts";
-import { intlLinkMigrations } from "./intl-link.ts";
+import { intlLinkBatchMigrations, intlLinkMigrations } from "./intl-link.ts";
 import { ledgerMigrations } from "./ledger.ts";
 import { ledgerBatchMigrations } from "./ledger-batch.ts";
 import { ledgerV2Migrations } from "./ledger-v2.ts";
@@ -41,4 +41,5 @@ export const migrations: readonly Migration[] = [
   ...complianceTrueUpMigrations,
   ...ceilingSaleMigrations,
   ...complianceExPostMigrations,
+  ...intlLinkBatchMigrations,
 ];

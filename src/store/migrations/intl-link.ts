@@ -1,7 +1,7 @@
 // Linked registries (src/registry/international/links, docs/concepts/linked-registries.md): this
 // registry's Ed25519 key pair, the links an administrator configured (peer URL, registry id and
-// public key) and their changes awaiting a second administrator, the accounts a link keeps (one
-// escrow account per outgoing transfer, one sent account, one inbound account), the sender's
+// public key) and their changes awaiting a second administrator, the accounts a link keeps (escrow
+// slots reused from transfer to transfer since intl-link-002, one sent account, one inbound account), the sender's
 // outgoing transfers, the receiver's decisions and the nonces seen. The ledger's tables are never
 // written here: units move through the ledger's one write path, and the transfer rows are written
 // in the same database transaction by the hooks on the kinds involved.
@@ -122,6 +122,37 @@ export const intlLinkMigrations: readonly Migration[] = [
          seen_at timestamptz NOT NULL,
          PRIMARY KEY (link_id, nonce)
        )`,
+    ],
+  },
+];
+
+/** Batched link messages (appended last in index.ts). */
+export const intlLinkBatchMigrations: readonly Migration[] = [
+  {
+    // Batched link messages (docs/concepts/linked-registries.md): a receipt issues the accepted
+    // transfers of one message in one transaction (one leg each), so a receipt transaction is no
+    // longer one transfer's; the escrow accounts of a link are slots reused from one transfer to
+    // the next (the slot row names the transfer whose units it holds, none when it is free); the
+    // peer's signed answer to a message is kept once, the transfers name it.
+    id: "intl-link-002",
+    statements: [
+      "ALTER TABLE intl_link_inbound DROP CONSTRAINT intl_link_inbound_receipt_tx_key",
+      "CREATE INDEX intl_link_inbound_receipt ON intl_link_inbound (receipt_tx)",
+      `CREATE TABLE intl_link_slots (
+         account_id text PRIMARY KEY REFERENCES accounts(id),
+         link_id text NOT NULL REFERENCES intl_links(link_id),
+         transfer_id text UNIQUE,
+         since timestamptz NOT NULL
+       )`,
+      "CREATE INDEX intl_link_slots_free ON intl_link_slots (link_id) WHERE transfer_id IS NULL",
+      `CREATE TABLE intl_link_answers (
+         link_id text NOT NULL REFERENCES intl_links(link_id),
+         nonce text NOT NULL,
+         envelope jsonb NOT NULL,
+         received_at timestamptz NOT NULL,
+         PRIMARY KEY (link_id, nonce)
+       )`,
+      `CREATE TRIGGER intl_link_answers_append_only BEFORE UPDATE OR DELETE ON intl_link_answers FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()`,
     ],
   },
 ];

@@ -1,16 +1,21 @@
 // Linked registries' side of the ledger's writes (../hooks.ts dispatches the link intents here).
 // Each runs inside the database transaction that moves the units, so a transfer's row and its units
 // never disagree, whatever crashes when:
-//   sender   escrow  (external_transfer source -> the transfer's escrow account): at completion, the
-//                    outbox row with the message to propose (the serials that left the source);
+//   sender   escrow  (external_transfer source -> the escrow slot the transfer holds): at completion,
+//                    the outbox row with the message to propose (the serials that left the source);
+//                    a slot holds one transfer's units at a time, so a settlement moves exactly them;
 //            deliver (link_delivery escrow -> the link's sent account): after the receiver's
 //                    accepted answer; the row becomes delivered, and for ITMOs the Article 6 book
 //                    records the international transfer (and the first transfer, when it is one)
 //                    here, once, since the delivery is one ledger transaction;
-//            return  (forwarding escrow -> source): after the receiver's refusal; returned.
-//   receiver receive (issuance into the link's inbound account): the decision itself, accepted,
-//                    unique per (link, transfer); a second receipt of the same transfer is refused;
-//            credit  (forwarding inbound -> destination): marks the decision credited, once.
+//            return  (forwarding escrow -> source): after the receiver's refusal; returned. Both
+//                    free the slot. Settlements of one answer message go as one ledger batch.
+//   receiver receive (issuance into the link's inbound account, one leg per accepted transfer of
+//                    a message): the decisions of the whole message, accepted AND refused, in
+//                    one statement, unique per (link, transfer); a transfer decided before
+//                    refuses the whole receipt (the receiver reads the decisions and goes on);
+//            credit  (forwarding inbound -> destination, one per transfer, a message's credits
+//                    as one batch): marks the decision credited, once.
 import { decide } from "../../../domain/international/article6/book.ts";
 import { intlRefusal, type Refusal } from "../../../domain/international/codes.ts";
 import type { ProposeBody } from "../../../domain/international/link.ts";
@@ -19,7 +24,7 @@ import { bookBlocks, movedRuns } from "../book-moves.ts";
 import { recordedInternational, rulesByParty } from "../config.ts";
 import { dateOf, type HookCtx } from "../hooks-article6.ts";
 import type { Intent } from "../intents.ts";
-import { getLink, getOutbound, insertInbound } from "./store.ts";
+import { freeSlot, getLink, getOutbound, type InboundRow, insertInbounds, slotHolder } from "./store.ts";
 
 /** The Article 6 record id of a linked transfer. */
 export const linkRecordId = (linkId: string, transferId: string) => `link:${linkId}:${transferId}`;
@@ -52,7 +57,16 @@ export async function linkEscrow(ctx: HookCtx, step: HookStep, intent: Intent): 
   const b = intent.body as { linkId: string; transferId: string; escrowAccount: string; destination: string; message: Omit<ProposeBody, "serials" | "quantity"> };
   const leg = single(step);
   if (!leg || leg.to !== b.escrowAccount || leg.from === null) return intlRefusal("LINK_UNKNOWN", `a linked transfer moves one leg into its escrow account ${b.escrowAccount}`, { linkId: b.linkId, transferId: b.transferId });
+  // An escrow that ends without moving units gives its slot back.
+  if (step.status === "rejected" || step.status === "cancelled") {
+    await freeSlot(ctx.sql, b.escrowAccount, b.transferId, ctx.now);
+    return null;
+  }
   if (step.status !== "completed") return null;
+  // The slot must still be this transfer's (a retried command whose slot went to another transfer is refused).
+  if ((await slotHolder(ctx.sql, b.escrowAccount, b.transferId)) === "other") {
+    return intlRefusal("LINK_STATE", `escrow slot ${b.escrowAccount} holds another transfer now; send again with a new commandId`, { linkId: b.linkId, transferId: b.transferId });
+  }
   // The Article 6 book must allow the transfer now (it records it at delivery).
   const moved = movedRuns(step.moves).get(leg.classCode) ?? [];
   const refused = await a6Transfer(ctx, step, b.linkId, b.transferId, false);
@@ -85,21 +99,56 @@ export async function linkSettle(ctx: HookCtx, step: HookStep, intent: Intent): 
   }
   await ctx.sql.query("UPDATE intl_link_outbound SET status = $3, settle_tx = $4, updated_at = $5 WHERE link_id = $1 AND transfer_id = $2",
     [linkId, transferId, delivering ? "delivered" : "returned", step.id, ctx.now]);
+  await freeSlot(ctx.sql, out.escrowAccount, transferId, ctx.now);
   return null;
 }
 
-/** The receiver's acceptance: the issuance into the inbound account is the decision, made once. */
+/** One transfer of a receipt's intent: what the receiver decided on it, and what it needs to record. */
+export interface ReceiptEntry {
+  transferId: string;
+  digest: string;
+  destination: string;
+  classCode: string;
+  quantity: string;
+  originSerials: Array<{ start: string; end: string }>;
+  /** Null for an accepted transfer (the receipt's leg of the same index), the refusal otherwise. */
+  refusal: { code: number; check: string; message: string } | null;
+}
+
+/** The body of a receipt's intent: the decisions of one proposal message; the accepted ones are the receipt's legs, in order. */
+export interface ReceiptIntent {
+  linkId: string;
+  accepted: ReceiptEntry[];
+  refused: ReceiptEntry[];
+}
+
+/** The rows of a message's decisions: the accepted ones with the local serials the receipt issued them (null without a receipt). */
+export function decisionRows(b: ReceiptIntent, receipt: { id: string; moves: HookStep["moves"] } | null): Array<Omit<InboundRow, "decidedAt" | "creditTx" | "creditedAt">> {
+  const row = (e: ReceiptEntry) => ({
+    linkId: b.linkId, transferId: e.transferId, digest: e.digest, classCode: e.classCode, quantity: BigInt(e.quantity), destination: e.destination, originSerials: e.originSerials,
+  });
+  const out: Array<Omit<InboundRow, "decidedAt" | "creditTx" | "creditedAt">> = b.refused.map((e) => ({ ...row(e), decision: "refused" as const, refusal: e.refusal, receiptTx: null, localStart: null, localEnd: null }));
+  // An issuance hands out one contiguous run per leg: the runs in leg order are the accepted transfers'.
+  const runs = [...(receipt?.moves ?? [])].sort((x, y) => x[0] - y[0]);
+  if (b.accepted.length > 0 && (!receipt || runs.length !== b.accepted.length)) throw new Error(`the receipt issued ${runs.length} runs for ${b.accepted.length} transfers`);
+  for (const [i, e] of b.accepted.entries()) {
+    const move = runs[i];
+    if (!receipt || !move) throw new Error(`the receipt issued no run for leg ${i}`);
+    out.push({ ...row(e), decision: "accepted", refusal: null, receiptTx: receipt.id, localStart: BigInt(move[5]), localEnd: BigInt(move[6]) });
+  }
+  return out;
+}
+
+/** The receiver's decisions on a message: the issuance of its accepted transfers into the inbound account records them all, refused ones too, once. */
 export async function linkReceive(ctx: HookCtx, step: HookStep, intent: Intent): Promise<Refusal | null> {
-  const b = intent.body as { linkId: string; transferId: string; digest: string; destination: string; classCode: string; originSerials: Array<{ start: string; end: string }> };
-  if (step.status !== "completed") return intlRefusal("LINK_STATE", "a linked receipt completes at once", { linkId: b.linkId, transferId: b.transferId });
-  const [move, ...more] = step.moves;
-  const leg = single(step);
-  if (!move || more.length > 0 || !leg) throw new Error("a linked receipt issues one run");
-  const made = await insertInbound(ctx.sql, {
-    linkId: b.linkId, transferId: b.transferId, digest: b.digest, decision: "accepted", refusal: null, receiptTx: step.id, classCode: b.classCode,
-    quantity: leg.quantity, destination: b.destination, originSerials: b.originSerials, localStart: BigInt(move[5]), localEnd: BigInt(move[6]),
-  }, ctx.now);
-  if (!made) return intlRefusal("LINK_DECIDED", `transfer ${b.transferId} on link ${b.linkId} was decided before`, { linkId: b.linkId, transferId: b.transferId });
+  const b = intent.body as unknown as ReceiptIntent;
+  if (step.status !== "completed") return intlRefusal("LINK_STATE", "a linked receipt completes at once", { linkId: b.linkId });
+  if (step.legs.length !== b.accepted.length || b.accepted.some((e, i) => step.legs[i]?.classCode !== e.classCode || step.legs[i]?.quantity !== BigInt(e.quantity))) {
+    throw new Error("a linked receipt issues one leg per accepted transfer, in order");
+  }
+  const rows = decisionRows(b, { id: step.id, moves: step.moves });
+  const made = await insertInbounds(ctx.sql, rows, ctx.now);
+  if (made !== rows.length) return intlRefusal("LINK_DECIDED", `a transfer of this message on link ${b.linkId} was decided before`, { linkId: b.linkId });
   return null;
 }
 

@@ -59,7 +59,8 @@ export interface OutboundRow {
   serials: SerialRun[];
   message: ProposeBody;
   status: OutboundStatus;
-  answer: { envelope: Envelope; body: AnswerBody } | null;
+  /** The peer's decision on this transfer, and the answer message it came in (intl_link_answers, by nonce). */
+  answer: { message: string; body: AnswerBody } | null;
   settleTx: string | null;
   attempts: number;
   lastError: string | null;
@@ -136,4 +137,95 @@ export async function insertInbound(sql: Sql, row: Omit<InboundRow, "decidedAt" 
       row.destination, JSON.stringify(row.originSerials), row.localStart, row.localEnd, at],
   );
   return r.rowCount === 1;
+}
+
+/** These transfers of a link (in any order). */
+export async function getOutbounds(sql: Sql, linkId: string, transferIds: readonly string[]): Promise<OutboundRow[]> {
+  return (await sql.query<OutboundRow>(`SELECT ${OUT_COLS} FROM intl_link_outbound WHERE link_id = $1 AND transfer_id = ANY($2::text[])`, [linkId, transferIds])).rows;
+}
+
+/** Keeps the peer's signed answer message once, and records each transfer's decision from it (only where none is recorded). */
+export async function saveAnswers(sql: Sql, linkId: string, envelope: Envelope, answers: readonly AnswerBody[], at: string): Promise<void> {
+  await sql.query("INSERT INTO intl_link_answers (link_id, nonce, envelope, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", [linkId, envelope.nonce, JSON.stringify(envelope), at]);
+  await sql.query(
+    `UPDATE intl_link_outbound o SET answer = jsonb_build_object('message', $2::text, 'body', x.body), attempts = attempts + 1, last_error = NULL, updated_at = $4
+     FROM jsonb_array_elements($3::jsonb) AS x(body)
+     WHERE o.link_id = $1 AND o.transfer_id = x.body->>'transferId' AND o.status = 'escrowed' AND o.answer IS NULL`,
+    [linkId, envelope.nonce, JSON.stringify(answers), at],
+  );
+}
+
+/** Notes a failed attempt on these escrowed transfers. */
+export async function noteAttempt(sql: Sql, linkId: string, transferIds: readonly string[], error: string, at: string): Promise<void> {
+  await sql.query("UPDATE intl_link_outbound SET attempts = attempts + 1, last_error = $3, updated_at = $4 WHERE link_id = $1 AND transfer_id = ANY($2::text[]) AND status = 'escrowed'",
+    [linkId, transferIds, error.slice(0, 500), at]);
+}
+
+/** The peer's answer messages kept for these nonces. */
+export async function answerEnvelope(sql: Sql, linkId: string, nonce: string): Promise<Envelope | undefined> {
+  return (await sql.query<{ envelope: Envelope }>("SELECT envelope FROM intl_link_answers WHERE link_id = $1 AND nonce = $2", [linkId, nonce])).rows[0]?.envelope;
+}
+
+export async function getInbounds(sql: Sql, linkId: string, transferIds: readonly string[]): Promise<InboundRow[]> {
+  return (await sql.query<InboundRow>(`SELECT ${IN_COLS} FROM intl_link_inbound WHERE link_id = $1 AND transfer_id = ANY($2::text[])`, [linkId, transferIds])).rows;
+}
+
+/** Records several decisions in one statement, none where one exists; how many this call made. */
+export async function insertInbounds(sql: Sql, rows: ReadonlyArray<Omit<InboundRow, "decidedAt" | "creditTx" | "creditedAt">>, at: string): Promise<number> {
+  if (rows.length === 0) return 0;
+  const data = rows.map((r) => ({
+    link_id: r.linkId, transfer_id: r.transferId, digest: r.digest, decision: r.decision, refusal: r.refusal, receipt_tx: r.receiptTx, class_code: r.classCode,
+    quantity: r.quantity.toString(), destination: r.destination, origin_serials: r.originSerials, local_start: r.localStart?.toString() ?? null, local_end: r.localEnd?.toString() ?? null,
+  }));
+  const r = await sql.query(
+    `INSERT INTO intl_link_inbound (link_id, transfer_id, digest, decision, refusal, receipt_tx, class_code, quantity, destination, origin_serials, local_start, local_end, decided_at)
+     SELECT link_id, transfer_id, digest, decision, refusal, receipt_tx, class_code, quantity, destination, origin_serials, local_start, local_end, $2
+     FROM jsonb_to_recordset($1::jsonb) AS x(link_id text, transfer_id text, digest text, decision text, refusal jsonb, receipt_tx text, class_code text, quantity bigint,
+       destination text, origin_serials jsonb, local_start bigint, local_end bigint)
+     ON CONFLICT (link_id, transfer_id) DO NOTHING`,
+    [JSON.stringify(data), at],
+  );
+  return r.rowCount ?? 0;
+}
+
+// ------------------------------------------------------------------ escrow slots
+
+/** Takes a free escrow slot of the link for the transfer (or the one it holds already); undefined when none is free. */
+export async function takeSlot(sql: Sql, linkId: string, transferId: string, at: string): Promise<string | undefined> {
+  const held = (await sql.query<{ account_id: string }>("SELECT account_id FROM intl_link_slots WHERE transfer_id = $1", [transferId])).rows[0];
+  if (held) return held.account_id;
+  const r = await sql.query<{ account_id: string }>(
+    `UPDATE intl_link_slots SET transfer_id = $2, since = $3 WHERE account_id =
+       (SELECT account_id FROM intl_link_slots WHERE link_id = $1 AND transfer_id IS NULL ORDER BY account_id LIMIT 1 FOR UPDATE SKIP LOCKED)
+     RETURNING account_id`,
+    [linkId, transferId, at],
+  );
+  return r.rows[0]?.account_id;
+}
+
+/** Records a new escrow slot of the link, held by the transfer that needed it. */
+export async function addSlot(sql: Sql, linkId: string, accountId: string, transferId: string, at: string): Promise<void> {
+  await sql.query("INSERT INTO intl_link_accounts (account_id, link_id, role, transfer_id) VALUES ($1, $2, 'escrow', $3) ON CONFLICT (account_id) DO NOTHING", [accountId, linkId, transferId]);
+  await sql.query("INSERT INTO intl_link_slots (account_id, link_id, transfer_id, since) VALUES ($1, $2, $3, $4) ON CONFLICT (account_id) DO NOTHING", [accountId, linkId, transferId, at]);
+}
+
+/** Gives the slot back to the transfer (a retry of its command) if it is free; whether the transfer holds it now. */
+export async function retakeSlot(sql: Sql, accountId: string, transferId: string, at: string): Promise<boolean> {
+  const r = await sql.query("UPDATE intl_link_slots SET transfer_id = $2, since = $3 WHERE account_id = $1 AND (transfer_id IS NULL OR transfer_id = $2)", [accountId, transferId, at]);
+  return r.rowCount === 1;
+}
+
+/** Frees the slot the transfer holds (its units left it, or its escrow ended without moving any). */
+export async function freeSlot(sql: Sql, accountId: string, transferId: string, at: string): Promise<void> {
+  await sql.query("UPDATE intl_link_slots SET transfer_id = NULL, since = $3 WHERE account_id = $1 AND transfer_id = $2", [accountId, transferId, at]);
+}
+
+/**
+ * Whether the transfer holds the slot (locking the slot's row for the writing transaction): held,
+ * held by another transfer or free (other), or not a slot at all (an escrow account of one
+ * transfer, made before intl-link-002).
+ */
+export async function slotHolder(sql: Sql, accountId: string, transferId: string): Promise<"held" | "other" | "none"> {
+  const r = (await sql.query<{ transfer_id: string | null }>("SELECT transfer_id FROM intl_link_slots WHERE account_id = $1 FOR UPDATE", [accountId])).rows[0];
+  return !r ? "none" : r.transfer_id === transferId ? "held" : "other";
 }
