@@ -15,10 +15,12 @@ import { decide } from "../../../domain/international/article6/book.ts";
 import { intlRefusal, type Refusal } from "../../../domain/international/codes.ts";
 import type { ProposeBody } from "../../../domain/international/link.ts";
 import type { HookStep } from "../../ledger/index.ts";
+import { importArticle6 } from "../book-import.ts";
 import { bookBlocks, movedRuns } from "../book-moves.ts";
 import { recordedInternational, rulesByParty } from "../config.ts";
 import { dateOf, type HookCtx } from "../hooks-article6.ts";
 import type { Intent } from "../intents.ts";
+import { exportArticle6 } from "./article6-payload.ts";
 import { getLink, getOutbound, insertInbound } from "./store.ts";
 
 /** The Article 6 record id of a linked transfer. */
@@ -58,7 +60,8 @@ export async function linkEscrow(ctx: HookCtx, step: HookStep, intent: Intent): 
   const refused = await a6Transfer(ctx, step, b.linkId, b.transferId, false);
   if (refused) return refused;
   const serials = moved.map((r) => ({ start: r.start.toString(), end: r.end.toString() }));
-  const message: ProposeBody = { ...b.message, quantity: leg.quantity.toString(), serials };
+  const article6 = await exportArticle6(ctx, { linkId: b.linkId, step });
+  const message: ProposeBody = { ...b.message, quantity: leg.quantity.toString(), serials, ...(article6 ? { article6 } : {}) };
   await ctx.sql.query(
     `INSERT INTO intl_link_outbound (link_id, transfer_id, escrow_tx, escrow_account, source, destination, class_code, quantity, serials, message, status, created_at, updated_at)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'escrowed',$11,$11)`,
@@ -90,7 +93,7 @@ export async function linkSettle(ctx: HookCtx, step: HookStep, intent: Intent): 
 
 /** The receiver's acceptance: the issuance into the inbound account is the decision, made once. */
 export async function linkReceive(ctx: HookCtx, step: HookStep, intent: Intent): Promise<Refusal | null> {
-  const b = intent.body as { linkId: string; transferId: string; digest: string; destination: string; classCode: string; originSerials: Array<{ start: string; end: string }> };
+  const b = intent.body as { linkId: string; transferId: string; digest: string; destination: string; classCode: string; originSerials: Array<{ start: string; end: string }>; article6?: unknown };
   if (step.status !== "completed") return intlRefusal("LINK_STATE", "a linked receipt completes at once", { linkId: b.linkId, transferId: b.transferId });
   const [move, ...more] = step.moves;
   const leg = single(step);
@@ -100,7 +103,7 @@ export async function linkReceive(ctx: HookCtx, step: HookStep, intent: Intent):
     quantity: leg.quantity, destination: b.destination, originSerials: b.originSerials, localStart: BigInt(move[5]), localEnd: BigInt(move[6]),
   }, ctx.now);
   if (!made) return intlRefusal("LINK_DECIDED", `transfer ${b.transferId} on link ${b.linkId} was decided before`, { linkId: b.linkId, transferId: b.transferId });
-  return null;
+  return importArticle6(ctx, b.article6, { txId: step.id, linkId: b.linkId, transferId: b.transferId, series: b.classCode, localStart: BigInt(move[5]), localEnd: BigInt(move[6]), originSerials: b.originSerials });
 }
 
 /** The receiver's credit of an accepted transfer to its destination, once. */

@@ -303,7 +303,7 @@ export class LinkService {
   /** The receipt: the same quantity of the same class issued into the link's inbound account; a refusal when the ledger refuses. */
   private async receipt(linkId: string, body: ProposeBody, digest: string): Promise<Refusal | undefined> {
     const r = await this.move(moveId("in", linkId, body.transferId), "issuance", { classCode: body.unitClass.code, from: null, to: inboundAccountOf(linkId), quantity: BigInt(body.quantity) },
-      { kind: "link-receive", body: { linkId, transferId: body.transferId, digest, destination: body.destination, classCode: body.unitClass.code, originSerials: body.serials } });
+      { kind: "link-receive", body: { linkId, transferId: body.transferId, digest, destination: body.destination, classCode: body.unitClass.code, originSerials: body.serials, article6: body.article6 ?? null } });
     if (r.ok) {
       this.fault("receiver-after-receipt", body.transferId);
       return undefined;
