@@ -7,7 +7,6 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve } from "@hono/node-server";
 import { AuditLog } from "../audit/index.ts";
 import { AuthService } from "../auth/index.ts";
 import { base32Decode, totp } from "../auth/totp.ts";
@@ -255,6 +254,8 @@ async function serveRegistry(name: string, spec: RegistrySpec, clock: ManualCloc
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+  // loaded here: the CLI's other commands never pay for the HTTP server
+  const { serve } = await import("@hono/node-server");
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: world.api.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
     s.once("error", reject);
