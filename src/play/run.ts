@@ -1,9 +1,12 @@
-// Plays a scenario on a fresh registry: the real HTTP app in-process (every step is an API
+// Plays a scenario on a fresh registry (or on several, linked over loopback HTTP): the real HTTP app in-process (every step is an API
 // operation, so it meets the same rules as any client), on an embedded store unless one is named,
 // with a clock the scenario moves. Users are created and signed in with their second factor; a
 // session that expires while the clock moves is renewed. After every clock move the scheduler's
 // tick runs (as the server runs it every minute): expired approvals end, due transfers complete.
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { AuditLog } from "../audit/index.ts";
 import { AuthService } from "../auth/index.ts";
 import { base32Decode, totp } from "../auth/totp.ts";
@@ -22,6 +25,8 @@ import type { OperationStep, Scenario } from "./scenario.ts";
 export interface StepResult {
   index: number;
   label: string;
+  /** The registry the step ran at (scenarios that declare registries), else null. */
+  at: string | null;
   kind: "operation" | "clock";
   as: string | null;
   do: string | null;
@@ -57,6 +62,8 @@ interface Session {
 }
 
 interface World {
+  /** The registry's name in the scenario's registries, or null for a single-registry scenario. */
+  name: string | null;
   db: Db;
   clock: ManualClock;
   registry: SecureRegistry;
@@ -73,10 +80,12 @@ async function assertEmpty(db: Db): Promise<void> {
   if ((r.rows[0]?.n ?? 0n) > 0n) throw new PlayError("--database: the store already holds accounts or users; a scenario plays only on an empty registry");
 }
 
-async function setUp(scenario: Scenario, db: Db): Promise<World> {
+/** What one registry of a scenario starts with: its rulebook and its users. */
+type RegistrySpec = Pick<Scenario, "rulebook" | "users">;
+
+async function setUp(scenario: RegistrySpec, db: Db, clock: ManualClock, saved: Map<string, unknown>, name: string | null): Promise<World> {
   await migrate(db);
   await assertEmpty(db);
-  const clock = new ManualClock(new Date(Date.parse(scenario.start)).toISOString());
   const config = securityConfigOf(scenario.rulebook);
   await recordSecurity(db, scenario.rulebook ?? null, config, clock.now().toISOString());
   if (scenario.rulebook) await recordRulebook(db, scenario.rulebook, rulebookValue(scenario.rulebook), clock.now().toISOString());
@@ -85,7 +94,7 @@ async function setUp(scenario: Scenario, db: Db): Promise<World> {
   const auth = await AuthService.open(db, clock, config, audit, { argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
   const registry = await SecureRegistry.open(db, clock, config, { audit });
   const api = createApp({ ledger: registry.ledger, registry, auth, audit, clock, logger: createLogger({ level: "silent" }), config: LOOSE });
-  const w: World = { db, clock, registry, api, passwords: new Map(), totpSecrets: new Map(), sessions: new Map(), saved: new Map() };
+  const w: World = { name, db, clock, registry, api, passwords: new Map(), totpSecrets: new Map(), sessions: new Map(), saved };
   for (const u of scenario.users) {
     const password = randomBytes(18).toString("base64url");
     const r = await auth.createUser(SYSTEM, { userId: u.id, displayName: u.name ?? u.id, password, roles: [...u.roles] });
@@ -207,35 +216,103 @@ async function runOperation(w: World, s: OperationStep, index: number): Promise<
   else mismatch = mismatchOf(expected, r.body);
   if (s.save) w.saved.set(s.save, r.body);
   return {
-    index, label: s.name ?? "", kind: "operation", as: user, do: s.do, status: r.status, code, check, summary, expected, matched: mismatch === null, mismatch, body: r.body,
+    index, label: s.name ?? "", at: w.name, kind: "operation", as: user, do: s.do, status: r.status, code, check, summary, expected, matched: mismatch === null, mismatch, body: r.body,
   };
 }
 
-async function runClock(w: World, to: string, index: number, label: string): Promise<StepResult> {
+async function runClock(worlds: readonly World[], to: string, index: number, label: string): Promise<StepResult> {
+  const w = worlds[0] as World;
   const now = w.clock.now().getTime();
   const m = /^\+(\d+)(m|h|d)$/.exec(to);
   const target = m ? now + Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "m" | "h" | "d"] : Date.parse(to);
   if (target < now) throw new PlayError(`steps[${index}].clock: ${to} is before the registry's time ${new Date(now).toISOString()}; the clock never goes back`);
-  w.clock.set(new Date(target));
-  const tick = await w.registry.releaseDue(SYSTEM);
-  const done = tick.ok ? tick.value : [];
-  const summary = `${new Date(target).toISOString()}${done.length ? `; scheduler: ${done.map((x) => `${x.transactionId} ${x.result.ok ? x.result.value.status : `refused ${x.result.code}`}`).join(", ")}` : ""}`;
-  return { index, label, kind: "clock", as: null, do: null, status: null, code: null, check: null, summary, expected: null, matched: true, mismatch: null, body: { now: new Date(target).toISOString(), released: done.length } };
+  w.clock.set(new Date(target)); // one clock for every registry
+  const done: string[] = [];
+  for (const x of worlds) {
+    const tick = await x.registry.releaseDue(SYSTEM);
+    for (const d of tick.ok ? tick.value : []) done.push(`${x.name ? `${x.name}: ` : ""}${d.transactionId} ${d.result.ok ? d.result.value.status : `refused ${d.result.code}`}`);
+  }
+  const summary = `${new Date(target).toISOString()}${done.length ? `; scheduler: ${done.join(", ")}` : ""}`;
+  return { index, label, at: null, kind: "clock", as: null, do: null, status: null, code: null, check: null, summary, expected: null, matched: true, mismatch: null, body: { now: new Date(target).toISOString(), released: done.length } };
 }
 
-/** Plays the scenario; stops at the first step whose outcome differs from its expectation. */
+/** A registry of a scenario with several, on its own store in a temporary directory, served on a loopback port. */
+interface Served {
+  world: World;
+  dir: string;
+  close(): Promise<void>;
+}
+
+async function serveRegistry(name: string, spec: RegistrySpec, clock: ManualClock, saved: Map<string, unknown>): Promise<Served & { url: string }> {
+  const dir = mkdtempSync(join(tmpdir(), `ets-play-${name}-`));
+  const db = await openPglite(dir);
+  let world: World;
+  try {
+    world = await setUp(spec, db, clock, saved, name);
+  } catch (err) {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  // loaded here: the CLI's other commands never pay for the HTTP server
+  const { serve } = await import("@hono/node-server");
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: world.api.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+    s.once("error", reject);
+  });
+  const addr = server.address();
+  const url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+  return {
+    world, dir, url,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function runSteps(scenario: Scenario, worlds: readonly World[], opts: { onStep?: (r: StepResult) => void }): Promise<PlayResult> {
+  const byName = new Map(worlds.map((w) => [w.name, w]));
+  const steps: StepResult[] = [];
+  for (const [i, s] of scenario.steps.entries()) {
+    const r = "clock" in s ? await runClock(worlds, s.clock, i, s.name ?? "") : await runOperation(s.at === undefined ? (worlds[0] as World) : (byName.get(s.at) as World), s, i);
+    steps.push(r);
+    opts.onStep?.(r);
+    if (!r.matched) return { scenario: scenario.name, passed: false, failedAt: i, steps };
+  }
+  return { scenario: scenario.name, passed: true, failedAt: null, steps };
+}
+
+/**
+ * Plays the scenario; stops at the first step whose outcome differs from its expectation. A
+ * scenario that declares registries plays on each of them, every one on a fresh store of its own,
+ * served on a loopback port so linked registries reach each other over HTTP as servers do; the
+ * saved answers and the clock are shared, and {{registries.NAME.url}} is each one's address.
+ */
 export async function play(scenario: Scenario, opts: { db?: Db; onStep?: (r: StepResult) => void } = {}): Promise<PlayResult> {
+  const clock = new ManualClock(new Date(Date.parse(scenario.start)).toISOString());
+  const saved = new Map<string, unknown>();
+  if (scenario.registries) {
+    if (opts.db) throw new PlayError("--database: a scenario of several registries plays each on a fresh store of its own");
+    const served: Served[] = [];
+    try {
+      const urls: Record<string, { url: string }> = {};
+      for (const [name, spec] of Object.entries(scenario.registries)) {
+        const s = await serveRegistry(name, spec, clock, saved);
+        served.push(s);
+        urls[name] = { url: s.url };
+      }
+      saved.set("registries", urls);
+      return await runSteps(scenario, served.map((s) => s.world), opts);
+    } finally {
+      for (const s of served.reverse()) await s.close();
+    }
+  }
   const db = opts.db ?? (await openPglite());
   try {
-    const w = await setUp(scenario, db);
-    const steps: StepResult[] = [];
-    for (const [i, s] of scenario.steps.entries()) {
-      const r = "clock" in s ? await runClock(w, s.clock, i, s.name ?? "") : await runOperation(w, s, i);
-      steps.push(r);
-      opts.onStep?.(r);
-      if (!r.matched) return { scenario: scenario.name, passed: false, failedAt: i, steps };
-    }
-    return { scenario: scenario.name, passed: true, failedAt: null, steps };
+    const w = await setUp(scenario, db, clock, saved, null);
+    return await runSteps(scenario, [w], opts);
   } finally {
     if (!opts.db) await db.close();
   }

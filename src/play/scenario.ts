@@ -1,5 +1,6 @@
-// The scenario file of `ets play`: who the users are, which rulebook the registry runs, and the
-// steps to play, each an operation of the HTTP API (by its operationId, the same vocabulary and
+// The scenario file of `ets play`: who the users are, which rulebook the registry runs (or, for a
+// scenario of linked registries, which registries there are, each with its users and rulebook), and
+// the steps to play, each an operation of the HTTP API (by its operationId, the same vocabulary and
 // the same rules), or a move of the registry's clock. Parsed from YAML with the line of every
 // problem, so a regulator's typo is named where it is.
 import { isNode, LineCounter, parseDocument } from "yaml";
@@ -18,8 +19,11 @@ const expectation = z
   ])
   .describe("what the step must come to");
 
+const REGISTRY_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+
 const operationStep = z.strictObject({
   name: z.string().max(200).optional().describe("a label printed with the step"),
+  at: z.string().regex(REGISTRY_NAME, { error: "expected a registry of the scenario's registries" }).optional().describe("the registry the step runs at (scenarios that declare registries); absent: the first one declared"),
   as: z.string().regex(USER_ID_PATTERN, { error: "expected a user id of the scenario" }).optional().describe("the user the step acts as; absent: the public"),
   do: z.string().regex(/^[A-Za-z][A-Za-z0-9]{1,63}$/, { error: "expected an operationId of the HTTP API" }).describe("the operation (its operationId, as in docs/reference/api.md)"),
   with: z.record(z.string(), z.unknown()).default({}).describe("the operation's input: path parameters by name, the rest as the body (or the query of a GET); strings may use {{name.path}} to reach a saved answer"),
@@ -32,22 +36,31 @@ const clockStep = z.strictObject({
   clock: z.union([time, offset]).describe("move the registry's clock to this time, or forward by this much (never back)"),
 });
 
+const users = z
+  .array(
+    z.strictObject({
+      id: z.string().regex(USER_ID_PATTERN, { error: "expected a user id (lower-case letters, digits, . _ @ -)" }),
+      roles: z.array(z.enum(GLOBAL_ROLES)).default([]).describe("national-admin, authority, verifier; none for a representative"),
+      name: z.string().max(200).optional(),
+    }),
+  )
+  .max(200);
+
+const registry = z.strictObject({
+  rulebook: z.string().min(1).max(300).optional().describe("preset or rulebook file whose security section this registry runs with (defaults when absent)"),
+  users: users.min(1).describe("this registry's users"),
+});
+
 export const scenarioSchema = z.strictObject({
   name: z.string().min(1).max(200).describe("what the scenario plays"),
   description: z.string().max(5000).optional(),
   rulebook: z.string().min(1).max(300).optional().describe("preset or rulebook file whose security section the registry runs with (defaults when absent)"),
   start: time.describe("the registry clock's time when the scenario starts"),
-  users: z
-    .array(
-      z.strictObject({
-        id: z.string().regex(USER_ID_PATTERN, { error: "expected a user id (lower-case letters, digits, . _ @ -)" }),
-        roles: z.array(z.enum(GLOBAL_ROLES)).default([]).describe("national-admin, authority, verifier; none for a representative"),
-        name: z.string().max(200).optional(),
-      }),
-    )
-    .min(1)
-    .max(200)
-    .describe("the registry's users; the player creates them, signs them in (with their second factor) and keeps their sessions"),
+  users: users.default([]).describe("the registry's users (at least one, unless the scenario declares registries); the player creates them, signs them in (with their second factor) and keeps their sessions"),
+  registries: z
+    .record(z.string().regex(REGISTRY_NAME, { error: "expected a registry name (lower-case letters, digits, -)" }), registry)
+    .optional()
+    .describe("two or more registries, each on its own fresh store and served on a loopback port (so they can be linked: {{registries.NAME.url}} is each one's address); steps say at: NAME; one clock for all"),
   steps: z.array(z.union([clockStep, operationStep])).min(1).max(10_000),
 });
 
@@ -97,16 +110,37 @@ export function parseScenario(text: string, file: string): Scenario {
       }),
     );
   }
-  const ids = new Set<string>();
   const problems: ScenarioProblem[] = [];
-  r.data.users.forEach((u, i) => {
-    if (ids.has(u.id)) problems.push({ path: `users[${i}].id`, message: `user ${u.id} is listed twice`, ...(lineOf(doc, lc, ["users", i, "id"]) ? { line: lineOf(doc, lc, ["users", i, "id"]) as number } : {}) });
-    ids.add(u.id);
-  });
+  const at = (path: (string | number)[]) => {
+    const line = lineOf(doc, lc, path);
+    return line === undefined ? {} : { line };
+  };
+  const regs = r.data.registries;
+  const names = regs ? Object.keys(regs) : [];
+  if (regs && (names.length < 2 || r.data.users.length > 0 || r.data.rulebook !== undefined)) {
+    problems.push({ path: "registries", message: "declare two or more registries, each with its users and rulebook, and no top-level users or rulebook", ...at(["registries"]) });
+  }
+  if (!regs && r.data.users.length === 0) problems.push({ path: "users", message: "list at least one user", ...at(["users"]) });
+  // the users of each registry (the top level's when none are declared)
+  const userSets = new Map<string, Set<string>>();
+  const lists: Array<[string | null, Scenario["users"], (string | number)[]]> = regs ? names.map((n) => [n, (regs[n] as { users: Scenario["users"] }).users, ["registries", n, "users"]]) : [[null, r.data.users, ["users"]]];
+  for (const [name, list, path] of lists) {
+    const ids = new Set<string>();
+    list.forEach((u, i) => {
+      if (ids.has(u.id)) problems.push({ path: `${path.join(".")}[${i}].id`, message: `user ${u.id} is listed twice`, ...at([...path, i, "id"]) });
+      ids.add(u.id);
+    });
+    userSets.set(name ?? "", ids);
+  }
   r.data.steps.forEach((s, i) => {
-    if ("as" in s && s.as !== undefined && !ids.has(s.as)) {
-      const line = lineOf(doc, lc, ["steps", i, "as"]);
-      problems.push({ path: `steps[${i}].as`, message: `no user ${s.as} in users (${[...ids].join(", ")})`, ...(line === undefined ? {} : { line }) });
+    if (!("do" in s)) return;
+    if (s.at !== undefined && !names.includes(s.at)) {
+      problems.push({ path: `steps[${i}].at`, message: regs ? `no registry ${s.at} in registries (${names.join(", ")})` : "at: names a registry, and the scenario declares no registries", ...at(["steps", i, "at"]) });
+      return;
+    }
+    const ids = userSets.get(regs ? (s.at ?? (names[0] as string)) : "") as Set<string>;
+    if (s.as !== undefined && !ids.has(s.as)) {
+      problems.push({ path: `steps[${i}].as`, message: `no user ${s.as} in ${regs ? `the users of ${s.at ?? names[0]}` : "users"} (${[...ids].join(", ")})`, ...at(["steps", i, "as"]) });
     }
   });
   if (problems.length > 0) throw new ScenarioError(file, problems);

@@ -12,10 +12,10 @@ import { openStore } from "../../store/open.ts";
 import { action, CommandFailure, toJson, UsageError } from "../io.ts";
 
 function stepLine(r: StepResult): string {
-  const who = r.kind === "clock" ? "clock" : (r.as ?? "(public)");
+  const who = r.kind === "clock" ? "clock" : `${r.at ? `${r.at}: ` : ""}${r.as ?? "(public)"}`;
   const what = r.kind === "clock" ? "" : `${r.do} ${r.status}`;
   const mark = r.matched ? "ok " : "NOT";
-  return `${mark} ${String(r.index + 1).padStart(3)}  ${who.padEnd(14)} ${what.padEnd(32)} ${r.summary}${r.label ? `  (${r.label})` : ""}\n`;
+  return `${mark} ${String(r.index + 1).padStart(3)}  ${who.padEnd(r.at ? 30 : 14)} ${what.padEnd(32)} ${r.summary}${r.label ? `  (${r.label})` : ""}\n`;
 }
 
 export async function runPlay(file: string, opts: { json?: boolean; database?: string }, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<PlayResult> {
@@ -35,7 +35,9 @@ export async function runPlay(file: string, opts: { json?: boolean; database?: s
   let db: Db | undefined;
   if (opts.database !== undefined) db = await openStore({ database: opts.database });
   try {
-    if (!opts.json) out(`playing ${scenario.name} (${scenario.steps.length} steps, ${scenario.users.length} users${scenario.rulebook ? `, rulebook ${scenario.rulebook}` : ""})\n`);
+    const regs = scenario.registries ? Object.keys(scenario.registries) : [];
+    const users = regs.length > 0 ? Object.values(scenario.registries ?? {}).reduce((n, r) => n + r.users.length, 0) : scenario.users.length;
+    if (!opts.json) out(`playing ${scenario.name} (${scenario.steps.length} steps, ${users} users${regs.length > 0 ? `, registries ${regs.join(", ")}` : ""}${scenario.rulebook ? `, rulebook ${scenario.rulebook}` : ""})\n`);
     const result = await play(scenario, { ...(db ? { db } : {}), ...(opts.json ? {} : { onStep: (r: StepResult) => out(stepLine(r)) }) });
     if (opts.json) out(`${toJson(result)}\n`);
     else if (result.passed) out(`all ${result.steps.length} steps came out as expected\n`);

@@ -95,11 +95,13 @@ function unitCells({ state, block, unit, registryId }: UnitFacts): Cell[] {
   const iss = state.issuances.get(block.issuance) as IssuanceRecord;
   const auth = state.authorizations.get(unit.authorization as string);
   if (!auth) throw new Error(`block ${block.series} ${block.start} has no authorization in the AEF`);
-  const id = (n: bigint) => itmoId(auth.cooperativeApproach, iss.registry, unit.host, n, block.vintage);
+  // units acquired over a link keep the host registry's serials in their identifiers
+  const off = iss.serialOffset ?? 0n;
+  const id = (n: bigint) => itmoId(auth.cooperativeApproach, iss.registry, unit.host, n + off, block.vintage);
   const u = iss.underlying;
   return [
     auth.cooperativeApproach, auth.id, unit.host, registryId, id(block.start), id(block.end),
-    u ? u.registry : NA, u ? `${u.idPrefix}${block.start}` : NA, u ? `${u.idPrefix}${block.end}` : NA,
+    u ? u.registry : NA, u ? `${u.idPrefix}${block.start + off}` : NA, u ? `${u.idPrefix}${block.end + off}` : NA,
     iss.metric, iss.gwp, NA, Number(block.end - block.start + 1n), NA, iss.mitigationType, block.vintage,
   ];
 }

@@ -40,6 +40,8 @@ export interface ProposeBody {
   serials: SerialRun[];
   /** The receiving account in the receiver's registry. */
   destination: string;
+  /** For units the sender's Article 6 book holds (ITMOs): their Article 6 facts (article6/travel.ts), which the receiver reads and imports. */
+  article6?: unknown;
 }
 
 export type Decision = "accepted" | "refused";

@@ -30,7 +30,10 @@ const size = (b: RecordBlock) => b.end - b.start + 1n;
 export function adjustmentEntries(records: readonly A6Record[], rules: RulesByParty): Outcome<AdjustmentEntry[]> {
   const out: AdjustmentEntry[] = [];
   for (const r of records) {
-    if (r.kind === "first-transfer") {
+    if (r.kind === "first-transfer" && r.year !== undefined) {
+      // imported with acquired units: the host dated it by its own rules
+      for (const b of r.blocks) out.push({ party: r.party, year: r.year, quantity: size(b), reason: "first-transfer", record: r.id, block: b });
+    } else if (r.kind === "first-transfer") {
       const pr = rules.get(r.party);
       if (!pr) return intlRefusal("A6_NDC_UNKNOWN", `no Article 6 rules for ${r.party}, so its first transfers cannot be dated`, { party: r.party });
       for (const b of r.blocks) out.push({ party: r.party, year: pr.adjustments.firstTransferYear === "vintage" ? b.vintage : yearOf(r.date), quantity: size(b), reason: "first-transfer", record: r.id, block: b });

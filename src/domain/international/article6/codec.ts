@@ -1,6 +1,6 @@
 // The Article 6 book's records as JSON, for a registry's store and for the messages between linked
 // registries: serials and quantities (bigint) are written as decimal strings and read back as
-// bigints, by field name (`start`, `end`, `quantity`: no other field of a record carries a number
+// bigints, by field name (`start`, `end`, `quantity`, `serialOffset`: no other field of a record carries a number
 // of units or a serial). Reading checks the shape of what it is given (a record from a peer
 // registry is data from outside): a record of an unknown kind, a serial that is not a whole number,
 // or a missing field is refused naming the path, never half-read.
@@ -8,7 +8,7 @@ import { intlRefusal, type Outcome, ok } from "../codes.ts";
 import { isObject } from "../input.ts";
 import type { A6Record } from "./types.ts";
 
-const UNITS = new Set(["start", "end", "quantity"]);
+const UNITS = new Set(["start", "end", "quantity", "serialOffset"]);
 export const RECORD_KINDS = ["issuance", "authorization", "cover", "revocation", "first-transfer", "transfer", "use", "cancellation", "entity"] as const;
 
 /** Fields each kind of record must carry (besides kind, id and date). */
@@ -31,7 +31,8 @@ export function encodeRecord(r: A6Record): Record<string, unknown> {
 
 function revive(v: unknown, key: string, path: string): Outcome<unknown> {
   if (UNITS.has(key)) {
-    if (typeof v === "string" && /^\d{1,19}$/.test(v)) return ok(BigInt(v));
+    // a serial offset (units acquired over a link) may be negative; serials and quantities never are
+    if (typeof v === "string" && (key === "serialOffset" ? /^-?\d{1,19}$/ : /^\d{1,19}$/).test(v)) return ok(BigInt(v));
     if (typeof v === "bigint") return ok(v);
     return intlRefusal("FIELD_INVALID", `${path}: a whole number as a decimal string`, { field: path });
   }

@@ -54,6 +54,12 @@ export interface IssuanceRecord {
    * same serials: unit n's id there is idPrefix + n. Null when they stand for none.
    */
   underlying: { registry: string; idPrefix: string } | null;
+  /**
+   * For units acquired over a link (src/registry/international/book-import.ts): the host
+   * registry's serial of local serial n is n + serialOffset, so the ITMO identifiers (and the
+   * underlying units' ids) are the ones the host issued. Absent (0) for units issued here.
+   */
+  serialOffset?: bigint;
 }
 
 export interface AuthorizationRecord {
@@ -113,6 +119,12 @@ export interface FirstTransferRecord {
   definition: FirstTransferDefinition;
   authorization: string;
   blocks: readonly RecordBlock[];
+  /**
+   * The year of the host's corresponding adjustment, for a first transfer made in another Party's
+   * registry and imported with the units (the host's rules date it; this registry has only its own
+   * Party's rules). Absent for first transfers made here.
+   */
+  year?: number;
 }
 
 export interface TransferRecord {

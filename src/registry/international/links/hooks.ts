@@ -20,10 +20,12 @@ import { decide } from "../../../domain/international/article6/book.ts";
 import { intlRefusal, type Refusal } from "../../../domain/international/codes.ts";
 import type { ProposeBody } from "../../../domain/international/link.ts";
 import type { HookStep } from "../../ledger/index.ts";
+import { importArticle6 } from "../book-import.ts";
 import { bookBlocks, movedRuns } from "../book-moves.ts";
 import { recordedInternational, rulesByParty } from "../config.ts";
 import { dateOf, type HookCtx } from "../hooks-article6.ts";
 import type { Intent } from "../intents.ts";
+import { exportArticle6 } from "./article6-payload.ts";
 import { freeSlot, getLink, getOutbound, type InboundRow, insertInbounds, slotHolder } from "./store.ts";
 
 /** The Article 6 record id of a linked transfer. */
@@ -72,7 +74,8 @@ export async function linkEscrow(ctx: HookCtx, step: HookStep, intent: Intent): 
   const refused = await a6Transfer(ctx, step, b.linkId, b.transferId, false);
   if (refused) return refused;
   const serials = moved.map((r) => ({ start: r.start.toString(), end: r.end.toString() }));
-  const message: ProposeBody = { ...b.message, quantity: leg.quantity.toString(), serials };
+  const article6 = await exportArticle6(ctx, { linkId: b.linkId, step });
+  const message: ProposeBody = { ...b.message, quantity: leg.quantity.toString(), serials, ...(article6 ? { article6 } : {}) };
   await ctx.sql.query(
     `INSERT INTO intl_link_outbound (link_id, transfer_id, escrow_tx, escrow_account, source, destination, class_code, quantity, serials, message, status, created_at, updated_at)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'escrowed',$11,$11)`,
@@ -111,6 +114,8 @@ export interface ReceiptEntry {
   classCode: string;
   quantity: string;
   originSerials: Array<{ start: string; end: string }>;
+  /** The Article 6 facts the sender put in the proposal (ITMOs), imported with the receipt; null for other units. */
+  article6?: unknown;
   /** Null for an accepted transfer (the receipt's leg of the same index), the refusal otherwise. */
   refusal: { code: number; check: string; message: string } | null;
 }
@@ -149,6 +154,14 @@ export async function linkReceive(ctx: HookCtx, step: HookStep, intent: Intent):
   const rows = decisionRows(b, { id: step.id, moves: step.moves });
   const made = await insertInbounds(ctx.sql, rows, ctx.now);
   if (made !== rows.length) return intlRefusal("LINK_DECIDED", `a transfer of this message on link ${b.linkId} was decided before`, { linkId: b.linkId });
+  // The Article 6 records of ITMOs, in the receipt's transaction: a transfer whose facts are refused
+  // refuses the receipt, and the receiver then decides the message's transfers one at a time.
+  for (const r of rows) {
+    const e = b.accepted.find((a) => a.transferId === r.transferId);
+    if (r.decision !== "accepted" || !e || r.localStart === null || r.localEnd === null) continue;
+    const refused = await importArticle6(ctx, e.article6, { txId: step.id, linkId: b.linkId, transferId: e.transferId, series: e.classCode, localStart: r.localStart, localEnd: r.localEnd, originSerials: e.originSerials });
+    if (refused) return refused;
+  }
   return null;
 }
 

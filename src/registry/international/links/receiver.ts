@@ -77,6 +77,7 @@ export async function receive(ctx: LinkCtx, raw: unknown): Promise<Result<Envelo
 
 const entry = (b: ProposeBody, digest: string, refusal: Refusal | undefined): ReceiptEntry => ({
   transferId: b.transferId, digest, destination: b.destination, classCode: b.unitClass.code, quantity: b.quantity, originSerials: b.serials,
+  ...(b.article6 !== undefined && b.article6 !== null ? { article6: b.article6 } : {}),
   refusal: refusal ? { code: refusal.code, check: refusal.check, message: refusal.message } : null,
 });
 
