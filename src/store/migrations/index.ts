@@ -14,6 +14,7 @@ import { ledgerBatchMigrations } from "./ledger-batch.ts";
 import { ledgerV2Migrations } from "./ledger-v2.ts";
 import { ledgerV5Migrations } from "./ledger-005.ts";
 import { ledgerPerfMigrations } from "./ledger-perf.ts";
+import { ledgerPerf002Migrations } from "./ledger-perf-002.ts";
 import { registryMigrations } from "./registry.ts";
 import { securityMigrations } from "./security.ts";
 
@@ -39,4 +40,5 @@ export const migrations: readonly Migration[] = [
   ...intlLinkMigrations,
   ...complianceTrueUpMigrations,
   ...ceilingSaleMigrations,
+  ...ledgerPerf002Migrations,
 ];
