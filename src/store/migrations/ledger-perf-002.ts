@@ -46,7 +46,13 @@ export const DROPPED_FOREIGN_KEYS: ReadonlyArray<readonly [string, string]> = [
   ["chain_links", "chain_links_tx_id_fkey"],
 ];
 
-/** Names every leg's accounts among the plan's (locked and confirmed) accounts, and its class and kind among the rows that exist. */
+/**
+ * For the steps that write rows naming accounts and classes (a creation writes its legs, a
+ * completion its movements, blocks and balances): every leg's accounts among the plan's (locked
+ * and confirmed) accounts, its class among the classes that exist; every created transaction's kind
+ * among the kinds. A transition that completes nothing (to delayed, rejected, cancelled) writes an
+ * event and a state row naming its transaction only, and its plan locks no account.
+ */
 const CHECK_REFS = `CREATE FUNCTION ledger_check_refs(p jsonb) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   v text;
@@ -54,13 +60,13 @@ BEGIN
   SELECT a.acc INTO v
     FROM jsonb_array_elements(p->'steps') y, jsonb_array_elements(y->'legs') l,
          LATERAL (VALUES (l->>'from'), (l->>'to')) AS a(acc)
-   WHERE a.acc IS NOT NULL AND NOT (coalesce(p->'accounts', '{}'::jsonb) ? a.acc) LIMIT 1;
+   WHERE (y->>'op' = 'create' OR y->>'to' = 'completed') AND a.acc IS NOT NULL AND NOT (coalesce(p->'accounts', '{}'::jsonb) ? a.acc) LIMIT 1;
   IF FOUND THEN
     PERFORM ledger_raise('EL001', 'account missing', jsonb_build_object('accountId', v));
   END IF;
   SELECT l->>'code' INTO v
     FROM jsonb_array_elements(p->'steps') y, jsonb_array_elements(y->'legs') l
-   WHERE NOT EXISTS (SELECT 1 FROM unit_classes c WHERE c.id = (l->>'cls')::int) LIMIT 1;
+   WHERE (y->>'op' = 'create' OR y->>'to' = 'completed') AND NOT EXISTS (SELECT 1 FROM unit_classes c WHERE c.id = (l->>'cls')::int) LIMIT 1;
   IF FOUND THEN
     PERFORM ledger_raise('EL001', 'class missing', jsonb_build_object('classCode', v));
   END IF;
