@@ -17,7 +17,12 @@
 // 1,703 tps, single 400 tx/s (ratio 0.235), batches 3,409 transfers/s (2.00). After it, load
 // average 17-19: pgbench 495 tps, single 138 tx/s (0.279), batches 821 transfers/s (1.66); again
 // at 11.5-13.3: pgbench 858 tps, single 259 tx/s (0.301), batches 1,470 transfers/s (1.71).
-// Neither goal is reached.
+// Before migration ledger-perf-002, load 0.9-6.8 (experiments beside it): pgbench 2,015 tps,
+// single 323 tx/s (0.160), batches 3,545 transfers/s (1.76). After it, load 16-17 (tests beside
+// it): pgbench 738 tps, single 108 tx/s (0.147), batches 977 transfers/s (1.32). Measured in one
+// run against the foreign keys put back (load 17-19), it cut a batch's database CPU from 250-310
+// to 163-173 ms per 1,000 and a single transfer's from 2.8-3.0 to 2.3-2.6 ms. Neither goal is
+// reached.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { GENESIS, linkHash, payloadDigest } from "../src/registry/ledger/hash.ts";

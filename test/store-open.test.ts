@@ -76,7 +76,10 @@ describe("opening a current store", () => {
       expect(again.log[0]).toMatch(/^SELECT/);
 
       // A row gone (a catalogue grown since the store was made) is written again.
+      // transaction_kinds is append-only (ledger-perf-002): a store made before the catalogue grew is made by hand.
+      await db.query("ALTER TABLE transaction_kinds DISABLE TRIGGER transaction_kinds_append_only");
       await db.query("DELETE FROM transaction_kinds WHERE code = 'issuance' AND NOT EXISTS (SELECT 1 FROM transactions WHERE kind = 'issuance')");
+      await db.query("ALTER TABLE transaction_kinds ENABLE TRIGGER transaction_kinds_append_only");
       const third = recording(db);
       await LedgerService.open(third.db);
       expect(third.log).toContain("BEGIN");

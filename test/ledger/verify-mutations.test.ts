@@ -18,6 +18,7 @@ import { GENESIS, linkHash, payloadDigest } from "../../src/registry/ledger/hash
 import { chainPayload, LedgerService } from "../../src/registry/ledger/index.ts";
 import { type VerifyReport, verifyLedger } from "../../src/registry/verify.ts";
 import { type Db, type Sql, sqlState } from "../../src/store/db.ts";
+import { DROPPED_FOREIGN_KEYS } from "../../src/store/migrations/ledger-perf-002.ts";
 import { buildSmallLedger, SM } from "../support/small-ledger.ts";
 import { forEachStore } from "../support/stores.ts";
 
@@ -289,6 +290,51 @@ forEachStore("verify names each corruption", (get) => {
       expect(names(r)).toEqual(["class-matches-definition"]);
       expect(r.violations[0]?.facts).toEqual({ classCode: SM, field: "issuanceLimit", recorded: "5000000", defined: "100000" });
     });
+  });
+
+  // Since ledger-perf-002 these references are not foreign keys: the write function checks them,
+  // the parents can never go, and verify proves them. One orphan per reference the migration took
+  // from the database (an existing row made to name a parent that does not exist), each found.
+  // `also`: what else the orphan cannot help breaking (a transaction's kind and its movements are
+  // in its chain's payload; events and state decide what counts as completed; blocks and balances
+  // are re-derived from the movements). A leg's references are in no other check.
+  describe("references resolve", () => {
+    const cases: Array<{ table: string; column: string; target: string; value: string; sql: string; also: string[] }> = [
+      { table: "transactions", column: "kind", target: "transaction_kinds", value: "ghost-kind", sql: "UPDATE transactions SET kind = 'ghost-kind' WHERE id = 't3'", also: ["chain-hash"] },
+      { table: "transactions", column: "batch_id", target: "batches", value: "ghost-batch", sql: "UPDATE transactions SET batch_id = 'ghost-batch' WHERE id = 't3'", also: [] },
+      { table: "transaction_legs", column: "tx_id", target: "transactions", value: "ghost-tx", sql: "UPDATE transaction_legs SET tx_id = 'ghost-tx' WHERE tx_id = 't3'", also: [] },
+      { table: "transaction_legs", column: "class_id", target: "unit_classes", value: "999999", sql: "UPDATE transaction_legs SET class_id = 999999 WHERE tx_id = 't3'", also: [] },
+      { table: "transaction_legs", column: "from_account", target: "accounts", value: "GHOST", sql: "UPDATE transaction_legs SET from_account = 'GHOST' WHERE tx_id = 't3'", also: [] },
+      { table: "transaction_legs", column: "to_account", target: "accounts", value: "GHOST", sql: "UPDATE transaction_legs SET to_account = 'GHOST' WHERE tx_id = 't3'", also: [] },
+      { table: "transaction_events", column: "tx_id", target: "transactions", value: "ghost-tx", sql: "UPDATE transaction_events SET tx_id = 'ghost-tx' WHERE tx_id = 't3'", also: ["chain-completed", "movement-completed", "ownership-from-movements", "state-matches-events"] },
+      { table: "tx_state", column: "tx_id", target: "transactions", value: "ghost-tx", sql: "UPDATE tx_state SET tx_id = 'ghost-tx' WHERE tx_id = 't3'", also: ["state-matches-events"] },
+      { table: "movements", column: "tx_id", target: "transactions", value: "ghost-tx", sql: "UPDATE movements SET tx_id = 'ghost-tx' WHERE tx_id = 't3'", also: ["chain-hash", "leg-moved-exactly", "movement-completed", "ownership-from-movements"] },
+      { table: "movements", column: "class_id", target: "unit_classes", value: "999999", sql: "UPDATE movements SET class_id = 999999 WHERE tx_id = 't3'", also: ["chain-hash", "ownership-from-movements"] },
+      { table: "movements", column: "from_account", target: "accounts", value: "GHOST", sql: "UPDATE movements SET from_account = 'GHOST' WHERE tx_id = 't3'", also: ["chain-hash", "ownership-from-movements"] },
+      { table: "movements", column: "to_account", target: "accounts", value: "GHOST", sql: "UPDATE movements SET to_account = 'GHOST' WHERE tx_id = 't3'", also: ["chain-hash", "ownership-from-movements"] },
+      { table: "blocks", column: "class_id", target: "unit_classes", value: "999999", sql: "UPDATE blocks SET class_id = 999999 WHERE account_id = 'RET'", also: ["balance-equals-blocks", "conservation", "no-gap", "ownership-from-movements"] },
+      { table: "blocks", column: "account_id", target: "accounts", value: "GHOST", sql: "UPDATE blocks SET account_id = 'GHOST' WHERE account_id = 'RET'", also: ["balance-equals-blocks", "conservation", "ownership-from-movements"] },
+      { table: "balances", column: "class_id", target: "unit_classes", value: "999999", sql: "UPDATE balances SET class_id = 999999 WHERE account_id = 'RET'", also: ["balance-equals-blocks"] },
+      { table: "balances", column: "account_id", target: "accounts", value: "GHOST", sql: "UPDATE balances SET account_id = 'GHOST' WHERE account_id = 'RET'", also: ["balance-equals-blocks"] },
+      { table: "chain_links", column: "tx_id", target: "transactions", value: "ghost-tx", sql: "UPDATE chain_links SET tx_id = 'ghost-tx' WHERE tx_id = 't3'", also: ["chain-completed"] },
+    ];
+    it("covers every foreign key migration ledger-perf-002 dropped", () => {
+      expect(cases.map((c) => `${c.table}.${c.column}`).sort()).toEqual(DROPPED_FOREIGN_KEYS.map(([t, k]) => `${t}.${k.slice(t.length + 1, -"_fkey".length)}`).sort());
+    });
+    for (const c of cases) {
+      const run = async () => {
+        const r = await corrupted(get(), async (tx) => {
+          await unguard(tx, ...["transactions", "transaction_legs", "transaction_events", "movements", "chain_links"].filter((t) => t === c.table));
+          await tx.query(c.sql);
+        });
+        expect(names(r)).toEqual([...new Set(["references-resolve", ...c.also])].sort());
+        const found = r.violations.filter((v) => v.invariant === "references-resolve");
+        expect(found.length).toBeGreaterThan(0);
+        for (const v of found) expect(v.facts).toMatchObject({ table: c.table, column: c.column, value: c.value, target: c.target });
+      };
+      if (c === cases[0]) covers("references-resolve", `${c.table}.${c.column} names a ${c.target} row that does not exist`, run);
+      else it(`references-resolve: ${c.table}.${c.column} names a ${c.target} row that does not exist`, run);
+    }
   });
 
   describe("checkpoints: what every other invariant misses", () => {

@@ -13,6 +13,7 @@ import { checkCheckpoints } from "./checkpoints.ts";
 import { checkOwnership } from "./ownership.ts";
 import { checkBalances, checkClasses, checkClosedEmpty, checkPartition } from "./partition.ts";
 import { checkAccounts, checkClassDefinitions } from "./records.ts";
+import { checkReferences } from "./references.ts";
 import { checkLiveAccounts, checkReturns } from "./rules.ts";
 import { collector, countRows, DEFAULT_PAGE_SIZE, type Pass, type Violation } from "./report.ts";
 import { checkEarmarks, checkTransactions } from "./transactions.ts";
@@ -81,6 +82,7 @@ async function verifyIn(sql: Sql, pageSize: number): Promise<VerifyReport> {
   await checkClassDefinitions(sql, add);
   await checkLiveAccounts(sql, add);
   await checkReturns(sql, add);
+  await checkReferences(sql, add);
   const walk = await checkChainLinks(p);
   const cps = await checkCheckpoints(p);
   return {

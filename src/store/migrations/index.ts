@@ -15,6 +15,7 @@ import { ledgerBatchMigrations } from "./ledger-batch.ts";
 import { ledgerV2Migrations } from "./ledger-v2.ts";
 import { ledgerV5Migrations } from "./ledger-005.ts";
 import { ledgerPerfMigrations } from "./ledger-perf.ts";
+import { ledgerPerf002Migrations } from "./ledger-perf-002.ts";
 import { registryMigrations } from "./registry.ts";
 import { securityMigrations } from "./security.ts";
 
@@ -42,4 +43,5 @@ export const migrations: readonly Migration[] = [
   ...ceilingSaleMigrations,
   ...complianceExPostMigrations,
   ...intlLinkBatchMigrations,
+  ...ledgerPerf002Migrations,
 ];
