@@ -3,28 +3,16 @@
 // is priced from the rulebook (JPY 4,300 in FY2026, METI via BCI: the reference upper price),
 // recorded once per command id, counted toward the installation's obligation by compliance's
 // status and close (no shortfall, no charge), and refused for a closed period.
-import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { runPlay } from "../../src/cli/commands/play.ts";
-import { createServerDatabase } from "../support/stores.ts";
+import { expect } from "vitest";
+import { playsOnBothStores } from "../support/play.ts";
 
-const EXAMPLE = join(import.meta.dirname, "../../examples/play/gx-ets-ceiling-payment.yaml");
-
-describe("ets play: a GX-ETS payment in place of allowances", () => {
-  for (const store of ["pglite", "postgres"] as const) {
-    it(`plays every step as expected [${store}]`, async () => {
-      const lines: string[] = [];
-      const opts = store === "postgres" ? { database: await createServerDatabase() } : {};
-      const r = await runPlay(EXAMPLE, opts, (s) => lines.push(s));
-      expect(r.passed, lines.join("")).toBe(true);
-      const paid = r.steps.find((s) => s.label.startsWith("the ministry records the payment"));
-      expect(paid?.body).toMatchObject({ installation: "JP-INST-002", period: "2026", quantity: "10000", price: "4300", amount: "43000000", currency: "JPY", reference: "MOF-2027-0042" });
-      const before = r.steps.find((s) => s.label.startsWith("10,000 t short"));
-      expect(before?.body).toMatchObject({ items: [{ surrendered: "50000", due: "60000" }] });
-      const close = r.steps.find((s) => s.label.startsWith("the ministry closes FY2026"));
-      expect(close?.body).toMatchObject({ totals: { shortfall: "0", amountMinor: "0" }, results: [{ installation: "JP-INST-002", surrendered: "60000", shortfall: "0" }] });
-      const listed = r.steps.find((s) => s.label === "the payments recorded");
-      expect((listed?.body as { items: unknown[] }).items).toHaveLength(1);
-    }, 180_000);
-  }
+playsOnBothStores("ets play: a GX-ETS payment in place of allowances", "gx-ets-ceiling-payment.yaml", (r) => {
+  const paid = r.steps.find((s) => s.label.startsWith("the ministry records the payment"));
+  expect(paid?.body).toMatchObject({ installation: "JP-INST-002", period: "2026", quantity: "10000", price: "4300", amount: "43000000", currency: "JPY", reference: "MOF-2027-0042" });
+  const before = r.steps.find((s) => s.label.startsWith("10,000 t short"));
+  expect(before?.body).toMatchObject({ items: [{ surrendered: "50000", due: "60000" }] });
+  const close = r.steps.find((s) => s.label.startsWith("the ministry closes FY2026"));
+  expect(close?.body).toMatchObject({ totals: { shortfall: "0", amountMinor: "0" }, results: [{ installation: "JP-INST-002", surrendered: "60000", shortfall: "0" }] });
+  const listed = r.steps.find((s) => s.label === "the payments recorded");
+  expect((listed?.body as { items: unknown[] }).items).toHaveLength(1);
 });

@@ -3,24 +3,12 @@
 // (JPY 4,300 in FY2026, GX-ETS's reference upper price, METI via BCI, in an illustrative rulebook
 // that sells at it), once per command id, only by an administrator and only to a covered entity;
 // the sale list shows the quantity issued beyond the cap in the year.
-import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { runPlay } from "../../src/cli/commands/play.ts";
-import { createServerDatabase } from "../support/stores.ts";
+import { expect } from "vitest";
+import { playsOnBothStores } from "../support/play.ts";
 
-const EXAMPLE = join(import.meta.dirname, "../../examples/play/hard-ceiling-sale.yaml");
-
-describe("ets play: a sale at a hard ceiling, beyond the cap", () => {
-  for (const store of ["pglite", "postgres"] as const) {
-    it(`plays every step as expected [${store}]`, async () => {
-      const lines: string[] = [];
-      const opts = store === "postgres" ? { database: await createServerDatabase() } : {};
-      const r = await runPlay(EXAMPLE, opts, (s) => lines.push(s));
-      expect(r.passed, lines.join("")).toBe(true);
-      const sold = r.steps.find((s) => s.label.startsWith("the ministry sells"));
-      expect(sold?.body).toMatchObject({ account: "JP-200-0002", installation: "JP-INST-002", quantity: "10000", price: "4300", amount: "43000000", currency: "JPY", beyondCap: true, transactionId: "ceiling-sale.sale-cement-1" });
-      const listed = r.steps.find((s) => s.label === "the sales and what they issued beyond the cap");
-      expect(listed?.body).toMatchObject({ items: [{ id: "sale-cement-1" }], issuedBeyondCap: [{ year: 2026, quantity: "10000" }] });
-    }, 180_000);
-  }
+playsOnBothStores("ets play: a sale at a hard ceiling, beyond the cap", "hard-ceiling-sale.yaml", (r) => {
+  const sold = r.steps.find((s) => s.label.startsWith("the ministry sells"));
+  expect(sold?.body).toMatchObject({ account: "JP-200-0002", installation: "JP-INST-002", quantity: "10000", price: "4300", amount: "43000000", currency: "JPY", beyondCap: true, transactionId: "ceiling-sale.sale-cement-1" });
+  const listed = r.steps.find((s) => s.label === "the sales and what they issued beyond the cap");
+  expect(listed?.body).toMatchObject({ items: [{ id: "sale-cement-1" }], issuedBeyondCap: [{ year: 2026, quantity: "10000" }] });
 });

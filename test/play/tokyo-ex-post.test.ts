@@ -4,24 +4,12 @@
 // 6,000 excess-reduction credits (presets/tokyo.yaml, P1 factor 8%, tmg), once per installation
 // and period (9318), none without a surplus (9317); the credits are traded and surrendered by the
 // building over its cap, whose 1,000 t are then covered.
-import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { runPlay } from "../../src/cli/commands/play.ts";
-import { createServerDatabase } from "../support/stores.ts";
+import { expect } from "vitest";
+import { playsOnBothStores } from "../support/play.ts";
 
-const EXAMPLE = join(import.meta.dirname, "../../examples/play/tokyo-ex-post.yaml");
-
-describe("ets play: Tokyo excess reductions issued ex post", () => {
-  for (const store of ["pglite", "postgres"] as const) {
-    it(`plays every step as expected [${store}]`, async () => {
-      const lines: string[] = [];
-      const opts = store === "postgres" ? { database: await createServerDatabase() } : {};
-      const r = await runPlay(EXAMPLE, opts, (s) => lines.push(s));
-      expect(r.passed, lines.join("")).toBe(true);
-      const issued = r.steps.find((s) => s.label.startsWith("the same command completes it"));
-      expect(issued?.body).toMatchObject({ surplus: "6000", issued: "6000", transactionId: "ex-post.P1.BLDG-A", issuanceId: "ex-post.P1.BLDG-A.issue", issuedBy: "tmg-1" });
-      const status = r.steps.find((s) => s.label.startsWith("A owes nothing"));
-      expect(status?.body).toMatchObject({ items: [{ installation: "BLDG-A", due: "0" }, { installation: "BLDG-B", due: "1000", surrendered: "1000", shortfall: "0" }] });
-    }, 300_000);
-  }
-});
+playsOnBothStores("ets play: Tokyo excess reductions issued ex post", "tokyo-ex-post.yaml", (r) => {
+  const issued = r.steps.find((s) => s.label.startsWith("the same command completes it"));
+  expect(issued?.body).toMatchObject({ surplus: "6000", issued: "6000", transactionId: "ex-post.P1.BLDG-A", issuanceId: "ex-post.P1.BLDG-A.issue", issuedBy: "tmg-1" });
+  const status = r.steps.find((s) => s.label.startsWith("A owes nothing"));
+  expect(status?.body).toMatchObject({ items: [{ installation: "BLDG-A", due: "0" }, { installation: "BLDG-B", due: "1000", surrendered: "1000", shortfall: "0" }] });
+}, 300_000);
