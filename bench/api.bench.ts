@@ -12,7 +12,8 @@
 // changes: holdings 479 req/s / bare 3,092 = 0.155 (goal >= 0.5, not met). After them (one prepared
 // statement per holdings request, no full Request built for a GET, cheaper request edge), only
 // loaded runs could be made: load 12.8: 79.6 / 130 = 0.61; load 16.6: 22.5 / 56 = 0.40. Under
-// load the bare route suffers most, so the goal is met only if an idle run confirms it.
+// load the bare route suffers most; at load 2.2 (02:35, the lead's run after the changes):
+// 695 / 1,774 = 0.39, so the goal is not met.
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
