@@ -20,6 +20,7 @@ import { applyWithHooks, type KindHook } from "./hooks.ts";
 import { runBatch, type BatchInput } from "./batch.ts";
 import { txIdFor } from "./ids.ts";
 import * as reads from "./reads.ts";
+import { atomicRunner, ensureCatalogueRows } from "./opening.ts";
 import { backOff, LedgerBusyError, MAX_ATTEMPTS, retryable } from "./retry.ts";
 import { readSnapshot, SeenRows } from "./snapshot.ts";
 import type { AccountView, BatchView, BlockView, EntitlementView, FreezeView, HoldingView, Page, Result, TransactionView, UnitClassView } from "./types.ts";
@@ -42,6 +43,8 @@ export class LedgerService {
   /** How proposals that went through were planned: from remembered rows alone (one statement), or on a snapshot read first. */
   readonly paths = { remembered: 0, read: 0 };
   readonly options: PlanOptions;
+  /** One database transaction for a class or account command (opening.ts). */
+  private readonly atomic: ReturnType<typeof atomicRunner>;
 
   private constructor(
     readonly db: Db,
@@ -49,6 +52,7 @@ export class LedgerService {
     readonly catalogue: Catalogue,
     opts: LedgerOptions,
   ) {
+    this.atomic = atomicRunner(db);
     this.options = { catalogue, holdingLimits: opts.holdingLimits ?? null, rules: opts.rules ?? DEFAULT_LEDGER_RULES };
   }
 
@@ -63,49 +67,13 @@ export class LedgerService {
 
   /** Opens the service on a migrated store and makes sure the catalogue's rows exist. */
   static async open(db: Db, clock: Clock = systemClock, cat: Catalogue = DEFAULT_CATALOGUE, opts: LedgerOptions = {}): Promise<LedgerService> {
-    // One read first: a store that has every row already is not written (a write transaction at
-    // every open was most of a short CLI command's store work).
-    const { rows } = await db.query<{ u: boolean; a: boolean; k: boolean }>(
-      `SELECT (SELECT count(*) FROM unit_types WHERE code = ANY($1::text[])) = cardinality($1::text[]) AS u,
-              (SELECT count(*) FROM account_types WHERE code = ANY($2::text[])) = cardinality($2::text[]) AS a,
-              (SELECT count(*) FROM transaction_kinds WHERE code = ANY($3::text[])) = cardinality($3::text[]) AS k`,
-      [[...cat.unitTypes.keys()], [...cat.accountTypes.keys()], [...cat.kinds.keys()]],
-    );
-    if (rows[0]?.u && rows[0].a && rows[0].k) return new LedgerService(db, clock, cat, opts);
-    await db.transaction(async (tx) => {
-      for (const u of cat.unitTypes.values()) {
-        await tx.query("INSERT INTO unit_types (code, name, family) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING", [u.code, u.name, u.family]);
-      }
-      for (const a of cat.accountTypes.values()) {
-        await tx.query("INSERT INTO account_types (code, definition) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING", [a.code, JSON.stringify(a)]);
-      }
-      for (const k of cat.kinds.values()) {
-        await tx.query("INSERT INTO transaction_kinds (code, definition) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING", [k.code, JSON.stringify(k)]);
-      }
-    });
+    await ensureCatalogueRows(db, cat);
     return new LedgerService(db, clock, cat, opts);
   }
 
   now(): string {
     return this.clock.now().toISOString();
   }
-
-  /** One database transaction for a class or account command, retried on serialization failures; a refusal rolls it back. */
-  private readonly atomic = async <T>(fn: (tx: import("../../store/db.ts").Sql) => Promise<Result<T>>): Promise<Result<T>> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.db.transaction(async (tx) => {
-          const out = await fn(tx);
-          if (!out.ok) throw new RefusalThrow(out);
-          return out;
-        });
-      } catch (err) {
-        if (err instanceof RefusalThrow) return err.refusal;
-        if (!retryable(err) || attempt >= MAX_ATTEMPTS) throw err;
-        await backOff(attempt);
-      }
-    }
-  };
 
   // ---- classes and accounts -----------------------------------------------------------------
 
@@ -400,13 +368,6 @@ function withoutHold(r: unknown): unknown {
   if (typeof r !== "object" || r === null) return r;
   const { hold: _h, ...rest } = r as Record<string, unknown>;
   return rest;
-}
-
-/** Thrown inside a database transaction to roll it back and return the refusal. */
-class RefusalThrow extends Error {
-  constructor(readonly refusal: Refusal) {
-    super(refusal.message);
-  }
 }
 
 export function proposalRequest(p: ValidProposal): Record<string, unknown> {
