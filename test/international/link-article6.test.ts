@@ -27,6 +27,7 @@ import { verifyLedger } from "../../src/registry/verify.ts";
 import type { Db } from "../../src/store/db.ts";
 import { createUsers, type Fixture, setUp } from "../security/fixture.ts";
 import { openTestDb } from "../support/stores.ts";
+import { heldUnits, ok } from "../support/link.ts";
 
 const SECURITY: SecurityConfig = { ...DEFAULT_SECURITY_CONFIG, fourEyes: false, transferDelayHours: 0 };
 const fixtures = join(import.meta.dirname, "fixtures");
@@ -38,11 +39,6 @@ const ITMO = { mechanism: "A6.2", unitType: "ITMO", creditKind: "reduction", hos
 const LINK = "THA-CHE";
 const LOA = { cooperativeApproach: "CA0001", purposes: "NDC", authorizedParties: ["CHE"], quantity: "500000", gwp: "AR5", sectors: ["Transport"], activityTypes: ["Electric buses"], timeframe: { from: 2022, to: 2030 }, terms: "Authorized for use towards Switzerland's NDC." };
 
-function ok<T extends { ok: boolean }>(r: T): Extract<T, { ok: true }> {
-  if (!r.ok) throw new Error(`refused: ${JSON.stringify(r)}`);
-  return r as Extract<T, { ok: true }>;
-}
-
 interface Side {
   db: Db;
   f: Fixture;
@@ -52,13 +48,6 @@ interface Side {
   rep: Awaited<ReturnType<Fixture["as"]>>;
 }
 
-async function heldUnits(db: Db, cls: string): Promise<bigint> {
-  const r = await db.query<{ q: bigint | null }>(
-    `SELECT sum(b.quantity)::int8 AS q FROM balances b JOIN accounts a ON a.id = b.account_id JOIN account_types t ON t.code = a.type
-     JOIN unit_classes c ON c.id = b.class_id WHERE c.code = $1 AND NOT coalesce((t.definition->>'terminal')::boolean, false)`, [cls],
-  );
-  return r.rows[0]?.q ?? 0n;
-}
 const held = async (s: Side, account: string, cls: string) => (await s.f.reg.ledger.holdings(account))?.find((h) => h.classCode === cls)?.quantity ?? 0n;
 const bookKinds = async (s: Side) => (await s.db.query<{ kind: string }>("SELECT kind FROM intl_book ORDER BY seq")).rows.map((r) => r.kind);
 /** A table's rows as objects keyed by the template's column names. */

@@ -18,6 +18,7 @@ import { verifyLedger } from "../../src/registry/verify.ts";
 import type { Db } from "../../src/store/db.ts";
 import { createUsers, type Fixture, setUp } from "../security/fixture.ts";
 import { openTestDb } from "../support/stores.ts";
+import { heldUnits, ok } from "../support/link.ts";
 
 const SECURITY: SecurityConfig = { ...DEFAULT_SECURITY_CONFIG, fourEyes: true, transferDelayHours: 0 };
 const fixtures = join(import.meta.dirname, "fixtures");
@@ -28,11 +29,6 @@ const CHE_RULES = json({ ...unfccc, article6: loadInternationalRules(join(fixtur
 const ITMO = { mechanism: "A6.2", unitType: "ITMO", creditKind: "reduction", host: "THA", vintage: 2022, cooperativeApproach: "CA0001", gwp: "AR5", project: "BKK-EBUS" };
 const LINK = "THA-CHE";
 
-function ok<T extends { ok: boolean }>(r: T): Extract<T, { ok: true }> {
-  if (!r.ok) throw new Error(`refused: ${JSON.stringify(r)}`);
-  return r as Extract<T, { ok: true }>;
-}
-
 interface Side {
   db: Db;
   f: Fixture;
@@ -42,14 +38,6 @@ interface Side {
   admin2: Awaited<ReturnType<Fixture["as"]>>;
 }
 
-/** Units of a class in the accounts that still hold them (not terminal: not delivered, used or cancelled). */
-async function heldUnits(db: Db, cls: string): Promise<bigint> {
-  const r = await db.query<{ q: bigint | null }>(
-    `SELECT sum(b.quantity)::int8 AS q FROM balances b JOIN accounts a ON a.id = b.account_id JOIN account_types t ON t.code = a.type
-     JOIN unit_classes c ON c.id = b.class_id WHERE c.code = $1 AND NOT coalesce((t.definition->>'terminal')::boolean, false)`, [cls],
-  );
-  return r.rows[0]?.q ?? 0n;
-}
 const held = async (s: Side, account: string, cls: string) => (await s.f.reg.ledger.holdings(account))?.find((h) => h.classCode === cls)?.quantity ?? 0n;
 const serialsOf = async (s: Side, account: string, cls: string) =>
   (await s.db.query<{ start: string; end: string }>("SELECT k.serial_start::text AS start, k.serial_end::text AS end FROM blocks k JOIN unit_classes c ON c.id = k.class_id WHERE k.account_id = $1 AND c.code = $2 ORDER BY k.serial_start", [account, cls])).rows;
