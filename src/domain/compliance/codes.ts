@@ -25,7 +25,7 @@ export const COMPLIANCE_CHECKS = {
   PARAMETER_MISSING: { code: 9006, name: "parameter-missing", rule: "A source carries every parameter its kind uses (emission factor, net calorific value, supplier factor, gas); the missing one is named." },
   UNIT_MISMATCH: { code: 9007, name: "unit-mismatch", rule: "Activity data are in the unit the source's factor expects (the fuel's unit, MWh of electricity, tonnes of gas)." },
   SOURCE_DUPLICATE: { code: 9008, name: "source-duplicate", rule: "A source id appears once in a monitoring plan, and once in a year's activity data." },
-  SOURCE_UNKNOWN: { code: 9009, name: "source-unknown", rule: "Activity data name a source of the installation's monitoring plan." },
+  SOURCE_NOT_IN_PLAN: { code: 9009, name: "source-not-in-plan", rule: "Activity data name a source of the installation's monitoring plan." },
   ACTIVITY_MISSING: { code: 9010, name: "activity-missing", rule: "Every source of the monitoring plan has activity data for the reporting year (0 when it did not run)." },
   FACTOR_OUT_OF_RANGE: { code: 9011, name: "factor-out-of-range", rule: "Oxidation and conversion factors and biomass fractions lie between 0 and 1; emission factors are >= 0." },
   PLAN_MISMATCH: { code: 9012, name: "plan-mismatch", rule: "A report is for the installation of its monitoring plan and a year the plan is in force." },

@@ -149,7 +149,7 @@ function readActivity(plan: MonitoringPlan, input: ReportInput): Map<string, Dec
   const known = new Set(plan.sources.map((s) => s.id));
   input.activity.forEach((a, i) => {
     const at = `activity[${i}]`;
-    if (!known.has(a.source)) out.push(complianceRefusal("SOURCE_UNKNOWN", `${at}: source "${a.source}" is not in plan version ${plan.version} of ${plan.installation}`, { source: a.source }));
+    if (!known.has(a.source)) out.push(complianceRefusal("SOURCE_NOT_IN_PLAN", `${at}: source "${a.source}" is not in plan version ${plan.version} of ${plan.installation}`, { source: a.source }));
     if (byId.has(a.source)) out.push(complianceRefusal("SOURCE_DUPLICATE", `${at}: activity for "${a.source}" given twice`, { source: a.source }));
     const q = readDecimal(a.quantity, `${at}.quantity`);
     if (isRefusal(q)) out.push(q);

@@ -19,6 +19,7 @@ export const CHECK_MESSAGES = {
   "check.government-route-not-allowed": { en: "Between government accounts, units move only along the rulebook's routes (the market stability reserve never sends straight to an auction account unless the rulebook allows it).", ja: "政府口座間のユニット移転は、ルールブックが定める経路に限られること（ルールブックが認めない限り、市場安定化リザーブからオークション口座へ直接送らない）。" },
   // ---- 3xxx units and quantity
   "check.batch-size": { en: "A batch carries between 1 and 20,000 single-leg transfers, all of one kind that completes without approval.", ja: "一括処理には、承認を要しない同一種別の単一移転を1件以上20,000件以下含めること。" },
+  // also compliance 9213 (a surrendered quantity; same rule, same name)
   "check.quantity-not-positive-whole": { en: "The quantity must be a positive whole number of units.", ja: "数量が正の整数であること。" },
   "check.quantity-too-large": { en: "One leg may not move more than 10^15 units.", ja: "1行の数量が10^15ユニットを超えないこと。" },
   "check.insufficient-units": { en: "The source account must hold enough units of the class when the transaction completes.", ja: "取引の完了時に、移転元口座が当該クラスのユニットを十分に保有していること。" },
@@ -87,7 +88,8 @@ export const CHECK_MESSAGES = {
   "check.change-version-stale": { en: "An approval approves the version of the change the approver saw; a change proposed again since then needs its own approval.", ja: "承認は承認者が確認した版の変更に対して行うこと。その後に再提案された変更には改めて承認が必要であること。" },
   "check.representatives-incomplete": { en: "An operator account transacts only once it has a representative who may initiate and one who may approve.", ja: "事業者口座は、開始権限を持つ代表者と承認権限を持つ代表者がそろって初めて取引できること。" },
   "check.closure-changes-pending": { en: "An account cannot close while trusted-list changes or a raise of its limit about it await approval or activation.", ja: "信頼済み口座リストの変更や口座上限の引上げが承認待ち・有効化待ちの間は、口座を閉鎖できないこと。" },
-  "check.input-invalid": { en: "Every field must be present and of the right type.", ja: "各項目が存在し、正しい型であること。" },
+  // also compliance 9000 (same rule, same name): a field is malformed; the field is named in the refusal
+  "check.input-invalid": { en: "Every field must be present, of the right type and within its bounds.", ja: "各項目が存在し、正しい型で、許容される範囲内であること。" },
   // ---- 81xx sign-in, sessions and tokens
   "check.credentials-invalid": { en: "The user id and password must match.", ja: "利用者IDとパスワードが一致すること。" },
   "check.user-locked": { en: "After too many failed sign-ins the user is locked for a while.", ja: "サインインに続けて失敗すると、一定時間ロックされること。" },

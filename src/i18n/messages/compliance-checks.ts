@@ -1,8 +1,9 @@
 // The rules behind the compliance check codes (src/domain/compliance/codes.ts, 9xxx), keyed
 // `check.<name>` like the ledger's and the security layer's, written as the rule so a refusal reads
-// "refused by rule 9205: ...". Three names are shared with the ledger's catalogue and keep its entry
-// (input-invalid, source-unknown, quantity-not-positive-whole). test/i18n.test.ts checks that every
-// compliance check has an entry in both languages.
+// "refused by rule 9205: ...". Two names are shared with other catalogues because they state the
+// same rule there, and keep the entry of checks.ts: input-invalid (security 8020: a field is
+// malformed) and quantity-not-positive-whole (ledger 3001). test/i18n.test.ts checks that every
+// compliance check has an entry in both languages and that no other name is shared.
 import type { Entry } from "../entry.ts";
 
 export const COMPLIANCE_CHECK_MESSAGES = {
@@ -15,6 +16,7 @@ export const COMPLIANCE_CHECK_MESSAGES = {
   "check.parameter-missing": { en: "A source carries every parameter its kind uses.", ja: "排出源はその種類が用いるすべてのパラメータを備えること。" },
   "check.unit-mismatch": { en: "Activity data are in the unit the source's factor expects.", ja: "活動量は排出源の係数が前提とする単位であること。" },
   "check.source-duplicate": { en: "A source appears once in a monitoring plan and once in a year's activity data.", ja: "排出源はモニタリング計画と各年の活動量にそれぞれ一度だけ現れること。" },
+  "check.source-not-in-plan": { en: "Activity data name a source of the installation's monitoring plan.", ja: "活動量は、その施設のモニタリング計画に記載された排出源のものであること。" },
   "check.activity-missing": { en: "Every source of the monitoring plan has activity data for the year (zero when it did not run).", ja: "モニタリング計画の各排出源について、その年の活動量があること（稼働しなかった場合は0）。" },
   "check.factor-out-of-range": { en: "Oxidation and conversion factors and biomass fractions lie between 0 and 1; emission factors are zero or more.", ja: "酸化係数・変換係数・バイオマス比率は0から1の間、排出係数は0以上であること。" },
   "check.plan-mismatch": { en: "A report is for the installation of its monitoring plan and a year the plan is in force.", ja: "報告は、モニタリング計画の施設についての、計画が有効な年のものであること。" },
