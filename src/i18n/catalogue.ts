@@ -3,6 +3,7 @@
 // appears once (test/i18n.test.ts checks that no area redefines another's key).
 import { ALLOCATION_TEXTS } from "../domain/allocation/texts.ts";
 import { AUCTION_MESSAGES } from "./messages/auctions.ts";
+import { AUCTION_CHECK_MESSAGES } from "./messages/auction-checks.ts";
 import { CHECK_MESSAGES } from "./messages/checks.ts";
 import { COMPLIANCE_CHECK_MESSAGES } from "./messages/compliance-checks.ts";
 import { DASHBOARD_MESSAGES } from "./messages/dashboard.ts";
@@ -52,6 +53,7 @@ export const AREAS = {
   cliRulebook: CLI_RULEBOOK_MESSAGES,
   cliAuction: CLI_AUCTION_MESSAGES,
   cliAllocate: CLI_ALLOCATE_MESSAGES,
+  auctionChecks: AUCTION_CHECK_MESSAGES,
 } as const;
 
 export const MESSAGES = {
@@ -79,4 +81,5 @@ export const MESSAGES = {
   ...CLI_RULEBOOK_MESSAGES,
   ...CLI_AUCTION_MESSAGES,
   ...CLI_ALLOCATE_MESSAGES,
+  ...AUCTION_CHECK_MESSAGES,
 } as const;
