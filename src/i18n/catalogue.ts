@@ -18,6 +18,7 @@ import { SHELL_MESSAGES } from "./messages/shell.ts";
 import { ACCOUNT_STATE_MESSAGES } from "./messages/account-state.ts";
 import { CLI_MESSAGES } from "./messages/cli.ts";
 import { INTERNATIONAL_MESSAGES } from "./messages/international.ts";
+import { INTERNATIONAL_CHECK_MESSAGES } from "./messages/international-checks.ts";
 import { COMPLIANCE_MESSAGES } from "./messages/compliance.ts";
 import { CLI_USAGE_MESSAGES } from "./messages/cli-usage.ts";
 import { CLI_SIMULATE_MESSAGES } from "./messages/cli-simulate.ts";
@@ -54,6 +55,7 @@ export const AREAS = {
   cliAuction: CLI_AUCTION_MESSAGES,
   cliAllocate: CLI_ALLOCATE_MESSAGES,
   auctionChecks: AUCTION_CHECK_MESSAGES,
+  internationalChecks: INTERNATIONAL_CHECK_MESSAGES,
 } as const;
 
 export const MESSAGES = {
@@ -82,4 +84,5 @@ export const MESSAGES = {
   ...CLI_AUCTION_MESSAGES,
   ...CLI_ALLOCATE_MESSAGES,
   ...AUCTION_CHECK_MESSAGES,
+  ...INTERNATIONAL_CHECK_MESSAGES,
 } as const;
