@@ -1,21 +1,46 @@
 // Goal: no interface string lacks either translation. Every message of the catalogue has an
 // English and a Japanese text with the same placeholders; the Japanese text is Japanese and the
 // English text has no Japanese in it (except language names shown in their own language); no
-// key is defined twice; every code of the ledger's, the security layer's and compliance's catalogues (account
-// types, transaction kinds, unit types, checks, statuses, roles) and every problem the API
-// answers with has its message; every key the console uses exists and every key exists for a use.
+// key is defined twice; every code of the registry's catalogues (account types, transaction kinds,
+// unit types, statuses, roles, and the checks of all five check catalogues: ledger, security,
+// compliance, auctions, international units) and every problem the API answers with has its
+// message; a check name means one rule in every catalogue (the console and the CLI look rules up
+// by name); every key the console uses exists and every key exists for a use.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ACCOUNT_STATE_CODES, ACCOUNT_TYPES, TRANSACTION_KINDS, UNIT_TYPES } from "../src/domain/ledger/catalog.ts";
+import { AUCTION_CHECKS } from "../src/domain/auction/checks.ts";
 import { COMPLIANCE_CHECKS } from "../src/domain/compliance/codes.ts";
+import { INTL_CHECKS } from "../src/domain/international/codes.ts";
 import { CHECKS } from "../src/domain/ledger/checks.ts";
 import { SECURITY_CHECKS } from "../src/domain/security/codes.ts";
 import { ROLES } from "../src/domain/security/roles.ts";
 import { AREAS } from "../src/i18n/catalogue.ts";
-import { type Entry, MESSAGES } from "../src/i18n/index.ts";
+import { type Entry, type Lang, lookup, MESSAGES, type MessageKey, message, type Params } from "../src/i18n/index.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
+
+/** The five catalogues of numbered checks; a refusal of any of them carries `check: <name>`, looked up as `check.<name>`. */
+const CHECK_CATALOGUES: Readonly<Record<string, Readonly<Record<string, { code: number; name: string; rule: string }>>>> = {
+  ledger: CHECKS,
+  security: SECURITY_CHECKS,
+  compliance: COMPLIANCE_CHECKS,
+  auction: AUCTION_CHECKS,
+  international: INTL_CHECKS,
+};
+
+/**
+ * The names two catalogues share on purpose, because they state the same rule there (so one
+ * message serves both), with the codes that carry them. Any other shared name would make one
+ * message speak for two rules: rename the later catalogue's check instead.
+ */
+const SHARED_NAMES: Readonly<Record<string, readonly number[]>> = {
+  // a field of the request is malformed (the field is named): security 8020, compliance 9000
+  "input-invalid": [8020, 9000],
+  // a quantity is a positive whole number of units: ledger 3001, a surrendered quantity 9213
+  "quantity-not-positive-whole": [3001, 9213],
+};
 const all = MESSAGES as Readonly<Record<string, Entry>>;
 
 /** Kana, kanji, Japanese punctuation (、。「」〜) and the full-width forms Japanese text uses. */
@@ -82,15 +107,58 @@ describe("message catalogue", () => {
       ...ACCOUNT_TYPES.map((a) => `accountType.${a.code}`),
       ...TRANSACTION_KINDS.map((k) => `txKind.${k.code}`),
       ...UNIT_TYPES.map((u) => `unitType.${u.code}`),
-      ...Object.values(CHECKS).map((c) => `check.${c.name}`),
-      ...Object.values(SECURITY_CHECKS).map((c) => `check.${c.name}`),
-      ...Object.values(COMPLIANCE_CHECKS).map((c) => `check.${c.name}`),
+      ...Object.values(CHECK_CATALOGUES).flatMap((cat) => Object.values(cat).map((c) => `check.${c.name}`)),
       ...["awaiting_approval", "delayed", "completed", "rejected", "cancelled", "expired"].map((s) => `txStatus.${s}`),
       ...ACCOUNT_STATE_CODES.map((s) => `accountStatus.${s}`),
       ...["awaiting_approval", "pending", "active"].map((s) => `trustedStatus.${s}`),
       ...ROLES.map((r) => `role.${r}`),
     ];
     expect(want.filter((k) => !(k in all))).toEqual([]);
+  });
+
+  it("has the rule of every check of the auction and international catalogues, in both languages", () => {
+    // Named apart from the test above so that a gap in these two catalogues is reported by code.
+    const missing = [...Object.values(AUCTION_CHECKS), ...Object.values(INTL_CHECKS)].filter((c) => !(`check.${c.name}` in all)).map((c) => `${c.code} ${c.name}`);
+    expect(missing).toEqual([]);
+    expect(Object.keys(AUCTION_CHECKS).length).toBeGreaterThanOrEqual(50);
+    expect(Object.keys(INTL_CHECKS).length).toBeGreaterThanOrEqual(90);
+  });
+
+  it("gives each check name one rule across the five catalogues", () => {
+    const codesOf = new Map<string, number[]>();
+    for (const cat of Object.values(CHECK_CATALOGUES)) for (const c of Object.values(cat)) codesOf.set(c.name, [...(codesOf.get(c.name) ?? []), c.code]);
+    const shared = Object.fromEntries([...codesOf].filter(([, codes]) => codes.length > 1).map(([name, codes]) => [name, codes.sort((a, b) => a - b)]));
+    expect(shared).toEqual(SHARED_NAMES);
+    // and a code is one check
+    const codes = Object.values(CHECK_CATALOGUES).flatMap((cat) => Object.values(cat).map((c) => c.code));
+    expect(codes.filter((c, i) => codes.indexOf(c) !== i)).toEqual([]);
+  });
+
+  it("keeps the check messages of each catalogue's own area to that catalogue's checks", () => {
+    // A `check.<name>` entry in the auction or international area that no check of its catalogue
+    // carries would be a stale rule (a renamed or removed check) shown for nothing.
+    for (const [area, cat] of [["auctionChecks", AUCTION_CHECKS], ["internationalChecks", INTL_CHECKS], ["complianceChecks", COMPLIANCE_CHECKS]] as const) {
+      const names = new Set(Object.values(cat).map((c) => `check.${c.name}`));
+      expect(Object.keys(AREAS[area]).filter((k) => !names.has(k)), area).toEqual([]);
+    }
+  });
+
+  it("the console shows a refusal of an auction or international check as its rule, in Japanese and English", async () => {
+    // web/src/i18n/errors.ts, with the two functions of the console's I18n it uses, bound as
+    // web/src/i18n/context.tsx binds them. Imported by URL: the console's files are type-checked
+    // by web/tsconfig.json (DOM, JSX), not by this project's.
+    const web = (path: string) => import(new URL(`../web/src/${path}`, import.meta.url).href);
+    const { errorMessage } = (await web("i18n/errors.ts")) as { errorMessage: (i: unknown, err: unknown) => string };
+    const { ApiError } = (await web("api/client.ts")) as { ApiError: new (status: number, problem: Record<string, unknown>) => Error };
+    const i18n = (lang: Lang) => ({ lang, t: (key: MessageKey, params?: Params) => message(lang, key, params), code: (family: string, c: string, fallback?: string) => lookup(lang, family, c) ?? fallback ?? c });
+    const refusal = (c: { code: number; name: string }) => new ApiError(422, { type: `https://openets.dev/problems/${c.name}`, title: "Refused by a rule", status: 422, detail: "the server's English detail", code: c.code, check: c.name, facts: {} });
+    for (const c of [AUCTION_CHECKS.BIDDER_OVER_LIMIT, INTL_CHECKS.A6_FIRST_TRANSFER_UNAUTHORIZED, INTL_CHECKS.JCM_TPE_NOT_DESIGNATED, COMPLIANCE_CHECKS.SOURCE_NOT_IN_PLAN]) {
+      const rule = all[`check.${c.name}`] as Entry;
+      expect(errorMessage(i18n("ja"), refusal(c))).toBe(`ルール ${c.code} により拒否されました：${rule.ja}`);
+      expect(errorMessage(i18n("en"), refusal(c))).toBe(`Refused by rule ${c.code}: ${rule.en}`);
+    }
+    expect(all["check.a6-first-transfer-unauthorized"]?.ja).toBe("最初の移転ができるのは承認されたユニットのみであること。");
+    expect(all["check.jcm-tpe-not-designated"]?.ja).toContain("合同委員会が指定した第三者機関");
   });
 
   it("the console's filter lists (web/src/codes.ts) are the catalogue's codes", async () => {

@@ -3,8 +3,8 @@
 // sold at JPY 4,300, GX-ETS's reference upper price for FY2026, METI via BCI, in an illustrative
 // rulebook that sells at it): the sale is listed with what it issued beyond the cap; a new sale is
 // issued and sold once per --id; one to an account that is not a covered entity is refused with
-// its check (exit 1), as is one by a representative (8001); bad or missing options are usage
-// errors naming the flag (exit 2).
+// its check (exit 1; under LANG=ja_JP with the rule's Japanese words), as is one by a
+// representative (8001); bad or missing options are usage errors naming the flag (exit 2).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -54,6 +54,10 @@ describe("ets collar sell|sales", () => {
     const steel = await runEts(["collar", "sell", "--database", database, "--as", "ministry-1", "--account", "JP-200-0003", "--class", "JPA-2026", "--quantity", "1", "--id", "sale-3"]);
     expect(steel.code).toBe(1);
     expect(steel.stderr).toMatch(/11706/);
+    // Under a Japanese locale the same refusal states the rule in Japanese, from the catalogue.
+    const ja = await runEts(["collar", "sell", "--database", database, "--as", "ministry-1", "--account", "JP-200-0003", "--class", "JPA-2026", "--quantity", "1", "--id", "sale-3"], { env: { LANG: "ja_JP.UTF-8", LC_ALL: undefined, LC_MESSAGES: undefined } });
+    expect(ja.code).toBe(1);
+    expect(ja.stderr).toMatch(/^拒否されました: ルール 11706（ceiling-buyer-not-eligible）「上限価格での売却の相手は対象事業者、[^」]+」: /m);
     const rep = await runEts(["collar", "sell", "--database", database, "--as", "cement-1", "--account", "JP-200-0002", "--class", "JPA-2026", "--quantity", "1", "--id", "sale-4"]);
     expect(rep.code).toBe(1);
     expect(rep.stderr).toMatch(/8001/);

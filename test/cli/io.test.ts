@@ -4,7 +4,12 @@
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { studyLayout } from "../../src/domain/coverage/index.ts";
-import { cliLang, dec, describeError, displayWidth, flagFor, formatTable, numberText, UsageError } from "../../src/cli/io.ts";
+import { cliLang, dec, describeError, displayWidth, flagFor, formatTable, numberText, refusalText, UsageError } from "../../src/cli/io.ts";
+import { AUCTION_CHECKS } from "../../src/domain/auction/checks.ts";
+import { COMPLIANCE_CHECKS } from "../../src/domain/compliance/codes.ts";
+import { INTL_CHECKS } from "../../src/domain/international/codes.ts";
+import { CHECKS } from "../../src/domain/ledger/checks.ts";
+import { SECURITY_CHECKS } from "../../src/domain/security/codes.ts";
 
 describe("tables", () => {
   it("group digits and align decimal points; years are not grouped", () => {
@@ -55,6 +60,23 @@ describe("language", () => {
     expect(cliLang({ LANG: "en_US.UTF-8" })).toBe("en");
     expect(cliLang({})).toBe("en");
     expect(describeError(new UsageError("x"), undefined, "ja").text).toMatch(/^エラー:/);
+  });
+
+  it("a refusal of every check catalogue gives the rule's own Japanese words; English keeps the one line", () => {
+    const cases = [
+      [CHECKS.INSUFFICIENT_UNITS, "移転元口座が当該クラスのユニットを十分に保有していること"],
+      [SECURITY_CHECKS.PERMISSION_DENIED, "あなたの役割でこの操作が認められていること"],
+      [COMPLIANCE_CHECKS.SOURCE_NOT_IN_PLAN, "モニタリング計画に記載された排出源のものであること"],
+      [AUCTION_CHECKS.CEILING_BUYER_NOT_ELIGIBLE, "上限価格での売却の相手は対象事業者"],
+      [AUCTION_CHECKS.BIDDER_OVER_LIMIT, "入札者の入札の合計が、売出数量に対して認められた割合"],
+      [INTL_CHECKS.A6_FIRST_TRANSFER_UNAUTHORIZED, "最初の移転ができるのは承認されたユニットのみであること"],
+      [INTL_CHECKS.LINK_REPLAYED, "ノンスがそのリンクで未使用"],
+    ] as const;
+    for (const [c, words] of cases) {
+      const ja = refusalText(c.code, c.name, "the specifics", "ja");
+      expect(ja).toMatch(new RegExp(`^拒否されました: ルール ${c.code}（${c.name}）「[^」]*${words}[^」]*」: the specifics$`));
+      expect(refusalText(c.code, c.name, "the specifics", "en")).toBe(`refused: check ${c.code} (${c.name}): the specifics`);
+    }
   });
 });
 

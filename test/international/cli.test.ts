@@ -3,7 +3,8 @@
 // issue 1,916 (awaiting a second administrator under four-eyes, then approved), transfer them to
 // Switzerland, and write Thailand's AEF for 2023 as a workbook from the registry's records (read
 // back: one first transfer row); `ets holdings` shows the class's credit attributes (text and
-// --json); refusals exit 1 with their code and change nothing; bad usage
+// --json); refusals exit 1 with their code (in Japanese with the rule's words under LANG=ja_JP)
+// and change nothing; bad usage
 // exits 2 naming the flag.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -84,6 +85,10 @@ describe("ets article6", () => {
   it("refuses with exit 1 and the code, and bad usage with exit 2 naming the flag", async () => {
     const bad = await runEts(["article6", "aef", "--party", "CHE", "--year", "2023", "--out", join(dir, "x.xlsx"), "--database", database]);
     expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining("10001")]);
+    // Under a Japanese locale the refusal states the rule in Japanese, from the catalogue.
+    const ja = await runEts(["article6", "aef", "--party", "CHE", "--year", "2023", "--out", join(dir, "x.xlsx"), "--database", database], { env: { LANG: "ja_JP.UTF-8", LC_ALL: undefined, LC_MESSAGES: undefined } });
+    expect(ja.code).toBe(1);
+    expect(ja.stderr).toMatch(/^拒否されました: ルール 10001（intl-field-invalid）「国際ユニットに関する指示の各項目が存在し、正しい型で、範囲内であること」: /m);
     const usage = await runEts(["article6", "transfer", "--from", "TH-GOV", "--to", "CHE", "--class", cls, "--quantity", "-5", "--as", "rep1", "--database", database]);
     expect([usage.code, usage.stderr]).toEqual([2, expect.stringContaining("--quantity")]);
   });
