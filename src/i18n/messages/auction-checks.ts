@@ -59,7 +59,7 @@ export const AUCTION_CHECK_MESSAGES = {
   "check.msr-month-unknown": { en: "Only a month of the decision's schedule has an intake or release.", ja: "繰入または放出があるのは、決定のスケジュールに含まれる月のみであること。" },
   // ---- 117xx price collars: payment in place of allowances, sale at the ceiling beyond the cap
   "check.ceiling-none": { en: "A payment in place of allowances needs a price ceiling in the rulebook for the year of the compliance period.", ja: "排出枠に代わる支払には、ルールブックに遵守期間の年の上限価格が定められていること。" },
-  "check.ceiling-not-payment": { en: "A payment in place of allowances is taken only where the rulebook keeps its ceiling by payment in lieu (GX-ETS).", ja: "排出枠に代わる支払は、ルールブックが上限価格を排出枠に代わる支払で維持する場合（GX-ETS）に限り受け付けること。" },
+  "check.ceiling-not-payment": { en: "A payment in place of allowances is taken only where the rulebook keeps its ceiling by payment in lieu (as Japan's GX-ETS does).", ja: "排出枠に代わる支払は、ルールブックが上限価格を排出枠に代わる支払で維持する場合（日本の排出量取引制度など）に限り受け付けること。" },
   "check.ceiling-installation-unknown": { en: "A payment in place of allowances is made for an installation registered for compliance.", ja: "排出枠に代わる支払は、遵守の対象として登録された施設について行うこと。" },
   "check.ceiling-period-closed": { en: "A payment counts toward a compliance period only while the period is not closed.", ja: "支払が遵守期間に算入されるのは、その期間が締め切られていない間に限られること。" },
   "check.ceiling-not-sale": { en: "Allowances are sold at the ceiling beyond the cap only where the rulebook keeps its ceiling by fixed-price sales, with a price for the year of the sale.", ja: "上限価格でのキャップを超えた排出枠の売却は、ルールブックが上限価格を固定価格での売却で維持し、売却年の価格を定める場合に限られること。" },

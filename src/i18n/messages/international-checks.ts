@@ -15,7 +15,7 @@ export const INTERNATIONAL_CHECK_MESSAGES = {
   // ---- 100xx input
   "check.intl-field-invalid": { en: "Every field of an international command must be present, of the right type and within its range.", ja: "国際ユニットに関する指示の各項目が存在し、正しい型で、範囲内であること。" },
   "check.party-invalid": { en: "A Party is named by its ISO 3166 code: two letters in Kyoto serials, three letters in Article 6 records.", ja: "締約国は ISO 3166 のコードで示すこと（京都議定書のシリアル番号では2文字、パリ協定第6条の記録では3文字）。" },
-  "check.date-invalid": { en: "A date is a real calendar date written YYYY-MM-DD.", ja: "日付は実在する暦日を YYYY-MM-DD の形式で記すこと。" },
+  "check.date-invalid": { en: "A date is a real calendar date written YYYY-MM-DD.", ja: "日付は実在する暦日を「年（4桁）-月（2桁）-日（2桁）」の形式で記すこと。" },
   "check.intl-quantity-invalid": { en: "A quantity is a positive whole number of units (tonnes of CO2 equivalent) of at most 10^15.", ja: "数量は10^15以下の正の整数（CO2換算トン）であること。" },
   "check.intl-id-exists": { en: "An id (project, methodology, authorization, record) is used once.", ja: "ID（プロジェクト、方法論、承認、記録）は一度だけ使えること。" },
   "check.intl-id-unknown": { en: "A referenced id (project, methodology, authorization, issuance, committee) must exist.", ja: "参照するID（プロジェクト、方法論、承認、発行、委員会）が存在すること。" },
@@ -88,7 +88,7 @@ export const INTERNATIONAL_CHECK_MESSAGES = {
   "check.a6-untracked-exit": { en: "Units the Article 6 book holds as active ITMOs leave their holding only by an Article 6 international transfer, use or cancellation, which the book records.", ja: "第6条の台帳で有効な国際的に移転される緩和成果（ITMO）とされるユニットは、台帳に記録される第6条の国際移転・使用・取消によってのみ保有口座から出ること。" },
   // ---- 1075x-1076x transfers between linked registries
   "check.link-unknown": { en: "A linked transfer names a link this registry has configured (and, for a transfer, one of its transfers).", ja: "リンクによる移転は、この登録簿に設定されたリンク（移転の場合はそのリンクの移転）を指定すること。" },
-  "check.link-invalid": { en: "A link names its id, the peer's URL (http or https), the peer registry's id and the peer's Ed25519 public key.", ja: "リンクには、ID、相手方登録簿のURL（http又はhttps）、相手方登録簿のID、相手方のEd25519公開鍵を指定すること。" },
+  "check.link-invalid": { en: "A link names its id, the peer's URL (http or https), the peer registry's id and the peer's Ed25519 public key.", ja: "リンクには、ID、相手方登録簿のURL（HTTPまたはHTTPS）、相手方登録簿のID、相手方のEd25519公開鍵を指定すること。" },
   "check.link-signature-invalid": { en: "Every message between linked registries is signed with the sender's Ed25519 key over the link id, the message type, the nonce, the time and the body's digest, and verified with the public key the link records.", ja: "リンクされた登録簿間の各メッセージは、リンクID・メッセージ種別・ノンス・時刻・本文のダイジェストに対して送信者のEd25519鍵で署名され、リンクに記録された公開鍵で検証されること。" },
   "check.link-replayed": { en: "A signed message is accepted once: its nonce is new on the link and its time within five minutes of the receiver's clock.", ja: "署名されたメッセージの受理は一度だけであり、ノンスがそのリンクで未使用で、時刻が受信側の時計から5分以内であること。" },
   "check.link-message-invalid": { en: "A link message has its documented fields: transfer id, class, quantity, serial runs summing to the quantity, destination.", ja: "リンクのメッセージが定められた項目（移転ID、クラス、数量、合計が数量と一致するシリアル番号の範囲、移転先）を持つこと。" },
