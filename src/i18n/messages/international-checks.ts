@@ -65,7 +65,7 @@ export const INTERNATIONAL_CHECK_MESSAGES = {
   "check.a6-revoke-after-deadline": { en: "An authorization is revoked only until the deadline the Party's rules set.", ja: "承認の撤回は、締約国の規則が定める期限までに限られること。" },
   "check.a6-revoke-first-transferred": { en: "A revocation never reaches units already first transferred.", ja: "承認の撤回は、すでに最初の移転を終えたユニットには及ばないこと。" },
   "check.a6-authorized-quantity-exceeded": { en: "An authorization covers at most its authorized quantity of units.", ja: "承認の対象となるユニットは、承認された数量までであること。" },
-  "check.a6-purpose-invalid": { en: "An authorization states its purposes (NDC, OIMP or both); an OIMP authorization names the other purposes and a first transfer definition the Party's rules allow.", ja: "承認はその目的（NDC、OIMP又はその両方）を示し、OIMPのための承認はその他の目的と、締約国の規則が認める最初の移転の定義を示すこと。" },
+  "check.a6-purpose-invalid": { en: "An authorization states its purposes (NDC, OIMP or both); an OIMP authorization names the other purposes and a first transfer definition the Party's rules allow.", ja: "承認はその目的（NDC、OIMPまたはその両方）を示し、OIMPのための承認はその他の目的と、締約国の規則が認める最初の移転の定義を示すこと。" },
   "check.a6-authorization-revoked": { en: "A revoked authorization covers no more units.", ja: "撤回された承認は、それ以上ユニットを対象としないこと。" },
   "check.a6-entity-not-authorized": { en: "An entity acts under a cooperative approach only after the Party authorized it.", ja: "事業者が協力的アプローチの下で活動できるのは、締約国がその事業者を承認した後に限られること。" },
   // ---- 106xx first transfer and corresponding adjustments
@@ -95,8 +95,8 @@ export const INTERNATIONAL_CHECK_MESSAGES = {
   "check.link-transfer-differs": { en: "A transfer id on a link names one transfer: a message with the same id and other content is refused.", ja: "リンク上の移転IDは1つの移転を指し、同じIDで内容の異なるメッセージは拒否されること。" },
   "check.link-destination-invalid": { en: "A linked transfer is credited to an open holding account of the receiving registry.", ja: "リンクによる移転は、受入側登録簿の開設中の保有口座に記帳されること。" },
   "check.link-class-mismatch": { en: "The receiving registry credits units of the same class: a class it knows under the code has the same unit type, scheme, vintage, host and attributes.", ja: "受入側登録簿は同じクラスのユニットとして記帳し、同じコードで登録済みのクラスはユニット種別・制度・年次・ホスト国・属性が一致すること。" },
-  "check.link-decided": { en: "The receiver decides a transfer once (accepted or refused); the decision never changes.", ja: "受入側は移転について一度だけ（受入れ又は拒否を）決定し、その決定は変わらないこと。" },
-  "check.link-state": { en: "A linked transfer settles once: delivered after the receiver's acceptance, or returned after its refusal.", ja: "リンクによる移転の決着は一度だけであり、受入側が受け入れた後に引き渡され、又は拒否した後に返還されること。" },
+  "check.link-decided": { en: "The receiver decides a transfer once (accepted or refused); the decision never changes.", ja: "受入側は移転について一度だけ（受入れまたは拒否を）決定し、その決定は変わらないこと。" },
+  "check.link-state": { en: "A linked transfer settles once: delivered after the receiver's acceptance, or returned after its refusal.", ja: "リンクによる移転の決着は一度だけであり、受入側が受け入れた後に引き渡され、または拒否した後に返還されること。" },
   "check.link-article6-invalid": { en: "The Article 6 facts carried with ITMOs over a link are well formed: each block a run of the transfer's serials, with its issuance, authorization and first transfer facts, and Parties as three-letter ISO 3166 codes.", ja: "リンクでITMOとともに送られる第6条の情報が正しい形式であること（各ブロックが移転のシリアル番号の範囲であり、発行・承認・最初の移転の情報を伴い、締約国はISO 3166の3文字コードで示す）。" },
   "check.link-article6-conflict": { en: "The receiving registry imports ITMOs only when they fit its book and rules: it has an Article 6 Party and is the acquiring Party, the transferring Party is the link's peer, the host authorized them, and an authorization it already holds has the same facts.", ja: "受入側登録簿がITMOを受け入れるのは、その台帳と規則に合う場合に限られること（受入側が第6条の締約国として取得締約国であり、移転する締約国がリンクの相手方で、ホスト国が承認しており、既に保持する承認と内容が一致する）。" },
   // ---- 108xx Article 6.4
