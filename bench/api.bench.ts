@@ -3,17 +3,25 @@
 // (an account's holdings) and the transfer route, beside a bare route that returns a constant
 // from the same server process in the same run. Goal: holdings at >= 0.5 of the bare rate.
 // The client runs in a process of its own, as a real client does (in the server's process it
-// shared the event loop, and the ratio was 0.25-0.31). Requests reach the API's app as the server
-// hands them over (src/http/server.ts); both routes are warmed up first. Logged beside the figures:
-// CPU time per request of the client, this (server) process and the PostgreSQL processes, and the
-// load average, since the figures depend on the machine's other work.
+// shared the event loop, and the ratio was 0.25-0.31): one long-lived process, so its code is
+// warm and its connections kept alive. The bare route and holdings are measured in alternating
+// slices, so both see the same share of the machine's other work. Requests reach the API's app as
+// the server hands them over (src/http/server.ts); both routes are warmed up first. Logged beside
+// the figures: CPU time per request of the client, this (server) process and the PostgreSQL
+// processes, and the load average, since the figures depend on the machine's other work.
 //
 // Figures (docs/guides/api.md, Performance). 2026-12-07 01:11 UTC, load 1.4, before that day's
-// changes: holdings 479 req/s / bare 3,092 = 0.155 (goal >= 0.5, not met). After them (one prepared
-// statement per holdings request, no full Request built for a GET, cheaper request edge), only
-// loaded runs could be made: load 12.8: 79.6 / 130 = 0.61; load 16.6: 22.5 / 56 = 0.40. Under
-// load the bare route suffers most; at load 2.2 (02:35, the lead's run after the changes):
-// 695 / 1,774 = 0.39, so the goal is not met.
+// changes: holdings 479 req/s / bare 3,092 = 0.155. After the first changes (one prepared
+// statement per holdings request, no full Request built for a GET, cheaper request edge), at load
+// 2.2 (02:35): 695 / 1,774 = 0.39. Then measured one route after the other with a new client
+// each, three runs of one code at loads 4.9-7.8 gave 0.23, 0.83 and 0.36: hence the alternating
+// slices and the long-lived client (04:55). With them, at loads 6-9 (other sessions' tests), the
+// code before the request log's and the token cache's changes: 0.373, 0.220, 0.270, 0.237; after
+// them: 0.264, 0.258, 0.350, 0.213, 0.328, 0.339 (median 0.30 against 0.25); final runs (05:13-05:17,
+// loads 6.8->5.3, 5.3->6.5, 6.5->7.3): 1,862 / 4,938 = 0.377, 1,837 / 5,088 = 0.361, 637 / 2,147 =
+// 0.297. Goal not met: CPU per
+// holdings request (client + server + PostgreSQL) about 1.1 ms against 0.32 for a bare one bounds
+// the ratio near 0.45 on the 2-core machine even when idle.
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
