@@ -17,7 +17,7 @@
 // each, three runs of one code at loads 4.9-7.8 gave 0.23, 0.83 and 0.36: hence the alternating
 // slices and the long-lived client (04:55). With them, at loads 6-9 (other sessions' tests), the
 // code before the request log's and the token cache's changes: 0.373, 0.220, 0.270, 0.237; after
-// them: 0.264, 0.258, 0.350, 0.213, 0.328, 0.339 (median 0.30 against 0.25); final runs (05:13-05:17,
+// them: 0.264, 0.258, 0.350, 0.213, 0.328, 0.339 (median 0.30 against 0.25); final runs (05:06-05:07,
 // loads 6.8->5.3, 5.3->6.5, 6.5->7.3): 1,862 / 4,938 = 0.377, 1,837 / 5,088 = 0.361, 637 / 2,147 =
 // 0.297. Goal not met: CPU per
 // holdings request (client + server + PostgreSQL) about 1.1 ms against 0.32 for a bare one bounds
