@@ -3,17 +3,25 @@
 // (an account's holdings) and the transfer route, beside a bare route that returns a constant
 // from the same server process in the same run. Goal: holdings at >= 0.5 of the bare rate.
 // The client runs in a process of its own, as a real client does (in the server's process it
-// shared the event loop, and the ratio was 0.25-0.31). Requests reach the API's app as the server
-// hands them over (src/http/server.ts); both routes are warmed up first. Logged beside the figures:
-// CPU time per request of the client, this (server) process and the PostgreSQL processes, and the
-// load average, since the figures depend on the machine's other work.
+// shared the event loop, and the ratio was 0.25-0.31): one long-lived process, so its code is
+// warm and its connections kept alive. The bare route and holdings are measured in alternating
+// slices, so both see the same share of the machine's other work. Requests reach the API's app as
+// the server hands them over (src/http/server.ts); both routes are warmed up first. Logged beside
+// the figures: CPU time per request of the client, this (server) process and the PostgreSQL
+// processes, and the load average, since the figures depend on the machine's other work.
 //
 // Figures (docs/guides/api.md, Performance). 2026-12-07 01:11 UTC, load 1.4, before that day's
-// changes: holdings 479 req/s / bare 3,092 = 0.155 (goal >= 0.5, not met). After them (one prepared
-// statement per holdings request, no full Request built for a GET, cheaper request edge), only
-// loaded runs could be made: load 12.8: 79.6 / 130 = 0.61; load 16.6: 22.5 / 56 = 0.40. Under
-// load the bare route suffers most; at load 2.2 (02:35, the lead's run after the changes):
-// 695 / 1,774 = 0.39, so the goal is not met.
+// changes: holdings 479 req/s / bare 3,092 = 0.155. After the first changes (one prepared
+// statement per holdings request, no full Request built for a GET, cheaper request edge), at load
+// 2.2 (02:35): 695 / 1,774 = 0.39. Then measured one route after the other with a new client
+// each, three runs of one code at loads 4.9-7.8 gave 0.23, 0.83 and 0.36: hence the alternating
+// slices and the long-lived client (04:55). With them, at loads 6-9 (other sessions' tests), the
+// code before the request log's and the token cache's changes: 0.373, 0.220, 0.270, 0.237; after
+// them: 0.264, 0.258, 0.350, 0.213, 0.328, 0.339 (median 0.30 against 0.25); final runs (05:06-05:07,
+// loads 6.8->5.3, 5.3->6.5, 6.5->7.3): 1,862 / 4,938 = 0.377, 1,837 / 5,088 = 0.361, 637 / 2,147 =
+// 0.297. Goal not met: CPU per
+// holdings request (client + server + PostgreSQL) about 1.1 ms against 0.32 for a bare one bounds
+// the ratio near 0.45 on the 2-core machine even when idle.
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
@@ -36,6 +44,8 @@ import { type Figure, figure } from "./figure.ts";
 
 const CONCURRENCY = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** Slices the bare route's and the holdings route's seconds are cut into, measured in turn. */
+const SLICES = 5;
 
 interface Load {
   rate: number;
@@ -73,51 +83,132 @@ function postgresCpuMs(socketDir: string): number {
 
 /**
  * The load client, run in a process of its own (as a real client is), so that the server's figures
- * do not share an event loop with the client: CONCURRENCY fetch loops for `seconds`, over one URL,
- * with a body whose "__I__" is replaced by the request's number. Prints {rate, p99, errors}.
+ * do not share an event loop with the client. One process for the whole run, so its code is warm
+ * and its keep-alive connections are reused from slice to slice: each line on its stdin,
+ * {url, init, seconds}, runs CONCURRENCY fetch loops for `seconds` over one URL, with a body whose
+ * "__I__" is replaced by the request's number, and answers one line: {latencies, elapsed, errors,
+ * clientCpuMs} (the CPU time of those loops).
  */
 const CLIENT = `
-const { url, init, seconds, concurrency } = JSON.parse(process.env.BENCH_LOAD);
-const latencies = []; let errors = 0; let n = 0;
-const end = performance.now() + seconds * 1000;
-const worker = async () => {
-  while (performance.now() < end) {
-    const i = n++;
-    const t = performance.now();
-    const res = await fetch(url, init.body ? { ...init, body: init.body.replaceAll("__I__", String(i)) } : init);
-    await res.arrayBuffer();
-    if (res.status >= 400) errors++;
-    latencies.push(performance.now() - t);
-  }
-};
-const started = performance.now();
-await Promise.all(Array.from({ length: concurrency }, worker));
-const elapsed = (performance.now() - started) / 1000;
-latencies.sort((a, b) => a - b);
-const cpu = process.cpuUsage();
-process.stdout.write(JSON.stringify({ rate: latencies.length / elapsed, p99: latencies[Math.floor(latencies.length * 0.99)] ?? 0, errors, n: latencies.length, clientCpuMs: (cpu.user + cpu.system) / 1000 }));
+import { createInterface } from "node:readline";
+const { concurrency } = JSON.parse(process.env.BENCH_LOAD);
+let n = 0;
+for await (const line of createInterface({ input: process.stdin })) {
+  const { url, init, seconds } = JSON.parse(line);
+  const latencies = []; let errors = 0;
+  const end = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const i = n++;
+      const t = performance.now();
+      const res = await fetch(url, init.body ? { ...init, body: init.body.replaceAll("__I__", String(i)) } : init);
+      await res.arrayBuffer();
+      if (res.status >= 400) errors++;
+      latencies.push(performance.now() - t);
+    }
+  };
+  const cpu0 = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(JSON.stringify({ latencies, elapsed, errors, clientCpuMs: (cpu.user + cpu.system) / 1000 }) + "\\n");
+}
 `;
 
-async function load(url: string, init: RequestInit & { body?: string }, seconds: number, socketDir: string): Promise<Load> {
-  const server0 = process.cpuUsage();
-  const pg0 = postgresCpuMs(socketDir);
-  const r = await runClient(url, init, seconds);
-  const server = process.cpuUsage(server0);
-  const per = (ms: number) => (r.n === 0 ? 0 : (ms * 1000) / r.n);
-  return { ...r, cpu: { client: per(r.clientCpuMs), server: per((server.user + server.system) / 1000), postgres: per(postgresCpuMs(socketDir) - pg0) } };
+/** What the client answers for one slice. */
+interface ClientAnswer {
+  latencies: number[];
+  /** Seconds. */
+  elapsed: number;
+  errors: number;
+  clientCpuMs: number;
 }
 
-function runClient(url: string, init: RequestInit & { body?: string }, seconds: number): Promise<Omit<Load, "cpu"> & { clientCpuMs: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", CLIENT], {
-      env: { ...process.env, BENCH_LOAD: JSON.stringify({ url, init, seconds, concurrency: CONCURRENCY }) },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.once("error", reject);
-    child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load client exited ${code}`))));
+/** The client process: one slice at a time. */
+class Client {
+  private readonly child = spawn(process.execPath, ["--input-type=module", "-e", CLIENT], {
+    env: { ...process.env, BENCH_LOAD: JSON.stringify({ concurrency: CONCURRENCY }) },
+    stdio: ["pipe", "pipe", "inherit"],
   });
+  private buffered = "";
+  private waiting: { resolve: (a: ClientAnswer) => void; reject: (e: Error) => void } | undefined;
+
+  constructor() {
+    this.child.stdout.on("data", (d: Buffer) => {
+      this.buffered += d.toString();
+      const nl = this.buffered.indexOf("\n");
+      if (nl < 0 || !this.waiting) return;
+      const line = this.buffered.slice(0, nl);
+      this.buffered = this.buffered.slice(nl + 1);
+      const w = this.waiting;
+      this.waiting = undefined;
+      w.resolve(JSON.parse(line) as ClientAnswer);
+    });
+    this.child.once("exit", (code) => this.waiting?.reject(new Error(`load client exited ${code}`)));
+  }
+
+  run(url: string, init: RequestInit & { body?: string }, seconds: number): Promise<ClientAnswer> {
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.child.stdin.write(`${JSON.stringify({ url, init, seconds })}\n`);
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.child.exitCode !== null) return resolve();
+      this.child.once("exit", () => resolve());
+      this.child.stdin.end();
+    });
+  }
+}
+
+/** One slice of load, with the CPU time the server (this process) and PostgreSQL spent meanwhile. */
+interface Slice {
+  latencies: number[];
+  /** Seconds. */
+  elapsed: number;
+  errors: number;
+  cpuMs: { client: number; server: number; postgres: number };
+}
+
+async function slice(client: Client, url: string, init: RequestInit & { body?: string }, seconds: number, socketDir: string): Promise<Slice> {
+  const server0 = process.cpuUsage();
+  const pg0 = postgresCpuMs(socketDir);
+  const r = await client.run(url, init, seconds);
+  const server = process.cpuUsage(server0);
+  return { latencies: r.latencies, elapsed: r.elapsed, errors: r.errors, cpuMs: { client: r.clientCpuMs, server: (server.user + server.system) / 1000, postgres: postgresCpuMs(socketDir) - pg0 } };
+}
+
+/** The figures of one route over its slices: requests over their total time, p99 over all latencies, CPU per request. */
+function combine(slices: Slice[]): Load {
+  const latencies = slices.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const n = latencies.length;
+  const elapsed = slices.reduce((t, s) => t + s.elapsed, 0);
+  const per = (f: (s: Slice) => number) => (n === 0 ? 0 : (slices.reduce((t, s) => t + f(s), 0) * 1000) / n);
+  return {
+    rate: elapsed > 0 ? n / elapsed : 0,
+    p99: latencies[Math.floor(n * 0.99)] ?? 0,
+    errors: slices.reduce((t, s) => t + s.errors, 0),
+    n,
+    cpu: { client: per((s) => s.cpuMs.client), server: per((s) => s.cpuMs.server), postgres: per((s) => s.cpuMs.postgres) },
+  };
+}
+
+type Target = [url: string, init: RequestInit & { body?: string }];
+
+/**
+ * Routes measured in alternating slices (a, b, a, b, ...; `seconds` in all for each), so that they
+ * see the same share of the machine's other work: measured one after the other, a change of load
+ * between the two halves moved the ratio by a factor of two on the shared machine.
+ */
+async function alternate(client: Client, targets: Target[], seconds: number, slices: number, socketDir: string): Promise<Load[]> {
+  const per: Slice[][] = targets.map(() => []);
+  for (let i = 0; i < slices; i++) {
+    for (const [k, [url, init]] of targets.entries()) per[k]?.push(await slice(client, url, init, seconds / slices, socketDir));
+  }
+  return per.map(combine);
 }
 
 export async function run(log: (s: string) => void): Promise<Figure[]> {
@@ -172,25 +263,27 @@ export async function run(log: (s: string) => void): Promise<Figure[]> {
     });
     const addr = server.address();
     const base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+    const client = new Client();
     try {
       const check = await fetch(`${base}/v1/accounts/JP-200-0001/holdings`, { headers: bearer });
       if (check.status !== 200) throw new Error(`holdings answered ${check.status}: ${await check.text()}`);
+      const bareTarget: Target = [`${base}/bench/bare`, {}];
+      const holdTarget: Target = [`${base}/v1/accounts/JP-200-0001/holdings`, { headers: bearer }];
       // Warm-up of both routes: the pool's connections (each a SCRAM sign-in to the server, whose
-      // hashing would otherwise be counted in the first figure) and the code's first runs.
-      await load(`${base}/bench/bare`, {}, 1, cluster.socketDir);
-      await load(`${base}/v1/accounts/JP-200-0001/holdings`, { headers: bearer }, 1, cluster.socketDir);
-      log(`bare route, ${CONCURRENCY} concurrent clients in another process, ${SECONDS} s`);
-      const bare = await load(`${base}/bench/bare`, {}, SECONDS, cluster.socketDir);
-      log("holdings");
-      const hold = await load(`${base}/v1/accounts/JP-200-0001/holdings`, { headers: bearer }, SECONDS, cluster.socketDir);
+      // hashing would otherwise be counted in the first figure), the client's connections and the
+      // code's first runs.
+      await alternate(client, [bareTarget, holdTarget], 2, 2, cluster.socketDir);
+      log(`bare route and holdings, ${CONCURRENCY} concurrent clients in another process, ${SECONDS} s each in ${SLICES} alternating slices`);
+      const [bare, hold] = (await alternate(client, [bareTarget, holdTarget], SECONDS, SLICES, cluster.socketDir)) as [Load, Load];
       log("transfers");
       const stamp = Date.now().toString(36);
-      const trf = await load(
-        `${base}/v1/transfers`,
-        { method: "POST", headers: { ...bearer, "content-type": "application/json" }, body: JSON.stringify({ commandId: `b-${stamp}-__I__`, from: "JP-200-0001", to: "JP-200-0002", classCode: "JPA-2026", quantity: "1" }) },
+      const [trf] = (await alternate(
+        client,
+        [[`${base}/v1/transfers`, { method: "POST", headers: { ...bearer, "content-type": "application/json" }, body: JSON.stringify({ commandId: `b-${stamp}-__I__`, from: "JP-200-0001", to: "JP-200-0002", classCode: "JPA-2026", quantity: "1" }) }]],
         SECONDS,
+        1,
         cluster.socketDir,
-      );
+      )) as [Load];
       log(`errors: bare ${bare.errors}, holdings ${hold.errors}, transfers ${trf.errors}`);
       const us = (l: Load) => `client ${l.cpu.client.toFixed(0)}, server ${l.cpu.server.toFixed(0)}, postgres ${l.cpu.postgres.toFixed(0)}`;
       log(`CPU per request (us): bare ${us(bare)}; holdings ${us(hold)}; transfers ${us(trf)}`);
@@ -202,6 +295,7 @@ export async function run(log: (s: string) => void): Promise<Figure[]> {
         figure({ figure: "api transfer p99 latency", value: trf.p99, baseline: bare.p99, unit: "ms", baselineName: "bare constant route p99", goal: "reported" }),
       ];
     } finally {
+      await client.close();
       await new Promise<void>((r) => server.close(() => r()));
     }
   } finally {

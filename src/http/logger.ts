@@ -28,8 +28,11 @@ export const REDACT_PATHS = [
   "body.token",
 ];
 
+/** What a redacted value is replaced by. */
+export const REDACTED = "[redacted]";
+
 export function createLogger(opts: { level?: string; destination?: DestinationStream } = {}): Logger {
-  const options = { level: opts.level ?? process.env.LOG_LEVEL ?? "info", redact: { paths: REDACT_PATHS, censor: "[redacted]" }, base: { service: "openets" } };
+  const options = { level: opts.level ?? process.env.LOG_LEVEL ?? "info", redact: { paths: REDACT_PATHS, censor: REDACTED }, base: { service: "openets" } };
   return opts.destination ? pino(options, opts.destination) : pino(options);
 }
 

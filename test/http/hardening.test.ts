@@ -178,6 +178,29 @@ describe("hardening", () => {
     expect(all).toContain("[redacted]");
   });
 
+  it("writes one request line per request that shows which credentials came, never their values", async () => {
+    const tok = await as(f, s["rep-a1"], "POST", "/v1/tokens", { name: "log-line", scopes: ["read"] });
+    const token = ((await tok.json()) as { token: string }).token;
+    const lineOf = async (path: string, headers: Record<string, string>) => {
+      const before = f.logs.length;
+      await f.request(path, { headers: { "user-agent": "log-test", ...headers } });
+      const lines = f.logs.slice(before).join("").split("\n").filter((l) => l.length > 0).map((l) => JSON.parse(l) as { msg: string; path: string; status: number; user?: string; req: { headers: Record<string, string> } });
+      const requests = lines.filter((l) => l.msg === "request");
+      expect(requests).toHaveLength(1);
+      return requests[0] as (typeof requests)[number];
+    };
+    const bearer = await lineOf(`/v1/accounts/${A}/holdings`, { authorization: `Bearer ${token}` });
+    expect(bearer).toMatchObject({ path: `/v1/accounts/${A}/holdings`, status: 200, user: "rep-a1" });
+    expect(bearer.req.headers).toEqual({ authorization: "[redacted]", "user-agent": "log-test" });
+    const cookie = await lineOf("/v1/accounts", { cookie: s["rep-a2"]?.cookie ?? "", [CSRF_HEADER]: s["rep-a2"]?.csrf ?? "" });
+    expect(cookie.user).toBe("rep-a2");
+    expect(cookie.req.headers).toEqual({ cookie: "[redacted]", [CSRF_HEADER]: "[redacted]", "user-agent": "log-test" });
+    const anonymous = await lineOf("/v1/accounts", {});
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.req.headers).toEqual({ "user-agent": "log-test" });
+    expect(JSON.stringify([bearer, cookie])).not.toContain(token);
+  });
+
   it("answered only statuses the OpenAPI document declares for each operation", () => {
     expect(f.undeclared).toEqual([]);
   });

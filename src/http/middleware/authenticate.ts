@@ -1,7 +1,7 @@
 // Who is asking: a bearer API token, else the session cookie, verified through a short cache that
 // sign-out, revocations and changes to users or representatives empty at once; and the CSRF proof
 // a cookie-authenticated state-changing request must carry.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Principal } from "../access.ts";
@@ -13,23 +13,42 @@ import { UNSAFE } from "./request.ts";
 export function authentication(deps: AppDeps, config: HttpConfig): { authenticate: MiddlewareHandler<Env>; forgetOnChange: MiddlewareHandler<Env> } {
   // Verified credentials, and refused ones (a random secret never becomes valid; an expired or
   // revoked one never again), remembered briefly so a burst of requests asks the database once.
-  const principals = new Map<string, { principal: Principal | undefined; refusal?: { code: number; check: string; message: string }; until: number }>();
+  // Requests that arrive while a credential is being looked up wait for that one look-up instead
+  // of each making their own (when an entry expired under 16 concurrent clients, 16 identical
+  // look-ups of three statements each went out at once). A change that ends credentials (see
+  // forgetOnChange) starts a new generation: a look-up begun before it is neither remembered nor
+  // joined by requests that come after it, so it cannot bring a revoked credential back.
+  type Entry = { principal: Principal | undefined; refusal?: { code: number; check: string; message: string }; until: number };
+  const principals = new Map<string, Entry>();
+  const loading = new Map<string, Promise<Entry>>();
+  let generation = 0;
   const cached = async (
     kind: "t" | "s",
     secret: string,
     load: () => Promise<{ principal: Principal } | { refusal: { code: number; check: string; message: string } }>,
-  ): Promise<{ principal: Principal | undefined; refusal?: { code: number; check: string; message: string } }> => {
-    const key = kind + createHash("sha256").update(secret).digest("base64url");
-    const now = deps.clock.now().getTime();
+  ): Promise<Entry> => {
+    const key = kind + hash("sha256", secret, "base64url");
     const hit = principals.get(key);
-    if (hit && hit.until > now) return hit;
-    const r = await load();
-    const entry = "principal" in r ? { principal: r.principal, until: now + config.principalCacheMs } : { principal: undefined, refusal: r.refusal, until: now + config.principalCacheMs };
-    if (config.principalCacheMs > 0) {
-      if (principals.size >= 10_000) principals.clear();
-      principals.set(key, entry);
+    if (hit && hit.until > deps.clock.now().getTime()) return hit;
+    const pending = loading.get(key);
+    if (pending) return pending;
+    const started = generation;
+    const lookUp = (async (): Promise<Entry> => {
+      const r = await load();
+      const until = deps.clock.now().getTime() + config.principalCacheMs;
+      const entry: Entry = "principal" in r ? { principal: r.principal, until } : { principal: undefined, refusal: r.refusal, until };
+      if (config.principalCacheMs > 0 && started === generation) {
+        if (principals.size >= 10_000) principals.clear();
+        principals.set(key, entry);
+      }
+      return entry;
+    })();
+    loading.set(key, lookUp);
+    try {
+      return await lookUp;
+    } finally {
+      if (loading.get(key) === lookUp) loading.delete(key);
     }
-    return entry;
   };
 
   // Authentication: a bearer API token, else the session cookie. A bad bearer token is refused; a
@@ -68,7 +87,11 @@ export function authentication(deps: AppDeps, config: HttpConfig): { authenticat
   // Sign-out, revocations and changes to users or representatives end cached principals at once.
   const forgetOnChange: MiddlewareHandler<Env> = async (c, next) => {
     await next();
-    if (UNSAFE.has(c.req.method) && /^\/v1\/(auth\/(sign-out|password)|tokens|users|accounts\/[^/]+\/representatives)/.test(c.req.path)) principals.clear();
+    if (UNSAFE.has(c.req.method) && /^\/v1\/(auth\/(sign-out|password)|tokens|users|accounts\/[^/]+\/representatives)/.test(c.req.path)) {
+      generation++;
+      principals.clear();
+      loading.clear();
+    }
   };
 
   return { authenticate, forgetOnChange };
