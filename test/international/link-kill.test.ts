@@ -57,6 +57,7 @@ const CASES: Array<{ step: FaultStep; side: "A" | "B"; refused?: boolean }> = [
   { step: "sender-after-settle", side: "A" },
   { step: "receiver-after-verify", side: "B" },
   { step: "receiver-after-receipt", side: "B" },
+  { step: "receiver-after-answer", side: "B" },
   { step: "receiver-after-credit", side: "B" },
 ];
 const keyOf = (i: number) => `K${i}`;
@@ -206,6 +207,12 @@ describe("linked transfers between two servers, each killed at every step", () =
       if (c.side === "A") expect(sent.status, JSON.stringify(sent.body)).toBe(0);
       else expect(sent.status, JSON.stringify(sent.body)).toBe(201);
       expect(await died(victim)).toBe("SIGKILL");
+      if (c.step === "receiver-after-answer") {
+        // B answered, then died before its credit: A had the answer and delivered; B's row is accepted, not credited, until B's recovery.
+        expect(((sent.body as Record<string, unknown>).transfer as Record<string, unknown>).status).toBe("delivered");
+        const inb = (await B.db.query<{ decision: string; credit_tx: string | null }>("SELECT decision, credit_tx FROM intl_link_inbound WHERE transfer_id = $1", [transferOf(i)])).rows;
+        expect(inb).toEqual([{ decision: "accepted", credit_tx: null }]);
+      }
       // Restart without this transfer's fault; the others stay armed.
       const armed = CASES.flatMap((x, j) => (x.side === c.side && j > i ? [`${x.step}@${transferOf(j)}`] : []));
       await start(victim, armed);
