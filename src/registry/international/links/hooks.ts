@@ -41,8 +41,8 @@ async function tracksAny(ctx: HookCtx, steps: readonly HookStep[]): Promise<bool
 }
 
 /** Whether the class's units are tracked by the Article 6 book (ITMOs), and if so the book's decision on sending these moves to the peer. */
-async function a6Transfer(ctx: HookCtx, step: HookStep, linkId: string, transferId: string, append: boolean): Promise<Refusal | null> {
-  if (!(await tracksAny(ctx, [step]))) return null;
+async function a6Transfer(ctx: HookCtx, step: HookStep, linkId: string, transferId: string, append: boolean, known = false): Promise<Refusal | null> {
+  if (!known && !(await tracksAny(ctx, [step]))) return null;
   const link = await getLink(ctx.sql, linkId);
   const recorded = (await recordedInternational(ctx.sql)).rules;
   const party = recorded?.article6?.party;
@@ -75,11 +75,13 @@ export async function linkEscrow(ctx: HookCtx, step: HookStep, intent: Intent): 
     return intlRefusal("LINK_STATE", `escrow slot ${b.escrowAccount} holds another transfer now; send again with a new commandId`, { linkId: b.linkId, transferId: b.transferId });
   }
   // The Article 6 book must allow the transfer now (it records it at delivery).
+  // Units the book tracks nowhere (plain and JCM credits) skip the book and carry no facts (one statement).
   const moved = movedRuns(step.moves).get(leg.classCode) ?? [];
-  const refused = await a6Transfer(ctx, step, b.linkId, b.transferId, false);
+  const tracked = await tracksAny(ctx, [step]);
+  const refused = tracked ? await a6Transfer(ctx, step, b.linkId, b.transferId, false, true) : null;
   if (refused) return refused;
   const serials = moved.map((r) => ({ start: r.start.toString(), end: r.end.toString() }));
-  const article6 = await exportArticle6(ctx, { linkId: b.linkId, step });
+  const article6 = tracked ? await exportArticle6(ctx, { linkId: b.linkId, step }) : null;
   const message: ProposeBody = { ...b.message, quantity: leg.quantity.toString(), serials, ...(article6 ? { article6 } : {}) };
   await ctx.sql.query(
     `INSERT INTO intl_link_outbound (link_id, transfer_id, escrow_tx, escrow_account, source, destination, class_code, quantity, serials, message, status, created_at, updated_at)
