@@ -7,7 +7,7 @@
 // the answers are recorded, then the transfers settle: delivered (escrow -> the link's sent
 // account, a terminal account) or returned (escrow -> source). Receiver (receiver.ts): it verifies
 // the message once and decides each transfer once, the message's decisions in one database
-// transaction, then credits the accepted ones; a repeat gets the same decisions. recover() resends
+// transaction, answers, then credits the accepted ones (credits.ts); a repeat gets the same decisions. recover() resends
 // what has no answer, settles what has one and credits what is owed, at start-up, on a timer and
 // on an administrator's request: a crash at any step ends delivered or returned, never lost or
 // duplicated, since every move is a ledger transaction idempotent by id.
