@@ -2,20 +2,27 @@
 // 13 item 6), beside transfers inside one registry on the same server in the same run. One
 // PostgreSQL server, two databases, two registries each served over HTTP on 127.0.0.1; the
 // sender's service runs in this process and proposes transfers to the receiver over real HTTP
-// (signed, verified, decided, credited, answered), then delivers. The linked figure is the
+// (signed, verified, decided, answered; B credits after answering), then delivers. The linked figure is the
 // protocol as used: CONCURRENCY representatives each sending one transfer at a time (`send`), so
 // the transfers that become ready while a message is out go together in the link's next message
 // (docs/concepts/linked-registries.md, Batched messages). A linked transfer is its escrow (into a
 // reused escrow slot) plus its share of the message: the signed request, the receiver's receipt
 // (one leg each) and batch of credits, the batch of deliveries. The baseline is one plain transfer
 // between two holding accounts of the sender through the same secure registry, CONCURRENCY at a
-// time. Goal: ratio >= 0.3.
+// time. Before the timed runs it counts the statements each registry sends per plain and per linked
+// transfer. Goal: ratio >= 0.3.
 //
 // Figures (2 CPU cores shared with other sessions; BENCH_SECONDS=5):
 //   before batching:                        ratio 0.11 (an escrow account and a message per transfer)
 //   batched messages, escrow slots:         ratio 0.119, 5.4 vs 45.1 /s, 1.88 transfers per message, load 16.0
 //   + flights wait for escrows under way:   ratio 0.127, 7.0 vs 55.5 /s, 3.70 per message, load 13.8
 //   + settlement beside the next proposal:  ratio 0.149, 3.7 vs 24.8 /s, 3.00 per message, load 15.5
+// Phase 5, three runs each (load average at the start: ratio):
+//   before, measured again:                 7.8: 0.141, 7.3: 0.205, 6.8: 0.144 (and 0.083 at load 0.4)
+//   + credits after the answer:             6.7: 0.202, 7.3: 0.148, 6.9: 0.127
+//   + four messages in flight:              7.0: 0.161, 7.2: 0.164, 6.3: 0.147
+//   + statements per plan in batch hooks:   5.3: 0.126, 6.1: 0.148, 6.5: 0.185
+//   + fewer statements on the path:         7.3: 0.185, 7.9: 0.176, 7.7: 0.149 (29 statements per linked transfer at A, 6 at B; 8 per plain)
 //   Goal 0.3 not reached; where the time goes: docs/concepts/linked-registries.md, Throughput.
 import { loadavg } from "node:os";
 import { Writable } from "node:stream";
@@ -55,8 +62,29 @@ interface Registry {
   close(): Promise<void>;
 }
 
+/** Statements sent by each registry while counting (before the timed runs only). */
+const COUNT = { A: 0, B: 0, on: false };
+/** The registry's store, counting the statements it sends (in transactions too). */
+function counted(db: Db, side: "A" | "B"): Db {
+  const wrap = (sql: { query: Db["query"] }) => {
+    const q = sql.query.bind(sql);
+    return ((text: string, params?: readonly unknown[], opts?: unknown) => {
+      if (COUNT.on) COUNT[side]++;
+      return (q as (...a: unknown[]) => unknown)(text, params, opts);
+    }) as Db["query"];
+  };
+  const t = db.transaction.bind(db);
+  return new Proxy(db, {
+    get(target, prop, recv) {
+      if (prop === "query") return wrap(target);
+      if (prop === "transaction") return (fn: (tx: unknown) => Promise<unknown>, opts?: unknown) => (t as (...a: unknown[]) => Promise<unknown>)((tx: { query: Db["query"] }) => fn(new Proxy(tx, { get: (tt, p2, r2) => (p2 === "query" ? wrap(tt) : Reflect.get(tt, p2, r2)) })), opts);
+      return Reflect.get(target, prop, recv);
+    },
+  });
+}
+
 async function registry(url: string, gov: string): Promise<Registry> {
-  const db = openPostgres(url, { max: 20 });
+  const db = counted(openPostgres(url, { max: 20 }), gov === "THA-GOV" ? "A" : "B");
   await migrate(db);
   const audit = new AuditLog(db, systemClock);
   const auth = await AuthService.open(db, systemClock, CONFIG, audit);
@@ -125,6 +153,15 @@ export async function run(log: (s: string) => void): Promise<Figure[]> {
     const w = must<{ transfer: { status: string } | null }>(await linked(-1));
     if (w.transfer?.status !== "delivered") throw new Error(`warm-up transfer: ${JSON.stringify(w)}`);
     must(await plain(-1));
+    COUNT.on = true;
+    for (let k = 0; k < 20; k++) must(await plain(1000 + k));
+    log(`statements per plain transfer at A: ${COUNT.A / 20}`);
+    COUNT.A = 0;
+    COUNT.B = 0;
+    await Promise.all(Array.from({ length: 4 }, async (_, j) => { for (let k = 0; k < 5; k++) must(await linked(1000 + j * 10 + k)); }));
+    await B.links.idle();
+    log(`statements per linked transfer (4 senders x 5): A ${COUNT.A / 20}, B ${COUNT.B / 20}`);
+    COUNT.on = false;
     log(`plain transfers inside registry A, ${CONCURRENCY} at a time, ${SECONDS} s`);
     let failed = 0;
     const base = await rate(async (i) => {

@@ -48,8 +48,14 @@ export function startLinks(registry: SecureRegistry, db: Db, clock: Clock, env: 
   const onError = (err: unknown) => logger.error({ err: { message: String((err as Error).message) } }, "link recovery failed");
   if (every === 0) {
     const first = service.recover().catch(onError);
-    return { service, stop: async () => void (await first) };
+    return { service, stop: async () => {
+      await first;
+      await service.idle();
+    } };
   }
   const s = service.schedule(every * 1000, onError);
-  return { service, stop: () => s.stop() };
+  return { service, stop: async () => {
+    await s.stop();
+    await service.idle();
+  } };
 }

@@ -79,6 +79,7 @@ describe("ITMOs over a link keep their Article 6 records", () => {
   const aef = async (s: Side, party: string, year = 2023): Promise<Aef> => ok(await aefOf(s.db, new Book(), { party, year })).value;
   const send = async (commandId: string, quantity: string, classCode = cls) => {
     const s = ok(await A.links.send(A.rep, { commandId, linkId: LINK, from: "THA-GOV", classCode, quantity, destination: "CHE-GOV" })).value;
+    await B.links.idle(); // B credits after its answer
     return s.transfer;
   };
 

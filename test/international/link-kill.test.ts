@@ -6,7 +6,8 @@
 // that step. The side is restarted (the peer's link re-pointed to its new port), recovery runs, and
 // the transfer must end delivered (or, for a destination the receiver refuses, returned); and a
 // message of three transfers (one refused) is decided by B in one database transaction, B killed
-// right after it: each transfer ends as decided. Always:
+// right after it: each transfer ends as decided; and 51 transfers go as two messages in flight at
+// once (50 and 1), B killed while deciding them: each ends delivered once. Always:
 // units at A + units at B = units before; B credited each accepted transfer once; the serials B
 // records for a transfer are the ones that left A's source, and A's sent account holds exactly
 // the delivered serials; nothing left in escrow. The world is set up through the services in this
@@ -57,6 +58,7 @@ const CASES: Array<{ step: FaultStep; side: "A" | "B"; refused?: boolean }> = [
   { step: "sender-after-settle", side: "A" },
   { step: "receiver-after-verify", side: "B" },
   { step: "receiver-after-receipt", side: "B" },
+  { step: "receiver-after-answer", side: "B" },
   { step: "receiver-after-credit", side: "B" },
 ];
 const keyOf = (i: number) => `K${i}`;
@@ -206,6 +208,12 @@ describe("linked transfers between two servers, each killed at every step", () =
       if (c.side === "A") expect(sent.status, JSON.stringify(sent.body)).toBe(0);
       else expect(sent.status, JSON.stringify(sent.body)).toBe(201);
       expect(await died(victim)).toBe("SIGKILL");
+      if (c.step === "receiver-after-answer") {
+        // B answered, then died before its credit: A had the answer and delivered; B's row is accepted, not credited, until B's recovery.
+        expect(((sent.body as Record<string, unknown>).transfer as Record<string, unknown>).status).toBe("delivered");
+        const inb = (await B.db.query<{ decision: string; credit_tx: string | null }>("SELECT decision, credit_tx FROM intl_link_inbound WHERE transfer_id = $1", [transferOf(i)])).rows;
+        expect(inb).toEqual([{ decision: "accepted", credit_tx: null }]);
+      }
       // Restart without this transfer's fault; the others stay armed.
       const armed = CASES.flatMap((x, j) => (x.side === c.side && j > i ? [`${x.step}@${transferOf(j)}`] : []));
       await start(victim, armed);
@@ -265,6 +273,37 @@ describe("linked transfers between two servers, each killed at every step", () =
     for (const i of many) (refused.has(i) ? returned : delivered).push(i);
     await checkWorld();
   }, 120_000);
+
+  it("two messages in flight (51 transfers: 50 and 1), B killed while deciding them; each ends delivered once, conserved", async () => {
+    const many = Array.from({ length: 51 }, (_, k) => 200 + k);
+    const ids = many.map(transferOf);
+    // B is down while the 51 are escrowed; A's recovery then pushes them at once: a message of 50 (MAX_LINK_BATCH) and, beside it, a message of one.
+    await B.server?.stop();
+    for (const i of many) {
+      const sent = await call(A, "rep", "POST", `/v1/links/${LINK}/transfers`, { commandId: keyOf(i), from: "THA-GOV", classCode: CLS, quantity: QTY(i).toString(), destination: "CHE-GOV" });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    }
+    await start(B, [`receiver-after-receipt@${transferOf(250)}`]);
+    expect(await died(B)).toBe("SIGKILL");
+    await start(B, []);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await call(A, "admin-2", "POST", "/v1/links/recover");
+      const list = await call(A, "admin-2", "GET", `/v1/links/transfers/outbound?linkId=${LINK}&limit=1000`);
+      const rows = (list.body.items as Array<Record<string, unknown>>).filter((t) => ids.includes(t.transferId as string));
+      if (rows.length === many.length && rows.every((r) => r.status !== "escrowed")) {
+        expect(rows.every((r) => r.status === "delivered" && r.decision === "accepted")).toBe(true);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`still ${JSON.stringify(rows.filter((r) => r.status === "escrowed").map((r) => r.transferId))}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    // They were answered in more than one message (at most 50 a message), each transfer decided once.
+    const nonces = (await A.db.query<{ n: bigint }>("SELECT count(DISTINCT answer->>'message') AS n FROM intl_link_outbound WHERE transfer_id = ANY($1::text[])", [ids])).rows[0]?.n;
+    expect(Number(nonces)).toBeGreaterThanOrEqual(2);
+    delivered.push(...many);
+    await checkWorld();
+  }, 180_000);
 
   it("leaves both ledgers whole (verify)", async () => {
     for (const s of [A, B]) {

@@ -135,6 +135,7 @@ describe("linked registries, in one process", () => {
     expect(r.outbound).toMatchObject([{ transferId: tid, status: "delivered", decision: "accepted" }]);
     expect(await held(A, "THA-GOV", cls)).toBe(0n);
     expect(await held(A, `LNK-${LINK}-SENT`, cls)).toBe(1916n);
+    await B.links.idle(); // B credits after its answer
     expect(await held(B, "CHE-GOV", cls)).toBe(1916n);
     expect(await bookKinds()).toEqual(["authorization", "issuance", "cover", "first-transfer", "transfer"]);
     // Switzerland keeps the sender's serials beside its own.
@@ -148,6 +149,7 @@ describe("linked registries, in one process", () => {
     expect(again.value.transfer?.status).toBe("delivered");
     expect(await bookKinds()).toEqual(["authorization", "issuance", "cover", "first-transfer", "transfer"]);
     expect(await heldUnits(A.db, cls) + (await heldUnits(B.db, cls))).toBe(1916n);
+    await B.links.idle(); // B credits after its answer
     expect(await held(B, "CHE-GOV", cls)).toBe(1916n);
   });
 
@@ -179,9 +181,11 @@ describe("linked registries, in one process", () => {
     expect(lost).toMatchObject({ status: "escrowed", decision: null, attempts: 1 });
     expect(lost?.lastError).toMatch(/connection reset/);
     // Switzerland decided and credited already.
+    await B.links.idle(); // B credits after its answer
     expect(await held(B, "CHE-GOV", "JCM-TH-1")).toBe(120n);
     const done = (await A.links.recover()).outbound.find((o) => o.transferId === s.transaction.id);
     expect(done).toMatchObject({ status: "delivered", decision: "accepted", attempts: 2 });
+    await B.links.idle(); // B credits after its answer
     expect(await held(B, "CHE-GOV", "JCM-TH-1")).toBe(120n);
     expect(await heldUnits(A.db, "JCM-TH-1") + (await heldUnits(B.db, "JCM-TH-1"))).toBe(500n);
   });
@@ -207,6 +211,7 @@ describe("linked registries, in one process", () => {
     down = false;
     const n0 = messages.length;
     const r = await A.links.recover();
+    await B.links.idle();
     // One message carried the three.
     expect(messages.length).toBe(n0 + 1);
     expect(messages.at(-1)!.body.transfers.map((t) => t.transferId).sort()).toEqual([...ids].sort());
@@ -231,6 +236,7 @@ describe("linked registries, in one process", () => {
     const deliveries = await batchOf(A.db, [settles[0]!, settles[2]!]);
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]).not.toBeNull();
+    await B.links.idle(); // B credits after its answer
     expect(await held(B, "CHE-GOV", "JCM-TH-1")).toBe(120n + 40n);
     expect(await heldUnits(A.db, "JCM-TH-1") + (await heldUnits(B.db, "JCM-TH-1"))).toBe(500n);
     for (const e of escrows) expect(await held(A, e, "JCM-TH-1")).toBe(0n);
@@ -241,6 +247,7 @@ describe("linked registries, in one process", () => {
     const answers = (again as unknown as { value: { body: { answers: Array<{ transferId: string; decision: string; receiptTx: string | null }> } } }).value.body.answers;
     const sent = messages.at(-1)!.body.transfers.map((t) => t.transferId as string);
     expect(answers.map((a) => [a.transferId, a.decision, a.receiptTx])).toEqual(sent.map((id) => [id, byId.get(id)!.decision, byId.get(id)!.receipt_tx]));
+    await B.links.idle(); // B credits after its answer
     expect(await held(B, "CHE-GOV", "JCM-TH-1")).toBe(160n);
     // The slots are free again and the next transfer reuses one: no account opened per transfer.
     const s4 = ok(await A.links.send(rep, { commandId: "M-4", linkId: LINK, from: "THA-GOV", classCode: "JCM-TH-1", quantity: "5", destination: "CHE-GOV" })).value;

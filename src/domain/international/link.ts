@@ -117,6 +117,13 @@ export function readAnswer(v: unknown): Outcome<AnswerBody> {
  */
 export const MAX_LINK_BATCH = 50;
 
+/**
+ * The most proposal messages of one link out at once (the sender's flights). Each is signed with
+ * its own nonce and decided on its own; messages never share a transfer, and the receiver decides
+ * each transfer on its own content whatever message came first, so their order does not matter.
+ */
+export const MAX_LINK_IN_FLIGHT = 4;
+
 /** A proposal message: the transfers, each its own object (its own id, idempotency and decision). */
 export interface ProposeMessage {
   transfers: ProposeBody[];

@@ -149,7 +149,7 @@ export function linkOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "post", path: "/v1/links/inbound", operationId: "receiveOverLink", tag: TAG, access: PUBLIC_ACCESS, errors: [401, 404, 409],
       summary: "A peer registry's signed proposal",
-      description: "Called by a linked registry, not by people: a proposal of 1 to 50 transfers signed with the peer's key. The answer is this registry's one decision on each transfer, in the proposal's order (accepted: credited to the destination; refused, with the refusal), signed once with this registry's key; a repeat gets the same decisions.",
+      description: "Called by a linked registry, not by people: a proposal of 1 to 50 transfers signed with the peer's key. The answer is this registry's one decision on each transfer, in the proposal's order (accepted: issued into the link's inbound account, and credited to the destination right after the answer; refused, with the refusal), signed once with this registry's key as soon as the decisions are recorded; a repeat gets the same decisions.",
       body: Envelope,
       responses: { 200: { description: "The signed answer", schema: Envelope } },
       handler: async ({ c, body }) => c.json(value(await svc().receive(body)) as never, 200 as never),

@@ -15,7 +15,7 @@ import type { HookStep, KindHook, LedgerService } from "../ledger/index.ts";
 import { Book } from "./book.ts";
 import { a6Issue, a6Transfer, a6UseOrCancel, guardExit, type HookCtx } from "./hooks-article6.ts";
 import { type Intent, type IntentKind, intentsOf } from "./intents.ts";
-import { linkCredit, linkEscrow, linkReceive, linkSettle } from "./links/hooks.ts";
+import { linkCredit, linkEscrow, type LinkMove, linkReceive, linkSettle } from "./links/hooks.ts";
 
 /** Kinds that only international operations make: every step needs an intent. */
 export const INTERNATIONAL_KINDS = ["forwarding", "omge_cancellation", "buffer_contribution", "buffer_cancellation", "itmo_use", "itmo_cancellation", "link_delivery"] as const;
@@ -78,11 +78,11 @@ async function dispatch(ctx: HookCtx, step: HookStep, intent: Intent): Promise<R
       return linkEscrow(ctx, step, intent);
     case "link-deliver":
     case "link-return":
-      return linkSettle(ctx, step, intent);
+      return linkSettle(ctx, [{ step, intent }]);
     case "link-receive":
       return linkReceive(ctx, step, intent);
     case "link-credit":
-      return linkCredit(ctx, step, intent);
+      return linkCredit(ctx, [{ step, intent }]);
   }
 }
 
@@ -91,6 +91,9 @@ function stepsHook(book: Book): KindHook {
     const ctx: HookCtx = { sql, now, book };
     const intents = await intentsOf(sql, steps.flatMap((s) => (s.batchId ? [s.id, s.batchId] : [s.id])));
     const managed = await managedOrIntl(ctx, steps);
+    // A link's settlements and credits are handled together after the loop: a few statements for the plan, not per transfer.
+    const settles: LinkMove[] = [];
+    const credits: LinkMove[] = [];
     for (const step of steps) {
       const intent = intents.get(step.id) ?? (step.batchId ? intents.get(step.batchId) : undefined);
       if (!intent) {
@@ -103,10 +106,14 @@ function stepsHook(book: Book): KindHook {
         continue;
       }
       if (!(ACCEPTS[step.kind] ?? []).includes(intent.kind)) return intlRefusal("INTENT_MISSING", `transaction ${step.id} (${step.kind}) does not carry out a ${intent.kind}`, { transactionId: step.id, kind: step.kind });
-      const r = await dispatch(ctx, step, intent);
-      if (r) return r;
+      if (intent.kind === "link-deliver" || intent.kind === "link-return") settles.push({ step, intent });
+      else if (intent.kind === "link-credit") credits.push({ step, intent });
+      else {
+        const r = await dispatch(ctx, step, intent);
+        if (r) return r;
+      }
     }
-    return null;
+    return (await linkSettle(ctx, settles)) ?? (await linkCredit(ctx, credits));
   };
 }
 

@@ -25,10 +25,11 @@ export interface Intent {
   body: Record<string, unknown>;
 }
 
-/** Writes the intent, or finds the same one written before; another body under the id is refused. */
+/** Writes the intent (one statement), or finds the same one written before (a second); another body under the id is refused. */
 export async function putIntent(sql: Sql, txId: string, intent: Intent, at: string): Promise<Refusal | undefined> {
   const body = canonical(intent.body);
-  await sql.query("INSERT INTO intl_intents (tx_id, kind, body, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (tx_id) DO NOTHING", [txId, intent.kind, JSON.stringify(body), at]);
+  const made = await sql.query("INSERT INTO intl_intents (tx_id, kind, body, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (tx_id) DO NOTHING", [txId, intent.kind, JSON.stringify(body), at]);
+  if (made.rowCount === 1) return undefined; // written now: it is this intent
   const r = await sql.query<{ kind: string; body: unknown }>("SELECT kind, body FROM intl_intents WHERE tx_id = $1", [txId]);
   const row = r.rows[0];
   if (!row) throw new Error(`intent ${txId} vanished`);
@@ -44,15 +45,16 @@ export async function intentsOf(sql: Sql, ids: readonly string[]): Promise<Map<s
   return new Map(r.rows.map((x) => [x.tx_id, { kind: x.kind, body: x.body }]));
 }
 
-/** Writes several intents in two statements (a batch's transactions, each its own); the first id whose stored intent differs is refused. */
+/** Writes several intents (a batch's transactions, each its own) in one statement, or two when some existed; the first id whose stored intent differs is refused. */
 export async function putIntents(sql: Sql, items: ReadonlyArray<{ txId: string; intent: Intent }>, at: string): Promise<Refusal | undefined> {
   if (items.length === 0) return undefined;
   const rows = items.map((x) => ({ tx_id: x.txId, kind: x.intent.kind, body: canonical(x.intent.body) }));
-  await sql.query(
+  const made = await sql.query(
     `INSERT INTO intl_intents (tx_id, kind, body, created_at) SELECT tx_id, kind, body, $2 FROM jsonb_to_recordset($1::jsonb) AS x(tx_id text, kind text, body jsonb)
      ON CONFLICT (tx_id) DO NOTHING`,
     [JSON.stringify(rows), at],
   );
+  if (made.rowCount === rows.length) return undefined; // all written now: they are these intents
   const stored = await intentsOf(sql, items.map((x) => x.txId));
   for (const r of rows) {
     const s = stored.get(r.tx_id);

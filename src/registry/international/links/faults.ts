@@ -4,6 +4,6 @@
 
 export const FAULT_STEPS = [
   "sender-after-escrow", "sender-after-answer", "sender-after-answer-saved", "sender-after-settle",
-  "receiver-after-verify", "receiver-after-receipt", "receiver-after-credit",
+  "receiver-after-verify", "receiver-after-receipt", "receiver-after-answer", "receiver-after-credit",
 ] as const;
 export type FaultStep = (typeof FAULT_STEPS)[number];

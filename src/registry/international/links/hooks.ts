@@ -26,18 +26,23 @@ import { recordedInternational, rulesByParty } from "../config.ts";
 import { dateOf, type HookCtx } from "../hooks-article6.ts";
 import type { Intent } from "../intents.ts";
 import { exportArticle6 } from "./article6-payload.ts";
-import { freeSlot, getLink, getOutbound, type InboundRow, insertInbounds, slotHolder } from "./store.ts";
+import { creditInbounds, freeSlot, getLink, getOutboundsLocked, type InboundRow, insertInbounds, settleOutbounds, slotHolder } from "./store.ts";
 
 /** The Article 6 record id of a linked transfer. */
 export const linkRecordId = (linkId: string, transferId: string) => `link:${linkId}:${transferId}`;
 
 const single = (step: HookStep) => (step.legs.length === 1 ? step.legs[0] : undefined);
 
-/** Whether the class's units are tracked by the Article 6 book (ITMOs), and if so the book's decision on sending these moves to the peer. */
-async function a6Transfer(ctx: HookCtx, step: HookStep, linkId: string, transferId: string, append: boolean): Promise<Refusal | null> {
-  const classes = [...new Set(step.legs.map((l) => l.classCode))];
+/** Whether the Article 6 book tracks units of any class these steps move (one statement for all). */
+async function tracksAny(ctx: HookCtx, steps: readonly HookStep[]): Promise<boolean> {
+  const classes = [...new Set(steps.flatMap((s) => s.legs.map((l) => l.classCode)))];
   const any = await ctx.sql.query("SELECT 1 FROM intl_book WHERE kind = 'issuance' AND record->>'series' = ANY($1::text[]) LIMIT 1", [classes]);
-  if (any.rows.length === 0) return null;
+  return any.rows.length > 0;
+}
+
+/** Whether the class's units are tracked by the Article 6 book (ITMOs), and if so the book's decision on sending these moves to the peer. */
+async function a6Transfer(ctx: HookCtx, step: HookStep, linkId: string, transferId: string, append: boolean, known = false): Promise<Refusal | null> {
+  if (!known && !(await tracksAny(ctx, [step]))) return null;
   const link = await getLink(ctx.sql, linkId);
   const recorded = (await recordedInternational(ctx.sql)).rules;
   const party = recorded?.article6?.party;
@@ -70,11 +75,13 @@ export async function linkEscrow(ctx: HookCtx, step: HookStep, intent: Intent): 
     return intlRefusal("LINK_STATE", `escrow slot ${b.escrowAccount} holds another transfer now; send again with a new commandId`, { linkId: b.linkId, transferId: b.transferId });
   }
   // The Article 6 book must allow the transfer now (it records it at delivery).
+  // Units the book tracks nowhere (plain and JCM credits) skip the book and carry no facts (one statement).
   const moved = movedRuns(step.moves).get(leg.classCode) ?? [];
-  const refused = await a6Transfer(ctx, step, b.linkId, b.transferId, false);
+  const tracked = await tracksAny(ctx, [step]);
+  const refused = tracked ? await a6Transfer(ctx, step, b.linkId, b.transferId, false, true) : null;
   if (refused) return refused;
   const serials = moved.map((r) => ({ start: r.start.toString(), end: r.end.toString() }));
-  const article6 = await exportArticle6(ctx, { linkId: b.linkId, step });
+  const article6 = tracked ? await exportArticle6(ctx, { linkId: b.linkId, step }) : null;
   const message: ProposeBody = { ...b.message, quantity: leg.quantity.toString(), serials, ...(article6 ? { article6 } : {}) };
   await ctx.sql.query(
     `INSERT INTO intl_link_outbound (link_id, transfer_id, escrow_tx, escrow_account, source, destination, class_code, quantity, serials, message, status, created_at, updated_at)
@@ -84,25 +91,45 @@ export async function linkEscrow(ctx: HookCtx, step: HookStep, intent: Intent): 
   return null;
 }
 
-/** The settlement: delivered after an accepted answer, returned after a refusal; once. */
-export async function linkSettle(ctx: HookCtx, step: HookStep, intent: Intent): Promise<Refusal | null> {
-  const { linkId, transferId } = intent.body as { linkId: string; transferId: string };
-  const out = await getOutbound(ctx.sql, linkId, transferId, true);
-  if (!out) return intlRefusal("LINK_UNKNOWN", `no transfer ${transferId} on link ${linkId}`, { linkId, transferId });
-  const delivering = intent.kind === "link-deliver";
-  const want = delivering ? "accepted" : "refused";
-  const leg = single(step);
-  if (out.status !== "escrowed" || out.answer?.body.decision !== want || !leg || leg.from !== out.escrowAccount || leg.quantity !== out.quantity || (!delivering && leg.to !== out.source)) {
-    return intlRefusal("LINK_STATE", `transfer ${transferId} on link ${linkId} is ${out.status} with answer ${out.answer?.body.decision ?? "none"}: it cannot be ${delivering ? "delivered" : "returned"}`, { linkId, transferId, status: out.status });
+/** A transfer's move in a batch of the link's moves: its step and the intent naming the transfer. */
+export interface LinkMove {
+  step: HookStep;
+  intent: Intent;
+}
+
+/**
+ * The settlements of a plan (one transfer's, or a batch of a message's): each delivered after an
+ * accepted answer or returned after a refusal, once. The statements are per plan, not per
+ * transfer: the rows read and locked in one, marked settled in one, their slots freed in one (the
+ * Article 6 decision of ITMOs stays per delivery, in step order).
+ */
+export async function linkSettle(ctx: HookCtx, moves: readonly LinkMove[]): Promise<Refusal | null> {
+  if (moves.length === 0) return null;
+  const keys = moves.map((m) => m.intent.body as { linkId: string; transferId: string });
+  const rows = await getOutboundsLocked(ctx.sql, keys);
+  const done: Array<{ linkId: string; transferId: string; status: "delivered" | "returned"; tx: string; escrowAccount: string }> = [];
+  const deliveries: Array<{ step: HookStep; linkId: string; transferId: string }> = [];
+  for (const [i, m] of moves.entries()) {
+    const { linkId, transferId } = keys[i] as { linkId: string; transferId: string };
+    const out = rows.get(`${linkId}\n${transferId}`);
+    if (!out) return intlRefusal("LINK_UNKNOWN", `no transfer ${transferId} on link ${linkId}`, { linkId, transferId });
+    const delivering = m.intent.kind === "link-deliver";
+    const want = delivering ? "accepted" : "refused";
+    const leg = single(m.step);
+    if (out.status !== "escrowed" || out.answer?.body.decision !== want || !leg || leg.from !== out.escrowAccount || leg.quantity !== out.quantity || (!delivering && leg.to !== out.source)) {
+      return intlRefusal("LINK_STATE", `transfer ${transferId} on link ${linkId} is ${out.status} with answer ${out.answer?.body.decision ?? "none"}: it cannot be ${delivering ? "delivered" : "returned"}`, { linkId, transferId, status: out.status });
+    }
+    if (m.step.status !== "completed") continue;
+    if (delivering) deliveries.push({ step: m.step, linkId, transferId });
+    done.push({ linkId, transferId, status: delivering ? "delivered" : "returned", tx: m.step.id, escrowAccount: out.escrowAccount });
   }
-  if (step.status !== "completed") return null;
-  if (delivering) {
-    const refused = await a6Transfer(ctx, step, linkId, transferId, true);
-    if (refused) return refused;
+  if (deliveries.length > 0 && (await tracksAny(ctx, deliveries.map((d) => d.step)))) {
+    for (const d of deliveries) {
+      const refused = await a6Transfer(ctx, d.step, d.linkId, d.transferId, true);
+      if (refused) return refused;
+    }
   }
-  await ctx.sql.query("UPDATE intl_link_outbound SET status = $3, settle_tx = $4, updated_at = $5 WHERE link_id = $1 AND transfer_id = $2",
-    [linkId, transferId, delivering ? "delivered" : "returned", step.id, ctx.now]);
-  await freeSlot(ctx.sql, out.escrowAccount, transferId, ctx.now);
+  await settleOutbounds(ctx.sql, done, ctx.now);
   return null;
 }
 
@@ -165,14 +192,14 @@ export async function linkReceive(ctx: HookCtx, step: HookStep, intent: Intent):
   return null;
 }
 
-/** The receiver's credit of an accepted transfer to its destination, once. */
-export async function linkCredit(ctx: HookCtx, step: HookStep, intent: Intent): Promise<Refusal | null> {
-  const { linkId, transferId } = intent.body as { linkId: string; transferId: string };
-  if (step.status !== "completed") return intlRefusal("LINK_STATE", "a linked credit completes at once", { linkId, transferId });
-  const r = await ctx.sql.query(
-    "UPDATE intl_link_inbound SET credit_tx = $3, credited_at = $4 WHERE link_id = $1 AND transfer_id = $2 AND decision = 'accepted' AND credit_tx IS NULL",
-    [linkId, transferId, step.id, ctx.now],
-  );
-  if (r.rowCount !== 1) return intlRefusal("LINK_STATE", `transfer ${transferId} on link ${linkId} is not an accepted transfer awaiting its credit`, { linkId, transferId });
+/** The receiver's credits of accepted transfers to their destinations (one transfer's, or a batch of a message's), each once, marked in one statement. */
+export async function linkCredit(ctx: HookCtx, moves: readonly LinkMove[]): Promise<Refusal | null> {
+  if (moves.length === 0) return null;
+  const keys = moves.map((m) => m.intent.body as { linkId: string; transferId: string });
+  const first = keys[0] as { linkId: string; transferId: string };
+  if (moves.some((m) => m.step.status !== "completed")) return intlRefusal("LINK_STATE", "a linked credit completes at once", first);
+  const marked = await creditInbounds(ctx.sql, moves.map((m, i) => ({ ...(keys[i] as { linkId: string; transferId: string }), tx: m.step.id })), ctx.now);
+  const missing = keys.find((k) => !marked.has(`${k.linkId}\n${k.transferId}`));
+  if (missing) return intlRefusal("LINK_STATE", `transfer ${missing.transferId} on link ${missing.linkId} is not an accepted transfer awaiting its credit`, { linkId: missing.linkId, transferId: missing.transferId });
   return null;
 }

@@ -14,6 +14,7 @@ import type { Result } from "../../ledger/index.ts";
 import type { SecureRegistry } from "../../secure/index.ts";
 import { type Intent, putIntent, putIntents } from "../intents.ts";
 import { LINK_SYSTEM } from "./config.ts";
+import type { InboundRow } from "./store.ts";
 
 export const hashId = (...parts: string[]) => createHash("sha256").update(parts.join("\n")).digest("hex").slice(0, 24).toUpperCase();
 /** Ledger ids of the system's moves of a transfer (stable, so a repeat is the same transaction). */
@@ -33,6 +34,8 @@ export interface LinkCtx {
   readonly db: Db;
   readonly clock: Clock;
   readonly opts: LinkServiceOptions;
+  /** Hands accepted transfers to the background credits (credits.ts); without it the receiver credits before answering. */
+  readonly owe?: (rows: readonly InboundRow[]) => void;
 }
 
 export const nowOf = (ctx: LinkCtx) => ctx.clock.now().toISOString();

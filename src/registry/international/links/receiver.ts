@@ -5,9 +5,9 @@
 // leg each), whose hook records every decision of the message, refused ones too (a message whose
 // transfers are all refused records them in one statement). A ledger refusal of that issuance
 // decides its transfers one at a time instead, so one transfer the ledger refuses does not refuse
-// the others. The accepted transfers are then credited to their destinations (one forwarding
-// each, together as one batch), and the answer, one decision per transfer in the message's order,
-// is signed once. A repeat gets the same decisions; a transfer proposed again with another
+// the others. The answer, one decision per transfer in the message's order, is signed once and
+// goes out as soon as the decisions committed; the accepted transfers are credited to their
+// destinations afterwards (credits.ts: one forwarding each, together as one batch). A repeat gets the same decisions; a transfer proposed again with another
 // content refuses the message (10756), deciding nothing.
 import { canonical } from "../../../domain/ledger/commands.ts";
 import { intlRefusal, type Refusal } from "../../../domain/international/codes.ts";
@@ -60,9 +60,13 @@ export async function receive(ctx: LinkCtx, raw: unknown): Promise<Result<Envelo
     const r = rows.get(id);
     return r && r.decision === "accepted" && r.creditTx === null ? [r] : [];
   });
+  // The answer does not wait for the credits: the decisions are durable, the credits are ours to finish (credits.ts).
   if (owed.length > 0) {
-    await credit(ctx, owed);
-    fault(ctx, "receiver-after-credit", owed.map((r) => r.transferId));
+    if (ctx.owe) ctx.owe(owed);
+    else {
+      await credit(ctx, owed);
+      fault(ctx, "receiver-after-credit", owed.map((r) => r.transferId));
+    }
   }
   const answers: AnswerBody[] = ids.map((id) => {
     const r = rows.get(id);

@@ -1,13 +1,14 @@
 // The sender's half of a linked transfer after its escrow (docs/concepts/linked-registries.md):
-// the ready transfers of a link are COALESCED into flights. One flight per link runs at a time; the
-// transfers that become ready meanwhile (concurrent sends, recovery) wait for the next, which takes
-// up to MAX_LINK_BATCH of them. A flight proposes its unanswered transfers in one signed message,
+// the ready transfers of a link are COALESCED into flights. Up to MAX_LINK_IN_FLIGHT flights of a
+// link are out at once (each its own signed message); the transfers that become ready while they
+// are all out (concurrent sends, recovery) wait for the next, which takes up to MAX_LINK_BATCH of
+// them. A flight proposes its unanswered transfers in one signed message,
 // keeps the peer's signed answer once and each transfer's decision from it, then settles: the
 // accepted ones delivered (escrow -> the link's sent account) and the refused ones returned
 // (escrow -> source), each group as one ledger batch. Every step is idempotent per transfer, so a
 // flight cut anywhere is finished by the next (recovery's) flight; coalescing only decides which
 // transfers share a message, never an outcome.
-import { MAX_LINK_BATCH, readAnswerMessage, type AnswerBody } from "../../../domain/international/link.ts";
+import { MAX_LINK_BATCH, MAX_LINK_IN_FLIGHT, readAnswerMessage, type AnswerBody } from "../../../domain/international/link.ts";
 import { type Envelope, readEnvelope, seal, verifySeal } from "./crypto.ts";
 import { LINK_SYSTEM, sentAccountOf } from "./config.ts";
 import { fault, type LinkCtx, move, moveBatch, moveId, nowOf } from "./moves.ts";
@@ -20,21 +21,27 @@ interface Waiter {
 
 interface LinkQueue {
   waiting: Map<string, Waiter[]>;
+  /** The transfers in a flight now: a push of one waits for the next flight after it (a repeat that finds it settled). */
+  flying: Set<string>;
   running: boolean;
   /** Escrows of the link under way (a send between its slot and its escrow's outcome): the next flight waits for them. */
   coming: number;
   /** Wakes a flight waiting for escrows under way. */
   wake: (() => void) | null;
+  /** Wakes the link's loop waiting for a free place in the air or for transfers to fly. */
+  nudge: (() => void) | null;
 }
 
 /** The longest a ready flight waits for escrows under way before it goes without them. */
 const MAX_LINGER_MS = 250;
 
 /**
- * Flights of each link, one at a time per link, of at most MAX_LINK_BATCH transfers. A flight that
- * could go waits (at most MAX_LINGER_MS) while escrows of the link are under way, so concurrent
- * sends share a message instead of splitting into alternating groups; with none under way it goes
- * at once.
+ * Flights of each link, up to MAX_LINK_IN_FLIGHT out at once, each of at most MAX_LINK_BATCH
+ * transfers (a transfer in one flight at a time). A flight that could go waits (at most
+ * MAX_LINGER_MS) while escrows of the link are under way, so concurrent sends share a message
+ * instead of splitting into many small ones; with none under way it goes at once. Flights are
+ * independent: each proposes in its own signed message and settles its own answers, so a slow
+ * answer holds back only its own transfers.
  */
 export class Flights {
   private readonly links = new Map<string, LinkQueue>();
@@ -42,12 +49,13 @@ export class Flights {
   constructor(
     private readonly propose: (linkId: string, transferIds: string[]) => Promise<string[]>,
     private readonly settle: (linkId: string, transferIds: string[]) => Promise<void>,
+    private readonly inFlight = MAX_LINK_IN_FLIGHT,
   ) {}
 
   private queue(linkId: string): LinkQueue {
     let q = this.links.get(linkId);
     if (!q) {
-      q = { waiting: new Map(), running: false, coming: 0, wake: null };
+      q = { waiting: new Map(), flying: new Set(), running: false, coming: 0, wake: null, nudge: null };
       this.links.set(linkId, q);
     }
     return q;
@@ -74,12 +82,19 @@ export class Flights {
     })));
     over?.();
     if (!q.running) void this.run(linkId, q);
-    else q.wake?.();
+    else {
+      q.wake?.();
+      q.nudge?.();
+    }
     await done;
   }
 
+  private ready(q: LinkQueue): string[] {
+    return [...q.waiting.keys()].filter((id) => !q.flying.has(id));
+  }
+
   private async linger(q: LinkQueue): Promise<void> {
-    if (q.coming === 0 || q.waiting.size >= MAX_LINK_BATCH) return;
+    if (q.coming === 0 || this.ready(q).length >= MAX_LINK_BATCH) return;
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => done(), MAX_LINGER_MS);
       const done = () => {
@@ -88,45 +103,56 @@ export class Flights {
         resolve();
       };
       q.wake = () => {
-        if (q.coming === 0 || q.waiting.size >= MAX_LINK_BATCH) done();
+        if (q.coming === 0 || this.ready(q).length >= MAX_LINK_BATCH) done();
       };
     });
   }
 
-  /**
-   * The flights of a link: proposals one at a time; a flight's settlement runs beside the next
-   * flight's proposal (settlements one at a time too, in flight order), so the link's next message
-   * does not wait for the last one's deliveries.
-   */
+  /** The flights of a link: a new one whenever transfers are ready and fewer than inFlight are out. */
   private async run(linkId: string, q: LinkQueue): Promise<void> {
     q.running = true;
-    let settling: Promise<void> = Promise.resolve();
+    const out = new Set<Promise<void>>();
     try {
-      while (q.waiting.size > 0) {
+      for (;;) {
+        if (this.ready(q).length === 0 || out.size >= this.inFlight) {
+          if (out.size === 0) break;
+          await new Promise<void>((resolve) => {
+            q.nudge = resolve;
+            void Promise.race(out).then(resolve);
+          });
+          q.nudge = null;
+          continue;
+        }
         await this.linger(q);
-        const ids = [...q.waiting.keys()].slice(0, MAX_LINK_BATCH);
+        const ids = this.ready(q).slice(0, MAX_LINK_BATCH);
+        if (ids.length === 0) continue;
         const waiters = ids.flatMap((id) => {
           const w = q.waiting.get(id) ?? [];
           q.waiting.delete(id);
+          q.flying.add(id);
           return w;
         });
-        let answered: string[];
-        try {
-          answered = await this.propose(linkId, ids);
-        } catch (err) {
-          for (const w of waiters) w.reject(err);
-          continue;
-        }
-        const before = settling;
-        settling = before.then(() => this.settle(linkId, answered)).then(
-          () => waiters.forEach((w) => w.resolve()),
-          (err: unknown) => waiters.forEach((w) => w.reject(err)),
-        );
+        const flight: Promise<void> = this.fly(linkId, ids, waiters).finally(() => {
+          for (const id of ids) q.flying.delete(id);
+          out.delete(flight);
+        });
+        out.add(flight);
       }
     } finally {
       q.running = false;
     }
-    await settling;
+  }
+
+  /** One flight: its message proposed, then its answers settled; its waiters learn the end (never throws). */
+  private async fly(linkId: string, ids: string[], waiters: readonly Waiter[]): Promise<void> {
+    try {
+      const answered = await this.propose(linkId, ids);
+      await this.settle(linkId, answered);
+    } catch (err) {
+      for (const w of waiters) w.reject(err);
+      return;
+    }
+    for (const w of waiters) w.resolve();
   }
 }
 

@@ -7,7 +7,7 @@
 // the answers are recorded, then the transfers settle: delivered (escrow -> the link's sent
 // account, a terminal account) or returned (escrow -> source). Receiver (receiver.ts): it verifies
 // the message once and decides each transfer once, the message's decisions in one database
-// transaction, then credits the accepted ones; a repeat gets the same decisions. recover() resends
+// transaction, answers, then credits the accepted ones (credits.ts); a repeat gets the same decisions. recover() resends
 // what has no answer, settles what has one and credits what is owed, at start-up, on a timer and
 // on an administrator's request: a crash at any step ends delivered or returned, never lost or
 // duplicated, since every move is a ledger transaction idempotent by id.
@@ -26,6 +26,7 @@ import { LinkConfig } from "./config.ts";
 import type { Envelope } from "./crypto.ts";
 import { FAULT_STEPS, type FaultStep } from "./faults.ts";
 import { fault, hashId, type LinkCtx, type LinkServiceOptions } from "./moves.ts";
+import { Credits } from "./credits.ts";
 import { credit, MAX_SKEW_MS, receive } from "./receiver.ts";
 import { Flights, proposeFlight, settleFlight } from "./sender.ts";
 import {
@@ -103,6 +104,7 @@ export class LinkService {
   readonly config: LinkConfig;
   private readonly ctx: LinkCtx;
   private readonly flights: Flights;
+  private readonly credits: Credits;
 
   constructor(
     readonly reg: SecureRegistry,
@@ -111,7 +113,8 @@ export class LinkService {
     opts: LinkServiceOptions = {},
   ) {
     this.config = new LinkConfig(reg, db, clock);
-    this.ctx = { reg, db, clock, opts };
+    this.credits = new Credits({ reg, db, clock, opts });
+    this.ctx = { reg, db, clock, opts, owe: (rows) => this.credits.owe(rows) };
     this.flights = new Flights((linkId, ids) => proposeFlight(this.ctx, linkId, ids), (linkId, ids) => settleFlight(this.ctx, linkId, ids));
   }
 
@@ -226,6 +229,7 @@ export class LinkService {
       const a = after.get(`${r.linkId}\n${r.transferId}`);
       return a ? [outboundView(a)] : [];
     });
+    await this.credits.idle();
     const owed = await uncredited(this.db, limit);
     const owedBy = new Map<string, InboundRow[]>();
     for (const r of owed) owedBy.set(r.linkId, [...(owedBy.get(r.linkId) ?? []), r]);
@@ -235,6 +239,11 @@ export class LinkService {
       credited += (await getInbounds(this.db, linkId, rows.map((r) => r.transferId))).filter((r) => r.creditTx !== null).length;
     }
     return { outbound: out, credited };
+  }
+
+  /** Resolves once the credits owed after answers are done (or left to recovery): tests and shutdown wait for it. */
+  idle(): Promise<void> {
+    return this.credits.idle();
   }
 
   /** recover() now and every `everyMs`, one run at a time; stop() ends it. */

@@ -144,6 +144,44 @@ export async function getOutbounds(sql: Sql, linkId: string, transferIds: readon
   return (await sql.query<OutboundRow>(`SELECT ${OUT_COLS} FROM intl_link_outbound WHERE link_id = $1 AND transfer_id = ANY($2::text[])`, [linkId, transferIds])).rows;
 }
 
+/** These transfers (of any links), locked for the writing transaction, by "link\ntransfer". */
+export async function getOutboundsLocked(sql: Sql, keys: ReadonlyArray<{ linkId: string; transferId: string }>): Promise<Map<string, OutboundRow>> {
+  const r = await sql.query<OutboundRow>(
+    `SELECT ${OUT_COLS} FROM intl_link_outbound WHERE (link_id, transfer_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY link_id, transfer_id FOR UPDATE`,
+    [keys.map((k) => k.linkId), keys.map((k) => k.transferId)],
+  );
+  return new Map(r.rows.map((o) => [`${o.linkId}\n${o.transferId}`, o]));
+}
+
+/** Marks these transfers settled (delivered or returned, by their settlement) and frees their slots: two statements for all. */
+export async function settleOutbounds(sql: Sql, rows: ReadonlyArray<{ linkId: string; transferId: string; status: "delivered" | "returned"; tx: string; escrowAccount: string }>, at: string): Promise<void> {
+  if (rows.length === 0) return;
+  await sql.query(
+    `UPDATE intl_link_outbound o SET status = x.status, settle_tx = x.tx, updated_at = $5
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(link_id, transfer_id, status, tx)
+     WHERE o.link_id = x.link_id AND o.transfer_id = x.transfer_id`,
+    [rows.map((r) => r.linkId), rows.map((r) => r.transferId), rows.map((r) => r.status), rows.map((r) => r.tx), at],
+  );
+  await sql.query(
+    `UPDATE intl_link_slots s SET transfer_id = NULL, since = $3
+     FROM unnest($1::text[], $2::text[]) AS x(account_id, transfer_id)
+     WHERE s.account_id = x.account_id AND s.transfer_id = x.transfer_id`,
+    [rows.map((r) => r.escrowAccount), rows.map((r) => r.transferId), at],
+  );
+}
+
+/** Marks these accepted transfers credited (each by its credit transaction) where they await it, in one statement; the ones marked, by "link\ntransfer". */
+export async function creditInbounds(sql: Sql, rows: ReadonlyArray<{ linkId: string; transferId: string; tx: string }>, at: string): Promise<Set<string>> {
+  const r = await sql.query<{ link_id: string; transfer_id: string }>(
+    `UPDATE intl_link_inbound i SET credit_tx = x.tx, credited_at = $4
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS x(link_id, transfer_id, tx)
+     WHERE i.link_id = x.link_id AND i.transfer_id = x.transfer_id AND i.decision = 'accepted' AND i.credit_tx IS NULL
+     RETURNING i.link_id, i.transfer_id`,
+    [rows.map((r) => r.linkId), rows.map((r) => r.transferId), rows.map((r) => r.tx), at],
+  );
+  return new Set(r.rows.map((x) => `${x.link_id}\n${x.transfer_id}`));
+}
+
 /** Keeps the peer's signed answer message once, and records each transfer's decision from it (only where none is recorded). */
 export async function saveAnswers(sql: Sql, linkId: string, envelope: Envelope, answers: readonly AnswerBody[], at: string): Promise<void> {
   await sql.query("INSERT INTO intl_link_answers (link_id, nonce, envelope, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", [linkId, envelope.nonce, JSON.stringify(envelope), at]);
@@ -190,10 +228,8 @@ export async function insertInbounds(sql: Sql, rows: ReadonlyArray<Omit<InboundR
 
 // ------------------------------------------------------------------ escrow slots
 
-/** Takes a free escrow slot of the link for the transfer (or the one it holds already); undefined when none is free. */
+/** Takes a free escrow slot of the link for a transfer that holds none (the caller looked); undefined when none is free. */
 export async function takeSlot(sql: Sql, linkId: string, transferId: string, at: string): Promise<string | undefined> {
-  const held = (await sql.query<{ account_id: string }>("SELECT account_id FROM intl_link_slots WHERE transfer_id = $1", [transferId])).rows[0];
-  if (held) return held.account_id;
   const r = await sql.query<{ account_id: string }>(
     `UPDATE intl_link_slots SET transfer_id = $2, since = $3 WHERE account_id =
        (SELECT account_id FROM intl_link_slots WHERE link_id = $1 AND transfer_id IS NULL ORDER BY account_id LIMIT 1 FOR UPDATE SKIP LOCKED)
