@@ -26,7 +26,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { GENESIS, linkHash, payloadDigest } from "../src/registry/ledger/hash.ts";
-import { chainPayload, LedgerService } from "../src/registry/ledger/index.ts";
+import { chainPayload, type LedgerOptions, LedgerService } from "../src/registry/ledger/index.ts";
 import { verifyLedger } from "../src/registry/verify.ts";
 import { migrate } from "../src/store/migrate.ts";
 import { openPostgres } from "../src/store/postgres.ts";
@@ -38,22 +38,27 @@ const SECONDS = Number(process.env.ETS_BENCH_SECONDS ?? 10);
 const BATCH = 1000;
 const INSTALLATIONS = 10_000;
 
+/** `ETS_BENCH_LEDGER=single` measures figure 1 only (pgbench and the single transfers, a few minutes instead of a quarter of an hour). */
+const ONLY_SINGLE = process.env.ETS_BENCH_LEDGER === "single";
+
 export async function run(log: (s: string) => void): Promise<Figure[]> {
   const cluster = await startPgCluster({ maxConnections: 100 });
   try {
     const pgbenchTps = pgbench(cluster, log);
     const ledgerTps = await transfersPerSecond(cluster, log);
+    const single = figure({
+      figure: "ledger transfers/s (8 clients, each splitting a block) vs pgbench",
+      value: ledgerTps,
+      baseline: pgbenchTps,
+      unit: "tx/s",
+      baselineName: "pgbench tpcb-like, 8 clients, same server",
+      goal: "ratio >= 1.0",
+    });
+    if (ONLY_SINGLE) return [single];
     const batchTps = await batchTransfersPerSecond(cluster, log);
     const [many, few] = await blockCountCost(cluster, log);
     return [
-      figure({
-        figure: "ledger transfers/s (8 clients, each splitting a block) vs pgbench",
-        value: ledgerTps,
-        baseline: pgbenchTps,
-        unit: "tx/s",
-        baselineName: "pgbench tpcb-like, 8 clients, same server",
-        goal: "ratio >= 1.0",
-      }),
+      single,
       figure({
         figure: `ledger transfers/s in batches of ${BATCH} (allocation delivery) vs pgbench`,
         value: batchTps,
@@ -89,13 +94,20 @@ function pgbench(cluster: PgCluster, log: (s: string) => void): number {
   return Number(m[1]);
 }
 
-async function freshLedger(cluster: PgCluster, name: string, pool: number) {
+/** `ETS_BENCH_GROUP_SLOTS=off|N`: figure 1 without group commit, or with N writes in flight (default: the service's). */
+function groupOptions(): LedgerOptions {
+  const v = process.env.ETS_BENCH_GROUP_SLOTS;
+  if (v === undefined || v === "") return {};
+  return { groupCommit: v === "off" ? false : { slots: Number(v) } };
+}
+
+async function freshLedger(cluster: PgCluster, name: string, pool: number, opts: LedgerOptions = {}) {
   const admin = openPostgres(cluster.url, { max: 1 });
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.close();
   const db = openPostgres(cluster.urlFor(name), { max: pool });
   await migrate(db);
-  return { db, ledger: await LedgerService.open(db) };
+  return { db, ledger: await LedgerService.open(db, undefined, undefined, opts) };
 }
 
 function must<T extends { ok: boolean }>(r: T): T {
@@ -104,7 +116,7 @@ function must<T extends { ok: boolean }>(r: T): T {
 }
 
 async function transfersPerSecond(cluster: PgCluster, log: (s: string) => void): Promise<number> {
-  const { db, ledger } = await freshLedger(cluster, "bench_tps", CLIENTS);
+  const { db, ledger } = await freshLedger(cluster, "bench_tps", CLIENTS, groupOptions());
   try {
     must(await ledger.defineClass({ commandId: "b-class", code: "B-2026", unitType: "allowance", scheme: "B" }));
     must(await ledger.openAccount({ commandId: "b-nha", accountId: "B-NHA", type: "national_issuance", holder: "s", name: "s" }));
@@ -131,7 +143,8 @@ async function transfersPerSecond(cluster: PgCluster, log: (s: string) => void):
       }),
     );
     const tps = done / ((Date.now() - started) / 1000);
-    log(`ledger: ${done} transfers, ${tps.toFixed(0)} tx/s`);
+    const g = ledger.group?.stats;
+    log(`ledger: ${done} transfers, ${tps.toFixed(0)} tx/s${g ? `; ${g.grouped} of them in ${g.groups} groups, ${g.fallbacks} groups applied alone` : ""}`);
     const report = await verifyLedger(db);
     if (!report.ok) throw new Error(`verify failed after the run: ${JSON.stringify(report.violations.slice(0, 3))}`);
     return tps;
