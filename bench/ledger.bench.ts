@@ -6,6 +6,13 @@
 // (every transfer splits a block and merges into the destination), for a fixed time; the baseline
 // is `pgbench -b tpcb-like -c 8 -j 2` for the same time on the same private cluster. Both commit
 // each transaction durably (fsync on, synchronous_commit on). Goal: ratio >= 1.0 (issue 10).
+// It measures the service as it behaves by default: since migration ledger-perf-003 the service
+// can apply proposals that arrive while another is being written together, in one database
+// transaction (group commit, src/registry/ledger/group.ts, LedgerOptions.groupCommit), each still
+// its own transaction and its own caller's answer; it is off by default, because here it did not
+// pay (below). `ETS_BENCH_LEDGER=single` runs this figure alone (no batches, no block-count
+// figure, no ledger-verify); `ETS_BENCH_GROUP_SLOTS=off|N` runs it without group commit or with
+// N writes in flight, to compare.
 // Figure 2: allocation delivery as the registry does it: 10,000 one-leg transfers from the
 // issuance account to 10,000 installations' accounts, in batches of 1,000 (registry.batch, each
 // batch one database transaction), beside the same pgbench tps. Goal: ratio >= 10.
@@ -21,8 +28,10 @@
 // single 323 tx/s (0.160), batches 3,545 transfers/s (1.76). After it, load 16-17 (tests beside
 // it): pgbench 738 tps, single 108 tx/s (0.147), batches 977 transfers/s (1.32). Measured in one
 // run against the foreign keys put back (load 17-19), it cut a batch's database CPU from 250-310
-// to 163-173 ms per 1,000 and a single transfer's from 2.8-3.0 to 2.3-2.6 ms. Neither goal is
-// reached.
+// to 163-173 ms per 1,000 and a single transfer's from 2.8-3.0 to 2.3-2.6 ms. Group commit
+// (ledger-perf-003), figure 1 alone, alternating runs at load 7.2-7.9 (another session's bench
+// beside it): without it 528, 503, 416 tx/s (ratios 0.325, 0.273, 0.283), with one write slot
+// 338, 323, 368 tx/s (0.253, 0.164, 0.226), groups of 4 on average. Neither goal is reached.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { GENESIS, linkHash, payloadDigest } from "../src/registry/ledger/hash.ts";

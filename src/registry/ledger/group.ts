@@ -1,10 +1,12 @@
-// Group commit of single proposals. A proposal the planner made on remembered rows, and that may
-// join a group (src/domain/ledger/plan/group.ts), asks for a write slot: when fewer than `slots`
-// such writes are in flight it goes at once, alone, through the ordinary path (so a caller alone,
-// and every sequential caller, sees no change at all). Otherwise it waits in a queue; when a slot
-// frees, the queued proposals (up to `maxGroup`) are applied together in one ledger_write call
-// and one database transaction, hooks included (ledger-perf-003: the set path, each member its
-// own transaction). Each caller's promise settles only after that transaction committed.
+// Group commit of single proposals, when the service is opened with LedgerOptions.groupCommit
+// (off by default: docs/concepts/ledger.md "Performance"). A proposal the planner made on
+// remembered rows, and that may join a group (src/domain/ledger/plan/group.ts), asks for a write
+// slot: when fewer than `slots` such writes are in flight it goes at once, alone, through the
+// ordinary path (so a caller alone, and every sequential caller, sees no change at all).
+// Otherwise it waits in a queue; when a slot frees, the queued proposals (up to `maxGroup`) are
+// applied together in one ledger_write call and one database transaction, hooks included
+// (ledger-perf-003: the set path, each member its own transaction). Each caller's promise
+// settles only after that transaction committed.
 //
 // A group is never all-or-nothing across callers: if its write fails for any reason (an
 // expectation changed, units missing, an id used before, a hook's refusal, a serialization
