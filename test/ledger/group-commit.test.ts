@@ -130,9 +130,13 @@ for (const store of ["pglite", "postgres"] as const) {
       fc.asyncProperty(moves, async (ms) => {
         grouped += await compare(store, ms, `g${round++}`);
       }),
-      { numRuns: store === "pglite" ? 2 : 4 },
+      {
+        numRuns: store === "pglite" ? 2 : 4,
+        // One case where every proposal can join and none is refused, so some group always commits.
+        examples: [[SOURCES.flatMap((from, i) => DESTS.map((to, j) => ({ from, to, quantity: 1 + i + j })))]],
+      },
     );
-    // Not vacuous: most proposals fired at once went in groups.
+    // Not vacuous: proposals fired at once were committed in groups (a group with a refused member falls back to each alone).
     expect(grouped).toBeGreaterThan(0);
   }, 600_000);
 }
