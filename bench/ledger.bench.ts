@@ -6,11 +6,10 @@
 // (every transfer splits a block and merges into the destination), for a fixed time; the baseline
 // is `pgbench -b tpcb-like -c 8 -j 2` for the same time on the same private cluster. Both commit
 // each transaction durably (fsync on, synchronous_commit on). Goal: ratio >= 1.0 (issue 10).
-// It measures the service as it behaves by default: since migration ledger-perf-003 the service
-// can apply proposals that arrive while another is being written together, in one database
-// transaction (group commit, src/registry/ledger/group.ts, LedgerOptions.groupCommit), each still
-// its own transaction and its own caller's answer; it is off by default, because here it did not
-// pay (below). `ETS_BENCH_LEDGER=single` runs this figure alone (no batches, no block-count
+// It measures the service as it behaves: since migration ledger-perf-003 the service applies
+// proposals that arrive while two writes are in flight together, in one database transaction
+// (group commit, src/registry/ledger/group.ts, LedgerOptions.groupCommit), each still its own
+// transaction and its own caller's answer. `ETS_BENCH_LEDGER=single` runs this figure alone (no batches, no block-count
 // figure, no ledger-verify); `ETS_BENCH_GROUP_SLOTS=off|N` runs it without group commit or with
 // N writes in flight, to compare.
 // Figure 2: allocation delivery as the registry does it: 10,000 one-leg transfers from the
@@ -31,7 +30,9 @@
 // to 163-173 ms per 1,000 and a single transfer's from 2.8-3.0 to 2.3-2.6 ms. Group commit
 // (ledger-perf-003), figure 1 alone, alternating runs at load 7.2-7.9 (another session's bench
 // beside it): without it 528, 503, 416 tx/s (ratios 0.325, 0.273, 0.283), with one write slot
-// 338, 323, 368 tx/s (0.253, 0.164, 0.226), groups of 4 on average. Neither goal is reached.
+// 338, 323, 368 tx/s (0.253, 0.164, 0.226), groups of 4 on average. At load 0.5-2.4: without it
+// 645, 728 tx/s (0.282, 0.287), one slot 707, 895 (0.297, 0.321), two slots (the default) 908,
+// 970 (0.370, 0.354). Neither goal is reached.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { GENESIS, linkHash, payloadDigest } from "../src/registry/ledger/hash.ts";

@@ -32,10 +32,7 @@ export interface LedgerOptions {
   holdingLimits?: HoldingLimitPolicy | null;
   /** The registry's rules (account states, government routes, reversal windows, one pending per account, account numbers): the rulebook's `ledger` section. */
   rules?: LedgerRules;
-  /**
-   * Group commit of concurrent single proposals (group.ts): off unless given (on the 2-core bench
-   * machine it did not beat 8 parallel single writes; docs/concepts/ledger.md "Performance").
-   */
+  /** Group commit of concurrent single proposals (group.ts): on by default (2 write slots); `false` turns it off. */
   groupCommit?: GroupCommitOptions | false;
 }
 
@@ -73,7 +70,7 @@ export class LedgerService {
   ) {
     this.atomic = atomicRunner(db);
     this.options = { catalogue, holdingLimits: opts.holdingLimits ?? null, rules: opts.rules ?? DEFAULT_LEDGER_RULES };
-    this.group = opts.groupCommit === undefined || opts.groupCommit === false ? undefined : new GroupCommit((plan) => applyWithHooks(this.db, plan, this.hooks), opts.groupCommit);
+    this.group = opts.groupCommit === false ? undefined : new GroupCommit((plan) => applyWithHooks(this.db, plan, this.hooks), opts.groupCommit ?? {});
   }
 
   /** The registry's rules the ledger keeps (the rulebook's `ledger` section, or the defaults). */
