@@ -32,7 +32,8 @@
 // beside it): without it 528, 503, 416 tx/s (ratios 0.325, 0.273, 0.283), with one write slot
 // 338, 323, 368 tx/s (0.253, 0.164, 0.226), groups of 4 on average. At load 0.5-2.4: without it
 // 645, 728 tx/s (0.282, 0.287), one slot 707, 895 (0.297, 0.321), two slots (the default) 908,
-// 970 (0.370, 0.354). Neither goal is reached.
+// 970 (0.370, 0.354); as committed, at load 1.3-2.1: 769 and 825 tx/s (0.360, 0.411). Neither
+// goal is reached.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { GENESIS, linkHash, payloadDigest } from "../src/registry/ledger/hash.ts";
