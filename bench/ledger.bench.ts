@@ -6,6 +6,12 @@
 // (every transfer splits a block and merges into the destination), for a fixed time; the baseline
 // is `pgbench -b tpcb-like -c 8 -j 2` for the same time on the same private cluster. Both commit
 // each transaction durably (fsync on, synchronous_commit on). Goal: ratio >= 1.0 (issue 10).
+// It measures the service as it behaves: since migration ledger-perf-003 the service applies
+// proposals that arrive while two writes are in flight together, in one database transaction
+// (group commit, src/registry/ledger/group.ts, LedgerOptions.groupCommit), each still its own
+// transaction and its own caller's answer. `ETS_BENCH_LEDGER=single` runs this figure alone (no batches, no block-count
+// figure, no ledger-verify); `ETS_BENCH_GROUP_SLOTS=off|N` runs it without group commit or with
+// N writes in flight, to compare.
 // Figure 2: allocation delivery as the registry does it: 10,000 one-leg transfers from the
 // issuance account to 10,000 installations' accounts, in batches of 1,000 (registry.batch, each
 // batch one database transaction), beside the same pgbench tps. Goal: ratio >= 10.
@@ -21,12 +27,17 @@
 // single 323 tx/s (0.160), batches 3,545 transfers/s (1.76). After it, load 16-17 (tests beside
 // it): pgbench 738 tps, single 108 tx/s (0.147), batches 977 transfers/s (1.32). Measured in one
 // run against the foreign keys put back (load 17-19), it cut a batch's database CPU from 250-310
-// to 163-173 ms per 1,000 and a single transfer's from 2.8-3.0 to 2.3-2.6 ms. Neither goal is
-// reached.
+// to 163-173 ms per 1,000 and a single transfer's from 2.8-3.0 to 2.3-2.6 ms. Group commit
+// (ledger-perf-003), figure 1 alone, alternating runs at load 7.2-7.9 (another session's bench
+// beside it): without it 528, 503, 416 tx/s (ratios 0.325, 0.273, 0.283), with one write slot
+// 338, 323, 368 tx/s (0.253, 0.164, 0.226), groups of 4 on average. At load 0.5-2.4: without it
+// 645, 728 tx/s (0.282, 0.287), one slot 707, 895 (0.297, 0.321), two slots (the default) 908,
+// 970 (0.370, 0.354); as committed, at load 1.3-2.1: 769 and 825 tx/s (0.360, 0.411). Neither
+// goal is reached.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { GENESIS, linkHash, payloadDigest } from "../src/registry/ledger/hash.ts";
-import { chainPayload, LedgerService } from "../src/registry/ledger/index.ts";
+import { chainPayload, type LedgerOptions, LedgerService } from "../src/registry/ledger/index.ts";
 import { verifyLedger } from "../src/registry/verify.ts";
 import { migrate } from "../src/store/migrate.ts";
 import { openPostgres } from "../src/store/postgres.ts";
@@ -38,22 +49,27 @@ const SECONDS = Number(process.env.ETS_BENCH_SECONDS ?? 10);
 const BATCH = 1000;
 const INSTALLATIONS = 10_000;
 
+/** `ETS_BENCH_LEDGER=single` measures figure 1 only (pgbench and the single transfers, a few minutes instead of a quarter of an hour). */
+const ONLY_SINGLE = process.env.ETS_BENCH_LEDGER === "single";
+
 export async function run(log: (s: string) => void): Promise<Figure[]> {
   const cluster = await startPgCluster({ maxConnections: 100 });
   try {
     const pgbenchTps = pgbench(cluster, log);
     const ledgerTps = await transfersPerSecond(cluster, log);
+    const single = figure({
+      figure: "ledger transfers/s (8 clients, each splitting a block) vs pgbench",
+      value: ledgerTps,
+      baseline: pgbenchTps,
+      unit: "tx/s",
+      baselineName: "pgbench tpcb-like, 8 clients, same server",
+      goal: "ratio >= 1.0",
+    });
+    if (ONLY_SINGLE) return [single];
     const batchTps = await batchTransfersPerSecond(cluster, log);
     const [many, few] = await blockCountCost(cluster, log);
     return [
-      figure({
-        figure: "ledger transfers/s (8 clients, each splitting a block) vs pgbench",
-        value: ledgerTps,
-        baseline: pgbenchTps,
-        unit: "tx/s",
-        baselineName: "pgbench tpcb-like, 8 clients, same server",
-        goal: "ratio >= 1.0",
-      }),
+      single,
       figure({
         figure: `ledger transfers/s in batches of ${BATCH} (allocation delivery) vs pgbench`,
         value: batchTps,
@@ -89,13 +105,20 @@ function pgbench(cluster: PgCluster, log: (s: string) => void): number {
   return Number(m[1]);
 }
 
-async function freshLedger(cluster: PgCluster, name: string, pool: number) {
+/** `ETS_BENCH_GROUP_SLOTS=off|N`: figure 1 without group commit, or with N writes in flight (default: the service's). */
+function groupOptions(): LedgerOptions {
+  const v = process.env.ETS_BENCH_GROUP_SLOTS;
+  if (v === undefined || v === "") return {};
+  return { groupCommit: v === "off" ? false : { slots: Number(v) } };
+}
+
+async function freshLedger(cluster: PgCluster, name: string, pool: number, opts: LedgerOptions = {}) {
   const admin = openPostgres(cluster.url, { max: 1 });
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.close();
   const db = openPostgres(cluster.urlFor(name), { max: pool });
   await migrate(db);
-  return { db, ledger: await LedgerService.open(db) };
+  return { db, ledger: await LedgerService.open(db, undefined, undefined, opts) };
 }
 
 function must<T extends { ok: boolean }>(r: T): T {
@@ -104,7 +127,7 @@ function must<T extends { ok: boolean }>(r: T): T {
 }
 
 async function transfersPerSecond(cluster: PgCluster, log: (s: string) => void): Promise<number> {
-  const { db, ledger } = await freshLedger(cluster, "bench_tps", CLIENTS);
+  const { db, ledger } = await freshLedger(cluster, "bench_tps", CLIENTS, groupOptions());
   try {
     must(await ledger.defineClass({ commandId: "b-class", code: "B-2026", unitType: "allowance", scheme: "B" }));
     must(await ledger.openAccount({ commandId: "b-nha", accountId: "B-NHA", type: "national_issuance", holder: "s", name: "s" }));
@@ -131,7 +154,8 @@ async function transfersPerSecond(cluster: PgCluster, log: (s: string) => void):
       }),
     );
     const tps = done / ((Date.now() - started) / 1000);
-    log(`ledger: ${done} transfers, ${tps.toFixed(0)} tx/s`);
+    const g = ledger.group?.stats;
+    log(`ledger: ${done} transfers, ${tps.toFixed(0)} tx/s${g ? `; ${g.grouped} of them in ${g.groups} groups, ${g.fallbacks} groups applied alone` : ""}`);
     const report = await verifyLedger(db);
     if (!report.ok) throw new Error(`verify failed after the run: ${JSON.stringify(report.violations.slice(0, 3))}`);
     return tps;

@@ -14,6 +14,7 @@
 //   registry-rules.ts  one pending per account, returns of excess allocation (checked under lock)
 //   create.ts          proposals
 //   batch.ts           batches of single-leg transfers
+//   group.ts           single proposals applied together (group commit)
 //   decide.ts          approve, reject, cancel, release; completions and recorded rejections
 //   reverse.ts         reversals (reversal windows, terminal accounts)
 export type {
@@ -24,5 +25,6 @@ export { chainsOf, holdingLimitRefusal, limitChecks } from "./plan/common.ts";
 export { checkLegs, LEG_CHECKS } from "./plan/legs.ts";
 export { type CreateInput, initialStatus, planCreate } from "./plan/create.ts";
 export { type BatchInput, MAX_BATCH, planBatch } from "./plan/batch.ts";
+export { groupable, groupPlans, MAX_GROUP } from "./plan/group.ts";
 export { type Decision, planCompletion, planDecision, rejection, type TransitionOutcome } from "./plan/decide.ts";
 export { planReverse, type ReverseInput } from "./plan/reverse.ts";

@@ -7,7 +7,7 @@ import { type Catalogue, DEFAULT_CATALOGUE } from "../../domain/ledger/catalog.t
 import { refuse, type Refusal } from "../../domain/ledger/checks.ts";
 import { canonical, firstDifference, type ValidProposal, validateDecide, validatePropose, validateReverse } from "../../domain/ledger/commands.ts";
 import {
-  type Decision, type HoldingLimitPolicy, type Plan, type PlanOptions, planCreate, planDecision, planReverse, rejection, type Snapshot, type TxFacts,
+  type CreateStep, type Decision, groupable, type HoldingLimitPolicy, type Plan, type PlanOptions, planCreate, planDecision, planReverse, rejection, type Snapshot, type TxFacts,
 } from "../../domain/ledger/plan.ts";
 import { DEFAULT_LEDGER_RULES, type LedgerRules } from "../../domain/ledger/rules.ts";
 import { type Clock, systemClock } from "../../platform/clock.ts";
@@ -18,6 +18,7 @@ import { legNumbersRefusal } from "./numbers.ts";
 import type { Applied } from "./apply.ts";
 import { applyWithHooks, type KindHook } from "./hooks.ts";
 import { runBatch, type BatchInput } from "./batch.ts";
+import { GroupCommit, type GroupCommitOptions } from "./group.ts";
 import { txIdFor } from "./ids.ts";
 import * as reads from "./reads.ts";
 import { atomicRunner, ensureCatalogueRows } from "./opening.ts";
@@ -31,6 +32,19 @@ export interface LedgerOptions {
   holdingLimits?: HoldingLimitPolicy | null;
   /** The registry's rules (account states, government routes, reversal windows, one pending per account, account numbers): the rulebook's `ledger` section. */
   rules?: LedgerRules;
+  /** Group commit of concurrent single proposals (group.ts): on by default (2 write slots); `false` turns it off. */
+  groupCommit?: GroupCommitOptions | false;
+}
+
+/** A validated proposal and what its attempts share. */
+interface Proposal {
+  readonly p: ValidProposal;
+  readonly scope: string;
+  readonly id: string;
+  readonly now: string;
+  readonly request: unknown;
+  readonly classes: readonly string[];
+  readonly accountIds: readonly string[];
 }
 
 /** Keys of the registry's own scope that look like derived ids would be ambiguous: they are refused. */
@@ -45,6 +59,8 @@ export class LedgerService {
   readonly options: PlanOptions;
   /** One database transaction for a class or account command (opening.ts). */
   private readonly atomic: ReturnType<typeof atomicRunner>;
+  /** Group commit of concurrent single proposals (group.ts), unless turned off. */
+  readonly group: GroupCommit | undefined;
 
   private constructor(
     readonly db: Db,
@@ -54,6 +70,7 @@ export class LedgerService {
   ) {
     this.atomic = atomicRunner(db);
     this.options = { catalogue, holdingLimits: opts.holdingLimits ?? null, rules: opts.rules ?? DEFAULT_LEDGER_RULES };
+    this.group = opts.groupCommit === false ? undefined : new GroupCommit((plan) => applyWithHooks(this.db, plan, this.hooks), opts.groupCommit ?? {});
   }
 
   /** The registry's rules the ledger keeps (the rulebook's `ledger` section, or the defaults). */
@@ -173,24 +190,52 @@ export class LedgerService {
       return refuse("ID_MALFORMED", `transactionId ${p.transactionId} has the form of the ids the registry derives; choose another`, { field: "transactionId", value: p.transactionId });
     }
     const id = txIdFor(scope, p.transactionId);
-    const request = canonical(proposalRequest(p));
     const now = this.now();
-    const classes = [...new Set(p.legs.map((l) => l.classCode))];
-    const accountIds = [...new Set(p.legs.flatMap((l) => (l.from === null ? [l.to] : [l.from, l.to])))];
+    const c: Proposal = {
+      p, scope, id, now, request: canonical(proposalRequest(p)),
+      classes: [...new Set(p.legs.map((l) => l.classCode))],
+      accountIds: [...new Set(p.legs.flatMap((l) => (l.from === null ? [l.to] : [l.from, l.to])))],
+    };
+    // Group commit: a proposal planned on remembered rows that may join a group asks for a write
+    // slot; while another is in flight it waits and is applied together with the others (group.ts).
+    const snap = this.group ? this.seen.snapshot(now, c.classes, c.accountIds) : undefined;
+    const plan = snap ? this.planProposal(c, snap) : undefined;
+    if (!this.group || !plan || "ok" in plan || !groupable(plan)) return this.proposeLoop(c, plan);
+    const turn = await this.group.turn(plan);
+    if (turn.kind === "done") {
+      this.paths.remembered++;
+      return { ok: true, value: completedView(plan.steps[0] as CreateStep, now, turn.moves), replayed: false };
+    }
+    if (turn.kind === "alone") return this.proposeLoop(c, plan);
+    try {
+      return await this.proposeLoop(c, plan);
+    } finally {
+      this.group.release();
+    }
+  }
+
+  private planProposal(c: Proposal, snap: Snapshot): Plan | Refusal {
+    const { p } = c;
+    return planCreate(
+      { id: c.id, scope: c.scope, key: p.transactionId, kind: p.kind, legs: p.legs, request: c.request, initiator: p.initiator, purpose: p.purpose, beneficiary: p.beneficiary, hold: p.hold },
+      snap,
+      this.options,
+    );
+  }
+
+  /** The ordinary path of a proposal: plan (on remembered rows first, `first` when already made on them), apply, re-plan when stale. */
+  private async proposeLoop(c: Proposal, first?: Plan | Refusal): Promise<Result<TransactionView>> {
+    const { p, id, scope, now, request, classes, accountIds } = c;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      let snap = attempt === 1 ? this.seen.snapshot(now, classes, accountIds) : undefined;
-      const remembered = snap !== undefined;
-      if (!snap) {
+      let snap = attempt === 1 && first === undefined ? this.seen.snapshot(now, classes, accountIds) : undefined;
+      const remembered = snap !== undefined || (attempt === 1 && first !== undefined);
+      if (!snap && !remembered) {
         snap = await readSnapshot(this.db, now, { classes, accounts: accountIds, txs: [id] });
         this.seen.remember(snap);
         const prior = snap.txs.get(id);
         if (prior) return this.replayOf(id, scope, p.transactionId, request, prior);
       }
-      const plan = planCreate(
-        { id, scope, key: p.transactionId, kind: p.kind, legs: p.legs, request, initiator: p.initiator, purpose: p.purpose, beneficiary: p.beneficiary, hold: p.hold },
-        snap,
-        this.options,
-      );
+      const plan = attempt === 1 && first !== undefined ? first : this.planProposal(c, snap as Snapshot);
       // A refusal on remembered rows is only a hint: the read snapshot decides.
       if ("ok" in plan) {
         if (remembered) continue;

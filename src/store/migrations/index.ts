@@ -16,6 +16,7 @@ import { ledgerV2Migrations } from "./ledger-v2.ts";
 import { ledgerV5Migrations } from "./ledger-005.ts";
 import { ledgerPerfMigrations } from "./ledger-perf.ts";
 import { ledgerPerf002Migrations } from "./ledger-perf-002.ts";
+import { ledgerPerf003Migrations } from "./ledger-perf-003.ts";
 import { registryMigrations } from "./registry.ts";
 import { securityMigrations } from "./security.ts";
 
@@ -44,4 +45,5 @@ export const migrations: readonly Migration[] = [
   ...complianceExPostMigrations,
   ...intlLinkBatchMigrations,
   ...ledgerPerf002Migrations,
+  ...ledgerPerf003Migrations,
 ];

@@ -15,7 +15,7 @@ import type { Migration } from "../migration.ts";
 import { APPLY_HEAD, APPLY_STEPS, APPLY_TAIL } from "./ledger-v2.ts";
 
 /** Moves and books every step of an eligible batch; returns each step's movement texts, as ledger_complete does per step. */
-const COMPLETE_BATCH = `CREATE FUNCTION ledger_complete_batch(p_steps jsonb, p_now text) RETURNS jsonb LANGUAGE plpgsql AS $$
+export const COMPLETE_BATCH = `CREATE FUNCTION ledger_complete_batch(p_steps jsonb, p_now text) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_n int := jsonb_array_length(p_steps);
   v_raw text[] := array_fill(''::text, ARRAY[v_n]);

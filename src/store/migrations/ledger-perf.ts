@@ -149,7 +149,7 @@ END $$`;
 /** The check-only availability call before each completion: ledger_complete now does it. */
 const CHECK_ONLY = "        PERFORM ledger_earmark(s->'legs', 1, true);\n";
 
-function stepsWithoutCheckOnly(): string {
+export function stepsWithoutCheckOnly(): string {
   const parts = APPLY_STEPS.split(CHECK_ONLY);
   // Both completions (a created transaction completing at once, a transition to completed).
   if (parts.length !== 3) throw new Error(`ledger-perf-001: expected 2 check-only earmark calls in ledger_apply's steps, found ${parts.length - 1}`);

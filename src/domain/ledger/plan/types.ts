@@ -89,6 +89,8 @@ interface StepBase {
   readonly legs: readonly PlanLeg[];
   /** The hash chains a completion appends to: its source accounts, or an issuance's classes. */
   readonly chains: readonly string[];
+  /** The step's own time, when it differs from the plan's (a member of a group of proposals, plan/group.ts). */
+  readonly at?: string;
 }
 
 export interface CreateStep extends StepBase {
@@ -158,6 +160,8 @@ export interface Plan {
   readonly txs: ReadonlyMap<string, { seq: number; status: TransactionStatus; reversedBy: string | null }>;
   readonly limits: readonly LimitCheck[];
   readonly batch: { id: string; scope: string; key: string; kind: string; request: unknown; size: number } | null;
+  /** Single proposals applied together, each its own transaction at its own time (plan/group.ts); absent otherwise. */
+  readonly group?: true;
   readonly steps: readonly Step[];
 }
 
