@@ -263,3 +263,22 @@ export async function chainPayload(sql: Sql, txId: string, completedAt: string):
     movements: mv.rows.map((m) => [m.leg_no, m.part_no, m.code, m.from_account, m.to_account, m.serial_start.toString(), m.serial_end.toString()]),
   };
 }
+
+/** The delayed transactions due at `now`, oldest delay first (at most 1,000). */
+export async function dueIds(sql: Sql, now: string, limit: number): Promise<string[]> {
+  const r = await sql.query<{ tx_id: string }>(
+    "SELECT tx_id FROM tx_state WHERE status = 'delayed' AND delay_until <= $1 ORDER BY delay_until, tx_id LIMIT $2",
+    [now, Math.max(1, Math.min(limit, 1000))],
+  );
+  return r.rows.map((x) => x.tx_id);
+}
+
+/** Transactions awaiting approval created at or before the cutoff, oldest first (at most 1,000). */
+export async function awaitingIds(sql: Sql, createdBefore: string, limit: number): Promise<string[]> {
+  const r = await sql.query<{ tx_id: string }>(
+    `SELECT s.tx_id FROM tx_state s JOIN transactions t ON t.id = s.tx_id
+     WHERE s.status = 'awaiting_approval' AND t.created_at <= $1 ORDER BY t.created_at, t.id LIMIT $2`,
+    [createdBefore, Math.max(1, Math.min(limit, 1000))],
+  );
+  return r.rows.map((x) => x.tx_id);
+}

@@ -2,10 +2,11 @@
 // goes the same way: read a snapshot (or take remembered rows), plan it purely
 // (src/domain/ledger/plan.ts), apply the plan in one statement (ledger_apply), and when the
 // database says the snapshot was stale, plan again from a fresh one, a bounded number of times.
-// Class and account commands are in accounts.ts; reads in reads.ts.
+// Class and account commands are in accounts.ts; reads in reads.ts; the recorded request in
+// requests.ts; group commit of concurrent proposals in group.ts.
 import { type Catalogue, DEFAULT_CATALOGUE } from "../../domain/ledger/catalog.ts";
 import { refuse, type Refusal } from "../../domain/ledger/checks.ts";
-import { canonical, firstDifference, type ValidProposal, validateDecide, validatePropose, validateReverse } from "../../domain/ledger/commands.ts";
+import { canonical, firstDifference, validateDecide, validatePropose, validateReverse } from "../../domain/ledger/commands.ts";
 import {
   type CreateStep, type Decision, groupable, type HoldingLimitPolicy, type Plan, type PlanOptions, planCreate, planDecision, planReverse, rejection, type Snapshot, type TxFacts,
 } from "../../domain/ledger/plan.ts";
@@ -23,6 +24,7 @@ import { txIdFor } from "./ids.ts";
 import * as reads from "./reads.ts";
 import { atomicRunner, ensureCatalogueRows } from "./opening.ts";
 import { backOff, LedgerBusyError, MAX_ATTEMPTS, retryable } from "./retry.ts";
+import { type Proposal, proposalRequest, withoutHold } from "./requests.ts";
 import { readSnapshot, SeenRows } from "./snapshot.ts";
 import type { AccountView, BatchView, BlockView, EntitlementView, FreezeView, HoldingView, Page, Result, TransactionView, UnitClassView } from "./types.ts";
 import { heldView, completedView } from "./views.ts";
@@ -34,17 +36,6 @@ export interface LedgerOptions {
   rules?: LedgerRules;
   /** Group commit of concurrent single proposals (group.ts): on by default (2 write slots); `false` turns it off. */
   groupCommit?: GroupCommitOptions | false;
-}
-
-/** A validated proposal and what its attempts share. */
-interface Proposal {
-  readonly p: ValidProposal;
-  readonly scope: string;
-  readonly id: string;
-  readonly now: string;
-  readonly request: unknown;
-  readonly classes: readonly string[];
-  readonly accountIds: readonly string[];
 }
 
 /** Keys of the registry's own scope that look like derived ids would be ambiguous: they are refused. */
@@ -319,22 +310,13 @@ export class LedgerService {
   }
 
   /** The delayed transactions due now, oldest delay first. */
-  async dueIds(limit = 100): Promise<string[]> {
-    const r = await this.db.query<{ tx_id: string }>(
-      "SELECT tx_id FROM tx_state WHERE status = 'delayed' AND delay_until <= $1 ORDER BY delay_until, tx_id LIMIT $2",
-      [this.now(), Math.max(1, Math.min(limit, 1000))],
-    );
-    return r.rows.map((x) => x.tx_id);
+  dueIds(limit = 100): Promise<string[]> {
+    return reads.dueIds(this.db, this.now(), limit);
   }
 
   /** Awaiting transactions created at or before the cutoff, oldest first. */
-  async awaitingIds(createdBefore: string, limit = 1000): Promise<string[]> {
-    const r = await this.db.query<{ tx_id: string }>(
-      `SELECT s.tx_id FROM tx_state s JOIN transactions t ON t.id = s.tx_id
-       WHERE s.status = 'awaiting_approval' AND t.created_at <= $1 ORDER BY t.created_at, t.id LIMIT $2`,
-      [createdBefore, Math.max(1, Math.min(limit, 1000))],
-    );
-    return r.rows.map((x) => x.tx_id);
+  awaitingIds(createdBefore: string, limit = 1000): Promise<string[]> {
+    return reads.awaitingIds(this.db, createdBefore, limit);
   }
 
   /** Releases every delayed transaction due now, each on its own, in delay order; what happened to each. */
@@ -407,22 +389,4 @@ export class LedgerService {
     if (badNumber) return Promise.resolve(badNumber);
     return runBatch({ db: this.db, options: this.options, now: () => this.now(), seen: this.seen, apply: (p, attempt) => this.apply(p, attempt) }, input, scope);
   }
-}
-
-function withoutHold(r: unknown): unknown {
-  if (typeof r !== "object" || r === null) return r;
-  const { hold: _h, ...rest } = r as Record<string, unknown>;
-  return rest;
-}
-
-export function proposalRequest(p: ValidProposal): Record<string, unknown> {
-  return {
-    kind: p.kind,
-    legs: p.legs.map((l) => ({ classCode: l.classCode, from: l.from, to: l.to, quantity: l.quantity })),
-    initiator: p.initiator,
-    purpose: p.purpose,
-    beneficiary: p.beneficiary,
-    note: p.note,
-    hold: p.hold,
-  };
 }
