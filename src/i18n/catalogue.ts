@@ -20,6 +20,7 @@ import { CLI_MESSAGES } from "./messages/cli.ts";
 import { INTERNATIONAL_MESSAGES } from "./messages/international.ts";
 import { INTERNATIONAL_CHECK_MESSAGES } from "./messages/international-checks.ts";
 import { COMPLIANCE_MESSAGES } from "./messages/compliance.ts";
+import { COMPLIANCE_EX_POST_MESSAGES } from "./messages/compliance-ex-post.ts";
 import { CLI_USAGE_MESSAGES } from "./messages/cli-usage.ts";
 import { CLI_SIMULATE_MESSAGES } from "./messages/cli-simulate.ts";
 import { CLI_COVERAGE_MESSAGES } from "./messages/cli-coverage.ts";
@@ -46,6 +47,7 @@ export const AREAS = {
   cli: CLI_MESSAGES,
   international: INTERNATIONAL_MESSAGES,
   compliance: COMPLIANCE_MESSAGES,
+  complianceExPost: COMPLIANCE_EX_POST_MESSAGES,
   complianceChecks: COMPLIANCE_CHECK_MESSAGES,
   cliUsage: CLI_USAGE_MESSAGES,
   cliSimulate: CLI_SIMULATE_MESSAGES,
@@ -75,6 +77,7 @@ export const MESSAGES = {
   ...CLI_MESSAGES,
   ...INTERNATIONAL_MESSAGES,
   ...COMPLIANCE_MESSAGES,
+  ...COMPLIANCE_EX_POST_MESSAGES,
   ...COMPLIANCE_CHECK_MESSAGES,
   ...CLI_USAGE_MESSAGES,
   ...CLI_SIMULATE_MESSAGES,

@@ -8,6 +8,7 @@ import { BaselinesPage } from "./pages/allocation/baselines.tsx";
 import { AuctionPage } from "./pages/auctions/auction.tsx";
 import { AuctionsPage } from "./pages/auctions/auctions.tsx";
 import { AllocationPage } from "./pages/allocation/run.tsx";
+import { ExPostPage } from "./pages/compliance/ex-post.tsx";
 import { ReportsPage } from "./pages/compliance/reports.tsx";
 import { StatusPage } from "./pages/compliance/status.tsx";
 import { SurrenderPage } from "./pages/compliance/surrender.tsx";
@@ -58,6 +59,7 @@ export const ROUTES: readonly RouteDef[] = [
   { path: "/compliance/verification", title: "cpl.verify.title", access: "signed-in", page: VerificationPage },
   { path: "/compliance/surrender", title: "cpl.surrender.title", access: "signed-in", page: SurrenderPage },
   { path: "/compliance/status", title: "cpl.status.title", access: "signed-in", page: StatusPage },
+  { path: "/compliance/ex-post", title: "xp.title", access: "signed-in", page: ExPostPage },
 ];
 
 type Can = ReturnType<typeof abilities>;
@@ -105,6 +107,7 @@ export const NAV: readonly NavGroup[] = [
       { path: "/compliance/verification", label: "nav.cplVerify", show: (can) => can.verifier },
       { path: "/compliance/surrender", label: "nav.cplSurrender", show: (can) => can.representative },
       { path: "/compliance/status", label: "nav.cplStatus" },
+      { path: "/compliance/ex-post", label: "nav.cplExPost", show: (can) => can.registry },
     ],
   },
   { title: "nav.auctions", show: () => true, items: [{ path: "/auctions", label: "nav.auctionList" }] },
