@@ -3,11 +3,13 @@
 // tokyoRulebook) on a clock starting in June 2015, after the first compliance period (FY2010-2014).
 // Through the API, as examples/play/tokyo-ex-post.yaml does: an office building (JP-INST-001, the
 // demo's first operator account) with a facility cap of 46,000 t for P1 and 8,000 t verified each
-// year (40,000 t). In the console: one national administrator issues its excess reductions and sees
-// the issuance awaiting a second approval (rule 9319) with the way to the approvals page; a second
-// administrator approves it there; the first issues again (the same command) and the list shows
-// 6,000 credits issued; issuing once more is refused (rule 9318); the representative reads the list
-// without the form; the page in Japanese has no English outside data. axe-core on each.
+// year (40,000 t), and a second one (JP-INST-002) at 7,000 t a year (35,000 t). In the console: one
+// national administrator issues their excess reductions and sees each issuance awaiting a second
+// approval (rule 9319) with the way to the approvals page; a second administrator approves both
+// there, and completes the second building's from the list of issuances in progress (11,000
+// credits); the first issues again (the same command) and the list shows 6,000 credits issued;
+// issuing once more is refused (rule 9318); the representative reads the list without the form;
+// the page in Japanese has no English outside data. axe-core on each.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +22,8 @@ let browser: Browser;
 let dir = "";
 const INST = "JP-INST-001";
 const ISSUANCE = `ex-post.P1.${INST}.issue`;
+const INST2 = "JP-INST-002";
+const ISSUANCE2 = `ex-post.P1.${INST2}.issue`;
 
 /**
  * The tokyo preset as a registry can run it: `scheme.registry: true` and the security section of
@@ -64,11 +68,16 @@ beforeAll(async () => {
   const rep = await as("demo-rep-a");
   const verifier = await as("demo-verifier");
   const plan = { validFrom: 2010, sources: [{ id: "boiler", kind: "process", unit: "t", emissionFactor: { value: "0.5" } }] };
-  expect((await rep("POST", `/v1/compliance/installations/${INST}/plans`, { commandId: "plan-1", plan })).status).toBe(201);
-  for (const year of [2010, 2011, 2012, 2013, 2014]) {
-    expect((await rep("POST", `/v1/compliance/installations/${INST}/reports`, { commandId: `rep-${year}`, year, activity: [{ source: "boiler", quantity: "16000" }] })).body.total).toBe("8000");
-    expect((await rep("POST", `/v1/compliance/installations/${INST}/verifier`, { commandId: `ap-${year}`, year, verifier: "demo-verifier" })).status).toBe(201);
-    expect((await verifier("POST", `/v1/compliance/installations/${INST}/verifications`, { commandId: `ver-${year}`, year, version: 1, opinion: "positive", misstatements: "0" })).status).toBe(201);
+  // Activity of the boiler a year (t of fuel, factor 0.5): 16,000 gives 8,000 t (JP-INST-001), 14,000 gives 7,000 t (JP-INST-002).
+  for (const [inst, account, activity] of [[INST, "JP-200-0001", "16000"], [INST2, "JP-200-0002", "14000"]] as const) {
+    if (inst !== INST) expect((await admin("POST", "/v1/compliance/installations", { commandId: `reg-${inst}`, installation: inst, accountId: account, sector: "buildings" })).status).toBe(201);
+    if (inst !== INST) expect((await admin("POST", `/v1/compliance/installations/${inst}/terms`, { commandId: `terms-${inst}`, period: "P1", facilityCap: "46000", requiredReduction: "4000" })).status).toBe(201);
+    expect((await rep("POST", `/v1/compliance/installations/${inst}/plans`, { commandId: `plan-${inst}`, plan })).status).toBe(201);
+    for (const year of [2010, 2011, 2012, 2013, 2014]) {
+      expect((await rep("POST", `/v1/compliance/installations/${inst}/reports`, { commandId: `rep-${inst}-${year}`, year, activity: [{ source: "boiler", quantity: activity }] })).status).toBe(201);
+      expect((await rep("POST", `/v1/compliance/installations/${inst}/verifier`, { commandId: `ap-${inst}-${year}`, year, verifier: "demo-verifier" })).status).toBe(201);
+      expect((await verifier("POST", `/v1/compliance/installations/${inst}/verifications`, { commandId: `ver-${inst}-${year}`, year, version: 1, opinion: "positive", misstatements: "0" })).status).toBe(201);
+    }
   }
 }, 240_000);
 afterAll(async () => {
@@ -106,6 +115,11 @@ describe("excess reductions issued ex post, in a browser", () => {
     const pending = first.getByRole("table", { name: "Issuances of P1 awaiting approval or completion" }).getByRole("row").filter({ hasText: INST });
     await pending.waitFor();
     expect(await pending.innerText()).toMatch(/6,000\s+ex-post\.P1\.JP-INST-001\.issue\s+Awaiting a second approval\s+Approve on the approvals page/);
+    // The second building (35,000 t against 46,000): 11,000 credits, also waiting.
+    await first.getByLabel("Installation", { exact: true }).selectOption(INST2);
+    await first.getByRole("button", { name: "Issue", exact: true }).click();
+    await first.getByRole("status").filter({ hasText: `The issuance ${ISSUANCE2} of 11,000 TOKYO-ER-P1 awaits` }).waitFor();
+    await first.getByLabel("Installation", { exact: true }).selectOption(INST);
     expect(await axeViolations(first)).toEqual([]);
     await screenshot(first, "en-compliance-ex-post-awaiting");
   }, 120_000);
@@ -114,11 +128,19 @@ describe("excess reductions issued ex post, in a browser", () => {
     const second = await newPage(browser);
     await signIn(second, server, "demo-admin-2");
     await second.getByRole("link", { name: "Approvals", exact: true }).click();
-    await second.getByRole("button", { name: `Approve: ${ISSUANCE}` }).click();
-    await second.getByRole("status").filter({ hasText: "Approved." }).waitFor();
+    for (const id of [ISSUANCE, ISSUANCE2]) {
+      await second.getByRole("button", { name: `Approve: ${id}` }).click();
+      await second.getByRole("status").filter({ hasText: "Approved." }).waitFor();
+      await second.getByRole("button", { name: `Approve: ${id}` }).waitFor({ state: "detached" });
+    }
     await openPage(second);
-    const approved = second.getByRole("table", { name: "Issuances of P1 awaiting approval or completion" }).getByRole("row").filter({ hasText: INST });
-    expect(await approved.innerText()).toMatch(/Approved, not yet completed/);
+    const inProgress = second.getByRole("table", { name: "Issuances of P1 awaiting approval or completion" });
+    expect(await inProgress.getByRole("row").filter({ hasText: INST }).first().innerText()).toMatch(/^JP-INST-001\s+6,000\s+\S+\s+Approved, not yet completed\s+Complete the issuance/);
+    // The approver completes the second building's issuance from the list (any national administrator may).
+    await second.getByRole("button", { name: `Complete the issuance: ${INST2}` }).click();
+    const row2 = second.getByRole("table", { name: "Excess reductions issued for P1" }).getByRole("row").filter({ hasText: INST2 });
+    await row2.waitFor();
+    expect(await row2.innerText()).toMatch(/JP-INST-002\s+JP-200-0002\s+35,000\s+46,000\s+11,000\s+None\s+11,000 TOKYO-ER-P1\s+ex-post\.P1\.JP-INST-002\s+Issued/);
     await second.context().close();
 
     // The first administrator issues again: the command kept its id, so it completes the issuance.

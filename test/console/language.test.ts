@@ -63,6 +63,7 @@ const PAGES: Array<{ name: string; path: string; act?: (p: Page) => Promise<void
   { name: "compliance-reports", path: "/compliance/reports" },
   { name: "compliance-surrender", path: "/compliance/surrender" },
   { name: "compliance-status", path: "/compliance/status" },
+  { name: "compliance-ex-post", path: "/compliance/ex-post" },
   { name: "public-accounts", path: "/public/accounts" },
   { name: "public-allocations", path: "/public/allocations" },
   { name: "public-transactions", path: "/public/transactions" },

@@ -11,6 +11,7 @@ export const COMPLIANCE_EX_POST_MESSAGES = {
     en: "Once every year of a compliance period is verified, what an installation's emissions stay below its facility cap (up to the rulebook's ceiling) is issued as tradable credits into its operator holding account. A national administrator issues them; a second national administrator approves the issuance.",
     ja: "削減義務期間の全年度の排出量が検証された後、施設の排出量が排出上限量を下回った量（規則の上限まで）が、取引可能なクレジットとして事業者保有口座に発行されます。国の管理者が発行し、別の国の管理者が承認します。",
   },
+  "xp.period": { en: "Compliance period", ja: "削減義務期間" },
   "xp.listTitle": { en: "Issued for {period}", ja: "{period}の発行実績" },
   "xp.caption": { en: "Excess reductions issued for {period}", ja: "{period}に発行された超過削減量" },
   "xp.none": { en: "No excess reductions have been issued for this period.", ja: "この期間に発行された超過削減量はありません。" },

@@ -86,7 +86,7 @@ export function ExPostPage() {
       <PageTitle title="xp.title" />
       <p className="intro">{t("xp.intro")}</p>
       {periods.length > 0 ? (
-        <Select label="cpl.period" value={period} onChange={(e) => setPeriod(e.target.value)}>
+        <Select label="xp.period" value={period} onChange={(e) => setPeriod(e.target.value)}>
           {periods.map((p) => (
             <option key={p.id} value={p.id} translate="no">
               {`${p.id} (${p.from}-${p.to})`}
@@ -94,7 +94,7 @@ export function ExPostPage() {
           ))}
         </Select>
       ) : (
-        <Field label="cpl.period" value={period} onChange={(e) => setPeriod(e.target.value.trim())} />
+        <Field label="xp.period" value={period} onChange={(e) => setPeriod(e.target.value.trim())} />
       )}
       <Show loaded={list}>
         {(l) => {
