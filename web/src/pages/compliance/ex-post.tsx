@@ -53,11 +53,17 @@ export function installationOf(id: string, period: string): string | null {
   return inst === "" ? null : inst;
 }
 
+/** The attempt an issuance id names: `.issue` is the first, `.issue.<n>` the n-th. */
+const attempt = (id: string) => Number(/\.issue\.(\d+)$/.exec(id)?.[1] ?? "1");
+
+/** Per installation without an issued row, its latest attempt (a later one replaces a rejected or stale one). */
 function pendingOf(txs: readonly Tx[], period: string, issued: ReadonlySet<string>): Pending[] {
   const out = new Map<string, Pending>();
   for (const tx of txs) {
     const inst = installationOf(tx.id, period);
     if (inst === null || issued.has(inst)) continue;
+    const prior = out.get(inst);
+    if (prior && attempt(prior.issuanceId) > attempt(tx.id)) continue;
     out.set(inst, { installation: inst, issuanceId: tx.id, status: tx.status, quantity: tx.legs[0]?.quantity ?? "0" });
   }
   return [...out.values()].sort((a, b) => (a.installation < b.installation ? -1 : 1));
