@@ -3,8 +3,9 @@
 // tokyoRulebook) on a clock starting in June 2015, after the first compliance period (FY2010-2014).
 // Through the API, as examples/play/tokyo-ex-post.yaml does: an office building (JP-INST-001, the
 // demo's first operator account) with a facility cap of 46,000 t for P1 and 8,000 t verified each
-// year (40,000 t), and a second one (JP-INST-002) at 7,000 t a year (35,000 t). In the console: one
-// national administrator issues their excess reductions and sees each issuance awaiting a second
+// year (40,000 t), a second one (JP-INST-002) at 7,000 t a year (35,000 t), and a third not yet
+// reported (JP-INST-003). In the console: the third's issuance is refused (rule 9316); one
+// national administrator issues the others' excess reductions and sees each issuance awaiting a second
 // approval (rule 9319) with the way to the approvals page; a second administrator approves both
 // there, and completes the second building's from the list of issuances in progress (11,000
 // credits); the first issues again (the same command) and the list shows 6,000 credits issued;
@@ -24,6 +25,7 @@ const INST = "JP-INST-001";
 const ISSUANCE = `ex-post.P1.${INST}.issue`;
 const INST2 = "JP-INST-002";
 const ISSUANCE2 = `ex-post.P1.${INST2}.issue`;
+const INST3 = "JP-INST-003";
 
 /**
  * The tokyo preset as a registry can run it: `scheme.registry: true` and the security section of
@@ -65,6 +67,9 @@ beforeAll(async () => {
   expect((await admin("POST", `/v1/compliance/installations/${INST}/terms`, { commandId: "terms-1", period: "P1", facilityCap: "46000", requiredReduction: "4000" })).status).toBe(201);
   const auditor = await as("demo-auditor");
   expect((await auditor("POST", "/v1/compliance/accreditations", { commandId: "acc-1", verifier: "demo-verifier", accreditationId: "TMG-V-001", body: "TMG", standard: "ISO 14065", scopes: ["*"], validFrom: "2010-01-01", expires: "2020-12-31" })).status).toBe(201);
+  // A third building, registered with its terms but not yet reported: issuing is refused (9316).
+  expect((await admin("POST", "/v1/compliance/installations", { commandId: "reg-3", installation: INST3, accountId: "JP-200-0003", sector: "buildings" })).status).toBe(201);
+  expect((await admin("POST", `/v1/compliance/installations/${INST3}/terms`, { commandId: "terms-3", period: "P1", facilityCap: "46000", requiredReduction: "4000" })).status).toBe(201);
   const rep = await as("demo-rep-a");
   const verifier = await as("demo-verifier");
   const plan = { validFrom: 2010, sources: [{ id: "boiler", kind: "process", unit: "t", emissionFactor: { value: "0.5" } }] };
@@ -106,6 +111,10 @@ describe("excess reductions issued ex post, in a browser", () => {
     await openPage(first);
     expect(await first.getByLabel("Compliance period", { exact: true }).inputValue()).toBe("P1");
     await first.getByText("No excess reductions have been issued for this period.").waitFor();
+    // Before every year of the period is verified, the refusal names the rule.
+    await first.getByLabel("Installation", { exact: true }).selectOption(INST3);
+    await first.getByRole("button", { name: "Issue", exact: true }).click();
+    await first.getByRole("alert").getByText("Refused by rule 9316: Excess reductions are issued only once the emissions of every year of the period are verified; an estimate does not count.").waitFor();
     await first.getByLabel("Installation", { exact: true }).selectOption(INST);
     await first.getByRole("button", { name: "Issue", exact: true }).click();
     const notice = first.getByRole("status").filter({ hasText: "awaits a second national administrator's approval" });
