@@ -27,6 +27,10 @@ export const COMPLIANCE_EX_POST_MESSAGES = {
   "xp.state.awaiting": { en: "Awaiting a second approval", ja: "別の管理者の承認待ち" },
   "xp.state.approved": { en: "Approved, not yet completed", ja: "承認済み・未完了" },
   "xp.pendingTitle": { en: "Issuances in progress", ja: "手続中の発行" },
+  "xp.pendingPartial": {
+    en: "The registry holds more issuance transactions than this table reads ({count} in each state), so an issuance in progress may be missing here: issuing again from the form completes it, and the transactions page lists them all.",
+    ja: "登録簿の発行取引がこの表で読み込む件数（各状態{count}件）を超えているため、手続中の発行が表示されていない場合があります。下のフォームから再度発行すると完了し、取引の一覧ではすべて確認できます。",
+  },
   "xp.pendingCaption": { en: "Issuances of {period} awaiting approval or completion", ja: "承認または完了を待つ{period}の発行" },
   "xp.toApprovals": { en: "Approve on the approvals page", ja: "承認待ちの画面で承認" },
   "xp.toComplete": { en: "A national administrator completes it", ja: "国の管理者が完了させます" },

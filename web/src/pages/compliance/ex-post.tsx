@@ -69,6 +69,9 @@ function pendingOf(txs: readonly Tx[], period: string, issued: ReadonlySet<strin
   return [...out.values()].sort((a, b) => (a.installation < b.installation ? -1 : 1));
 }
 
+/** Issuance transactions read per state for the table of issuances in progress (the API's largest page). */
+const PENDING_PAGE = 500;
+
 export function ExPostPage() {
   const { t } = useT();
   const { me } = useSession();
@@ -80,8 +83,8 @@ export function ExPostPage() {
   const valid = VALID.test(period);
   const list = useApi<{ items: ExPostIssuance[] }>(valid ? `/v1/compliance/periods/${encodeURIComponent(period)}/ex-post-issuances` : null);
   const readsLedger = can.admin || can.authority;
-  const waiting = useApi<{ items: Tx[] }>(valid && readsLedger ? "/v1/transactions?kind=issuance&status=awaiting_approval&limit=500" : null);
-  const approved = useApi<{ items: Tx[] }>(valid && readsLedger ? "/v1/transactions?kind=issuance&status=completed&limit=500" : null);
+  const waiting = useApi<{ items: Tx[]; nextCursor?: string | null }>(valid && readsLedger ? `/v1/transactions?kind=issuance&status=awaiting_approval&limit=${PENDING_PAGE}` : null);
+  const approved = useApi<{ items: Tx[]; nextCursor?: string | null }>(valid && readsLedger ? `/v1/transactions?kind=issuance&status=completed&limit=${PENDING_PAGE}` : null);
   const reload = () => {
     list.reload();
     waiting.reload();
@@ -106,10 +109,12 @@ export function ExPostPage() {
         {(l) => {
           const issued = new Set(l.items.map((x) => x.installation));
           const pending = pendingOf([...(waiting.data?.items ?? []), ...(approved.data?.items ?? [])], period, issued);
+          // The table reads one page of each state; when more exist it says so rather than look complete.
+          const partial = Boolean(waiting.data?.nextCursor) || Boolean(approved.data?.nextCursor);
           return (
             <>
               <IssuedTable period={period} items={l.items} />
-              {readsLedger ? <PendingTable period={period} items={pending} admin={can.admin} onDone={reload} /> : null}
+              {readsLedger ? <PendingTable period={period} items={pending} partial={partial} admin={can.admin} onDone={reload} /> : null}
             </>
           );
         }}
@@ -152,7 +157,7 @@ function IssuedTable(props: { period: string; items: ExPostIssuance[] }) {
   );
 }
 
-function PendingTable(props: { period: string; items: Pending[]; admin: boolean; onDone: () => void }) {
+function PendingTable(props: { period: string; items: Pending[]; partial: boolean; admin: boolean; onDone: () => void }) {
   const { t, f } = useT();
   const [error, setError] = useState<unknown>(undefined);
   const ids = useRef(new Map<string, string>());
@@ -169,10 +174,12 @@ function PendingTable(props: { period: string; items: Pending[]; admin: boolean;
       setError(err);
     }
   }
-  if (props.items.length === 0) return null;
+  const partial = props.partial ? <p className="hint" role="note">{t("xp.pendingPartial", { count: f.q(PENDING_PAGE) })}</p> : null;
+  if (props.items.length === 0) return partial;
   return (
     <section aria-labelledby="xp-pending-h">
       <h2 id="xp-pending-h">{t("xp.pendingTitle")}</h2>
+      {partial}
       <ErrorBox error={error} />
       <Table
         caption={t("xp.pendingCaption", { period: periodLabel(f, props.period) })}
