@@ -1,0 +1,90 @@
+// Goal: the principal cache (src/http/middleware/authenticate.ts) caches nothing while changes made
+// by other processes could go unseen (CredentialChanges.watching false: a server on PostgreSQL whose
+// LISTEN connection is not established), takes nothing from it then either, and forgets every
+// verified principal on each change announced. Revocations here are written straight into the store
+// (no route of this app), so only the cache decides whether they are seen: a stand-in for the
+// store's notices says when watching holds and when a change is announced.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { CredentialChanges } from "../../src/http/context.ts";
+import { migrate } from "../../src/store/migrate.ts";
+import { openPglite } from "../../src/store/pglite.ts";
+import { buildFixture, type Fixture } from "./fixture.ts";
+import { seedWorld, SYSTEM } from "./world.ts";
+
+let f: Fixture;
+const subscribers: Array<() => void> = [];
+const watch: { watching: boolean } & CredentialChanges = { watching: false, subscribe: (fn: () => void) => void subscribers.push(fn) };
+const announce = () => {
+  for (const s of subscribers) s();
+};
+
+beforeAll(async () => {
+  const db = await openPglite();
+  await migrate(db);
+  f = await buildFixture(db, { credentialChanges: watch, http: { principalCacheMs: 600_000 } });
+  await seedWorld(f);
+}, 120_000);
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await f?.db.close();
+});
+
+let n = 0;
+async function newToken(): Promise<{ token: string; tokenId: string }> {
+  const r = await f.auth.createApiToken(SYSTEM, { userId: "rep-a1", name: `watch-${++n}`, scopes: ["read"] });
+  if (!r.ok) throw new Error(JSON.stringify(r));
+  return { token: r.value.token, tokenId: r.value.view.tokenId };
+}
+const me = (token: string) => f.request("/v1/auth/me", { headers: { authorization: `Bearer ${token}` } });
+/** Revoked in the store behind the app's back: no route of this app empties its cache. */
+const revokeBehindItsBack = (tokenId: string) => f.db.query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1", [tokenId, f.clock.now().toISOString()]);
+
+describe("principal cache and the store's notices", () => {
+  it("subscribes to the changes once", () => {
+    expect(subscribers).toHaveLength(1);
+  });
+
+  it("while not watching, asks the database at every request (nothing cached)", async () => {
+    watch.watching = false;
+    const { token, tokenId } = await newToken();
+    const spy = vi.spyOn(f.auth, "authenticateToken");
+    try {
+      expect((await me(token)).status).toBe(200);
+      expect((await me(token)).status).toBe(200);
+      expect(spy).toHaveBeenCalledTimes(2);
+      await revokeBehindItsBack(tokenId);
+      expect((await me(token)).status).toBe(401);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("while watching, remembers a verified token until a change is announced", async () => {
+    watch.watching = true;
+    const { token, tokenId } = await newToken();
+    expect((await me(token)).status).toBe(200);
+    await revokeBehindItsBack(tokenId);
+    expect((await me(token)).status).toBe(200); // remembered: the change was not announced
+    announce();
+    expect((await me(token)).status).toBe(401);
+  });
+
+  it("stops using what it remembered as soon as it is not watching", async () => {
+    watch.watching = true;
+    const { token, tokenId } = await newToken();
+    expect((await me(token)).status).toBe(200);
+    await revokeBehindItsBack(tokenId);
+    watch.watching = false; // lost, and nothing announced (yet)
+    expect((await me(token)).status).toBe(401);
+  });
+
+  it("does not remember a look-up made while not watching once watching again", async () => {
+    watch.watching = false;
+    const { token, tokenId } = await newToken();
+    expect((await me(token)).status).toBe(200);
+    watch.watching = true;
+    await revokeBehindItsBack(tokenId);
+    expect((await me(token)).status).toBe(401);
+  });
+});
