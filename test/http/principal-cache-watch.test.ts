@@ -6,6 +6,7 @@
 // store's notices says when watching holds and when a change is announced.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CredentialChanges } from "../../src/http/context.ts";
+import { principalCacheMs, StartupError } from "../../src/http/server.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import { openPglite } from "../../src/store/pglite.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
@@ -86,5 +87,18 @@ describe("principal cache and the store's notices", () => {
     watch.watching = true;
     await revokeBehindItsBack(tokenId);
     expect((await me(token)).status).toBe(401);
+  });
+});
+
+describe("OPENETS_PRINCIPAL_CACHE_SECONDS", () => {
+  it("is 5 s unless set, whole seconds from 0 to 3600, and anything else a startup error naming it", () => {
+    expect(principalCacheMs({})).toBe(5_000);
+    expect(principalCacheMs({ OPENETS_PRINCIPAL_CACHE_SECONDS: "" })).toBe(5_000);
+    expect(principalCacheMs({ OPENETS_PRINCIPAL_CACHE_SECONDS: "0" })).toBe(0);
+    expect(principalCacheMs({ OPENETS_PRINCIPAL_CACHE_SECONDS: "600" })).toBe(600_000);
+    for (const bad of ["3601", "-1", "1.5", "5s", " 5"]) {
+      expect(() => principalCacheMs({ OPENETS_PRINCIPAL_CACHE_SECONDS: bad })).toThrow(StartupError);
+      expect(() => principalCacheMs({ OPENETS_PRINCIPAL_CACHE_SECONDS: bad })).toThrow(/OPENETS_PRINCIPAL_CACHE_SECONDS/);
+    }
   });
 });
