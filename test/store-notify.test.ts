@@ -1,6 +1,7 @@
 // Goal: credential changes announce themselves from the database (migration auth-notify-001), on
 // every door, and the server's LISTEN connection (src/store/listen.ts) hears them, comes back after
-// its backend is killed, and ends at close. On PostgreSQL: the changes that can end or alter a
+// its backend is killed or goes silent (stopped with SIGSTOP: the test cluster runs as this user),
+// and ends at close. On PostgreSQL: the changes that can end or alter a
 // principal notify (payload: the table), the routine writes of signing in (a token's last use, a
 // TOTP step, a new session or token) do not, nor does a rolled-back change. Each check ends with a
 // sentinel notice sent after the change: notices arrive in commit order, so once the sentinel is
@@ -135,6 +136,31 @@ describe("credential change notices [postgres]", () => {
     expect(other.listening).toBe(false);
     const left = await db.query<{ n: bigint }>("SELECT count(*)::int8 AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'openets-listen'");
     expect(Number(left.rows[0]?.n)).toBe(1); // only the suite's own listener
+  });
+
+  it("counts a connection gone silent (its backend stopped, as in a network partition) as lost once a heartbeat goes unanswered", async () => {
+    const seen: string[] = [];
+    const quiet = listenPostgres(url, CREDENTIALS_CHANNEL, {
+      onNotice: () => undefined, onListening: () => seen.push("listening"), onLost: () => seen.push("lost"), heartbeatMs: 300, backoffMs: { first: 50, max: 200 },
+    });
+    try {
+      await waitFor("listening", () => quiet.listening);
+      // The newest listening backend is this one (the suite's own listener connected earlier).
+      const pid = Number((await db.query<{ pid: number }>(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'openets-listen' ORDER BY backend_start DESC LIMIT 1",
+      )).rows[0]?.pid);
+      process.kill(pid, "SIGSTOP");
+      try {
+        await waitFor("lost", () => seen.includes("lost"), 5_000);
+        expect(quiet.listening).toBe(false);
+      } finally {
+        process.kill(pid, "SIGCONT");
+      }
+      await waitFor("listening again", () => quiet.listening, 10_000);
+      expect(seen).toEqual(["listening", "lost", "listening"]);
+    } finally {
+      await quiet.close();
+    }
   });
 
   it("refuses a channel name that is not an identifier", () => {

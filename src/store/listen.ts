@@ -3,7 +3,9 @@
 // the server to hear credential changes made by any process (src/store/migrations/auth-notify.ts).
 // While the connection is not established (before the first connect, after an error or a drop)
 // `listening` is false and a consumer must assume it misses notices; on every (re)connection it is
-// told first (onListening), then notices follow. Reconnects with a doubling back-off.
+// told first (onListening), then notices follow. Reconnects with a doubling back-off. A connection
+// that goes silent (a network partition: no error, no end, and no notices either) is found by a
+// heartbeat, a `SELECT 1` every few seconds that must answer in time, and counted as lost.
 import pg from "pg";
 
 export interface Listener {
@@ -22,6 +24,8 @@ export interface ListenOptions {
   onLost(err: unknown): void;
   /** First and largest wait before reconnecting (ms); default 100 and 5,000. */
   backoffMs?: { first: number; max: number };
+  /** How often the connection is proved alive, and how long a connect or the proof may take (ms); default 5,000 each. */
+  heartbeatMs?: number;
 }
 
 export function listenPostgres(url: string, channel: string, opts: ListenOptions): Listener {
@@ -33,12 +37,16 @@ export function listenPostgres(url: string, channel: string, opts: ListenOptions
   let closed = false;
   let client: pg.Client | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  const beatMs = opts.heartbeatMs ?? 5_000;
 
   const lost = (c: pg.Client, err: unknown) => {
     if (client !== c) return; // an older connection's late event
     client = undefined;
     const was = listening;
     listening = false;
+    if (heartbeat) clearInterval(heartbeat);
+    heartbeat = undefined;
     c.removeAllListeners("notification");
     c.end().catch(() => undefined);
     if (closed) return;
@@ -51,7 +59,7 @@ export function listenPostgres(url: string, channel: string, opts: ListenOptions
   const connect = () => {
     timer = undefined;
     if (closed) return;
-    const c = new pg.Client({ connectionString: url, application_name: "openets-listen" });
+    const c = new pg.Client({ connectionString: url, application_name: "openets-listen", connectionTimeoutMillis: beatMs, query_timeout: beatMs, keepAlive: true });
     client = c;
     c.on("error", (err) => lost(c, err));
     c.on("end", () => lost(c, new Error("the LISTEN connection ended")));
@@ -64,6 +72,10 @@ export function listenPostgres(url: string, channel: string, opts: ListenOptions
         if (client !== c || closed) return;
         listening = true;
         wait = first;
+        heartbeat = setInterval(() => {
+          c.query("SELECT 1").catch((err: unknown) => lost(c, err));
+        }, beatMs);
+        heartbeat.unref();
         opts.onListening();
       })
       .catch((err: unknown) => lost(c, err));
@@ -78,6 +90,7 @@ export function listenPostgres(url: string, channel: string, opts: ListenOptions
       closed = true;
       listening = false;
       if (timer) clearTimeout(timer);
+      if (heartbeat) clearInterval(heartbeat);
       const c = client;
       client = undefined;
       if (c) {

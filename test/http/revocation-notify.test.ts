@@ -69,10 +69,10 @@ async function revokeSilently(tokenId: string): Promise<void> {
   });
 }
 
-/** The servers' LISTEN connections that are established and listening. */
+/** The servers' LISTEN connections that are established (idle between heartbeats). */
 async function listeners(): Promise<number> {
   const r = await db.query<{ n: bigint }>(
-    "SELECT count(*)::int8 AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'openets-listen' AND query ILIKE 'LISTEN%'",
+    "SELECT count(*)::int8 AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'openets-listen' AND state = 'idle' AND (query ILIKE 'LISTEN%' OR query = 'SELECT 1')",
   );
   return Number(r.rows[0]?.n ?? 0n);
 }
