@@ -5,12 +5,13 @@
 // (no route of this app), so only the cache decides whether they are seen: a stand-in for the
 // store's notices says when watching holds and when a change is announced.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { DEFAULT_SECURITY_CONFIG } from "../../src/domain/security/config.ts";
 import type { CredentialChanges } from "../../src/http/context.ts";
 import { principalCacheMs, StartupError } from "../../src/http/server.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import { openPglite } from "../../src/store/pglite.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
-import { seedWorld, SYSTEM } from "./world.ts";
+import { seedWorld, signIn, SYSTEM } from "./world.ts";
 
 let f: Fixture;
 const subscribers: Array<() => void> = [];
@@ -22,7 +23,11 @@ const announce = () => {
 beforeAll(async () => {
   const db = await openPglite();
   await migrate(db);
-  f = await buildFixture(db, { credentialChanges: watch, http: { principalCacheMs: 600_000 } });
+  f = await buildFixture(db, {
+    credentialChanges: watch,
+    http: { principalCacheMs: 3_600_000 },
+    security: { signIn: { ...DEFAULT_SECURITY_CONFIG.signIn, secondFactorRoles: [] }, sessions: { ttlMinutes: 30, challengeMinutes: 5 } },
+  });
   await seedWorld(f);
 }, 120_000);
 
@@ -87,6 +92,17 @@ describe("principal cache and the store's notices", () => {
     watch.watching = true;
     await revokeBehindItsBack(tokenId);
     expect((await me(token)).status).toBe(401);
+  });
+
+  it("remembers a session no longer than until it expires, however long the cache", async () => {
+    watch.watching = true;
+    const s = await signIn(f, "rep-a1");
+    const meBySession = () => f.request("/v1/auth/me", { headers: { cookie: s.cookie } });
+    expect((await meBySession()).status).toBe(200);
+    f.clock.advance(29 * 60_000);
+    expect((await meBySession()).status).toBe(200);
+    f.clock.advance(2 * 60_000); // past the 30-minute session, well within the hour of the cache
+    expect((await meBySession()).status).toBe(401);
   });
 });
 

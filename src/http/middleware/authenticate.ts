@@ -35,7 +35,7 @@ export function authentication(deps: AppDeps, config: HttpConfig): { authenticat
   const cached = async (
     kind: "t" | "s",
     secret: string,
-    load: () => Promise<{ principal: Principal } | { refusal: { code: number; check: string; message: string } }>,
+    load: () => Promise<{ principal: Principal; expiresAt?: string } | { refusal: { code: number; check: string; message: string } }>,
   ): Promise<Entry> => {
     const key = kind + hash("sha256", secret, "base64url");
     const hit = principals.get(key);
@@ -45,7 +45,9 @@ export function authentication(deps: AppDeps, config: HttpConfig): { authenticat
     const started = generation;
     const lookUp = (async (): Promise<Entry> => {
       const r = await load();
-      const until = deps.clock.now().getTime() + config.principalCacheMs;
+      // Never past the credential's own end (a session that expires while remembered).
+      const ends = "principal" in r && r.expiresAt !== undefined ? Date.parse(r.expiresAt) : Number.POSITIVE_INFINITY;
+      const until = Math.min(deps.clock.now().getTime() + config.principalCacheMs, ends);
       const entry: Entry = "principal" in r ? { principal: r.principal, until } : { principal: undefined, refusal: r.refusal, until };
       if (started === generation && mayCache()) {
         if (principals.size >= 10_000) principals.clear();
@@ -83,7 +85,7 @@ export function authentication(deps: AppDeps, config: HttpConfig): { authenticat
       if (token !== undefined && token.length > 0 && token.length <= 512) {
         const { principal: p } = await cached("s", token, async () => {
           const r = await deps.auth.getSession(token);
-          return r.ok ? { principal: r.value.principal } : { refusal: { code: r.code, check: r.check, message: r.message } };
+          return r.ok ? { principal: r.value.principal, expiresAt: r.value.session.expiresAt } : { refusal: { code: r.code, check: r.check, message: r.message } };
         });
         if (p) {
           c.set("principal", p);
