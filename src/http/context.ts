@@ -32,7 +32,8 @@ export interface HttpConfig {
   /**
    * How long a verified session or API token is remembered without asking the database again
    * (ms; 0 = always ask). Sign-out, token revocation and user or representative changes made
-   * through this server clear it at once; on other server processes they take effect within this time.
+   * through this server clear it at once; made through any other door (another server process,
+   * the CLI on the store) they clear it when the store announces them (AppDeps.credentialChanges).
    */
   principalCacheMs: number;
   /** The built web console to serve (default build/console); null serves none. */
@@ -48,6 +49,17 @@ export const DEFAULT_CONFIG: HttpConfig = {
   principalCacheMs: 5_000,
 };
 
+/**
+ * Credential changes made by any process, as the store announces them (on PostgreSQL: notices
+ * from the triggers of src/store/migrations/auth-notify.ts, heard by src/http/credential-changes.ts).
+ */
+export interface CredentialChanges {
+  /** False while changes made elsewhere could go unseen: nothing may be cached then. */
+  readonly watching: boolean;
+  /** What to do on each change seen, on losing the watch and on each (re)start of it. */
+  subscribe(onChange: () => void): void;
+}
+
 export interface AppDeps {
   ledger: LedgerService;
   clock: Clock;
@@ -62,6 +74,11 @@ export interface AppDeps {
   analysis?: AnalysisData;
   /** Where simulation requests run (default: two worker threads, 15 s each). */
   simulations?: SimulationRunner;
+  /**
+   * Where changes to credentials made by other processes are heard (a server on PostgreSQL). Absent
+   * (PGlite: one process holds the store) only this app's own routes empty the principal cache.
+   */
+  credentialChanges?: CredentialChanges;
   /** The linked registries' service the server also runs recovery with (default: one built on first use). */
   links?: LinkService;
 }

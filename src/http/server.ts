@@ -1,7 +1,10 @@
 // The OpenETS server (`npm start`): the HTTP API on the embedded PGlite store (or DATABASE_URL),
 // with the scheduler tick that completes delayed transfers and ends expired approvals, and the
 // checkpoint schedule (OPENETS_CHECKPOINT_MINUTES, default 60; 0 turns it off), and the linked
-// registries' recovery (src/http/link-runtime.ts, OPENETS_LINK_RECOVERY_SECONDS).
+// registries' recovery (src/http/link-runtime.ts, OPENETS_LINK_RECOVERY_SECONDS). On PostgreSQL it
+// listens for credential changes made by any process (src/http/credential-changes.ts), so that a
+// revocation takes effect in every server process at once; OPENETS_PRINCIPAL_CACHE_SECONDS (default
+// 5) is how long a verified credential is otherwise remembered.
 // Demo mode (the default) seeds a demo registry on the first start and prints the demo users'
 // credentials; OPENETS_MODE=production never seeds, never accepts demo users, and creates the
 // first administrator only from OPENETS_ADMIN_USER / OPENETS_ADMIN_PASSWORD.
@@ -22,6 +25,7 @@ import type { Db } from "../store/db.ts";
 import { describeStore, openStore } from "../store/open.ts";
 import { removeServerRecord, removeStoreServerRecord, writeServerRecord, writeStoreServerRecord } from "../store/server-record.ts";
 import { createApp } from "./app.ts";
+import { watchCredentialChanges } from "./credential-changes.ts";
 import { DEMO_USERS, demoPassword, isSeeded, seedDemo } from "./demo.ts";
 import { LinkEnvError, recoverySeconds, startLinks } from "./link-runtime.ts";
 import { createLogger } from "./logger.ts";
@@ -40,6 +44,8 @@ export interface ServerEnv {
   /** Demo mode only: the instant the registry's clock starts at (then runs at real speed). */
   OPENETS_DEMO_START?: string | undefined;
   OPENETS_LINK_RECOVERY_SECONDS?: string | undefined;
+  /** How long a verified session or API token is remembered (seconds, 0 to 3600; default 5). */
+  OPENETS_PRINCIPAL_CACHE_SECONDS?: string | undefined;
   /** Test mode only (NODE_ENV=test): kill the process at a named step of the link protocol. */
   OPENETS_LINK_FAULT?: string | undefined;
   NODE_ENV?: string | undefined;
@@ -132,6 +138,16 @@ export function checkpointMinutes(env: ServerEnv): number {
   return Number(v);
 }
 
+/** OPENETS_PRINCIPAL_CACHE_SECONDS in milliseconds: default 5 s, 0 asks the database at every request, at most an hour. */
+export function principalCacheMs(env: ServerEnv): number {
+  const v = env.OPENETS_PRINCIPAL_CACHE_SECONDS;
+  if (v === undefined || v === "") return 5_000;
+  if (!/^\d{1,4}$/.test(v) || Number(v) > 3600) {
+    throw new StartupError(`OPENETS_PRINCIPAL_CACHE_SECONDS must be a whole number of seconds from 0 (no cache) to 3600, not ${JSON.stringify(v)}`);
+  }
+  return Number(v) * 1000;
+}
+
 /**
  * The registry's clock: the system's, or in demo mode from OPENETS_DEMO_START (an ISO-8601 instant
  * with its zone) a clock that starts there and runs at real speed, so a demonstration or a browser
@@ -161,6 +177,7 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
   }
   const hops = trustProxyHops(env.OPENETS_TRUST_PROXY);
   const checkpointEvery = checkpointMinutes(env);
+  const cacheMs = principalCacheMs(env);
   const clock = serverClock(env, production);
   try {
     recoverySeconds(env);
@@ -174,6 +191,7 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
   // A busy port is found before the store is opened or seeded, and said in one line.
   await checkPortFree(port);
   const db: Db = await openStore({ database: env.DATABASE_URL });
+  let credentialChanges: ReturnType<typeof watchCredentialChanges> | undefined;
   try {
     const system = { principal: systemPrincipal("server"), ip: null };
     if (!(await isSeeded(db))) {
@@ -197,9 +215,13 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
     // Messages between registries carry real time (a peer checks it against its own clock), even
     // when a demo server's registry clock starts elsewhere.
     const links = startLinks(registry, db, systemClock, env, logger);
+    // Another process (a second server, the CLI on the store) may end a credential: its notice
+    // empties this server's principal cache; nothing is cached while this connection is down.
+    if (store.kind === "postgres") credentialChanges = watchCredentialChanges(store.target, logger);
     const api = createApp({
       ledger: registry.ledger, registry, auth, audit, clock, logger, links: links.service,
-      config: { production, trustProxy: hops, ...(env.OPENETS_CONSOLE_DIR ? { consoleDir: env.OPENETS_CONSOLE_DIR } : {}) },
+      ...(credentialChanges ? { credentialChanges } : {}),
+      config: { production, trustProxy: hops, principalCacheMs: cacheMs, ...(env.OPENETS_CONSOLE_DIR ? { consoleDir: env.OPENETS_CONSOLE_DIR } : {}) },
       ...(rules.rules && rules.rulebook ? { rulebook: { name: rules.rulebook, rulebook: rules.rules } } : {}),
     });
     // The scheduler's tick: complete due transfers, end expired approvals.
@@ -250,12 +272,14 @@ export async function startServer(env: ServerEnv, out: (line: string) => void = 
         await checkpoints?.stop();
         await links.stop();
         await new Promise<void>((r) => server.close(() => r()));
+        await credentialChanges?.close();
         if (recordDir) removeServerRecord(recordDir);
         if (store.kind === "postgres") await removeStoreServerRecord(db).catch(() => undefined); // a store gone at stop keeps a stale row, ignored by pid
         await db.close();
       },
     };
   } catch (err) {
+    await credentialChanges?.close();
     await db.close();
     throw err;
   }

@@ -47,7 +47,7 @@ export const FAST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 export async function buildFixture(
   db: Db,
-  opts: { security?: Partial<SecurityConfig>; http?: Partial<HttpConfig>; start?: string; registry?: SecureRegistry; rulebook?: AppDeps["rulebook"] } = {},
+  opts: { security?: Partial<SecurityConfig>; http?: Partial<HttpConfig>; start?: string; registry?: SecureRegistry; rulebook?: AppDeps["rulebook"]; credentialChanges?: AppDeps["credentialChanges"] } = {},
 ): Promise<Fixture> {
   const clock = new ManualClock(opts.start ?? "2026-04-06T09:00:00Z");
   const config: SecurityConfig = { ...DEFAULT_SECURITY_CONFIG, ...opts.security };
@@ -62,7 +62,7 @@ export async function buildFixture(
       cb();
     },
   });
-  const api = createApp({ ledger, registry, auth, audit, clock, logger: createLogger({ destination, level: "info" }), config: opts.http ?? {}, ...(opts.rulebook ? { rulebook: opts.rulebook } : {}) });
+  const api = createApp({ ledger, registry, auth, audit, clock, logger: createLogger({ destination, level: "info" }), config: opts.http ?? {}, ...(opts.rulebook ? { rulebook: opts.rulebook } : {}), ...(opts.credentialChanges ? { credentialChanges: opts.credentialChanges } : {}) });
   const undeclared: string[] = [];
   const declared = declaredStatuses(api);
   const request = async (path: string, init: RequestInit & { ip?: string } = {}) => {

@@ -18,26 +18,38 @@ export function authentication(deps: AppDeps, config: HttpConfig): { authenticat
   // look-ups of three statements each went out at once). A change that ends credentials (see
   // forgetOnChange) starts a new generation: a look-up begun before it is neither remembered nor
   // joined by requests that come after it, so it cannot bring a revoked credential back.
+  // Changes made by other processes arrive as the store's notices (deps.credentialChanges) and do
+  // the same; while they could go unseen (not listening) nothing is cached or taken from the cache.
   type Entry = { principal: Principal | undefined; refusal?: { code: number; check: string; message: string }; until: number };
   const principals = new Map<string, Entry>();
   const loading = new Map<string, Promise<Entry>>();
   let generation = 0;
+  const forgetAll = () => {
+    generation++;
+    principals.clear();
+    loading.clear();
+  };
+  const changes = deps.credentialChanges;
+  changes?.subscribe(forgetAll);
+  const mayCache = () => config.principalCacheMs > 0 && (changes?.watching ?? true);
   const cached = async (
     kind: "t" | "s",
     secret: string,
-    load: () => Promise<{ principal: Principal } | { refusal: { code: number; check: string; message: string } }>,
+    load: () => Promise<{ principal: Principal; expiresAt?: string } | { refusal: { code: number; check: string; message: string } }>,
   ): Promise<Entry> => {
     const key = kind + hash("sha256", secret, "base64url");
     const hit = principals.get(key);
-    if (hit && hit.until > deps.clock.now().getTime()) return hit;
+    if (hit && hit.until > deps.clock.now().getTime() && mayCache()) return hit;
     const pending = loading.get(key);
     if (pending) return pending;
     const started = generation;
     const lookUp = (async (): Promise<Entry> => {
       const r = await load();
-      const until = deps.clock.now().getTime() + config.principalCacheMs;
+      // Never past the credential's own end (a session that expires while remembered).
+      const ends = "principal" in r && r.expiresAt !== undefined ? Date.parse(r.expiresAt) : Number.POSITIVE_INFINITY;
+      const until = Math.min(deps.clock.now().getTime() + config.principalCacheMs, ends);
       const entry: Entry = "principal" in r ? { principal: r.principal, until } : { principal: undefined, refusal: r.refusal, until };
-      if (config.principalCacheMs > 0 && started === generation) {
+      if (started === generation && mayCache()) {
         if (principals.size >= 10_000) principals.clear();
         principals.set(key, entry);
       }
@@ -73,7 +85,7 @@ export function authentication(deps: AppDeps, config: HttpConfig): { authenticat
       if (token !== undefined && token.length > 0 && token.length <= 512) {
         const { principal: p } = await cached("s", token, async () => {
           const r = await deps.auth.getSession(token);
-          return r.ok ? { principal: r.value.principal } : { refusal: { code: r.code, check: r.check, message: r.message } };
+          return r.ok ? { principal: r.value.principal, expiresAt: r.value.session.expiresAt } : { refusal: { code: r.code, check: r.check, message: r.message } };
         });
         if (p) {
           c.set("principal", p);
@@ -87,11 +99,7 @@ export function authentication(deps: AppDeps, config: HttpConfig): { authenticat
   // Sign-out, revocations and changes to users or representatives end cached principals at once.
   const forgetOnChange: MiddlewareHandler<Env> = async (c, next) => {
     await next();
-    if (UNSAFE.has(c.req.method) && /^\/v1\/(auth\/(sign-out|password)|tokens|users|accounts\/[^/]+\/representatives)/.test(c.req.path)) {
-      generation++;
-      principals.clear();
-      loading.clear();
-    }
+    if (UNSAFE.has(c.req.method) && /^\/v1\/(auth\/(sign-out|password)|tokens|users|accounts\/[^/]+\/representatives)/.test(c.req.path)) forgetAll();
   };
 
   return { authenticate, forgetOnChange };

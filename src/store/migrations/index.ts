@@ -3,6 +3,7 @@ import type { Migration } from "../migration.ts";
 import { auctionMigrations } from "./auction.ts";
 import { auditMigrations } from "./audit.ts";
 import { authMigrations } from "./auth.ts";
+import { authNotifyMigrations } from "./auth-notify.ts";
 import { checkpointMigrations } from "./checkpoints.ts";
 import { ceilingSaleMigrations, collarMigrations } from "./collars.ts";
 import { complianceMigrations } from "./compliance.ts";
@@ -46,4 +47,5 @@ export const migrations: readonly Migration[] = [
   ...intlLinkBatchMigrations,
   ...ledgerPerf002Migrations,
   ...ledgerPerf003Migrations,
+  ...authNotifyMigrations,
 ];
