@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axeViolations, ensureBuilt, launch, newPage, ROOT, type Server, screenshot, signIn, startServer } from "./support.ts";
+import { apiAs, axeViolations, ensureBuilt, launch, newPage, ROOT, type Server, screenshot, signIn, startServer } from "./support.ts";
 
 let server: Server;
 let browser: Browser;
@@ -35,15 +35,7 @@ auctions:
       shares: [{ recipient: GX bond redemption, share: 0.7 }, { recipient: Energy efficiency, share: 0.3 }]
 `;
 
-async function adminApi(): Promise<(method: string, path: string, body?: unknown) => Promise<{ status: number; body: Record<string, unknown> }>> {
-  const sign = await fetch(`${server.url}/v1/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: "demo-admin", password: "demo-admin-password" }) });
-  const s = (await sign.json()) as { csrfToken: string };
-  const cookie = (sign.headers.get("set-cookie") ?? "").split(";")[0] as string;
-  return async (method, path, body) => {
-    const r = await fetch(`${server.url}${path}`, { method, headers: { "content-type": "application/json", cookie, "x-csrf-token": s.csrfToken }, ...(body ? { body: JSON.stringify(body) } : {}) });
-    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-  };
-}
+const adminApi = () => apiAs(server, "demo-admin");
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "openets-auction-rules-"));

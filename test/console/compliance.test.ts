@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axeViolations, ensureBuilt, launch, newPage, type Server, screenshot, signIn, startServer, wrongLanguage } from "./support.ts";
+import { apiAs, axeViolations, ensureBuilt, launch, newPage, type Server, screenshot, signIn, startServer, wrongLanguage } from "./support.ts";
 
 let server: Server;
 let browser: Browser;
@@ -23,18 +23,7 @@ const INST = "JP-INST-001";
 const BEFORE_DEADLINE = "2027-05-10T09:00:00+09:00";
 const AFTER_DEADLINE = "2028-02-01T09:00:00+09:00";
 
-type Api = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Record<string, unknown> }>;
-
-async function as(user: string): Promise<Api> {
-  const sign = await fetch(`${server.url}/v1/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: user, password: `${user}-password` }) });
-  expect(sign.status).toBe(200);
-  const s = (await sign.json()) as { csrfToken: string };
-  const cookie = (sign.headers.get("set-cookie") ?? "").split(";")[0] as string;
-  return async (method, path, body) => {
-    const r = await fetch(`${server.url}${path}`, { method, headers: { "content-type": "application/json", cookie, "x-csrf-token": s.csrfToken }, ...(body ? { body: JSON.stringify(body) } : {}) });
-    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-  };
-}
+const as = (user: string) => apiAs(server, user);
 
 const start = (at: string) => startServer({ DATABASE_URL: join(dir, "data"), OPENETS_DEMO_START: at });
 

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axeViolations, ensureBuilt, launch, newPage, ROOT, type Server, screenshot, signIn, startServer, wrongLanguage } from "./support.ts";
+import { apiAs, axeViolations, ensureBuilt, launch, newPage, ROOT, type Server, screenshot, signIn, startServer, wrongLanguage } from "./support.ts";
 
 let server: Server;
 let browser: Browser;
@@ -41,18 +41,7 @@ function tokyoRulebook(): string {
   return `${tokyo}${security.replace(/^( {4}holidays:.*)$/m, `$1\n${early}`)}\n`;
 }
 
-type Api = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Record<string, unknown> }>;
-
-async function as(user: string): Promise<Api> {
-  const sign = await fetch(`${server.url}/v1/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: user, password: `${user}-password` }) });
-  expect(sign.status).toBe(200);
-  const s = (await sign.json()) as { csrfToken: string };
-  const cookie = (sign.headers.get("set-cookie") ?? "").split(";")[0] as string;
-  return async (method, path, body) => {
-    const r = await fetch(`${server.url}${path}`, { method, headers: { "content-type": "application/json", cookie, "x-csrf-token": s.csrfToken }, ...(body ? { body: JSON.stringify(body) } : {}) });
-    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-  };
-}
+const as = (user: string) => apiAs(server, user);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "openets-ex-post-console-"));

@@ -120,6 +120,20 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.mi
  * WCAG 2.1 A/AA violations of the page as "rule: target" lines (empty when none). axe-core is
  * evaluated through the debugging protocol, which the page's Content-Security-Policy does not block.
  */
+/** A caller of the server's public API signed in as a demo user (session cookie + CSRF token), for seeding what a browser test then looks at. */
+export type Api = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Record<string, unknown> }>;
+
+export async function apiAs(server: Server, user: string, password = `${user}-password`): Promise<Api> {
+  const sign = await fetch(`${server.url}/v1/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: user, password }) });
+  if (sign.status !== 200) throw new Error(`sign-in of ${user} answered ${sign.status}`);
+  const s = (await sign.json()) as { csrfToken: string };
+  const cookie = (sign.headers.get("set-cookie") ?? "").split(";")[0] as string;
+  return async (method, path, body) => {
+    const r = await fetch(`${server.url}${path}`, { method, headers: { "content-type": "application/json", cookie, "x-csrf-token": s.csrfToken }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  };
+}
+
 export async function axeViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
   const result = (await page.evaluate(async () => {
