@@ -91,7 +91,7 @@ export class ApiTokens {
     if (row.last_used_at === null || Date.parse(row.last_used_at) < this.now().getTime() - 60_000) {
       await this.deps.db.query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", [row.id, this.iso()]);
     }
-    return ok(principal);
+    return ok({ ...principal, credentialExpiresAt: row.expires_at });
   }
 
   async revoke(caller: Caller, tokenId: string): Promise<AuthResult<ApiTokenView>> {

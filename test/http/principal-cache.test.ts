@@ -112,4 +112,17 @@ describe("principal cache", () => {
       spy.restore();
     }
   });
+
+  // Last in this file: it moves the fixture's clock past the token's end.
+  it("never serves a remembered token past the token's own end", async () => {
+    const r = await as(f, rep, "POST", "/v1/tokens", { name: "short", scopes: ["read"], days: 1 });
+    expect(r.status).toBe(201);
+    const { token } = (await r.json()) as { token: string };
+    f.clock.advance(86_400_000 - 2_000); // two seconds before the token ends
+    expect((await holdings(token)).status).toBe(200); // remembered for up to 5 s from now...
+    f.clock.advance(3_000); // ...but the token ended a second ago
+    const late = await holdings(token);
+    expect(late.status).toBe(401);
+    expect(await late.json()).toMatchObject({ code: 8107 });
+  });
 });

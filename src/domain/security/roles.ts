@@ -24,6 +24,8 @@ export interface Principal {
   readonly scopes: readonly Scope[] | "all";
   /** The session or token id (never the secret), for audit. */
   readonly credentialId?: string;
+  /** When that credential ends (RFC 3339), where the proof has an end: a cache of verified callers never keeps one past it. */
+  readonly credentialExpiresAt?: string;
 }
 
 /** The anonymous public: its role limits it; scopes only narrow API tokens. */

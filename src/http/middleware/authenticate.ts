@@ -45,7 +45,7 @@ export function authentication(deps: AppDeps, config: HttpConfig): { authenticat
     const started = generation;
     const lookUp = (async (): Promise<Entry> => {
       const r = await load();
-      // Never past the credential's own end (a session that expires while remembered).
+      // Never past the credential's own end (a session or API token that expires while remembered).
       const ends = "principal" in r && r.expiresAt !== undefined ? Date.parse(r.expiresAt) : Number.POSITIVE_INFINITY;
       const until = Math.min(deps.clock.now().getTime() + config.principalCacheMs, ends);
       const entry: Entry = "principal" in r ? { principal: r.principal, until } : { principal: undefined, refusal: r.refusal, until };
@@ -73,7 +73,7 @@ export function authentication(deps: AppDeps, config: HttpConfig): { authenticat
       if (!m) throw new ProblemError(problem(401, "token-invalid", "Authorization must be 'Bearer <token>'", { code: 8107, check: "api-token-invalid" }), { "www-authenticate": "Bearer" });
       const { principal: p, refusal } = await cached("t", m[1] as string, async () => {
         const r = await deps.auth.authenticateToken(m[1] as string);
-        return r.ok ? { principal: r.value } : { refusal: { code: r.code, check: r.check, message: r.message } };
+        return r.ok ? { principal: r.value, ...(r.value.credentialExpiresAt !== undefined ? { expiresAt: r.value.credentialExpiresAt } : {}) } : { refusal: { code: r.code, check: r.check, message: r.message } };
       });
       if (!p) {
         const r = refusal ?? { code: 8107, check: "api-token-invalid", message: "the API token is unknown, expired or revoked" };
