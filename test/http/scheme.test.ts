@@ -16,7 +16,7 @@ for (const kind of STORE_KINDS) {
         await seedWorld(f);
         expect((await f.ledger.propose({ transactionId: "sur-1", kind: "surrender", legs: [{ classCode: CLASS, from: A, to: "JP-900-0001", quantity: "700000" }] })).ok).toBe(true);
         const scheme = (await (await f.request("/v1/public/scheme")).json()) as Record<string, unknown>;
-        expect(scheme).toMatchObject({ rulebook: "japan-gx-ets", id: "japan-gx-ets", currency: "JPY", yearBasis: { kind: "fiscal", startMonth: 4 }, demo: false });
+        expect(scheme).toMatchObject({ rulebook: "japan-gx-ets", id: "japan-gx-ets", currency: "JPY", yearBasis: { kind: "fiscal", startMonth: 4 }, demo: false, features: { exPostIssuance: false } });
         expect(typeof scheme.timeZone).toBe("string");
 
         const res = await f.request("/v1/public/dashboard");
@@ -38,12 +38,23 @@ for (const kind of STORE_KINDS) {
   });
 }
 
+describe("scheme features", () => {
+  it("says which workflows the rulebook has: Tokyo issues excess reductions ex post", async () => {
+    const f = await buildFixture(await openTestDb("pglite"), { rulebook: { name: "tokyo", rulebook: loadRulebook("tokyo") } });
+    try {
+      expect(await (await f.request("/v1/public/scheme")).json()).toMatchObject({ id: "tokyo", features: { exPostIssuance: true } });
+    } finally {
+      await f.db.close();
+    }
+  }, 60_000);
+});
+
 describe("scheme without a rulebook", () => {
   it("answers with nulls and the calendar defaults", async () => {
     const f = await buildFixture(await openTestDb("pglite"));
     try {
       const scheme = (await (await f.request("/v1/public/scheme")).json()) as Record<string, unknown>;
-      expect(scheme).toMatchObject({ rulebook: null, id: null, currency: null, yearBasis: { kind: "calendar", startMonth: 1 }, periods: [] });
+      expect(scheme).toMatchObject({ rulebook: null, id: null, currency: null, yearBasis: { kind: "calendar", startMonth: 1 }, periods: [], features: { exPostIssuance: false } });
       const d = (await (await f.request("/v1/public/dashboard")).json()) as { cap: unknown; totals: { issued: string } };
       expect(d.cap).toMatchObject({ basis: "none", value: null });
       expect(d.totals.issued).toBe("0");

@@ -11,7 +11,7 @@ import { NAV, ROUTES, type RouteDef } from "./routes.tsx";
 import { abilities, SessionProvider, useSession } from "./session.tsx";
 import { PageBoundary } from "./components/boundary.tsx";
 import { Data } from "./components/ui.tsx";
-import { SchemeContext } from "./scheme.tsx";
+import { SchemeContext, useScheme } from "./scheme.tsx";
 
 export function App(props: { initialLang?: Lang }) {
   const scheme = useApi<Scheme>("/v1/public/scheme");
@@ -116,6 +116,7 @@ function Nav(props: { pathname: string }) {
   const { t } = useT();
   const { me } = useSession();
   const can = abilities(me);
+  const scheme = useScheme();
   // The current item is the one whose path is the longest prefix of the address (so that
   // /simulator/compare is "Compare", not also "Run a scenario").
   const current = NAV.flatMap((g) => g.items.map((it) => it.path))
@@ -127,7 +128,7 @@ function Nav(props: { pathname: string }) {
         <div key={g.title} className="nav-group">
           <h2>{t(g.title)}</h2>
           <ul>
-            {g.items.filter((it) => it.show?.(can) ?? true).map((it) => {
+            {g.items.filter((it) => it.show?.(can, scheme) ?? true).map((it) => {
               return (
                 <li key={it.path}>
                   <Link to={it.path} aria-current={it.path === current ? "page" : undefined}>

@@ -4,6 +4,7 @@
 // checks that each path here is one of them.
 import type { ReactNode } from "react";
 import type { MessageKey } from "../../src/i18n/index.ts";
+import type { Scheme } from "./api/types.ts";
 import { BaselinesPage } from "./pages/allocation/baselines.tsx";
 import { AuctionPage } from "./pages/auctions/auction.tsx";
 import { AuctionsPage } from "./pages/auctions/auctions.tsx";
@@ -67,7 +68,8 @@ type Can = ReturnType<typeof abilities>;
 export interface NavGroup {
   title: MessageKey;
   show: (can: Can) => boolean;
-  items: ReadonlyArray<{ path: string; label: MessageKey; show?: (can: Can) => boolean }>;
+  /** An item shows when its group does and its own test (what the user may do, what the scheme has) passes. */
+  items: ReadonlyArray<{ path: string; label: MessageKey; show?: (can: Can, scheme: Scheme | undefined) => boolean }>;
 }
 
 export const NAV: readonly NavGroup[] = [
@@ -107,7 +109,7 @@ export const NAV: readonly NavGroup[] = [
       { path: "/compliance/verification", label: "nav.cplVerify", show: (can) => can.verifier },
       { path: "/compliance/surrender", label: "nav.cplSurrender", show: (can) => can.representative },
       { path: "/compliance/status", label: "nav.cplStatus" },
-      { path: "/compliance/ex-post", label: "nav.cplExPost", show: (can) => can.registry },
+      { path: "/compliance/ex-post", label: "nav.cplExPost", show: (can, scheme) => can.registry && scheme?.features.exPostIssuance === true },
     ],
   },
   { title: "nav.auctions", show: () => true, items: [{ path: "/auctions", label: "nav.auctionList" }] },

@@ -33,6 +33,11 @@ export const Scheme = z
     timeZone: z.string().openapi({ description: "The registry calendar's time zone (trusted-list activation, business hours)" }),
     transferDelayHours: z.number(),
     demo: z.boolean().openapi({ description: "True on a demo server (published demo credentials)" }),
+    features: z
+      .object({
+        exPostIssuance: z.boolean().openapi({ description: "The rulebook issues excess reductions ex post (Tokyo's credits below a facility cap; issueExPost)" }),
+      })
+      .openapi({ description: "Workflows the rulebook has, for clients that offer only what the scheme does" }),
   })
   .openapi("Scheme");
 
@@ -81,6 +86,8 @@ export function schemeOps(deps: AppDeps, _config: HttpConfig): Op[] {
           timeZone: cfg.trustedList.timeZone,
           transferDelayHours: cfg.transferDelayHours,
           demo: cfg.demoMode,
+          // A valid rulebook has exPostIssuance only beside an excess-over-cap obligation (complianceIssues).
+          features: { exPostIssuance: rb?.compliance?.exPostIssuance !== undefined },
         });
       },
     }),

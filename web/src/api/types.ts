@@ -32,6 +32,8 @@ export interface Scheme {
   timeZone: string;
   transferDelayHours: number;
   demo: boolean;
+  /** Workflows the rulebook has. */
+  features: { exPostIssuance: boolean };
 }
 
 export interface Flows {
