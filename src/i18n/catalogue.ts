@@ -20,6 +20,7 @@ import { CLI_MESSAGES } from "./messages/cli.ts";
 import { INTERNATIONAL_MESSAGES } from "./messages/international.ts";
 import { INTERNATIONAL_CHECK_MESSAGES } from "./messages/international-checks.ts";
 import { COMPLIANCE_MESSAGES } from "./messages/compliance.ts";
+import { COLLAR_MESSAGES } from "./messages/collars.ts";
 import { COMPLIANCE_EX_POST_MESSAGES } from "./messages/compliance-ex-post.ts";
 import { CLI_USAGE_MESSAGES } from "./messages/cli-usage.ts";
 import { CLI_SIMULATE_MESSAGES } from "./messages/cli-simulate.ts";
@@ -48,6 +49,7 @@ export const AREAS = {
   international: INTERNATIONAL_MESSAGES,
   compliance: COMPLIANCE_MESSAGES,
   complianceExPost: COMPLIANCE_EX_POST_MESSAGES,
+  collars: COLLAR_MESSAGES,
   complianceChecks: COMPLIANCE_CHECK_MESSAGES,
   cliUsage: CLI_USAGE_MESSAGES,
   cliSimulate: CLI_SIMULATE_MESSAGES,
@@ -78,6 +80,7 @@ export const MESSAGES = {
   ...INTERNATIONAL_MESSAGES,
   ...COMPLIANCE_MESSAGES,
   ...COMPLIANCE_EX_POST_MESSAGES,
+  ...COLLAR_MESSAGES,
   ...COMPLIANCE_CHECK_MESSAGES,
   ...CLI_USAGE_MESSAGES,
   ...CLI_SIMULATE_MESSAGES,

@@ -16,7 +16,7 @@ for (const kind of STORE_KINDS) {
         await seedWorld(f);
         expect((await f.ledger.propose({ transactionId: "sur-1", kind: "surrender", legs: [{ classCode: CLASS, from: A, to: "JP-900-0001", quantity: "700000" }] })).ok).toBe(true);
         const scheme = (await (await f.request("/v1/public/scheme")).json()) as Record<string, unknown>;
-        expect(scheme).toMatchObject({ rulebook: "japan-gx-ets", id: "japan-gx-ets", currency: "JPY", yearBasis: { kind: "fiscal", startMonth: 4 }, demo: false, features: { exPostIssuance: false } });
+        expect(scheme).toMatchObject({ rulebook: "japan-gx-ets", id: "japan-gx-ets", currency: "JPY", yearBasis: { kind: "fiscal", startMonth: 4 }, demo: false, features: { exPostIssuance: false, ceilingPayments: true, ceilingSales: false } });
         expect(typeof scheme.timeZone).toBe("string");
 
         const res = await f.request("/v1/public/dashboard");
@@ -39,10 +39,10 @@ for (const kind of STORE_KINDS) {
 }
 
 describe("scheme features", () => {
-  it("says which workflows the rulebook has: Tokyo issues excess reductions ex post", async () => {
+  it("says which workflows the rulebook has: Tokyo issues excess reductions ex post and has no price ceiling", async () => {
     const f = await buildFixture(await openTestDb("pglite"), { rulebook: { name: "tokyo", rulebook: loadRulebook("tokyo") } });
     try {
-      expect(await (await f.request("/v1/public/scheme")).json()).toMatchObject({ id: "tokyo", features: { exPostIssuance: true } });
+      expect(await (await f.request("/v1/public/scheme")).json()).toMatchObject({ id: "tokyo", features: { exPostIssuance: true, ceilingPayments: false, ceilingSales: false } });
     } finally {
       await f.db.close();
     }
@@ -54,7 +54,7 @@ describe("scheme without a rulebook", () => {
     const f = await buildFixture(await openTestDb("pglite"));
     try {
       const scheme = (await (await f.request("/v1/public/scheme")).json()) as Record<string, unknown>;
-      expect(scheme).toMatchObject({ rulebook: null, id: null, currency: null, yearBasis: { kind: "calendar", startMonth: 1 }, periods: [], features: { exPostIssuance: false } });
+      expect(scheme).toMatchObject({ rulebook: null, id: null, currency: null, yearBasis: { kind: "calendar", startMonth: 1 }, periods: [], features: { exPostIssuance: false, ceilingPayments: false, ceilingSales: false } });
       const d = (await (await f.request("/v1/public/dashboard")).json()) as { cap: unknown; totals: { issued: string } };
       expect(d.cap).toMatchObject({ basis: "none", value: null });
       expect(d.totals.issued).toBe("0");

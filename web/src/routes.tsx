@@ -9,6 +9,7 @@ import { BaselinesPage } from "./pages/allocation/baselines.tsx";
 import { AuctionPage } from "./pages/auctions/auction.tsx";
 import { AuctionsPage } from "./pages/auctions/auctions.tsx";
 import { AllocationPage } from "./pages/allocation/run.tsx";
+import { CeilingPaymentsPage } from "./pages/compliance/ceiling-payments.tsx";
 import { ExPostPage } from "./pages/compliance/ex-post.tsx";
 import { ReportsPage } from "./pages/compliance/reports.tsx";
 import { StatusPage } from "./pages/compliance/status.tsx";
@@ -61,6 +62,7 @@ export const ROUTES: readonly RouteDef[] = [
   { path: "/compliance/surrender", title: "cpl.surrender.title", access: "signed-in", page: SurrenderPage },
   { path: "/compliance/status", title: "cpl.status.title", access: "signed-in", page: StatusPage },
   { path: "/compliance/ex-post", title: "xp.title", access: "signed-in", page: ExPostPage },
+  { path: "/compliance/ceiling-payments", title: "cp.title", access: "signed-in", page: CeilingPaymentsPage },
 ];
 
 type Can = ReturnType<typeof abilities>;
@@ -110,6 +112,7 @@ export const NAV: readonly NavGroup[] = [
       { path: "/compliance/surrender", label: "nav.cplSurrender", show: (can) => can.representative },
       { path: "/compliance/status", label: "nav.cplStatus" },
       { path: "/compliance/ex-post", label: "nav.cplExPost", show: (can, scheme) => can.registry && scheme?.features.exPostIssuance === true },
+      { path: "/compliance/ceiling-payments", label: "nav.cplCeiling", show: (can, scheme) => (can.admin || can.authority) && scheme?.features.ceilingPayments === true },
     ],
   },
   { title: "nav.auctions", show: () => true, items: [{ path: "/auctions", label: "nav.auctionList" }] },

@@ -36,6 +36,8 @@ export const Scheme = z
     features: z
       .object({
         exPostIssuance: z.boolean().openapi({ description: "The rulebook issues excess reductions ex post (Tokyo's credits below a facility cap; issueExPost)" }),
+        ceilingPayments: z.boolean().openapi({ description: "The rulebook keeps its price ceiling by payment in lieu of allowances (GX-ETS; payCeilingPrice)" }),
+        ceilingSales: z.boolean().openapi({ description: "The rulebook keeps its price ceiling by fixed-price sales beyond the cap (sellAtCeiling)" }),
       })
       .openapi({ description: "Workflows the rulebook has, for clients that offer only what the scheme does" }),
   })
@@ -87,7 +89,11 @@ export function schemeOps(deps: AppDeps, _config: HttpConfig): Op[] {
           transferDelayHours: cfg.transferDelayHours,
           demo: cfg.demoMode,
           // A valid rulebook has exPostIssuance only beside an excess-over-cap obligation (complianceIssues).
-          features: { exPostIssuance: rb?.compliance?.exPostIssuance !== undefined },
+          features: {
+            exPostIssuance: rb?.compliance?.exPostIssuance !== undefined,
+            ceilingPayments: rb?.stability?.priceCeiling?.mechanism === "payment-in-lieu",
+            ceilingSales: rb?.stability?.priceCeiling?.mechanism === "fixed-price-sale",
+          },
         });
       },
     }),

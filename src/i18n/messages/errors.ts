@@ -37,5 +37,6 @@ export const ERROR_MESSAGES = {
   "error.detail": { en: "Technical detail (in English)", ja: "技術的な詳細（英語）" },
   "error.network": { en: "The server cannot be reached. Check the connection and try again.", ja: "サーバーに接続できません。接続を確認して再試行してください。" },
   "error.refusedByRule": { en: "Refused by rule {code}: {rule}", ja: "ルール {code} により拒否されました：{rule}" },
+  "error.field": { en: "Field: {field}.", ja: "項目：{field}" },
   "error.refusedByUnknownRule": { en: "Refused by rule {code} ({check}).", ja: "ルール {code}（{check}）により拒否されました。" },
 } as const satisfies Record<string, Entry>;

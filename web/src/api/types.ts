@@ -33,7 +33,7 @@ export interface Scheme {
   transferDelayHours: number;
   demo: boolean;
   /** Workflows the rulebook has. */
-  features: { exPostIssuance: boolean };
+  features: { exPostIssuance: boolean; ceilingPayments: boolean; ceilingSales: boolean };
 }
 
 export interface Flows {

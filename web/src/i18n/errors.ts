@@ -11,7 +11,10 @@ export function errorMessage(i: I18n, err: unknown): string {
   if (p?.check && p.code !== undefined) {
     if (p.check === "input-invalid" || p.check === "field-invalid") return invalidField(i, p.facts);
     const rule = i.code("check", p.check, "");
-    return rule ? i.t("error.refusedByRule", { code: p.code, rule }) : i.t("error.refusedByUnknownRule", { code: p.code, check: p.check });
+    const refused = rule ? i.t("error.refusedByRule", { code: p.code, rule }) : i.t("error.refusedByUnknownRule", { code: p.code, check: p.check });
+    // A refusal about one field of the input (each area's input-invalid rule) names that field.
+    const field = typeof p.facts?.field === "string" && p.facts.field.length > 0 ? p.facts.field.slice(0, 100) : "";
+    return field ? `${refused} ${i.t("error.field", { field })}` : refused;
   }
   const slug = err.slug;
   if (slug) {
