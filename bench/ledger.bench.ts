@@ -18,7 +18,7 @@
 // Figure 3: mean time of a 1-unit transfer from an account holding 100,000 blocks (built by SQL,
 // then checked by verify) beside the same from an account holding 10 blocks. Goal: ratio <= 3.
 //
-// Recorded (ETS_BENCH_SECONDS=5, 2 shared cores; docs/concepts/ledger.md "Performance" explains
+// Recorded (ETS_BENCH_SECONDS=5, 2 shared cores; docs/concepts/ledger-performance.md explains
 // where a transfer's time goes): before migration ledger-perf-001, load average 0.4-8.6: pgbench
 // 1,703 tps, single 400 tx/s (ratio 0.235), batches 3,409 transfers/s (2.00). After it, load
 // average 17-19: pgbench 495 tps, single 138 tx/s (0.279), batches 821 transfers/s (1.66); again

@@ -1,5 +1,5 @@
 // Group commit of single proposals (on unless LedgerOptions.groupCommit is false; figures in
-// docs/concepts/ledger.md "Performance"). A proposal the planner made on
+// docs/concepts/ledger-performance.md). A proposal the planner made on
 // remembered rows, and that may join a group (src/domain/ledger/plan/group.ts), asks for a write
 // slot: when fewer than `slots` such writes are in flight it goes at once, alone, through the
 // ordinary path (so a caller alone, and every sequential caller, sees no change at all).
@@ -36,7 +36,7 @@ interface Waiting {
   resolve(turn: GroupTurn): void;
 }
 
-/** Two writes in flight: measured best of 1, 2 and 4 on the 2-core bench machine (docs/concepts/ledger.md "Performance"). */
+/** Two writes in flight: measured best of 1, 2 and 4 on the 2-core bench machine (docs/concepts/ledger-performance.md). */
 export const DEFAULT_GROUP_SLOTS = 2;
 
 export class GroupCommit {
