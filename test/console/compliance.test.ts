@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiAs, axeViolations, ensureBuilt, launch, newPage, type Server, screenshot, signIn, startServer, wrongLanguage } from "./support.ts";
+import { apiAs, axeViolations, ensureBuilt, launch, newPage, type Server, screenshot, signIn, startServer, wrongLanguage, settled } from "./support.ts";
 
 let server: Server;
 let browser: Browser;
@@ -47,11 +47,6 @@ afterAll(async () => {
   await server?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-async function settled(p: Page): Promise<void> {
-  await p.locator("main h1").first().waitFor();
-  await expect.poll(() => p.locator("main .loading").count(), { timeout: 20_000 }).toBe(0);
-}
 
 describe("the compliance pages in a browser", () => {
   it("the operator's representative submits the FY2026 report and sees its emissions line by line", async () => {

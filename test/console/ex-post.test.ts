@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiAs, axeViolations, ensureBuilt, launch, newPage, ROOT, type Server, screenshot, signIn, startServer, wrongLanguage } from "./support.ts";
+import { apiAs, axeViolations, ensureBuilt, launch, newPage, ROOT, type Server, screenshot, signIn, startServer, wrongLanguage, settled } from "./support.ts";
 
 let server: Server;
 let browser: Browser;
@@ -79,11 +79,6 @@ afterAll(async () => {
   await server?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-async function settled(p: Page): Promise<void> {
-  await p.locator("main h1").first().waitFor();
-  await expect.poll(() => p.locator("main .loading").count(), { timeout: 20_000 }).toBe(0);
-}
 
 async function openPage(p: Page): Promise<void> {
   await p.getByRole("link", { name: "Excess reductions", exact: true }).click();

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { CHROMIUM_FLAGS, chromiumPath, ensureBuilt, launch, newPage, type Server, screenshot, signIn, startServer, wrongLanguage } from "./support.ts";
+import { CHROMIUM_FLAGS, chromiumPath, ensureBuilt, launch, newPage, type Server, screenshot, signIn, startServer, wrongLanguage, settled } from "./support.ts";
 
 let server: Server;
 let browser: Browser;
@@ -74,11 +74,6 @@ const PAGES: Array<{ name: string; path: string; act?: (p: Page) => Promise<void
 ];
 
 /** Waits until the page has no "loading" left and its heading is shown. */
-async function settled(p: Page): Promise<void> {
-  await p.locator("main h1").first().waitFor();
-  await expect.poll(() => p.locator("main .loading").count(), { timeout: 20_000 }).toBe(0);
-}
-
 async function visitAll(lang: "en" | "ja"): Promise<Record<string, string[]>> {
   const wrong: Record<string, string[]> = {};
   for (const pg of PAGES) {

@@ -11,6 +11,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
 // @ts-expect-error: a plain ES module without types
 import { buildStep, STEPS } from "../../scripts/build.mjs";
 
@@ -186,4 +187,10 @@ export async function wrongLanguage(page: Page, lang: "en" | "ja"): Promise<stri
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Waits until a page has its heading and nothing of it is still loading. */
+export async function settled(p: Page): Promise<void> {
+  await p.locator("main h1").first().waitFor();
+  await expect.poll(() => p.locator("main .loading").count(), { timeout: 20_000 }).toBe(0);
 }
