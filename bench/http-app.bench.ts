@@ -7,8 +7,8 @@
 // interleaved: the best round is the least disturbed by the machine's other work, so the figure
 // is steadier than the socket bench's (bench/api.bench.ts), which it complements: what is left
 // above this in the server's CPU per request there is HTTP and PostgreSQL socket I/O.
-// Figures (2026-12-07 07:50 UTC, load 8): about 60 microseconds per holdings request, bare about
-// 6 (docs/guides/api.md, Performance). Goal: reported.
+// Figures (2026-12-07 07:45 UTC, load 8): 62.7 and 63.8 microseconds per holdings request beside
+// 23.0 and 23.2 for the bare route (docs/guides/api.md, Performance). Goal: reported.
 import { Writable } from "node:stream";
 import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
