@@ -80,6 +80,11 @@ describe("hardening", () => {
       expect(res.headers.get("strict-transport-security")).toBeNull();
     }
     expect(read.headers.get("content-type")).toBe("application/json");
+    // HEAD answers a GET's headers without its body.
+    const head = await as(f, s["rep-a1"], "HEAD", `/v1/accounts/${A}/holdings`);
+    expect(head.status).toBe(200);
+    for (const [k, v] of Object.entries(expected)) expect(head.headers.get(k), `HEAD ${k}`).toBe(v);
+    expect(await head.text()).toBe("");
     // Amounts are decimal strings, as every view's bigints are.
     const body = (await read.json()) as { accountId: string; holdings: Array<{ quantity: unknown; available: unknown; blockCount: unknown }> };
     expect(body.accountId).toBe(A);
