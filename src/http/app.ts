@@ -7,13 +7,14 @@
 // validation; src/http/register.ts for the operations); this file puts them in order.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import { type AppDeps, CSP, CSRF_HEADER, callerOf, csrfTokenFor, DEFAULT_CONFIG, type Env, type HttpConfig } from "./context.ts";
+import { type AppDeps, CSRF_HEADER, callerOf, csrfTokenFor, DEFAULT_CONFIG, type Env, type HttpConfig } from "./context.ts";
 import { type ConsoleServer, isBrowserNavigation, registerConsole } from "./console.ts";
 import { docsPage } from "./docs-page.ts";
 import { INFO, scopesUsed, securitySchemes, sharedComponents, TAGS } from "./openapi.ts";
 import { createLogger, REDACTED } from "./logger.ts";
 import { checkProblem, ProblemError } from "./problem.ts";
 import { RateLimiter } from "./rate-limit.ts";
+import { addSecurityHeaders, securityHeaders } from "./security-headers.ts";
 import { honoPath, type Op } from "./route.ts";
 import { allOps } from "./routes/index.ts";
 import { Problem as ProblemSchema } from "./schemas.ts";
@@ -85,19 +86,12 @@ export function createApp(deps: AppDeps): App {
     );
   });
 
-  // Security headers on every response (also errors).
+  // Security headers on every response (also errors): a response that jsonResponse made already
+  // has them in a plain object and is left alone (src/http/security-headers.ts).
   app.use("*", async (c, next) => {
+    c.set("securityHeaders", securityHeaders(c.req.path, config.production));
     await next();
-    const h = c.res.headers;
-    h.set("content-security-policy", CSP);
-    h.set("x-content-type-options", "nosniff");
-    h.set("x-frame-options", "DENY");
-    h.set("referrer-policy", "no-referrer");
-    h.set("cross-origin-opener-policy", "same-origin");
-    h.set("cross-origin-resource-policy", "same-origin");
-    h.set("permissions-policy", "camera=(), microphone=(), geolocation=()");
-    if (config.production) h.set("strict-transport-security", "max-age=63072000; includeSubDomains");
-    if (c.req.path.startsWith("/v1/")) h.set("cache-control", "no-store");
+    if (c.res !== c.get("securedResponse")) addSecurityHeaders(c.res, c.req.path, config.production);
   });
 
   app.use("*", async (c, next) => {

@@ -89,6 +89,10 @@ export interface Env {
     sessionToken: string | undefined;
     requestId: string;
     clientIp: string;
+    /** The security headers of this request's response (src/http/security-headers.ts), set by the middleware that adds them. */
+    securityHeaders: Readonly<Record<string, string>> | undefined;
+    /** A response made with those headers already in it (jsonResponse), which the middleware leaves alone. */
+    securedResponse: Response | undefined;
   };
 }
 

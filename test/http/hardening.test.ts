@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { base32Decode, totp } from "../../src/auth/index.ts";
 import { CSRF_HEADER } from "../../src/http/app.ts";
+import { CSP } from "../../src/http/context.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import { openPglite } from "../../src/store/pglite.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
@@ -55,6 +56,52 @@ describe("hardening", () => {
     expect(p.headers.get("set-cookie")).toMatch(/Secure/);
     expect(p.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
     expect(p.headers.get("x-frame-options")).toBe("DENY");
+  });
+
+  it("carries every security header on reads answered with them built in, on other answers and on problems alike", async () => {
+    // Reads answer with the headers already in them (src/http/security-headers.ts jsonResponse);
+    // other answers and problems get them from the middleware: the same set either way.
+    const expected: Record<string, string> = {
+      "content-security-policy": CSP,
+      "x-content-type-options": "nosniff",
+      "x-frame-options": "DENY",
+      "referrer-policy": "no-referrer",
+      "cross-origin-opener-policy": "same-origin",
+      "cross-origin-resource-policy": "same-origin",
+      "permissions-policy": "camera=(), microphone=(), geolocation=()",
+      "cache-control": "no-store",
+    };
+    const read = await as(f, s["rep-a1"], "GET", `/v1/accounts/${A}/holdings`);
+    const hidden = await as(f, s["rep-a1"], "GET", `/v1/accounts/${B}/holdings`);
+    const other = await as(f, s["rep-a1"], "GET", "/v1/auth/me");
+    expect([read.status, hidden.status, other.status]).toEqual([200, 404, 200]);
+    for (const res of [read, hidden, other]) {
+      for (const [k, v] of Object.entries(expected)) expect(res.headers.get(k), k).toBe(v);
+      expect(res.headers.get("strict-transport-security")).toBeNull();
+    }
+    expect(read.headers.get("content-type")).toBe("application/json");
+    // HEAD answers a GET's headers without its body.
+    const head = await as(f, s["rep-a1"], "HEAD", `/v1/accounts/${A}/holdings`);
+    expect(head.status).toBe(200);
+    for (const [k, v] of Object.entries(expected)) expect(head.headers.get(k), `HEAD ${k}`).toBe(v);
+    expect(await head.text()).toBe("");
+    // Amounts are decimal strings, as every view's bigints are.
+    const body = (await read.json()) as { accountId: string; holdings: Array<{ quantity: unknown; available: unknown; blockCount: unknown }> };
+    expect(body.accountId).toBe(A);
+    expect(body.holdings.length).toBeGreaterThan(0);
+    for (const h of body.holdings) {
+      expect(h.quantity).toMatch(/^\d+$/);
+      expect(h.available).toMatch(/^\d+$/);
+      expect(typeof h.blockCount).toBe("number");
+    }
+    // Pages outside the API are not marked no-store; production adds HSTS to a built-in read too.
+    expect((await f.request("/openapi.json")).headers.get("cache-control")).toBeNull();
+    const pr = await prod.request("/v1/auth/sign-in", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: "prod-user", password: passwordOf("prod-user") }) });
+    const cookie = (pr.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const classes = await prod.request("/v1/classes", { headers: { cookie } });
+    expect(classes.status).toBe(200);
+    expect(classes.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+    expect(classes.headers.get("x-frame-options")).toBe("DENY");
   });
 
   it("refuses bodies over the limit with 413 and changes nothing", async () => {

@@ -8,7 +8,8 @@ import type { AppDeps, HttpConfig } from "../context.ts";
 import { unwrap } from "../problem.ts";
 import { op, type Op } from "../route.ts";
 import { Account, AccountId, AccountTypeName, Block, ClassCode, Flag, Holding, PageQuery, page, Transaction, TransactionId, TransactionKindName, TxStatus, UnitClass } from "../schemas.ts";
-import { DEFAULT_PAGE, decodeCursor, pageJson, toJson } from "../views.ts";
+import { DEFAULT_PAGE, decodeCursor, pageJson } from "../views.ts";
+import { jsonResponse } from "../security-headers.ts";
 import { checkProblem, fail, ProblemError } from "../problem.ts";
 
 export const accountParam = z.object({ accountId: AccountId });
@@ -43,7 +44,7 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
         const list = unwrap(
           await registry.listAccounts(caller, { ...(query.type ? { type: query.type } : {}), ...(query.holder ? { holder: query.holder } : {}), ...(query.status ? { status: query.status } : {}), ...(after ? { after } : {}), limit }),
         );
-        return c.json(toJson(pageJson(list)) as never);
+        return jsonResponse(c, pageJson(list));
       },
     }),
     op({
@@ -56,7 +57,7 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
       access: roles(READERS, "read"),
       params: accountParam,
       responses: { 200: { description: "The account", schema: Account } },
-      handler: async ({ c, caller, params }) => c.json(toJson(unwrap(await registry.getAccount(caller, params.accountId))) as never),
+      handler: async ({ c, caller, params }) => jsonResponse(c, unwrap(await registry.getAccount(caller, params.accountId))),
     }),
     op({
       method: "get",
@@ -74,7 +75,7 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
       responses: { 200: { description: "Holdings", schema: z.object({ accountId: AccountId, holdings: z.array(Holding) }).openapi("Holdings") } },
       handler: async ({ c, caller, params, query }) => {
         const h = unwrap(await registry.holdings(caller, params.accountId, { blocks: query.blocks === true, ...(query.blockLimit ? { blockLimit: query.blockLimit } : {}) }));
-        return c.json(toJson({ accountId: params.accountId, holdings: h }) as never);
+        return jsonResponse(c, { accountId: params.accountId, holdings: h });
       },
     }),
     op({
@@ -93,7 +94,7 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
         const after = decodeCursor(query.cursor);
         if (after !== undefined && !/^\d{1,19}$/.test(after)) throw new ProblemError(checkProblem("CURSOR_INVALID", "cursor is not one this API returned: pass the nextCursor of the previous page"));
         const pg = unwrap(await registry.listBlocks(caller, params.accountId, params.classCode, { ...(after ? { after: BigInt(after) } : {}), limit: query.limit ?? DEFAULT_PAGE }));
-        return c.json(toJson(pageJson(pg)) as never);
+        return jsonResponse(c, pageJson(pg));
       },
     }),
     op({
@@ -110,7 +111,7 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
         const limit = query.limit ?? DEFAULT_PAGE;
         const after = decodeCursor(query.cursor);
         const list = unwrap(await registry.listClasses(caller, { ...(after ? { after } : {}), limit }));
-        return c.json(toJson(pageJson(list)) as never);
+        return jsonResponse(c, pageJson(list));
       },
     }),
     op({
@@ -126,7 +127,7 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
       handler: async ({ c, params }) => {
         const k = await deps.ledger.getClass(params.classCode);
         if (!k) fail(404, "class-unknown", `no unit class ${params.classCode}`, { code: 4001, check: "class-unknown" });
-        return c.json(toJson(k) as never);
+        return jsonResponse(c, k);
       },
     }),
     op({
@@ -153,7 +154,7 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
             limit,
           }),
         );
-        return c.json(toJson(pageJson(list)) as never);
+        return jsonResponse(c, pageJson(list));
       },
     }),
     op({
@@ -170,7 +171,7 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
         const limit = query.limit ?? DEFAULT_PAGE;
         const after = decodeCursor(query.cursor);
         const list = unwrap(await registry.listAwaitingMyApproval(caller, { ...(after ? { after } : {}), limit }));
-        return c.json(toJson(pageJson(list)) as never);
+        return jsonResponse(c, pageJson(list));
       },
     }),
     op({
@@ -183,7 +184,7 @@ export function readOps(deps: AppDeps, _config: HttpConfig): Op[] {
       access: roles(READERS, "read", "representatives: only transactions touching accounts they represent"),
       params: txParam,
       responses: { 200: { description: "The transaction", schema: Transaction } },
-      handler: async ({ c, caller, params }) => c.json(toJson(unwrap(await registry.getTransaction(caller, params.transactionId))) as never),
+      handler: async ({ c, caller, params }) => jsonResponse(c, unwrap(await registry.getTransaction(caller, params.transactionId))),
     }),
   ];
 }
