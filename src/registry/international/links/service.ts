@@ -138,18 +138,20 @@ export class LinkService {
     if (typeof input.classCode !== "string") return bad("classCode", "must be a class code");
     const quantity = typeof input.quantity === "string" ? input.quantity : typeof input.quantity === "number" && Number.isSafeInteger(input.quantity) ? String(input.quantity) : "";
     if (!UNITS.test(quantity)) return bad("quantity", "must be a positive whole number of units");
+    if (input.wait !== undefined && typeof input.wait !== "boolean") return bad("wait", "must be true (answer once settled) or false (answer once escrowed and queued)");
+    const wait = input.wait !== false;
     const link = await getLink(this.db, input.linkId);
     if (!link) return intlRefusal("LINK_UNKNOWN", `no link ${input.linkId.slice(0, 40)}`, { field: "linkId" });
     // The link's next message waits for this escrow (it may share the message).
     const over = this.flights.coming(link.linkId);
     try {
-      return await this.escrowAndSend(c, link.linkId, input as Record<string, unknown> & { commandId: string; from: string; destination: string; classCode: string }, quantity, over);
+      return await this.escrowAndSend(c, link.linkId, input as Record<string, unknown> & { commandId: string; from: string; destination: string; classCode: string }, quantity, over, wait);
     } finally {
       over();
     }
   }
 
-  private async escrowAndSend(c: Caller, linkId: string, input: { commandId: string; from: string; destination: string; classCode: string }, quantity: string, over: () => void): Promise<Result<SendResult>> {
+  private async escrowAndSend(c: Caller, linkId: string, input: { commandId: string; from: string; destination: string; classCode: string }, quantity: string, over: () => void, wait: boolean): Promise<Result<SendResult>> {
     const link = { linkId };
     const self = await getSelf(this.db);
     if (!self) return intlRefusal("RULES_MISSING", "this registry has no link identity (set it first: ets link identity)", { rule: "link identity" });
@@ -172,7 +174,12 @@ export class LinkService {
     }
     if (tx.value.status === "completed") {
       fault(this.ctx, "sender-after-escrow", [transferId]);
-      await this.flights.push(link.linkId, [transferId], over);
+      // The escrow committed with its outbox row: from here the transfer ends delivered or returned whatever happens (recovery
+      // finishes a flight cut short). Waiting, the caller learns the end of its flight; not waiting, it learns only that the
+      // transfer is queued (escrowed, "in flight"), and reads the end later (the same command again, or the outbound list).
+      // A repeat of a command without waiting joins no flight: the transfer is in one already, or settled.
+      if (wait) await this.flights.push(link.linkId, [transferId], over);
+      else if (!tx.replayed) void this.flights.push(link.linkId, [transferId], over).catch(() => undefined);
     }
     const row = await getOutbound(this.db, link.linkId, transferId);
     return { ok: true, value: { transaction: tx.value, transfer: row ? outboundView(row) : null }, replayed: tx.replayed };
@@ -241,9 +248,10 @@ export class LinkService {
     return { outbound: out, credited };
   }
 
-  /** Resolves once the credits owed after answers are done (or left to recovery): tests and shutdown wait for it. */
-  idle(): Promise<void> {
-    return this.credits.idle();
+  /** Resolves once the flights under way (sends that did not wait) and the credits owed after answers are done (or left to recovery): tests and shutdown wait for it. */
+  async idle(): Promise<void> {
+    await this.flights.idle();
+    await this.credits.idle();
   }
 
   /** recover() now and every `everyMs`, one run at a time; stop() ends it. */

@@ -256,12 +256,3 @@ export async function freeSlot(sql: Sql, accountId: string, transferId: string, 
   await sql.query("UPDATE intl_link_slots SET transfer_id = NULL, since = $3 WHERE account_id = $1 AND transfer_id = $2", [accountId, transferId, at]);
 }
 
-/**
- * Whether the transfer holds the slot (locking the slot's row for the writing transaction): held,
- * held by another transfer or free (other), or not a slot at all (an escrow account of one
- * transfer, made before intl-link-002).
- */
-export async function slotHolder(sql: Sql, accountId: string, transferId: string): Promise<"held" | "other" | "none"> {
-  const r = (await sql.query<{ transfer_id: string | null }>("SELECT transfer_id FROM intl_link_slots WHERE account_id = $1 FOR UPDATE", [accountId])).rows[0];
-  return !r ? "none" : r.transfer_id === transferId ? "held" : "other";
-}
