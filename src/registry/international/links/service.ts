@@ -30,7 +30,7 @@ import { Credits } from "./credits.ts";
 import { credit, MAX_SKEW_MS, receive } from "./receiver.ts";
 import { Flights, proposeFlight, settleFlight } from "./sender.ts";
 import {
-  addSlot, freeSlot, getInbounds, getLink, getOutbound, getOutbounds, getSelf, type InboundRow, openOutbound, type OutboundRow, retakeSlot, takeSlot, uncredited,
+  addSlot, freeSlot, getInbounds, getOutbound, getOutbounds, holdOrTakeSlot, type InboundRow, openOutbound, type OutboundRow, retakeSlot, uncredited,
 } from "./store.ts";
 
 export { FAULT_STEPS, type FaultStep, type LinkServiceOptions, MAX_SKEW_MS };
@@ -140,28 +140,34 @@ export class LinkService {
     if (!UNITS.test(quantity)) return bad("quantity", "must be a positive whole number of units");
     if (input.wait !== undefined && typeof input.wait !== "boolean") return bad("wait", "must be true (answer once settled) or false (answer once escrowed and queued)");
     const wait = input.wait !== false;
-    const link = await getLink(this.db, input.linkId);
-    if (!link) return intlRefusal("LINK_UNKNOWN", `no link ${input.linkId.slice(0, 40)}`, { field: "linkId" });
+    // The link, this registry's id and the class's credit attributes, in one statement.
+    const pre = (await this.db.query<{ link_id: string | null; registry_id: string | null; attributes: Record<string, unknown> | null }>(
+      `SELECT (SELECT link_id FROM intl_links WHERE link_id = $1) AS link_id, (SELECT registry_id FROM intl_link_self WHERE id = 1) AS registry_id,
+              (SELECT attributes FROM intl_classes WHERE class_code = $2) AS attributes`,
+      [input.linkId, input.classCode],
+    )).rows[0];
+    if (!pre?.link_id) return intlRefusal("LINK_UNKNOWN", `no link ${input.linkId.slice(0, 40)}`, { field: "linkId" });
+    if (!pre.registry_id) return intlRefusal("RULES_MISSING", "this registry has no link identity (set it first: ets link identity)", { rule: "link identity" });
     // The link's next message waits for this escrow (it may share the message).
-    const over = this.flights.coming(link.linkId);
+    const linkId = pre.link_id;
+    const over = this.flights.coming(linkId);
     try {
-      return await this.escrowAndSend(c, link.linkId, input as Record<string, unknown> & { commandId: string; from: string; destination: string; classCode: string }, quantity, over, wait);
+      return await this.escrowAndSend(c, linkId, input as Record<string, unknown> & { commandId: string; from: string; destination: string; classCode: string }, quantity, over, wait, {
+        registryId: pre.registry_id, attributes: pre.attributes,
+      });
     } finally {
       over();
     }
   }
 
-  private async escrowAndSend(c: Caller, linkId: string, input: { commandId: string; from: string; destination: string; classCode: string }, quantity: string, over: () => void, wait: boolean): Promise<Result<SendResult>> {
+  private async escrowAndSend(c: Caller, linkId: string, input: { commandId: string; from: string; destination: string; classCode: string }, quantity: string, over: () => void, wait: boolean, self: { registryId: string; attributes: Record<string, unknown> | null }): Promise<Result<SendResult>> {
     const link = { linkId };
-    const self = await getSelf(this.db);
-    if (!self) return intlRefusal("RULES_MISSING", "this registry has no link identity (set it first: ets link identity)", { rule: "link identity" });
     const cls = await this.reg.ledger.getClass(input.classCode);
     if (!cls) return intlRefusal("ID_UNKNOWN", `no class ${input.classCode.slice(0, 64)}`, { field: "classCode" });
     const kind = this.reg.ledger.catalogue.kinds.get("external_transfer");
     const transferId = this.reg.ledger.idFor(scopeOf(c.principal, kind), input.commandId);
-    const attrs = await this.db.query<{ attributes: Record<string, unknown> }>("SELECT attributes FROM intl_classes WHERE class_code = $1", [cls.code]);
     const message: Omit<ProposeBody, "serials" | "quantity"> = {
-      transferId, sender: self.registryId, destination: input.destination, attributes: attrs.rows[0]?.attributes ?? null,
+      transferId, sender: self.registryId, destination: input.destination, attributes: self.attributes,
       unitClass: { code: cls.code, unitType: cls.unitType, scheme: cls.scheme, vintage: cls.vintage, commitmentPeriod: cls.commitmentPeriod, project: cls.project, hostCountry: cls.hostCountry, creditKind: cls.creditKind, methodology: cls.methodology },
     };
     const slot = await this.slotFor(link.linkId, transferId, input.destination, message);
@@ -191,10 +197,9 @@ export class LinkService {
    */
   private async slotFor(linkId: string, transferId: string, destination: string, message: Omit<ProposeBody, "serials" | "quantity">) {
     const now = this.now();
-    const held = await this.db.query<{ account_id: string }>("SELECT account_id FROM intl_link_slots WHERE transfer_id = $1", [transferId]);
-    let account = held.rows[0]?.account_id;
-    const taken = account === undefined;
-    if (!account) account = await takeSlot(this.db, linkId, transferId, now);
+    const slot = await holdOrTakeSlot(this.db, linkId, transferId, now);
+    let account = slot?.account;
+    const taken = slot?.taken ?? true;
     if (!account) {
       account = escrowSlotOf(linkId, transferId);
       await this.config.openAccount(account, "pending", `Escrow slot of link ${linkId}`.slice(0, 200));
