@@ -20,7 +20,6 @@ import type { Db } from "../../../store/db.ts";
 import type { Result } from "../../ledger/index.ts";
 import type { SecureRegistry, SecureTransactionView } from "../../secure/index.ts";
 import { scopeOf } from "../../secure/authorize.ts";
-import { rightsOf } from "../../secure/store.ts";
 import { putIntent } from "../intents.ts";
 import { LinkConfig } from "./config.ts";
 import type { Envelope } from "./crypto.ts";
@@ -130,9 +129,16 @@ export class LinkService {
     if (typeof input.commandId !== "string" || !KEY.test(input.commandId)) return bad("commandId", "must be an id");
     if (typeof input.from !== "string" || !ACCOUNT.test(input.from)) return bad("from", "must be an account id");
     if (c.principal.userId === null) return securityRefusal("PERMISSION_DENIED", "sign in", {});
-    // The same right the secure registry asks, checked first, before anything is left behind (the slot, the intent).
-    const rights = await rightsOf(this.db, c.principal.userId, input.from);
-    if (!rights?.initiate) return securityRefusal("NOT_INITIATOR_REPRESENTATIVE", `you are not a representative of ${input.from} with the initiate right`, { accountId: input.from });
+    // The same right the secure registry asks, checked first, before anything is left behind (the slot, the intent); in the
+    // same statement, the link, this registry's id and the class's credit attributes (checked after the fields).
+    const str = (v: unknown) => (typeof v === "string" ? v : null);
+    const pre = (await this.db.query<{ can_initiate: boolean | null; link_id: string | null; registry_id: string | null; attributes: Record<string, unknown> | null }>(
+      `SELECT (SELECT can_initiate FROM representatives WHERE account_id = $3 AND user_id = $4) AS can_initiate,
+              (SELECT link_id FROM intl_links WHERE link_id = $1) AS link_id, (SELECT registry_id FROM intl_link_self WHERE id = 1) AS registry_id,
+              (SELECT attributes FROM intl_classes WHERE class_code = $2) AS attributes`,
+      [str(input.linkId), str(input.classCode), input.from, c.principal.userId],
+    )).rows[0];
+    if (!pre?.can_initiate) return securityRefusal("NOT_INITIATOR_REPRESENTATIVE", `you are not a representative of ${input.from} with the initiate right`, { accountId: input.from });
     if (typeof input.linkId !== "string") return bad("linkId", "must be a link id");
     if (typeof input.destination !== "string" || !ACCOUNT.test(input.destination)) return bad("destination", "must be an account id of the peer registry");
     if (typeof input.classCode !== "string") return bad("classCode", "must be a class code");
@@ -140,13 +146,7 @@ export class LinkService {
     if (!UNITS.test(quantity)) return bad("quantity", "must be a positive whole number of units");
     if (input.wait !== undefined && typeof input.wait !== "boolean") return bad("wait", "must be true (answer once settled) or false (answer once escrowed and queued)");
     const wait = input.wait !== false;
-    // The link, this registry's id and the class's credit attributes, in one statement.
-    const pre = (await this.db.query<{ link_id: string | null; registry_id: string | null; attributes: Record<string, unknown> | null }>(
-      `SELECT (SELECT link_id FROM intl_links WHERE link_id = $1) AS link_id, (SELECT registry_id FROM intl_link_self WHERE id = 1) AS registry_id,
-              (SELECT attributes FROM intl_classes WHERE class_code = $2) AS attributes`,
-      [input.linkId, input.classCode],
-    )).rows[0];
-    if (!pre?.link_id) return intlRefusal("LINK_UNKNOWN", `no link ${input.linkId.slice(0, 40)}`, { field: "linkId" });
+    if (!pre.link_id) return intlRefusal("LINK_UNKNOWN", `no link ${input.linkId.slice(0, 40)}`, { field: "linkId" });
     if (!pre.registry_id) return intlRefusal("RULES_MISSING", "this registry has no link identity (set it first: ets link identity)", { rule: "link identity" });
     // The link's next message waits for this escrow (it may share the message).
     const linkId = pre.link_id;
