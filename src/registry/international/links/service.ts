@@ -130,12 +130,15 @@ export class LinkService {
     if (typeof input.from !== "string" || !ACCOUNT.test(input.from)) return bad("from", "must be an account id");
     if (c.principal.userId === null) return securityRefusal("PERMISSION_DENIED", "sign in", {});
     // The same right the secure registry asks, checked first, before anything is left behind (the slot, the intent); in the
-    // same statement, the link, this registry's id and the class's credit attributes (checked after the fields).
+    // same statement, the link, this registry's id, the class's fields as the message carries them and its credit attributes
+    // (checked after the fields).
     const str = (v: unknown) => (typeof v === "string" ? v : null);
-    const pre = (await this.db.query<{ can_initiate: boolean | null; link_id: string | null; registry_id: string | null; attributes: Record<string, unknown> | null }>(
+    const pre = (await this.db.query<{ can_initiate: boolean | null; link_id: string | null; registry_id: string | null; attributes: Record<string, unknown> | null; unit_class: ProposeBody["unitClass"] | null }>(
       `SELECT (SELECT can_initiate FROM representatives WHERE account_id = $3 AND user_id = $4) AS can_initiate,
               (SELECT link_id FROM intl_links WHERE link_id = $1) AS link_id, (SELECT registry_id FROM intl_link_self WHERE id = 1) AS registry_id,
-              (SELECT attributes FROM intl_classes WHERE class_code = $2) AS attributes`,
+              (SELECT attributes FROM intl_classes WHERE class_code = $2) AS attributes,
+              (SELECT jsonb_build_object('code', code, 'unitType', unit_type, 'scheme', scheme, 'vintage', vintage, 'commitmentPeriod', commitment_period, 'project', project,
+                                         'hostCountry', host_country, 'creditKind', credit_kind, 'methodology', methodology) FROM unit_classes WHERE code = $2) AS unit_class`,
       [str(input.linkId), str(input.classCode), input.from, c.principal.userId],
     )).rows[0];
     if (!pre?.can_initiate) return securityRefusal("NOT_INITIATOR_REPRESENTATIVE", `you are not a representative of ${input.from} with the initiate right`, { accountId: input.from });
@@ -153,22 +156,22 @@ export class LinkService {
     const over = this.flights.coming(linkId);
     try {
       return await this.escrowAndSend(c, linkId, input as Record<string, unknown> & { commandId: string; from: string; destination: string; classCode: string }, quantity, over, wait, {
-        registryId: pre.registry_id, attributes: pre.attributes,
+        registryId: pre.registry_id, attributes: pre.attributes, unitClass: pre.unit_class,
       });
     } finally {
       over();
     }
   }
 
-  private async escrowAndSend(c: Caller, linkId: string, input: { commandId: string; from: string; destination: string; classCode: string }, quantity: string, over: () => void, wait: boolean, self: { registryId: string; attributes: Record<string, unknown> | null }): Promise<Result<SendResult>> {
+  private async escrowAndSend(c: Caller, linkId: string, input: { commandId: string; from: string; destination: string; classCode: string }, quantity: string, over: () => void, wait: boolean, self: { registryId: string; attributes: Record<string, unknown> | null; unitClass: ProposeBody["unitClass"] | null }): Promise<Result<SendResult>> {
     const link = { linkId };
-    const cls = await this.reg.ledger.getClass(input.classCode);
+    const cls = self.unitClass;
     if (!cls) return intlRefusal("ID_UNKNOWN", `no class ${input.classCode.slice(0, 64)}`, { field: "classCode" });
     const kind = this.reg.ledger.catalogue.kinds.get("external_transfer");
     const transferId = this.reg.ledger.idFor(scopeOf(c.principal, kind), input.commandId);
     const message: Omit<ProposeBody, "serials" | "quantity"> = {
       transferId, sender: self.registryId, destination: input.destination, attributes: self.attributes,
-      unitClass: { code: cls.code, unitType: cls.unitType, scheme: cls.scheme, vintage: cls.vintage, commitmentPeriod: cls.commitmentPeriod, project: cls.project, hostCountry: cls.hostCountry, creditKind: cls.creditKind, methodology: cls.methodology },
+      unitClass: cls,
     };
     const slot = await this.slotFor(link.linkId, transferId, input.destination, message);
     if ("ok" in slot) return slot;
