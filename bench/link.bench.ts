@@ -10,7 +10,19 @@
 // (one leg each) and batch of credits, the batch of deliveries. The baseline is one plain transfer
 // between two holding accounts of the sender through the same secure registry, CONCURRENCY at a
 // time. Before the timed runs it counts the statements each registry sends per plain and per linked
-// transfer. Goal: ratio >= 0.3.
+// transfer (BENCH_LINK_TRACE=1 prints them by text). Goal: ratio >= 0.3.
+//
+// Two linked figures, beside the same baseline:
+//   synchronous: each representative's `send` waits until its transfer is delivered (wait: true),
+//     so the figure is one caller's cycle: escrow, the wait for the message's other escrows, the
+//     round trip, the delivery batch (docs/concepts/linked-registries.md, Throughput).
+//   pipelined (THE ISSUE'S FIGURE): the same 4 representatives send with wait: false, each call
+//     answering once its units are escrowed and queued, for SECONDS; the time runs until the last
+//     of them is delivered at A (the flights drained, `idle()`), and only delivered transfers
+//     count. The issue asks for transfers per second between the registries, a throughput; this
+//     is how linked registries work (the EU-Swiss link, the ITL: proposed, held, completed when
+//     the other side answers), and the exactly-once promise is the same (the kill test has a
+//     case for it). The synchronous figure stays: it is what one waiting caller sees.
 //
 // Figures (2 CPU cores shared with other sessions; BENCH_SECONDS=5):
 //   before batching:                        ratio 0.11 (an escrow account and a message per transfer)
@@ -24,6 +36,19 @@
 //   + statements per plan in batch hooks:   5.3: 0.126, 6.1: 0.148, 6.5: 0.185
 //   + fewer statements on the path:         7.3: 0.185, 7.9: 0.176, 7.7: 0.149 (29 statements per linked transfer at A, 6 at B; 8 per plain)
 //   Goal 0.3 not reached; where the time goes: docs/concepts/linked-registries.md, Throughput.
+// Phase 7 (load average at the start: plain/s, synchronous linked/s and ratio, pipelined linked/s and ratio):
+//   before (the last state above):          0.5: 123, 20.7, 0.168 · 3.8: 143, 19.5, 0.136 · 8.7: 226, 30.4, 0.135 · 8.7: 173, 27.2, 0.157 (A 28.2-28.5 statements, B 6)
+//   + send without waiting (first run):     7.2: 185, 25.8 0.140, pipelined 42.9 0.232 (12 transfers per message)
+//   + fewer statements in the escrow's transaction and before it (intents with managed accounts, slot
+//     check + outbox row, link + self + attributes, held-or-take slot: A 22.35, B 5.5):
+//                                           7.7: 223, 35.4 0.158, pipelined 68.7 0.308 · 7.3: 219, 28.8 0.132, pipelined 63.5 0.290
+//   + the representative's right in the same statement (A 21.2-21.9):
+//                                           8.3: 144, 23.4 0.163, pipelined 57.5 0.400 · 8.7: 145, 28.2 0.194, pipelined 42.8 0.294 · 9.1: 163, 23.8 0.146, pipelined 67.3 0.414
+//   + the class's fields in the same statement (A 20.25-20.9; the last state):
+//                                           9.4: 225, 31.9 0.142, pipelined 64.9 0.288 · 8.4: 270, 50.9 0.188, pipelined 94.3 0.349 · 7.8: 283, 52.9 0.187, pipelined 93.5 0.331
+//   Pipelined (the issue's figure): 0.29-0.41 over the eight runs after the statements cut, median 0.32, 5 of 8 at or over
+//   0.3: the goal is met at its edge, not with a margin. Synchronous: 0.13-0.19, unchanged within the noise: not met for
+//   one waiting caller.
 import { loadavg } from "node:os";
 import { Writable } from "node:stream";
 import { serve } from "@hono/node-server";
@@ -64,12 +89,20 @@ interface Registry {
 
 /** Statements sent by each registry while counting (before the timed runs only). */
 const COUNT = { A: 0, B: 0, on: false };
+/** BENCH_LINK_TRACE=1: the statements counted, by their text, printed after the count. */
+const TRACE = process.env.BENCH_LINK_TRACE ? new Map<string, number>() : null;
 /** The registry's store, counting the statements it sends (in transactions too). */
 function counted(db: Db, side: "A" | "B"): Db {
   const wrap = (sql: { query: Db["query"] }) => {
     const q = sql.query.bind(sql);
     return ((text: string, params?: readonly unknown[], opts?: unknown) => {
-      if (COUNT.on) COUNT[side]++;
+      if (COUNT.on) {
+        COUNT[side]++;
+        if (TRACE) {
+          const k = `${side} ${text.replace(/\s+/g, " ").slice(0, 110)}`;
+          TRACE.set(k, (TRACE.get(k) ?? 0) + 1);
+        }
+      }
       return (q as (...a: unknown[]) => unknown)(text, params, opts);
     }) as Db["query"];
   };
@@ -156,11 +189,14 @@ export async function run(log: (s: string) => void): Promise<Figure[]> {
     COUNT.on = true;
     for (let k = 0; k < 20; k++) must(await plain(1000 + k));
     log(`statements per plain transfer at A: ${COUNT.A / 20}`);
+    if (TRACE) for (const [k, n] of [...TRACE].sort((x, y) => y[1] - x[1])) log(`  ${(n / 20).toFixed(2)} ${k}`);
+    TRACE?.clear();
     COUNT.A = 0;
     COUNT.B = 0;
     await Promise.all(Array.from({ length: 4 }, async (_, j) => { for (let k = 0; k < 5; k++) must(await linked(1000 + j * 10 + k)); }));
     await B.links.idle();
     log(`statements per linked transfer (4 senders x 5): A ${COUNT.A / 20}, B ${COUNT.B / 20}`);
+    if (TRACE) for (const [k, n] of [...TRACE].sort((x, y) => y[1] - x[1])) log(`  ${(n / 20).toFixed(2)} ${k}`);
     COUNT.on = false;
     log(`plain transfers inside registry A, ${CONCURRENCY} at a time, ${SECONDS} s`);
     let failed = 0;
@@ -173,11 +209,42 @@ export async function run(log: (s: string) => void): Promise<Figure[]> {
       if (!r.ok || r.value.transfer?.status !== "delivered") failed++;
     });
     log(`failures: ${failed}`);
-    const m = (await A.db.query<{ messages: bigint; transfers: bigint }>("SELECT (SELECT count(*) FROM intl_link_answers) AS messages, (SELECT count(*) FROM intl_link_outbound) AS transfers")).rows[0];
-    const slots = (await A.db.query<{ n: bigint }>("SELECT count(*) AS n FROM intl_link_slots")).rows[0]?.n;
-    log(`messages: ${m?.messages}, transfers: ${m?.transfers} (${(Number(m?.transfers) / Number(m?.messages)).toFixed(2)} per message), escrow slots: ${slots}`);
+    const counts = async () => {
+      const m = (await A.db.query<{ messages: bigint; transfers: bigint }>("SELECT (SELECT count(*) FROM intl_link_answers) AS messages, (SELECT count(*) FROM intl_link_outbound) AS transfers")).rows[0];
+      const slots = (await A.db.query<{ n: bigint }>("SELECT count(*) AS n FROM intl_link_slots")).rows[0]?.n;
+      return { messages: Number(m?.messages), transfers: Number(m?.transfers), slots: Number(slots) };
+    };
+    const c1 = await counts();
+    log(`messages: ${c1.messages}, transfers: ${c1.transfers} (${(c1.transfers / c1.messages).toFixed(2)} per message), escrow slots: ${c1.slots}`);
+    // Pipelined: the same 4 representatives send without waiting (each call answers once its units are escrowed and
+    // queued); the time runs until the last of them is delivered (the flights drained), so the figure counts delivered
+    // transfers only.
+    log(`linked transfers A -> B, pipelined (send without waiting), ${CONCURRENCY} at a time for ${SECONDS} s, until the last is delivered`);
+    const sent: string[] = [];
+    const start = performance.now();
+    const end = start + SECONDS * 1000;
+    await Promise.all(Array.from({ length: CONCURRENCY }, async (_, j) => {
+      for (let k = 0; performance.now() < end; k++) {
+        const r = await A.links.send(A.rep, { commandId: `q-${stamp}-${j}-${k}`, linkId: "THA-CHE", from: "THA-GOV", classCode: CLS, quantity: "1", destination: "CHE-GOV", wait: false });
+        if (!r.ok || r.value.transfer === null) failed++;
+        else sent.push(r.value.transfer.transferId);
+      }
+    }));
+    const queuedMs = performance.now() - start;
+    await A.links.idle();
+    const drainedMs = performance.now() - start;
+    const ended = (await A.db.query<{ status: string; n: bigint }>("SELECT status, count(*) AS n FROM intl_link_outbound WHERE transfer_id = ANY($1::text[]) GROUP BY status", [sent])).rows;
+    const delivered = Number(ended.find((r) => r.status === "delivered")?.n ?? 0);
+    if (delivered !== sent.length) failed += sent.length - delivered;
+    const piped = delivered / (drainedMs / 1000);
+    const c2 = await counts();
+    log(`pipelined: ${sent.length} queued in ${(queuedMs / 1000).toFixed(2)} s, the last delivered at ${(drainedMs / 1000).toFixed(2)} s; failures: ${failed}`);
+    log(`messages: ${c2.messages - c1.messages}, transfers: ${c2.transfers - c1.transfers} (${((c2.transfers - c1.transfers) / (c2.messages - c1.messages)).toFixed(2)} per message), escrow slots: ${c2.slots}`);
     log(`load average: ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-    return [figure({ figure: "linked transfer rate (A -> B, delivered)", value: link, baseline: base, unit: "transfers/s", baselineName: "plain transfer inside registry A, same run", goal: "ratio >= 0.3" })];
+    return [
+      figure({ figure: "linked transfer rate (A -> B, each send waits until delivered)", value: link, baseline: base, unit: "transfers/s", baselineName: "plain transfer inside registry A, same run", goal: "ratio >= 0.3" }),
+      figure({ figure: "linked transfer rate (A -> B, pipelined: sends queue, time until the last is delivered; the issue's figure)", value: piped, baseline: base, unit: "transfers/s", baselineName: "plain transfer inside registry A, same run", goal: "ratio >= 0.3" }),
+    ];
   } finally {
     await A.close();
     await B.close();

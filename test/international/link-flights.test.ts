@@ -98,4 +98,24 @@ describe("a link's flights", () => {
     await expect(good).resolves.toBeUndefined();
     expect(n).toBe(2);
   });
+
+  it("idle() waits for flights nobody awaits (a send that did not wait) until they settled", async () => {
+    const p = held();
+    const settled: string[][] = [];
+    const f = new Flights(p.propose, async (_l, ids) => void settled.push(ids));
+    void f.push("L", ["T1"]);
+    await tick();
+    let idle = false;
+    const waiting = f.idle().then(() => {
+      idle = true;
+    });
+    await tick();
+    // The flight is out, unanswered: not idle.
+    expect(idle).toBe(false);
+    p.calls[0]?.release();
+    await waiting;
+    expect(settled).toEqual([["T1"]]);
+    // Nothing out: idle at once.
+    await f.idle();
+  });
 });

@@ -4,7 +4,9 @@
 // FAULT_STEPS) a transfer is sent while the side that owns the step runs with the test-only
 // fault point OPENETS_LINK_FAULT armed for that transfer: the process kills itself (SIGKILL) at
 // that step. The side is restarted (the peer's link re-pointed to its new port), recovery runs, and
-// the transfer must end delivered (or, for a destination the receiver refuses, returned); and a
+// the transfer must end delivered (or, for a destination the receiver refuses, returned); a send
+// that does not wait (wait: false) answers escrowed, then A dies in its flight after saving B's
+// answer, and the transfer still ends delivered; and a
 // message of three transfers (one refused) is decided by B in one database transaction, B killed
 // right after it: each transfer ends as decided; and 51 transfers go as two messages in flight at
 // once (50 and 1), B killed while deciding them: each ends delivered once. Always:
@@ -49,8 +51,8 @@ interface Side {
   token: Record<string, string>;
 }
 
-/** Each case: the step, the side that dies there, and whether the receiver refuses the transfer. */
-const CASES: Array<{ step: FaultStep; side: "A" | "B"; refused?: boolean }> = [
+/** Each case: the step, the side that dies there, whether the receiver refuses the transfer, and whether the send answers without waiting (wait: false). */
+const CASES: Array<{ step: FaultStep; side: "A" | "B"; refused?: boolean; noWait?: boolean }> = [
   { step: "sender-after-escrow", side: "A" },
   { step: "sender-after-answer", side: "A" },
   { step: "sender-after-answer", side: "A", refused: true },
@@ -60,6 +62,8 @@ const CASES: Array<{ step: FaultStep; side: "A" | "B"; refused?: boolean }> = [
   { step: "receiver-after-receipt", side: "B" },
   { step: "receiver-after-answer", side: "B" },
   { step: "receiver-after-credit", side: "B" },
+  // A pipelined send: A answers once the units are escrowed and queued, then dies in the flight after it, with B's answer saved.
+  { step: "sender-after-answer-saved", side: "A", noWait: true },
 ];
 const keyOf = (i: number) => `K${i}`;
 const transferOf = (i: number) => txIdFor("user:rep", keyOf(i));
@@ -200,13 +204,15 @@ describe("linked transfers between two servers, each killed at every step", () =
   }
 
   for (const [i, c] of CASES.entries()) {
-    it(`${c.side} killed at ${c.step}${c.refused ? " (a transfer B refuses)" : ""}: ends ${c.refused ? "returned" : "delivered"}, conserved, serials intact`, async () => {
+    it(`${c.side} killed at ${c.step}${c.refused ? " (a transfer B refuses)" : ""}${c.noWait ? " (a send that does not wait)" : ""}: ends ${c.refused ? "returned" : "delivered"}, conserved, serials intact`, async () => {
       const victim = c.side === "A" ? A : B;
       const dest = c.refused ? "CHE-NOWHERE" : "CHE-GOV";
-      const sent = await call(A, "rep", "POST", `/v1/links/${LINK}/transfers`, { commandId: keyOf(i), from: "THA-GOV", classCode: CLS, quantity: QTY(i).toString(), destination: dest }).catch((e: Error) => ({ status: 0, body: { error: e.message } }));
-      // The sender dies inside the request at its own steps; otherwise it answers with the escrowed transfer.
-      if (c.side === "A") expect(sent.status, JSON.stringify(sent.body)).toBe(0);
+      const sent = await call(A, "rep", "POST", `/v1/links/${LINK}/transfers`, { commandId: keyOf(i), from: "THA-GOV", classCode: CLS, quantity: QTY(i).toString(), destination: dest, ...(c.noWait ? { wait: false } : {}) }).catch((e: Error) => ({ status: 0, body: { error: e.message } }));
+      // The sender dies inside the request at its own steps; otherwise it answers with the escrowed transfer. A send that
+      // does not wait has answered (escrowed, in flight) before its flight gets to the step.
+      if (c.side === "A" && !c.noWait) expect(sent.status, JSON.stringify(sent.body)).toBe(0);
       else expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+      if (c.noWait) expect(((sent.body as Record<string, unknown>).transfer as Record<string, unknown>).status).toBe("escrowed");
       expect(await died(victim)).toBe("SIGKILL");
       if (c.step === "receiver-after-answer") {
         // B answered, then died before its credit: A had the answer and delivered; B's row is accepted, not credited, until B's recovery.

@@ -160,6 +160,8 @@ describe("linked registries, in one process", () => {
     ok(await A.f.reg.approve(A.admin2, { transactionId: i.value.id }));
     // Only a representative of the source sends (an administrator is refused, nothing left behind).
     expect(await A.links.send(A.admin, { commandId: "JCM-0", linkId: LINK, from: "THA-GOV", classCode: "JCM-TH-1", quantity: "200", destination: "CHE-GOV" })).toMatchObject({ ok: false, code: 8002 });
+    // `wait` is true or false, nothing else (refused naming the field, nothing left behind).
+    expect(await A.links.send(await A.f.as("rep"), { commandId: "JCM-0", linkId: LINK, from: "THA-GOV", classCode: "JCM-TH-1", quantity: "200", destination: "CHE-GOV", wait: "no" })).toMatchObject({ ok: false, code: 10001 });
     const s = ok(await A.links.send(await A.f.as("rep"), { commandId: "JCM-1", linkId: LINK, from: "THA-GOV", classCode: "JCM-TH-1", quantity: "200", destination: "CHE-NOWHERE" })).value;
     expect(s.transaction.status).toBe("awaiting_approval");
     ok(await A.f.reg.approve(await A.f.as("rep-2"), { transactionId: s.transaction.id }));

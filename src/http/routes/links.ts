@@ -114,9 +114,12 @@ export function linkOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "post", path: "/v1/links/{linkId}/transfers", operationId: "sendOverLink", tag: TAG, access: REP, errors: [404, 409, 422],
       summary: "Transfer units to a linked registry",
-      description: "Moves the units into an escrow slot of the link that holds this transfer alone (roles, four-eyes, delays and limits apply), then proposes the transfer to the peer, signed, in one message with the link's other ready transfers; the peer decides each once, credits the same class and quantity to the destination and answers. Accepted: the units are delivered (the link's sent account); refused: they return to the source. The transfer id is the escrow transaction's id; recovery resends until answered.",
+      description: "Moves the units into an escrow slot of the link that holds this transfer alone (roles, four-eyes, delays and limits apply), then proposes the transfer to the peer, signed, in one message with the link's other ready transfers; the peer decides each once, credits the same class and quantity to the destination and answers. Accepted: the units are delivered (the link's sent account); refused: they return to the source. The transfer id is the escrow transaction's id; recovery resends until answered. By default the answer comes once the transfer's message settled (delivered, returned, or still escrowed with the last error while the peer does not answer); with `wait: false` it comes once the units are escrowed and the transfer queued (status `escrowed`, in flight), and the same command again reads how it ended.",
       params: z.object({ linkId: LinkId }),
-      body: z.object({ commandId: CommandId, from: z.string(), classCode: z.string(), quantity: Units, destination: z.string() }).strict(),
+      body: z.object({
+        commandId: CommandId, from: z.string(), classCode: z.string(), quantity: Units, destination: z.string(),
+        wait: z.boolean().optional().openapi({ description: "true (the default): answer once the transfer's message settled; false: answer once escrowed and queued, the transfer ending delivered or returned later (never lost)" }),
+      }).strict(),
       responses: {
         201: { description: "The escrow transaction and the transfer (null while the escrow awaits approval)", schema: z.object({ transaction: Transaction, transfer: Outbound.nullable() }) },
         200: { description: "A repeat of the same command", schema: z.object({ transaction: Transaction, transfer: Outbound.nullable() }) },

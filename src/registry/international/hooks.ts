@@ -14,7 +14,7 @@ import type { Db } from "../../store/db.ts";
 import type { HookStep, KindHook, LedgerService } from "../ledger/index.ts";
 import { Book } from "./book.ts";
 import { a6Issue, a6Transfer, a6UseOrCancel, guardExit, type HookCtx } from "./hooks-article6.ts";
-import { type Intent, type IntentKind, intentsOf } from "./intents.ts";
+import { type Intent, type IntentKind } from "./intents.ts";
 import { linkCredit, linkEscrow, type LinkMove, linkReceive, linkSettle } from "./links/hooks.ts";
 
 /** Kinds that only international operations make: every step needs an intent. */
@@ -46,16 +46,29 @@ const ACCEPTS: Record<string, readonly IntentKind[]> = {
   link_delivery: ["link-deliver"],
 };
 
-async function managedOrIntl(ctx: HookCtx, steps: readonly HookStep[]): Promise<Set<string>> {
+/**
+ * The intents of these steps (by transaction id, or by batch id) and which of the accounts and
+ * issued classes they touch are international (the intl accounts, the links' accounts, the intl
+ * classes): one statement, since it runs inside the writing transaction.
+ */
+async function intentsAndManaged(ctx: HookCtx, steps: readonly HookStep[]): Promise<{ intents: Map<string, Intent>; managed: Set<string> }> {
+  const ids = [...new Set(steps.flatMap((s) => (s.batchId ? [s.id, s.batchId] : [s.id])))];
   const accounts = [...new Set(steps.flatMap((s) => s.legs.flatMap((l) => (l.from === null ? [l.to] : [l.from, l.to]))))];
   const issued = [...new Set(steps.flatMap((s) => (s.kind === "issuance" ? s.legs.map((l) => l.classCode) : [])))];
-  const r = await ctx.sql.query<{ id: string }>(
-    `SELECT account_id AS id FROM intl_accounts WHERE account_id = ANY($1::text[])
-     UNION SELECT account_id FROM intl_link_accounts WHERE account_id = ANY($1::text[])
-     UNION SELECT class_code FROM intl_classes WHERE class_code = ANY($2::text[])`,
-    [accounts, issued],
+  const r = await ctx.sql.query<{ id: string; kind: IntentKind | null; body: Record<string, unknown> | null }>(
+    `SELECT tx_id AS id, kind, body FROM intl_intents WHERE tx_id = ANY($1::text[])
+     UNION ALL SELECT account_id, NULL, NULL FROM intl_accounts WHERE account_id = ANY($2::text[])
+     UNION ALL SELECT account_id, NULL, NULL FROM intl_link_accounts WHERE account_id = ANY($2::text[])
+     UNION ALL SELECT class_code, NULL, NULL FROM intl_classes WHERE class_code = ANY($3::text[])`,
+    [ids, accounts, issued],
   );
-  return new Set(r.rows.map((x) => x.id));
+  const intents = new Map<string, Intent>();
+  const managed = new Set<string>();
+  for (const x of r.rows) {
+    if (x.kind === null) managed.add(x.id);
+    else intents.set(x.id, { kind: x.kind, body: x.body ?? {} });
+  }
+  return { intents, managed };
 }
 
 function needsIntent(step: HookStep, managed: ReadonlySet<string>): boolean {
@@ -89,8 +102,7 @@ async function dispatch(ctx: HookCtx, step: HookStep, intent: Intent): Promise<R
 function stepsHook(book: Book): KindHook {
   return async (sql, steps, now) => {
     const ctx: HookCtx = { sql, now, book };
-    const intents = await intentsOf(sql, steps.flatMap((s) => (s.batchId ? [s.id, s.batchId] : [s.id])));
-    const managed = await managedOrIntl(ctx, steps);
+    const { intents, managed } = await intentsAndManaged(ctx, steps);
     // A link's settlements and credits are handled together after the loop: a few statements for the plan, not per transfer.
     const settles: LinkMove[] = [];
     const credits: LinkMove[] = [];

@@ -26,7 +26,7 @@ import { recordedInternational, rulesByParty } from "../config.ts";
 import { dateOf, type HookCtx } from "../hooks-article6.ts";
 import type { Intent } from "../intents.ts";
 import { exportArticle6 } from "./article6-payload.ts";
-import { creditInbounds, freeSlot, getLink, getOutboundsLocked, type InboundRow, insertInbounds, settleOutbounds, slotHolder } from "./store.ts";
+import { creditInbounds, freeSlot, getLink, getOutboundsLocked, type InboundRow, insertInbounds, settleOutbounds } from "./store.ts";
 
 /** The Article 6 record id of a linked transfer. */
 export const linkRecordId = (linkId: string, transferId: string) => `link:${linkId}:${transferId}`;
@@ -70,23 +70,34 @@ export async function linkEscrow(ctx: HookCtx, step: HookStep, intent: Intent): 
     return null;
   }
   if (step.status !== "completed") return null;
-  // The slot must still be this transfer's (a retried command whose slot went to another transfer is refused).
-  if ((await slotHolder(ctx.sql, b.escrowAccount, b.transferId)) === "other") {
-    return intlRefusal("LINK_STATE", `escrow slot ${b.escrowAccount} holds another transfer now; send again with a new commandId`, { linkId: b.linkId, transferId: b.transferId });
-  }
-  // The Article 6 book must allow the transfer now (it records it at delivery).
-  // Units the book tracks nowhere (plain and JCM credits) skip the book and carry no facts (one statement).
   const moved = movedRuns(step.moves).get(leg.classCode) ?? [];
-  const tracked = await tracksAny(ctx, [step]);
-  const refused = tracked ? await a6Transfer(ctx, step, b.linkId, b.transferId, false, true) : null;
-  if (refused) return refused;
   const serials = moved.map((r) => ({ start: r.start.toString(), end: r.end.toString() }));
-  const article6 = tracked ? await exportArticle6(ctx, { linkId: b.linkId, step }) : null;
-  const message: ProposeBody = { ...b.message, quantity: leg.quantity.toString(), serials, ...(article6 ? { article6 } : {}) };
+  const row = (message: ProposeBody) => [b.linkId, b.transferId, step.id, b.escrowAccount, leg.from, b.destination, leg.classCode, leg.quantity, JSON.stringify(serials), JSON.stringify(message), ctx.now];
+  const plain: ProposeBody = { ...b.message, quantity: leg.quantity.toString(), serials };
+  // One statement while the escrow's locks are held: the slot must still be this transfer's (a retried command whose slot
+  // went to another transfer is refused; an escrow account of one transfer, made before slots, has no slot row), and units
+  // the Article 6 book tracks nowhere (plain and JCM credits) carry no facts, so their outbox row is written at once.
+  const r = (await ctx.sql.query<{ other: boolean; tracked: boolean }>(
+    `WITH slot AS (SELECT transfer_id FROM intl_link_slots WHERE account_id = $4 FOR UPDATE),
+          other AS (SELECT EXISTS (SELECT 1 FROM slot WHERE transfer_id IS DISTINCT FROM $2) AS v),
+          tracked AS (SELECT EXISTS (SELECT 1 FROM intl_book WHERE kind = 'issuance' AND record->>'series' = $7) AS v),
+          ins AS (
+            INSERT INTO intl_link_outbound (link_id, transfer_id, escrow_tx, escrow_account, source, destination, class_code, quantity, serials, message, status, created_at, updated_at)
+            SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::int8, $9::jsonb, $10::jsonb, 'escrowed', $11::timestamptz, $11::timestamptz WHERE NOT (SELECT v FROM other) AND NOT (SELECT v FROM tracked)
+            RETURNING 1)
+     SELECT (SELECT v FROM other) AS other, (SELECT v FROM tracked) AS tracked, (SELECT count(*) FROM ins) AS written`,
+    row(plain),
+  )).rows[0];
+  if (r?.other) return intlRefusal("LINK_STATE", `escrow slot ${b.escrowAccount} holds another transfer now; send again with a new commandId`, { linkId: b.linkId, transferId: b.transferId });
+  if (!r?.tracked) return null;
+  // ITMOs: the Article 6 book must allow the transfer now (it records it at delivery), and its facts travel in the message.
+  const refused = await a6Transfer(ctx, step, b.linkId, b.transferId, false, true);
+  if (refused) return refused;
+  const article6 = await exportArticle6(ctx, { linkId: b.linkId, step });
   await ctx.sql.query(
     `INSERT INTO intl_link_outbound (link_id, transfer_id, escrow_tx, escrow_account, source, destination, class_code, quantity, serials, message, status, created_at, updated_at)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'escrowed',$11,$11)`,
-    [b.linkId, b.transferId, step.id, b.escrowAccount, leg.from, b.destination, leg.classCode, leg.quantity, JSON.stringify(serials), JSON.stringify(message), ctx.now],
+    row({ ...plain, ...(article6 ? { article6 } : {}) }),
   );
   return null;
 }

@@ -45,6 +45,8 @@ const MAX_LINGER_MS = 250;
  */
 export class Flights {
   private readonly links = new Map<string, LinkQueue>();
+  /** The links' loops now running: idle() waits for them (a send that did not wait leaves its flight running). */
+  private readonly runs = new Set<Promise<void>>();
 
   constructor(
     private readonly propose: (linkId: string, transferIds: string[]) => Promise<string[]>,
@@ -81,12 +83,19 @@ export class Flights {
       q.waiting.set(id, [...(q.waiting.get(id) ?? []), { resolve, reject }]);
     })));
     over?.();
-    if (!q.running) void this.run(linkId, q);
-    else {
+    if (!q.running) {
+      const r: Promise<void> = this.run(linkId, q).finally(() => this.runs.delete(r));
+      this.runs.add(r);
+    } else {
       q.wake?.();
       q.nudge?.();
     }
     await done;
+  }
+
+  /** Resolves once no flight of any link is out (each ended: settled, or left to recovery). */
+  async idle(): Promise<void> {
+    while (this.runs.size > 0) await Promise.allSettled([...this.runs]);
   }
 
   private ready(q: LinkQueue): string[] {

@@ -20,7 +20,6 @@ import type { Db } from "../../../store/db.ts";
 import type { Result } from "../../ledger/index.ts";
 import type { SecureRegistry, SecureTransactionView } from "../../secure/index.ts";
 import { scopeOf } from "../../secure/authorize.ts";
-import { rightsOf } from "../../secure/store.ts";
 import { putIntent } from "../intents.ts";
 import { LinkConfig } from "./config.ts";
 import type { Envelope } from "./crypto.ts";
@@ -30,7 +29,7 @@ import { Credits } from "./credits.ts";
 import { credit, MAX_SKEW_MS, receive } from "./receiver.ts";
 import { Flights, proposeFlight, settleFlight } from "./sender.ts";
 import {
-  addSlot, freeSlot, getInbounds, getLink, getOutbound, getOutbounds, getSelf, type InboundRow, openOutbound, type OutboundRow, retakeSlot, takeSlot, uncredited,
+  addSlot, freeSlot, getInbounds, getOutbound, getOutbounds, holdOrTakeSlot, type InboundRow, openOutbound, type OutboundRow, retakeSlot, uncredited,
 } from "./store.ts";
 
 export { FAULT_STEPS, type FaultStep, type LinkServiceOptions, MAX_SKEW_MS };
@@ -130,37 +129,49 @@ export class LinkService {
     if (typeof input.commandId !== "string" || !KEY.test(input.commandId)) return bad("commandId", "must be an id");
     if (typeof input.from !== "string" || !ACCOUNT.test(input.from)) return bad("from", "must be an account id");
     if (c.principal.userId === null) return securityRefusal("PERMISSION_DENIED", "sign in", {});
-    // The same right the secure registry asks, checked first, before anything is left behind (the slot, the intent).
-    const rights = await rightsOf(this.db, c.principal.userId, input.from);
-    if (!rights?.initiate) return securityRefusal("NOT_INITIATOR_REPRESENTATIVE", `you are not a representative of ${input.from} with the initiate right`, { accountId: input.from });
+    // The same right the secure registry asks, checked first, before anything is left behind (the slot, the intent); in the
+    // same statement, the link, this registry's id, the class's fields as the message carries them and its credit attributes
+    // (checked after the fields).
+    const str = (v: unknown) => (typeof v === "string" ? v : null);
+    const pre = (await this.db.query<{ can_initiate: boolean | null; link_id: string | null; registry_id: string | null; attributes: Record<string, unknown> | null; unit_class: ProposeBody["unitClass"] | null }>(
+      `SELECT (SELECT can_initiate FROM representatives WHERE account_id = $3 AND user_id = $4) AS can_initiate,
+              (SELECT link_id FROM intl_links WHERE link_id = $1) AS link_id, (SELECT registry_id FROM intl_link_self WHERE id = 1) AS registry_id,
+              (SELECT attributes FROM intl_classes WHERE class_code = $2) AS attributes,
+              (SELECT jsonb_build_object('code', code, 'unitType', unit_type, 'scheme', scheme, 'vintage', vintage, 'commitmentPeriod', commitment_period, 'project', project,
+                                         'hostCountry', host_country, 'creditKind', credit_kind, 'methodology', methodology) FROM unit_classes WHERE code = $2) AS unit_class`,
+      [str(input.linkId), str(input.classCode), input.from, c.principal.userId],
+    )).rows[0];
+    if (!pre?.can_initiate) return securityRefusal("NOT_INITIATOR_REPRESENTATIVE", `you are not a representative of ${input.from} with the initiate right`, { accountId: input.from });
     if (typeof input.linkId !== "string") return bad("linkId", "must be a link id");
     if (typeof input.destination !== "string" || !ACCOUNT.test(input.destination)) return bad("destination", "must be an account id of the peer registry");
     if (typeof input.classCode !== "string") return bad("classCode", "must be a class code");
     const quantity = typeof input.quantity === "string" ? input.quantity : typeof input.quantity === "number" && Number.isSafeInteger(input.quantity) ? String(input.quantity) : "";
     if (!UNITS.test(quantity)) return bad("quantity", "must be a positive whole number of units");
-    const link = await getLink(this.db, input.linkId);
-    if (!link) return intlRefusal("LINK_UNKNOWN", `no link ${input.linkId.slice(0, 40)}`, { field: "linkId" });
+    if (input.wait !== undefined && typeof input.wait !== "boolean") return bad("wait", "must be true (answer once settled) or false (answer once escrowed and queued)");
+    const wait = input.wait !== false;
+    if (!pre.link_id) return intlRefusal("LINK_UNKNOWN", `no link ${input.linkId.slice(0, 40)}`, { field: "linkId" });
+    if (!pre.registry_id) return intlRefusal("RULES_MISSING", "this registry has no link identity (set it first: ets link identity)", { rule: "link identity" });
     // The link's next message waits for this escrow (it may share the message).
-    const over = this.flights.coming(link.linkId);
+    const linkId = pre.link_id;
+    const over = this.flights.coming(linkId);
     try {
-      return await this.escrowAndSend(c, link.linkId, input as Record<string, unknown> & { commandId: string; from: string; destination: string; classCode: string }, quantity, over);
+      return await this.escrowAndSend(c, linkId, input as Record<string, unknown> & { commandId: string; from: string; destination: string; classCode: string }, quantity, over, wait, {
+        registryId: pre.registry_id, attributes: pre.attributes, unitClass: pre.unit_class,
+      });
     } finally {
       over();
     }
   }
 
-  private async escrowAndSend(c: Caller, linkId: string, input: { commandId: string; from: string; destination: string; classCode: string }, quantity: string, over: () => void): Promise<Result<SendResult>> {
+  private async escrowAndSend(c: Caller, linkId: string, input: { commandId: string; from: string; destination: string; classCode: string }, quantity: string, over: () => void, wait: boolean, self: { registryId: string; attributes: Record<string, unknown> | null; unitClass: ProposeBody["unitClass"] | null }): Promise<Result<SendResult>> {
     const link = { linkId };
-    const self = await getSelf(this.db);
-    if (!self) return intlRefusal("RULES_MISSING", "this registry has no link identity (set it first: ets link identity)", { rule: "link identity" });
-    const cls = await this.reg.ledger.getClass(input.classCode);
+    const cls = self.unitClass;
     if (!cls) return intlRefusal("ID_UNKNOWN", `no class ${input.classCode.slice(0, 64)}`, { field: "classCode" });
     const kind = this.reg.ledger.catalogue.kinds.get("external_transfer");
     const transferId = this.reg.ledger.idFor(scopeOf(c.principal, kind), input.commandId);
-    const attrs = await this.db.query<{ attributes: Record<string, unknown> }>("SELECT attributes FROM intl_classes WHERE class_code = $1", [cls.code]);
     const message: Omit<ProposeBody, "serials" | "quantity"> = {
-      transferId, sender: self.registryId, destination: input.destination, attributes: attrs.rows[0]?.attributes ?? null,
-      unitClass: { code: cls.code, unitType: cls.unitType, scheme: cls.scheme, vintage: cls.vintage, commitmentPeriod: cls.commitmentPeriod, project: cls.project, hostCountry: cls.hostCountry, creditKind: cls.creditKind, methodology: cls.methodology },
+      transferId, sender: self.registryId, destination: input.destination, attributes: self.attributes,
+      unitClass: cls,
     };
     const slot = await this.slotFor(link.linkId, transferId, input.destination, message);
     if ("ok" in slot) return slot;
@@ -172,7 +183,12 @@ export class LinkService {
     }
     if (tx.value.status === "completed") {
       fault(this.ctx, "sender-after-escrow", [transferId]);
-      await this.flights.push(link.linkId, [transferId], over);
+      // The escrow committed with its outbox row: from here the transfer ends delivered or returned whatever happens (recovery
+      // finishes a flight cut short). Waiting, the caller learns the end of its flight; not waiting, it learns only that the
+      // transfer is queued (escrowed, "in flight"), and reads the end later (the same command again, or the outbound list).
+      // A repeat of a command without waiting joins no flight: the transfer is in one already, or settled.
+      if (wait) await this.flights.push(link.linkId, [transferId], over);
+      else if (!tx.replayed) void this.flights.push(link.linkId, [transferId], over).catch(() => undefined);
     }
     const row = await getOutbound(this.db, link.linkId, transferId);
     return { ok: true, value: { transaction: tx.value, transfer: row ? outboundView(row) : null }, replayed: tx.replayed };
@@ -184,10 +200,9 @@ export class LinkService {
    */
   private async slotFor(linkId: string, transferId: string, destination: string, message: Omit<ProposeBody, "serials" | "quantity">) {
     const now = this.now();
-    const held = await this.db.query<{ account_id: string }>("SELECT account_id FROM intl_link_slots WHERE transfer_id = $1", [transferId]);
-    let account = held.rows[0]?.account_id;
-    const taken = account === undefined;
-    if (!account) account = await takeSlot(this.db, linkId, transferId, now);
+    const slot = await holdOrTakeSlot(this.db, linkId, transferId, now);
+    let account = slot?.account;
+    const taken = slot?.taken ?? true;
     if (!account) {
       account = escrowSlotOf(linkId, transferId);
       await this.config.openAccount(account, "pending", `Escrow slot of link ${linkId}`.slice(0, 200));
@@ -241,9 +256,10 @@ export class LinkService {
     return { outbound: out, credited };
   }
 
-  /** Resolves once the credits owed after answers are done (or left to recovery): tests and shutdown wait for it. */
-  idle(): Promise<void> {
-    return this.credits.idle();
+  /** Resolves once the flights under way (sends that did not wait) and the credits owed after answers are done (or left to recovery): tests and shutdown wait for it. */
+  async idle(): Promise<void> {
+    await this.flights.idle();
+    await this.credits.idle();
   }
 
   /** recover() now and every `everyMs`, one run at a time; stop() ends it. */

@@ -228,16 +228,24 @@ export async function insertInbounds(sql: Sql, rows: ReadonlyArray<Omit<InboundR
 
 // ------------------------------------------------------------------ escrow slots
 
-/** Takes a free escrow slot of the link for a transfer that holds none (the caller looked); undefined when none is free. */
-export async function takeSlot(sql: Sql, linkId: string, transferId: string, at: string): Promise<string | undefined> {
-  const r = await sql.query<{ account_id: string }>(
-    `UPDATE intl_link_slots SET transfer_id = $2, since = $3 WHERE account_id =
-       (SELECT account_id FROM intl_link_slots WHERE link_id = $1 AND transfer_id IS NULL ORDER BY account_id LIMIT 1 FOR UPDATE SKIP LOCKED)
-     RETURNING account_id`,
+/**
+ * The slot the transfer holds already (a repeat of its command: taken false), or else a free slot
+ * of the link, taken now (taken true), in one statement; undefined when the link has no free slot.
+ */
+export async function holdOrTakeSlot(sql: Sql, linkId: string, transferId: string, at: string): Promise<{ account: string; taken: boolean } | undefined> {
+  const r = await sql.query<{ account_id: string; taken: boolean }>(
+    `WITH held AS (SELECT account_id FROM intl_link_slots WHERE transfer_id = $2),
+          took AS (
+            UPDATE intl_link_slots SET transfer_id = $2, since = $3 WHERE NOT EXISTS (SELECT 1 FROM held) AND account_id =
+              (SELECT account_id FROM intl_link_slots WHERE link_id = $1 AND transfer_id IS NULL ORDER BY account_id LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING account_id)
+     SELECT account_id, false AS taken FROM held UNION ALL SELECT account_id, true AS taken FROM took`,
     [linkId, transferId, at],
   );
-  return r.rows[0]?.account_id;
+  const row = r.rows[0];
+  return row ? { account: row.account_id, taken: row.taken } : undefined;
 }
+
 
 /** Records a new escrow slot of the link, held by the transfer that needed it. */
 export async function addSlot(sql: Sql, linkId: string, accountId: string, transferId: string, at: string): Promise<void> {
@@ -256,12 +264,3 @@ export async function freeSlot(sql: Sql, accountId: string, transferId: string, 
   await sql.query("UPDATE intl_link_slots SET transfer_id = NULL, since = $3 WHERE account_id = $1 AND transfer_id = $2", [accountId, transferId, at]);
 }
 
-/**
- * Whether the transfer holds the slot (locking the slot's row for the writing transaction): held,
- * held by another transfer or free (other), or not a slot at all (an escrow account of one
- * transfer, made before intl-link-002).
- */
-export async function slotHolder(sql: Sql, accountId: string, transferId: string): Promise<"held" | "other" | "none"> {
-  const r = (await sql.query<{ transfer_id: string | null }>("SELECT transfer_id FROM intl_link_slots WHERE account_id = $1 FOR UPDATE", [accountId])).rows[0];
-  return !r ? "none" : r.transfer_id === transferId ? "held" : "other";
-}
