@@ -2,6 +2,7 @@
 // One process owns a data directory; PGlite serializes transactions on its one connection.
 import { PGlite, types } from "@electric-sql/pglite";
 import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
+import { takePrefetchedWasm } from "./pglite-prefetch.ts";
 import { type Db, type Isolation, PG_TYPE, parseInt8, parseTimestamptz, type QueryResult, type Sql } from "./db.ts";
 
 const parsers = {
@@ -42,7 +43,9 @@ export interface PgliteOptions {
 
 /** dataDir undefined = in memory. */
 export async function openPglite(dataDir?: string, opts: PgliteOptions = {}): Promise<Db> {
+  const compiled = await takePrefetchedWasm();
   const pg = await PGlite.create(dataDir ?? "memory://", {
+    ...(compiled ? { pgliteWasmModule: compiled } : {}),
     extensions: { btree_gist },
     parsers,
     serializers,

@@ -2,7 +2,8 @@
 // no outcome. bin/ets runs node with --liftoff-only (WebAssembly on V8's baseline compiler only);
 // the CLI's own opens start PostgreSQL as a small instance (shared_buffers 16MB instead of the data
 // directory's 128MB) and such a store still migrates, writes and reads; a server's open (no
-// shortLived) keeps PostgreSQL's settings.
+// shortLived) keeps PostgreSQL's settings. A registry command on a PGlite store compiles PGlite's
+// WebAssembly ahead (src/store/pglite-prefetch.ts), and the open uses that module.
 import { execFile } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +13,8 @@ import { withRegistry } from "../../src/cli/commands/registry/context.ts";
 import { systemPrincipal } from "../../src/domain/security/roles.ts";
 import { migrations } from "../../src/store/migrations/index.ts";
 import { openStore } from "../../src/store/open.ts";
-import { COMMAND_START_PARAMS } from "../../src/store/pglite.ts";
+import { COMMAND_START_PARAMS, openPglite } from "../../src/store/pglite.ts";
+import { prefetchPgliteWasm, takePrefetchedWasm } from "../../src/store/pglite-prefetch.ts";
 import { etsBin } from "../support/ets.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "ets-startup-"));
@@ -62,6 +64,24 @@ describe("the CLI's start on a PGlite store", () => {
       const rows = (await ctx.db.query<{ id: string }>("SELECT id FROM accounts WHERE id = 'JP-100-0001'")).rows;
       expect(rows).toEqual([{ id: "JP-100-0001" }]);
     });
+  }, 60_000);
+
+  it("a prefetched pglite.wasm is compiled once and taken by the next open, which works on it", async () => {
+    prefetchPgliteWasm();
+    prefetchPgliteWasm(); // a second call starts nothing more
+    const pending = takePrefetchedWasm();
+    expect(pending).toBeDefined();
+    const mod = await pending;
+    expect(mod?.constructor.name).toBe("Module");
+    expect(takePrefetchedWasm()).toBeUndefined();
+    prefetchPgliteWasm();
+    const db = await openPglite(undefined, { shortLived: true });
+    try {
+      expect(takePrefetchedWasm()).toBeUndefined(); // the open took it
+      expect((await db.query<{ n: number }>("SELECT 40 + 2 AS n")).rows).toEqual([{ n: 42 }]);
+    } finally {
+      await db.close();
+    }
   }, 60_000);
 
   it("an open without shortLived (the server's) keeps PostgreSQL's settings", async () => {
