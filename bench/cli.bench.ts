@@ -52,16 +52,17 @@
 // examples/play/gx-ets-compliance-year.yaml --database DIR` 9.8-10.4 s -> 6.9-7.2 s; an allocation
 // commit delivering 110 transfers (data/steel-cement, 2013) 3.9-4.1 s -> 2.0-2.1 s; `ets verify` on
 // the played store 0.85 s. With --wasm-tiering-budget=50000000 instead: play 8.7-9.3 s, commit 3.3 s.
-// Figures of this bench after the change (BENCH_RUNS=7), load 8.9-9.7 at the end of each run:
-//   --version 348 / 234 ms = 1.49; 209 / 194 ms = 1.08
-//   holdings on the PGlite store 1,484 ms = 6.34; 1,121 ms = 5.79
-//   bare PGlite (defaults) 1,583 ms = 6.77; 2,743 ms = 14.2
-//   bare PGlite as the CLI starts it 1,100 ms = 4.70; 940 ms = 4.86
-//   holdings beside bare PGlite as the CLI starts it 1.35; 1.19
-//   holdings on PostgreSQL 693 ms = 2.96; 760 ms = 3.93. Beside a server 479 ms = 2.05; 470 ms = 2.43
+// Figures of this bench after the change (BENCH_RUNS=7, three runs), load 7.7-9.7 at their ends:
+//   --version 348 / 234 ms = 1.49; 209 / 194 ms = 1.08; 234 / 143 ms = 1.64
+//   holdings on the PGlite store 1,484 ms = 6.34; 1,121 ms = 5.79; 1,343 ms = 9.40
+//   bare PGlite (defaults) 1,583 ms = 6.77; 2,743 ms = 14.2; 1,716 ms = 12.0
+//   bare PGlite as the CLI starts it 1,100 ms = 4.70; 940 ms = 4.86; 938 ms = 6.56
+//   holdings beside bare PGlite as the CLI starts it 1.35; 1.19; 1.43
+//   holdings on PostgreSQL 693 ms = 2.96; 760 ms = 3.93; 759 ms = 5.31. Beside a server 479 ms =
+//   2.05; 470 ms = 2.43; 428 ms = 3.00
 // (the same run before the change, load 6.2: holdings 3,745 ms = 29.7, bare 2,984 ms = 23.7).
-// Whether holdings on PGlite meets <= 6: only in these loaded runs, where node -e 0 itself is 2-3
-// times slower than on an idle machine (70-100 ms). Idle, PGlite alone started as the CLI does is
+// Whether holdings on PGlite meets <= 6: in two of these three loaded runs only, where node -e 0
+// itself was 2-3 times slower than on an idle machine (70-100 ms); the third says 9.4. Idle, PGlite alone started as the CLI does is
 // about 6 times node -e 0 (the lead: 610-660 ms wall), and holdings takes 720-740 ms of CPU, so it
 // is still above 6 there (about 7-10, estimated, not measured idle): NOT met on an idle machine;
 // most of what is left is PGlite's own start.
