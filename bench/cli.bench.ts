@@ -6,7 +6,9 @@
 // the same `ets holdings` beside a running server on the store (it asks the API; no PGlite), on a
 // PostgreSQL store (the bench's own private cluster; no PGlite either), and a second baseline, PGlite
 // alone (a node process that opens the same directory, runs SELECT 1 and closes), so that the
-// reader sees how much of the PGlite figure is PGlite's own start-up. The load average is logged.
+// reader sees how much of the PGlite figure is PGlite's own start-up; since 2026-12-07 also PGlite
+// alone started as the CLI starts it (node --liftoff-only, shared_buffers=16MB), and holdings beside
+// that. The load average is logged.
 //
 // Where the time goes (node --cpu-prof of `ets holdings`): PGlite's start in the process (WASM
 // compile, PostgreSQL boot, the first read of each table's catalogue) is most of it. Before
@@ -29,6 +31,41 @@
 //   holdings beside a running server 6,556 ms = 6.0 (goal <= 6, at the limit under this load)
 // The lead's run at load 1.4 (01:11 UTC): --version 1.27, holdings on PGlite 1,462 ms = 14.8,
 // beside a server 3.4, bare PGlite 0.85-0.91 s (about 9 times node -e 0).
+//
+// How the CLI starts PGlite since 2026-12-07 (branch pglite7): bin/ets runs node --liftoff-only (no
+// TurboFan tier-up of the 9 MB WASM module: its background compiles cost more CPU than they saved
+// and held the exit); the CLI's own opens start PostgreSQL with shared_buffers=16MB, appended to
+// PGlite's start parameters (the data directory says 128MB; initialising that pool was a tenth of
+// the CPU; 16MB cost no more than 1MB to start, and max_connections=3 measured nothing, so it is
+// not set); a registry command on a PGlite store compiles pglite.wasm on V8's background threads
+// while its services load (main-thread idle in a profile 93-173 ms before, 29-58 ms after). Tried
+// and not taken: --wasm-lazy-validation (no gain on holdings), larger semi-spaces or initial heap
+// (GC time unchanged within noise), without btree_gist (~30 ms CPU, but a store may need it).
+// OpenETS's own statements at open take ~35 ms (catalogue check 16, holdings 12, migrations check
+// 4, settings 3): merging them would save little; zod's import is ~70 ms CPU of what remains, and
+// bundling it into build/cli would give the CLI a second zod beside @hono/zod-openapi's (ets play).
+// Same-run before/after (tools outside the bench: the base commit's CLI built beside this one,
+// interleaved, 7 runs each, medians), load 5.9-8.1:
+//   before (node, defaults): holdings 2,542-2,723 ms wall, 1,750-1,790 ms CPU; node -e 0 108-136 ms
+//   after (bin/ets):         holdings   996-1,143 ms wall,   720-740 ms CPU (2.4 times less CPU)
+// Longer commands on PGlite, CPU (user+sys) before -> after, load 6-8: `ets play
+// examples/play/gx-ets-compliance-year.yaml --database DIR` 9.8-10.4 s -> 6.9-7.2 s; an allocation
+// commit delivering 110 transfers (data/steel-cement, 2013) 3.9-4.1 s -> 2.0-2.1 s; `ets verify` on
+// the played store 0.85 s. With --wasm-tiering-budget=50000000 instead: play 8.7-9.3 s, commit 3.3 s.
+// Figures of this bench after the change (BENCH_RUNS=7, three runs), load 7.7-9.7 at their ends:
+//   --version 348 / 234 ms = 1.49; 209 / 194 ms = 1.08; 234 / 143 ms = 1.64
+//   holdings on the PGlite store 1,484 ms = 6.34; 1,121 ms = 5.79; 1,343 ms = 9.40
+//   bare PGlite (defaults) 1,583 ms = 6.77; 2,743 ms = 14.2; 1,716 ms = 12.0
+//   bare PGlite as the CLI starts it 1,100 ms = 4.70; 940 ms = 4.86; 938 ms = 6.56
+//   holdings beside bare PGlite as the CLI starts it 1.35; 1.19; 1.43
+//   holdings on PostgreSQL 693 ms = 2.96; 760 ms = 3.93; 759 ms = 5.31. Beside a server 479 ms =
+//   2.05; 470 ms = 2.43; 428 ms = 3.00
+// (the same run before the change, load 6.2: holdings 3,745 ms = 29.7, bare 2,984 ms = 23.7).
+// Whether holdings on PGlite meets <= 6: in two of these three loaded runs only, where node -e 0
+// itself was 2-3 times slower than on an idle machine (70-100 ms); the third says 9.4. Idle, PGlite alone started as the CLI does is
+// about 6 times node -e 0 (the lead: 610-660 ms wall), and holdings takes 720-740 ms of CPU, so it
+// is still above 6 there (about 7-10, estimated, not measured idle): NOT met on an idle machine;
+// most of what is left is PGlite's own start.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -40,6 +77,7 @@ import { DEFAULT_SECURITY_CONFIG } from "../src/domain/security/config.ts";
 import { systemClock } from "../src/platform/clock.ts";
 import { SecureRegistry } from "../src/registry/secure/index.ts";
 import { openStore } from "../src/store/open.ts";
+import { COMMAND_START_PARAMS } from "../src/store/pglite.ts";
 import { openPostgres } from "../src/store/postgres.ts";
 import { startPgCluster } from "../test/support/pg-cluster.ts";
 import { startServerProcess } from "../test/support/server-process.ts";
@@ -98,6 +136,16 @@ await pg.query("SELECT 1");
 await pg.close();
 `;
 
+/** The same, started as the CLI starts it: node --liftoff-only (bin/ets) and PostgreSQL's small-instance settings (src/store/pglite.ts COMMAND_START_PARAMS). */
+const BARE_PGLITE_AS_CLI = `
+import { PGlite } from "@electric-sql/pglite";
+import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
+const startParams = [...PGlite.defaultStartParams, ...JSON.parse(process.env.BENCH_START_PARAMS)];
+const pg = await PGlite.create(process.env.BENCH_PGLITE_DIR, { extensions: { btree_gist }, startParams });
+await pg.query("SELECT 1");
+await pg.close();
+`;
+
 export async function run(log: (s: string) => void): Promise<Figure[]> {
   // @ts-expect-error: a plain ES module without types
   const { buildStep, STEPS } = (await import("../scripts/build.mjs")) as { buildStep(s: unknown): Promise<string>; STEPS: Array<{ name: string }> };
@@ -121,6 +169,8 @@ export async function run(log: (s: string) => void): Promise<Figure[]> {
     const holdings = median(ets, ["holdings", "JP-100-0001", "--database", data], env);
     log(`bare PGlite open + SELECT 1 + close on the same directory, ${RUNS} runs`);
     const bare = median(process.execPath, ["--input-type=module", "-e", BARE_PGLITE], { ...env, BENCH_PGLITE_DIR: data });
+    log(`bare PGlite as the CLI starts it (--liftoff-only, ${COMMAND_START_PARAMS.join(" ")}), ${RUNS} runs`);
+    const bareAsCli = median(process.execPath, ["--liftoff-only", "--input-type=module", "-e", BARE_PGLITE_AS_CLI], { ...env, BENCH_PGLITE_DIR: data, BENCH_START_PARAMS: JSON.stringify(COMMAND_START_PARAMS) });
     // The same command on a PostgreSQL store (the bench's own private cluster): no PGlite in the process.
     log("starting a PostgreSQL server for the same small store");
     const cluster = await startPgCluster({ fsync: false });
@@ -154,6 +204,8 @@ export async function run(log: (s: string) => void): Promise<Figure[]> {
       figure({ figure: "cli ets holdings (small PostgreSQL store, direct) median wall time", value: onPostgres, baseline: node, unit: "ms", baselineName: "node -e 0, same run", goal: "ratio <= 6" }),
       figure({ figure: "cli bare PGlite open + SELECT 1 + close (no OpenETS code) median wall time", value: bare, baseline: node, unit: "ms", baselineName: "node -e 0, same run", goal: "reported: PGlite's own start-up" }),
       figure({ figure: "cli ets holdings (small PGlite store) beside bare PGlite", value: holdings, baseline: bare, unit: "ms", baselineName: "bare PGlite open + SELECT 1 + close, same run", goal: "reported: OpenETS's share on top of PGlite" }),
+      figure({ figure: "cli bare PGlite started as the CLI does (--liftoff-only, small instance) median wall time", value: bareAsCli, baseline: node, unit: "ms", baselineName: "node -e 0, same run", goal: "reported: PGlite's own start-up in the CLI" }),
+      figure({ figure: "cli ets holdings (small PGlite store) beside bare PGlite started as the CLI does", value: holdings, baseline: bareAsCli, unit: "ms", baselineName: "bare PGlite as the CLI starts it, same run", goal: "reported: OpenETS's share on top of PGlite" }),
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -42,14 +42,14 @@ export async function openStore(opts: StoreOptions = {}): Promise<Db> {
   if (kind === "postgres") {
     const { openPostgres } = await import("./postgres.ts");
     db = openPostgres(target, opts.poolSize === undefined ? {} : { max: opts.poolSize });
-  } else if (target === "memory") db = await (await import("./pglite.ts")).openPglite();
+  } else if (target === "memory") db = await (await import("./pglite.ts")).openPglite(undefined, { shortLived: opts.shortLived });
   else {
     mkdirSync(target, { recursive: true });
     // One process per PGlite directory (src/store/lock.ts); released when the store closes.
     const release = lockDirectory(target);
     let opened: Db;
     try {
-      opened = await (await import("./pglite.ts")).openPglite(target);
+      opened = await (await import("./pglite.ts")).openPglite(target, { shortLived: opts.shortLived });
     } catch (err) {
       release();
       throw err;

@@ -1,7 +1,8 @@
-// PGlite adapter: real PostgreSQL 17 compiled to WASM, in a data directory or in memory.
+// PGlite adapter: real PostgreSQL compiled to WASM, in a data directory or in memory.
 // One process owns a data directory; PGlite serializes transactions on its one connection.
 import { PGlite, types } from "@electric-sql/pglite";
 import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
+import { takePrefetchedWasm } from "./pglite-prefetch.ts";
 import { type Db, type Isolation, PG_TYPE, parseInt8, parseTimestamptz, type QueryResult, type Sql } from "./db.ts";
 
 const parsers = {
@@ -25,12 +26,30 @@ function wrap(q: { query: PGlite["query"] }): Sql {
   };
 }
 
+/**
+ * PostgreSQL settings for the instance of a short-lived command (the CLI's own opens), appended to
+ * PGlite's own start parameters (which must stay). The data directory's postgresql.conf asks for
+ * shared_buffers = 128MB: allocating and initialising that buffer pool in WASM memory was about a
+ * tenth of the CPU of `ets holdings` (bench/cli.bench.ts). 16MB (2,048 pages) cost no more to
+ * start than PostgreSQL's minimum in that measurement and still holds a command's working set
+ * (an allocation commit, `ets play`). A server keeps the defaults.
+ */
+export const COMMAND_START_PARAMS: readonly string[] = ["-c", "shared_buffers=16MB"];
+
+export interface PgliteOptions {
+  /** A short-lived command's own instance: COMMAND_START_PARAMS. */
+  shortLived?: boolean | undefined;
+}
+
 /** dataDir undefined = in memory. */
-export async function openPglite(dataDir?: string): Promise<Db> {
+export async function openPglite(dataDir?: string, opts: PgliteOptions = {}): Promise<Db> {
+  const compiled = await takePrefetchedWasm();
   const pg = await PGlite.create(dataDir ?? "memory://", {
+    ...(compiled ? { pgliteWasmModule: compiled } : {}),
     extensions: { btree_gist },
     parsers,
     serializers,
+    ...(opts.shortLived ? { startParams: [...PGlite.defaultStartParams, ...COMMAND_START_PARAMS] } : {}),
   });
   const base = wrap(pg);
   return {

@@ -7,6 +7,8 @@ export interface StoreOptions {
   /** postgres://... URL, a PGlite directory path, or "memory". */
   database?: string | undefined;
   poolSize?: number;
+  /** A short-lived command's own open (the CLI): a PGlite store starts as a small instance (src/store/pglite.ts COMMAND_START_PARAMS); a server leaves it unset. */
+  shortLived?: boolean;
 }
 
 export function describeStore(opts: StoreOptions = {}): { kind: "pglite" | "postgres"; target: string } {

@@ -214,7 +214,7 @@ export async function withAdmin<T>(opts: Common, fn: (ctx: AdminContext) => Prom
   }
   let db: Db;
   try {
-    db = await openStore({ database: opts.database, poolSize: 2 });
+    db = await openStore({ database: opts.database, poolSize: 2, shortLived: true });
   } catch (err) {
     if (err instanceof StoreLockedError) throw new CommandFailure(`error: ${err.message}`);
     throw err;

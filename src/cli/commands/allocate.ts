@@ -256,7 +256,7 @@ export function register(program: Command): void {
 
         let committed: Awaited<ReturnType<typeof commitAllocation>> | undefined;
         if (opts.commit) {
-          const db = await openStore({ database: opts.database });
+          const db = await openStore({ database: opts.database, shortLived: true });
           try {
             const ctx = await registryContext(db, opts.as ?? (process.env.ETS_AS || undefined));
             const company = new Map(d.installations.map((i) => [i.installation, i]));

@@ -33,7 +33,7 @@ export async function runPlay(file: string, opts: { json?: boolean; database?: s
     throw err;
   }
   let db: Db | undefined;
-  if (opts.database !== undefined) db = await openStore({ database: opts.database });
+  if (opts.database !== undefined) db = await openStore({ database: opts.database, shortLived: true });
   try {
     const regs = scenario.registries ? Object.keys(scenario.registries) : [];
     const users = regs.length > 0 ? Object.values(scenario.registries ?? {}).reduce((n, r) => n + r.users.length, 0) : scenario.users.length;

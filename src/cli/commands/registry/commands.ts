@@ -15,6 +15,8 @@ import { findTarget, signedInClient } from "../../remote/target.ts";
 import type * as Direct from "./direct.ts";
 import type { Output, RegistryContext } from "./context.ts";
 import * as remote from "./remote.ts";
+import { prefetchPgliteWasm } from "../../../store/pglite-prefetch.ts";
+import { describeStore } from "../../../store/where.ts";
 
 interface Common {
   database?: string;
@@ -56,6 +58,8 @@ function runner<A extends unknown[]>(direct: DirectFn<A>, viaApi: RemoteFn<A> | 
         throw err instanceof RemoteProblem ? problemError(err) : err;
       }
     } else {
+      // A PGlite store: its WebAssembly compiles on background threads while the services load.
+      if (describeStore({ database: opts.database }).kind === "pglite") prefetchPgliteWasm();
       const d = await import("./direct.ts");
       out = await d.withRegistry(opts, (ctx) => direct(d, ctx, ...handlerArgs));
     }

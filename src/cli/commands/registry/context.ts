@@ -88,7 +88,7 @@ export interface Common {
 export async function withRegistry<T>(opts: Common, fn: (ctx: RegistryContext) => Promise<T>): Promise<T> {
   let db: Db;
   try {
-    db = await openStore({ database: opts.database, poolSize: 2 });
+    db = await openStore({ database: opts.database, poolSize: 2, shortLived: true });
   } catch (err) {
     if (err instanceof StoreLockedError) throw new CommandFailure(`error: ${err.message}`, { code: "store-in-use", facts: { pid: err.pid } });
     throw err;

@@ -1,0 +1,95 @@
+// Goal (issue 15, the CLI benchmark): what the CLI does to start faster on a PGlite store changes
+// no outcome. bin/ets runs node with --liftoff-only (WebAssembly on V8's baseline compiler only);
+// the CLI's own opens start PostgreSQL as a small instance (shared_buffers 16MB instead of the data
+// directory's 128MB) and such a store still migrates, writes and reads; a server's open (no
+// shortLived) keeps PostgreSQL's settings. A registry command on a PGlite store compiles PGlite's
+// WebAssembly ahead (src/store/pglite-prefetch.ts), and the open uses that module.
+import { execFile } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { withRegistry } from "../../src/cli/commands/registry/context.ts";
+import { systemPrincipal } from "../../src/domain/security/roles.ts";
+import { migrations } from "../../src/store/migrations/index.ts";
+import { openStore } from "../../src/store/open.ts";
+import { COMMAND_START_PARAMS, openPglite } from "../../src/store/pglite.ts";
+import { prefetchPgliteWasm, takePrefetchedWasm } from "../../src/store/pglite-prefetch.ts";
+import { etsBin } from "../support/ets.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "ets-startup-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const sharedBuffers = async (db: { query: (t: string) => Promise<{ rows: unknown[] }> }) =>
+  ((await db.query("SHOW shared_buffers")).rows[0] as { shared_buffers: string }).shared_buffers;
+
+describe("the CLI's start on a PGlite store", () => {
+  it("bin/ets runs node with --liftoff-only before the CLI and passes the arguments on", async () => {
+    // A `node` first on PATH that prints what bin/ets gives it.
+    const fake = join(dir, "fake-node");
+    rmSync(fake, { recursive: true, force: true });
+    mkdirSync(fake);
+    writeFileSync(join(fake, "node"), '#!/bin/sh\nprintf "%s\\n" "$@"\n');
+    chmodSync(join(fake, "node"), 0o755);
+    const out = await new Promise<string>((res, rej) =>
+      execFile(etsBin, ["holdings", "X-1"], { env: { ...process.env, ETS_QUIET_TSX: "1", PATH: `${fake}${delimiter}${process.env.PATH ?? ""}` } }, (err, stdout) => (err ? rej(err) : res(stdout))),
+    );
+    const args = out.trim().split("\n");
+    expect(args[0]).toBe("--liftoff-only");
+    expect(args.slice(-2)).toEqual(["holdings", "X-1"]);
+    expect(args.some((a) => /\/(build\/cli\/main\.mjs|src\/cli\/main\.ts)$/.test(a))).toBe(true);
+  });
+
+  it("a short-lived open starts a small instance; a new store is still migrated, and writes and reads work", async () => {
+    expect(COMMAND_START_PARAMS).toEqual(["-c", "shared_buffers=16MB"]);
+    const data = join(dir, "small");
+    const db = await openStore({ database: data, shortLived: true });
+    try {
+      expect(await sharedBuffers(db)).toBe("16MB");
+      const applied = (await db.query<{ id: string }>("SELECT id FROM schema_migrations")).rows.map((r) => r.id);
+      expect(applied).toEqual(expect.arrayContaining(migrations.map((m) => m.id)));
+      // PGlite's own start parameters are kept beside ours (they are appended to, never dropped).
+      expect(((await db.query("SHOW search_path")).rows[0] as { search_path: string }).search_path).toBe("public");
+    } finally {
+      await db.close();
+    }
+    // The CLI's registry commands open it so, and a write through the registry is read back.
+    const sys = { principal: systemPrincipal("test"), ip: null };
+    await withRegistry({ database: data }, async (ctx) => {
+      expect(await sharedBuffers(ctx.db)).toBe("16MB");
+      const opened = await ctx.registry.openAccount(sys, { commandId: "o1", accountId: "JP-100-0001", type: "national_issuance", holder: "Government", name: "Issuance" });
+      expect(opened.ok).toBe(true);
+    });
+    await withRegistry({ database: data }, async (ctx) => {
+      const rows = (await ctx.db.query<{ id: string }>("SELECT id FROM accounts WHERE id = 'JP-100-0001'")).rows;
+      expect(rows).toEqual([{ id: "JP-100-0001" }]);
+    });
+  }, 60_000);
+
+  it("a prefetched pglite.wasm is compiled once and taken by the next open, which works on it", async () => {
+    prefetchPgliteWasm();
+    prefetchPgliteWasm(); // a second call starts nothing more
+    const pending = takePrefetchedWasm();
+    expect(pending).toBeDefined();
+    const mod = await pending;
+    expect(mod?.constructor.name).toBe("Module");
+    expect(takePrefetchedWasm()).toBeUndefined();
+    prefetchPgliteWasm();
+    const db = await openPglite(undefined, { shortLived: true });
+    try {
+      expect(takePrefetchedWasm()).toBeUndefined(); // the open took it
+      expect((await db.query<{ n: number }>("SELECT 40 + 2 AS n")).rows).toEqual([{ n: 42 }]);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+
+  it("an open without shortLived (the server's) keeps PostgreSQL's settings", async () => {
+    const db = await openStore({ database: join(dir, "small") });
+    try {
+      expect(await sharedBuffers(db)).toBe("128MB");
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+});
