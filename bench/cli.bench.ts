@@ -66,6 +66,11 @@
 // about 6 times node -e 0 (the lead: 610-660 ms wall), and holdings takes 720-740 ms of CPU, so it
 // is still above 6 there (about 7-10, estimated, not measured idle): NOT met on an idle machine;
 // most of what is left is PGlite's own start.
+// The lead's run of the merged code (2cb9068, BENCH_RUNS=9) on a quiet machine, load 1.4-1.6, node -e 0 88 ms:
+//   --version 1.38; holdings on PGlite 673 ms = 7.66 (NOT met); bare PGlite as the CLI starts it 467 ms = 5.32;
+//   holdings on PostgreSQL 4.75 and beside a running server 2.89 (met). PGlite alone as the CLI starts it
+//   is 5.3 times node -e 0, so 6 leaves OpenETS about 60 ms where it takes about 200 (module loading, zod,
+//   the services chunk, five statements).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
