@@ -5,12 +5,12 @@
 // administrator closes and clears the auction, then settles it, from the page; anyone reads the
 // published results without signing in, with the proceeds split by the revenue table recorded at
 // settlement; and the pages pass axe-core's WCAG 2.1 A/AA checks.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiAs, axeViolations, ensureBuilt, launch, newPage, ROOT, type Server, screenshot, signIn, startServer } from "./support.ts";
+import { apiAs, axeViolations, ensureBuilt, launch, newPage, ROOT, type Server, screenshot, signIn, startServer, closeAll } from "./support.ts";
 
 let server: Server;
 let browser: Browser;
@@ -48,11 +48,7 @@ beforeAll(async () => {
   expect((await api("POST", "/v1/auctions", { commandId: "create", auctionId: AUCTION, year: YEAR, number: 1, classCode: `JPA-${YEAR}`, auctionAccount: "JP-120-0001" })).status).toBe(201);
   expect((await api("POST", `/v1/auctions/${AUCTION}/bidders`, { commandId: "admit", bidder: "HOKKAI", accountId: "JP-200-0001" })).status).toBe(201);
 }, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => closeAll({ browser, server, dir }));
 
 describe("auctions in a browser", () => {
   it("a representative places a sealed bid for its bidder and sees it", async () => {

@@ -6,12 +6,12 @@
 // quantity is refused naming the field and records nothing; the authority reads the list without
 // the form; a representative is not offered the page; the page reads in Japanese. axe-core's
 // WCAG 2.1 A/AA checks on each.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiAs, axeViolations, ensureBuilt, launch, newPage, type Server, screenshot, signIn, startServer, wrongLanguage } from "./support.ts";
+import { apiAs, axeViolations, ensureBuilt, launch, newPage, type Server, screenshot, signIn, startServer, wrongLanguage, closeAll } from "./support.ts";
 
 let server: Server;
 let browser: Browser;
@@ -29,11 +29,7 @@ beforeAll(async () => {
   // One payment made earlier through the API, so the page shows a list and its totals.
   expect((await admin("POST", "/v1/ceiling-payments", { commandId: "pay-0", installation: INST2, period: "2026", quantity: "50" })).status).toBe(201);
 }, 240_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => closeAll({ browser, server, dir }));
 
 async function openPage(p: Page): Promise<void> {
   await p.locator("nav").getByRole("link", { name: "Payments at the ceiling", exact: true }).click();

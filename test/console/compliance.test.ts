@@ -9,12 +9,12 @@
 // "open" until the deadline. The server then starts again on the same store in February
 // 2028: the status page shows the installation compliant, the administrator closes the period, and
 // the pages read in Japanese throughout (a refusal too). axe-core's WCAG 2.1 A/AA checks on each.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiAs, axeViolations, ensureBuilt, launch, newPage, type Server, screenshot, signIn, startServer, wrongLanguage, settled } from "./support.ts";
+import { apiAs, axeViolations, ensureBuilt, launch, newPage, type Server, screenshot, signIn, startServer, wrongLanguage, settled, closeAll } from "./support.ts";
 
 let server: Server;
 let browser: Browser;
@@ -42,11 +42,7 @@ beforeAll(async () => {
   const plan = { validFrom: 2026, sources: [{ id: "sinter", kind: "process", unit: "t", emissionFactor: { value: "0.5" } }, { id: "boiler", kind: "combustion", unit: "TJ", emissionFactor: { value: "94.6" } }] };
   expect((await (await as("demo-rep-a"))("POST", `/v1/compliance/installations/${INST}/plans`, { commandId: "plan-1", plan })).status).toBe(201);
 }, 240_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => closeAll({ browser, server, dir }));
 
 describe("the compliance pages in a browser", () => {
   it("the operator's representative submits the FY2026 report and sees its emissions line by line", async () => {

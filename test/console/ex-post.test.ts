@@ -11,12 +11,12 @@
 // credits); the first issues again (the same command) and the list shows 6,000 credits issued;
 // issuing once more is refused (rule 9318); the representative reads the list without the form;
 // the page in Japanese has no English outside data. axe-core on each.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiAs, axeViolations, ensureBuilt, launch, newPage, ROOT, type Server, screenshot, signIn, startServer, wrongLanguage, settled } from "./support.ts";
+import { apiAs, axeViolations, ensureBuilt, launch, newPage, ROOT, type Server, screenshot, signIn, startServer, wrongLanguage, settled, closeAll } from "./support.ts";
 
 let server: Server;
 let browser: Browser;
@@ -74,11 +74,7 @@ beforeAll(async () => {
     }
   }
 }, 240_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => closeAll({ browser, server, dir }));
 
 async function openPage(p: Page): Promise<void> {
   await p.getByRole("link", { name: "Excess reductions", exact: true }).click();

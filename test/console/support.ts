@@ -194,3 +194,10 @@ export async function settled(p: Page): Promise<void> {
   await p.locator("main h1").first().waitFor();
   await expect.poll(() => p.locator("main .loading").count(), { timeout: 20_000 }).toBe(0);
 }
+
+/** Ends what a browser test started: the browser, the server, and the test's temporary directory. */
+export async function closeAll(parts: { browser?: Browser | undefined; server?: Server | undefined; dir?: string }): Promise<void> {
+  await parts.browser?.close();
+  await parts.server?.stop();
+  if (parts.dir) rmSync(parts.dir, { recursive: true, force: true });
+}
