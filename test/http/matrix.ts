@@ -9,6 +9,8 @@
 // `prepare` step for operations that need a fresh object (a held transaction, a token).
 import { systemPrincipal } from "../../src/domain/security/roles.ts";
 import { LinkConfig } from "../../src/registry/international/links/config.ts";
+import { LinkService } from "../../src/registry/international/links/service.ts";
+import { listLinks } from "../../src/registry/international/links/store.ts";
 import { newKeyPair } from "../../src/registry/international/links/crypto.ts";
 import { AUCTION, AUCTION_ACCOUNT, auctionWorld, BIDDER, freeEntry, freshAuction, MSR_ACCOUNT } from "./auction-world.ts";
 import type { Fixture } from "./fixture.ts";
@@ -49,6 +51,32 @@ async function heldTransfer(f: Fixture, by: string, n: number, prefix: string): 
   const r = await f.registry.initiate({ principal, ip: null }, { transactionId: id, kind: "transfer", legs: [{ classCode: CLASS, from: A, to: B, quantity: "1" }] });
   if (!r.ok || r.value.status !== "awaiting_approval") throw new Error(`held transfer ${id}: ${JSON.stringify(r)}`);
   return r.value.id;
+}
+
+/**
+ * A transfer of 1 unit from A over a link of its own (MX-SEND, to a peer that never answers), sent
+ * by rep-a1 and approved by rep-a2: its escrow then waits out the transfer delay (the slot is not
+ * on A's trusted list), so reading it answers 10763 (409) to those who may see it. Its transfer id.
+ */
+async function linkTransfer(f: Fixture, n: number): Promise<string> {
+  const links = new LinkService(f.registry, f.db, f.clock, { fetch: async () => Promise.reject(new Error("the matrix's peer never answers")) });
+  const as = async (user: string) => {
+    const principal = await f.auth.principalOf(user, "session", "all");
+    if (!principal) throw new Error(`no principal for ${user}`);
+    return { principal, ip: null };
+  };
+  const must = <T>(what: string, r: { ok: true; value: T } | { ok: false }): T => {
+    if (!r.ok) throw new Error(`${what}: ${JSON.stringify(r)}`);
+    return r.value;
+  };
+  if (!(await links.config.identity())) must("link identity", await links.config.setIdentity(SYSTEM, { registryId: "MATRIX01" }));
+  if (!(await listLinks(f.db)).some((l) => l.linkId === "MX-SEND")) {
+    const change = must("link MX-SEND", await links.config.configure(SYSTEM, { commandId: "mx-send-link", linkId: "MX-SEND", peerUrl: "http://127.0.0.1:9", peerRegistry: "PEER02", peerPublicKey: newKeyPair().publicKey }));
+    if (change.status === "awaiting_approval") must("approving MX-SEND", await links.config.approve(await as("admin"), { changeId: change.changeId }));
+  }
+  const sent = must("link send", await links.send(await as("rep-a1"), { commandId: tx("lget", n), linkId: "MX-SEND", from: A, classCode: CLASS, quantity: "1", destination: "PEER-ACC-01" }));
+  if (sent.transaction.status === "awaiting_approval") must("approving the escrow", await f.registry.approve(await as("rep-a2"), { transactionId: sent.transaction.id }));
+  return sent.transaction.id;
 }
 
 export const MATRIX: Record<string, Row> = {
@@ -298,6 +326,8 @@ export const MATRIX: Record<string, Row> = {
   approveLinkChange: { expect: "YNNNNN", req: async ({ f, n }) => ({ method: "POST", path: `/v1/links/changes/${await linkChange(f, n)}/approve` }) },
   // A malformed destination: the representative of A gets 400 (allowed), others are denied before it is looked at.
   sendOverLink: { expect: "NNYNNN", req: ({ n }) => ({ method: "POST", path: "/v1/links/MX-LINK/transfers", body: { commandId: tx("lsend", n), from: A, classCode: CLASS, quantity: "1", destination: "not an account" } }) },
+  // A's own transfer, its escrow delayed: its representative and the administrators learn so (409); B's representative learns nothing (404).
+  getLinkTransfer: { expect: "YYYNNN", req: async ({ f, n }) => ({ method: "GET", path: `/v1/links/MX-SEND/transfers/${await linkTransfer(f, n)}` }) },
   listLinkTransfersOut: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/links/transfers/outbound" }) },
   listLinkTransfersIn: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/links/transfers/inbound" }) },
   recoverLinks: { expect: "YNNNNN", req: () => ({ method: "POST", path: "/v1/links/recover" }) },

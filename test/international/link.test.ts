@@ -120,6 +120,10 @@ describe("linked registries, in one process", () => {
     const s = ok(await A.links.send(rep, { commandId: "TH-CH-1", linkId: LINK, from: "THA-GOV", classCode: cls, quantity: "1916", destination: "CHE-GOV" })).value;
     expect(s.transaction.status).toBe("awaiting_approval");
     expect(s.transfer).toBeNull();
+    // Nothing has gone over the link yet: read by id, the transfer is its escrow awaiting approval (10763), told only to those who may see it.
+    expect(await A.links.transfer(rep, LINK, s.transaction.id)).toMatchObject({ ok: false, code: 10763, facts: { transactionId: s.transaction.id, status: "awaiting_approval" } });
+    await createUsers(A.f, [["rep-none", []]]);
+    expect(await A.links.transfer(await A.f.as("rep-none"), LINK, s.transaction.id)).toMatchObject({ ok: false, code: 10751 });
     // A second representative approves the escrow (four eyes); the scheduler's recovery sends it.
     await createUsers(A.f, [["rep-2", []]]);
     ok(await A.f.reg.addRepresentative(A.admin, { accountId: "THA-GOV", userId: "rep-2", initiate: true, approve: true }));
@@ -141,6 +145,14 @@ describe("linked registries, in one process", () => {
     // Switzerland keeps the sender's serials beside its own.
     const inbound = (await B.db.query<{ origin_serials: unknown; local_start: bigint; local_end: bigint }>("SELECT origin_serials, local_start, local_end FROM intl_link_inbound")).rows;
     expect(inbound).toEqual([{ origin_serials: [{ start: "1", end: "1916" }], local_start: 1n, local_end: 1916n }]);
+    // Where the transfer stands, read by id (what a sender that did not wait asks): its representatives and the
+    // administrators see it; someone who represents nothing it touches learns nothing (10751, as for no such transfer).
+    expect(ok(await A.links.transfer(rep, LINK, tid)).value).toMatchObject({ transferId: tid, status: "delivered", decision: "accepted", source: "THA-GOV", quantity: "1916" });
+    expect(ok(await A.links.transfer(A.admin, LINK, tid)).value.status).toBe("delivered");
+    expect(await A.links.transfer(await A.f.as("rep-none"), LINK, tid)).toMatchObject({ ok: false, code: 10751 });
+    expect(await A.links.transfer(A.admin, LINK, "TX-NO-SUCH")).toMatchObject({ ok: false, code: 10751 });
+    expect(await A.links.transfer(A.admin, "NO-LINK", tid)).toMatchObject({ ok: false, code: 10751 });
+    expect(await A.links.transfer(A.admin, LINK, "not an id")).toMatchObject({ ok: false, code: 10001 });
     // Running recovery again, or the command again, changes nothing.
     await A.links.recover();
     await B.links.recover();

@@ -6,9 +6,10 @@
 // refusals exit 1 with their check code, bad usage exits 2 naming the flag.
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { systemPrincipal } from "../../domain/security/roles.ts";
 import { inboundView, LinkService, outboundView } from "../../registry/international/links/service.ts";
 import { listInbound, listLinks, listOutbound } from "../../registry/international/links/store.ts";
-import { action, CommandFailure, formatTable, printJson, UsageError } from "../io.ts";
+import { action, CommandFailure, formatTable, groupDigits, printJson, UsageError } from "../io.ts";
 import { actingUser, type Common, type Output, type RegistryContext, withRegistry } from "./registry/index.ts";
 import { idLine, pickId, unwrap } from "./registry/context.ts";
 
@@ -66,6 +67,24 @@ export async function transfers(ctx: RegistryContext, o: { link?: string; inboun
   return { json: { items }, text: `${formatTable(["link", "transfer", "status", "class", "quantity", "destination", "attempts", "last error"], rows)}\n` };
 }
 
+/**
+ * One transfer sent over a link, where it stands. With --as, read as that registry user (the API's
+ * rule: a representative sees transfers from the accounts it represents); without, as the operator
+ * who holds the store, who sees every transfer, as `ets link transfers` does.
+ */
+export async function transfer(ctx: RegistryContext, transferId: string, o: { link: string }): Promise<Output> {
+  const caller = ctx.caller ?? { principal: systemPrincipal("store-operator"), ip: null };
+  const t = unwrap(await service(ctx).transfer(caller, o.link, transferId)).value;
+  const decision = t.decision ? `${t.decision}${t.refusal ? ` (${t.refusal.code} ${t.refusal.check}: ${t.refusal.message})` : ""}` : "none yet";
+  const rows: Array<[string, string]> = [
+    ["status", t.status], ["source", t.source], ["destination", t.destination], ["class", t.classCode], ["quantity", groupDigits(t.quantity)],
+    ["serials", t.serials.map((r) => `${r.start}-${r.end}`).join(", ")], ["decision", decision], ["attempts", String(t.attempts)],
+    ...(t.lastError ? [["last error", t.lastError] as [string, string]] : []), ["escrow transaction", t.escrowTx], ["settled by", t.settleTx ?? "-"], ["updated", t.updatedAt],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return { json: t, text: `transfer ${t.transferId} over ${t.linkId}\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join("\n")}\n` };
+}
+
 export async function recover(ctx: RegistryContext): Promise<Output> {
   const r = await service(ctx).recover();
   const open = r.outbound.filter((t) => t.status === "escrowed").length;
@@ -112,5 +131,9 @@ export function register(program: Command): void {
     .option("--link <id>", "only this link")
     .option("--inbound", "transfers received")
     .action(runner((c, o: { link?: string; inbound?: boolean }) => transfers(c, o)));
+  common(link.command("transfer <transferId>").description("one transfer sent over a link: escrowed (in flight), delivered or returned, with the peer's decision"))
+    .requiredOption("--link <id>", "the link")
+    .option("--as <user>", "read as this registry user, seeing what it may see (default: the store's operator, who sees every transfer)")
+    .action(runner((c, id: string, o: { link: string }) => transfer(c, id, o)));
   writes(link.command("recover").description("resend, settle and credit whatever linked transfers are pending")).action(runner((c) => recover(c)));
 }

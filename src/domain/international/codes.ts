@@ -121,6 +121,7 @@ export const INTL_CHECKS = {
   LINK_STATE: { code: 10760, name: "link-state", status: 409, rule: "A linked transfer settles once: delivered after the receiver's accepted answer, or returned after its refusal." },
   LINK_A6_INVALID: { code: 10761, name: "link-article6-invalid", status: 422, rule: "The Article 6 facts carried with ITMOs over a link are well formed: every block a run of the transfer's serials, with its issuance, authorization and first transfer facts, Parties as ISO 3166 alpha-3 codes." },
   LINK_A6_CONFLICT: { code: 10762, name: "link-article6-conflict", status: 422, rule: "The receiving registry imports ITMOs only when they fit its book and rules: it has an Article 6 Party and is the acquiring Party, the transferring Party is the link's peer, the host authorized them, and an authorization it already holds has the same facts." },
+  LINK_NOT_SENT: { code: 10763, name: "link-not-sent", status: 409, rule: "A transfer goes over its link once its escrow has completed: while the escrow awaits approval or its delay there is nothing in flight yet, and an escrow rejected, cancelled or expired is never sent (its transaction says why)." },
 } as const satisfies Record<string, IntlCheckDefinition>;
 
 export type IntlCheckKey = keyof typeof INTL_CHECKS;

@@ -18,6 +18,7 @@ import { Transaction } from "../schemas.ts";
 const TAG = "links";
 const ADMIN = roles(["national-admin"], "admin");
 const ADMIN_READ = roles(["national-admin", "authority"], "read");
+const READ_OWN = roles(["national-admin", "authority", "representative"], "read", "representatives: only transfers from accounts they represent");
 const REP = roles(["representative"], "transfer:initiate", "representative with the initiate right on the source account");
 
 const STATUS = new Map<number, number>(Object.values(INTL_CHECKS).map((c) => [c.code, c.status]));
@@ -125,6 +126,14 @@ export function linkOps(deps: AppDeps, _config: HttpConfig): Op[] {
         200: { description: "A repeat of the same command", schema: z.object({ transaction: Transaction, transfer: Outbound.nullable() }) },
       },
       handler: async ({ c, caller, params, body }) => answer(c, await svc().send(caller, { ...body, linkId: params.linkId })),
+    }),
+    op({
+      method: "get", path: "/v1/links/{linkId}/transfers/{transferId}", operationId: "getLinkTransfer", tag: TAG, access: READ_OWN, errors: [404, 409],
+      summary: "One transfer sent over a link",
+      description: "Where one outgoing linked transfer stands: escrowed (in flight, with the attempts and the last error), delivered or returned, with the peer's decision. The transfer id is the escrow transaction's id, as `sendOverLink` answered it. Administrators and the authority read every transfer; a representative those from an account it represents (any other answers 10751, as for a transfer that does not exist). How a sender that did not wait learns how its transfer ended. An escrow still awaiting approval or its delay, or rejected, cancelled or expired, has sent nothing: 10763 (409) with the escrow transaction's status and delay.",
+      params: z.object({ linkId: LinkId, transferId: z.string().max(128).openapi({ description: "The escrow transaction's id (`transaction.id` in the send's answer)" }) }),
+      responses: { 200: { description: "The transfer", schema: Outbound } },
+      handler: async ({ c, caller, params }) => c.json(jsonSafe(value(await svc().transfer(caller, params.linkId, params.transferId))) as never),
     }),
     op({
       method: "get", path: "/v1/links/transfers/outbound", operationId: "listLinkTransfersOut", tag: TAG, access: ADMIN_READ,

@@ -195,6 +195,36 @@ export class LinkService {
   }
 
   /**
+   * One transfer sent over a link, where it stands (escrowed and in flight, delivered, returned),
+   * for whoever may see its escrow transaction by the registry's own rule: administrators and the
+   * authority every one, a representative those from an account it represents. Anyone else learns
+   * nothing: 10751, as for a transfer that does not exist. What a representative who sent without
+   * waiting reads to learn how its transfer ended. An escrow that has not completed (or never will)
+   * is no transfer yet: 10763 with the escrow's status.
+   */
+  async transfer(c: Caller, linkId: string, transferId: string): Promise<Result<OutboundView>> {
+    if (!TRANSFER_ID.test(transferId)) return intlRefusal("FIELD_INVALID", "transferId: must be a transfer id (letters, digits and . _ : -)", { field: "transferId" });
+    const unknown = intlRefusal("LINK_UNKNOWN", `no transfer ${transferId} over link ${linkId.slice(0, 40)} that you may see`, { field: "transferId" });
+    const row = await getOutbound(this.db, linkId, transferId);
+    if (row) {
+      const seen = await this.reg.getTransaction(c, row.escrowTx);
+      return seen.ok ? { ok: true, value: outboundView(row), replayed: false } : unknown;
+    }
+    // Not in flight: an escrow of this link that has not completed (awaiting approval or its delay) or never will (rejected,
+    // cancelled, expired). Its escrow transaction (same id) says which, to whoever may see it.
+    const intent = (await this.db.query<{ body: { linkId?: unknown } }>("SELECT body FROM intl_intents WHERE tx_id = $1 AND kind = 'link-escrow'", [transferId])).rows[0];
+    if (intent?.body.linkId !== linkId) return unknown;
+    const tx = await this.reg.getTransaction(c, transferId);
+    if (!tx.ok) return unknown;
+    const { status, delayUntil } = tx.value;
+    const waiting = status === "awaiting_approval" || status === "delayed";
+    const why = status === "awaiting_approval" ? "awaits approval" : status === "delayed" ? `is delayed until ${delayUntil ?? "its release"}` : `was ${status}`;
+    return intlRefusal("LINK_NOT_SENT", `transfer ${transferId} has not gone over ${linkId}: its escrow ${why}${waiting ? "; it is sent once the escrow completes" : ", so it is never sent"}`, {
+      transactionId: transferId, status, delayUntil: delayUntil ?? null,
+    });
+  }
+
+  /**
    * The escrow slot of the transfer and its intent: the slot it holds, a free slot of the link, or a
    * new one; a repeat of the command finds the slot its intent names. `taken`: this call took it.
    */
