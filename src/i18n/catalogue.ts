@@ -21,6 +21,7 @@ import { INTERNATIONAL_MESSAGES } from "./messages/international.ts";
 import { INTERNATIONAL_CHECK_MESSAGES } from "./messages/international-checks.ts";
 import { COMPLIANCE_MESSAGES } from "./messages/compliance.ts";
 import { COLLAR_MESSAGES } from "./messages/collars.ts";
+import { LINK_MESSAGES } from "./messages/links.ts";
 import { COMPLIANCE_EX_POST_MESSAGES } from "./messages/compliance-ex-post.ts";
 import { CLI_USAGE_MESSAGES } from "./messages/cli-usage.ts";
 import { CLI_SIMULATE_MESSAGES } from "./messages/cli-simulate.ts";
@@ -50,6 +51,7 @@ export const AREAS = {
   compliance: COMPLIANCE_MESSAGES,
   complianceExPost: COMPLIANCE_EX_POST_MESSAGES,
   collars: COLLAR_MESSAGES,
+  links: LINK_MESSAGES,
   complianceChecks: COMPLIANCE_CHECK_MESSAGES,
   cliUsage: CLI_USAGE_MESSAGES,
   cliSimulate: CLI_SIMULATE_MESSAGES,
@@ -81,6 +83,7 @@ export const MESSAGES = {
   ...COMPLIANCE_MESSAGES,
   ...COMPLIANCE_EX_POST_MESSAGES,
   ...COLLAR_MESSAGES,
+  ...LINK_MESSAGES,
   ...COMPLIANCE_CHECK_MESSAGES,
   ...CLI_USAGE_MESSAGES,
   ...CLI_SIMULATE_MESSAGES,

@@ -10,6 +10,7 @@ import { AuctionPage } from "./pages/auctions/auction.tsx";
 import { AuctionsPage } from "./pages/auctions/auctions.tsx";
 import { AllocationPage } from "./pages/allocation/run.tsx";
 import { CeilingPaymentsPage } from "./pages/compliance/ceiling-payments.tsx";
+import { LinksPage } from "./pages/international/links.tsx";
 import { ExPostPage } from "./pages/compliance/ex-post.tsx";
 import { ReportsPage } from "./pages/compliance/reports.tsx";
 import { StatusPage } from "./pages/compliance/status.tsx";
@@ -47,6 +48,7 @@ export const ROUTES: readonly RouteDef[] = [
   { path: "/registry/transfer", title: "transfer.title", access: "signed-in", page: TransferPage },
   { path: "/registry/approvals", title: "approvals.title", access: "signed-in", page: ApprovalsPage },
   { path: "/international", title: "intl.title", access: "signed-in", page: InternationalPage },
+  { path: "/international/links", title: "lnk.title", access: "signed-in", page: LinksPage },
   { path: "/allocation", title: "allocation.title", access: "signed-in", page: AllocationPage },
   { path: "/allocation/baselines", title: "baselines.title", access: "signed-in", page: BaselinesPage },
   { path: "/simulator", title: "sim.title", access: "signed-in", page: SimulatorPage },
@@ -85,6 +87,7 @@ export const NAV: readonly NavGroup[] = [
       { path: "/registry/transfer", label: "nav.transfer", show: (can) => can.representative },
       { path: "/registry/approvals", label: "nav.approvals", show: (can) => can.representative || can.admin },
       { path: "/international", label: "nav.international" },
+      { path: "/international/links", label: "nav.links", show: (can) => can.admin || can.authority || can.representative },
     ],
   },
   {

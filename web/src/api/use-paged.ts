@@ -29,7 +29,7 @@ export function usePaged<T>(path: string | null, limit = 50): Paged<T> {
     get<Page<T>>(url(null), ctl.signal).then(
       (p) => {
         setItems(p.items);
-        setCursor(p.nextCursor);
+        setCursor(p.nextCursor ?? null);
         setLoading(false);
       },
       (e: unknown) => {
@@ -46,7 +46,7 @@ export function usePaged<T>(path: string | null, limit = 50): Paged<T> {
     get<Page<T>>(url(cursor)).then(
       (p) => {
         setItems((xs) => [...xs, ...p.items]);
-        setCursor(p.nextCursor);
+        setCursor(p.nextCursor ?? null);
         setLoading(false);
       },
       (e: unknown) => {
