@@ -24,9 +24,7 @@ import * as reps from "./representatives.ts";
 import * as tx from "./transactions.ts";
 import * as trusted from "./trusted.ts";
 
-import { installSchemeRules } from "../scheme-rules.ts";
 import { noPendingSecurityChanges } from "./closure.ts";
-import { ledgerRules } from "../../domain/rulebook/ledger.ts";
 import type { LedgerRules } from "../../domain/ledger/rules.ts";
 import { recordedRulebook } from "../settings.ts";
 export type { Result } from "../ledger/index.ts";
@@ -54,6 +52,12 @@ export function holdingPolicy(config: SecurityConfig): HoldingLimitPolicy | null
   return { defaultLimit: h.defaultLimit, perHolder: h.perHolder, unitTypes: h.unitTypes, exemptAccountTypes: h.exemptAccountTypes };
 }
 
+/** What SecureRegistry.openReads gives: the reads of the registry and of its ledger, and nothing that writes. */
+export interface RegistryReads {
+  readonly ledger: Pick<LedgerService, "getAccount" | "listAccounts" | "holdings" | "getClass" | "listClasses" | "getTransaction" | "listTransactions">;
+  readonly listRepresentatives: SecureRegistry["listRepresentatives"];
+}
+
 export class SecureRegistry {
   private readonly ctx: SecureCtx;
 
@@ -66,13 +70,43 @@ export class SecureRegistry {
    * (src/registry/scheme-rules.ts): every door opens it this way, so every door keeps them.
    */
   static async open(db: Db, clock: Clock, config: SecurityConfig, opts: SecureRegistryOptions = {}): Promise<SecureRegistry> {
-    const rulebook = (await recordedRulebook(db))?.rulebook ?? null;
+    // The rulebook's sections and the scheme rules' modules (zod schemas, every part's hooks) are
+    // loaded here, not when this module loads, so that a read (openReads) does not pay for them.
+    const [rulebook, { ledgerRules }, { installSchemeRules }] = await Promise.all([
+      recordedRulebook(db).then((r) => r?.rulebook ?? null),
+      import("../../domain/rulebook/ledger.ts"),
+      import("../scheme-rules.ts"),
+    ]);
     // The ledger's own registry rules (account states, routes, reversal windows, numbers): the rulebook's `ledger` section.
     const rules = opts.ledgerRules ?? ledgerRules(rulebook?.ledger);
     const ledger = await LedgerService.open(db, clock, opts.catalogue ?? DEFAULT_CATALOGUE, { holdingLimits: holdingPolicy(config), rules });
     ledger.onClose(noPendingSecurityChanges);
     installSchemeRules(ledger, db, rulebook);
     return new SecureRegistry(ledger, opts.audit ?? new AuditLog(db, clock), config, clock, db);
+  }
+
+  /**
+   * The registry's reads alone, for a command that only reads (the CLI's `ets holdings`, lists and
+   * shows): neither the rulebook nor the scheme rules are loaded, so the object returned has no
+   * write at all, not even on its ledger (a write must come through open(), which installs every
+   * scheme rule first). What it returns is what open() would return for the same reads.
+   */
+  static async openReads(db: Db, clock: Clock, config: SecurityConfig, opts: Pick<SecureRegistryOptions, "catalogue" | "audit"> = {}): Promise<RegistryReads> {
+    const ledger = await LedgerService.open(db, clock, opts.catalogue ?? DEFAULT_CATALOGUE, { holdingLimits: holdingPolicy(config) });
+    const r = new SecureRegistry(ledger, opts.audit ?? new AuditLog(db, clock), config, clock, db);
+    const reads: RegistryReads = {
+      ledger: Object.freeze({
+        getAccount: ledger.getAccount.bind(ledger),
+        listAccounts: ledger.listAccounts.bind(ledger),
+        holdings: ledger.holdings.bind(ledger),
+        getClass: ledger.getClass.bind(ledger),
+        listClasses: ledger.listClasses.bind(ledger),
+        getTransaction: ledger.getTransaction.bind(ledger),
+        listTransactions: ledger.listTransactions.bind(ledger),
+      }),
+      listRepresentatives: r.listRepresentatives,
+    };
+    return Object.freeze(reads);
   }
 
   // transactions
