@@ -1,6 +1,8 @@
 // Goal (issue 15, the CLI benchmark): a CLI command that only reads (`ets holdings`, lists, shows)
 // opens the registry's reads alone (SecureRegistry.openReads), without loading the rulebook's
-// schemas or the scheme rules' modules, and that context has nothing that writes; a command that
+// schemas or the scheme rules' modules, nor opening the ledger service (whose catalogue check is
+// for writes), and that context has nothing that writes; the reads answer what the whole
+// registry answers, also on a new store; a command that
 // writes still opens the whole registry with every scheme rule installed before it writes, as
 // the server does. The modules `ets holdings` loads on a store (the compiled CLI, build/cli) hold
 // neither zod nor any scheme rule's hooks.
@@ -82,6 +84,15 @@ describe("the CLI's registry contexts", () => {
     }));
     expect(read.holdings?.[0]?.quantity).toBe(1000n);
     expect(read).toEqual(whole);
+  }, 60_000);
+
+  it("a read on a new store answers (nothing there yet), and the store then takes writes as before", async () => {
+    const fresh = join(dir, "new");
+    expect(await withReads({ database: fresh }, async (ctx) => [await ctx.registry.ledger.holdings("JP-100-0001"), (await ctx.registry.ledger.listAccounts()).items])).toEqual([undefined, []]);
+    await withRegistry({ database: fresh }, async (ctx) => {
+      expect((await ctx.registry.openAccount(sys, { commandId: "o", accountId: "JP-100-0001", type: "national_issuance", holder: "Government", name: "Issuance" })).ok).toBe(true);
+    });
+    expect(await withReads({ database: fresh }, async (ctx) => ctx.registry.ledger.holdings("JP-100-0001"))).toEqual([]);
   }, 60_000);
 
   it("a read as a named user (--as) still checks that the user exists", async () => {

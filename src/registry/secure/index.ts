@@ -16,6 +16,7 @@ import type { Caller } from "../../domain/security/roles.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Db } from "../../store/db.ts";
 import { type BatchTransferInput, LedgerService } from "../ledger/index.ts";
+import * as ledgerReads from "../ledger/reads.ts";
 import * as admin from "./admin.ts";
 import type { SecureCtx } from "./context.ts";
 import * as limits from "./limits.ts";
@@ -87,26 +88,31 @@ export class SecureRegistry {
 
   /**
    * The registry's reads alone, for a command that only reads (the CLI's `ets holdings`, lists and
-   * shows): neither the rulebook nor the scheme rules are loaded, so the object returned has no
-   * write at all, not even on its ledger (a write must come through open(), which installs every
-   * scheme rule first). What it returns is what open() would return for the same reads.
+   * shows): neither the rulebook nor the scheme rules are loaded, and the ledger's reads run on the
+   * store without opening the ledger service (its catalogue-rows check is for writes), so the
+   * object returned has no write at all, not even on its ledger (a write must come through open(),
+   * which installs every scheme rule first). Each read is the one the ledger service and open()'s
+   * registry answer (src/registry/ledger/reads.ts). The representatives' read, which goes through
+   * the security rules, opens the ledger service the first time it is called.
    */
   static async openReads(db: Db, clock: Clock, config: SecurityConfig, opts: Pick<SecureRegistryOptions, "catalogue" | "audit"> = {}): Promise<RegistryReads> {
-    const ledger = await LedgerService.open(db, clock, opts.catalogue ?? DEFAULT_CATALOGUE, { holdingLimits: holdingPolicy(config) });
-    const r = new SecureRegistry(ledger, opts.audit ?? new AuditLog(db, clock), config, clock, db);
-    const reads: RegistryReads = {
-      ledger: Object.freeze({
-        getAccount: ledger.getAccount.bind(ledger),
-        listAccounts: ledger.listAccounts.bind(ledger),
-        holdings: ledger.holdings.bind(ledger),
-        getClass: ledger.getClass.bind(ledger),
-        listClasses: ledger.listClasses.bind(ledger),
-        getTransaction: ledger.getTransaction.bind(ledger),
-        listTransactions: ledger.listTransactions.bind(ledger),
-      }),
-      listRepresentatives: r.listRepresentatives,
+    let whole: Promise<SecureRegistry> | undefined;
+    const registry = () => {
+      whole ??= LedgerService.open(db, clock, opts.catalogue ?? DEFAULT_CATALOGUE, { holdingLimits: holdingPolicy(config) }).then((ledger) => new SecureRegistry(ledger, opts.audit ?? new AuditLog(db, clock), config, clock, db));
+      return whole;
     };
-    return Object.freeze(reads);
+    return Object.freeze({
+      ledger: Object.freeze({
+        getAccount: (id: string) => ledgerReads.getAccount(db, id),
+        listAccounts: (o: ledgerReads.AccountFilter = {}) => ledgerReads.listAccounts(db, o),
+        holdings: (id: string, o: ledgerReads.HoldingsOptions = {}) => ledgerReads.holdings(db, id, o),
+        getClass: (code: string) => ledgerReads.getClass(db, code),
+        listClasses: (o: { after?: string | undefined; limit?: number | undefined } = {}) => ledgerReads.listClasses(db, o),
+        getTransaction: (id: string) => ledgerReads.getTransaction(db, id),
+        listTransactions: (f: ledgerReads.TransactionFilter = {}) => ledgerReads.listTransactions(db, f),
+      }),
+      listRepresentatives: async (c: Caller, accountId: string) => (await registry()).listRepresentatives(c, accountId),
+    });
   }
 
   // transactions
