@@ -141,7 +141,7 @@ await pg.query("SELECT 1");
 await pg.close();
 `;
 
-/** The same, started as the CLI starts it: node --liftoff-only (bin/ets) and PostgreSQL's small-instance settings (src/store/pglite.ts COMMAND_START_PARAMS). */
+/** The same, started as the CLI starts it: node --liftoff-only --wasm-lazy-compilation (bin/ets) and PostgreSQL's small-instance settings (src/store/pglite.ts COMMAND_START_PARAMS). */
 const BARE_PGLITE_AS_CLI = `
 import { PGlite } from "@electric-sql/pglite";
 import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
@@ -174,8 +174,8 @@ export async function run(log: (s: string) => void): Promise<Figure[]> {
     const holdings = median(ets, ["holdings", "JP-100-0001", "--database", data], env);
     log(`bare PGlite open + SELECT 1 + close on the same directory, ${RUNS} runs`);
     const bare = median(process.execPath, ["--input-type=module", "-e", BARE_PGLITE], { ...env, BENCH_PGLITE_DIR: data });
-    log(`bare PGlite as the CLI starts it (--liftoff-only, ${COMMAND_START_PARAMS.join(" ")}), ${RUNS} runs`);
-    const bareAsCli = median(process.execPath, ["--liftoff-only", "--input-type=module", "-e", BARE_PGLITE_AS_CLI], { ...env, BENCH_PGLITE_DIR: data, BENCH_START_PARAMS: JSON.stringify(COMMAND_START_PARAMS) });
+    log(`bare PGlite as the CLI starts it (--liftoff-only --wasm-lazy-compilation, ${COMMAND_START_PARAMS.join(" ")}), ${RUNS} runs`);
+    const bareAsCli = median(process.execPath, ["--liftoff-only", "--wasm-lazy-compilation", "--input-type=module", "-e", BARE_PGLITE_AS_CLI], { ...env, BENCH_PGLITE_DIR: data, BENCH_START_PARAMS: JSON.stringify(COMMAND_START_PARAMS) });
     // The same command on a PostgreSQL store (the bench's own private cluster): no PGlite in the process.
     log("starting a PostgreSQL server for the same small store");
     const cluster = await startPgCluster({ fsync: false });
