@@ -3,7 +3,7 @@
 // (the second waits for the first under the lock and finds it fresh). Exercised with a step of its
 // own (no bundler), in an ignored folder under build/.
 import { execFile } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -69,27 +69,45 @@ describe("scripts/build.mjs", () => {
     try {
       mkdirSync(join(copy, "bin"));
       copyFileSync(join(ROOT, "bin/ets"), join(copy, "bin/ets"));
+      copyFileSync(join(ROOT, "bin/ets.mjs"), join(copy, "bin/ets.mjs"));
       chmodSync(join(copy, "bin/ets"), 0o755);
       copyFileSync(join(ROOT, "package.json"), join(copy, "package.json"));
       symlinkSync(join(ROOT, "src"), join(copy, "src"));
       symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
-      const run = (): Promise<{ code: number; stdout: string; stderr: string }> =>
+      const run = (bin = join(copy, "bin/ets")): Promise<{ code: number; stdout: string; stderr: string }> =>
         new Promise((res) => {
           const env = { ...process.env };
           delete env.ETS_QUIET_TSX;
-          execFile(join(copy, "bin/ets"), ["--version"], { env }, (err, stdout, stderr) => res({ code: err ? 1 : 0, stdout, stderr }));
+          execFile(bin, ["--version"], { env }, (err, stdout, stderr) => res({ code: err ? 1 : 0, stdout, stderr }));
         });
       const missing = await run();
       expect(missing.stdout).toBe(`ets ${version}\n`);
       expect(missing.stderr).toMatch(/no compiled CLI.*tsx/);
       mkdirSync(join(copy, "build/cli"), { recursive: true });
-      for (const f of ["main.mjs", ".inputs-hash"]) {
+      for (const f of readdirSync(join(ROOT, "build/cli"))) {
         copyFileSync(join(ROOT, "build/cli", f), join(copy, "build/cli", f));
         utimesSync(join(copy, "build/cli", f), new Date(1000), new Date(1000));
       }
       const stale = await run();
       expect(stale.stdout).toBe(`ets ${version}\n`);
       expect(stale.stderr).toMatch(/compiled CLI is older than src\/.*tsx/);
+      // The build's stamp renewed (as scripts/build.mjs renews it when the build is current): the
+      // compiled CLI runs, also through a symbolic link to bin/ets (npm link, node_modules/.bin).
+      const later = new Date(Date.now() + 60_000);
+      utimesSync(join(copy, "build/cli/.inputs-hash"), later, later);
+      expect(await run()).toEqual({ code: 0, stdout: `ets ${version}\n`, stderr: "" });
+      symlinkSync(join(copy, "bin/ets"), join(copy, "ets-link"));
+      expect(await run(join(copy, "ets-link"))).toEqual({ code: 0, stdout: `ets ${version}\n`, stderr: "" });
+      // A source newer than the stamp, or a folder under src/ changed (a source deleted or added): the sources again.
+      const src = join(copy, "src-real"); // a stand-in for src/ (the real one is linked above and must not be touched)
+      mkdirSync(join(src, "cli"), { recursive: true });
+      rmSync(join(copy, "src"));
+      symlinkSync(src, join(copy, "src"));
+      utimesSync(src, new Date(1000), new Date(1000));
+      utimesSync(join(src, "cli"), new Date(1000), new Date(1000));
+      expect((await run()).stderr).toBe("");
+      utimesSync(join(src, "cli"), new Date(Date.now() + 120_000), new Date(Date.now() + 120_000));
+      expect((await run()).stderr).toMatch(/compiled CLI is older than src\/.*tsx/);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }

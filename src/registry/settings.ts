@@ -2,7 +2,7 @@
 // the CLI on the same store (and every server process) keeps the same rules: a CLI that enforced
 // fewer rules than the API would be a way around them.
 import { DEFAULT_SECURITY_CONFIG, parseSecurityConfig, type SecurityConfig } from "../domain/security/config.ts";
-import { parseRulebook, type Rulebook } from "../domain/rulebook/index.ts";
+import type { Rulebook } from "../domain/rulebook/index.ts";
 import type { Sql } from "../store/db.ts";
 
 export interface RecordedSecurity {
@@ -55,6 +55,8 @@ export async function recordedRulebook(sql: Sql): Promise<{ name: string; rulebo
   const r = await sql.query<{ value: { name: string; value: unknown } }>("SELECT value FROM registry_settings WHERE key = $1", [RULEBOOK_KEY]);
   const row = r.rows[0];
   if (!row) return null;
+  // The rulebook's schema (zod) is loaded only when there is a rulebook to parse.
+  const { parseRulebook } = await import("../domain/rulebook/index.ts");
   const parsed = parseRulebook(row.value.value);
   if (!parsed.ok) throw new Error(`the recorded rulebook ${row.value.name} does not parse: ${parsed.errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`);
   return { name: row.value.name, rulebook: parsed.rulebook };

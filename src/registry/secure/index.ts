@@ -16,6 +16,7 @@ import type { Caller } from "../../domain/security/roles.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Db } from "../../store/db.ts";
 import { type BatchTransferInput, LedgerService } from "../ledger/index.ts";
+import * as ledgerReads from "../ledger/reads.ts";
 import * as admin from "./admin.ts";
 import type { SecureCtx } from "./context.ts";
 import * as limits from "./limits.ts";
@@ -24,9 +25,7 @@ import * as reps from "./representatives.ts";
 import * as tx from "./transactions.ts";
 import * as trusted from "./trusted.ts";
 
-import { installSchemeRules } from "../scheme-rules.ts";
 import { noPendingSecurityChanges } from "./closure.ts";
-import { ledgerRules } from "../../domain/rulebook/ledger.ts";
 import type { LedgerRules } from "../../domain/ledger/rules.ts";
 import { recordedRulebook } from "../settings.ts";
 export type { Result } from "../ledger/index.ts";
@@ -54,6 +53,12 @@ export function holdingPolicy(config: SecurityConfig): HoldingLimitPolicy | null
   return { defaultLimit: h.defaultLimit, perHolder: h.perHolder, unitTypes: h.unitTypes, exemptAccountTypes: h.exemptAccountTypes };
 }
 
+/** What SecureRegistry.openReads gives: the reads of the registry and of its ledger, and nothing that writes. */
+export interface RegistryReads {
+  readonly ledger: Pick<LedgerService, "getAccount" | "listAccounts" | "holdings" | "getClass" | "listClasses" | "getTransaction" | "listTransactions">;
+  readonly listRepresentatives: SecureRegistry["listRepresentatives"];
+}
+
 export class SecureRegistry {
   private readonly ctx: SecureCtx;
 
@@ -66,13 +71,48 @@ export class SecureRegistry {
    * (src/registry/scheme-rules.ts): every door opens it this way, so every door keeps them.
    */
   static async open(db: Db, clock: Clock, config: SecurityConfig, opts: SecureRegistryOptions = {}): Promise<SecureRegistry> {
-    const rulebook = (await recordedRulebook(db))?.rulebook ?? null;
+    // The rulebook's sections and the scheme rules' modules (zod schemas, every part's hooks) are
+    // loaded here, not when this module loads, so that a read (openReads) does not pay for them.
+    const [rulebook, { ledgerRules }, { installSchemeRules }] = await Promise.all([
+      recordedRulebook(db).then((r) => r?.rulebook ?? null),
+      import("../../domain/rulebook/ledger.ts"),
+      import("../scheme-rules.ts"),
+    ]);
     // The ledger's own registry rules (account states, routes, reversal windows, numbers): the rulebook's `ledger` section.
     const rules = opts.ledgerRules ?? ledgerRules(rulebook?.ledger);
     const ledger = await LedgerService.open(db, clock, opts.catalogue ?? DEFAULT_CATALOGUE, { holdingLimits: holdingPolicy(config), rules });
     ledger.onClose(noPendingSecurityChanges);
     installSchemeRules(ledger, db, rulebook);
     return new SecureRegistry(ledger, opts.audit ?? new AuditLog(db, clock), config, clock, db);
+  }
+
+  /**
+   * The registry's reads alone, for a command that only reads (the CLI's `ets holdings`, lists and
+   * shows): neither the rulebook nor the scheme rules are loaded, and the ledger's reads run on the
+   * store without opening the ledger service (its catalogue-rows check is for writes), so the
+   * object returned has no write at all, not even on its ledger (a write must come through open(),
+   * which installs every scheme rule first). Each read is the one the ledger service and open()'s
+   * registry answer (src/registry/ledger/reads.ts). The representatives' read, which goes through
+   * the security rules, opens the ledger service the first time it is called.
+   */
+  static async openReads(db: Db, clock: Clock, config: SecurityConfig, opts: Pick<SecureRegistryOptions, "catalogue" | "audit"> = {}): Promise<RegistryReads> {
+    let whole: Promise<SecureRegistry> | undefined;
+    const registry = () => {
+      whole ??= LedgerService.open(db, clock, opts.catalogue ?? DEFAULT_CATALOGUE, { holdingLimits: holdingPolicy(config) }).then((ledger) => new SecureRegistry(ledger, opts.audit ?? new AuditLog(db, clock), config, clock, db));
+      return whole;
+    };
+    return Object.freeze({
+      ledger: Object.freeze({
+        getAccount: (id: string) => ledgerReads.getAccount(db, id),
+        listAccounts: (o: ledgerReads.AccountFilter = {}) => ledgerReads.listAccounts(db, o),
+        holdings: (id: string, o: ledgerReads.HoldingsOptions = {}) => ledgerReads.holdings(db, id, o),
+        getClass: (code: string) => ledgerReads.getClass(db, code),
+        listClasses: (o: { after?: string | undefined; limit?: number | undefined } = {}) => ledgerReads.listClasses(db, o),
+        getTransaction: (id: string) => ledgerReads.getTransaction(db, id),
+        listTransactions: (f: ledgerReads.TransactionFilter = {}) => ledgerReads.listTransactions(db, f),
+      }),
+      listRepresentatives: async (c: Caller, accountId: string) => (await registry()).listRepresentatives(c, accountId),
+    });
   }
 
   // transactions

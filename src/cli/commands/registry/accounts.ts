@@ -4,7 +4,7 @@
 // prints the same from a server).
 import { toJson } from "../../io.ts";
 import { ACCOUNT_STATUSES, afterKey, type ClassDefineOpts, classCommand, oneOf, pageLimit, pickId } from "./args.ts";
-import { actingUser, type Output, Refused, refusal, type RegistryContext, unwrap } from "./context.ts";
+import { actingUser, type Output, Refused, refusal, type ReadContext, type RegistryContext, unwrap } from "./context.ts";
 import { accountsTable, accountText, stateReasonLine, classesTable, classText, encodeCursor, holdingsText, idLine, pageFooter, replayedPrefix, repsTable, rightsText } from "./format.ts";
 import { t } from "../../io.ts";
 
@@ -60,7 +60,7 @@ export async function pages<T>(o: ListOpts, fetch: (after: string | undefined, l
   }
 }
 
-export async function accountList(ctx: RegistryContext, o: ListOpts & { type?: string; holder?: string; status?: string }): Promise<Output> {
+export async function accountList(ctx: ReadContext, o: ListOpts & { type?: string; holder?: string; status?: string }): Promise<Output> {
   const status = o.status === undefined ? undefined : oneOf("--status", o.status, ACCOUNT_STATUSES);
   const page = await pages(o, (after, limit) =>
     ctx.registry.ledger.listAccounts({ ...(o.type ? { type: o.type } : {}), ...(o.holder ? { holder: o.holder } : {}), ...(status ? { status } : {}), ...(after ? { after } : {}), limit }),
@@ -68,7 +68,7 @@ export async function accountList(ctx: RegistryContext, o: ListOpts & { type?: s
   return { json: page, text: `${accountsTable(page.items)}\n${pageFooter(page.items.length, page.nextCursor)}` };
 }
 
-export async function accountShow(ctx: RegistryContext, accountId: string): Promise<Output> {
+export async function accountShow(ctx: ReadContext, accountId: string): Promise<Output> {
   const a = await ctx.registry.ledger.getAccount(accountId);
   if (!a) throw new Refused(refusal(7006, "account-unknown", `no account ${accountId}`, { accountId }));
   const h = (await ctx.registry.ledger.holdings(accountId)) ?? [];
@@ -84,12 +84,12 @@ export async function classDefine(ctx: RegistryContext, code: string, o: ClassDe
   return { json: { id, replayed: r.replayed, class: r.value }, text: `${idLine(id, generated)}${replayedPrefix(r.replayed)}${t("cli.reg.defined", { class: classText(r.value) })}\n` };
 }
 
-export async function classList(ctx: RegistryContext, o: ListOpts): Promise<Output> {
+export async function classList(ctx: ReadContext, o: ListOpts): Promise<Output> {
   const page = await pages(o, (after, limit) => ctx.registry.ledger.listClasses({ ...(after ? { after } : {}), limit }));
   return { json: page, text: `${classesTable(page.items)}\n${pageFooter(page.items.length, page.nextCursor)}` };
 }
 
-export async function classShow(ctx: RegistryContext, code: string): Promise<Output> {
+export async function classShow(ctx: ReadContext, code: string): Promise<Output> {
   const c = await ctx.registry.ledger.getClass(code);
   if (!c) throw new Refused(refusal(4001, "class-unknown", `no unit class ${code}`, { classCode: code }));
   return { json: c, text: `${classText(c)}\n${toJson(c)}\n` };
@@ -107,7 +107,7 @@ export async function repRemove(ctx: RegistryContext, accountId: string, userId:
   return { json: r.value, text: `${t("cli.reg.noLongerRepresents", { user: userId, account: accountId })}\n` };
 }
 
-export async function repList(ctx: RegistryContext, accountId: string, o: ListOpts = {}): Promise<Output> {
+export async function repList(ctx: ReadContext, accountId: string, o: ListOpts = {}): Promise<Output> {
   const caller = ctx.caller ?? { principal: { userId: "system:cli", roles: ["national-admin", "authority"], via: "cli", scopes: "all" }, ip: null };
   const all = unwrap(await ctx.registry.listRepresentatives(caller as never, accountId)).value;
   // The service answers the whole (short) list; pages are cut here by user id, as the API does.

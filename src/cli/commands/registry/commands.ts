@@ -13,7 +13,7 @@ import { action, CommandFailure, printJson, t } from "../../io.ts";
 import { type ApiClient, problemError, RemoteProblem } from "../../remote/client.ts";
 import { findTarget, signedInClient } from "../../remote/target.ts";
 import type * as Direct from "./direct.ts";
-import type { Output, RegistryContext } from "./context.ts";
+import type { Output, ReadContext, RegistryContext } from "./context.ts";
 import * as remote from "./remote.ts";
 import { prefetchPgliteWasm } from "../../../store/pglite-prefetch.ts";
 import { describeStore } from "../../../store/where.ts";
@@ -35,14 +35,26 @@ export function emit(out: Output, json: boolean | undefined): void {
   else process.stdout.write(out.text);
 }
 
-type DirectFn<A extends unknown[]> = (d: typeof Direct, ctx: RegistryContext, ...args: A) => Promise<Output>;
+type DirectFn<A extends unknown[], C = RegistryContext> = (d: typeof Direct, ctx: C, ...args: A) => Promise<Output>;
 type RemoteFn<A extends unknown[]> = (api: ApiClient, ...args: A) => Promise<Output>;
+
+/** A command that writes (or may): on the store it gets the whole registry, every scheme rule installed (withRegistry). */
+function runner<A extends unknown[]>(direct: DirectFn<A>, viaApi: RemoteFn<A> | null) {
+  return door<A>((d, opts, fn: (ctx: RegistryContext) => Promise<Output>) => d.withRegistry(opts, fn), direct, viaApi);
+}
+
+/** A command that only reads: on the store it gets the registry's reads alone (no scheme rules loaded; nothing there writes). */
+function reader<A extends unknown[]>(direct: DirectFn<A, ReadContext>, viaApi: RemoteFn<A>) {
+  return door<A, ReadContext>((d, opts, fn) => d.withReads(opts, fn), direct, viaApi);
+}
+
+type Opener<C> = (d: typeof Direct, opts: Common, fn: (ctx: C) => Promise<Output>) => Promise<Output>;
 
 /**
  * A command's action on either door. commander passes the positional arguments, then the
  * options, then the command; handlers get the positional arguments and the options.
  */
-function runner<A extends unknown[]>(direct: DirectFn<A>, viaApi: RemoteFn<A> | null) {
+function door<A extends unknown[], C = RegistryContext>(open: Opener<C>, direct: DirectFn<A, C>, viaApi: RemoteFn<A> | null) {
   return action(async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
     const opts = cmd.opts() as Common;
@@ -61,7 +73,7 @@ function runner<A extends unknown[]>(direct: DirectFn<A>, viaApi: RemoteFn<A> | 
       // A PGlite store: its WebAssembly compiles on background threads while the services load.
       if (describeStore({ database: opts.database }).kind === "pglite") prefetchPgliteWasm();
       const d = await import("./direct.ts");
-      out = await d.withRegistry(opts, (ctx) => direct(d, ctx, ...handlerArgs));
+      out = await open(d, opts, (ctx) => direct(d, ctx, ...handlerArgs));
     }
     emit(out, opts.json);
   });
@@ -106,8 +118,8 @@ export function register(program: Command): void {
   type AccountListOpts = Parameters<typeof Direct.accountList>[1];
   listOptions(account.command("list").description("list accounts in id order, a page at a time"))
     .option("--type <type>").option("--holder <holder>").option("--status <status>", "open, blocked, restricted, suspended, transfer_pending, closure_pending or closed")
-    .action(runner((d, c, o: AccountListOpts) => d.accountList(c, o), (api, o: AccountListOpts) => remote.accountList(api, o)));
-  reads(account.command("show <account>").description("an account and its holdings")).action(runner((d, c, id: string) => d.accountShow(c, id), (api, id: string) => remote.accountShow(api, id)));
+    .action(reader((d, c, o: AccountListOpts) => d.accountList(c, o), (api, o: AccountListOpts) => remote.accountList(api, o)));
+  reads(account.command("show <account>").description("an account and its holdings")).action(reader((d, c, id: string) => d.accountShow(c, id), (api, id: string) => remote.accountShow(api, id)));
   for (const [name, status, what] of [["block", "blocked", "block an account (it can no longer send, nor receive transfers)"], ["unblock", "open", "reopen a blocked account"], ["close", "closed", "close an empty account for good"]] as const) {
     writes(account.command(`${name} <account>`).description(what))
       .option("--reason <text>", "why (kept in the account's history)")
@@ -119,7 +131,7 @@ export function register(program: Command): void {
     .action(runner((d, c, a: string, u: string, o: { initiate?: boolean; approve?: boolean }) => d.repAdd(c, a, u, o), (api, a: string, u: string, o: { initiate?: boolean; approve?: boolean }) => remote.repAdd(api, a, u, o)));
   writes(rep.command("remove <account> <user>").description("remove a representative")).action(runner((d, c, a: string, u: string) => d.repRemove(c, a, u), (api, a: string, u: string) => remote.repRemove(api, a, u)));
   listOptions(rep.command("list <account>").description("the account's representatives, a page at a time"))
-    .action(runner((d, c, a: string, o: Direct.ListOpts) => d.repList(c, a, o), (api, a: string, o: Direct.ListOpts) => remote.repList(api, a, o)));
+    .action(reader((d, c, a: string, o: Direct.ListOpts) => d.repList(c, a, o), (api, a: string, o: Direct.ListOpts) => remote.repList(api, a, o)));
 
   const cls = program.command("class").description("unit classes: define, list, show");
   writes(cls.command("define <code>").description("define a unit class (what makes units interchangeable)"))
@@ -131,8 +143,8 @@ export function register(program: Command): void {
     .option("--issuance-limit <units>", "no issuance beyond this many units (e.g. the vintage's cap)")
     .option("--serial-start <n>", "first serial number (default 1)")
     .action(runner((d, c, code: string, o: Direct.ClassDefineOpts) => d.classDefine(c, code, o), (api, code: string, o: Direct.ClassDefineOpts) => remote.classDefine(api, code, o)));
-  listOptions(cls.command("list").description("list unit classes, a page at a time")).action(runner((d, c, o: Direct.ListOpts) => d.classList(c, o), (api, o: Direct.ListOpts) => remote.classList(api, o)));
-  reads(cls.command("show <code>").description("one unit class")).action(runner((d, c, code: string) => d.classShow(c, code), (api, code: string) => remote.classShow(api, code)));
+  listOptions(cls.command("list").description("list unit classes, a page at a time")).action(reader((d, c, o: Direct.ListOpts) => d.classList(c, o), (api, o: Direct.ListOpts) => remote.classList(api, o)));
+  reads(cls.command("show <code>").description("one unit class")).action(reader((d, c, code: string) => d.classShow(c, code), (api, code: string) => remote.classShow(api, code)));
 
   const move = (kind: (o: Direct.MoveOpts & { kind?: string; mandatory?: boolean }) => string) =>
     runner(
@@ -165,14 +177,14 @@ export function register(program: Command): void {
 
   reads(program.command("holdings <account>").description("what an account holds, per class (total, earmarked, available); --blocks lists the serial blocks"))
     .option("--blocks", "list serial blocks").option("--block-limit <n>", "at most n blocks per class (default 1000)")
-    .action(runner((d, c, a: string, o: { blocks?: boolean; blockLimit?: string }) => d.holdings(c, a, o), (api, a: string, o: { blocks?: boolean; blockLimit?: string }) => remote.holdings(api, a, o)));
+    .action(reader((d, c, a: string, o: { blocks?: boolean; blockLimit?: string }) => d.holdings(c, a, o), (api, a: string, o: { blocks?: boolean; blockLimit?: string }) => remote.holdings(api, a, o)));
 
   const tx = program.command("tx").description("transactions: list, show, cancel a held one, release delayed ones");
   type TxListOpts = Parameters<typeof Direct.txList>[1];
   listOptions(tx.command("list").description("list transactions in time order, a page at a time"))
     .option("--account <id>").option("--status <status>").option("--kind <kind>")
-    .action(runner((d, c, o: TxListOpts) => d.txList(c, o), (api, o: TxListOpts) => remote.txList(api, o)));
-  reads(tx.command("show <transaction>").description("one transaction: legs, status history, serials moved")).action(runner((d, c, id: string) => d.txShow(c, id), (api, id: string) => remote.txShow(api, id)));
+    .action(reader((d, c, o: TxListOpts) => d.txList(c, o), (api, o: TxListOpts) => remote.txList(api, o)));
+  reads(tx.command("show <transaction>").description("one transaction: legs, status history, serials moved")).action(reader((d, c, id: string) => d.txShow(c, id), (api, id: string) => remote.txShow(api, id)));
   writes(tx.command("cancel <transaction>").description("withdraw a transaction awaiting approval or delayed (its initiator, or an administrator)"))
     .option("--reason <text>")
     .action(runner((d, c, id: string, o: { reason?: string }) => d.decide(c, "cancel", id, o), (api, id: string, o: { reason?: string }) => remote.decide(api, "cancel", id, o)));

@@ -9,7 +9,7 @@ import type { Refusal } from "../../../domain/ledger/checks.ts";
 import type { Caller } from "../../../domain/security/roles.ts";
 import { type Clock, systemClock } from "../../../platform/clock.ts";
 import type { Result } from "../../../registry/ledger/index.ts";
-import { SecureRegistry } from "../../../registry/secure/index.ts";
+import { type RegistryReads, SecureRegistry } from "../../../registry/secure/index.ts";
 import { recordedSecurity } from "../../../registry/settings.ts";
 import type { Db } from "../../../store/db.ts";
 import { ACCOUNT_TYPES, TRANSACTION_KINDS, UNIT_TYPES } from "../../../domain/ledger/catalog.ts";
@@ -49,6 +49,14 @@ export class Refused extends CommandFailure {
   }
 }
 
+/** What a command that only reads gets: the registry's reads (SecureRegistry.openReads), nothing that writes. */
+export interface ReadContext {
+  db: Db;
+  registry: RegistryReads;
+  /** The user named by --as, when one was (then the context is a RegistryContext's). */
+  caller?: Caller | undefined;
+}
+
 export interface RegistryContext {
   db: Db;
   registry: SecureRegistry;
@@ -86,6 +94,23 @@ export interface Common {
 
 /** Opens the store and the registry, runs the handler, closes. */
 export async function withRegistry<T>(opts: Common, fn: (ctx: RegistryContext) => Promise<T>): Promise<T> {
+  return withStore(opts, async (db) => fn(await registryContext(db, opts.as ?? (process.env.ETS_AS || undefined))));
+}
+
+/**
+ * Opens the store and the registry's reads only, runs the handler, closes: a read neither loads
+ * nor installs the scheme rules (they guard writes, and this context cannot write).
+ */
+export async function withReads<T>(opts: Common, fn: (ctx: ReadContext) => Promise<T>): Promise<T> {
+  // A read as a named user checks that user as before (registryContext); only an anonymous read is lighter.
+  if ((opts.as ?? (process.env.ETS_AS || undefined)) !== undefined) return withRegistry(opts, fn);
+  return withStore(opts, async (db) => {
+    const { config } = await recordedSecurity(db);
+    return fn({ db, registry: await SecureRegistry.openReads(db, systemClock, config) });
+  });
+}
+
+async function withStore<T>(opts: Common, fn: (db: Db) => Promise<T>): Promise<T> {
   let db: Db;
   try {
     db = await openStore({ database: opts.database, poolSize: 2, shortLived: true });
@@ -94,7 +119,7 @@ export async function withRegistry<T>(opts: Common, fn: (ctx: RegistryContext) =
     throw err;
   }
   try {
-    return await fn(await registryContext(db, opts.as ?? (process.env.ETS_AS || undefined)));
+    return await fn(db);
   } finally {
     await db.close();
   }

@@ -2,13 +2,11 @@
 // the API: who may initiate, four-eyes, the trusted list and delay, limits), approve, reject and
 // cancel held ones, reverse, release due ones; list and show transactions; holdings and
 // `ets verify` (with --checkpoint, a checkpoint recorded for publication after a clean verify).
-import { recordCheckpoint } from "../../../registry/checkpoints/index.ts";
 import type { TransactionStatus } from "../../../registry/ledger/index.ts";
-import { verifyLedger } from "../../../registry/verify.ts";
 import { groupDigits } from "../../io.ts";
 import { oneOf, pickId, positiveInt, TX_STATUSES } from "./args.ts";
 import { type ListOpts, pages } from "./accounts.ts";
-import { actingUser, type Output, Refused, refusal, type RegistryContext, unwrap } from "./context.ts";
+import { actingUser, type Output, Refused, refusal, type ReadContext, type RegistryContext, unwrap } from "./context.ts";
 import { holdingsText, idLine, nextStep, pageFooter, releaseText, replayedPrefix, txDetail, txTable, txText } from "./format.ts";
 
 export interface MoveOpts {
@@ -66,13 +64,13 @@ export async function release(ctx: RegistryContext): Promise<Output> {
   return { json: { items }, text: releaseText(items) };
 }
 
-export async function txShow(ctx: RegistryContext, id: string): Promise<Output> {
+export async function txShow(ctx: ReadContext, id: string): Promise<Output> {
   const x = await ctx.registry.ledger.getTransaction(id);
   if (!x) throw new Refused(refusal(6001, "transaction-unknown", `no transaction ${id}`, { transactionId: id }));
   return { json: x, text: txDetail(x) };
 }
 
-export async function txList(ctx: RegistryContext, o: ListOpts & { account?: string; status?: string; kind?: string }): Promise<Output> {
+export async function txList(ctx: ReadContext, o: ListOpts & { account?: string; status?: string; kind?: string }): Promise<Output> {
   const status = o.status === undefined ? undefined : oneOf("--status", o.status, TX_STATUSES);
   const page = await pages(o, (after, limit) =>
     ctx.registry.ledger.listTransactions({
@@ -83,7 +81,7 @@ export async function txList(ctx: RegistryContext, o: ListOpts & { account?: str
   return { json: page, text: `${txTable(page.items)}\n${pageFooter(page.items.length, page.nextCursor)}` };
 }
 
-export async function holdings(ctx: RegistryContext, accountId: string, o: { blocks?: boolean; blockLimit?: string }): Promise<Output> {
+export async function holdings(ctx: ReadContext, accountId: string, o: { blocks?: boolean; blockLimit?: string }): Promise<Output> {
   const h = await ctx.registry.ledger.holdings(accountId, { blocks: o.blocks === true, ...(o.blockLimit ? { blockLimit: positiveInt("--block-limit", o.blockLimit, 10_000) } : {}) });
   if (!h) throw new Refused(refusal(7006, "account-unknown", `no account ${accountId}`, { accountId }));
   return { json: { accountId, holdings: h }, text: holdingsText(h) };
@@ -95,6 +93,8 @@ export async function holdings(ctx: RegistryContext, accountId: string, o: { blo
  * has every count the text shows.
  */
 export async function verify(ctx: RegistryContext, o: { checkpoint?: boolean } = {}): Promise<Output> {
+  // Loaded by `ets verify` alone (a start of any other registry command does not pay for them).
+  const [{ verifyLedger }, { recordCheckpoint }] = await Promise.all([import("../../../registry/verify.ts"), import("../../../registry/checkpoints/index.ts")]);
   const r = await verifyLedger(ctx.db);
   const json = {
     ok: r.ok, classes: r.classes, accounts: r.accounts, blocks: r.blocks, units: r.units, byFate: r.byFate,
