@@ -6,10 +6,12 @@
 // alternating one-second slices; the figures are CPU time per request of the client process and
 // of this (server) process. Everything else about the two answers is the same, so the difference
 // is the headers alone: their bytes, and the client's parsing of each into its Headers object.
-// Figures (2026-12-07, loads 8-10 from other sessions, five runs): client 221-289 us per request
-// with the API set against 239-352 with the document set, server 46-65 against 53-82: 18-63 us
-// less for the client and 7-17 us less for the server per answer. Goal: reported (the saving
-// counts towards bench/api.bench.ts's goal).
+// Figures (2026-12-07 10:27 UTC, loads 7.7-9.4 from other sessions, three runs): client 215, 256
+// and 239 us per request with the API set against 219, 265 and 251 with the document set; server
+// 45, 56 and 52 against 46, 64 and 58: 4-12 us less for the client and 1-7 less for the server per
+// answer, a few per cent of each. (A first version measured the two in a fixed order, and whichever
+// came first in each pair measured 10-25 % dearer: hence the ABBA order here and in api.bench.ts.)
+// Goal: reported (the saving counts towards bench/api.bench.ts's goal).
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { availableParallelism, loadavg } from "node:os";
