@@ -28,13 +28,13 @@ const DOCUMENT: Readonly<Record<string, string>> = {
  * The API's answers (/v1, JSON and problems): the short set OWASP's REST Security Cheat Sheet
  * ("Security Headers") lists for API responses, which are never rendered as documents: a CSP that
  * allows nothing and no framing, nosniff, no framing for older browsers, and never stored by caches
- * (they hold account data). Referrer-, Permissions-, Opener- and Resource-Policy only act on
- * documents (docs/concepts/security.md "Security headers").
+ * (they hold account data). Referrer-, Permissions- and Opener-Policy act only on documents; what
+ * Resource-Policy guarded is covered by SameSite=Strict sessions and the browsers' read blocking of
+ * nosniff JSON (docs/concepts/security.md "Security headers").
  */
-export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 const API: Readonly<Record<string, string>> = {
   "cache-control": "no-store",
-  "content-security-policy": API_CSP,
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
 };
