@@ -39,6 +39,23 @@
 // The lead's run of the merged code (2cb9068) on a quiet machine, load 1.3-2.0: holdings 2,407 / bare 5,806
 // req/s = 0.415 (goal 0.5, NOT met); CPU per request (us): bare client 199 + server 62; holdings client
 // 280 + server 276 + PostgreSQL 187.
+// Later on 2026-12-07 (10:00-10:37 UTC, loads 4-12 from other sessions): API answers carry the
+// short security-header set (4 headers, 150 bytes, instead of 8 and 477: docs/concepts/security.md),
+// measured alone (bench/http-headers.bench.ts) 4-12 us less client CPU and 1-7 less server CPU per
+// answer; the holdings read fetches an international class's attributes by a subquery instead of
+// a join (PostgreSQL's execution 59 against 69 us, median of 300); and the routes' order alternates
+// every round (a, b, b, a, ...), since the first slice of a pair measured 10-25 % dearer whatever it
+// served. Before (3 runs, 09:54-09:55, loads 3.8-6.6): 0.267, 0.274, 0.250. After (5 runs,
+// 10:32-10:34, loads 8.8->5.8): 0.257, 0.301, 0.448, 0.383, 0.361; CPU per holdings request at the
+// quietest (0.448, load 7.9->7.0): client 300 + server 318 + PostgreSQL 201 against bare 217 + 66.
+// Interleaved with the code before (10:35-10:36, loads 5.4-8.1): before 0.428, 0.204; after 0.333,
+// 0.265: the machine's noise is larger than the change. Goal NOT met. Per holdings request, one
+// prepared statement (generic plan after the fifth call); at saturation without HTTP it costs
+// PostgreSQL 65-105 us of CPU against 22-30 for a constant statement, of which the block count is
+// about 30 us of execution. PostgreSQL over its Unix socket and a pool of 4 instead of 20 made no
+// difference beyond the noise in same-run comparisons. In the server's profile under this load, 40 %
+// of the samples sit in writev (three quarters of them the write of the query to PostgreSQL): time
+// the Node thread is preempted by the process it wakes on the 2 cores, not CPU it spends.
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
@@ -61,8 +78,8 @@ import { type Figure, figure } from "./figure.ts";
 
 const CONCURRENCY = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-/** Slices the bare route's and the holdings route's seconds are cut into, measured in turn. */
-const SLICES = 5;
+/** Slices the bare route's and the holdings route's seconds are cut into, measured in turn (even, so each route is first in half the rounds). */
+const SLICES = 6;
 
 interface Load {
   rate: number;
@@ -216,14 +233,22 @@ function combine(slices: Slice[]): Load {
 type Target = [url: string, init: RequestInit & { body?: string }];
 
 /**
- * Routes measured in alternating slices (a, b, a, b, ...; `seconds` in all for each), so that they
+ * Routes measured in alternating slices (a, b, b, a, a, b, ...; `seconds` in all for each), so that they
  * see the same share of the machine's other work: measured one after the other, a change of load
  * between the two halves moved the ratio by a factor of two on the shared machine.
  */
 async function alternate(client: Client, targets: Target[], seconds: number, slices: number, socketDir: string): Promise<Load[]> {
   const per: Slice[][] = targets.map(() => []);
   for (let i = 0; i < slices; i++) {
-    for (const [k, [url, init]] of targets.entries()) per[k]?.push(await slice(client, url, init, seconds / slices, socketDir));
+    // In the reverse order every other round (a, b, b, a, ...): the first slice after a switch
+    // measured dearer whatever it served (bench/http-headers.bench.ts), which a fixed order charged
+    // to one route only.
+    const order = [...targets.keys()];
+    if (i % 2 === 1) order.reverse();
+    for (const k of order) {
+      const [url, init] = targets[k] as Target;
+      per[k]?.push(await slice(client, url, init, seconds / slices, socketDir));
+    }
   }
   return per.map(combine);
 }

@@ -1,4 +1,6 @@
-// The security headers every response carries, and a JSON response that is born with them.
+// The security headers every response carries, and a JSON response that is born with them. Two
+// sets: the API's answers under /v1 get the short set for JSON, everything else (the console's
+// documents and assets, /docs, /openapi.json, /health) the full set for documents.
 //
 // Setting headers on a finished response makes the Node adapter build a Fetch `Headers` object for
 // it, and then read it back into the plain object Node writes: together about a twentieth of a
@@ -9,7 +11,11 @@
 import type { Context } from "hono";
 import { CSP, type Env } from "./context.ts";
 
-const BASE: Readonly<Record<string, string>> = {
+/**
+ * The console's documents and assets (and every other answer outside /v1): the full set a page
+ * rendered by a browser needs.
+ */
+const DOCUMENT: Readonly<Record<string, string>> = {
   "content-security-policy": CSP,
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
@@ -18,14 +24,27 @@ const BASE: Readonly<Record<string, string>> = {
   "cross-origin-resource-policy": "same-origin",
   "permissions-policy": "camera=(), microphone=(), geolocation=()",
 };
+/**
+ * The API's answers (/v1, JSON and problems): the short set OWASP's REST Security Cheat Sheet
+ * ("Security Headers") lists for API responses, which are never rendered as documents: a CSP that
+ * allows nothing and no framing, nosniff, no framing for older browsers, and never stored by caches
+ * (they hold account data). Referrer-, Permissions- and Opener-Policy act only on documents; what
+ * Resource-Policy guarded is covered by SameSite=Strict sessions and the browsers' read blocking of
+ * nosniff JSON (docs/concepts/security.md "Security headers").
+ */
+const API: Readonly<Record<string, string>> = {
+  "cache-control": "no-store",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+};
+/** In production (served over HTTPS) both sets add HSTS. */
 const HSTS = { "strict-transport-security": "max-age=63072000; includeSubDomains" };
-/** API answers are never stored by caches (they hold account data). */
-const NO_STORE = { "cache-control": "no-store" };
 
-/** The four header sets: production or not (HSTS), API path or not (no-store). Built once. */
+/** The four header sets: production or not (HSTS), API path or not. Built once. */
 const SETS = new Map<string, Readonly<Record<string, string>>>();
 for (const production of [false, true]) {
-  for (const api of [false, true]) SETS.set(`${production}/${api}`, Object.freeze({ ...BASE, ...(production ? HSTS : {}), ...(api ? NO_STORE : {}) }));
+  for (const api of [false, true]) SETS.set(`${production}/${api}`, Object.freeze({ ...(api ? API : DOCUMENT), ...(production ? HSTS : {}) }));
 }
 
 /** The security headers of a response to `path`. */

@@ -44,6 +44,10 @@ describe("serving the console", () => {
       expect(res.headers.get("content-type")).toMatch(/^text\/html/);
       expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
       expect(res.headers.get("cache-control")).toBe("no-cache");
+      // The console's documents keep the full set (the API's answers have the short one: hardening.test.ts).
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(res.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+      expect(res.headers.get("permissions-policy")).toBe("camera=(), microphone=(), geolocation=()");
       const html = await res.text();
       expect(html).toContain('<html lang="ja">');
       expect(html).toContain("<title>OpenETS コンソール</title>");
@@ -62,6 +66,7 @@ describe("serving the console", () => {
     expect(js.status).toBe(200);
     expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
     expect(js.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(js.headers.get("cross-origin-resource-policy")).toBe("same-origin");
     expect(gunzipSync(Buffer.from(await js.arrayBuffer())).toString()).toBe(JS);
     const plain = await f.request("/assets/index-abc.js");
     expect(plain.headers.get("content-encoding")).toBeNull();

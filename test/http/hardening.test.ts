@@ -58,32 +58,47 @@ describe("hardening", () => {
     expect(p.headers.get("x-frame-options")).toBe("DENY");
   });
 
-  it("carries every security header on reads answered with them built in, on other answers and on problems alike", async () => {
+  // Every header of an answer except those that describe its content (type, length, language,
+  // validators) or a particular refusal: what is left must be exactly one of the two sets below,
+  // so a header added to or dropped from either set fails here.
+  const CONTENT = new Set(["content-type", "content-length", "content-encoding", "content-language", "vary", "etag", "retry-after", "www-authenticate", "set-cookie"]);
+  const securityOf = (res: Response) => Object.fromEntries([...res.headers].filter(([k]) => !CONTENT.has(k)));
+  // The API's answers under /v1 (JSON and problems): OWASP REST Security Cheat Sheet, "Security
+  // Headers" (docs/concepts/security.md).
+  const API_SET: Record<string, string> = {
+    "cache-control": "no-store",
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+  };
+  // Documents and everything else outside /v1: the full set a rendered page needs.
+  const DOCUMENT_SET: Record<string, string> = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-resource-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+  };
+  const HSTS = "max-age=63072000; includeSubDomains";
+
+  it("answers the API's short header set on reads built with it, on other answers and on problems alike", async () => {
     // Reads answer with the headers already in them (src/http/security-headers.ts jsonResponse);
     // other answers and problems get them from the middleware: the same set either way.
-    const expected: Record<string, string> = {
-      "content-security-policy": CSP,
-      "x-content-type-options": "nosniff",
-      "x-frame-options": "DENY",
-      "referrer-policy": "no-referrer",
-      "cross-origin-opener-policy": "same-origin",
-      "cross-origin-resource-policy": "same-origin",
-      "permissions-policy": "camera=(), microphone=(), geolocation=()",
-      "cache-control": "no-store",
-    };
     const read = await as(f, s["rep-a1"], "GET", `/v1/accounts/${A}/holdings`);
     const hidden = await as(f, s["rep-a1"], "GET", `/v1/accounts/${B}/holdings`);
     const other = await as(f, s["rep-a1"], "GET", "/v1/auth/me");
-    expect([read.status, hidden.status, other.status]).toEqual([200, 404, 200]);
-    for (const res of [read, hidden, other]) {
-      for (const [k, v] of Object.entries(expected)) expect(res.headers.get(k), k).toBe(v);
-      expect(res.headers.get("strict-transport-security")).toBeNull();
-    }
+    const anonymous = await f.request("/v1/accounts");
+    const unknown = await f.request("/v1/no-such-route");
+    expect([read.status, hidden.status, other.status, anonymous.status, unknown.status]).toEqual([200, 404, 200, 401, 404]);
+    for (const res of [read, hidden, other, anonymous, unknown]) expect(securityOf(res)).toEqual(API_SET);
     expect(read.headers.get("content-type")).toBe("application/json");
+    expect(hidden.headers.get("content-type")).toBe("application/problem+json");
     // HEAD answers a GET's headers without its body.
     const head = await as(f, s["rep-a1"], "HEAD", `/v1/accounts/${A}/holdings`);
     expect(head.status).toBe(200);
-    for (const [k, v] of Object.entries(expected)) expect(head.headers.get(k), `HEAD ${k}`).toBe(v);
+    expect(securityOf(head)).toEqual(API_SET);
     expect(await head.text()).toBe("");
     // Amounts are decimal strings, as every view's bigints are.
     const body = (await read.json()) as { accountId: string; holdings: Array<{ quantity: unknown; available: unknown; blockCount: unknown }> };
@@ -94,14 +109,25 @@ describe("hardening", () => {
       expect(h.available).toMatch(/^\d+$/);
       expect(typeof h.blockCount).toBe("number");
     }
-    // Pages outside the API are not marked no-store; production adds HSTS to a built-in read too.
-    expect((await f.request("/openapi.json")).headers.get("cache-control")).toBeNull();
+    // Production adds HSTS, to a built-in read and to a problem alike, and nothing else.
     const pr = await prod.request("/v1/auth/sign-in", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: "prod-user", password: passwordOf("prod-user") }) });
     const cookie = (pr.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
     const classes = await prod.request("/v1/classes", { headers: { cookie } });
-    expect(classes.status).toBe(200);
-    expect(classes.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
-    expect(classes.headers.get("x-frame-options")).toBe("DENY");
+    const prodProblem = await prod.request("/v1/accounts");
+    expect([classes.status, prodProblem.status]).toEqual([200, 401]);
+    for (const res of [pr, classes, prodProblem]) expect(securityOf(res)).toEqual({ ...API_SET, "strict-transport-security": HSTS });
+  });
+
+  it("answers documents and everything outside /v1 with the full header set, never marked no-store", async () => {
+    const docs = await f.request("/docs");
+    const spec = await f.request("/openapi.json");
+    const health = await f.request("/health");
+    const missing = await f.request("/no-such-page");
+    expect([docs.status, spec.status, health.status, missing.status]).toEqual([200, 200, 200, 404]);
+    expect(docs.headers.get("content-type")).toMatch(/^text\/html/);
+    for (const res of [docs, spec, health, missing]) expect(securityOf(res)).toEqual(DOCUMENT_SET);
+    const prodDocs = await prod.request("/docs");
+    expect(securityOf(prodDocs)).toEqual({ ...DOCUMENT_SET, "strict-transport-security": HSTS });
   });
 
   it("refuses bodies over the limit with 413 and changes nothing", async () => {
