@@ -16,15 +16,11 @@ export function cursorInvalid(): ProblemError {
   return new ProblemError(checkProblem("CURSOR_INVALID", "cursor is not one this API returned: pass the nextCursor of the previous page"));
 }
 
-/**
- * A cursor whose key has two parts joined by the first "/": the first matching `head` (a number,
- * a year), the rest any text (an id that may itself hold a "/"). Anything else answers 8206.
- */
-export function splitKey(key: string, head: RegExp): [string, string] {
-  const at = key.indexOf("/");
-  const first = key.slice(0, at);
-  if (at < 1 || !head.test(first) || at === key.length - 1) throw cursorInvalid();
-  return [first, key.slice(at + 1)];
+/** A cursor's key parsed by the list's own rule (src/registry/page-key.ts); one it cannot read answers 8206. */
+export function parsedKey<K>(key: string, parse: (key: string) => K | undefined): K {
+  const k = parse(key);
+  if (k === undefined) throw cursorInvalid();
+  return k;
 }
 
 export function decodeCursor(cursor: string | undefined): string | undefined {

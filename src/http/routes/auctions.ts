@@ -13,7 +13,8 @@ import type { AppDeps, HttpConfig } from "../context.ts";
 import { jsonSafe, ProblemError, type RefusalLike, refusalProblem, refusalStatus } from "../problem.ts";
 import { op, type Op } from "../route.ts";
 import { AccountId, Amount, ClassCode, page, PageQuery, Time, TransactionId } from "../schemas.ts";
-import { cursorInvalid, pageOf, pageRequest, pageRequestNumber, pageWhole, splitKey } from "../views.ts";
+import { splitKey } from "../../registry/page-key.ts";
+import { cursorInvalid, pageOf, pageRequest, pageRequestNumber, pageWhole } from "../views.ts";
 import { complianceEmissions } from "../../registry/compliance/emissions.ts";
 
 const ADMIN = ["national-admin"] as const;
@@ -144,7 +145,7 @@ export function auctionOps(deps: AppDeps, _config: HttpConfig): Op[] {
       handler: async ({ c, query }) => {
         const p = pageRequest(query);
         const k = p.after === undefined ? undefined : splitKey(p.after, /^[0-9]{4}$/);
-        if (k !== undefined && !/^[0-9]{1,6}$/.test(k[1])) throw cursorInvalid();
+        if (p.after !== undefined && (k === undefined || !/^[0-9]{1,6}$/.test(k[1]))) throw cursorInvalid();
         const rows = await service().list({ year: query.year, limit: p.take, before: k === undefined ? undefined : { year: Number(k[0]), number: Number(k[1]) } });
         return json(c, pageOf(rows, p.limit, (a) => `${a.year}/${a.number}`));
       },

@@ -12,7 +12,8 @@ import type { AppDeps, HttpConfig } from "../context.ts";
 import { created, jsonSafe, unwrap } from "../problem.ts";
 import { op, type Op } from "../route.ts";
 import { page, PageQuery, Transaction } from "../schemas.ts";
-import { decodeCursor, encodeCursor, pageOf, pageRequest, pageRequestNumber, pageWhole, splitKey, toJson } from "../views.ts";
+import { decodeCursor, encodeCursor, pageOf, pageRequest, pageRequestNumber, pageWhole, parsedKey, toJson } from "../views.ts";
+import { assignmentKey, parseAssignmentKey } from "../../registry/page-key.ts";
 import { ComplianceService } from "../../registry/compliance/index.ts";
 
 const ADMIN = ["national-admin"] as const;
@@ -181,9 +182,8 @@ export function complianceOps(deps: AppDeps, _config: HttpConfig): Op[] {
       responses: { 200: { description: "A page of assignments", schema: page(Generic, "VerifierAssignments") } },
       handler: async ({ c, caller, query }) => {
         const p = pageRequest(query);
-        const k = p.after === undefined ? undefined : splitKey(p.after, /^[0-9]{4}$/);
-        const rows = unwrap(await svc.assignments(caller, { after: k === undefined ? undefined : { year: Number(k[0]), installation: k[1] }, take: p.take }));
-        return json(c, pageOf(rows, p.limit, (a) => `${a.year}/${a.installation}`));
+        const rows = unwrap(await svc.assignments(caller, { after: p.after === undefined ? undefined : parsedKey(p.after, parseAssignmentKey), take: p.take }));
+        return json(c, pageOf(rows, p.limit, assignmentKey));
       },
     }),
     op({

@@ -14,7 +14,8 @@ import type { AppDeps, HttpConfig } from "../context.ts";
 import { jsonSafe, ProblemError, type RefusalLike, refusalProblem } from "../problem.ts";
 import { op, type Op } from "../route.ts";
 import { page, PageQuery, Transaction } from "../schemas.ts";
-import { pageOf, pageRequest, pageWhole, splitKey } from "../views.ts";
+import { linkFeedKey, parseLinkFeedKey } from "../../registry/page-key.ts";
+import { pageOf, pageRequest, pageWhole, parsedKey } from "../views.ts";
 
 const TAG = "links";
 const ADMIN = roles(["national-admin"], "admin");
@@ -71,10 +72,8 @@ const ListQuery = PageQuery.extend({
  */
 function feedPage(query: z.output<typeof ListQuery>): { feed: LinkFeedPage; size: number } {
   const p = pageRequest(query);
-  const k = p.after === undefined ? undefined : splitKey(p.after, /^[A-Z0-9][A-Z0-9-]{1,31}$/);
-  return { feed: { linkId: query.linkId, after: query.after, from: k === undefined ? undefined : { linkId: k[0], transferId: k[1] }, limit: p.take }, size: p.limit };
+  return { feed: { linkId: query.linkId, after: query.after, from: p.after === undefined ? undefined : parsedKey(p.after, parseLinkFeedKey), limit: p.take }, size: p.limit };
 }
-const feedKey = (t: { linkId: string; transferId: string }): string => `${t.linkId}/${t.transferId}`;
 
 export function linkOps(deps: AppDeps, _config: HttpConfig): Op[] {
   let service: LinkService | undefined;
@@ -154,7 +153,7 @@ export function linkOps(deps: AppDeps, _config: HttpConfig): Op[] {
       responses: { 200: { description: "The transfers", schema: page(Outbound, "LinkTransferOutPage") } },
       handler: async ({ c, query }) => {
         const p = feedPage(query);
-        return c.json(jsonSafe(pageOf((await listOutbound(db(), p.feed)).map(outboundView), p.size, feedKey)) as never);
+        return c.json(jsonSafe(pageOf((await listOutbound(db(), p.feed)).map(outboundView), p.size, linkFeedKey)) as never);
       },
     }),
     op({
@@ -165,7 +164,7 @@ export function linkOps(deps: AppDeps, _config: HttpConfig): Op[] {
       responses: { 200: { description: "The decisions", schema: page(Inbound, "LinkTransferInPage") } },
       handler: async ({ c, query }) => {
         const p = feedPage(query);
-        return c.json(jsonSafe(pageOf((await listInbound(db(), p.feed)).map(inboundView), p.size, feedKey)) as never);
+        return c.json(jsonSafe(pageOf((await listInbound(db(), p.feed)).map(inboundView), p.size, linkFeedKey)) as never);
       },
     }),
     op({
