@@ -34,7 +34,9 @@ export function VerificationPage() {
   // Only a verifier has assignments; administrators and the authority read accreditations here.
   const isVerifier = abilities(me).verifier;
   const asg = usePaged<Assignment>(isVerifier ? "/v1/compliance/assignments" : null);
-  const [selected, setSelected] = useState<string | null>(null);
+  // The assignment under review, kept while the list reloads after an opinion (the paged list
+  // starts again empty), so its form and the answer it shows stay on the page.
+  const [selected, setSelected] = useState<Assignment | null>(null);
   return (
     <>
       <PageTitle title="cpl.verify.title" />
@@ -63,7 +65,7 @@ export function VerificationPage() {
         {isVerifier ? (() => {
             const a = asg;
             const key = (x: Assignment) => `${x.installation}@${x.year}`;
-            const chosen = a.items.find((x) => key(x) === selected);
+            const chosen = selected === null ? undefined : (a.items.find((x) => key(x) === key(selected)) ?? selected);
             return (
               <>
                 <Table
@@ -80,7 +82,7 @@ export function VerificationPage() {
                     {
                       head: "cpl.action",
                       cell: (x) => (
-                        <button type="button" className="secondary" aria-pressed={key(x) === selected} onClick={() => setSelected(key(x))}>
+                        <button type="button" className="secondary" aria-pressed={selected !== null && key(x) === key(selected)} onClick={() => setSelected(x)}>
                           {t("cpl.verify.review", { installation: x.installation, year: f.year(x.year) })}
                         </button>
                       ),
