@@ -1,7 +1,7 @@
 // Goal (issue 15 item 4): the lists that answered whole until now page like every other, on the
 // API and the CLI. 120 sealed bids read by their bidder's representative and 120 international
 // classes come in pages of 50 (50, 50, 20): every item once, in the list's order, the last page's
-// nextCursor null. The CLI's `ets article6 classes` pages the same classes (--limit, --after) and
+// nextCursor null; a year's auction calendar pages in pages of 10 as its whole list reads. The CLI's `ets article6 classes` pages the same classes (--limit, --after) and
 // --all has every one; a cursor the API printed continues on the CLI. A cursor neither door made
 // is refused: 8206 on the API (for a list keyed by a number, a key that is not one too), bad
 // usage naming --after on the CLI.
@@ -112,6 +112,18 @@ describe("lists that answered whole now page", () => {
     expect(new Set(codes).size).toBe(N);
     expect(codes).toEqual([...codes].sort());
     expect(new Set(items.map((c) => c.attributes.project))).toEqual(new Set(Array.from({ length: N }, (_, i) => project(i + 1))));
+  });
+
+  it("the API: a year's calendar (answered whole by its service) pages in auction-number order", async () => {
+    const whole = (await (await as(f, admin, "GET", "/v1/auction-calendar/2030?limit=500")).json()) as Page<{ number: number }>;
+    expect(whole.nextCursor).toBeNull();
+    const n = whole.items.length;
+    expect(n).toBeGreaterThan(10);
+    const { items, pages, cursors } = await allPages<{ number: number }>(admin, "/v1/auction-calendar/2030", 10);
+    expect(pages.length).toBe(Math.ceil(n / 10));
+    expect(cursors.at(-1)).toBeNull();
+    expect(items.map((e) => e.number)).toEqual(whole.items.map((e) => e.number));
+    expect(items.map((e) => e.number)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
   });
 
   it("the API: a cursor it did not give answers 8206, on each changed list", async () => {
