@@ -11,13 +11,42 @@ export function encodeCursor(key: string): string {
   return Buffer.from(key, "utf8").toString("base64url");
 }
 
+/** The problem of a cursor this API did not make (8206). */
+export function cursorInvalid(): ProblemError {
+  return new ProblemError(checkProblem("CURSOR_INVALID", "cursor is not one this API returned: pass the nextCursor of the previous page"));
+}
+
+/** A cursor's key parsed by the list's own rule (src/registry/page-key.ts); one it cannot read answers 8206. */
+export function parsedKey<K>(key: string, parse: (key: string) => K | undefined): K {
+  const k = parse(key);
+  if (k === undefined) throw cursorInvalid();
+  return k;
+}
+
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined || cursor === "") return undefined;
-  const bad = () => new ProblemError(checkProblem("CURSOR_INVALID", "cursor is not one this API returned: pass the nextCursor of the previous page"));
+  const bad = cursorInvalid;
   if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) throw bad();
   const key = Buffer.from(cursor, "base64url").toString("utf8");
   if (key.length === 0 || key.length > 300 || /[\u0000-\u001f\ufffd]/.test(key)) throw bad();
   return key;
+}
+
+/**
+ * A keyset page asked for by PageQuery: the key to start after (the decoded cursor), the page
+ * size (default 50) and how many rows to fetch: one more than the page, to know whether more exist
+ * (pageOf then cuts the page and makes the next cursor).
+ */
+export function pageRequest(query: { limit?: number | undefined; cursor?: string | undefined }, defaultLimit = DEFAULT_PAGE): { after: string | undefined; limit: number; take: number } {
+  const limit = query.limit ?? defaultLimit;
+  return { after: decodeCursor(query.cursor), limit, take: limit + 1 };
+}
+
+/** pageRequest for a list keyed by a whole number (a bid number): any other cursor answers 8206. */
+export function pageRequestNumber(query: { limit?: number | undefined; cursor?: string | undefined }, defaultLimit = DEFAULT_PAGE): { after: number | undefined; limit: number; take: number } {
+  const r = pageRequest(query, defaultLimit);
+  if (r.after !== undefined && !/^(0|[1-9][0-9]{0,14})$/.test(r.after)) throw cursorInvalid();
+  return { ...r, after: r.after === undefined ? undefined : Number(r.after) };
 }
 
 /** A page of a service list as the API's JSON page: the next cursor made opaque. */

@@ -228,7 +228,7 @@ describe("linked transfers between two servers, each killed at every step", () =
       let row: Record<string, unknown> | undefined;
       for (;;) {
         await call(A, "admin-2", "POST", "/v1/links/recover");
-        const list = await call(A, "admin-2", "GET", `/v1/links/transfers/outbound?linkId=${LINK}&limit=1000`);
+        const list = await call(A, "admin-2", "GET", `/v1/links/transfers/outbound?linkId=${LINK}&limit=500`);
         row = (list.body.items as Array<Record<string, unknown>>).find((t) => t.transferId === transferOf(i));
         if (row && row.status !== "escrowed") break;
         if (Date.now() > deadline) throw new Error(`transfer ${i} still ${JSON.stringify(row)}`);
@@ -266,7 +266,7 @@ describe("linked transfers between two servers, each killed at every step", () =
     const deadline = Date.now() + 30_000;
     for (;;) {
       await call(A, "admin-2", "POST", "/v1/links/recover");
-      const list = await call(A, "admin-2", "GET", `/v1/links/transfers/outbound?linkId=${LINK}&limit=1000`);
+      const list = await call(A, "admin-2", "GET", `/v1/links/transfers/outbound?linkId=${LINK}&limit=500`);
       const rows = (list.body.items as Array<Record<string, unknown>>).filter((t) => many.map(transferOf).includes(t.transferId as string));
       if (rows.length === 3 && rows.every((r) => r.status !== "escrowed")) {
         const status = new Map(rows.map((r) => [r.transferId, r.status]));
@@ -295,7 +295,7 @@ describe("linked transfers between two servers, each killed at every step", () =
     const deadline = Date.now() + 60_000;
     for (;;) {
       await call(A, "admin-2", "POST", "/v1/links/recover");
-      const list = await call(A, "admin-2", "GET", `/v1/links/transfers/outbound?linkId=${LINK}&limit=1000`);
+      const list = await call(A, "admin-2", "GET", `/v1/links/transfers/outbound?linkId=${LINK}&limit=500`);
       const rows = (list.body.items as Array<Record<string, unknown>>).filter((t) => ids.includes(t.transferId as string));
       if (rows.length === many.length && rows.every((r) => r.status !== "escrowed")) {
         expect(rows.every((r) => r.status === "delivered" && r.decision === "accepted")).toBe(true);

@@ -13,7 +13,8 @@ import { aefOf, bookView, listIntlClasses } from "../../registry/international/v
 import { loadInternationalRules } from "../../io/international.ts";
 import { writeAefWorkbook } from "../../io/aef.ts";
 import { action, CommandFailure, formatTable, printJson, UsageError } from "../io.ts";
-import { actingUser, type Common, type Output, Refused, type RegistryContext, withRegistry } from "./registry/index.ts";
+import { actingUser, type Common, type ListOpts, type Output, pageFooter, pageOptions, pages, Refused, type RegistryContext, withRegistry } from "./registry/index.ts";
+import { rowsPage } from "../../registry/page-key.ts";
 import { idLine, pickId, unwrap } from "./registry/context.ts";
 
 const service = (ctx: RegistryContext) => new InternationalService(ctx.registry, ctx.db, ctx.clock);
@@ -58,10 +59,12 @@ export async function defineClass(ctx: RegistryContext, o: { attributes: string;
   return { json: { ...r.value, replayed: r.replayed }, text: `${idLine(id, generated)}class ${r.value.code}${r.replayed ? " (already defined)" : ""}\n` };
 }
 
-export async function classes(ctx: RegistryContext): Promise<Output> {
-  const items = await listIntlClasses(ctx.db);
+/** The classes in code order, a page at a time (or every page with --all), as the API pages them. */
+export async function classes(ctx: RegistryContext, o: ListOpts = {}): Promise<Output> {
+  const page = await pages(o, async (after, limit) => rowsPage(await listIntlClasses(ctx.db, { after, take: limit + 1 }), limit, (c) => c.code));
+  const items = page.items;
   const rows = items.map((c) => [c.code, c.attributes.mechanism, c.attributes.unitType, c.attributes.host, c.attributes.vintage, c.attributes.cooperativeApproach ?? "", c.attributes.labels.join(" "), c.issued]);
-  return { json: { items }, text: `${formatTable(["class", "mechanism", "unit type", "host", "vintage", "cooperative approach", "labels", "issued"], rows)}\n` };
+  return { json: page, text: `${formatTable(["class", "mechanism", "unit type", "host", "vintage", "cooperative approach", "labels", "issued"], rows)}\n${pageFooter(page.items.length, page.nextCursor)}` };
 }
 
 export interface AuthorizeOpts {
@@ -180,7 +183,7 @@ export function register(program: Command): void {
   writes(a6.command("define-class").description("define the class of units with these credit attributes (its code derives from them)"))
     .requiredOption("--attributes <json>", "credit attributes as JSON")
     .action(runner((c, o: { attributes: string; id?: string }) => defineClass(c, o)));
-  common(a6.command("classes").description("international classes with their attributes")).action(runner((c) => classes(c)));
+  pageOptions(common(a6.command("classes").description("international classes with their attributes, in code order, a page at a time"))).action(runner((c, o: ListOpts) => classes(c, o)));
   writes(a6.command("authorize").description("record an authorization of this registry's Party"))
     .requiredOption("--cooperative-approach <id>", "cooperative approach id (CA followed by four digits)")
     .requiredOption("--purposes <p>", "NDC, OIMP or 'NDC and OIMP'")

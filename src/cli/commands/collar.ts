@@ -10,7 +10,8 @@ import { auctionStatusOf } from "../../domain/auction/checks.ts";
 import { AuctionService } from "../../registry/auction/index.ts";
 import type { Result } from "../../registry/ledger/index.ts";
 import { action, formatTable, printJson, UsageError } from "../io.ts";
-import { actingUser, type Common, Refused, withRegistry } from "./registry/index.ts";
+import { actingUser, type Common, type ListOpts, pageFooter, pageOptions, pages, Refused, withRegistry } from "./registry/index.ts";
+import { rowsPage } from "../../registry/page-key.ts";
 
 const FLAGS: Record<string, string> = { commandId: "--id", installation: "--installation", period: "--period", quantity: "--quantity", reference: "--reference", account: "--account", classCode: "--class", issuanceAccount: "--issuance-account" };
 
@@ -85,38 +86,44 @@ export function register(program: Command): void {
         else process.stdout.write(`${out.replayed ? "already recorded: " : ""}sale ${v.id}: ${v.quantity} ${v.classCode} to ${v.account} (${v.installation}) at ${v.currency} ${v.price} (${v.year}) = ${v.currency} ${v.amount}; issued beyond the cap by ${v.issuanceId}\n`);
       }),
     );
-  c.command("sales")
-    .description("the sales at the ceiling and the allowances they issued beyond the cap per year")
+  pageOptions(c.command("sales")
+    .description("the sales at the ceiling (oldest first, a page at a time) and the allowances they issued beyond the cap per year"))
     .option("--year <y>", "only this year's")
     .option("--account <id>", "only this account's")
     .option("--database <dir|url>", "PGlite data directory or postgres:// URL (default: DATABASE_URL, else .data/pglite)")
     .option("--json", "print JSON")
     .action(
-      action(async (o: Common & { year?: string; account?: string }) => {
+      action(async (o: Common & ListOpts & { year?: string; account?: string }) => {
         if (o.year !== undefined && !/^\d{4}$/.test(o.year)) throw new UsageError(`option --year: expected a year, got ${JSON.stringify(o.year)}`);
         const year = o.year === undefined ? undefined : Number(o.year);
         const out = await withRegistry(o, async (ctx) => {
           const svc = new AuctionService(ctx.registry);
-          return { items: await svc.ceilingSales({ year, account: o.account }), issuedBeyondCap: await svc.issuedBeyondCap(year) };
+          const page = await pages(o, async (after, limit) => rowsPage(await svc.ceilingSales({ year, account: o.account, after, take: limit + 1 }), limit, (x) => x.id));
+          return { ...page, issuedBeyondCap: await svc.issuedBeyondCap(year) };
         });
         if (o.json) printJson(plain(out));
         else {
           process.stdout.write(out.items.length === 0 ? "no sales\n" : `${formatTable(["id", "account", "class", "year", "quantity", "price", "amount", "currency"], out.items.map((v) => [v.id, v.account, v.classCode, v.year, v.quantity, v.price, v.amount, v.currency]))}\n`);
+          process.stdout.write(pageFooter(out.items.length, out.nextCursor));
           for (const t of out.issuedBeyondCap) process.stdout.write(`issued beyond the cap in ${t.year}: ${t.quantity}\n`);
         }
       }),
     );
-  c.command("payments")
-    .description("the payments recorded in place of allowances")
+  pageOptions(c.command("payments")
+    .description("the payments recorded in place of allowances, oldest first, a page at a time"))
     .option("--installation <id>", "only this installation's")
     .option("--period <id>", "only this compliance period's")
     .option("--database <dir|url>", "PGlite data directory or postgres:// URL (default: DATABASE_URL, else .data/pglite)")
     .option("--json", "print JSON")
     .action(
-      action(async (o: Common & { installation?: string; period?: string }) => {
-        const items = await withRegistry(o, async (ctx) => new AuctionService(ctx.registry).ceilingPayments({ installation: o.installation, period: o.period }));
-        if (o.json) printJson(plain({ items }));
-        else process.stdout.write(items.length === 0 ? "no payments\n" : `${formatTable(["id", "installation", "period", "tonnes", "price", "amount", "currency"], items.map((p) => [p.id, p.installation, p.period, p.quantity, p.price, p.amount, p.currency]))}\n`);
+      action(async (o: Common & ListOpts & { installation?: string; period?: string }) => {
+        const page = await withRegistry(o, async (ctx) => {
+          const svc = new AuctionService(ctx.registry);
+          return pages(o, async (after, limit) => rowsPage(await svc.ceilingPayments({ installation: o.installation, period: o.period, after, take: limit + 1 }), limit, (x) => x.id));
+        });
+        const items = page.items;
+        if (o.json) printJson(plain(page));
+        else process.stdout.write(items.length === 0 ? "no payments\n" : `${formatTable(["id", "installation", "period", "tonnes", "price", "amount", "currency"], items.map((p) => [p.id, p.installation, p.period, p.quantity, p.price, p.amount, p.currency]))}\n${pageFooter(items.length, page.nextCursor)}`);
       }),
     );
 }

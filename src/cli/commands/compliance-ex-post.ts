@@ -7,7 +7,8 @@ import type { Command } from "commander";
 import type { Caller } from "../../domain/security/roles.ts";
 import type { ComplianceService } from "../../registry/compliance/index.ts";
 import { formatTable, UsageError } from "../io.ts";
-import { actingUser, type Common, type Output, type RegistryContext } from "./registry/index.ts";
+import { actingUser, type Common, type ListOpts, type Output, pageFooter, pageOptions, pages, type RegistryContext } from "./registry/index.ts";
+import { rowsPage } from "../../registry/page-key.ts";
 import { pickId, unwrap } from "./registry/context.ts";
 
 type Opts = Common & { id?: string | undefined; [k: string]: unknown };
@@ -41,13 +42,15 @@ export function registerExPost(parent: Command, k: ComplianceCliKit): void {
       return k.done(id, generated, r.replayed, v, `${installation} ${period}: verified ${v.emissions} t, facility cap ${v.facilityCap} t; ${v.issued} ${v.classCode} (${v.unitType}) issued to ${v.account} (${v.transactionId})`);
     }));
 
-  k.reads(cmd.command("list").description("the excess reductions issued for a period, per installation"))
+  pageOptions(k.reads(cmd.command("list").description("the excess reductions issued for a period, per installation in id order, a page at a time")))
     .requiredOption("--period <id>", "compliance period (e.g. P1)").option("--installation <id>", "only this installation")
     .action(k.runner(async (svc, ctx, o) => {
       const period = idOpt("--period", o.period);
       const installation = o.installation === undefined ? undefined : idOpt("--installation", o.installation);
-      const items = unwrap(await svc.exPostIssuances(k.reader(ctx), { period, installation })).value;
+      const page = await pages(o as ListOpts, async (after, limit) =>
+        rowsPage(unwrap(await svc.exPostIssuances(k.reader(ctx), { period, installation, after: after === undefined ? undefined : { period, installation: after }, take: limit + 1 })).value, limit, (x) => String(x.installation)));
+      const items = page.items;
       const table = formatTable(["installation", "account", "class", "emissions", "facility cap", "surplus", "issued", "transaction"], items.map((x) => [x.installation, x.account, x.classCode, x.emissions, x.facilityCap, x.surplus, x.issued, x.transactionId]));
-      return { json: { period, items }, text: items.length === 0 ? `no excess reductions issued for ${period}\n` : `${table}\n` };
+      return { json: { period, ...page }, text: items.length === 0 ? `no excess reductions issued for ${period}\n` : `${table}\n${pageFooter(items.length, page.nextCursor)}` };
     }));
 }

@@ -14,7 +14,9 @@ import { localDay } from "../../registry/compliance/hook.ts";
 import { publication } from "../../registry/compliance/publish.ts";
 import { toCsv } from "../../io/csv.ts";
 import { action, CommandFailure, formatTable, printJson, UsageError } from "../io.ts";
-import { actingUser, type Common, type Output, Refused, type RegistryContext, withRegistry } from "./registry/index.ts";
+import { actingUser, type Common, type ListOpts, type Output, pageFooter, pageOptions, pages, Refused, type RegistryContext, withRegistry } from "./registry/index.ts";
+import { parsedAfter } from "./registry/args.ts";
+import { assignmentKey, parseAssignmentKey, rowsPage } from "../../registry/page-key.ts";
 import { idLine, pickId, unwrap } from "./registry/context.ts";
 import { registerExPost } from "./compliance-ex-post.ts";
 
@@ -156,11 +158,12 @@ export function register(program: Command): void {
       return done(id, generated, r.replayed, r.value, `${inst} ${r.value.year} version ${r.value.version}: ${v?.opinion}${v?.locked ? `, locked at ${v.verifiedTotal} t` : ", not locked"}`);
     }));
 
-  reads(cmd.command("assignments").description("the installations and years the verifier (--as) is appointed for"))
-    .action(runner(async (svc, ctx) => {
-      const list = unwrap(await svc.assignments(actingUser(ctx))).value;
-      const rows = list.flatMap((a) => a.reports.map((r) => [a.installation, a.year, r.version, r.total, r.verification?.opinion ?? "awaiting"]));
-      return { json: list, text: `${formatTable(["installation", "year", "version", "total", "opinion"], rows)}\n` };
+  pageOptions(reads(cmd.command("assignments").description("the installations and years the verifier (--as) is appointed for, by installation then year, a page at a time")))
+    .action(runner(async (svc, ctx, o: Opts & ListOpts) => {
+      const page = await pages(o, async (after, limit) =>
+        rowsPage(unwrap(await svc.assignments(actingUser(ctx), { after: after === undefined ? undefined : parsedAfter(after, parseAssignmentKey), take: limit + 1 })).value, limit, assignmentKey));
+      const rows = page.items.flatMap((a) => a.reports.map((r) => [a.installation, a.year, r.version, r.total, r.verification?.opinion ?? "awaiting"]));
+      return { json: page, text: `${formatTable(["installation", "year", "version", "total", "opinion"], rows)}\n${pageFooter(page.items.length, page.nextCursor)}` };
     }));
 
   writes(cmd.command("estimate <installation>").description("set a conservative estimate for a year without a verified report (administrator or authority)"))

@@ -9,8 +9,10 @@ import type { Command } from "commander";
 import { systemPrincipal } from "../../domain/security/roles.ts";
 import { inboundView, LinkService, outboundView } from "../../registry/international/links/service.ts";
 import { listInbound, listLinks, listOutbound } from "../../registry/international/links/store.ts";
+import { linkFeedKey, parseLinkFeedKey, rowsPage } from "../../registry/page-key.ts";
 import { action, CommandFailure, formatTable, groupDigits, printJson, UsageError } from "../io.ts";
-import { actingUser, type Common, type Output, type RegistryContext, withRegistry } from "./registry/index.ts";
+import { actingUser, type Common, type ListOpts, type Output, pageFooter, pageOptions, pages, type RegistryContext, withRegistry } from "./registry/index.ts";
+import { parsedAfter } from "./registry/args.ts";
 import { idLine, pickId, unwrap } from "./registry/context.ts";
 
 const service = (ctx: RegistryContext) => new LinkService(ctx.registry, ctx.db, ctx.clock);
@@ -41,10 +43,12 @@ export async function approve(ctx: RegistryContext, changeId: string): Promise<O
   return { json: r.value, text: `link change ${r.value.changeId} for ${r.value.linkId}: ${r.value.status}\n` };
 }
 
-export async function list(ctx: RegistryContext): Promise<Output> {
-  const items = await listLinks(ctx.db);
-  const rows = items.map((l) => [l.linkId, l.peerRegistry, l.peerParty ?? "", l.peerUrl, l.version, l.approvedBy ?? l.configuredBy]);
-  return { json: { items }, text: `${formatTable(["link", "peer registry", "peer Party", "peer URL", "version", "approved by"], rows)}\n` };
+export async function list(ctx: RegistryContext, o: ListOpts = {}): Promise<Output> {
+  // a handful of links, read whole and paged in id order as the API pages them
+  const all = await listLinks(ctx.db);
+  const page = await pages(o, async (after, limit) => rowsPage(all.filter((l) => after === undefined || l.linkId > after).slice(0, limit + 1), limit, (l) => l.linkId));
+  const rows = page.items.map((l) => [l.linkId, l.peerRegistry, l.peerParty ?? "", l.peerUrl, l.version, l.approvedBy ?? l.configuredBy]);
+  return { json: page, text: `${formatTable(["link", "peer registry", "peer Party", "peer URL", "version", "approved by"], rows)}\n${pageFooter(page.items.length, page.nextCursor)}` };
 }
 
 export async function send(ctx: RegistryContext, o: { id?: string; link: string; from: string; class: string; quantity: string; to: string }): Promise<Output> {
@@ -56,15 +60,17 @@ export async function send(ctx: RegistryContext, o: { id?: string; link: string;
   return { json: { ...r.value, replayed: r.replayed }, text: `${idLine(id, generated)}transfer ${r.value.transaction.id} over ${o.link}: ${state}\n` };
 }
 
-export async function transfers(ctx: RegistryContext, o: { link?: string; inbound?: boolean }): Promise<Output> {
+/** A link feed a page at a time (or every page with --all), in the API's order and with its cursors. */
+export async function transfers(ctx: RegistryContext, o: ListOpts & { link?: string; inbound?: boolean }): Promise<Output> {
+  const feed = (after: string | undefined, limit: number) => ({ linkId: o.link, from: after === undefined ? undefined : parsedAfter(after, parseLinkFeedKey), limit: limit + 1 });
   if (o.inbound) {
-    const items = (await listInbound(ctx.db, { linkId: o.link, limit: 1000 })).map(inboundView);
-    const rows = items.map((t) => [t.linkId, t.transferId, t.decision, t.classCode, t.quantity, t.destination, t.creditTx ? "yes" : "no", t.refusal ? `${t.refusal.code} ${t.refusal.check}` : ""]);
-    return { json: { items }, text: `${formatTable(["link", "transfer", "decision", "class", "quantity", "destination", "credited", "refusal"], rows)}\n` };
+    const page = await pages(o, async (after, limit) => rowsPage((await listInbound(ctx.db, feed(after, limit))).map(inboundView), limit, linkFeedKey));
+    const rows = page.items.map((t) => [t.linkId, t.transferId, t.decision, t.classCode, t.quantity, t.destination, t.creditTx ? "yes" : "no", t.refusal ? `${t.refusal.code} ${t.refusal.check}` : ""]);
+    return { json: page, text: `${formatTable(["link", "transfer", "decision", "class", "quantity", "destination", "credited", "refusal"], rows)}\n${pageFooter(page.items.length, page.nextCursor)}` };
   }
-  const items = (await listOutbound(ctx.db, { linkId: o.link, limit: 1000 })).map(outboundView);
-  const rows = items.map((t) => [t.linkId, t.transferId, t.status, t.classCode, t.quantity, t.destination, t.attempts, t.lastError ?? ""]);
-  return { json: { items }, text: `${formatTable(["link", "transfer", "status", "class", "quantity", "destination", "attempts", "last error"], rows)}\n` };
+  const page = await pages(o, async (after, limit) => rowsPage((await listOutbound(ctx.db, feed(after, limit))).map(outboundView), limit, linkFeedKey));
+  const rows = page.items.map((t) => [t.linkId, t.transferId, t.status, t.classCode, t.quantity, t.destination, t.attempts, t.lastError ?? ""]);
+  return { json: page, text: `${formatTable(["link", "transfer", "status", "class", "quantity", "destination", "attempts", "last error"], rows)}\n${pageFooter(page.items.length, page.nextCursor)}` };
 }
 
 /**
@@ -119,7 +125,7 @@ export function register(program: Command): void {
     .option("--peer-party <party>", "the peer's Party (alpha-3), for ITMOs crossing the link")
     .action(runner((c, o: { id?: string; link: string; peerUrl: string; peerRegistry: string; peerKeyFile: string; peerParty?: string }) => configure(c, o)));
   writes(link.command("approve <changeId>").description("approve a link change another administrator proposed")).action(runner((c, id: string) => approve(c, id)));
-  common(link.command("list").description("configured links")).action(runner((c) => list(c)));
+  pageOptions(common(link.command("list").description("configured links, in id order, a page at a time"))).action(runner((c, o: ListOpts) => list(c, o)));
   writes(link.command("send").description("transfer units to a linked registry (escrow, signed proposal, delivery or return)"))
     .requiredOption("--link <id>", "the link")
     .requiredOption("--from <account>", "source account")
@@ -127,10 +133,10 @@ export function register(program: Command): void {
     .requiredOption("--quantity <n>", "units")
     .requiredOption("--to <account>", "the receiving account in the peer registry")
     .action(runner((c, o: { id?: string; link: string; from: string; class: string; quantity: string; to: string }) => send(c, o)));
-  common(link.command("transfers").description("transfers sent over links (or, with --inbound, the decisions on those received)"))
+  pageOptions(common(link.command("transfers").description("transfers sent over links (or, with --inbound, the decisions on those received), in transfer id order, a page at a time")))
     .option("--link <id>", "only this link")
     .option("--inbound", "transfers received")
-    .action(runner((c, o: { link?: string; inbound?: boolean }) => transfers(c, o)));
+    .action(runner((c, o: ListOpts & { link?: string; inbound?: boolean }) => transfers(c, o)));
   common(link.command("transfer <transferId>").description("one transfer sent over a link: escrowed (in flight), delivered or returned, with the peer's decision"))
     .requiredOption("--link <id>", "the link")
     .option("--as <user>", "read as this registry user, seeing what it may see (default: the store's operator, who sees every transfer)")

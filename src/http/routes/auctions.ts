@@ -12,7 +12,9 @@ import { PUBLIC_ACCESS as PUBLIC, roles } from "../access.ts";
 import type { AppDeps, HttpConfig } from "../context.ts";
 import { jsonSafe, ProblemError, type RefusalLike, refusalProblem, refusalStatus } from "../problem.ts";
 import { op, type Op } from "../route.ts";
-import { AccountId, Amount, ClassCode, Time, TransactionId } from "../schemas.ts";
+import { AccountId, Amount, ClassCode, page, PageQuery, Time, TransactionId } from "../schemas.ts";
+import { splitKey } from "../../registry/page-key.ts";
+import { cursorInvalid, pageOf, pageRequest, pageRequestNumber, pageWhole } from "../views.ts";
 import { complianceEmissions } from "../../registry/compliance/emissions.ts";
 
 const ADMIN = ["national-admin"] as const;
@@ -137,10 +139,16 @@ export function auctionOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "get", path: "/v1/auctions", operationId: "listAuctions", tag: TAG, access: PUBLIC,
       summary: "Auctions",
-      description: "The auctions of the registry, newest first (by year and number), with their status and, once closed, their public results (clearing price, volumes, cover ratio, proceeds).",
-      query: z.object({ year: z.coerce.number().int().min(1990).max(2200).optional(), limit: z.coerce.number().int().min(1).max(500).optional() }),
-      responses: { 200: { description: "The auctions", schema: list(Auction, "AuctionList") } },
-      handler: async ({ c, query }) => json(c, { items: await service().list({ year: query.year, limit: query.limit }) }),
+      description: "The auctions of the registry, newest first (by year and number), with their status and, once closed, their public results (clearing price, volumes, cover ratio, proceeds); a page at a time with a cursor.",
+      query: PageQuery.extend({ year: z.coerce.number().int().min(1990).max(2200).optional() }),
+      responses: { 200: { description: "A page of auctions", schema: page(Auction, "AuctionList") } },
+      handler: async ({ c, query }) => {
+        const p = pageRequest(query);
+        const k = p.after === undefined ? undefined : splitKey(p.after, /^[0-9]{4}$/);
+        if (p.after !== undefined && (k === undefined || !/^[0-9]{1,6}$/.test(k[1]))) throw cursorInvalid();
+        const rows = await service().list({ year: query.year, limit: p.take, before: k === undefined ? undefined : { year: Number(k[0]), number: Number(k[1]) } });
+        return json(c, pageOf(rows, p.limit, (a) => `${a.year}/${a.number}`));
+      },
     }),
     op({
       method: "get", path: "/v1/auctions/{auctionId}", operationId: "getAuction", tag: TAG, access: PUBLIC,
@@ -153,10 +161,10 @@ export function auctionOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "get", path: "/v1/auction-calendar/{year}", operationId: "getAuctionCalendar", tag: TAG, access: PUBLIC,
       summary: "A year's auction calendar",
-      description: "The auctions planned for a year, in the calendar's order: month, planned volume, the market stability reserve's adjustment and the volume, with the auction created for each entry.",
-      params: YearParam,
-      responses: { 200: { description: "The entries, in order", schema: list(CalendarEntry, "AuctionCalendar") } },
-      handler: async ({ c, params }) => json(c, { items: await service().calendar(params.year) }),
+      description: "The auctions planned for a year, in the calendar's order (auction number): month, planned volume, the market stability reserve's adjustment and the volume, with the auction created for each entry; a page at a time with a cursor.",
+      params: YearParam, query: PageQuery,
+      responses: { 200: { description: "A page of the entries, in order", schema: page(CalendarEntry, "AuctionCalendar") } },
+      handler: async ({ c, params, query }) => json(c, pageWhole(await service().calendar(params.year), query, (e) => String(e.number).padStart(6, "0"))),
     }),
     op({
       method: "post", path: "/v1/auction-calendar", operationId: "writeAuctionCalendar", tag: TAG, access: roles(ADMIN, "admin"),
@@ -195,10 +203,13 @@ export function auctionOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "get", path: "/v1/auctions/{auctionId}/bidders", operationId: "listAuctionBidders", tag: TAG, access: roles(READERS, "read", "representatives: only the bidders of accounts they represent"),
       summary: "An auction's bidders",
-      description: "The bidders admitted to an auction with their accounts: all of them for administrators and the authority, a representative's own; in order of bidder name.",
-      params: AuctionIdParam, errors: [404],
-      responses: { 200: { description: "The bidders", schema: list(Bidder, "AuctionBidders") } },
-      handler: async ({ c, caller, params }) => json(c, { items: must(await service().bidders(caller, params.auctionId)) }),
+      description: "The bidders admitted to an auction with their accounts: all of them for administrators and the authority, a representative's own; in order of bidder name, a page at a time with a cursor.",
+      params: AuctionIdParam, query: PageQuery, errors: [404],
+      responses: { 200: { description: "A page of bidders", schema: page(Bidder, "AuctionBidders") } },
+      handler: async ({ c, caller, params, query }) => {
+        const p = pageRequest(query);
+        return json(c, pageOf(must(await service().bidders(caller, params.auctionId, { after: p.after, take: p.take })), p.limit, (b) => b.bidder));
+      },
     }),
     op({
       method: "post", path: "/v1/auctions/{auctionId}/bids", operationId: "placeBid", tag: TAG, access: roles(["national-admin", "representative"], ["transfer:initiate", "admin"], "representatives with the initiate right on the bidder's account"),
@@ -213,10 +224,13 @@ export function auctionOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "get", path: "/v1/auctions/{auctionId}/bids", operationId: "listAuctionBids", tag: TAG, access: roles(READERS, "read", "sealed: a representative reads only its bidder's bids; administrators and the authority read all only after the close"),
       summary: "An auction's bids (sealed)",
-      description: "Bids are sealed: a representative reads only the bids of the bidders it represents; administrators and the authority read all of them once the auction has closed (before, 409 bids-sealed). In the order they were placed.",
-      params: AuctionIdParam, errors: [404, 409],
-      responses: { 200: { description: "The bids the caller may read", schema: list(Bid, "AuctionBids") } },
-      handler: async ({ c, caller, params }) => json(c, { items: must(await service().bids(caller, params.auctionId)) }),
+      description: "Bids are sealed: a representative reads only the bids of the bidders it represents; administrators and the authority read all of them once the auction has closed (before, 409 bids-sealed). In the order they were placed (bid number), a page at a time with a cursor.",
+      params: AuctionIdParam, query: PageQuery, errors: [404, 409],
+      responses: { 200: { description: "A page of the bids the caller may read", schema: page(Bid, "AuctionBids") } },
+      handler: async ({ c, caller, params, query }) => {
+        const p = pageRequestNumber(query);
+        return json(c, pageOf(must(await service().bids(caller, params.auctionId, { after: p.after, take: p.take })), p.limit, (b) => String(b.bidNo)));
+      },
     }),
     op({
       method: "post", path: "/v1/auctions/{auctionId}/close", operationId: "closeAuction", tag: TAG, access: roles(ADMIN, "admin"),
@@ -268,9 +282,13 @@ export function auctionOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "get", path: "/v1/msr/decisions", operationId: "listMsrDecisions", tag: TAG, access: PUBLIC,
       summary: "The reserve's decisions",
-      description: "The market stability reserve's recorded decisions, newest first (by TNAC year): the TNAC and its figures, intake, release, invalidation and the monthly schedule. Published, like the Commission's TNAC.",
-      responses: { 200: { description: "The decisions", schema: list(Decision, "MsrDecisions") } },
-      handler: async ({ c }) => json(c, { items: await service().decisions() }),
+      description: "The market stability reserve's recorded decisions, newest first (by TNAC year): the TNAC and its figures, intake, release, invalidation and the monthly schedule. Published, like the Commission's TNAC. A page at a time with a cursor.",
+      query: PageQuery,
+      responses: { 200: { description: "A page of decisions", schema: page(Decision, "MsrDecisions") } },
+      handler: async ({ c, query }) => {
+        const p = pageRequestNumber(query);
+        return json(c, pageOf(await service().decisions(undefined, { after: p.after, take: p.take }), p.limit, (d) => String(d.tnacYear)));
+      },
     }),
     op({
       method: "post", path: "/v1/msr/decisions", operationId: "decideMsr", tag: TAG, access: roles(ADMIN, "admin"),

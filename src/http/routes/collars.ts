@@ -11,7 +11,8 @@ import { roles } from "../access.ts";
 import type { AppDeps, HttpConfig } from "../context.ts";
 import { jsonSafe, ProblemError, type RefusalLike, refusalProblem, refusalStatus } from "../problem.ts";
 import { op, type Op } from "../route.ts";
-import { Amount, Time, TransactionId } from "../schemas.ts";
+import { Amount, page, PageQuery, Time, TransactionId } from "../schemas.ts";
+import { pageOf, pageRequest } from "../views.ts";
 import { complianceEmissions } from "../../registry/compliance/emissions.ts";
 
 const TAG = "collars";
@@ -82,10 +83,13 @@ export function collarOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "get", path: "/v1/ceiling-payments", operationId: "listCeilingPayments", tag: TAG, access: roles(["national-admin", "authority"], "read"),
       summary: "Payments in place of allowances",
-      description: "The payments of the ceiling price recorded in place of allowances, oldest first, optionally for one installation and one compliance period.",
-      query: z.object({ installation: z.string().min(1).max(64).optional(), period: z.string().min(1).max(32).optional() }),
-      responses: { 200: { description: "The payments", schema: z.object({ items: z.array(CeilingPayment) }).openapi("CeilingPaymentList") } },
-      handler: async ({ c, query }) => json(c, { items: await service().ceilingPayments({ installation: query.installation, period: query.period }) }),
+      description: "The payments of the ceiling price recorded in place of allowances, oldest first (then by id), optionally for one installation and one compliance period; a page at a time with a cursor.",
+      query: PageQuery.extend({ installation: z.string().min(1).max(64).optional(), period: z.string().min(1).max(32).optional() }),
+      responses: { 200: { description: "A page of payments", schema: page(CeilingPayment, "CeilingPaymentList") } },
+      handler: async ({ c, query }) => {
+        const p = pageRequest(query);
+        return json(c, pageOf(await service().ceilingPayments({ installation: query.installation, period: query.period, after: p.after, take: p.take }), p.limit, (x) => x.id));
+      },
     }),
     op({
       method: "post", path: "/v1/ceiling-sales", operationId: "sellAtCeiling", tag: TAG, access: roles(["national-admin"], "admin"),
@@ -107,15 +111,19 @@ export function collarOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "get", path: "/v1/ceiling-sales", operationId: "listCeilingSales", tag: TAG, access: roles(["national-admin", "authority"], "read"),
       summary: "Sales at the ceiling beyond the cap",
-      description: "The sales at the ceiling, oldest first, optionally of one year or to one account, and the allowances issued beyond the cap by them per year (`issuedBeyondCap`).",
-      query: z.object({ year: z.coerce.number().int().min(1990).max(2200).optional(), account: z.string().min(1).max(64).optional() }),
+      description: "The sales at the ceiling, oldest first (then by id), optionally of one year or to one account, a page at a time with a cursor; and on every page the allowances issued beyond the cap by them per year (`issuedBeyondCap`, of the year asked or all years).",
+      query: PageQuery.extend({ year: z.coerce.number().int().min(1990).max(2200).optional(), account: z.string().min(1).max(64).optional() }),
       responses: {
         200: {
-          description: "The sales and the yearly totals issued beyond the cap",
-          schema: z.object({ items: z.array(CeilingSale), issuedBeyondCap: z.array(z.object({ year: z.number().int(), quantity: Amount })) }).openapi("CeilingSaleList"),
+          description: "A page of the sales and the yearly totals issued beyond the cap",
+          schema: z.object({ items: z.array(CeilingSale), nextCursor: z.string().nullable(), issuedBeyondCap: z.array(z.object({ year: z.number().int(), quantity: Amount })) }).openapi("CeilingSaleList"),
         },
       },
-      handler: async ({ c, query }) => json(c, { items: await service().ceilingSales({ year: query.year, account: query.account }), issuedBeyondCap: await service().issuedBeyondCap(query.year) }),
+      handler: async ({ c, query }) => {
+        const p = pageRequest(query);
+        const pg = pageOf(await service().ceilingSales({ year: query.year, account: query.account, after: p.after, take: p.take }), p.limit, (x) => x.id);
+        return json(c, { ...pg, issuedBeyondCap: await service().issuedBeyondCap(query.year) });
+      },
     }),
   ];
 }

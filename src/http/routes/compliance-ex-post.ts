@@ -9,6 +9,8 @@ import { roles } from "../access.ts";
 import type { AppDeps, HttpConfig } from "../context.ts";
 import { created, jsonSafe, unwrap } from "../problem.ts";
 import { op, type Op } from "../route.ts";
+import { page, PageQuery } from "../schemas.ts";
+import { pageOf, pageRequest } from "../views.ts";
 import { ComplianceService } from "../../registry/compliance/index.ts";
 
 const Id = z.string().min(1).max(64);
@@ -42,11 +44,15 @@ export function complianceExPostOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "get", path: "/v1/compliance/periods/{period}/ex-post-issuances", operationId: "listExPostIssuances", tag, errors: [422],
       summary: "Excess reductions issued for a period",
-      description: "The excess reductions issued ex post for a period, per installation in id order: all of them for administrators and the authority, their installations' for representatives.",
+      description: "The excess reductions issued ex post for a period, per installation in id order: all of them for administrators and the authority, their installations' for representatives; a page at a time with a cursor.",
       access: roles(["national-admin", "authority", "representative"], "read", "representatives: their installations"), params: periodParam,
-      query: z.object({ installation: Id.optional().openapi({ description: "Only this installation" }) }),
-      responses: { 200: { description: "The issuances", schema: z.object({ items: z.array(ExPostView) }).openapi("ExPostIssuances") } },
-      handler: async ({ c, caller, params, query }) => c.json(jsonSafe({ items: unwrap(await svc.exPostIssuances(caller, { period: params.period, installation: query.installation })) }) as never, 200 as never),
+      query: PageQuery.extend({ installation: Id.optional().openapi({ description: "Only this installation" }) }),
+      responses: { 200: { description: "A page of issuances", schema: page(ExPostView, "ExPostIssuances") } },
+      handler: async ({ c, caller, params, query }) => {
+        const p = pageRequest(query);
+        const rows = unwrap(await svc.exPostIssuances(caller, { period: params.period, installation: query.installation, after: p.after === undefined ? undefined : { period: params.period, installation: p.after }, take: p.take }));
+        return c.json(jsonSafe(pageOf(rows, p.limit, (x) => String(x.installation))) as never, 200 as never);
+      },
     }),
   ];
 }

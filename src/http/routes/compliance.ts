@@ -11,8 +11,9 @@ import { roles } from "../access.ts";
 import type { AppDeps, HttpConfig } from "../context.ts";
 import { created, jsonSafe, unwrap } from "../problem.ts";
 import { op, type Op } from "../route.ts";
-import { PageQuery, Transaction } from "../schemas.ts";
-import { decodeCursor, encodeCursor, toJson } from "../views.ts";
+import { page, PageQuery, Transaction } from "../schemas.ts";
+import { decodeCursor, encodeCursor, pageOf, pageRequest, pageRequestNumber, pageWhole, parsedKey, toJson } from "../views.ts";
+import { assignmentKey, parseAssignmentKey } from "../../registry/page-key.ts";
 import { ComplianceService } from "../../registry/compliance/index.ts";
 
 const ADMIN = ["national-admin"] as const;
@@ -176,10 +177,14 @@ export function complianceOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "get", path: "/v1/compliance/assignments", operationId: "listVerifierAssignments", tag,
       summary: "A verifier's assignments",
-      description: "The installations and years the calling verifier is appointed for, in installation then year order, with their report versions and the opinions given.",
-      access: roles(["verifier"], "verify"),
-      responses: { 200: { description: "The assignments", schema: z.object({ items: z.array(Generic) }).openapi("VerifierAssignments") } },
-      handler: async ({ c, caller }) => json(c, { items: unwrap(await svc.assignments(caller)) }),
+      description: "The installations and years the calling verifier is appointed for, in installation then year order, with their report versions and the opinions given; a page at a time with a cursor.",
+      access: roles(["verifier"], "verify"), query: PageQuery,
+      responses: { 200: { description: "A page of assignments", schema: page(Generic, "VerifierAssignments") } },
+      handler: async ({ c, caller, query }) => {
+        const p = pageRequest(query);
+        const rows = unwrap(await svc.assignments(caller, { after: p.after === undefined ? undefined : parsedKey(p.after, parseAssignmentKey), take: p.take }));
+        return json(c, pageOf(rows, p.limit, assignmentKey));
+      },
     }),
     op({
       method: "get", path: "/v1/compliance/periods/{period}", operationId: "complianceStatus", tag, errors: [422],
@@ -215,10 +220,13 @@ export function complianceOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "get", path: "/v1/compliance/installations/{installation}/true-ups", operationId: "listTrueUps", tag, errors: [422],
       summary: "An installation's booked true-ups",
-      description: "The true-ups booked for an installation, in year order (administrators and the authority).",
-      access: roles(ADMINISTER, "read"), params: instParam,
-      responses: { 200: { description: "The true-ups", schema: z.object({ items: z.array(TrueUpView) }).openapi("TrueUps") } },
-      handler: async ({ c, caller, params }) => json(c, { items: unwrap(await svc.trueUps(caller, params.installation)) }),
+      description: "The true-ups booked for an installation, in year order (administrators and the authority), a page at a time with a cursor.",
+      access: roles(ADMINISTER, "read"), params: instParam, query: PageQuery,
+      responses: { 200: { description: "A page of true-ups", schema: page(TrueUpView, "TrueUps") } },
+      handler: async ({ c, caller, params, query }) => {
+        const p = pageRequestNumber(query);
+        return json(c, pageOf(unwrap(await svc.trueUps(caller, params.installation, { after: p.after, take: p.take })), p.limit, (t) => String(t.year)));
+      },
     }),
     op({
       method: "post", path: "/v1/compliance/periods/{period}/close", operationId: "closeCompliancePeriod", tag, errors: [409, 422],
@@ -239,10 +247,10 @@ export function complianceOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "get", path: "/v1/compliance/accreditations", operationId: "listAccreditations", tag, errors: [422],
       summary: "A verifier's accreditations",
-      description: "The current row of each accreditation of a verifier (body, standard, scopes, validity, status), in id order: a verifier its own; administrators and the authority any verifier's (`verifier`).",
-      access: roles(["national-admin", "authority", "verifier"], "read", "verifiers: only their own"), query: z.object({ verifier: Id.optional().openapi({ description: "The verifier's user id (default: the caller)" }) }),
-      responses: { 200: { description: "The accreditations", schema: z.object({ items: z.array(Generic) }).openapi("VerifierAccreditations") } },
-      handler: async ({ c, caller, query }) => json(c, { items: unwrap(await svc.accreditations(caller, query.verifier)) }),
+      description: "The current row of each accreditation of a verifier (body, standard, scopes, validity, status), in id order: a verifier its own; administrators and the authority any verifier's (`verifier`); a page at a time with a cursor.",
+      access: roles(["national-admin", "authority", "verifier"], "read", "verifiers: only their own"), query: PageQuery.extend({ verifier: Id.optional().openapi({ description: "The verifier's user id (default: the caller)" }) }),
+      responses: { 200: { description: "A page of accreditations", schema: page(Generic, "VerifierAccreditations") } },
+      handler: async ({ c, caller, query }) => json(c, pageWhole(unwrap(await svc.accreditations(caller, query.verifier)), query, (a) => a.accreditationId)),
     }),
     op({
       method: "get", path: "/v1/compliance/installations/{installation}/surrender-options", operationId: "getSurrenderOptions", tag, errors: [404, 422],

@@ -15,7 +15,8 @@ import { roles } from "../access.ts";
 import type { AppDeps, HttpConfig } from "../context.ts";
 import { jsonSafe, ProblemError, type RefusalLike, refusalProblem } from "../problem.ts";
 import { op, type Op } from "../route.ts";
-import { Amount, Transaction } from "../schemas.ts";
+import { Amount, page, PageQuery, Transaction } from "../schemas.ts";
+import { pageOf, pageRequest } from "../views.ts";
 
 const TAG = "international";
 const ADMIN = roles(["national-admin"], "admin");
@@ -59,9 +60,13 @@ export function internationalOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "get", path: "/v1/international/classes", operationId: "listInternationalClasses", tag: TAG, access: READ,
       summary: "International unit classes with their attributes",
-      description: "Every class defined from credit attributes, in class code order, with all its attributes and the quantity issued.",
-      responses: { 200: { description: "The classes", schema: z.object({ items: z.array(IntlClass) }) } },
-      handler: async ({ c }) => c.json(jsonSafe({ items: await listIntlClasses(deps.ledger.db) }) as never),
+      description: "Every class defined from credit attributes, in class code order, with all its attributes and the quantity issued; a page at a time with a cursor.",
+      query: PageQuery,
+      responses: { 200: { description: "A page of classes", schema: page(IntlClass, "InternationalClassPage") } },
+      handler: async ({ c, query }) => {
+        const p = pageRequest(query);
+        return c.json(jsonSafe(pageOf(await listIntlClasses(deps.ledger.db, { after: p.after, take: p.take }), p.limit, (x) => x.code)) as never);
+      },
     }),
     op({
       method: "post", path: "/v1/international/classes", operationId: "defineInternationalClass", tag: TAG, access: ADMIN, errors: [409, 422],

@@ -8,12 +8,14 @@ import { z } from "@hono/zod-openapi";
 import { INTL_CHECKS } from "../../domain/international/codes.ts";
 import { LinkService } from "../../registry/international/links/service.ts";
 import { inboundView, outboundView } from "../../registry/international/links/service.ts";
-import { listInbound, listLinks, listOutbound } from "../../registry/international/links/store.ts";
+import { type LinkFeedPage, listInbound, listLinks, listOutbound } from "../../registry/international/links/store.ts";
 import { PUBLIC_ACCESS, roles } from "../access.ts";
 import type { AppDeps, HttpConfig } from "../context.ts";
 import { jsonSafe, ProblemError, type RefusalLike, refusalProblem } from "../problem.ts";
 import { op, type Op } from "../route.ts";
-import { Transaction } from "../schemas.ts";
+import { page, PageQuery, Transaction } from "../schemas.ts";
+import { linkFeedKey, parseLinkFeedKey } from "../../registry/page-key.ts";
+import { pageOf, pageRequest, pageWhole, parsedKey } from "../views.ts";
 
 const TAG = "links";
 const ADMIN = roles(["national-admin"], "admin");
@@ -60,7 +62,19 @@ const Inbound = z.object({
 const Envelope = z.object({
   linkId: z.string(), type: z.enum(["propose", "answer"]), nonce: z.string(), sentAt: At, body: z.record(z.string(), z.unknown()), signature: z.string(),
 }).openapi("LinkEnvelope", { description: "A signed message between linked registries: Ed25519 over the link id, type, nonce, time and the SHA-256 of the body's canonical JSON. A proposal's body is { transfers: [...] }, an answer's { answers: [...] }, one per transfer" });
-const ListQuery = z.object({ linkId: LinkId.optional(), after: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
+const ListQuery = PageQuery.extend({
+  linkId: LinkId.optional(),
+  after: z.string().max(200).optional().openapi({ description: "Only transfers whose id sorts after this one (kept for earlier clients; follow `nextCursor` instead)" }),
+});
+/**
+ * A page of a link feed asked for: the store's query (`limit`: one more row than the page, to know
+ * whether more exist) and the page size. The cursor names the last transfer shown (link id, then
+ * transfer id); the transfers are append-only rows, so the feed's order is stable.
+ */
+function feedPage(query: z.output<typeof ListQuery>): { feed: LinkFeedPage; size: number } {
+  const p = pageRequest(query);
+  return { feed: { linkId: query.linkId, after: query.after, from: p.after === undefined ? undefined : parsedKey(p.after, parseLinkFeedKey), limit: p.take }, size: p.limit };
+}
 
 export function linkOps(deps: AppDeps, _config: HttpConfig): Op[] {
   let service: LinkService | undefined;
@@ -85,9 +99,10 @@ export function linkOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "get", path: "/v1/links", operationId: "listLinks", tag: TAG, access: ADMIN_READ,
       summary: "Configured links",
-      description: "Every link in id order, with the peer's URL, registry id, public key and Party, its version and who configured and approved it.",
-      responses: { 200: { description: "The links", schema: z.object({ items: z.array(Link) }) } },
-      handler: async ({ c }) => c.json(jsonSafe({ items: await listLinks(db()) }) as never),
+      description: "Every link in id order, with the peer's URL, registry id, public key and Party, its version and who configured and approved it; a page at a time with a cursor.",
+      query: PageQuery,
+      responses: { 200: { description: "A page of links", schema: page(Link, "LinkPage") } },
+      handler: async ({ c, query }) => c.json(jsonSafe(pageWhole(await listLinks(db()), query, (l) => l.linkId)) as never),
     }),
     op({
       method: "post", path: "/v1/links", operationId: "configureLink", tag: TAG, access: ADMIN, errors: [409, 422],
@@ -100,9 +115,13 @@ export function linkOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "get", path: "/v1/links/changes", operationId: "listLinkChanges", tag: TAG, access: ADMIN_READ,
       summary: "Link changes",
-      description: "Every proposed link change, oldest first, with its status (awaiting approval, applied).",
-      responses: { 200: { description: "The changes", schema: z.object({ items: z.array(LinkChange) }) } },
-      handler: async ({ c }) => c.json(jsonSafe({ items: await svc().config.listChanges() }) as never),
+      description: "Every proposed link change, oldest first (then by change id), with its status (awaiting approval, applied); a page at a time with a cursor.",
+      query: PageQuery,
+      responses: { 200: { description: "A page of changes", schema: page(LinkChange, "LinkChangePage") } },
+      handler: async ({ c, query }) => {
+        const p = pageRequest(query);
+        return c.json(jsonSafe(pageOf(await svc().config.listChanges({ after: p.after, take: p.take }), p.limit, (x) => x.changeId)) as never);
+      },
     }),
     op({
       method: "post", path: "/v1/links/changes/{changeId}/approve", operationId: "approveLinkChange", tag: TAG, access: ADMIN, errors: [404, 409],
@@ -138,18 +157,24 @@ export function linkOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "get", path: "/v1/links/transfers/outbound", operationId: "listLinkTransfersOut", tag: TAG, access: ADMIN_READ,
       summary: "Transfers sent over links",
-      description: "This registry's outgoing linked transfers in transfer id order (after the `after` id): escrowed, delivered or returned, with the peer's decision, the attempts and the last error.",
+      description: "This registry's outgoing linked transfers in transfer id order (then link id), a page at a time with a cursor: escrowed, delivered or returned, with the peer's decision, the attempts and the last error.",
       query: ListQuery,
-      responses: { 200: { description: "The transfers", schema: z.object({ items: z.array(Outbound) }) } },
-      handler: async ({ c, query }) => c.json({ items: (await listOutbound(db(), query)).map(outboundView) } as never),
+      responses: { 200: { description: "The transfers", schema: page(Outbound, "LinkTransferOutPage") } },
+      handler: async ({ c, query }) => {
+        const p = feedPage(query);
+        return c.json(jsonSafe(pageOf((await listOutbound(db(), p.feed)).map(outboundView), p.size, linkFeedKey)) as never);
+      },
     }),
     op({
       method: "get", path: "/v1/links/transfers/inbound", operationId: "listLinkTransfersIn", tag: TAG, access: ADMIN_READ,
       summary: "Transfers received over links",
-      description: "The decisions this registry made on transfers proposed by its peers, in transfer id order: accepted (with the local serials issued and the credit) or refused (with the refusal).",
+      description: "The decisions this registry made on transfers proposed by its peers, in transfer id order (then link id), a page at a time with a cursor: accepted (with the local serials issued and the credit) or refused (with the refusal).",
       query: ListQuery,
-      responses: { 200: { description: "The decisions", schema: z.object({ items: z.array(Inbound) }) } },
-      handler: async ({ c, query }) => c.json({ items: (await listInbound(db(), query)).map(inboundView) } as never),
+      responses: { 200: { description: "The decisions", schema: page(Inbound, "LinkTransferInPage") } },
+      handler: async ({ c, query }) => {
+        const p = feedPage(query);
+        return c.json(jsonSafe(pageOf((await listInbound(db(), p.feed)).map(inboundView), p.size, linkFeedKey)) as never);
+      },
     }),
     op({
       method: "post", path: "/v1/links/recover", operationId: "recoverLinks", tag: TAG, access: ADMIN,

@@ -76,10 +76,15 @@ export async function ceilingPaymentsCovering(sql: Db | Sql, installations: read
   return new Map(r.rows.map((x) => [x.installation, BigInt(x.covered)]));
 }
 
-export async function listCeilingPayments(sql: Db | Sql, opts: { installation?: string | undefined; period?: string | undefined } = {}): Promise<CeilingPaymentView[]> {
+/**
+ * Oldest first (recorded_at, then id). With a page: those after the row with id `after` (the last
+ * of the previous page, its position read from the table: rows are append-only), at most `take`.
+ */
+export async function listCeilingPayments(sql: Db | Sql, opts: { installation?: string | undefined; period?: string | undefined; after?: string | undefined; take?: number | undefined } = {}): Promise<CeilingPaymentView[]> {
   const r = await sql.query<Raw>(
-    `SELECT ${COLUMNS} FROM ceiling_payments WHERE ($1::text IS NULL OR installation = $1) AND ($2::text IS NULL OR period = $2) ORDER BY recorded_at, id`,
-    [opts.installation ?? null, opts.period ?? null],
+    `SELECT ${COLUMNS} FROM ceiling_payments WHERE ($1::text IS NULL OR installation = $1) AND ($2::text IS NULL OR period = $2)
+       AND ($3::text IS NULL OR (recorded_at, id) > (SELECT p.recorded_at, p.id FROM ceiling_payments p WHERE p.id = $3)) ORDER BY recorded_at, id LIMIT $4`,
+    [opts.installation ?? null, opts.period ?? null, opts.after ?? null, opts.take ?? null],
   );
   return r.rows.map(view);
 }

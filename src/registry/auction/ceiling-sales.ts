@@ -87,10 +87,15 @@ export const saleTransactionId = (commandId: string) => `ceiling-sale.${commandI
 export const saleIssuanceId = (commandId: string) => `${saleTransactionId(commandId)}.issue`;
 
 
-export async function listCeilingSales(sql: Db | Sql, opts: { year?: number | undefined; account?: string | undefined } = {}): Promise<CeilingSaleView[]> {
+/**
+ * Oldest first (recorded_at, then id). With a page: those after the row with id `after` (the last
+ * of the previous page, its position read from the table: rows are append-only), at most `take`.
+ */
+export async function listCeilingSales(sql: Db | Sql, opts: { year?: number | undefined; account?: string | undefined; after?: string | undefined; take?: number | undefined } = {}): Promise<CeilingSaleView[]> {
   const r = await sql.query<Raw>(
-    `SELECT ${COLUMNS} FROM ceiling_sales WHERE ($1::int IS NULL OR year = $1) AND ($2::text IS NULL OR buyer_account = $2) ORDER BY recorded_at, id`,
-    [opts.year ?? null, opts.account ?? null],
+    `SELECT ${COLUMNS} FROM ceiling_sales WHERE ($1::int IS NULL OR year = $1) AND ($2::text IS NULL OR buyer_account = $2)
+       AND ($3::text IS NULL OR (recorded_at, id) > (SELECT p.recorded_at, p.id FROM ceiling_sales p WHERE p.id = $3)) ORDER BY recorded_at, id LIMIT $4`,
+    [opts.year ?? null, opts.account ?? null, opts.after ?? null, opts.take ?? null],
   );
   return r.rows.map(view);
 }

@@ -17,6 +17,7 @@ import { type AuctionCtx, makeCtx, type VerifiedEmissionsSource } from "./contex
 import * as msr from "./msr.ts";
 import * as reads from "./reads.ts";
 import * as settle from "./settle.ts";
+import type { KeyPage } from "./store.ts";
 
 export type { AdmitInput, BidInput, CloseInput, CreateInput } from "./auctions.ts";
 export type { CalendarEntryView, CalendarInput } from "./calendar.ts";
@@ -64,24 +65,24 @@ export class AuctionService {
 
   // reads
   get = (c: Caller, auctionId: string) => reads.getAuction(this.ctx, c, auctionId);
-  list = (opts: { year?: number | undefined; limit?: number | undefined } = {}) => reads.listAuctions(this.ctx, opts);
-  bidders = (c: Caller, auctionId: string) => reads.listBidders(this.ctx, c, auctionId);
-  bids = (c: Caller, auctionId: string) => reads.listBids(this.ctx, c, auctionId);
+  list = (opts: { year?: number | undefined; limit?: number | undefined; before?: { year: number; number: number } | undefined } = {}) => reads.listAuctions(this.ctx, opts);
+  bidders = (c: Caller, auctionId: string, page?: KeyPage<string>) => reads.listBidders(this.ctx, c, auctionId, page);
+  bids = (c: Caller, auctionId: string, page?: KeyPage<number>) => reads.listBids(this.ctx, c, auctionId, page);
   results = (c: Caller, auctionId: string) => reads.getResults(this.ctx, c, auctionId);
   settlement = (c: Caller, auctionId: string) => reads.getSettlement(this.ctx, c, auctionId);
 
   // the price ceiling kept by payment in lieu of allowances (GX-ETS)
   payInLieu = (c: Caller, input: ceiling.CeilingPaymentInput) => ceiling.payInLieu(this.ctx, c, input);
-  ceilingPayments = (opts: { installation?: string | undefined; period?: string | undefined } = {}) => ceiling.listCeilingPayments(this.ctx.db, opts);
+  ceilingPayments = (opts: Parameters<typeof ceiling.listCeilingPayments>[1] = {}) => ceiling.listCeilingPayments(this.ctx.db, opts);
 
   // a hard ceiling kept by fixed-price sales: allowances issued beyond the cap
   sellAtCeiling = (c: Caller, input: sales.CeilingSaleInput) => sales.sellAtCeiling(this.ctx, c, input);
-  ceilingSales = (opts: { year?: number | undefined; account?: string | undefined } = {}) => sales.listCeilingSales(this.ctx.db, opts);
+  ceilingSales = (opts: Parameters<typeof sales.listCeilingSales>[1] = {}) => sales.listCeilingSales(this.ctx.db, opts);
   issuedBeyondCap = (year?: number) => sales.issuedBeyondCap(this.ctx.db, year);
 
   // the market stability reserve
   tnac = (year: number, verifiedEmissions?: bigint) => msr.tnac(this.ctx, year, verifiedEmissions);
   decide = (c: Caller, input: msr.DecideInput) => msr.decide(this.ctx, c, input);
-  decisions = (tnacYear?: number) => msr.decisions(this.ctx.db, tnacYear);
+  decisions = (tnacYear?: number, page?: KeyPage<number>) => msr.decisions(this.ctx.db, tnacYear, page);
   applyMonth = (c: Caller, tnacYear: number, month: string, classCode: unknown) => msr.applyMonth(this.ctx, c, tnacYear, month, classCode);
 }

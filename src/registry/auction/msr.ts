@@ -14,6 +14,7 @@ import type { Refusal } from "../../domain/ledger/checks.ts";
 import type { Caller } from "../../domain/security/roles.ts";
 import { type MsrDecision, msrDecision, type TnacFigures, totalInCirculation } from "../../domain/stability/index.ts";
 import type { Sql } from "../../store/db.ts";
+import type { KeyPage } from "./store.ts";
 import type { Result } from "../ledger/index.ts";
 import type { SecureTransactionView } from "../secure/index.ts";
 import { yearOf } from "./calendar.ts";
@@ -106,10 +107,11 @@ export interface DecideInput {
   cancellationAccount?: string | undefined;
 }
 
-export async function decisions(sql: Sql, tnacYear?: number): Promise<DecisionView[]> {
+/** The reserve's decisions newest first (by TNAC year); with a page, those of years before `after` (the last year shown), at most `take`. */
+export async function decisions(sql: Sql, tnacYear?: number, page: KeyPage<number> = {}): Promise<DecisionView[]> {
   const r = await sql.query<{ tnac_year: number; figures: Record<string, string>; decision: Record<string, unknown>; msr_account: string; auction_account: string; cancellation_account: string | null; at: string; actor: string }>(
-    "SELECT tnac_year, figures, decision, msr_account, auction_account, cancellation_account, at, actor FROM msr_decisions WHERE ($1::int IS NULL OR tnac_year = $1) ORDER BY tnac_year DESC",
-    [tnacYear ?? null],
+    "SELECT tnac_year, figures, decision, msr_account, auction_account, cancellation_account, at, actor FROM msr_decisions WHERE ($1::int IS NULL OR tnac_year = $1) AND ($2::int IS NULL OR tnac_year < $2) ORDER BY tnac_year DESC LIMIT $3",
+    [tnacYear ?? null, page.after ?? null, page.take ?? null],
   );
   return r.rows.map((x) => ({
     tnacYear: x.tnac_year, figures: x.figures as unknown as TnacView, decision: x.decision as unknown as MsrDecision,

@@ -14,7 +14,7 @@ import type { AuctionCtx } from "./context.ts";
 import { ok } from "./context.ts";
 import { type RevenueView, revenueView } from "./revenue.ts";
 import { auctionTransactions, type AuctionTransaction, settlementOf, type SettlementView } from "./settle.ts";
-import { type AuctionRow, awardRows, type BidderRow, bidderRows, type BidRow, bidRows, listAuctionRows, loadAuction, resultRow } from "./store.ts";
+import { type AuctionRow, awardRows, type BidderRow, bidderRows, type BidRow, bidRows, type KeyPage, listAuctionRows, loadAuction, resultRow } from "./store.ts";
 
 /** The auction's rules as shown: prices as decimal strings. */
 export function rulesView(a: AuctionRow) {
@@ -98,8 +98,9 @@ export async function getAuction(ctx: AuctionCtx, _c: Caller, id: string): Promi
   return ok(auctionView(a, await publicResults(ctx, a)));
 }
 
-export async function listAuctions(ctx: AuctionCtx, opts: { year?: number | undefined; limit?: number | undefined }): Promise<AuctionView[]> {
-  const rows = await listAuctionRows(ctx.db, { year: opts.year, limit: Math.max(1, Math.min(opts.limit ?? 100, 500)) });
+/** Auctions newest first; `limit` rows (up to 501: a page and one more), those before `before` when given. */
+export async function listAuctions(ctx: AuctionCtx, opts: { year?: number | undefined; limit?: number | undefined; before?: { year: number; number: number } | undefined }): Promise<AuctionView[]> {
+  const rows = await listAuctionRows(ctx.db, { year: opts.year, limit: Math.max(1, Math.min(opts.limit ?? 100, 501)), before: opts.before });
   const out: AuctionView[] = [];
   for (const a of rows) out.push(auctionView(a, await publicResults(ctx, a)));
   return out;
@@ -112,18 +113,22 @@ async function ownBidders(ctx: AuctionCtx, c: Caller, auctionId: string): Promis
   return mine.length === 0 ? [] : bidderRows(ctx.db, auctionId, mine);
 }
 
-export async function listBidders(ctx: AuctionCtx, c: Caller, auctionId: string): Promise<Result<BidderRow[]>> {
+/** An auction's bidders in name order, those the caller may read, a keyset page of them when asked. */
+export async function listBidders(ctx: AuctionCtx, c: Caller, auctionId: string, page: KeyPage<string> = {}): Promise<Result<BidderRow[]>> {
   if (!(await loadAuction(ctx.db, auctionId))) return auctionRefusal("AUCTION_UNKNOWN", `no auction ${auctionId}`, { auctionId });
-  return ok((await ownBidders(ctx, c, auctionId)) ?? (await bidderRows(ctx.db, auctionId)));
+  if (seesAll(c)) return ok(await bidderRows(ctx.db, auctionId, undefined, page));
+  const mine = await representedAccounts(ctx.db, c.principal.userId);
+  return ok(mine.length === 0 ? [] : await bidderRows(ctx.db, auctionId, mine, page));
 }
 
-export async function listBids(ctx: AuctionCtx, c: Caller, auctionId: string): Promise<Result<BidRow[]>> {
+/** An auction's bids in the order placed (bid number), those the caller may read, a keyset page of them when asked. */
+export async function listBids(ctx: AuctionCtx, c: Caller, auctionId: string, page: KeyPage<number> = {}): Promise<Result<BidRow[]>> {
   const a = await loadAuction(ctx.db, auctionId);
   if (!a) return auctionRefusal("AUCTION_UNKNOWN", `no auction ${auctionId}`, { auctionId });
   const own = await ownBidders(ctx, c, auctionId);
-  if (own) return ok(own.length === 0 ? [] : await bidRows(ctx.db, auctionId, own.map((b) => b.bidder)));
+  if (own) return ok(own.length === 0 ? [] : await bidRows(ctx.db, auctionId, own.map((b) => b.bidder), page));
   if (a.status === "open") return auctionRefusal("BIDS_SEALED", `the bids of auction ${auctionId} are sealed until it closes`, { auctionId });
-  return ok(await bidRows(ctx.db, auctionId));
+  return ok(await bidRows(ctx.db, auctionId, undefined, page));
 }
 
 export async function getResults(ctx: AuctionCtx, c: Caller, auctionId: string): Promise<Result<ResultsView>> {

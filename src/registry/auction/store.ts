@@ -79,11 +79,12 @@ export async function loadAuction(sql: Sql, id: string, lock = false): Promise<A
   return (await withEvents(sql, r.rows))[0];
 }
 
-export async function listAuctionRows(sql: Sql, opts: { year?: number | undefined; limit: number }): Promise<AuctionRow[]> {
+/** Auctions newest first (year, number descending), those before `before` (the last of the previous page) when given. */
+export async function listAuctionRows(sql: Sql, opts: { year?: number | undefined; limit: number; before?: { year: number; number: number } | undefined }): Promise<AuctionRow[]> {
   const r = await sql.query<Raw>(
     `SELECT ${COLUMNS} FROM auctions a JOIN unit_classes u ON u.id = a.class_id JOIN auction_calendar c ON c.year = a.year AND c.number = a.number
-     WHERE ($1::int IS NULL OR a.year = $1) ORDER BY a.year DESC, a.number DESC LIMIT $2`,
-    [opts.year ?? null, opts.limit],
+     WHERE ($1::int IS NULL OR a.year = $1) AND ($3::int IS NULL OR (a.year, a.number) < ($3::int, $4::int)) ORDER BY a.year DESC, a.number DESC LIMIT $2`,
+    [opts.year ?? null, opts.limit, opts.before?.year ?? null, opts.before?.number ?? null],
   );
   return withEvents(sql, r.rows);
 }
@@ -108,11 +109,17 @@ export interface BidderRow {
   admittedBy: string;
 }
 
-export async function bidderRows(sql: Sql, auctionId: string, accounts?: readonly string[]): Promise<BidderRow[]> {
+/** A keyset page of a list: the rows after a key, at most `take` of them (no page: all). */
+export interface KeyPage<K> {
+  after?: K | undefined;
+  take?: number | undefined;
+}
+
+export async function bidderRows(sql: Sql, auctionId: string, accounts?: readonly string[], page: KeyPage<string> = {}): Promise<BidderRow[]> {
   const r = await sql.query<{ bidder: string; account_id: string; guarantee_minor: bigint | null; covered: boolean; admitted_at: string; admitted_by: string }>(
     `SELECT bidder, account_id, guarantee_minor, covered, admitted_at, admitted_by FROM auction_bidders
-     WHERE auction_id = $1 AND ($2::text[] IS NULL OR account_id = ANY($2::text[])) ORDER BY bidder`,
-    [auctionId, accounts ? [...accounts] : null],
+     WHERE auction_id = $1 AND ($2::text[] IS NULL OR account_id = ANY($2::text[])) AND ($3::text IS NULL OR bidder > $3) ORDER BY bidder LIMIT $4`,
+    [auctionId, accounts ? [...accounts] : null, page.after ?? null, page.take ?? null],
   );
   return r.rows.map((x) => ({ bidder: x.bidder, accountId: x.account_id, guaranteeMinor: x.guarantee_minor, covered: x.covered, admittedAt: x.admitted_at, admittedBy: x.admitted_by }));
 }
@@ -127,11 +134,11 @@ export interface BidRow {
   key: string;
 }
 
-export async function bidRows(sql: Sql, auctionId: string, bidders?: readonly string[]): Promise<BidRow[]> {
+export async function bidRows(sql: Sql, auctionId: string, bidders?: readonly string[], page: KeyPage<number> = {}): Promise<BidRow[]> {
   const r = await sql.query<{ bid_no: number; bidder: string; quantity: bigint; price_minor: bigint | null; submitted_at: string; submitted_by: string; command_key: string }>(
     `SELECT bid_no, bidder, quantity, price_minor, submitted_at, submitted_by, command_key FROM auction_bids
-     WHERE auction_id = $1 AND ($2::text[] IS NULL OR bidder = ANY($2::text[])) ORDER BY bid_no`,
-    [auctionId, bidders ? [...bidders] : null],
+     WHERE auction_id = $1 AND ($2::text[] IS NULL OR bidder = ANY($2::text[])) AND ($3::int8 IS NULL OR bid_no > $3) ORDER BY bid_no LIMIT $4`,
+    [auctionId, bidders ? [...bidders] : null, page.after ?? null, page.take ?? null],
   );
   return r.rows.map((x) => ({ bidNo: x.bid_no, bidder: x.bidder, quantity: x.quantity, priceMinor: x.price_minor, submittedAt: x.submitted_at, submittedBy: x.submitted_by, key: x.command_key }));
 }

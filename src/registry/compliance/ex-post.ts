@@ -206,7 +206,8 @@ export function issueExPost(ctx: ComplianceCtx, c: Caller, i: ExPostInput): Prom
  * The excess reductions issued for a period, per installation: all of them for administrators and
  * the authority, an operator's representatives see their own installations'.
  */
-export async function listExPost(ctx: ComplianceCtx, c: Caller, opts: { period?: string | undefined; installation?: string | undefined } = {}): Promise<Result<ExPostView[]>> {
+/** By period, then installation; with a page, those after `after` (the last shown), at most `take`. */
+export async function listExPost(ctx: ComplianceCtx, c: Caller, opts: { period?: string | undefined; installation?: string | undefined; after?: { period: string; installation: string } | undefined; take?: number | undefined } = {}): Promise<Result<ExPostView[]>> {
   let accounts: string[] | null = null;
   if (!readsAll(c.principal)) {
     if (c.principal.userId === null) return permit(c.principal, "accounts:read-all") as Refusal;
@@ -214,8 +215,8 @@ export async function listExPost(ctx: ComplianceCtx, c: Caller, opts: { period?:
   }
   const r = await ctx.db.query<Raw>(
     `SELECT * FROM ex_post_issuances WHERE ($1::text IS NULL OR period = $1) AND ($2::text IS NULL OR installation = $2) AND ($3::text[] IS NULL OR account_id = ANY($3::text[]))
-     ORDER BY period, installation`,
-    [opts.period ?? null, opts.installation ?? null, accounts],
+       AND ($4::text IS NULL OR (period, installation) > ($4::text, $5::text)) ORDER BY period, installation LIMIT $6`,
+    [opts.period ?? null, opts.installation ?? null, accounts, opts.after?.period ?? null, opts.after?.installation ?? null, opts.take ?? null],
   );
   return { ok: true, value: r.rows.map(view), replayed: false };
 }

@@ -45,7 +45,7 @@ export class ComplianceService {
   recordVerifierFact = (c: Caller, i: verifiers.FactInput) => verifiers.recordVerifierFact(this.ctx, c, i);
   appointVerifier = (c: Caller, i: verifiers.AppointInput) => verifiers.appointVerifier(this.ctx, c, i);
   submitVerification = (c: Caller, i: verifiers.VerifyInput) => verifiers.submitVerification(this.ctx, c, i);
-  assignments = (c: Caller) => verifiers.assignments(this.ctx, c);
+  assignments = (c: Caller, page?: Parameters<typeof verifiers.assignments>[2]) => verifiers.assignments(this.ctx, c, page);
   setEstimate = (c: Caller, i: mrv.EstimateInput) => mrv.setEstimate(this.ctx, c, i);
   status = (c: Caller, period: string, o?: { after?: string | undefined; limit?: number | undefined }) => cycle.periodStatus(this.ctx, c, period, o);
   installationStatus = (c: Caller, installation: string, period: string) => cycle.installationStatus(this.ctx, c, installation, period);
@@ -55,7 +55,7 @@ export class ComplianceService {
   accreditations = (c: Caller, verifier?: string) => reads.accreditationsOf(this.ctx, c, verifier);
   surrenderOptions = (c: Caller, installation: string, period: string) => reads.surrenderOptions(this.ctx, c, installation, period);
   bookTrueUp = (c: Caller, i: trueUps.TrueUpInput) => trueUps.bookTrueUp(this.ctx, c, i);
-  trueUps = (c: Caller, installation: string) => trueUps.trueUpsOf(this.ctx, c, installation);
+  trueUps = (c: Caller, installation: string, page?: Parameters<typeof trueUps.trueUpsOf>[3]) => trueUps.trueUpsOf(this.ctx, c, installation, page);
   issueExPost = (c: Caller, i: exPost.ExPostInput) => exPost.issueExPost(this.ctx, c, i);
-  exPostIssuances = (c: Caller, o?: { period?: string | undefined; installation?: string | undefined }) => exPost.listExPost(this.ctx, c, o);
+  exPostIssuances = (c: Caller, o?: Parameters<typeof exPost.listExPost>[2]) => exPost.listExPost(this.ctx, c, o);
 }

@@ -189,10 +189,10 @@ export function bookTrueUp(ctx: ComplianceCtx, c: Caller, i: TrueUpInput): Promi
   });
 }
 
-/** The booked true-ups of an installation (whoever may read all installations). */
-export async function trueUpsOf(ctx: ComplianceCtx, c: Caller, installation: string): Promise<Result<TrueUpView[]>> {
+/** The booked true-ups of an installation by year (whoever may read all installations); with a page, the years after `after`, at most `take`. */
+export async function trueUpsOf(ctx: ComplianceCtx, c: Caller, installation: string, page: { after?: number | undefined; take?: number | undefined } = {}): Promise<Result<TrueUpView[]>> {
   const denied = permit(c.principal, "accounts:read-all");
   if (denied) return denied;
-  const r = await ctx.db.query<TrueUpSql>("SELECT * FROM true_ups WHERE installation = $1 ORDER BY year", [installation]);
+  const r = await ctx.db.query<TrueUpSql>("SELECT * FROM true_ups WHERE installation = $1 AND ($2::int IS NULL OR year > $2) ORDER BY year LIMIT $3", [installation, page.after ?? null, page.take ?? null]);
   return { ok: true, value: r.rows.map(view), replayed: false };
 }

@@ -175,15 +175,19 @@ export function submitVerification(ctx: ComplianceCtx, c: Caller, i: VerifyInput
   });
 }
 
-/** The report versions of installations the verifier is appointed for, awaiting its opinion or given it. */
-export async function assignments(ctx: ComplianceCtx, c: Caller): Promise<Result<Array<{ installation: string; year: number; reports: ReportView[] }>>> {
+/**
+ * The report versions of installations the verifier is appointed for, awaiting its opinion or given
+ * it, by installation then year; with a page, those after `after` (the last shown), at most `take`.
+ */
+export async function assignments(ctx: ComplianceCtx, c: Caller, page: { after?: { installation: string; year: number } | undefined; take?: number | undefined } = {}): Promise<Result<Array<{ installation: string; year: number; reports: ReportView[] }>>> {
   const perm = requirePermission(c.principal, "verification:submit");
   if (perm) return perm;
   const me = c.principal.userId as string;
   const r = await ctx.db.query<{ installation: string; year: number }>(
     `SELECT a.installation, a.year FROM verifier_appointments a WHERE a.verifier = $1
-       AND a.seq = (SELECT max(b.seq) FROM verifier_appointments b WHERE b.installation = a.installation AND b.year = a.year) ORDER BY a.installation, a.year LIMIT 500`,
-    [me],
+       AND a.seq = (SELECT max(b.seq) FROM verifier_appointments b WHERE b.installation = a.installation AND b.year = a.year)
+       AND ($2::text IS NULL OR (a.installation, a.year) > ($2::text, $3::int)) ORDER BY a.installation, a.year LIMIT $4`,
+    [me, page.after?.installation ?? null, page.after?.year ?? null, page.take ?? null],
   );
   const out: Array<{ installation: string; year: number; reports: ReportView[] }> = [];
   for (const x of r.rows) out.push({ ...x, reports: await versionsOf(ctx.db, x.installation, x.year) });

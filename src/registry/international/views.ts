@@ -19,8 +19,12 @@ export interface IntlClassView {
   issued: bigint;
 }
 
-export async function listIntlClasses(sql: Sql): Promise<IntlClassView[]> {
-  const r = await sql.query<{ code: string; attributes: CreditAttributes; defined_at: Date | string }>("SELECT class_code AS code, attributes, defined_at FROM intl_classes ORDER BY class_code");
+/** The classes in code order; with a page, those after the code `after`, at most `take`. */
+export async function listIntlClasses(sql: Sql, page: { after?: string | undefined; take?: number | undefined } = {}): Promise<IntlClassView[]> {
+  const r = await sql.query<{ code: string; attributes: CreditAttributes; defined_at: Date | string }>(
+    "SELECT class_code AS code, attributes, defined_at FROM intl_classes WHERE ($1::text IS NULL OR class_code > $1) ORDER BY class_code LIMIT $2",
+    [page.after ?? null, page.take ?? null],
+  );
   const out: IntlClassView[] = [];
   for (const x of r.rows) {
     const cls = await getClass(sql, x.code);

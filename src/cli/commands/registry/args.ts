@@ -3,7 +3,7 @@
 import { ACCOUNT_STATE_CODES } from "../../../domain/ledger/catalog.ts";
 import { randomBytes } from "node:crypto";
 import { UsageError } from "../../io.ts";
-import { decodeCursor } from "./format.ts";
+import { decodeCursor, encodeCursor } from "./format.ts";
 
 export function newId(): string {
   return `cli-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
@@ -34,6 +34,13 @@ export function afterKey(v: string | undefined): string | undefined {
   const key = decodeCursor(v);
   if (key === undefined) throw new UsageError(`option --after: not a cursor a page printed: ${JSON.stringify(v)}`, { field: "--after" });
   return key;
+}
+
+/** A --after key read by its list's rule (src/registry/page-key.ts); one it cannot read is bad usage naming --after. */
+export function parsedAfter<K>(key: string, parse: (key: string) => K | undefined): K {
+  const k = parse(key);
+  if (k === undefined) throw new UsageError(`option --after: not a cursor a page printed: ${JSON.stringify(encodeCursor(key))}`, { field: "--after" });
+  return k;
 }
 
 /** The states an account can be in (src/domain/ledger/catalog.ts). */

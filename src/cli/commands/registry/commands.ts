@@ -100,11 +100,16 @@ function moveOptions(c: Command): Command {
   return writes(c).option("--note <text>", "free text kept with the transaction");
 }
 
-function listOptions(c: Command): Command {
-  return reads(c)
+/** The options of every list: one page (--after, --limit) or every page (--all); see pages() in accounts.ts. */
+export function pageOptions(c: Command): Command {
+  return c
     .option("--after <cursor>", "the page after this cursor (printed after a page when more exist)")
     .option("--limit <n>", "at most n per page (default 100, max 500)")
     .option("--all", "every page, following the cursor");
+}
+
+function listOptions(c: Command): Command {
+  return pageOptions(reads(c));
 }
 
 export function register(program: Command): void {

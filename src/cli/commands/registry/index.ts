@@ -6,6 +6,6 @@
 // re-exports the handlers and the registry context for the other command modules and the tests.
 export * from "./accounts.ts";
 export * from "./transactions.ts";
-export { emit, register } from "./commands.ts";
+export { emit, pageOptions, register } from "./commands.ts";
 export { actingUser, type Common, type Output, Refused, type RegistryContext, registryContext, withRegistry } from "./context.ts";
 export { idLine, pageFooter } from "./format.ts";

@@ -131,8 +131,14 @@ export class LinkConfig {
     return this.reg.audit.outcome(c, "link.approve", typeof input.changeId === "string" ? input.changeId.slice(0, 100) : null, res);
   }
 
-  async listChanges(): Promise<LinkChange[]> {
-    const r = await this.db.query<{ change_id: string }>("SELECT change_id FROM intl_link_changes ORDER BY proposed_at, change_id");
+  /** The changes oldest first (then by id); with a page, those after the change `after` (its position read from the table), at most `take`. */
+  async listChanges(page: { after?: string | undefined; take?: number | undefined } = {}): Promise<LinkChange[]> {
+    const r = await this.db.query<{ change_id: string }>(
+      `SELECT change_id FROM intl_link_changes
+       WHERE ($1::text IS NULL OR (proposed_at, change_id) > (SELECT p.proposed_at, p.change_id FROM intl_link_changes p WHERE p.change_id = $1))
+       ORDER BY proposed_at, change_id LIMIT $2`,
+      [page.after ?? null, page.take ?? null],
+    );
     return Promise.all(r.rows.map((x) => this.changeView(x.change_id)));
   }
 

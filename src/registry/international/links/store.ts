@@ -81,11 +81,24 @@ export async function openOutbound(sql: Sql, limit: number): Promise<OutboundRow
   return (await sql.query<OutboundRow>(`SELECT ${OUT_COLS} FROM intl_link_outbound WHERE status = 'escrowed' ORDER BY created_at, transfer_id LIMIT $1`, [limit])).rows;
 }
 
-export async function listOutbound(sql: Sql, opts: { linkId?: string | undefined; after?: string | undefined; limit: number }): Promise<OutboundRow[]> {
+/**
+ * A page of a link's transfer feed (sent or received), in transfer id order (then link id):
+ * of one link or all; those after the transfer `from` (the last of the previous page) or, as
+ * earlier clients ask, those whose transfer id sorts after `after`; at most `limit`.
+ */
+export interface LinkFeedPage {
+  linkId?: string | undefined;
+  after?: string | undefined;
+  from?: { linkId: string; transferId: string } | undefined;
+  limit: number;
+}
+
+export async function listOutbound(sql: Sql, opts: LinkFeedPage): Promise<OutboundRow[]> {
   return (await sql.query<OutboundRow>(
     `SELECT ${OUT_COLS} FROM intl_link_outbound WHERE ($1::text IS NULL OR link_id = $1) AND ($2::text IS NULL OR transfer_id > $2)
-     ORDER BY transfer_id LIMIT $3`,
-    [opts.linkId ?? null, opts.after ?? null, opts.limit],
+       AND ($4::text IS NULL OR (transfer_id, link_id) > ($5::text, $4::text))
+     ORDER BY transfer_id, link_id LIMIT $3`,
+    [opts.linkId ?? null, opts.after ?? null, opts.limit, opts.from?.linkId ?? null, opts.from?.transferId ?? null],
   )).rows;
 }
 
@@ -120,11 +133,12 @@ export async function uncredited(sql: Sql, limit: number): Promise<InboundRow[]>
   return (await sql.query<InboundRow>(`SELECT ${IN_COLS} FROM intl_link_inbound WHERE decision = 'accepted' AND credit_tx IS NULL ORDER BY decided_at LIMIT $1`, [limit])).rows;
 }
 
-export async function listInbound(sql: Sql, opts: { linkId?: string | undefined; after?: string | undefined; limit: number }): Promise<InboundRow[]> {
+export async function listInbound(sql: Sql, opts: LinkFeedPage): Promise<InboundRow[]> {
   return (await sql.query<InboundRow>(
     `SELECT ${IN_COLS} FROM intl_link_inbound WHERE ($1::text IS NULL OR link_id = $1) AND ($2::text IS NULL OR transfer_id > $2)
-     ORDER BY transfer_id LIMIT $3`,
-    [opts.linkId ?? null, opts.after ?? null, opts.limit],
+       AND ($4::text IS NULL OR (transfer_id, link_id) > ($5::text, $4::text))
+     ORDER BY transfer_id, link_id LIMIT $3`,
+    [opts.linkId ?? null, opts.after ?? null, opts.limit, opts.from?.linkId ?? null, opts.from?.transferId ?? null],
   )).rows;
 }
 

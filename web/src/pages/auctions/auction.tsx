@@ -6,7 +6,8 @@
 import { useState } from "react";
 import { ApiError, commandId, post } from "../../api/client.ts";
 import { useApi } from "../../api/use-api.ts";
-import { Data, ErrorBox, Facts, Field, Notice, PageTitle, Qty, Show, Table } from "../../components/ui.tsx";
+import { usePaged } from "../../api/use-paged.ts";
+import { Data, ErrorBox, Facts, Field, Notice, PagedFooter, PageTitle, Qty, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { abilities, useSession } from "../../session.tsx";
 import { type Auction, type AuctionResults, AuctionStatus } from "./auctions.tsx";
@@ -134,8 +135,9 @@ function Revenue(props: { revenue: NonNullable<AuctionResults["revenue"]> }) {
 function Bids(props: { auction: Auction; path: string; reload: () => void }) {
   const { t } = useT();
   const a = props.auction;
-  const bids = useApi<{ items: Bid[] }>(`${props.path}/bids`);
-  const bidders = useApi<{ items: Bidder[] }>(`${props.path}/bidders`);
+  const bids = usePaged<Bid>(`${props.path}/bids`);
+  // the bid form's choice: the bidders the caller represents (a representative's own, a handful), one page of the most the API gives
+  const bidders = useApi<{ items: Bidder[] }>(`${props.path}/bidders?limit=500`);
   const sealed = bids.error instanceof ApiError && bids.error.problem?.check === "bids-sealed";
   const money = (minor: string | null) => (minor === null ? t("auction.nonCompetitive") : `${a.currency} ${decimal(minor, a.rules.priceDecimals)}`);
   return (
@@ -144,21 +146,20 @@ function Bids(props: { auction: Auction; path: string; reload: () => void }) {
       {sealed ? (
         <Notice kind="info">{t("auction.sealed")}</Notice>
       ) : (
-        <Show loaded={bids}>
-          {(b) => (
-            <Table
-              caption={t("auction.bidsCaption")}
-              rows={b.items}
-              rowKey={(x) => String(x.bidNo)}
-              empty="auction.noBids"
-              columns={[
-                { head: "auction.bidder", cell: (x) => <Data>{x.bidder}</Data> },
-                { head: "col.quantity", cell: (x) => <Qty v={x.quantity} />, numeric: true },
-                { head: "auction.price", cell: (x) => <Data>{money(x.priceMinor)}</Data>, numeric: true },
-              ]}
-            />
-          )}
-        </Show>
+        <>
+          <Table
+            caption={t("auction.bidsCaption")}
+            rows={bids.items}
+            rowKey={(x) => String(x.bidNo)}
+            empty="auction.noBids"
+            columns={[
+              { head: "auction.bidder", cell: (x) => <Data>{x.bidder}</Data> },
+              { head: "col.quantity", cell: (x) => <Qty v={x.quantity} />, numeric: true },
+              { head: "auction.price", cell: (x) => <Data>{money(x.priceMinor)}</Data>, numeric: true },
+            ]}
+          />
+          <PagedFooter paged={bids} />
+        </>
       )}
       {a.status === "open" ? (
         <Show loaded={bidders}>

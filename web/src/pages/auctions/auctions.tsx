@@ -2,8 +2,8 @@
 // each auction's calendar entry, volume, status and, once closed, its clearing price and cover ratio.
 import { useState } from "react";
 import type { MessageKey } from "../../../../src/i18n/index.ts";
-import { useApi } from "../../api/use-api.ts";
-import { Badge, Data, Field, PageTitle, Qty, Show, Table } from "../../components/ui.tsx";
+import { usePaged } from "../../api/use-paged.ts";
+import { Badge, Data, Field, PagedFooter, PageTitle, Qty, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { Link } from "../../router.tsx";
 
@@ -71,51 +71,45 @@ export function AuctionStatus(props: { status: string }) {
 export function AuctionsPage() {
   const { t } = useT();
   const [year, setYear] = useState(String(new Date().getFullYear()));
-  const list = useApi<{ items: Auction[] }>("/v1/auctions");
-  const calendar = useApi<{ items: CalendarEntry[] }>(/^\d{4}$/.test(year) ? `/v1/auction-calendar/${year}` : null);
+  const list = usePaged<Auction>("/v1/auctions");
+  const calendar = usePaged<CalendarEntry>(/^\d{4}$/.test(year) ? `/v1/auction-calendar/${year}` : null);
   return (
     <>
       <PageTitle title="auctions.title" />
       <p className="intro">{t("auctions.intro")}</p>
-      <Show loaded={list}>
-        {(l) => (
-          <Table
-            caption={t("auctions.listCaption")}
-            rows={l.items}
-            rowKey={(a) => a.id}
-            empty="auctions.none"
-            columns={[
-              { head: "auctions.auction", cell: (a) => <Link to={auctionPath(a.id)}><Data>{a.id}</Data></Link> },
-              { head: "auctions.month", cell: (a) => <Data>{a.month}</Data> },
-              { head: "auctions.offered", cell: (a) => <Qty v={a.offered} />, numeric: true },
-              { head: "col.status", cell: (a) => <AuctionStatus status={a.status} /> },
-              { head: "auctions.clearingPrice", cell: (a) => (a.results?.clearingPrice ? <Data>{`${a.currency} ${a.results.clearingPrice}`}</Data> : ""), numeric: true },
-              { head: "auctions.coverRatio", cell: (a) => (a.results?.coverRatio ? <span className="num">{a.results.coverRatio}</span> : ""), numeric: true },
-            ]}
-          />
-        )}
-      </Show>
+      <Table
+        caption={t("auctions.listCaption")}
+        rows={list.items}
+        rowKey={(a) => a.id}
+        empty="auctions.none"
+        columns={[
+          { head: "auctions.auction", cell: (a) => <Link to={auctionPath(a.id)}><Data>{a.id}</Data></Link> },
+          { head: "auctions.month", cell: (a) => <Data>{a.month}</Data> },
+          { head: "auctions.offered", cell: (a) => <Qty v={a.offered} />, numeric: true },
+          { head: "col.status", cell: (a) => <AuctionStatus status={a.status} /> },
+          { head: "auctions.clearingPrice", cell: (a) => (a.results?.clearingPrice ? <Data>{`${a.currency} ${a.results.clearingPrice}`}</Data> : ""), numeric: true },
+          { head: "auctions.coverRatio", cell: (a) => (a.results?.coverRatio ? <span className="num">{a.results.coverRatio}</span> : ""), numeric: true },
+        ]}
+      />
+      <PagedFooter paged={list} />
       <section aria-labelledby="calendar-h">
         <h2 id="calendar-h">{t("auctions.calendar")}</h2>
         <Field label="auctions.year" inputMode="numeric" value={year} onChange={(e) => setYear(e.target.value)} />
-        <Show loaded={calendar}>
-          {(c) => (
-            <Table
-              caption={t("auctions.calendarCaption", { year })}
-              rows={c.items}
-              rowKey={(e) => String(e.number)}
-              empty="auctions.noCalendar"
-              columns={[
-                { head: "auctions.number", cell: (e) => <span className="num">{e.number}</span>, numeric: true },
-                { head: "auctions.month", cell: (e) => <Data>{e.month}</Data> },
-                { head: "auctions.planned", cell: (e) => <Qty v={e.planned} />, numeric: true },
-                { head: "auctions.adjustment", cell: (e) => <span className="num">{e.adjustment}</span>, numeric: true },
-                { head: "auctions.volume", cell: (e) => <Qty v={e.volume} />, numeric: true },
-                { head: "auctions.auction", cell: (e) => (e.auctionId ? <Link to={auctionPath(e.auctionId)}><Data>{e.auctionId}</Data></Link> : "") },
-              ]}
-            />
-          )}
-        </Show>
+        <Table
+          caption={t("auctions.calendarCaption", { year })}
+          rows={calendar.items}
+          rowKey={(e) => String(e.number)}
+          empty="auctions.noCalendar"
+          columns={[
+            { head: "auctions.number", cell: (e) => <span className="num">{e.number}</span>, numeric: true },
+            { head: "auctions.month", cell: (e) => <Data>{e.month}</Data> },
+            { head: "auctions.planned", cell: (e) => <Qty v={e.planned} />, numeric: true },
+            { head: "auctions.adjustment", cell: (e) => <span className="num">{e.adjustment}</span>, numeric: true },
+            { head: "auctions.volume", cell: (e) => <Qty v={e.volume} />, numeric: true },
+            { head: "auctions.auction", cell: (e) => (e.auctionId ? <Link to={auctionPath(e.auctionId)}><Data>{e.auctionId}</Data></Link> : "") },
+          ]}
+        />
+        <PagedFooter paged={calendar} />
       </section>
     </>
   );

@@ -6,8 +6,8 @@
 // API's rule); the navigation offers the page only where the rulebook has this mechanism.
 import { useRef, useState } from "react";
 import { ApiError, commandId, post } from "../../api/client.ts";
-import { useApi } from "../../api/use-api.ts";
-import { Data, ErrorBox, Field, Notice, PageTitle, Show, Table } from "../../components/ui.tsx";
+import { type Paged, usePaged } from "../../api/use-paged.ts";
+import { Data, ErrorBox, Field, Notice, PagedFooter, PageTitle, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { abilities, useSession } from "../../session.tsx";
 import { Dec, defaultPeriod, type Installation, InstallationSelect, Money, periodLabel, useInstallations } from "./common.tsx";
@@ -48,30 +48,33 @@ export function CeilingPaymentsPage() {
   // A compliance period as the compliance records name it (GX-ETS: the fiscal year, "2026"), as on the status page.
   const [period, setPeriod] = useState(defaultPeriod());
   const valid = VALID.test(period);
-  const list = useApi<{ items: CeilingPayment[] }>(valid ? `/v1/ceiling-payments?period=${encodeURIComponent(period)}` : null);
+  const list = usePaged<CeilingPayment>(valid ? `/v1/ceiling-payments?period=${encodeURIComponent(period)}` : null);
   return (
     <>
       <PageTitle title="cp.title" />
       <p className="intro">{t("cp.intro")}</p>
       <Field label="cp.period" value={period} onChange={(e) => setPeriod(e.target.value.trim())} />
-      {valid ? <Show loaded={list}>{(l) => <Payments period={period} items={l.items} />}</Show> : null}
+      {valid ? <Payments period={period} paged={list} /> : null}
       {can.admin && valid ? <PaymentForm key={period} period={period} onDone={list.reload} /> : null}
     </>
   );
 }
 
-function Payments(props: { period: string; items: CeilingPayment[] }) {
+function Payments(props: { period: string; paged: Paged<CeilingPayment> }) {
   const { t, tn, f } = useT();
+  const items = props.paged.items;
+  // "In all" only once every page is shown: until then the footer offers the next page.
+  const complete = props.paged.more === null && !props.paged.loading && props.paged.error === undefined;
   const label = periodLabel(f, props.period);
-  const currency = props.items[0]?.currency;
+  const currency = items[0]?.currency;
   // One period's payments share its price year and currency; the totals say so only when they do.
-  const oneCurrency = currency !== undefined && props.items.every((p) => p.currency === currency);
+  const oneCurrency = currency !== undefined && items.every((p) => p.currency === currency);
   return (
     <section aria-labelledby="cp-list-h">
       <h2 id="cp-list-h">{t("cp.listTitle", { period: label })}</h2>
       <Table
         caption={t("cp.caption", { period: label })}
-        rows={props.items}
+        rows={items}
         rowKey={(p) => p.id}
         empty="cp.none"
         columns={[
@@ -84,11 +87,12 @@ function Payments(props: { period: string; items: CeilingPayment[] }) {
           { head: "cp.recorded", cell: (p) => <>{<Data>{p.recordedBy}</Data>} {f.dateTime(p.recordedAt)}</> },
         ]}
       />
-      {currency !== undefined && oneCurrency ? (
+      <PagedFooter paged={props.paged} />
+      {complete && currency !== undefined && oneCurrency ? (
         <p className="total">
           {tn("cp.total", {
-            quantity: <Dec key="q" v={sumDecimals(props.items.map((p) => p.quantity))} />,
-            amount: <Money key="a" amount={sumDecimals(props.items.map((p) => p.amount))} currency={currency} />,
+            quantity: <Dec key="q" v={sumDecimals(items.map((p) => p.quantity))} />,
+            amount: <Money key="a" amount={sumDecimals(items.map((p) => p.amount))} currency={currency} />,
           })}
         </p>
       ) : null}

@@ -11,7 +11,8 @@ import { useRef, useState } from "react";
 import { ApiError, commandId, post } from "../../api/client.ts";
 import type { Transaction as Tx } from "../../api/types.ts";
 import { useApi } from "../../api/use-api.ts";
-import { Badge, Data, ErrorBox, Field, Notice, PageTitle, Select, Show, Table } from "../../components/ui.tsx";
+import { usePaged } from "../../api/use-paged.ts";
+import { Badge, Data, ErrorBox, Field, Notice, PagedFooter, PageTitle, Select, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { Link } from "../../router.tsx";
 import { useScheme } from "../../scheme.tsx";
@@ -81,7 +82,7 @@ export function ExPostPage() {
   const [chosen, setPeriod] = useState<string | null>(null);
   const period = chosen ?? periods[0]?.id ?? "";
   const valid = VALID.test(period);
-  const list = useApi<{ items: ExPostIssuance[] }>(valid ? `/v1/compliance/periods/${encodeURIComponent(period)}/ex-post-issuances` : null);
+  const list = usePaged<ExPostIssuance>(valid ? `/v1/compliance/periods/${encodeURIComponent(period)}/ex-post-issuances` : null);
   const readsLedger = can.admin || can.authority;
   const waiting = useApi<{ items: Tx[]; nextCursor?: string | null }>(valid && readsLedger ? `/v1/transactions?kind=issuance&status=awaiting_approval&limit=${PENDING_PAGE}` : null);
   const approved = useApi<{ items: Tx[]; nextCursor?: string | null }>(valid && readsLedger ? `/v1/transactions?kind=issuance&status=completed&limit=${PENDING_PAGE}` : null);
@@ -105,20 +106,21 @@ export function ExPostPage() {
       ) : (
         <Field label="xp.period" value={period} onChange={(e) => setPeriod(e.target.value.trim())} />
       )}
-      <Show loaded={list}>
-        {(l) => {
-          const issued = new Set(l.items.map((x) => x.installation));
-          const pending = pendingOf([...(waiting.data?.items ?? []), ...(approved.data?.items ?? [])], period, issued);
-          // The table reads one page of each state; when more exist it says so rather than look complete.
-          const partial = Boolean(waiting.data?.nextCursor) || Boolean(approved.data?.nextCursor);
-          return (
-            <>
-              <IssuedTable period={period} items={l.items} />
-              {readsLedger ? <PendingTable period={period} items={pending} partial={partial} admin={can.admin} onDone={reload} /> : null}
-            </>
-          );
-        }}
-      </Show>
+      {valid
+        ? (() => {
+            const issued = new Set(list.items.map((x) => x.installation));
+            const pending = pendingOf([...(waiting.data?.items ?? []), ...(approved.data?.items ?? [])], period, issued);
+            // The table reads one page of each state (and the issuances shown so far); when more exist it says so rather than look complete.
+            const partial = Boolean(waiting.data?.nextCursor) || Boolean(approved.data?.nextCursor) || list.more !== null;
+            return (
+              <>
+                <IssuedTable period={period} items={list.items} />
+                <PagedFooter paged={list} />
+                {readsLedger && !list.loading && list.error === undefined ? <PendingTable period={period} items={pending} partial={partial} admin={can.admin} onDone={reload} /> : null}
+              </>
+            );
+          })()
+        : null}
       {can.admin && valid ? <IssueForm key={period} period={period} onDone={reload} /> : null}
     </>
   );

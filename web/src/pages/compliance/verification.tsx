@@ -5,8 +5,8 @@
 // is shown as the rule it broke, in the reader's language.
 import { useState } from "react";
 import { commandId, post } from "../../api/client.ts";
-import { useApi } from "../../api/use-api.ts";
-import { Badge, Data, ErrorBox, Field, Notice, PageTitle, Select, Show, Table } from "../../components/ui.tsx";
+import { usePaged } from "../../api/use-paged.ts";
+import { Badge, Data, ErrorBox, Field, Notice, PagedFooter, PageTitle, Select, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { abilities, useSession } from "../../session.tsx";
 import { Dec, OpinionBadge, ReportLines, type ReportView, Share } from "./common.tsx";
@@ -29,44 +29,43 @@ interface Assignment {
 
 export function VerificationPage() {
   const { t, f, code } = useT();
-  const acc = useApi<{ items: Accreditation[] }>("/v1/compliance/accreditations");
+  const acc = usePaged<Accreditation>("/v1/compliance/accreditations");
   const { me } = useSession();
   // Only a verifier has assignments; administrators and the authority read accreditations here.
   const isVerifier = abilities(me).verifier;
-  const asg = useApi<{ items: Assignment[] }>(isVerifier ? "/v1/compliance/assignments" : null);
-  const [selected, setSelected] = useState<string | null>(null);
+  const asg = usePaged<Assignment>(isVerifier ? "/v1/compliance/assignments" : null);
+  // The assignment under review, kept while the list reloads after an opinion (the paged list
+  // starts again empty), so its form and the answer it shows stay on the page.
+  const [selected, setSelected] = useState<Assignment | null>(null);
   return (
     <>
       <PageTitle title="cpl.verify.title" />
       <p className="intro">{t("cpl.verify.intro")}</p>
       <section aria-labelledby="acc-h">
         <h2 id="acc-h">{t("cpl.verify.accreditation")}</h2>
-        <Show loaded={acc}>
-          {(a) => (
-            <Table
-              caption={t("cpl.verify.accCaption")}
-              rows={a.items}
-              rowKey={(x) => x.accreditationId}
-              empty="cpl.verify.noAccreditation"
-              columns={[
-                { head: "cpl.accreditationId", cell: (x) => <Data>{x.accreditationId}</Data> },
-                { head: "cpl.accreditationBody", cell: (x) => <Data>{`${x.body} / ${x.standard}`}</Data> },
-                { head: "cpl.scopes", cell: (x) => (x.scopes.includes("*") ? t("cpl.allSectors") : <Data>{x.scopes.join(", ")}</Data>) },
-                { head: "cpl.validFrom", cell: (x) => f.date(`${x.validFrom}T12:00:00Z`) },
-                { head: "cpl.expires", cell: (x) => f.date(`${x.expires}T12:00:00Z`) },
-                { head: "col.status", cell: (x) => <Badge kind={x.status}>{code("cpl.accStatus", x.status)}</Badge> },
-              ]}
-            />
-          )}
-        </Show>
+        <Table
+          caption={t("cpl.verify.accCaption")}
+          rows={acc.items}
+          rowKey={(x) => x.accreditationId}
+          empty="cpl.verify.noAccreditation"
+          columns={[
+            { head: "cpl.accreditationId", cell: (x) => <Data>{x.accreditationId}</Data> },
+            { head: "cpl.accreditationBody", cell: (x) => <Data>{`${x.body} / ${x.standard}`}</Data> },
+            { head: "cpl.scopes", cell: (x) => (x.scopes.includes("*") ? t("cpl.allSectors") : <Data>{x.scopes.join(", ")}</Data>) },
+            { head: "cpl.validFrom", cell: (x) => f.date(`${x.validFrom}T12:00:00Z`) },
+            { head: "cpl.expires", cell: (x) => f.date(`${x.expires}T12:00:00Z`) },
+            { head: "col.status", cell: (x) => <Badge kind={x.status}>{code("cpl.accStatus", x.status)}</Badge> },
+          ]}
+        />
+        <PagedFooter paged={acc} />
       </section>
       <section aria-labelledby="asg-h">
         <h2 id="asg-h">{t("cpl.verify.assignments")}</h2>
         {isVerifier ? null : <p>{t("cpl.verify.noAssignments")}</p>}
-        {isVerifier ? <Show loaded={asg}>
-          {(a) => {
+        {isVerifier ? (() => {
+            const a = asg;
             const key = (x: Assignment) => `${x.installation}@${x.year}`;
-            const chosen = a.items.find((x) => key(x) === selected);
+            const chosen = selected === null ? undefined : (a.items.find((x) => key(x) === key(selected)) ?? selected);
             return (
               <>
                 <Table
@@ -83,18 +82,18 @@ export function VerificationPage() {
                     {
                       head: "cpl.action",
                       cell: (x) => (
-                        <button type="button" className="secondary" aria-pressed={key(x) === selected} onClick={() => setSelected(key(x))}>
+                        <button type="button" className="secondary" aria-pressed={selected !== null && key(x) === key(selected)} onClick={() => setSelected(x)}>
                           {t("cpl.verify.review", { installation: x.installation, year: f.year(x.year) })}
                         </button>
                       ),
                     },
                   ]}
                 />
+                <PagedFooter paged={asg} />
                 {chosen ? <OpinionForm key={key(chosen)} assignment={chosen} reload={asg.reload} /> : null}
               </>
             );
-          }}
-        </Show> : null}
+          })() : null}
       </section>
     </>
   );

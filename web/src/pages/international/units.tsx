@@ -3,7 +3,8 @@
 // version, first transfers and the corresponding adjustments per Party and year. Read from the
 // public API (tag international).
 import { useApi } from "../../api/use-api.ts";
-import { Data, PageTitle, Qty, Show, Table } from "../../components/ui.tsx";
+import { usePaged } from "../../api/use-paged.ts";
+import { Data, PagedFooter, PageTitle, Qty, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { abilities, useSession } from "../../session.tsx";
 
@@ -55,32 +56,29 @@ interface Book {
 export function InternationalPage() {
   const { t } = useT();
   const can = abilities(useSession().me);
-  const classes = useApi<{ items: IntlClass[] }>("/v1/international/classes");
+  const classes = usePaged<IntlClass>("/v1/international/classes");
   return (
     <>
       <PageTitle title="intl.title" />
       <p className="intro">{t("intl.intro")}</p>
       <h2>{t("intl.classes")}</h2>
-      <Show loaded={classes}>
-        {(c) => (
-          <Table
-            caption={t("intl.classes")}
-            rows={c.items}
-            rowKey={(r) => r.code}
-            empty="intl.noClasses"
-            columns={[
-              { head: "intl.class", cell: (r) => <Data>{r.code}</Data> },
-              { head: "intl.mechanism", cell: (r) => <Data>{r.attributes.mechanism}</Data> },
-              { head: "intl.unitType", cell: (r) => <Data>{r.attributes.unitType}</Data> },
-              { head: "intl.host", cell: (r) => <Data>{r.attributes.host}</Data> },
-              { head: "intl.vintage", cell: (r) => r.attributes.vintage },
-              { head: "intl.cooperativeApproach", cell: (r) => <Data>{r.attributes.cooperativeApproach ?? "-"}</Data> },
-              { head: "intl.labels", cell: (r) => <Data>{r.attributes.labels.join(", ") || "-"}</Data> },
-              { head: "intl.issued", cell: (r) => <Qty v={r.issued} />, numeric: true },
-            ]}
-          />
-        )}
-      </Show>
+      <Table
+        caption={t("intl.classes")}
+        rows={classes.items}
+        rowKey={(r) => r.code}
+        empty="intl.noClasses"
+        columns={[
+          { head: "intl.class", cell: (r) => <Data>{r.code}</Data> },
+          { head: "intl.mechanism", cell: (r) => <Data>{r.attributes.mechanism}</Data> },
+          { head: "intl.unitType", cell: (r) => <Data>{r.attributes.unitType}</Data> },
+          { head: "intl.host", cell: (r) => <Data>{r.attributes.host}</Data> },
+          { head: "intl.vintage", cell: (r) => r.attributes.vintage },
+          { head: "intl.cooperativeApproach", cell: (r) => <Data>{r.attributes.cooperativeApproach ?? "-"}</Data> },
+          { head: "intl.labels", cell: (r) => <Data>{r.attributes.labels.join(", ") || "-"}</Data> },
+          { head: "intl.issued", cell: (r) => <Qty v={r.issued} />, numeric: true },
+        ]}
+      />
+      <PagedFooter paged={classes} />
       {can.admin || can.authority ? <BookSection /> : null}
     </>
   );
