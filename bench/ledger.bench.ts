@@ -32,8 +32,13 @@
 // beside it): without it 528, 503, 416 tx/s (ratios 0.325, 0.273, 0.283), with one write slot
 // 338, 323, 368 tx/s (0.253, 0.164, 0.226), groups of 4 on average. At load 0.5-2.4: without it
 // 645, 728 tx/s (0.282, 0.287), one slot 707, 895 (0.297, 0.321), two slots (the default) 908,
-// 970 (0.370, 0.354); as committed, at load 1.3-2.1: 769 and 825 tx/s (0.360, 0.411). Neither
-// goal is reached.
+// 970 (0.370, 0.354); as committed, at load 1.3-2.1: 769 and 825 tx/s (0.360, 0.411).
+// Migration ledger-perf-004 with the batches' requests built canonical, figure 2 alone
+// (ETS_BENCH_LEDGER=batch), 3 runs alternating with the code before them at load 8.1-9.2: before
+// 2,807, 2,005, 2,079 transfers/s (ratios 1.67, 1.16, 1.38), after 2,810, 5,227, 2,577 (2.47,
+// 4.58, 2.22); figure 1, 2 runs each: before 242, 380 tx/s (0.206, 0.202), after 354, 431
+// (0.300, 0.250). Neither goal is reached; scripts/profile-batch.ts measures where a batch's time
+// goes (docs/concepts/ledger-performance.md).
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { GENESIS, linkHash, payloadDigest } from "../src/registry/ledger/hash.ts";
