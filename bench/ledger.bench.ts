@@ -34,11 +34,13 @@
 // 645, 728 tx/s (0.282, 0.287), one slot 707, 895 (0.297, 0.321), two slots (the default) 908,
 // 970 (0.370, 0.354); as committed, at load 1.3-2.1: 769 and 825 tx/s (0.360, 0.411).
 // Migration ledger-perf-004 with the batches' requests built canonical, figure 2 alone
-// (ETS_BENCH_LEDGER=batch), 3 runs alternating with the code before them at load 8.1-9.2: before
-// 2,807, 2,005, 2,079 transfers/s (ratios 1.67, 1.16, 1.38), after 2,810, 5,227, 2,577 (2.47,
-// 4.58, 2.22); figure 1, 2 runs each: before 242, 380 tx/s (0.206, 0.202), after 354, 431
-// (0.300, 0.250). Neither goal is reached; scripts/profile-batch.ts measures where a batch's time
-// goes (docs/concepts/ledger-performance.md).
+// (ETS_BENCH_LEDGER=batch), 5 runs alternating with the code before them at load 5.8-9.2: before
+// 2,807, 2,005, 2,079, 3,901, 4,627 transfers/s (ratios 1.67, 1.16, 1.38, 1.80, 3.16), after
+// 2,810, 5,227, 2,577, 2,550, 3,485 (2.47, 4.58, 2.22, 1.46, 1.62): no difference the bench can
+// show (the change saves 3.5 % of a batch's database CPU, measured batch against batch in one
+// run); figure 1, 2 runs each: before 242, 380 tx/s (0.206, 0.202), after 354, 431 (0.300,
+// 0.250). Neither goal is reached; scripts/profile-batch.ts measures where a batch's time goes
+// (docs/concepts/ledger-performance.md).
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { GENESIS, linkHash, payloadDigest } from "../src/registry/ledger/hash.ts";
