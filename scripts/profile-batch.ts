@@ -12,6 +12,9 @@
 //   FUNCTION statements separated by lines `-- next`; batches alternate between the migrated
 //   definitions (A) and FILE's (B), and the means are printed for each.
 // --perf FILE: `perf record -g` of the backend during the batches (from the third), into FILE.
+// --single SECONDS: instead of batches, figure 1's workload (8 clients, each transferring 1 unit
+//   at a time, group commit at its default) for SECONDS after 2 s of warm-up; with --perf, all
+//   8 backends are recorded.
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -28,8 +31,13 @@ const explain = process.argv.includes("--explain");
 const abFile = arg("--ab");
 const N = 1000;
 const BATCHES = Number(arg("--batches") ?? 8);
+const single = arg("--single");
 const cluster = await startPgCluster({});
 try {
+  if (single !== undefined) {
+    await profileSingle(Number(single));
+    process.exit(0);
+  }
   const admin = openPostgres(cluster.url, { max: 1 });
   await admin.query("CREATE DATABASE prof");
   await admin.close();
@@ -115,4 +123,54 @@ try {
   }
 } finally {
   cluster.stop();
+}
+
+/** Figure 1's workload for `seconds`, its backends optionally under `perf record`. */
+async function profileSingle(seconds: number): Promise<void> {
+  const C = 8;
+  const admin = openPostgres(cluster.url, { max: 1 });
+  await admin.query("CREATE DATABASE prof");
+  const db = openPostgres(cluster.urlFor("prof"), { max: C });
+  await migrate(db);
+  const ledger = await LedgerService.open(db);
+  const must = (r: { ok: boolean }) => {
+    if (!r.ok) throw new Error(JSON.stringify(r));
+  };
+  must(await ledger.defineClass({ commandId: "b-class", code: "B-2026", unitType: "allowance", scheme: "B" }));
+  must(await ledger.openAccount({ commandId: "b-nha", accountId: "B-NHA", type: "national_issuance", holder: "s", name: "s" }));
+  must(await ledger.propose({ transactionId: "b-issue", kind: "issuance", legs: [{ classCode: "B-2026", from: null, to: "B-NHA", quantity: "100000000" }] }));
+  const legs = [];
+  for (let c = 0; c < C; c++) {
+    for (const side of ["S", "D"]) must(await ledger.openAccount({ commandId: `b-open-${side}${c}`, accountId: `B-${side}${c}`, type: "trading", holder: "h", name: "n" }));
+    legs.push({ classCode: "B-2026", from: "B-NHA", to: `B-S${c}`, quantity: "10000000" });
+  }
+  must(await ledger.propose({ transactionId: "b-seed", kind: "correction", legs }));
+  const run = async (secs: number, tag: string) => {
+    let done = 0;
+    const until = Date.now() + secs * 1000;
+    await Promise.all(
+      Array.from({ length: C }, async (_, c) => {
+        for (let n = 0; Date.now() < until; n++) {
+          must(await ledger.propose({ transactionId: `b-${tag}-${c}-${n}`, kind: "transfer", legs: [{ classCode: "B-2026", from: `B-S${c}`, to: `B-D${c}`, quantity: "1" }] }));
+          done++;
+        }
+      }),
+    );
+    return done;
+  };
+  await run(2, "w");
+  const pids = (await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = 'prof'")).rows.map((r) => r.pid);
+  const perfOut = arg("--perf");
+  const perf = perfOut ? spawn("perf", ["record", "-F", "1999", "-g", "-p", pids.join(","), "-o", perfOut], { stdio: "ignore" }) : undefined;
+  if (perf) await new Promise((r) => setTimeout(r, 500));
+  const n = await run(seconds, "m");
+  if (perf) {
+    await new Promise((r) => {
+      perf.once("exit", r);
+      perf.kill("SIGINT");
+    });
+  }
+  process.stdout.write(`${n} transfers in ${seconds} s (${(n / seconds).toFixed(0)}/s) from ${pids.length} backends; group commit ${JSON.stringify(ledger.group?.stats ?? null)}\n`);
+  await admin.close();
+  await db.close();
 }
