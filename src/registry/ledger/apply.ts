@@ -33,14 +33,16 @@ export function encodePlan(p: Plan): string {
     limits: p.limits.map((l) => ({
       holder: l.holder, limit: l.limit.toString(), unitTypes: l.unitTypes, exempt: l.exempt, incoming: l.incoming.toString(), pending: l.pending.toString(),
     })),
-    batch: p.batch ? { ...p.batch, request: text(p.batch.request) } : null,
+    batch: p.batch ? { ...p.batch, request: JSON.stringify(p.batch.request) } : null,
     ...(p.group ? { group: true } : {}),
     steps: p.steps.map((s) => {
       const legs = s.legs.map((l) => ({
         cls: l.cls.id, code: l.cls.code, from: l.from, to: l.to, qty: l.quantity.toString(),
         ...(l.ranges ? { ranges: l.ranges.map(([a, b]) => [a.toString(), b.toString()]) } : {}),
       }));
-      const common = { id: s.id, kind: s.kind, request: text(s.request), reverses: s.reverses, actor: s.actor, detail: s.detail, legs, chains: s.chains, ...(s.at !== undefined ? { at: s.at } : {}) };
+      // A created step's request is canonical already (CreateStep.request); a transition's was
+      // read back from the database, whose jsonb keeps its keys in its own order.
+      const common = { id: s.id, kind: s.kind, request: s.op === "create" ? JSON.stringify(s.request) : text(s.request), reverses: s.reverses, actor: s.actor, detail: s.detail, legs, chains: s.chains, ...(s.at !== undefined ? { at: s.at } : {}) };
       if (s.op === "create") return { op: "create", ...common, scope: s.scope, key: s.key, initiator: s.initiator, status: s.status, delayUntil: s.delayUntil };
       return { op: "transition", ...common, to: s.to, approvedBy: s.approvedBy, ...(s.delayUntil !== undefined ? { delayUntil: s.delayUntil } : {}) };
     }),

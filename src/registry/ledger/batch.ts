@@ -4,7 +4,7 @@
 // transaction (its own id, legs, movements and chain link), so per-installation records and
 // reversals work as for any transaction; the batch row ties them together.
 import { refuse, type Refusal } from "../../domain/ledger/checks.ts";
-import { ACCOUNT_ID_PATTERN, canonical, checkId, CLASS_CODE_PATTERN, firstDifference, type Leg, parseQuantity } from "../../domain/ledger/commands.ts";
+import { ACCOUNT_ID_PATTERN, checkId, CLASS_CODE_PATTERN, firstDifference, type Leg, parseQuantity } from "../../domain/ledger/commands.ts";
 import { MAX_BATCH, type Plan, type PlanOptions, planBatch } from "../../domain/ledger/plan.ts";
 import type { Db } from "../../store/db.ts";
 import type { Applied } from "./apply.ts";
@@ -32,7 +32,7 @@ export interface BatchInput {
   initiator?: string | null | undefined;
 }
 
-interface ValidTransfer {
+export interface ValidTransfer {
   key: string;
   leg: Leg;
   note: string | null;
@@ -66,11 +66,23 @@ function validate(input: BatchInput): { batchId: string; kind: string; transfers
   return { batchId: input.batchId, kind: input.kind, transfers: out, initiator };
 }
 
-/** The request of one transfer of a batch, in the shape of a proposal's (so views and replays read it alike). */
-function transferRequest(kind: string, t: ValidTransfer, initiator: string | null, batchId: string): Record<string, unknown> {
+/**
+ * The request of one transfer of a batch, in the shape of a proposal's (so views and replays read
+ * it alike), built in canonical form (keys sorted, quantity as a decimal string: what canonical()
+ * would return), so a batch of 1,000 is not walked and copied again to sort its keys.
+ */
+export function transferRequest(kind: string, t: ValidTransfer, initiator: string | null, batchId: string): Record<string, unknown> {
   return {
-    kind, legs: [{ classCode: t.leg.classCode, from: t.leg.from, to: t.leg.to, quantity: t.leg.quantity }], initiator,
-    purpose: null, beneficiary: null, note: t.note, hold: { approval: false, delayUntil: null }, batch: batchId,
+    batch: batchId, beneficiary: null, hold: { approval: false, delayUntil: null }, initiator, kind,
+    legs: [{ classCode: t.leg.classCode, from: t.leg.from, quantity: t.leg.quantity.toString(), to: t.leg.to }], note: t.note, purpose: null,
+  };
+}
+
+/** The batch's own request, in canonical form (as transferRequest). */
+export function batchRequest(kind: string, transfers: readonly ValidTransfer[], initiator: string | null): Record<string, unknown> {
+  return {
+    initiator, kind,
+    transfers: transfers.map((t) => ({ classCode: t.leg.classCode, from: t.leg.from, key: t.key, note: t.note, quantity: t.leg.quantity.toString(), to: t.leg.to })),
   };
 }
 
@@ -87,7 +99,7 @@ export async function runBatch(ledger: BatchDeps, input: BatchInput, scope: stri
   const v = validate(input);
   if ("ok" in v) return v;
   const batchId = txIdFor(scope, v.batchId);
-  const request = canonical({ kind: v.kind, initiator: v.initiator, transfers: v.transfers.map((t) => ({ key: t.key, ...t.leg, note: t.note })) });
+  const request = batchRequest(v.kind, v.transfers, v.initiator);
   const now = ledger.now();
   const classes = [...new Set(v.transfers.map((t) => t.leg.classCode))];
   const accounts = [...new Set(v.transfers.flatMap((t) => [t.leg.from as string, t.leg.to]))];
@@ -99,7 +111,7 @@ export async function runBatch(ledger: BatchDeps, input: BatchInput, scope: stri
     const plan = planBatch(
       {
         id: batchId, scope, key: v.batchId, kind: v.kind, request, initiator: v.initiator,
-        transfers: v.transfers.map((t) => ({ id: txIdFor(scope, t.key), key: t.key, leg: t.leg, request: canonical(transferRequest(v.kind, t, v.initiator, batchId)) })),
+        transfers: v.transfers.map((t) => ({ id: txIdFor(scope, t.key), key: t.key, leg: t.leg, request: transferRequest(v.kind, t, v.initiator, batchId) })),
       },
       snap,
       ledger.options,

@@ -18,6 +18,7 @@ import { ledgerV5Migrations } from "./ledger-005.ts";
 import { ledgerPerfMigrations } from "./ledger-perf.ts";
 import { ledgerPerf002Migrations } from "./ledger-perf-002.ts";
 import { ledgerPerf003Migrations } from "./ledger-perf-003.ts";
+import { ledgerPerf004Migrations } from "./ledger-perf-004.ts";
 import { registryMigrations } from "./registry.ts";
 import { securityMigrations } from "./security.ts";
 
@@ -48,4 +49,5 @@ export const migrations: readonly Migration[] = [
   ...ledgerPerf002Migrations,
   ...ledgerPerf003Migrations,
   ...authNotifyMigrations,
+  ...ledgerPerf004Migrations,
 ];

@@ -185,7 +185,7 @@ const BATCH_ELIGIBLE = `CREATE FUNCTION ledger_batch_eligible(p jsonb) RETURNS b
 $$`;
 
 /** Writes the rows of an eligible batch's transactions as sets: headers, legs, completed events (in step order), states. */
-const CREATE_BATCH = `CREATE FUNCTION ledger_create_batch(p jsonb, v_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+export const CREATE_BATCH = `CREATE FUNCTION ledger_create_batch(p jsonb, v_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO transactions (id, kind, request, initiator, reverses, created_at, idem_scope, idem_key, batch_id)
     SELECT y->>'id', y->>'kind', (y->>'request')::jsonb, y->>'initiator', NULL, v_at, y->>'scope', y->>'key', p->'batch'->>'id'

@@ -60,8 +60,8 @@ BEGIN
     SELECT y->>'id', 'completed', 1, NULL, NULL, y->>'actor', NULL FROM jsonb_array_elements(p->'steps') y;
 END $$`;
 
-/** ledger_apply as in ledger-perf-001, with the set path for a group of single proposals. */
-const APPLY = `CREATE OR REPLACE FUNCTION ledger_apply(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+/** ledger_apply as in ledger-perf-001, with the set path for a group of single proposals (redefined again by ledger-perf-004). */
+export const APPLY = `CREATE OR REPLACE FUNCTION ledger_apply(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 ${APPLY_HEAD}  IF (CASE WHEN jsonb_typeof(p->'batch') = 'object' THEN ledger_batch_eligible(p) ELSE false END) THEN
     PERFORM ledger_create_batch(p, v_at);
     v_out := ledger_complete_batch(p->'steps', v_now);

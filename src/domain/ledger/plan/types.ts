@@ -95,6 +95,8 @@ interface StepBase {
 
 export interface CreateStep extends StepBase {
   readonly op: "create";
+  /** The canonical request (canonical(): keys sorted, bigints as decimal strings), written as it is. */
+  readonly request: unknown;
   readonly scope: string;
   readonly key: string;
   readonly initiator: string | null;
@@ -159,6 +161,7 @@ export interface Plan {
   readonly accounts: ReadonlyMap<string, { type: string; status: AccountStatus }>;
   readonly txs: ReadonlyMap<string, { seq: number; status: TransactionStatus; reversedBy: string | null }>;
   readonly limits: readonly LimitCheck[];
+  /** The batch's row; its request is canonical (canonical()), written as it is. */
   readonly batch: { id: string; scope: string; key: string; kind: string; request: unknown; size: number } | null;
   /** Single proposals applied together, each its own transaction at its own time (plan/group.ts); absent otherwise. */
   readonly group?: true;

@@ -1,0 +1,176 @@
+// Profiles allocation delivery in batches of 1,000 (bench/ledger.bench.ts figure 2) on a private
+// PostgreSQL cluster: per batch, the wall time of registry.batch, the CPU its backend spent
+// (/proc/PID/stat of the one connection, in 10 ms ticks: hence the means over many batches) and
+// the Node.js process's CPU. Not a test and not a benchmark figure.
+//
+//   npx tsx scripts/profile-batch.ts [--batches N] [--explain] [--ab FILE]
+//
+// --explain: auto_explain's plans (ANALYZE, BUFFERS, nested statements of the ledger functions)
+//   of the last batch, printed per statement, longest first (timing every row inflates the
+//   statements that loop over many rows; compare with the CPU means, not alone).
+// --ab FILE: a same-run comparison of SQL function definitions: FILE holds CREATE OR REPLACE
+//   FUNCTION statements separated by lines `-- next`; batches alternate between the migrated
+//   definitions (A) and FILE's (B), and the means are printed for each.
+// --perf FILE: `perf record -g` of the backend during the batches (from the third), into FILE.
+// --single SECONDS: instead of batches, figure 1's workload (8 clients, each transferring 1 unit
+//   at a time, group commit at its default) for SECONDS after 2 s of warm-up; with --perf, all
+//   8 backends are recorded.
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { LedgerService } from "../src/registry/ledger/index.ts";
+import { migrate } from "../src/store/migrate.ts";
+import { openPostgres } from "../src/store/postgres.ts";
+import { startPgCluster } from "../test/support/pg-cluster.ts";
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const explain = process.argv.includes("--explain");
+const abFile = arg("--ab");
+const N = 1000;
+const BATCHES = Number(arg("--batches") ?? 8);
+const single = arg("--single");
+const cluster = await startPgCluster({});
+try {
+  if (single !== undefined) {
+    await profileSingle(Number(single));
+    process.exit(0);
+  }
+  const admin = openPostgres(cluster.url, { max: 1 });
+  await admin.query("CREATE DATABASE prof");
+  await admin.close();
+  const db = openPostgres(cluster.urlFor("prof"), { max: 1 });
+  await migrate(db);
+  const ledger = await LedgerService.open(db);
+  const must = (r: { ok: boolean }) => {
+    if (!r.ok) throw new Error(JSON.stringify(r));
+  };
+  must(await ledger.defineClass({ commandId: "a-class", code: "A-2026", unitType: "allowance", scheme: "A" }));
+  must(await ledger.openAccount({ commandId: "a-nha", accountId: "A-NHA", type: "national_issuance", holder: "s", name: "s" }));
+  // Every batch goes to the same 1,000 installations: each gets a new block per batch (the serials
+  // between two batches' blocks of one account belong to the others), as in the bench.
+  for (let i = 0; i < N; i++) must(await ledger.openAccount({ commandId: `a-open-${i}`, accountId: `A-OHA-${i}`, type: "operator_holding", holder: `op-${i}`, name: "n", installation: `I-${i}` }));
+  must(await ledger.propose({ transactionId: "a-issue", kind: "issuance", legs: [{ classCode: "A-2026", from: null, to: "A-NHA", quantity: String(N * BATCHES * 2000) }] }));
+  const pid = Number((await db.query<{ p: number }>("SELECT pg_backend_pid() AS p")).rows[0]?.p);
+  const cpu = () => {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, in ms (100 ticks/s)
+  };
+  const variants: string[][] = [[], []];
+  if (abFile) {
+    const b = readFileSync(abFile, "utf8").split(/^-- next$/m).map((s) => s.trim()).filter((s) => s.length > 0);
+    for (const def of b) {
+      const name = /FUNCTION\s+(\w+)\s*\(/i.exec(def)?.[1];
+      const r = await db.query<{ d: string }>("SELECT pg_get_functiondef(p.oid) AS d FROM pg_proc p WHERE p.proname = $1", [name]);
+      if (r.rows.length !== 1) throw new Error(`--ab: ${name} is not one function of the store`);
+      variants[0]?.push(r.rows[0]?.d as string);
+      variants[1]?.push(def);
+    }
+  }
+  const perfOut = arg("--perf");
+  let perf: ReturnType<typeof spawn> | undefined;
+  const sums = [{ n: 0, db: 0, node: 0, wall: 0 }, { n: 0, db: 0, node: 0, wall: 0 }];
+  for (let b = 0; b < BATCHES; b++) {
+    if (perfOut && b === 2) {
+      perf = spawn("perf", ["record", "-F", "1999", "-g", "-p", String(pid), "-o", perfOut], { stdio: "ignore" });
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const v = abFile ? b % 2 : 0;
+    for (const def of variants[v] ?? []) await db.query(def);
+    const last = explain && b === BATCHES - 1;
+    if (last) {
+      await db.query("LOAD 'auto_explain'");
+      for (const s of ["log_min_duration = 0", "log_analyze = on", "log_buffers = on", "log_nested_statements = on", "log_timing = on"]) await db.query(`SET auto_explain.${s}`);
+    }
+    const transfers = Array.from({ length: N }, (_, j) => ({ classCode: "A-2026", from: "A-NHA", to: `A-OHA-${j}`, quantity: String(500 + ((b * N + j) % 997)) }));
+    const c0 = cpu();
+    const n0 = process.cpuUsage();
+    const t0 = performance.now();
+    must(await ledger.batch({ batchId: `a-batch-${b}`, kind: "allocation", transfers }));
+    const wall = performance.now() - t0;
+    const n1 = process.cpuUsage(n0);
+    const node = (n1.user + n1.system) / 1000;
+    const dbCpu = cpu() - c0;
+    process.stdout.write(`batch ${b}${abFile ? ` (${v ? "B" : "A"})` : ""}: ${wall.toFixed(0)} ms wall, backend CPU ${dbCpu} ms, Node.js CPU ${node.toFixed(0)} ms\n`);
+    const s = sums[v];
+    if (s && b >= 2 && !last) {
+      s.n++;
+      s.db += dbCpu;
+      s.node += node;
+      s.wall += wall;
+    }
+  }
+  if (perf) {
+    const p = perf;
+    await new Promise((r) => {
+      p.once("exit", r);
+      p.kill("SIGINT");
+    });
+  }
+  for (const [i, s] of sums.entries()) {
+    if (s.n > 0) process.stdout.write(`${abFile ? (i ? "B" : "A") : "all"}: mean of ${s.n} batches (from the third): ${(s.wall / s.n).toFixed(0)} ms wall, backend CPU ${(s.db / s.n).toFixed(1)} ms, Node.js CPU ${(s.node / s.n).toFixed(1)} ms\n`);
+  }
+  await db.close();
+  if (explain) {
+    const log = readFileSync(join(cluster.socketDir, "server.log"), "utf8");
+    const re = /duration: ([\d.]+) ms\s+plan:\n\s*Query Text: ([\s\S]*?)\n(?:\t|\s{2})/g;
+    const rows: [number, string][] = [];
+    for (let m = re.exec(log); m; m = re.exec(log)) rows.push([Number(m[1]), (m[2] ?? "").replace(/\s+/g, " ").slice(0, 140)]);
+    for (const [ms, q] of rows.sort((a, b) => b[0] - a[0]).slice(0, 40)) process.stdout.write(`${ms.toFixed(2).padStart(9)} ms  ${q}\n`);
+    if (process.env.PROFILE_LOG) writeFileSync(process.env.PROFILE_LOG, log);
+  }
+} finally {
+  cluster.stop();
+}
+
+/** Figure 1's workload for `seconds`, its backends optionally under `perf record`. */
+async function profileSingle(seconds: number): Promise<void> {
+  const C = 8;
+  const admin = openPostgres(cluster.url, { max: 1 });
+  await admin.query("CREATE DATABASE prof");
+  const db = openPostgres(cluster.urlFor("prof"), { max: C });
+  await migrate(db);
+  const ledger = await LedgerService.open(db);
+  const must = (r: { ok: boolean }) => {
+    if (!r.ok) throw new Error(JSON.stringify(r));
+  };
+  must(await ledger.defineClass({ commandId: "b-class", code: "B-2026", unitType: "allowance", scheme: "B" }));
+  must(await ledger.openAccount({ commandId: "b-nha", accountId: "B-NHA", type: "national_issuance", holder: "s", name: "s" }));
+  must(await ledger.propose({ transactionId: "b-issue", kind: "issuance", legs: [{ classCode: "B-2026", from: null, to: "B-NHA", quantity: "100000000" }] }));
+  const legs = [];
+  for (let c = 0; c < C; c++) {
+    for (const side of ["S", "D"]) must(await ledger.openAccount({ commandId: `b-open-${side}${c}`, accountId: `B-${side}${c}`, type: "trading", holder: "h", name: "n" }));
+    legs.push({ classCode: "B-2026", from: "B-NHA", to: `B-S${c}`, quantity: "10000000" });
+  }
+  must(await ledger.propose({ transactionId: "b-seed", kind: "correction", legs }));
+  const run = async (secs: number, tag: string) => {
+    let done = 0;
+    const until = Date.now() + secs * 1000;
+    await Promise.all(
+      Array.from({ length: C }, async (_, c) => {
+        for (let n = 0; Date.now() < until; n++) {
+          must(await ledger.propose({ transactionId: `b-${tag}-${c}-${n}`, kind: "transfer", legs: [{ classCode: "B-2026", from: `B-S${c}`, to: `B-D${c}`, quantity: "1" }] }));
+          done++;
+        }
+      }),
+    );
+    return done;
+  };
+  await run(2, "w");
+  const pids = (await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = 'prof'")).rows.map((r) => r.pid);
+  const perfOut = arg("--perf");
+  const perf = perfOut ? spawn("perf", ["record", "-F", "1999", "-g", "-p", pids.join(","), "-o", perfOut], { stdio: "ignore" }) : undefined;
+  if (perf) await new Promise((r) => setTimeout(r, 500));
+  const n = await run(seconds, "m");
+  if (perf) {
+    await new Promise((r) => {
+      perf.once("exit", r);
+      perf.kill("SIGINT");
+    });
+  }
+  process.stdout.write(`${n} transfers in ${seconds} s (${(n / seconds).toFixed(0)}/s) from ${pids.length} backends; group commit ${JSON.stringify(ledger.group?.stats ?? null)}\n`);
+  await admin.close();
+  await db.close();
+}
