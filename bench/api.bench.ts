@@ -49,7 +49,9 @@
 // 10:32-10:34, loads 8.8->5.8): 0.257, 0.301, 0.448, 0.383, 0.361; CPU per holdings request at the
 // quietest (0.448, load 7.9->7.0): client 300 + server 318 + PostgreSQL 201 against bare 217 + 66.
 // Interleaved with the code before (10:35-10:36, loads 5.4-8.1): before 0.428, 0.204; after 0.333,
-// 0.265: the machine's noise is larger than the change. Goal NOT met. Per holdings request, one
+// 0.265: the machine's noise is larger than the change. Goal NOT met. The lead, merged code, quiet
+// machine (10:48 UTC, load 1.2-1.8): 2,339 vs 5,743 req/s = 0.407; CPU per holdings request client
+// 280 + server 286 + PostgreSQL 195 us against bare 203 + 63: unchanged within the noise. Per holdings request, one
 // prepared statement (generic plan after the fifth call); at saturation without HTTP it costs
 // PostgreSQL 65-105 us of CPU against 22-30 for a constant statement, of which the block count is
 // about 30 us of execution. PostgreSQL over its Unix socket and a pool of 4 instead of 20 made no

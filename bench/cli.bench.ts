@@ -106,6 +106,12 @@
 // Whether holdings on PGlite meets <= 6: NOT met (6.1-10.6 under load; 7.0-7.9 in the interleaved runs above), and
 // it cannot be while PGlite alone, started as the CLI starts it, is itself 6-7.8 times node -e 0 in the same runs:
 // what OpenETS adds on top of it is now 1.0-1.4 times in wall time (about 0.1 s of CPU).
+// The lead, merged code, quiet machine (10:46-10:48 UTC, load 2.0-2.5, BENCH_RUNS=9, three runs):
+//   --version 1.34, 1.40, 1.31; holdings on PGlite 560 ms = 5.90, 555 ms = 6.35, 579 ms = 5.87 (node -e 0
+//   95, 87, 99 ms); bare PGlite as the CLI starts it 5.13, 5.54, 5.06 (holdings beside it 1.15, 1.14, 1.16);
+//   on PostgreSQL 3.40, 3.69, 3.19; beside a server 2.75, 3.05, 2.64. Holdings on PGlite: at the limit,
+//   met in two runs of three. A --cpu-prof of it (481 ms): OpenETS's own code 5 ms; PGlite's WASM and
+//   JavaScript, its file reads, Node's compiling of ES modules (25 ms) and GC (27 ms) are the rest.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
