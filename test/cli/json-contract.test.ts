@@ -11,7 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fullProgram, run } from "../../src/cli/program.ts";
+import { fullProgram } from "../../src/cli/program.ts";
+import type { EtsRun } from "../support/ets.ts";
+import { etsInProcess } from "../support/ets-in-process.ts";
 
 /** Every leaf command with its path of names (`account rep add`). */
 function leaves(cmd: Command, path: string[] = []): Array<{ path: string[]; cmd: Command }> {
@@ -20,34 +22,7 @@ function leaves(cmd: Command, path: string[] = []): Array<{ path: string[]; cmd:
   return subs.flatMap((c) => leaves(c, [...path, c.name()]));
 }
 
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `ets` in-process with stdout and stderr captured. */
-async function ets(argv: string[]): Promise<Ran> {
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const code = await run(argv);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
+const ets = etsInProcess;
 
 const dir = mkdtempSync(join(tmpdir(), "ets-json-"));
 const missing = join(dir, "no-such-folder", "no-such-file");
@@ -88,7 +63,7 @@ const commands = leaves(program).filter((c) => c.path.length > 0);
 /** Commands that run a long job on a value that does not exist would not end quickly; none may be skipped silently. */
 const SKIP = new Set<string>([]);
 
-function expectJsonError(r: Ran, what: string): { code: unknown; message: string; field: unknown; facts: unknown } {
+function expectJsonError(r: EtsRun, what: string): { code: unknown; message: string; field: unknown; facts: unknown } {
   expect([1, 2], `${what}: exit ${r.code}\n${r.stderr}`).toContain(r.code);
   let doc: { error?: { code: unknown; message: string; field: unknown; facts: unknown } };
   try {

@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run } from "../../src/cli/program.ts";
 import { InternationalService } from "../../src/registry/international/service.ts";
 import { openStore } from "../../src/store/open.ts";
+import { etsInProcess } from "../support/ets-in-process.ts";
 import { AUCTION, auctionWorld, BIDDER } from "../http/auction-world.ts";
 import { buildFixture, type Fixture } from "../http/fixture.ts";
 import { as, type Session, seedWorld, signIn, SYSTEM } from "../http/world.ts";
@@ -24,20 +24,7 @@ let admin: Session;
 let rep: Session;
 let closed = false;
 
-async function ets(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => ((stdout += String(c)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => ((stderr += String(c)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await run(argv), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
+const ets = etsInProcess;
 
 const project = (i: number) => `P-${String(i).padStart(3, "0")}`;
 
