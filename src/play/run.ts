@@ -245,7 +245,8 @@ interface Served {
 
 async function serveRegistry(name: string, spec: RegistrySpec, clock: ManualClock, saved: Map<string, unknown>): Promise<Served & { url: string }> {
   const dir = mkdtempSync(join(tmpdir(), `ets-play-${name}-`));
-  const db = await openPglite(dir);
+  // A play is a CLI command: its stores are short-lived, like the CLI's own opens (shared_buffers 16MB, not 128MB).
+  const db = await openPglite(dir, { shortLived: true });
   let world: World;
   try {
     world = await setUp(spec, db, clock, saved, name);
@@ -309,7 +310,7 @@ export async function play(scenario: Scenario, opts: { db?: Db; onStep?: (r: Ste
       for (const s of served.reverse()) await s.close();
     }
   }
-  const db = opts.db ?? (await openPglite());
+  const db = opts.db ?? (await openPglite(undefined, { shortLived: true }));
   try {
     const w = await setUp(scenario, db, clock, saved, null);
     return await runSteps(scenario, [w], opts);
