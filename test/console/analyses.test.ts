@@ -91,6 +91,23 @@ describe("the analyses in a browser", () => {
     expect(await axeViolations(page)).toEqual([]);
   }, 60_000);
 
+  it("a page opened straight from its address waits for the scheme: a slow scheme answer does not change the allocation's rulebook under the user's hand", async () => {
+    // The scheme's answer held back 1.5 s: before, the allocation form showed the first preset at once and ran it if
+    // clicked then; now no page starts before the scheme is known, so the form offers (and runs) the scheme's own rulebook.
+    const p = await newPage(browser);
+    await signIn(p, server, "demo-auditor");
+    await p.route("**/v1/public/scheme", async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    await p.goto(`${server.url}/allocation`);
+    await p.getByRole("button", { name: "Allocate" }).click();
+    await p.getByTestId("allocation-run").waitFor();
+    expect(new URL(p.url()).searchParams.get("rulebook")).toBe("japan-gx-ets");
+    expect(await p.locator("main").getByRole("heading", { level: 2 }).first().innerText()).toBe("japan-gx-ets FY2026: 34 installations allocated, 0 skipped.");
+    await p.context().close();
+  }, 60_000);
+
   it("a year's allocation opens each installation's explanation", async () => {
     await page.getByRole("link", { name: "Allocation of a year" }).click();
     await page.getByRole("button", { name: "Allocate" }).click();

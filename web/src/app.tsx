@@ -10,7 +10,7 @@ import { Link, matchPath, useLocation } from "./router.tsx";
 import { NAV, ROUTES, type RouteDef } from "./routes.tsx";
 import { abilities, SessionProvider, useSession } from "./session.tsx";
 import { PageBoundary } from "./components/boundary.tsx";
-import { Data } from "./components/ui.tsx";
+import { Data, Loading } from "./components/ui.tsx";
 import { SchemeContext, useScheme } from "./scheme.tsx";
 
 export function App(props: { initialLang?: Lang }) {
@@ -19,14 +19,14 @@ export function App(props: { initialLang?: Lang }) {
     <SchemeContext.Provider value={scheme.data}>
       <I18nProvider fiscal={scheme.data?.yearBasis.kind === "fiscal"} {...(props.initialLang ? { initial: props.initialLang } : {})}>
         <SessionProvider>
-          <Frame scheme={scheme.data} />
+          <Frame scheme={scheme.data} schemeLoading={scheme.loading} />
         </SessionProvider>
       </I18nProvider>
     </SchemeContext.Provider>
   );
 }
 
-function Frame(props: { scheme: Scheme | undefined }) {
+function Frame(props: { scheme: Scheme | undefined; schemeLoading: boolean }) {
   const { t } = useT();
   const { pathname } = useLocation();
   const found = useMemo(() => {
@@ -46,7 +46,9 @@ function Frame(props: { scheme: Scheme | undefined }) {
         <Nav pathname={pathname} />
         <main id="main" tabIndex={-1}>
           <PageBoundary resetKey={pathname} fallback={<div className="error" role="alert">{t("error.status.500")}</div>}>
-            {found ? <Guarded route={found.route} params={found.params} /> : <NotFound />}
+            {/* A page starts once the scheme is known (or failed to load): its defaults (the allocation page's rulebook, fiscal
+                years, currency) come from it, and a page shown before would change them under the user's hand. */}
+            {props.schemeLoading ? <Loading /> : found ? <Guarded route={found.route} params={found.params} /> : <NotFound />}
           </PageBoundary>
         </main>
       </div>
