@@ -112,6 +112,38 @@
 //   on PostgreSQL 3.40, 3.69, 3.19; beside a server 2.75, 3.05, 2.64. Holdings on PGlite: at the limit,
 //   met in two runs of three. A --cpu-prof of it (481 ms): OpenETS's own code 5 ms; PGlite's WASM and
 //   JavaScript, its file reads, Node's compiling of ES modules (25 ms) and GC (27 ms) are the rest.
+// Since 2026-12-07 (branch cli9): the CLI loads only its own messages (src/i18n/cli.ts, the cli.*
+// areas, ~49 KB of source) instead of the whole catalogue (~245 KB: the console's areas, the check
+// catalogues, the allocation texts), which it loads only when it speaks Japanese, for the words of
+// codes (src/cli/io.ts loadCodeTexts); and commander is bundled into build/cli (scripts/build.mjs
+// BUNDLED) instead of loaded from node_modules as CommonJS through Node's ES module loader. CPU
+// (user+sys from wait4) of loading `ets holdings`' modules (main, program, the registry's
+// commands), 20 runs each, same run, load 3.8: 121 ms before, 112 with the catalogue change, 101
+// with commander bundled too (node -e 0 69 ms; the services and store chunks add 13 ms, PGlite's
+// own JavaScript modules 24 ms). Same-run before/after of holdings on the small PGlite store (the
+// base commit 53df4ec's build/cli beside this one, both with bin/ets's flags, interleaved, 11 runs
+// each, medians), three runs at load 3.8-4.3:
+//   before 574 / 586 / 569 ms wall, 562 / 560 / 559 ms CPU (node -e 0 76 / 77 / 77 ms, 68 ms CPU)
+//   after  575 / 560 / 557 ms wall, 549 / 540 / 538 ms CPU
+//   --version 80 / 81 / 82 ms before, 86 / 84 / 78 ms after (no change beyond noise)
+// so 13-22 ms less CPU and 0-26 ms less wall time: a third to half of the 40-60 ms the goal needs
+// to be met robustly; NOT robustly met. Tried and not taken (measured, same runs):
+//   - starting PGlite's WASM compile in main.ts, before the program loads (a guess from argv that
+//     the command opens a PGlite store): wall 615 / 550 ms against 605 / 548 ms without, CPU 6-18
+//     ms more. At a load of 3-5 the process is CPU-bound (wall close to CPU), so the compile only
+//     competes with the module loading; a timeline showed the open waiting 0-50 ms for the compile
+//     when it starts in the action, and as long when it starts at the top.
+//   - --min-semi-space-size=16 (or 8): the main thread's GC 29 -> 19 ms in --trace-gc (11
+//     scavenges -> 3), but the process's CPU 565 / 559 ms against 546 ms without (20 runs): a
+//     larger young generation costs more than it saves here. --single-threaded-gc: no gain.
+//   - a read without btree_gist: the blocks table's exclusion constraint is a btree_gist index,
+//     which a read of blocks may use: not taken (as before).
+// Where the wall time of holdings goes now (performance.now() in the process, load ~4): node's
+// boot and the modules up to the store's open ~210-260 ms, PGlite.create ~280-350 ms (PostgreSQL's
+// boot in WebAssembly; it also removes and rebuilds its relcache init files, global/ and
+// base/5/pg_internal.init, ~150 KB, at every start, as PostgreSQL does), the read and close 30-40
+// ms. Next leads, not done: SecureRegistry.openReads in a module of its own that does not import
+// the ledger service's writes (of the 13 ms of the services chunk), and PGlite's start itself.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
