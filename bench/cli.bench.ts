@@ -127,7 +127,14 @@
 //   after  575 / 560 / 557 ms wall, 549 / 540 / 538 ms CPU
 //   --version 80 / 81 / 82 ms before, 86 / 84 / 78 ms after (no change beyond noise)
 // so 13-22 ms less CPU and 0-26 ms less wall time: a third to half of the 40-60 ms the goal needs
-// to be met robustly; NOT robustly met. Tried and not taken (measured, same runs):
+// to be met robustly; NOT robustly met. Figures of this bench after the change (BENCH_RUNS=7):
+//   load 4.0-6.2: --version 1.40; holdings on PGlite 656 ms = 6.75 (node -e 0 97 ms); on PostgreSQL
+//     8.11, beside a server 4.93, bare PGlite 13.3 and as the CLI starts it 14.7 (the load rose
+//     during the run: the figures after holdings are from a busier machine)
+//   load 5.2-5.7: --version 1.52; holdings on PGlite 597 ms = 6.57 (node -e 0 91 ms); bare PGlite as
+//     the CLI starts it 587 ms = 6.46, holdings beside it 1.02 (the lead's quiet runs before: 1.14-
+//     1.16); on PostgreSQL 3.26; beside a server 2.71
+// Tried and not taken (measured, same runs):
 //   - starting PGlite's WASM compile in main.ts, before the program loads (a guess from argv that
 //     the command opens a PGlite store): wall 615 / 550 ms against 605 / 548 ms without, CPU 6-18
 //     ms more. At a load of 3-5 the process is CPU-bound (wall close to CPU), so the compile only
