@@ -140,6 +140,13 @@
 // 606, 523 / 531, 518 / 522 ms); `ets play` of a compliance year on a fresh store 6.88 s of CPU
 // against 6.97 s (3 runs each). (The helper of 2026-12-07 saw no gain in wall time under a load of
 // 8-10, where it is within the noise.) Bare PGlite as the CLI starts it takes the flag too.
+// All three changes of this branch together, same-run before/after (53df4ec's build/cli with its
+// flags beside this build with bin/ets's flags, interleaved, 9 runs each, medians), load 1.1-2.9:
+//   before 534 / 599 / 795 ms wall, 569 / 554 / 584 ms CPU (node -e 0 71 / 79 / 95 ms, 68-69 CPU)
+//   after  521 / 569 / 680 ms wall, 533 / 523 / 542 ms CPU
+// so 30-42 ms less CPU and 13-115 ms less wall time; in ratios to node -e 0, 7.33 / 7.18 / 7.13
+// against 7.51 / 7.56 / 8.34: NOT met on this store in these runs (this store is the bench's
+// small store seeded alike, run as `node FLAGS build/cli/main.mjs`, without bin/ets.mjs).
 // Measured and left to the lead: --max-opt=1 (V8's baseline JavaScript compiler only, no
 // optimising tiers): holdings 518 against 559 ms CPU, with --wasm-lazy-validation 509, and `ets
 // play` 6.15 s against 6.97 s of CPU; but it would slow any long pure-JavaScript command (a large
