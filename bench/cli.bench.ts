@@ -147,6 +147,10 @@
 // so 30-42 ms less CPU and 13-115 ms less wall time; in ratios to node -e 0, 7.33 / 7.18 / 7.13
 // against 7.51 / 7.56 / 8.34: NOT met on this store in these runs (this store is the bench's
 // small store seeded alike, run as `node FLAGS build/cli/main.mjs`, without bin/ets.mjs).
+// This bench after all three (BENCH_RUNS=9, load 2.7-4.2): --version 1.32; holdings on PGlite 609 ms
+// = 6.85 (node -e 0 89 ms); bare PGlite as the CLI starts it 508 ms = 5.72, holdings beside it 1.20;
+// on PostgreSQL 3.13; beside a server 2.98. The bench measures its figures one after the other, so
+// a load that changes during the run moves them apart: compare the interleaved runs above.
 // Measured and left to the lead: --max-opt=1 (V8's baseline JavaScript compiler only, no
 // optimising tiers): holdings 518 against 559 ms CPU, with --wasm-lazy-validation 509, and `ets
 // play` 6.15 s against 6.97 s of CPU; but it would slow any long pure-JavaScript command (a large
