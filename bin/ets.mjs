@@ -2,7 +2,8 @@
 // when it is current, else the TypeScript sources through tsx's loader, registered in this
 // process, with one line on stderr saying why (unless ETS_QUIET_TSX is set). Current means: the
 // build's stamp (build/cli/.inputs-hash, whose time scripts/build.mjs renews whenever it finds the
-// build current) is newer than every file and folder under src/ and than package.json; a folder
+// build current) is newer than every file and folder under src/ and than package.json and
+// scripts/build.mjs (which says how the CLI is compiled, e.g. which packages it bundles); a folder
 // counts so that a deleted source is seen. The check is a walk of src/ in this process (about 500
 // stats, a few milliseconds), not a `find` in a shell: that cost two processes at every start.
 import { readdirSync, statSync } from "node:fs";
@@ -23,7 +24,7 @@ function newer(path, since) {
   return false;
 }
 
-if (built && !newer(`${root}src`, stamp.mtimeMs) && !newer(`${root}package.json`, stamp.mtimeMs)) {
+if (built && !newer(`${root}src`, stamp.mtimeMs) && !newer(`${root}package.json`, stamp.mtimeMs) && !newer(`${root}scripts/build.mjs`, stamp.mtimeMs)) {
   await import(main);
 } else {
   if (!process.env.ETS_QUIET_TSX) {

@@ -5,7 +5,8 @@
 // unit types, statuses, roles, and the checks of all five check catalogues: ledger, security,
 // compliance, auctions, international units) and every problem the API answers with has its
 // message; a check name means one rule in every catalogue (the console and the CLI look rules up
-// by name); every key the console uses exists and every key exists for a use.
+// by name); every key the console uses exists and every key exists for a use; the CLI's own
+// catalogue (src/i18n/cli.ts) is exactly the catalogue's cli.* messages.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -17,6 +18,7 @@ import { CHECKS } from "../src/domain/ledger/checks.ts";
 import { SECURITY_CHECKS } from "../src/domain/security/codes.ts";
 import { ROLES } from "../src/domain/security/roles.ts";
 import { AREAS } from "../src/i18n/catalogue.ts";
+import { CLI_CATALOGUE } from "../src/i18n/cli.ts";
 import { type Entry, type Lang, lookup, MESSAGES, type MessageKey, message, type Params } from "../src/i18n/index.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -87,6 +89,13 @@ describe("message catalogue", () => {
       if (e.en === e.ja) bad.push(`${key}: the same text in both languages`);
     }
     expect(bad).toEqual([]);
+  });
+
+  it("gives the CLI exactly the catalogue's cli.* messages (src/i18n/cli.ts, what a command loads)", () => {
+    const cli = Object.entries(all).filter(([key]) => key.startsWith("cli."));
+    expect(cli.length).toBeGreaterThan(300);
+    expect(Object.keys(CLI_CATALOGUE).sort()).toEqual(cli.map(([key]) => key).sort());
+    for (const [key, e] of cli) expect((CLI_CATALOGUE as Readonly<Record<string, Entry>>)[key], key).toBe(e);
   });
 
   it("defines each key in one area only", () => {

@@ -2,12 +2,16 @@
 // 1 refused by a rule or a failed check, 2 bad usage or input), errors that name the user's flag,
 // JSON on stdout for every outcome with --json (errors as {"error": {code, message, field,
 // facts}}), tables with grouped and aligned numbers that also align wide (Japanese) characters,
-// messages in Japanese when LANG is ja_JP* (from the catalogue in src/i18n, areas `cli` and `cli-*`), and a
+// messages in Japanese when LANG is ja_JP* (from the catalogue in src/i18n, areas `cli` and `cli-*`: src/i18n/cli.ts), and a
 // progress bar on stderr that stays quiet off a terminal. Commands throw UsageError or
 // CommandFailure (or a refusal carrying its check code) and `action` turns any error into this
 // contract: never a stack trace, never a second JSON document.
 import type { Command } from "commander";
-import { type Lang, MESSAGES, type MessageKey, interpolate, lookup, type Params } from "../i18n/index.ts";
+import { CLI_CATALOGUE, type CliKey } from "../i18n/cli.ts";
+import type { Entry, Lang, Params } from "../i18n/index.ts";
+import { interpolate } from "../i18n/interpolate.ts";
+
+export type { CliKey } from "../i18n/cli.ts";
 
 // ---- language ---------------------------------------------------------------------------------
 
@@ -17,12 +21,28 @@ export function cliLang(env: NodeJS.ProcessEnv = process.env): Lang {
   return /^ja([_.@-]|$)/i.test(locale) ? "ja" : "en";
 }
 
-/** The CLI's keys: every `cli.*` key of the catalogue (area cli, and the per-command areas cli-*.ts). */
-export type CliKey = Extract<MessageKey, `cli.${string}`>;
-
-/** A CLI message in the user's language. */
+/** A CLI message in the user's language (the CLI's keys: every `cli.*` key of the catalogue, src/i18n/cli.ts). */
 export function t(key: CliKey, params?: Params, lang: Lang = cliLang()): string {
-  return interpolate(MESSAGES[key][lang], params);
+  return interpolate(CLI_CATALOGUE[key][lang], params);
+}
+
+/** The whole catalogue, for the Japanese words of catalogue codes (checks, statuses); loaded by loadCodeTexts. */
+let codeTexts: Readonly<Record<string, Entry>> | undefined;
+
+/**
+ * Loads the whole catalogue when the CLI speaks Japanese (or `lang` says so): the words of
+ * catalogue codes (codeText, refusalText) are only used in Japanese, and an English command does
+ * not load the console's areas and the check catalogues for nothing (bench/cli.bench.ts). `action`
+ * and `run` call it before a command runs.
+ */
+export async function loadCodeTexts(lang: Lang = cliLang()): Promise<void> {
+  if (lang === "ja" && codeTexts === undefined) codeTexts = (await import("../i18n/catalogue.ts")).MESSAGES;
+}
+
+/** A code's words in a language from the whole catalogue, if loadCodeTexts has loaded it. */
+function lookup(lang: Lang, family: string, code: string): string | undefined {
+  const e = codeTexts?.[`${family}.${code}`];
+  return e === undefined ? undefined : e[lang];
 }
 
 // ---- errors -----------------------------------------------------------------------------------
@@ -204,6 +224,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | 
   return async (...args: A) => {
     const cmd = commandOf(args);
     try {
+      await loadCodeTexts();
       await fn(...args);
     } catch (err) {
       const opts = (cmd?.opts() ?? (args[args.length - 2] as Record<string, unknown> | undefined) ?? {}) as { json?: boolean };
@@ -347,9 +368,14 @@ export function refusalText(code: number, check: string, message: string, lang: 
   return t("cli.reg.refused", { code, check, message, rule: rule ? `「${rule.replace(/。$/, "")}」` : "" }, lang);
 }
 
-/** A message of a family keyed by a catalogue code (check names, account types), in the CLI's language. */
+/**
+ * A message of a family keyed by a catalogue code (check names, statuses) in Japanese, when the
+ * CLI speaks Japanese (loaded by loadCodeTexts before a command runs); undefined in English, where
+ * the code is its own word, and for a code the catalogue does not have.
+ */
 export function codeText(family: string, code: string): string | undefined {
-  return lookup(cliLang(), family, code);
+  const lang = cliLang();
+  return lang === "ja" ? lookup(lang, family, code) : undefined;
 }
 
 // ---- progress ---------------------------------------------------------------------------------

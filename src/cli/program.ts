@@ -5,7 +5,7 @@
 // server): a start then costs what that command needs, not what every command imports.
 import { Command, CommanderError } from "commander";
 import { cliVersion } from "./version.ts";
-import { printJson, reportError } from "./io.ts";
+import { loadCodeTexts, printJson, reportError } from "./io.ts";
 
 export type Register = (program: Command) => void;
 
@@ -64,7 +64,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const before = process.exitCode;
   process.exitCode = undefined;
   try {
-    const program = await programFor(argv);
+    const [program] = await Promise.all([programFor(argv), loadCodeTexts()]);
     await program.parseAsync([...argv], { from: "user" });
     const code = typeof process.exitCode === "number" ? process.exitCode : 0;
     return code;

@@ -5,8 +5,10 @@
 // keys named after catalogue codes (account types, transaction kinds, checks, ...) are looked up
 // with `lookup`, and test/i18n.test.ts checks that every code of the catalogues has its entry.
 import { MESSAGES } from "./catalogue.ts";
+import { interpolate, type Params } from "./interpolate.ts";
 
 export { MESSAGES } from "./catalogue.ts";
+export { interpolate } from "./interpolate.ts";
 export { renderText, type Text } from "../domain/allocation/texts.ts";
 export const LANGS = ["ja", "en"] as const;
 export type Lang = (typeof LANGS)[number];
@@ -16,15 +18,8 @@ import type { Entry } from "./entry.ts";
 export type { Entry } from "./entry.ts";
 
 export type MessageKey = keyof typeof MESSAGES;
-export type Params = Readonly<Record<string, string | number>>;
+export type { Params } from "./interpolate.ts";
 
-/** Fills `{name}` placeholders; a placeholder without a value is left visible rather than silently dropped. */
-export function interpolate(template: string, params: Params = {}): string {
-  return template.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => {
-    const v = params[name];
-    return v === undefined ? whole : String(v);
-  });
-}
 
 /** One message in a language. */
 export function message(lang: Lang, key: MessageKey, params?: Params): string {

@@ -4,7 +4,7 @@
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { studyLayout } from "../../src/domain/coverage/index.ts";
-import { cliLang, dec, describeError, displayWidth, flagFor, formatTable, numberText, refusalText, UsageError } from "../../src/cli/io.ts";
+import { cliLang, dec, describeError, displayWidth, flagFor, formatTable, loadCodeTexts, numberText, refusalText, UsageError } from "../../src/cli/io.ts";
 import { AUCTION_CHECKS } from "../../src/domain/auction/checks.ts";
 import { COMPLIANCE_CHECKS } from "../../src/domain/compliance/codes.ts";
 import { INTL_CHECKS } from "../../src/domain/international/codes.ts";
@@ -62,7 +62,9 @@ describe("language", () => {
     expect(describeError(new UsageError("x"), undefined, "ja").text).toMatch(/^エラー:/);
   });
 
-  it("a refusal of every check catalogue gives the rule's own Japanese words; English keeps the one line", () => {
+  it("a refusal of every check catalogue gives the rule's own Japanese words; English keeps the one line", async () => {
+    // The words come from the whole catalogue, which the CLI loads when it speaks Japanese (action and run do it).
+    await loadCodeTexts("ja");
     const cases = [
       [CHECKS.INSUFFICIENT_UNITS, "移転元口座が当該クラスのユニットを十分に保有していること"],
       [SECURITY_CHECKS.PERMISSION_DENIED, "あなたの役割でこの操作が認められていること"],

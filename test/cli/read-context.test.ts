@@ -5,7 +5,8 @@
 // registry answers, also on a new store; a command that
 // writes still opens the whole registry with every scheme rule installed before it writes, as
 // the server does. The modules `ets holdings` loads on a store (the compiled CLI, build/cli) hold
-// neither zod nor any scheme rule's hooks.
+// neither zod nor any scheme rule's hooks, nor the whole message catalogue (only the CLI's own
+// messages), and commander is bundled in them.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -137,5 +138,14 @@ describe("what `ets holdings` loads from the compiled CLI", () => {
     for (const module of ["src/registry/scheme-rules.ts", "src/registry/compliance/", "src/registry/auction/", "src/registry/international/", "src/domain/rulebook/", "src/registry/verify.ts"]) {
       expect(all).not.toContain(`// ${module}`);
     }
+    // The CLI's own messages, not the whole catalogue (the console's areas, the check catalogues:
+    // those load only when the CLI speaks Japanese, for the words of codes).
+    expect(all).toContain("// src/i18n/cli.ts");
+    for (const module of ["src/i18n/catalogue.ts", "src/i18n/messages/dashboard.ts", "src/i18n/messages/checks.ts", "src/domain/allocation/texts.ts"]) {
+      expect(all).not.toContain(`// ${module}`);
+    }
+    // commander is part of the bundle (scripts/build.mjs BUNDLED), not CommonJS loaded from node_modules.
+    expect([...packages]).not.toContain("commander");
+    expect(all).toMatch(/\/\/ .*node_modules\/commander\/lib\/command\.js/);
   }, 120_000);
 });

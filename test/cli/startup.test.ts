@@ -1,6 +1,6 @@
 // Goal (issue 15, the CLI benchmark): what the CLI does to start faster on a PGlite store changes
 // no outcome. bin/ets runs node with --liftoff-only (WebAssembly on V8's baseline compiler only)
-// and --wasm-lazy-compilation (each WASM function compiled when first called);
+// and --wasm-lazy-compilation and --wasm-lazy-validation (each WASM function compiled and validated when first called);
 // the CLI's own opens start PostgreSQL as a small instance (shared_buffers 16MB instead of the data
 // directory's 128MB) and such a store still migrates, writes and reads; a server's open (no
 // shortLived) keeps PostgreSQL's settings. A registry command on a PGlite store compiles PGlite's
@@ -25,7 +25,7 @@ const sharedBuffers = async (db: { query: (t: string) => Promise<{ rows: unknown
   ((await db.query("SHOW shared_buffers")).rows[0] as { shared_buffers: string }).shared_buffers;
 
 describe("the CLI's start on a PGlite store", () => {
-  it("bin/ets runs node with --liftoff-only and --wasm-lazy-compilation before the CLI and passes the arguments on", async () => {
+  it("bin/ets runs node with --liftoff-only, --wasm-lazy-compilation and --wasm-lazy-validation before the CLI and passes the arguments on", async () => {
     // A `node` first on PATH that prints what bin/ets gives it.
     const fake = join(dir, "fake-node");
     rmSync(fake, { recursive: true, force: true });
@@ -36,7 +36,7 @@ describe("the CLI's start on a PGlite store", () => {
       execFile(etsBin, ["holdings", "X-1"], { env: { ...process.env, ETS_QUIET_TSX: "1", PATH: `${fake}${delimiter}${process.env.PATH ?? ""}` } }, (err, stdout) => (err ? rej(err) : res(stdout))),
     );
     const args = out.trim().split("\n");
-    expect(args.slice(0, 2)).toEqual(["--liftoff-only", "--wasm-lazy-compilation"]);
+    expect(args.slice(0, 3)).toEqual(["--liftoff-only", "--wasm-lazy-compilation", "--wasm-lazy-validation"]);
     expect(args.slice(-2)).toEqual(["holdings", "X-1"]);
     // bin/ets.mjs picks the compiled CLI or the sources (test/build.test.ts).
     expect(args.some((a) => /\/bin\/ets\.mjs$/.test(a))).toBe(true);
