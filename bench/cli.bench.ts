@@ -112,6 +112,10 @@
 //   on PostgreSQL 3.40, 3.69, 3.19; beside a server 2.75, 3.05, 2.64. Holdings on PGlite: at the limit,
 //   met in two runs of three. A --cpu-prof of it (481 ms): OpenETS's own code 5 ms; PGlite's WASM and
 //   JavaScript, its file reads, Node's compiling of ES modules (25 ms) and GC (27 ms) are the rest.
+// The lead, everything merged (cli9 too), 11:30-11:32 UTC, load 2.1-3.4, BENCH_RUNS=9: holdings on PGlite 492 ms =
+//   6.06, 534 ms = 6.28, 523 ms = 6.21 (node -e 0 81, 85, 84 ms); bare PGlite as the CLI starts it 5.29, 5.44, 5.30;
+//   --version 1.35, 1.37, 1.33; on PostgreSQL 3.16; beside a server 2.69. NOT met, just past the limit.
+//   --max-opt=1 measured beside bin/ets's flags (7 runs each, alternating, three times): 502-519 against 509-538 ms.
 // Since 2026-12-07 (branch cli9): the CLI loads only its own messages (src/i18n/cli.ts, the cli.*
 // areas, ~49 KB of source) instead of the whole catalogue (~245 KB: the console's areas, the check
 // catalogues, the allocation texts), which it loads only when it speaks Japanese, for the words of
