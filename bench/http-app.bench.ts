@@ -4,7 +4,7 @@
 // validation, handler, JSON) with the registry's answer stubbed (three classes), beside a bare
 // Hono route answering a constant, both through the Node adapter's Request and Response as
 // src/http/server.ts serves them. Best of 40 rounds of 1,000 sequential requests each, the two
-// interleaved: the best round is the least disturbed by the machine's other work, so the figure
+// interleaved, each first in every other round: the best round is the least disturbed by the machine's other work, so the figure
 // is steadier than the socket bench's (bench/api.bench.ts), which it complements: what is left
 // above this in the server's CPU per request there is HTTP and PostgreSQL socket I/O.
 // Figures (2026-12-07 07:45 UTC, load 8): 62.7 and 63.8 microseconds per holdings request beside
@@ -56,7 +56,9 @@ export async function run(log: (s: string) => void): Promise<Figure[]> {
   ] as const;
   const best = { holdings: Number.POSITIVE_INFINITY, bare: Number.POSITIVE_INFINITY };
   for (let r = 0; r < ROUNDS; r++) {
-    for (const [name, once] of targets) {
+    // Each route goes first in half the rounds: in a fixed order the first slice of a round was found dearer
+    // whatever it served (bench/api.bench.ts header), and that would always have been charged to holdings.
+    for (const [name, once] of r % 2 === 0 ? targets : [...targets].reverse()) {
       const t0 = performance.now();
       for (let i = 0; i < PER_ROUND; i++) await once();
       best[name] = Math.min(best[name], ((performance.now() - t0) * 1000) / PER_ROUND);
