@@ -30,6 +30,7 @@ import { CLI_PENALTY_MESSAGES } from "./messages/cli-penalty.ts";
 import { CLI_RULEBOOK_MESSAGES } from "./messages/cli-rulebook.ts";
 import { CLI_AUCTION_MESSAGES } from "./messages/cli-auction.ts";
 import { CLI_ALLOCATE_MESSAGES } from "./messages/cli-allocate.ts";
+import { CLI_CATALOGUE } from "./cli.ts";
 
 /** The areas, by name, for the completeness test. */
 export const AREAS = {
@@ -78,20 +79,14 @@ export const MESSAGES = {
   ...ERROR_MESSAGES,
   ...AUCTION_MESSAGES,
   ...ACCOUNT_STATE_MESSAGES,
-  ...CLI_MESSAGES,
+  // the CLI's areas, merged once in cli.ts (what a command loads alone)
+  ...CLI_CATALOGUE,
   ...INTERNATIONAL_MESSAGES,
   ...COMPLIANCE_MESSAGES,
   ...COMPLIANCE_EX_POST_MESSAGES,
   ...COLLAR_MESSAGES,
   ...LINK_MESSAGES,
   ...COMPLIANCE_CHECK_MESSAGES,
-  ...CLI_USAGE_MESSAGES,
-  ...CLI_SIMULATE_MESSAGES,
-  ...CLI_COVERAGE_MESSAGES,
-  ...CLI_PENALTY_MESSAGES,
-  ...CLI_RULEBOOK_MESSAGES,
-  ...CLI_AUCTION_MESSAGES,
-  ...CLI_ALLOCATE_MESSAGES,
   ...AUCTION_CHECK_MESSAGES,
   ...INTERNATIONAL_CHECK_MESSAGES,
 } as const;
