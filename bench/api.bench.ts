@@ -72,6 +72,7 @@ import { systemPrincipal } from "../src/domain/security/roles.ts";
 import { createApp } from "../src/http/app.ts";
 import { createLogger } from "../src/http/logger.ts";
 import { systemClock } from "../src/platform/clock.ts";
+import { DEFAULT_READ_SLOTS } from "../src/registry/read-group.ts";
 import { SecureRegistry } from "../src/registry/secure/index.ts";
 import { migrate } from "../src/store/migrate.ts";
 import { openPostgres } from "../src/store/postgres.ts";
@@ -232,6 +233,12 @@ function combine(slices: Slice[]): Load {
   };
 }
 
+/** `ETS_BENCH_READ_SLOTS=N`: the coalesced read with N statements in flight (default: the module's). */
+function readGroupOption(): { slots: number } | Record<string, never> {
+  const n = Number(process.env.ETS_BENCH_READ_SLOTS);
+  return Number.isInteger(n) && n > 0 ? { slots: n } : {};
+}
+
 type Target = [url: string, init: RequestInit & { body?: string }];
 
 /**
@@ -267,7 +274,7 @@ export async function run(log: (s: string) => void): Promise<Figure[]> {
     const config = { ...DEFAULT_SECURITY_CONFIG, signIn: { ...DEFAULT_SECURITY_CONFIG.signIn, secondFactorRoles: [] } };
     const audit = new AuditLog(db, systemClock);
     const auth = await AuthService.open(db, systemClock, config, audit);
-    const registry = await SecureRegistry.open(db, systemClock, config, { audit });
+    const registry = await SecureRegistry.open(db, systemClock, config, { audit, readGroup: readGroupOption() });
     const sys = { principal: systemPrincipal("bench"), ip: null };
     const must = (r: { ok: boolean }) => {
       if (!r.ok) throw new Error(JSON.stringify(r));
@@ -296,33 +303,48 @@ export async function run(log: (s: string) => void): Promise<Figure[]> {
     const bearer = { authorization: `Bearer ${tok.value.token}` };
 
     const sink = new Writable({ write: (_c, _e, cb) => cb() });
-    const api = createApp({
-      ledger: registry.ledger, registry, auth, audit, clock: systemClock, logger: createLogger({ destination: sink, level: "info" }),
-      config: { rateLimit: { ip: { max: 1e9, windowMs: 60_000 }, user: { max: 1e9, windowMs: 60_000 }, signIn: { max: 1e9, windowMs: 60_000 } } },
-    });
+    const appOf = (reg: SecureRegistry) =>
+      createApp({
+        ledger: reg.ledger, registry: reg, auth, audit, clock: systemClock, logger: createLogger({ destination: sink, level: "info" }),
+        config: { rateLimit: { ip: { max: 1e9, windowMs: 60_000 }, user: { max: 1e9, windowMs: 60_000 }, signIn: { max: 1e9, windowMs: 60_000 } } },
+      });
+    const api = appOf(registry);
+    // The same API with every holdings read alone (no coalescing), on a second port of this
+    // process: the A/B of the coalesced read, measured in the same alternating slices.
+    const aloneApi = appOf(await SecureRegistry.open(db, systemClock, config, { audit, readGroup: false }));
     // The bare route: a Hono app of its own answering a constant. Every other request goes to the
     // API's app as the server hands it over (src/http/server.ts serves api.app.fetch), without
     // routing through a second app (which made the Node adapter build a full Request object).
     const bareApp = new Hono();
     bareApp.get("/bench/bare", (c) => c.json({ ok: true }));
     const fetchOf = (req: Request, env: unknown) => (req.url.endsWith("/bench/bare") ? bareApp.fetch(req, env) : api.app.fetch(req, env));
-    const server = await new Promise<ReturnType<typeof serve>>((res) => {
-      const s = serve({ fetch: fetchOf, port: 0, hostname: "127.0.0.1" }, () => res(s));
-    });
-    const addr = server.address();
-    const base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+    const listen = (fetch: (req: Request, env: unknown) => Response | Promise<Response>) =>
+      new Promise<ReturnType<typeof serve>>((res) => {
+        const s = serve({ fetch, port: 0, hostname: "127.0.0.1" }, () => res(s));
+      });
+    const server = await listen(fetchOf);
+    const aloneServer = await listen((req, env) => aloneApi.app.fetch(req, env));
+    const baseOf = (s: ReturnType<typeof serve>) => {
+      const addr = s.address();
+      return `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+    };
+    const base = baseOf(server);
     const client = new Client();
     try {
       const check = await fetch(`${base}/v1/accounts/JP-200-0001/holdings`, { headers: bearer });
       if (check.status !== 200) throw new Error(`holdings answered ${check.status}: ${await check.text()}`);
       const bareTarget: Target = [`${base}/bench/bare`, {}];
       const holdTarget: Target = [`${base}/v1/accounts/JP-200-0001/holdings`, { headers: bearer }];
+      const aloneTarget: Target = [`${baseOf(aloneServer)}/v1/accounts/JP-200-0001/holdings`, { headers: bearer }];
       // Warm-up of both routes: the pool's connections (each a SCRAM sign-in to the server, whose
       // hashing would otherwise be counted in the first figure), the client's connections and the
       // code's first runs.
-      await alternate(client, [bareTarget, holdTarget], 2, 2, cluster.socketDir);
-      log(`bare route and holdings, ${CONCURRENCY} concurrent clients in another process, ${SECONDS} s each in ${SLICES} alternating slices`);
-      const [bare, hold] = (await alternate(client, [bareTarget, holdTarget], SECONDS, SLICES, cluster.socketDir)) as [Load, Load];
+      await alternate(client, [bareTarget, holdTarget, aloneTarget], 2, 2, cluster.socketDir);
+      log(`bare route, holdings and holdings read alone, ${CONCURRENCY} concurrent clients in another process, ${SECONDS} s each in ${SLICES} alternating slices`);
+      const stats0 = { ...registry.readGroupStats };
+      const [bare, hold, alone] = (await alternate(client, [bareTarget, holdTarget, aloneTarget], SECONDS, SLICES, cluster.socketDir)) as [Load, Load, Load];
+      const stats = registry.readGroupStats;
+      if (stats) log(`coalesced reads: ${stats.reads - (stats0.reads ?? 0)} in ${stats.statements - (stats0.statements ?? 0)} statements (${readGroupOption().slots ?? DEFAULT_READ_SLOTS} in flight at most), ${stats.fallbacks - (stats0.fallbacks ?? 0)} fallbacks`);
       log("transfers");
       const stamp = Date.now().toString(36);
       const [trf] = (await alternate(
@@ -332,12 +354,13 @@ export async function run(log: (s: string) => void): Promise<Figure[]> {
         1,
         cluster.socketDir,
       )) as [Load];
-      log(`errors: bare ${bare.errors}, holdings ${hold.errors}, transfers ${trf.errors}`);
+      log(`errors: bare ${bare.errors}, holdings ${hold.errors}, holdings alone ${alone.errors}, transfers ${trf.errors}`);
       const us = (l: Load) => `client ${l.cpu.client.toFixed(0)}, server ${l.cpu.server.toFixed(0)}, postgres ${l.cpu.postgres.toFixed(0)}`;
-      log(`CPU per request (us): bare ${us(bare)}; holdings ${us(hold)}; transfers ${us(trf)}`);
+      log(`CPU per request (us): bare ${us(bare)}; holdings ${us(hold)}; holdings alone ${us(alone)}; transfers ${us(trf)}`);
       log(`load average (1 min) at the end: ${loadavg()[0]?.toFixed(2)} on ${availableParallelism()} cores`);
       return [
         figure({ figure: "api holdings (read) rate", value: hold.rate, baseline: bare.rate, unit: "req/s", baselineName: "bare constant route, same server", goal: "ratio >= 0.5" }),
+        figure({ figure: "api holdings rate, coalesced vs alone", value: hold.rate, baseline: alone.rate, unit: "req/s", baselineName: "holdings, each read alone, same run", goal: "reported" }),
         figure({ figure: "api transfer (initiate) rate", value: trf.rate, baseline: bare.rate, unit: "req/s", baselineName: "bare constant route, same server", goal: "reported" }),
         figure({ figure: "api holdings p99 latency", value: hold.p99, baseline: bare.p99, unit: "ms", baselineName: "bare constant route p99", goal: "reported" }),
         figure({ figure: "api transfer p99 latency", value: trf.p99, baseline: bare.p99, unit: "ms", baselineName: "bare constant route p99", goal: "reported" }),
@@ -345,6 +368,7 @@ export async function run(log: (s: string) => void): Promise<Figure[]> {
     } finally {
       await client.close();
       await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => aloneServer.close(() => r()));
     }
   } finally {
     await db.close();

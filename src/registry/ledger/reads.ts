@@ -114,35 +114,55 @@ export interface HoldingsOptions {
   onlyIf?: { sql: string; params: readonly unknown[] } | undefined;
 }
 
+/** A row of a holdings read: one class the account holds (class_id null: the account holds nothing). */
+export interface HoldingRow {
+  class_id: number | null; code: string; unit_type: string; quantity: bigint; earmarked: bigint; n: bigint; attributes: CreditAttributes | null;
+}
+
+/**
+ * The columns of a holdings read, over an account `a` left-joined to its positive balances `b` and
+ * their classes `c`: shared with the coalesced read (src/registry/read-group.ts), so both answer
+ * alike. International classes carry their credit attributes (intl_classes, keyed by class code):
+ * a subquery per held class in the same statement, not a read per row. As a join it made the plan
+ * sort intl_classes and merge; the subquery left PostgreSQL's execution 15 % cheaper (59 against
+ * 69 microseconds, median of 300, bench seeding, 2026-12-07).
+ */
+export const HOLDING_COLUMNS = `b.class_id, c.code, c.unit_type, b.quantity, b.earmarked,
+            (SELECT count(*) FROM blocks k WHERE k.account_id = b.account_id AND k.class_id = b.class_id) AS n,
+            (SELECT i.attributes FROM intl_classes i WHERE i.class_code = c.code) AS attributes`;
+
+/** The balances joined to an account `a` by a holdings read (only classes it holds some of). */
+export const HOLDING_JOIN = "LEFT JOIN (balances b JOIN unit_classes c ON c.id = b.class_id) ON b.account_id = a.id AND b.quantity > 0";
+
+/** A holding from its row; undefined for the row of an account that holds nothing. */
+export function holdingView(row: HoldingRow): HoldingView | undefined {
+  if (row.class_id === null) return undefined;
+  return {
+    classCode: row.code, unitType: row.unit_type, quantity: row.quantity, earmarked: row.earmarked, available: row.quantity - row.earmarked, blockCount: Number(row.n),
+    attributes: row.attributes ?? null,
+  };
+}
+
 /** An account's holdings per class (total, earmarked, available), undefined when there is no such account. */
 export async function holdings(sql: Sql, accountId: string, opts: HoldingsOptions = {}): Promise<HoldingView[] | undefined> {
-  // International classes carry their credit attributes (intl_classes, keyed by class code): a
-  // subquery per held class in the same statement, not a read per row. As a join it made the plan
-  // sort intl_classes and merge; the subquery left PostgreSQL's execution 15 % cheaper (59 against
-  // 69 microseconds, median of 300, bench seeding, 2026-12-07).
   // Prepared: the API's most frequent read, planned once per connection instead of at each request.
-  const r = await sql.query<{ class_id: number | null; code: string; unit_type: string; quantity: bigint; earmarked: bigint; n: bigint; attributes: CreditAttributes | null }>(
-    `SELECT b.class_id, c.code, c.unit_type, b.quantity, b.earmarked,
-            (SELECT count(*) FROM blocks k WHERE k.account_id = b.account_id AND k.class_id = b.class_id) AS n,
-            (SELECT i.attributes FROM intl_classes i WHERE i.class_code = c.code) AS attributes
+  const r = await sql.query<HoldingRow>(
+    `SELECT ${HOLDING_COLUMNS}
      FROM accounts a
-     LEFT JOIN (balances b JOIN unit_classes c ON c.id = b.class_id) ON b.account_id = a.id AND b.quantity > 0
+     ${HOLDING_JOIN}
      WHERE a.id = $1${opts.onlyIf ? ` AND (${opts.onlyIf.sql})` : ""} ORDER BY c.code`,
     [accountId, ...(opts.onlyIf?.params ?? [])],
     { prepare: true },
   );
   if (r.rows.length === 0) return undefined;
-  const out: HoldingView[] = [];
-  for (const row of r.rows) {
-    if (row.class_id === null) continue;
-    const h: HoldingView = {
-      classCode: row.code, unitType: row.unit_type, quantity: row.quantity, earmarked: row.earmarked, available: row.quantity - row.earmarked, blockCount: Number(row.n),
-      attributes: row.attributes ?? null,
-    };
-    if (opts.blocks) h.blocks = (await listBlocks(sql, accountId, row.code, { limit: Math.min(opts.blockLimit ?? 1000, 10_000) })).items;
-    out.push(h);
-  }
-  return out;
+  return withBlocks(sql, accountId, r.rows.flatMap((row) => holdingView(row) ?? []), opts);
+}
+
+/** The holdings with their first serial blocks per class when asked for (opts.blocks), else as they are. */
+export async function withBlocks(sql: Sql, accountId: string, held: HoldingView[], opts: Pick<HoldingsOptions, "blocks" | "blockLimit">): Promise<HoldingView[]> {
+  if (!opts.blocks) return held;
+  for (const h of held) h.blocks = (await listBlocks(sql, accountId, h.classCode, { limit: Math.min(opts.blockLimit ?? 1000, 10_000) })).items;
+  return held;
 }
 
 /** One page of an account's serial blocks of one class, in serial order; the cursor is the last block's start. */

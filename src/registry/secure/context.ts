@@ -8,6 +8,7 @@ import { can, type Permission, PERMISSION_SCOPE, type Principal, ROLE_PERMISSION
 import type { Clock } from "../../platform/clock.ts";
 import type { Db } from "../../store/db.ts";
 import type { LedgerService } from "../ledger/index.ts";
+import type { HoldingsReadGroup } from "../read-group.ts";
 
 export interface SecureCtx {
   readonly ledger: LedgerService;
@@ -15,6 +16,8 @@ export interface SecureCtx {
   readonly config: SecurityConfig;
   readonly clock: Clock;
   readonly db: Db;
+  /** Coalesces concurrent holdings reads (src/registry/read-group.ts); absent: each read alone. */
+  readonly holdingsGroup?: HoldingsReadGroup | undefined;
 }
 
 export const MAX_PAGE = 500;

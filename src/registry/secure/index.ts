@@ -17,6 +17,7 @@ import type { Clock } from "../../platform/clock.ts";
 import type { Db } from "../../store/db.ts";
 import { type BatchTransferInput, LedgerService } from "../ledger/index.ts";
 import * as ledgerReads from "../ledger/reads.ts";
+import { HoldingsReadGroup, type ReadGroupOptions } from "../read-group.ts";
 import * as admin from "./admin.ts";
 import type { SecureCtx } from "./context.ts";
 import * as limits from "./limits.ts";
@@ -44,6 +45,8 @@ export interface SecureRegistryOptions {
   ledgerRules?: LedgerRules;
   /** Shared with the AuthService so both write one trail. */
   audit?: AuditLog;
+  /** How concurrent holdings reads are coalesced (src/registry/read-group.ts); false: each read alone. Default: on, with the module's defaults. */
+  readGroup?: ReadGroupOptions | false;
 }
 
 /** The ledger's holding-limit policy from the security rules (none when no limit is configured). */
@@ -62,8 +65,14 @@ export interface RegistryReads {
 export class SecureRegistry {
   private readonly ctx: SecureCtx;
 
-  private constructor(readonly ledger: LedgerService, readonly audit: AuditLog, readonly config: SecurityConfig, clock: Clock, db: Db) {
-    this.ctx = { ledger, audit, config, clock, db };
+  private constructor(readonly ledger: LedgerService, readonly audit: AuditLog, readonly config: SecurityConfig, clock: Clock, db: Db, readGroup: ReadGroupOptions | false = {}) {
+    const ctx: SecureCtx = { ledger, audit, config, clock, db };
+    this.ctx = readGroup === false ? ctx : { ...ctx, holdingsGroup: new HoldingsReadGroup(db, (ask) => reads.holdingsAlone(ctx, ask), readGroup) };
+  }
+
+  /** The coalesced holdings read's counters (statements, reads, fallbacks); undefined when reads go alone. */
+  get readGroupStats(): HoldingsReadGroup["stats"] | undefined {
+    return this.ctx.holdingsGroup?.stats;
   }
 
   /**
@@ -83,7 +92,7 @@ export class SecureRegistry {
     const ledger = await LedgerService.open(db, clock, opts.catalogue ?? DEFAULT_CATALOGUE, { holdingLimits: holdingPolicy(config), rules });
     ledger.onClose(noPendingSecurityChanges);
     installSchemeRules(ledger, db, rulebook);
-    return new SecureRegistry(ledger, opts.audit ?? new AuditLog(db, clock), config, clock, db);
+    return new SecureRegistry(ledger, opts.audit ?? new AuditLog(db, clock), config, clock, db, opts.readGroup);
   }
 
   /**

@@ -8,6 +8,8 @@ import { type Caller, can, hasRole } from "../../domain/security/roles.ts";
 import type { AccountView, BlockView, HoldingView, Page, Result, TransactionStatus, UnitClassView } from "../ledger/index.ts";
 import { mayDecide, maySeeAccount, visibleTx } from "./authorize.ts";
 import { defined, MAX_PAGE, notVisible, ok, pageLimit, permit, type SecureCtx, str } from "./context.ts";
+import { withBlocks } from "../ledger/reads.ts";
+import type { HoldingsAsk } from "../read-group.ts";
 import { representedAccounts } from "./store.ts";
 import { type SecureTransactionView, secureView } from "./transactions.ts";
 
@@ -102,13 +104,26 @@ const REPRESENTS = "EXISTS (SELECT 1 FROM representatives r WHERE r.account_id =
 export async function holdings(ctx: SecureCtx, c: Caller, accountId: string, opts: { blocks?: boolean | undefined; blockLimit?: number | undefined } = {}): Promise<Result<HoldingView[]>> {
   if (!str(accountId, 64)) return notVisible(`account ${printable(accountId, 64)}`);
   if (can(c.principal, "holdings:read-all")) {
-    const h = await ctx.ledger.holdings(accountId, defined(opts));
+    const h = await holdingsIn(ctx, { accountId, representedBy: null }, opts);
     return h ? ok(h) : refuse("ACCOUNT_UNKNOWN", `no account ${accountId}`, { accountId });
   }
   const userId = c.principal.userId;
   if (userId === null || !can(c.principal, "accounts:read-public")) return notVisible(`account ${printable(accountId, 64)}`);
-  const h = await ctx.ledger.holdings(accountId, { ...defined(opts), onlyIf: { sql: REPRESENTS, params: [userId] } });
+  const h = await holdingsIn(ctx, { accountId, representedBy: userId }, opts);
   return h ? ok(h) : notVisible(`account ${printable(accountId, 64)}`);
+}
+
+/** An account's holdings in a scope: in a coalesced read when the registry has one, else alone; then the blocks if asked for. */
+async function holdingsIn(ctx: SecureCtx, ask: HoldingsAsk, opts: { blocks?: boolean | undefined; blockLimit?: number | undefined }): Promise<HoldingView[] | undefined> {
+  if (!ctx.holdingsGroup) return holdingsAlone(ctx, ask, opts);
+  const held = await ctx.holdingsGroup.read(ask);
+  return held && withBlocks(ctx.db, ask.accountId, held, defined(opts));
+}
+
+/** The read of one account by itself (the reference the coalesced read answers alike, and its fallback). */
+export function holdingsAlone(ctx: SecureCtx, ask: HoldingsAsk, opts: { blocks?: boolean | undefined; blockLimit?: number | undefined } = {}): Promise<HoldingView[] | undefined> {
+  const only = ask.representedBy === null ? {} : { onlyIf: { sql: REPRESENTS, params: [ask.representedBy] } };
+  return ctx.ledger.holdings(ask.accountId, { ...defined(opts), ...only });
 }
 
 /** One page of an account's serial blocks of a class (who may see the holdings may see the blocks). */
