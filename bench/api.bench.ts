@@ -10,54 +10,21 @@
 // the figures: CPU time per request of the client, this (server) process and the PostgreSQL
 // processes, and the load average, since the figures depend on the machine's other work.
 //
-// Figures (docs/guides/api.md, Performance). 2026-12-07 01:11 UTC, load 1.4, before that day's
-// changes: holdings 479 req/s / bare 3,092 = 0.155. After the first changes (one prepared
-// statement per holdings request, no full Request built for a GET, cheaper request edge), at load
-// 2.2 (02:35): 695 / 1,774 = 0.39. Then measured one route after the other with a new client
-// each, three runs of one code at loads 4.9-7.8 gave 0.23, 0.83 and 0.36: hence the alternating
-// slices and the long-lived client (04:55). With them, at loads 6-9 (other sessions' tests), the
-// code before the request log's and the token cache's changes: 0.373, 0.220, 0.270, 0.237; after
-// them: 0.264, 0.258, 0.350, 0.213, 0.328, 0.339 (median 0.30 against 0.25); final runs (05:06-05:07,
-// loads 6.8->5.3, 5.3->6.5, 6.5->7.3): 1,862 / 4,938 = 0.377, 1,837 / 5,088 = 0.361, 637 / 2,147 =
-// 0.297. Goal not met: CPU per
-// holdings request (client + server + PostgreSQL) about 1.1 ms against 0.32 for a bare one bounds
-// the ratio near 0.45 on the 2-core machine even when idle.
+// A third route runs in the same slices: the same API on a second port whose holdings reads each
+// go alone (SecureRegistry's readGroup: false), so the coalesced read (src/registry/read-group.ts)
+// is measured against the reads it replaces in the same run; `ETS_BENCH_READ_SLOTS=N` gives the
+// coalesced read N statements in flight. The log line "coalesced reads" counts its statements.
 //
-// Later on 2026-12-07 (07:14-07:50 UTC, loads 4-9 from other sessions): before that session's
-// changes 0.292 (load 3.8 at the end), 0.172 (6.9), 0.175 (7.3); CPU per holdings request client
-// 440-550, server 700-1,000, PostgreSQL 340-410 microseconds. Reads now answer with the security
-// headers in a plain object (src/http/security-headers.ts; measured alone, 4 microseconds less per
-// response at best) and the seeding ends with VACUUM ANALYZE, as autovacuum would have done on a
-// server that has run a while (the read fetched 102 heap pages per request from the fresh tables;
-// PostgreSQL CPU per request 268 and 276 against 300 and 299 without it, interleaved runs at load
-// 8.5). After: 0.326 (load 5.6) and 0.397 (6.3) in runs interleaved with the code before (0.286 and
-// 0.302), then 0.213 (4.9), 0.209 (7.2), 0.196 (8.3), 0.211, 0.204 (8.5). Goal not met. The
-// in-process figure (bench/http-app.bench.ts) puts the app's own work per holdings request at about
-// 60 microseconds, 40 above a bare Hono route: the rest of the server's 300-700 is the socket I/O
-// of HTTP and of the PostgreSQL round trip (a fifth of the server's samples are the write to
-// PostgreSQL alone), which no code of the app's can remove short of not asking the database.
-// The lead's run of the merged code (2cb9068) on a quiet machine, load 1.3-2.0: holdings 2,407 / bare 5,806
-// req/s = 0.415 (goal 0.5, NOT met); CPU per request (us): bare client 199 + server 62; holdings client
-// 280 + server 276 + PostgreSQL 187.
-// Later on 2026-12-07 (10:00-10:37 UTC, loads 4-12 from other sessions): API answers carry the
-// short security-header set (4 headers, 150 bytes, instead of 8 and 477: docs/concepts/security.md),
-// measured alone (bench/http-headers.bench.ts) 4-12 us less client CPU and 1-7 less server CPU per
-// answer; the holdings read fetches an international class's attributes by a subquery instead of
-// a join (PostgreSQL's execution 59 against 69 us, median of 300); and the routes' order alternates
-// every round (a, b, b, a, ...), since the first slice of a pair measured 10-25 % dearer whatever it
-// served. Before (3 runs, 09:54-09:55, loads 3.8-6.6): 0.267, 0.274, 0.250. After (5 runs,
-// 10:32-10:34, loads 8.8->5.8): 0.257, 0.301, 0.448, 0.383, 0.361; CPU per holdings request at the
-// quietest (0.448, load 7.9->7.0): client 300 + server 318 + PostgreSQL 201 against bare 217 + 66.
-// Interleaved with the code before (10:35-10:36, loads 5.4-8.1): before 0.428, 0.204; after 0.333,
-// 0.265: the machine's noise is larger than the change. Goal NOT met. The lead, merged code, quiet
-// machine (10:48 UTC, load 1.2-1.8): 2,339 vs 5,743 req/s = 0.407; CPU per holdings request client
-// 280 + server 286 + PostgreSQL 195 us against bare 203 + 63: unchanged within the noise. Per holdings request, one
-// prepared statement (generic plan after the fifth call); at saturation without HTTP it costs
-// PostgreSQL 65-105 us of CPU against 22-30 for a constant statement, of which the block count is
-// about 30 us of execution. PostgreSQL over its Unix socket and a pool of 4 instead of 20 made no
-// difference beyond the noise in same-run comparisons. In the server's profile under this load, 40 %
-// of the samples sit in writev (three quarters of them the write of the query to PostgreSQL): time
-// the Node thread is preempted by the process it wakes on the 2 cores, not CPU it spends.
+// Figures (docs/guides/api.md, Performance; how they were measured and changed before the
+// coalesced read, and what was tried and not kept: docs/internals/api-performance.md). Before it,
+// on a quiet machine (the lead, load 1-2): holdings 0.407-0.415 of the bare rate; CPU per holdings
+// request client 280 + server 286 + PostgreSQL 195 us against bare 203 + 63. With it (2026-12-07
+// 13:26-13:51 UTC, loads 7.8-13 from other sessions): coalesced against alone 1.44 (load 7.8, two
+// statements in flight), then with one 1.31, 1.35, 0.99, 1.33, 1.18, 1.54 (loads 10.5-13; one in
+// flight measured 1.02-1.28 times two in the same runs); CPU per holdings request coalesced
+// against alone, server 524-823 against 816-1,109 us and PostgreSQL 128-175 against 294-405;
+// holdings against bare 0.468 (7.8), 0.374, 0.421, 0.437, 0.276, 0.339, 0.450. Goal NOT met on
+// the loaded machine.
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
