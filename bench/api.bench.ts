@@ -19,11 +19,13 @@
 // coalesced read, and what was tried and not kept: docs/internals/api-performance.md). Before it,
 // on a quiet machine (the lead, load 1-2): holdings 0.407-0.415 of the bare rate; CPU per holdings
 // request client 280 + server 286 + PostgreSQL 195 us against bare 203 + 63. With it (2026-12-07
-// 13:26-13:51 UTC, loads 7.8-13 from other sessions): coalesced against alone 1.44 (load 7.8, two
-// statements in flight), then with one 1.31, 1.35, 0.99, 1.33, 1.18, 1.54 (loads 10.5-13; one in
+// 13:26-14:01 UTC, loads 7.8-13 from other sessions): coalesced against alone 1.44 (load 7.8, two
+// statements in flight), then with one 1.31, 1.35, 0.99, 1.33, 1.18, 1.54 (loads 10.5-13), 1.89,
+// 1.24 (loads 8.7-10.1; one in
 // flight measured 1.02-1.28 times two in the same runs); CPU per holdings request coalesced
-// against alone, server 524-823 against 816-1,109 us and PostgreSQL 128-175 against 294-405;
-// holdings against bare 0.468 (7.8), 0.374, 0.421, 0.437, 0.276, 0.339, 0.450. Goal NOT met on
+// against alone, server 524-823 against 816-1,109 us and PostgreSQL 128-175 against 294-405 (loads
+// 10.5-13), server 252 and 471 against 469 and 698, PostgreSQL 79 and 96 against 243 and 273 (8.7-10.1);
+// holdings against bare 0.468 (7.8), 0.374, 0.421, 0.437, 0.276, 0.339, 0.450, 0.437, 0.437. Goal NOT met on
 // the loaded machine.
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
