@@ -104,8 +104,9 @@ export async function auctionTransactions(ctx: AuctionCtx, a: AuctionRow): Promi
  */
 export async function settlementOf(ctx: AuctionCtx, a: AuctionRow, accounts?: readonly string[]): Promise<SettlementView> {
   const settled = a.events.find((e) => e.status === "settled");
-  const batch = (await paymentTotals(ctx.db, a.id)).payments > 0 ? settlementBatchId(a.id) : null;
-  const totals = await paymentTotals(ctx.db, a.id, accounts);
+  const all = await paymentTotals(ctx.db, a.id);
+  const totals = accounts === undefined ? all : await paymentTotals(ctx.db, a.id, accounts);
+  const batch = all.payments > 0 ? settlementBatchId(a.id) : null;
   const first = rowsPage(await paymentRows(ctx.db, a.id, accounts, { take: SETTLEMENT_PAYMENTS_SHOWN + 1 }), SETTLEMENT_PAYMENTS_SHOWN, (p) => p.bidder);
   return {
     auctionId: a.id, batchId: batch, settledAt: settled?.at ?? null, totals, payments: first.items, paymentsNextCursor: first.next === null ? null : cursorOf(first.next),
