@@ -14,6 +14,9 @@ export function splitKey(key: string, head: RegExp): [string, string] | undefine
   return head.test(first) ? [first, key.slice(at + 1)] : undefined;
 }
 
+/** A key as the cursor both doors print and take (base64url), for a document that says where one of its lists goes on. */
+export const cursorOf = (key: string): string => Buffer.from(key, "utf8").toString("base64url");
+
 /** Given up to limit+1 rows (fetched one more than asked), the page and the key of its last row when more exist. */
 export function rowsPage<T>(rows: T[], limit: number, key: (t: T) => string): { items: T[]; next: string | null } {
   const more = rows.length > limit;
@@ -34,4 +37,14 @@ export const assignmentKey = (a: { installation: string; year: number }): string
 export function parseAssignmentKey(key: string): { installation: string; year: number } | undefined {
   const k = splitKey(key, /^[0-9]{4}$/);
   return k === undefined ? undefined : { year: Number(k[0]), installation: k[1] };
+}
+
+/** A key that is a whole number from 1 (a sequence number, as the Article 6 book's records are keyed). */
+export function parseSeqKey(key: string): bigint | undefined {
+  return /^[1-9][0-9]{0,17}$/.test(key) ? BigInt(key) : undefined;
+}
+
+/** A bidder's name (auction_bidders.bidder), the key an auction's payment records page by. */
+export function parseBidderKey(key: string): string | undefined {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(key) ? key : undefined;
 }

@@ -1,7 +1,7 @@
 // Goal: the international units page works in a real browser: the classes show every credit
 // attribute they were defined with and the quantity issued; an administrator or the authority
 // sees the Article 6.2 book (the authorization at its version, first transfers, adjustments per
-// year); a representative sees the classes but not the book; the account holding ITMOs shows
+// year), its authorizations a page of 50 at a time ("Show more" brings the rest); a representative sees the classes but not the book; the account holding ITMOs shows
 // their credit attributes beside the quantities; in English and Japanese; and the
 // page passes axe-core's WCAG 2.1 A/AA checks. The data is made through the public API.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -61,12 +61,39 @@ describe("international units in a browser", () => {
     const row = classes.getByRole("row").nth(1);
     expect(await row.getByRole("cell").allInnerTexts()).toEqual([expect.stringMatching(/^A6\.2-ITMO-THA-2022-BKK-EBUS-/), "A6.2", "ITMO", "THA", "2022", "CA0001", "CCP", "1,916"]);
     const auth = page.getByRole("table", { name: "Authorizations" });
+    // the book's lists load on their own (paged routes): wait for the row before reading it
+    await auth.getByRole("cell", { name: "TH-LOA-BKK-EBUS" }).waitFor();
     expect(await auth.getByRole("row").nth(1).getByRole("cell").allInnerTexts()).toEqual(["TH-LOA-BKK-EBUS", "1", "NDC", "CHE", "500,000", "1,916"]);
     await page.getByRole("heading", { name: "Article 6.2 book of THA" }).waitFor();
     expect(await page.getByRole("table", { name: "Corresponding adjustments per year" }).innerText()).toContain("None.");
     expect(await axeViolations(page)).toEqual([]);
     await page.close();
   }, 90_000);
+
+  it("pages the book's authorizations: the first 50, then the rest after \"Show more\"", async () => {
+    const admin = await session("demo-admin");
+    // 59 more make 60: more than one page of the console's 50
+    for (let i = 2; i <= 60; i++) {
+      const r = await admin("POST", "/v1/international/authorizations", {
+        commandId: `TH-LOA-${String(i).padStart(3, "0")}`, cooperativeApproach: "CA0001", purposes: "NDC", authorizedParties: ["CHE"], quantity: "1000", gwp: "AR5", sectors: ["Transport"], activityTypes: ["Electric buses"], terms: "For Switzerland's NDC.",
+      });
+      expect(r.status).toBe(201);
+    }
+    const page = await newPage(browser);
+    await signIn(page, server, "demo-auditor");
+    await page.goto(`${server.url}/international`);
+    const auth = page.getByRole("table", { name: "Authorizations" });
+    await auth.getByRole("row").nth(50).waitFor();
+    const ids = async () => (await auth.getByRole("row").allInnerTexts()).slice(1).map((r) => r.split("\t")[0]);
+    expect(await ids()).toHaveLength(50);
+    await page.getByRole("button", { name: "Show more" }).first().click();
+    await auth.getByRole("row").nth(60).waitFor();
+    expect(await ids()).toEqual(["TH-LOA-BKK-EBUS", ...Array.from({ length: 59 }, (_, k) => `TH-LOA-${String(k + 2).padStart(3, "0")}`)]);
+    // the last page reached: no button under the authorizations any more (the first transfers fit on one page)
+    expect(await page.getByRole("button", { name: "Show more" }).count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  }, 120_000);
 
   it("shows the credit attributes of the ITMOs an account holds, beside the quantities", async () => {
     const page = await newPage(browser);

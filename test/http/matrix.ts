@@ -259,6 +259,9 @@ export const MATRIX: Record<string, Row> = {
   getInternationalConfiguration: { expect: "YYYYYN", req: () => ({ method: "GET", path: "/v1/international/configuration" }) },
   configureInternational: { expect: "YNNNNN", req: () => ({ method: "PUT", path: "/v1/international/configuration", body: { domesticUse: [], unknownSection: true } }) },
   getArticle6Book: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/international/book" }) },
+  listArticle6Records: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/international/book/records" }) },
+  listArticle6Authorizations: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/international/book/authorizations" }) },
+  listArticle6FirstTransfers: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/international/book/first-transfers" }) },
   getAef: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/international/aef?party=THA&year=2023" }) },
   authorizeItmos: {
     expect: "YNNNNN",
@@ -304,6 +307,7 @@ export const MATRIX: Record<string, Row> = {
   settleAuction: { expect: "YNNNNN", req: async ({ f, n, role }) => ({ method: "POST", path: `/v1/auctions/${role === "admin" ? await freshAuction(f, true) : AUCTION}/settle`, body: { commandId: tx("settle", n) } }) },
   getAuctionResults: { expect: "YYYYYY", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: `/v1/auctions/${AUCTION}/results` }) },
   getAuctionSettlement: { expect: "YYYYNN", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: `/v1/auctions/${AUCTION}/settlement` }) },
+  listAuctionPayments: { expect: "YYYFNN", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: `/v1/auctions/${AUCTION}/settlement/payments` }) },
   // a rule may refuse the administrator's payment (the world's rulebook keeps no ceiling by payment in lieu): allowed, never denied
   payCeilingPrice: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/ceiling-payments", body: { commandId: tx("ceil", n), installation: "INST-A", period: "2025", quantity: "10" } }) },
   listCeilingPayments: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/ceiling-payments" }) },

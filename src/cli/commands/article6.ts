@@ -2,7 +2,8 @@
 // international service and rules as the API (src/registry/international): the registry's rules
 // (configure), classes defined from credit attributes, authorizations, revocations, ITMO
 // issuance, transfers to another Party, uses and cancellations, CDM and Article 6.4 issuances with
-// their shares, the Article 6.2 book, and the AEF workbook of a year written from the registry's
+// their shares, the Article 6.2 book (its summary, and its records, authorizations and first
+// transfers a page at a time), and the AEF workbook of a year written from the registry's
 // records (`ets article6 aef --party P --year Y --out FILE.xlsx`). Writes act as --as USER and
 // take --id (the idempotency key, generated and printed when absent); refusals exit 1 with their
 // check code, bad usage exits 2 naming the flag.
@@ -14,7 +15,9 @@ import { loadInternationalRules } from "../../io/international.ts";
 import { writeAefWorkbook } from "../../io/aef.ts";
 import { action, CommandFailure, formatTable, printJson, UsageError } from "../io.ts";
 import { actingUser, type Common, type ListOpts, type Output, pageFooter, pageOptions, pages, Refused, type RegistryContext, withRegistry } from "./registry/index.ts";
-import { rowsPage } from "../../registry/page-key.ts";
+import { parseSeqKey, rowsPage } from "../../registry/page-key.ts";
+import { bookAuthorizations, bookFirstTransfers, type BookItem, bookRecords, type SeqPage } from "../../registry/international/book-pages.ts";
+import { parsedAfter } from "./registry/args.ts";
 import { idLine, pickId, unwrap } from "./registry/context.ts";
 
 const service = (ctx: RegistryContext) => new InternationalService(ctx.registry, ctx.db, ctx.clock);
@@ -138,12 +141,53 @@ export async function cancel(ctx: RegistryContext, o: { id?: string; from: strin
   return txOut(id, generated, unwrap(await service(ctx).useOrCancel(actingUser(ctx), "cancel", { commandId: id, from: o.from, classCode: o.class, quantity: units("--quantity", o.quantity), reason: o.reason })));
 }
 
+/** Units in a record's blocks (a record of units carries them; others none). */
+function blockUnits(r: Record<string, unknown>): string {
+  const blocks = r.blocks as Array<{ start: string; end: string }> | undefined;
+  return blocks === undefined ? "" : blocks.reduce((n, b) => n + BigInt(b.end) - BigInt(b.start) + 1n, 0n).toString();
+}
+
+const authRows = (xs: BookItem[]) => xs.map((a) => [a.seq, a.id, a.version, a.purposes, (a.authorizedParties as string[]).join(" "), a.quantity, a.covered]);
+const AUTH_COLUMNS = ["seq", "authorization", "version", "purposes", "parties", "quantity", "covered"];
+
+/** A list of the book cut at its first page: how many of how many, and the command that goes on. */
+function cutLine(shown: number, total: number, what: string, command: string, next: string | null): string {
+  return next === null ? "" : `showing ${shown} of ${total} ${what}: more with ets article6 ${command} --after '${next}' (or --all)\n`;
+}
+
 export async function book(ctx: RegistryContext): Promise<Output> {
   const b = await bookView(ctx.db, service(ctx).book);
   if (!b.ok) throw new Refused(b);
-  const auth = formatTable(["authorization", "version", "purposes", "parties", "quantity", "covered"], b.value.authorizations.map((a) => [a.id, a.version, a.purposes, (a.authorizedParties as string[]).join(" "), a.quantity, a.covered]));
-  const adj = formatTable(["party", "year", "first transferred", "used", "adjustment"], b.value.adjustments.map((a) => [a.party, a.year, a.firstTransferred, a.used, a.quantity]));
-  return { json: b.value, text: `Party: ${b.value.party ?? "(not configured)"}\n\nAuthorizations\n${auth}\n\nCorresponding adjustments\n${adj}\n\n${b.value.records.length} records, ${b.value.firstTransfers.length} first transfers\n` };
+  const v = b.value;
+  const adj = formatTable(["party", "year", "first transferred", "used", "adjustment"], v.adjustments.map((a) => [a.party, a.year, a.firstTransferred, a.used, a.quantity]));
+  const cuts = cutLine(v.authorizations.length, v.counts.authorizations, "authorizations", "book-authorizations", v.more.authorizations) +
+    cutLine(v.firstTransfers.length, v.counts.firstTransfers, "first transfers", "book-first-transfers", v.more.firstTransfers) + cutLine(v.records.length, v.counts.records, "records", "book-records", v.more.records);
+  return {
+    json: v,
+    text: `Party: ${v.party ?? "(not configured)"}\n\nAuthorizations\n${formatTable(AUTH_COLUMNS, authRows(v.authorizations))}\n\nCorresponding adjustments\n${adj}\n\n${v.counts.records} records, ${v.counts.firstTransfers} first transfers, ${v.counts.authorizations} authorizations\n${cuts}`,
+  };
+}
+
+/** One of the book's growing lists a page at a time (or every page with --all), as its API route answers it. */
+async function bookList(o: ListOpts, read: (page: SeqPage) => Promise<BookItem[]>): Promise<{ items: BookItem[]; nextCursor: string | null }> {
+  return pages(o, async (after, limit) => rowsPage(await read({ after: after === undefined ? undefined : parsedAfter(after, parseSeqKey), take: limit + 1 }), limit, (x) => x.seq));
+}
+
+export async function bookRecordList(ctx: RegistryContext, o: ListOpts): Promise<Output> {
+  const page = await bookList(o, (p) => bookRecords(ctx.db, p));
+  const rows = page.items.map((r) => [r.seq, r.kind, r.id, r.date, blockUnits(r)]);
+  return { json: page, text: `${formatTable(["seq", "kind", "record", "date", "units"], rows)}\n${pageFooter(page.items.length, page.nextCursor)}` };
+}
+
+export async function bookAuthorizationList(ctx: RegistryContext, o: ListOpts): Promise<Output> {
+  const page = await bookList(o, (p) => bookAuthorizations(ctx.db, service(ctx).book, p));
+  return { json: page, text: `${formatTable(AUTH_COLUMNS, authRows(page.items))}\n${pageFooter(page.items.length, page.nextCursor)}` };
+}
+
+export async function bookFirstTransferList(ctx: RegistryContext, o: ListOpts): Promise<Output> {
+  const page = await bookList(o, (p) => bookFirstTransfers(ctx.db, p));
+  const rows = page.items.map((r) => [r.seq, r.id, r.date, r.party, r.to, r.authorization, blockUnits(r)]);
+  return { json: page, text: `${formatTable(["seq", "first transfer", "date", "party", "to", "authorization", "units"], rows)}\n${pageFooter(page.items.length, page.nextCursor)}` };
 }
 
 export async function aef(ctx: RegistryContext, o: { party: string; year: string; out: string; submissionVersion?: string; partyName?: string; submitted?: string }): Promise<Output> {
@@ -235,7 +279,10 @@ export function register(program: Command): void {
     .requiredOption("--quantity <n>", "units")
     .requiredOption("--reason <r>", "voluntary or omge")
     .action(runner((c, o: { id?: string; from: string; class: string; quantity: string; reason: string }) => cancel(c, o)));
-  common(a6.command("book").description("the Article 6.2 book: authorizations, first transfers, corresponding adjustments per year")).action(runner((c) => book(c)));
+  common(a6.command("book").description("the Article 6.2 book: corresponding adjustments per year, and the first page of its authorizations, first transfers and records")).action(runner((c) => book(c)));
+  pageOptions(common(a6.command("book-records").description("every record of the Article 6.2 book in the order made, a page at a time"))).action(runner((c, o: ListOpts) => bookRecordList(c, o)));
+  pageOptions(common(a6.command("book-authorizations").description("the book's authorizations at their latest version, in the order made, a page at a time"))).action(runner((c, o: ListOpts) => bookAuthorizationList(c, o)));
+  pageOptions(common(a6.command("book-first-transfers").description("the book's first transfers in the order made, a page at a time"))).action(runner((c, o: ListOpts) => bookFirstTransferList(c, o)));
   common(a6.command("aef").description("write the AEF workbook of this registry's Party for a year, from the registry's records"))
     .requiredOption("--party <party>", "the Party (alpha-3; this registry's)")
     .requiredOption("--year <y>", "the reported year")

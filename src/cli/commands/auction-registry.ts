@@ -15,7 +15,10 @@ import type { Result } from "../../registry/ledger/index.ts";
 import { InputError } from "../../io/csv.ts";
 import { readTable } from "../../io/table.ts";
 import { action, formatTable, printJson, UsageError } from "../io.ts";
-import { actingUser, type Common, Refused, type RegistryContext, withRegistry } from "./registry/index.ts";
+import { formatDecimal } from "../../domain/quantity/index.ts";
+import { parseBidderKey, rowsPage } from "../../registry/page-key.ts";
+import { actingUser, type Common, type ListOpts, pageFooter, pageOptions, pages, Refused, type RegistryContext, withRegistry } from "./registry/index.ts";
+import { parsedAfter } from "./registry/args.ts";
 import { complianceEmissions } from "../../registry/compliance/emissions.ts";
 
 /** A year given as an option or argument (auction.ts imports this module, so it has its own). */
@@ -177,9 +180,9 @@ function resultsText(a: AuctionView, r: { status: string; clearingPrice: string 
   return `${a.id} ${head}${table}${rev}`;
 }
 
-function settlementText(s: { batchId: string | null; payments: unknown[]; transactions: Array<{ role: string; transactionId: string; quantity: bigint; status: string | null }> }): string {
+function settlementText(s: { batchId: string | null; totals: { payments: number }; transactions: Array<{ role: string; transactionId: string; quantity: bigint; status: string | null }> }): string {
   const tx = s.transactions.map((t) => `  ${t.role} ${t.quantity}: ${t.transactionId} ${t.status ?? "not proposed"}${t.status === "awaiting_approval" ? " (a second administrator approves: ets approve)" : ""}\n`).join("");
-  return `settled: batch ${s.batchId ?? "(no delivery)"}, ${s.payments.length} payment records\n${tx}`;
+  return `settled: batch ${s.batchId ?? "(no delivery)"}, ${s.totals.payments} payment records (ets auction payments lists them)\n${tx}`;
 }
 
 async function settleCmd(ctx: RegistryContext, svc: AuctionService, auctionId: string, o: Common & { id?: string }): Promise<Out> {
@@ -193,6 +196,14 @@ async function showCmd(ctx: RegistryContext, svc: AuctionService, auctionId: str
   const results = a.results ? must(await svc.results(caller, auctionId)).value : null;
   const text = `auction ${a.id}: ${a.status}; ${a.year} #${a.number} (${a.month}); offered ${a.offered} ${a.classCode}; reserve price ${a.rules.reservePrice ?? "none"}\n${results ? resultsText(a, results) : ""}`;
   return { json: plain({ ...a, results }), text };
+}
+
+/** An auction's payment records a page at a time (or every page with --all), as GET .../settlement/payments answers them. */
+async function paymentsCmd(ctx: RegistryContext, svc: AuctionService, auctionId: string, o: ListOpts): Promise<Out> {
+  const caller = ctx.caller ?? { principal: systemPrincipal("cli"), ip: null };
+  const page = await pages(o, async (after, limit) => rowsPage(must(await svc.payments(caller, auctionId, { after: after === undefined ? undefined : parsedAfter(after, parseBidderKey), take: limit + 1 })).value, limit, (p) => p.bidder));
+  const rows = page.items.map((p) => [p.bidder, p.accountId, p.quantity, formatDecimal(p.priceMinor, p.decimals), formatDecimal(p.amountMinor, p.decimals), p.currency, p.transactionId]);
+  return { json: plain(page), text: `${formatTable(["bidder", "account", "quantity", "price", "amount", "currency", "transaction"], rows)}\n${pageFooter(page.items.length, page.nextCursor)}` };
 }
 
 async function tnacCmd(_ctx: RegistryContext, svc: AuctionService, year: string, o: Common & { emissions?: string }): Promise<Out> {
@@ -258,6 +269,8 @@ export function registerAuctionRegistry(a: Command): void {
     .description("settle a closed auction: every award in one ledger batch with its payment records; again, nothing more")
     .option("--id <id>", "idempotency key")
     .action(runner((ctx, svc, id: string, o: Common & { id?: string }) => settleCmd(ctx, svc, id, o)));
+  pageOptions(common(a.command("payments <auction>"), false)).description("an auction's payment records in bidder order, a page at a time").option("--as <user>", "read as this registry user (a representative: its bidders' only; default: everything)")
+    .action(runner((ctx, svc, id: string, o: ListOpts) => paymentsCmd(ctx, svc, id, o)));
   common(a.command("show <auction>"), false).description("an auction: its rules, status and, once closed, its results and awards").option("--as <user>", "read as this registry user (default: everything)")
     .action(runner((ctx, svc, id: string) => showCmd(ctx, svc, id)));
 

@@ -13,13 +13,14 @@ import type { AppDeps, HttpConfig } from "../context.ts";
 import { jsonSafe, ProblemError, type RefusalLike, refusalProblem, refusalStatus } from "../problem.ts";
 import { op, type Op } from "../route.ts";
 import { AccountId, Amount, ClassCode, page, PageQuery, Time, TransactionId } from "../schemas.ts";
-import { splitKey } from "../../registry/page-key.ts";
-import { cursorInvalid, pageOf, pageRequest, pageRequestNumber, pageWhole } from "../views.ts";
+import { parseBidderKey, splitKey } from "../../registry/page-key.ts";
+import { cursorInvalid, pageOf, parsedKey, pageRequest, pageRequestNumber, pageWhole } from "../views.ts";
 import { complianceEmissions } from "../../registry/compliance/emissions.ts";
 
 const ADMIN = ["national-admin"] as const;
 const READERS = ["national-admin", "authority", "representative"] as const;
 const TAG = "auctions";
+
 
 const AuctionIdParam = z.object({ auctionId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,47}$/).openapi({ examples: ["R25-1"] }) });
 const YearParam = z.object({ year: z.coerce.number().int().min(1990).max(2200).openapi({ examples: [2025] }) });
@@ -94,14 +95,17 @@ const Results = PublicResults.extend({
   detail: z.record(z.string(), z.unknown()).nullable(),
 }).openapi("AuctionResults");
 const AuctionTx = z.object({ role: z.enum(["release", "withhold", "unsold"]), tier: z.string().nullable(), transactionId: z.string(), quantity: Amount, status: z.string().nullable(), refused: z.record(z.string(), z.unknown()).nullable() });
+const Payment = z
+  .object({ bidder: z.string(), accountId: z.string(), transactionId: z.string(), batchId: z.string(), quantity: Amount, priceMinor: z.string(), amountMinor: z.string(), currency: z.string(), decimals: z.number().int(), recordedAt: Time })
+  .openapi("AuctionPayment");
 const Settlement = z
   .object({
     auctionId: z.string(),
     batchId: z.string().nullable(),
     settledAt: Time.nullable(),
-    payments: z.array(
-      z.object({ bidder: z.string(), accountId: z.string(), transactionId: z.string(), batchId: z.string(), quantity: Amount, priceMinor: z.string(), amountMinor: z.string(), currency: z.string(), decimals: z.number().int(), recordedAt: Time }),
-    ),
+    totals: z.object({ payments: z.number().int(), quantity: Amount, amountMinor: z.string() }).openapi({ description: "The payment records the caller may read (all, or a representative's own) and what they sum to" }),
+    payments: z.array(Payment).openapi({ description: "The first 100 of those payment records in bidder order; the rest page on GET /v1/auctions/{auctionId}/settlement/payments" }),
+    paymentsNextCursor: z.string().nullable().openapi({ description: "The cursor of the payments list after those shown here; null when they are all shown" }),
     transactions: z.array(AuctionTx),
   })
   .openapi("AuctionSettlement");
@@ -264,10 +268,22 @@ export function auctionOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "get", path: "/v1/auctions/{auctionId}/settlement", operationId: "getAuctionSettlement", tag: TAG, access: roles(READERS, "read", "representatives: only their bidders' payments"),
       summary: "An auction's settlement",
-      description: "The settlement batch, its payment records (a representative's own) and the reserve transactions of the auction with their status.",
+      description: "The settlement batch, the totals of its payment records (a representative's own), the first 100 of them with the cursor of the rest (GET .../settlement/payments), and the reserve transactions of the auction with their status.",
       params: AuctionIdParam, errors: [404],
       responses: { 200: { description: "The settlement", schema: Settlement } },
       handler: async ({ c, caller, params }) => json(c, must(await service().settlement(caller, params.auctionId))),
+    }),
+    op({
+      method: "get", path: "/v1/auctions/{auctionId}/settlement/payments", operationId: "listAuctionPayments", tag: TAG, access: roles(READERS, "read", "representatives: only their bidders' payments"),
+      summary: "An auction's payment records",
+      description: "The payment records of the settlement in bidder order (a representative's own), a page at a time with a cursor; the settlement document shows the first of them with their totals.",
+      params: AuctionIdParam, query: PageQuery, errors: [404],
+      responses: { 200: { description: "A page of the payment records the caller may read", schema: page(Payment, "AuctionPayments") } },
+      handler: async ({ c, caller, params, query }) => {
+        const p = pageRequest(query);
+        const after = p.after === undefined ? undefined : parsedKey(p.after, parseBidderKey);
+        return json(c, pageOf(must(await service().payments(caller, params.auctionId, { after, take: p.take })), p.limit, (x) => x.bidder));
+      },
     }),
     op({
       method: "get", path: "/v1/msr/tnac/{year}", operationId: "getTnac", tag: TAG, access: roles(["national-admin", "authority"], "read"),

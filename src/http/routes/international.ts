@@ -1,8 +1,9 @@
 // International units (docs/concepts/international.md): classes defined from credit attributes,
 // the registry's international configuration, the Article 6.2 book (authorizations, revocations,
-// authorized entities; its records, first transfers and corresponding adjustments per year; the
-// AEF), and the operations that move international units: an Article 6 issuance, a transfer of
-// ITMOs to another Party, a use, a cancellation, a CDM or Article 6.4 issuance with its shares.
+// authorized entities; its records, first transfers and corresponding adjustments per year, its
+// growing lists paged in international-book.ts; the AEF), and the operations that move
+// international units: an Article 6 issuance, a transfer of ITMOs to another Party, a use, a
+// cancellation, a CDM or Article 6.4 issuance with its shares.
 // Each goes through the international service (src/registry/international), which asks the
 // secure registry for the ledger transaction; the book is written by the hooks in the same
 // database transaction. `commandId` is the idempotency key. Refusals of the international
@@ -12,6 +13,7 @@ import { INTL_CHECKS } from "../../domain/international/codes.ts";
 import { InternationalService } from "../../registry/international/service.ts";
 import { aefOf, bookView, listIntlClasses } from "../../registry/international/views.ts";
 import { roles } from "../access.ts";
+import { BookRecord, bookListOps } from "./international-book.ts";
 import type { AppDeps, HttpConfig } from "../context.ts";
 import { jsonSafe, ProblemError, type RefusalLike, refusalProblem } from "../problem.ts";
 import { op, type Op } from "../route.ts";
@@ -94,15 +96,25 @@ export function internationalOps(deps: AppDeps, _config: HttpConfig): Op[] {
     op({
       method: "get", path: "/v1/international/book", operationId: "getArticle6Book", tag: TAG, access: BOOK_READ, errors: [422],
       summary: "The Article 6.2 book",
-      description: "Authorizations at their latest version, first transfers, the corresponding adjustments per Party and year (first transfers add, uses towards the NDC subtract), and every record in order.",
+      description:
+        "The Party, the corresponding adjustments per Party and year (first transfers add, uses towards the NDC subtract) and, for each list that grows with the book (authorizations at their latest version, first transfers, every record in order), its count and its first 100 items with the cursor of the rest on its paged route (/v1/international/book/authorizations, /first-transfers, /records); null when all are shown.",
       responses: {
         200: {
           description: "The book",
-          schema: z.object({ party: z.string().nullable(), authorizations: z.array(Record6), firstTransfers: z.array(Record6), adjustments: z.array(z.object({ party: z.string(), year: z.number().int(), quantity: z.string(), firstTransferred: z.string(), used: z.string() })), records: z.array(Record6) }),
+          schema: z.object({
+            party: z.string().nullable(),
+            adjustments: z.array(z.object({ party: z.string(), year: z.number().int(), quantity: z.string(), firstTransferred: z.string(), used: z.string() })),
+            counts: z.object({ records: z.number().int(), authorizations: z.number().int(), firstTransfers: z.number().int() }),
+            authorizations: z.array(BookRecord).max(100),
+            firstTransfers: z.array(BookRecord).max(100),
+            records: z.array(BookRecord).max(100),
+            more: z.object({ records: z.string().nullable(), authorizations: z.string().nullable(), firstTransfers: z.string().nullable() }).openapi({ description: "Per list, the cursor of its paged route after the items shown; null when all are shown" }),
+          }),
         },
       },
       handler: async ({ c }) => c.json(jsonSafe(value(await bookView(deps.ledger.db, svc().book))) as never),
     }),
+    ...bookListOps(deps, () => svc().book),
     op({
       method: "get", path: "/v1/international/aef", operationId: "getAef", tag: TAG, access: BOOK_READ, errors: [422],
       summary: "The agreed electronic format (AEF) for a year",

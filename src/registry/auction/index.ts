@@ -70,6 +70,7 @@ export class AuctionService {
   bids = (c: Caller, auctionId: string, page?: KeyPage<number>) => reads.listBids(this.ctx, c, auctionId, page);
   results = (c: Caller, auctionId: string) => reads.getResults(this.ctx, c, auctionId);
   settlement = (c: Caller, auctionId: string) => reads.getSettlement(this.ctx, c, auctionId);
+  payments = (c: Caller, auctionId: string, page?: KeyPage<string>) => reads.listPayments(this.ctx, c, auctionId, page);
 
   // the price ceiling kept by payment in lieu of allowances (GX-ETS)
   payInLieu = (c: Caller, input: ceiling.CeilingPaymentInput) => ceiling.payInLieu(this.ctx, c, input);

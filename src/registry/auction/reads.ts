@@ -14,7 +14,7 @@ import type { AuctionCtx } from "./context.ts";
 import { ok } from "./context.ts";
 import { type RevenueView, revenueView } from "./revenue.ts";
 import { auctionTransactions, type AuctionTransaction, settlementOf, type SettlementView } from "./settle.ts";
-import { type AuctionRow, awardRows, type BidderRow, bidderRows, type BidRow, bidRows, type KeyPage, listAuctionRows, loadAuction, resultRow } from "./store.ts";
+import { type AuctionRow, awardRows, type BidderRow, bidderRows, type BidRow, bidRows, type KeyPage, listAuctionRows, loadAuction, type PaymentRow, paymentRows, resultRow } from "./store.ts";
 
 /** The auction's rules as shown: prices as decimal strings. */
 export function rulesView(a: AuctionRow) {
@@ -152,8 +152,15 @@ export async function getResults(ctx: AuctionCtx, c: Caller, auctionId: string):
 export async function getSettlement(ctx: AuctionCtx, c: Caller, auctionId: string): Promise<Result<SettlementView>> {
   const a = await loadAuction(ctx.db, auctionId);
   if (!a) return auctionRefusal("AUCTION_UNKNOWN", `no auction ${auctionId}`, { auctionId });
-  const s = await settlementOf(ctx, a);
-  if (seesAll(c)) return ok(s);
-  const mine = new Set(await representedAccounts(ctx.db, c.principal.userId));
-  return ok({ ...s, payments: s.payments.filter((p) => mine.has(p.accountId)), transactions: [] as AuctionTransaction[] });
+  if (seesAll(c)) return ok(await settlementOf(ctx, a));
+  const s = await settlementOf(ctx, a, await representedAccounts(ctx.db, c.principal.userId));
+  return ok({ ...s, transactions: [] as AuctionTransaction[] });
+}
+
+/** An auction's payment records in bidder order, those the caller may read (a representative its bidders'), a keyset page of them when asked. */
+export async function listPayments(ctx: AuctionCtx, c: Caller, auctionId: string, page: KeyPage<string> = {}): Promise<Result<PaymentRow[]>> {
+  if (!(await loadAuction(ctx.db, auctionId))) return auctionRefusal("AUCTION_UNKNOWN", `no auction ${auctionId}`, { auctionId });
+  if (seesAll(c)) return ok(await paymentRows(ctx.db, auctionId, undefined, page));
+  const mine = await representedAccounts(ctx.db, c.principal.userId);
+  return ok(mine.length === 0 ? [] : await paymentRows(ctx.db, auctionId, mine, page));
 }

@@ -14,8 +14,9 @@ import type { Caller } from "../../domain/security/roles.ts";
 import type { Sql } from "../../store/db.ts";
 import type { HookStep, LedgerService, Result } from "../ledger/index.ts";
 import type { SecureTransactionView } from "../secure/index.ts";
+import { cursorOf, rowsPage } from "../page-key.ts";
 import { type AuctionCtx, bad, checkKey, mayAdminister, ok } from "./context.ts";
-import { appendEvent, auctionOfBatch, type AuctionRow, awardRows, loadAuction, type PaymentRow, paymentRows, reserveTxId, resultRow, settlementBatchId } from "./store.ts";
+import { appendEvent, auctionOfBatch, type AuctionRow, awardRows, loadAuction, type PaymentRow, paymentRows, paymentTotals, reserveTxId, resultRow, settlementBatchId } from "./store.ts";
 
 /** An administrative transaction an auction made or waits for (reserve release, withholding, unsold volume). */
 export interface AuctionTransaction {
@@ -28,11 +29,19 @@ export interface AuctionTransaction {
   refused: { code: number; check: string; message: string } | null;
 }
 
+/** How many payment records a settlement document shows; the rest page (GET .../settlement/payments). */
+export const SETTLEMENT_PAYMENTS_SHOWN = 100;
+
 export interface SettlementView {
   auctionId: string;
   batchId: string | null;
   settledAt: string | null;
+  /** The payment records the caller may read (all, or a representative's own) and what they sum to. */
+  totals: { payments: number; quantity: bigint; amountMinor: bigint };
+  /** The first SETTLEMENT_PAYMENTS_SHOWN of those records in bidder order: never all of a large auction. */
   payments: PaymentRow[];
+  /** The cursor of the payments list after those shown, null when they are all shown. */
+  paymentsNextCursor: string | null;
   transactions: AuctionTransaction[];
 }
 
@@ -88,10 +97,21 @@ export async function auctionTransactions(ctx: AuctionCtx, a: AuctionRow): Promi
 
 // ---------------------------------------------------------------- settle
 
-export async function settlementOf(ctx: AuctionCtx, a: AuctionRow): Promise<SettlementView> {
+/**
+ * The settlement document of an auction: the payments of `accounts` only when named (a
+ * representative's), their totals, the first of them and the cursor of the rest, and the
+ * auction's reserve transactions.
+ */
+export async function settlementOf(ctx: AuctionCtx, a: AuctionRow, accounts?: readonly string[]): Promise<SettlementView> {
   const settled = a.events.find((e) => e.status === "settled");
-  const payments = await paymentRows(ctx.db, a.id);
-  return { auctionId: a.id, batchId: payments.length > 0 ? settlementBatchId(a.id) : null, settledAt: settled?.at ?? null, payments, transactions: await auctionTransactions(ctx, a) };
+  const all = await paymentTotals(ctx.db, a.id);
+  const totals = accounts === undefined ? all : await paymentTotals(ctx.db, a.id, accounts);
+  const batch = all.payments > 0 ? settlementBatchId(a.id) : null;
+  const first = rowsPage(await paymentRows(ctx.db, a.id, accounts, { take: SETTLEMENT_PAYMENTS_SHOWN + 1 }), SETTLEMENT_PAYMENTS_SHOWN, (p) => p.bidder);
+  return {
+    auctionId: a.id, batchId: batch, settledAt: settled?.at ?? null, totals, payments: first.items, paymentsNextCursor: first.next === null ? null : cursorOf(first.next),
+    transactions: await auctionTransactions(ctx, a),
+  };
 }
 
 /**
@@ -108,7 +128,7 @@ export async function settleAuction(ctx: AuctionCtx, c: Caller, auctionId: strin
     if (e) return e;
   }
   const res = await settleInner(ctx, c, auctionId);
-  return ctx.registry.audit.outcome(c, "auction.settle", auctionId.slice(0, 64), res, res.ok ? { payments: res.value.payments.length, replayed: res.replayed } : {});
+  return ctx.registry.audit.outcome(c, "auction.settle", auctionId.slice(0, 64), res, res.ok ? { payments: res.value.totals.payments, replayed: res.replayed } : {});
 }
 
 async function settleInner(ctx: AuctionCtx, c: Caller, auctionId: string): Promise<Result<SettlementView>> {

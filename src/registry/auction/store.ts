@@ -192,15 +192,28 @@ export interface PaymentRow {
   recordedAt: string;
 }
 
-export async function paymentRows(sql: Sql, auctionId: string): Promise<PaymentRow[]> {
+/** An auction's payment records in bidder order, of these accounts only when named, a keyset page of them when asked. */
+export async function paymentRows(sql: Sql, auctionId: string, accounts?: readonly string[], page: KeyPage<string> = {}): Promise<PaymentRow[]> {
   const r = await sql.query<{ bidder: string; account_id: string; transaction_id: string; batch_id: string; quantity: bigint; price_minor: bigint; amount_minor: string; currency: string; decimals: number; recorded_at: string }>(
-    "SELECT bidder, account_id, transaction_id, batch_id, quantity, price_minor, amount_minor, currency, decimals, recorded_at FROM auction_payments WHERE auction_id = $1 ORDER BY bidder",
-    [auctionId],
+    `SELECT bidder, account_id, transaction_id, batch_id, quantity, price_minor, amount_minor, currency, decimals, recorded_at FROM auction_payments
+     WHERE auction_id = $1 AND ($2::text[] IS NULL OR account_id = ANY($2::text[])) AND ($3::text IS NULL OR bidder > $3) ORDER BY bidder LIMIT $4`,
+    [auctionId, accounts ? [...accounts] : null, page.after ?? null, page.take ?? null],
   );
   return r.rows.map((x) => ({
     bidder: x.bidder, accountId: x.account_id, transactionId: x.transaction_id, batchId: x.batch_id, quantity: x.quantity, priceMinor: x.price_minor,
     amountMinor: BigInt(x.amount_minor), currency: x.currency, decimals: x.decimals, recordedAt: x.recorded_at,
   }));
+}
+
+/** How many payment records an auction has (of these accounts only when named) and what they sum to. */
+export async function paymentTotals(sql: Sql, auctionId: string, accounts?: readonly string[]): Promise<{ payments: number; quantity: bigint; amountMinor: bigint }> {
+  const r = await sql.query<{ n: number; quantity: string; amount: string }>(
+    `SELECT count(*)::int AS n, coalesce(sum(quantity), 0)::text AS quantity, coalesce(sum(amount_minor), 0)::text AS amount FROM auction_payments
+     WHERE auction_id = $1 AND ($2::text[] IS NULL OR account_id = ANY($2::text[]))`,
+    [auctionId, accounts ? [...accounts] : null],
+  );
+  const row = r.rows[0] as { n: number; quantity: string; amount: string };
+  return { payments: row.n, quantity: BigInt(row.quantity), amountMinor: BigInt(row.amount) };
 }
 
 /** The settlement batch's id of an auction (the registry's own scope: the key is the id). */

@@ -1,15 +1,16 @@
 // What the registry shows of international units: the classes with every credit attribute (the
-// attributes travel with the class), the Article 6.2 book (authorizations at their latest
-// version, first transfers, every record, the corresponding adjustments per Party and year) and
-// the AEF of this registry's Party for a year, computed from the records the registry holds.
+// attributes travel with the class), the Article 6.2 book (the corresponding adjustments per Party
+// and year; the first page of its authorizations, first transfers and records, which page on in
+// book-pages.ts) and the AEF of this registry's Party for a year, computed from the records the registry holds.
 import { adjustmentEntries } from "../../domain/international/article6/adjustments.ts";
-import { encodeRecord } from "../../domain/international/article6/codec.ts";
 import { type Aef, buildAef } from "../../domain/international/aef.ts";
 import type { CreditAttributes } from "../../domain/international/attributes.ts";
 import { intlRefusal, type Outcome, ok } from "../../domain/international/codes.ts";
 import type { Sql } from "../../store/db.ts";
 import { getClass } from "../ledger/reads.ts";
+import { cursorOf, rowsPage } from "../page-key.ts";
 import type { Book } from "./book.ts";
+import { bookAuthorizations, bookCounts, bookFirstTransfers, type BookItem, bookRecords, type SeqPage } from "./book-pages.ts";
 import { recordedInternational, rulesByParty } from "./config.ts";
 
 export interface IntlClassView {
@@ -42,14 +43,32 @@ export interface AdjustmentRow {
   used: bigint;
 }
 
+/** How many items of each growing list the book document shows; the rest page (book-pages.ts). */
+export const BOOK_LIST_SHOWN = 100;
+
 export interface BookView {
   party: string | null;
-  records: Array<Record<string, unknown>>;
-  authorizations: Array<Record<string, unknown>>;
-  firstTransfers: Array<Record<string, unknown>>;
   adjustments: AdjustmentRow[];
+  /** How many items each list holds: the lists below show the first BOOK_LIST_SHOWN of each. */
+  counts: { records: number; authorizations: number; firstTransfers: number };
+  records: BookItem[];
+  authorizations: BookItem[];
+  firstTransfers: BookItem[];
+  /** Per list, the cursor of its paged route after the items shown here; null when all are shown. */
+  more: { records: string | null; authorizations: string | null; firstTransfers: string | null };
 }
 
+/** The first page of a list and the cursor of the rest. */
+async function firstPage(read: (page: SeqPage) => Promise<BookItem[]>): Promise<{ items: BookItem[]; next: string | null }> {
+  const p = rowsPage(await read({ take: BOOK_LIST_SHOWN + 1 }), BOOK_LIST_SHOWN, (x) => x.seq);
+  return { items: p.items, next: p.next === null ? null : cursorOf(p.next) };
+}
+
+/**
+ * The book as one document: the Party, the corresponding adjustments per Party and year (bounded
+ * by the Parties and years), the size of each growing list and its first page with the cursor of
+ * the rest (never the whole list: records, authorizations and first transfers grow for good).
+ */
 export async function bookView(sql: Sql, book: Book): Promise<Outcome<BookView>> {
   const view = await book.load(sql);
   const rules = (await recordedInternational(sql)).rules;
@@ -64,12 +83,15 @@ export async function bookView(sql: Sql, book: Book): Promise<Outcome<BookView>>
     else row.used -= e.quantity;
     byKey.set(k, row);
   }
+  const [records, authorizations, firstTransfers] = [await firstPage((p) => bookRecords(sql, p)), await firstPage((p) => bookAuthorizations(sql, book, p)), await firstPage((p) => bookFirstTransfers(sql, p))];
   return ok({
     party: rules?.article6?.party ?? null,
-    records: view.records.map(encodeRecord),
-    authorizations: [...view.state.authorizations.values()].map((a) => encodeRecord(a as never)),
-    firstTransfers: view.records.filter((r) => r.kind === "first-transfer").map(encodeRecord),
     adjustments: [...byKey.values()].sort((a, b) => a.party.localeCompare(b.party) || a.year - b.year),
+    counts: await bookCounts(sql),
+    records: records.items,
+    authorizations: authorizations.items,
+    firstTransfers: firstTransfers.items,
+    more: { records: records.next, authorizations: authorizations.next, firstTransfers: firstTransfers.next },
   });
 }
 

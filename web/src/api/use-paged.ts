@@ -1,19 +1,22 @@
 // A list the API returns in pages (items + nextCursor): the first page, then "show more" appends
-// the next. A new base path (a filter changed) starts again.
+// the next. A new base path (a filter changed) starts again. `first` is the first page's whole
+// answer, for a document whose items page (a period's status: its deadline beside its positions).
 import { useCallback, useEffect, useState } from "react";
 import { get, qs } from "./client.ts";
 import type { Page } from "./types.ts";
 
-export interface Paged<T> {
+export interface Paged<T, D extends Page<T> = Page<T>> {
   items: T[];
+  first: D | undefined;
   error: unknown;
   loading: boolean;
   more: (() => void) | null;
   reload(): void;
 }
 
-export function usePaged<T>(path: string | null, limit = 50): Paged<T> {
+export function usePaged<T, D extends Page<T> = Page<T>>(path: string | null, limit = 50): Paged<T, D> {
   const [items, setItems] = useState<T[]>([]);
+  const [first, setFirst] = useState<D | undefined>(undefined);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [loading, setLoading] = useState(path !== null);
@@ -21,13 +24,15 @@ export function usePaged<T>(path: string | null, limit = 50): Paged<T> {
   const url = useCallback((c: string | null) => `${path}${path?.includes("?") ? "&" : "?"}${qs({ limit, cursor: c }).slice(1)}`, [path, limit]);
   useEffect(() => {
     setItems([]);
+    setFirst(undefined);
     setCursor(null);
     setError(undefined);
     if (path === null) return;
     const ctl = new AbortController();
     setLoading(true);
-    get<Page<T>>(url(null), ctl.signal).then(
+    get<D>(url(null), ctl.signal).then(
       (p) => {
+        setFirst(p);
         setItems(p.items);
         setCursor(p.nextCursor ?? null);
         setLoading(false);
@@ -56,5 +61,13 @@ export function usePaged<T>(path: string | null, limit = 50): Paged<T> {
     );
   }, [cursor, url]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
-  return { items, error, loading, more: cursor === null ? null : more, reload };
+  return { items, first, error, loading, more: cursor === null ? null : more, reload };
+}
+
+/**
+ * The first page as `<Show>` takes it: "loading" or the failure until it arrives, then the page,
+ * so a table shows once it has rows to show (later pages report through PagedFooter).
+ */
+export function firstPage<T, D extends Page<T>>(p: Paged<T, D>): { data: D | undefined; error: unknown; loading: boolean } {
+  return { data: p.first, error: p.first === undefined ? p.error : undefined, loading: p.first === undefined && p.loading };
 }

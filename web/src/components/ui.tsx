@@ -209,3 +209,10 @@ export function PagedFooter(props: { paged: { error: unknown; loading: boolean; 
     </p>
   );
 }
+
+/** Said beside a list a page read whole (useAll) when it stopped at its bound: never a silent cut. */
+export function CutNotice(props: { all: { items: readonly unknown[]; complete: boolean } | undefined }) {
+  const { t, f } = useT();
+  if (props.all === undefined || props.all.complete) return null;
+  return <Notice kind="info">{t("common.cut", { n: f.q(props.all.items.length) })}</Notice>;
+}

@@ -6,8 +6,9 @@
 import { useState } from "react";
 import { ApiError, commandId, post } from "../../api/client.ts";
 import { useApi } from "../../api/use-api.ts";
+import { useAll } from "../../api/use-all.ts";
 import { usePaged } from "../../api/use-paged.ts";
-import { Data, ErrorBox, Facts, Field, Notice, PagedFooter, PageTitle, Qty, Show, Table } from "../../components/ui.tsx";
+import { CutNotice, Data, ErrorBox, Facts, Field, Notice, PagedFooter, PageTitle, Qty, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { abilities, useSession } from "../../session.tsx";
 import { type Auction, type AuctionResults, AuctionStatus } from "./auctions.tsx";
@@ -136,8 +137,8 @@ function Bids(props: { auction: Auction; path: string; reload: () => void }) {
   const { t } = useT();
   const a = props.auction;
   const bids = usePaged<Bid>(`${props.path}/bids`);
-  // the bid form's choice: the bidders the caller represents (a representative's own, a handful), one page of the most the API gives
-  const bidders = useApi<{ items: Bidder[] }>(`${props.path}/bidders?limit=500`);
+  // the bid form's choice: the bidders the caller represents (a representative's own), every page
+  const bidders = useAll<Bidder>(`${props.path}/bidders`);
   const sealed = bids.error instanceof ApiError && bids.error.problem?.check === "bids-sealed";
   const money = (minor: string | null) => (minor === null ? t("auction.nonCompetitive") : `${a.currency} ${decimal(minor, a.rules.priceDecimals)}`);
   return (
@@ -163,7 +164,12 @@ function Bids(props: { auction: Auction; path: string; reload: () => void }) {
       )}
       {a.status === "open" ? (
         <Show loaded={bidders}>
-          {(list) => (list.items.length > 0 ? <BidForm path={props.path} bidders={list.items} reload={() => { bids.reload(); props.reload(); }} /> : null)}
+          {(list) => (
+            <>
+              <CutNotice all={list} />
+              {list.items.length > 0 ? <BidForm path={props.path} bidders={list.items} reload={() => { bids.reload(); props.reload(); }} /> : null}
+            </>
+          )}
         </Show>
       ) : null}
     </section>

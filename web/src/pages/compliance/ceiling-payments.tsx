@@ -7,7 +7,7 @@
 import { useRef, useState } from "react";
 import { ApiError, commandId, post } from "../../api/client.ts";
 import { type Paged, usePaged } from "../../api/use-paged.ts";
-import { Data, ErrorBox, Field, Notice, PagedFooter, PageTitle, Show, Table } from "../../components/ui.tsx";
+import { CutNotice, Data, ErrorBox, Field, Notice, PagedFooter, PageTitle, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { abilities, useSession } from "../../session.tsx";
 import { Dec, defaultPeriod, type Installation, InstallationSelect, Money, periodLabel, useInstallations } from "./common.tsx";
@@ -142,6 +142,7 @@ function PaymentForm(props: { period: string; onDone: () => void }) {
         <section aria-labelledby="cp-form-h">
           <h2 id="cp-form-h">{t("cp.formTitle", { period: periodLabel(f, props.period) })}</h2>
           <p>{t("cp.formIntro")}</p>
+          <CutNotice all={l} />
           {l.items.length === 0 ? (
             <p>{t("cpl.noInstallations")}</p>
           ) : (

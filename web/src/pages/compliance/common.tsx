@@ -2,7 +2,7 @@
 // compliance.ts), the installation and period pickers, exact decimals and money formatted for the
 // language without floating point, status and opinion badges, and a report's computed lines.
 import type { ReactNode } from "react";
-import { useApi } from "../../api/use-api.ts";
+import { useAll } from "../../api/use-all.ts";
 import { Badge, Data, Select, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 
@@ -78,9 +78,13 @@ export interface Records {
   estimates: Array<{ year: number; tonnes: string; method: string; reason: string }>;
 }
 
-/** The installations the caller may see (a representative's own, a verifier's appointed ones, all for administrators). */
+/**
+ * The installations the caller may see (a representative's own, a verifier's appointed ones, all
+ * for administrators), every page: the pickers offer each one (CutNotice says when the list
+ * stopped at useAll's bound).
+ */
 export function useInstallations() {
-  return useApi<{ items: Installation[] }>("/v1/compliance/installations?limit=500");
+  return useAll<Installation>("/v1/compliance/installations");
 }
 
 /** The plan in force for a year: the latest version whose validity covers it. */

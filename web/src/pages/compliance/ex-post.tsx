@@ -12,7 +12,7 @@ import { ApiError, commandId, post } from "../../api/client.ts";
 import type { Transaction as Tx } from "../../api/types.ts";
 import { useApi } from "../../api/use-api.ts";
 import { usePaged } from "../../api/use-paged.ts";
-import { Badge, Data, ErrorBox, Field, Notice, PagedFooter, PageTitle, Select, Show, Table } from "../../components/ui.tsx";
+import { Badge, CutNotice, Data, ErrorBox, Field, Notice, PagedFooter, PageTitle, Select, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { Link } from "../../router.tsx";
 import { useScheme } from "../../scheme.tsx";
@@ -264,6 +264,7 @@ function IssueForm(props: { period: string; onDone: () => void }) {
         <section aria-labelledby="xp-form-h">
           <h2 id="xp-form-h">{t("xp.formTitle", { period: periodLabel(f, props.period) })}</h2>
           <p>{t("xp.formIntro")}</p>
+          <CutNotice all={l} />
           {l.items.length === 0 ? (
             <p>{t("cpl.noInstallations")}</p>
           ) : (

@@ -5,7 +5,7 @@
 import { useEffect, useState } from "react";
 import { commandId, post } from "../../api/client.ts";
 import { useApi } from "../../api/use-api.ts";
-import { Data, ErrorBox, Facts, Field, Notice, PageTitle, Show, Table } from "../../components/ui.tsx";
+import { CutNotice, Data, ErrorBox, Facts, Field, Notice, PageTitle, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { Dec, InstallationSelect, OpinionBadge, planFor, type PlanView, type Records, ReportLines, type ReportView, defaultPeriod, useInstallations } from "./common.tsx";
 
@@ -16,7 +16,14 @@ export function ReportsPage() {
     <>
       <PageTitle title="cpl.reports.title" />
       <p className="intro">{t("cpl.reports.intro")}</p>
-      <Show loaded={list}>{(l) => (l.items.length === 0 ? <p>{t("cpl.noInstallations")}</p> : <ReportsBody items={l.items} />)}</Show>
+      <Show loaded={list}>
+        {(l) => (
+          <>
+            <CutNotice all={l} />
+            {l.items.length === 0 ? <p>{t("cpl.noInstallations")}</p> : <ReportsBody items={l.items} />}
+          </>
+        )}
+      </Show>
     </>
   );
 }

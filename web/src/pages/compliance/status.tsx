@@ -6,7 +6,8 @@
 import { useState } from "react";
 import { ApiError, commandId, post } from "../../api/client.ts";
 import { useApi } from "../../api/use-api.ts";
-import { Data, ErrorBox, Facts, Field, Notice, PageTitle, Show, Table } from "../../components/ui.tsx";
+import { firstPage, usePaged } from "../../api/use-paged.ts";
+import { Data, ErrorBox, Facts, Field, Notice, PagedFooter, PageTitle, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { abilities, useSession } from "../../session.tsx";
 import { Dec, defaultPeriod, Money, MoneyMinor, periodLabel, StatusBadge } from "./common.tsx";
@@ -28,6 +29,7 @@ interface PeriodStatus {
   deadline: string | null;
   asOf: string;
   items: Position[];
+  nextCursor: string | null;
 }
 
 interface Close {
@@ -48,7 +50,8 @@ export function StatusPage() {
   const can = abilities(me);
   const [period, setPeriod] = useState(defaultPeriod());
   const valid = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(period);
-  const status = useApi<PeriodStatus>(valid ? `/v1/compliance/periods/${encodeURIComponent(period)}?limit=500` : null);
+  // the positions page ("show more"); the first page's answer carries the period's deadline
+  const status = usePaged<Position, PeriodStatus>(valid ? `/v1/compliance/periods/${encodeURIComponent(period)}` : null);
   const readsAll = can.admin || can.authority;
   const close = useApi<Close>(valid && readsAll ? `/v1/compliance/periods/${encodeURIComponent(period)}/close` : null);
   const notClosed = close.error instanceof ApiError && close.error.problem?.check === "period-unknown";
@@ -61,7 +64,7 @@ export function StatusPage() {
       <PageTitle title="cpl.status.title" />
       <p className="intro">{t("cpl.status.intro")}</p>
       <Field label="cpl.period" value={period} onChange={(e) => setPeriod(e.target.value.trim())} />
-      <Show loaded={status}>
+      <Show loaded={firstPage(status)}>
         {(s) => (
           <section aria-labelledby="pos-h">
             <h2 id="pos-h">{t("cpl.status.positions", { period: periodLabel(f, s.period) })}</h2>
@@ -73,7 +76,7 @@ export function StatusPage() {
             />
             <Table
               caption={t("cpl.status.caption", { period: periodLabel(f, s.period) })}
-              rows={s.items}
+              rows={status.items}
               rowKey={(x) => x.installation}
               empty="cpl.status.none"
               columns={[
@@ -86,6 +89,7 @@ export function StatusPage() {
                 { head: "cpl.closed", cell: (x) => t(x.closed ? "cpl.yes" : "cpl.no") },
               ]}
             />
+            <PagedFooter paged={status} />
           </section>
         )}
       </Show>

@@ -8,7 +8,7 @@ import { useState } from "react";
 import { commandId, post } from "../../api/client.ts";
 import { useApi } from "../../api/use-api.ts";
 import type { Transaction as Tx } from "../../api/types.ts";
-import { Data, ErrorBox, Facts, Field, Notice, PageTitle, Select, Show, Table } from "../../components/ui.tsx";
+import { CutNotice, Data, ErrorBox, Facts, Field, Notice, PageTitle, Select, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { Link } from "../../router.tsx";
 import { Dec, defaultPeriod, type Installation, InstallationSelect, periodLabel, useInstallations } from "./common.tsx";
@@ -40,7 +40,14 @@ export function SurrenderPage() {
     <>
       <PageTitle title="cpl.surrender.title" />
       <p className="intro">{t("cpl.surrender.intro")}</p>
-      <Show loaded={list}>{(l) => (l.items.length === 0 ? <p>{t("cpl.noInstallations")}</p> : <SurrenderBody items={l.items} />)}</Show>
+      <Show loaded={list}>
+        {(l) => (
+          <>
+            <CutNotice all={l} />
+            {l.items.length === 0 ? <p>{t("cpl.noInstallations")}</p> : <SurrenderBody items={l.items} />}
+          </>
+        )}
+      </Show>
     </>
   );
 }

@@ -1,9 +1,9 @@
 // International units: the classes with every credit attribute (they travel with the class), and
 // for administrators and the authority the Article 6.2 book: authorizations at their latest
-// version, first transfers and the corresponding adjustments per Party and year. Read from the
-// public API (tag international).
+// version and first transfers (each a list that pages: "show more"), and the corresponding
+// adjustments per Party and year. Read from the public API (tag international).
 import { useApi } from "../../api/use-api.ts";
-import { usePaged } from "../../api/use-paged.ts";
+import { firstPage, usePaged } from "../../api/use-paged.ts";
 import { Data, PagedFooter, PageTitle, Qty, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { abilities, useSession } from "../../session.tsx";
@@ -25,6 +25,7 @@ interface IntlClass {
   issued: string;
 }
 interface Authorization {
+  seq: string;
   id: string;
   version: number;
   purposes: string;
@@ -33,6 +34,7 @@ interface Authorization {
   covered: string;
 }
 interface FirstTransfer {
+  seq: string;
   id: string;
   date: string;
   to: string | null;
@@ -46,10 +48,9 @@ interface Adjustment {
   firstTransferred: string;
   used: string;
 }
+/** The book's summary; its growing lists are read from their own paged routes. */
 interface Book {
   party: string | null;
-  authorizations: Authorization[];
-  firstTransfers: FirstTransfer[];
   adjustments: Adjustment[];
 }
 
@@ -87,38 +88,54 @@ export function InternationalPage() {
 function BookSection() {
   const { t } = useT();
   const book = useApi<Book>("/v1/international/book");
+  const authorizations = usePaged<Authorization>("/v1/international/book/authorizations");
+  const firstTransfers = usePaged<FirstTransfer>("/v1/international/book/first-transfers");
   return (
     <Show loaded={book}>
       {(b) => (
         <>
           <h2>{t("intl.book", { party: b.party ?? "-" })}</h2>
-          <Table
-            caption={t("intl.authorizations")}
-            rows={b.authorizations}
-            rowKey={(r) => r.id}
-            empty="intl.none"
-            columns={[
-              { head: "intl.authorization", cell: (r) => <Data>{r.id}</Data> },
-              { head: "intl.version", cell: (r) => r.version },
-              { head: "intl.purposes", cell: (r) => <Data>{r.purposes}</Data> },
-              { head: "intl.parties", cell: (r) => <Data>{r.authorizedParties.join(", ")}</Data> },
-              { head: "intl.quantity", cell: (r) => <Qty v={r.quantity} />, numeric: true },
-              { head: "intl.covered", cell: (r) => <Qty v={r.covered} />, numeric: true },
-            ]}
-          />
-          <Table
-            caption={t("intl.firstTransfers")}
-            rows={b.firstTransfers}
-            rowKey={(r) => r.id}
-            empty="intl.none"
-            columns={[
-              { head: "intl.record", cell: (r) => <Data>{r.id}</Data> },
-              { head: "intl.date", cell: (r) => <Data>{r.date}</Data> },
-              { head: "intl.to", cell: (r) => <Data>{r.to ?? "-"}</Data> },
-              { head: "intl.authorization", cell: (r) => <Data>{r.authorization}</Data> },
-              { head: "intl.quantity", cell: (r) => <Qty v={r.blocks.reduce((s, x) => s + BigInt(x.end) - BigInt(x.start) + 1n, 0n)} />, numeric: true },
-            ]}
-          />
+          <Show loaded={firstPage(authorizations)}>
+            {() => (
+              <>
+                <Table
+                  caption={t("intl.authorizations")}
+                  rows={authorizations.items}
+                  rowKey={(r) => r.seq}
+                  empty="intl.none"
+                  columns={[
+                    { head: "intl.authorization", cell: (r) => <Data>{r.id}</Data> },
+                    { head: "intl.version", cell: (r) => r.version },
+                    { head: "intl.purposes", cell: (r) => <Data>{r.purposes}</Data> },
+                    { head: "intl.parties", cell: (r) => <Data>{r.authorizedParties.join(", ")}</Data> },
+                    { head: "intl.quantity", cell: (r) => <Qty v={r.quantity} />, numeric: true },
+                    { head: "intl.covered", cell: (r) => <Qty v={r.covered} />, numeric: true },
+                  ]}
+                />
+                <PagedFooter paged={authorizations} />
+              </>
+            )}
+          </Show>
+          <Show loaded={firstPage(firstTransfers)}>
+            {() => (
+              <>
+                <Table
+                  caption={t("intl.firstTransfers")}
+                  rows={firstTransfers.items}
+                  rowKey={(r) => r.seq}
+                  empty="intl.none"
+                  columns={[
+                    { head: "intl.record", cell: (r) => <Data>{r.id}</Data> },
+                    { head: "intl.date", cell: (r) => <Data>{r.date}</Data> },
+                    { head: "intl.to", cell: (r) => <Data>{r.to ?? "-"}</Data> },
+                    { head: "intl.authorization", cell: (r) => <Data>{r.authorization}</Data> },
+                    { head: "intl.quantity", cell: (r) => <Qty v={r.blocks.reduce((s, x) => s + BigInt(x.end) - BigInt(x.start) + 1n, 0n)} />, numeric: true },
+                  ]}
+                />
+                <PagedFooter paged={firstTransfers} />
+              </>
+            )}
+          </Show>
           <Table
             caption={t("intl.adjustments")}
             rows={b.adjustments}

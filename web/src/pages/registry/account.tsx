@@ -4,7 +4,7 @@
 import type { Account, Holding, Representative, Transaction } from "../../api/types.ts";
 import { qs } from "../../api/client.ts";
 import { useApi } from "../../api/use-api.ts";
-import { usePaged } from "../../api/use-paged.ts";
+import { firstPage, usePaged } from "../../api/use-paged.ts";
 import { Badge, Data, Facts, PagedFooter, PageTitle, Qty, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { Link } from "../../router.tsx";
@@ -34,7 +34,7 @@ function AccountBody(props: { a: Account; changed: () => void }) {
   const a = props.a;
   const enc = encodeURIComponent(a.id);
   const holdings = useApi<{ accountId: string; holdings: Holding[] }>(`/v1/accounts/${enc}/holdings${qs({ blocks: "true", blockLimit: BLOCK_LIMIT })}`);
-  const reps = useApi<{ items: Representative[] }>(`/v1/accounts/${enc}/representatives?limit=500`);
+  const reps = usePaged<Representative>(`/v1/accounts/${enc}/representatives`);
   const txs = usePaged<Transaction>(`/v1/transactions${qs({ accountId: a.id })}`, 20);
   const mine = me?.representing.find((r) => r.accountId === a.id);
   return (
@@ -70,18 +70,21 @@ function AccountBody(props: { a: Account; changed: () => void }) {
       </section>
       <section aria-labelledby="reps-h">
         <h2 id="reps-h">{t("account.representatives")}</h2>
-        <Show loaded={reps}>
-          {(r) => (
-            <Table
-              caption={t("account.representativesCaption")}
-              rows={r.items}
-              rowKey={(x) => x.userId}
-              columns={[
-                { head: "account.user", cell: (x) => <Data>{x.userId}</Data> },
-                { head: "profile.initiate", cell: (x) => t(x.initiate ? "common.yes" : "common.no") },
-                { head: "profile.approve", cell: (x) => t(x.approve ? "common.yes" : "common.no") },
-              ]}
-            />
+        <Show loaded={firstPage(reps)}>
+          {() => (
+            <>
+              <Table
+                caption={t("account.representativesCaption")}
+                rows={reps.items}
+                rowKey={(x) => x.userId}
+                columns={[
+                  { head: "account.user", cell: (x) => <Data>{x.userId}</Data> },
+                  { head: "profile.initiate", cell: (x) => t(x.initiate ? "common.yes" : "common.no") },
+                  { head: "profile.approve", cell: (x) => t(x.approve ? "common.yes" : "common.no") },
+                ]}
+              />
+              <PagedFooter paged={reps} />
+            </>
           )}
         </Show>
       </section>

@@ -4,8 +4,8 @@
 import { type FormEvent, useState } from "react";
 import { del, post } from "../../api/client.ts";
 import type { Account, TrustedEntry } from "../../api/types.ts";
-import { useApi } from "../../api/use-api.ts";
-import { Badge, Data, ErrorBox, Field, Notice, Show, Table } from "../../components/ui.tsx";
+import { firstPage, usePaged } from "../../api/use-paged.ts";
+import { Badge, Data, ErrorBox, Field, Notice, PagedFooter, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { abilities, useSession } from "../../session.tsx";
 import { AccountLink } from "./accounts.tsx";
@@ -16,7 +16,7 @@ export function TrustedList(props: { account: Account }) {
   const { t, code, f } = useT();
   const { me } = useSession();
   const enc = encodeURIComponent(props.account.id);
-  const list = useApi<{ items: TrustedEntry[] }>(`/v1/accounts/${enc}/trusted?limit=500`);
+  const list = usePaged<TrustedEntry>(`/v1/accounts/${enc}/trusted`);
   const [target, setTarget] = useState("");
   const [targetError, setTargetError] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
@@ -58,56 +58,59 @@ export function TrustedList(props: { account: Account }) {
       <p className="hint">{t("trusted.intro")}</p>
       <ErrorBox error={error} />
       {notice ? <Notice kind="ok">{notice}</Notice> : null}
-      <Show loaded={list}>
-        {(l) => (
-          <Table
-            caption={t("trusted.caption")}
-            rows={l.items}
-            rowKey={(e) => e.trustedAccountId}
-            columns={[
-              { head: "trusted.account", cell: (e) => <AccountLink id={e.trustedAccountId} /> },
-              { head: "col.status", cell: (e) => <Badge kind={e.status}>{code("trustedStatus", e.status)}</Badge> },
-              { head: "trusted.activeFrom", cell: (e) => <span data-testid="active-from">{f.dateTime(e.activeFrom)}</span> },
-              { head: "trusted.proposed", cell: (e) => f.dateTime(e.proposedAt) },
-              { head: "trusted.proposedBy", cell: (e) => (e.addedBy ? <Data>{e.addedBy}</Data> : "") },
-              { head: "trusted.approvedBy", cell: (e) => (e.approvedBy ? <Data>{e.approvedBy}</Data> : "") },
-              {
-                head: "trusted.actions",
-                cell: (e) => (
-                  <div className="actions">
-                    {e.status === "awaiting_approval" && mayApprove && e.addedBy !== me?.userId ? (
-                      <button
-                        type="button"
-                        className="primary"
-                        onClick={() =>
-                          void run(async () => {
-                            const x = await post<TrustedEntry>(`/v1/accounts/${enc}/trusted/${encodeURIComponent(e.trustedAccountId)}/approve`);
-                            return t("trusted.approvedNotice", { date: f.dateTime(x.activeFrom) });
-                          })
-                        }
-                      >
-                        {t("trusted.approve")}
-                      </button>
-                    ) : null}
-                    {mayPropose ? (
-                      <button
-                        type="button"
-                        className="secondary"
-                        onClick={() =>
-                          void run(async () => {
-                            await del(`/v1/accounts/${enc}/trusted/${encodeURIComponent(e.trustedAccountId)}`);
-                            return t("trusted.removedNotice");
-                          })
-                        }
-                      >
-                        {t("trusted.remove")}
-                      </button>
-                    ) : null}
-                  </div>
-                ),
-              },
-            ]}
-          />
+      <Show loaded={firstPage(list)}>
+        {() => (
+          <>
+            <Table
+              caption={t("trusted.caption")}
+              rows={list.items}
+              rowKey={(e) => e.trustedAccountId}
+              columns={[
+                { head: "trusted.account", cell: (e) => <AccountLink id={e.trustedAccountId} /> },
+                { head: "col.status", cell: (e) => <Badge kind={e.status}>{code("trustedStatus", e.status)}</Badge> },
+                { head: "trusted.activeFrom", cell: (e) => <span data-testid="active-from">{f.dateTime(e.activeFrom)}</span> },
+                { head: "trusted.proposed", cell: (e) => f.dateTime(e.proposedAt) },
+                { head: "trusted.proposedBy", cell: (e) => (e.addedBy ? <Data>{e.addedBy}</Data> : "") },
+                { head: "trusted.approvedBy", cell: (e) => (e.approvedBy ? <Data>{e.approvedBy}</Data> : "") },
+                {
+                  head: "trusted.actions",
+                  cell: (e) => (
+                    <div className="actions">
+                      {e.status === "awaiting_approval" && mayApprove && e.addedBy !== me?.userId ? (
+                        <button
+                          type="button"
+                          className="primary"
+                          onClick={() =>
+                            void run(async () => {
+                              const x = await post<TrustedEntry>(`/v1/accounts/${enc}/trusted/${encodeURIComponent(e.trustedAccountId)}/approve`);
+                              return t("trusted.approvedNotice", { date: f.dateTime(x.activeFrom) });
+                            })
+                          }
+                        >
+                          {t("trusted.approve")}
+                        </button>
+                      ) : null}
+                      {mayPropose ? (
+                        <button
+                          type="button"
+                          className="secondary"
+                          onClick={() =>
+                            void run(async () => {
+                              await del(`/v1/accounts/${enc}/trusted/${encodeURIComponent(e.trustedAccountId)}`);
+                              return t("trusted.removedNotice");
+                            })
+                          }
+                        >
+                          {t("trusted.remove")}
+                        </button>
+                      ) : null}
+                    </div>
+                  ),
+                },
+              ]}
+            />
+            <PagedFooter paged={list} />
+          </>
         )}
       </Show>
       {mayPropose ? (
