@@ -39,7 +39,13 @@
 // 2,810, 5,227, 2,577, 2,550, 3,485 (2.47, 4.58, 2.22, 1.46, 1.62): no difference the bench can
 // show (the change saves 3.5 % of a batch's database CPU, measured batch against batch in one
 // run); figure 1, 2 runs each: before 242, 380 tx/s (0.206, 0.202), after 354, 431 (0.300,
-// 0.250). Neither goal is reached; scripts/profile-batch.ts measures where a batch's time goes
+// 0.250). Migration ledger-perf-005 (a group write in about 20 statements instead of 60), figure 1
+// alone, 3 runs alternating with the code before it, per series: at load 6.6-7.8 before 323, 289,
+// 336 tx/s (ratios 0.306, 0.492, 0.441), after 391, 317, 396 (0.447, 0.458, 0.419); at load
+// 2.0-3.5 before 517, 390, 739 (0.516, 0.386, 0.801), after 680, 441, 468 (0.515, 0.509, 0.507):
+// the bench cannot show the 8-13 % of the backends' CPU per transfer it saves, measured round
+// against round in one run (scripts/profile-batch.ts --single 5 --ab). Neither goal is reached;
+// scripts/profile-batch.ts measures where a batch's and a single transfer's time goes
 // (docs/concepts/ledger-performance.md).
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";

@@ -14,12 +14,13 @@
 // --perf FILE: `perf record -g` of the backend during the batches (from the third), into FILE.
 // --single SECONDS: instead of batches, figure 1's workload (8 clients, each transferring 1 unit
 //   at a time, group commit at its default) for SECONDS after 2 s of warm-up; with --perf, all
-//   8 backends are recorded.
+//   8 backends are recorded; with --ab FILE, --rounds N (6) rounds of SECONDS alternate A and B.
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LedgerService } from "../src/registry/ledger/index.ts";
 import { migrate } from "../src/store/migrate.ts";
+import type { Db } from "../src/store/db.ts";
 import { openPostgres } from "../src/store/postgres.ts";
 import { startPgCluster } from "../test/support/pg-cluster.ts";
 
@@ -58,17 +59,7 @@ try {
     const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
     return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, in ms (100 ticks/s)
   };
-  const variants: string[][] = [[], []];
-  if (abFile) {
-    const b = readFileSync(abFile, "utf8").split(/^-- next$/m).map((s) => s.trim()).filter((s) => s.length > 0);
-    for (const def of b) {
-      const name = /FUNCTION\s+(\w+)\s*\(/i.exec(def)?.[1];
-      const r = await db.query<{ d: string }>("SELECT pg_get_functiondef(p.oid) AS d FROM pg_proc p WHERE p.proname = $1", [name]);
-      if (r.rows.length !== 1) throw new Error(`--ab: ${name} is not one function of the store`);
-      variants[0]?.push(r.rows[0]?.d as string);
-      variants[1]?.push(def);
-    }
-  }
+  const variants = await abVariants(db);
   const perfOut = arg("--perf");
   let perf: ReturnType<typeof spawn> | undefined;
   const sums = [{ n: 0, db: 0, node: 0, wall: 0 }, { n: 0, db: 0, node: 0, wall: 0 }];
@@ -125,7 +116,42 @@ try {
   cluster.stop();
 }
 
-/** Figure 1's workload for `seconds`, its backends optionally under `perf record`. */
+/** --ab FILE's definitions: [the migrated ones (A), FILE's (B)], empty without --ab. */
+async function abVariants(db: Pick<Db, "query">): Promise<string[][]> {
+  const variants: string[][] = [[], []];
+  if (!abFile) return variants;
+  const b = readFileSync(abFile, "utf8").split(/^-- next$/m).map((s) => s.trim()).filter((s) => s.length > 0);
+  for (const def of b) {
+    const name = /FUNCTION\s+(\w+)\s*\(/i.exec(def)?.[1];
+    const r = await db.query<{ d: string }>("SELECT pg_get_functiondef(p.oid) AS d FROM pg_proc p WHERE p.proname = $1", [name]);
+    if (r.rows.length !== 1) throw new Error(`--ab: ${name} is not one function of the store`);
+    variants[0]?.push(r.rows[0]?.d as string);
+    variants[1]?.push(def);
+  }
+  return variants;
+}
+
+/** User plus system CPU of each given process so far, in ms (/proc, 100 ticks/s); a process gone is left out. */
+function cpuOf(pids: readonly number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    const f = stat.split(") ")[1]?.split(" ") ?? [];
+    out.set(pid, (Number(f[11]) + Number(f[12])) * 10);
+  }
+  return out;
+}
+
+/**
+ * Figure 1's workload for `seconds`, its backends optionally under `perf record`. With --ab FILE,
+ * `--rounds N` rounds of `seconds` each alternate between the migrated definitions (A) and FILE's
+ * (B), and each round prints its rate and the 8 backends' CPU per transfer.
+ */
 async function profileSingle(seconds: number): Promise<void> {
   const C = 8;
   const admin = openPostgres(cluster.url, { max: 1 });
@@ -163,7 +189,28 @@ async function profileSingle(seconds: number): Promise<void> {
   const perfOut = arg("--perf");
   const perf = perfOut ? spawn("perf", ["record", "-F", "1999", "-g", "-p", pids.join(","), "-o", perfOut], { stdio: "ignore" }) : undefined;
   if (perf) await new Promise((r) => setTimeout(r, 500));
-  const n = await run(seconds, "m");
+  const variants = await abVariants(db);
+  const rounds = abFile ? Number(arg("--rounds") ?? 6) : 1;
+  let n = 0;
+  for (let k = 0; k < rounds; k++) {
+    const v = k % 2;
+    for (const def of variants[v] ?? []) await db.query(def);
+    const before = { ...(ledger.group?.stats ?? { groups: 0, grouped: 0, fallbacks: 0 }) };
+    // The pool closes connections idle for 10 s and opens new ones: the backends at the end of a
+    // round are counted from their CPU at its start, or from 0 if they started during it (one that
+    // closed during a round was idle, so little is lost).
+    const backends = async () => (await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = 'prof' AND pid <> pg_backend_pid()")).rows.map((r) => r.pid);
+    const c0 = cpuOf(await backends());
+    const load = readFileSync("/proc/loadavg", "utf8").split(" ")[0];
+    const done = await run(seconds, `m${k}`);
+    let dbCpu = 0;
+    for (const [pid, ms] of cpuOf(await backends())) dbCpu += ms - (c0.get(pid) ?? 0);
+    const g = ledger.group?.stats;
+    const per = g && g.groups > before.groups ? ((g.grouped - before.grouped) / (g.groups - before.groups)).toFixed(1) : "-";
+    if (abFile) process.stdout.write(`round ${k} (${v ? "B" : "A"}, load ${load}): ${(done / seconds).toFixed(0)} transfers/s, backends' CPU ${(dbCpu / done).toFixed(3)} ms per transfer, ${per} per group, fallbacks ${(g?.fallbacks ?? 0) - before.fallbacks}\n`);
+    n += done;
+  }
+  seconds *= rounds;
   if (perf) {
     await new Promise((r) => {
       perf.once("exit", r);

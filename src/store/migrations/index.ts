@@ -19,6 +19,7 @@ import { ledgerPerfMigrations } from "./ledger-perf.ts";
 import { ledgerPerf002Migrations } from "./ledger-perf-002.ts";
 import { ledgerPerf003Migrations } from "./ledger-perf-003.ts";
 import { ledgerPerf004Migrations } from "./ledger-perf-004.ts";
+import { ledgerPerf005Migrations } from "./ledger-perf-005.ts";
 import { registryMigrations } from "./registry.ts";
 import { securityMigrations } from "./security.ts";
 
@@ -50,4 +51,5 @@ export const migrations: readonly Migration[] = [
   ...ledgerPerf003Migrations,
   ...authNotifyMigrations,
   ...ledgerPerf004Migrations,
+  ...ledgerPerf005Migrations,
 ];

@@ -27,7 +27,7 @@ function replaceOnce(s: string, from: string, to: string): string {
 }
 
 /** ledger_complete_batch with each step's own completion time in its chain payload. */
-const COMPLETE_GROUP = replaceOnce(
+export const COMPLETE_GROUP = replaceOnce(
   replaceOnce(COMPLETE_BATCH, "CREATE FUNCTION ledger_complete_batch(p_steps jsonb, p_now text)", "CREATE FUNCTION ledger_complete_group(p_steps jsonb)"),
   "to_json(p_now)::text",
   "to_json(y.st->>'at')::text",
