@@ -56,6 +56,7 @@ import { migrate } from "../src/store/migrate.ts";
 import { openPostgres } from "../src/store/postgres.ts";
 import { type PgCluster, startPgCluster } from "../test/support/pg-cluster.ts";
 import { type Figure, figure } from "./figure.ts";
+import { pgbenchTps as pgbenchTpsOf } from "./support/pgbench.ts";
 
 const CLIENTS = 8;
 const SECONDS = Number(process.env.ETS_BENCH_SECONDS ?? 10);
@@ -70,7 +71,7 @@ const ONLY_BATCH = process.env.ETS_BENCH_LEDGER === "batch";
 export async function run(log: (s: string) => void): Promise<Figure[]> {
   const cluster = await startPgCluster({ maxConnections: 100 });
   try {
-    const pgbenchTps = pgbench(cluster, log);
+    const pgbenchTps = pgbenchTpsOf(cluster, CLIENTS, SECONDS, log);
     if (ONLY_BATCH) return [batchFigure(await batchTransfersPerSecond(cluster, log), pgbenchTps)];
     const ledgerTps = await transfersPerSecond(cluster, log);
     const single = figure({
@@ -110,19 +111,6 @@ function batchFigure(batchTps: number, pgbenchTps: number): Figure {
     baselineName: "pgbench tpcb-like, 8 clients, same server",
     goal: "ratio >= 10",
   });
-}
-
-function pgbench(cluster: PgCluster, log: (s: string) => void): number {
-  const bin = join(cluster.binDir, "pgbench");
-  const env = { ...process.env, PGPASSWORD: "openets" };
-  const common = ["-h", "127.0.0.1", "-p", String(cluster.port), "-U", "openets"];
-  execFileSync(join(cluster.binDir, "createdb"), [...common, "pgb"], { env });
-  execFileSync(bin, [...common, "-i", "-q", "-s", "8", "pgb"], { env, stdio: ["ignore", "ignore", "ignore"] });
-  const out = execFileSync(bin, [...common, "-b", "tpcb-like", "-c", String(CLIENTS), "-j", "2", "-T", String(SECONDS), "pgb"], { env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-  const m = /tps = ([\d.]+)/.exec(out);
-  if (!m) throw new Error(`pgbench printed no tps:\n${out}`);
-  log(`pgbench tpcb-like: ${Number(m[1]).toFixed(0)} tps`);
-  return Number(m[1]);
 }
 
 /** `ETS_BENCH_GROUP_SLOTS=off|N`: figure 1 without group commit, or with N writes in flight (default: the service's). */

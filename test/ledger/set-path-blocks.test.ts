@@ -11,6 +11,8 @@ import { forEachStore } from "../support/stores.ts";
 
 const CLASS = "EU-2026";
 const leg = (from: string | null, to: string, quantity: string) => ({ classCode: CLASS, from, to, quantity });
+/** A batch member: always from an account. */
+const move = (from: string, to: string, quantity: string) => ({ classCode: CLASS, from, to, quantity });
 
 function ok<T extends { ok: boolean }>(r: T): T {
   if (!r.ok) throw new Error(`refused: ${JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
@@ -43,7 +45,7 @@ forEachStore("the set path's placing of destinations", (get) => {
     expect(await blocksOf(get(), "ALLOC")).toEqual(["10-19", "40-49"]);
     // One batch: OP-1 returns 0-9 and 20-29 (two runs around ALLOC's 10-19), OP-3 returns 30-39
     // (between ALLOC's 20-29 to be and 40-49) and 50-59 (after 40-49).
-    ok(await l.batch({ batchId: "b1", kind: "reverse_allocation", transfers: [leg("OP-1", "ALLOC", "20"), leg("OP-3", "ALLOC", "20")] }));
+    ok(await l.batch({ batchId: "b1", kind: "reverse_allocation", transfers: [move("OP-1", "ALLOC", "20"), move("OP-3", "ALLOC", "20")] }));
     expect(await blocksOf(get(), "ALLOC")).toEqual(["0-59"]);
     expect(await blocksOf(get(), "OP-1")).toEqual([]);
     expect(await blocksOf(get(), "OP-3")).toEqual([]);
