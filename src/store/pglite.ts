@@ -1,7 +1,9 @@
 // PGlite adapter: real PostgreSQL compiled to WASM, in a data directory or in memory.
 // One process owns a data directory; PGlite serializes transactions on its one connection.
+// btree_gist (the blocks table's exclusion constraint) is installed as files that PostgreSQL loads
+// on first use (src/store/pglite-btree-gist.ts), not preloaded at every start.
 import { PGlite, types } from "@electric-sql/pglite";
-import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
+import { btreeGistOnDemand } from "./pglite-btree-gist.ts";
 import { takePrefetchedWasm } from "./pglite-prefetch.ts";
 import { type Db, type Isolation, PG_TYPE, parseInt8, parseTimestamptz, type QueryResult, type Sql } from "./db.ts";
 
@@ -46,7 +48,7 @@ export async function openPglite(dataDir?: string, opts: PgliteOptions = {}): Pr
   const compiled = await takePrefetchedWasm();
   const pg = await PGlite.create(dataDir ?? "memory://", {
     ...(compiled ? { pgliteWasmModule: compiled } : {}),
-    extensions: { btree_gist },
+    extensions: { btree_gist: btreeGistOnDemand },
     parsers,
     serializers,
     ...(opts.shortLived ? { startParams: [...PGlite.defaultStartParams, ...COMMAND_START_PARAMS] } : {}),
