@@ -246,12 +246,19 @@ await pg.query("SELECT 1");
 await pg.close();
 `;
 
-/** The same, started as the CLI starts it: node --liftoff-only --wasm-lazy-compilation --wasm-lazy-validation (bin/ets; the last since 2026-12-07, cli9) and PostgreSQL's small-instance settings (src/store/pglite.ts COMMAND_START_PARAMS). */
+/**
+ * The same, started as the CLI starts it: node --liftoff-only --wasm-lazy-compilation
+ * --wasm-lazy-validation (bin/ets; the last since 2026-12-07, cli9), PostgreSQL's small-instance
+ * settings (src/store/pglite.ts COMMAND_START_PARAMS), NodeFS imported beside PGlite, and (since
+ * 2026-12-07, cli10) no extension loaded: the CLI only writes btree_gist's files, which
+ * PostgreSQL loads when it needs them (src/store/pglite-btree-gist.ts; a holdings read does not).
+ */
 const BARE_PGLITE_AS_CLI = `
 import { PGlite } from "@electric-sql/pglite";
-import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
+import { NodeFS } from "@electric-sql/pglite/nodefs";
 const startParams = [...PGlite.defaultStartParams, ...JSON.parse(process.env.BENCH_START_PARAMS)];
-const pg = await PGlite.create(process.env.BENCH_PGLITE_DIR, { extensions: { btree_gist }, startParams });
+const dataDir = process.env.BENCH_PGLITE_DIR;
+const pg = await PGlite.create({ dataDir, fs: new NodeFS(dataDir), startParams });
 await pg.query("SELECT 1");
 await pg.close();
 `;

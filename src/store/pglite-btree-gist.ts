@@ -1,8 +1,8 @@
 // The btree_gist extension in PGlite as files that PostgreSQL loads when it needs them. PGlite's
 // own `extensions: { btree_gist }` unpacks the extension's archive and then instantiates and links
-// btree_gist.so (a WebAssembly side module) at every start, before PostgreSQL boots: about a tenth
-// of the CPU of `ets holdings` on a small store (bench/cli.bench.ts), though few commands call one
-// of its functions. This extension only writes the archive's files (the library, the control file
+// btree_gist.so (a WebAssembly side module) at every start, before PostgreSQL boots: about 6% of
+// the CPU of `ets holdings` on a small store (bench/cli.bench.ts), though few commands call one of
+// its functions. This extension only writes the archive's files (the library, the control file
 // and the SQL scripts) into PostgreSQL's folders in the in-memory file system; PostgreSQL then
 // loads the library the first time it calls one of its functions (CREATE EXTENSION, a write to or
 // an index scan of the blocks table's exclusion constraint), as it does on a server: Emscripten's
