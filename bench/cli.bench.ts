@@ -176,6 +176,40 @@
 // base/5/pg_internal.init, ~150 KB, at every start, as PostgreSQL does), the read and close 30-40
 // ms. Next leads, not done: SecureRegistry.openReads in a module of its own that does not import
 // the ledger service's writes (of the 13 ms of the services chunk), and PGlite's start itself.
+// Since 2026-12-07 (branch cli10), PGlite's own start. Where it goes (timestamps around the phases
+// of PGlite.create in an instrumented copy of PGlite's JavaScript, bare open + SELECT 1 + close as
+// the CLI started it then, 5 runs, load 2.7, wall ms): node's boot ~105-120; PGlite's modules 40-75;
+// its NodeFS module, imported dynamically at create, 12-90; reading pglite.data (6 MB) 34-62; the
+// WASM module's instantiation with the file package's 699 files created in the in-memory file
+// system 220-300; btree_gist's archive unpacked and its library instantiated and linked 20-57
+// (Emscripten's updateGOT builds a map of the whole function table); PostgreSQL's boot (callMain)
+// 160-195, of which a memset of its whole shared memory (Emscripten's anonymous mmap zeroes it;
+// 24 MB at shared_buffers=16MB) was ~75 in a profile; the first query (PGlite's array types) 87-102,
+// the first touch of the catalogue that any first query pays (with that query replaced by nothing,
+// the next one took the same ~100 ms); close 10-20. PostgreSQL's StartupXLOG removes the relcache
+// init files at every start (RelationCacheInitFileRemove: "safest to just remove them always") and
+// the backend writes them again. Changes: btree_gist's files only, its library loaded by PostgreSQL
+// on first use (src/store/pglite-btree-gist.ts; a read of holdings never loads it); shared_buffers=4MB
+// for a short-lived instance (shared memory 12 MB instead of 24); NodeFS imported beside PGlite.
+// CPU of holdings (wait4, medians, interleaved): btree_gist on demand 947 against 1,003 ms (15
+// runs, load 7.5-8.4), then 4MB 923 ms; `ets play` of a compliance year on a directory store 12.2 s
+// of CPU at 4MB against 12.5 s at 16MB (3 runs each, load 11.5-12). All three, same run (the base
+// commit 67bc28f's build/cli beside this one, both with bin/ets's flags, 25 runs each, load 3.5):
+//   before 1,099 ms wall, 977 ms CPU; after 1,028 ms wall, 908 ms CPU; node -e 0 126 ms
+//   (ratios 8.72 before, 8.16 after: 6.5% less wall time, 7% less CPU; NOT met).
+// This bench after the change (BENCH_RUNS=9), load at start-end: 1.3-2.8: --version 1.41; holdings
+// on PGlite 884 ms = 7.71 (node -e 0 115 ms); bare PGlite as the CLI starts it 1,090 ms = 9.50 (the
+// load rose during the run); on PostgreSQL 4.26; beside a server 3.48. 3.1-4.0: --version 1.38;
+// holdings on PGlite 786 ms = 6.53 (node -e 0 120 ms); bare PGlite as the CLI starts it 827 ms =
+// 6.87, holdings beside it 0.95; on PostgreSQL 4.83; beside a server 3.42. NOT met.
+// Tried and not taken: keeping the relcache init files (an unlink hook during PostgreSQL's boot)
+// 859 against 879 ms CPU (21 runs, load 8.4-10.3): too little to skip a safety step of PostgreSQL's;
+// creating the file package's nodes directly in MEMFS instead of FS.createDataFile (open, write,
+// close, two chmods per file): 1,124 against 1,183 ms CPU at the median but 911 against 889 at the
+// minimum (15 runs, load 12-14.5), not measurable here and bound to Emscripten's internals;
+// max_connections=10 (shared memory 21 MB instead of 24): no change; shared_buffers=1MB: no less
+// than 4MB. Left: PostgreSQL's boot and first catalogue reads in WebAssembly, which OpenETS cannot
+// make cheaper from outside PGlite.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
