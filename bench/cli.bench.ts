@@ -202,6 +202,13 @@
 // load rose during the run); on PostgreSQL 4.26; beside a server 3.48. 3.1-4.0: --version 1.38;
 // holdings on PGlite 786 ms = 6.53 (node -e 0 120 ms); bare PGlite as the CLI starts it 827 ms =
 // 6.87, holdings beside it 0.95; on PostgreSQL 4.83; beside a server 3.42. NOT met.
+// On a quiet machine (14:28-14:30 UTC), same run as above but 21 runs each, load 0.4-0.6: before
+// 839 ms wall, 940 ms CPU; after 761 ms wall, 847 ms CPU; node -e 0 106 ms (7.92 before, 7.18 after:
+// 9% less wall time, 10% less CPU). This bench then, load 0.56-1.27: --version 1.39; holdings on
+// PGlite 740 ms = 6.21 (node -e 0 119 ms; the lead's 13:17 run before: 832 ms = 7.30); bare PGlite as
+// the CLI starts it 655 ms = 5.49, holdings beside it 1.13; on PostgreSQL 3.34; beside a server
+// 2.63. NOT met, by about 25 ms: keeping the relcache init files and the direct MEMFS nodes above
+// are each about that, measured under load only.
 // Tried and not taken: keeping the relcache init files (an unlink hook during PostgreSQL's boot)
 // 859 against 879 ms CPU (21 runs, load 8.4-10.3): too little to skip a safety step of PostgreSQL's;
 // creating the file package's nodes directly in MEMFS instead of FS.createDataFile (open, write,
