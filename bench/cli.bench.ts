@@ -176,6 +176,47 @@
 // base/5/pg_internal.init, ~150 KB, at every start, as PostgreSQL does), the read and close 30-40
 // ms. Next leads, not done: SecureRegistry.openReads in a module of its own that does not import
 // the ledger service's writes (of the 13 ms of the services chunk), and PGlite's start itself.
+// Since 2026-12-07 (branch cli10), PGlite's own start. Where it goes (timestamps around the phases
+// of PGlite.create in an instrumented copy of PGlite's JavaScript, bare open + SELECT 1 + close as
+// the CLI started it then, 5 runs, load 2.7, wall ms): node's boot ~105-120; PGlite's modules 40-75;
+// its NodeFS module, imported dynamically at create, 12-90; reading pglite.data (6 MB) 34-62; the
+// WASM module's instantiation with the file package's 699 files created in the in-memory file
+// system 220-300; btree_gist's archive unpacked and its library instantiated and linked 20-57
+// (Emscripten's updateGOT builds a map of the whole function table); PostgreSQL's boot (callMain)
+// 160-195, of which a memset of its whole shared memory (Emscripten's anonymous mmap zeroes it;
+// 24 MB at shared_buffers=16MB) was ~75 in a profile; the first query (PGlite's array types) 87-102,
+// the first touch of the catalogue that any first query pays (with that query replaced by nothing,
+// the next one took the same ~100 ms); close 10-20. PostgreSQL's StartupXLOG removes the relcache
+// init files at every start (RelationCacheInitFileRemove: "safest to just remove them always") and
+// the backend writes them again. Changes: btree_gist's files only, its library loaded by PostgreSQL
+// on first use (src/store/pglite-btree-gist.ts; a read of holdings never loads it); shared_buffers=4MB
+// for a short-lived instance (shared memory 12 MB instead of 24); NodeFS imported beside PGlite.
+// CPU of holdings (wait4, medians, interleaved): btree_gist on demand 947 against 1,003 ms (15
+// runs, load 7.5-8.4), then 4MB 923 ms; `ets play` of a compliance year on a directory store 12.2 s
+// of CPU at 4MB against 12.5 s at 16MB (3 runs each, load 11.5-12). All three, same run (the base
+// commit 67bc28f's build/cli beside this one, both with bin/ets's flags, 25 runs each, load 3.5):
+//   before 1,099 ms wall, 977 ms CPU; after 1,028 ms wall, 908 ms CPU; node -e 0 126 ms
+//   (ratios 8.72 before, 8.16 after: 6.5% less wall time, 7% less CPU; NOT met).
+// This bench after the change (BENCH_RUNS=9), load at start-end: 1.3-2.8: --version 1.41; holdings
+// on PGlite 884 ms = 7.71 (node -e 0 115 ms); bare PGlite as the CLI starts it 1,090 ms = 9.50 (the
+// load rose during the run); on PostgreSQL 4.26; beside a server 3.48. 3.1-4.0: --version 1.38;
+// holdings on PGlite 786 ms = 6.53 (node -e 0 120 ms); bare PGlite as the CLI starts it 827 ms =
+// 6.87, holdings beside it 0.95; on PostgreSQL 4.83; beside a server 3.42. NOT met.
+// On a quiet machine (14:28-14:30 UTC), same run as above but 21 runs each, load 0.4-0.6: before
+// 839 ms wall, 940 ms CPU; after 761 ms wall, 847 ms CPU; node -e 0 106 ms (7.92 before, 7.18 after:
+// 9% less wall time, 10% less CPU). This bench then, load 0.56-1.27: --version 1.39; holdings on
+// PGlite 740 ms = 6.21 (node -e 0 119 ms; the lead's 13:17 run before: 832 ms = 7.30); bare PGlite as
+// the CLI starts it 655 ms = 5.49, holdings beside it 1.13; on PostgreSQL 3.34; beside a server
+// 2.63. NOT met, by about 25 ms: keeping the relcache init files and the direct MEMFS nodes above
+// are each about that, measured under load only.
+// Tried and not taken: keeping the relcache init files (an unlink hook during PostgreSQL's boot)
+// 859 against 879 ms CPU (21 runs, load 8.4-10.3): too little to skip a safety step of PostgreSQL's;
+// creating the file package's nodes directly in MEMFS instead of FS.createDataFile (open, write,
+// close, two chmods per file): 1,124 against 1,183 ms CPU at the median but 911 against 889 at the
+// minimum (15 runs, load 12-14.5), not measurable here and bound to Emscripten's internals;
+// max_connections=10 (shared memory 21 MB instead of 24): no change; shared_buffers=1MB: no less
+// than 4MB. Left: PostgreSQL's boot and first catalogue reads in WebAssembly, which OpenETS cannot
+// make cheaper from outside PGlite.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -246,12 +287,19 @@ await pg.query("SELECT 1");
 await pg.close();
 `;
 
-/** The same, started as the CLI starts it: node --liftoff-only --wasm-lazy-compilation --wasm-lazy-validation (bin/ets; the last since 2026-12-07, cli9) and PostgreSQL's small-instance settings (src/store/pglite.ts COMMAND_START_PARAMS). */
+/**
+ * The same, started as the CLI starts it: node --liftoff-only --wasm-lazy-compilation
+ * --wasm-lazy-validation (bin/ets; the last since 2026-12-07, cli9), PostgreSQL's small-instance
+ * settings (src/store/pglite.ts COMMAND_START_PARAMS), NodeFS imported beside PGlite, and (since
+ * 2026-12-07, cli10) no extension loaded: the CLI only writes btree_gist's files, which
+ * PostgreSQL loads when it needs them (src/store/pglite-btree-gist.ts; a holdings read does not).
+ */
 const BARE_PGLITE_AS_CLI = `
 import { PGlite } from "@electric-sql/pglite";
-import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
+import { NodeFS } from "@electric-sql/pglite/nodefs";
 const startParams = [...PGlite.defaultStartParams, ...JSON.parse(process.env.BENCH_START_PARAMS)];
-const pg = await PGlite.create(process.env.BENCH_PGLITE_DIR, { extensions: { btree_gist }, startParams });
+const dataDir = process.env.BENCH_PGLITE_DIR;
+const pg = await PGlite.create({ dataDir, fs: new NodeFS(dataDir), startParams });
 await pg.query("SELECT 1");
 await pg.close();
 `;

@@ -245,7 +245,7 @@ interface Served {
 
 async function serveRegistry(name: string, spec: RegistrySpec, clock: ManualClock, saved: Map<string, unknown>): Promise<Served & { url: string }> {
   const dir = mkdtempSync(join(tmpdir(), `ets-play-${name}-`));
-  // A play is a CLI command: its stores are short-lived, like the CLI's own opens (shared_buffers 16MB, not 128MB).
+  // A play is a CLI command: its stores are short-lived, like the CLI's own opens (shared_buffers 4MB, not 128MB).
   const db = await openPglite(dir, { shortLived: true });
   let world: World;
   try {

@@ -1,7 +1,10 @@
 // PGlite adapter: real PostgreSQL compiled to WASM, in a data directory or in memory.
 // One process owns a data directory; PGlite serializes transactions on its one connection.
+// btree_gist (the blocks table's exclusion constraint) is installed as files that PostgreSQL loads
+// on first use (src/store/pglite-btree-gist.ts), not preloaded at every start.
 import { PGlite, types } from "@electric-sql/pglite";
-import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
+import { NodeFS } from "@electric-sql/pglite/nodefs";
+import { btreeGistOnDemand } from "./pglite-btree-gist.ts";
 import { takePrefetchedWasm } from "./pglite-prefetch.ts";
 import { type Db, type Isolation, PG_TYPE, parseInt8, parseTimestamptz, type QueryResult, type Sql } from "./db.ts";
 
@@ -30,11 +33,14 @@ function wrap(q: { query: PGlite["query"] }): Sql {
  * PostgreSQL settings for the instance of a short-lived command (the CLI's own opens), appended to
  * PGlite's own start parameters (which must stay). The data directory's postgresql.conf asks for
  * shared_buffers = 128MB: allocating and initialising that buffer pool in WASM memory was about a
- * tenth of the CPU of `ets holdings` (bench/cli.bench.ts). 16MB (2,048 pages) cost no more to
- * start than PostgreSQL's minimum in that measurement and still holds a command's working set
- * (an allocation commit, `ets play`). A server keeps the defaults.
+ * tenth of the CPU of `ets holdings` (bench/cli.bench.ts). PostgreSQL's shared memory is one
+ * anonymous mmap, which Emscripten zeroes with a memset (a fifth of PostgreSQL's boot in a profile
+ * at 16MB): 4MB (512 pages) makes it 12MB instead of 24MB, about 40 ms less CPU for `ets holdings`
+ * (15 interleaved runs, load 7-8), and still holds a command's working set: `ets play` of a
+ * compliance year on a directory store took 12.2 s of CPU against 12.5 s at 16MB (3 runs each,
+ * load 11.5-12). A server keeps the defaults.
  */
-export const COMMAND_START_PARAMS: readonly string[] = ["-c", "shared_buffers=16MB"];
+export const COMMAND_START_PARAMS: readonly string[] = ["-c", "shared_buffers=4MB"];
 
 export interface PgliteOptions {
   /** A short-lived command's own instance: COMMAND_START_PARAMS. */
@@ -44,9 +50,12 @@ export interface PgliteOptions {
 /** dataDir undefined = in memory. */
 export async function openPglite(dataDir?: string, opts: PgliteOptions = {}): Promise<Db> {
   const compiled = await takePrefetchedWasm();
-  const pg = await PGlite.create(dataDir ?? "memory://", {
+  const pg = await PGlite.create({
+    // The directory's file system is made here rather than by PGlite.create, which imports its
+    // module dynamically, a step of its own at each start; imported above, it loads with PGlite.
+    ...(dataDir === undefined ? { dataDir: "memory://" } : { dataDir, fs: new NodeFS(dataDir) }),
     ...(compiled ? { pgliteWasmModule: compiled } : {}),
-    extensions: { btree_gist },
+    extensions: { btree_gist: btreeGistOnDemand },
     parsers,
     serializers,
     ...(opts.shortLived ? { startParams: [...PGlite.defaultStartParams, ...COMMAND_START_PARAMS] } : {}),

@@ -1,7 +1,7 @@
 // Goal (issue 15, the CLI benchmark): what the CLI does to start faster on a PGlite store changes
 // no outcome. bin/ets runs node with --liftoff-only (WebAssembly on V8's baseline compiler only)
 // and --wasm-lazy-compilation and --wasm-lazy-validation (each WASM function compiled and validated when first called);
-// the CLI's own opens start PostgreSQL as a small instance (shared_buffers 16MB instead of the data
+// the CLI's own opens start PostgreSQL as a small instance (shared_buffers 4MB instead of the data
 // directory's 128MB) and such a store still migrates, writes and reads; a server's open (no
 // shortLived) keeps PostgreSQL's settings. A registry command on a PGlite store compiles PGlite's
 // WebAssembly ahead (src/store/pglite-prefetch.ts), and the open uses that module.
@@ -43,11 +43,11 @@ describe("the CLI's start on a PGlite store", () => {
   });
 
   it("a short-lived open starts a small instance; a new store is still migrated, and writes and reads work", async () => {
-    expect(COMMAND_START_PARAMS).toEqual(["-c", "shared_buffers=16MB"]);
+    expect(COMMAND_START_PARAMS).toEqual(["-c", "shared_buffers=4MB"]);
     const data = join(dir, "small");
     const db = await openStore({ database: data, shortLived: true });
     try {
-      expect(await sharedBuffers(db)).toBe("16MB");
+      expect(await sharedBuffers(db)).toBe("4MB");
       const applied = (await db.query<{ id: string }>("SELECT id FROM schema_migrations")).rows.map((r) => r.id);
       expect(applied).toEqual(expect.arrayContaining(migrations.map((m) => m.id)));
       // PGlite's own start parameters are kept beside ours (they are appended to, never dropped).
@@ -58,7 +58,7 @@ describe("the CLI's start on a PGlite store", () => {
     // The CLI's registry commands open it so, and a write through the registry is read back.
     const sys = { principal: systemPrincipal("test"), ip: null };
     await withRegistry({ database: data }, async (ctx) => {
-      expect(await sharedBuffers(ctx.db)).toBe("16MB");
+      expect(await sharedBuffers(ctx.db)).toBe("4MB");
       const opened = await ctx.registry.openAccount(sys, { commandId: "o1", accountId: "JP-100-0001", type: "national_issuance", holder: "Government", name: "Issuance" });
       expect(opened.ok).toBe(true);
     });
