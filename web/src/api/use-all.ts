@@ -2,10 +2,10 @@
 // paged route, its cursor followed to the end, at the API's largest page. Bounded all the same: at
 // most ALL_MAX_PAGES pages (10,000 items), past which the list stops and `complete` is false, so
 // the page says it is cut (CutNotice) rather than look whole. A new path aborts the old reading.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback } from "react";
 import { get, qs } from "./client.ts";
 import type { Page } from "./types.ts";
-import type { Loaded } from "./use-api.ts";
+import { type Loaded, useLoaded } from "./use-api.ts";
 
 /** The page size the reading asks for: the API's largest. */
 export const ALL_PAGE_SIZE = 500;
@@ -31,23 +31,6 @@ async function readAll<T>(path: string, signal: AbortSignal, maxPages: number): 
 }
 
 export function useAll<T>(path: string | null, maxPages = ALL_MAX_PAGES): Loaded<All<T>> {
-  const [state, setState] = useState<{ data: All<T> | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: path !== null });
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    if (path === null) {
-      setState({ data: undefined, error: undefined, loading: false });
-      return;
-    }
-    const ctl = new AbortController();
-    setState((s) => ({ ...s, loading: true }));
-    readAll<T>(path, ctl.signal, maxPages).then(
-      (data) => setState({ data, error: undefined, loading: false }),
-      (error: unknown) => {
-        if (!ctl.signal.aborted) setState({ data: undefined, error, loading: false });
-      },
-    );
-    return () => ctl.abort();
-  }, [path, maxPages, tick]);
-  const reload = useCallback(() => setTick((n) => n + 1), []);
-  return { ...state, reload };
+  const read = useCallback((p: string, signal: AbortSignal) => readAll<T>(p, signal, maxPages), [maxPages]);
+  return useLoaded(path, read);
 }

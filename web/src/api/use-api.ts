@@ -11,6 +11,15 @@ export interface Loaded<T> {
 }
 
 export function useApi<T>(path: string | null): Loaded<T> {
+  return useLoaded(path, get<T>);
+}
+
+/**
+ * What `read(path)` answers, loaded inside a page: the same states and reload for every kind of
+ * reading (one request, or every page of a list: use-all.ts). `read` must be a stable function
+ * (a module-level one), since a new one would read again at every render.
+ */
+export function useLoaded<T>(path: string | null, read: (path: string, signal: AbortSignal) => Promise<T>): Loaded<T> {
   const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: path !== null });
   const [tick, setTick] = useState(0);
   useEffect(() => {
@@ -20,14 +29,14 @@ export function useApi<T>(path: string | null): Loaded<T> {
     }
     const ctl = new AbortController();
     setState((s) => ({ ...s, loading: true }));
-    get<T>(path, ctl.signal).then(
+    read(path, ctl.signal).then(
       (data) => setState({ data, error: undefined, loading: false }),
       (error: unknown) => {
         if (!ctl.signal.aborted) setState({ data: undefined, error, loading: false });
       },
     );
     return () => ctl.abort();
-  }, [path, tick]);
+  }, [path, read, tick]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
   return { ...state, reload };
 }
