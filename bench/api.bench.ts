@@ -27,7 +27,8 @@
 // 10.5-13), server 252 and 471 against 469 and 698, PostgreSQL 79 and 96 against 243 and 273 (8.7-10.1);
 // holdings against bare 0.468 (7.8), 0.374, 0.421, 0.437, 0.276, 0.339, 0.450, 0.437, 0.437: not 0.5 on
 // the loaded machine. The lead, merged code, quieter machine (14:34-14:36 UTC, loads 1.7-2.4): 2,767 /
-// 5,130 = 0.539 and 3,388 / 4,818 = 0.703 (coalesced against alone 1.34, 1.48). Goal met.
+// 5,130 = 0.539 and 3,388 / 4,818 = 0.703 (coalesced against alone 1.34, 1.48); at 15:14 (load 0.9)
+// 3,489 / 6,355 = 0.549 (1.29). Goal met.
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";

@@ -209,8 +209,8 @@
 // the CLI starts it 655 ms = 5.49, holdings beside it 1.13; on PostgreSQL 3.34; beside a server
 // 2.63. NOT met, by about 25 ms: keeping the relcache init files and the direct MEMFS nodes above
 // are each about that, measured under load only. The lead, merged code (14:33-14:35 UTC, loads
-// 1.1-2.0): holdings on PGlite 869 ms = 5.70 (node -e 0 152 ms) and 740 ms = 6.17 (node -e 0 120 ms):
-// at the limit. PGlite's initialMemory cannot go below 128 MB: the module declares 2,048 pages.
+// 1.0-2.1): holdings on PGlite 869 ms = 5.70 (node -e 0 152 ms), 740 ms = 6.17 (node -e 0 120 ms) and,
+// at 15:15, 919 ms = 7.24 (node -e 0 127 ms): NOT met reliably. PGlite's initialMemory cannot go below 128 MB: the module declares 2,048 pages.
 // Tried and not taken: keeping the relcache init files (an unlink hook during PostgreSQL's boot)
 // 859 against 879 ms CPU (21 runs, load 8.4-10.3): too little to skip a safety step of PostgreSQL's;
 // creating the file package's nodes directly in MEMFS instead of FS.createDataFile (open, write,
