@@ -63,23 +63,30 @@ export function InternationalPage() {
       <PageTitle title="intl.title" />
       <p className="intro">{t("intl.intro")}</p>
       <h2>{t("intl.classes")}</h2>
-      <Table
-        caption={t("intl.classes")}
-        rows={classes.items}
-        rowKey={(r) => r.code}
-        empty="intl.noClasses"
-        columns={[
-          { head: "intl.class", cell: (r) => <Data>{r.code}</Data> },
-          { head: "intl.mechanism", cell: (r) => <Data>{r.attributes.mechanism}</Data> },
-          { head: "intl.unitType", cell: (r) => <Data>{r.attributes.unitType}</Data> },
-          { head: "intl.host", cell: (r) => <Data>{r.attributes.host}</Data> },
-          { head: "intl.vintage", cell: (r) => r.attributes.vintage },
-          { head: "intl.cooperativeApproach", cell: (r) => <Data>{r.attributes.cooperativeApproach ?? "-"}</Data> },
-          { head: "intl.labels", cell: (r) => <Data>{r.attributes.labels.join(", ") || "-"}</Data> },
-          { head: "intl.issued", cell: (r) => <Qty v={r.issued} />, numeric: true },
-        ]}
-      />
-      <PagedFooter paged={classes} />
+      {/* "No class" only once the first page has come: until then the list is loading, not empty */}
+      <Show loaded={firstPage(classes)}>
+        {() => (
+          <>
+            <Table
+              caption={t("intl.classes")}
+              rows={classes.items}
+              rowKey={(r) => r.code}
+              empty="intl.noClasses"
+              columns={[
+                { head: "intl.class", cell: (r) => <Data>{r.code}</Data> },
+                { head: "intl.mechanism", cell: (r) => <Data>{r.attributes.mechanism}</Data> },
+                { head: "intl.unitType", cell: (r) => <Data>{r.attributes.unitType}</Data> },
+                { head: "intl.host", cell: (r) => <Data>{r.attributes.host}</Data> },
+                { head: "intl.vintage", cell: (r) => r.attributes.vintage },
+                { head: "intl.cooperativeApproach", cell: (r) => <Data>{r.attributes.cooperativeApproach ?? "-"}</Data> },
+                { head: "intl.labels", cell: (r) => <Data>{r.attributes.labels.join(", ") || "-"}</Data> },
+                { head: "intl.issued", cell: (r) => <Qty v={r.issued} />, numeric: true },
+              ]}
+            />
+            <PagedFooter paged={classes} />
+          </>
+        )}
+      </Show>
       {can.admin || can.authority ? <BookSection /> : null}
     </>
   );
