@@ -1,6 +1,7 @@
 // Goal (issue 15, the CLI benchmark): what the CLI does to start faster on a PGlite store changes
 // no outcome. bin/ets runs node with --liftoff-only (WebAssembly on V8's baseline compiler only)
-// and --wasm-lazy-compilation and --wasm-lazy-validation (each WASM function compiled and validated when first called);
+// and --wasm-lazy-compilation and --wasm-lazy-validation (each WASM function compiled and validated when first called),
+// with glibc's malloc on transparent huge pages (GLIBC_TUNABLES, ahead of the caller's own);
 // the CLI's own opens start PostgreSQL as a small instance (shared_buffers 4MB instead of the data
 // directory's 128MB) and such a store still migrates, writes and reads; a server's open (no
 // shortLived) keeps PostgreSQL's settings. A registry command on a PGlite store compiles PGlite's
@@ -11,6 +12,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { withRegistry } from "../../src/cli/commands/registry/context.ts";
+import { CLI_GLIBC_TUNABLES, CLI_NODE_FLAGS } from "../../src/cli/process-tuning.ts";
 import { systemPrincipal } from "../../src/domain/security/roles.ts";
 import { migrations } from "../../src/store/migrations/index.ts";
 import { openStore } from "../../src/store/open.ts";
@@ -25,18 +27,27 @@ const sharedBuffers = async (db: { query: (t: string) => Promise<{ rows: unknown
   ((await db.query("SHOW shared_buffers")).rows[0] as { shared_buffers: string }).shared_buffers;
 
 describe("the CLI's start on a PGlite store", () => {
-  it("bin/ets runs node with --liftoff-only, --wasm-lazy-compilation and --wasm-lazy-validation before the CLI and passes the arguments on", async () => {
-    // A `node` first on PATH that prints what bin/ets gives it.
+  it("bin/ets runs node with the CLI's flags and glibc tunables before the CLI and passes the arguments on", async () => {
+    // A `node` first on PATH that prints the tunables it was given, then its arguments.
     const fake = join(dir, "fake-node");
     rmSync(fake, { recursive: true, force: true });
     mkdirSync(fake);
-    writeFileSync(join(fake, "node"), '#!/bin/sh\nprintf "%s\\n" "$@"\n');
+    writeFileSync(join(fake, "node"), '#!/bin/sh\nprintf "%s\\n" "$GLIBC_TUNABLES" "$@"\n');
     chmodSync(join(fake, "node"), 0o755);
-    const out = await new Promise<string>((res, rej) =>
-      execFile(etsBin, ["holdings", "X-1"], { env: { ...process.env, ETS_QUIET_TSX: "1", PATH: `${fake}${delimiter}${process.env.PATH ?? ""}` } }, (err, stdout) => (err ? rej(err) : res(stdout))),
-    );
-    const args = out.trim().split("\n");
-    expect(args.slice(0, 3)).toEqual(["--liftoff-only", "--wasm-lazy-compilation", "--wasm-lazy-validation"]);
+    const run = (extra: NodeJS.ProcessEnv) =>
+      new Promise<string[]>((res, rej) =>
+        execFile(etsBin, ["holdings", "X-1"], { env: { ...process.env, GLIBC_TUNABLES: undefined, ETS_QUIET_TSX: "1", PATH: `${fake}${delimiter}${process.env.PATH ?? ""}`, ...extra } }, (err, stdout) =>
+          err ? rej(err) : res(stdout.trim().split("\n")),
+        ),
+      );
+    const [tunables, ...args] = await run({});
+    expect(CLI_NODE_FLAGS).toEqual(["--liftoff-only", "--wasm-lazy-compilation", "--wasm-lazy-validation"]);
+    expect(args.slice(0, 3)).toEqual([...CLI_NODE_FLAGS]);
+    expect(tunables).toBe(CLI_GLIBC_TUNABLES);
+    expect(CLI_GLIBC_TUNABLES).toBe("glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864");
+    // A caller's own tunables come after the CLI's, so that glibc applies them last: they win.
+    const [theirs] = await run({ GLIBC_TUNABLES: "glibc.malloc.hugetlb=0" });
+    expect(theirs).toBe(`${CLI_GLIBC_TUNABLES}:glibc.malloc.hugetlb=0`);
     expect(args.slice(-2)).toEqual(["holdings", "X-1"]);
     // bin/ets.mjs picks the compiled CLI or the sources (test/build.test.ts).
     expect(args.some((a) => /\/bin\/ets\.mjs$/.test(a))).toBe(true);
