@@ -105,7 +105,7 @@ await pg.close();
 
 /**
  * The same, started as the CLI starts it: bin/ets's node flags and glibc tunables
- * (src/cli/process-tuning.ts; the tunables since 2026-12-08), PostgreSQL's small-instance
+ * (src/cli/process-tuning.ts; the tunables since 2026-12-07), PostgreSQL's small-instance
  * settings (src/store/pglite.ts COMMAND_START_PARAMS), NodeFS imported beside PGlite, and (since
  * 2026-12-07, cli10) no extension loaded: the CLI only writes btree_gist's files, which
  * PostgreSQL loads when it needs them (src/store/pglite-btree-gist.ts; a holdings read does not).
