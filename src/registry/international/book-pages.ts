@@ -22,8 +22,14 @@ interface Row {
   record: unknown;
 }
 
+/** A page of every record: a range of the primary key. */
+export const PAGE_SQL = "SELECT seq, record FROM intl_book WHERE seq > $1 ORDER BY seq LIMIT $2";
+/** A page of one kind: a range of the index intl_book_kind_seq (migration international-002). */
+export const KIND_PAGE_SQL = "SELECT seq, record FROM intl_book WHERE kind = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+
 async function rowsAfter(sql: Sql, kind: string | null, page: SeqPage): Promise<Row[]> {
-  const r = await sql.query<Row>("SELECT seq, record FROM intl_book WHERE ($1::text IS NULL OR kind = $1) AND seq > $2 ORDER BY seq LIMIT $3", [kind, (page.after ?? 0n).toString(), page.take]);
+  const after = (page.after ?? 0n).toString();
+  const r = kind === null ? await sql.query<Row>(PAGE_SQL, [after, page.take]) : await sql.query<Row>(KIND_PAGE_SQL, [kind, after, page.take]);
   return r.rows;
 }
 

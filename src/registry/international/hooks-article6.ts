@@ -23,6 +23,17 @@ export interface HookCtx {
   book: Book;
 }
 
+/**
+ * Whether the book tracks units of any of these classes: an `issuance` record names the class as
+ * its series. One probe of the partial index intl_book_issuance_series (migration
+ * international-002); every plain exit and every link transfer asks it.
+ */
+export const BOOK_TRACKS_SQL = "SELECT 1 FROM intl_book WHERE kind = 'issuance' AND record->>'series' = ANY($1::text[]) LIMIT 1";
+
+export async function bookTracksAny(sql: Sql, classes: readonly string[]): Promise<boolean> {
+  return (await sql.query(BOOK_TRACKS_SQL, [classes])).rows.length > 0;
+}
+
 /** The civil (UTC) date of a time: the day an action took effect in the book. */
 export const dateOf = (now: string) => now.slice(0, 10);
 
@@ -87,8 +98,7 @@ export async function a6Transfer(ctx: HookCtx, step: HookStep, intent: Intent): 
 export async function guardExit(ctx: HookCtx, step: HookStep): Promise<Refusal | null> {
   if (step.status !== "completed" || step.moves.length === 0) return null;
   const classes = [...new Set(step.moves.map((m) => m[2]))];
-  const any = await ctx.sql.query("SELECT 1 FROM intl_book WHERE kind = 'issuance' AND record->>'series' = ANY($1::text[]) LIMIT 1", [classes]);
-  if (any.rows.length === 0) return null;
+  if (!(await bookTracksAny(ctx.sql, classes))) return null;
   await ctx.book.lock(ctx.sql);
   const view = await ctx.book.load(ctx.sql);
   const blocks = bookBlocks(view.state, step.moves);

@@ -10,6 +10,7 @@ import { complianceMigrations } from "./compliance.ts";
 import { complianceTrueUpMigrations } from "./compliance-002.ts";
 import { complianceExPostMigrations } from "./compliance-003.ts";
 import { internationalMigrations } from "./international.ts";
+import { internationalBookIndexMigrations } from "./international-002.ts";
 import { intlLinkBatchMigrations, intlLinkMigrations } from "./intl-link.ts";
 import { ledgerMigrations } from "./ledger.ts";
 import { ledgerBatchMigrations } from "./ledger-batch.ts";
@@ -52,4 +53,5 @@ export const migrations: readonly Migration[] = [
   ...authNotifyMigrations,
   ...ledgerPerf004Migrations,
   ...ledgerPerf005Migrations,
+  ...internationalBookIndexMigrations,
 ];

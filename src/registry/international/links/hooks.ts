@@ -23,7 +23,7 @@ import type { HookStep } from "../../ledger/index.ts";
 import { importArticle6 } from "../book-import.ts";
 import { bookBlocks, movedRuns } from "../book-moves.ts";
 import { recordedInternational, rulesByParty } from "../config.ts";
-import { dateOf, type HookCtx } from "../hooks-article6.ts";
+import { bookTracksAny, dateOf, type HookCtx } from "../hooks-article6.ts";
 import type { Intent } from "../intents.ts";
 import { exportArticle6 } from "./article6-payload.ts";
 import { creditInbounds, freeSlot, getLink, getOutboundsLocked, type InboundRow, insertInbounds, settleOutbounds } from "./store.ts";
@@ -36,8 +36,7 @@ const single = (step: HookStep) => (step.legs.length === 1 ? step.legs[0] : unde
 /** Whether the Article 6 book tracks units of any class these steps move (one statement for all). */
 async function tracksAny(ctx: HookCtx, steps: readonly HookStep[]): Promise<boolean> {
   const classes = [...new Set(steps.flatMap((s) => s.legs.map((l) => l.classCode)))];
-  const any = await ctx.sql.query("SELECT 1 FROM intl_book WHERE kind = 'issuance' AND record->>'series' = ANY($1::text[]) LIMIT 1", [classes]);
-  return any.rows.length > 0;
+  return bookTracksAny(ctx.sql, classes);
 }
 
 /** Whether the class's units are tracked by the Article 6 book (ITMOs), and if so the book's decision on sending these moves to the peer. */
