@@ -65,7 +65,13 @@ interface Load {
   cpu: { client: number; server: number; postgres: number };
 }
 
-/** CPU time (ms) of the cluster's processes: the postmaster and its children (the backends), from /proc (Linux); 0 elsewhere. */
+/**
+ * CPU time (ms) of the cluster's processes: the postmaster and its children (the backends), from
+ * /proc (Linux); 0 elsewhere. A backend that ends between two readings (the pool closes idle
+ * connections) takes its CPU with it from the live children's sum, so the postmaster's own count
+ * of its ended children (cutime, cstime) is added: the total only grows, and a difference of two
+ * readings is never negative (it was, before, when a backend ended during a slice).
+ */
 function postgresCpuMs(socketDir: string): number {
   try {
     const pid = Number(readFileSync(join(socketDir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
@@ -80,8 +86,10 @@ function postgresCpuMs(socketDir: string): number {
         continue; // the process ended meanwhile
       }
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      // After the command: state, ppid, ..., utime (field 14 of the line, 12 here), stime (13).
-      if (Number(d) === pid || Number(f[1]) === pid) ms += (Number(f[11]) + Number(f[12])) * tick;
+      // After the command: state, ppid, ..., utime (field 14 of the line, 12 here), stime (13),
+      // then the ended and reaped children's cutime (14) and cstime (15).
+      if (Number(d) === pid) ms += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * tick;
+      else if (Number(f[1]) === pid) ms += (Number(f[11]) + Number(f[12])) * tick;
     }
     return ms;
   } catch {
