@@ -7,7 +7,7 @@
 // shortLived) keeps PostgreSQL's settings. A registry command on a PGlite store compiles PGlite's
 // WebAssembly ahead (src/store/pglite-prefetch.ts), and the open uses that module.
 import { execFile } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -49,6 +49,8 @@ describe("the CLI's start on a PGlite store", () => {
     const [theirs] = await run({ GLIBC_TUNABLES: "glibc.malloc.hugetlb=0" });
     expect(theirs).toBe(`${CLI_GLIBC_TUNABLES}:glibc.malloc.hugetlb=0`);
     expect(args.slice(-2)).toEqual(["holdings", "X-1"]);
+    // `npm test` runs the suite with the same tunables (scripts/test.mjs, plain JavaScript).
+    expect(readFileSync(join(import.meta.dirname, "../../scripts/test.mjs"), "utf8")).toContain(`"${CLI_GLIBC_TUNABLES}"`);
     // bin/ets.mjs picks the compiled CLI or the sources (test/build.test.ts).
     expect(args.some((a) => /\/bin\/ets\.mjs$/.test(a))).toBe(true);
   });
