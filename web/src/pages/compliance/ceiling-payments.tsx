@@ -7,6 +7,7 @@
 import { useRef, useState } from "react";
 import { ApiError, commandId, post } from "../../api/client.ts";
 import { type Paged, usePaged } from "../../api/use-paged.ts";
+import { sumDecimals } from "../../decimal.ts";
 import { CutNotice, Data, ErrorBox, Field, Notice, PagedFooter, PageTitle, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { abilities, useSession } from "../../session.tsx";
@@ -27,19 +28,6 @@ export interface CeilingPayment {
 }
 
 const VALID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** The exact sum of decimal strings ("430000", "12.5"), as a decimal string with the most places any has. */
-export function sumDecimals(values: readonly string[]): string {
-  const places = Math.max(0, ...values.map((v) => v.split(".")[1]?.length ?? 0));
-  let total = 0n;
-  for (const v of values) {
-    const [whole = "0", frac = ""] = v.split(".");
-    total += BigInt(whole + frac.padEnd(places, "0"));
-  }
-  if (places === 0) return total.toString();
-  const digits = total.toString().padStart(places + 1, "0");
-  return `${digits.slice(0, -places)}.${digits.slice(-places)}`;
-}
 
 export function CeilingPaymentsPage() {
   const { t } = useT();
