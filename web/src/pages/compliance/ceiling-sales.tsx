@@ -4,7 +4,7 @@
 // registry's own count of what they issued beyond the cap; then the sales' issuances still awaiting
 // a second national administrator (read from the ledger's transactions, ids `ceiling-sale.<K>.issue`).
 // A national administrator sells here: the API prices the sale from the rulebook, issues beyond the
-// cap and answers 11709 while that issuance awaits approval; the form keeps the command id, so
+// cap and answers 11709 while that issuance awaits approval; the tab keeps the command id, so
 // selling again with the same figures after the approval completes the same sale. National
 // administrators and the authority read the page (the API's rule); the navigation offers it only
 // where the rulebook keeps its ceiling by fixed-price sales (`features.ceilingSales`).
@@ -168,6 +168,36 @@ function Pending(props: { items: Tx[]; partial: boolean }) {
   );
 }
 
+/** Where the tab keeps the command ids of sales whose issuance awaits approval, and how many at most. */
+const KEPT = "openets.ceiling-sales";
+const KEPT_MAX = 20;
+
+/**
+ * The command ids kept for the tab (sessionStorage), by the sale's figures: selling again with the
+ * same figures after a reload, once the issuance is approved, completes that sale rather than issue
+ * again. Without storage they last as long as the page.
+ */
+function keptIds(): Record<string, string> {
+  try {
+    const v: unknown = JSON.parse(window.sessionStorage.getItem(KEPT) ?? "{}");
+    return typeof v === "object" && v !== null ? (v as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function keepId(ids: Record<string, string>, key: string, id: string | null): void {
+  delete ids[key];
+  if (id !== null) ids[key] = id;
+  // The oldest go first past the bound (keys keep their insertion order).
+  for (const k of Object.keys(ids).slice(0, Math.max(0, Object.keys(ids).length - KEPT_MAX))) delete ids[k];
+  try {
+    window.sessionStorage.setItem(KEPT, JSON.stringify(ids));
+  } catch {
+    // no storage: the ids stay in the page's memory only
+  }
+}
+
 /** The field a refusal names (facts.field), for marking that input. */
 function refusedField(err: unknown): string | undefined {
   const field = err instanceof ApiError ? err.problem?.facts?.field : undefined;
@@ -187,20 +217,22 @@ function SaleForm(props: { onDone: () => void }) {
   const [busy, setBusy] = useState(false);
   // One command id per filled-in sale, kept while its issuance awaits approval (or its answer was
   // lost): selling again with the same figures completes that sale instead of issuing again.
-  const pending = useRef<{ key: string; id: string } | null>(null);
+  const ids = useRef<Record<string, string> | null>(null);
   async function submit(e: { preventDefault(): void }, classCode: string) {
     e.preventDefault();
     const body = { account: account.trim(), classCode, quantity: quantity.trim() };
     const key = JSON.stringify(body);
-    const id = pending.current?.key === key ? pending.current.id : commandId("cs");
-    pending.current = { key, id };
+    ids.current ??= keptIds();
+    const kept = ids.current;
+    const id = typeof kept[key] === "string" ? kept[key] : commandId("cs");
+    keepId(kept, key, id);
     setBusy(true);
     setError(undefined);
     setAwaiting(null);
     setDone(null);
     try {
       setDone(await post<CeilingSale>("/v1/ceiling-sales", { commandId: id, ...body }));
-      pending.current = null;
+      keepId(kept, key, null);
       setQuantity("");
     } catch (err) {
       const p = err instanceof ApiError ? err.problem : undefined;
@@ -209,7 +241,7 @@ function SaleForm(props: { onDone: () => void }) {
         setAwaiting(p.facts.issuanceId);
       } else {
         // Only a lost answer (the network) may have been recorded: keep its id for the retry.
-        if (!(err instanceof ApiError) || err.network === false) pending.current = null;
+        if (!(err instanceof ApiError) || err.network === false) keepId(kept, key, null);
         setError(err);
       }
     } finally {
