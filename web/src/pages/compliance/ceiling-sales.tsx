@@ -205,7 +205,7 @@ function refusedField(err: unknown): string | undefined {
 }
 
 function SaleForm(props: { onDone: () => void }) {
-  const { t, tn } = useT();
+  const { t } = useT();
   const installations = useInstallations();
   const classes = useAll<UnitClass>("/v1/classes");
   const [account, setAccount] = useState("");
@@ -281,30 +281,7 @@ function SaleForm(props: { onDone: () => void }) {
                 </Select>
                 <Field label="cs.quantityField" inputMode="numeric" required value={quantity} error={mark("quantity")} onChange={(e) => setQuantity(e.target.value)} />
                 <ErrorBox error={error} />
-                {awaiting ? (
-                  <Notice kind="info">
-                    {tn("cs.awaiting", {
-                      id: <TxLink key="i" id={awaiting} />,
-                      approvals: (
-                        <Link key="a" to="/registry/approvals">
-                          {t("cs.approvalsPage")}
-                        </Link>
-                      ),
-                    })}
-                  </Notice>
-                ) : null}
-                {done ? (
-                  <Notice kind="ok">
-                    {tn("cs.soldNotice", {
-                      quantity: <Dec key="q" v={done.quantity} />,
-                      class: <Data key="c">{done.classCode}</Data>,
-                      account: <Data key="a">{done.account}</Data>,
-                      price: <Money key="p" amount={done.price} currency={done.currency} />,
-                      amount: <Money key="m" amount={done.amount} currency={done.currency} />,
-                      issuance: <TxLink key="i" id={done.issuanceId} />,
-                    })}
-                  </Notice>
-                ) : null}
+                <Outcome awaiting={awaiting} done={done} />
                 <div className="actions">
                   <button type="submit" className="primary" disabled={busy}>
                     {t("cs.submit")}
@@ -316,5 +293,38 @@ function SaleForm(props: { onDone: () => void }) {
         );
       }}
     </Show>
+  );
+}
+
+/** What the last sale left: its issuance awaiting approval (with the way to the approvals page), or the sale made. */
+function Outcome(props: { awaiting: string | null; done: CeilingSale | null }) {
+  const { t, tn } = useT();
+  const { awaiting, done } = props;
+  if (awaiting !== null) {
+    return (
+      <Notice kind="info">
+        {tn("cs.awaiting", {
+          id: <TxLink key="i" id={awaiting} />,
+          approvals: (
+            <Link key="a" to="/registry/approvals">
+              {t("cs.approvalsPage")}
+            </Link>
+          ),
+        })}
+      </Notice>
+    );
+  }
+  if (done === null) return null;
+  return (
+    <Notice kind="ok">
+      {tn("cs.soldNotice", {
+        quantity: <Dec key="q" v={done.quantity} />,
+        class: <Data key="c">{done.classCode}</Data>,
+        account: <Data key="a">{done.account}</Data>,
+        price: <Money key="p" amount={done.price} currency={done.currency} />,
+        amount: <Money key="m" amount={done.amount} currency={done.currency} />,
+        issuance: <TxLink key="i" id={done.issuanceId} />,
+      })}
+    </Notice>
   );
 }
