@@ -4,7 +4,8 @@
 // priced from the rulebook (the reference upper price of FY2026, JPY 4,300 a tonne: presets/
 // japan-gx-ets.yaml, cited there) with its exact amount and the period's totals; a negative
 // quantity is refused naming the field and records nothing; the authority reads the list without
-// the form; a representative is not offered the page; the page reads in Japanese. axe-core's
+// the form; a representative is not offered the page, nor anyone the page of sales at the ceiling
+// (this rulebook has none); the page reads in Japanese. axe-core's
 // WCAG 2.1 A/AA checks on each.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,6 +35,8 @@ afterAll(() => closeAll({ browser, server, dir }));
 async function openPage(p: Page): Promise<void> {
   await p.locator("nav").getByRole("link", { name: "Payments at the ceiling", exact: true }).click();
   await p.getByRole("heading", { level: 1, name: "Payments in place of allowances" }).waitFor();
+  // GX-ETS keeps its ceiling by payment in lieu, not by sales beyond the cap: no sales page.
+  expect(await p.locator("nav").getByRole("link", { name: "Sales at the ceiling", exact: true }).count()).toBe(0);
   await p.getByLabel("Compliance period", { exact: true }).fill("2026");
 }
 

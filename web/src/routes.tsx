@@ -10,6 +10,7 @@ import { AuctionPage } from "./pages/auctions/auction.tsx";
 import { AuctionsPage } from "./pages/auctions/auctions.tsx";
 import { AllocationPage } from "./pages/allocation/run.tsx";
 import { CeilingPaymentsPage } from "./pages/compliance/ceiling-payments.tsx";
+import { CeilingSalesPage } from "./pages/compliance/ceiling-sales.tsx";
 import { LinksPage } from "./pages/international/links.tsx";
 import { ExPostPage } from "./pages/compliance/ex-post.tsx";
 import { ReportsPage } from "./pages/compliance/reports.tsx";
@@ -65,6 +66,7 @@ export const ROUTES: readonly RouteDef[] = [
   { path: "/compliance/status", title: "cpl.status.title", access: "signed-in", page: StatusPage },
   { path: "/compliance/ex-post", title: "xp.title", access: "signed-in", page: ExPostPage },
   { path: "/compliance/ceiling-payments", title: "cp.title", access: "signed-in", page: CeilingPaymentsPage },
+  { path: "/compliance/ceiling-sales", title: "cs.title", access: "signed-in", page: CeilingSalesPage },
 ];
 
 type Can = ReturnType<typeof abilities>;
@@ -116,6 +118,7 @@ export const NAV: readonly NavGroup[] = [
       { path: "/compliance/status", label: "nav.cplStatus" },
       { path: "/compliance/ex-post", label: "nav.cplExPost", show: (can, scheme) => can.registry && scheme?.features.exPostIssuance === true },
       { path: "/compliance/ceiling-payments", label: "nav.cplCeiling", show: (can, scheme) => (can.admin || can.authority) && scheme?.features.ceilingPayments === true },
+      { path: "/compliance/ceiling-sales", label: "nav.cplCeilingSales", show: (can, scheme) => (can.admin || can.authority) && scheme?.features.ceilingSales === true },
     ],
   },
   { title: "nav.auctions", show: () => true, items: [{ path: "/auctions", label: "nav.auctionList" }] },

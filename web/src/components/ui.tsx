@@ -6,6 +6,8 @@ import { type ReactNode, type SelectHTMLAttributes, type InputHTMLAttributes, us
 import type { MessageKey } from "../../../src/i18n/index.ts";
 import { useT } from "../i18n/context.tsx";
 import { errorDetail, errorMessage } from "../i18n/errors.ts";
+import { firstPage, type Paged } from "../api/use-paged.ts";
+import type { Page } from "../api/types.ts";
 import { hasNavigated } from "../router.tsx";
 
 /** Data from the registry (ids, names, notes): never translated, never mixed into a message. */
@@ -207,6 +209,24 @@ export function PagedFooter(props: { paged: { error: unknown; loading: boolean; 
         {t("common.more")}
       </button>
     </p>
+  );
+}
+
+/**
+ * A paged list's table, shown once its first page has come, with its footer below. Until then
+ * "loading" or the first page's failure: a table's empty state ("No ... yet") is never on the page
+ * while the list is still loading, where a reader (or a browser test) would take it for the answer.
+ */
+export function PagedList<T, D extends Page<T>>(props: { paged: Paged<T, D>; children: ReactNode }) {
+  return (
+    <Show loaded={firstPage(props.paged)}>
+      {() => (
+        <>
+          {props.children}
+          <PagedFooter paged={props.paged} />
+        </>
+      )}
+    </Show>
   );
 }
 

@@ -8,7 +8,7 @@ import { ApiError, commandId, post } from "../../api/client.ts";
 import { useApi } from "../../api/use-api.ts";
 import { useAll } from "../../api/use-all.ts";
 import { usePaged } from "../../api/use-paged.ts";
-import { CutNotice, Data, ErrorBox, Facts, Field, Notice, PagedFooter, PageTitle, Qty, Show, Table } from "../../components/ui.tsx";
+import { CutNotice, Data, ErrorBox, Facts, Field, Notice, PagedList, PageTitle, Qty, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { abilities, useSession } from "../../session.tsx";
 import { type Auction, type AuctionResults, AuctionStatus } from "./auctions.tsx";
@@ -148,18 +148,19 @@ function Bids(props: { auction: Auction; path: string; reload: () => void }) {
         <Notice kind="info">{t("auction.sealed")}</Notice>
       ) : (
         <>
-          <Table
-            caption={t("auction.bidsCaption")}
-            rows={bids.items}
-            rowKey={(x) => String(x.bidNo)}
-            empty="auction.noBids"
-            columns={[
-              { head: "auction.bidder", cell: (x) => <Data>{x.bidder}</Data> },
-              { head: "col.quantity", cell: (x) => <Qty v={x.quantity} />, numeric: true },
-              { head: "auction.price", cell: (x) => <Data>{money(x.priceMinor)}</Data>, numeric: true },
-            ]}
-          />
-          <PagedFooter paged={bids} />
+          <PagedList paged={bids}>
+            <Table
+              caption={t("auction.bidsCaption")}
+              rows={bids.items}
+              rowKey={(x) => String(x.bidNo)}
+              empty="auction.noBids"
+              columns={[
+                { head: "auction.bidder", cell: (x) => <Data>{x.bidder}</Data> },
+                { head: "col.quantity", cell: (x) => <Qty v={x.quantity} />, numeric: true },
+                { head: "auction.price", cell: (x) => <Data>{money(x.priceMinor)}</Data>, numeric: true },
+              ]}
+            />
+          </PagedList>
         </>
       )}
       {a.status === "open" ? (

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import type { MessageKey } from "../../../../src/i18n/index.ts";
 import { usePaged } from "../../api/use-paged.ts";
-import { Badge, Data, Field, PagedFooter, PageTitle, Qty, Table } from "../../components/ui.tsx";
+import { Badge, Data, Field, PagedList, PageTitle, Qty, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { Link } from "../../router.tsx";
 
@@ -77,39 +77,41 @@ export function AuctionsPage() {
     <>
       <PageTitle title="auctions.title" />
       <p className="intro">{t("auctions.intro")}</p>
-      <Table
-        caption={t("auctions.listCaption")}
-        rows={list.items}
-        rowKey={(a) => a.id}
-        empty="auctions.none"
-        columns={[
-          { head: "auctions.auction", cell: (a) => <Link to={auctionPath(a.id)}><Data>{a.id}</Data></Link> },
-          { head: "auctions.month", cell: (a) => <Data>{a.month}</Data> },
-          { head: "auctions.offered", cell: (a) => <Qty v={a.offered} />, numeric: true },
-          { head: "col.status", cell: (a) => <AuctionStatus status={a.status} /> },
-          { head: "auctions.clearingPrice", cell: (a) => (a.results?.clearingPrice ? <Data>{`${a.currency} ${a.results.clearingPrice}`}</Data> : ""), numeric: true },
-          { head: "auctions.coverRatio", cell: (a) => (a.results?.coverRatio ? <span className="num">{a.results.coverRatio}</span> : ""), numeric: true },
-        ]}
-      />
-      <PagedFooter paged={list} />
+      <PagedList paged={list}>
+        <Table
+          caption={t("auctions.listCaption")}
+          rows={list.items}
+          rowKey={(a) => a.id}
+          empty="auctions.none"
+          columns={[
+            { head: "auctions.auction", cell: (a) => <Link to={auctionPath(a.id)}><Data>{a.id}</Data></Link> },
+            { head: "auctions.month", cell: (a) => <Data>{a.month}</Data> },
+            { head: "auctions.offered", cell: (a) => <Qty v={a.offered} />, numeric: true },
+            { head: "col.status", cell: (a) => <AuctionStatus status={a.status} /> },
+            { head: "auctions.clearingPrice", cell: (a) => (a.results?.clearingPrice ? <Data>{`${a.currency} ${a.results.clearingPrice}`}</Data> : ""), numeric: true },
+            { head: "auctions.coverRatio", cell: (a) => (a.results?.coverRatio ? <span className="num">{a.results.coverRatio}</span> : ""), numeric: true },
+          ]}
+        />
+      </PagedList>
       <section aria-labelledby="calendar-h">
         <h2 id="calendar-h">{t("auctions.calendar")}</h2>
         <Field label="auctions.year" inputMode="numeric" value={year} onChange={(e) => setYear(e.target.value)} />
-        <Table
-          caption={t("auctions.calendarCaption", { year })}
-          rows={calendar.items}
-          rowKey={(e) => String(e.number)}
-          empty="auctions.noCalendar"
-          columns={[
-            { head: "auctions.number", cell: (e) => <span className="num">{e.number}</span>, numeric: true },
-            { head: "auctions.month", cell: (e) => <Data>{e.month}</Data> },
-            { head: "auctions.planned", cell: (e) => <Qty v={e.planned} />, numeric: true },
-            { head: "auctions.adjustment", cell: (e) => <span className="num">{e.adjustment}</span>, numeric: true },
-            { head: "auctions.volume", cell: (e) => <Qty v={e.volume} />, numeric: true },
-            { head: "auctions.auction", cell: (e) => (e.auctionId ? <Link to={auctionPath(e.auctionId)}><Data>{e.auctionId}</Data></Link> : "") },
-          ]}
-        />
-        <PagedFooter paged={calendar} />
+        <PagedList paged={calendar}>
+          <Table
+            caption={t("auctions.calendarCaption", { year })}
+            rows={calendar.items}
+            rowKey={(e) => String(e.number)}
+            empty="auctions.noCalendar"
+            columns={[
+              { head: "auctions.number", cell: (e) => <span className="num">{e.number}</span>, numeric: true },
+              { head: "auctions.month", cell: (e) => <Data>{e.month}</Data> },
+              { head: "auctions.planned", cell: (e) => <Qty v={e.planned} />, numeric: true },
+              { head: "auctions.adjustment", cell: (e) => <span className="num">{e.adjustment}</span>, numeric: true },
+              { head: "auctions.volume", cell: (e) => <Qty v={e.volume} />, numeric: true },
+              { head: "auctions.auction", cell: (e) => (e.auctionId ? <Link to={auctionPath(e.auctionId)}><Data>{e.auctionId}</Data></Link> : "") },
+            ]}
+          />
+        </PagedList>
       </section>
     </>
   );

@@ -7,7 +7,8 @@
 import { useRef, useState } from "react";
 import { ApiError, commandId, post } from "../../api/client.ts";
 import { type Paged, usePaged } from "../../api/use-paged.ts";
-import { CutNotice, Data, ErrorBox, Field, Notice, PagedFooter, PageTitle, Show, Table } from "../../components/ui.tsx";
+import { sumDecimals } from "../../decimal.ts";
+import { CutNotice, Data, ErrorBox, Field, Notice, PagedList, PageTitle, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { abilities, useSession } from "../../session.tsx";
 import { Dec, defaultPeriod, type Installation, InstallationSelect, Money, periodLabel, useInstallations } from "./common.tsx";
@@ -27,19 +28,6 @@ export interface CeilingPayment {
 }
 
 const VALID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** The exact sum of decimal strings ("430000", "12.5"), as a decimal string with the most places any has. */
-export function sumDecimals(values: readonly string[]): string {
-  const places = Math.max(0, ...values.map((v) => v.split(".")[1]?.length ?? 0));
-  let total = 0n;
-  for (const v of values) {
-    const [whole = "0", frac = ""] = v.split(".");
-    total += BigInt(whole + frac.padEnd(places, "0"));
-  }
-  if (places === 0) return total.toString();
-  const digits = total.toString().padStart(places + 1, "0");
-  return `${digits.slice(0, -places)}.${digits.slice(-places)}`;
-}
 
 export function CeilingPaymentsPage() {
   const { t } = useT();
@@ -72,22 +60,23 @@ function Payments(props: { period: string; paged: Paged<CeilingPayment> }) {
   return (
     <section aria-labelledby="cp-list-h">
       <h2 id="cp-list-h">{t("cp.listTitle", { period: label })}</h2>
-      <Table
-        caption={t("cp.caption", { period: label })}
-        rows={items}
-        rowKey={(p) => p.id}
-        empty="cp.none"
-        columns={[
-          { head: "cpl.installation", cell: (p) => <Data>{p.installation}</Data> },
-          { head: "cp.quantity", cell: (p) => <Dec v={p.quantity} />, numeric: true },
-          { head: "cp.priceYear", cell: (p) => f.year(p.priceYear) },
-          { head: "cp.price", cell: (p) => <Money amount={p.price} currency={p.currency} />, numeric: true },
-          { head: "cp.amount", cell: (p) => <Money amount={p.amount} currency={p.currency} />, numeric: true },
-          { head: "cp.reference", cell: (p) => (p.reference ? <Data>{p.reference}</Data> : "-") },
-          { head: "cp.recorded", cell: (p) => <>{<Data>{p.recordedBy}</Data>} {f.dateTime(p.recordedAt)}</> },
-        ]}
-      />
-      <PagedFooter paged={props.paged} />
+      <PagedList paged={props.paged}>
+        <Table
+          caption={t("cp.caption", { period: label })}
+          rows={items}
+          rowKey={(p) => p.id}
+          empty="cp.none"
+          columns={[
+            { head: "cpl.installation", cell: (p) => <Data>{p.installation}</Data> },
+            { head: "cp.quantity", cell: (p) => <Dec v={p.quantity} />, numeric: true },
+            { head: "cp.priceYear", cell: (p) => f.year(p.priceYear) },
+            { head: "cp.price", cell: (p) => <Money amount={p.price} currency={p.currency} />, numeric: true },
+            { head: "cp.amount", cell: (p) => <Money amount={p.amount} currency={p.currency} />, numeric: true },
+            { head: "cp.reference", cell: (p) => (p.reference ? <Data>{p.reference}</Data> : "-") },
+            { head: "cp.recorded", cell: (p) => <>{<Data>{p.recordedBy}</Data>} {f.dateTime(p.recordedAt)}</> },
+          ]}
+        />
+      </PagedList>
       {complete && currency !== undefined && oneCurrency ? (
         <p className="total">
           {tn("cp.total", {

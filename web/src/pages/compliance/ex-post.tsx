@@ -12,7 +12,7 @@ import { ApiError, commandId, post } from "../../api/client.ts";
 import type { Transaction as Tx } from "../../api/types.ts";
 import { useApi } from "../../api/use-api.ts";
 import { usePaged } from "../../api/use-paged.ts";
-import { Badge, CutNotice, Data, ErrorBox, Field, Notice, PagedFooter, PageTitle, Select, Show, Table } from "../../components/ui.tsx";
+import { Badge, CutNotice, Data, ErrorBox, Field, Notice, PagedList, PageTitle, Select, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { Link } from "../../router.tsx";
 import { useScheme } from "../../scheme.tsx";
@@ -114,8 +114,9 @@ export function ExPostPage() {
             const partial = Boolean(waiting.data?.nextCursor) || Boolean(approved.data?.nextCursor) || list.more !== null;
             return (
               <>
-                <IssuedTable period={period} items={list.items} />
-                <PagedFooter paged={list} />
+                <PagedList paged={list}>
+                  <IssuedTable period={period} items={list.items} />
+                </PagedList>
                 {readsLedger && !list.loading && list.error === undefined ? <PendingTable period={period} items={pending} partial={partial} admin={can.admin} onDone={reload} /> : null}
               </>
             );

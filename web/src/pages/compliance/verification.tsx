@@ -6,7 +6,7 @@
 import { useState } from "react";
 import { commandId, post } from "../../api/client.ts";
 import { usePaged } from "../../api/use-paged.ts";
-import { Badge, Data, ErrorBox, Field, Notice, PagedFooter, PageTitle, Select, Table } from "../../components/ui.tsx";
+import { Badge, Data, ErrorBox, Field, Notice, PagedList, PageTitle, Select, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { abilities, useSession } from "../../session.tsx";
 import { Dec, OpinionBadge, ReportLines, type ReportView, Share } from "./common.tsx";
@@ -43,21 +43,22 @@ export function VerificationPage() {
       <p className="intro">{t("cpl.verify.intro")}</p>
       <section aria-labelledby="acc-h">
         <h2 id="acc-h">{t("cpl.verify.accreditation")}</h2>
-        <Table
-          caption={t("cpl.verify.accCaption")}
-          rows={acc.items}
-          rowKey={(x) => x.accreditationId}
-          empty="cpl.verify.noAccreditation"
-          columns={[
-            { head: "cpl.accreditationId", cell: (x) => <Data>{x.accreditationId}</Data> },
-            { head: "cpl.accreditationBody", cell: (x) => <Data>{`${x.body} / ${x.standard}`}</Data> },
-            { head: "cpl.scopes", cell: (x) => (x.scopes.includes("*") ? t("cpl.allSectors") : <Data>{x.scopes.join(", ")}</Data>) },
-            { head: "cpl.validFrom", cell: (x) => f.date(`${x.validFrom}T12:00:00Z`) },
-            { head: "cpl.expires", cell: (x) => f.date(`${x.expires}T12:00:00Z`) },
-            { head: "col.status", cell: (x) => <Badge kind={x.status}>{code("cpl.accStatus", x.status)}</Badge> },
-          ]}
-        />
-        <PagedFooter paged={acc} />
+        <PagedList paged={acc}>
+          <Table
+            caption={t("cpl.verify.accCaption")}
+            rows={acc.items}
+            rowKey={(x) => x.accreditationId}
+            empty="cpl.verify.noAccreditation"
+            columns={[
+              { head: "cpl.accreditationId", cell: (x) => <Data>{x.accreditationId}</Data> },
+              { head: "cpl.accreditationBody", cell: (x) => <Data>{`${x.body} / ${x.standard}`}</Data> },
+              { head: "cpl.scopes", cell: (x) => (x.scopes.includes("*") ? t("cpl.allSectors") : <Data>{x.scopes.join(", ")}</Data>) },
+              { head: "cpl.validFrom", cell: (x) => f.date(`${x.validFrom}T12:00:00Z`) },
+              { head: "cpl.expires", cell: (x) => f.date(`${x.expires}T12:00:00Z`) },
+              { head: "col.status", cell: (x) => <Badge kind={x.status}>{code("cpl.accStatus", x.status)}</Badge> },
+            ]}
+          />
+        </PagedList>
       </section>
       <section aria-labelledby="asg-h">
         <h2 id="asg-h">{t("cpl.verify.assignments")}</h2>
@@ -68,28 +69,29 @@ export function VerificationPage() {
             const chosen = selected === null ? undefined : (a.items.find((x) => key(x) === key(selected)) ?? selected);
             return (
               <>
-                <Table
-                  caption={t("cpl.verify.asgCaption")}
-                  rows={a.items}
-                  rowKey={key}
-                  empty="cpl.verify.noAssignments"
-                  columns={[
-                    { head: "cpl.installation", cell: (x) => <Data>{x.installation}</Data> },
-                    { head: "cpl.year", cell: (x) => f.year(x.year) },
-                    { head: "cpl.version", cell: (x) => <span className="num">{x.reports.length}</span>, numeric: true },
-                    { head: "cpl.total", cell: (x) => <Dec v={x.reports[x.reports.length - 1]?.total} />, numeric: true },
-                    { head: "cpl.opinion", cell: (x) => <OpinionBadge verification={x.reports[x.reports.length - 1]?.verification ?? null} /> },
-                    {
-                      head: "cpl.action",
-                      cell: (x) => (
-                        <button type="button" className="secondary" aria-pressed={selected !== null && key(x) === key(selected)} onClick={() => setSelected(x)}>
-                          {t("cpl.verify.review", { installation: x.installation, year: f.year(x.year) })}
-                        </button>
-                      ),
-                    },
-                  ]}
-                />
-                <PagedFooter paged={asg} />
+                <PagedList paged={asg}>
+                  <Table
+                    caption={t("cpl.verify.asgCaption")}
+                    rows={a.items}
+                    rowKey={key}
+                    empty="cpl.verify.noAssignments"
+                    columns={[
+                      { head: "cpl.installation", cell: (x) => <Data>{x.installation}</Data> },
+                      { head: "cpl.year", cell: (x) => f.year(x.year) },
+                      { head: "cpl.version", cell: (x) => <span className="num">{x.reports.length}</span>, numeric: true },
+                      { head: "cpl.total", cell: (x) => <Dec v={x.reports[x.reports.length - 1]?.total} />, numeric: true },
+                      { head: "cpl.opinion", cell: (x) => <OpinionBadge verification={x.reports[x.reports.length - 1]?.verification ?? null} /> },
+                      {
+                        head: "cpl.action",
+                        cell: (x) => (
+                          <button type="button" className="secondary" aria-pressed={selected !== null && key(x) === key(selected)} onClick={() => setSelected(x)}>
+                            {t("cpl.verify.review", { installation: x.installation, year: f.year(x.year) })}
+                          </button>
+                        ),
+                      },
+                    ]}
+                  />
+                </PagedList>
                 {chosen ? <OpinionForm key={key(chosen)} assignment={chosen} reload={asg.reload} /> : null}
               </>
             );

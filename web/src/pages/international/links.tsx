@@ -8,7 +8,7 @@ import { type FormEvent, useState } from "react";
 import { ApiError, commandId, get, post } from "../../api/client.ts";
 import type { Transaction } from "../../api/types.ts";
 import { usePaged } from "../../api/use-paged.ts";
-import { Badge, Data, ErrorBox, Facts, Field, Notice, PagedFooter, PageTitle, Qty, Select, Table } from "../../components/ui.tsx";
+import { Badge, Data, ErrorBox, Facts, Field, Notice, PagedList, PageTitle, Qty, Select, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import type { MessageKey } from "../../../../src/i18n/index.ts";
 import { abilities, useSession } from "../../session.tsx";
@@ -236,60 +236,63 @@ function Overview() {
     <>
       <section aria-labelledby="lnk-links-h">
         <h2 id="lnk-links-h">{t("lnk.linksTitle")}</h2>
-        <Table
-          caption={t("lnk.linksTitle")}
-          rows={links.items}
-          rowKey={(l) => l.linkId}
-          empty="lnk.noLinks"
-          columns={[
-            { head: "lnk.link", cell: (l) => <Data>{l.linkId}</Data> },
-            { head: "lnk.peer", cell: (l) => <Data>{l.peerParty ? `${l.peerRegistry} (${l.peerParty})` : l.peerRegistry}</Data> },
-            { head: "lnk.peerUrl", cell: (l) => <Data>{l.peerUrl}</Data> },
-            { head: "lnk.version", cell: (l) => f.q(l.version), numeric: true },
-            { head: "lnk.approvedBy", cell: (l) => <Data>{l.approvedBy ?? l.configuredBy}</Data> },
-          ]}
-        />
-        <PagedFooter paged={links} />
+        <PagedList paged={links}>
+          <Table
+            caption={t("lnk.linksTitle")}
+            rows={links.items}
+            rowKey={(l) => l.linkId}
+            empty="lnk.noLinks"
+            columns={[
+              { head: "lnk.link", cell: (l) => <Data>{l.linkId}</Data> },
+              { head: "lnk.peer", cell: (l) => <Data>{l.peerParty ? `${l.peerRegistry} (${l.peerParty})` : l.peerRegistry}</Data> },
+              { head: "lnk.peerUrl", cell: (l) => <Data>{l.peerUrl}</Data> },
+              { head: "lnk.version", cell: (l) => f.q(l.version), numeric: true },
+              { head: "lnk.approvedBy", cell: (l) => <Data>{l.approvedBy ?? l.configuredBy}</Data> },
+            ]}
+          />
+        </PagedList>
       </section>
       <section aria-labelledby="lnk-out-h">
         <h2 id="lnk-out-h">{t("lnk.outTitle")}</h2>
-        <Table
-          caption={t("lnk.outTitle")}
-          rows={out.items}
-          rowKey={(x) => `${x.linkId}/${x.transferId}`}
-          empty="lnk.noneSent"
-          columns={[
-            { head: "lnk.transferId", cell: (x) => <Data>{x.transferId}</Data> },
-            { head: "lnk.link", cell: (x) => <Data>{x.linkId}</Data> },
-            { head: "lnk.statusHead", cell: (x) => <StatusText t={x} /> },
-            { head: "lnk.class", cell: (x) => <Data>{x.classCode}</Data> },
-            { head: "transfer.quantity", cell: (x) => <Qty v={x.quantity} />, numeric: true },
-            { head: "lnk.route", cell: (x) => <Data>{`${x.source} → ${x.destination}`}</Data> },
-            { head: "lnk.attempts", cell: (x) => f.q(x.attempts), numeric: true },
-            { head: "lnk.lastError", cell: (x) => (x.lastError ? <Data>{x.lastError}</Data> : "-") },
-          ]}
-        />
-        <PagedFooter paged={out} />
+        <PagedList paged={out}>
+          <Table
+            caption={t("lnk.outTitle")}
+            rows={out.items}
+            rowKey={(x) => `${x.linkId}/${x.transferId}`}
+            empty="lnk.noneSent"
+            columns={[
+              { head: "lnk.transferId", cell: (x) => <Data>{x.transferId}</Data> },
+              { head: "lnk.link", cell: (x) => <Data>{x.linkId}</Data> },
+              { head: "lnk.statusHead", cell: (x) => <StatusText t={x} /> },
+              { head: "lnk.class", cell: (x) => <Data>{x.classCode}</Data> },
+              { head: "transfer.quantity", cell: (x) => <Qty v={x.quantity} />, numeric: true },
+              { head: "lnk.route", cell: (x) => <Data>{`${x.source} → ${x.destination}`}</Data> },
+              { head: "lnk.attempts", cell: (x) => f.q(x.attempts), numeric: true },
+              { head: "lnk.lastError", cell: (x) => (x.lastError ? <Data>{x.lastError}</Data> : "-") },
+            ]}
+          />
+        </PagedList>
       </section>
       <section aria-labelledby="lnk-in-h">
         <h2 id="lnk-in-h">{t("lnk.inTitle")}</h2>
-        <Table
-          caption={t("lnk.inTitle")}
-          rows={inbound.items}
-          rowKey={(x) => `${x.linkId}/${x.transferId}`}
-          empty="lnk.noneReceived"
-          columns={[
-            { head: "lnk.transferId", cell: (x) => <Data>{x.transferId}</Data> },
-            { head: "lnk.link", cell: (x) => <Data>{x.linkId}</Data> },
-            { head: "lnk.decision", cell: (x) => (x.refusal ? t("lnk.refusedWith", { code: String(x.refusal.code), check: x.refusal.check }) : t(DECISION[x.decision])) },
-            { head: "lnk.class", cell: (x) => <Data>{x.classCode}</Data> },
-            { head: "transfer.quantity", cell: (x) => <Qty v={x.quantity} />, numeric: true },
-            { head: "lnk.destination", cell: (x) => <Data>{x.destination}</Data> },
-            { head: "lnk.credited", cell: (x) => (x.creditTx ? t("lnk.yes") : t("lnk.no")) },
-            { head: "lnk.decided", cell: (x) => f.dateTime(x.decidedAt) },
-          ]}
-        />
-        <PagedFooter paged={inbound} />
+        <PagedList paged={inbound}>
+          <Table
+            caption={t("lnk.inTitle")}
+            rows={inbound.items}
+            rowKey={(x) => `${x.linkId}/${x.transferId}`}
+            empty="lnk.noneReceived"
+            columns={[
+              { head: "lnk.transferId", cell: (x) => <Data>{x.transferId}</Data> },
+              { head: "lnk.link", cell: (x) => <Data>{x.linkId}</Data> },
+              { head: "lnk.decision", cell: (x) => (x.refusal ? t("lnk.refusedWith", { code: String(x.refusal.code), check: x.refusal.check }) : t(DECISION[x.decision])) },
+              { head: "lnk.class", cell: (x) => <Data>{x.classCode}</Data> },
+              { head: "transfer.quantity", cell: (x) => <Qty v={x.quantity} />, numeric: true },
+              { head: "lnk.destination", cell: (x) => <Data>{x.destination}</Data> },
+              { head: "lnk.credited", cell: (x) => (x.creditTx ? t("lnk.yes") : t("lnk.no")) },
+              { head: "lnk.decided", cell: (x) => f.dateTime(x.decidedAt) },
+            ]}
+          />
+        </PagedList>
       </section>
     </>
   );

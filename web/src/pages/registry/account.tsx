@@ -5,7 +5,7 @@ import type { Account, Holding, Representative, Transaction } from "../../api/ty
 import { qs } from "../../api/client.ts";
 import { useApi } from "../../api/use-api.ts";
 import { firstPage, usePaged } from "../../api/use-paged.ts";
-import { Badge, Data, Facts, PagedFooter, PageTitle, Qty, Show, Table } from "../../components/ui.tsx";
+import { Badge, Data, Facts, PagedFooter, PagedList, PageTitle, Qty, Show, Table } from "../../components/ui.tsx";
 import { useT } from "../../i18n/context.tsx";
 import { Link } from "../../router.tsx";
 import { useSession } from "../../session.tsx";
@@ -65,8 +65,9 @@ function AccountBody(props: { a: Account; changed: () => void }) {
       <TrustedList account={a} />
       <section aria-labelledby="tx-h">
         <h2 id="tx-h">{t("account.transactions")}</h2>
-        <TxTable caption={t("account.transactions")} rows={txs.items} />
-        <PagedFooter paged={txs} />
+        <PagedList paged={txs}>
+          <TxTable caption={t("account.transactions")} rows={txs.items} />
+        </PagedList>
       </section>
       <section aria-labelledby="reps-h">
         <h2 id="reps-h">{t("account.representatives")}</h2>

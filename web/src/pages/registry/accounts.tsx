@@ -4,7 +4,7 @@ import { useState } from "react";
 import { qs } from "../../api/client.ts";
 import type { Account } from "../../api/types.ts";
 import { usePaged } from "../../api/use-paged.ts";
-import { Badge, Data, Field, PagedFooter, PageTitle, Select, Table } from "../../components/ui.tsx";
+import { Badge, Data, Field, PagedList, PageTitle, Select, Table } from "../../components/ui.tsx";
 import { ACCOUNT_TYPE_CODES } from "../../codes.ts";
 import { useT } from "../../i18n/context.tsx";
 import { Link } from "../../router.tsx";
@@ -63,20 +63,21 @@ export function AccountsPage() {
           </Select>
           <Field label="accounts.holderFilter" value={holder} onChange={(e) => setHolder(e.target.value)} onBlur={() => setHolderApplied(holder.trim())} />
         </form>
-        <Table
-          caption={t("accounts.caption")}
-          rows={list.items}
-          rowKey={(a) => a.id}
-          columns={[
-            { head: "col.account", cell: (a) => <AccountLink id={a.id} /> },
-            { head: "col.holder", cell: (a) => <Data>{a.holder}</Data> },
-            { head: "col.name", cell: (a) => <Data>{a.name}</Data> },
-            { head: "col.type", cell: (a) => code("accountType", a.type) },
-            { head: "col.status", cell: (a) => <Badge kind={a.status}>{code("accountStatus", a.status)}</Badge> },
-            { head: "col.opened", cell: (a) => f.date(a.openedAt) },
-          ]}
-        />
-        <PagedFooter paged={list} />
+        <PagedList paged={list}>
+          <Table
+            caption={t("accounts.caption")}
+            rows={list.items}
+            rowKey={(a) => a.id}
+            columns={[
+              { head: "col.account", cell: (a) => <AccountLink id={a.id} /> },
+              { head: "col.holder", cell: (a) => <Data>{a.holder}</Data> },
+              { head: "col.name", cell: (a) => <Data>{a.name}</Data> },
+              { head: "col.type", cell: (a) => code("accountType", a.type) },
+              { head: "col.status", cell: (a) => <Badge kind={a.status}>{code("accountStatus", a.status)}</Badge> },
+              { head: "col.opened", cell: (a) => f.date(a.openedAt) },
+            ]}
+          />
+        </PagedList>
       </section>
     </>
   );

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { post, qs } from "../../api/client.ts";
 import type { Transaction } from "../../api/types.ts";
 import { usePaged } from "../../api/use-paged.ts";
-import { ErrorBox, Field, Notice, PagedFooter, PageTitle, Select } from "../../components/ui.tsx";
+import { ErrorBox, Field, Notice, PagedList, PageTitle, Select } from "../../components/ui.tsx";
 import { TX_KIND_CODES, TX_STATUSES } from "../../codes.ts";
 import { useT } from "../../i18n/context.tsx";
 import { useLocation } from "../../router.tsx";
@@ -47,8 +47,9 @@ export function TransactionsPage() {
         </Select>
         <Field label="transactions.filterAccount" hint="transfer.toHint" value={account} onChange={(e) => setAccount(e.target.value)} onBlur={() => setAccountApplied(account.trim().toUpperCase())} />
       </form>
-      <TxTable caption={t("transactions.caption")} rows={list.items} />
-      <PagedFooter paged={list} />
+      <PagedList paged={list}>
+        <TxTable caption={t("transactions.caption")} rows={list.items} />
+      </PagedList>
     </>
   );
 }
@@ -75,21 +76,22 @@ export function ApprovalsPage() {
       <p className="intro">{t("approvals.intro")}</p>
       <ErrorBox error={error} />
       {notice ? <Notice kind="ok">{notice}</Notice> : null}
-      <TxTable
-        caption={t("approvals.caption")}
-        rows={list.items}
-        actions={(tx) => (
-          <div className="actions">
-            <button type="button" className="primary" onClick={() => void decide(tx.id, "approve")} aria-label={`${t("transaction.approve")}: ${tx.id}`}>
-              {t("transaction.approve")}
-            </button>
-            <button type="button" className="secondary" onClick={() => void decide(tx.id, "reject")} aria-label={`${t("transaction.reject")}: ${tx.id}`}>
-              {t("transaction.reject")}
-            </button>
-          </div>
-        )}
-      />
-      <PagedFooter paged={list} />
+      <PagedList paged={list}>
+        <TxTable
+          caption={t("approvals.caption")}
+          rows={list.items}
+          actions={(tx) => (
+            <div className="actions">
+              <button type="button" className="primary" onClick={() => void decide(tx.id, "approve")} aria-label={`${t("transaction.approve")}: ${tx.id}`}>
+                {t("transaction.approve")}
+              </button>
+              <button type="button" className="secondary" onClick={() => void decide(tx.id, "reject")} aria-label={`${t("transaction.reject")}: ${tx.id}`}>
+                {t("transaction.reject")}
+              </button>
+            </div>
+          )}
+        />
+      </PagedList>
     </>
   );
 }

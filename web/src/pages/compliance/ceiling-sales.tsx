@@ -1,0 +1,330 @@
+// Sales at a hard price ceiling (src/http/routes/collars.ts: sellAtCeiling, listCeilingSales): for a
+// chosen scheme year, the sales recorded (buyer, class, allowances, the ceiling price, the exact
+// amount, the transfer and the issuance beyond the cap, who sold and when), their totals, and the
+// registry's own count of what they issued beyond the cap; then the sales' issuances still awaiting
+// a second national administrator (read from the ledger's transactions, ids `ceiling-sale.<K>.issue`).
+// A national administrator sells here: the API prices the sale from the rulebook, issues beyond the
+// cap and answers 11709 while that issuance awaits approval; the tab keeps the command id, so
+// selling again with the same figures after the approval completes the same sale. National
+// administrators and the authority read the page (the API's rule); the navigation offers it only
+// where the rulebook keeps its ceiling by fixed-price sales (`features.ceilingSales`).
+import { useRef, useState } from "react";
+import { ApiError, commandId, post } from "../../api/client.ts";
+import type { Page, Scheme, Transaction as Tx, UnitClass } from "../../api/types.ts";
+import { useAll } from "../../api/use-all.ts";
+import { useApi } from "../../api/use-api.ts";
+import { firstPage, type Paged, usePaged } from "../../api/use-paged.ts";
+import { CutNotice, Data, ErrorBox, Field, Notice, PagedFooter, PageTitle, Select, Show, Table } from "../../components/ui.tsx";
+import { sumDecimals } from "../../decimal.ts";
+import { useT } from "../../i18n/context.tsx";
+import { Link } from "../../router.tsx";
+import { useScheme } from "../../scheme.tsx";
+import { abilities, useSession } from "../../session.tsx";
+import { Dec, Money, useInstallations } from "./common.tsx";
+
+export interface CeilingSale {
+  id: string;
+  transactionId: string;
+  issuanceId: string;
+  account: string;
+  installation: string;
+  classCode: string;
+  year: number;
+  quantity: string;
+  price: string;
+  amount: string;
+  currency: string;
+  beyondCap: true;
+  soldBy: string | null;
+  recordedAt: string;
+}
+
+/** A page of sales, with the registry's count of what sales issued beyond the cap in the year asked. */
+interface SalePage extends Page<CeilingSale> {
+  issuedBeyondCap: Array<{ year: number; quantity: string }>;
+}
+
+/** Issuances read for the table of those awaiting approval (the API's largest page). */
+const PENDING_PAGE = 500;
+const SALE_ISSUE = /^ceiling-sale\..+\.issue$/;
+
+/**
+ * The scheme year a moment falls in, in the registry's time zone: the calendar year, or where the
+ * rulebook counts fiscal years, the year in which the fiscal year starting in its month began.
+ */
+export function schemeYear(at: Date, scheme: Pick<Scheme, "timeZone" | "yearBasis"> | undefined): number {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone: scheme?.timeZone || "UTC", year: "numeric", month: "numeric" }).formatToParts(at);
+  const year = Number(parts.find((p) => p.type === "year")?.value);
+  const month = Number(parts.find((p) => p.type === "month")?.value);
+  return scheme?.yearBasis.kind === "fiscal" && month < scheme.yearBasis.startMonth ? year - 1 : year;
+}
+
+export function CeilingSalesPage() {
+  const { t } = useT();
+  const can = abilities(useSession().me);
+  const scheme = useScheme();
+  const [typed, setYear] = useState<string | null>(null);
+  const year = typed ?? String(schemeYear(new Date(), scheme));
+  // The API's bounds on a year: anything else would only be refused.
+  const valid = /^\d{4}$/.test(year) && Number(year) >= 1990 && Number(year) <= 2200;
+  const sales = usePaged<CeilingSale, SalePage>(valid ? `/v1/ceiling-sales?year=${year}` : null);
+  const waiting = useApi<Page<Tx>>(`/v1/transactions?kind=issuance&status=awaiting_approval&limit=${PENDING_PAGE}`);
+  const reload = () => {
+    sales.reload();
+    waiting.reload();
+  };
+  return (
+    <>
+      <PageTitle title="cs.title" />
+      <p className="intro">{t("cs.intro")}</p>
+      <Field label="cs.year" inputMode="numeric" value={year} onChange={(e) => setYear(e.target.value.trim())} />
+      {valid ? <Sales year={Number(year)} paged={sales} /> : null}
+      {waiting.data ? <Pending items={waiting.data.items.filter((x) => SALE_ISSUE.test(x.id))} partial={Boolean(waiting.data.nextCursor)} /> : <ErrorBox error={waiting.error} />}
+      {can.admin ? <SaleForm onDone={reload} /> : null}
+    </>
+  );
+}
+
+function Sales(props: { year: number; paged: Paged<CeilingSale, SalePage> }) {
+  const { t, tn, f } = useT();
+  const { items, first } = props.paged;
+  const label = f.year(props.year);
+  // "In all" only once every page is shown: until then the footer offers the next page.
+  const complete = props.paged.more === null && !props.paged.loading && props.paged.error === undefined;
+  const currency = items[0]?.currency;
+  const oneCurrency = currency !== undefined && items.every((s) => s.currency === currency);
+  const beyond = first?.issuedBeyondCap.find((x) => x.year === props.year);
+  return (
+    <section aria-labelledby="cs-list-h">
+      <h2 id="cs-list-h">{t("cs.listTitle", { year: label })}</h2>
+      {/* "No sales" only once the first page has come: until then the list is loading, not empty */}
+      <Show loaded={firstPage(props.paged)}>
+        {() => (
+          <>
+            <Table
+              caption={t("cs.caption", { year: label })}
+              rows={items}
+              rowKey={(s) => s.id}
+              empty="cs.none"
+              columns={[
+                { head: "cs.buyer", cell: (s) => <><Data>{s.account}</Data> (<Data>{s.installation}</Data>)</> },
+                { head: "col.class", cell: (s) => <Data>{s.classCode}</Data> },
+                { head: "cs.quantity", cell: (s) => <Dec v={s.quantity} />, numeric: true },
+                { head: "cs.price", cell: (s) => <Money amount={s.price} currency={s.currency} />, numeric: true },
+                { head: "cs.amount", cell: (s) => <Money amount={s.amount} currency={s.currency} />, numeric: true },
+                { head: "cs.currency", cell: (s) => <Data>{s.currency}</Data> },
+                { head: "cs.transfer", cell: (s) => <TxLink id={s.transactionId} /> },
+                { head: "cs.issuance", cell: (s) => <TxLink id={s.issuanceId} /> },
+                { head: "cs.recorded", cell: (s) => <><Data>{s.soldBy ?? "-"}</Data> {f.dateTime(s.recordedAt)}</> },
+              ]}
+            />
+            <PagedFooter paged={props.paged} />
+            {complete && currency !== undefined && oneCurrency ? (
+              <p className="total">
+                {tn("cs.total", {
+                  quantity: <Dec key="q" v={sumDecimals(items.map((s) => s.quantity))} />,
+                  amount: <Money key="a" amount={sumDecimals(items.map((s) => s.amount))} currency={currency} />,
+                })}
+              </p>
+            ) : null}
+            {beyond ? <p>{tn("cs.beyondCap", { year: label, quantity: <Dec key="q" v={beyond.quantity} /> })}</p> : null}
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+function TxLink(props: { id: string }) {
+  return (
+    <Link to={`/registry/transactions/${encodeURIComponent(props.id)}`}>
+      <Data>{props.id}</Data>
+    </Link>
+  );
+}
+
+/** The sales' issuances beyond the cap that wait for a second national administrator. */
+function Pending(props: { items: Tx[]; partial: boolean }) {
+  const { t, f } = useT();
+  const partial = props.partial ? <p className="hint" role="note">{t("cs.pendingPartial", { count: f.q(PENDING_PAGE) })}</p> : null;
+  if (props.items.length === 0) return partial;
+  return (
+    <section aria-labelledby="cs-pending-h">
+      <h2 id="cs-pending-h">{t("cs.pendingTitle")}</h2>
+      {partial}
+      <Table
+        caption={t("cs.pendingCaption")}
+        rows={props.items}
+        rowKey={(x) => x.id}
+        columns={[
+          { head: "cs.issuance", cell: (x) => <TxLink id={x.id} /> },
+          { head: "col.class", cell: (x) => <Data>{x.legs[0]?.classCode ?? "-"}</Data> },
+          { head: "cs.quantity", cell: (x) => <Dec v={x.legs[0]?.quantity} />, numeric: true },
+          { head: "cs.initiated", cell: (x) => <><Data>{x.initiator ?? "-"}</Data> {f.dateTime(x.createdAt)}</> },
+          { head: "cs.next", cell: () => <Link to="/registry/approvals">{t("cs.toApprovals")}</Link> },
+        ]}
+      />
+    </section>
+  );
+}
+
+/** Where the tab keeps the command ids of sales whose issuance awaits approval, and how many at most. */
+const KEPT = "openets.ceiling-sales";
+const KEPT_MAX = 20;
+
+/**
+ * The command ids kept for the tab (sessionStorage), by the sale's figures: selling again with the
+ * same figures after a reload, once the issuance is approved, completes that sale rather than issue
+ * again. Without storage they last as long as the page.
+ */
+function keptIds(): Record<string, string> {
+  try {
+    const v: unknown = JSON.parse(window.sessionStorage.getItem(KEPT) ?? "{}");
+    return typeof v === "object" && v !== null ? (v as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function keepId(ids: Record<string, string>, key: string, id: string | null): void {
+  delete ids[key];
+  if (id !== null) ids[key] = id;
+  // The oldest go first past the bound (keys keep their insertion order).
+  for (const k of Object.keys(ids).slice(0, Math.max(0, Object.keys(ids).length - KEPT_MAX))) delete ids[k];
+  try {
+    window.sessionStorage.setItem(KEPT, JSON.stringify(ids));
+  } catch {
+    // no storage: the ids stay in the page's memory only
+  }
+}
+
+/** The field a refusal names (facts.field), for marking that input. */
+function refusedField(err: unknown): string | undefined {
+  const field = err instanceof ApiError ? err.problem?.facts?.field : undefined;
+  return typeof field === "string" ? field : undefined;
+}
+
+function SaleForm(props: { onDone: () => void }) {
+  const { t } = useT();
+  const installations = useInstallations();
+  const classes = useAll<UnitClass>("/v1/classes");
+  const [account, setAccount] = useState("");
+  const [chosen, setClass] = useState<string | null>(null);
+  const [quantity, setQuantity] = useState("");
+  const [error, setError] = useState<unknown>(undefined);
+  const [awaiting, setAwaiting] = useState<string | null>(null);
+  const [done, setDone] = useState<CeilingSale | null>(null);
+  const [busy, setBusy] = useState(false);
+  // One command id per filled-in sale, kept while its issuance awaits approval (or its answer was
+  // lost): selling again with the same figures completes that sale instead of issuing again.
+  const ids = useRef<Record<string, string> | null>(null);
+  async function submit(e: { preventDefault(): void }, classCode: string) {
+    e.preventDefault();
+    const body = { account: account.trim(), classCode, quantity: quantity.trim() };
+    const key = JSON.stringify(body);
+    ids.current ??= keptIds();
+    const kept = ids.current;
+    const id = typeof kept[key] === "string" ? kept[key] : commandId("cs");
+    keepId(kept, key, id);
+    setBusy(true);
+    setError(undefined);
+    setAwaiting(null);
+    setDone(null);
+    try {
+      setDone(await post<CeilingSale>("/v1/ceiling-sales", { commandId: id, ...body }));
+      keepId(kept, key, null);
+      setQuantity("");
+    } catch (err) {
+      const p = err instanceof ApiError ? err.problem : undefined;
+      const waits = p?.check === "ceiling-sale-awaiting-issuance" && (p.facts?.status === "awaiting_approval" || p.facts?.status === "delayed");
+      if (waits && typeof p?.facts?.issuanceId === "string") {
+        setAwaiting(p.facts.issuanceId);
+      } else {
+        // Only a lost answer (the network) may have been recorded: keep its id for the retry.
+        if (!(err instanceof ApiError) || err.network === false) keepId(kept, key, null);
+        setError(err);
+      }
+    } finally {
+      setBusy(false);
+      props.onDone();
+    }
+  }
+  const field = refusedField(error);
+  const mark = (name: string) => (field === name ? t("cs.fieldRefused") : null);
+  return (
+    <Show loaded={classes}>
+      {(all) => {
+        const allowances = all.items.filter((c) => c.unitType === "allowance");
+        const classCode = chosen ?? allowances[allowances.length - 1]?.code ?? "";
+        return (
+          <section aria-labelledby="cs-form-h">
+            <h2 id="cs-form-h">{t("cs.formTitle")}</h2>
+            <p>{t("cs.formIntro")}</p>
+            <CutNotice all={all} />
+            {allowances.length === 0 ? (
+              <p>{t("cs.noClasses")}</p>
+            ) : (
+              <form onSubmit={(e) => void submit(e, classCode)}>
+                <Field label="cs.accountField" hint="cs.accountHint" required list="cs-buyers" autoComplete="off" value={account} error={mark("account")} onChange={(e) => setAccount(e.target.value)} />
+                {/* Suggestions only: the covered entities' accounts; the API decides who may buy. */}
+                <datalist id="cs-buyers" translate="no">
+                  {(installations.data?.items ?? []).map((i) => (
+                    <option key={i.installation} value={i.accountId}>{`${i.installation} (${i.operator})`}</option>
+                  ))}
+                </datalist>
+                <Select label="cs.classField" value={classCode} onChange={(e) => setClass(e.target.value)}>
+                  {allowances.map((c) => (
+                    <option key={c.code} value={c.code} translate="no">
+                      {c.code}
+                    </option>
+                  ))}
+                </Select>
+                <Field label="cs.quantityField" inputMode="numeric" required value={quantity} error={mark("quantity")} onChange={(e) => setQuantity(e.target.value)} />
+                <ErrorBox error={error} />
+                <Outcome awaiting={awaiting} done={done} />
+                <div className="actions">
+                  <button type="submit" className="primary" disabled={busy}>
+                    {t("cs.submit")}
+                  </button>
+                </div>
+              </form>
+            )}
+          </section>
+        );
+      }}
+    </Show>
+  );
+}
+
+/** What the last sale left: its issuance awaiting approval (with the way to the approvals page), or the sale made. */
+function Outcome(props: { awaiting: string | null; done: CeilingSale | null }) {
+  const { t, tn } = useT();
+  const { awaiting, done } = props;
+  if (awaiting !== null) {
+    return (
+      <Notice kind="info">
+        {tn("cs.awaiting", {
+          id: <TxLink key="i" id={awaiting} />,
+          approvals: (
+            <Link key="a" to="/registry/approvals">
+              {t("cs.approvalsPage")}
+            </Link>
+          ),
+        })}
+      </Notice>
+    );
+  }
+  if (done === null) return null;
+  return (
+    <Notice kind="ok">
+      {tn("cs.soldNotice", {
+        quantity: <Dec key="q" v={done.quantity} />,
+        class: <Data key="c">{done.classCode}</Data>,
+        account: <Data key="a">{done.account}</Data>,
+        price: <Money key="p" amount={done.price} currency={done.currency} />,
+        amount: <Money key="m" amount={done.amount} currency={done.currency} />,
+        issuance: <TxLink key="i" id={done.issuanceId} />,
+      })}
+    </Notice>
+  );
+}
