@@ -15,7 +15,14 @@
 // --single SECONDS: instead of batches, figure 1's workload (8 clients, each transferring 1 unit
 //   at a time, group commit at its default) for SECONDS after 2 s of warm-up; with --perf, all
 //   8 backends are recorded; with --ab FILE, --rounds N (6) rounds of SECONDS alternate A and B.
-import { spawn } from "node:child_process";
+//   Each round prints, per transfer, the backends' CPU and minor page faults and the Node.js
+//   process's CPU (process.cpuUsage: every thread) and minor faults (/proc/PID/stat, field 10).
+//   --rounds N without --ab repeats the same code. --cpu-prof FILE writes a V8 CPU profile of
+//   this process over the rounds (node:inspector; open it in Chrome's DevTools). --pgbench then
+//   runs pgbench's TPC-B-like workload on the same cluster for SECONDS and prints the same
+//   figures of its backends per transaction, the baseline beside ours.
+import { execFileSync, spawn } from "node:child_process";
+import { Session } from "node:inspector/promises";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LedgerService } from "../src/registry/ledger/index.ts";
@@ -131,9 +138,15 @@ async function abVariants(db: Pick<Db, "query">): Promise<string[][]> {
   return variants;
 }
 
-/** User plus system CPU of each given process so far, in ms (/proc, 100 ticks/s); a process gone is left out. */
-function cpuOf(pids: readonly number[]): Map<number, number> {
-  const out = new Map<number, number>();
+/** A process's CPU (user plus system, in ms: /proc, 100 ticks/s) and minor page faults so far. */
+interface ProcUse {
+  cpu: number;
+  faults: number;
+}
+
+/** CPU and minor faults of each given process so far (fields 14-15 and 10 of /proc/PID/stat); a process gone is left out. */
+function useOf(pids: readonly (number | "self")[]): Map<number | "self", ProcUse> {
+  const out = new Map<number | "self", ProcUse>();
   for (const pid of pids) {
     let stat: string;
     try {
@@ -142,9 +155,24 @@ function cpuOf(pids: readonly number[]): Map<number, number> {
       continue;
     }
     const f = stat.split(") ")[1]?.split(" ") ?? [];
-    out.set(pid, (Number(f[11]) + Number(f[12])) * 10);
+    out.set(pid, { cpu: (Number(f[11]) + Number(f[12])) * 10, faults: Number(f[7]) });
   }
   return out;
+}
+
+/** What processes spent between two readings (one that started in between counts from 0). */
+function spent(before: Map<number | "self", ProcUse>, after: Map<number | "self", ProcUse>): ProcUse {
+  const sum = { cpu: 0, faults: 0 };
+  for (const [pid, u] of after) {
+    sum.cpu += u.cpu - (before.get(pid)?.cpu ?? 0);
+    sum.faults += u.faults - (before.get(pid)?.faults ?? 0);
+  }
+  return sum;
+}
+
+/** The load average of the last minute. */
+function loadNow(): string {
+  return readFileSync("/proc/loadavg", "utf8").split(" ")[0] ?? "?";
 }
 
 /**
@@ -190,7 +218,14 @@ async function profileSingle(seconds: number): Promise<void> {
   const perf = perfOut ? spawn("perf", ["record", "-F", "1999", "-g", "-p", pids.join(","), "-o", perfOut], { stdio: "ignore" }) : undefined;
   if (perf) await new Promise((r) => setTimeout(r, 500));
   const variants = await abVariants(db);
-  const rounds = abFile ? Number(arg("--rounds") ?? 6) : 1;
+  const rounds = Number(arg("--rounds") ?? (abFile ? 6 : 1));
+  const profOut = arg("--cpu-prof");
+  const profiler = profOut ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post("Profiler.enable");
+    await profiler.post("Profiler.start");
+  }
   let n = 0;
   for (let k = 0; k < rounds; k++) {
     const v = k % 2;
@@ -200,15 +235,27 @@ async function profileSingle(seconds: number): Promise<void> {
     // round are counted from their CPU at its start, or from 0 if they started during it (one that
     // closed during a round was idle, so little is lost).
     const backends = async () => (await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = 'prof' AND pid <> pg_backend_pid()")).rows.map((r) => r.pid);
-    const c0 = cpuOf(await backends());
-    const load = readFileSync("/proc/loadavg", "utf8").split(" ")[0];
+    const b0 = useOf(await backends());
+    const n0 = useOf(["self"]);
+    const u0 = process.cpuUsage();
+    const load = loadNow();
     const done = await run(seconds, `m${k}`);
-    let dbCpu = 0;
-    for (const [pid, ms] of cpuOf(await backends())) dbCpu += ms - (c0.get(pid) ?? 0);
+    const u1 = process.cpuUsage(u0);
+    const node = spent(n0, useOf(["self"]));
+    const dbUse = spent(b0, useOf(await backends()));
     const g = ledger.group?.stats;
     const per = g && g.groups > before.groups ? ((g.grouped - before.grouped) / (g.groups - before.groups)).toFixed(1) : "-";
-    if (abFile) process.stdout.write(`round ${k} (${v ? "B" : "A"}, load ${load}): ${(done / seconds).toFixed(0)} transfers/s, backends' CPU ${(dbCpu / done).toFixed(3)} ms per transfer, ${per} per group, fallbacks ${(g?.fallbacks ?? 0) - before.fallbacks}\n`);
+    const nodeMs = (u1.user + u1.system) / 1000;
+    process.stdout.write(
+      `round ${k}${abFile ? ` (${v ? "B" : "A"})` : ""} (load ${load}): ${(done / seconds).toFixed(0)} transfers/s, per transfer: backends' CPU ${(dbUse.cpu / done).toFixed(3)} ms and ${(dbUse.faults / done).toFixed(1)} minor faults, ` +
+        `Node.js CPU ${(nodeMs / done).toFixed(3)} ms (user ${(u1.user / 1000 / done).toFixed(3)}) and ${(node.faults / done).toFixed(1)} minor faults; ${per} per group, fallbacks ${(g?.fallbacks ?? 0) - before.fallbacks}\n`,
+    );
     n += done;
+  }
+  if (profiler && profOut) {
+    const { profile } = await profiler.post("Profiler.stop");
+    writeFileSync(profOut, JSON.stringify(profile));
+    profiler.disconnect();
   }
   seconds *= rounds;
   if (perf) {
@@ -220,4 +267,32 @@ async function profileSingle(seconds: number): Promise<void> {
   process.stdout.write(`${n} transfers in ${seconds} s (${(n / seconds).toFixed(0)}/s) from ${pids.length} backends; group commit ${JSON.stringify(ledger.group?.stats ?? null)}\n`);
   await admin.close();
   await db.close();
+  if (process.argv.includes("--pgbench")) pgbenchUse(seconds / rounds);
+}
+
+/**
+ * pgbench's TPC-B-like workload on the same cluster (8 clients) for `seconds`, with what its
+ * backends spent per transaction over a window inside the run: the baseline of the figures above.
+ */
+function pgbenchUse(seconds: number): void {
+  const bin = (name: string) => join(cluster.binDir, name);
+  const env = { ...process.env, PGPASSWORD: "openets" };
+  const common = ["-h", "127.0.0.1", "-p", String(cluster.port), "-U", "openets"];
+  execFileSync(bin("createdb"), [...common, "pgb"], { env });
+  execFileSync(bin("pgbench"), [...common, "-i", "-q", "-s", "8", "pgb"], { env, stdio: "ignore" });
+  const psql = (q: string) => execFileSync(bin("psql"), [...common, "-d", "postgres", "-Atc", q], { env, encoding: "utf8" }).trim();
+  const child = spawn(bin("pgbench"), [...common, "-b", "tpcb-like", "-c", "8", "-j", "2", "-T", String(seconds + 4), "pgb"], { env, stdio: "ignore" });
+  const sleep = (ms: number) => execFileSync("sleep", [String(ms / 1000)]);
+  sleep(2000);
+  const pids = psql("SELECT pid FROM pg_stat_activity WHERE datname = 'pgb'").split("\n").map(Number);
+  // Each TPC-B-like transaction inserts one history row: an exact count of what committed.
+  const commits = () => Number(execFileSync(bin("psql"), [...common, "-d", "pgb", "-Atc", "SELECT count(*) FROM pgbench_history"], { env, encoding: "utf8" }).trim());
+  const load = loadNow();
+  const [b0, x0] = [useOf(pids), commits()];
+  sleep(seconds * 1000);
+  const [b1, x1] = [useOf(pids), commits()];
+  const u = spent(b0, b1);
+  const tx = x1 - x0;
+  process.stdout.write(`pgbench (load ${load}): ${(tx / seconds).toFixed(0)} tps, per transaction: backends' CPU ${(u.cpu / tx).toFixed(3)} ms and ${(u.faults / tx).toFixed(1)} minor faults (${pids.length} backends)\n`);
+  child.kill("SIGINT");
 }
