@@ -288,11 +288,16 @@ function pgbenchUse(seconds: number): void {
   // Each TPC-B-like transaction inserts one history row: an exact count of what committed.
   const commits = () => Number(execFileSync(bin("psql"), [...common, "-d", "pgb", "-Atc", "SELECT count(*) FROM pgbench_history"], { env, encoding: "utf8" }).trim());
   const load = loadNow();
-  const [b0, x0] = [useOf(pids), commits()];
+  const client = [child.pid ?? 0];
+  const [b0, c0, x0] = [useOf(pids), useOf(client), commits()];
   sleep(seconds * 1000);
-  const [b1, x1] = [useOf(pids), commits()];
+  const [b1, c1, x1] = [useOf(pids), useOf(client), commits()];
   const u = spent(b0, b1);
+  const c = spent(c0, c1);
   const tx = x1 - x0;
-  process.stdout.write(`pgbench (load ${load}): ${(tx / seconds).toFixed(0)} tps, per transaction: backends' CPU ${(u.cpu / tx).toFixed(3)} ms and ${(u.faults / tx).toFixed(1)} minor faults (${pids.length} backends)\n`);
+  process.stdout.write(
+    `pgbench (load ${load}): ${(tx / seconds).toFixed(0)} tps, per transaction: backends' CPU ${(u.cpu / tx).toFixed(3)} ms and ${(u.faults / tx).toFixed(1)} minor faults (${pids.length} backends), ` +
+      `pgbench's own CPU ${(c.cpu / tx).toFixed(3)} ms and ${(c.faults / tx).toFixed(1)} minor faults\n`,
+  );
   child.kill("SIGINT");
 }
