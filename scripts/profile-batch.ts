@@ -20,11 +20,15 @@
 //   --rounds N without --ab repeats the same code. --cpu-prof FILE writes a V8 CPU profile of
 //   this process over the rounds (node:inspector; open it in Chrome's DevTools). --pgbench then
 //   runs pgbench's TPC-B-like workload on the same cluster for SECONDS and prints the same
-//   figures of its backends per transaction, the baseline beside ours.
+//   figures of its backends per transaction, the baseline beside ours. --node-ab DIR alternates
+//   rounds between this checkout's service (A) and DIR's (B, another checkout of the project with
+//   its own src/) on the same cluster: a same-run A/B of a Node.js-side change; --slots-b N
+//   alternates the default group commit (A) with N write slots (B).
 import { execFileSync, spawn } from "node:child_process";
 import { Session } from "node:inspector/promises";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { LedgerService } from "../src/registry/ledger/index.ts";
 import { migrate } from "../src/store/migrate.ts";
 import type { Db } from "../src/store/db.ts";
@@ -160,6 +164,24 @@ function useOf(pids: readonly (number | "self")[]): Map<number | "self", ProcUse
   return out;
 }
 
+/** CPU of this process's threads so far, in ms: the main thread (JavaScript, the event loop) and the others (V8's GC helpers, libuv). */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  const main = String(process.pid);
+  for (const tid of readdirSync("/proc/self/task")) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    const name = tid === main ? "main thread" : "other threads";
+    const f = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+    out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) * 10);
+  }
+  return out;
+}
+
 /** What processes spent between two readings (one that started in between counts from 0). */
 function spent(before: Map<number | "self", ProcUse>, after: Map<number | "self", ProcUse>): ProcUse {
   const sum = { cpu: 0, faults: 0 };
@@ -199,26 +221,39 @@ async function profileSingle(seconds: number): Promise<void> {
     legs.push({ classCode: "B-2026", from: "B-NHA", to: `B-S${c}`, quantity: "10000000" });
   }
   must(await ledger.propose({ transactionId: "b-seed", kind: "correction", legs }));
-  const run = async (secs: number, tag: string) => {
+  // --node-ab DIR: the same service from another checkout (its src/), alternating with this one round
+  // by round on the same cluster and database, so that a Node.js-side change is measured against the
+  // code before it in one run.
+  const services = [ledger];
+  const nodeAb = arg("--node-ab");
+  if (nodeAb) {
+    const other = (await import(pathToFileURL(join(resolve(nodeAb), "src/registry/ledger/index.ts")).href)) as typeof import("../src/registry/ledger/index.ts");
+    services.push(await other.LedgerService.open(db));
+  } else if (arg("--slots-b") !== undefined) {
+    // --slots-b N: B is this service with N write slots of group commit (A: the default).
+    services.push(await LedgerService.open(db, undefined, undefined, { groupCommit: { slots: Number(arg("--slots-b")) } }));
+  }
+  const run = async (secs: number, tag: string, svc = ledger) => {
     let done = 0;
     const until = Date.now() + secs * 1000;
     await Promise.all(
       Array.from({ length: C }, async (_, c) => {
         for (let n = 0; Date.now() < until; n++) {
-          must(await ledger.propose({ transactionId: `b-${tag}-${c}-${n}`, kind: "transfer", legs: [{ classCode: "B-2026", from: `B-S${c}`, to: `B-D${c}`, quantity: "1" }] }));
+          must(await svc.propose({ transactionId: `b-${tag}-${c}-${n}`, kind: "transfer", legs: [{ classCode: "B-2026", from: `B-S${c}`, to: `B-D${c}`, quantity: "1" }] }));
           done++;
         }
       }),
     );
     return done;
   };
-  await run(2, "w");
+  for (const [i, svc] of services.entries()) await run(2, `w${i}`, svc);
   const pids = (await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = 'prof'")).rows.map((r) => r.pid);
   const perfOut = arg("--perf");
   const perf = perfOut ? spawn("perf", ["record", "-F", "1999", "-g", "-p", pids.join(","), "-o", perfOut], { stdio: "ignore" }) : undefined;
   if (perf) await new Promise((r) => setTimeout(r, 500));
   const variants = await abVariants(db);
-  const rounds = Number(arg("--rounds") ?? (abFile ? 6 : 1));
+  const ab = services.length > 1 || abFile !== undefined;
+  const rounds = Number(arg("--rounds") ?? (ab ? 6 : 1));
   const profOut = arg("--cpu-prof");
   const profiler = profOut ? new Session() : undefined;
   if (profiler) {
@@ -230,25 +265,28 @@ async function profileSingle(seconds: number): Promise<void> {
   for (let k = 0; k < rounds; k++) {
     const v = k % 2;
     for (const def of variants[v] ?? []) await db.query(def);
-    const before = { ...(ledger.group?.stats ?? { groups: 0, grouped: 0, fallbacks: 0 }) };
+    const svc = services[v] ?? ledger;
+    const before = { ...(svc.group?.stats ?? { groups: 0, grouped: 0, fallbacks: 0 }) };
     // The pool closes connections idle for 10 s and opens new ones: the backends at the end of a
     // round are counted from their CPU at its start, or from 0 if they started during it (one that
     // closed during a round was idle, so little is lost).
     const backends = async () => (await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = 'prof' AND pid <> pg_backend_pid()")).rows.map((r) => r.pid);
     const b0 = useOf(await backends());
     const n0 = useOf(["self"]);
+    const t0 = threadCpu();
     const u0 = process.cpuUsage();
     const load = loadNow();
-    const done = await run(seconds, `m${k}`);
+    const done = await run(seconds, `m${k}`, svc);
     const u1 = process.cpuUsage(u0);
     const node = spent(n0, useOf(["self"]));
+    const threads = [...threadCpu()].map(([name, ms]) => `${name} ${((ms - (t0.get(name) ?? 0)) / done).toFixed(3)}`).join(", ");
     const dbUse = spent(b0, useOf(await backends()));
-    const g = ledger.group?.stats;
+    const g = svc.group?.stats;
     const per = g && g.groups > before.groups ? ((g.grouped - before.grouped) / (g.groups - before.groups)).toFixed(1) : "-";
     const nodeMs = (u1.user + u1.system) / 1000;
     process.stdout.write(
-      `round ${k}${abFile ? ` (${v ? "B" : "A"})` : ""} (load ${load}): ${(done / seconds).toFixed(0)} transfers/s, per transfer: backends' CPU ${(dbUse.cpu / done).toFixed(3)} ms and ${(dbUse.faults / done).toFixed(1)} minor faults, ` +
-        `Node.js CPU ${(nodeMs / done).toFixed(3)} ms (user ${(u1.user / 1000 / done).toFixed(3)}) and ${(node.faults / done).toFixed(1)} minor faults; ${per} per group, fallbacks ${(g?.fallbacks ?? 0) - before.fallbacks}\n`,
+      `round ${k}${ab ? ` (${v ? "B" : "A"})` : ""} (load ${load}): ${(done / seconds).toFixed(0)} transfers/s, per transfer: backends' CPU ${(dbUse.cpu / done).toFixed(3)} ms and ${(dbUse.faults / done).toFixed(1)} minor faults, ` +
+        `Node.js CPU ${(nodeMs / done).toFixed(3)} ms (user ${(u1.user / 1000 / done).toFixed(3)}) and ${(node.faults / done).toFixed(1)} minor faults; ${per} per group, fallbacks ${(g?.fallbacks ?? 0) - before.fallbacks}\n  Node.js threads, ms per transfer: ${threads}\n`,
     );
     n += done;
   }
