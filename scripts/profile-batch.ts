@@ -15,9 +15,20 @@
 // --single SECONDS: instead of batches, figure 1's workload (8 clients, each transferring 1 unit
 //   at a time, group commit at its default) for SECONDS after 2 s of warm-up; with --perf, all
 //   8 backends are recorded; with --ab FILE, --rounds N (6) rounds of SECONDS alternate A and B.
-import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+//   Each round prints, per transfer, the backends' CPU and minor page faults and the Node.js
+//   process's CPU (process.cpuUsage: every thread) and minor faults (/proc/PID/stat, field 10).
+//   --rounds N without --ab repeats the same code. --cpu-prof FILE writes a V8 CPU profile of
+//   this process over the rounds (node:inspector; open it in Chrome's DevTools). --pgbench then
+//   runs pgbench's TPC-B-like workload on the same cluster for SECONDS and prints the same
+//   figures of its backends per transaction, the baseline beside ours. --node-ab DIR alternates
+//   rounds between this checkout's service (A) and DIR's (B, another checkout of the project with
+//   its own src/) on the same cluster: a same-run A/B of a Node.js-side change; --slots-b N
+//   alternates the default group commit (A) with N write slots (B); --slots-b off, with none.
+import { execFileSync, spawn } from "node:child_process";
+import { Session } from "node:inspector/promises";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { LedgerService } from "../src/registry/ledger/index.ts";
 import { migrate } from "../src/store/migrate.ts";
 import type { Db } from "../src/store/db.ts";
@@ -131,9 +142,15 @@ async function abVariants(db: Pick<Db, "query">): Promise<string[][]> {
   return variants;
 }
 
-/** User plus system CPU of each given process so far, in ms (/proc, 100 ticks/s); a process gone is left out. */
-function cpuOf(pids: readonly number[]): Map<number, number> {
-  const out = new Map<number, number>();
+/** A process's CPU (user plus system, in ms: /proc, 100 ticks/s) and minor page faults so far. */
+interface ProcUse {
+  cpu: number;
+  faults: number;
+}
+
+/** CPU and minor faults of each given process so far (fields 14-15 and 10 of /proc/PID/stat); a process gone is left out. */
+function useOf(pids: readonly (number | "self")[]): Map<number | "self", ProcUse> {
+  const out = new Map<number | "self", ProcUse>();
   for (const pid of pids) {
     let stat: string;
     try {
@@ -142,9 +159,42 @@ function cpuOf(pids: readonly number[]): Map<number, number> {
       continue;
     }
     const f = stat.split(") ")[1]?.split(" ") ?? [];
-    out.set(pid, (Number(f[11]) + Number(f[12])) * 10);
+    out.set(pid, { cpu: (Number(f[11]) + Number(f[12])) * 10, faults: Number(f[7]) });
   }
   return out;
+}
+
+/** CPU of this process's threads so far, in ms: the main thread (JavaScript, the event loop) and the others (V8's GC helpers, libuv). */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  const main = String(process.pid);
+  for (const tid of readdirSync("/proc/self/task")) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    const name = tid === main ? "main thread" : "other threads";
+    const f = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+    out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) * 10);
+  }
+  return out;
+}
+
+/** What processes spent between two readings (one that started in between counts from 0). */
+function spent(before: Map<number | "self", ProcUse>, after: Map<number | "self", ProcUse>): ProcUse {
+  const sum = { cpu: 0, faults: 0 };
+  for (const [pid, u] of after) {
+    sum.cpu += u.cpu - (before.get(pid)?.cpu ?? 0);
+    sum.faults += u.faults - (before.get(pid)?.faults ?? 0);
+  }
+  return sum;
+}
+
+/** The load average of the last minute. */
+function loadNow(): string {
+  return readFileSync("/proc/loadavg", "utf8").split(" ")[0] ?? "?";
 }
 
 /**
@@ -171,44 +221,80 @@ async function profileSingle(seconds: number): Promise<void> {
     legs.push({ classCode: "B-2026", from: "B-NHA", to: `B-S${c}`, quantity: "10000000" });
   }
   must(await ledger.propose({ transactionId: "b-seed", kind: "correction", legs }));
-  const run = async (secs: number, tag: string) => {
+  // --node-ab DIR: the same service from another checkout (its src/), alternating with this one round
+  // by round on the same cluster and database, so that a Node.js-side change is measured against the
+  // code before it in one run.
+  const services = [ledger];
+  const nodeAb = arg("--node-ab");
+  if (nodeAb) {
+    const other = (await import(pathToFileURL(join(resolve(nodeAb), "src/registry/ledger/index.ts")).href)) as typeof import("../src/registry/ledger/index.ts");
+    services.push(await other.LedgerService.open(db));
+  } else if (arg("--slots-b") !== undefined) {
+    // --slots-b N|off: B is this service with N write slots of group commit, or without it (A: the default).
+    const slots = arg("--slots-b");
+    services.push(await LedgerService.open(db, undefined, undefined, { groupCommit: slots === "off" ? false : { slots: Number(slots) } }));
+  }
+  const run = async (secs: number, tag: string, svc = ledger) => {
     let done = 0;
     const until = Date.now() + secs * 1000;
     await Promise.all(
       Array.from({ length: C }, async (_, c) => {
         for (let n = 0; Date.now() < until; n++) {
-          must(await ledger.propose({ transactionId: `b-${tag}-${c}-${n}`, kind: "transfer", legs: [{ classCode: "B-2026", from: `B-S${c}`, to: `B-D${c}`, quantity: "1" }] }));
+          must(await svc.propose({ transactionId: `b-${tag}-${c}-${n}`, kind: "transfer", legs: [{ classCode: "B-2026", from: `B-S${c}`, to: `B-D${c}`, quantity: "1" }] }));
           done++;
         }
       }),
     );
     return done;
   };
-  await run(2, "w");
+  for (const [i, svc] of services.entries()) await run(2, `w${i}`, svc);
   const pids = (await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = 'prof'")).rows.map((r) => r.pid);
   const perfOut = arg("--perf");
   const perf = perfOut ? spawn("perf", ["record", "-F", "1999", "-g", "-p", pids.join(","), "-o", perfOut], { stdio: "ignore" }) : undefined;
   if (perf) await new Promise((r) => setTimeout(r, 500));
   const variants = await abVariants(db);
-  const rounds = abFile ? Number(arg("--rounds") ?? 6) : 1;
+  const ab = services.length > 1 || abFile !== undefined;
+  const rounds = Number(arg("--rounds") ?? (ab ? 6 : 1));
+  const profOut = arg("--cpu-prof");
+  const profiler = profOut ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post("Profiler.enable");
+    await profiler.post("Profiler.start");
+  }
   let n = 0;
   for (let k = 0; k < rounds; k++) {
     const v = k % 2;
     for (const def of variants[v] ?? []) await db.query(def);
-    const before = { ...(ledger.group?.stats ?? { groups: 0, grouped: 0, fallbacks: 0 }) };
+    const svc = services[v] ?? ledger;
+    const before = { ...(svc.group?.stats ?? { groups: 0, grouped: 0, fallbacks: 0 }) };
     // The pool closes connections idle for 10 s and opens new ones: the backends at the end of a
     // round are counted from their CPU at its start, or from 0 if they started during it (one that
     // closed during a round was idle, so little is lost).
     const backends = async () => (await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = 'prof' AND pid <> pg_backend_pid()")).rows.map((r) => r.pid);
-    const c0 = cpuOf(await backends());
-    const load = readFileSync("/proc/loadavg", "utf8").split(" ")[0];
-    const done = await run(seconds, `m${k}`);
-    let dbCpu = 0;
-    for (const [pid, ms] of cpuOf(await backends())) dbCpu += ms - (c0.get(pid) ?? 0);
-    const g = ledger.group?.stats;
+    const b0 = useOf(await backends());
+    const n0 = useOf(["self"]);
+    const t0 = threadCpu();
+    const u0 = process.cpuUsage();
+    const load = loadNow();
+    const done = await run(seconds, `m${k}`, svc);
+    const u1 = process.cpuUsage(u0);
+    const node = spent(n0, useOf(["self"]));
+    const threads = [...threadCpu()].map(([name, ms]) => `${name} ${((ms - (t0.get(name) ?? 0)) / done).toFixed(3)}`).join(", ");
+    const dbUse = spent(b0, useOf(await backends()));
+    const g = svc.group?.stats;
     const per = g && g.groups > before.groups ? ((g.grouped - before.grouped) / (g.groups - before.groups)).toFixed(1) : "-";
-    if (abFile) process.stdout.write(`round ${k} (${v ? "B" : "A"}, load ${load}): ${(done / seconds).toFixed(0)} transfers/s, backends' CPU ${(dbCpu / done).toFixed(3)} ms per transfer, ${per} per group, fallbacks ${(g?.fallbacks ?? 0) - before.fallbacks}\n`);
+    const nodeMs = (u1.user + u1.system) / 1000;
+    process.stdout.write(
+      `round ${k}${ab ? ` (${v ? "B" : "A"})` : ""} (load ${load}): ${(done / seconds).toFixed(0)} transfers/s, per transfer: backends' CPU ${(dbUse.cpu / done).toFixed(3)} ms and ${(dbUse.faults / done).toFixed(1)} minor faults, ` +
+        `Node.js CPU ${(nodeMs / done).toFixed(3)} ms (user ${(u1.user / 1000 / done).toFixed(3)}) and ${(node.faults / done).toFixed(1)} minor faults; ${per} per group, fallbacks ${(g?.fallbacks ?? 0) - before.fallbacks}\n  Node.js threads, ms per transfer: ${threads}\n`,
+    );
     n += done;
+  }
+  if (profiler && profOut) {
+    const { profile } = await profiler.post("Profiler.stop");
+    writeFileSync(profOut, JSON.stringify(profile));
+    profiler.disconnect();
   }
   seconds *= rounds;
   if (perf) {
@@ -220,4 +306,37 @@ async function profileSingle(seconds: number): Promise<void> {
   process.stdout.write(`${n} transfers in ${seconds} s (${(n / seconds).toFixed(0)}/s) from ${pids.length} backends; group commit ${JSON.stringify(ledger.group?.stats ?? null)}\n`);
   await admin.close();
   await db.close();
+  if (process.argv.includes("--pgbench")) pgbenchUse(seconds / rounds);
+}
+
+/**
+ * pgbench's TPC-B-like workload on the same cluster (8 clients) for `seconds`, with what its
+ * backends spent per transaction over a window inside the run: the baseline of the figures above.
+ */
+function pgbenchUse(seconds: number): void {
+  const bin = (name: string) => join(cluster.binDir, name);
+  const env = { ...process.env, PGPASSWORD: "openets" };
+  const common = ["-h", "127.0.0.1", "-p", String(cluster.port), "-U", "openets"];
+  execFileSync(bin("createdb"), [...common, "pgb"], { env });
+  execFileSync(bin("pgbench"), [...common, "-i", "-q", "-s", "8", "pgb"], { env, stdio: "ignore" });
+  const psql = (q: string) => execFileSync(bin("psql"), [...common, "-d", "postgres", "-Atc", q], { env, encoding: "utf8" }).trim();
+  const child = spawn(bin("pgbench"), [...common, "-b", "tpcb-like", "-c", "8", "-j", "2", "-T", String(seconds + 4), "pgb"], { env, stdio: "ignore" });
+  const sleep = (ms: number) => execFileSync("sleep", [String(ms / 1000)]);
+  sleep(2000);
+  const pids = psql("SELECT pid FROM pg_stat_activity WHERE datname = 'pgb'").split("\n").map(Number);
+  // Each TPC-B-like transaction inserts one history row: an exact count of what committed.
+  const commits = () => Number(execFileSync(bin("psql"), [...common, "-d", "pgb", "-Atc", "SELECT count(*) FROM pgbench_history"], { env, encoding: "utf8" }).trim());
+  const load = loadNow();
+  const client = [child.pid ?? 0];
+  const [b0, c0, x0] = [useOf(pids), useOf(client), commits()];
+  sleep(seconds * 1000);
+  const [b1, c1, x1] = [useOf(pids), useOf(client), commits()];
+  const u = spent(b0, b1);
+  const c = spent(c0, c1);
+  const tx = x1 - x0;
+  process.stdout.write(
+    `pgbench (load ${load}): ${(tx / seconds).toFixed(0)} tps, per transaction: backends' CPU ${(u.cpu / tx).toFixed(3)} ms and ${(u.faults / tx).toFixed(1)} minor faults (${pids.length} backends), ` +
+      `pgbench's own CPU ${(c.cpu / tx).toFixed(3)} ms and ${(c.faults / tx).toFixed(1)} minor faults\n`,
+  );
+  child.kill("SIGINT");
 }

@@ -4,7 +4,8 @@
 // vacuous); every ledger table then holds row for row what the same proposals applied one by
 // one, in the first ledger's commit order and at the same times, write on a ledger without group
 // commit; a member whose units are missing, whose hook refuses, or that repeats an id gets its own
-// answer while the others commit; a grouped id sent again later is a replay; verify passes.
+// answer while the others commit; a grouped id sent again later is a replay; at the default of two
+// write slots, proposals arriving together while a write is in flight go as one group; verify passes.
 // PGlite and PostgreSQL.
 import fc from "fast-check";
 import { expect, it } from "vitest";
@@ -196,6 +197,32 @@ forEachStore("group commit, one member's failure", (get) => {
     const again = await p("w-2", 1);
     expect(again).toMatchObject({ ok: true, replayed: true });
     expect(again.ok && rs[4]?.ok && again.value).toEqual(rs[4]?.ok && rs[4].value);
+    expect((await verifyLedger(get())).violations).toEqual([]);
+  });
+});
+
+forEachStore("group commit at its default of two write slots", (get) => {
+  let l: LedgerService;
+
+  it("sets up", async () => {
+    l = await LedgerService.open(get(), new ManualClock(START));
+    await setUp(l);
+  });
+
+  it("writes a proposal alone at once when nothing is in flight, as a caller alone sees it", async () => {
+    const before = { ...l.group?.stats };
+    ok(await l.propose({ transactionId: "lone-0", kind: "transfer", legs: [leg("S1", "D1", 1)] }));
+    ok(await l.propose({ transactionId: "lone-1", kind: "transfer", legs: [leg("S2", "D1", 1)] }));
+    expect(l.group?.stats).toEqual(before);
+  });
+
+  it("gathers proposals that arrive together while a write is in flight into one group, instead of writing the first of them alone", async () => {
+    const before = { ...l.group?.stats };
+    // The first goes at once; the three after it find a write in flight and a slot free: they wait
+    // one turn of the event loop and go together (before, the second took the free slot alone).
+    const rs = await Promise.all(SOURCES.map((s, i) => l.propose({ transactionId: `t-${i}`, kind: "transfer", legs: [leg(s, "D2", 1 + i)] })));
+    expect(rs.every((r) => r.ok)).toBe(true);
+    expect(l.group?.stats).toEqual({ groups: (before.groups ?? 0) + 1, grouped: (before.grouped ?? 0) + 3, fallbacks: before.fallbacks });
     expect((await verifyLedger(get())).violations).toEqual([]);
   });
 });

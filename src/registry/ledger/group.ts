@@ -46,6 +46,8 @@ export class GroupCommit {
   readonly maxGroup: number;
   private inFlight = 0;
   private queue: Waiting[] = [];
+  /** A drain is due at the next turn of the event loop (turn()). */
+  private gathering = false;
 
   constructor(
     private readonly write: (plan: Plan) => Promise<Applied>,
@@ -55,13 +57,27 @@ export class GroupCommit {
     this.maxGroup = Math.max(1, Math.min(MAX_GROUP, Math.floor(opts.maxGroup ?? MAX_GROUP)));
   }
 
-  /** A groupable proposal's plan asks for a write slot. */
+  /**
+   * A groupable proposal's plan asks for a write slot. With nothing in flight it goes at once. With
+   * a write in flight and a slot free, it waits one turn of the event loop for the proposals that
+   * arrive with it (the members of a group just committed come back together): without that, the
+   * first of them took the free slot alone and the others queued behind it, so that in figure 1 a
+   * quarter of the transfers were written one by one, at twice a grouped transfer's database CPU.
+   */
   turn(plan: Plan): Promise<GroupTurn> {
-    if (this.inFlight < this.slots) {
+    if (this.inFlight === 0) {
       this.inFlight++;
       return Promise.resolve({ kind: "go" });
     }
-    return new Promise((resolve) => this.queue.push({ plan, resolve }));
+    const waiting = new Promise<GroupTurn>((resolve) => this.queue.push({ plan, resolve }));
+    if (this.inFlight < this.slots && !this.gathering) {
+      this.gathering = true;
+      setImmediate(() => {
+        this.gathering = false;
+        this.drain();
+      });
+    }
+    return waiting;
   }
 
   /** The proposal that got "go" is written: its slot serves the queue. */
