@@ -250,6 +250,11 @@ describe("linked registries, in one process", () => {
     const deliveries = await batchOf(A.db, [settles[0]!, settles[2]!]);
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]).not.toBeNull();
+    // Each settled transfer has its own audit row: the delivered two written together, the returned one alone.
+    const audited = (await A.db.query<{ action: string; target: string; detail: { linkId: string; quantity: string } }>(
+      "SELECT action, target, detail FROM audit_log WHERE action IN ('link.deliver', 'link.return') AND target = ANY($1::text[]) ORDER BY seq", [ids])).rows;
+    expect(audited.map((a) => [a.target, a.action, a.detail.linkId, a.detail.quantity]).sort()).toEqual(
+      [[ids[0], "link.deliver", LINK, "30"], [ids[1], "link.return", LINK, "20"], [ids[2], "link.deliver", LINK, "10"]].sort());
     await B.links.idle(); // B credits after its answer
     expect(await held(B, "CHE-GOV", "JCM-TH-1")).toBe(120n + 40n);
     expect(await heldUnits(A.db, "JCM-TH-1") + (await heldUnits(B.db, "JCM-TH-1"))).toBe(500n);

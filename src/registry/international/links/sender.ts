@@ -209,7 +209,7 @@ async function settle(ctx: LinkCtx, linkId: string, rows: readonly OutboundRow[]
   if (rows.length > 1) {
     const b = await moveBatch(ctx, what, kind, rows.map(item));
     if (b.ok) {
-      await Promise.all(rows.map((row) => ctx.reg.audit.outcome(LINK_SYSTEM, accepted ? "link.deliver" : "link.return", row.transferId, b, { linkId, quantity: row.quantity.toString() })));
+      await ctx.reg.audit.recordMany(LINK_SYSTEM, rows.map((row) => ({ action: accepted ? "link.deliver" : "link.return", target: row.transferId, outcome: "ok" as const, detail: { linkId, quantity: row.quantity.toString() } })));
       fault(ctx, "sender-after-settle", rows.map((r) => r.transferId));
       return;
     }
