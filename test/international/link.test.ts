@@ -307,12 +307,41 @@ describe("linked registries, in one process", () => {
     expect(await B.links.receive(other)).toMatchObject({ ok: false, code: 10756 });
   });
 
+  it("a service shutting down gives up on an answer still awaited at once: the transfer stays escrowed with the attempt noted, and recovery delivers it", async () => {
+    const signals: AbortSignal[] = [];
+    // A peer that never answers, and a timeout far beyond the test's: only the shutdown can end the wait.
+    const stalled = new LinkService(A.f.reg, A.db, A.f.clock, {
+      timeoutMs: 3_600_000,
+      fetch: (_url, init) => new Promise<Response>((_resolve, reject) => {
+        const signal = init.signal as AbortSignal;
+        signals.push(signal);
+        signal.addEventListener("abort", () => reject(signal.reason));
+      }),
+    });
+    const s = ok(await stalled.send(await A.f.as("rep"), { commandId: "STOP-1", linkId: LINK, from: "THA-GOV", classCode: "JCM-TH-1", quantity: "7", destination: "CHE-GOV" })).value;
+    ok(await A.f.reg.approve(await A.f.as("rep-2"), { transactionId: s.transaction.id }));
+    const recovering = stalled.recover();
+    while (signals.length === 0) await new Promise((r) => setTimeout(r, 10));
+    expect(signals[0]?.aborted).toBe(false);
+    await stalled.shutdown();
+    await recovering;
+    expect(signals.map((x) => x.aborted)).toEqual([true]);
+    const left = await getOutbound(A.db, LINK, s.transaction.id);
+    expect(left).toMatchObject({ status: "escrowed", answer: null });
+    expect(left?.lastError).toMatch(/^no answer from /);
+    const before = await held(B, "CHE-GOV", "JCM-TH-1");
+    const r = await A.links.recover();
+    await B.links.idle();
+    expect(r.outbound.find((o) => o.transferId === s.transaction.id)?.status).toBe("delivered");
+    expect(await held(B, "CHE-GOV", "JCM-TH-1")).toBe(before + 7n);
+  });
+
   it("keeps both ledgers whole (verify) and the delivered units terminal at the sender", async () => {
     for (const s of [A, B]) {
       const v = await verifyLedger(s.db);
       expect(v.ok, JSON.stringify(v)).toBe(true);
     }
     const v = await verifyLedger(A.db);
-    expect(v.byFate.transferred).toBe((1916n + 120n + 40n + 5n).toString());
+    expect(v.byFate.transferred).toBe((1916n + 120n + 40n + 5n + 7n).toString()); // + the 7 delivered after the shutdown
   });
 });
