@@ -118,6 +118,16 @@ async function freshLedger(cluster: PgCluster, name: string, pool: number, opts:
   return { db, ledger: await LedgerService.open(db, undefined, undefined, opts) };
 }
 
+/** The figure's ledger must verify after its rounds; closed either way. */
+async function verifyAndClose(db: ReturnType<typeof openPostgres>, when: string): Promise<void> {
+  try {
+    const report = await verifyLedger(db);
+    if (!report.ok) throw new Error(`verify failed ${when}: ${JSON.stringify(report.violations.slice(0, 3))}`);
+  } finally {
+    await db.close();
+  }
+}
+
 function must<T extends { ok: boolean }>(r: T): T {
   if (!r.ok) throw new Error(`bench setup refused: ${JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
   return r;
@@ -168,14 +178,7 @@ async function singleTransfers(cluster: PgCluster, log: (s: string) => void): Pr
       log(`single transfers: ${done} transfers, ${tps.toFixed(0)} tx/s${grouped}`);
       return tps;
     },
-    async done() {
-      try {
-        const report = await verifyLedger(db);
-        if (!report.ok) throw new Error(`verify failed after the run: ${JSON.stringify(report.violations.slice(0, 3))}`);
-      } finally {
-        await db.close();
-      }
-    },
+    done: () => verifyAndClose(db, "after the run"),
   };
 }
 
@@ -209,14 +212,7 @@ async function allocationDelivery(cluster: PgCluster, log: (s: string) => void):
       log(`batches: ${INSTALLATIONS} allocations of A-${2026 + r} in batches of ${BATCH}, ${tps.toFixed(0)} transfers/s`);
       return tps;
     },
-    async done() {
-      try {
-        const report = await verifyLedger(db);
-        if (!report.ok) throw new Error(`verify failed after the batches: ${JSON.stringify(report.violations.slice(0, 3))}`);
-      } finally {
-        await db.close();
-      }
-    },
+    done: () => verifyAndClose(db, "after the batches"),
   };
 }
 
