@@ -113,6 +113,26 @@ export class AuditLog {
     );
   }
 
+  /**
+   * Appends one row per entry in one statement, in the entries' order (the log's ids ascend with
+   * it), all at the same time: for one operation that touched many targets, such as a link flight
+   * settling many transfers in one batch.
+   */
+  async recordMany(caller: Caller, entries: readonly AuditEntry[], sql: Sql = this.db): Promise<void> {
+    if (entries.length === 0) return;
+    const col = <T>(f: (e: AuditEntry) => T) => entries.map(f);
+    await sql.query(
+      `INSERT INTO audit_log (at, actor, via, ip, request_id, action, target, outcome, code, detail)
+       SELECT $1::timestamptz, $2::text, $3::text, $4::text, $5::text, e.action, e.target, e.outcome, e.code, e.detail::jsonb
+         FROM unnest($6::text[], $7::text[], $8::text[], $9::int[], $10::text[]) WITH ORDINALITY AS e(action, target, outcome, code, detail, n)
+        ORDER BY e.n`,
+      [
+        this.clock.now().toISOString(), storableOrNull(caller.principal.userId, 200), caller.principal.via, storableOrNull(caller.ip, 100), storableOrNull(caller.requestId, 200),
+        col((e) => storable(e.action)), col((e) => storableOrNull(e.target, 300)), col((e) => e.outcome), col((e) => e.code ?? null), col((e) => jsonSafe(e.detail ?? {})),
+      ],
+    );
+  }
+
   /** Records the outcome of a result-returning operation and passes the result through. */
   async outcome<T extends { ok: boolean }>(caller: Caller, action: string, target: string | null, res: T, detail: Record<string, unknown> = {}): Promise<T> {
     const refusal = res.ok ? undefined : (res as unknown as Refusal);

@@ -46,16 +46,19 @@ export function startLinks(registry: SecureRegistry, db: Db, clock: Clock, env: 
   const every = recoverySeconds(env);
   const service = new LinkService(registry, db, clock, fault ? { fault } : {});
   const onError = (err: unknown) => logger.error({ err: { message: String((err as Error).message) } }, "link recovery failed");
+  // Stopping gives up on answers still awaited (service.shutdown) before waiting for the runs.
   if (every === 0) {
     const first = service.recover().catch(onError);
     return { service, stop: async () => {
+      const down = service.shutdown();
       await first;
-      await service.idle();
+      await down;
     } };
   }
   const s = service.schedule(every * 1000, onError);
   return { service, stop: async () => {
+    const down = service.shutdown();
     await s.stop();
-    await service.idle();
+    await down;
   } };
 }

@@ -40,8 +40,8 @@ export async function openStore(opts: StoreOptions = {}): Promise<Db> {
   checkTarget(kind, target);
   let db: Db;
   if (kind === "postgres") {
-    const { openPostgres } = await import("./postgres.ts");
-    db = openPostgres(target, opts.poolSize === undefined ? {} : { max: opts.poolSize });
+    const { openPostgres, SERVER_IDLE_MS } = await import("./postgres.ts");
+    db = openPostgres(target, { ...(opts.poolSize === undefined ? {} : { max: opts.poolSize }), ...(opts.shortLived ? {} : { idleMs: SERVER_IDLE_MS }) });
   } else if (target === "memory") db = await (await import("./pglite.ts")).openPglite(undefined, { shortLived: opts.shortLived });
   else {
     mkdirSync(target, { recursive: true });

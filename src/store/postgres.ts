@@ -82,8 +82,16 @@ function connectionGone(err: unknown): boolean {
   return !(err instanceof pg.DatabaseError) || (sqlState(err)?.startsWith("57P") ?? false);
 }
 
-export function openPostgres(url: string, opts: { max?: number } = {}): Db {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types: typeParsers });
+/**
+ * How long a server's pool keeps an idle connection: 5 minutes. pg's own default, 10 s, made a
+ * server that was quiet for 10 s open a new backend for its next request (a fork, SCRAM
+ * authentication, cold plan caches: milliseconds a user waits); the API bench saw connections
+ * closed between its slices. A short-lived command (the CLI) keeps pg's default.
+ */
+export const SERVER_IDLE_MS = 300_000;
+
+export function openPostgres(url: string, opts: { max?: number; idleMs?: number } = {}): Db {
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types: typeParsers, ...(opts.idleMs === undefined ? {} : { idleTimeoutMillis: opts.idleMs }) });
   // An idle client's error (server restart) must not crash the process; the next query fails.
   pool.on("error", () => {});
   return {

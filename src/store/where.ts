@@ -7,7 +7,7 @@ export interface StoreOptions {
   /** postgres://... URL, a PGlite directory path, or "memory". */
   database?: string | undefined;
   poolSize?: number;
-  /** A short-lived command's own open (the CLI): a PGlite store starts as a small instance (src/store/pglite.ts COMMAND_START_PARAMS); a server leaves it unset. */
+  /** A short-lived command's own open (the CLI): a PGlite store starts as a small instance (src/store/pglite.ts COMMAND_START_PARAMS); a server leaves it unset, and its PostgreSQL pool then keeps idle connections 5 minutes (src/store/postgres.ts SERVER_IDLE_MS). */
   shortLived?: boolean;
 }
 

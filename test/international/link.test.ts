@@ -250,6 +250,11 @@ describe("linked registries, in one process", () => {
     const deliveries = await batchOf(A.db, [settles[0]!, settles[2]!]);
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]).not.toBeNull();
+    // Each settled transfer has its own audit row: the delivered two written together, the returned one alone.
+    const audited = (await A.db.query<{ action: string; target: string; detail: { linkId: string; quantity: string } }>(
+      "SELECT action, target, detail FROM audit_log WHERE action IN ('link.deliver', 'link.return') AND target = ANY($1::text[]) ORDER BY seq", [ids])).rows;
+    expect(audited.map((a) => [a.target, a.action, a.detail.linkId, a.detail.quantity]).sort()).toEqual(
+      [[ids[0], "link.deliver", LINK, "30"], [ids[1], "link.return", LINK, "20"], [ids[2], "link.deliver", LINK, "10"]].sort());
     await B.links.idle(); // B credits after its answer
     expect(await held(B, "CHE-GOV", "JCM-TH-1")).toBe(120n + 40n);
     expect(await heldUnits(A.db, "JCM-TH-1") + (await heldUnits(B.db, "JCM-TH-1"))).toBe(500n);
@@ -302,12 +307,41 @@ describe("linked registries, in one process", () => {
     expect(await B.links.receive(other)).toMatchObject({ ok: false, code: 10756 });
   });
 
+  it("a service shutting down gives up on an answer still awaited at once: the transfer stays escrowed with the attempt noted, and recovery delivers it", async () => {
+    const signals: AbortSignal[] = [];
+    // A peer that never answers, and a timeout far beyond the test's: only the shutdown can end the wait.
+    const stalled = new LinkService(A.f.reg, A.db, A.f.clock, {
+      timeoutMs: 3_600_000,
+      fetch: (_url, init) => new Promise<Response>((_resolve, reject) => {
+        const signal = init.signal as AbortSignal;
+        signals.push(signal);
+        signal.addEventListener("abort", () => reject(signal.reason));
+      }),
+    });
+    const s = ok(await stalled.send(await A.f.as("rep"), { commandId: "STOP-1", linkId: LINK, from: "THA-GOV", classCode: "JCM-TH-1", quantity: "7", destination: "CHE-GOV" })).value;
+    ok(await A.f.reg.approve(await A.f.as("rep-2"), { transactionId: s.transaction.id }));
+    const recovering = stalled.recover();
+    while (signals.length === 0) await new Promise((r) => setTimeout(r, 10));
+    expect(signals[0]?.aborted).toBe(false);
+    await stalled.shutdown();
+    await recovering;
+    expect(signals.map((x) => x.aborted)).toEqual([true]);
+    const left = await getOutbound(A.db, LINK, s.transaction.id);
+    expect(left).toMatchObject({ status: "escrowed", answer: null });
+    expect(left?.lastError).toMatch(/^no answer from /);
+    const before = await held(B, "CHE-GOV", "JCM-TH-1");
+    const r = await A.links.recover();
+    await B.links.idle();
+    expect(r.outbound.find((o) => o.transferId === s.transaction.id)?.status).toBe("delivered");
+    expect(await held(B, "CHE-GOV", "JCM-TH-1")).toBe(before + 7n);
+  });
+
   it("keeps both ledgers whole (verify) and the delivered units terminal at the sender", async () => {
     for (const s of [A, B]) {
       const v = await verifyLedger(s.db);
       expect(v.ok, JSON.stringify(v)).toBe(true);
     }
     const v = await verifyLedger(A.db);
-    expect(v.byFate.transferred).toBe((1916n + 120n + 40n + 5n).toString());
+    expect(v.byFate.transferred).toBe((1916n + 120n + 40n + 5n + 7n).toString()); // + the 7 delivered after the shutdown
   });
 });

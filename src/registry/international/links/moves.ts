@@ -36,6 +36,8 @@ export interface LinkCtx {
   readonly opts: LinkServiceOptions;
   /** Hands accepted transfers to the background credits (credits.ts); without it the receiver credits before answering. */
   readonly owe?: (rows: readonly InboundRow[]) => void;
+  /** Aborted when the service shuts down: a message still waiting for the peer's answer gives up at once (its transfers stay escrowed, for recovery). */
+  readonly stopping?: AbortSignal;
 }
 
 export const nowOf = (ctx: LinkCtx) => ctx.clock.now().toISOString();

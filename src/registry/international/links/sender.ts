@@ -209,7 +209,7 @@ async function settle(ctx: LinkCtx, linkId: string, rows: readonly OutboundRow[]
   if (rows.length > 1) {
     const b = await moveBatch(ctx, what, kind, rows.map(item));
     if (b.ok) {
-      await Promise.all(rows.map((row) => ctx.reg.audit.outcome(LINK_SYSTEM, accepted ? "link.deliver" : "link.return", row.transferId, b, { linkId, quantity: row.quantity.toString() })));
+      await ctx.reg.audit.recordMany(LINK_SYSTEM, rows.map((row) => ({ action: accepted ? "link.deliver" : "link.return", target: row.transferId, outcome: "ok" as const, detail: { linkId, quantity: row.quantity.toString() } })));
       fault(ctx, "sender-after-settle", rows.map((r) => r.transferId));
       return;
     }
@@ -229,6 +229,12 @@ async function settle(ctx: LinkCtx, linkId: string, rows: readonly OutboundRow[]
   }
 }
 
+/** How long a message waits for the peer's answer: the link's timeout (15 s unless given), or until the service shuts down. */
+function answerSignal(ctx: LinkCtx): AbortSignal {
+  const timeout = AbortSignal.timeout(ctx.opts.timeoutMs ?? 15_000);
+  return ctx.stopping ? AbortSignal.any([timeout, ctx.stopping]) : timeout;
+}
+
 /** Sends the signed proposal of these transfers; the verified answers (one per transfer, in order), or why there are none yet. */
 async function propose(ctx: LinkCtx, linkId: string, rows: readonly OutboundRow[]): Promise<{ envelope: Envelope; answers: AnswerBody[] } | { error: string }> {
   const link = await getLink(ctx.db, linkId);
@@ -239,7 +245,7 @@ async function propose(ctx: LinkCtx, linkId: string, rows: readonly OutboundRow[
   try {
     const send = ctx.opts.fetch ?? ((url, init) => fetch(url, init));
     res = await send(`${link.peerUrl}/v1/links/inbound`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(env), signal: AbortSignal.timeout(ctx.opts.timeoutMs ?? 15_000),
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(env), signal: answerSignal(ctx),
     });
   } catch (err) {
     return { error: `no answer from ${link.peerUrl}: ${(err as Error).message}` };

@@ -104,6 +104,7 @@ export class LinkService {
   private readonly ctx: LinkCtx;
   private readonly flights: Flights;
   private readonly credits: Credits;
+  private readonly stopping = new AbortController();
 
   constructor(
     readonly reg: SecureRegistry,
@@ -113,7 +114,7 @@ export class LinkService {
   ) {
     this.config = new LinkConfig(reg, db, clock);
     this.credits = new Credits({ reg, db, clock, opts });
-    this.ctx = { reg, db, clock, opts, owe: (rows) => this.credits.owe(rows) };
+    this.ctx = { reg, db, clock, opts, owe: (rows) => this.credits.owe(rows), stopping: this.stopping.signal };
     this.flights = new Flights((linkId, ids) => proposeFlight(this.ctx, linkId, ids), (linkId, ids) => settleFlight(this.ctx, linkId, ids));
   }
 
@@ -284,6 +285,17 @@ export class LinkService {
       credited += (await getInbounds(this.db, linkId, rows.map((r) => r.transferId))).filter((r) => r.creditTx !== null).length;
     }
     return { outbound: out, credited };
+  }
+
+  /**
+   * For a server's stop: messages waiting for a peer's answer give up at once instead of waiting out
+   * the timeout (their transfers stay escrowed, with the attempt noted, and the next recovery sends
+   * them again: the peer answers a repeated transfer with its first decision), then resolves once
+   * the flights and credits under way are done. Messages sent afterwards give up at once too.
+   */
+  async shutdown(): Promise<void> {
+    this.stopping.abort();
+    await this.idle();
   }
 
   /** Resolves once the flights under way (sends that did not wait) and the credits owed after answers are done (or left to recovery): tests and shutdown wait for it. */
