@@ -1,12 +1,14 @@
 // Goal: the console's lists longer than one API page, in Chromium against the real server. A list
-// read whole (useAll: the compliance pages' installation picker) shows every row when the list is
-// longer than the API's largest page (500), with no note that it was cut; a list read a page at a
+// read whole (useAll: the compliance pages' installation picker, an auction's bidders in the bid
+// form) shows every row when the list is longer than the API's largest page (500), with no note
+// that it was cut; a list read a page at a
 // time (usePaged with "Show more": an account's representatives and trusted list, a compliance
 // period's status) shows its first page of 50, and each "Show more" appends the next page with no
 // row twice and none missing, until the button is gone after the last page. The rows are seeded
 // through the registry's services on the server's own store (stopped for the seeding, then started
-// again): more than the API's rate limit lets a test write through HTTP in a minute.
-import { mkdtempSync } from "node:fs";
+// again): more than the API's rate limit lets a test write through HTTP in a minute. The server
+// runs the demo's GX-ETS rulebook with an auctions section, as test/console/auctions.test.ts does.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
@@ -16,10 +18,12 @@ import { AuthService } from "../../src/auth/index.ts";
 import { type Caller, systemPrincipal } from "../../src/domain/security/roles.ts";
 import { rulebookSecurity, securityConfigFor } from "../../src/http/server.ts";
 import { systemClock } from "../../src/platform/clock.ts";
+import { loadRulebook } from "../../src/io/rulebook.ts";
+import { AuctionService } from "../../src/registry/auction/index.ts";
 import { ComplianceService } from "../../src/registry/compliance/index.ts";
 import { SecureRegistry } from "../../src/registry/secure/index.ts";
 import { openStore } from "../../src/store/open.ts";
-import { apiAs, axeViolations, closeAll, ensureBuilt, launch, newPage, type Server, screenshot, settled, signIn, startServer } from "./support.ts";
+import { apiAs, axeViolations, closeAll, ensureBuilt, launch, newPage, ROOT, type Server, screenshot, settled, signIn, startServer } from "./support.ts";
 
 /** The console's page size for "Show more" (usePaged's default) and the API's largest (useAll's). */
 const PAGE = 50;
@@ -31,6 +35,27 @@ const REPRESENTATIVES = PAGE - 1;
 /** Trusted entries proposed for JP-200-0001 beside its demo one: two full pages and five. */
 const TRUSTED = 2 * PAGE + 4;
 const ACCOUNT = "JP-200-0001";
+/** Bidders admitted to the auction, each with one of the seeded accounts that demo-rep-a represents. */
+const BIDDERS = ALL_PAGE + 10;
+const YEAR = new Date().getUTCFullYear();
+const AUCTION = `GX-${YEAR}-1`;
+
+const AUCTIONS_SECTION = `
+auctions:
+  format: uniform-price-sealed-bid
+  lotSize: 1
+  priceDecimals: 0
+  tieBreak: random
+  undersubscribed: reserve-price
+  unsold: held
+  bidders: { eligible: any-account-holder, guarantee: false }
+  calendar:
+    auctionsPerYear: 4
+  revenue:
+    - from: 2020
+      to: 2100
+      shares: [{ recipient: GX bond redemption, share: 1 }]
+`;
 
 let dir = "";
 let server: Server | undefined;
@@ -52,14 +77,15 @@ async function each(n: number, width: number, fn: (i: number) => Promise<void>):
 }
 
 /** The rows the tests page through, written through the registry's services on the stopped server's store. */
-async function seed(database: string): Promise<void> {
+async function seed(database: string, rulebookFile: string): Promise<void> {
   const db = await openStore({ database });
   try {
-    const config = securityConfigFor(false, rulebookSecurity({}, false).config);
+    const config = securityConfigFor(false, rulebookSecurity({ OPENETS_RULEBOOK: rulebookFile }, false).config);
     const audit = new AuditLog(db, systemClock);
     const auth = await AuthService.open(db, systemClock, config, audit);
     const registry = await SecureRegistry.open(db, systemClock, config, { audit });
     const compliance = new ComplianceService(registry);
+    const auctions = new AuctionService(registry, { rulebook: { name: rulebookFile, rulebook: loadRulebook(rulebookFile) } });
     const admin: Caller = { principal: systemPrincipal("long-lists-seed"), ip: null };
     await each(INSTALLATIONS, 10, async (i) => {
       must("account", await registry.openAccount(admin, { commandId: `ll-open-${i}`, accountId: accId(i), type: "operator_holding", holder: `Holder ${pad(i)}`, name: `Site ${pad(i)}`, installation: instId(i) }));
@@ -74,6 +100,10 @@ async function seed(database: string): Promise<void> {
     await each(TRUSTED, 10, async (i) => {
       must("trusted", await registry.addTrusted({ principal: repA, ip: null }, { accountId: ACCOUNT, trustedAccountId: accId(i) }));
     });
+    await each(BIDDERS, 10, async (i) => {
+      must("representative", await registry.addRepresentative(admin, { accountId: accId(i), userId: "demo-rep-a", initiate: true, approve: false }));
+      must("bidder", await auctions.admit(admin, AUCTION, { commandId: `ll-admit-${i}`, bidder: `LL-BIDDER-${pad(i)}`, accountId: accId(i) }));
+    });
   } finally {
     await db.close();
   }
@@ -83,11 +113,17 @@ beforeAll(async () => {
   await ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), "openets-long-lists-"));
   const database = join(dir, "data");
-  // The first start seeds the demo registry; the second serves it with the seeded rows.
-  const first = await startServer({ DATABASE_URL: database });
+  const rulebook = join(dir, "gx-with-auctions.yaml");
+  writeFileSync(rulebook, readFileSync(join(ROOT, "presets/japan-gx-ets.yaml"), "utf8") + AUCTIONS_SECTION);
+  const env = { DATABASE_URL: database, OPENETS_RULEBOOK: rulebook };
+  // The first start seeds the demo registry and opens an auction; the second serves the seeded rows.
+  const first = await startServer(env);
+  const api = await apiAs(first, "demo-admin");
+  expect((await api("POST", "/v1/auction-calendar", { commandId: "cal", year: YEAR, volume: "4000" })).status).toBe(201);
+  expect((await api("POST", "/v1/auctions", { commandId: "create", auctionId: AUCTION, year: YEAR, number: 1, classCode: `JPA-${YEAR}`, auctionAccount: "JP-120-0001" })).status).toBe(201);
   await first.stop();
-  [, browser] = await Promise.all([seed(database), launch()]);
-  server = await startServer({ DATABASE_URL: database });
+  [, browser] = await Promise.all([seed(database, rulebook), launch()]);
+  server = await startServer(env);
 }, 300_000);
 afterAll(() => closeAll({ browser, server, dir }));
 
@@ -149,6 +185,21 @@ describe("lists longer than one page, in a browser", () => {
     expect(new Set(values).size).toBe(values.length);
     expect(await page.getByText(/^Only the first/).count()).toBe(0);
     expect(await axeViolations(page)).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it("the bid form offers every bidder of the representative past the API's largest page, with no cut note", async () => {
+    const s = server as Server;
+    const expected = await apiAll("demo-rep-a", `/v1/auctions/${AUCTION}/bidders`, (x) => String(x.bidder));
+    expect(expected).toEqual(Array.from({ length: BIDDERS }, (_, k) => `LL-BIDDER-${pad(k + 1)}`));
+    const page = await newPage(browser as Browser);
+    await signIn(page, s, "demo-rep-a");
+    await page.goto(`${s.url}/auctions/${AUCTION}`);
+    await settled(page);
+    const options = page.getByLabel("Bidder", { exact: true }).locator("option");
+    await expect.poll(() => options.count(), { timeout: 20_000 }).toBe(BIDDERS);
+    expect(await options.allInnerTexts()).toEqual(expected);
+    expect(await page.getByText(/^Only the first/).count()).toBe(0);
     await page.context().close();
   }, 120_000);
 
