@@ -247,3 +247,46 @@ describe("lists longer than one page, in a browser", () => {
     await page.context().close();
   }, 180_000);
 });
+
+describe("a page still coming when its list changes", () => {
+  it("a Show more answered after the period changed adds nothing to the new period's list", async () => {
+    const s = server as Server;
+    const expected = await apiAll("demo-auditor", "/v1/compliance/periods/2027", (x) => String(x.installation));
+    expect(expected.length).toBeGreaterThan(2 * PAGE);
+    const page = await newPage(browser as Browser);
+    await signIn(page, s, "demo-auditor");
+    await page.goto(`${s.url}/compliance/status`);
+    await settled(page);
+    const period = page.getByLabel("Compliance period", { exact: true });
+    await period.fill("2026");
+    const section = page.locator("section[aria-labelledby='pos-h']");
+    await expect.poll(() => section.locator("tbody tr").count(), { timeout: 20_000 }).toBe(PAGE);
+    // Hold 2026's second page in the browser until the period has changed and 2027's first page is shown.
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const isSecond2026 = (u: URL) => u.pathname === "/v1/compliance/periods/2026" && u.searchParams.has("cursor");
+    await page.route(isSecond2026, async (route) => {
+      await held;
+      // The page may have dropped the request meanwhile (what it should do): nothing to continue then.
+      await route.continue().catch(() => undefined);
+    });
+    // Answered or dropped by the page: either way it is over.
+    const over = new Promise<void>((done) => {
+      const end = (r: { url(): string }) => {
+        if (isSecond2026(new URL(r.url()))) done();
+      };
+      page.on("requestfinished", end);
+      page.on("requestfailed", end);
+    });
+    await section.getByRole("button", { name: "Show more" }).click();
+    await period.fill("2027");
+    await section.getByRole("heading", { name: /2027/ }).waitFor();
+    release();
+    await over;
+    await page.waitForTimeout(200);
+    expect(await pageThrough(page, section, "Installations in", expected)).toBe(Math.ceil(expected.length / PAGE) - 1);
+    await page.context().close();
+  }, 180_000);
+});
