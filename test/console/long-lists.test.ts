@@ -5,7 +5,7 @@
 // representatives and trusted list, a compliance period's status) shows its first page of 50, and
 // each "Show more" appends the next page with no row twice and none missing, until the button is
 // gone after the last page; and a "Show more" answered after the list changed (another period)
-// adds nothing to the new list. The rows are seeded through the registry's services on the
+// adds nothing to the new list, nor do two presses at once append a page twice. The rows are seeded through the registry's services on the
 // server's own store (stopped for the seeding, then started again): more than the API's rate limit
 // lets a test write through HTTP in a minute. The server runs the demo's GX-ETS rulebook with an
 // auctions section, as test/console/auctions.test.ts does.
@@ -290,4 +290,28 @@ describe("a page still coming when its list changes", () => {
     expect(await pageThrough(page, section, "Installations in", expected)).toBe(Math.ceil(expected.length / PAGE) - 1);
     await page.context().close();
   }, 180_000);
+});
+
+describe("Show more pressed twice at once", () => {
+  it("two activations before the page comes append it once", async () => {
+    const s = server as Server;
+    const expected = await apiAll("demo-rep-a", `/v1/accounts/${ACCOUNT}/trusted`, (x) => String(x.trustedAccountId));
+    const page = await newPage(browser as Browser);
+    await signIn(page, s, "demo-rep-a");
+    await page.goto(`${s.url}/registry/accounts/${ACCOUNT}`);
+    await settled(page);
+    const section = page.locator("section[aria-labelledby='trusted-h']");
+    const table = section.locator("table");
+    await expect.poll(() => table.locator("tbody tr").count(), { timeout: 20_000 }).toBe(PAGE);
+    // Both clicks in one task, before React has rendered the first one's "loading".
+    await section.getByRole("button", { name: "Show more" }).evaluate((b) => {
+      const button = b as unknown as { click(): void };
+      button.click();
+      button.click();
+    });
+    await expect.poll(() => section.locator(".loading").count(), { timeout: 20_000 }).toBe(0);
+    await page.waitForTimeout(500);
+    expect(await firstCells(table)).toEqual(expected.slice(0, 2 * PAGE));
+    await page.context().close();
+  }, 120_000);
 });

@@ -50,22 +50,27 @@ export function usePaged<T, D extends Page<T> = Page<T>>(path: string | null, li
     return () => {
       ctl.abort();
       moreCtl.current?.abort();
+      moreCtl.current = null;
     };
   }, [path, url, tick]);
   const more = useCallback(() => {
-    if (cursor === null) return;
+    // One page at a time: a second press before the first's page came (a double click, two
+    // activations before the button gave way to "loading") would fetch and append the same page.
+    if (cursor === null || moreCtl.current !== null) return;
     const ctl = new AbortController();
     moreCtl.current = ctl;
     setLoading(true);
     get<Page<T>>(url(cursor), ctl.signal).then(
       (p) => {
         if (ctl.signal.aborted) return;
+        moreCtl.current = null;
         setItems((xs) => [...xs, ...p.items]);
         setCursor(p.nextCursor ?? null);
         setLoading(false);
       },
       (e: unknown) => {
         if (ctl.signal.aborted) return;
+        moreCtl.current = null;
         setError(e);
         setLoading(false);
       },
