@@ -4,11 +4,11 @@
 // that it was cut; a list read a page at a time (usePaged with "Show more": an account's
 // representatives and trusted list, a compliance period's status) shows its first page of 50, and
 // each "Show more" appends the next page with no row twice and none missing, until the button is
-// gone after the last page; and a "Show more" answered after the list changed (another period)
-// adds nothing to the new list, nor do two presses at once append a page twice. The rows are seeded through the registry's services on the
-// server's own store (stopped for the seeding, then started again): more than the API's rate limit
-// lets a test write through HTTP in a minute. The server runs the demo's GX-ETS rulebook with an
-// auctions section, as test/console/auctions.test.ts does.
+// gone after the last page; a "Show more" answered after the list changed (another period) adds
+// nothing to the new list, and two presses at once append a page once. The rows are seeded
+// through the registry's services on the server's own store (stopped for the seeding, then started
+// again): more than the API's rate limit lets a test write through HTTP in a minute. The server
+// runs the demo's GX-ETS rulebook with an auctions section, as test/console/auctions.test.ts does.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
