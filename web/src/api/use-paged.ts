@@ -1,7 +1,9 @@
 // A list the API returns in pages (items + nextCursor): the first page, then "show more" appends
-// the next. A new base path (a filter changed) starts again. `first` is the first page's whole
+// the next. A new base path (a filter changed) or a reload starts again, and drops a "show more"
+// still in flight: its page belongs to the list as it was, and appended to the new one it would
+// show another list's rows (and hand on that list's cursor). `first` is the first page's whole
 // answer, for a document whose items page (a period's status: its deadline beside its positions).
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { get, qs } from "./client.ts";
 import type { Page } from "./types.ts";
 
@@ -21,6 +23,7 @@ export function usePaged<T, D extends Page<T> = Page<T>>(path: string | null, li
   const [error, setError] = useState<unknown>(undefined);
   const [loading, setLoading] = useState(path !== null);
   const [tick, setTick] = useState(0);
+  const moreCtl = useRef<AbortController | null>(null);
   const url = useCallback((c: string | null) => `${path}${path?.includes("?") ? "&" : "?"}${qs({ limit, cursor: c }).slice(1)}`, [path, limit]);
   useEffect(() => {
     setItems([]);
@@ -32,6 +35,7 @@ export function usePaged<T, D extends Page<T> = Page<T>>(path: string | null, li
     setLoading(true);
     get<D>(url(null), ctl.signal).then(
       (p) => {
+        if (ctl.signal.aborted) return;
         setFirst(p);
         setItems(p.items);
         setCursor(p.nextCursor ?? null);
@@ -43,18 +47,30 @@ export function usePaged<T, D extends Page<T> = Page<T>>(path: string | null, li
         setLoading(false);
       },
     );
-    return () => ctl.abort();
+    return () => {
+      ctl.abort();
+      moreCtl.current?.abort();
+      moreCtl.current = null;
+    };
   }, [path, url, tick]);
   const more = useCallback(() => {
-    if (cursor === null) return;
+    // One page at a time: a second press before the first's page came (a double click, two
+    // activations before the button gave way to "loading") would fetch and append the same page.
+    if (cursor === null || moreCtl.current !== null) return;
+    const ctl = new AbortController();
+    moreCtl.current = ctl;
     setLoading(true);
-    get<Page<T>>(url(cursor)).then(
+    get<Page<T>>(url(cursor), ctl.signal).then(
       (p) => {
+        if (ctl.signal.aborted) return;
+        moreCtl.current = null;
         setItems((xs) => [...xs, ...p.items]);
         setCursor(p.nextCursor ?? null);
         setLoading(false);
       },
       (e: unknown) => {
+        if (ctl.signal.aborted) return;
+        moreCtl.current = null;
         setError(e);
         setLoading(false);
       },
