@@ -4,7 +4,9 @@
 // rulebook that sells at it): the sale is listed with what it issued beyond the cap; a new sale is
 // issued and sold once per --id; one to an account that is not a covered entity is refused with
 // its check (exit 1; under LANG=ja_JP with the rule's Japanese words), as is one by a
-// representative (8001); bad or missing options are usage errors naming the flag (exit 2).
+// representative (8001); a requested sale is listed as pending (`ets collar pending`) and another
+// administrator completes it by its --id alone once its issuance is approved (`ets collar
+// complete`); bad or missing options are usage errors naming the flag (exit 2).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,7 +28,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe("ets collar sell|sales", () => {
+describe("ets collar sell|sales|pending|complete", () => {
   it("lists the sales and what they issued beyond the cap, as JSON and as text", async () => {
     const j = await runEts(["collar", "sales", "--database", database, "--json"]);
     expect(j.code, j.stderr).toBe(0);
@@ -61,6 +63,37 @@ describe("ets collar sell|sales", () => {
     const rep = await runEts(["collar", "sell", "--database", database, "--as", "cement-1", "--account", "JP-200-0002", "--class", "JPA-2026", "--quantity", "1", "--id", "sale-4"]);
     expect(rep.code).toBe(1);
     expect(rep.stderr).toMatch(/8001/);
+  }, 120_000);
+
+  it("lists a requested sale as pending and completes it by --id alone, as another administrator, once its issuance is approved", async () => {
+    const sell = await runEts(["collar", "sell", "--database", database, "--as", "ministry-1", "--account", "JP-200-0002", "--class", "JPA-2026", "--quantity", "3", "--id", "sale-5", "--json"]);
+    expect(JSON.parse(sell.stdout)).toMatchObject({ error: { code: 11709 } });
+    const pending = await runEts(["collar", "pending", "--database", database, "--json"]);
+    expect(pending.code, pending.stderr).toBe(0);
+    expect(JSON.parse(pending.stdout)).toMatchObject({ items: [{ commandId: "sale-5", account: "JP-200-0002", classCode: "JPA-2026", quantity: "3", price: "4300", amount: "12900", issuanceId: "ceiling-sale.sale-5.issue", issuanceStatus: "awaiting_approval", requestedBy: "ministry-1" }] });
+    const text = await runEts(["collar", "pending", "--database", database]);
+    expect(text.stdout).toMatch(/sale-5\s+JP-200-0002\s+JPA-2026\s+3\s+12900\s+JPY\s+awaiting_approval\s+ministry-1/);
+    // the issuance still waits: completing is refused with its status
+    const early = await runEts(["collar", "complete", "--id", "sale-5", "--database", database, "--as", "ministry-2", "--json"]);
+    expect(early.code).toBe(1);
+    expect(JSON.parse(early.stdout)).toMatchObject({ error: { code: 11709 } });
+    expect((await runEts(["approve", "ceiling-sale.sale-5.issue", "--database", database, "--as", "ministry-2"])).code).toBe(0);
+    // the approver finishes it knowing only the id; the figures are the request's
+    const done = await runEts(["collar", "complete", "--id", "sale-5", "--database", database, "--as", "ministry-2", "--json"]);
+    expect(done.code, done.stderr).toBe(0);
+    expect(JSON.parse(done.stdout)).toMatchObject({ id: "sale-5", account: "JP-200-0002", quantity: "3", amount: "12900", soldBy: "ministry-2", replayed: false });
+    const again = await runEts(["collar", "complete", "--id", "sale-5", "--database", database, "--as", "ministry-1"]);
+    expect(again.stdout).toMatch(/^already sold: sale sale-5: 3 JPA-2026 to JP-200-0002/);
+    expect(JSON.parse((await runEts(["collar", "pending", "--database", database, "--json"])).stdout)).toMatchObject({ items: [] });
+    const unknown = await runEts(["collar", "complete", "--id", "sale-none", "--database", database, "--as", "ministry-1"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/11710/);
+    const missing = await runEts(["collar", "complete", "--database", database, "--as", "ministry-1"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/option --id is required/);
+    const badKey = await runEts(["collar", "complete", "--id", "bad key!", "--database", database, "--as", "ministry-1"]);
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toMatch(/option --id/);
   }, 120_000);
 
   it("bad or missing options are usage errors naming the flag", async () => {

@@ -7,11 +7,16 @@
 // completed by the same commandId without a second issuance; refused with nothing issued or
 // recorded where the rulebook keeps its ceiling otherwise, for a buyer that is not a covered entity
 // and by field; no other door writes a ceiling_sale without its issuance; the sale rows are
-// append-only and summed per year. The rulebook is GX-ETS's with its ceiling kept by fixed-price
+// append-only and summed per year. The request is recorded under its commandId before the issuance:
+// a repeat with other figures is refused naming the field before any sale row exists, the pending
+// list shows it with its issuance's status until the sale is made, and any national administrator
+// completes it by the commandId alone (refused by code: unknown, awaiting or rejected issuance, a
+// buyer no longer eligible). The rulebook is GX-ETS's with its ceiling kept by fixed-price
 // sales instead of payment in lieu (JPY 4,300 in FY2026, METI via BCI; x 1.03 a year).
 import { beforeAll, expect, it } from "vitest";
 import { rulebookValue } from "../../src/io/rulebook.ts";
 import { AuctionService, issuedBeyondCap, saleIssuanceId } from "../../src/registry/auction/index.ts";
+import { recordRequest } from "../../src/registry/auction/ceiling-sale-requests.ts";
 import { SecureRegistry } from "../../src/registry/secure/index.ts";
 import { recordRulebook } from "../../src/registry/settings.ts";
 import { DEFAULT_SECURITY_CONFIG } from "../../src/domain/security/config.ts";
@@ -148,5 +153,87 @@ forEachStore("sales at the ceiling beyond the cap", (db) => {
     const t = await svc.tnac(2026, 0n);
     expect(t).toMatchObject({ ok: true, value: { issuedBeyondCap: 290n } });
     expect(t.ok && t.value.issuedSince2008 >= 290n).toBe(true);
+  });
+
+  // ---- the request recorded under the commandId, and the sale finished by that id alone (the clock is now in FY2027: JPY 4,429)
+
+  it("records the request before the issuance, lists it as pending, and any administrator completes it by its commandId alone", async () => {
+    const before = await held("OP-A");
+    expect(await svc.sellAtCeiling(f.admin, { commandId: "c1", account: "OP-A", classCode: "GX-2026", quantity: "20" })).toMatchObject({ ok: false, code: 11709 });
+    const pending = (await svc.pendingCeilingSales()).find((p) => p.commandId === "c1");
+    expect(pending).toMatchObject({ account: "OP-A", installation: "INST-A", classCode: "GX-2026", quantity: 20n, issuanceAccount: "NAT", year: 2027, price: "4429", amount: "88580", currency: "JPY", issuanceId: "ceiling-sale.c1.issue", transactionId: "ceiling-sale.c1", issuanceStatus: "awaiting_approval", requestedBy: "admin" });
+    // the second administrator cannot complete it before the issuance is approved; then she does, knowing only the id
+    expect(await svc.completeCeilingSale(admin2, "c1")).toMatchObject({ ok: false, code: 11709, facts: { issuanceId: "ceiling-sale.c1.issue", status: "awaiting_approval" } });
+    must(await reg.approve(admin2, { transactionId: saleIssuanceId("c1") }));
+    expect((await svc.pendingCeilingSales()).find((p) => p.commandId === "c1")?.issuanceStatus).toBe("completed");
+    const done = await svc.completeCeilingSale(admin2, "c1");
+    expect(done).toMatchObject({ ok: true, replayed: false, value: { id: "c1", account: "OP-A", classCode: "GX-2026", quantity: 20n, year: 2027, amount: "88580", soldBy: "admin2" } });
+    expect(await held("OP-A")).toBe(before + 20n);
+    // made: it leaves the pending list; again (by either door) it answers the first sale
+    expect((await svc.pendingCeilingSales()).map((p) => p.commandId)).not.toContain("c1");
+    expect(await svc.completeCeilingSale(f.admin, "c1")).toMatchObject({ ok: true, replayed: true, value: { id: "c1", soldBy: "admin2" } });
+    expect(await svc.sellAtCeiling(f.admin, { commandId: "c1", account: "OP-A", classCode: "GX-2026", quantity: "20" })).toMatchObject({ ok: true, replayed: true });
+    expect(await held("OP-A")).toBe(before + 20n);
+  });
+
+  it("refuses a repeat with other figures before any sale row exists, naming the field, and records nothing for a request refused before issuing", async () => {
+    expect(await svc.sellAtCeiling(f.admin, { commandId: "c2", account: "OP-A", classCode: "GX-2026", quantity: "5" })).toMatchObject({ ok: false, code: 11709 });
+    const issuances = await issued();
+    expect(await svc.sellAtCeiling(f.admin, { commandId: "c2", account: "OP-A", classCode: "GX-2026", quantity: "6" })).toMatchObject({ ok: false, code: 11003, facts: { commandId: "c2", field: "quantity" } });
+    expect(await svc.sellAtCeiling(f.admin, { commandId: "c2", account: "OP-A", classCode: "GX-2027", quantity: "5" })).toMatchObject({ ok: false, code: 11003, facts: { field: "classCode" } });
+    expect(await svc.sellAtCeiling(f.admin, { commandId: "c2", account: "OP-B", classCode: "GX-2026", quantity: "5" })).toMatchObject({ ok: false, code: 11003, facts: { field: "account" } });
+    expect(await svc.sellAtCeiling(f.admin, { commandId: "c2", account: "OP-A", classCode: "GX-2026", quantity: "5", issuanceAccount: "NAT-2" })).toMatchObject({ ok: false, code: 11003, facts: { field: "issuanceAccount" } });
+    expect(await issued()).toBe(issuances);
+    // a buyer that is not a covered entity: refused before anything is recorded
+    const requests = await count("ceiling_sale_requests");
+    expect(await svc.sellAtCeiling(f.admin, { commandId: "c2b", account: "OP-B", classCode: "GX-2026", quantity: "5" })).toMatchObject({ ok: false, code: 11706 });
+    expect(await count("ceiling_sale_requests")).toBe(requests);
+    expect(await svc.completeCeilingSale(f.admin, "c2b")).toMatchObject({ ok: false, code: 11710, facts: { commandId: "c2b", field: "commandId" } });
+  });
+
+  it("refuses completing an unknown or malformed commandId, and anyone but a national administrator", async () => {
+    expect(await svc.completeCeilingSale(f.admin, "never-sent")).toMatchObject({ ok: false, code: 11710, facts: { field: "commandId" } });
+    expect(await svc.completeCeilingSale(f.admin, "bad key!")).toMatchObject({ ok: false, code: 11001, facts: { field: "commandId" } });
+    expect(await svc.completeCeilingSale(f.rep1, "c2")).toMatchObject({ ok: false, code: 8001 });
+    expect(await svc.completeCeilingSale(f.authority, "c2")).toMatchObject({ ok: false, code: 8001 });
+  });
+
+  it("a rejected issuance ends the sale: completing is refused with its status, and the request stays listed with it", async () => {
+    expect(await svc.sellAtCeiling(f.admin, { commandId: "c3", account: "OP-A", classCode: "GX-2026", quantity: "5" })).toMatchObject({ ok: false, code: 11709 });
+    must(await reg.reject(admin2, { transactionId: saleIssuanceId("c3") }));
+    expect(await svc.completeCeilingSale(admin2, "c3")).toMatchObject({ ok: false, code: 11709, facts: { status: "rejected" } });
+    expect((await svc.pendingCeilingSales()).find((p) => p.commandId === "c3")?.issuanceStatus).toBe("rejected");
+  });
+
+  it("a request whose issuance never came is listed as not issued, and completing it issues (once)", async () => {
+    // the process died after recording the request, before the issuance
+    const rec = await recordRequest(db(), { commandId: "c4", account: "OP-A", installation: "INST-A", classCode: "GX-2026", quantity: 3n, issuanceAccount: "NAT", year: 2027, priceMinor: 4429n, decimals: 0, currency: "JPY", requestedBy: "admin", requestedAt: "2027-04-01T00:00:00.000Z" });
+    expect(rec).toMatchObject({ commandId: "c4", issuanceStatus: null });
+    const issuances = await issued();
+    expect(await svc.completeCeilingSale(admin2, "c4")).toMatchObject({ ok: false, code: 11709, facts: { status: "awaiting_approval" } });
+    expect(await svc.completeCeilingSale(admin2, "c4")).toMatchObject({ ok: false, code: 11709 });
+    expect(await issued()).toBe(issuances + 1);
+    must(await reg.approve(f.admin, { transactionId: saleIssuanceId("c4") }));
+    expect(await svc.completeCeilingSale(f.admin, "c4")).toMatchObject({ ok: true, value: { id: "c4", quantity: 3n } });
+  });
+
+  it("pages the pending list oldest first, and keeps the requests append-only", async () => {
+    const all = (await svc.pendingCeilingSales()).map((p) => p.commandId);
+    expect(all).toEqual(["c2", "c3"]);
+    expect((await svc.pendingCeilingSales({ take: 1 })).map((p) => p.commandId)).toEqual(["c2"]);
+    expect((await svc.pendingCeilingSales({ after: "c2", take: 5 })).map((p) => p.commandId)).toEqual(["c3"]);
+    await expect(db().query("UPDATE ceiling_sale_requests SET quantity = 1")).rejects.toThrow();
+    await expect(db().query("DELETE FROM ceiling_sale_requests")).rejects.toThrow();
+    await expect(db().query("TRUNCATE ceiling_sale_requests")).rejects.toThrow();
+  });
+
+  it("a buyer no longer eligible when the sale completes is refused, and the sale stays pending", async () => {
+    expect(await svc.sellAtCeiling(f.admin, { commandId: "c5", account: "OP-A", classCode: "GX-2026", quantity: "2" })).toMatchObject({ ok: false, code: 11709 });
+    must(await reg.approve(admin2, { transactionId: saleIssuanceId("c5") }));
+    must(await reg.blockAccount(f.admin, { commandId: "block-op-a", accountId: "OP-A" }));
+    expect(await svc.completeCeilingSale(admin2, "c5")).toMatchObject({ ok: false, code: 11706, facts: { account: "OP-A" } });
+    // the hook keeps the rule inside the transfer's own transaction: the ledger's door refuses it too
+    expect(await reg.initiate(admin2, { transactionId: "ceiling-sale.c5", kind: "ceiling_sale", legs: [{ classCode: "GX-2026", from: "NAT", to: "OP-A", quantity: "2" }] })).toMatchObject({ ok: false });
+    expect((await svc.pendingCeilingSales()).map((p) => p.commandId)).toContain("c5");
   });
 });

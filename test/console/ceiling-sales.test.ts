@@ -6,9 +6,11 @@
 // lieu); a representative is not offered it. An administrator's negative quantity is refused naming
 // rule 11001 and the field, a buyer that is not a covered entity rule 11706 and the field account,
 // and neither records anything; a sale of 100 allowances waits for its issuance beyond the cap to be
-// approved (11709, with the link to the approvals page, where a second administrator approves it);
-// selling again with the same figures, after a reload, completes it at JPY 430,000, listed with a sale made earlier
-// through the API (totals 150, JPY 645,000, and 150 issued beyond the cap by the registry's count).
+// approved (11709, with the link to the approvals page) and is listed among the sales awaiting
+// completion (the registry's list: still there after a reload); the second administrator, in her
+// own browser, approves the issuance and completes the sale from that list knowing none of its
+// figures, at JPY 430,000; the seller's page then lists it with a sale made earlier through the API
+// (totals 150, JPY 645,000, and 150 issued beyond the cap by the registry's count).
 // The authority reads the list without the form; the page reads in Japanese. axe-core's WCAG 2.1
 // A/AA checks on each.
 import { mkdtempSync } from "node:fs";
@@ -59,7 +61,7 @@ async function sell(form: Locator, account: string, quantity: string): Promise<v
 }
 
 describe("sales at the ceiling in a browser", () => {
-  it("an administrator's refused inputs record nothing; a sale waits for its issuance's approval, then completes at the ceiling price", async () => {
+  it("an administrator's refused inputs record nothing; a sale waits for its issuance's approval, then another administrator completes it from the pending list", async () => {
     const page = await newPage(browser);
     await signIn(page, server, "demo-admin");
     await openPage(page);
@@ -81,30 +83,43 @@ describe("sales at the ceiling in a browser", () => {
     await notice.waitFor();
     expect(await notice.getByRole("link", { name: "approvals page" }).getAttribute("href")).toBe("/registry/approvals");
     const issuance = await notice.getByRole("link", { name: /^ceiling-sale\..+\.issue$/ }).innerText();
-    const pending = page.getByRole("table", { name: "Issuances beyond the cap for sales, awaiting a second national administrator" }).getByRole("row").filter({ hasText: issuance });
+    const saleId = issuance.replace(/^ceiling-sale\./, "").replace(/\.issue$/, "");
+    // The registry's list of sales awaiting completion shows it, with what the request named.
+    const pendingTable = (p: Page) => p.getByRole("table", { name: "Sales at the ceiling requested and not yet made" });
+    const pending = pendingTable(page).getByRole("row").filter({ hasText: saleId });
     await pending.waitFor();
-    expect(await pending.innerText()).toMatch(/JPA-2025\s+100\s+demo-admin .*A second national administrator approves it on the approvals page/);
+    expect(await pending.innerText()).toMatch(new RegExp(`^${saleId.replace(/\./g, "\\.")}\\s+JP-200-0002 \\(JP-INST-002\\)\\s+JPA-2025\\s+100\\s+¥430,000\\s+${issuance.replace(/\./g, "\\.")}\\s+demo-admin .*A second national administrator approves it on the approvals page`));
     await expect.poll(() => table.getByRole("row").count()).toBe(2);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, "en-ceiling-sales-awaiting");
-    // The tab keeps the sale's command: after a reload the same figures are the same sale.
+    // The request is the registry's, not the tab's: after a reload it is still listed.
     await page.reload();
     await page.getByRole("heading", { level: 1, name: "Sales at the ceiling, issued beyond the cap" }).waitFor();
     await page.getByLabel("Scheme year", { exact: true }).fill("2026");
     await pending.waitFor();
 
+    // The second administrator, in her own browser, approves the issuance and then finishes the
+    // sale from the pending list, knowing none of its figures.
     const second = await newPage(browser);
     await signIn(second, server, "demo-admin-2");
     await second.getByRole("link", { name: "Approvals", exact: true }).click();
     await second.getByRole("button", { name: `Approve: ${issuance}` }).click();
     await second.getByRole("status").filter({ hasText: "Approved." }).waitFor();
+    await openPage(second);
+    const ready = pendingTable(second).getByRole("row").filter({ hasText: saleId });
+    await ready.getByRole("button", { name: `Complete the sale: ${saleId}` }).click();
+    await second.getByText(new RegExp(`^Sold: 100 JPA-2025 to JP-200-0002 at ¥4,300, ¥430,000 in all, issued beyond the cap \\(${issuance.replace(/\./g, "\\.")}\\)\\.$`)).waitFor();
+    await expect.poll(() => ready.count()).toBe(0);
+    await second.getByText("No sale at the ceiling awaits completion.").waitFor();
+    expect(await axeViolations(second)).toEqual([]);
     await second.context().close();
 
-    // The same figures again: the page sends the same command, which completes the sale.
-    await sell(form, BUYER, "100");
-    await form.getByText(new RegExp(`^Sold: 100 JPA-2025 to JP-200-0002 at ¥4,300, ¥430,000 in all, issued beyond the cap \\(${issuance.replace(/\./g, "\\.")}\\)\\.$`)).waitFor();
+    // The seller's page, read again, lists the sale made by the other administrator.
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: "Sales at the ceiling, issued beyond the cap" }).waitFor();
+    await page.getByLabel("Scheme year", { exact: true }).fill("2026");
     await expect.poll(() => table.getByRole("row").count()).toBe(3);
-    expect(await table.getByRole("row").nth(2).innerText()).toMatch(/^JP-200-0002 \(JP-INST-002\)\s+JPA-2025\s+100\s+¥4,300\s+¥430,000\s+JPY\s+ceiling-sale\.cs-\S+\s+ceiling-sale\.cs-\S+\.issue\s+demo-admin/);
+    expect(await table.getByRole("row").nth(2).innerText()).toMatch(/^JP-200-0002 \(JP-INST-002\)\s+JPA-2025\s+100\s+¥4,300\s+¥430,000\s+JPY\s+ceiling-sale\.cs-\S+\s+ceiling-sale\.cs-\S+\.issue\s+demo-admin-2/);
     await page.getByText("In all: 150 allowances, ¥645,000").waitFor();
     await page.getByText("Issued beyond the cap in FY2026 by these sales (the registry's count): 150").waitFor();
     await expect.poll(() => pending.count()).toBe(0);

@@ -8,6 +8,9 @@
 // representative of B, making the very same request on A. Each row builds its request, with a
 // `prepare` step for operations that need a fresh object (a held transaction, a token).
 import { systemPrincipal } from "../../src/domain/security/roles.ts";
+import { loadRulebook } from "../../src/io/rulebook.ts";
+import { AuctionService } from "../../src/registry/auction/index.ts";
+import { ComplianceService } from "../../src/registry/compliance/index.ts";
 import { LinkConfig } from "../../src/registry/international/links/config.ts";
 import { LinkService } from "../../src/registry/international/links/service.ts";
 import { listLinks } from "../../src/registry/international/links/store.ts";
@@ -41,6 +44,24 @@ async function linkChange(f: Fixture, n: number): Promise<string> {
   const r = await config.configure(SYSTEM, { commandId: tx("lchange", n), linkId: "MX-LINK", peerUrl: "http://127.0.0.1:9", peerRegistry: "PEER01", peerPublicKey: newKeyPair().publicKey });
   if (!r.ok) throw new Error(`link change: ${JSON.stringify(r)}`);
   return r.value.changeId;
+}
+
+/**
+ * A sale at the ceiling requested by the administrator under a rulebook that sells at its ceiling
+ * (the request is recorded, its issuance waits for approval): its commandId. The world's own
+ * rulebook keeps no such ceiling, so completing it through the API is refused by rule (422).
+ */
+async function requestedSale(f: Fixture, n: number): Promise<string> {
+  const principal = await f.auth.principalOf("admin", "session", "all");
+  if (!principal) throw new Error("no principal for admin");
+  const svc = new AuctionService(f.registry, { rulebook: { name: "gx-hard-ceiling", rulebook: loadRulebook("examples/play/gx-hard-ceiling.rulebook.yaml") } });
+  const id = tx("pending-sale", n);
+  // the buyer must be a covered entity: A's installation registered for compliance (the matrix asks this once, as the administrator)
+  const reg = await new ComplianceService(f.registry).registerInstallation({ principal, ip: null }, { commandId: "mx-sale-inst", installation: "INST-A", accountId: A });
+  if (!reg.ok) throw new Error(`registering INST-A: ${JSON.stringify(reg)}`);
+  const r = await svc.sellAtCeiling({ principal, ip: null }, { commandId: id, account: A, classCode: CLASS, quantity: "1" });
+  if (r.ok || r.code !== 11709) throw new Error(`requested sale ${id}: ${JSON.stringify(r)}`);
+  return id;
 }
 
 /** A transfer A -> B initiated by `by` that waits for approval. */
@@ -313,6 +334,9 @@ export const MATRIX: Record<string, Row> = {
   listCeilingPayments: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/ceiling-payments" }) },
   sellAtCeiling: { expect: "YNNNNN", req: ({ n }) => ({ method: "POST", path: "/v1/ceiling-sales", body: { commandId: tx("sale", n), account: "OP-A", classCode: "GX-2026", quantity: "10" } }) },
   listCeilingSales: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/ceiling-sales" }) },
+  // the administrator completes a requested sale and is refused by rule (the world's rulebook keeps no ceiling by sales), never denied
+  completeCeilingSale: { expect: "YNNNNN", req: async ({ f, n, role }) => ({ method: "POST", path: `/v1/ceiling-sales/${role === "admin" ? await requestedSale(f, n) : tx("sale", n)}/complete`, body: {} }) },
+  listPendingCeilingSales: { expect: "YYNNNN", req: () => ({ method: "GET", path: "/v1/ceiling-sales/pending" }) },
   getTnac: { expect: "YYNNNN", req: async ({ f }) => (await auctionWorld(f), { method: "GET", path: "/v1/msr/tnac/2028?verifiedEmissions=0" }) },
   listMsrDecisions: { expect: "YYYYYY", req: () => ({ method: "GET", path: "/v1/msr/decisions" }) },
   decideMsr: {

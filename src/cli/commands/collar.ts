@@ -3,7 +3,9 @@
 // rules as the API, acting as a registry user (--as). `pay` records an operator's payment of the
 // rulebook's ceiling price for tonnes of an installation's obligation in a compliance period;
 // compliance counts them toward the obligation. `sell|sales`: a hard ceiling kept by fixed-price
-// sales, allowances issued beyond the cap and sold at the ceiling price (ceiling-sales.ts).
+// sales, allowances issued beyond the cap and sold at the ceiling price (ceiling-sales.ts);
+// `complete` finishes a requested sale by its --id alone once its issuance is approved, and
+// `pending` lists the requests not yet sold.
 // The same --id again records nothing more.
 import type { Command } from "commander";
 import { auctionStatusOf } from "../../domain/auction/checks.ts";
@@ -69,7 +71,7 @@ export function register(program: Command): void {
     .option("--class <code>", "the allowance class issued and sold (required)")
     .option("--quantity <n>", "allowances sold, whole (required)")
     .option("--issuance-account <id>", "the national issuance account they are issued into (default: the only open one)")
-    .option("--id <key>", "idempotency key (required): the same key again records nothing more, and completes a sale interrupted between its issuance and its transfer")
+    .option("--id <key>", "idempotency key (required): the same key again records nothing more; once the issuance is approved, `ets collar complete --id` (or the same sale again) completes it")
     .option("--database <dir|url>", "PGlite data directory or postgres:// URL (default: DATABASE_URL, else .data/pglite)")
     .option("--as <user>", "the registry user this acts as (default: ETS_AS); the same rules apply as through the API")
     .option("--json", "print JSON")
@@ -84,6 +86,38 @@ export function register(program: Command): void {
         const v = out.value;
         if (o.json) printJson(plain({ ...v, replayed: out.replayed }));
         else process.stdout.write(`${out.replayed ? "already recorded: " : ""}sale ${v.id}: ${v.quantity} ${v.classCode} to ${v.account} (${v.installation}) at ${v.currency} ${v.price} (${v.year}) = ${v.currency} ${v.amount}; issued beyond the cap by ${v.issuanceId}\n`);
+      }),
+    );
+  c.command("complete")
+    .description("complete a requested sale at the ceiling by its --id alone, once a second national administrator has approved its issuance beyond the cap (any national administrator)")
+    .option("--id <key>", "the sale's idempotency key, as given to `ets collar sell` (required)")
+    .option("--database <dir|url>", "PGlite data directory or postgres:// URL (default: DATABASE_URL, else .data/pglite)")
+    .option("--as <user>", "the registry user this acts as (default: ETS_AS); the same rules apply as through the API")
+    .option("--json", "print JSON")
+    .action(
+      action(async (o: Common & { id?: string }) => {
+        required(o as Record<string, unknown>, [["id", "--id"]]);
+        const out = await withRegistry(o, async (ctx) => must(await new AuctionService(ctx.registry).completeCeilingSale(actingUser(ctx), o.id as string)));
+        const v = out.value;
+        if (o.json) printJson(plain({ ...v, replayed: out.replayed }));
+        else process.stdout.write(`${out.replayed ? "already sold: " : ""}sale ${v.id}: ${v.quantity} ${v.classCode} to ${v.account} (${v.installation}) at ${v.currency} ${v.price} (${v.year}) = ${v.currency} ${v.amount}; issued beyond the cap by ${v.issuanceId}\n`);
+      }),
+    );
+  pageOptions(c.command("pending")
+    .description("the sales at the ceiling requested and not yet made (oldest first, a page at a time), with their issuance's status"))
+    .option("--database <dir|url>", "PGlite data directory or postgres:// URL (default: DATABASE_URL, else .data/pglite)")
+    .option("--json", "print JSON")
+    .action(
+      action(async (o: Common & ListOpts) => {
+        const page = await withRegistry(o, async (ctx) => {
+          const svc = new AuctionService(ctx.registry);
+          return pages(o, async (after, limit) => rowsPage(await svc.pendingCeilingSales({ after, take: limit + 1 }), limit, (x) => x.commandId));
+        });
+        if (o.json) printJson(plain(page));
+        else {
+          const rows = page.items.map((v) => [v.commandId, v.account, v.classCode, v.quantity, v.amount, v.currency, v.issuanceStatus ?? "not issued", v.requestedBy]);
+          process.stdout.write(rows.length === 0 ? "no pending sales\n" : `${formatTable(["id", "account", "class", "quantity", "amount", "currency", "issuance", "requested by"], rows)}\n${pageFooter(rows.length, page.nextCursor)}`);
+        }
       }),
     );
   pageOptions(c.command("sales")

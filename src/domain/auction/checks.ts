@@ -74,6 +74,7 @@ export const AUCTION_CHECKS = {
   CEILING_SALE_WITHOUT_ISSUANCE: { code: 11707, name: "ceiling-sale-without-issuance", status: 422, rule: "A ceiling_sale transaction is written only by the sale at the ceiling, one transfer of the quantity its own issuance beyond the cap created (`<sale>.issue`, completed, same class and account); each issuance is sold once." },
   CEILING_SALE_OVER_LIMIT: { code: 11708, name: "ceiling-sale-over-limit", status: 422, rule: "A sale at the ceiling is for at most 10^15 allowances, and its amount (quantity x price) at most 10^30 minor units of the currency." },
   CEILING_SALE_AWAITING_ISSUANCE: { code: 11709, name: "ceiling-sale-awaiting-issuance", status: 409, rule: "Allowances issued beyond the cap need a second national administrator: the sale's issuance (`<sale>.issue`) waits for approval, and the same commandId completes the sale once it is approved; a rejected or expired issuance ends the sale. Its status is named." },
+  CEILING_SALE_UNKNOWN: { code: 11710, name: "ceiling-sale-unknown", status: 404, rule: "A sale at the ceiling is completed by its commandId only when a sale was requested under it (the request is recorded when the sale is first sent); the commandId is named." },
 } as const satisfies Record<string, AuctionCheckDefinition>;
 
 export type AuctionCheckKey = keyof typeof AUCTION_CHECKS;

@@ -53,6 +53,28 @@ const CeilingSale = z
   })
   .openapi("CeilingSale");
 
+const PendingCeilingSale = z
+  .object({
+    commandId: z.string().openapi({ description: "The sale's commandId: the one id that completes it" }),
+    transactionId: z.string().openapi({ description: "The ceiling_sale transfer the completion writes: ceiling-sale.<commandId>" }),
+    issuanceId: z.string().openapi({ description: "The issuance beyond the cap: ceiling-sale.<commandId>.issue" }),
+    issuanceStatus: z.enum(["awaiting_approval", "delayed", "completed", "rejected", "cancelled"]).nullable().openapi({ description: "Where the issuance stands in the ledger; null when it was never written (completing the sale issues it). Completed: the sale can be completed now; rejected or cancelled: it cannot complete" }),
+    account: z.string().openapi({ description: "The buyer's operator holding account" }),
+    installation: z.string(),
+    classCode: z.string(),
+    quantity: Amount,
+    issuanceAccount: z.string(),
+    year: z.number().int().openapi({ description: "The scheme year whose ceiling price was asked; the sale is priced in the year it completes" }),
+    price: Money,
+    amount: Money,
+    currency: z.string(),
+    requestedBy: z.string(),
+    requestedAt: Time,
+  })
+  .openapi("PendingCeilingSale");
+
+const SaleKey = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/);
+
 function must<T>(r: { ok: true; value: T } | RefusalLike): T {
   if (!r.ok) throw new ProblemError(refusalProblem(r, auctionStatusOf(r.code) ?? refusalStatus(r)), {}, true);
   return r.value;
@@ -95,9 +117,9 @@ export function collarOps(deps: AppDeps, _config: HttpConfig): Op[] {
       method: "post", path: "/v1/ceiling-sales", operationId: "sellAtCeiling", tag: TAG, access: roles(["national-admin"], "admin"),
       summary: "Sell allowances at the ceiling, issued beyond the cap",
       description:
-        "Where the rulebook keeps a hard ceiling by fixed-price sales, sells a covered entity (the operator holding account of an installation registered for compliance) allowances at the year's ceiling price: the quantity is issued beyond the cap into the national issuance account (transaction ceiling-sale.<commandId>.issue) and transferred to the buyer (ceiling_sale, ceiling-sale.<commandId>), the sale recorded beside the transfer with its price, amount and year. Refused where the rulebook has no such ceiling for the year or keeps it otherwise, and for a buyer that is not a covered entity. Once per commandId; the same commandId after a failure between the issuance and the transfer completes the sale without issuing again.",
+        "Where the rulebook keeps a hard ceiling by fixed-price sales, sells a covered entity (the operator holding account of an installation registered for compliance) allowances at the year's ceiling price: the quantity is issued beyond the cap into the national issuance account (transaction ceiling-sale.<commandId>.issue) and transferred to the buyer (ceiling_sale, ceiling-sale.<commandId>), the sale recorded beside the transfer with its price, amount and year. Refused where the rulebook has no such ceiling for the year or keeps it otherwise, and for a buyer that is not a covered entity. The request (buyer, class, quantity, issuance account) is recorded under its commandId before the issuance, which waits for a second national administrator (409, 11709); once it is approved, any national administrator completes the sale by its commandId alone (POST /v1/ceiling-sales/{commandId}/complete) or by sending the same sale again. Once per commandId: the same commandId with another account, class or quantity is refused (409, 11003, the field named); after a failure between the issuance and the transfer it completes the sale without issuing again.",
       body: z
-        .object({ commandId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/), account: z.string().min(1).max(64), classCode: z.string().min(1).max(64), quantity: z.union([Amount, z.number().int().positive()]), issuanceAccount: z.string().min(1).max(64).optional() })
+        .object({ commandId: SaleKey, account: z.string().min(1).max(64), classCode: z.string().min(1).max(64), quantity: z.union([Amount, z.number().int().positive()]), issuanceAccount: z.string().min(1).max(64).optional() })
         .strict()
         .openapi("CeilingSaleBody"),
       errors: [404, 409, 422],
@@ -106,6 +128,32 @@ export function collarOps(deps: AppDeps, _config: HttpConfig): Op[] {
         const r = await service().sellAtCeiling(caller, body);
         const v = must(r);
         return json(c, v, r.ok && r.replayed ? 200 : 201);
+      },
+    }),
+    op({
+      method: "post", path: "/v1/ceiling-sales/{commandId}/complete", operationId: "completeCeilingSale", tag: TAG, access: roles(["national-admin"], "admin"),
+      summary: "Complete a sale at the ceiling by its commandId",
+      description:
+        "Completes a requested sale at the ceiling knowing only its commandId: the buyer, class, quantity and issuance account are those recorded when the sale was first sent. Any national administrator may complete it (also the one who sold or who approved its issuance). A route of its own rather than the sale's body without its fields: the sale's body keeps every field required, and completing never takes figures that could differ from the request. Refused for a commandId under which no sale was requested (404), while the issuance awaits approval or once it was rejected or cancelled (409, its status named), and where the buyer is no longer a covered entity (422). A sale already made answers its first result (200).",
+      params: z.object({ commandId: SaleKey }),
+      errors: [404, 409, 422],
+      responses: { 201: { description: "The sale, recorded", schema: CeilingSale }, 200: { description: "The sale was already made: its first result", schema: CeilingSale } },
+      handler: async ({ c, caller, params }) => {
+        const r = await service().completeCeilingSale(caller, params.commandId);
+        const v = must(r);
+        return json(c, v, r.ok && r.replayed ? 200 : 201);
+      },
+    }),
+    op({
+      method: "get", path: "/v1/ceiling-sales/pending", operationId: "listPendingCeilingSales", tag: TAG, access: roles(["national-admin", "authority"], "read"),
+      summary: "Sales at the ceiling requested and not yet made",
+      description:
+        "The sales at the ceiling requested and not yet made (no sale row), oldest first by the time of the request (then by commandId), a page at a time with a cursor: each with its buyer, class, quantity, the price and exact amount of the year asked, the issuance beyond the cap and its status, who asked and when. A sale leaves the list once it is made; one whose issuance was rejected or cancelled stays, with that status.",
+      query: PageQuery,
+      responses: { 200: { description: "A page of pending sales", schema: page(PendingCeilingSale, "PendingCeilingSaleList") } },
+      handler: async ({ c, query }) => {
+        const p = pageRequest(query);
+        return json(c, pageOf(await service().pendingCeilingSales({ after: p.after, take: p.take }), p.limit, (x) => x.commandId));
       },
     }),
     op({

@@ -3,7 +3,7 @@
 // fixed-price sales issued beyond the cap (ceiling-sales.tsx; a hard ceiling). Japanese follows
 // METI's terms: 参照上限取引価格 (the reference upper price), 償却 (surrender), 削減義務期間 is not
 // used (GX-ETS speaks of 年度, fiscal years); キャップを超えた発行 (issued beyond the cap) and
-// 上限価格での売却 (a sale at the ceiling) as auction-checks.ts words checks 11701-11709.
+// 上限価格での売却 (a sale at the ceiling) as auction-checks.ts words checks 11701-11710.
 import type { Entry } from "../entry.ts";
 
 export const COLLAR_MESSAGES = {
@@ -56,19 +56,22 @@ export const COLLAR_MESSAGES = {
   "cs.recorded": { en: "Sold by, at", ja: "売却者・日時" },
   "cs.total": { en: "In all: {quantity} allowances, {amount}", ja: "合計：排出枠 {quantity}、{amount}" },
   "cs.beyondCap": { en: "Issued beyond the cap in {year} by these sales (the registry's count): {quantity}", ja: "{year}にこれらの売却でキャップを超えて発行された量（登録簿の集計）：{quantity}" },
-  "cs.pendingTitle": { en: "Issuances awaiting approval", ja: "承認待ちの発行" },
-  "cs.pendingCaption": { en: "Issuances beyond the cap for sales, awaiting a second national administrator", ja: "売却のためのキャップを超えた発行で、別の国の管理者の承認を待っているもの" },
-  "cs.pendingPartial": {
-    en: "The registry holds more issuances awaiting approval than this table reads ({count}): the approvals page lists them all.",
-    ja: "承認待ちの発行がこの表で読み込む件数（{count}件）を超えています。承認待ちの画面ではすべて確認できます。",
-  },
-  "cs.initiated": { en: "Initiated by, at", ja: "開始者・日時" },
+  "cs.pendingTitle": { en: "Sales awaiting completion", ja: "完了を待つ売却" },
+  "cs.pendingCaption": { en: "Sales at the ceiling requested and not yet made", ja: "指示済みでまだ完了していない上限価格での売却" },
+  "cs.pendingNone": { en: "No sale at the ceiling awaits completion.", ja: "完了を待つ上限価格での売却はありません。" },
+  "cs.sale": { en: "Sale (command id)", ja: "売却（指示ID）" },
+  "cs.requested": { en: "Requested by, at", ja: "指示者・日時" },
   "cs.next": { en: "Next step", ja: "次の手続" },
   "cs.toApprovals": { en: "A second national administrator approves it on the approvals page", ja: "別の国の管理者が承認待ちの画面で承認します" },
+  "cs.complete": { en: "Complete the sale", ja: "売却を完了" },
+  "cs.completeLabel": { en: "Complete the sale: {id}", ja: "売却を完了：{id}" },
+  "cs.ready": { en: "Issuance approved: a national administrator completes the sale", ja: "発行は承認済み：国の管理者が売却を完了します" },
+  "cs.notIssued": { en: "Not issued yet: completing the sale issues it", ja: "未発行：売却を完了すると発行されます" },
+  "cs.ended": { en: "Its issuance was rejected or cancelled: this sale cannot complete", ja: "発行が却下または取り消されたため、この売却は完了できません" },
   "cs.formTitle": { en: "Sell at the ceiling", ja: "上限価格で売却" },
   "cs.formIntro": {
-    en: "The registry prices the sale from the rulebook (the ceiling of the scheme year of today's date) and refuses a buyer that is not a covered entity (the account of an installation registered for compliance). The issuance then waits for a second national administrator: once approved, sell again with the same figures to complete the sale (the page sends the same command).",
-    ja: "売却価格は登録簿がルールブックから定めます（本日の属する制度年度の上限価格）。買い手が対象事業者（遵守のため登録された施設の口座）でなければ拒否されます。発行は別の国の管理者の承認を待ち、承認後に同じ内容で再度売却すると完了します（このページは同じ指示を送ります）。",
+    en: "The registry prices the sale from the rulebook (the ceiling of the scheme year of today's date) and refuses a buyer that is not a covered entity (the account of an installation registered for compliance). The issuance then waits for a second national administrator: once approved, any national administrator completes the sale from the list of sales awaiting completion.",
+    ja: "売却価格は登録簿がルールブックから定めます（本日の属する制度年度の上限価格）。買い手が対象事業者（遵守のため登録された施設の口座）でなければ拒否されます。発行は別の国の管理者の承認を待ち、承認後はどの国の管理者も完了を待つ売却の一覧から売却を完了できます。",
   },
   "cs.accountField": { en: "Buyer account", ja: "買い手の口座" },
   "cs.accountHint": { en: "The operator holding account of an installation registered for compliance", ja: "遵守のため登録された施設の事業者保有口座" },
@@ -78,8 +81,8 @@ export const COLLAR_MESSAGES = {
   "cs.noClasses": { en: "The registry defines no allowance class yet.", ja: "登録簿には排出枠のクラスがまだ定義されていません。" },
   "cs.fieldRefused": { en: "Refused: the reason is given below.", ja: "拒否されました。理由は下に表示されています。" },
   "cs.awaiting": {
-    en: "The sale's issuance beyond the cap, {id}, awaits a second national administrator's approval ({approvals}). Nothing is sold yet: once it is approved, sell again with the same figures to complete the sale.",
-    ja: "売却のためのキャップを超えた発行 {id} は別の国の管理者の承認を待っています（{approvals}）。まだ売却されていません。承認後、同じ内容で再度売却すると売却が完了します。",
+    en: "The sale's issuance beyond the cap, {id}, awaits a second national administrator's approval ({approvals}). Nothing is sold yet: once it is approved, any national administrator completes the sale from the list of sales awaiting completion.",
+    ja: "売却のためのキャップを超えた発行 {id} は別の国の管理者の承認を待っています（{approvals}）。まだ売却されていません。承認後、どの国の管理者も完了を待つ売却の一覧から売却を完了できます。",
   },
   "cs.approvalsPage": { en: "approvals page", ja: "承認待ちの画面" },
   "cs.soldNotice": {

@@ -1,25 +1,32 @@
 // A hard price ceiling kept by fixed-price sales (`stability.priceCeiling.mechanism:
 // fixed-price-sale`): a national administrator sells a covered entity any quantity of allowances
-// at the year's ceiling price, and they are ISSUED BEYOND THE CAP for the sale. The sale is two
-// ledger transactions through the one write path, each idempotent by an id derived from the sale's
-// commandId K, both initiated through the security layer (SecureRegistry.initiate) like every
-// administrator's write:
+// at the year's ceiling price, and they are ISSUED BEYOND THE CAP for the sale. When a sale is
+// first sent, its request (buyer, class, quantity, issuance account, the year's price, who, when)
+// is recorded under its commandId K (ceiling-sale-requests.ts), after the checks that need no
+// ledger write and before the issuance. Then two ledger transactions through the one write path,
+// each idempotent by an id derived from K, both initiated through the security layer
+// (SecureRegistry.initiate) like every administrator's write:
 //   1. `ceiling-sale.K.issue`: an issuance of the quantity into the national issuance account.
 //      Issuance is four-eyes: it waits for a second national administrator's approval, and the
 //      sale answers 11709 (awaiting issuance) until then;
-//   2. `ceiling-sale.K`: once the issuance is completed, the same commandId sent again (by any
-//      national administrator) makes a `ceiling_sale` transfer of that quantity to the buyer.
+//   2. `ceiling-sale.K`: once the issuance is completed, any national administrator finishes the
+//      sale knowing K alone (`completeCeilingSale`: the request names the rest), or by sending the
+//      same sale again; a `ceiling_sale` transfer of that quantity to the buyer.
+// Nothing completes the sale when the approval completes the issuance: the approval is the
+// ledger's own transaction (its hooks run inside it and may not write a second ledger
+// transaction), and the registry has no after-commit point to start one; the pending list
+// (listPendingCeilingSales) shows what waits for its completion.
 // The hook on `ceiling_sale` (ceiling-sale-hook.ts, installed from src/registry/scheme-rules.ts)
 // writes the sale row (buyer, quantity, price, amount, year, issuance id, beyond the cap) in the
 // transfer's own database transaction, and refuses the transfer unless the rulebook keeps its
 // ceiling by fixed-price sales, the buyer is a covered entity and the transfer carries exactly what
 // its own issuance created. If the process dies between the two, the issuance stands in the
-// national issuance account and the sale has no row; the same commandId again finds the issuance
-// (the ledger answers a repeat with its first result: never a second issuance) and completes the
-// transfer. The ledger checks no cap on an issuance: what marks these allowances beyond the cap
-// is the sale row, summed per year by `issuedBeyondCap`.
+// national issuance account and the sale has no row; K again finds the issuance (the ledger answers
+// a repeat with its first result: never a second issuance) and completes the transfer. The ledger
+// checks no cap on an issuance: what marks these allowances beyond the cap is the sale row, summed
+// per year by `issuedBeyondCap`.
 // The price year is the scheme year of the sale (the rulebook's fiscal year where it has one), by
-// its local date in the registry's time zone.
+// its local date in the registry's time zone, when the transfer is written.
 import { auctionRefusal } from "../../domain/auction/checks.ts";
 import type { Refusal } from "../../domain/ledger/checks.ts";
 import { formatDecimal } from "../../domain/quantity/index.ts";
@@ -27,6 +34,7 @@ import type { Caller } from "../../domain/security/roles.ts";
 import type { Db, Sql } from "../../store/db.ts";
 import type { Result } from "../ledger/index.ts";
 import { eligible, MAX_QUANTITY, salePrice, saleYear } from "./ceiling-sale-hook.ts";
+import { differs, findRequest, recordRequest, requestDiffers } from "./ceiling-sale-requests.ts";
 import { type AuctionCtx, bad, mayAdminister, ok, whole } from "./context.ts";
 
 export interface CeilingSaleInput {
@@ -139,36 +147,77 @@ async function sell(ctx: AuctionCtx, c: Caller, input: CeilingSaleInput): Promis
   if (typeof input.classCode !== "string" || input.classCode.length < 1 || input.classCode.length > 64) return bad("classCode", "must be a unit class code");
   const quantity = whole(input.quantity, "quantity", { min: 1n, max: MAX_QUANTITY });
   if (typeof quantity !== "bigint") return quantity;
-  const txId = saleTransactionId(input.commandId);
-  const issueId = saleIssuanceId(input.commandId);
-  const done = (await ctx.db.query<Raw>(`SELECT ${COLUMNS} FROM ceiling_sales WHERE transaction_id = $1`, [txId])).rows[0];
+  const given = { account: input.account, classCode: input.classCode, quantity, issuanceAccount: input.issuanceAccount };
+  const done = await saleRow(ctx, input.commandId);
   if (done) {
-    const v = view(done);
-    const diff = v.account !== input.account ? "account" : v.classCode !== input.classCode ? "classCode" : v.quantity !== quantity ? "quantity" : null;
-    if (diff) return auctionRefusal("COMMAND_DIFFERS", `command ${input.commandId} was sent before with a different ${diff}`, { commandId: input.commandId, field: diff });
-    return ok(v, true);
+    const diff = requestDiffers({ ...done, issuanceAccount: "" }, { ...given, issuanceAccount: undefined });
+    return diff ? differs(input.commandId, diff) : ok(done, true);
   }
-  // checked before anything is issued; the hook checks them again where they count
+  const asked = await findRequest(ctx.db, input.commandId);
+  const diff = asked ? requestDiffers(asked, given) : null;
+  if (diff) return differs(input.commandId, diff);
+  // checked before anything is recorded or issued; the hook checks them again where they count
   const rb = await ctx.rulebook();
-  const price = salePrice(rb, saleYear(rb?.rulebook ?? null, ctx.now()));
+  const year = saleYear(rb?.rulebook ?? null, ctx.now());
+  const price = salePrice(rb, year);
   if ("ok" in price) return price;
   const buyer = await eligible(ctx.db, input.account);
   if ("ok" in buyer) return buyer;
-  const from = await issuanceAccountFor(ctx, input.issuanceAccount);
+  const from = asked?.issuanceAccount ?? (await issuanceAccountFor(ctx, input.issuanceAccount));
   if (typeof from !== "string") return from;
-  const note = `sale at the ceiling ${input.commandId}: issued beyond the cap`;
-  // Through the security layer like every administrator's write: the issuance beyond the cap
-  // waits for a second national administrator (four-eyes), then the same commandId sells.
+  if (!asked) {
+    const rec = await recordRequest(ctx.db, { commandId: input.commandId, ...given, installation: buyer.installation, issuanceAccount: from, year, ...price, requestedBy: c.principal.userId ?? "anonymous", requestedAt: ctx.now() });
+    if ("ok" in rec) return rec;
+  }
+  return issueAndSell(ctx, c, { commandId: input.commandId, account: input.account, classCode: input.classCode, quantity, from });
+}
+
+/** The sale row of a commandId, if the sale is made. */
+async function saleRow(ctx: AuctionCtx, commandId: string): Promise<CeilingSaleView | undefined> {
+  const r = (await ctx.db.query<Raw>(`SELECT ${COLUMNS} FROM ceiling_sales WHERE transaction_id = $1`, [saleTransactionId(commandId)])).rows[0];
+  return r ? view(r) : undefined;
+}
+
+/**
+ * The two ledger writes of a recorded request, each through the security layer like every
+ * administrator's write: the issuance beyond the cap (once: a repeat finds it) waits for a second
+ * national administrator (four-eyes); once it is completed the ceiling_sale transfer sells.
+ */
+async function issueAndSell(ctx: AuctionCtx, c: Caller, s: { commandId: string; account: string; classCode: string; quantity: bigint; from: string }): Promise<Result<CeilingSaleView>> {
+  const txId = saleTransactionId(s.commandId);
+  const issueId = saleIssuanceId(s.commandId);
+  const note = `sale at the ceiling ${s.commandId}: issued beyond the cap`;
   const prior = await ctx.registry.ledger.getTransaction(issueId);
-  const issued = prior ? { ok: true as const, value: prior } : await ctx.registry.initiate(c, { transactionId: issueId, kind: "issuance", legs: [{ classCode: input.classCode, to: from, quantity: quantity.toString() }], note });
+  const issued = prior ? { ok: true as const, value: prior } : await ctx.registry.initiate(c, { transactionId: issueId, kind: "issuance", legs: [{ classCode: s.classCode, to: s.from, quantity: s.quantity.toString() }], note });
   if (!issued.ok) return issued;
   const status = (issued.value as { status: string }).status;
   if (status !== "completed") {
-    return auctionRefusal("CEILING_SALE_AWAITING_ISSUANCE", `the sale's issuance ${issueId} is ${status.replace(/_/g, " ")}: ${status === "awaiting_approval" || status === "delayed" ? "once a second national administrator approves it, send the same commandId again" : "the sale cannot complete; sell under a new commandId"}`, { issuanceId: issueId, status });
+    return auctionRefusal("CEILING_SALE_AWAITING_ISSUANCE", `the sale's issuance ${issueId} is ${status.replace(/_/g, " ")}: ${status === "awaiting_approval" || status === "delayed" ? "once a second national administrator approves it, any national administrator completes the sale by its commandId" : "the sale cannot complete; sell under a new commandId"}`, { issuanceId: issueId, status });
   }
-  const sold = await ctx.registry.initiate(c, { transactionId: txId, kind: "ceiling_sale", legs: [{ classCode: input.classCode, from, to: input.account, quantity: quantity.toString() }], note });
+  const sold = await ctx.registry.initiate(c, { transactionId: txId, kind: "ceiling_sale", legs: [{ classCode: s.classCode, from: s.from, to: s.account, quantity: s.quantity.toString() }], note });
   if (!sold.ok) return sold;
-  const row = (await ctx.db.query<Raw>(`SELECT ${COLUMNS} FROM ceiling_sales WHERE transaction_id = $1`, [txId])).rows[0];
+  const row = await saleRow(ctx, s.commandId);
   if (!row) throw new Error(`the ceiling sale ${txId} completed without its sale row`);
-  return ok(view(row), sold.replayed);
+  return ok(row, sold.replayed);
+}
+
+/**
+ * Finishes a sale knowing only its commandId (any national administrator, also the seller or the
+ * one who approved its issuance): the request recorded when it was first sent names the buyer,
+ * class and quantity, and the sale goes on exactly as that request sent again would.
+ */
+export async function completeCeilingSale(ctx: AuctionCtx, c: Caller, commandId: string): Promise<Result<CeilingSaleView>> {
+  const res = await complete(ctx, c, commandId);
+  return ctx.registry.audit.outcome(c, "ceiling.sale.complete", typeof commandId === "string" ? commandId.slice(0, 100) : null, res, res.ok ? { id: res.value.id, quantity: res.value.quantity.toString(), replayed: res.replayed } : {});
+}
+
+async function complete(ctx: AuctionCtx, c: Caller, commandId: string): Promise<Result<CeilingSaleView>> {
+  const perm = mayAdminister(c, "completing a sale at the ceiling");
+  if (perm) return perm;
+  if (typeof commandId !== "string" || !SALE_KEY_RE.test(commandId)) return bad("commandId", `must match ${SALE_KEY_RE.source}`);
+  const done = await saleRow(ctx, commandId);
+  if (done) return ok(done, true);
+  const asked = await findRequest(ctx.db, commandId);
+  if (!asked) return auctionRefusal("CEILING_SALE_UNKNOWN", `no sale at the ceiling was requested under commandId ${commandId}`, { commandId, field: "commandId" });
+  return sell(ctx, c, { commandId, account: asked.account, classCode: asked.classCode, quantity: asked.quantity.toString(), issuanceAccount: asked.issuanceAccount });
 }

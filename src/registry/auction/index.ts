@@ -12,6 +12,7 @@ import type { SecureRegistry } from "../secure/index.ts";
 import * as auctions from "./auctions.ts";
 import * as calendar from "./calendar.ts";
 import * as ceiling from "./ceiling-payments.ts";
+import * as requests from "./ceiling-sale-requests.ts";
 import * as sales from "./ceiling-sales.ts";
 import { type AuctionCtx, makeCtx, type VerifiedEmissionsSource } from "./context.ts";
 import * as msr from "./msr.ts";
@@ -26,6 +27,7 @@ export type { DecideInput, DecisionView, MonthView, TnacView } from "./msr.ts";
 export type { AuctionView, PublicResults, ResultsView } from "./reads.ts";
 export type { CeilingPaymentInput, CeilingPaymentView } from "./ceiling-payments.ts";
 export { ceilingPaymentsCovering } from "./ceiling-payments.ts";
+export type { PendingCeilingSaleView } from "./ceiling-sale-requests.ts";
 export type { CeilingSaleInput, CeilingSaleView } from "./ceiling-sales.ts";
 export { issuedBeyondCap, saleIssuanceId, saleTransactionId } from "./ceiling-sales.ts";
 export type { RevenueView } from "./revenue.ts";
@@ -79,6 +81,8 @@ export class AuctionService {
   // a hard ceiling kept by fixed-price sales: allowances issued beyond the cap
   sellAtCeiling = (c: Caller, input: sales.CeilingSaleInput) => sales.sellAtCeiling(this.ctx, c, input);
   ceilingSales = (opts: Parameters<typeof sales.listCeilingSales>[1] = {}) => sales.listCeilingSales(this.ctx.db, opts);
+  completeCeilingSale = (c: Caller, commandId: string) => sales.completeCeilingSale(this.ctx, c, commandId);
+  pendingCeilingSales = (opts: Parameters<typeof requests.listPendingCeilingSales>[1] = {}) => requests.listPendingCeilingSales(this.ctx.db, opts);
   issuedBeyondCap = (year?: number) => sales.issuedBeyondCap(this.ctx.db, year);
 
   // the market stability reserve

@@ -7,7 +7,7 @@
 // a payment equal to quantity x price, and one payment per command id.
 import type { Migration } from "../migration.ts";
 
-const appendOnly = (table: string) => [
+export const appendOnly = (table: string) => [
   `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()`,
   `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()`,
 ];

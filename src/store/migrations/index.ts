@@ -5,6 +5,7 @@ import { auditMigrations } from "./audit.ts";
 import { authMigrations } from "./auth.ts";
 import { authNotifyMigrations } from "./auth-notify.ts";
 import { checkpointMigrations } from "./checkpoints.ts";
+import { ceilingSaleRequestMigrations } from "./ceiling-sale-requests.ts";
 import { ceilingSaleMigrations, collarMigrations } from "./collars.ts";
 import { complianceMigrations } from "./compliance.ts";
 import { complianceTrueUpMigrations } from "./compliance-002.ts";
@@ -54,4 +55,5 @@ export const migrations: readonly Migration[] = [
   ...ledgerPerf004Migrations,
   ...ledgerPerf005Migrations,
   ...internationalBookIndexMigrations,
+  ...ceilingSaleRequestMigrations,
 ];

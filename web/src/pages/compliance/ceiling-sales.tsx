@@ -1,18 +1,21 @@
-// Sales at a hard price ceiling (src/http/routes/collars.ts: sellAtCeiling, listCeilingSales): for a
-// chosen scheme year, the sales recorded (buyer, class, allowances, the ceiling price, the exact
-// amount, the transfer and the issuance beyond the cap, who sold and when), their totals, and the
-// registry's own count of what they issued beyond the cap; then the sales' issuances still awaiting
-// a second national administrator (read from the ledger's transactions, ids `ceiling-sale.<K>.issue`).
-// A national administrator sells here: the API prices the sale from the rulebook, issues beyond the
-// cap and answers 11709 while that issuance awaits approval; the tab keeps the command id, so
-// selling again with the same figures after the approval completes the same sale. National
-// administrators and the authority read the page (the API's rule); the navigation offers it only
-// where the rulebook keeps its ceiling by fixed-price sales (`features.ceilingSales`).
+// Sales at a hard price ceiling (src/http/routes/collars.ts: sellAtCeiling, listCeilingSales,
+// listPendingCeilingSales, completeCeilingSale): for a chosen scheme year, the sales recorded
+// (buyer, class, allowances, the ceiling price, the exact amount, the transfer and the issuance
+// beyond the cap, who sold and when), their totals, and the registry's own count of what they
+// issued beyond the cap; then the sales requested and not yet made, read from the registry's own
+// list of requests (every one, a page at a time), each with its issuance's status. A national
+// administrator sells here: the API records the request, prices the sale from the rulebook, issues
+// beyond the cap and answers 11709 while that issuance awaits approval; once a second national
+// administrator approves it, any national administrator completes the sale from the pending list
+// by its command id alone (the request names the rest), in any tab or browser. The form also keeps
+// the command id of a sale whose answer was lost, so selling again with the same figures is the
+// same sale. National administrators and the authority read the page (the API's rule); the
+// navigation offers it only where the rulebook keeps its ceiling by fixed-price sales
+// (`features.ceilingSales`).
 import { useRef, useState } from "react";
 import { ApiError, commandId, post } from "../../api/client.ts";
-import type { Page, Scheme, Transaction as Tx, UnitClass } from "../../api/types.ts";
+import type { Page, Scheme, UnitClass } from "../../api/types.ts";
 import { useAll } from "../../api/use-all.ts";
-import { useApi } from "../../api/use-api.ts";
 import { firstPage, type Paged, usePaged } from "../../api/use-paged.ts";
 import { CutNotice, Data, ErrorBox, Field, Notice, PagedFooter, PageTitle, Select, Show, Table } from "../../components/ui.tsx";
 import { sumDecimals } from "../../decimal.ts";
@@ -44,9 +47,25 @@ interface SalePage extends Page<CeilingSale> {
   issuedBeyondCap: Array<{ year: number; quantity: string }>;
 }
 
-/** Issuances read for the table of those awaiting approval (the API's largest page). */
-const PENDING_PAGE = 500;
-const SALE_ISSUE = /^ceiling-sale\..+\.issue$/;
+/** A sale requested and not yet made (GET /v1/ceiling-sales/pending). */
+export interface PendingSale {
+  commandId: string;
+  transactionId: string;
+  issuanceId: string;
+  /** null: the issuance was never written (completing the sale issues it). */
+  issuanceStatus: "awaiting_approval" | "delayed" | "completed" | "rejected" | "cancelled" | null;
+  account: string;
+  installation: string;
+  classCode: string;
+  quantity: string;
+  issuanceAccount: string;
+  year: number;
+  price: string;
+  amount: string;
+  currency: string;
+  requestedBy: string;
+  requestedAt: string;
+}
 
 /**
  * The scheme year a moment falls in, in the registry's time zone: the calendar year, or where the
@@ -68,10 +87,10 @@ export function CeilingSalesPage() {
   // The API's bounds on a year: anything else would only be refused.
   const valid = /^\d{4}$/.test(year) && Number(year) >= 1990 && Number(year) <= 2200;
   const sales = usePaged<CeilingSale, SalePage>(valid ? `/v1/ceiling-sales?year=${year}` : null);
-  const waiting = useApi<Page<Tx>>(`/v1/transactions?kind=issuance&status=awaiting_approval&limit=${PENDING_PAGE}`);
+  const pending = usePaged<PendingSale>("/v1/ceiling-sales/pending");
   const reload = () => {
     sales.reload();
-    waiting.reload();
+    pending.reload();
   };
   return (
     <>
@@ -79,7 +98,7 @@ export function CeilingSalesPage() {
       <p className="intro">{t("cs.intro")}</p>
       <Field label="cs.year" inputMode="numeric" value={year} onChange={(e) => setYear(e.target.value.trim())} />
       {valid ? <Sales year={Number(year)} paged={sales} /> : null}
-      {waiting.data ? <Pending items={waiting.data.items.filter((x) => SALE_ISSUE.test(x.id))} partial={Boolean(waiting.data.nextCursor)} /> : <ErrorBox error={waiting.error} />}
+      <Pending paged={pending} canComplete={can.admin} onDone={reload} />
       {can.admin ? <SaleForm onDone={reload} /> : null}
     </>
   );
@@ -143,27 +162,78 @@ function TxLink(props: { id: string }) {
   );
 }
 
-/** The sales' issuances beyond the cap that wait for a second national administrator. */
-function Pending(props: { items: Tx[]; partial: boolean }) {
+/**
+ * The sales requested and not yet made, every one (a page at a time), with where each issuance
+ * stands and the next step: the approvals page while it waits, the completion once it is approved
+ * (or never written: completing issues it), nothing once it was rejected or cancelled.
+ */
+function Pending(props: { paged: Paged<PendingSale>; canComplete: boolean; onDone: () => void }) {
   const { t, f } = useT();
-  const partial = props.partial ? <p className="hint" role="note">{t("cs.pendingPartial", { count: f.q(PENDING_PAGE) })}</p> : null;
-  if (props.items.length === 0) return partial;
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  const [done, setDone] = useState<CeilingSale | null>(null);
+  async function complete(id: string) {
+    setBusy(id);
+    setError(undefined);
+    setDone(null);
+    try {
+      setDone(await post<CeilingSale>(`/v1/ceiling-sales/${encodeURIComponent(id)}/complete`, {}));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(null);
+      props.onDone();
+    }
+  }
+  const next = (x: PendingSale) => {
+    switch (x.issuanceStatus) {
+      case "awaiting_approval":
+      case "delayed":
+        return <Link to="/registry/approvals">{t("cs.toApprovals")}</Link>;
+      case "rejected":
+      case "cancelled":
+        return t("cs.ended");
+      case "completed":
+      case null:
+        return props.canComplete ? (
+          <button type="button" disabled={busy !== null} aria-label={t("cs.completeLabel", { id: x.commandId })} onClick={() => void complete(x.commandId)}>
+            {t("cs.complete")}
+          </button>
+        ) : (
+          t(x.issuanceStatus === null ? "cs.notIssued" : "cs.ready")
+        );
+      default:
+        return x.issuanceStatus satisfies never;
+    }
+  };
   return (
     <section aria-labelledby="cs-pending-h">
       <h2 id="cs-pending-h">{t("cs.pendingTitle")}</h2>
-      {partial}
-      <Table
-        caption={t("cs.pendingCaption")}
-        rows={props.items}
-        rowKey={(x) => x.id}
-        columns={[
-          { head: "cs.issuance", cell: (x) => <TxLink id={x.id} /> },
-          { head: "col.class", cell: (x) => <Data>{x.legs[0]?.classCode ?? "-"}</Data> },
-          { head: "cs.quantity", cell: (x) => <Dec v={x.legs[0]?.quantity} />, numeric: true },
-          { head: "cs.initiated", cell: (x) => <><Data>{x.initiator ?? "-"}</Data> {f.dateTime(x.createdAt)}</> },
-          { head: "cs.next", cell: () => <Link to="/registry/approvals">{t("cs.toApprovals")}</Link> },
-        ]}
-      />
+      <ErrorBox error={error} />
+      <Outcome awaiting={null} done={done} />
+      <Show loaded={firstPage(props.paged)}>
+        {() => (
+          <>
+            <Table
+              caption={t("cs.pendingCaption")}
+              rows={props.paged.items}
+              rowKey={(x) => x.commandId}
+              empty="cs.pendingNone"
+              columns={[
+                { head: "cs.sale", cell: (x) => <Data>{x.commandId}</Data> },
+                { head: "cs.buyer", cell: (x) => <><Data>{x.account}</Data> (<Data>{x.installation}</Data>)</> },
+                { head: "col.class", cell: (x) => <Data>{x.classCode}</Data> },
+                { head: "cs.quantity", cell: (x) => <Dec v={x.quantity} />, numeric: true },
+                { head: "cs.amount", cell: (x) => <Money amount={x.amount} currency={x.currency} />, numeric: true },
+                { head: "cs.issuance", cell: (x) => (x.issuanceStatus === null ? <Data>{x.issuanceId}</Data> : <TxLink id={x.issuanceId} />) },
+                { head: "cs.requested", cell: (x) => <><Data>{x.requestedBy}</Data> {f.dateTime(x.requestedAt)}</> },
+                { head: "cs.next", cell: next },
+              ]}
+            />
+            <PagedFooter paged={props.paged} />
+          </>
+        )}
+      </Show>
     </section>
   );
 }
