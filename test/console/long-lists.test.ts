@@ -315,3 +315,31 @@ describe("Show more pressed twice at once", () => {
     await page.context().close();
   }, 120_000);
 });
+
+describe("a Show more that failed", () => {
+  it("says why and offers to try again; the retry appends that page once and paging goes on", async () => {
+    const s = server as Server;
+    const expected = await apiAll("demo-rep-a", `/v1/accounts/${ACCOUNT}/trusted`, (x) => String(x.trustedAccountId));
+    expect(expected.length).toBeGreaterThan(2 * PAGE);
+    const page = await newPage(browser as Browser);
+    await signIn(page, s, "demo-rep-a");
+    await page.goto(`${s.url}/registry/accounts/${ACCOUNT}`);
+    await settled(page);
+    const section = page.locator("section[aria-labelledby='trusted-h']");
+    const table = section.locator("table");
+    await expect.poll(() => table.locator("tbody tr").count(), { timeout: 20_000 }).toBe(PAGE);
+    // The next page's request fails once, as a dropped connection would.
+    const isNext = (u: URL) => u.pathname === `/v1/accounts/${ACCOUNT}/trusted` && u.searchParams.has("cursor");
+    await page.route(isNext, (route) => route.abort("connectionreset"), { times: 1 });
+    await section.getByRole("button", { name: "Show more" }).click();
+    await section.locator(".error, [role='alert']").first().waitFor({ timeout: 20_000 });
+    expect(await firstCells(table)).toEqual(expected.slice(0, PAGE));
+    expect(await section.getByRole("button", { name: "Show more" }).count()).toBe(0);
+    await section.getByRole("button", { name: "Try again" }).click();
+    await expect.poll(() => table.locator("tbody tr").count(), { timeout: 20_000 }).toBe(2 * PAGE);
+    expect(await firstCells(table)).toEqual(expected.slice(0, 2 * PAGE));
+    expect(await section.locator(".error, [role='alert']").count()).toBe(0);
+    expect(await section.getByRole("button", { name: "Show more" }).count()).toBe(1);
+    await page.context().close();
+  }, 120_000);
+});

@@ -40,6 +40,7 @@ export const SHELL_MESSAGES = {
   "common.yes": { en: "Yes", ja: "はい" },
   "common.no": { en: "No", ja: "いいえ" },
   "common.more": { en: "Show more", ja: "さらに表示" },
+  "common.moreRetry": { en: "Try again", ja: "もう一度試す" },
   "common.cut": { en: "Only the first {n} are offered here: the list has more. Narrow it down, or use the API or the CLI for the rest.", ja: "ここには最初の {n} 件だけを表示しています（一覧にはさらに項目があります）。絞り込むか、残りは API または CLI で確認してください。" },
   "common.notAvailable": { en: "not available", ja: "なし" },
   "common.signInNeeded": { en: "Sign in to see this page.", ja: "このページを見るにはサインインしてください。" },

@@ -59,6 +59,7 @@ export function usePaged<T, D extends Page<T> = Page<T>>(path: string | null, li
     if (cursor === null || moreCtl.current !== null) return;
     const ctl = new AbortController();
     moreCtl.current = ctl;
+    setError(undefined);
     setLoading(true);
     get<Page<T>>(url(cursor), ctl.signal).then(
       (p) => {

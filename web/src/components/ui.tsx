@@ -200,15 +200,20 @@ export function Facts(props: { rows: ReadonlyArray<readonly [MessageKey, ReactNo
 export function PagedFooter(props: { paged: { error: unknown; loading: boolean; more: (() => void) | null } }) {
   const { t } = useT();
   const p = props.paged;
-  if (p.error !== undefined) return <ErrorBox error={p.error} />;
   if (p.loading) return <Loading />;
-  if (!p.more) return null;
+  // A next page that failed (the network, a session that ended) can be asked again: the cursor
+  // is where it was, so the retry appends that page once.
+  const failed = p.error !== undefined ? <ErrorBox error={p.error} /> : null;
+  if (!p.more) return failed;
   return (
-    <p>
-      <button type="button" className="secondary" onClick={p.more}>
-        {t("common.more")}
-      </button>
-    </p>
+    <>
+      {failed}
+      <p>
+        <button type="button" className="secondary" onClick={p.more}>
+          {t(failed ? "common.moreRetry" : "common.more")}
+        </button>
+      </p>
+    </>
   );
 }
 
