@@ -10,6 +10,7 @@
 // test/store/pglite-btree-gist.test.ts runs those calls on a store opened this way.
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
+import { pgliteFile } from "./pglite-prefetch.ts";
 import type { Extension } from "@electric-sql/pglite";
 
 /** Where PGlite's PostgreSQL is installed in its file system (the archive's paths are relative to it). */
@@ -57,7 +58,7 @@ let unpacked: TarFile[] | undefined;
 
 /** The files of PGlite's btree_gist archive (read once per process). */
 export function btreeGistFiles(): TarFile[] {
-  unpacked ??= untar(gunzipSync(readFileSync(new URL("./btree_gist.tar.gz", import.meta.resolve("@electric-sql/pglite")))));
+  unpacked ??= untar(gunzipSync(readFileSync(pgliteFile("btree_gist.tar.gz"))));
   return unpacked;
 }
 

@@ -5,6 +5,16 @@
 // PGlite store (src/cli/commands/registry/commands.ts); openPglite takes it (src/store/pglite.ts).
 // This module loads nothing of PGlite's: only the file is read.
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+
+/**
+ * A file beside PGlite's entry point (its dist/ folder). Resolved with require's resolver rather
+ * than import.meta.resolve, which Vite's module runner (a test run's global setup) does not have.
+ */
+export function pgliteFile(name: string): URL {
+  return new URL(`./${name}`, pathToFileURL(createRequire(import.meta.url).resolve("@electric-sql/pglite")));
+}
 
 /** WebAssembly.compile (the project's TypeScript libraries declare WebAssembly's types, not its functions). */
 const wasmApi = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
@@ -15,7 +25,7 @@ let pending: Promise<WebAssembly.Module | undefined> | undefined;
 export function prefetchPgliteWasm(): void {
   if (pending) return;
   pending = (async () => {
-    const wasm = new URL("./pglite.wasm", import.meta.resolve("@electric-sql/pglite"));
+    const wasm = pgliteFile("pglite.wasm");
     return wasmApi.compile(await readFile(wasm));
   })().catch(() => undefined);
 }

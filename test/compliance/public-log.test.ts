@@ -5,15 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rulebookValue } from "../../src/io/rulebook.ts";
 import type { SecureRegistry } from "../../src/registry/secure/index.ts";
 import { recordRulebook } from "../../src/registry/settings.ts";
-import { migrate } from "../../src/store/migrate.ts";
-import { openPglite } from "../../src/store/pglite.ts";
 import { buildFixture, type Fixture } from "../http/fixture.ts";
+import { openMigratedPglite } from "../support/stores.ts";
 
 let f: Fixture;
 
 beforeAll(async () => {
-  const db = await openPglite();
-  await migrate(db);
+  const db = await openMigratedPglite();
   const unused = new Proxy({}, { get: () => () => Promise.reject(new Error("registry not used here")) }) as SecureRegistry;
   f = await buildFixture(db, { registry: unused, start: "2026-04-06T09:00:00Z" });
   await f.ledger.defineClass({ commandId: "c1", code: "JPA-2026", unitType: "allowance", scheme: "JP-GX", vintage: 2026 });

@@ -5,18 +5,16 @@
 // close: the public sees the platform's figures, a bidder its own award. Settlement delivers the
 // award in one batch with its payment record; a second request replays it (200) and moves nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate } from "../../src/store/migrate.ts";
-import { openPglite } from "../../src/store/pglite.ts";
 import { AUCTION, AUCTION_ACCOUNT, auctionWorld, BIDDER } from "./auction-world.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
 import { A, as, CLASS, NAT, seedWorld, type Session, signIn } from "./world.ts";
+import { openMigratedPglite } from "../support/stores.ts";
 
 let f: Fixture;
 const s: Record<string, Session> = {};
 
 beforeAll(async () => {
-  const db = await openPglite();
-  await migrate(db);
+  const db = await openMigratedPglite();
   f = await buildFixture(db, {
     security: { signIn: { secondFactorRoles: [], maxFailures: 5, maxFailuresPerUser: 25, lockoutMinutes: 15, backoffBaseSeconds: 1, backoffMaxSeconds: 60, minPasswordLength: 12 } } as never,
   });

@@ -3,15 +3,13 @@
 // and security headers are on every response.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SecureRegistry } from "../../src/registry/secure/index.ts";
-import { openPglite } from "../../src/store/pglite.ts";
-import { migrate } from "../../src/store/migrate.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
+import { openMigratedPglite } from "../support/stores.ts";
 
 let f: Fixture;
 
 beforeAll(async () => {
-  const db = await openPglite();
-  await migrate(db);
+  const db = await openMigratedPglite();
   const unused = new Proxy({}, { get: () => () => Promise.reject(new Error("registry not used here")) }) as SecureRegistry;
   f = await buildFixture(db, { registry: unused });
   const L = f.ledger;

@@ -11,18 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRulebook, rulebookValue } from "../../src/io/rulebook.ts";
 import { ComplianceService } from "../../src/registry/compliance/index.ts";
 import { recordRulebook } from "../../src/registry/settings.ts";
-import { migrate } from "../../src/store/migrate.ts";
-import { openPglite } from "../../src/store/pglite.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
 import { A, as, CLASS, type Session, seedWorld, signIn } from "./world.ts";
+import { openMigratedPglite } from "../support/stores.ts";
 
 const HARD = "examples/play/gx-hard-ceiling.rulebook.yaml";
 let f: Fixture;
 const s: Record<string, Session> = {};
 
 beforeAll(async () => {
-  const db = await openPglite();
-  await migrate(db);
+  const db = await openMigratedPglite();
   // recorded before the registry opens, so that it installs the sale's hook (as the server does)
   await recordRulebook(db, "gx-hard-ceiling", rulebookValue(HARD), "2026-04-01T00:00:00.000Z");
   f = await buildFixture(db, {

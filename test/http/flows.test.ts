@@ -4,18 +4,16 @@
 // and holding limits refused with their codes; an account's own limit raised only with a second
 // person's approval of the exact version; idempotent replays by transaction id.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPglite } from "../../src/store/pglite.ts";
-import { migrate } from "../../src/store/migrate.ts";
 import { verifyLedger } from "../../src/registry/verify.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
 import { A, as, B, C, CLASS, seedWorld, type Session, signIn } from "./world.ts";
+import { openMigratedPglite } from "../support/stores.ts";
 
 let f: Fixture;
 const s: Record<string, Session> = {};
 
 beforeAll(async () => {
-  const db = await openPglite();
-  await migrate(db);
+  const db = await openMigratedPglite();
   f = await buildFixture(db, {
     start: "2026-04-06T09:00:00Z", // a Monday
     security: {

@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { base32Decode, totp } from "../../src/auth/index.ts";
 import { CSRF_HEADER } from "../../src/http/app.ts";
 import { CSP } from "../../src/http/context.ts";
-import { migrate } from "../../src/store/migrate.ts";
-import { openPglite } from "../../src/store/pglite.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
 import { A, as, B, CLASS, passwordOf, seedWorld, type Session, SYSTEM, signIn } from "./world.ts";
+import { openMigratedPglite } from "../support/stores.ts";
 
 let f: Fixture;
 let prod: Fixture;
@@ -22,13 +21,11 @@ const security = {
 } as never;
 
 beforeAll(async () => {
-  const db = await openPglite();
-  await migrate(db);
+  const db = await openMigratedPglite();
   f = await buildFixture(db, { security, http: { bodyLimitBytes: 4096, rateLimit: { ip: { max: 1000, windowMs: 60_000 }, user: { max: 40, windowMs: 60_000 }, signIn: { max: 15, windowMs: 60_000 } } } });
   await seedWorld(f);
   for (const u of ["rep-a1", "rep-a2", "auditor"]) s[u] = await signIn(f, u, `198.51.100.${u.length}`);
-  const db2 = await openPglite();
-  await migrate(db2);
+  const db2 = await openMigratedPglite();
   prod = await buildFixture(db2, { security, http: { production: true } });
   const u = await prod.auth.createUser(SYSTEM, { userId: "prod-user", displayName: "P", password: passwordOf("prod-user"), roles: ["verifier"] });
   expect(u.ok).toBe(true);

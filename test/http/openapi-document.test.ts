@@ -11,10 +11,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNT_TYPES, TRANSACTION_KINDS } from "../../src/domain/ledger/catalog.ts";
 import { CSRF_HEADER } from "../../src/http/app.ts";
-import { migrate } from "../../src/store/migrate.ts";
-import { openPglite } from "../../src/store/pglite.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
 import { A, B, CLASS, seedWorld, type Session, signIn } from "./world.ts";
+import { openMigratedPglite } from "../support/stores.ts";
 
 type Json = Record<string, any>;
 let f: Fixture;
@@ -22,8 +21,7 @@ let doc: Json;
 const ops: Array<{ path: string; method: string; o: Json }> = [];
 
 beforeAll(async () => {
-  const db = await openPglite();
-  await migrate(db);
+  const db = await openMigratedPglite();
   f = await buildFixture(db, { security: { signIn: { secondFactorRoles: [], maxFailures: 5, maxFailuresPerUser: 25, lockoutMinutes: 15, backoffBaseSeconds: 1, backoffMaxSeconds: 60, minPasswordLength: 12 } } });
   await seedWorld(f);
   doc = (await (await f.request("/openapi.json")).json()) as Json;

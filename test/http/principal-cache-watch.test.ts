@@ -8,10 +8,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEFAULT_SECURITY_CONFIG } from "../../src/domain/security/config.ts";
 import type { CredentialChanges } from "../../src/http/context.ts";
 import { principalCacheMs, StartupError } from "../../src/http/server.ts";
-import { migrate } from "../../src/store/migrate.ts";
-import { openPglite } from "../../src/store/pglite.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
 import { seedWorld, signIn, SYSTEM } from "./world.ts";
+import { openMigratedPglite } from "../support/stores.ts";
 
 let f: Fixture;
 const subscribers: Array<() => void> = [];
@@ -21,8 +20,7 @@ const announce = () => {
 };
 
 beforeAll(async () => {
-  const db = await openPglite();
-  await migrate(db);
+  const db = await openMigratedPglite();
   f = await buildFixture(db, {
     credentialChanges: watch,
     http: { principalCacheMs: 3_600_000 },

@@ -3,17 +3,15 @@
 // credential ended meanwhile: a look-up that began before a revocation is neither remembered nor
 // joined by the requests that come after the revocation.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { migrate } from "../../src/store/migrate.ts";
-import { openPglite } from "../../src/store/pglite.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
 import { A, as, seedWorld, type Session, signIn } from "./world.ts";
+import { openMigratedPglite } from "../support/stores.ts";
 
 let f: Fixture;
 let rep: Session;
 
 beforeAll(async () => {
-  const db = await openPglite();
-  await migrate(db);
+  const db = await openMigratedPglite();
   f = await buildFixture(db, {
     security: { signIn: { secondFactorRoles: [], maxFailures: 5, maxFailuresPerUser: 25, lockoutMinutes: 15, backoffBaseSeconds: 1, backoffMaxSeconds: 60, minPasswordLength: 12 } },
     http: { rateLimit: { ip: { max: 10_000, windowMs: 60_000 }, user: { max: 10_000, windowMs: 60_000 }, signIn: { max: 100, windowMs: 60_000 } } },

@@ -6,18 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SECURITY_CHECKS } from "../../src/domain/security/codes.ts";
 import { CSRF_HEADER } from "../../src/http/app.ts";
 import type { SecureRegistry } from "../../src/registry/secure/index.ts";
-import { migrate } from "../../src/store/migrate.ts";
-import { openPglite } from "../../src/store/pglite.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
 import { A, as, B, CLASS, seedWorld, type Session, signIn } from "./world.ts";
+import { openMigratedPglite } from "../support/stores.ts";
 
 let f: Fixture;
 let broken: Fixture;
 let rep: Session;
 
 beforeAll(async () => {
-  const db = await openPglite();
-  await migrate(db);
+  const db = await openMigratedPglite();
   const security = { signIn: { secondFactorRoles: [], maxFailures: 5, maxFailuresPerUser: 25, lockoutMinutes: 15, backoffBaseSeconds: 1, backoffMaxSeconds: 60, minPasswordLength: 12 } };
   f = await buildFixture(db, { security, http: { bodyLimitBytes: 2048, rateLimit: { ip: { max: 1000, windowMs: 60_000 }, user: { max: 1000, windowMs: 60_000 }, signIn: { max: 1000, windowMs: 60_000 } } } });
   await seedWorld(f);

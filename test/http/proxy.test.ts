@@ -8,10 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SECURITY_CONFIG } from "../../src/domain/security/config.ts";
 import { clientAddress } from "../../src/http/client-address.ts";
 import { StartupError, trustProxyHops } from "../../src/http/server.ts";
-import { migrate } from "../../src/store/migrate.ts";
-import { openPglite } from "../../src/store/pglite.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
 import { SYSTEM } from "./world.ts";
+import { openMigratedPglite } from "../support/stores.ts";
 
 describe("the client address from X-Forwarded-For", () => {
   it("takes the entry N hops from the right behind an appending proxy, whatever the client wrote on the left", () => {
@@ -68,8 +67,7 @@ describe("rate limits and the audit trail behind proxies", () => {
   // No backoff or lockout here: the sign-in rate limit per address is what is counted.
   const security = { signIn: { ...DEFAULT_SECURITY_CONFIG.signIn, backoffBaseSeconds: 0, backoffMaxSeconds: 0, maxFailures: 100 } };
   const fixture = async (trustProxy: number) => {
-    const db = await openPglite();
-    await migrate(db);
+    const db = await openMigratedPglite();
     const f = await buildFixture(db, { security, http: { ...limits, trustProxy } });
     expect((await f.auth.createUser(SYSTEM, { userId: "victim", displayName: "V", password: "victim-long-password" })).ok).toBe(true);
     return f;

@@ -5,17 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RateLimiter } from "../../src/http/rate-limit.ts";
 import { ManualClock } from "../../src/platform/clock.ts";
 import type { SecureRegistry } from "../../src/registry/secure/index.ts";
-import { migrate } from "../../src/store/migrate.ts";
-import { openPglite } from "../../src/store/pglite.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
+import { openMigratedPglite } from "../support/stores.ts";
 
 const unused = new Proxy({}, { get: () => () => Promise.reject(new Error("registry not used here")) }) as SecureRegistry;
 let f: Fixture;
 let proxied: Fixture;
 
 beforeAll(async () => {
-  const db = await openPglite();
-  await migrate(db);
+  const db = await openMigratedPglite();
   const limits = { rateLimit: { ip: { max: 5, windowMs: 60_000 }, user: { max: 100, windowMs: 60_000 }, signIn: { max: 100, windowMs: 60_000 } } };
   f = await buildFixture(db, { registry: unused, http: limits });
   proxied = await buildFixture(db, { registry: unused, http: { ...limits, trustProxy: 1 } });

@@ -4,17 +4,15 @@
 // why. Before, a read-only token calling POST /v1/auth/password was told it could not set
 // "another user's password".
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate } from "../../src/store/migrate.ts";
-import { openPglite } from "../../src/store/pglite.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
 import { passwordOf, seedWorld, SYSTEM } from "./world.ts";
+import { openMigratedPglite } from "../support/stores.ts";
 
 let f: Fixture;
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  const db = await openPglite();
-  await migrate(db);
+  const db = await openMigratedPglite();
   f = await buildFixture(db, { security: { signIn: { secondFactorRoles: [], maxFailures: 5, maxFailuresPerUser: 25, lockoutMinutes: 15, backoffBaseSeconds: 1, backoffMaxSeconds: 60, minPasswordLength: 12 } } });
   await seedWorld(f);
   for (const [name, user, scopes] of [["readOnly", "rep-a1", ["read"]], ["admin", "admin", ["admin", "read"]]] as const) {

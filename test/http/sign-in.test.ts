@@ -8,18 +8,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { base32Decode, totp } from "../../src/auth/index.ts";
 import { DEFAULT_SECURITY_CONFIG } from "../../src/domain/security/config.ts";
-import { migrate } from "../../src/store/migrate.ts";
-import { openPglite } from "../../src/store/pglite.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
 import { as, passwordOf, SYSTEM, signIn } from "./world.ts";
+import { openMigratedPglite } from "../support/stores.ts";
 
 const MIN = 60_000;
 let f: Fixture;
 let secret = "";
 
 beforeAll(async () => {
-  const db = await openPglite();
-  await migrate(db);
+  const db = await openMigratedPglite();
   f = await buildFixture(db, {
     security: { signIn: { ...DEFAULT_SECURITY_CONFIG.signIn, secondFactorRoles: ["national-admin"], maxFailures: 5, maxFailuresPerUser: 10 } },
     http: { rateLimit: { ip: { max: 200, windowMs: 60_000 }, user: { max: 30, windowMs: 60_000 }, signIn: { max: 100, windowMs: 60_000 } } },

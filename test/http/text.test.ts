@@ -10,9 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SECURITY_CONFIG } from "../../src/domain/security/config.ts";
 import { CSRF_HEADER } from "../../src/http/app.ts";
 import type { SecureRegistry } from "../../src/registry/secure/index.ts";
-import { migrate } from "../../src/store/migrate.ts";
-import { openPglite } from "../../src/store/pglite.ts";
-import { openTestDb, type StoreKind } from "../support/stores.ts";
+import { openMigratedPglite, openTestDb, type StoreKind } from "../support/stores.ts";
 import { buildFixture, type Fixture } from "./fixture.ts";
 import { MATRIX, MATRIX_ROLES, ROLE_USER } from "./matrix.ts";
 import { ledgerSnapshot } from "./snapshot.ts";
@@ -178,8 +176,7 @@ for (const kind of ["pglite", "postgres"] as StoreKind[]) {
 describe("the database's refusal of text as a safety net", () => {
   let f: Fixture;
   beforeAll(async () => {
-    const db = await openPglite();
-    await migrate(db);
+    const db = await openMigratedPglite();
     const throwing = (state: string) => () => Promise.reject(Object.assign(new Error("invalid input syntax for type json"), { code: state }));
     const registry = new Proxy({}, { get: (_t, k) => (k === "initiate" ? throwing("22P02") : k === "holderLimit" ? throwing("22021") : throwing("XX000")) }) as SecureRegistry;
     const security = { signIn: { ...DEFAULT_SECURITY_CONFIG.signIn, secondFactorRoles: [] } };

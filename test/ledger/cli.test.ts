@@ -20,11 +20,10 @@ import { systemPrincipal } from "../../src/domain/security/roles.ts";
 import { systemClock } from "../../src/platform/clock.ts";
 import type { Db } from "../../src/store/db.ts";
 import { lockDirectory } from "../../src/store/lock.ts";
-import { migrate } from "../../src/store/migrate.ts";
 import { openStore } from "../../src/store/open.ts";
 import { openPglite } from "../../src/store/pglite.ts";
 import { type EtsRun, runEts } from "../support/ets.ts";
-import { createServerDatabase } from "../support/stores.ts";
+import { createServerDatabase, openMigratedPglite } from "../support/stores.ts";
 import { FAST_ARGON2, PASSWORD } from "../security/fixture.ts";
 
 const json = (r: EtsRun) => JSON.parse(r.stdout) as Record<string, unknown>;
@@ -188,8 +187,7 @@ describe("ets registry commands, bad input in-process", () => {
   let held: string;
 
   beforeAll(async () => {
-    db = await openPglite();
-    await migrate(db);
+    db = await openMigratedPglite();
     await createUsers(db);
     for (const u of ["admin1", "admin2"]) ctx[u] = await cli.registryContext(db, u);
     anon = await cli.registryContext(db, undefined);
