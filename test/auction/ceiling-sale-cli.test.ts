@@ -73,6 +73,12 @@ describe("ets collar sell|sales|pending|complete", () => {
     expect(JSON.parse(pending.stdout)).toMatchObject({ items: [{ commandId: "sale-5", account: "JP-200-0002", classCode: "JPA-2026", quantity: "3", price: "4300", amount: "12900", issuanceId: "ceiling-sale.sale-5.issue", issuanceStatus: "awaiting_approval", requestedBy: "ministry-1" }] });
     const text = await runEts(["collar", "pending", "--database", database]);
     expect(text.stdout).toMatch(/sale-5\s+JP-200-0002\s+JPA-2026\s+3\s+12900\s+JPY\s+awaiting_approval\s+ministry-1/);
+    // awaiting approval: open, not ended; a state that does not exist is refused naming the option
+    expect(JSON.parse((await runEts(["collar", "pending", "--state", "ended", "--database", database, "--json"])).stdout)).toMatchObject({ items: [] });
+    expect(JSON.parse((await runEts(["collar", "pending", "--state", "open", "--database", database, "--json"])).stdout)).toMatchObject({ items: [{ commandId: "sale-5" }] });
+    const badState = await runEts(["collar", "pending", "--state", "closed", "--database", database]);
+    expect(badState.code).toBe(2);
+    expect(badState.stderr).toMatch(/--state.*closed.*open, ended/);
     // the issuance still waits: completing is refused with its status
     const early = await runEts(["collar", "complete", "--id", "sale-5", "--database", database, "--as", "ministry-2", "--json"]);
     expect(early.code).toBe(1);

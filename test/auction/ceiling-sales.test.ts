@@ -203,6 +203,9 @@ forEachStore("sales at the ceiling beyond the cap", (db) => {
     must(await reg.reject(admin2, { transactionId: saleIssuanceId("c3") }));
     expect(await svc.completeCeilingSale(admin2, "c3")).toMatchObject({ ok: false, code: 11709, facts: { status: "rejected" } });
     expect((await svc.pendingCeilingSales()).find((p) => p.commandId === "c3")?.issuanceStatus).toBe("rejected");
+    // listed as ended, not as open
+    expect((await svc.pendingCeilingSales({ state: "ended" })).map((p) => p.commandId)).toEqual(["c3"]);
+    expect((await svc.pendingCeilingSales({ state: "open" })).map((p) => p.commandId)).not.toContain("c3");
   });
 
   it("a request whose issuance never came is listed as not issued, and completing it issues (once)", async () => {
@@ -222,6 +225,11 @@ forEachStore("sales at the ceiling beyond the cap", (db) => {
     expect(all).toEqual(["c2", "c3"]);
     expect((await svc.pendingCeilingSales({ take: 1 })).map((p) => p.commandId)).toEqual(["c2"]);
     expect((await svc.pendingCeilingSales({ after: "c2", take: 5 })).map((p) => p.commandId)).toEqual(["c3"]);
+    // c2 awaits its issuance's approval (open), c3's was rejected (ended); the cursor works within a state
+    expect((await svc.pendingCeilingSales({ state: "open" })).map((p) => p.commandId)).toEqual(["c2"]);
+    expect((await svc.pendingCeilingSales({ state: "ended" })).map((p) => p.commandId)).toEqual(["c3"]);
+    expect((await svc.pendingCeilingSales({ state: "open", after: "c2" })).map((p) => p.commandId)).toEqual([]);
+    expect((await svc.pendingCeilingSales({ state: "ended", take: 1 })).map((p) => p.commandId)).toEqual(["c3"]);
     await expect(db().query("UPDATE ceiling_sale_requests SET quantity = 1")).rejects.toThrow();
     await expect(db().query("DELETE FROM ceiling_sale_requests")).rejects.toThrow();
     await expect(db().query("TRUNCATE ceiling_sale_requests")).rejects.toThrow();

@@ -10,7 +10,9 @@
 // completion (the registry's list: still there after a reload); the second administrator, in her
 // own browser, approves the issuance and completes the sale from that list knowing none of its
 // figures, at JPY 430,000; the seller's page then lists it with a sale made earlier through the API
-// (totals 150, JPY 645,000, and 150 issued beyond the cap by the registry's count).
+// (totals 150, JPY 645,000, and 150 issued beyond the cap by the registry's count). A sale whose
+// issuance the second administrator rejected is not in the pending list as it opens (those that can
+// still complete) and is shown, with no way to complete it, among the ended ones and among all.
 // The authority reads the list without the form; the page reads in Japanese. axe-core's WCAG 2.1
 // A/AA checks on each.
 import { mkdtempSync } from "node:fs";
@@ -143,6 +145,35 @@ describe("sales at the ceiling in a browser", () => {
     ]);
     expect(list.body.issuedBeyondCap).toEqual([{ year: 2026, quantity: "150" }]);
   }, 180_000);
+
+  it("a sale whose issuance was rejected leaves the default list and is shown among the ended ones", async () => {
+    const admin = await apiAs(server, "demo-admin");
+    expect((await admin("POST", "/v1/ceiling-sales", { commandId: "sale-r", account: BUYER, classCode: CLASS, quantity: "7" })).body.code).toBe(11709);
+    expect((await (await apiAs(server, "demo-admin-2"))("POST", "/v1/transactions/ceiling-sale.sale-r.issue/reject", { reason: "not this buyer" })).status).toBe(200);
+    const page = await newPage(browser);
+    await signIn(page, server, "demo-admin");
+    await openPage(page);
+    const pending = page.getByRole("table", { name: "Sales at the ceiling requested and not yet made" });
+    const show = page.getByLabel("Show", { exact: true });
+    expect(await show.inputValue()).toBe("open");
+    await page.getByText("No sale at the ceiling awaits completion.").waitFor();
+    await show.selectOption("ended");
+    const ended = pending.getByRole("row").filter({ hasText: "sale-r" });
+    await ended.waitFor();
+    expect(await ended.innerText()).toMatch(/^sale-r\s+JP-200-0002 \(JP-INST-002\)\s+JPA-2025\s+7\s+¥30,100\s+ceiling-sale\.sale-r\.issue\s+demo-admin .*Its issuance was rejected or cancelled: this sale cannot complete$/);
+    expect(await ended.getByRole("button").count()).toBe(0);
+    await show.selectOption("all");
+    await expect.poll(() => pending.getByRole("row").count()).toBe(2);
+    await show.selectOption("open");
+    await page.getByText("No sale at the ceiling awaits completion.").waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    // In Japanese, the choice and its empty list too.
+    await page.getByRole("button", { name: "日本語" }).click();
+    await page.getByLabel("表示", { exact: true }).selectOption("ended");
+    await page.getByRole("table", { name: "指示済みでまだ完了していない上限価格での売却" }).getByRole("row").filter({ hasText: "sale-r" }).waitFor();
+    expect(await wrongLanguage(page, "ja")).toEqual([]);
+    await page.context().close();
+  }, 120_000);
 
   it("the authority reads the sales without the form; a representative is not offered the page", async () => {
     const page = await newPage(browser);

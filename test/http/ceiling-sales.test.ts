@@ -57,6 +57,9 @@ describe("a sale at the ceiling completed by its commandId over the API", () => 
     expect(pending.body.items).toEqual([
       expect.objectContaining({ commandId: "api-sale-1", account: A, installation: "INST-A", classCode: CLASS, quantity: "30", year: 2026, price: "4300", amount: "129000", currency: "JPY", issuanceId: "ceiling-sale.api-sale-1.issue", issuanceStatus: "awaiting_approval", requestedBy: "admin" }),
     ]);
+    // awaiting approval, it is open, not ended
+    expect((await call("auditor", "GET", "/v1/ceiling-sales/pending?state=open")).body.items).toEqual([expect.objectContaining({ commandId: "api-sale-1" })]);
+    expect(await call("auditor", "GET", "/v1/ceiling-sales/pending?state=ended")).toMatchObject({ status: 200, body: { items: [], nextCursor: null } });
     // the authority may not complete it; a representative may not read the list
     expect((await call("auditor", "POST", "/v1/ceiling-sales/api-sale-1/complete", {})).status).toBe(403);
     expect((await call("rep-a1", "GET", "/v1/ceiling-sales/pending")).status).toBe(403);
@@ -76,6 +79,9 @@ describe("a sale at the ceiling completed by its commandId over the API", () => 
     expect(JSON.stringify(bad.body)).toMatch(/commandId/);
     expect((await call("admin", "POST", `/v1/ceiling-sales/${"x".repeat(101)}/complete`, {})).status).toBe(400);
     expect((await call("admin", "GET", "/v1/ceiling-sales/pending?limit=0")).status).toBe(400);
+    const badState = await call("admin", "GET", "/v1/ceiling-sales/pending?state=closed");
+    expect(badState.status).toBe(400);
+    expect(JSON.stringify(badState.body)).toMatch(/state/);
     expect(f.undeclared).toEqual([]);
   });
 });

@@ -9,11 +9,12 @@
 // The same --id again records nothing more.
 import type { Command } from "commander";
 import { auctionStatusOf } from "../../domain/auction/checks.ts";
-import { AuctionService } from "../../registry/auction/index.ts";
+import { AuctionService, PENDING_STATES } from "../../registry/auction/index.ts";
 import type { Result } from "../../registry/ledger/index.ts";
 import { action, formatTable, printJson, UsageError } from "../io.ts";
 import { actingUser, type Common, type ListOpts, pageFooter, pageOptions, pages, Refused, withRegistry } from "./registry/index.ts";
 import { rowsPage } from "../../registry/page-key.ts";
+import { oneOf } from "./registry/args.ts";
 
 const FLAGS: Record<string, string> = { commandId: "--id", installation: "--installation", period: "--period", quantity: "--quantity", reference: "--reference", account: "--account", classCode: "--class", issuanceAccount: "--issuance-account" };
 
@@ -105,13 +106,15 @@ export function register(program: Command): void {
     );
   pageOptions(c.command("pending")
     .description("the sales at the ceiling requested and not yet made (oldest first, a page at a time), with their issuance's status"))
+    .option("--state <state>", "open (a completion can still make the sale) or ended (issuance rejected or cancelled); default: both")
     .option("--database <dir|url>", "PGlite data directory or postgres:// URL (default: DATABASE_URL, else .data/pglite)")
     .option("--json", "print JSON")
     .action(
-      action(async (o: Common & ListOpts) => {
+      action(async (o: Common & ListOpts & { state?: string }) => {
+        const state = o.state === undefined ? undefined : oneOf("--state", o.state, PENDING_STATES);
         const page = await withRegistry(o, async (ctx) => {
           const svc = new AuctionService(ctx.registry);
-          return pages(o, async (after, limit) => rowsPage(await svc.pendingCeilingSales({ after, take: limit + 1 }), limit, (x) => x.commandId));
+          return pages(o, async (after, limit) => rowsPage(await svc.pendingCeilingSales({ after, take: limit + 1, state }), limit, (x) => x.commandId));
         });
         if (o.json) printJson(plain(page));
         else {

@@ -6,7 +6,7 @@
 // Administrators and the authority read them.
 import { z } from "@hono/zod-openapi";
 import { auctionStatusOf } from "../../domain/auction/checks.ts";
-import { AuctionService } from "../../registry/auction/index.ts";
+import { AuctionService, PENDING_STATES } from "../../registry/auction/index.ts";
 import { roles } from "../access.ts";
 import type { AppDeps, HttpConfig } from "../context.ts";
 import { jsonSafe, ProblemError, type RefusalLike, refusalProblem, refusalStatus } from "../problem.ts";
@@ -148,12 +148,12 @@ export function collarOps(deps: AppDeps, _config: HttpConfig): Op[] {
       method: "get", path: "/v1/ceiling-sales/pending", operationId: "listPendingCeilingSales", tag: TAG, access: roles(["national-admin", "authority"], "read"),
       summary: "Sales at the ceiling requested and not yet made",
       description:
-        "The sales at the ceiling requested and not yet made (no sale row), oldest first by the time of the request (then by commandId), a page at a time with a cursor: each with its buyer, class, quantity, the price and exact amount of the year asked, the issuance beyond the cap and its status, who asked and when. A sale leaves the list once it is made; one whose issuance was rejected or cancelled stays, with that status.",
-      query: PageQuery,
+        "The sales at the ceiling requested and not yet made (no sale row), oldest first by the time of the request (then by commandId), a page at a time with a cursor: each with its buyer, class, quantity, the price and exact amount of the year asked, the issuance beyond the cap and its status, who asked and when. A sale leaves the list once it is made; one whose issuance was rejected or cancelled stays, with that status. `state=open` lists only the requests a completion can still make (issuance not written, awaiting approval or delay, or completed); `state=ended` only those whose issuance was rejected or cancelled.",
+      query: PageQuery.extend({ state: z.enum(PENDING_STATES).optional() }),
       responses: { 200: { description: "A page of pending sales", schema: page(PendingCeilingSale, "PendingCeilingSaleList") } },
       handler: async ({ c, query }) => {
         const p = pageRequest(query);
-        return json(c, pageOf(await service().pendingCeilingSales({ after: p.after, take: p.take }), p.limit, (x) => x.commandId));
+        return json(c, pageOf(await service().pendingCeilingSales({ after: p.after, take: p.take, state: query.state }), p.limit, (x) => x.commandId));
       },
     }),
     op({

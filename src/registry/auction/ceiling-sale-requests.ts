@@ -108,17 +108,33 @@ export async function recordRequest(
 }
 
 /**
- * The requests whose sale is not made yet (no sale row under their transaction id), oldest first
- * (requested_at, then commandId); with a page, those after the request `after`, at most `take`.
- * Rejected or cancelled issuances stay listed with their status: the sale cannot complete, and the
- * list says so rather than hide a request an administrator made.
+ * Which pending requests to list: `open`, those a completion can still make (the issuance never
+ * written, awaiting approval or delay, or completed); `ended`, those whose issuance was rejected or
+ * cancelled, which no completion makes (11709 with the status); neither, all of them.
  */
-export async function listPendingCeilingSales(sql: Db | Sql, opts: { after?: string | undefined; take?: number | undefined } = {}): Promise<PendingCeilingSaleView[]> {
+export const PENDING_STATES = ["open", "ended"] as const;
+export type PendingState = (typeof PENDING_STATES)[number];
+
+/** The issuance statuses that end a sale's request. */
+const ENDED = `('rejected', 'cancelled')`;
+
+/**
+ * The requests whose sale is not made yet (no sale row under their transaction id), oldest first
+ * (requested_at, then commandId); with a page, those after the request `after`, at most `take`;
+ * with a state, only the open or only the ended ones. A request whose issuance was rejected or
+ * cancelled is never dropped from the records: unfiltered it is listed with that status, and
+ * `ended` lists only those, so an administrator sees what needs a new request.
+ */
+export async function listPendingCeilingSales(
+  sql: Db | Sql,
+  opts: { after?: string | undefined; take?: number | undefined; state?: PendingState | undefined } = {},
+): Promise<PendingCeilingSaleView[]> {
   const r = await sql.query<Raw>(
     `${SELECT} WHERE NOT EXISTS (SELECT 1 FROM ceiling_sales c WHERE c.transaction_id = r.transaction_id)
        AND ($1::text IS NULL OR (r.requested_at, r.command_id) > (SELECT p.requested_at, p.command_id FROM ceiling_sale_requests p WHERE p.command_id = $1))
+       AND ($3::text IS NULL OR ($3 = 'ended') = coalesce(s.status IN ${ENDED}, false))
      ORDER BY r.requested_at, r.command_id LIMIT $2`,
-    [opts.after ?? null, opts.take ?? null],
+    [opts.after ?? null, opts.take ?? null, opts.state ?? null],
   );
   return r.rows.map(view);
 }

@@ -27,7 +27,7 @@ export type { DecideInput, DecisionView, MonthView, TnacView } from "./msr.ts";
 export type { AuctionView, PublicResults, ResultsView } from "./reads.ts";
 export type { CeilingPaymentInput, CeilingPaymentView } from "./ceiling-payments.ts";
 export { ceilingPaymentsCovering } from "./ceiling-payments.ts";
-export type { PendingCeilingSaleView } from "./ceiling-sale-requests.ts";
+export { PENDING_STATES, type PendingCeilingSaleView, type PendingState } from "./ceiling-sale-requests.ts";
 export type { CeilingSaleInput, CeilingSaleView } from "./ceiling-sales.ts";
 export { issuedBeyondCap, saleIssuanceId, saleTransactionId } from "./ceiling-sales.ts";
 export type { RevenueView } from "./revenue.ts";

@@ -3,27 +3,28 @@
 // (buyer, class, allowances, the ceiling price, the exact amount, the transfer and the issuance
 // beyond the cap, who sold and when), their totals, and the registry's own count of what they
 // issued beyond the cap; then the sales requested and not yet made, read from the registry's own
-// list of requests (every one, a page at a time), each with its issuance's status. A national
+// list of requests (a page at a time), each with its issuance's status: by default those that can
+// still complete, or on choice those whose issuance was rejected or cancelled, or both. A national
 // administrator sells here: the API records the request, prices the sale from the rulebook, issues
 // beyond the cap and answers 11709 while that issuance awaits approval; once a second national
 // administrator approves it, any national administrator completes the sale from the pending list
-// by its command id alone (the request names the rest), in any tab or browser. The form also keeps
-// the command id of a sale whose answer was lost, so selling again with the same figures is the
-// same sale. National administrators and the authority read the page (the API's rule); the
+// by its command id alone (the request names the rest), in any tab or browser. The form
+// (ceiling-sale-form.tsx) also keeps the command id of a sale whose answer was lost, so selling
+// again with the same figures is the same sale. National administrators and the authority read the page (the API's rule); the
 // navigation offers it only where the rulebook keeps its ceiling by fixed-price sales
 // (`features.ceilingSales`).
-import { useRef, useState } from "react";
-import { ApiError, commandId, post } from "../../api/client.ts";
-import type { Page, Scheme, UnitClass } from "../../api/types.ts";
-import { useAll } from "../../api/use-all.ts";
+import { useState } from "react";
+import { post } from "../../api/client.ts";
+import type { Page, Scheme } from "../../api/types.ts";
 import { firstPage, type Paged, usePaged } from "../../api/use-paged.ts";
-import { CutNotice, Data, ErrorBox, Field, Notice, PagedFooter, PageTitle, Select, Show, Table } from "../../components/ui.tsx";
+import { Data, ErrorBox, Field, PagedFooter, PageTitle, Select, Show, Table } from "../../components/ui.tsx";
 import { sumDecimals } from "../../decimal.ts";
 import { useT } from "../../i18n/context.tsx";
 import { Link } from "../../router.tsx";
 import { useScheme } from "../../scheme.tsx";
 import { abilities, useSession } from "../../session.tsx";
-import { Dec, Money, useInstallations } from "./common.tsx";
+import { Outcome, SaleForm, TxLink } from "./ceiling-sale-form.tsx";
+import { Dec, Money } from "./common.tsx";
 
 export interface CeilingSale {
   id: string;
@@ -87,7 +88,9 @@ export function CeilingSalesPage() {
   // The API's bounds on a year: anything else would only be refused.
   const valid = /^\d{4}$/.test(year) && Number(year) >= 1990 && Number(year) <= 2200;
   const sales = usePaged<CeilingSale, SalePage>(valid ? `/v1/ceiling-sales?year=${year}` : null);
-  const pending = usePaged<PendingSale>("/v1/ceiling-sales/pending");
+  // What the pending list shows: by default only the requests a completion can still make.
+  const [pendingState, setPendingState] = useState<PendingState>("open");
+  const pending = usePaged<PendingSale>(`/v1/ceiling-sales/pending${pendingState === "all" ? "" : `?state=${pendingState}`}`);
   const reload = () => {
     sales.reload();
     pending.reload();
@@ -98,7 +101,7 @@ export function CeilingSalesPage() {
       <p className="intro">{t("cs.intro")}</p>
       <Field label="cs.year" inputMode="numeric" value={year} onChange={(e) => setYear(e.target.value.trim())} />
       {valid ? <Sales year={Number(year)} paged={sales} /> : null}
-      <Pending paged={pending} canComplete={can.admin} onDone={reload} />
+      <Pending paged={pending} state={pendingState} onState={setPendingState} canComplete={can.admin} onDone={reload} />
       {can.admin ? <SaleForm onDone={reload} /> : null}
     </>
   );
@@ -154,20 +157,17 @@ function Sales(props: { year: number; paged: Paged<CeilingSale, SalePage> }) {
   );
 }
 
-function TxLink(props: { id: string }) {
-  return (
-    <Link to={`/registry/transactions/${encodeURIComponent(props.id)}`}>
-      <Data>{props.id}</Data>
-    </Link>
-  );
-}
-
 /**
  * The sales requested and not yet made, every one (a page at a time), with where each issuance
  * stands and the next step: the approvals page while it waits, the completion once it is approved
- * (or never written: completing issues it), nothing once it was rejected or cancelled.
+ * (or never written: completing issues it), nothing once it was rejected or cancelled. By default
+ * only those that can still complete; the choice above the table shows the ended ones, or both.
  */
-function Pending(props: { paged: Paged<PendingSale>; canComplete: boolean; onDone: () => void }) {
+/** Which requests the pending list shows (the API's `state`, or both). */
+type PendingState = "open" | "ended" | "all";
+const PENDING_STATE_LABELS = { open: "cs.stateOpen", ended: "cs.stateEnded", all: "cs.stateAll" } as const;
+
+function Pending(props: { paged: Paged<PendingSale>; state: PendingState; onState: (s: PendingState) => void; canComplete: boolean; onDone: () => void }) {
   const { t, f } = useT();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
@@ -209,6 +209,13 @@ function Pending(props: { paged: Paged<PendingSale>; canComplete: boolean; onDon
   return (
     <section aria-labelledby="cs-pending-h">
       <h2 id="cs-pending-h">{t("cs.pendingTitle")}</h2>
+      <Select label="cs.pendingState" value={props.state} onChange={(e) => props.onState(e.target.value as PendingState)}>
+        {(["open", "ended", "all"] as const).map((s) => (
+          <option key={s} value={s}>
+            {t(PENDING_STATE_LABELS[s])}
+          </option>
+        ))}
+      </Select>
       <ErrorBox error={error} />
       <Outcome awaiting={null} done={done} />
       <Show loaded={firstPage(props.paged)}>
@@ -218,7 +225,7 @@ function Pending(props: { paged: Paged<PendingSale>; canComplete: boolean; onDon
               caption={t("cs.pendingCaption")}
               rows={props.paged.items}
               rowKey={(x) => x.commandId}
-              empty="cs.pendingNone"
+              empty={props.state === "ended" ? "cs.pendingEndedNone" : "cs.pendingNone"}
               columns={[
                 { head: "cs.sale", cell: (x) => <Data>{x.commandId}</Data> },
                 { head: "cs.buyer", cell: (x) => <><Data>{x.account}</Data> (<Data>{x.installation}</Data>)</> },
@@ -235,166 +242,5 @@ function Pending(props: { paged: Paged<PendingSale>; canComplete: boolean; onDon
         )}
       </Show>
     </section>
-  );
-}
-
-/** Where the tab keeps the command ids of sales whose issuance awaits approval, and how many at most. */
-const KEPT = "openets.ceiling-sales";
-const KEPT_MAX = 20;
-
-/**
- * The command ids kept for the tab (sessionStorage), by the sale's figures: selling again with the
- * same figures after a reload, once the issuance is approved, completes that sale rather than issue
- * again. Without storage they last as long as the page.
- */
-function keptIds(): Record<string, string> {
-  try {
-    const v: unknown = JSON.parse(window.sessionStorage.getItem(KEPT) ?? "{}");
-    return typeof v === "object" && v !== null ? (v as Record<string, string>) : {};
-  } catch {
-    return {};
-  }
-}
-
-function keepId(ids: Record<string, string>, key: string, id: string | null): void {
-  delete ids[key];
-  if (id !== null) ids[key] = id;
-  // The oldest go first past the bound (keys keep their insertion order).
-  for (const k of Object.keys(ids).slice(0, Math.max(0, Object.keys(ids).length - KEPT_MAX))) delete ids[k];
-  try {
-    window.sessionStorage.setItem(KEPT, JSON.stringify(ids));
-  } catch {
-    // no storage: the ids stay in the page's memory only
-  }
-}
-
-/** The field a refusal names (facts.field), for marking that input. */
-function refusedField(err: unknown): string | undefined {
-  const field = err instanceof ApiError ? err.problem?.facts?.field : undefined;
-  return typeof field === "string" ? field : undefined;
-}
-
-function SaleForm(props: { onDone: () => void }) {
-  const { t } = useT();
-  const installations = useInstallations();
-  const classes = useAll<UnitClass>("/v1/classes");
-  const [account, setAccount] = useState("");
-  const [chosen, setClass] = useState<string | null>(null);
-  const [quantity, setQuantity] = useState("");
-  const [error, setError] = useState<unknown>(undefined);
-  const [awaiting, setAwaiting] = useState<string | null>(null);
-  const [done, setDone] = useState<CeilingSale | null>(null);
-  const [busy, setBusy] = useState(false);
-  // One command id per filled-in sale, kept while its issuance awaits approval (or its answer was
-  // lost): selling again with the same figures completes that sale instead of issuing again.
-  const ids = useRef<Record<string, string> | null>(null);
-  async function submit(e: { preventDefault(): void }, classCode: string) {
-    e.preventDefault();
-    const body = { account: account.trim(), classCode, quantity: quantity.trim() };
-    const key = JSON.stringify(body);
-    ids.current ??= keptIds();
-    const kept = ids.current;
-    const id = typeof kept[key] === "string" ? kept[key] : commandId("cs");
-    keepId(kept, key, id);
-    setBusy(true);
-    setError(undefined);
-    setAwaiting(null);
-    setDone(null);
-    try {
-      setDone(await post<CeilingSale>("/v1/ceiling-sales", { commandId: id, ...body }));
-      keepId(kept, key, null);
-      setQuantity("");
-    } catch (err) {
-      const p = err instanceof ApiError ? err.problem : undefined;
-      const waits = p?.check === "ceiling-sale-awaiting-issuance" && (p.facts?.status === "awaiting_approval" || p.facts?.status === "delayed");
-      if (waits && typeof p?.facts?.issuanceId === "string") {
-        setAwaiting(p.facts.issuanceId);
-      } else {
-        // Only a lost answer (the network) may have been recorded: keep its id for the retry.
-        if (!(err instanceof ApiError) || err.network === false) keepId(kept, key, null);
-        setError(err);
-      }
-    } finally {
-      setBusy(false);
-      props.onDone();
-    }
-  }
-  const field = refusedField(error);
-  const mark = (name: string) => (field === name ? t("cs.fieldRefused") : null);
-  return (
-    <Show loaded={classes}>
-      {(all) => {
-        const allowances = all.items.filter((c) => c.unitType === "allowance");
-        const classCode = chosen ?? allowances[allowances.length - 1]?.code ?? "";
-        return (
-          <section aria-labelledby="cs-form-h">
-            <h2 id="cs-form-h">{t("cs.formTitle")}</h2>
-            <p>{t("cs.formIntro")}</p>
-            <CutNotice all={all} />
-            {allowances.length === 0 ? (
-              <p>{t("cs.noClasses")}</p>
-            ) : (
-              <form onSubmit={(e) => void submit(e, classCode)}>
-                <Field label="cs.accountField" hint="cs.accountHint" required list="cs-buyers" autoComplete="off" value={account} error={mark("account")} onChange={(e) => setAccount(e.target.value)} />
-                {/* Suggestions only: the covered entities' accounts; the API decides who may buy. */}
-                <datalist id="cs-buyers" translate="no">
-                  {(installations.data?.items ?? []).map((i) => (
-                    <option key={i.installation} value={i.accountId}>{`${i.installation} (${i.operator})`}</option>
-                  ))}
-                </datalist>
-                <Select label="cs.classField" value={classCode} onChange={(e) => setClass(e.target.value)}>
-                  {allowances.map((c) => (
-                    <option key={c.code} value={c.code} translate="no">
-                      {c.code}
-                    </option>
-                  ))}
-                </Select>
-                <Field label="cs.quantityField" inputMode="numeric" required value={quantity} error={mark("quantity")} onChange={(e) => setQuantity(e.target.value)} />
-                <ErrorBox error={error} />
-                <Outcome awaiting={awaiting} done={done} />
-                <div className="actions">
-                  <button type="submit" className="primary" disabled={busy}>
-                    {t("cs.submit")}
-                  </button>
-                </div>
-              </form>
-            )}
-          </section>
-        );
-      }}
-    </Show>
-  );
-}
-
-/** What the last sale left: its issuance awaiting approval (with the way to the approvals page), or the sale made. */
-function Outcome(props: { awaiting: string | null; done: CeilingSale | null }) {
-  const { t, tn } = useT();
-  const { awaiting, done } = props;
-  if (awaiting !== null) {
-    return (
-      <Notice kind="info">
-        {tn("cs.awaiting", {
-          id: <TxLink key="i" id={awaiting} />,
-          approvals: (
-            <Link key="a" to="/registry/approvals">
-              {t("cs.approvalsPage")}
-            </Link>
-          ),
-        })}
-      </Notice>
-    );
-  }
-  if (done === null) return null;
-  return (
-    <Notice kind="ok">
-      {tn("cs.soldNotice", {
-        quantity: <Dec key="q" v={done.quantity} />,
-        class: <Data key="c">{done.classCode}</Data>,
-        account: <Data key="a">{done.account}</Data>,
-        price: <Money key="p" amount={done.price} currency={done.currency} />,
-        amount: <Money key="m" amount={done.amount} currency={done.currency} />,
-        issuance: <TxLink key="i" id={done.issuanceId} />,
-      })}
-    </Notice>
   );
 }
