@@ -23,7 +23,8 @@
 //   figures of its backends per transaction, the baseline beside ours. --node-ab DIR alternates
 //   rounds between this checkout's service (A) and DIR's (B, another checkout of the project with
 //   its own src/) on the same cluster: a same-run A/B of a Node.js-side change; --slots-b N
-//   alternates the default group commit (A) with N write slots (B); --slots-b off, with none.
+//   alternates the default group commit (A) with N write slots (B); --slots-b off, with none;
+//   --group-b JSON with these group commit options (e.g. '{"maxGroup":4}').
 import { execFileSync, spawn } from "node:child_process";
 import { Session } from "node:inspector/promises";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -229,6 +230,9 @@ async function profileSingle(seconds: number): Promise<void> {
   if (nodeAb) {
     const other = (await import(pathToFileURL(join(resolve(nodeAb), "src/registry/ledger/index.ts")).href)) as typeof import("../src/registry/ledger/index.ts");
     services.push(await other.LedgerService.open(db));
+  } else if (arg("--group-b") !== undefined) {
+    // --group-b JSON: B is this service with these group commit options (e.g. '{"maxGroup":4}').
+    services.push(await LedgerService.open(db, undefined, undefined, { groupCommit: JSON.parse(arg("--group-b") ?? "{}") }));
   } else if (arg("--slots-b") !== undefined) {
     // --slots-b N|off: B is this service with N write slots of group commit, or without it (A: the default).
     const slots = arg("--slots-b");
