@@ -30,7 +30,11 @@ export function useLoaded<T>(path: string | null, read: (path: string, signal: A
     const ctl = new AbortController();
     setState((s) => ({ ...s, loading: true }));
     read(path, ctl.signal).then(
-      (data) => setState({ data, error: undefined, loading: false }),
+      // An answer that arrives after its path changed (its body already read when the request
+      // was aborted) is dropped, as usePaged drops a late page: the newer read's answer stands.
+      (data) => {
+        if (!ctl.signal.aborted) setState({ data, error: undefined, loading: false });
+      },
       (error: unknown) => {
         if (!ctl.signal.aborted) setState({ data: undefined, error, loading: false });
       },
