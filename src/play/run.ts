@@ -243,10 +243,10 @@ interface Served {
   close(): Promise<void>;
 }
 
-async function serveRegistry(name: string, spec: RegistrySpec, clock: ManualClock, saved: Map<string, unknown>): Promise<Served & { url: string }> {
+async function serveRegistry(name: string, spec: RegistrySpec, clock: ManualClock, saved: Map<string, unknown>, image: Blob | undefined): Promise<Served & { url: string }> {
   const dir = mkdtempSync(join(tmpdir(), `ets-play-${name}-`));
   // A play is a CLI command: its stores are short-lived, like the CLI's own opens (shared_buffers 4MB, not 128MB).
-  const db = await openPglite(dir, { shortLived: true });
+  const db = await openPglite(dir, { shortLived: true, image });
   let world: World;
   try {
     world = await setUp(spec, db, clock, saved, name);
@@ -285,22 +285,33 @@ async function runSteps(scenario: Scenario, worlds: readonly World[], opts: { on
   return { scenario: scenario.name, passed: true, failedAt: null, steps };
 }
 
+/** Why a scenario of several registries takes no store (--database). */
+export const REGISTRIES_OWN_STORES = "--database: a scenario of several registries plays each on a fresh store of its own";
+
 /**
  * Plays the scenario; stops at the first step whose outcome differs from its expectation. A
  * scenario that declares registries plays on each of them, every one on a fresh store of its own,
  * served on a loopback port so linked registries reach each other over HTTP as servers do; the
  * saved answers and the clock are shared, and {{registries.NAME.url}} is each one's address.
  */
-export async function play(scenario: Scenario, opts: { db?: Db; onStep?: (r: StepResult) => void } = {}): Promise<PlayResult> {
+export async function play(
+  scenario: Scenario,
+  opts: {
+    db?: Db;
+    onStep?: (r: StepResult) => void;
+    /** The fresh stores start from this archive of a migrated data directory (openPglite's `image`): the test suite's. */
+    image?: Blob | undefined;
+  } = {},
+): Promise<PlayResult> {
   const clock = new ManualClock(new Date(Date.parse(scenario.start)).toISOString());
   const saved = new Map<string, unknown>();
   if (scenario.registries) {
-    if (opts.db) throw new PlayError("--database: a scenario of several registries plays each on a fresh store of its own");
+    if (opts.db) throw new PlayError(REGISTRIES_OWN_STORES);
     const served: Served[] = [];
     try {
       const urls: Record<string, { url: string }> = {};
       for (const [name, spec] of Object.entries(scenario.registries)) {
-        const s = await serveRegistry(name, spec, clock, saved);
+        const s = await serveRegistry(name, spec, clock, saved, opts.image);
         served.push(s);
         urls[name] = { url: s.url };
       }
@@ -310,7 +321,7 @@ export async function play(scenario: Scenario, opts: { db?: Db; onStep?: (r: Ste
       for (const s of served.reverse()) await s.close();
     }
   }
-  const db = opts.db ?? (await openPglite(undefined, { shortLived: true }));
+  const db = opts.db ?? (await openPglite(undefined, { shortLived: true, image: opts.image }));
   try {
     const w = await setUp(scenario, db, clock, saved, null);
     return await runSteps(scenario, [w], opts);

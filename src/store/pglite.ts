@@ -46,9 +46,10 @@ export interface PgliteOptions {
   /** A short-lived command's own instance: COMMAND_START_PARAMS. */
   shortLived?: boolean | undefined;
   /**
-   * For a store in memory: start from this archive of a data directory (made by pgliteImage)
-   * instead of an empty one. An empty one is made by initdb inside PGlite at every start, about
-   * three quarters of a new store's cost (2.7-3.1 s of a 3.1-3.5 s start and migration, against
+   * For a new store (in memory, or a directory with no database yet; PGlite refuses to load an
+   * archive over an existing one): start from this archive of a data directory (made by
+   * pgliteImage) instead of an empty one. An empty one is made by initdb inside PGlite, about three
+   * quarters of a new store's cost (2.7-3.1 s of a 3.1-3.5 s start and migration in memory, against
    * 1.1 s from an archive).
    */
   image?: Blob | undefined;
@@ -56,7 +57,6 @@ export interface PgliteOptions {
 
 /** dataDir undefined = in memory. */
 export async function openPglite(dataDir?: string, opts: PgliteOptions = {}): Promise<Db> {
-  if (opts.image && dataDir !== undefined) throw new Error("openPglite: an image starts a store in memory only");
   return asDb(await startPglite(dataDir, opts));
 }
 
@@ -65,7 +65,8 @@ async function startPglite(dataDir: string | undefined, opts: PgliteOptions): Pr
   return PGlite.create({
     // The directory's file system is made here rather than by PGlite.create, which imports its
     // module dynamically, a step of its own at each start; imported above, it loads with PGlite.
-    ...(dataDir === undefined ? { dataDir: "memory://", ...(opts.image ? { loadDataDir: opts.image } : {}) } : { dataDir, fs: new NodeFS(dataDir) }),
+    ...(dataDir === undefined ? { dataDir: "memory://" } : { dataDir, fs: new NodeFS(dataDir) }),
+    ...(opts.image ? { loadDataDir: opts.image } : {}),
     ...(compiled ? { pgliteWasmModule: compiled } : {}),
     extensions: { btree_gist: btreeGistOnDemand },
     parsers,

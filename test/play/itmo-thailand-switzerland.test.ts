@@ -5,10 +5,11 @@
 // Thailand's corresponding adjustment for 2022, Switzerland's use towards its NDC and both AEFs,
 // every step as expected through the real rules. A scenario naming registries wrongly is refused
 // (exit 2) naming the field and its line; the temporary stores are removed afterwards.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migratedPgliteImage } from "../support/stores.ts";
 import { runPlay } from "../../src/cli/commands/play.ts";
 import { UsageError } from "../../src/cli/io.ts";
 
@@ -24,7 +25,8 @@ describe("ets play: the first ITMOs on two linked registries", () => {
   it("plays every step as expected, at the registry each names, and removes the stores", async () => {
     const before = playDirs();
     const lines: string[] = [];
-    const r = await runPlay(EXAMPLE, {}, (s) => lines.push(s));
+    // Each registry's directory store starts from the run's migrated archive (openPglite's image).
+    const r = await runPlay(EXAMPLE, { image: await migratedPgliteImage() }, (s) => lines.push(s));
     expect(r.passed, lines.join("")).toBe(true);
     expect(lines.join("")).toMatch(/registries thailand, switzerland/);
     expect(new Set(r.steps.map((s) => s.at))).toEqual(new Set(["thailand", "switzerland", null]));
@@ -72,5 +74,7 @@ steps:
     const err = await runPlay(f, { database: join(dir, "store") }, () => undefined).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect((err as Error).message).toMatch(/fresh store of its own/);
+    // refused before opening it: no store was created
+    expect(existsSync(join(dir, "store"))).toBe(false);
   });
 });

@@ -35,10 +35,15 @@ export async function createMigratedServerDatabase(): Promise<string> {
 
 let image: Promise<Blob> | undefined;
 
+/** The run's archive of a migrated PGlite data directory (read once per test file). */
+export function migratedPgliteImage(): Promise<Blob> {
+  image ??= readFile(inject("pgliteImage")).then((bytes) => new Blob([new Uint8Array(bytes)]));
+  return image;
+}
+
 /** A new PGlite store in memory, started from the run's archive of a migrated data directory. */
 export async function openMigratedPglite(): Promise<Db> {
-  image ??= readFile(inject("pgliteImage")).then((bytes) => new Blob([new Uint8Array(bytes)]));
-  const db = await openPglite(undefined, { image: await image });
+  const db = await openPglite(undefined, { image: await migratedPgliteImage() });
   // Already current: one read that finds every migration recorded (src/store/migrate.ts).
   await migrate(db);
   return db;

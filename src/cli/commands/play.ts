@@ -4,7 +4,7 @@
 // wrong (a field, an unknown user or operation, a clock moving back).
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { PlayError, type PlayResult, play, type StepResult } from "../../play/run.ts";
+import { PlayError, type PlayResult, play, REGISTRIES_OWN_STORES, type StepResult } from "../../play/run.ts";
 import { parseScenario, ScenarioError } from "../../play/scenario.ts";
 import { RulebookLoadError } from "../../io/rulebook.ts";
 import type { Db } from "../../store/db.ts";
@@ -18,7 +18,7 @@ function stepLine(r: StepResult): string {
   return `${mark} ${String(r.index + 1).padStart(3)}  ${who.padEnd(r.at ? 30 : 14)} ${what.padEnd(32)} ${r.summary}${r.label ? `  (${r.label})` : ""}\n`;
 }
 
-export async function runPlay(file: string, opts: { json?: boolean; database?: string }, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<PlayResult> {
+export async function runPlay(file: string, opts: { json?: boolean; database?: string; image?: Blob }, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<PlayResult> {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -32,13 +32,16 @@ export async function runPlay(file: string, opts: { json?: boolean; database?: s
     if (err instanceof ScenarioError) throw new UsageError(err.message);
     throw err;
   }
+  // Refused before any store is opened: opening a new directory would create it (and run initdb)
+  // for a command that then does nothing.
+  if (opts.database !== undefined && scenario.registries) throw new UsageError(`${file}: ${REGISTRIES_OWN_STORES}`);
   let db: Db | undefined;
   if (opts.database !== undefined) db = await openStore({ database: opts.database, shortLived: true });
   try {
     const regs = scenario.registries ? Object.keys(scenario.registries) : [];
     const users = regs.length > 0 ? Object.values(scenario.registries ?? {}).reduce((n, r) => n + r.users.length, 0) : scenario.users.length;
     if (!opts.json) out(`playing ${scenario.name} (${scenario.steps.length} steps, ${users} users${regs.length > 0 ? `, registries ${regs.join(", ")}` : ""}${scenario.rulebook ? `, rulebook ${scenario.rulebook}` : ""})\n`);
-    const result = await play(scenario, { ...(db ? { db } : {}), ...(opts.json ? {} : { onStep: (r: StepResult) => out(stepLine(r)) }) });
+    const result = await play(scenario, { ...(db ? { db } : {}), image: opts.image, ...(opts.json ? {} : { onStep: (r: StepResult) => out(stepLine(r)) }) });
     if (opts.json) out(`${toJson(result)}\n`);
     else if (result.passed) out(`all ${result.steps.length} steps came out as expected\n`);
     else {
