@@ -3,10 +3,10 @@
 // price); an uploaded scenario file runs, and a broken one reads as a sentence naming the field;
 // two scenarios compare side by side on the criteria; a year's allocation opens each
 // installation's explanation; and the pages pass axe-core's WCAG 2.1 A/AA checks.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { axeViolations, ensureBuilt, launch, newPage, type Server, screenshot, signIn, startServer } from "./support.ts";
 
@@ -53,6 +53,7 @@ describe("the analyses in a browser", () => {
 
   it("runs an uploaded scenario file, and names the field of a broken one", async () => {
     const dir = mkdtempSync(join(tmpdir(), "openets-upload-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, "mine.yaml"), "name: mine\nyears: { from: 2026, to: 2030 }\ncap: [100, 95, 90, 85, 80]\nfacilities:\n  - { id: a, bau: 110, mac: { linear: { slope: 2 } } }\n");
     writeFileSync(join(dir, "broken.yaml"), "name: broken\nyears: { from: 2026, to: 2030 }\ncap: [100, 95]\nfacilities:\n  - { id: a, bau: 110, mac: { linear: { slope: 2 } } }\n");
     await page.getByLabel("A scenario file (YAML or JSON)").check();
